@@ -1,0 +1,203 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"runtime/debug"
+	"time"
+
+	"github.com/sitrep/sitrep/internal/app"
+	"github.com/sitrep/sitrep/internal/demo"
+	"github.com/sitrep/sitrep/internal/sqlite"
+)
+
+// errUsage reports a command-line mistake whose message is already printed.
+var errUsage = errors.New("usage")
+
+func exitCode(err error) int {
+	if err == errUsage {
+		return 2
+	}
+	return 1
+}
+
+type command struct {
+	name, summary string
+	run           func(ctx context.Context, args []string, getenv env, stdin io.Reader, stdout, stderr io.Writer) error
+}
+
+var commands = []command{
+	{"serve", "serve the web application", serve},
+	{"migrate", "create or update the database schema", migrate},
+	{"demo", "load the worked example into the database", loadDemo},
+	{"version", "print the version", version},
+}
+
+// newFlags builds a command's flag set, printing errors and help to stderr.
+func newFlags(name, usage string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet("sitrep "+name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "Usage: sitrep %s [flags]\n\n%s\n\nFlags:\n", name, usage)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// parse parses flags; --help prints the command's help and succeeds.
+func parse(fs *flag.FlagSet, args []string) (helped bool, err error) {
+	err = fs.Parse(args)
+	if errors.Is(err, flag.ErrHelp) {
+		return true, nil
+	}
+	if err != nil {
+		return false, errUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(fs.Output(), "unexpected argument %q\n", fs.Arg(0))
+		fs.Usage()
+		return false, errUsage
+	}
+	return false, nil
+}
+
+// fallback returns the environment variable's value, or def when unset.
+func fallback(getenv env, key, def string) string {
+	if v := getenv(key); v != "" {
+		return v
+	}
+	return def
+}
+
+func dbFlag(fs *flag.FlagSet, getenv env) *string {
+	return fs.String("db", fallback(getenv, "SITREP_DB", "./sitrep.db"), "SQLite database file, created when missing (env SITREP_DB)")
+}
+
+func newLogger(w io.Writer, getenv env) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: slog.LevelInfo}
+	if getenv("SITREP_LOG_FORMAT") == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+func serve(ctx context.Context, args []string, getenv env, _ io.Reader, stdout, stderr io.Writer) error {
+	fs := newFlags("serve", "Serve sitrep over HTTP. The database is created and migrated on first start.", stderr)
+	dbPath := dbFlag(fs, getenv)
+	addr := fs.String("addr", fallback(getenv, "SITREP_ADDR", ":8080"), "address to listen on (env SITREP_ADDR)")
+	withDemo := fs.Bool("demo", getenv("SITREP_DEMO") == "true", "load the worked example into the database first (env SITREP_DEMO=true)")
+	baseURL := fs.String("base-url", getenv("SITREP_BASE_URL"), "public origin for canonical links, e.g. https://sitrep.example.org (env SITREP_BASE_URL)")
+	if helped, err := parse(fs, args); helped || err != nil {
+		return err
+	}
+	log := newLogger(stderr, getenv)
+	a, err := app.Open(ctx, app.Config{DBPath: *dbPath, Demo: *withDemo, Logger: log, BaseURL: *baseURL})
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", *addr, err)
+	}
+	srv := &http.Server{
+		Handler:           a.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      120 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	log.Info("sitrep serving", "addr", ln.Addr().String(), "db", *dbPath, "demo", *withDemo)
+	fmt.Fprintf(stdout, "sitrep is serving on http://%s\n", displayAddr(ln.Addr()))
+
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	return nil
+}
+
+// displayAddr turns ":8080" into "localhost:8080" for the line people click.
+func displayAddr(a net.Addr) string {
+	tcp, ok := a.(*net.TCPAddr)
+	if ok && (tcp.IP == nil || tcp.IP.IsUnspecified()) {
+		return fmt.Sprintf("localhost:%d", tcp.Port)
+	}
+	return a.String()
+}
+
+func migrate(ctx context.Context, args []string, getenv env, _ io.Reader, stdout, stderr io.Writer) error {
+	fs := newFlags("migrate", "Create the database or bring its schema up to date.", stderr)
+	dbPath := dbFlag(fs, getenv)
+	if helped, err := parse(fs, args); helped || err != nil {
+		return err
+	}
+	db, err := sqlite.Open(ctx, *dbPath)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := db.Migrate(ctx); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "database %s is up to date\n", *dbPath)
+	return nil
+}
+
+func loadDemo(ctx context.Context, args []string, getenv env, _ io.Reader, stdout, stderr io.Writer) error {
+	fs := newFlags("demo", "Load the worked example (a VOA report on Mosul, 29 September 2016).\nLoading it again changes nothing.", stderr)
+	dbPath := dbFlag(fs, getenv)
+	if helped, err := parse(fs, args); helped || err != nil {
+		return err
+	}
+	db, err := sqlite.Open(ctx, *dbPath)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := db.Migrate(ctx); err != nil {
+		return err
+	}
+	if err := demo.Load(ctx, db); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "demo data loaded into %s: see the timeline /timelines/%s\n", *dbPath, demo.TimelineSlug)
+	return nil
+}
+
+func version(_ context.Context, args []string, _ env, _ io.Reader, stdout, stderr io.Writer) error {
+	fs := newFlags("version", "Print sitrep's version.", stderr)
+	if helped, err := parse(fs, args); helped || err != nil {
+		return err
+	}
+	v := "(devel)"
+	if info, ok := debug.ReadBuildInfo(); ok {
+		if info.Main.Version != "" {
+			v = info.Main.Version
+		}
+		for _, s := range info.Settings {
+			if s.Key == "vcs.revision" && len(s.Value) >= 12 {
+				v += " " + s.Value[:12]
+			}
+		}
+	}
+	fmt.Fprintln(stdout, "sitrep", v)
+	return nil
+}

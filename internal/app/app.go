@@ -1,0 +1,69 @@
+// Package app wires sitrep together: the database, the demo data, the
+// assets and the HTTP server. The command line and the browser tests start
+// sitrep through it, so both run the same code.
+package app
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+
+	"github.com/sitrep/sitrep/internal/demo"
+	"github.com/sitrep/sitrep/internal/server"
+	"github.com/sitrep/sitrep/internal/sqlite"
+	"github.com/sitrep/sitrep/static"
+)
+
+// Config is what sitrep needs to start.
+type Config struct {
+	// DBPath is the SQLite file, created and migrated when missing.
+	DBPath string
+	// Demo loads the worked example (a no-op when it is already there).
+	Demo bool
+	Logger *slog.Logger
+	// BaseURL is the public origin for canonical links; "" derives it from
+	// each request.
+	BaseURL string
+}
+
+// App is a running sitrep: an open database and the handler serving it.
+type App struct {
+	DB      *sqlite.DB
+	handler http.Handler
+}
+
+// Open opens and migrates the database, loads the demo data when asked,
+// and builds the HTTP handler.
+func Open(ctx context.Context, cfg Config) (*App, error) {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	db, err := sqlite.Open(ctx, cfg.DBPath)
+	if err != nil {
+		return nil, err
+	}
+	if err := db.Migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if cfg.Demo {
+		if err := demo.Load(ctx, db); err != nil {
+			db.Close()
+			return nil, err
+		}
+	}
+	assets, err := static.New()
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	h := server.New(server.Config{Logger: cfg.Logger, Assets: assets, BaseURL: cfg.BaseURL}, db)
+	return &App{DB: db, handler: h}, nil
+}
+
+// Handler serves every route.
+func (a *App) Handler() http.Handler { return a.handler }
+
+// Close closes the database.
+func (a *App) Close() error { return a.DB.Close() }

@@ -1,0 +1,183 @@
+package conflict
+
+import (
+	"time"
+
+	"github.com/sitrep/sitrep/internal/edtf"
+)
+
+// Estimate is a claim about the size of a force at a date, as one claimant
+// made it and a source reported it. Estimates are never averaged: two
+// claimants' numbers stand side by side.
+type Estimate struct {
+	ID    EstimateID
+	Force ActorRef
+	Place *PlaceRef
+	AsOf  edtf.Date
+	// Unit is what is counted: fighters by default; troops, vehicles,
+	// aircraft…
+	Unit      string
+	Qualifier Qualifier
+	Low, High Bound
+	// Claimant is who made the estimate, which is not the publisher who
+	// reported it: "U.S. military officials", "Kurdish intelligence".
+	Claimant string
+	// ClaimantActor links the claimant to an actor, when it is one.
+	ClaimantActor *ActorRef
+	Notes         string
+	Citations     []Citation
+	Status        Status
+	StatusNote    string
+	// ExternalID identifies a record brought in from elsewhere (an import,
+	// the demo data), so that loading it again changes nothing.
+	ExternalID string
+	Version    int
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+}
+
+// DefaultUnit is what an estimate counts unless it says otherwise.
+const DefaultUnit = "fighters"
+
+// Bound is one end of an estimate; Set is false when the qualifier leaves it
+// open.
+type Bound struct {
+	Value int64
+	Set   bool
+}
+
+// Count returns a set bound of n.
+func Count(n int64) Bound { return Bound{Value: n, Set: true} }
+
+// Qualifier says how a claimant put a number, and so which bounds an
+// estimate has.
+type Qualifier string
+
+// The qualifiers.
+const (
+	Exact   Qualifier = "exact"    // low = high
+	About   Qualifier = "about"    // one value, said loosely
+	Range   Qualifier = "range"    // low < high
+	AtLeast Qualifier = "at_least" // low only
+	AtMost  Qualifier = "at_most"  // high only: "as many as"
+)
+
+// Qualifiers lists the qualifiers in the order forms offer them.
+var Qualifiers = []Qualifier{Exact, About, Range, AtLeast, AtMost}
+
+// Label names the qualifier for a form or a legend.
+func (q Qualifier) Label() string {
+	switch q {
+	case Exact:
+		return "exactly"
+	case About:
+		return "about"
+	case Range:
+		return "range"
+	case AtLeast:
+		return "at least"
+	case AtMost:
+		return "at most (as many as)"
+	}
+	return string(q)
+}
+
+// Valid reports whether q is a known qualifier.
+func (q Qualifier) Valid() bool {
+	switch q {
+	case Exact, About, Range, AtLeast, AtMost:
+		return true
+	}
+	return false
+}
+
+// Validate applies the estimate's rules: the qualifier decides which bounds
+// it has, counts are not negative, low ≤ high, and a unit and a claimant are
+// named. Forms start the unit at DefaultUnit, so a blank unit is an error.
+func (e *Estimate) Validate() error {
+	errs := FieldErrors{}
+	if e.Force.ID == 0 {
+		errs.Add("force", "Choose the force this estimate counts.")
+	}
+	if e.AsOf.IsZero() {
+		errs.Add("as_of", "Say when the estimate holds (as of which date).")
+	}
+	checkText(errs, "unit", "Unit", e.Unit, true, 60)
+	checkText(errs, "claimant", "Claimant", e.Claimant, true, MaxNameLen)
+	checkText(errs, "notes", "Notes", e.Notes, false, MaxShortLen)
+	if e.Status == "" {
+		e.Status = Draft
+	}
+	if !e.Status.Valid() {
+		errs.Add("status", "Unknown status.")
+	}
+	if e.Low.Set && e.Low.Value < 0 {
+		errs.Add("low", "A count cannot be negative.")
+	}
+	if e.High.Set && e.High.Value < 0 {
+		errs.Add("high", "A count cannot be negative.")
+	}
+	switch e.Qualifier {
+	case Exact, About:
+		// One value: whichever bound was given is the value.
+		if !e.Low.Set && e.High.Set {
+			e.Low = e.High
+		}
+		if !e.Low.Set {
+			errs.Add("low", "Give the number.")
+		} else if e.High.Set && e.High.Value != e.Low.Value {
+			errs.Add("high", "An exact or approximate estimate has one number; use a range for two.")
+		}
+		e.High = e.Low
+	case Range:
+		switch {
+		case !e.Low.Set:
+			errs.Add("low", "A range needs its lowest number.")
+		case !e.High.Set:
+			errs.Add("high", "A range needs its highest number.")
+		case e.Low.Value > e.High.Value:
+			errs.Add("high", "The highest number must not be below the lowest.")
+		case e.Low.Value == e.High.Value:
+			errs.Add("high", "A range needs two different numbers; use exact or about for one.")
+		}
+	case AtLeast:
+		if !e.Low.Set {
+			errs.Add("low", "Give the lowest number the claimant put on the force.")
+		}
+		if e.High.Set {
+			errs.Add("high", "An \"at least\" estimate has no highest number.")
+		}
+	case AtMost:
+		if !e.High.Set {
+			errs.Add("high", "Give the highest number the claimant put on the force.")
+		}
+		if e.Low.Set {
+			errs.Add("low", "An \"as many as\" estimate has no lowest number.")
+		}
+	default:
+		errs.Add("qualifier", "Choose how the number was put: exactly, about, a range, at least or at most.")
+	}
+	validateCitations(errs, e.Citations)
+	return errs.Err()
+}
+
+// CanPublish reports why the estimate may not be published yet, or nil.
+func (e Estimate) CanPublish() error { return requireCitation(len(e.Citations)) }
+
+// ValueText shows the number the way the source said it: "3,000–4,500",
+// "as many as 10,000", "at least 2,000", "about 5,000".
+func (e Estimate) ValueText() string {
+	switch e.Qualifier {
+	case Exact:
+		return FormatCount(e.Low.Value)
+	case About:
+		return "about " + FormatCount(e.Low.Value)
+	case Range:
+		return FormatCount(e.Low.Value) + "–" + FormatCount(e.High.Value)
+	case AtLeast:
+		return "at least " + FormatCount(e.Low.Value)
+	case AtMost:
+		return "as many as " + FormatCount(e.High.Value)
+	}
+	return ""
+}

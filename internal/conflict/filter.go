@@ -1,0 +1,50 @@
+package conflict
+
+import "github.com/sitrep/sitrep/internal/edtf"
+
+// EventFilter chooses events for a list. Zero fields do not filter.
+type EventFilter struct {
+	// Actors matches events with any of these actors.
+	Actors []ActorID
+	// Places matches events at any of these places or anywhere inside them.
+	Places []PlaceID
+	// Tags matches events with any of these tags.
+	Tags []string
+	// From and To keep events whose dates overlap the range.
+	From, To edtf.Date
+	// Query is free text searched in titles and bodies.
+	Query string
+	// Statuses defaults to published only.
+	Statuses []Status
+	// Timeline applies a timeline's pins and exclusions.
+	Timeline *Timeline
+	// NewestFirst reverses the default, oldest-first order.
+	NewestFirst bool
+	// After and Before are keyset cursors from a previous page.
+	After, Before string
+	Limit         int
+}
+
+// EstimateFilter chooses estimates for the explorer. Zero fields do not
+// filter.
+type EstimateFilter struct {
+	Force    ActorID
+	Places   []PlaceID
+	Claimant string
+	From, To edtf.Date
+	Statuses []Status
+	// NewestFirst reverses the default, oldest-first order.
+	NewestFirst bool
+	Limit       int
+}
+
+// EventPage is one page of a list of events, with keyset cursors to the
+// pages around it ("" when there is none).
+type EventPage struct {
+	Events []Event
+	// Citations counts each listed event's citations, which a list shows
+	// without loading them.
+	Citations map[EventID]int
+	Next      string
+	Prev      string
+}

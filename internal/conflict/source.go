@@ -1,0 +1,123 @@
+package conflict
+
+import (
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/sitrep/sitrep/internal/edtf"
+)
+
+// Source is a published report that records cite: one per URL.
+type Source struct {
+	ID          SourceID
+	URL         string
+	Publisher   string
+	Title       string
+	Published   edtf.Date
+	Authors     []string
+	Language    string
+	ArchivedURL string
+	Reliability Reliability
+	Notes       string
+	Version     int
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+}
+
+// Reliability grades a source on the Admiralty scale, A to F; "" means
+// ungraded.
+type Reliability string
+
+// Meaning is the Admiralty scale's wording for the grade.
+func (r Reliability) Meaning() string {
+	switch r {
+	case "A":
+		return "Completely reliable"
+	case "B":
+		return "Usually reliable"
+	case "C":
+		return "Fairly reliable"
+	case "D":
+		return "Not usually reliable"
+	case "E":
+		return "Unreliable"
+	case "F":
+		return "Reliability cannot be judged"
+	}
+	return ""
+}
+
+// Valid reports whether r is ungraded or a grade from A to F.
+func (r Reliability) Valid() bool { return r == "" || r.Meaning() != "" }
+
+// Validate checks the source's fields and normalises its URL.
+func (s *Source) Validate() error {
+	errs := FieldErrors{}
+	checkText(errs, "publisher", "Publisher", s.Publisher, true, MaxNameLen)
+	checkText(errs, "title", "Title", s.Title, true, MaxTitleLen)
+	checkText(errs, "notes", "Notes", s.Notes, false, MaxShortLen)
+	checkText(errs, "language", "Language", s.Language, false, 35)
+	if u, err := NormalizeURL(s.URL); err != nil {
+		errs.Add("url", err.Error())
+	} else {
+		s.URL = u
+	}
+	if s.ArchivedURL != "" {
+		if u, err := NormalizeURL(s.ArchivedURL); err != nil {
+			errs.Add("archived_url", err.Error())
+		} else {
+			s.ArchivedURL = u
+		}
+	}
+	if !s.Reliability.Valid() {
+		errs.Add("reliability", "Reliability is a grade from A to F, or empty.")
+	}
+	s.Authors = cleanList(s.Authors)
+	return errs.Err()
+}
+
+// trackingParams are query parameters that say how a reader arrived, not
+// what they read; two URLs that differ only in them are the same article.
+var trackingParams = map[string]bool{
+	"fbclid": true, "gclid": true, "dclid": true, "msclkid": true, "mc_cid": true,
+	"mc_eid": true, "igshid": true, "ref": true, "ref_src": true, "cmpid": true,
+	"ocid": true, "_ga": true, "yclid": true, "twclid": true,
+}
+
+// NormalizeURL returns the canonical form of a source URL, so that the same
+// article is never stored twice: the scheme and host in lower case, no
+// default port, no fragment, no trailing slash, and no tracking parameters.
+func NormalizeURL(raw string) (string, error) {
+	raw = strings.TrimSpace(raw)
+	if raw == "" {
+		return "", Errorf(Invalid, "URL is required.")
+	}
+	if len(raw) > MaxURLLen {
+		return "", Errorf(Invalid, "URL is too long: at most %d characters.", MaxURLLen)
+	}
+	u, err := url.Parse(raw)
+	// url.Parse lower-cases the scheme itself.
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return "", Errorf(Invalid, "URL must be a web address starting with http:// or https://.")
+	}
+	u.Host = strings.ToLower(u.Host)
+	if (u.Scheme == "http" && u.Port() == "80") || (u.Scheme == "https" && u.Port() == "443") {
+		u.Host = u.Hostname()
+	}
+	u.Fragment = ""
+	u.RawFragment = ""
+	u.User = nil
+	if u.RawQuery != "" {
+		q := u.Query()
+		for k := range q {
+			if strings.HasPrefix(strings.ToLower(k), "utm_") || trackingParams[strings.ToLower(k)] {
+				q.Del(k)
+			}
+		}
+		u.RawQuery = q.Encode()
+	}
+	u.Path = strings.TrimRight(u.Path, "/")
+	u.RawPath = ""
+	return u.String(), nil
+}

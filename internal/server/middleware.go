@@ -1,0 +1,106 @@
+package server
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+)
+
+// maxQueryLen cuts absurdly long query strings before any handler parses
+// them; no filter needs more.
+const maxQueryLen = 4096
+
+func (s *Server) middleware(e *echo.Echo) {
+	e.Pre(middleware.RemoveTrailingSlashWithConfig(middleware.TrailingSlashConfig{RedirectCode: http.StatusMovedPermanently}))
+	e.Use(middleware.RequestID())
+	e.Use(s.logRequests)
+	e.Use(s.recoverPanics)
+	e.Use(securityHeaders)
+	e.Use(middleware.BodyLimit("12M"))
+	e.Use(cutLongQueries)
+	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{
+		Level:   5,
+		Skipper: func(c echo.Context) bool { return strings.HasPrefix(c.Path(), "/healthz") },
+	}))
+}
+
+// logRequests writes one structured line per request.
+func (s *Server) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		start := time.Now()
+		err := next(c)
+		if err != nil {
+			// Let the error handler write the response now, so the status
+			// logged is the one sent.
+			c.Error(err)
+		}
+		req, res := c.Request(), c.Response()
+		level := slog.LevelInfo
+		if res.Status >= 500 {
+			level = slog.LevelError
+		}
+		s.log.LogAttrs(req.Context(), level, "request",
+			slog.String("method", req.Method),
+			slog.String("path", req.URL.Path),
+			slog.Int("status", res.Status),
+			slog.Int64("bytes", res.Size),
+			slog.Duration("duration", time.Since(start)),
+			slog.String("request_id", res.Header().Get(echo.HeaderXRequestID)),
+		)
+		return nil
+	}
+}
+
+// recoverPanics turns a panic in a handler into an internal error, so the
+// reader gets the 500 page and the log gets the stack.
+func (s *Server) recoverPanics(next echo.HandlerFunc) echo.HandlerFunc {
+	return middleware.RecoverWithConfig(middleware.RecoverConfig{
+		LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
+			s.log.Error("panic", "request_id", c.Response().Header().Get(echo.HeaderXRequestID),
+				"err", err, "stack", string(stack))
+			return err
+		},
+	})(next)
+}
+
+// contentSecurityPolicy allows only sitrep's own scripts, styles and images.
+// Pages refuse to be framed; embeds override frame-ancestors.
+const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+	"font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+
+func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		h := c.Response().Header()
+		h.Set("Content-Security-Policy", contentSecurityPolicy)
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
+		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()")
+		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		return next(c)
+	}
+}
+
+func cutLongQueries(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if u := c.Request().URL; len(u.RawQuery) > maxQueryLen {
+			u.RawQuery = u.RawQuery[:maxQueryLen]
+			if i := strings.LastIndexByte(u.RawQuery, '&'); i > 0 {
+				u.RawQuery = u.RawQuery[:i]
+			}
+		}
+		return next(c)
+	}
+}
+
+// withTimeout bounds how long a handler may hold database connections.
+func withTimeout(c echo.Context, d time.Duration) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(c.Request().Context(), d)
+}
+
+const healthTimeout = 2 * time.Second

@@ -1,0 +1,40 @@
+package server
+
+import (
+	"bytes"
+
+	"github.com/a-h/templ"
+	"github.com/labstack/echo/v4"
+
+	"github.com/sitrep/sitrep/web/layout"
+)
+
+// render writes a templ component with the given status. It renders into a
+// buffer first, so that a failing template becomes a clean error page
+// instead of half a page.
+func (s *Server) render(c echo.Context, status int, page templ.Component) error {
+	var buf bytes.Buffer
+	if err := page.Render(c.Request().Context(), &buf); err != nil {
+		return err
+	}
+	return c.HTMLBlob(status, buf.Bytes())
+}
+
+// base fills in the page shell's fields that every page shares.
+func (s *Server) base(c echo.Context, title, section string) layout.Base {
+	return layout.Base{
+		Title:     title,
+		Section:   section,
+		Asset:     s.cfg.Assets.URL,
+		RequestID: c.Response().Header().Get(echo.HeaderXRequestID),
+		Canonical: s.absURL(c, c.Request().URL.RequestURI()),
+	}
+}
+
+// absURL makes path absolute against the configured or requested origin.
+func (s *Server) absURL(c echo.Context, path string) string {
+	if s.cfg.BaseURL != "" {
+		return s.cfg.BaseURL + path
+	}
+	return c.Scheme() + "://" + c.Request().Host + path
+}

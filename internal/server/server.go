@@ -1,0 +1,40 @@
+// Package server is sitrep's HTTP layer: Echo, the routes, one handler
+// per action, the error handler and the middleware.
+package server
+
+import (
+	"log/slog"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/sitrep/sitrep/internal/sqlite"
+	"github.com/sitrep/sitrep/static"
+)
+
+// Config is what the HTTP layer needs from its surroundings.
+type Config struct {
+	Logger *slog.Logger
+	Assets *static.Assets
+	// BaseURL is the public origin, e.g. https://sitrep.example.org, used
+	// for canonical links; "" derives it from each request.
+	BaseURL string
+}
+
+// Server handles sitrep's HTTP requests.
+type Server struct {
+	cfg Config
+	db  *sqlite.DB
+	log *slog.Logger
+}
+
+// New returns the Echo instance serving every route.
+func New(cfg Config, db *sqlite.DB) *echo.Echo {
+	s := &Server{cfg: cfg, db: db, log: cfg.Logger}
+	e := echo.New()
+	e.HideBanner = true
+	e.HidePort = true
+	e.HTTPErrorHandler = s.handleError
+	s.middleware(e)
+	s.routes(e)
+	return e
+}

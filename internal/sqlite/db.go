@@ -1,0 +1,150 @@
+// Package sqlite stores sitrep's records in one SQLite file through the
+// pure-Go modernc.org/sqlite driver: one writer connection, a pool of
+// readers, WAL, foreign keys on. It maps driver errors onto the domain's
+// error codes.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"time"
+
+	"github.com/pressly/goose/v3"
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+
+	"github.com/sitrep/sitrep/migrations"
+)
+
+// DB is sitrep's database. Its methods are safe for concurrent use.
+type DB struct {
+	write *sql.DB
+	read  *sql.DB
+	path  string
+	now   func() time.Time
+}
+
+// Open opens (creating if needed) the database file at path and checks that
+// it is usable. It does not migrate: call Migrate.
+func Open(ctx context.Context, path string) (*DB, error) {
+	if path == "" {
+		return nil, errors.New("no database path given")
+	}
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		return nil, fmt.Errorf("database %s: is a directory, not a file", path)
+	}
+	if dir := filepath.Dir(path); dir != "" {
+		if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+			return nil, fmt.Errorf("database %s: folder %s does not exist", path, dir)
+		}
+	}
+	write, err := sql.Open("sqlite", dsn(path, false))
+	if err != nil {
+		return nil, fmt.Errorf("database %s: %w", path, err)
+	}
+	// One writer: SQLite serialises writes anyway, and a single connection
+	// turns lock contention into queueing in Go instead of busy errors.
+	write.SetMaxOpenConns(1)
+	write.SetConnMaxIdleTime(0)
+	read, err := sql.Open("sqlite", dsn(path, true))
+	if err != nil {
+		write.Close()
+		return nil, fmt.Errorf("database %s: %w", path, err)
+	}
+	read.SetMaxOpenConns(max(4, runtime.NumCPU()*2))
+	read.SetMaxIdleConns(max(4, runtime.NumCPU()*2))
+	db := &DB{write: write, read: read, path: path, now: time.Now}
+	if err := db.check(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("database %s: %w", path, err)
+	}
+	return db, nil
+}
+
+// check proves the file is an SQLite database this process can write, so a
+// bad path fails at start with one clear line rather than on first use.
+func (db *DB) check(ctx context.Context) error {
+	var mode string
+	if err := db.write.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode); err != nil {
+		return describeOpenError(err)
+	}
+	if _, err := db.write.ExecContext(ctx, "CREATE TABLE IF NOT EXISTS _sitrep_probe (x); DROP TABLE _sitrep_probe"); err != nil {
+		return describeOpenError(err)
+	}
+	return nil
+}
+
+func dsn(path string, readOnly bool) string {
+	q := url.Values{}
+	q.Add("_pragma", "foreign_keys(1)")
+	q.Add("_pragma", "busy_timeout(5000)")
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "synchronous(NORMAL)")
+	if readOnly {
+		q.Add("_pragma", "query_only(1)")
+	} else {
+		q.Add("_txlock", "immediate")
+	}
+	return "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode()
+}
+
+// Close closes both connection pools.
+func (db *DB) Close() error {
+	return errors.Join(db.read.Close(), db.write.Close())
+}
+
+// SetClock replaces the clock used for timestamps; tests use it.
+func (db *DB) SetClock(now func() time.Time) { db.now = now }
+
+// Migrate applies every migration not yet applied.
+func (db *DB) Migrate(ctx context.Context) error {
+	p, err := goose.NewProvider(goose.DialectSQLite3, db.write, migrations.FS)
+	if err != nil {
+		return fmt.Errorf("migrations: %w", err)
+	}
+	if _, err := p.Up(ctx); err != nil {
+		return fmt.Errorf("migrate database %s: %w", db.path, err)
+	}
+	return nil
+}
+
+// Checkpoint folds the write-ahead log back into the database file; a bulk
+// load otherwise leaves a WAL as large as the data it wrote.
+func (db *DB) Checkpoint(ctx context.Context) error {
+	_, err := db.write.ExecContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)")
+	return err
+}
+
+// Ping reports whether the database answers; /healthz uses it.
+func (db *DB) Ping(ctx context.Context) error {
+	var one int
+	return db.read.QueryRowContext(ctx, "SELECT 1").Scan(&one)
+}
+
+// inTx runs fn in a write transaction, committing when fn returns nil.
+func (db *DB) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return mapError(err)
+	}
+	defer tx.Rollback()
+	if err := fn(tx); err != nil {
+		return mapError(err)
+	}
+	return mapError(tx.Commit())
+}
+
+// timeFormat keeps timestamps sortable as text.
+const timeFormat = "2006-01-02T15:04:05.000000Z"
+
+func (db *DB) stamp() string { return db.now().UTC().Format(timeFormat) }
+
+func parseTime(s string) time.Time {
+	t, _ := time.Parse(timeFormat, s)
+	return t
+}

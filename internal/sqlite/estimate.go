@@ -1,0 +1,231 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"strings"
+
+	"github.com/sitrep/sitrep/internal/conflict"
+)
+
+const estimateColumns = `x.id, x.as_of, x.unit, x.qualifier, x.low, x.high, x.claimant, x.notes,
+	x.status, x.status_note, coalesce(x.external_id, ''), x.version, x.created_at, x.updated_at,
+	f.id, f.slug, f.name, f.colour,
+	pl.id, pl.slug, pl.name,
+	ca.id, ca.slug, ca.name, ca.colour`
+
+const estimateFrom = ` FROM estimates x
+	JOIN actors f ON f.id = x.actor_id
+	LEFT JOIN places pl ON pl.id = x.place_id
+	LEFT JOIN actors ca ON ca.id = x.claimant_actor_id`
+
+func scanEstimate(sc interface{ Scan(...any) error }) (conflict.Estimate, error) {
+	var (
+		x                  conflict.Estimate
+		low, high          sql.NullInt64
+		created, updated   string
+		pid, cid           sql.NullInt64
+		pslug, pname       sql.NullString
+		cslug, cname, ccol sql.NullString
+	)
+	err := sc.Scan(&x.ID, &x.AsOf, &x.Unit, &x.Qualifier, &low, &high, &x.Claimant, &x.Notes,
+		&x.Status, &x.StatusNote, &x.ExternalID, &x.Version, &created, &updated,
+		&x.Force.ID, &x.Force.Slug, &x.Force.Name, &x.Force.Colour,
+		&pid, &pslug, &pname, &cid, &cslug, &cname, &ccol)
+	if err != nil {
+		return x, mapError(err)
+	}
+	x.Low = conflict.Bound{Value: low.Int64, Set: low.Valid}
+	x.High = conflict.Bound{Value: high.Int64, Set: high.Valid}
+	if pid.Valid {
+		x.Place = &conflict.PlaceRef{ID: conflict.PlaceID(pid.Int64), Slug: pslug.String, Name: pname.String}
+	}
+	if cid.Valid {
+		x.ClaimantActor = &conflict.ActorRef{ID: conflict.ActorID(cid.Int64), Slug: cslug.String, Name: cname.String, Colour: ccol.String}
+	}
+	x.CreatedAt, x.UpdatedAt = parseTime(created), parseTime(updated)
+	return x, nil
+}
+
+// FindEstimateByID returns the estimate with its citations, in any status,
+// or NotFound.
+func (db *DB) FindEstimateByID(ctx context.Context, id conflict.EstimateID) (conflict.Estimate, error) {
+	return findEstimate(ctx, db.read, id)
+}
+
+// FindEstimateByExternalID returns the estimate imported under an external
+// id, or NotFound.
+func (db *DB) FindEstimateByExternalID(ctx context.Context, extID string) (conflict.Estimate, error) {
+	var id int64
+	if err := db.read.QueryRowContext(ctx, `SELECT id FROM estimates WHERE external_id = ?`, extID).Scan(&id); err != nil {
+		if conflict.ErrorCode(mapError(err)) == conflict.NotFound {
+			return conflict.Estimate{}, conflict.Errorf(conflict.NotFound, "No such estimate.")
+		}
+		return conflict.Estimate{}, err
+	}
+	return findEstimate(ctx, db.read, conflict.EstimateID(id))
+}
+
+func findEstimate(ctx context.Context, q querier, id conflict.EstimateID) (conflict.Estimate, error) {
+	x, err := scanEstimate(q.QueryRowContext(ctx, `SELECT `+estimateColumns+estimateFrom+` WHERE x.id = ?`, int64(id)))
+	if conflict.ErrorCode(err) == conflict.NotFound {
+		return x, conflict.Errorf(conflict.NotFound, "No such estimate.")
+	}
+	if err != nil {
+		return x, err
+	}
+	x.Citations, err = findCitations(ctx, q, "estimate_id", int64(id))
+	return x, err
+}
+
+// CreateEstimate validates and stores a new estimate with its citations and
+// writes its first revision. Publishing needs a citation.
+func (db *DB) CreateEstimate(ctx context.Context, x *conflict.Estimate, ch conflict.Change) error {
+	if err := x.Validate(); err != nil {
+		return err
+	}
+	if x.Status == conflict.Published {
+		if err := x.CanPublish(); err != nil {
+			return err
+		}
+	}
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		now := db.stamp()
+		var place, claimant, low, high any
+		if x.Place != nil {
+			place = int64(x.Place.ID)
+		}
+		if x.ClaimantActor != nil {
+			claimant = int64(x.ClaimantActor.ID)
+		}
+		if x.Low.Set {
+			low = x.Low.Value
+		}
+		if x.High.Set {
+			high = x.High.Value
+		}
+		res, err := tx.ExecContext(ctx, `INSERT INTO estimates
+			(actor_id, place_id, as_of, as_of_lo, as_of_hi, unit, qualifier, low, high, claimant, claimant_actor_id,
+			 notes, status, status_note, external_id, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			int64(x.Force.ID), place, x.AsOf.String(), x.AsOf.LowerKey(), x.AsOf.UpperKey(), x.Unit, x.Qualifier,
+			low, high, x.Claimant, claimant, x.Notes, x.Status, x.StatusNote, nullString(x.ExternalID), now, now)
+		if err != nil {
+			return fieldError(err, "force", "The force, place or claimant does not exist.")
+		}
+		id, _ := res.LastInsertId()
+		if err := db.writeCitations(ctx, tx, "estimate_id", id, x.Citations, ch); err != nil {
+			return err
+		}
+		stored, err := findEstimate(ctx, tx, conflict.EstimateID(id))
+		if err != nil {
+			return err
+		}
+		*x = stored
+		_, err = db.writeRevision(ctx, tx, conflict.EstimateRecord, id, actionFor(ch), stored, ch)
+		return err
+	})
+}
+
+// FindEstimates returns the estimates matching f in as-of order, oldest
+// first. The first citation of each is loaded, as the explorer's table
+// shows the reporting source and its quote.
+func (db *DB) FindEstimates(ctx context.Context, f conflict.EstimateFilter) ([]conflict.Estimate, error) {
+	statuses := f.Statuses
+	if len(statuses) == 0 {
+		statuses = []conflict.Status{conflict.Published}
+	}
+	where := []string{"x.status IN (" + placeholders(len(statuses)) + ")"}
+	params := args(statusStrings(statuses))
+	if f.Force != 0 {
+		ids, err := actorSubtree(ctx, db.read, []conflict.ActorID{f.Force})
+		if err != nil {
+			return nil, err
+		}
+		where = append(where, "x.actor_id IN ("+placeholders(len(ids))+")")
+		params = append(params, args(ids)...)
+	}
+	if len(f.Places) > 0 {
+		ids, err := subtree(ctx, db.read, "places", f.Places)
+		if err != nil {
+			return nil, err
+		}
+		where = append(where, "x.place_id IN ("+placeholders(len(ids))+")")
+		params = append(params, args(ids)...)
+	}
+	if f.Claimant != "" {
+		where = append(where, "x.claimant = ? COLLATE NOCASE")
+		params = append(params, f.Claimant)
+	}
+	if !f.From.IsZero() {
+		where = append(where, "x.as_of_hi >= ?")
+		params = append(params, f.From.LowerKey())
+	}
+	if !f.To.IsZero() {
+		where = append(where, "x.as_of_lo <= ?")
+		params = append(params, f.To.UpperKey())
+	}
+	limit := f.Limit
+	if limit <= 0 {
+		limit = 1000
+	}
+	params = append(params, limit)
+	order := "x.as_of_lo, x.id"
+	if f.NewestFirst {
+		order = "x.as_of_lo DESC, x.id DESC"
+	}
+	rows, err := db.read.QueryContext(ctx, `SELECT `+estimateColumns+estimateFrom+`
+		WHERE `+strings.Join(where, " AND ")+` ORDER BY `+order+` LIMIT ?`, params...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []conflict.Estimate
+	for rows.Next() {
+		x, err := scanEstimate(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, x)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return out, db.loadFirstCitations(ctx, out)
+}
+
+// loadFirstCitations attaches each estimate's first citation, in one query.
+func (db *DB) loadFirstCitations(ctx context.Context, xs []conflict.Estimate) error {
+	if len(xs) == 0 {
+		return nil
+	}
+	index := make(map[conflict.EstimateID]int, len(xs))
+	ids := make([]any, len(xs))
+	for i, x := range xs {
+		index[x.ID] = i
+		ids[i] = int64(x.ID)
+	}
+	rows, err := db.read.QueryContext(ctx, `SELECT c.estimate_id, c.id, c.quote, c.locator, coalesce(c.credibility, 0), `+sourceColumns+`
+		FROM citations c JOIN sources s ON s.id = c.source_id
+		WHERE c.id IN (SELECT (SELECT c2.id FROM citations c2 WHERE c2.estimate_id = e.value ORDER BY c2.position, c2.id LIMIT 1)
+		               FROM json_each(?) e)`, jsonIDs(ids))
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			eid conflict.EstimateID
+			c   conflict.Citation
+		)
+		s, err := scanSource(scanFunc(func(dest ...any) error {
+			return rows.Scan(append([]any{&eid, &c.ID, &c.Quote, &c.Locator, &c.Credibility}, dest...)...)
+		}))
+		if err != nil {
+			return err
+		}
+		c.Source = s
+		xs[index[eid]].Citations = []conflict.Citation{c}
+	}
+	return rows.Err()
+}

@@ -1,0 +1,405 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/sitrep/sitrep/internal/conflict"
+	"github.com/sitrep/sitrep/internal/edtf"
+)
+
+const eventColumns = `e.id, e.slug, e.title, e.date, e.body, e.status, e.status_note, coalesce(e.external_id, ''), e.version, e.created_at, e.updated_at,
+	e.date_lo, pl.id, pl.slug, pl.name, pl.latitude, pl.longitude,
+	(SELECT count(*) FROM citations c WHERE c.event_id = e.id)`
+
+// eventRow is an event as its list query returns it, with what the cursor
+// and the list card need beside the event itself.
+type eventRow struct {
+	event     conflict.Event
+	dateLo    string
+	citations int
+}
+
+func scanEvent(sc interface{ Scan(...any) error }) (eventRow, error) {
+	var (
+		r                conflict.Event
+		row              eventRow
+		created, updated string
+		pid              sql.NullInt64
+		pslug, pname     sql.NullString
+		lat, lon         sql.NullFloat64
+	)
+	err := sc.Scan(&r.ID, &r.Slug, &r.Title, &r.Date, &r.Body, &r.Status, &r.StatusNote, &r.ExternalID, &r.Version, &created, &updated,
+		&row.dateLo, &pid, &pslug, &pname, &lat, &lon, &row.citations)
+	if err != nil {
+		return row, mapError(err)
+	}
+	if pid.Valid {
+		r.Place = &conflict.PlaceRef{ID: conflict.PlaceID(pid.Int64), Slug: pslug.String, Name: pname.String}
+		if lat.Valid && lon.Valid {
+			r.Place.Coordinates = &conflict.LatLon{Lat: lat.Float64, Lon: lon.Float64}
+		}
+	}
+	r.CreatedAt, r.UpdatedAt = parseTime(created), parseTime(updated)
+	row.event = r
+	return row, nil
+}
+
+const eventFrom = ` FROM events e LEFT JOIN places pl ON pl.id = e.place_id`
+
+// FindEventByID returns the event with its actors, tags and citations, in
+// any status, or NotFound.
+func (db *DB) FindEventByID(ctx context.Context, id conflict.EventID) (conflict.Event, error) {
+	return findEvent(ctx, db.read, id)
+}
+
+// FindEventByExternalID returns the event imported under an external id,
+// or NotFound.
+func (db *DB) FindEventByExternalID(ctx context.Context, extID string) (conflict.Event, error) {
+	var id int64
+	if err := db.read.QueryRowContext(ctx, `SELECT id FROM events WHERE external_id = ?`, extID).Scan(&id); err != nil {
+		if conflict.ErrorCode(mapError(err)) == conflict.NotFound {
+			return conflict.Event{}, conflict.Errorf(conflict.NotFound, "No such event.")
+		}
+		return conflict.Event{}, err
+	}
+	return findEvent(ctx, db.read, conflict.EventID(id))
+}
+
+func findEvent(ctx context.Context, q querier, id conflict.EventID) (conflict.Event, error) {
+	row, err := scanEvent(q.QueryRowContext(ctx, `SELECT `+eventColumns+eventFrom+` WHERE e.id = ?`, int64(id)))
+	if conflict.ErrorCode(err) == conflict.NotFound {
+		return conflict.Event{}, conflict.Errorf(conflict.NotFound, "No such event.")
+	}
+	if err != nil {
+		return conflict.Event{}, err
+	}
+	events := []conflict.Event{row.event}
+	if err := loadEventDetails(ctx, q, events); err != nil {
+		return conflict.Event{}, err
+	}
+	e := events[0]
+	e.Citations, err = findCitations(ctx, q, "event_id", int64(id))
+	return e, err
+}
+
+// loadEventDetails fills in the actors and tags of a page of events with
+// one query each, not one per event.
+func loadEventDetails(ctx context.Context, q querier, events []conflict.Event) error {
+	if len(events) == 0 {
+		return nil
+	}
+	index := make(map[conflict.EventID]int, len(events))
+	ids := make([]any, len(events))
+	for i, e := range events {
+		index[e.ID] = i
+		ids[i] = int64(e.ID)
+	}
+	in := placeholders(len(ids))
+	rows, err := q.QueryContext(ctx, `SELECT ea.event_id, a.id, a.slug, a.name, a.colour, ea.role
+		FROM event_actors ea JOIN actors a ON a.id = ea.actor_id
+		WHERE ea.event_id IN (`+in+`) ORDER BY ea.event_id, ea.position, a.name`, ids...)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var (
+			eid conflict.EventID
+			ea  conflict.EventActor
+		)
+		if err := rows.Scan(&eid, &ea.Actor.ID, &ea.Actor.Slug, &ea.Actor.Name, &ea.Actor.Colour, &ea.Role); err != nil {
+			rows.Close()
+			return err
+		}
+		events[index[eid]].Actors = append(events[index[eid]].Actors, ea)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	rows, err = q.QueryContext(ctx, `SELECT event_id, tag FROM event_tags WHERE event_id IN (`+in+`) ORDER BY event_id, tag`, ids...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			eid conflict.EventID
+			tag string
+		)
+		if err := rows.Scan(&eid, &tag); err != nil {
+			return err
+		}
+		events[index[eid]].Tags = append(events[index[eid]].Tags, tag)
+	}
+	return rows.Err()
+}
+
+// CreateEvent validates and stores a new event with its actors, tags and
+// citations, and writes its first revision. A citation whose source has no
+// id is matched to a stored source by URL, or stored as a new source, so an
+// editor can add a source inline. Publishing needs a citation.
+func (db *DB) CreateEvent(ctx context.Context, e *conflict.Event, ch conflict.Change) error {
+	if err := e.Validate(); err != nil {
+		return err
+	}
+	if e.Status == conflict.Published {
+		if err := e.CanPublish(); err != nil {
+			return err
+		}
+	}
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		now := db.stamp()
+		var place any
+		if e.Place != nil {
+			place = int64(e.Place.ID)
+		}
+		res, err := tx.ExecContext(ctx, `INSERT INTO events
+			(slug, title, date, date_lo, date_hi, place_id, body, status, status_note, external_id, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			e.Slug, e.Title, e.Date.String(), e.Date.LowerKey(), e.Date.UpperKey(), place, e.Body,
+			e.Status, e.StatusNote, nullString(e.ExternalID), now, now)
+		if err != nil {
+			return err
+		}
+		id, _ := res.LastInsertId()
+		if err := db.writeEventLinks(ctx, tx, conflict.EventID(id), e, ch); err != nil {
+			return err
+		}
+		stored, err := findEvent(ctx, tx, conflict.EventID(id))
+		if err != nil {
+			return err
+		}
+		*e = stored
+		_, err = db.writeRevision(ctx, tx, conflict.EventRecord, id, actionFor(ch), stored, ch)
+		return err
+	})
+}
+
+// writeEventLinks stores an event's actors, tags and citations.
+func (db *DB) writeEventLinks(ctx context.Context, tx *sql.Tx, id conflict.EventID, e *conflict.Event, ch conflict.Change) error {
+	for i, a := range e.Actors {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO event_actors (event_id, actor_id, role, position) VALUES (?, ?, ?, ?)`,
+			int64(id), int64(a.Actor.ID), a.Role, i); err != nil {
+			return fieldError(err, "actors", "One of the actors does not exist.")
+		}
+	}
+	for _, t := range e.Tags {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO event_tags (event_id, tag) VALUES (?, ?)`, int64(id), t); err != nil {
+			return err
+		}
+	}
+	return db.writeCitations(ctx, tx, "event_id", int64(id), e.Citations, ch)
+}
+
+// fieldError puts a foreign-key failure next to the field that caused it.
+func fieldError(err error, field, msg string) error {
+	if conflict.ErrorCode(mapError(err)) == conflict.Invalid {
+		return &conflict.Error{Code: conflict.Invalid, Message: msg, Fields: conflict.FieldErrors{field: msg}}
+	}
+	return err
+}
+
+// FindEvents returns one page of events matching f, in date order, with
+// cursors to the neighbouring pages. Pages are keyed on (date_lo, id), never
+// on OFFSET, so page 2,000 costs what page 1 does.
+func (db *DB) FindEvents(ctx context.Context, f conflict.EventFilter) (conflict.EventPage, error) {
+	where, params, err := eventWhere(ctx, db.read, f)
+	if err != nil {
+		return conflict.EventPage{}, err
+	}
+	limit := clampLimit(f.Limit)
+	// Moving backwards reads the index the other way and flips the page.
+	backward := f.Before != ""
+	asc := !f.NewestFirst
+	if backward {
+		asc = !asc
+	}
+	cursor, op := f.After, ">"
+	if backward {
+		cursor = f.Before
+	}
+	if !asc {
+		op = "<"
+	}
+	if cursor != "" {
+		lo, id, ok := parseCursor(cursor)
+		if !ok {
+			return conflict.EventPage{}, &conflict.Error{Code: conflict.Invalid, Message: "That page link is not valid.",
+				Fields: conflict.FieldErrors{"cursor": "That page link is not valid; start again from the first page."}}
+		}
+		where = append(where, "(e.date_lo, e.id) "+op+" (?, ?)")
+		params = append(params, lo, id)
+	}
+	dir := "ASC"
+	if !asc {
+		dir = "DESC"
+	}
+	query := `SELECT ` + eventColumns + eventFrom + ` WHERE ` + strings.Join(where, " AND ") +
+		` ORDER BY e.date_lo ` + dir + `, e.id ` + dir + ` LIMIT ?`
+	params = append(params, limit+1)
+	rows, err := db.read.QueryContext(ctx, query, params...)
+	if err != nil {
+		return conflict.EventPage{}, err
+	}
+	defer rows.Close()
+	var list []eventRow
+	for rows.Next() {
+		r, err := scanEvent(rows)
+		if err != nil {
+			return conflict.EventPage{}, err
+		}
+		list = append(list, r)
+	}
+	if err := rows.Err(); err != nil {
+		return conflict.EventPage{}, err
+	}
+	more := len(list) > limit
+	if more {
+		list = list[:limit]
+	}
+	if backward {
+		slices.Reverse(list)
+	}
+	var page conflict.EventPage
+	page.Events = make([]conflict.Event, len(list))
+	page.Citations = make(map[conflict.EventID]int, len(list))
+	for i, r := range list {
+		page.Events[i] = r.event
+		page.Citations[r.event.ID] = r.citations
+	}
+	if len(list) > 0 {
+		first, last := list[0], list[len(list)-1]
+		if (backward && more) || (!backward && cursor != "") {
+			page.Prev = makeCursor(first.dateLo, first.event.ID)
+		}
+		if (!backward && more) || backward {
+			page.Next = makeCursor(last.dateLo, last.event.ID)
+		}
+	}
+	return page, loadEventDetails(ctx, db.read, page.Events)
+}
+
+// eventWhere turns a filter into SQL conditions, expanding places and
+// actors to everything inside them. A timeline's own filter is combined
+// with its pinned events, and its excluded events are left out.
+func eventWhere(ctx context.Context, q querier, f conflict.EventFilter) ([]string, []any, error) {
+	statuses := f.Statuses
+	if len(statuses) == 0 {
+		statuses = []conflict.Status{conflict.Published}
+	}
+	where := []string{"e.status IN (" + placeholders(len(statuses)) + ")"}
+	params := args(statusStrings(statuses))
+	if t := f.Timeline; t != nil {
+		tw, tp, err := criteria(ctx, q, t.Filter.Actors, t.Filter.Places, t.Filter.Tags, t.Filter.From, t.Filter.To)
+		if err != nil {
+			return nil, nil, err
+		}
+		pinned := "e.id IN (SELECT event_id FROM timeline_events WHERE timeline_id = ? AND excluded = 0)"
+		if len(tw) > 0 {
+			where = append(where, "(("+strings.Join(tw, " AND ")+") OR "+pinned+")")
+			params = append(append(params, tp...), int64(t.ID))
+		} else if len(t.Pinned) > 0 {
+			where = append(where, pinned)
+			params = append(params, int64(t.ID))
+		}
+		where = append(where, "e.id NOT IN (SELECT event_id FROM timeline_events WHERE timeline_id = ? AND excluded = 1)")
+		params = append(params, int64(t.ID))
+	}
+	w, p, err := criteria(ctx, q, f.Actors, f.Places, f.Tags, f.From, f.To)
+	if err != nil {
+		return nil, nil, err
+	}
+	where, params = append(where, w...), append(params, p...)
+	if f.Query != "" {
+		match := ftsQuery(f.Query)
+		if match == "" {
+			where = append(where, "0")
+		} else {
+			where = append(where, "e.id IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)")
+			params = append(params, match)
+		}
+	}
+	return where, params, nil
+}
+
+// criteria returns the conditions that pick events by actor, place, tag and
+// date range; each given criterion must hold.
+func criteria(ctx context.Context, q querier, actors []conflict.ActorID, places []conflict.PlaceID, tags []string, from, to edtf.Date) ([]string, []any, error) {
+	var (
+		where  []string
+		params []any
+	)
+	if len(actors) > 0 {
+		ids, err := actorSubtree(ctx, q, actors)
+		if err != nil {
+			return nil, nil, err
+		}
+		where = append(where, "e.id IN (SELECT event_id FROM event_actors WHERE actor_id IN ("+placeholders(len(ids))+"))")
+		params = append(params, args(ids)...)
+	}
+	if len(places) > 0 {
+		ids, err := subtree(ctx, q, "places", places)
+		if err != nil {
+			return nil, nil, err
+		}
+		where = append(where, "e.place_id IN ("+placeholders(len(ids))+")")
+		params = append(params, args(ids)...)
+	}
+	if len(tags) > 0 {
+		where = append(where, "e.id IN (SELECT event_id FROM event_tags WHERE tag IN ("+placeholders(len(tags))+"))")
+		params = append(params, args(tags)...)
+	}
+	if !from.IsZero() {
+		where = append(where, "e.date_hi >= ?")
+		params = append(params, from.LowerKey())
+	}
+	if !to.IsZero() {
+		where = append(where, "e.date_lo <= ?")
+		params = append(params, to.UpperKey())
+	}
+	return where, params, nil
+}
+
+func statusStrings(ss []conflict.Status) []string {
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = string(s)
+	}
+	return out
+}
+
+// Cursors are opaque to clients but plain inside: the last row's sort key.
+func makeCursor(dateLo string, id conflict.EventID) string {
+	return dateLo + "_" + strconv.FormatInt(int64(id), 10)
+}
+
+func parseCursor(s string) (string, int64, bool) {
+	lo, idText, ok := strings.Cut(s, "_")
+	if !ok || len(lo) != 10 {
+		return "", 0, false
+	}
+	id, err := strconv.ParseInt(idText, 10, 64)
+	if err != nil || id <= 0 {
+		return "", 0, false
+	}
+	return lo, id, true
+}
+
+// CountEvents returns how many events match f, ignoring its cursors.
+func (db *DB) CountEvents(ctx context.Context, f conflict.EventFilter) (int, error) {
+	where, params, err := eventWhere(ctx, db.read, f)
+	if err != nil {
+		return 0, err
+	}
+	var n int
+	err = db.read.QueryRowContext(ctx, `SELECT count(*) FROM events e WHERE `+strings.Join(where, " AND "), params...).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("count events: %w", err)
+	}
+	return n, nil
+}

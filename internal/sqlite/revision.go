@@ -1,0 +1,75 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+
+	"github.com/sitrep/sitrep/internal/conflict"
+)
+
+// writeRevision records the record's state after a write. Every write to a
+// curated record goes through here, inside the write's own transaction, so
+// history can never miss a change.
+func (db *DB) writeRevision(ctx context.Context, tx *sql.Tx, rt conflict.RecordType, id int64, action conflict.Action, snapshot any, ch conflict.Change) (int, error) {
+	body, err := json.Marshal(snapshot)
+	if err != nil {
+		return 0, fmt.Errorf("snapshot %s %d: %w", rt, id, err)
+	}
+	var n int
+	if err := tx.QueryRowContext(ctx,
+		`SELECT coalesce(max(number), 0) + 1 FROM revisions WHERE record_type = ? AND record_id = ?`,
+		rt, id).Scan(&n); err != nil {
+		return 0, err
+	}
+	var author any
+	if ch.Author != nil {
+		author = int64(*ch.Author)
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO revisions
+		(record_type, record_id, number, action, snapshot, author_id, author_name, summary, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		rt, id, n, action, string(body), author, ch.AuthorName, ch.Summary, db.stamp())
+	return n, err
+}
+
+// FindRevisions returns a record's revisions, newest first.
+func (db *DB) FindRevisions(ctx context.Context, rt conflict.RecordType, id int64) ([]conflict.Revision, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT id, record_type, record_id, number, action, snapshot,
+		author_id, author_name, summary, created_at
+		FROM revisions WHERE record_type = ? AND record_id = ? ORDER BY number DESC`, rt, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []conflict.Revision
+	for rows.Next() {
+		r, err := scanRevision(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+func scanRevision(s interface{ Scan(...any) error }) (conflict.Revision, error) {
+	var (
+		r       conflict.Revision
+		snap    string
+		author  sql.NullInt64
+		created string
+	)
+	err := s.Scan(&r.ID, &r.RecordType, &r.RecordID, &r.Number, &r.Action, &snap, &author, &r.AuthorName, &r.Summary, &created)
+	if err != nil {
+		return r, mapError(err)
+	}
+	r.Snapshot = []byte(snap)
+	if author.Valid {
+		u := conflict.UserID(author.Int64)
+		r.Author = &u
+	}
+	r.CreatedAt = parseTime(created)
+	return r, nil
+}

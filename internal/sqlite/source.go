@@ -1,0 +1,128 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+
+	"github.com/sitrep/sitrep/internal/conflict"
+)
+
+const sourceColumns = `s.id, s.url, s.publisher, s.title, s.published, s.authors, s.language,
+	s.archived_url, s.reliability, s.notes, s.version, s.created_at, s.updated_at`
+
+func scanSource(sc interface{ Scan(...any) error }) (conflict.Source, error) {
+	var (
+		s                conflict.Source
+		authors          string
+		created, updated string
+	)
+	err := sc.Scan(&s.ID, &s.URL, &s.Publisher, &s.Title, &s.Published, &authors, &s.Language,
+		&s.ArchivedURL, &s.Reliability, &s.Notes, &s.Version, &created, &updated)
+	if err != nil {
+		return s, mapError(err)
+	}
+	_ = json.Unmarshal([]byte(authors), &s.Authors)
+	s.CreatedAt, s.UpdatedAt = parseTime(created), parseTime(updated)
+	return s, nil
+}
+
+// FindSourceByID returns the source with the given id, or a NotFound error.
+func (db *DB) FindSourceByID(ctx context.Context, id conflict.SourceID) (conflict.Source, error) {
+	return findSource(ctx, db.read, `s.id = ?`, int64(id))
+}
+
+// FindSourceByURL returns the source whose normalised URL equals url's, or
+// a NotFound error.
+func (db *DB) FindSourceByURL(ctx context.Context, url string) (conflict.Source, error) {
+	norm, err := conflict.NormalizeURL(url)
+	if err != nil {
+		return conflict.Source{}, err
+	}
+	return findSource(ctx, db.read, `s.url = ?`, norm)
+}
+
+func findSource(ctx context.Context, q querier, where string, arg any) (conflict.Source, error) {
+	s, err := scanSource(q.QueryRowContext(ctx, `SELECT `+sourceColumns+` FROM sources s WHERE `+where, arg))
+	if conflict.ErrorCode(err) == conflict.NotFound {
+		return s, conflict.Errorf(conflict.NotFound, "No such source.")
+	}
+	return s, err
+}
+
+// CreateSource validates and stores a new source. A source whose URL is
+// already stored gives a Conflict error.
+func (db *DB) CreateSource(ctx context.Context, s *conflict.Source, ch conflict.Change) error {
+	if err := s.Validate(); err != nil {
+		return err
+	}
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		return db.createSource(ctx, tx, s, ch)
+	})
+}
+
+func (db *DB) createSource(ctx context.Context, tx *sql.Tx, s *conflict.Source, ch conflict.Change) error {
+	if existing, err := findSource(ctx, tx, `s.url = ?`, s.URL); err == nil {
+		return &conflict.Error{Code: conflict.Conflict, Message: "This source is already recorded.",
+			Fields: conflict.FieldErrors{"url": "Already recorded as \"" + existing.Title + "\"."}}
+	}
+	authors, _ := json.Marshal(s.Authors)
+	if s.Authors == nil {
+		authors = []byte("[]")
+	}
+	now := db.stamp()
+	res, err := tx.ExecContext(ctx, `INSERT INTO sources
+		(url, publisher, title, published, published_lo, authors, language, archived_url, reliability, notes, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		s.URL, s.Publisher, s.Title, s.Published.String(), lowerKey(s.Published), string(authors), s.Language,
+		s.ArchivedURL, string(s.Reliability), s.Notes, now, now)
+	if err != nil {
+		return err
+	}
+	id, _ := res.LastInsertId()
+	stored, err := findSource(ctx, tx, `s.id = ?`, id)
+	if err != nil {
+		return err
+	}
+	*s = stored
+	_, err = db.writeRevision(ctx, tx, conflict.SourceRecord, id, actionFor(ch), stored, ch)
+	return err
+}
+
+// FindSources returns sources, most recently published first.
+func (db *DB) FindSources(ctx context.Context, limit int) ([]conflict.Source, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT `+sourceColumns+` FROM sources s
+		ORDER BY s.published_lo DESC, s.id DESC LIMIT ?`, clampLimit(limit))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []conflict.Source
+	for rows.Next() {
+		s, err := scanSource(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+// actionFor picks the revision action of a record's first write: imports
+// say so, anything else is a creation.
+func actionFor(ch conflict.Change) conflict.Action {
+	if ch.Import {
+		return conflict.ActionImport
+	}
+	return conflict.ActionCreate
+}
+
+func clampLimit(n int) int {
+	switch {
+	case n <= 0:
+		return 50
+	case n > 1000:
+		return 1000
+	}
+	return n
+}

@@ -1,0 +1,44 @@
+// Package layout holds the page shell every full page renders in.
+package layout
+
+import "github.com/a-h/templ"
+
+// Base is what every page's view model carries for the shell: its title,
+// the section to mark in the navigation, and the asset URLs.
+type Base struct {
+	Title       string
+	Description string
+	// Section names the navigation entry to mark as current: "home",
+	// "events", "estimates", "search".
+	Section string
+	// Asset returns the content-hashed URL of a static file.
+	Asset func(name string) string
+	// Canonical is the page's absolute URL, when known.
+	Canonical string
+	// Alternates are links to other formats of the page (oEmbed, feeds).
+	Alternates []Alternate
+	// RequestID is shown on error pages so a report can be matched to logs.
+	RequestID string
+}
+
+// Alternate is a <link rel="alternate"> in the page head.
+type Alternate struct {
+	Type, Href, Title string
+}
+
+// FullTitle is the document title: the page's, then the site's.
+func (b Base) FullTitle() string {
+	if b.Title == "" {
+		return "sitrep"
+	}
+	return b.Title + " · sitrep"
+}
+
+// Current marks the navigation link of the page's own section with
+// aria-current.
+func (b Base) Current(section string) templ.Attributes {
+	if b.Section == section {
+		return templ.Attributes{"aria-current": "page"}
+	}
+	return nil
+}
