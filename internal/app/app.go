@@ -20,7 +20,7 @@ type Config struct {
 	// DBPath is the SQLite file, created and migrated when missing.
 	DBPath string
 	// Demo loads the worked example (a no-op when it is already there).
-	Demo bool
+	Demo   bool
 	Logger *slog.Logger
 	// BaseURL is the public origin for canonical links; "" derives it from
 	// each request.
