@@ -5,6 +5,11 @@ import "github.com/labstack/echo/v4"
 // routes lists every route in one place.
 func (s *Server) routes(e *echo.Echo) {
 	e.GET("/", s.home)
+	e.GET("/events", s.eventList)
+	e.GET("/events/:id", s.eventShow)
+	e.GET("/events/:id/rev/:n", s.eventRevision)
+	e.GET("/events/:id/rev/:n/:format", s.eventCite)
+	e.GET("/timelines/:slug", s.timelineShow)
 	e.GET("/healthz", s.health)
 	e.GET("/static/*", s.staticFile)
 	e.GET("/favicon.ico", s.favicon)

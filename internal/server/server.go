@@ -7,6 +7,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/sitrep/sitrep/internal/markdown"
 	"github.com/sitrep/sitrep/internal/sqlite"
 	"github.com/sitrep/sitrep/static"
 )
@@ -25,11 +26,12 @@ type Server struct {
 	cfg Config
 	db  *sqlite.DB
 	log *slog.Logger
+	md  *markdown.Renderer
 }
 
 // New returns the Echo instance serving every route.
 func New(cfg Config, db *sqlite.DB) *echo.Echo {
-	s := &Server{cfg: cfg, db: db, log: cfg.Logger}
+	s := &Server{cfg: cfg, db: db, log: cfg.Logger, md: markdown.New()}
 	e := echo.New()
 	e.HideBanner = true
 	e.HidePort = true

@@ -403,3 +403,23 @@ func (db *DB) CountEvents(ctx context.Context, f conflict.EventFilter) (int, err
 	}
 	return n, nil
 }
+
+// FindTags returns the most used tags of published events, by name.
+func (db *DB) FindTags(ctx context.Context, limit int) ([]string, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT tag FROM (
+		SELECT t.tag, count(*) AS n FROM event_tags t JOIN events e ON e.id = t.event_id
+		WHERE e.status = 'published' GROUP BY t.tag ORDER BY n DESC LIMIT ?) ORDER BY tag`, clampLimit(limit))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var t string
+		if err := rows.Scan(&t); err != nil {
+			return nil, err
+		}
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}

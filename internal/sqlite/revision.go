@@ -73,3 +73,25 @@ func scanRevision(s interface{ Scan(...any) error }) (conflict.Revision, error) 
 	r.CreatedAt = parseTime(created)
 	return r, nil
 }
+
+// FindRevision returns revision number n of a record, or NotFound.
+func (db *DB) FindRevision(ctx context.Context, rt conflict.RecordType, id int64, n int) (conflict.Revision, error) {
+	r, err := scanRevision(db.read.QueryRowContext(ctx, `SELECT id, record_type, record_id, number, action, snapshot,
+		author_id, author_name, summary, created_at
+		FROM revisions WHERE record_type = ? AND record_id = ? AND number = ?`, rt, id, n))
+	if conflict.ErrorCode(err) == conflict.NotFound {
+		return r, conflict.Errorf(conflict.NotFound, "No such revision.")
+	}
+	return r, err
+}
+
+// LatestRevision returns a record's newest revision, or NotFound.
+func (db *DB) LatestRevision(ctx context.Context, rt conflict.RecordType, id int64) (conflict.Revision, error) {
+	r, err := scanRevision(db.read.QueryRowContext(ctx, `SELECT id, record_type, record_id, number, action, snapshot,
+		author_id, author_name, summary, created_at
+		FROM revisions WHERE record_type = ? AND record_id = ? ORDER BY number DESC LIMIT 1`, rt, id))
+	if conflict.ErrorCode(err) == conflict.NotFound {
+		return r, conflict.Errorf(conflict.NotFound, "No such record.")
+	}
+	return r, err
+}

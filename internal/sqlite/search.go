@@ -1,8 +1,11 @@
 package sqlite
 
 import (
+	"context"
 	"strings"
 	"unicode"
+
+	"github.com/sitrep/sitrep/internal/conflict"
 )
 
 // maxQueryTerms bounds the work one search can ask of FTS5.
@@ -65,4 +68,103 @@ func ftsQuery(input string) string {
 		q += " NOT " + x
 	}
 	return q
+}
+
+// Markers FTS5 puts around matched words; control characters, so they
+// cannot occur in stored text.
+const (
+	markStart = "\x02"
+	markEnd   = "\x03"
+)
+
+// fragments splits FTS5 output at the markers.
+func fragments(s string) []conflict.Fragment {
+	var out []conflict.Fragment
+	for s != "" {
+		i := strings.Index(s, markStart)
+		if i < 0 {
+			out = append(out, conflict.Fragment{Text: s})
+			break
+		}
+		if i > 0 {
+			out = append(out, conflict.Fragment{Text: s[:i]})
+		}
+		s = s[i+len(markStart):]
+		j := strings.Index(s, markEnd)
+		if j < 0 {
+			j = len(s)
+		}
+		out = append(out, conflict.Fragment{Text: s[:j], Match: true})
+		s = strings.TrimPrefix(s[j:], markEnd)
+	}
+	return out
+}
+
+// Search finds published events, actors, places, sources and quotes
+// matching what a person typed, best matches first. Any input is safe: it
+// is turned into quoted FTS5 terms first.
+func (db *DB) Search(ctx context.Context, input string, limit int) (conflict.SearchResults, error) {
+	res := conflict.SearchResults{Query: input}
+	match := ftsQuery(input)
+	if match == "" {
+		return res, nil
+	}
+	limit = clampLimit(limit)
+	rows, err := db.read.QueryContext(ctx, `SELECT e.id, e.slug, e.date,
+		highlight(events_fts, 0, ?2, ?3), snippet(events_fts, 1, ?2, ?3, '…', 24)
+		FROM events_fts JOIN events e ON e.id = events_fts.rowid
+		WHERE events_fts MATCH ?1 AND e.status = 'published'
+		ORDER BY bm25(events_fts, 4.0, 1.0) LIMIT ?4`, match, markStart, markEnd, limit)
+	if err != nil {
+		return res, err
+	}
+	for rows.Next() {
+		h := conflict.SearchHit{Kind: "event"}
+		var title, snip string
+		if err := rows.Scan(&h.ID, &h.Slug, &h.Date, &title, &snip); err != nil {
+			rows.Close()
+			return res, err
+		}
+		h.Title, h.Snippet = fragments(title), fragments(snip)
+		res.Events = append(res.Events, h)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return res, err
+	}
+	rows, err = db.read.QueryContext(ctx, `SELECT r.rowid, highlight(records_fts, 0, ?2, ?3), snippet(records_fts, 1, ?2, ?3, '…', 20),
+		CASE r.rowid % 8
+			WHEN 1 THEN (SELECT slug FROM actors WHERE id = r.rowid / 8)
+			WHEN 2 THEN (SELECT slug FROM places WHERE id = r.rowid / 8)
+			ELSE '' END,
+		CASE r.rowid % 8 WHEN 4 THEN coalesce(c.event_id, c.estimate_id, 0) ELSE 0 END,
+		CASE r.rowid % 8 WHEN 4 THEN CASE WHEN c.event_id IS NOT NULL THEN 'event' ELSE 'estimate' END ELSE '' END,
+		coalesce(ev.slug, ''), coalesce(ev.title, f.name || ' (' || x.claimant || ')', '')
+		FROM records_fts r
+		LEFT JOIN citations c ON r.rowid % 8 = 4 AND c.id = r.rowid / 8
+		LEFT JOIN events ev ON ev.id = c.event_id
+		LEFT JOIN estimates x ON x.id = c.estimate_id
+		LEFT JOIN actors f ON f.id = x.actor_id
+		WHERE records_fts MATCH ?1
+		  AND (r.rowid % 8 <> 4 OR coalesce(ev.status, x.status) = 'published')
+		ORDER BY bm25(records_fts, 4.0, 1.0) LIMIT ?4`, match, markStart, markEnd, limit)
+	if err != nil {
+		return res, err
+	}
+	defer rows.Close()
+	kinds := map[int64]string{1: "actor", 2: "place", 3: "source", 4: "quote"}
+	for rows.Next() {
+		var (
+			rowid       int64
+			title, snip string
+			h           conflict.SearchHit
+		)
+		if err := rows.Scan(&rowid, &title, &snip, &h.Slug, &h.InID, &h.InKind, &h.InSlug, &h.InTitle); err != nil {
+			return res, err
+		}
+		h.Kind, h.ID = kinds[rowid%8], rowid/8
+		h.Title, h.Snippet = fragments(title), fragments(snip)
+		res.Others = append(res.Others, h)
+	}
+	return res, rows.Err()
 }

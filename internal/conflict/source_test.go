@@ -1,0 +1,134 @@
+package conflict_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/sitrep/sitrep/internal/conflict"
+)
+
+func TestNormalizeURL(t *testing.T) {
+	tests := []struct {
+		name, in, want string
+	}{
+		{"already canonical", "https://www.voanews.com/a/mosul", "https://www.voanews.com/a/mosul"},
+		{"scheme and host lower-cased", "HTTPS://WWW.VOANews.COM/a/Mosul", "https://www.voanews.com/a/Mosul"},
+		{"path case kept", "https://example.org/A/B", "https://example.org/A/B"},
+		{"default https port dropped", "https://example.org:443/a", "https://example.org/a"},
+		{"default http port dropped", "http://example.org:80/a", "http://example.org/a"},
+		{"other port kept", "https://example.org:8443/a", "https://example.org:8443/a"},
+		{"http port on https kept", "https://example.org:80/a", "https://example.org:80/a"},
+		{"trailing slash dropped", "https://example.org/a/", "https://example.org/a"},
+		{"many trailing slashes dropped", "https://example.org/a///", "https://example.org/a"},
+		{"bare host slash dropped", "https://example.org/", "https://example.org"},
+		{"utm parameters removed", "https://example.org/a?utm_source=tw&utm_medium=social&UTM_Campaign=x", "https://example.org/a"},
+		{"fbclid removed", "https://example.org/a?fbclid=IwAR0abc", "https://example.org/a"},
+		{"gclid removed", "https://example.org/a?gclid=xyz", "https://example.org/a"},
+		{"real parameters kept", "https://example.org/a?id=3&utm_source=x&page=2", "https://example.org/a?id=3&page=2"},
+		{"parameters sorted", "https://example.org/a?page=2&id=3", "https://example.org/a?id=3&page=2"},
+		{"fragment removed", "https://example.org/a#paragraph-4", "https://example.org/a"},
+		{"credentials removed", "https://user:secret@example.org/a", "https://example.org/a"},
+		{"spaces around trimmed", "  https://example.org/a \n", "https://example.org/a"},
+		{"all at once", "HTTPS://Example.ORG:443/a/?utm_source=x&fbclid=y#top", "https://example.org/a"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := conflict.NormalizeURL(tt.in)
+			if err != nil {
+				t.Fatalf("NormalizeURL(%q) error %v, want %q", tt.in, err, tt.want)
+			}
+			if got != tt.want {
+				t.Errorf("NormalizeURL(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+			// Normalising is idempotent: the stored form is its own canonical form.
+			if again, err := conflict.NormalizeURL(got); err != nil || again != got {
+				t.Errorf("NormalizeURL(%q) = %q, %v; want it unchanged", got, again, err)
+			}
+		})
+	}
+}
+
+func TestNormalizeURLRejects(t *testing.T) {
+	const notWeb = "URL must be a web address starting with http:// or https://."
+	tests := []struct {
+		name, in, want string
+	}{
+		{"empty", "", "URL is required."},
+		{"blank", "   ", "URL is required."},
+		{"ftp", "ftp://example.org/report.pdf", notWeb},
+		{"javascript", "javascript:alert(1)", notWeb},
+		{"data", "data:text/html,<p>hi</p>", notWeb},
+		{"mailto", "mailto:desk@example.org", notWeb},
+		{"no scheme", "www.voanews.com/a/mosul", notWeb},
+		{"scheme without host", "https:///a", notWeb},
+		{"unparseable", "https://exa mple.org/%zz", notWeb},
+		{"too long", "https://example.org/" + strings.Repeat("a", conflict.MaxURLLen), "URL is too long: at most 2048 characters."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := conflict.NormalizeURL(tt.in)
+			if err == nil {
+				t.Fatalf("NormalizeURL(%q) = %q, want error %q", tt.in, got, tt.want)
+			}
+			if code := conflict.ErrorCode(err); code != conflict.Invalid {
+				t.Errorf("NormalizeURL(%q) error code = %q, want %q", tt.in, code, conflict.Invalid)
+			}
+			if msg := conflict.ErrorMessage(err); msg != tt.want {
+				t.Errorf("NormalizeURL(%q) error = %q, want %q", tt.in, msg, tt.want)
+			}
+		})
+	}
+}
+
+func TestNormalizeURLLongestAccepted(t *testing.T) {
+	prefix := "https://example.org/"
+	in := prefix + strings.Repeat("a", conflict.MaxURLLen-len(prefix))
+	if _, err := conflict.NormalizeURL(in); err != nil {
+		t.Errorf("NormalizeURL(%d characters) = %v, want nil", len(in), err)
+	}
+}
+
+func TestSourceValidate(t *testing.T) {
+	valid := func() conflict.Source {
+		return conflict.Source{
+			URL:       "https://www.voanews.com/a/mosul/?utm_source=twitter",
+			Publisher: "Voice of America",
+			Title:     "Islamic State Struggling to Reinforce Mosul Ahead of Iraqi Offensive",
+			Authors:   []string{" Jeff Seldin ", "", "jeff seldin"},
+		}
+	}
+	s := valid()
+	if err := s.Validate(); err != nil {
+		t.Fatalf("Validate() = %v, want nil", err)
+	}
+	if want := "https://www.voanews.com/a/mosul"; s.URL != want {
+		t.Errorf("Validate() URL = %q, want %q", s.URL, want)
+	}
+	if len(s.Authors) != 1 || s.Authors[0] != "Jeff Seldin" {
+		t.Errorf("Validate() authors = %q, want [Jeff Seldin]", s.Authors)
+	}
+
+	tests := []struct {
+		name   string
+		modify func(s *conflict.Source)
+		field  string
+		want   string
+	}{
+		{"missing URL", func(s *conflict.Source) { s.URL = "" }, "url", "URL is required."},
+		{"ftp URL", func(s *conflict.Source) { s.URL = "ftp://example.org/a" }, "url", "URL must be a web address starting with http:// or https://."},
+		{"bad archive URL", func(s *conflict.Source) { s.ArchivedURL = "javascript:alert(1)" }, "archived_url", "URL must be a web address starting with http:// or https://."},
+		{"missing publisher", func(s *conflict.Source) { s.Publisher = " " }, "publisher", "Publisher is required."},
+		{"missing title", func(s *conflict.Source) { s.Title = "" }, "title", "Title is required."},
+		{"reliability G", func(s *conflict.Source) { s.Reliability = "G" }, "reliability", "Reliability is a grade from A to F, or empty."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := valid()
+			tt.modify(&s)
+			err := s.Validate()
+			if got := conflict.ErrorFields(err)[tt.field]; got != tt.want {
+				t.Errorf("Validate() %s = %q (err %v), want %q", tt.field, got, err, tt.want)
+			}
+		})
+	}
+}

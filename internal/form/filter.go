@@ -1,0 +1,197 @@
+// Package form turns raw form and query values into domain values, with a
+// message per field for whatever cannot be read.
+package form
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/sitrep/sitrep/internal/conflict"
+	"github.com/sitrep/sitrep/internal/edtf"
+)
+
+// Lookup finds actors and places by what a person typed: a name, an alias,
+// an alternate name in any script, or a slug.
+type Lookup interface {
+	FindActorsByName(ctx context.Context, name string) ([]conflict.ActorRef, error)
+	FindPlacesByName(ctx context.Context, name string) ([]conflict.PlaceRef, error)
+}
+
+// EventFilter is a list filter as typed, kept to show back in the form,
+// with what it means and what could not be read.
+type EventFilter struct {
+	Actors []string
+	Places []string
+	Tags   []string
+	From   string
+	To     string
+	Query  string
+	Order  string
+	After  string
+	Before string
+
+	Filter conflict.EventFilter
+	// Resolved are the actors and places the filter matched, for the page
+	// to name them.
+	ResolvedActors []conflict.ActorRef
+	ResolvedPlaces []conflict.PlaceRef
+	Errors         conflict.FieldErrors
+}
+
+// maxValueLen cuts any one filter value; no name or date is longer.
+const maxValueLen = 200
+
+// maxValues bounds how many values of one filter are read.
+const maxValues = 10
+
+// ParseEventFilter reads a list filter from a URL query. A value that
+// cannot be read is left out of the filter and gets a message, so the page
+// still answers.
+func ParseEventFilter(ctx context.Context, q url.Values, lookup Lookup) (EventFilter, error) {
+	f := EventFilter{
+		Actors: values(q, "actor"),
+		Places: values(q, "place"),
+		Tags:   values(q, "tag"),
+		From:   value(q, "from"),
+		To:     value(q, "to"),
+		Query:  value(q, "q"),
+		Order:  value(q, "order"),
+		After:  value(q, "after"),
+		Before: value(q, "before"),
+		Errors: conflict.FieldErrors{},
+	}
+	for _, name := range f.Actors {
+		refs, err := lookup.FindActorsByName(ctx, name)
+		if err != nil {
+			return f, err
+		}
+		if len(refs) == 0 {
+			f.Errors.Add("actor", fmt.Sprintf("No actor is called %q; it was left out of the filter.", name))
+		}
+		for _, r := range refs {
+			f.Filter.Actors = append(f.Filter.Actors, r.ID)
+			f.ResolvedActors = append(f.ResolvedActors, r)
+		}
+	}
+	for _, name := range f.Places {
+		refs, err := lookup.FindPlacesByName(ctx, name)
+		if err != nil {
+			return f, err
+		}
+		if len(refs) == 0 {
+			f.Errors.Add("place", fmt.Sprintf("No place is called %q; it was left out of the filter.", name))
+		}
+		for _, r := range refs {
+			f.Filter.Places = append(f.Filter.Places, r.ID)
+			f.ResolvedPlaces = append(f.ResolvedPlaces, r)
+		}
+	}
+	f.Filter.Tags = conflict.NormalizeTags(f.Tags)
+	f.Filter.From = f.date("from", f.From)
+	f.Filter.To = f.date("to", f.To)
+	if !f.Filter.From.IsZero() && !f.Filter.To.IsZero() && f.Filter.From.LowerKey() > f.Filter.To.UpperKey() {
+		f.Errors.Add("to", "The end of the range is before its start; the range was left out.")
+		f.Filter.From, f.Filter.To = edtf.Date{}, edtf.Date{}
+	}
+	f.Filter.Query = f.Query
+	switch f.Order {
+	case "", "oldest":
+		f.Order = "oldest"
+	case "newest":
+		f.Filter.NewestFirst = true
+	default:
+		f.Errors.Add("order", "Order is oldest or newest first.")
+		f.Order = "oldest"
+	}
+	f.Filter.After, f.Filter.Before = f.After, f.Before
+	return f, nil
+}
+
+// date reads a date bound as EDTF or plain words ("Sep 2016").
+func (f *EventFilter) date(field, s string) edtf.Date {
+	if s == "" {
+		return edtf.Date{}
+	}
+	d, err := edtf.ParseLoose(s)
+	if err != nil {
+		f.Errors.Add(field, Sentence(err.Error())+" This date was left out of the filter.")
+		return edtf.Date{}
+	}
+	return d
+}
+
+// Active reports whether any filter is set, not counting order and paging.
+func (f EventFilter) Active() bool {
+	return len(f.Actors)+len(f.Places)+len(f.Tags) > 0 || f.From != "" || f.To != "" || f.Query != ""
+}
+
+// Values returns the filter as URL query values, without paging; extra
+// pairs (key, value, …) are added.
+func (f EventFilter) Values(extra ...string) url.Values {
+	v := url.Values{}
+	for _, a := range f.Actors {
+		v.Add("actor", a)
+	}
+	for _, p := range f.Places {
+		v.Add("place", p)
+	}
+	for _, t := range f.Tags {
+		v.Add("tag", t)
+	}
+	set := func(k, s string) {
+		if s != "" {
+			v.Set(k, s)
+		}
+	}
+	set("from", f.From)
+	set("to", f.To)
+	set("q", f.Query)
+	if f.Order == "newest" {
+		v.Set("order", "newest")
+	}
+	for i := 0; i+1 < len(extra); i += 2 {
+		v.Set(extra[i], extra[i+1])
+	}
+	return v
+}
+
+func value(q url.Values, key string) string {
+	return clean(q.Get(key))
+}
+
+func values(q url.Values, key string) []string {
+	var out []string
+	for _, s := range q[key] {
+		if s = clean(s); s != "" && len(out) < maxValues {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// clean trims a value, drops invalid UTF-8 and cuts it to maxValueLen.
+func clean(s string) string {
+	s = strings.TrimSpace(strings.ToValidUTF8(s, ""))
+	if utf8.RuneCountInString(s) > maxValueLen {
+		s = string([]rune(s)[:maxValueLen])
+	}
+	return s
+}
+
+// Sentence capitalises msg and ends it with a full stop, for messages
+// that come from lower layers in lower case.
+func Sentence(msg string) string {
+	msg = strings.TrimSpace(msg)
+	if msg == "" {
+		return msg
+	}
+	r, size := utf8.DecodeRuneInString(msg)
+	msg = strings.ToUpper(string(r)) + msg[size:]
+	if !strings.HasSuffix(msg, ".") && !strings.HasSuffix(msg, "?") && !strings.HasSuffix(msg, "!") {
+		msg += "."
+	}
+	return msg
+}

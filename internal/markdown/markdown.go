@@ -1,0 +1,105 @@
+// Package markdown renders the Markdown that editors write (event bodies,
+// descriptions, notes) into safe HTML: goldmark with raw HTML off, then a
+// bluemonday sanitiser, configured once.
+package markdown
+
+import (
+	"bytes"
+	"html/template"
+	"net/url"
+	"regexp"
+	"strings"
+
+	"github.com/microcosm-cc/bluemonday"
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
+)
+
+// Renderer turns Markdown into sanitised HTML. It is safe for concurrent
+// use.
+type Renderer struct {
+	md     goldmark.Markdown
+	policy *bluemonday.Policy
+}
+
+// New returns a renderer with tables, strikethrough and autolinks. Raw HTML
+// in the source is dropped by goldmark (it is never enabled) and whatever
+// HTML comes out is sanitised again, so a mistake in one layer is caught by
+// the other.
+func New() *Renderer {
+	md := goldmark.New(
+		goldmark.WithExtensions(extension.Table, extension.Strikethrough, extension.Linkify),
+		goldmark.WithParserOptions(parser.WithASTTransformers(util.Prioritized(externalLinks{}, 100))),
+	)
+	p := bluemonday.UGCPolicy()
+	p.AllowAttrs("rel").Matching(regexp.MustCompile(`^[a-z ]+$`)).OnElements("a")
+	p.RequireNoFollowOnFullyQualifiedLinks(true)
+	p.AllowAttrs("dir").Matching(regexp.MustCompile(`^(auto|ltr|rtl)$`)).Globally()
+	return &Renderer{md: md, policy: p}
+}
+
+// Render converts src to sanitised HTML. Rendering Markdown cannot fail on
+// any input; should goldmark ever report an error, the text is shown
+// escaped rather than lost.
+func (r *Renderer) Render(src string) template.HTML {
+	var buf bytes.Buffer
+	if err := r.md.Convert([]byte(src), &buf); err != nil {
+		return template.HTML("<p>" + template.HTMLEscapeString(src) + "</p>")
+	}
+	return template.HTML(r.policy.SanitizeBytes(buf.Bytes()))
+}
+
+// Excerpt returns the first paragraph of src as plain text, cut to about n
+// characters at a word boundary, for list items.
+func Excerpt(src string, n int) string {
+	para := strings.TrimSpace(src)
+	if i := strings.Index(para, "\n\n"); i >= 0 {
+		para = para[:i]
+	}
+	para = plain.Replace(para)
+	para = strings.Join(strings.Fields(linkPattern.ReplaceAllString(para, "$1")), " ")
+	if len([]rune(para)) <= n {
+		return para
+	}
+	cut := string([]rune(para)[:n])
+	if i := strings.LastIndexByte(cut, ' '); i > n/2 {
+		cut = cut[:i]
+	}
+	return strings.TrimRight(cut, " ,.;:") + "…"
+}
+
+var (
+	linkPattern = regexp.MustCompile(`\[([^\]]*)\]\([^)]*\)`)
+	plain       = strings.NewReplacer("**", "", "__", "", "`", "", "> ", "", "# ", "")
+)
+
+// externalLinks marks links that leave sitrep as user-generated content
+// that must not reach back through window.opener.
+type externalLinks struct{}
+
+func (externalLinks) Transform(doc *ast.Document, _ text.Reader, _ parser.Context) {
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		var dest []byte
+		switch l := n.(type) {
+		case *ast.Link:
+			dest = l.Destination
+		case *ast.AutoLink:
+			// Autolinks carry no attributes in goldmark's renderer; the
+			// sanitiser still adds nofollow to them.
+			return ast.WalkContinue, nil
+		default:
+			return ast.WalkContinue, nil
+		}
+		if u, err := url.Parse(string(dest)); err == nil && u.IsAbs() {
+			n.SetAttributeString("rel", []byte("nofollow ugc noopener"))
+		}
+		return ast.WalkContinue, nil
+	})
+}

@@ -1,0 +1,184 @@
+package server
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/sitrep/sitrep/internal/conflict"
+	"github.com/sitrep/sitrep/internal/form"
+	"github.com/sitrep/sitrep/internal/markdown"
+	"github.com/sitrep/sitrep/web/components"
+	"github.com/sitrep/sitrep/web/pages"
+)
+
+// pageSize is how many events a list page shows.
+const pageSize = 50
+
+// eventList is /events: every published event, filtered by the query.
+func (s *Server) eventList(c echo.Context) error {
+	b, err := s.browse(c, "/events", nil, nil)
+	if err != nil {
+		return err
+	}
+	if isFragment(c) {
+		return s.render(c, http.StatusOK, components.Results(b))
+	}
+	v := pages.EventsView{Base: s.base(c, "Events", "events"), Heading: "Events", Browser: b}
+	v.Description = "Every published event, in date order, with the sources that reported it."
+	return s.render(c, http.StatusOK, pages.Events(v))
+}
+
+// timelineShow is a curated timeline: its filter, pins and exclusions, with
+// the reader's filters on top and its estimates interleaved.
+func (s *Server) timelineShow(c echo.Context) error {
+	t, err := s.db.FindTimelineBySlug(c.Request().Context(), c.Param("slug"))
+	if err != nil {
+		return err
+	}
+	if !t.Published {
+		return conflict.Errorf(conflict.NotFound, "No such timeline.")
+	}
+	b, err := s.browse(c, components.TimelinePath(t.Slug), &t, nil)
+	if err != nil {
+		return err
+	}
+	if isFragment(c) {
+		return s.render(c, http.StatusOK, components.Results(b))
+	}
+	v := pages.EventsView{Base: s.base(c, t.Title, "events"), Heading: t.Title, Timeline: &t, Browser: b,
+		Description: s.md.Render(t.Description)}
+	v.Base.Description = markdown.Excerpt(t.Description, 200)
+	return s.render(c, http.StatusOK, pages.Events(v))
+}
+
+// browse reads the filter from the query, applies the page's own fixed
+// filter (a timeline, an actor, a place) and loads one page of events.
+func (s *Server) browse(c echo.Context, action string, t *conflict.Timeline, fixed func(*conflict.EventFilter)) (components.BrowserView, error) {
+	ctx := c.Request().Context()
+	f, err := form.ParseEventFilter(ctx, c.QueryParams(), s.db)
+	if err != nil {
+		return components.BrowserView{}, err
+	}
+	filter := f.Filter
+	filter.Timeline = t
+	filter.Limit = pageSize
+	if fixed != nil {
+		fixed(&filter)
+	}
+	page, err := s.db.FindEvents(ctx, filter)
+	if conflict.ErrorCode(err) == conflict.Invalid {
+		// A stale or mangled page link: show the first page and say so.
+		f.Errors.Add("cursor", conflict.ErrorFields(err)["cursor"])
+		filter.After, filter.Before = "", ""
+		page, err = s.db.FindEvents(ctx, filter)
+	}
+	if err != nil {
+		return components.BrowserView{}, err
+	}
+	count := filter
+	count.After, count.Before = "", ""
+	total, err := s.db.CountEvents(ctx, count)
+	if err != nil {
+		return components.BrowserView{}, err
+	}
+	opts, err := s.filterOptions(ctx)
+	if err != nil {
+		return components.BrowserView{}, err
+	}
+	entries := make([]components.Entry, 0, len(page.Events))
+	for i := range page.Events {
+		e := &page.Events[i]
+		entries = append(entries, components.Entry{Event: e, Citations: page.Citations[e.ID], Excerpt: markdown.Excerpt(e.Body, 240)})
+	}
+	if t != nil && t.WithEstimates {
+		entries, err = s.interleaveEstimates(ctx, entries, filter, page)
+		if err != nil {
+			return components.BrowserView{}, err
+		}
+	}
+	v := components.BrowserView{Action: action, Filter: f, Options: opts, Groups: components.GroupEntries(entries), Total: total}
+	if page.Next != "" {
+		v.NextURL = action + "?" + f.Values("after", page.Next).Encode()
+	}
+	if page.Prev != "" {
+		v.PrevURL = action + "?" + f.Values("before", page.Prev).Encode()
+	}
+	return v, nil
+}
+
+// interleaveEstimates adds the estimates whose as-of dates fall within the
+// span of this page of events, so that paging through a timeline shows
+// each estimate once, where it belongs.
+func (s *Server) interleaveEstimates(ctx context.Context, entries []components.Entry, f conflict.EventFilter, page conflict.EventPage) ([]components.Entry, error) {
+	ef := conflict.EstimateFilter{From: f.From, To: f.To, Limit: 200}
+	if f.Timeline != nil {
+		if ef.From.IsZero() {
+			ef.From = f.Timeline.Filter.From
+		}
+		if ef.To.IsZero() {
+			ef.To = f.Timeline.Filter.To
+		}
+		ef.Places = f.Timeline.Filter.Places
+		if len(f.Timeline.Filter.Actors) == 1 {
+			ef.Force = f.Timeline.Filter.Actors[0]
+		}
+	}
+	xs, err := s.db.FindEstimates(ctx, ef)
+	if err != nil {
+		return nil, err
+	}
+	// Keep the estimates inside this page's span of dates: from the first
+	// event (or the beginning, on the first page) to the last (or the end,
+	// on the last page).
+	lo, hi := "", "9999-99-99"
+	if len(entries) > 0 {
+		if page.Prev != "" {
+			lo = entries[0].Event.Date.LowerKey()
+		}
+		if page.Next != "" {
+			hi = entries[len(entries)-1].Event.Date.LowerKey()
+		}
+	}
+	if f.NewestFirst {
+		lo, hi = hi, lo
+		if lo == "9999-99-99" {
+			lo = ""
+		}
+		if hi == "" {
+			hi = "9999-99-99"
+		}
+	}
+	var inSpan []components.Entry
+	for i := range xs {
+		k := xs[i].AsOf.LowerKey()
+		if k >= lo && k <= hi {
+			inSpan = append(inSpan, components.Entry{Estimate: &xs[i]})
+		}
+	}
+	return components.MergeEntries(entries, inSpan, f.NewestFirst), nil
+}
+
+// filterOptions are the suggestions the filter form offers.
+func (s *Server) filterOptions(ctx context.Context) (components.FilterOptions, error) {
+	actors, err := s.db.FindActors(ctx)
+	if err != nil {
+		return components.FilterOptions{}, err
+	}
+	places, err := s.db.FindPlaces(ctx)
+	if err != nil {
+		return components.FilterOptions{}, err
+	}
+	tags, err := s.db.FindTags(ctx, 200)
+	if err != nil {
+		return components.FilterOptions{}, err
+	}
+	return components.FilterOptions{Actors: actors, Places: places, Tags: tags}, nil
+}
+
+// isFragment reports whether htmx asked for the results alone.
+func isFragment(c echo.Context) bool {
+	return c.Request().Header.Get("HX-Request") == "true" && c.Request().Header.Get("HX-Target") == "results"
+}
+
