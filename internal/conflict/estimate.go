@@ -1,6 +1,7 @@
 package conflict
 
 import (
+	"strings"
 	"time"
 
 	"github.com/sitrep/sitrep/internal/edtf"
@@ -178,6 +179,70 @@ func (e Estimate) ValueText() string {
 		return "at least " + FormatCount(e.Low.Value)
 	case AtMost:
 		return "as many as " + FormatCount(e.High.Value)
+	}
+	return ""
+}
+
+// LatestPerClaimant returns, for each claimant, its estimate with the
+// latest as-of date, in order of first appearance in xs. Claims are kept
+// side by side; nothing is averaged.
+func LatestPerClaimant(xs []Estimate) []Estimate {
+	index := map[string]int{}
+	var out []Estimate
+	for _, x := range xs {
+		key := strings.ToLower(x.Claimant)
+		i, ok := index[key]
+		if !ok {
+			index[key] = len(out)
+			out = append(out, x)
+			continue
+		}
+		if cur := out[i]; x.AsOf.UpperKey() > cur.AsOf.UpperKey() ||
+			(x.AsOf.UpperKey() == cur.AsOf.UpperKey() && x.ID > cur.ID) {
+			out[i] = x
+		}
+	}
+	return out
+}
+
+// Spread is the range the claims cover: the lowest number any claimant
+// gave as a floor and the highest any gave as a ceiling.
+type Spread struct {
+	Low, High Bound
+	Count     int
+	Claimants int
+}
+
+// SpreadOf returns the spread of xs. A bound stays unset when no estimate
+// gives one (only "as many as" claims have no floor).
+func SpreadOf(xs []Estimate) Spread {
+	var s Spread
+	claimants := map[string]bool{}
+	for _, x := range xs {
+		s.Count++
+		claimants[strings.ToLower(x.Claimant)] = true
+		if x.Low.Set && (!s.Low.Set || x.Low.Value < s.Low.Value) {
+			s.Low = x.Low
+		}
+		if x.High.Set && (!s.High.Set || x.High.Value > s.High.Value) {
+			s.High = x.High
+		}
+	}
+	s.Claimants = len(claimants)
+	return s
+}
+
+// Text describes the spread in words: "3,000 to 10,000", "at least 2,000".
+func (s Spread) Text() string {
+	switch {
+	case s.Low.Set && s.High.Set && s.Low.Value == s.High.Value:
+		return FormatCount(s.Low.Value)
+	case s.Low.Set && s.High.Set:
+		return FormatCount(s.Low.Value) + " to " + FormatCount(s.High.Value)
+	case s.Low.Set:
+		return "at least " + FormatCount(s.Low.Value)
+	case s.High.Set:
+		return "up to " + FormatCount(s.High.Value)
 	}
 	return ""
 }

@@ -195,3 +195,75 @@ func Sentence(msg string) string {
 	}
 	return msg
 }
+
+// EstimateFilter is the explorer's filter as typed, what it means, and
+// what could not be read.
+type EstimateFilter struct {
+	Force    string
+	Place    string
+	Claimant string
+	From     string
+	To       string
+
+	Filter         conflict.EstimateFilter
+	ResolvedForce  *conflict.ActorRef
+	ResolvedPlaces []conflict.PlaceRef
+	Errors         conflict.FieldErrors
+}
+
+// ParseEstimateFilter reads the explorer's filter from a URL query. An
+// unknown force or place is not an error: the page says so and shows an
+// empty state.
+func ParseEstimateFilter(ctx context.Context, q url.Values, lookup Lookup) (EstimateFilter, error) {
+	f := EstimateFilter{
+		Force:    value(q, "force"),
+		Place:    value(q, "place"),
+		Claimant: value(q, "claimant"),
+		From:     value(q, "from"),
+		To:       value(q, "to"),
+		Errors:   conflict.FieldErrors{},
+	}
+	if f.Force == "" {
+		f.Force = value(q, "actor")
+	}
+	if f.Force != "" {
+		refs, err := lookup.FindActorsByName(ctx, f.Force)
+		if err != nil {
+			return f, err
+		}
+		if len(refs) == 0 {
+			f.Errors.Add("force", fmt.Sprintf("No actor is called %q.", f.Force))
+		} else {
+			f.ResolvedForce = &refs[0]
+			f.Filter.Force = refs[0].ID
+		}
+	}
+	if f.Place != "" {
+		refs, err := lookup.FindPlacesByName(ctx, f.Place)
+		if err != nil {
+			return f, err
+		}
+		if len(refs) == 0 {
+			f.Errors.Add("place", fmt.Sprintf("No place is called %q.", f.Place))
+		}
+		for _, r := range refs {
+			f.Filter.Places = append(f.Filter.Places, r.ID)
+		}
+		f.ResolvedPlaces = refs
+	}
+	f.Filter.Claimant = f.Claimant
+	dates := EventFilter{Errors: f.Errors}
+	f.Filter.From = dates.date("from", f.From)
+	f.Filter.To = dates.date("to", f.To)
+	if !f.Filter.From.IsZero() && !f.Filter.To.IsZero() && f.Filter.From.LowerKey() > f.Filter.To.UpperKey() {
+		f.Errors.Add("to", "The end of the range is before its start; the range was left out.")
+		f.Filter.From, f.Filter.To = edtf.Date{}, edtf.Date{}
+	}
+	return f, nil
+}
+
+// Unknown reports whether the force or place named could not be found, so
+// nothing can match.
+func (f EstimateFilter) Unknown() bool {
+	return (f.Force != "" && f.ResolvedForce == nil) || (f.Place != "" && len(f.ResolvedPlaces) == 0)
+}

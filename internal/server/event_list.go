@@ -181,4 +181,3 @@ func (s *Server) filterOptions(ctx context.Context) (components.FilterOptions, e
 func isFragment(c echo.Context) bool {
 	return c.Request().Header.Get("HX-Request") == "true" && c.Request().Header.Get("HX-Target") == "results"
 }
-

@@ -229,3 +229,53 @@ func (db *DB) loadFirstCitations(ctx context.Context, xs []conflict.Estimate) er
 	}
 	return rows.Err()
 }
+
+// FindClaimants returns the distinct claimants of published estimates,
+// of one force (and the forces inside it) when force is not 0.
+func (db *DB) FindClaimants(ctx context.Context, force conflict.ActorID) ([]string, error) {
+	query := `SELECT DISTINCT claimant FROM estimates WHERE status = 'published'`
+	var params []any
+	if force != 0 {
+		ids, err := actorSubtree(ctx, db.read, []conflict.ActorID{force})
+		if err != nil {
+			return nil, err
+		}
+		query += ` AND actor_id IN (` + placeholders(len(ids)) + `)`
+		params = args(ids)
+	}
+	rows, err := db.read.QueryContext(ctx, query+` ORDER BY claimant COLLATE NOCASE LIMIT 500`, params...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+// FindEstimatesCitingSource returns the published estimates that cite a
+// source.
+func (db *DB) FindEstimatesCitingSource(ctx context.Context, id conflict.SourceID) ([]conflict.Estimate, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT `+estimateColumns+estimateFrom+`
+		WHERE x.status IN ('published', 'retracted') AND x.id IN (SELECT estimate_id FROM citations WHERE source_id = ?)
+		ORDER BY x.as_of_lo, x.id LIMIT 500`, int64(id))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []conflict.Estimate
+	for rows.Next() {
+		x, err := scanEstimate(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, x)
+	}
+	return out, rows.Err()
+}

@@ -423,3 +423,28 @@ func (db *DB) FindTags(ctx context.Context, limit int) ([]string, error) {
 	}
 	return out, rows.Err()
 }
+
+// FindEventsCitingSource returns the published events that cite a source,
+// in date order, with their citation counts in Citations' length.
+func (db *DB) FindEventsCitingSource(ctx context.Context, id conflict.SourceID) ([]conflict.Event, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT `+eventColumns+eventFrom+`
+		WHERE e.status IN ('published', 'retracted') AND e.id IN (SELECT event_id FROM citations WHERE source_id = ?)
+		ORDER BY e.date_lo, e.id LIMIT 500`, int64(id))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []conflict.Event
+	for rows.Next() {
+		r, err := scanEvent(rows)
+		if err != nil {
+			return nil, err
+		}
+		r.event.Citations = make([]conflict.Citation, r.citations)
+		out = append(out, r.event)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return out, loadEventDetails(ctx, db.read, out)
+}

@@ -155,3 +155,17 @@ func (db *DB) CreatePlace(ctx context.Context, p *conflict.Place, ch conflict.Ch
 		return err
 	})
 }
+
+// FindPlaceAncestors returns the places that contain id, outermost first:
+// Iraq, then Nineveh province, for Mosul.
+func (db *DB) FindPlaceAncestors(ctx context.Context, id conflict.PlaceID) ([]conflict.PlaceRef, error) {
+	rows, err := db.read.QueryContext(ctx, `WITH RECURSIVE up(id, depth) AS (
+		SELECT parent_id, 1 FROM places WHERE id = ? AND parent_id IS NOT NULL
+		UNION ALL SELECT p.parent_id, up.depth + 1 FROM places p JOIN up ON p.id = up.id
+		WHERE p.parent_id IS NOT NULL AND up.depth < 32)
+		SELECT p.id, p.slug, p.name FROM up JOIN places p ON p.id = up.id ORDER BY up.depth DESC`, int64(id))
+	if err != nil {
+		return nil, err
+	}
+	return scanPlaceRefs(rows)
+}

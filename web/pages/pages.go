@@ -2,6 +2,93 @@
 // model.
 package pages
 
-import "strconv"
+import (
+	"strconv"
+	"strings"
+
+	"github.com/sitrep/sitrep/internal/conflict"
+	"github.com/sitrep/sitrep/internal/form"
+	"github.com/sitrep/sitrep/web/components"
+)
 
 func statusText(code int) string { return strconv.Itoa(code) }
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+func pluralWord(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// unitOf names what the estimates count when they all count the same
+// thing, and "" when they mix units.
+func unitOf(xs []conflict.Estimate) string {
+	if len(xs) == 0 {
+		return ""
+	}
+	u := xs[0].Unit
+	for _, x := range xs[1:] {
+		if x.Unit != u {
+			return ""
+		}
+	}
+	return u
+}
+
+func unknownText(f form.EstimateFilter) string {
+	var parts []string
+	if msg := f.Errors["force"]; msg != "" {
+		parts = append(parts, msg)
+	}
+	if msg := f.Errors["place"]; msg != "" {
+		parts = append(parts, msg)
+	}
+	return strings.Join(parts, " ")
+}
+
+func searchCount(r conflict.SearchResults) string {
+	n := len(r.Events) + len(r.Others)
+	switch n {
+	case 0:
+		return "No results"
+	case 1:
+		return "1 result"
+	}
+	return strconv.Itoa(n) + " results"
+}
+
+func hitKind(h conflict.SearchHit) string {
+	switch h.Kind {
+	case "quote":
+		if h.InKind == conflict.EstimateRecord {
+			return "Quote cited by an estimate"
+		}
+		return "Quote cited by an event"
+	case "actor":
+		return "Actor"
+	case "place":
+		return "Place"
+	case "source":
+		return "Source"
+	}
+	return "Event"
+}
+
+func hitPath(h conflict.SearchHit) string {
+	switch h.Kind {
+	case "actor":
+		return components.ActorPath(h.Slug)
+	case "place":
+		return components.PlacePath(h.Slug)
+	case "source":
+		return components.SourcePath(conflict.SourceID(h.ID))
+	case "quote":
+		if h.InKind == conflict.EstimateRecord {
+			return components.EstimatePath(conflict.EstimateID(h.InID))
+		}
+		return components.EventPath(conflict.EventID(h.InID), h.InSlug)
+	}
+	return components.EventPath(conflict.EventID(h.ID), h.Slug)
+}
