@@ -72,7 +72,7 @@ func TestEstimateChartMarkup(t *testing.T) {
 	html := string(renderChart(t, c))
 	for _, want := range []string{
 		`data-testid="estimate-chart"`,
-		`aria-labelledby="estimate-chart-title estimate-chart-desc"`,
+		`aria-labelledby="estimate-chart-title" aria-describedby="estimate-chart-desc"`,
 		`<desc id="estimate-chart-desc">5 estimates of Islamic State`,
 		`href="/estimates/2"`,
 		`<title>as many as 10,000 fighters, Islamic State in Mosul, as of July 2016, claimed by Coalition estimates</title>`,
