@@ -15,6 +15,7 @@ import (
 	"github.com/sitrep/sitrep/internal/app"
 	"github.com/sitrep/sitrep/internal/demo"
 	"github.com/sitrep/sitrep/internal/sqlite"
+	"github.com/sitrep/sitrep/internal/synth"
 )
 
 // errUsage reports a command-line mistake whose message is already printed.
@@ -36,6 +37,7 @@ var commands = []command{
 	{"serve", "serve the web application", serve},
 	{"migrate", "create or update the database schema", migrate},
 	{"demo", "load the worked example into the database", loadDemo},
+	{"synth", "fill a database with synthetic data for benchmarks", synthesize},
 	{"version", "print the version", version},
 }
 
@@ -179,6 +181,40 @@ func loadDemo(ctx context.Context, args []string, getenv env, _ io.Reader, stdou
 		return err
 	}
 	fmt.Fprintf(stdout, "demo data loaded into %s: see the timeline /timelines/%s\n", *dbPath, demo.TimelineSlug)
+	return nil
+}
+
+func synthesize(ctx context.Context, args []string, getenv env, _ io.Reader, stdout, stderr io.Writer) error {
+	fs := newFlags("synth", "Fill a database with synthetic events and estimates, to measure speed.\nNever run it on a database that holds real records.", stderr)
+	dbPath := dbFlag(fs, getenv)
+	var o synth.Options
+	fs.IntVar(&o.Events, "events", 100_000, "number of events")
+	fs.IntVar(&o.Estimates, "estimates", 10_000, "number of estimates")
+	fs.IntVar(&o.Actors, "actors", 200, "number of actors")
+	fs.IntVar(&o.Places, "places", 1_000, "number of places")
+	fs.IntVar(&o.Sources, "sources", 2_000, "number of sources")
+	fs.StringVar(&o.Force, "force", "", "give every estimate to one force of this name (to chart many estimates)")
+	seed := fs.Uint64("seed", 1, "random seed; the same seed gives the same data")
+	if helped, err := parse(fs, args); helped || err != nil {
+		return err
+	}
+	o.Seed = *seed
+	db, err := sqlite.Open(ctx, *dbPath)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := db.Migrate(ctx); err != nil {
+		return err
+	}
+	start := time.Now()
+	o.Progress = func(done, total int) {
+		fmt.Fprintf(stdout, "%d/%d records (%.0f/s)\n", done, total, float64(done)/time.Since(start).Seconds())
+	}
+	if err := synth.Generate(ctx, db, o); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "generated %d events and %d estimates in %s\n", o.Events, o.Estimates, time.Since(start).Round(time.Millisecond))
 	return nil
 }
 

@@ -81,56 +81,100 @@ func findEstimate(ctx context.Context, q querier, id conflict.EstimateID) (confl
 // CreateEstimate validates and stores a new estimate with its citations and
 // writes its first revision. Publishing needs a citation.
 func (db *DB) CreateEstimate(ctx context.Context, x *conflict.Estimate, ch conflict.Change) error {
-	if err := x.Validate(); err != nil {
+	return db.CreateEstimates(ctx, []*conflict.Estimate{x}, ch)
+}
+
+// CreateEstimates stores many estimates in one transaction: all, or none.
+func (db *DB) CreateEstimates(ctx context.Context, xs []*conflict.Estimate, ch conflict.Change) error {
+	for _, x := range xs {
+		if err := x.Validate(); err != nil {
+			return err
+		}
+		if x.Status == conflict.Published {
+			if err := x.CanPublish(); err != nil {
+				return err
+			}
+		}
+	}
+	reload := len(xs) == 1
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		for _, x := range xs {
+			if err := db.createEstimate(ctx, tx, x, ch, reload); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+func (db *DB) createEstimate(ctx context.Context, tx *sql.Tx, x *conflict.Estimate, ch conflict.Change, reload bool) error {
+	now := db.stamp()
+	var place, claimant, low, high any
+	if x.Place != nil {
+		place = int64(x.Place.ID)
+	}
+	if x.ClaimantActor != nil {
+		claimant = int64(x.ClaimantActor.ID)
+	}
+	if x.Low.Set {
+		low = x.Low.Value
+	}
+	if x.High.Set {
+		high = x.High.Value
+	}
+	res, err := tx.ExecContext(ctx, `INSERT INTO estimates
+		(actor_id, place_id, as_of, as_of_lo, as_of_hi, unit, qualifier, low, high, claimant, claimant_actor_id,
+		 notes, status, status_note, external_id, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		int64(x.Force.ID), place, x.AsOf.String(), x.AsOf.LowerKey(), x.AsOf.UpperKey(), x.Unit, x.Qualifier,
+		low, high, x.Claimant, claimant, x.Notes, x.Status, x.StatusNote, nullString(x.ExternalID), now, now)
+	if err != nil {
+		return fieldError(err, "force", "The force, place or claimant does not exist.")
+	}
+	id, _ := res.LastInsertId()
+	if err := db.writeCitations(ctx, tx, "estimate_id", id, x.Citations, ch); err != nil {
 		return err
 	}
-	if x.Status == conflict.Published {
-		if err := x.CanPublish(); err != nil {
-			return err
-		}
-	}
-	return db.inTx(ctx, func(tx *sql.Tx) error {
-		now := db.stamp()
-		var place, claimant, low, high any
-		if x.Place != nil {
-			place = int64(x.Place.ID)
-		}
-		if x.ClaimantActor != nil {
-			claimant = int64(x.ClaimantActor.ID)
-		}
-		if x.Low.Set {
-			low = x.Low.Value
-		}
-		if x.High.Set {
-			high = x.High.Value
-		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO estimates
-			(actor_id, place_id, as_of, as_of_lo, as_of_hi, unit, qualifier, low, high, claimant, claimant_actor_id,
-			 notes, status, status_note, external_id, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			int64(x.Force.ID), place, x.AsOf.String(), x.AsOf.LowerKey(), x.AsOf.UpperKey(), x.Unit, x.Qualifier,
-			low, high, x.Claimant, claimant, x.Notes, x.Status, x.StatusNote, nullString(x.ExternalID), now, now)
-		if err != nil {
-			return fieldError(err, "force", "The force, place or claimant does not exist.")
-		}
-		id, _ := res.LastInsertId()
-		if err := db.writeCitations(ctx, tx, "estimate_id", id, x.Citations, ch); err != nil {
-			return err
-		}
-		stored, err := findEstimate(ctx, tx, conflict.EstimateID(id))
+	x.ID, x.Version, x.CreatedAt, x.UpdatedAt = conflict.EstimateID(id), 1, parseTime(now), parseTime(now)
+	if reload {
+		stored, err := findEstimate(ctx, tx, x.ID)
 		if err != nil {
 			return err
 		}
 		*x = stored
-		_, err = db.writeRevision(ctx, tx, conflict.EstimateRecord, id, actionFor(ch), stored, ch)
-		return err
-	})
+	}
+	return db.writeFirstRevision(ctx, tx, conflict.EstimateRecord, id, actionFor(ch), x, ch)
 }
 
 // FindEstimates returns the estimates matching f in as-of order, oldest
 // first. The first citation of each is loaded, as the explorer's table
 // shows the reporting source and its quote.
 func (db *DB) FindEstimates(ctx context.Context, f conflict.EstimateFilter) ([]conflict.Estimate, error) {
+	query, params, err := estimateListQuery(ctx, db.read, f)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := db.read.QueryContext(ctx, query, params...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []conflict.Estimate
+	for rows.Next() {
+		x, err := scanEstimate(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, x)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return out, db.loadFirstCitations(ctx, out)
+}
+
+// estimateListQuery builds the explorer's query from a filter.
+func estimateListQuery(ctx context.Context, q querier, f conflict.EstimateFilter) (string, []any, error) {
 	statuses := f.Statuses
 	if len(statuses) == 0 {
 		statuses = []conflict.Status{conflict.Published}
@@ -138,17 +182,17 @@ func (db *DB) FindEstimates(ctx context.Context, f conflict.EstimateFilter) ([]c
 	where := []string{"x.status IN (" + placeholders(len(statuses)) + ")"}
 	params := args(statusStrings(statuses))
 	if f.Force != 0 {
-		ids, err := actorSubtree(ctx, db.read, []conflict.ActorID{f.Force})
+		ids, err := actorSubtree(ctx, q, []conflict.ActorID{f.Force})
 		if err != nil {
-			return nil, err
+			return "", nil, err
 		}
 		where = append(where, "x.actor_id IN ("+placeholders(len(ids))+")")
 		params = append(params, args(ids)...)
 	}
 	if len(f.Places) > 0 {
-		ids, err := subtree(ctx, db.read, "places", f.Places)
+		ids, err := subtree(ctx, q, "places", f.Places)
 		if err != nil {
-			return nil, err
+			return "", nil, err
 		}
 		where = append(where, "x.place_id IN ("+placeholders(len(ids))+")")
 		params = append(params, args(ids)...)
@@ -174,24 +218,8 @@ func (db *DB) FindEstimates(ctx context.Context, f conflict.EstimateFilter) ([]c
 	if f.NewestFirst {
 		order = "x.as_of_lo DESC, x.id DESC"
 	}
-	rows, err := db.read.QueryContext(ctx, `SELECT `+estimateColumns+estimateFrom+`
-		WHERE `+strings.Join(where, " AND ")+` ORDER BY `+order+` LIMIT ?`, params...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []conflict.Estimate
-	for rows.Next() {
-		x, err := scanEstimate(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, x)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return out, db.loadFirstCitations(ctx, out)
+	return `SELECT ` + estimateColumns + estimateFrom + `
+		WHERE ` + strings.Join(where, " AND ") + ` ORDER BY ` + order + ` LIMIT ?`, params, nil
 }
 
 // loadFirstCitations attaches each estimate's first citation, in one query.

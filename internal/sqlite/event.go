@@ -144,40 +144,67 @@ func loadEventDetails(ctx context.Context, q querier, events []conflict.Event) e
 // id is matched to a stored source by URL, or stored as a new source, so an
 // editor can add a source inline. Publishing needs a citation.
 func (db *DB) CreateEvent(ctx context.Context, e *conflict.Event, ch conflict.Change) error {
+	return db.CreateEvents(ctx, []*conflict.Event{e}, ch)
+}
+
+// CreateEvents stores many events in one transaction: all of them, or,
+// when any fails, none. Imports and data generators use it.
+func (db *DB) CreateEvents(ctx context.Context, events []*conflict.Event, ch conflict.Change) error {
+	for _, e := range events {
+		if err := validateEvent(e); err != nil {
+			return err
+		}
+	}
+	// A single event is read back so the caller sees it as stored; a bulk
+	// load trusts its input, which halves the statements per event.
+	reload := len(events) == 1
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		for _, e := range events {
+			if err := db.createEvent(ctx, tx, e, ch, reload); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+func validateEvent(e *conflict.Event) error {
 	if err := e.Validate(); err != nil {
 		return err
 	}
 	if e.Status == conflict.Published {
-		if err := e.CanPublish(); err != nil {
-			return err
-		}
+		return e.CanPublish()
 	}
-	return db.inTx(ctx, func(tx *sql.Tx) error {
-		now := db.stamp()
-		var place any
-		if e.Place != nil {
-			place = int64(e.Place.ID)
-		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO events
-			(slug, title, date, date_lo, date_hi, place_id, body, status, status_note, external_id, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			e.Slug, e.Title, e.Date.String(), e.Date.LowerKey(), e.Date.UpperKey(), place, e.Body,
-			e.Status, e.StatusNote, nullString(e.ExternalID), now, now)
-		if err != nil {
-			return err
-		}
-		id, _ := res.LastInsertId()
-		if err := db.writeEventLinks(ctx, tx, conflict.EventID(id), e, ch); err != nil {
-			return err
-		}
-		stored, err := findEvent(ctx, tx, conflict.EventID(id))
+	return nil
+}
+
+func (db *DB) createEvent(ctx context.Context, tx *sql.Tx, e *conflict.Event, ch conflict.Change, reload bool) error {
+	now := db.stamp()
+	var place any
+	if e.Place != nil {
+		place = int64(e.Place.ID)
+	}
+	res, err := tx.ExecContext(ctx, `INSERT INTO events
+		(slug, title, date, date_lo, date_hi, place_id, body, status, status_note, external_id, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		e.Slug, e.Title, e.Date.String(), e.Date.LowerKey(), e.Date.UpperKey(), place, e.Body,
+		e.Status, e.StatusNote, nullString(e.ExternalID), now, now)
+	if err != nil {
+		return fieldError(err, "place", "The place does not exist.")
+	}
+	id, _ := res.LastInsertId()
+	if err := db.writeEventLinks(ctx, tx, conflict.EventID(id), e, ch); err != nil {
+		return err
+	}
+	e.ID, e.Version, e.CreatedAt, e.UpdatedAt = conflict.EventID(id), 1, parseTime(now), parseTime(now)
+	if reload {
+		stored, err := findEvent(ctx, tx, e.ID)
 		if err != nil {
 			return err
 		}
 		*e = stored
-		_, err = db.writeRevision(ctx, tx, conflict.EventRecord, id, actionFor(ch), stored, ch)
-		return err
-	})
+	}
+	return db.writeFirstRevision(ctx, tx, conflict.EventRecord, id, actionFor(ch), e, ch)
 }
 
 // writeEventLinks stores an event's actors, tags and citations.
@@ -208,40 +235,12 @@ func fieldError(err error, field, msg string) error {
 // cursors to the neighbouring pages. Pages are keyed on (date_lo, id), never
 // on OFFSET, so page 2,000 costs what page 1 does.
 func (db *DB) FindEvents(ctx context.Context, f conflict.EventFilter) (conflict.EventPage, error) {
-	where, params, err := eventWhere(ctx, db.read, f)
+	query, params, err := eventListQuery(ctx, db.read, f)
 	if err != nil {
 		return conflict.EventPage{}, err
 	}
 	limit := clampLimit(f.Limit)
-	// Moving backwards reads the index the other way and flips the page.
-	backward := f.Before != ""
-	asc := !f.NewestFirst
-	if backward {
-		asc = !asc
-	}
-	cursor, op := f.After, ">"
-	if backward {
-		cursor = f.Before
-	}
-	if !asc {
-		op = "<"
-	}
-	if cursor != "" {
-		lo, id, ok := parseCursor(cursor)
-		if !ok {
-			return conflict.EventPage{}, &conflict.Error{Code: conflict.Invalid, Message: "That page link is not valid.",
-				Fields: conflict.FieldErrors{"cursor": "That page link is not valid; start again from the first page."}}
-		}
-		where = append(where, "(e.date_lo, e.id) "+op+" (?, ?)")
-		params = append(params, lo, id)
-	}
-	dir := "ASC"
-	if !asc {
-		dir = "DESC"
-	}
-	query := `SELECT ` + eventColumns + eventFrom + ` WHERE ` + strings.Join(where, " AND ") +
-		` ORDER BY e.date_lo ` + dir + `, e.id ` + dir + ` LIMIT ?`
-	params = append(params, limit+1)
+	backward, cursor := f.Before != "", f.After+f.Before
 	rows, err := db.read.QueryContext(ctx, query, params...)
 	if err != nil {
 		return conflict.EventPage{}, err
@@ -282,6 +281,42 @@ func (db *DB) FindEvents(ctx context.Context, f conflict.EventFilter) (conflict.
 		}
 	}
 	return page, loadEventDetails(ctx, db.read, page.Events)
+}
+
+// eventListQuery builds the query for one page of events: the filter's
+// conditions, the keyset cursor, the order and one row more than the page,
+// to learn whether another page follows.
+func eventListQuery(ctx context.Context, q querier, f conflict.EventFilter) (string, []any, error) {
+	where, params, err := eventWhere(ctx, q, f)
+	if err != nil {
+		return "", nil, err
+	}
+	// Moving backwards reads the index the other way and flips the page.
+	backward := f.Before != ""
+	asc := f.NewestFirst == backward
+	cursor, op := f.After, ">"
+	if backward {
+		cursor = f.Before
+	}
+	if !asc {
+		op = "<"
+	}
+	if cursor != "" {
+		lo, id, ok := parseCursor(cursor)
+		if !ok {
+			return "", nil, &conflict.Error{Code: conflict.Invalid, Message: "That page link is not valid.",
+				Fields: conflict.FieldErrors{"cursor": "That page link is not valid; start again from the first page."}}
+		}
+		where = append(where, "(e.date_lo, e.id) "+op+" (?, ?)")
+		params = append(params, lo, id)
+	}
+	dir := "ASC"
+	if !asc {
+		dir = "DESC"
+	}
+	query := `SELECT ` + eventColumns + eventFrom + ` WHERE ` + strings.Join(where, " AND ") +
+		` ORDER BY e.date_lo ` + dir + `, e.id ` + dir + ` LIMIT ?`
+	return query, append(params, clampLimit(f.Limit)+1), nil
 }
 
 // eventWhere turns a filter into SQL conditions, expanding places and

@@ -34,6 +34,24 @@ func (db *DB) writeRevision(ctx context.Context, tx *sql.Tx, rt conflict.RecordT
 	return n, err
 }
 
+// writeFirstRevision records a new record's first revision, which is
+// always number 1.
+func (db *DB) writeFirstRevision(ctx context.Context, tx *sql.Tx, rt conflict.RecordType, id int64, action conflict.Action, snapshot any, ch conflict.Change) error {
+	body, err := json.Marshal(snapshot)
+	if err != nil {
+		return fmt.Errorf("snapshot %s %d: %w", rt, id, err)
+	}
+	var author any
+	if ch.Author != nil {
+		author = int64(*ch.Author)
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO revisions
+		(record_type, record_id, number, action, snapshot, author_id, author_name, summary, created_at)
+		VALUES (?, ?, 1, ?, ?, ?, ?, ?, ?)`,
+		rt, id, action, string(body), author, ch.AuthorName, ch.Summary, db.stamp())
+	return err
+}
+
 // FindRevisions returns a record's revisions, newest first.
 func (db *DB) FindRevisions(ctx context.Context, rt conflict.RecordType, id int64) ([]conflict.Revision, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT id, record_type, record_id, number, action, snapshot,
