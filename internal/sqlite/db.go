@@ -39,8 +39,12 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		return nil, fmt.Errorf("database %s: is a directory, not a file", path)
 	}
 	if dir := filepath.Dir(path); dir != "" {
-		if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+		fi, err := os.Stat(dir)
+		if err != nil {
 			return nil, fmt.Errorf("database %s: folder %s does not exist", path, dir)
+		}
+		if !fi.IsDir() {
+			return nil, fmt.Errorf("database %s: %s is a file, not a folder", path, dir)
 		}
 	}
 	write, err := sql.Open("sqlite", dsn(path, false))

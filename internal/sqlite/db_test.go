@@ -67,7 +67,7 @@ func TestOpenErrors(t *testing.T) {
 			"database " + filepath.Join(dir, "missing", "sitrep.db") + ": folder " + filepath.Join(dir, "missing") + " does not exist"},
 		// A file where a folder should be fails even for root, which
 		// permission checks do not stop.
-		{"a file as the folder", filepath.Join(textFile, "sitrep.db"), "folder " + textFile},
+		{"a file as the folder", filepath.Join(textFile, "sitrep.db"), textFile + " is a file, not a folder"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -110,6 +110,25 @@ func TestOpenUnwritable(t *testing.T) {
 		}
 		path := filepath.Join(dir, "sitrep.db")
 		db, err := sqlite.Open(t.Context(), path)
+		if err == nil {
+			db.Close()
+		}
+		checkOneLine(t, err, path, "cannot")
+	})
+	t.Run("read-only file", func(t *testing.T) {
+		if os.Geteuid() == 0 {
+			t.Skip("running as root, which permission bits do not stop")
+		}
+		path := filepath.Join(t.TempDir(), "sitrep.db")
+		db, err := sqlite.Open(t.Context(), path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		db.Close()
+		if err := os.Chmod(path, 0o444); err != nil {
+			t.Fatal(err)
+		}
+		db, err = sqlite.Open(t.Context(), path)
 		if err == nil {
 			db.Close()
 		}
@@ -222,4 +241,3 @@ func TestConcurrentWrites(t *testing.T) {
 		t.Errorf("FindSources returned %d sources, want %d (the demo's and %d new)", len(sources), writers+1, writers)
 	}
 }
-

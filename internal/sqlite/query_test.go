@@ -1,7 +1,6 @@
 package sqlite_test
 
 import (
-	"context"
 	"slices"
 	"testing"
 	"time"
@@ -417,4 +416,3 @@ func TestFindEstimates(t *testing.T) {
 		})
 	}
 }
-

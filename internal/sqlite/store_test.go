@@ -9,7 +9,6 @@ import (
 
 	"github.com/sitrep/sitrep/internal/conflict"
 	"github.com/sitrep/sitrep/internal/edtf"
-	"github.com/sitrep/sitrep/internal/sqlite"
 	"github.com/sitrep/sitrep/internal/sqlite/sqlitetest"
 )
 
@@ -319,4 +318,3 @@ func TestFindByIDNotFound(t *testing.T) {
 }
 
 func second[T any](_ T, err error) error { return err }
-
