@@ -14,6 +14,7 @@ import (
 
 	"github.com/sitrep/sitrep/internal/app"
 	"github.com/sitrep/sitrep/internal/demo"
+	"github.com/sitrep/sitrep/internal/server"
 	"github.com/sitrep/sitrep/internal/sqlite"
 	"github.com/sitrep/sitrep/internal/synth"
 )
@@ -37,6 +38,7 @@ var commands = []command{
 	{"serve", "serve the web application", serve},
 	{"migrate", "create or update the database schema", migrate},
 	{"demo", "load the worked example into the database", loadDemo},
+	{"user", "manage accounts: add, list, set-role, reset-password, disable, enable", user},
 	{"synth", "fill a database with synthetic data for benchmarks", synthesize},
 	{"version", "print the version", version},
 }
@@ -95,11 +97,13 @@ func serve(ctx context.Context, args []string, getenv env, _ io.Reader, stdout, 
 	addr := fs.String("addr", fallback(getenv, "SITREP_ADDR", ":8080"), "address to listen on (env SITREP_ADDR)")
 	withDemo := fs.Bool("demo", getenv("SITREP_DEMO") == "true", "load the worked example into the database first (env SITREP_DEMO=true)")
 	baseURL := fs.String("base-url", getenv("SITREP_BASE_URL"), "public origin for canonical links, e.g. https://sitrep.example.org (env SITREP_BASE_URL)")
+	secureCookies := fs.Bool("secure-cookies", getenv("SITREP_SECURE_COOKIES") == "true", "mark cookies Secure on every request, for a TLS proxy in front; requests over TLS get them anyway (env SITREP_SECURE_COOKIES=true)")
 	if helped, err := parse(fs, args); helped || err != nil {
 		return err
 	}
 	log := newLogger(stderr, getenv)
-	a, err := app.Open(ctx, app.Config{DBPath: *dbPath, Demo: *withDemo, Logger: log, BaseURL: *baseURL})
+	a, err := app.Open(ctx, app.Config{DBPath: *dbPath, Demo: *withDemo, Logger: log, BaseURL: *baseURL,
+		Accounts: server.AccountsConfig{SecureCookies: *secureCookies}})
 	if err != nil {
 		return err
 	}

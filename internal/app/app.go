@@ -25,6 +25,8 @@ type Config struct {
 	// BaseURL is the public origin for canonical links; "" derives it from
 	// each request.
 	BaseURL string
+	// Accounts configures sessions, cookies and password hashing.
+	Accounts server.AccountsConfig
 }
 
 // App is a running sitrep: an open database and the handler serving it.
@@ -58,7 +60,7 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 		db.Close()
 		return nil, err
 	}
-	h := server.New(server.Config{Logger: cfg.Logger, Assets: assets, BaseURL: cfg.BaseURL}, db)
+	h := server.New(server.Config{Logger: cfg.Logger, Assets: assets, BaseURL: cfg.BaseURL, Accounts: cfg.Accounts}, db)
 	return &App{DB: db, handler: h}, nil
 }
 

@@ -6,6 +6,7 @@ package chart
 
 import (
 	"cmp"
+	"fmt"
 	"math"
 	"slices"
 	"strconv"
@@ -29,7 +30,17 @@ type Options struct {
 	// LinkTarget is the target of the marks' links, such as "_top" in an
 	// embed; empty for none.
 	LinkTarget string
+	// GroupURL links a mark that stands for several estimates of one
+	// claimant (see MaxMarks) to a list of them; without it such marks link
+	// to their first estimate.
+	GroupURL func(claimant string, from, to edtf.Date) string
 }
+
+// MaxMarks is the most estimates a chart draws one by one. Past it, each
+// claimant's estimates that fall within a few units of each other are drawn
+// as one low–high bar covering all of them: nothing is averaged, and the
+// bar's title says how many claims it holds.
+const MaxMarks = 500
 
 // Default view box size.
 const (
@@ -318,10 +329,30 @@ func New(estimates []conflict.Estimate, opts Options) Chart {
 		colour[l.Claimant] = l
 	}
 	kinds := map[string]bool{}
-	for _, e := range xs {
-		m := mark(e, x, y, sz, colour[claimant(e)], c.Plot)
-		if opts.EstimateURL != nil {
-			m.URL = opts.EstimateURL(e.ID)
+	groups := [][]conflict.Estimate{}
+	if len(xs) > MaxMarks {
+		groups = group(xs, x, c.Plot, len(c.Legend))
+		c.Summary += " Claims close in time are drawn together as one bar per claimant; the table lists each."
+	} else {
+		for _, e := range xs {
+			groups = append(groups, []conflict.Estimate{e})
+		}
+	}
+	for _, g := range groups {
+		var m Mark
+		if len(g) == 1 {
+			m = mark(g[0], x, y, sz, colour[claimant(g[0])], c.Plot)
+			if opts.EstimateURL != nil {
+				m.URL = opts.EstimateURL(g[0].ID)
+			}
+		} else {
+			m = groupMark(g, x, y, sz, colour[claimant(g[0])])
+			switch {
+			case opts.GroupURL != nil:
+				m.URL = opts.GroupURL(claimant(g[0]), g[0].AsOf, g[len(g)-1].AsOf)
+			case opts.EstimateURL != nil:
+				m.URL = opts.EstimateURL(g[0].ID)
+			}
 		}
 		c.Marks = append(c.Marks, m)
 		kinds[keyName(m)] = true
@@ -331,6 +362,68 @@ func New(estimates []conflict.Estimate, opts Options) Chart {
 	}
 	c.Key = key(kinds)
 	return c
+}
+
+// group gathers, per claimant, the estimates whose middles fall in the same
+// slice of the plot, the slices as narrow as keeps the marks under
+// MaxMarks. Groups come out in date order.
+func group(xs []conflict.Estimate, x func(time.Time) float64, plot Rect, claimants int) [][]conflict.Estimate {
+	width := max(2, plot.W*float64(max(claimants, 1))/MaxMarks)
+	type key struct {
+		claimant string
+		slice    int
+	}
+	index := map[key]int{}
+	var out [][]conflict.Estimate
+	for _, e := range xs {
+		from, to := span(e.AsOf)
+		k := key{claimant(e), int(((x(from)+x(to))/2 - plot.X) / width)}
+		i, ok := index[k]
+		if !ok {
+			i = len(out)
+			index[k] = i
+			out = append(out, nil)
+		}
+		out[i] = append(out[i], e)
+	}
+	return out
+}
+
+// groupMark draws several claims of one claimant as a bar from the lowest
+// to the highest number any of them gives, across the time they cover.
+func groupMark(g []conflict.Estimate, x func(time.Time) float64, y func(float64) float64, sz sizes, l LegendEntry) Mark {
+	lo, hi, _ := values(g[0])
+	from, to := span(g[0].AsOf)
+	for _, e := range g[1:] {
+		l2, h2, _ := values(e)
+		lo, hi = min(lo, l2), max(hi, h2)
+		f, t := span(e.AsOf)
+		from, to = minTime(from, f), maxTime(to, t)
+	}
+	m := Mark{
+		ID:     g[0].ID,
+		Kind:   Bar,
+		X1:     math.Round(x(from)),
+		X2:     math.Round(x(to)),
+		YLow:   math.Round(y(float64(lo))),
+		YHigh:  math.Round(y(float64(hi))),
+		Colour: l.Colour,
+		Shape:  l.Shape,
+	}
+	m.X = math.Round((m.X1 + m.X2) / 2)
+	m.Y = m.YHigh
+	unit := cmp.Or(strings.TrimSpace(g[0].Unit), conflict.DefaultUnit)
+	m.Title = fmt.Sprintf("%d claims by %s from %s to %s, ranging from %s to %s %s",
+		len(g), claimant(g[0]), g[0].AsOf.Display(), g[len(g)-1].AsOf.Display(),
+		conflict.FormatCount(lo), conflict.FormatCount(hi), unit)
+	r := sz.r
+	m.Path = compact("M" + num(m.X) + " " + num(m.YLow) + "V" + num(m.YHigh) +
+		"M" + num(m.X-r) + " " + num(m.YLow) + "h" + num(2*r) +
+		"M" + num(m.X-r) + " " + num(m.YHigh) + "h" + num(2*r))
+	const pad = 3
+	m.Focus = compact("M" + num(m.X-r-pad) + " " + num(m.YHigh-pad) + "h" + num(2*(r+pad)) +
+		"v" + num(m.YLow-m.YHigh+2*pad) + "h" + num(-2*(r+pad)) + "Z")
+	return m
 }
 
 // chronological sorts estimates by the start, then the end, of the time

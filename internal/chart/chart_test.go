@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/sitrep/sitrep/internal/conflict"
 	"github.com/sitrep/sitrep/internal/edtf"
@@ -474,5 +475,48 @@ func TestKey(t *testing.T) {
 	want := []string{"range, low to high", "as many as", "period (month, year or interval)"}
 	if !slices.Equal(labels, want) {
 		t.Errorf("key = %q, want %q", labels, want)
+	}
+}
+
+// TestManyEstimatesAreGrouped charts ten thousand claims: past MaxMarks,
+// each claimant's nearby claims become one bar whose title counts them, so
+// the chart stays legible and small, and every claim is still covered.
+func TestManyEstimatesAreGrouped(t *testing.T) {
+	var xs []conflict.Estimate
+	claimants := []string{"Officials", "Monitor", "Council"}
+	day := time.Date(2014, 1, 1, 0, 0, 0, 0, time.UTC)
+	for i := 0; i < 10000; i++ {
+		d := day.AddDate(0, 0, i%2000).Format("2006-01-02")
+		xs = append(xs, est(i+1, d, conflict.Exact, claimants[i%3], int64(1000+i%700)))
+	}
+	var grouped []string
+	c := New(xs, Options{EstimateURL: func(id conflict.EstimateID) string { return "/e" },
+		GroupURL: func(claimant string, from, to edtf.Date) string {
+			grouped = append(grouped, claimant+" "+from.String()+"/"+to.String())
+			return "/g"
+		}})
+	if len(c.Marks) > MaxMarks+len(claimants) {
+		t.Errorf("New(10,000 estimates) drew %d marks, want at most %d", len(c.Marks), MaxMarks+len(claimants))
+	}
+	if len(grouped) == 0 {
+		t.Fatal("no mark groups claims; want grouped bars past MaxMarks")
+	}
+	total := 0
+	for _, m := range c.Marks {
+		var n int
+		if _, err := fmt.Sscanf(m.Title, "%d claims by", &n); err == nil {
+			total += n
+			if m.URL != "/g" {
+				t.Errorf("grouped mark links to %q, want the group's list", m.URL)
+			}
+		} else {
+			total++
+		}
+	}
+	if total != len(xs) {
+		t.Errorf("marks cover %d claims, want all %d", total, len(xs))
+	}
+	if !strings.Contains(c.Summary, "drawn together") {
+		t.Errorf("Summary = %q, want it to say that nearby claims are grouped", c.Summary)
 	}
 }

@@ -35,7 +35,9 @@ type EstimateFilter struct {
 	Statuses []Status
 	// NewestFirst reverses the default, oldest-first order.
 	NewestFirst bool
-	Limit       int
+	// After is a keyset cursor: the list continues after it.
+	After string
+	Limit int
 }
 
 // EventPage is one page of a list of events, with keyset cursors to the

@@ -27,7 +27,10 @@ type Fragment struct {
 
 // SearchResults are the hits for one query, events first.
 type SearchResults struct {
-	Query  string
+	Query string
+	// Broad is set when the query matched too much to rank by relevance:
+	// the newest matches are listed instead.
+	Broad  bool
 	Events []SearchHit
 	Others []SearchHit
 }

@@ -267,3 +267,18 @@ func ParseEstimateFilter(ctx context.Context, q url.Values, lookup Lookup) (Esti
 func (f EstimateFilter) Unknown() bool {
 	return (f.Force != "" && f.ResolvedForce == nil) || (f.Place != "" && len(f.ResolvedPlaces) == 0)
 }
+
+// Values returns the explorer's filter as URL query values; extra pairs
+// (key, value, …) replace or add values.
+func (f EstimateFilter) Values(extra ...string) url.Values {
+	v := url.Values{}
+	for k, s := range map[string]string{"force": f.Force, "place": f.Place, "claimant": f.Claimant, "from": f.From, "to": f.To} {
+		if s != "" {
+			v.Set(k, s)
+		}
+	}
+	for i := 0; i+1 < len(extra); i += 2 {
+		v.Set(extra[i], extra[i+1])
+	}
+	return v
+}

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -11,26 +12,28 @@ import (
 	"github.com/sitrep/sitrep/internal/conflict"
 	"github.com/sitrep/sitrep/internal/edtf"
 	"github.com/sitrep/sitrep/internal/form"
+	"github.com/sitrep/sitrep/internal/sqlite"
 	"github.com/sitrep/sitrep/web/components"
 	"github.com/sitrep/sitrep/web/pages"
 )
 
-// explorerLimit bounds how many estimates one chart draws.
-const explorerLimit = 10_000
+// chartLimit bounds how many estimates one chart reads; tableSize is how
+// many rows one page of the explorer's table lists.
+const (
+	chartLimit = 50_000
+	tableSize  = 100
+)
 
 // estimateList is the explorer: a force (and optionally a place, claimant
-// and dates) charted and tabulated.
+// and dates) charted and tabulated. The chart reads every matching estimate
+// from one covering index; the table lists them a page at a time.
 func (s *Server) estimateList(c echo.Context) error {
 	ctx := c.Request().Context()
 	f, err := form.ParseEstimateFilter(ctx, c.QueryParams(), s.db)
 	if err != nil {
 		return err
 	}
-	actors, err := s.db.FindActors(ctx)
-	if err != nil {
-		return err
-	}
-	places, err := s.db.FindPlaces(ctx)
+	opts, err := s.filterOptions(ctx)
 	if err != nil {
 		return err
 	}
@@ -38,24 +41,55 @@ func (s *Server) estimateList(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	var xs []conflict.Estimate
-	if !f.Unknown() {
-		filter := f.Filter
-		filter.Limit = explorerLimit
-		if xs, err = s.db.FindEstimates(ctx, filter); err != nil {
-			return err
-		}
-	}
 	title := "Estimates"
 	if f.ResolvedForce != nil {
 		title = "Estimates of " + f.ResolvedForce.Name
 	}
-	v := pages.EstimatesView{
-		Base: s.base(c, title, "estimates"), Filter: f, Actors: actors, Places: places, Claimants: claimants,
-		Estimates: xs, Spread: conflict.SpreadOf(xs),
-		Chart: chart.New(xs, chart.Options{ID: "explorer-chart", EstimateURL: components.EstimatePath}),
-	}
+	v := pages.EstimatesView{Base: s.base(c, title, "estimates"), Filter: f, Actors: opts.Actors, Places: opts.Places, Claimants: claimants}
 	v.Base.Description = "Force-size estimates charted over time, with who claimed each and who reported it."
+	v.Base.Alternates = s.oembedAlternates(c, v.Base.Canonical, title)
+	v.Embed = s.estimatesEmbedPanel(c, f, title)
+	if !f.Unknown() {
+		version, err := s.db.LastChange(ctx)
+		if err != nil {
+			return err
+		}
+		data, err := s.charts.get(ctx, version, "explorer?"+f.Values().Encode(), func(ctx context.Context) (chartData, error) {
+			points := f.Filter
+			points.Limit = chartLimit
+			all, err := s.db.FindEstimatePoints(ctx, points)
+			if err != nil {
+				return chartData{}, err
+			}
+			return chartData{
+				total:  len(all),
+				spread: conflict.SpreadOf(all),
+				chart: chart.New(all, chart.Options{ID: "explorer-chart", EstimateURL: components.EstimatePath,
+					GroupURL: func(claimant string, from, to edtf.Date) string {
+						return "/estimates?" + f.Values("claimant", claimant, "from", from.String(), "to", to.String()).Encode()
+					}}),
+			}, nil
+		})
+		if err != nil {
+			return err
+		}
+		page := f.Filter
+		page.Limit = tableSize + 1
+		page.After = c.QueryParam("after")
+		rows, err := s.db.FindEstimates(ctx, page)
+		if conflict.ErrorCode(err) == conflict.Invalid {
+			page.After = ""
+			rows, err = s.db.FindEstimates(ctx, page)
+		}
+		if err != nil {
+			return err
+		}
+		if len(rows) > tableSize {
+			rows = rows[:tableSize]
+			v.NextURL = "/estimates?" + f.Values("after", sqlite.EstimateCursor(rows[len(rows)-1])).Encode()
+		}
+		v.Total, v.Estimates, v.Spread, v.Chart = data.total, rows, data.spread, data.chart
+	}
 	return s.render(c, http.StatusOK, pages.Estimates(v))
 }
 

@@ -13,8 +13,12 @@ import (
 	"github.com/sitrep/sitrep/web/pages"
 )
 
-// pageSize is how many events a list page shows.
-const pageSize = 50
+// pageSize is how many events a list page shows; countLimit is where the
+// count of matches stops ("more than 1,000 events").
+const (
+	pageSize   = 50
+	countLimit = 1000
+)
 
 // eventList is /events: every published event, filtered by the query.
 func (s *Server) eventList(c echo.Context) error {
@@ -50,6 +54,20 @@ func (s *Server) timelineShow(c echo.Context) error {
 	v := pages.EventsView{Base: s.base(c, t.Title, "events"), Heading: t.Title, Timeline: &t, Browser: b,
 		Description: s.md.Render(t.Description)}
 	v.Base.Description = markdown.Excerpt(t.Description, 200)
+	if len(t.Filter.Actors) == 1 {
+		// A timeline of one force opens with the chart of its size.
+		force, err := s.db.FindActorByID(c.Request().Context(), t.Filter.Actors[0])
+		if err != nil {
+			return err
+		}
+		est, err := s.forceEstimates(c.Request().Context(), force.Ref(), t.Filter.From, t.Filter.To, "timeline-chart")
+		if err != nil {
+			return err
+		}
+		v.Estimates = &est
+	}
+	v.Base.Alternates = s.oembedAlternates(c, v.Base.Canonical, t.Title)
+	v.Embed = s.timelineEmbedPanel(c, t, b.Filter)
 	return s.render(c, http.StatusOK, pages.Events(v))
 }
 
@@ -79,7 +97,7 @@ func (s *Server) browse(c echo.Context, action string, t *conflict.Timeline, fix
 	}
 	count := filter
 	count.After, count.Before = "", ""
-	total, err := s.db.CountEvents(ctx, count)
+	total, more, err := s.db.CountEvents(ctx, count, countLimit)
 	if err != nil {
 		return components.BrowserView{}, err
 	}
@@ -98,7 +116,7 @@ func (s *Server) browse(c echo.Context, action string, t *conflict.Timeline, fix
 			return components.BrowserView{}, err
 		}
 	}
-	v := components.BrowserView{Action: action, Filter: f, Options: opts, Groups: components.GroupEntries(entries), Total: total}
+	v := components.BrowserView{Action: action, Filter: f, Options: opts, Groups: components.GroupEntries(entries), Total: total, More: more}
 	if page.Next != "" {
 		v.NextURL = action + "?" + f.Values("after", page.Next).Encode()
 	}
@@ -112,7 +130,7 @@ func (s *Server) browse(c echo.Context, action string, t *conflict.Timeline, fix
 // span of this page of events, so that paging through a timeline shows
 // each estimate once, where it belongs.
 func (s *Server) interleaveEstimates(ctx context.Context, entries []components.Entry, f conflict.EventFilter, page conflict.EventPage) ([]components.Entry, error) {
-	ef := conflict.EstimateFilter{From: f.From, To: f.To, Limit: 200}
+	ef := conflict.EstimateFilter{From: f.From, To: f.To, Limit: 200, NewestFirst: f.NewestFirst}
 	if f.Timeline != nil {
 		if ef.From.IsZero() {
 			ef.From = f.Timeline.Filter.From
@@ -160,8 +178,19 @@ func (s *Server) interleaveEstimates(ctx context.Context, entries []components.E
 	return components.MergeEntries(entries, inSpan, f.NewestFirst), nil
 }
 
-// filterOptions are the suggestions the filter form offers.
+// filterOptions are the suggestions the filter forms offer. Counting tags
+// over every event is the dearest query on the page, and the answer only
+// changes with the data, so it is kept until the next write.
 func (s *Server) filterOptions(ctx context.Context) (components.FilterOptions, error) {
+	version, err := s.db.LastChange(ctx)
+	if err != nil {
+		return components.FilterOptions{}, err
+	}
+	s.options.Lock()
+	defer s.options.Unlock()
+	if s.options.ok && s.options.version == version {
+		return s.options.value, nil
+	}
 	actors, err := s.db.FindActors(ctx)
 	if err != nil {
 		return components.FilterOptions{}, err
@@ -174,7 +203,9 @@ func (s *Server) filterOptions(ctx context.Context) (components.FilterOptions, e
 	if err != nil {
 		return components.FilterOptions{}, err
 	}
-	return components.FilterOptions{Actors: actors, Places: places, Tags: tags}, nil
+	s.options.value = components.FilterOptions{Actors: actors, Places: places, Tags: tags}
+	s.options.version, s.options.ok = version, true
+	return s.options.value, nil
 }
 
 // isFragment reports whether htmx asked for the results alone.

@@ -17,17 +17,43 @@ const maxQueryLen = 4096
 
 func (s *Server) middleware(e *echo.Echo) {
 	e.Pre(middleware.RemoveTrailingSlashWithConfig(middleware.TrailingSlashConfig{RedirectCode: http.StatusMovedPermanently}))
+	e.Pre(headAsGet)
 	e.Use(middleware.RequestID())
 	e.Use(s.logRequests)
 	e.Use(s.recoverPanics)
 	e.Use(securityHeaders)
+	e.Use(embedsWithoutCookies)
 	e.Use(middleware.BodyLimit("12M"))
 	e.Use(cutLongQueries)
+	e.Use(s.conditionalGet(cacheSkipper))
 	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{
 		Level:   5,
 		Skipper: func(c echo.Context) bool { return strings.HasPrefix(c.Path(), "/healthz") },
 	}))
+	s.useAccounts(e)
 }
+
+// headAsGet answers HEAD on every GET route with the GET response's status
+// and headers and no body. Echo v4 routes HEAD only where it is registered,
+// and link checkers, uptime monitors and curl -I all send it.
+func headAsGet(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if c.Request().Method != http.MethodHead {
+			return next(c)
+		}
+		c.Request().Method = http.MethodGet
+		res := c.Response()
+		res.Writer = bodiless{res.Writer}
+		return next(c)
+	}
+}
+
+// bodiless drops the body of a response to HEAD.
+type bodiless struct{ http.ResponseWriter }
+
+func (w bodiless) Write(p []byte) (int, error) { return len(p), nil }
+
+func (w bodiless) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 // logRequests writes one structured line per request.
 func (s *Server) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
@@ -76,8 +102,12 @@ const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 
 func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		h := c.Response().Header()
-		h.Set("Content-Security-Policy", contentSecurityPolicy)
-		h.Set("X-Frame-Options", "DENY")
+		if isEmbed(c.Request().URL.Path) {
+			h.Set("Content-Security-Policy", embedContentSecurityPolicy)
+		} else {
+			h.Set("Content-Security-Policy", contentSecurityPolicy)
+			h.Set("X-Frame-Options", "DENY")
+		}
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
 		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()")

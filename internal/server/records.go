@@ -1,13 +1,16 @@
 package server
 
 import (
+	"context"
 	"net/http"
+	"net/url"
 	"strconv"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/sitrep/sitrep/internal/chart"
 	"github.com/sitrep/sitrep/internal/conflict"
+	"github.com/sitrep/sitrep/internal/edtf"
 	"github.com/sitrep/sitrep/internal/markdown"
 	"github.com/sitrep/sitrep/web/components"
 	"github.com/sitrep/sitrep/web/pages"
@@ -35,16 +38,10 @@ func (s *Server) actorShow(c echo.Context) error {
 	if isFragment(c) {
 		return s.render(c, http.StatusOK, components.Results(b))
 	}
-	xs, err := s.db.FindEstimates(ctx, conflict.EstimateFilter{Force: a.ID})
+	// The estimates follow the period the reader chose for the events.
+	est, err := s.forceEstimates(ctx, a.Ref(), b.Filter.Filter.From, b.Filter.Filter.To, "actor-chart")
 	if err != nil {
 		return err
-	}
-	est := pages.ActorEstimates{
-		All:      xs,
-		Latest:   conflict.LatestPerClaimant(xs),
-		Spread:   conflict.SpreadOf(xs),
-		Chart:    chart.New(xs, chart.Options{ID: "actor-chart", EstimateURL: components.EstimatePath}),
-		Explorer: components.ExplorerPath(a.Name),
 	}
 	v := pages.ActorView{Base: s.base(c, a.Name, ""), Actor: a, Description: s.md.Render(a.Description),
 		Children: children, Estimates: est, Browser: b}
@@ -105,4 +102,51 @@ func (s *Server) sourceShow(c echo.Context) error {
 	}
 	v := pages.SourceView{Base: s.base(c, src.Title, ""), Source: src, Notes: s.md.Render(src.Notes), Events: events, Estimates: xs}
 	return s.render(c, http.StatusOK, pages.Source(v))
+}
+
+// forceEstimates is the chart, the latest claim of each claimant and the
+// spread of one force's estimates over a period (open when from or to is
+// zero), as actor pages and single-force timelines show them.
+func (s *Server) forceEstimates(ctx context.Context, force conflict.ActorRef, from, to edtf.Date, id string) (pages.ActorEstimates, error) {
+	version, err := s.db.LastChange(ctx)
+	if err != nil {
+		return pages.ActorEstimates{}, err
+	}
+	q := url.Values{"force": {force.Name}}
+	if !from.IsZero() {
+		q.Set("from", from.String())
+	}
+	if !to.IsZero() {
+		q.Set("to", to.String())
+	}
+	explorer := "/estimates?" + q.Encode()
+	data, err := s.charts.get(ctx, version, id+"?"+q.Encode(), func(ctx context.Context) (chartData, error) {
+		xs, err := s.db.FindEstimatePoints(ctx, conflict.EstimateFilter{Force: force.ID, From: from, To: to, Limit: chartLimit})
+		if err != nil {
+			return chartData{}, err
+		}
+		return chartData{
+			points: conflict.LatestPerClaimant(xs),
+			spread: conflict.SpreadOf(xs),
+			total:  len(xs),
+			chart: chart.New(xs, chart.Options{ID: id, EstimateURL: components.EstimatePath,
+				GroupURL: func(claimant string, from, to edtf.Date) string {
+					return explorer + "&" + url.Values{"claimant": {claimant}, "from": {from.String()}, "to": {to.String()}}.Encode()
+				}}),
+		}, nil
+	})
+	if err != nil {
+		return pages.ActorEstimates{}, err
+	}
+	// The cards show each claimant's latest claim in full.
+	var latest []conflict.Estimate
+	for _, p := range data.points {
+		x, err := s.db.FindEstimateByID(ctx, p.ID)
+		if err != nil {
+			return pages.ActorEstimates{}, err
+		}
+		latest = append(latest, x)
+	}
+	return pages.ActorEstimates{Force: force, Count: data.total, Latest: latest, Spread: data.spread, Chart: data.chart,
+		Explorer: explorer, From: from, To: to}, nil
 }

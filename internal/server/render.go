@@ -28,6 +28,9 @@ func (s *Server) base(c echo.Context, title, section string) layout.Base {
 		Asset:     s.cfg.Assets.URL,
 		RequestID: c.Response().Header().Get(echo.HeaderXRequestID),
 		Canonical: s.absURL(c, c.Request().URL.RequestURI()),
+		User:      currentUser(c),
+		CSRF:      csrfToken(c),
+		Flash:     s.popFlash(c),
 	}
 }
 

@@ -4,12 +4,14 @@ package server
 
 import (
 	"log/slog"
+	"sync"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/sitrep/sitrep/internal/markdown"
 	"github.com/sitrep/sitrep/internal/sqlite"
 	"github.com/sitrep/sitrep/static"
+	"github.com/sitrep/sitrep/web/components"
 )
 
 // Config is what the HTTP layer needs from its surroundings.
@@ -19,19 +21,30 @@ type Config struct {
 	// BaseURL is the public origin, e.g. https://sitrep.example.org, used
 	// for canonical links; "" derives it from each request.
 	BaseURL string
+	// Accounts configures sessions, cookies and passwords (accounts.go).
+	Accounts AccountsConfig
 }
 
 // Server handles sitrep's HTTP requests.
 type Server struct {
-	cfg Config
-	db  *sqlite.DB
-	log *slog.Logger
-	md  *markdown.Renderer
+	cfg    Config
+	db     *sqlite.DB
+	log    *slog.Logger
+	md     *markdown.Renderer
+	acc    *accounts
+	charts chartCache
+	// options caches the filter forms' suggestions until the next write.
+	options struct {
+		sync.Mutex
+		version int64
+		ok      bool
+		value   components.FilterOptions
+	}
 }
 
 // New returns the Echo instance serving every route.
 func New(cfg Config, db *sqlite.DB) *echo.Echo {
-	s := &Server{cfg: cfg, db: db, log: cfg.Logger, md: markdown.New()}
+	s := &Server{cfg: cfg, db: db, log: cfg.Logger, md: markdown.New(), acc: newAccounts(cfg.Accounts, db)}
 	e := echo.New()
 	e.HideBanner = true
 	e.HidePort = true

@@ -425,18 +425,23 @@ func parseCursor(s string) (string, int64, bool) {
 	return lo, id, true
 }
 
-// CountEvents returns how many events match f, ignoring its cursors.
-func (db *DB) CountEvents(ctx context.Context, f conflict.EventFilter) (int, error) {
+// CountEvents returns how many events match f, ignoring its cursors, and
+// stops counting at limit: a page needs "more than 1,000", not the exact
+// size of a list of 100,000, which would cost a scan of all of it.
+func (db *DB) CountEvents(ctx context.Context, f conflict.EventFilter, limit int) (n int, more bool, err error) {
 	where, params, err := eventWhere(ctx, db.read, f)
 	if err != nil {
-		return 0, err
+		return 0, false, err
 	}
-	var n int
-	err = db.read.QueryRowContext(ctx, `SELECT count(*) FROM events e WHERE `+strings.Join(where, " AND "), params...).Scan(&n)
+	err = db.read.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM events e WHERE `+strings.Join(where, " AND ")+` LIMIT ?)`,
+		append(params, limit+1)...).Scan(&n)
 	if err != nil {
-		return 0, fmt.Errorf("count events: %w", err)
+		return 0, false, fmt.Errorf("count events: %w", err)
 	}
-	return n, nil
+	if n > limit {
+		return limit, true, nil
+	}
+	return n, false, nil
 }
 
 // FindTags returns the most used tags of published events, by name.

@@ -135,9 +135,14 @@ func TestFindEventsFilters(t *testing.T) {
 			if got := titles(page.Events); !slices.Equal(got, tt.want) {
 				t.Errorf("FindEvents(%s) = %q, want %q", tt.name, got, tt.want)
 			}
-			n, err := db.CountEvents(t.Context(), tt.filter)
-			if err != nil || n != len(tt.want) {
-				t.Errorf("CountEvents(%s) = %d, %v; want %d", tt.name, n, err, len(tt.want))
+			n, more, err := db.CountEvents(t.Context(), tt.filter, 1000)
+			if err != nil || n != len(tt.want) || more {
+				t.Errorf("CountEvents(%s) = %d, %v, %v; want %d, false", tt.name, n, more, err, len(tt.want))
+			}
+			if n > 1 {
+				if capped, more, _ := db.CountEvents(t.Context(), tt.filter, n-1); capped != n-1 || !more {
+					t.Errorf("CountEvents(%s, limit %d) = %d, %v; want %d, true", tt.name, n-1, capped, more, n-1)
+				}
 			}
 		})
 	}

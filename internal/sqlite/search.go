@@ -100,6 +100,11 @@ func fragments(s string) []conflict.Fragment {
 	return out
 }
 
+// rankLimit is the most matches ranked by relevance. Ranking scores every
+// match, so a query as broad as one common word over 100,000 events lists
+// its newest matches instead, and says so.
+const rankLimit = 2000
+
 // Search finds published events, actors, places, sources and quotes
 // matching what a person typed, best matches first. Any input is safe: it
 // is turned into quoted FTS5 terms first.
@@ -110,29 +115,53 @@ func (db *DB) Search(ctx context.Context, input string, limit int) (conflict.Sea
 		return res, nil
 	}
 	limit = clampLimit(limit)
-	rows, err := db.read.QueryContext(ctx, `SELECT e.id, e.slug, e.date,
-		highlight(events_fts, 0, ?2, ?3), snippet(events_fts, 1, ?2, ?3, '…', 24)
-		FROM events_fts JOIN events e ON e.id = events_fts.rowid
-		WHERE events_fts MATCH ?1 AND e.status = 'published'
-		ORDER BY bm25(events_fts, 4.0, 1.0) LIMIT ?4`, match, markStart, markEnd, limit)
+	events, broad, err := db.rankedIDs(ctx, "events_fts", match, limit,
+		`SELECT f.rowid FROM events_fts f JOIN events e ON e.id = f.rowid
+		 WHERE events_fts MATCH ? AND e.status = 'published' ORDER BY {order} LIMIT ?`, "bm25(events_fts, 4.0, 1.0)", "f.rowid DESC")
 	if err != nil {
 		return res, err
 	}
-	for rows.Next() {
-		h := conflict.SearchHit{Kind: "event"}
-		var title, snip string
-		if err := rows.Scan(&h.ID, &h.Slug, &h.Date, &title, &snip); err != nil {
-			rows.Close()
+	res.Broad = broad
+	if len(events) > 0 {
+		rows, err := db.read.QueryContext(ctx, `SELECT e.id, e.slug, e.date,
+			highlight(events_fts, 0, ?2, ?3), snippet(events_fts, 1, ?2, ?3, '…', 24)
+			FROM events_fts JOIN events e ON e.id = events_fts.rowid
+			WHERE events_fts MATCH ?1 AND events_fts.rowid IN (`+placeholders(len(events))+`)`,
+			append([]any{match, markStart, markEnd}, args(events)...)...)
+		if err != nil {
 			return res, err
 		}
-		h.Title, h.Snippet = fragments(title), fragments(snip)
-		res.Events = append(res.Events, h)
+		hits := map[int64]conflict.SearchHit{}
+		for rows.Next() {
+			h := conflict.SearchHit{Kind: "event"}
+			var title, snip string
+			if err := rows.Scan(&h.ID, &h.Slug, &h.Date, &title, &snip); err != nil {
+				rows.Close()
+				return res, err
+			}
+			h.Title, h.Snippet = fragments(title), fragments(snip)
+			hits[h.ID] = h
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return res, err
+		}
+		for _, id := range events {
+			res.Events = append(res.Events, hits[id])
+		}
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+	others, broadOthers, err := db.rankedIDs(ctx, "records_fts", match, limit,
+		`SELECT r.rowid FROM records_fts r
+		 LEFT JOIN citations c ON r.rowid % 8 = 4 AND c.id = r.rowid / 8
+		 LEFT JOIN events ev ON ev.id = c.event_id
+		 LEFT JOIN estimates x ON x.id = c.estimate_id
+		 WHERE records_fts MATCH ? AND (r.rowid % 8 <> 4 OR coalesce(ev.status, x.status) = 'published')
+		 ORDER BY {order} LIMIT ?`, "bm25(records_fts, 4.0, 1.0)", "r.rowid DESC")
+	if err != nil || len(others) == 0 {
 		return res, err
 	}
-	rows, err = db.read.QueryContext(ctx, `SELECT r.rowid, highlight(records_fts, 0, ?2, ?3), snippet(records_fts, 1, ?2, ?3, '…', 20),
+	res.Broad = res.Broad || broadOthers
+	rows, err := db.read.QueryContext(ctx, `SELECT r.rowid, highlight(records_fts, 0, ?2, ?3), snippet(records_fts, 1, ?2, ?3, '…', 20),
 		CASE r.rowid % 8
 			WHEN 1 THEN (SELECT slug FROM actors WHERE id = r.rowid / 8)
 			WHEN 2 THEN (SELECT slug FROM places WHERE id = r.rowid / 8)
@@ -145,14 +174,14 @@ func (db *DB) Search(ctx context.Context, input string, limit int) (conflict.Sea
 		LEFT JOIN events ev ON ev.id = c.event_id
 		LEFT JOIN estimates x ON x.id = c.estimate_id
 		LEFT JOIN actors f ON f.id = x.actor_id
-		WHERE records_fts MATCH ?1
-		  AND (r.rowid % 8 <> 4 OR coalesce(ev.status, x.status) = 'published')
-		ORDER BY bm25(records_fts, 4.0, 1.0) LIMIT ?4`, match, markStart, markEnd, limit)
+		WHERE records_fts MATCH ?1 AND r.rowid IN (`+placeholders(len(others))+`)`,
+		append([]any{match, markStart, markEnd}, args(others)...)...)
 	if err != nil {
 		return res, err
 	}
 	defer rows.Close()
 	kinds := map[int64]string{1: "actor", 2: "place", 3: "source", 4: "quote"}
+	hits := map[int64]conflict.SearchHit{}
 	for rows.Next() {
 		var (
 			rowid       int64
@@ -164,7 +193,42 @@ func (db *DB) Search(ctx context.Context, input string, limit int) (conflict.Sea
 		}
 		h.Kind, h.ID = kinds[rowid%8], rowid/8
 		h.Title, h.Snippet = fragments(title), fragments(snip)
-		res.Others = append(res.Others, h)
+		hits[rowid] = h
 	}
-	return res, rows.Err()
+	if err := rows.Err(); err != nil {
+		return res, err
+	}
+	for _, id := range others {
+		res.Others = append(res.Others, hits[id])
+	}
+	return res, nil
+}
+
+// rankedIDs returns the rowids of the best matches in an FTS5 table, by
+// relevance, or, past rankLimit matches, newest first (broad is then set).
+// The snippets are made afterwards for these rows alone: made inside the
+// ranking query, they would be computed for every match.
+func (db *DB) rankedIDs(ctx context.Context, table, match string, limit int, query, rank, newest string) (ids []int64, broad bool, err error) {
+	var n int
+	if err := db.read.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM `+table+` WHERE `+table+` MATCH ? LIMIT ?)`,
+		match, rankLimit+1).Scan(&n); err != nil {
+		return nil, false, err
+	}
+	order := rank
+	if n > rankLimit {
+		order, broad = newest, true
+	}
+	rows, err := db.read.QueryContext(ctx, strings.Replace(query, "{order}", order, 1), match, limit)
+	if err != nil {
+		return nil, false, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, false, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, broad, rows.Err()
 }

@@ -117,7 +117,7 @@ func TestCreateEventCitingMissingSource(t *testing.T) {
 		t.Errorf("CreateEvent(citing source 9999) citations message = %q, want %q", got, want)
 	}
 	// The transaction rolled back: no half-written event, no revision.
-	if n, err := db.CountEvents(ctx, filterAll()); err != nil || n != 0 {
+	if n, _, err := db.CountEvents(ctx, filterAll(), 1000); err != nil || n != 0 {
 		t.Errorf("after the failed CreateEvent, CountEvents = %d, %v; want 0", n, err)
 	}
 }

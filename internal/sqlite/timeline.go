@@ -127,30 +127,8 @@ func (db *DB) CreateTimeline(ctx context.Context, t *conflict.Timeline, ch confl
 			return err
 		}
 		id, _ := res.LastInsertId()
-		for _, a := range t.Filter.Actors {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO timeline_actors (timeline_id, actor_id) VALUES (?, ?)`, id, int64(a)); err != nil {
-				return fieldError(err, "actors", "One of the actors does not exist.")
-			}
-		}
-		for _, p := range t.Filter.Places {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO timeline_places (timeline_id, place_id) VALUES (?, ?)`, id, int64(p)); err != nil {
-				return fieldError(err, "places", "One of the places does not exist.")
-			}
-		}
-		for _, tag := range t.Filter.Tags {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO timeline_tags (timeline_id, tag) VALUES (?, ?)`, id, tag); err != nil {
-				return err
-			}
-		}
-		for _, e := range t.Pinned {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO timeline_events (timeline_id, event_id, excluded) VALUES (?, ?, 0)`, id, int64(e)); err != nil {
-				return fieldError(err, "pinned", "A pinned event does not exist.")
-			}
-		}
-		for _, e := range t.Excluded {
-			if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO timeline_events (timeline_id, event_id, excluded) VALUES (?, ?, 1)`, id, int64(e)); err != nil {
-				return fieldError(err, "excluded", "An excluded event does not exist.")
-			}
+		if err := writeTimelineLinks(ctx, tx, id, t); err != nil {
+			return err
 		}
 		stored, err := findTimeline(ctx, tx, `t.id = ?`, id)
 		if err != nil {

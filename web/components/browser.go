@@ -19,6 +19,8 @@ type BrowserView struct {
 	Options FilterOptions
 	Groups  []YearGroup
 	Total   int
+	// More is set when there are more than Total matches.
+	More    bool
 	NextURL string
 	PrevURL string
 	// Hide lists filter fields the page fixes itself (an actor page has no
@@ -36,6 +38,9 @@ type FilterOptions struct {
 func (v BrowserView) errorFor(field string) string { return v.Filter.Errors[field] }
 
 func (v BrowserView) summary() string {
+	if v.More {
+		return "More than " + conflict.FormatCount(int64(v.Total)) + " events"
+	}
 	switch v.Total {
 	case 0:
 		return "No events match."

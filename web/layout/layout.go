@@ -1,7 +1,13 @@
 // Package layout holds the page shell every full page renders in.
 package layout
 
-import "github.com/a-h/templ"
+import (
+	"encoding/json"
+
+	"github.com/a-h/templ"
+
+	"github.com/sitrep/sitrep/internal/conflict"
+)
 
 // Base is what every page's view model carries for the shell: its title,
 // the section to mark in the navigation, and the asset URLs.
@@ -19,6 +25,14 @@ type Base struct {
 	Alternates []Alternate
 	// RequestID is shown on error pages so a report can be matched to logs.
 	RequestID string
+	// User is the signed-in user, nil for an anonymous reader.
+	User *conflict.User
+	// CSRF is the token every form that posts must carry (see
+	// components.CSRF); "" on pages that have none, such as anonymous
+	// public pages.
+	CSRF string
+	// Flash is a one-time message about the last action ("Saved.").
+	Flash string
 }
 
 // Alternate is a <link rel="alternate"> in the page head.
@@ -41,4 +55,14 @@ func (b Base) Current(section string) templ.Attributes {
 		return templ.Attributes{"aria-current": "page"}
 	}
 	return nil
+}
+
+// IsAdmin reports whether the signed-in user may manage users.
+func (b Base) IsAdmin() bool { return b.User != nil && b.User.Role.AtLeast(conflict.RoleAdmin) }
+
+// CSRFHeaders is the hx-headers value that makes every htmx request carry
+// the CSRF token.
+func (b Base) CSRFHeaders() string {
+	h, _ := json.Marshal(map[string]string{"X-CSRF-Token": b.CSRF})
+	return string(h)
 }

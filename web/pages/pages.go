@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/sitrep/sitrep/internal/conflict"
+	"github.com/sitrep/sitrep/internal/edtf"
 	"github.com/sitrep/sitrep/internal/form"
 	"github.com/sitrep/sitrep/web/components"
 )
@@ -91,4 +92,15 @@ func hitPath(h conflict.SearchHit) string {
 		return components.EventPath(conflict.EventID(h.InID), h.InSlug)
 	}
 	return components.EventPath(conflict.EventID(h.ID), h.Slug)
+}
+
+// periodText names a period that may be open at either end.
+func periodText(from, to edtf.Date) string {
+	switch {
+	case !from.IsZero() && !to.IsZero():
+		return "Estimates as of dates from " + from.Display() + " to " + to.Display() + "."
+	case !from.IsZero():
+		return "Estimates as of " + from.Display() + " or later."
+	}
+	return "Estimates as of " + to.Display() + " or earlier."
 }

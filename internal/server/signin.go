@@ -1,0 +1,185 @@
+package server
+
+import (
+	"fmt"
+	"math"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/sitrep/sitrep/internal/auth"
+	"github.com/sitrep/sitrep/internal/conflict"
+	"github.com/sitrep/sitrep/web/pages"
+)
+
+// wrongCredentials is the one answer to a wrong address or a wrong
+// password, so that the form does not tell who has an account.
+const wrongCredentials = "The email address or password is wrong."
+
+// signinForm shows the sign-in form; someone already signed in goes on to
+// where they were headed.
+func (s *Server) signinForm(c echo.Context) error {
+	next := c.QueryParam("next")
+	if currentUser(c) != nil {
+		return c.Redirect(http.StatusSeeOther, localPath(next))
+	}
+	return s.renderSignin(c, http.StatusOK, pages.SignInView{Next: keepNext(next)})
+}
+
+// signin checks an address and password. A wrong pair answers 422 with the
+// address kept; too many failures for the address or from the client
+// answer 429; success starts a fresh session and redirects (303) to next.
+func (s *Server) signin(c echo.Context) error {
+	email := strings.ToLower(strings.TrimSpace(c.FormValue("email")))
+	password := c.FormValue("password")
+	next := c.FormValue("next")
+	v := pages.SignInView{Email: email, Next: keepNext(next), Errors: conflict.FieldErrors{}}
+	if email == "" {
+		v.Errors.Add("email", "Enter your email address.")
+	}
+	if password == "" {
+		v.Errors.Add("password", "Enter your password.")
+	}
+	if len(v.Errors) > 0 {
+		return s.renderSignin(c, http.StatusUnprocessableEntity, v)
+	}
+	if len(email) > 320 || len(password) > 4*auth.MaxPasswordLen {
+		v.Email = ""
+		v.Problem = wrongCredentials
+		return s.renderSignin(c, http.StatusUnprocessableEntity, v)
+	}
+
+	client := clientAddr(c)
+	accountKey := "account:" + email
+	if wait, limited := s.throttled(accountKey, client); limited {
+		c.Response().Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
+		v.Problem = fmt.Sprintf("Too many failed sign-in attempts. Wait %s and try again, or ask an admin to set a new password.", minutes(wait))
+		return s.renderSignin(c, http.StatusTooManyRequests, v)
+	}
+
+	ctx := c.Request().Context()
+	u, hash, ok, err := s.checkPassword(c, email, password)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		s.acc.byAccount.Fail(accountKey)
+		s.acc.byClient.Fail("client:" + client)
+		v.Problem = wrongCredentials
+		return s.renderSignin(c, http.StatusUnprocessableEntity, v)
+	}
+	if u.Disabled {
+		// Said only to someone who knows the password.
+		v.Problem = "This account is disabled. Ask an admin to enable it."
+		return s.renderSignin(c, http.StatusUnprocessableEntity, v)
+	}
+	s.acc.byAccount.Reset(accountKey)
+
+	// A new token on every change of privilege: a token known before
+	// sign-in is worth nothing after it.
+	sm := s.acc.sessions
+	if err := sm.RenewToken(ctx); err != nil {
+		return err
+	}
+	sm.Put(ctx, sessionUserKey, int64(u.ID))
+	sm.Put(ctx, sessionPassword, passwordStamp(hash))
+	renewCSRF(c)
+	s.log.Info("signed in", "user_id", int64(u.ID), "request_id", c.Response().Header().Get(echo.HeaderXRequestID))
+	return c.Redirect(http.StatusSeeOther, localPath(next))
+}
+
+// checkPassword reports whether password is the user's, and returns the
+// user's password hash as stored now. An unknown address costs as much
+// time as a known one. A hash made with older parameters is upgraded.
+func (s *Server) checkPassword(c echo.Context, email, password string) (conflict.User, string, bool, error) {
+	ctx := c.Request().Context()
+	h := s.acc.hasher
+	u, err := s.db.FindUserByEmail(ctx, email)
+	if conflict.ErrorCode(err) == conflict.NotFound {
+		h.VerifyNone(password)
+		return u, "", false, nil
+	}
+	if err != nil {
+		return u, "", false, err
+	}
+	hash, err := s.db.FindPasswordHash(ctx, u.ID)
+	if err != nil {
+		return u, "", false, err
+	}
+	ok, err := h.Verify(password, hash)
+	if err != nil {
+		return u, "", false, fmt.Errorf("user %d: %w", u.ID, err)
+	}
+	if ok && h.NeedsRehash(hash) {
+		newHash, err := h.Hash(password)
+		if err == nil {
+			err = s.db.SetUserPassword(ctx, u.ID, newHash)
+		}
+		if err != nil {
+			s.log.Warn("upgrading a password hash", "user_id", int64(u.ID), "err", err)
+		} else {
+			hash = newHash
+		}
+	}
+	return u, hash, ok, nil
+}
+
+// throttled reports whether the account or the client has failed too often
+// lately, and how long until the next attempt is allowed.
+func (s *Server) throttled(accountKey, client string) (time.Duration, bool) {
+	okA, waitA := s.acc.byAccount.Allow(accountKey)
+	okC, waitC := s.acc.byClient.Allow("client:" + client)
+	if okA && okC {
+		return 0, false
+	}
+	return max(waitA, waitC), true
+}
+
+// signout ends the session and goes home. Someone whose session has already
+// ended gets the same answer.
+func (s *Server) signout(c echo.Context) error {
+	if u := currentUser(c); u != nil {
+		if err := s.acc.sessions.Destroy(c.Request().Context()); err != nil {
+			return err
+		}
+		s.log.Info("signed out", "user_id", int64(u.ID), "request_id", c.Response().Header().Get(echo.HeaderXRequestID))
+	}
+	renewCSRF(c)
+	return c.Redirect(http.StatusSeeOther, "/")
+}
+
+func (s *Server) renderSignin(c echo.Context, status int, v pages.SignInView) error {
+	v.Base = s.base(c, "Sign in", "")
+	v.Canonical = ""
+	// The form carries a per-visitor CSRF token: no cache may keep it.
+	c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
+	return s.render(c, status, pages.SignIn(v))
+}
+
+// keepNext is the next path worth carrying through the form: a local path
+// other than the home page.
+func keepNext(next string) string {
+	if p := localPath(next); p != "/" {
+		return p
+	}
+	return ""
+}
+
+// clientAddr is the client's address for throttling. X-Forwarded-For is
+// believed only from proxies on loopback or private networks, so a client
+// cannot pick its own address.
+func clientAddr(c echo.Context) string {
+	return echo.ExtractIPFromXFFHeader()(c.Request())
+}
+
+// minutes says a wait in whole minutes, rounded up.
+func minutes(d time.Duration) string {
+	m := int(math.Ceil(d.Minutes()))
+	if m <= 1 {
+		return "a minute"
+	}
+	return strconv.Itoa(m) + " minutes"
+}

@@ -1,0 +1,789 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/sitrep/sitrep/internal/conflict"
+)
+
+// ImportOptions control ImportBatch.
+type ImportOptions struct {
+	// DryRun works out what the import would do, reading a consistent
+	// snapshot, and writes nothing; it does not hold up other writers.
+	DryRun bool
+	// Progress, when set, is called as records are worked through.
+	Progress func(done, total int)
+}
+
+// ImportBatch brings a file's records in, in one transaction: all of them
+// or, when any has a problem, none. Actors and places are matched by name
+// or alias (a place within the path of places the file gives) or created;
+// sources by URL, or created. Events and estimates are matched by external
+// id: one stored as the file has it is left alone, one that differs is
+// updated (keeping its status), and the rest are created. Every record
+// created or updated gets a revision by ch, whose Import flag should be
+// set.
+//
+// The result counts what was (or, in a dry run, would be) created,
+// matched and updated, and lists every problem with the row and column it
+// came from. When there are problems, nothing is written and the error is
+// Invalid.
+func (db *DB) ImportBatch(ctx context.Context, b conflict.ImportBatch, ch conflict.Change, opt ImportOptions) (conflict.ImportResult, error) {
+	var res conflict.ImportResult
+	run := func(tx *sql.Tx) error {
+		im, err := newImport(ctx, db, tx, ch, opt)
+		if err != nil {
+			return err
+		}
+		if err := im.run(b); err != nil {
+			return err
+		}
+		res = im.result()
+		if len(res.Problems) > 0 {
+			return conflict.ImportProblemsError(len(res.Problems))
+		}
+		return nil
+	}
+	if opt.DryRun {
+		tx, err := db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+		if err != nil {
+			return res, mapError(err)
+		}
+		defer tx.Rollback()
+		return res, mapError(run(tx))
+	}
+	if err := db.inTx(ctx, run); err != nil {
+		return res, err
+	}
+	res.Committed = true
+	return res, nil
+}
+
+// importer matches and creates records inside one transaction, with the
+// stored actors, places, sources and external ids held in memory, so that
+// a file of 100,000 rows costs a few inserts per row and no lookups.
+type importer struct {
+	ctx context.Context
+	db  *DB
+	tx  *sql.Tx
+	ch  conflict.Change
+	opt ImportOptions
+	// write is cleared by a dry run and by the first problem: after it the
+	// transaction will be rolled back, so only checking goes on.
+	write bool
+	// fake numbers records a dry run would create, counting down from -1.
+	fake int64
+
+	actorByName, actorByAlias, actorBySlug map[string]conflict.ActorRef
+	places                                 map[conflict.PlaceID]*placeNode
+	placeByName                            map[string][]conflict.PlaceID
+	placeBySlug                            map[string]conflict.PlaceID
+	sourceByURL                            map[string]conflict.Source
+	events                                 map[string]conflict.EventID
+	estimates                              map[string]conflict.EstimateID
+
+	// seen* record which stored actors, places and sources the file
+	// matched, to count each once.
+	seenActors  map[conflict.ActorID]bool
+	seenPlaces  map[conflict.PlaceID]bool
+	seenSources map[conflict.SourceID]bool
+	keys        map[string]int
+
+	counts   struct{ events, estimates, actors, places, sources conflict.ImportCounts }
+	problems []conflict.ImportProblem
+}
+
+type placeNode struct {
+	ref    conflict.PlaceRef
+	parent conflict.PlaceID
+}
+
+func newImport(ctx context.Context, db *DB, tx *sql.Tx, ch conflict.Change, opt ImportOptions) (*importer, error) {
+	im := &importer{ctx: ctx, db: db, tx: tx, ch: ch, opt: opt, write: !opt.DryRun,
+		actorByName: map[string]conflict.ActorRef{}, actorByAlias: map[string]conflict.ActorRef{}, actorBySlug: map[string]conflict.ActorRef{},
+		places: map[conflict.PlaceID]*placeNode{}, placeByName: map[string][]conflict.PlaceID{}, placeBySlug: map[string]conflict.PlaceID{},
+		sourceByURL: map[string]conflict.Source{}, events: map[string]conflict.EventID{}, estimates: map[string]conflict.EstimateID{},
+		seenActors: map[conflict.ActorID]bool{}, seenPlaces: map[conflict.PlaceID]bool{}, seenSources: map[conflict.SourceID]bool{},
+		keys: map[string]int{},
+	}
+	return im, im.load()
+}
+
+func key(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
+
+// load reads what matching needs: every actor, place and source, and the
+// external ids of stored events and estimates.
+func (im *importer) load() error {
+	ctx, q := im.ctx, im.tx
+	rows, err := q.QueryContext(ctx, `SELECT id, slug, name, colour FROM actors ORDER BY id`)
+	if err != nil {
+		return err
+	}
+	actors, err := scanActorRefs(rows)
+	if err != nil {
+		return err
+	}
+	byID := map[conflict.ActorID]conflict.ActorRef{}
+	for _, a := range actors {
+		im.addActor(a)
+		byID[a.ID] = a
+	}
+	if err := eachRow(ctx, q, `SELECT actor_id, alias FROM actor_aliases ORDER BY actor_id`, func(r *sql.Rows) error {
+		var (
+			id    conflict.ActorID
+			alias string
+		)
+		if err := r.Scan(&id, &alias); err != nil {
+			return err
+		}
+		if _, ok := im.actorByAlias[key(alias)]; !ok {
+			im.actorByAlias[key(alias)] = byID[id]
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	if err := eachRow(ctx, q, `SELECT id, slug, name, coalesce(parent_id, 0), latitude, longitude FROM places ORDER BY id`, func(r *sql.Rows) error {
+		var (
+			n        placeNode
+			lat, lon sql.NullFloat64
+		)
+		if err := r.Scan(&n.ref.ID, &n.ref.Slug, &n.ref.Name, &n.parent, &lat, &lon); err != nil {
+			return err
+		}
+		if lat.Valid && lon.Valid {
+			n.ref.Coordinates = &conflict.LatLon{Lat: lat.Float64, Lon: lon.Float64}
+		}
+		im.addPlace(&n)
+		return nil
+	}); err != nil {
+		return err
+	}
+	if err := eachRow(ctx, q, `SELECT place_id, name FROM place_names ORDER BY place_id`, func(r *sql.Rows) error {
+		var (
+			id   conflict.PlaceID
+			name string
+		)
+		if err := r.Scan(&id, &name); err != nil {
+			return err
+		}
+		k := key(name)
+		if !slices.Contains(im.placeByName[k], id) {
+			im.placeByName[k] = append(im.placeByName[k], id)
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	if err := eachRow(ctx, q, `SELECT `+sourceColumns+` FROM sources s`, func(r *sql.Rows) error {
+		s, err := scanSource(r)
+		if err != nil {
+			return err
+		}
+		im.sourceByURL[s.URL] = s
+		return nil
+	}); err != nil {
+		return err
+	}
+	if err := eachRow(ctx, q, `SELECT external_id, id FROM events WHERE external_id IS NOT NULL`, func(r *sql.Rows) error {
+		var (
+			ext string
+			id  conflict.EventID
+		)
+		if err := r.Scan(&ext, &id); err != nil {
+			return err
+		}
+		im.events[ext] = id
+		return nil
+	}); err != nil {
+		return err
+	}
+	return eachRow(ctx, q, `SELECT external_id, id FROM estimates WHERE external_id IS NOT NULL`, func(r *sql.Rows) error {
+		var (
+			ext string
+			id  conflict.EstimateID
+		)
+		if err := r.Scan(&ext, &id); err != nil {
+			return err
+		}
+		im.estimates[ext] = id
+		return nil
+	})
+}
+
+func eachRow(ctx context.Context, q querier, query string, fn func(*sql.Rows) error) error {
+	rows, err := q.QueryContext(ctx, query)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := fn(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+func (im *importer) addActor(a conflict.ActorRef) {
+	if _, ok := im.actorByName[key(a.Name)]; !ok {
+		im.actorByName[key(a.Name)] = a
+	}
+	im.actorBySlug[a.Slug] = a
+}
+
+func (im *importer) addPlace(n *placeNode) {
+	im.places[n.ref.ID] = n
+	k := key(n.ref.Name)
+	im.placeByName[k] = append(im.placeByName[k], n.ref.ID)
+	im.placeBySlug[n.ref.Slug] = n.ref.ID
+}
+
+func (im *importer) problem(src conflict.RowRef, column, reason string) {
+	im.problems = append(im.problems, conflict.ImportProblem{Row: src.Row, Column: column, Reason: reason})
+	im.write = false
+}
+
+// invalid reports each field error of err against the file's columns; it
+// returns false for an error that is not about the record's fields.
+func (im *importer) invalid(src conflict.RowRef, err error) bool {
+	if conflict.ErrorCode(err) != conflict.Invalid {
+		return false
+	}
+	fields := conflict.ErrorFields(err)
+	if len(fields) == 0 {
+		im.problem(src, "", conflict.ErrorMessage(err))
+		return true
+	}
+	names := make([]string, 0, len(fields))
+	for f := range fields {
+		names = append(names, f)
+	}
+	slices.Sort(names)
+	for _, f := range names {
+		im.problem(src, src.Column(f), fields[f])
+	}
+	return true
+}
+
+func (im *importer) result() conflict.ImportResult {
+	conflict.SortProblems(im.problems)
+	return conflict.ImportResult{Events: im.counts.events, Estimates: im.counts.estimates, Actors: im.counts.actors,
+		Places: im.counts.places, Sources: im.counts.sources, Problems: im.problems}
+}
+
+func (im *importer) run(b conflict.ImportBatch) error {
+	total := len(b.Events) + len(b.Estimates)
+	done := 0
+	tick := func() {
+		done++
+		if im.opt.Progress != nil && (done%500 == 0 || done == total) {
+			im.opt.Progress(done, total)
+		}
+	}
+	for i := range b.Events {
+		if err := im.event(&b.Events[i]); err != nil {
+			return err
+		}
+		tick()
+	}
+	for i := range b.Estimates {
+		if err := im.estimate(&b.Estimates[i]); err != nil {
+			return err
+		}
+		tick()
+	}
+	return im.ctx.Err()
+}
+
+// duplicate reports an external id given twice in the file.
+func (im *importer) duplicate(src conflict.RowRef, kind, ext string) bool {
+	if ext == "" {
+		return false
+	}
+	k := kind + "\x00" + ext
+	if row, ok := im.keys[k]; ok {
+		im.problem(src, src.Column("external_id"), fmt.Sprintf("The id %q is used again: row %d has it already.", ext, row))
+		return true
+	}
+	im.keys[k] = src.Row
+	return false
+}
+
+func (im *importer) event(ie *conflict.ImportEvent) error {
+	e := ie.Event
+	e.ID, e.Place, e.Actors = 0, nil, nil
+	src := ie.Source
+	if im.duplicate(src, "event", e.ExternalID) {
+		return nil
+	}
+	if ie.Place != nil {
+		ref, err := im.place(src, ie.Place)
+		if err != nil {
+			return err
+		}
+		e.Place = ref
+	}
+	for _, a := range ie.Actors {
+		ref, err := im.actor(src, a)
+		if err != nil {
+			return err
+		}
+		if ref != nil {
+			e.Actors = append(e.Actors, conflict.EventActor{Actor: *ref, Role: a.Role})
+		}
+	}
+	if err := im.sources(src, e.Citations); err != nil {
+		return err
+	}
+	if err := validateEvent(&e); err != nil {
+		if im.invalid(src, err) {
+			return nil
+		}
+		return err
+	}
+	if id, ok := im.events[e.ExternalID]; ok && e.ExternalID != "" {
+		cur, err := findEvent(im.ctx, im.tx, id)
+		if err != nil {
+			return err
+		}
+		if sameEvent(cur, e) {
+			im.counts.events.Matched++
+			return nil
+		}
+		im.counts.events.Updated++
+		if !im.write {
+			return nil
+		}
+		if err := im.db.rewriteEvent(im.ctx, im.tx, &e, cur, conflict.ActionImport, im.ch); err != nil {
+			if im.invalid(src, err) {
+				return nil
+			}
+			return err
+		}
+		return nil
+	}
+	im.counts.events.Created++
+	if !im.write {
+		return nil
+	}
+	if err := im.db.createEvent(im.ctx, im.tx, &e, im.ch, false); err != nil {
+		if im.invalid(src, err) {
+			return nil
+		}
+		return err
+	}
+	if e.ExternalID != "" {
+		im.events[e.ExternalID] = e.ID
+	}
+	return nil
+}
+
+func (im *importer) estimate(ix *conflict.ImportEstimate) error {
+	x := ix.Estimate
+	x.ID, x.Place, x.ClaimantActor = 0, nil, nil
+	src := ix.Source
+	if im.duplicate(src, "estimate", x.ExternalID) {
+		return nil
+	}
+	force, err := im.actor(src, ix.Force)
+	if err != nil {
+		return err
+	}
+	if force != nil {
+		x.Force = *force
+	} else {
+		x.Force = conflict.ActorRef{}
+	}
+	if ix.Place != nil {
+		if x.Place, err = im.place(src, ix.Place); err != nil {
+			return err
+		}
+	}
+	if ix.ClaimantActor != nil {
+		if x.ClaimantActor, err = im.actor(src, *ix.ClaimantActor); err != nil {
+			return err
+		}
+	}
+	if err := im.sources(src, x.Citations); err != nil {
+		return err
+	}
+	err = x.Validate()
+	if err == nil && x.Status == conflict.Published {
+		err = x.CanPublish()
+	}
+	if err != nil {
+		if im.invalid(src, err) {
+			return nil
+		}
+		return err
+	}
+	if id, ok := im.estimates[x.ExternalID]; ok && x.ExternalID != "" {
+		cur, err := findEstimate(im.ctx, im.tx, id)
+		if err != nil {
+			return err
+		}
+		if sameEstimate(cur, x) {
+			im.counts.estimates.Matched++
+			return nil
+		}
+		im.counts.estimates.Updated++
+		if !im.write {
+			return nil
+		}
+		if err := im.db.rewriteEstimate(im.ctx, im.tx, &x, cur, conflict.ActionImport, im.ch); err != nil {
+			if im.invalid(src, err) {
+				return nil
+			}
+			return err
+		}
+		return nil
+	}
+	im.counts.estimates.Created++
+	if !im.write {
+		return nil
+	}
+	if err := im.db.createEstimate(im.ctx, im.tx, &x, im.ch, false); err != nil {
+		if im.invalid(src, err) {
+			return nil
+		}
+		return err
+	}
+	if x.ExternalID != "" {
+		im.estimates[x.ExternalID] = x.ID
+	}
+	return nil
+}
+
+// actor matches an actor by name, then alias, then slug, or creates it.
+// It returns nil after reporting a problem.
+func (im *importer) actor(src conflict.RowRef, a conflict.ImportActor) (*conflict.ActorRef, error) {
+	name := strings.TrimSpace(a.Name)
+	for _, m := range []map[string]conflict.ActorRef{im.actorByName, im.actorByAlias} {
+		if ref, ok := m[key(name)]; ok {
+			im.matchedActor(ref.ID)
+			return &ref, nil
+		}
+	}
+	if a.Slug != "" {
+		if ref, ok := im.actorBySlug[a.Slug]; ok && key(ref.Name) == key(name) {
+			im.matchedActor(ref.ID)
+			return &ref, nil
+		}
+	}
+	colour := strings.ToLower(strings.TrimSpace(a.Colour))
+	if !colourPattern(colour) {
+		colour = ""
+	}
+	actor := conflict.Actor{Name: name, Slug: im.freeSlug(a.Slug, name, "actor", func(s string) bool { _, ok := im.actorBySlug[s]; return ok }), Colour: colour}
+	if err := actor.Validate(); err != nil {
+		if im.invalid(src, fieldsAs(err, src.Column("actors"))) {
+			return nil, nil
+		}
+		return nil, err
+	}
+	im.counts.actors.Created++
+	if !im.write {
+		im.fake--
+		actor.ID = conflict.ActorID(im.fake)
+	} else {
+		now := im.db.stamp()
+		res, err := im.tx.ExecContext(im.ctx, `INSERT INTO actors (slug, name, colour, created_at, updated_at) VALUES (?, ?, ?, ?, ?)`,
+			actor.Slug, actor.Name, actor.Colour, now, now)
+		if err != nil {
+			return nil, err
+		}
+		id, _ := res.LastInsertId()
+		actor.ID, actor.Version, actor.CreatedAt, actor.UpdatedAt = conflict.ActorID(id), 1, parseTime(now), parseTime(now)
+		if err := im.db.writeFirstRevision(im.ctx, im.tx, conflict.ActorRecord, id, conflict.ActionImport, actor, im.ch); err != nil {
+			return nil, err
+		}
+	}
+	ref := actor.Ref()
+	im.addActor(ref)
+	return &ref, nil
+}
+
+func (im *importer) matchedActor(id conflict.ActorID) {
+	if id > 0 && !im.seenActors[id] {
+		im.seenActors[id] = true
+		im.counts.actors.Matched++
+	}
+}
+
+// colourPattern reports whether s is a colour an actor may have.
+func colourPattern(s string) bool {
+	if len(s) != 7 || s[0] != '#' {
+		return false
+	}
+	for _, c := range s[1:] {
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
+			return false
+		}
+	}
+	return true
+}
+
+// fieldsAs puts every field error of err under one column: a problem with
+// an actor or a place named in a row belongs to the column that named it.
+func fieldsAs(err error, column string) error {
+	fields := conflict.ErrorFields(err)
+	if len(fields) == 0 {
+		return err
+	}
+	out := conflict.FieldErrors{}
+	for _, msg := range fields {
+		out.Add(column, msg)
+	}
+	return &conflict.Error{Code: conflict.Invalid, Message: conflict.ErrorMessage(err), Fields: out}
+}
+
+// freeSlug returns want when it is a valid slug not yet taken, and else
+// the slug of name with the first free number appended.
+func (im *importer) freeSlug(want, name, fallback string, taken func(string) bool) string {
+	if want != "" && conflict.Slugify(want) == want && !taken(want) {
+		return want
+	}
+	base := conflict.Slugify(name)
+	if base == "" {
+		base = fallback
+	}
+	if !taken(base) {
+		return base
+	}
+	for n := 2; ; n++ {
+		s := base + "-" + strconv.Itoa(n)
+		if !taken(s) {
+			return s
+		}
+	}
+}
+
+// place walks a place's path from the outside in. Each step matches a
+// stored place of that name (or alternate name) inside the step before;
+// failing that, one anywhere inside the path's outermost place, since
+// files and editors often disagree on the districts in between; failing
+// that, a new place is created inside the step before. The outermost step
+// prefers a place that is inside no other. A path of one matches by slug
+// as well.
+func (im *importer) place(src conflict.RowRef, p *conflict.ImportPlace) (*conflict.PlaceRef, error) {
+	var (
+		parent, root conflict.PlaceID
+		ref          *conflict.PlaceRef
+	)
+	for i, step := range p.Path {
+		name := strings.TrimSpace(step.Name)
+		if name == "" {
+			continue
+		}
+		var found conflict.PlaceID
+		cands := im.placeByName[key(name)]
+		if len(p.Path) == 1 && step.Slug != "" {
+			if id, ok := im.placeBySlug[step.Slug]; ok && slices.Contains(cands, id) {
+				found = id
+			}
+		}
+		if found == 0 && parent != 0 {
+			for _, c := range cands {
+				if im.places[c].parent == parent {
+					found = c
+					break
+				}
+			}
+			if found == 0 && root != 0 {
+				for _, c := range cands {
+					if im.inside(c, root) {
+						found = c
+						break
+					}
+				}
+			}
+		} else if found == 0 && len(cands) > 0 {
+			found = cands[0]
+			for _, c := range cands {
+				if im.places[c].parent == 0 {
+					found = c
+					break
+				}
+			}
+		}
+		if found == 0 {
+			id, err := im.createPlace(src, step, parent)
+			if err != nil || id == 0 {
+				return nil, err
+			}
+			found = id
+		} else if found > 0 && !im.seenPlaces[found] {
+			im.seenPlaces[found] = true
+			im.counts.places.Matched++
+		}
+		if i == 0 || root == 0 {
+			root = found
+		}
+		parent = found
+		r := im.places[found].ref
+		ref = &r
+	}
+	return ref, nil
+}
+
+// inside reports whether place id lies within root, at any depth.
+func (im *importer) inside(id, root conflict.PlaceID) bool {
+	for depth := 0; id != 0 && depth < 32; depth++ {
+		n := im.places[id]
+		if n == nil {
+			return false
+		}
+		if n.parent == root {
+			return true
+		}
+		id = n.parent
+	}
+	return false
+}
+
+func (im *importer) createPlace(src conflict.RowRef, step conflict.PlaceName, parent conflict.PlaceID) (conflict.PlaceID, error) {
+	name := strings.TrimSpace(step.Name)
+	p := conflict.Place{Name: name, Kind: step.Kind, Coordinates: step.Coordinates,
+		Slug: im.freeSlug(step.Slug, name, "place", func(s string) bool { _, ok := im.placeBySlug[s]; return ok })}
+	if parent != 0 {
+		r := im.places[parent].ref
+		p.Parent = &conflict.PlaceRef{ID: r.ID, Slug: r.Slug, Name: r.Name}
+	}
+	if err := p.Validate(); err != nil {
+		if im.invalid(src, fieldsAs(err, src.Column("place"))) {
+			return 0, nil
+		}
+		return 0, err
+	}
+	im.counts.places.Created++
+	if !im.write {
+		im.fake--
+		p.ID = conflict.PlaceID(im.fake)
+	} else {
+		now := im.db.stamp()
+		var parentID, lat, lon any
+		if parent > 0 {
+			parentID = int64(parent)
+		}
+		if p.Coordinates != nil {
+			lat, lon = p.Coordinates.Lat, p.Coordinates.Lon
+		}
+		res, err := im.tx.ExecContext(im.ctx, `INSERT INTO places (slug, name, kind, parent_id, latitude, longitude, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, p.Slug, p.Name, p.Kind, parentID, lat, lon, now, now)
+		if err != nil {
+			return 0, err
+		}
+		id, _ := res.LastInsertId()
+		p.ID, p.Version, p.CreatedAt, p.UpdatedAt = conflict.PlaceID(id), 1, parseTime(now), parseTime(now)
+		if err := im.db.writeFirstRevision(im.ctx, im.tx, conflict.PlaceRecord, id, conflict.ActionImport, p, im.ch); err != nil {
+			return 0, err
+		}
+	}
+	im.addPlace(&placeNode{ref: p.Ref(), parent: parent})
+	return p.ID, nil
+}
+
+// sources matches each citation's source by URL, or creates it.
+func (im *importer) sources(src conflict.RowRef, cs []conflict.Citation) error {
+	for i := range cs {
+		s := cs[i].Source
+		s.ID = 0
+		if err := s.Validate(); err != nil {
+			if im.invalid(src, fieldsAs(err, src.Column("citations"))) {
+				continue
+			}
+			return err
+		}
+		if stored, ok := im.sourceByURL[s.URL]; ok {
+			if stored.ID > 0 && !im.seenSources[stored.ID] {
+				im.seenSources[stored.ID] = true
+				im.counts.sources.Matched++
+			}
+			cs[i].Source = stored
+			continue
+		}
+		im.counts.sources.Created++
+		if !im.write {
+			im.fake--
+			s.ID = conflict.SourceID(im.fake)
+		} else {
+			authors, _ := json.Marshal(s.Authors)
+			if s.Authors == nil {
+				authors = []byte("[]")
+			}
+			now := im.db.stamp()
+			res, err := im.tx.ExecContext(im.ctx, `INSERT INTO sources
+				(url, publisher, title, published, published_lo, authors, language, archived_url, reliability, notes, created_at, updated_at)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+				s.URL, s.Publisher, s.Title, s.Published.String(), lowerKey(s.Published), string(authors), s.Language,
+				s.ArchivedURL, string(s.Reliability), s.Notes, now, now)
+			if err != nil {
+				return err
+			}
+			id, _ := res.LastInsertId()
+			s.ID, s.Version, s.CreatedAt, s.UpdatedAt = conflict.SourceID(id), 1, parseTime(now), parseTime(now)
+			if err := im.db.writeFirstRevision(im.ctx, im.tx, conflict.SourceRecord, id, conflict.ActionImport, s, im.ch); err != nil {
+				return err
+			}
+		}
+		im.sourceByURL[s.URL] = s
+		cs[i].Source = s
+	}
+	return nil
+}
+
+// sameEvent reports whether the stored event cur already has e's content,
+// so that importing it again changes nothing. Status is not compared: an
+// import never moves a stored record through review.
+func sameEvent(cur, e conflict.Event) bool {
+	if cur.Title != e.Title || cur.Date != e.Date || cur.Body != e.Body || placeID(cur.Place) != placeID(e.Place) ||
+		len(cur.Actors) != len(e.Actors) || len(cur.Citations) != len(e.Citations) {
+		return false
+	}
+	for i := range cur.Actors {
+		if cur.Actors[i].Actor.ID != e.Actors[i].Actor.ID || cur.Actors[i].Role != e.Actors[i].Role {
+			return false
+		}
+	}
+	a, b := slices.Clone(cur.Tags), slices.Clone(e.Tags)
+	slices.Sort(a)
+	slices.Sort(b)
+	return slices.Equal(a, b) && sameCitations(cur.Citations, e.Citations)
+}
+
+func sameEstimate(cur, x conflict.Estimate) bool {
+	return cur.Force.ID == x.Force.ID && placeID(cur.Place) == placeID(x.Place) && cur.AsOf == x.AsOf &&
+		cur.Unit == x.Unit && cur.Qualifier == x.Qualifier && cur.Low == x.Low && cur.High == x.High &&
+		cur.Claimant == x.Claimant && actorID(cur.ClaimantActor) == actorID(x.ClaimantActor) && cur.Notes == x.Notes &&
+		len(cur.Citations) == len(x.Citations) && sameCitations(cur.Citations, x.Citations)
+}
+
+func sameCitations(a, b []conflict.Citation) bool {
+	for i := range a {
+		if a[i].Source.ID != b[i].Source.ID || a[i].Quote != b[i].Quote || a[i].Locator != b[i].Locator || a[i].Credibility != b[i].Credibility {
+			return false
+		}
+	}
+	return true
+}
+
+func placeID(p *conflict.PlaceRef) conflict.PlaceID {
+	if p == nil {
+		return 0
+	}
+	return p.ID
+}
+
+func actorID(a *conflict.ActorRef) conflict.ActorID {
+	if a == nil {
+		return 0
+	}
+	return a.ID
+}

@@ -1,0 +1,141 @@
+// Package embed holds the pages other sites show in an iframe: a timeline,
+// an estimate chart and a single event. They share a minimal shell of their
+// own, with a small stylesheet, no site navigation, no editor controls and
+// no script except the one that tells the parent page the document's
+// height. Every link opens sitrep in a new tab.
+package embed
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/a-h/templ"
+
+	"github.com/sitrep/sitrep/internal/chart"
+	"github.com/sitrep/sitrep/internal/conflict"
+	"github.com/sitrep/sitrep/web/components"
+)
+
+// Themes an embed can be asked for; "auto" follows the reader's setting.
+const (
+	ThemeAuto  = "auto"
+	ThemeLight = "light"
+	ThemeDark  = "dark"
+)
+
+// Base is what every embed carries for its shell.
+type Base struct {
+	// Title names the embed, in the document title and the heading.
+	Title string
+	// Theme is ThemeLight, ThemeDark or ThemeAuto.
+	Theme string
+	// Compact leaves out excerpts and details, for a small frame.
+	Compact bool
+	// Asset returns the content-hashed URL of a static file.
+	Asset func(name string) string
+	// FullURL is the full page the embed shows part of.
+	FullURL string
+	// SiteURL is sitrep's home page, which the attribution links.
+	SiteURL string
+}
+
+// colorScheme is the content of the color-scheme meta tag, so that form
+// controls and scroll bars match the theme.
+func (b Base) colorScheme() string {
+	switch b.Theme {
+	case ThemeLight, ThemeDark:
+		return b.Theme
+	}
+	return "light dark"
+}
+
+func (b Base) theme() string {
+	switch b.Theme {
+	case ThemeLight, ThemeDark:
+		return b.Theme
+	}
+	return ThemeAuto
+}
+
+// TimelineView is a timeline's embed: its events, and the estimates the
+// timeline interleaves.
+type TimelineView struct {
+	Base
+	Entries []components.Entry
+	// MoreURL opens the full timeline after the last entry shown, when it
+	// has more.
+	MoreURL string
+}
+
+// EstimatesView is the estimate chart's embed.
+type EstimatesView struct {
+	Base
+	Chart chart.Chart
+	// Estimates are listed in the table under the chart, in the order
+	// asked for; a compact embed has none.
+	Estimates   []conflict.Estimate
+	NewestFirst bool
+	// Empty explains why there is nothing to show (an unknown force or
+	// place); "" otherwise.
+	Empty string
+}
+
+// EventView is one event's embed: a card.
+type EventView struct {
+	Base
+	Event     conflict.Event
+	Citations int
+	Excerpt   string
+}
+
+// newTab makes a link open sitrep in a new tab, without giving the new page
+// a handle on the embedding one.
+var newTab = templ.Attributes{"target": "_blank", "rel": "noopener"}
+
+// eventMeta is the event's place and actors on one line.
+func eventMeta(e conflict.Event) string {
+	var parts []string
+	if e.Place != nil {
+		parts = append(parts, e.Place.Name)
+	}
+	if len(e.Actors) > 0 {
+		names := make([]string, 0, len(e.Actors))
+		for _, a := range e.Actors {
+			if !slices.Contains(names, a.Actor.Name) {
+				names = append(names, a.Actor.Name)
+			}
+		}
+		parts = append(parts, strings.Join(names, ", "))
+	}
+	return strings.Join(parts, " · ")
+}
+
+// estimateMeta says where, who claimed an estimate and who reported it.
+func estimateMeta(x conflict.Estimate) string {
+	var parts []string
+	if x.Place != nil {
+		parts = append(parts, "in "+x.Place.Name)
+	}
+	if x.Claimant != "" {
+		parts = append(parts, "claimed by "+x.Claimant)
+	}
+	if len(x.Citations) > 0 && x.Citations[0].Source.Publisher != "" {
+		parts = append(parts, "reported by "+x.Citations[0].Source.Publisher)
+	}
+	return strings.Join(parts, " · ")
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
+}
+
+func tableCaption(newestFirst bool) string {
+	if newestFirst {
+		return "Estimates, newest first"
+	}
+	return "Estimates, oldest first"
+}
