@@ -693,4 +693,3 @@ func TestFindSubmissions(t *testing.T) {
 		t.Errorf("latest #%d previous #%d, want 5 and 4", subs[0].Latest.Number, subs[0].Previous.Number)
 	}
 }
-

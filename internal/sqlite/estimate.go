@@ -99,7 +99,12 @@ func (db *DB) CreateEstimates(ctx context.Context, xs []*conflict.Estimate, ch c
 		}
 	}
 	reload := len(xs) == 1
-	return db.inTx(ctx, func(tx *sql.Tx) error {
+	saved := make([]conflict.Estimate, len(xs))
+	for i, x := range xs {
+		saved[i] = *x
+		saved[i].Citations = slices.Clone(x.Citations)
+	}
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		for _, x := range xs {
 			if err := db.createEstimate(ctx, tx, x, ch, reload); err != nil {
 				return err
@@ -107,6 +112,12 @@ func (db *DB) CreateEstimates(ctx context.Context, xs []*conflict.Estimate, ch c
 		}
 		return nil
 	})
+	if err != nil {
+		for i, x := range xs {
+			*x = saved[i]
+		}
+	}
+	return err
 }
 
 func (db *DB) createEstimate(ctx context.Context, tx *sql.Tx, x *conflict.Estimate, ch conflict.Change, reload bool) error {

@@ -158,7 +158,14 @@ func (db *DB) CreateEvents(ctx context.Context, events []*conflict.Event, ch con
 	// A single event is read back so the caller sees it as stored; a bulk
 	// load trusts its input, which halves the statements per event.
 	reload := len(events) == 1
-	return db.inTx(ctx, func(tx *sql.Tx) error {
+	// On failure the callers get their events back as they gave them, not
+	// with ids of sources the rollback undid.
+	saved := make([]conflict.Event, len(events))
+	for i, e := range events {
+		saved[i] = *e
+		saved[i].Citations = slices.Clone(e.Citations)
+	}
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		for _, e := range events {
 			if err := db.createEvent(ctx, tx, e, ch, reload); err != nil {
 				return err
@@ -166,6 +173,12 @@ func (db *DB) CreateEvents(ctx context.Context, events []*conflict.Event, ch con
 		}
 		return nil
 	})
+	if err != nil {
+		for i, e := range events {
+			*e = saved[i]
+		}
+	}
+	return err
 }
 
 func validateEvent(e *conflict.Event) error {

@@ -318,3 +318,26 @@ func TestFindByIDNotFound(t *testing.T) {
 }
 
 func second[T any](_ T, err error) error { return err }
+
+// TestFailedCreateLeavesTheEventAsGiven: an inline source stored before a
+// later citation fails is rolled back, and the caller's event must not keep
+// its id, or a form re-rendered from it would cite a source that is gone.
+func TestFailedCreateLeavesTheEventAsGiven(t *testing.T) {
+	db := sqlitetest.NewWithDemo(t)
+	e := conflict.Event{
+		Title: "Inline source then a missing one", Date: edtf.MustParse("2016-10-01"),
+		Citations: []conflict.Citation{
+			{Source: conflict.Source{URL: "https://example.org/new-report", Publisher: "Example", Title: "New report"}},
+			{Source: conflict.Source{ID: 9999}},
+		},
+	}
+	if err := db.CreateEvent(t.Context(), &e, conflict.Change{AuthorName: "test"}); err == nil {
+		t.Fatal("CreateEvent citing source 9999 succeeded; want an error")
+	}
+	if e.ID != 0 || e.Citations[0].Source.ID != 0 {
+		t.Errorf("after a failed create, event id = %d and inline source id = %d; want both 0", e.ID, e.Citations[0].Source.ID)
+	}
+	if _, err := db.FindSourceByURL(t.Context(), "https://example.org/new-report"); conflict.ErrorCode(err) != conflict.NotFound {
+		t.Errorf("the inline source survived the rollback: %v", err)
+	}
+}

@@ -1,0 +1,141 @@
+package sqlite
+
+import (
+	"context"
+	"strings"
+
+	"github.com/sitrep/sitrep/internal/conflict"
+)
+
+// Suggestion is one answer to what an editor is typing in a form: the
+// record's name, and the other name that matched when it was not the name
+// itself (an alias of an actor, an alternate name of a place).
+type Suggestion struct {
+	ID      int64
+	Name    string
+	Matched string
+	// Detail says more about the record: a source's publisher and date.
+	Detail string
+}
+
+// maxSuggestions bounds a suggestion list: a few are all a list under an
+// input can usefully show.
+const maxSuggestions = 20
+
+func suggestLimit(n int) int {
+	if n <= 0 || n > maxSuggestions {
+		return maxSuggestions
+	}
+	return n
+}
+
+// SuggestActors returns up to limit actors whose name or alias contains q,
+// ignoring case: names that begin with q first, then by name. Matched is
+// the alias that matched when the name did not.
+func (db *DB) SuggestActors(ctx context.Context, q string, limit int) ([]Suggestion, error) {
+	q = strings.TrimSpace(q)
+	if q == "" {
+		return nil, nil
+	}
+	// instr, not LIKE, so that % and _ typed by an editor are plain text.
+	return db.suggest(ctx, `
+		SELECT a.id, a.name, m.matched FROM actors a JOIN (
+			SELECT id, '' AS matched, instr(lower(name), lower(?1)) AS pos FROM actors
+			WHERE instr(lower(name), lower(?1)) > 0
+			UNION ALL
+			SELECT actor_id, alias, instr(lower(alias), lower(?1)) FROM actor_aliases
+			WHERE instr(lower(alias), lower(?1)) > 0
+		) m ON m.id = a.id
+		ORDER BY m.pos <> 1, m.matched <> '', a.name COLLATE NOCASE
+		LIMIT 200`, q, limit)
+}
+
+// SuggestPlaces returns up to limit places whose name or alternate name
+// contains q, ignoring case, as SuggestActors does for actors.
+func (db *DB) SuggestPlaces(ctx context.Context, q string, limit int) ([]Suggestion, error) {
+	q = strings.TrimSpace(q)
+	if q == "" {
+		return nil, nil
+	}
+	return db.suggest(ctx, `
+		SELECT p.id, p.name, m.matched FROM places p JOIN (
+			SELECT id, '' AS matched, instr(lower(name), lower(?1)) AS pos FROM places
+			WHERE instr(lower(name), lower(?1)) > 0
+			UNION ALL
+			SELECT place_id, name, instr(lower(name), lower(?1)) FROM place_names
+			WHERE instr(lower(name), lower(?1)) > 0
+		) m ON m.id = p.id
+		ORDER BY m.pos <> 1, m.matched <> '', p.name COLLATE NOCASE
+		LIMIT 200`, q, limit)
+}
+
+// suggest runs a query of (id, name, matched) rows and keeps the first row
+// of each record, up to limit.
+func (db *DB) suggest(ctx context.Context, query, q string, limit int) ([]Suggestion, error) {
+	rows, err := db.read.QueryContext(ctx, query, q)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	limit = suggestLimit(limit)
+	seen := map[int64]bool{}
+	var out []Suggestion
+	for rows.Next() {
+		var s Suggestion
+		if err := rows.Scan(&s.ID, &s.Name, &s.Matched); err != nil {
+			return nil, err
+		}
+		if seen[s.ID] || len(out) >= limit {
+			continue
+		}
+		seen[s.ID] = true
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+// SuggestSources returns up to limit sources whose title, publisher or URL
+// contains q, ignoring case, most recently published first.
+func (db *DB) SuggestSources(ctx context.Context, q string, limit int) ([]conflict.Source, error) {
+	q = strings.TrimSpace(q)
+	if q == "" {
+		return nil, nil
+	}
+	rows, err := db.read.QueryContext(ctx, `SELECT `+sourceColumns+` FROM sources s
+		WHERE instr(lower(s.title), lower(?1)) > 0 OR instr(lower(s.publisher), lower(?1)) > 0
+		   OR instr(lower(s.url), lower(?1)) > 0
+		ORDER BY s.published_lo DESC, s.id DESC LIMIT ?2`, q, suggestLimit(limit))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []conflict.Source
+	for rows.Next() {
+		s, err := scanSource(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+// FindSourcesByTitle returns the sources whose title equals title,
+// ignoring case, so that a form can resolve a source typed by its title.
+func (db *DB) FindSourcesByTitle(ctx context.Context, title string) ([]conflict.Source, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT `+sourceColumns+` FROM sources s
+		WHERE s.title = ? COLLATE NOCASE ORDER BY s.id LIMIT 10`, strings.TrimSpace(title))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []conflict.Source
+	for rows.Next() {
+		s, err := scanSource(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
