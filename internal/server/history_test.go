@@ -66,6 +66,8 @@ func TestEventHistoryPage(t *testing.T) {
 		"History of this event", "2 revisions",
 		"2 (current) Edited Rita Reviewer", "Clarified who trained",
 		"1 Created demo loader",
+		// Each link says which revision it is for.
+		"View revision 2", "Changes made in revision 2", "View revision 1",
 	} {
 		if !strings.Contains(words, want) {
 			t.Errorf("history page lacks %q:\n%s", want, words)
