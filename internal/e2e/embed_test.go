@@ -33,6 +33,11 @@ func newForeignSite(t *testing.T, sitrep string) *httptest.Server {
 			`<script async src="%s/embed.js"></script>`, html.EscapeString(theme), sitrep, sitrep)
 		fmt.Fprintf(w, foreignPage, theme, "How the battle for Mosul began", snippet)
 	})
+	mux.HandleFunc("GET /chart", func(w http.ResponseWriter, r *http.Request) {
+		snippet := fmt.Sprintf(`<div data-sitrep-estimates="force=ISIS&amp;place=Mosul" data-compact="1" data-title="Estimates of IS fighters in Mosul"></div>`+
+			`<script async src="%s/embed.js"></script>`, sitrep)
+		fmt.Fprintf(w, foreignPage, "light", "How many fighters held Mosul?", snippet)
+	})
 	mux.HandleFunc("GET /framing", func(w http.ResponseWriter, r *http.Request) {
 		frames := fmt.Sprintf(`<iframe id="page" src="%s/events" title="sitrep's events page" width="600" height="300"></iframe>`+
 			`<iframe id="embed" src="%s/embed/timelines/mosul-2016" title="Timeline from sitrep" width="600" height="300"></iframe>`,
@@ -149,6 +154,15 @@ func TestEmbedOnForeignPage(t *testing.T) {
 		})
 	}
 
+	// The loader heeds only its own frames: a message claiming a height
+	// from the page itself (another origin than sitrep's) changes nothing.
+	before := frameHeight(t, ctx)
+	eval[bool](t, ctx, `(window.postMessage({sitrep: 'height', height: 7}, '*'), true)`)
+	time.Sleep(300 * time.Millisecond)
+	if after := frameHeight(t, ctx); after != before {
+		t.Errorf("a message from the page's own origin resized the frame from %.0f to %.0f px", before, after)
+	}
+
 	// Resizing the page reflows the embed, and the frame follows.
 	setViewport(t, ctx, desktopWidth)
 	run(t, ctx, chromedp.Navigate(foreign.URL+"/article?theme=light"))
@@ -162,6 +176,35 @@ func TestEmbedOnForeignPage(t *testing.T) {
 	if sh := evalIn[float64](t, ctx, frame.ID, `document.documentElement.scrollHeight`); math.Abs(narrow-sh) > 2 {
 		t.Errorf("after narrowing the page the frame is %.0f px tall and its document %.0f px", narrow, sh)
 	}
+}
+
+// TestEstimatesEmbedOnForeignPage pastes the estimates snippet: its value
+// is the explorer's query, and the other data attributes are options.
+func TestEstimatesEmbedOnForeignPage(t *testing.T) {
+	chromiumPath(t)
+	srv := newServer(t)
+	foreign := newForeignSite(t, srv.URL)
+	ctx := newBrowser(t)
+	noConsoleErrors(t, ctx)
+	setViewport(t, ctx, phoneWidth)
+	run(t, ctx, chromedp.Navigate(foreign.URL+"/chart"))
+	frame := embedFrame(t, ctx, "/embed/estimates?")
+	if want := srv.URL + "/embed/estimates?force=ISIS&place=Mosul&compact=1"; frame.URL != want {
+		t.Errorf("the frame loaded %s, want %s", frame.URL, want)
+	}
+	if title := eval[string](t, ctx, `document.querySelector('[data-sitrep-estimates] iframe').title`); title != "Estimates of IS fighters in Mosul" {
+		t.Errorf("the frame's title is %q, want the snippet's data-title", title)
+	}
+	height := waitFor(t, ctx, func() (float64, bool) {
+		h := eval[float64](t, ctx, `Number(document.querySelector('[data-sitrep-estimates] iframe').height)`)
+		sh := evalIn[float64](t, ctx, frame.ID, `document.documentElement.scrollHeight`)
+		return h, h > 150 && math.Abs(h-sh) <= 2
+	})
+	if h1 := evalIn[string](t, ctx, frame.ID, `document.querySelector('h1').textContent.trim()`); h1 != "Estimates of Islamic State in Mosul" {
+		t.Errorf("the chart embed's heading is %q", h1)
+	}
+	t.Logf("estimates frame fitted at %.0f px", height)
+	screenshot(t, ctx, "embed-foreign-chart-375-light.png")
 }
 
 // TestEmbedAccessible runs axe-core on the embeds themselves, loaded in a

@@ -45,8 +45,9 @@ func (s *Server) conditionalGet(skip func(echo.Context) bool) echo.MiddlewareFun
 			etag := s.etag(c, build, last)
 			vary := "Accept-Encoding"
 			if !isEmbed(req.URL.Path) {
-				// htmx asks the same address for a fragment.
-				vary = "Accept-Encoding, HX-Request, HX-Target"
+				// htmx asks the same address for a fragment, and the
+				// session middleware varies pages by cookie.
+				vary = "Accept-Encoding, Cookie, HX-Request, HX-Target"
 			}
 			h := res.Header()
 			if etagMatch(req.Header.Get("If-None-Match"), etag) {

@@ -200,7 +200,13 @@ func (s *Server) embedEstimates(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	v.Chart = chart.New(xs, chart.Options{ID: "embed-chart", Width: 640, Height: 340,
+	// The chart scales to the frame's width: a compact embed, meant for a
+	// narrow column, draws on a smaller view box so its text stays legible.
+	w, h := 640, 340
+	if o.Compact {
+		w, h = 440, 300
+	}
+	v.Chart = chart.New(xs, chart.Options{ID: "embed-chart", Width: w, Height: h,
 		EstimateURL: components.EstimatePath, LinkTarget: "_blank"})
 	if !o.Compact {
 		if o.Order != "newest" {
