@@ -40,6 +40,9 @@ var commands = []command{
 	{"demo", "load the worked example into the database", loadDemo},
 	{"user", "manage accounts: add, list, set-role, reset-password, disable, enable", user},
 	{"synth", "fill a database with synthetic data for benchmarks", synthesize},
+	{"import", "import a CSV file in ACLED's columns, or a JSON export", importData},
+	{"export", "export events or estimates as CSV, JSON, GeoJSON or TimelineJS", exportData},
+	{"backup", "write a consistent copy of the database while it is in use", backup},
 	{"version", "print the version", version},
 }
 

@@ -32,6 +32,9 @@ type EventFilter struct {
 	Order  string
 	After  string
 	Before string
+	// Retracted shows retracted events too, labelled; timelines hide them
+	// unless the reader asks (retracted=1).
+	Retracted bool
 
 	Filter conflict.EventFilter
 	// Resolved are the actors and places the filter matched, for the page
@@ -62,6 +65,14 @@ func ParseEventFilter(ctx context.Context, q url.Values, lookup Lookup) (EventFi
 		After:  value(q, "after"),
 		Before: value(q, "before"),
 		Errors: conflict.FieldErrors{},
+	}
+	switch value(q, "retracted") {
+	case "", "0":
+	case "1", "on", "true", "yes":
+		f.Retracted = true
+		f.Filter.Statuses = []conflict.Status{conflict.Published, conflict.Retracted}
+	default:
+		f.Errors.Add("retracted", "The switch is retracted=1 to show retracted events too.")
 	}
 	for _, name := range f.Actors {
 		refs, err := lookup.FindActorsByName(ctx, name)
@@ -125,7 +136,7 @@ func (f *EventFilter) date(field, s string) edtf.Date {
 
 // Active reports whether any filter is set, not counting order and paging.
 func (f EventFilter) Active() bool {
-	return len(f.Actors)+len(f.Places)+len(f.Tags) > 0 || f.From != "" || f.To != "" || f.Query != ""
+	return len(f.Actors)+len(f.Places)+len(f.Tags) > 0 || f.From != "" || f.To != "" || f.Query != "" || f.Retracted
 }
 
 // Values returns the filter as URL query values, without paging; extra
@@ -151,6 +162,9 @@ func (f EventFilter) Values(extra ...string) url.Values {
 	set("q", f.Query)
 	if f.Order == "newest" {
 		v.Set("order", "newest")
+	}
+	if f.Retracted {
+		v.Set("retracted", "1")
 	}
 	for i := 0; i+1 < len(extra); i += 2 {
 		v.Set(extra[i], extra[i+1])

@@ -17,6 +17,11 @@ func (s *Server) handleError(err error, c echo.Context) {
 	if c.Response().Committed {
 		return
 	}
+	if isAPI(c.Request().URL.Path) {
+		// The JSON API answers errors in JSON (api_errors.go).
+		s.apiError(c, err)
+		return
+	}
 	status, heading, message := s.describe(err)
 	reqID := c.Response().Header().Get(echo.HeaderXRequestID)
 	if status >= 500 {

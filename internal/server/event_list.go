@@ -7,6 +7,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/sitrep/sitrep/internal/conflict"
+	"github.com/sitrep/sitrep/internal/edtf"
 	"github.com/sitrep/sitrep/internal/form"
 	"github.com/sitrep/sitrep/internal/markdown"
 	"github.com/sitrep/sitrep/web/components"
@@ -67,6 +68,7 @@ func (s *Server) timelineShow(c echo.Context) error {
 		v.Estimates = &est
 	}
 	v.Base.Alternates = s.oembedAlternates(c, v.Base.Canonical, t.Title)
+	v.Base.Tools = s.editTools(c, editTimelinePath(t.ID), "Edit this timeline")
 	v.Embed = s.timelineEmbedPanel(c, t, b.Filter)
 	return s.render(c, http.StatusOK, pages.Events(v))
 }
@@ -130,6 +132,22 @@ func (s *Server) browse(c echo.Context, action string, t *conflict.Timeline, fix
 // span of this page of events, so that paging through a timeline shows
 // each estimate once, where it belongs.
 func (s *Server) interleaveEstimates(ctx context.Context, entries []components.Entry, f conflict.EventFilter, page conflict.EventPage) ([]components.Entry, error) {
+	// The page's span of dates: from its first event (or the beginning, on
+	// the first page) to its last (or the end, on the last page).
+	lo, hi := "", "9999-12-31"
+	if len(entries) > 0 {
+		earliest, latest := entries[0].Event.Date.LowerKey(), entries[len(entries)-1].Event.Date.LowerKey()
+		older, newer := page.Prev != "", page.Next != ""
+		if f.NewestFirst {
+			earliest, latest, older, newer = latest, earliest, newer, older
+		}
+		if older {
+			lo = earliest
+		}
+		if newer {
+			hi = latest
+		}
+	}
 	ef := conflict.EstimateFilter{From: f.From, To: f.To, Limit: 200, NewestFirst: f.NewestFirst}
 	if f.Timeline != nil {
 		if ef.From.IsZero() {
@@ -143,35 +161,20 @@ func (s *Server) interleaveEstimates(ctx context.Context, entries []components.E
 			ef.Force = f.Timeline.Filter.Actors[0]
 		}
 	}
+	// Ask the store for this span only, not the whole timeline's.
+	if d, err := edtf.Parse(lo); err == nil && (ef.From.IsZero() || d.LowerKey() > ef.From.LowerKey()) {
+		ef.From = d
+	}
+	if d, err := edtf.Parse(hi); err == nil && hi != "9999-12-31" && (ef.To.IsZero() || d.UpperKey() < ef.To.UpperKey()) {
+		ef.To = d
+	}
 	xs, err := s.db.FindEstimates(ctx, ef)
 	if err != nil {
 		return nil, err
 	}
-	// Keep the estimates inside this page's span of dates: from the first
-	// event (or the beginning, on the first page) to the last (or the end,
-	// on the last page).
-	lo, hi := "", "9999-99-99"
-	if len(entries) > 0 {
-		if page.Prev != "" {
-			lo = entries[0].Event.Date.LowerKey()
-		}
-		if page.Next != "" {
-			hi = entries[len(entries)-1].Event.Date.LowerKey()
-		}
-	}
-	if f.NewestFirst {
-		lo, hi = hi, lo
-		if lo == "9999-99-99" {
-			lo = ""
-		}
-		if hi == "" {
-			hi = "9999-99-99"
-		}
-	}
 	var inSpan []components.Entry
 	for i := range xs {
-		k := xs[i].AsOf.LowerKey()
-		if k >= lo && k <= hi {
+		if k := xs[i].AsOf.LowerKey(); k >= lo && k <= hi {
 			inSpan = append(inSpan, components.Entry{Estimate: &xs[i]})
 		}
 	}

@@ -34,6 +34,10 @@ type historyRecord struct {
 	compare  string
 	revision func(n int) string
 	diff     func(from, to int) string
+	// version is the record's current version, and revert where a
+	// reviewer's "Revert to this revision" button posts (review.go).
+	version int
+	revert  string
 }
 
 func (s *Server) eventHistoryRecord(c echo.Context) (historyRecord, error) {
@@ -52,6 +56,8 @@ func (s *Server) eventHistoryRecord(c echo.Context) (historyRecord, error) {
 		compare:  fmt.Sprintf("/events/%d/diff", e.ID),
 		revision: func(n int) string { return components.EventRevisionPath(e.ID, n) },
 		diff:     func(from, to int) string { return components.EventDiffPath(e.ID, from, to) },
+		version:  e.Version,
+		revert:   fmt.Sprintf("/review/events/%d/revert", e.ID),
 	}, nil
 }
 
@@ -71,6 +77,8 @@ func (s *Server) estimateHistoryRecord(c echo.Context) (historyRecord, error) {
 		compare:  fmt.Sprintf("/estimates/%d/diff", x.ID),
 		revision: func(n int) string { return components.EstimateRevisionPath(x.ID, n) },
 		diff:     func(from, to int) string { return components.EstimateDiffPath(x.ID, from, to) },
+		version:  x.Version,
+		revert:   fmt.Sprintf("/review/estimates/%d/revert", x.ID),
 	}, nil
 }
 
@@ -164,6 +172,9 @@ func (s *Server) history(c echo.Context, rec historyRecord) error {
 	}
 	if rec.status.Public() {
 		v.RecordURL = rec.page
+	}
+	if u := currentUser(c); u != nil && u.Role.AtLeast(conflict.RoleReviewer) {
+		v.RevertAction, v.Version = rec.revert, rec.version
 	}
 	for i, r := range revs {
 		row := pages.HistoryRow{Number: r.Number, At: r.CreatedAt, Current: i == 0, Hidden: !r.visible}

@@ -46,6 +46,7 @@ func (s *Server) actorShow(c echo.Context) error {
 	v := pages.ActorView{Base: s.base(c, a.Name, ""), Actor: a, Description: s.md.Render(a.Description),
 		Children: children, Estimates: est, Browser: b}
 	v.Base.Description = markdown.Excerpt(a.Description, 200)
+	v.Base.Tools = s.editTools(c, editActorPath(a.ID), "Edit this actor")
 	return s.render(c, http.StatusOK, pages.Actor(v))
 }
 
@@ -78,6 +79,7 @@ func (s *Server) placeShow(c echo.Context) error {
 	v := pages.PlaceView{Base: s.base(c, p.Name, ""), Place: p, Description: s.md.Render(p.Description),
 		Ancestors: ancestors, Children: children, Browser: b}
 	v.Base.Description = markdown.Excerpt(p.Description, 200)
+	v.Base.Tools = s.editTools(c, editPlacePath(p.ID), "Edit this place")
 	return s.render(c, http.StatusOK, pages.Place(v))
 }
 
@@ -101,6 +103,7 @@ func (s *Server) sourceShow(c echo.Context) error {
 		return err
 	}
 	v := pages.SourceView{Base: s.base(c, src.Title, ""), Source: src, Notes: s.md.Render(src.Notes), Events: events, Estimates: xs}
+	v.Base.Tools = s.editTools(c, editSourcePath(src.ID), "Edit this source")
 	return s.render(c, http.StatusOK, pages.Source(v))
 }
 

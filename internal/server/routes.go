@@ -34,6 +34,28 @@ func (s *Server) routes(e *echo.Echo) {
 	e.GET("/static/*", s.staticFile)
 	e.GET("/favicon.ico", s.favicon)
 
+	// The read-only JSON API and the exports (api*.go, export.go): GET
+	// only, public, CORS, no cookies; errors in JSON (apiError).
+	v1 := e.Group("/api/v1", apiHeaders)
+	v1.GET("", s.apiDocs)
+	v1.GET("/openapi.json", s.apiOpenAPI)
+	v1.GET("/events", s.apiEvents)
+	v1.GET("/events/:id", s.apiEvent)
+	v1.GET("/estimates", s.apiEstimates)
+	v1.GET("/estimates/:id", s.apiEstimate)
+	v1.GET("/sources", s.apiSources)
+	v1.GET("/sources/:id", s.apiSource)
+	v1.GET("/actors", s.apiActors)
+	v1.GET("/actors/:ref", s.apiActor)
+	v1.GET("/places", s.apiPlaces)
+	v1.GET("/places/:ref", s.apiPlace)
+	v1.GET("/timelines", s.apiTimelines)
+	v1.GET("/timelines/:ref", s.apiTimeline)
+	v1.GET("/timelines/:ref/events", s.apiTimelineEvents)
+	v1.GET("/export/events", s.exportEvents)
+	v1.GET("/export/estimates", s.exportEstimates)
+	v1.GET("/export/timelines/:ref", s.exportTimeline)
+
 	// Accounts. Every route below needs a role, given by its group's prefix:
 	// /edit editors, /review reviewers, /admin admins (and each role above).
 	// A route outside these groups is public; authz_test.go walks every
@@ -46,7 +68,50 @@ func (s *Server) routes(e *echo.Echo) {
 	edit := e.Group("/edit", s.requireRole(conflict.RoleEditor))
 	review := e.Group("/review", s.requireRole(conflict.RoleReviewer))
 	admin := e.Group("/admin", s.requireRole(conflict.RoleAdmin))
-	_, _ = edit, review
+
+	// Editors: the forms of every record, and what they ask while typing.
+	edit.GET("/events/new", s.eventNew)
+	edit.POST("/events/new", s.eventCreate)
+	edit.GET("/events/:id", s.eventEdit)
+	edit.POST("/events/:id", s.eventUpdate)
+	edit.POST("/events/:id/submit", s.eventStatus(conflict.ActionSubmit))
+	edit.GET("/estimates/new", s.estimateNew)
+	edit.POST("/estimates/new", s.estimateCreate)
+	edit.GET("/estimates/:id", s.estimateEdit)
+	edit.POST("/estimates/:id", s.estimateUpdate)
+	edit.POST("/estimates/:id/submit", s.estimateStatus(conflict.ActionSubmit))
+	edit.GET("/sources/new", s.sourceNew)
+	edit.POST("/sources/new", s.sourceCreate)
+	edit.GET("/sources/:id", s.sourceEdit)
+	edit.POST("/sources/:id", s.sourceUpdate)
+	edit.GET("/actors/new", s.actorNew)
+	edit.POST("/actors/new", s.actorCreate)
+	edit.GET("/actors/:id", s.actorEdit)
+	edit.POST("/actors/:id", s.actorUpdate)
+	edit.GET("/places/new", s.placeNew)
+	edit.POST("/places/new", s.placeCreate)
+	edit.GET("/places/:id", s.placeEdit)
+	edit.POST("/places/:id", s.placeUpdate)
+	edit.GET("/timelines/new", s.timelineNew)
+	edit.POST("/timelines/new", s.timelineCreate)
+	edit.GET("/timelines/:id", s.timelineEdit)
+	edit.POST("/timelines/:id", s.timelineUpdate)
+	edit.GET("/suggest/:kind", s.editSuggest)
+	edit.GET("/date", s.editDate)
+	edit.POST("/preview", s.editPreview)
+
+	// Reviewers: the queue, the review actions and reverts.
+	review.GET("", s.reviewQueue)
+	review.POST("/events/:id/publish", s.eventStatus(conflict.ActionPublish))
+	review.POST("/events/:id/reject", s.eventStatus(conflict.ActionReject))
+	review.POST("/events/:id/retract", s.eventStatus(conflict.ActionRetract))
+	review.POST("/events/:id/revert", s.eventRevert)
+	review.POST("/estimates/:id/publish", s.estimateStatus(conflict.ActionPublish))
+	review.POST("/estimates/:id/reject", s.estimateStatus(conflict.ActionReject))
+	review.POST("/estimates/:id/retract", s.estimateStatus(conflict.ActionRetract))
+	review.POST("/estimates/:id/revert", s.estimateRevert)
+
+	admin.GET("/activity", s.adminActivity)
 
 	admin.GET("/users", s.adminUsers)
 	admin.POST("/users", s.adminUserCreate)
@@ -54,4 +119,7 @@ func (s *Server) routes(e *echo.Echo) {
 	admin.POST("/users/:id/disable", s.adminUserDisable)
 	admin.POST("/users/:id/enable", s.adminUserEnable)
 	admin.POST("/users/:id/password", s.adminUserPassword)
+	admin.GET("/import", s.importForm)
+	admin.POST("/import", s.importCheck)
+	admin.POST("/import/commit", s.importCommit)
 }

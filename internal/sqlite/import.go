@@ -58,11 +58,40 @@ func (db *DB) ImportBatch(ctx context.Context, b conflict.ImportBatch, ch confli
 		defer tx.Rollback()
 		return res, mapError(run(tx))
 	}
-	if err := db.inTx(ctx, run); err != nil {
+	if err := db.bulkTx(ctx, run); err != nil {
 		return res, err
 	}
 	res.Committed = true
 	return res, nil
+}
+
+// bulkTx is inTx for a large write: on the writer's connection, with
+// temporary storage (the statement journals that triggers need) in memory
+// and a large page cache for the transaction, both put back afterwards.
+func (db *DB) bulkTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	conn, err := db.write.Conn(ctx)
+	if err != nil {
+		return mapError(err)
+	}
+	defer conn.Close()
+	restore := context.WithoutCancel(ctx)
+	if _, err := conn.ExecContext(ctx, `PRAGMA temp_store = MEMORY`); err != nil {
+		return err
+	}
+	defer conn.ExecContext(restore, `PRAGMA temp_store = DEFAULT`)
+	if _, err := conn.ExecContext(ctx, `PRAGMA cache_size = -262144`); err != nil {
+		return err
+	}
+	defer conn.ExecContext(restore, `PRAGMA cache_size = -2000`)
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return mapError(err)
+	}
+	defer tx.Rollback()
+	if err := fn(tx); err != nil {
+		return mapError(err)
+	}
+	return mapError(tx.Commit())
 }
 
 // importer matches and creates records inside one transaction, with the
@@ -96,6 +125,7 @@ type importer struct {
 	keys        map[string]int
 
 	counts   struct{ events, estimates, actors, places, sources conflict.ImportCounts }
+	pending  []conflict.Event
 	problems []conflict.ImportProblem
 }
 
@@ -293,6 +323,9 @@ func (im *importer) run(b conflict.ImportBatch) error {
 		}
 		tick()
 	}
+	if err := im.flush(); err != nil {
+		return err
+	}
 	for i := range b.Estimates {
 		if err := im.estimate(&b.Estimates[i]); err != nil {
 			return err
@@ -373,16 +406,7 @@ func (im *importer) event(ie *conflict.ImportEvent) error {
 	if !im.write {
 		return nil
 	}
-	if err := im.db.createEvent(im.ctx, im.tx, &e, im.ch, false); err != nil {
-		if im.invalid(src, err) {
-			return nil
-		}
-		return err
-	}
-	if e.ExternalID != "" {
-		im.events[e.ExternalID] = e.ID
-	}
-	return nil
+	return im.queue(e)
 }
 
 func (im *importer) estimate(ix *conflict.ImportEstimate) error {
@@ -507,6 +531,7 @@ func (im *importer) actor(src conflict.RowRef, a conflict.ImportActor) (*conflic
 	}
 	ref := actor.Ref()
 	im.addActor(ref)
+	im.seenActors[ref.ID] = true
 	return &ref, nil
 }
 
@@ -687,6 +712,7 @@ func (im *importer) createPlace(src conflict.RowRef, step conflict.PlaceName, pa
 		}
 	}
 	im.addPlace(&placeNode{ref: p.Ref(), parent: parent})
+	im.seenPlaces[p.ID] = true
 	return p.ID, nil
 }
 
@@ -734,6 +760,7 @@ func (im *importer) sources(src conflict.RowRef, cs []conflict.Citation) error {
 			}
 		}
 		im.sourceByURL[s.URL] = s
+		im.seenSources[s.ID] = true
 		cs[i].Source = s
 	}
 	return nil
@@ -786,4 +813,167 @@ func actorID(a *conflict.ActorRef) conflict.ActorID {
 		return 0
 	}
 	return a.ID
+}
+
+// New events are stored in batches: one multi-row INSERT per table for
+// many events. Each statement that fires the search index's triggers makes
+// FTS5 write out a segment, so one statement per batch, not per event,
+// keeps a 100,000-row import from building 100,000 tiny segments and
+// merging them over and over.
+const insertBatch = 200
+
+// queue holds an event to insert with the next batch.
+func (im *importer) queue(e conflict.Event) error {
+	im.pending = append(im.pending, e)
+	if len(im.pending) >= insertBatch {
+		return im.flush()
+	}
+	return nil
+}
+
+// flush stores the queued events, as createEvent would one by one.
+func (im *importer) flush() error {
+	events := im.pending
+	if len(events) == 0 {
+		return nil
+	}
+	im.pending = im.pending[:0]
+	ctx, now := im.ctx, im.db.stamp()
+	var (
+		b    strings.Builder
+		args []any
+	)
+	b.WriteString(`INSERT INTO events
+		(slug, title, date, date_lo, date_hi, place_id, body, status, status_note, external_id, created_at, updated_at) VALUES `)
+	for i, e := range events {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+		var place any
+		if e.Place != nil {
+			place = int64(e.Place.ID)
+		}
+		args = append(args, e.Slug, e.Title, e.Date.String(), e.Date.LowerKey(), e.Date.UpperKey(), place, e.Body,
+			e.Status, e.StatusNote, nullString(e.ExternalID), now, now)
+	}
+	b.WriteString(" RETURNING id")
+	rows, err := im.tx.QueryContext(ctx, b.String(), args...)
+	if err != nil {
+		return err
+	}
+	ids := make([]int64, 0, len(events))
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return err
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if len(ids) != len(events) {
+		return fmt.Errorf("import: %d events inserted, %d ids returned", len(events), len(ids))
+	}
+	// RETURNING gives the rows in the order inserted; sorting guards the
+	// pairing of ids with events, which take ascending rowids.
+	slices.Sort(ids)
+	var links multiInsert
+	links.start(`INSERT INTO event_actors (event_id, actor_id, role, position) VALUES `, 4)
+	var tags, cites, revs multiInsert
+	tags.start(`INSERT INTO event_tags (event_id, tag) VALUES `, 2)
+	cites.start(`INSERT INTO citations (source_id, event_id, quote, locator, credibility, position) VALUES `, 6)
+	revs.start(`INSERT INTO revisions
+		(record_type, record_id, number, action, snapshot, author_id, author_name, summary, created_at) VALUES `, 9)
+	var author any
+	if im.ch.Author != nil {
+		author = int64(*im.ch.Author)
+	}
+	for i := range events {
+		e, id := &events[i], ids[i]
+		for j, a := range e.Actors {
+			links.add(id, int64(a.Actor.ID), a.Role, j)
+		}
+		for _, t := range e.Tags {
+			tags.add(id, t)
+		}
+		for j, c := range e.Citations {
+			var cred any
+			if c.Credibility != 0 {
+				cred = c.Credibility
+			}
+			cites.add(int64(c.Source.ID), id, c.Quote, c.Locator, cred, j)
+		}
+		e.ID, e.Version, e.CreatedAt, e.UpdatedAt = conflict.EventID(id), 1, parseTime(now), parseTime(now)
+		snapshot, err := json.Marshal(e)
+		if err != nil {
+			return err
+		}
+		revs.add(string(conflict.EventRecord), id, 1, string(conflict.ActionImport), string(snapshot), author, im.ch.AuthorName, im.ch.Summary, now)
+		if e.ExternalID != "" {
+			im.events[e.ExternalID] = e.ID
+		}
+	}
+	for _, m := range []*multiInsert{&links, &tags, &cites, &revs} {
+		if err := m.exec(ctx, im.tx); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// multiInsert builds one INSERT of many rows, sent in chunks that stay
+// under SQLite's limit on parameters.
+type multiInsert struct {
+	head   string
+	cols   int
+	rows   int
+	values strings.Builder
+	args   []any
+	chunks []struct {
+		query string
+		args  []any
+	}
+}
+
+// maxParams stays well under SQLite's limit of 32,766 parameters.
+const maxParams = 30_000
+
+func (m *multiInsert) start(head string, cols int) { m.head, m.cols = head, cols }
+
+func (m *multiInsert) add(args ...any) {
+	if (m.rows+1)*m.cols > maxParams {
+		m.cut()
+	}
+	if m.rows > 0 {
+		m.values.WriteString(", ")
+	}
+	m.values.WriteString("(" + placeholders(m.cols) + ")")
+	m.args = append(m.args, args...)
+	m.rows++
+}
+
+func (m *multiInsert) cut() {
+	if m.rows == 0 {
+		return
+	}
+	m.chunks = append(m.chunks, struct {
+		query string
+		args  []any
+	}{m.head + m.values.String(), m.args})
+	m.values.Reset()
+	m.args, m.rows = nil, 0
+}
+
+func (m *multiInsert) exec(ctx context.Context, tx *sql.Tx) error {
+	m.cut()
+	for _, c := range m.chunks {
+		if _, err := tx.ExecContext(ctx, c.query, c.args...); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -77,8 +77,12 @@ const (
 	markEnd   = "\x03"
 )
 
+// markup is the Markdown emphasis a snippet would otherwise show raw.
+var markup = strings.NewReplacer("**", "", "__", "", "`", "")
+
 // fragments splits FTS5 output at the markers.
 func fragments(s string) []conflict.Fragment {
+	s = markup.Replace(s)
 	var out []conflict.Fragment
 	for s != "" {
 		i := strings.Index(s, markStart)

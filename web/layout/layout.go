@@ -33,6 +33,9 @@ type Base struct {
 	CSRF string
 	// Flash is a one-time message about the last action ("Saved.").
 	Flash string
+	// Tools are what a signed-in editor can do on this page (edit the
+	// record, review it), shown above its content; nil for readers.
+	Tools templ.Component
 }
 
 // Alternate is a <link rel="alternate"> in the page head.
@@ -56,6 +59,12 @@ func (b Base) Current(section string) templ.Attributes {
 	}
 	return nil
 }
+
+// IsEditor reports whether the signed-in user may edit records.
+func (b Base) IsEditor() bool { return b.User != nil && b.User.Role.AtLeast(conflict.RoleEditor) }
+
+// IsReviewer reports whether the signed-in user may publish records.
+func (b Base) IsReviewer() bool { return b.User != nil && b.User.Role.AtLeast(conflict.RoleReviewer) }
 
 // IsAdmin reports whether the signed-in user may manage users.
 func (b Base) IsAdmin() bool { return b.User != nil && b.User.Role.AtLeast(conflict.RoleAdmin) }

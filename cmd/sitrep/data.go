@@ -1,0 +1,367 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/sitrep/sitrep/internal/api"
+	"github.com/sitrep/sitrep/internal/conflict"
+	"github.com/sitrep/sitrep/internal/export"
+	"github.com/sitrep/sitrep/internal/form"
+	"github.com/sitrep/sitrep/internal/importer"
+	"github.com/sitrep/sitrep/internal/markdown"
+	"github.com/sitrep/sitrep/internal/sqlite"
+)
+
+// listFlag is a flag that may be given several times.
+type listFlag []string
+
+func (l *listFlag) String() string     { return strings.Join(*l, ", ") }
+func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
+
+// openExisting opens a database that must already exist: reading
+// commands never create an empty one by mistake.
+func openExisting(ctx context.Context, path string) (*sqlite.DB, error) {
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("database %s does not exist (set --db or SITREP_DB)", path)
+	}
+	return sqlite.Open(ctx, path)
+}
+
+const exportUsage = `Write the events or estimates matching a filter to a file, as the site's
+download links do. The filter flags are the pages' own filters.
+
+  sitrep export --format csv --what events --actor ISIS --from 2016-07 --out is.csv
+  sitrep export --format timelinejs --timeline mosul-2016 --out mosul.json
+  sitrep export --format json --what estimates --force ISIS
+
+JSON exports can be imported into another sitrep with sitrep import.`
+
+func exportData(ctx context.Context, args []string, getenv env, _ io.Reader, stdout, stderr io.Writer) error {
+	fs := newFlags("export", exportUsage, stderr)
+	dbPath := dbFlag(fs, getenv)
+	format := fs.String("format", "csv", "csv, json, geojson or timelinejs")
+	what := fs.String("what", "events", "events or estimates")
+	timeline := fs.String("timeline", "", "export this timeline's events (its slug), with the filter on top")
+	out := fs.String("out", "", "file to write; standard output when left out")
+	baseURL := fs.String("base-url", getenv("SITREP_BASE_URL"), "public origin for the records' page addresses (env SITREP_BASE_URL)")
+	var actors, places, tags listFlag
+	fs.Var(&actors, "actor", "events with this actor (name, alias or slug); repeat for any of several")
+	fs.Var(&places, "place", "records at this place or inside it; repeat for any of several")
+	fs.Var(&tags, "tag", "events with this tag; repeat for any of several")
+	from := fs.String("from", "", "records from this date on: 2016-07, Jul 2016")
+	to := fs.String("to", "", "records up to this date")
+	q := fs.String("q", "", "events with these words")
+	order := fs.String("order", "", "events oldest (default) or newest first")
+	force := fs.String("force", "", "estimates of this force")
+	claimant := fs.String("claimant", "", "estimates by this claimant")
+	if helped, err := parse(fs, args); helped || err != nil {
+		return err
+	}
+	f, err := export.ParseFormat(*format)
+	if err != nil {
+		fmt.Fprintln(stderr, conflict.ErrorMessage(err))
+		return errUsage
+	}
+	if *what != "events" && *what != "estimates" {
+		fmt.Fprintf(stderr, "--what is events or estimates, not %q\n", *what)
+		return errUsage
+	}
+	if *what == "estimates" && *timeline != "" {
+		fmt.Fprintln(stderr, "--timeline exports events; leave out --what estimates")
+		return errUsage
+	}
+	values := url.Values{"actor": actors, "place": places, "tag": tags}
+	for k, v := range map[string]string{"from": *from, "to": *to, "q": *q, "order": *order, "force": *force, "claimant": *claimant} {
+		if v != "" {
+			values.Set(k, v)
+		}
+	}
+	db, err := openExisting(ctx, *dbPath)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	md := markdown.New()
+	o := export.Options{Links: api.Links{Base: strings.TrimRight(*baseURL, "/")},
+		HTML: func(s string) string { return string(md.Render(s)) }}
+	w, finish, err := output(*out, stdout)
+	if err != nil {
+		return err
+	}
+	if *what == "estimates" {
+		ef, err := form.ParseEstimateFilter(ctx, values, db)
+		if err != nil {
+			return finish(err)
+		}
+		if err := filterErrors(stderr, ef.Errors); err != nil {
+			return finish(err)
+		}
+		o.Title = "Estimates"
+		if ef.ResolvedForce != nil {
+			o.Title = "Estimates of " + ef.ResolvedForce.Name
+		}
+		return finish(export.Estimates(ctx, w, db, ef.Filter, f, o))
+	}
+	ev, err := form.ParseEventFilter(ctx, values, db)
+	if err != nil {
+		return finish(err)
+	}
+	if err := filterErrors(stderr, ev.Errors); err != nil {
+		return finish(err)
+	}
+	if *timeline != "" {
+		t, err := db.FindTimelineBySlug(ctx, *timeline)
+		if err != nil {
+			return finish(fmt.Errorf("timeline %q: %s", *timeline, conflict.ErrorMessage(err)))
+		}
+		ev.Filter.Timeline = &t
+		o.Title, o.Description = t.Title, t.Description
+	}
+	return finish(export.Events(ctx, w, db, ev.Filter, f, o))
+}
+
+// filterErrors prints what could not be read of the filter; an export
+// must never quietly export something other than what was asked.
+func filterErrors(stderr io.Writer, errs conflict.FieldErrors) error {
+	if len(errs) == 0 {
+		return nil
+	}
+	keys := make([]string, 0, len(errs))
+	for k := range errs {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		fmt.Fprintf(stderr, "--%s: %s\n", k, errs[k])
+	}
+	return errUsage
+}
+
+// output opens the file an export writes, or standard output. finish
+// closes it, and removes a file left unfinished by an error.
+func output(path string, stdout io.Writer) (io.Writer, func(error) error, error) {
+	if path == "" || path == "-" {
+		return stdout, func(err error) error { return err }, nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	return f, func(err error) error {
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			os.Remove(path)
+		}
+		return err
+	}, nil
+}
+
+const importUsage = `Import FILE: a CSV file in ACLED's columns, or a JSON export of sitrep.
+
+  sitrep import --dry-run acled-iraq-2016.csv
+  sitrep import acled-iraq-2016.csv
+
+The file is checked whole first. A file with any problem (a wrong header,
+a bad date or coordinate, an id given twice, text that is not UTF-8, a cell
+over 10 KB) is reported row by row and nothing is imported; otherwise all
+of it is imported in one transaction. Records are matched by their ids, so
+importing the same file again changes nothing, and a changed row updates
+its event. Revisions name the import ("import: FILE") as their author.
+
+ACLED's columns become: event_id_cnty the external id (acled:ID);
+event_date with time_precision the date (1 the day, 2 about that day,
+written 2016-09-27~, 3 the month); actor1, actor2 and the assoc_actor
+columns the actors, matched by name or alias or created; country › admin1
+› admin2 › location the place, matched step by step or created, with the
+row's coordinates; event_type and sub_event_type tags and the title; notes
+and fatalities the body. ACLED's source column names publishers, not
+articles: each publisher becomes one source at the placeholder address
+https://acled.invalid/source/NAME, under .invalid, a domain reserved never
+to exist, because sitrep keeps one source per address and ACLED gives
+none; the source's title says the article is not identified.
+geo_precision and source_scale are checked, not kept.`
+
+func importData(ctx context.Context, args []string, getenv env, _ io.Reader, stdout, stderr io.Writer) error {
+	fs := newFlags("import", importUsage, stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "Usage: sitrep import [flags] FILE\n\n%s\n\nFlags:\n", importUsage)
+		fs.PrintDefaults()
+	}
+	dbPath := dbFlag(fs, getenv)
+	dry := fs.Bool("dry-run", false, "check the file and say what importing it would do, without importing")
+	status := fs.String("status", "published", "status of events from a CSV file: published or draft")
+	file, helped, err := parseWithFile(fs, args)
+	if helped || err != nil {
+		return err
+	}
+	if *status != "published" && *status != "draft" {
+		fmt.Fprintf(stderr, "--status is published or draft, not %q\n", *status)
+		return errUsage
+	}
+	in, err := os.Open(file)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	info, err := in.Stat()
+	if err != nil {
+		return err
+	}
+	db, err := sqlite.Open(ctx, *dbPath)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := db.Migrate(ctx); err != nil {
+		return err
+	}
+	name := filepath.Base(file)
+	bar := newProgress(stderr)
+	reading := &countingReader{r: in, step: func(n int64) { bar.update("reading", n, info.Size(), "bytes") }}
+	start := time.Now()
+	res, err := importer.Run(ctx, db, reading, importer.Options{Name: name, DryRun: *dry, Status: conflict.Status(*status),
+		Progress: func(done, total int) { bar.update("importing", int64(done), int64(total), "records") }})
+	bar.done()
+	if err != nil && conflict.ErrorCode(err) != conflict.Invalid {
+		return err
+	}
+	report(stdout, name, res, *dry)
+	if len(res.Problems) > 0 {
+		return fmt.Errorf("%s has %d problems; nothing was imported", name, len(res.Problems))
+	}
+	if res.Committed {
+		if err := db.Checkpoint(ctx); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "imported %s into %s in %s\n", name, *dbPath, time.Since(start).Round(time.Millisecond))
+	}
+	return nil
+}
+
+// parseWithFile parses flags given before or after one file argument.
+func parseWithFile(fs *flag.FlagSet, args []string) (string, bool, error) {
+	var files []string
+	for {
+		err := fs.Parse(args)
+		if errors.Is(err, flag.ErrHelp) {
+			return "", true, nil
+		}
+		if err != nil {
+			return "", false, errUsage
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		files = append(files, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+	if len(files) != 1 {
+		fmt.Fprintln(fs.Output(), "name one file")
+		fs.Usage()
+		return "", false, errUsage
+	}
+	return files[0], false, nil
+}
+
+// report prints what an import did, or would do, and every problem.
+func report(w io.Writer, name string, r conflict.ImportResult, dry bool) {
+	verb := "imported"
+	if dry || !r.Committed {
+		verb = "would import"
+	}
+	if len(r.Problems) > 0 {
+		fmt.Fprintf(w, "%s: %d problems, nothing imported\n", name, len(r.Problems))
+		for _, p := range r.Problems {
+			fmt.Fprintln(w, "  "+p.String())
+		}
+		return
+	}
+	fmt.Fprintf(w, "%s: %s\n", name, verb)
+	fmt.Fprintf(w, "  %-10s %9s %9s %9s\n", "", "created", "matched", "updated")
+	for _, k := range []struct {
+		what string
+		n    conflict.ImportCounts
+	}{{"events", r.Events}, {"estimates", r.Estimates}, {"actors", r.Actors}, {"places", r.Places}, {"sources", r.Sources}} {
+		fmt.Fprintf(w, "  %-10s %9d %9d %9d\n", k.what, k.n.Created, k.n.Matched, k.n.Updated)
+	}
+}
+
+// countingReader reports how much of a file has been read.
+type countingReader struct {
+	r    io.Reader
+	n    int64
+	step func(int64)
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	c.step(c.n)
+	return n, err
+}
+
+const backupUsage = `Write a consistent copy of the database to FILE, while sitrep keeps
+serving: SQLite's VACUUM INTO copies one moment's state, compacted, into a
+new file that is a complete database on its own. An existing FILE is never
+overwritten.
+
+  sitrep backup /backups/sitrep-$(date +%F).db
+
+To restore, stop sitrep, copy the backup to the database's path (remove
+any sitrep.db-wal and sitrep.db-shm beside it), and start sitrep again.`
+
+func backup(ctx context.Context, args []string, getenv env, _ io.Reader, stdout, stderr io.Writer) error {
+	fs := newFlags("backup", backupUsage, stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "Usage: sitrep backup [flags] FILE\n\n%s\n\nFlags:\n", backupUsage)
+		fs.PrintDefaults()
+	}
+	dbPath := dbFlag(fs, getenv)
+	file, helped, err := parseWithFile(fs, args)
+	if helped || err != nil {
+		return err
+	}
+	db, err := openExisting(ctx, *dbPath)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	start := time.Now()
+	if err := db.Backup(ctx, file); err != nil {
+		if conflict.ErrorCode(err) == conflict.Internal {
+			return fmt.Errorf("backup to %s: %w", file, err)
+		}
+		return errors.New(conflict.ErrorMessage(err))
+	}
+	size := int64(0)
+	if info, err := os.Stat(file); err == nil {
+		size = info.Size()
+	}
+	fmt.Fprintf(stdout, "backed up %s to %s (%s) in %s\n", *dbPath, file, byteSize(size), time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+func byteSize(n int64) string {
+	switch {
+	case n >= 1<<30:
+		return fmt.Sprintf("%.1f GB", float64(n)/(1<<30))
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f KB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d bytes", n)
+}

@@ -1,0 +1,201 @@
+// Package export writes a filtered list of events or estimates as CSV,
+// JSON, GeoJSON or TimelineJS JSON. It streams: records are read a page of
+// 1,000 at a time and written as they come, so an export of 100,000 events
+// holds one page in memory, never the whole list.
+package export
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/sitrep/sitrep/internal/api"
+	"github.com/sitrep/sitrep/internal/conflict"
+)
+
+// Format is a file format an export can be written in.
+type Format string
+
+// The formats.
+const (
+	CSV        Format = "csv"
+	JSON       Format = "json"
+	GeoJSON    Format = "geojson"
+	TimelineJS Format = "timelinejs"
+)
+
+// Formats lists the formats in the order pages offer them.
+var Formats = []Format{CSV, JSON, GeoJSON, TimelineJS}
+
+// Label names the format for a link.
+func (f Format) Label() string {
+	switch f {
+	case CSV:
+		return "CSV"
+	case JSON:
+		return "JSON"
+	case GeoJSON:
+		return "GeoJSON"
+	case TimelineJS:
+		return "TimelineJS"
+	}
+	return string(f)
+}
+
+// ContentType is the media type of the format.
+func (f Format) ContentType() string {
+	switch f {
+	case CSV:
+		return "text/csv; charset=utf-8"
+	case GeoJSON:
+		return "application/geo+json"
+	}
+	return "application/json"
+}
+
+// Extension is the file name extension of the format.
+func (f Format) Extension() string {
+	switch f {
+	case GeoJSON:
+		return ".geojson"
+	case TimelineJS:
+		return ".timelinejs.json"
+	}
+	return "." + string(f)
+}
+
+// ParseFormat reads a format's name, or says which exist.
+func ParseFormat(s string) (Format, error) {
+	for _, f := range Formats {
+		if strings.EqualFold(s, string(f)) {
+			return f, nil
+		}
+	}
+	return "", &conflict.Error{Code: conflict.Invalid, Message: fmt.Sprintf("Unknown format %q: use csv, json, geojson or timelinejs.", s),
+		Fields: conflict.FieldErrors{"format": "Use csv, json, geojson or timelinejs."}}
+}
+
+// Store is where exports read from; *sqlite.DB is one.
+type Store interface {
+	FindEventPage(ctx context.Context, f conflict.EventFilter) (conflict.EventPage, error)
+	FindEstimatePage(ctx context.Context, f conflict.EstimateFilter) ([]conflict.Estimate, string, error)
+}
+
+// Options shape an export.
+type Options struct {
+	// Links makes the records' page addresses absolute.
+	Links api.Links
+	// Title and Description (Markdown) make the title slide of a
+	// TimelineJS export.
+	Title, Description string
+	// HTML renders Markdown as safe HTML, for TimelineJS texts; nil shows
+	// Markdown as escaped plain text.
+	HTML func(markdown string) string
+	// Flush, when set, is called after each page is written, to send it on.
+	Flush func()
+}
+
+// pageSize is how many records one read brings.
+const pageSize = 1000
+
+// Events writes the events matching f in format. f's cursors and limit
+// are replaced; its order is kept.
+func Events(ctx context.Context, w io.Writer, s Store, f conflict.EventFilter, format Format, o Options) error {
+	out, err := newWriter(w, format, o, eventKind)
+	if err != nil {
+		return err
+	}
+	if err := out.begin(); err != nil {
+		return err
+	}
+	f.After, f.Before, f.Limit = "", "", pageSize
+	for {
+		page, err := s.FindEventPage(ctx, f)
+		if err != nil {
+			return err
+		}
+		for _, e := range page.Events {
+			if err := out.event(e); err != nil {
+				return err
+			}
+		}
+		if err := out.flush(); err != nil {
+			return err
+		}
+		if o.Flush != nil {
+			o.Flush()
+		}
+		if page.Next == "" || len(page.Events) == 0 {
+			break
+		}
+		f.After = page.Next
+	}
+	return out.end()
+}
+
+// Estimates writes the estimates matching f in format, in as-of order.
+func Estimates(ctx context.Context, w io.Writer, s Store, f conflict.EstimateFilter, format Format, o Options) error {
+	out, err := newWriter(w, format, o, estimateKind)
+	if err != nil {
+		return err
+	}
+	if err := out.begin(); err != nil {
+		return err
+	}
+	f.After, f.Limit = "", pageSize
+	for {
+		xs, next, err := s.FindEstimatePage(ctx, f)
+		if err != nil {
+			return err
+		}
+		for _, x := range xs {
+			if err := out.estimate(x); err != nil {
+				return err
+			}
+		}
+		if err := out.flush(); err != nil {
+			return err
+		}
+		if o.Flush != nil {
+			o.Flush()
+		}
+		if next == "" || len(xs) == 0 {
+			break
+		}
+		f.After = next
+	}
+	return out.end()
+}
+
+type kind int
+
+const (
+	eventKind kind = iota
+	estimateKind
+)
+
+// writer writes one format. begin and end frame the records; flush sends
+// what is buffered.
+type writer interface {
+	begin() error
+	event(conflict.Event) error
+	estimate(conflict.Estimate) error
+	flush() error
+	end() error
+}
+
+func newWriter(w io.Writer, f Format, o Options, k kind) (writer, error) {
+	switch f {
+	case CSV:
+		return newCSVWriter(w, o, k), nil
+	case JSON:
+		return newJSONWriter(w, o, k), nil
+	case GeoJSON:
+		return newGeoWriter(w, o, k), nil
+	case TimelineJS:
+		return newTimelineWriter(w, o, k), nil
+	}
+	_, err := ParseFormat(string(f))
+	return nil, err
+}

@@ -1,0 +1,274 @@
+package importer_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"strings"
+	"testing"
+
+	"github.com/sitrep/sitrep/internal/conflict"
+	"github.com/sitrep/sitrep/internal/export"
+	"github.com/sitrep/sitrep/internal/importer"
+	"github.com/sitrep/sitrep/internal/sqlite"
+	"github.com/sitrep/sitrep/internal/sqlite/sqlitetest"
+)
+
+var allStatuses = []conflict.Status{conflict.Draft, conflict.Submitted, conflict.Published, conflict.Rejected, conflict.Retracted}
+
+func exportJSON(t *testing.T, db *sqlite.DB, what string) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	var err error
+	if what == "events" {
+		err = export.Events(t.Context(), &buf, db, conflict.EventFilter{Statuses: allStatuses}, export.JSON, export.Options{})
+	} else {
+		err = export.Estimates(t.Context(), &buf, db, conflict.EstimateFilter{Statuses: allStatuses}, export.JSON, export.Options{})
+	}
+	if err != nil {
+		t.Fatalf("export %s: %v", what, err)
+	}
+	return buf.Bytes()
+}
+
+func run(t *testing.T, db *sqlite.DB, file string, dry bool) (conflict.ImportResult, error) {
+	t.Helper()
+	return importer.Run(t.Context(), db, strings.NewReader(file), importer.Options{Name: "test.file", DryRun: dry})
+}
+
+// TestRoundTrip exports the demo's events and estimates as JSON, imports
+// them into an empty database, and exports again: the files are the same
+// byte for byte. Importing them once more changes nothing.
+func TestRoundTrip(t *testing.T) {
+	src := sqlitetest.NewWithDemo(t)
+	dst := sqlitetest.New(t)
+	for _, what := range []string{"events", "estimates"} {
+		first := exportJSON(t, src, what)
+		if !bytes.Contains(first, []byte(`"external_id"`)) {
+			t.Fatalf("export has no external ids:\n%s", first)
+		}
+		res, err := run(t, dst, string(first), false)
+		if err != nil {
+			t.Fatalf("import %s: %v (%v)", what, err, res.Problems)
+		}
+		if !res.Committed {
+			t.Fatalf("import %s not committed", what)
+		}
+		second := exportJSON(t, dst, what)
+		if !bytes.Equal(first, second) {
+			t.Errorf("%s: export → import → export differs:\nfirst:\n%s\nsecond:\n%s", what, first, second)
+		}
+		again, err := run(t, dst, string(first), false)
+		if err != nil {
+			t.Fatalf("second import %s: %v", what, err)
+		}
+		if again.Changes() != 0 {
+			t.Errorf("importing %s again changed %d records: %+v", what, again.Changes(), again)
+		}
+	}
+}
+
+const header = "event_id_cnty,event_date,time_precision,event_type,sub_event_type,actor1,assoc_actor_1,actor2,assoc_actor_2,country,admin1,admin2,location,latitude,longitude,geo_precision,source,source_scale,notes,fatalities\n"
+
+func row(id, date, precision, lat, lon string) string {
+	return fmt.Sprintf("%s,%s,%s,Battles,Armed clash,Islamic State,,Military Forces of Iraq,,Iraq,Ninewa,Mosul,Mosul,%s,%s,1,Reuters; Rudaw,National,\"Clashes west of the city, \"\"heavy\"\" fire.\",3\n",
+		id, date, precision, lat, lon)
+}
+
+func TestACLEDImport(t *testing.T) {
+	db := sqlitetest.NewWithDemo(t)
+	file := header + row("IRQ1", "2016-09-27", "1", "36.34", "43.13") +
+		row("IRQ2", "28 September 2016", "2", "36.34", "43.13") +
+		row("IRQ3", "2016-09-01", "3", "-0.5", "-12.25")
+	dry, err := run(t, db, file, true)
+	if err != nil {
+		t.Fatalf("dry run: %v %v", err, dry.Problems)
+	}
+	if dry.Committed || dry.Events.Created != 3 {
+		t.Fatalf("dry run = %+v, want 3 events to create and nothing committed", dry)
+	}
+	if n, _ := db.LastChange(t.Context()); n == 0 {
+		t.Fatal("no revisions in the demo database")
+	}
+	before, _ := db.LastChange(t.Context())
+	if after, _ := db.LastChange(t.Context()); after != before {
+		t.Fatal("the dry run wrote")
+	}
+	res, err := run(t, db, file, false)
+	if err != nil {
+		t.Fatalf("import: %v %v", err, res.Problems)
+	}
+	if !res.Committed || res.Events != dry.Events || res.Actors != dry.Actors || res.Places != dry.Places || res.Sources != dry.Sources {
+		t.Errorf("import = %+v, dry run said %+v", res, dry)
+	}
+	// The demo's actors and places are matched: Islamic State by name,
+	// Iraq as the outermost place; Mosul inside Iraq.
+	if res.Actors.Matched != 1 || res.Actors.Created != 1 {
+		t.Errorf("actors = %+v, want Islamic State matched and one created", res.Actors)
+	}
+	e, err := db.FindEventByExternalID(t.Context(), "acled:IRQ2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.Date.String() != "2016-09-28~" {
+		t.Errorf("time_precision 2: date = %s, want 2016-09-28~", e.Date)
+	}
+	if e.Place == nil || e.Place.Name != "Mosul" {
+		t.Errorf("place = %+v, want Mosul", e.Place)
+	}
+	if len(e.Citations) != 2 || !strings.HasPrefix(e.Citations[0].Source.URL, "https://acled.invalid/source/") {
+		t.Errorf("citations = %+v, want Reuters and Rudaw placeholders", e.Citations)
+	}
+	if !strings.Contains(e.Body, `"heavy" fire`) || !strings.Contains(e.Body, "Fatalities reported (ACLED): 3.") {
+		t.Errorf("body = %q", e.Body)
+	}
+	revs, err := db.FindRevisions(t.Context(), conflict.EventRecord, int64(e.ID))
+	if err != nil || len(revs) != 1 || revs[0].AuthorName != "import: test.file" || revs[0].Action != conflict.ActionImport {
+		t.Errorf("revisions = %+v, %v; want one import by \"import: test.file\"", revs, err)
+	}
+	e3, _ := db.FindEventByExternalID(t.Context(), "acled:IRQ3")
+	if e3.Date.String() != "2016-09" {
+		t.Errorf("time_precision 3: date = %s, want 2016-09", e3.Date)
+	}
+	again, err := run(t, db, file, false)
+	if err != nil || again.Changes() != 0 || again.Events.Matched != 3 {
+		t.Errorf("importing again = %+v, %v; want 3 matched, nothing changed", again, err)
+	}
+	changed := strings.Replace(file, "heavy", "light", 1)
+	upd, err := run(t, db, changed, false)
+	if err != nil || upd.Events.Updated != 1 || upd.Events.Matched != 2 {
+		t.Errorf("importing a changed row = %+v, %v; want 1 updated", upd, err)
+	}
+}
+
+// TestBadCSV checks that each kind of bad file is reported row by row, and
+// that nothing of it is imported.
+func TestBadCSV(t *testing.T) {
+	good := row("IRQ1", "2016-09-27", "1", "36.34", "43.13")
+	tests := []struct {
+		name string
+		file string
+		want []string // row/column/reason fragments, one per problem
+	}{
+		{"wrong header", "id,date,notes\n1,2016-09-27,x\n",
+			[]string{"row 1: The header lacks ACLED's columns event_id_cnty, event_date, time_precision"}},
+		{"bad dates", header + good + row("IRQ2", "2016-02-30", "1", "1", "1") + row("IRQ3", "yesterday", "1", "1", "1") + row("IRQ4", "2016-09-27", "7", "1", "1"),
+			[]string{"row 3, column event_date: \"2016-02-30\" is not a date", "row 4, column event_date: \"yesterday\"", "row 5, column time_precision"}},
+		{"bad coordinates", header + good + row("IRQ2", "2016-09-27", "1", "91", "43") + row("IRQ3", "2016-09-27", "1", "36", "east") + row("IRQ4", "2016-09-27", "1", "NaN", "1"),
+			[]string{"row 3, column latitude: \"91\"", "row 4, column longitude: \"east\"", "row 5, column latitude: \"NaN\""}},
+		{"duplicate ids", header + good + row("IRQ2", "2016-09-27", "1", "1", "1") + row("IRQ1", "2016-09-28", "1", "1", "1"),
+			[]string{"row 4, column event_id_cnty: The id IRQ1 is used again: row 2 has it already."}},
+		{"invalid UTF-8", header + good + strings.Replace(row("IRQ2", "2016-09-27", "1", "1", "1"), "Clashes", "Clash\xff\xfees", 1),
+			[]string{"row 3, column notes: The cell is not valid UTF-8"}},
+		{"no source for a published event", header + strings.Replace(good, "Reuters; Rudaw", "", 1),
+			[]string{"row 2, column source: Cite at least one source"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			db := sqlitetest.New(t)
+			res, err := run(t, db, tt.file, false)
+			if conflict.ErrorCode(err) != conflict.Invalid {
+				t.Fatalf("err = %v, want Invalid", err)
+			}
+			assertProblems(t, res, tt.want)
+			assertEmpty(t, db)
+		})
+	}
+}
+
+func assertProblems(t *testing.T, res conflict.ImportResult, want []string) {
+	t.Helper()
+	if res.Committed {
+		t.Error("committed despite problems")
+	}
+	var got []string
+	for _, p := range res.Problems {
+		got = append(got, p.String())
+	}
+	if len(got) != len(want) {
+		t.Fatalf("problems:\n  %s\nwant %d:\n  %s", strings.Join(got, "\n  "), len(want), strings.Join(want, "\n  "))
+	}
+	for i := range want {
+		if !strings.Contains(got[i], want[i]) {
+			t.Errorf("problem %d = %q, want it to contain %q", i, got[i], want[i])
+		}
+	}
+}
+
+func assertEmpty(t *testing.T, db *sqlite.DB) {
+	t.Helper()
+	if n, err := db.LastChange(t.Context()); err != nil || n != 0 {
+		t.Errorf("LastChange = %d, %v: something was imported", n, err)
+	}
+}
+
+// hugeCell streams a file whose one cell holds 10 MB, without ever
+// holding it: the importer must refuse it at 10 KB.
+type hugeCell struct {
+	head, tail string
+	size, sent int
+}
+
+func (h *hugeCell) Read(p []byte) (int, error) {
+	n := 0
+	for n < len(p) {
+		switch {
+		case h.sent < len(h.head):
+			c := copy(p[n:], h.head[h.sent:])
+			n += c
+			h.sent += c
+		case h.sent < len(h.head)+h.size:
+			c := min(len(p)-n, len(h.head)+h.size-h.sent)
+			for i := range c {
+				p[n+i] = 'x'
+			}
+			n += c
+			h.sent += c
+		case h.sent < len(h.head)+h.size+len(h.tail):
+			off := h.sent - len(h.head) - h.size
+			c := copy(p[n:], h.tail[off:])
+			n += c
+			h.sent += c
+		default:
+			if n == 0 {
+				return 0, io.EOF
+			}
+			return n, nil
+		}
+	}
+	return n, nil
+}
+
+func TestHugeCell(t *testing.T) {
+	db := sqlitetest.New(t)
+	r := &hugeCell{
+		head: header + row("IRQ1", "2016-09-27", "1", "1", "1") + `IRQ2,2016-09-27,1,Battles,Armed clash,Islamic State,,,,Iraq,,,Mosul,1,1,1,Reuters,National,"`,
+		tail: "\",0\n", size: 10 << 20,
+	}
+	res, err := importer.Run(context.Background(), db, r, importer.Options{Name: "huge.csv"})
+	if conflict.ErrorCode(err) != conflict.Invalid {
+		t.Fatalf("err = %v, want Invalid", err)
+	}
+	assertProblems(t, res, []string{"row 3, column notes: This cell is longer than 10 KB"})
+	if r.sent > 1<<20 {
+		t.Errorf("read %d bytes of a 10 MB cell before refusing it", r.sent)
+	}
+	assertEmpty(t, db)
+}
+
+// TestBadJSON reports records of a JSON file that cannot be imported.
+func TestBadJSON(t *testing.T) {
+	src := sqlitetest.NewWithDemo(t)
+	file := string(exportJSON(t, src, "events"))
+	bad := strings.Replace(file, `"edtf":"2016-09-27"`, `"edtf":"2016-13-27"`, 1)
+	db := sqlitetest.New(t)
+	res, err := run(t, db, bad, false)
+	if conflict.ErrorCode(err) != conflict.Invalid {
+		t.Fatalf("err = %v, want Invalid", err)
+	}
+	assertProblems(t, res, []string{"row 3, column date: \"2016-13-27\""})
+	assertEmpty(t, db)
+	res, _ = run(t, db, `{"kind":"events","data":[{"title":`, false)
+	assertProblems(t, res, []string{"not valid JSON"})
+}

@@ -1,0 +1,191 @@
+package server
+
+import (
+	"errors"
+	"html"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/sitrep/sitrep/internal/conflict"
+	"github.com/sitrep/sitrep/internal/diff"
+	"github.com/sitrep/sitrep/internal/form"
+	"github.com/sitrep/sitrep/web/components"
+	"github.com/sitrep/sitrep/web/pages"
+)
+
+// The editor's forms share one shape (see admin_users.go for the model):
+// GET shows the form; POST parses it with internal/form, re-renders it
+// with every value kept and a message per field (422) when anything is
+// wrong, and redirects (303) when the record is saved. A submit button that
+// only changes the form (add or remove a row, preview the body) re-renders
+// it with 200 and saves nothing. A save over a newer version answers 409
+// with both versions side by side and the editor's own in the form, now
+// based on the stored version.
+
+// problemText sums up a form that failed to save.
+const problemText = "Nothing was saved: check the fields marked below."
+
+// change is the Change every write by the signed-in user carries.
+func change(c echo.Context, summary string) conflict.Change {
+	u := currentUser(c)
+	id := u.ID
+	return conflict.Change{Author: &id, AuthorName: u.Name, Summary: summary}
+}
+
+// editPage fills what every editor's page shares.
+func (s *Server) editPage(c echo.Context, kind, title, action string, isNew bool) (pages.EditPage, error) {
+	opts, err := s.filterOptions(c.Request().Context())
+	if err != nil {
+		return pages.EditPage{}, err
+	}
+	p := pages.EditPage{Base: s.base(c, title, ""), Kind: kind, Action: action, New: isNew, Options: opts}
+	p.Canonical = ""
+	return p, nil
+}
+
+// formValues reads the posted form.
+func formValues(c echo.Context) (url.Values, error) {
+	vals, err := c.FormParams()
+	if err != nil {
+		return nil, &conflict.Error{Code: conflict.Invalid, Message: "The form could not be read: reload the page and try again."}
+	}
+	return vals, nil
+}
+
+// saveFailed sorts the error of a store write: field errors join the
+// form's messages (and the form is shown again), anything else is returned
+// for the error page.
+func saveFailed(err error, errs conflict.FieldErrors) error {
+	fields := conflict.ErrorFields(err)
+	code := conflict.ErrorCode(err)
+	if len(fields) == 0 || (code != conflict.Invalid && code != conflict.Conflict) {
+		return err
+	}
+	// A message for a field the form does not show still appears in the
+	// summary at the form's top, which lists every message.
+	for k, msg := range fields {
+		errs.Add(k, msg)
+	}
+	return nil
+}
+
+// conflictView lays the stored version and the editor's side by side.
+func conflictView(latest conflict.Revision, changes []diff.FieldChange) *pages.ConflictView {
+	v := &pages.ConflictView{Number: latest.Number, Author: latest.AuthorName, Summary: latest.Summary, At: latest.CreatedAt}
+	if v.Author == "" {
+		v.Author = "Someone else"
+	}
+	for _, ch := range changes {
+		v.Rows = append(v.Rows, pages.ConflictRow{Field: ch.Field, Label: ch.Label, Theirs: ch.Old, Yours: ch.New})
+	}
+	return v
+}
+
+// editConflict finds the edit conflict in err, for a record of type T.
+func editConflict[T any](err error) (*conflict.EditConflict[T], bool) {
+	var ec *conflict.EditConflict[T]
+	ok := errors.As(err, &ec)
+	return ec, ok
+}
+
+// pathID reads the :id of the path; anything but a positive number is
+// NotFound.
+func pathID(c echo.Context, kind string) (int64, error) {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, conflict.Errorf(conflict.NotFound, "No such %s.", kind)
+	}
+	return id, nil
+}
+
+// queryText is the value an htmx request sends: q, or else the value of
+// the one input that asked (its name is the field's, "actors.0.name").
+func queryText(vals url.Values) string {
+	if q := vals.Get("q"); q != "" {
+		return q
+	}
+	for k, vs := range vals {
+		if k != csrfField && len(vs) > 0 && vs[0] != "" {
+			return vs[0]
+		}
+	}
+	return ""
+}
+
+// editSuggest answers /edit/suggest/{actors,places,sources}: the options of
+// a <datalist> for what the editor has typed so far.
+func (s *Server) editSuggest(c echo.Context) error {
+	q := strings.TrimSpace(queryText(c.QueryParams()))
+	if len([]rune(q)) > 200 {
+		q = string([]rune(q)[:200])
+	}
+	ctx := c.Request().Context()
+	var opts []components.Choice
+	switch c.Param("kind") {
+	case "actors", "places":
+		find := s.db.SuggestActors
+		if c.Param("kind") == "places" {
+			find = s.db.SuggestPlaces
+		}
+		found, err := find(ctx, q, 12)
+		if err != nil {
+			return err
+		}
+		for _, f := range found {
+			o := components.Choice{Value: f.Name}
+			if f.Matched != "" {
+				o.Label = f.Name + " (also " + f.Matched + ")"
+			}
+			opts = append(opts, o)
+		}
+	case "sources":
+		found, err := s.db.SuggestSources(ctx, q, 12)
+		if err != nil {
+			return err
+		}
+		for _, src := range found {
+			label := src.URL
+			if !src.Published.IsZero() {
+				label = src.Published.Display() + " · " + label
+			}
+			opts = append(opts, components.Choice{Value: form.SourceOption(src), Label: label})
+		}
+	default:
+		return conflict.Errorf(conflict.NotFound, "Nothing to suggest here.")
+	}
+	return s.render(c, http.StatusOK, components.SuggestOptions(opts))
+}
+
+// editDate answers /edit/date: how a typed date reads, "Reads as: 27 Sep
+// 2016", or why it cannot be read.
+func (s *Server) editDate(c echo.Context) error {
+	q := queryText(c.QueryParams())
+	if len(q) > 200 {
+		return c.HTML(http.StatusOK, "This is too long to be a date.")
+	}
+	return c.HTML(http.StatusOK, html.EscapeString(pages.DateReading(q)))
+}
+
+// editPreview answers /edit/preview: a Markdown body rendered as readers
+// will see it, through the one sanitising renderer.
+func (s *Server) editPreview(c echo.Context) error {
+	vals, err := formValues(c)
+	if err != nil {
+		return err
+	}
+	body := vals.Get("body")
+	if _, ok := vals["body"]; !ok {
+		body = queryText(vals)
+	}
+	if strings.TrimSpace(body) == "" {
+		return c.HTML(http.StatusOK, `<p class="muted">Nothing to preview yet.</p>`)
+	}
+	if len(body) > conflict.MaxBodyLen*4 {
+		return c.HTML(http.StatusOK, `<p class="muted">This body is too long to preview.</p>`)
+	}
+	return c.HTML(http.StatusOK, string(s.md.Render(body)))
+}

@@ -1,0 +1,411 @@
+package server
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/sitrep/sitrep/internal/conflict"
+	"github.com/sitrep/sitrep/internal/diff"
+	"github.com/sitrep/sitrep/internal/form"
+	"github.com/sitrep/sitrep/web/components"
+	"github.com/sitrep/sitrep/web/pages"
+)
+
+// The forms of sources, actors, places and timelines: records without a
+// review workflow, saved as they are, each with a revision.
+
+// prefillName is the name a "create it first" link carries to a new
+// record's form.
+func prefillName(c echo.Context) string {
+	n := strings.TrimSpace(c.QueryParam("name"))
+	if len([]rune(n)) > conflict.MaxNameLen {
+		return ""
+	}
+	return n
+}
+
+// ---- Sources ----
+
+func editSourcePath(id conflict.SourceID) string { return fmt.Sprintf("/edit/sources/%d", id) }
+
+func (s *Server) sourceNew(c echo.Context) error {
+	f := form.SourceForm{Errors: conflict.FieldErrors{}, Title: prefillName(c)}
+	return s.renderSourceEdit(c, http.StatusOK, nil, f, "", nil)
+}
+
+func (s *Server) sourceEdit(c echo.Context) error {
+	src, err := s.editedSource(c)
+	if err != nil {
+		return err
+	}
+	return s.renderSourceEdit(c, http.StatusOK, &src, form.SourceFormOf(src), "", nil)
+}
+
+func (s *Server) editedSource(c echo.Context) (conflict.Source, error) {
+	id, err := pathID(c, "source")
+	if err != nil {
+		return conflict.Source{}, err
+	}
+	return s.db.FindSourceByID(c.Request().Context(), conflict.SourceID(id))
+}
+
+func (s *Server) sourceCreate(c echo.Context) error { return s.sourceSave(c, nil) }
+
+func (s *Server) sourceUpdate(c echo.Context) error {
+	cur, err := s.editedSource(c)
+	if err != nil {
+		return err
+	}
+	return s.sourceSave(c, &cur)
+}
+
+func (s *Server) sourceSave(c echo.Context, cur *conflict.Source) error {
+	vals, err := formValues(c)
+	if err != nil {
+		return err
+	}
+	f := form.ParseSource(vals)
+	if len(f.Errors) > 0 {
+		return s.renderSourceEdit(c, http.StatusUnprocessableEntity, cur, f, problemText, nil)
+	}
+	src := f.Source
+	ctx := c.Request().Context()
+	if cur == nil {
+		err = s.db.CreateSource(ctx, &src, change(c, f.Summary))
+	} else {
+		src.ID = cur.ID
+		err = s.db.UpdateSource(ctx, &src, f.Version, change(c, f.Summary))
+	}
+	if err != nil {
+		if ec, ok := editConflict[conflict.Source](err); ok {
+			mine := f.Source
+			f.Version = ec.Current.Version
+			return s.renderSourceEdit(c, http.StatusConflict, &ec.Current, f, "", conflictView(ec.Latest, diff.Sources(ec.Current, mine)))
+		}
+		if err := saveFailed(err, f.Errors); err != nil {
+			return err
+		}
+		return s.renderSourceEdit(c, http.StatusUnprocessableEntity, cur, f, problemText, nil)
+	}
+	s.flash(c, "The source is saved.")
+	return c.Redirect(http.StatusSeeOther, components.SourcePath(src.ID))
+}
+
+func (s *Server) renderSourceEdit(c echo.Context, status int, cur *conflict.Source, f form.SourceForm, problem string, cv *pages.ConflictView) error {
+	title, action := "New source", "/edit/sources/new"
+	if cur != nil {
+		title, action = "Edit: "+cur.Title, editSourcePath(cur.ID)
+	}
+	p, err := s.editPage(c, "source", title, action, cur == nil)
+	if err != nil {
+		return err
+	}
+	p.Problem, p.Conflict = problem, cv
+	if cur != nil {
+		p.RecordURL = components.SourcePath(cur.ID)
+	}
+	return s.render(c, status, pages.SourceEdit(pages.SourceEditView{EditPage: p, Form: f}))
+}
+
+// ---- Actors ----
+
+func editActorPath(id conflict.ActorID) string { return fmt.Sprintf("/edit/actors/%d", id) }
+
+func (s *Server) actorNew(c echo.Context) error {
+	f := form.ActorForm{Name: prefillName(c), Errors: conflict.FieldErrors{}}
+	return s.renderActorEdit(c, http.StatusOK, nil, f, "", nil)
+}
+
+func (s *Server) actorEdit(c echo.Context) error {
+	a, err := s.editedActor(c)
+	if err != nil {
+		return err
+	}
+	return s.renderActorEdit(c, http.StatusOK, &a, form.ActorFormOf(a), "", nil)
+}
+
+func (s *Server) editedActor(c echo.Context) (conflict.Actor, error) {
+	id, err := pathID(c, "actor")
+	if err != nil {
+		return conflict.Actor{}, err
+	}
+	return s.db.FindActorByID(c.Request().Context(), conflict.ActorID(id))
+}
+
+func (s *Server) actorCreate(c echo.Context) error { return s.actorSave(c, nil) }
+
+func (s *Server) actorUpdate(c echo.Context) error {
+	cur, err := s.editedActor(c)
+	if err != nil {
+		return err
+	}
+	return s.actorSave(c, &cur)
+}
+
+func (s *Server) actorSave(c echo.Context, cur *conflict.Actor) error {
+	ctx := c.Request().Context()
+	vals, err := formValues(c)
+	if err != nil {
+		return err
+	}
+	f, err := form.ParseActor(ctx, vals, s.db)
+	if err != nil {
+		return err
+	}
+	if len(f.Errors) > 0 {
+		return s.renderActorEdit(c, http.StatusUnprocessableEntity, cur, f, problemText, nil)
+	}
+	a := f.Actor
+	if cur == nil {
+		err = s.db.CreateActor(ctx, &a, change(c, f.Summary))
+	} else {
+		// The slug stays, so links to the actor survive a renaming.
+		a.ID, a.Slug = cur.ID, cur.Slug
+		err = s.db.UpdateActor(ctx, &a, f.Version, change(c, f.Summary))
+	}
+	if err != nil {
+		if ec, ok := editConflict[conflict.Actor](err); ok {
+			mine := f.Actor
+			f.Version = ec.Current.Version
+			return s.renderActorEdit(c, http.StatusConflict, &ec.Current, f, "", conflictView(ec.Latest, diff.Actors(ec.Current, mine)))
+		}
+		if err := saveFailed(err, f.Errors); err != nil {
+			return err
+		}
+		return s.renderActorEdit(c, http.StatusUnprocessableEntity, cur, f, problemText, nil)
+	}
+	s.flash(c, "The actor is saved.")
+	return c.Redirect(http.StatusSeeOther, components.ActorPath(a.Slug))
+}
+
+func (s *Server) renderActorEdit(c echo.Context, status int, cur *conflict.Actor, f form.ActorForm, problem string, cv *pages.ConflictView) error {
+	title, action := "New actor", "/edit/actors/new"
+	if cur != nil {
+		title, action = "Edit: "+cur.Name, editActorPath(cur.ID)
+	}
+	p, err := s.editPage(c, "actor", title, action, cur == nil)
+	if err != nil {
+		return err
+	}
+	p.Problem, p.Conflict = problem, cv
+	if cur != nil {
+		p.RecordURL = components.ActorPath(cur.Slug)
+	}
+	return s.render(c, status, pages.ActorEdit(pages.ActorEditView{EditPage: p, Form: f}))
+}
+
+// ---- Places ----
+
+func editPlacePath(id conflict.PlaceID) string { return fmt.Sprintf("/edit/places/%d", id) }
+
+func (s *Server) placeNew(c echo.Context) error {
+	f := form.PlaceForm{Name: prefillName(c), Errors: conflict.FieldErrors{}}
+	return s.renderPlaceEdit(c, http.StatusOK, nil, f, "", nil)
+}
+
+func (s *Server) placeEdit(c echo.Context) error {
+	p, err := s.editedPlace(c)
+	if err != nil {
+		return err
+	}
+	return s.renderPlaceEdit(c, http.StatusOK, &p, form.PlaceFormOf(p), "", nil)
+}
+
+func (s *Server) editedPlace(c echo.Context) (conflict.Place, error) {
+	id, err := pathID(c, "place")
+	if err != nil {
+		return conflict.Place{}, err
+	}
+	return s.db.FindPlaceByID(c.Request().Context(), conflict.PlaceID(id))
+}
+
+func (s *Server) placeCreate(c echo.Context) error { return s.placeSave(c, nil) }
+
+func (s *Server) placeUpdate(c echo.Context) error {
+	cur, err := s.editedPlace(c)
+	if err != nil {
+		return err
+	}
+	return s.placeSave(c, &cur)
+}
+
+func (s *Server) placeSave(c echo.Context, cur *conflict.Place) error {
+	ctx := c.Request().Context()
+	vals, err := formValues(c)
+	if err != nil {
+		return err
+	}
+	f, err := form.ParsePlace(ctx, vals, s.db)
+	if err != nil {
+		return err
+	}
+	if len(f.Errors) > 0 {
+		return s.renderPlaceEdit(c, http.StatusUnprocessableEntity, cur, f, problemText, nil)
+	}
+	p := f.Place
+	if cur == nil {
+		err = s.db.CreatePlace(ctx, &p, change(c, f.Summary))
+	} else {
+		p.ID, p.Slug = cur.ID, cur.Slug
+		err = s.db.UpdatePlace(ctx, &p, f.Version, change(c, f.Summary))
+	}
+	if err != nil {
+		if ec, ok := editConflict[conflict.Place](err); ok {
+			mine := f.Place
+			f.Version = ec.Current.Version
+			return s.renderPlaceEdit(c, http.StatusConflict, &ec.Current, f, "", conflictView(ec.Latest, diff.Places(ec.Current, mine)))
+		}
+		if err := saveFailed(err, f.Errors); err != nil {
+			return err
+		}
+		return s.renderPlaceEdit(c, http.StatusUnprocessableEntity, cur, f, problemText, nil)
+	}
+	s.flash(c, "The place is saved.")
+	return c.Redirect(http.StatusSeeOther, components.PlacePath(p.Slug))
+}
+
+func (s *Server) renderPlaceEdit(c echo.Context, status int, cur *conflict.Place, f form.PlaceForm, problem string, cv *pages.ConflictView) error {
+	title, action := "New place", "/edit/places/new"
+	if cur != nil {
+		title, action = "Edit: "+cur.Name, editPlacePath(cur.ID)
+	}
+	p, err := s.editPage(c, "place", title, action, cur == nil)
+	if err != nil {
+		return err
+	}
+	p.Problem, p.Conflict = problem, cv
+	if cur != nil {
+		p.RecordURL = components.PlacePath(cur.Slug)
+	}
+	return s.render(c, status, pages.PlaceEdit(pages.PlaceEditView{EditPage: p, Form: f}))
+}
+
+// ---- Timelines ----
+
+func editTimelinePath(id conflict.TimelineID) string { return fmt.Sprintf("/edit/timelines/%d", id) }
+
+func (s *Server) timelineNew(c echo.Context) error {
+	f := form.TimelineForm{Title: prefillName(c), Errors: conflict.FieldErrors{}}
+	return s.renderTimelineEdit(c, http.StatusOK, nil, f, "", nil)
+}
+
+func (s *Server) timelineEdit(c echo.Context) error {
+	t, err := s.editedTimeline(c)
+	if err != nil {
+		return err
+	}
+	f, err := s.timelineForm(c, t)
+	if err != nil {
+		return err
+	}
+	return s.renderTimelineEdit(c, http.StatusOK, &t, f, "", nil)
+}
+
+// timelineForm fills the form from a stored timeline, naming the actors
+// and places of its filter.
+func (s *Server) timelineForm(c echo.Context, t conflict.Timeline) (form.TimelineForm, error) {
+	ctx := c.Request().Context()
+	var actors []conflict.ActorRef
+	for _, id := range t.Filter.Actors {
+		a, err := s.db.FindActorByID(ctx, id)
+		if err != nil {
+			return form.TimelineForm{}, err
+		}
+		actors = append(actors, a.Ref())
+	}
+	var places []conflict.PlaceRef
+	for _, id := range t.Filter.Places {
+		p, err := s.db.FindPlaceByID(ctx, id)
+		if err != nil {
+			return form.TimelineForm{}, err
+		}
+		places = append(places, p.Ref())
+	}
+	return form.TimelineFormOf(t, actors, places), nil
+}
+
+func (s *Server) editedTimeline(c echo.Context) (conflict.Timeline, error) {
+	id, err := pathID(c, "timeline")
+	if err != nil {
+		return conflict.Timeline{}, err
+	}
+	return s.db.FindTimelineByID(c.Request().Context(), conflict.TimelineID(id))
+}
+
+func (s *Server) timelineCreate(c echo.Context) error { return s.timelineSave(c, nil) }
+
+func (s *Server) timelineUpdate(c echo.Context) error {
+	cur, err := s.editedTimeline(c)
+	if err != nil {
+		return err
+	}
+	return s.timelineSave(c, &cur)
+}
+
+func (s *Server) timelineSave(c echo.Context, cur *conflict.Timeline) error {
+	ctx := c.Request().Context()
+	vals, err := formValues(c)
+	if err != nil {
+		return err
+	}
+	f, err := form.ParseTimeline(ctx, vals, s.db)
+	if err != nil {
+		return err
+	}
+	if cur != nil && cur.Published {
+		// A published timeline is public and embedded: every change to it
+		// says why, as for a published event.
+		if err := conflict.RequireSummary(conflict.Published, f.Summary); err != nil {
+			_ = saveFailed(err, f.Errors)
+		}
+	}
+	if len(f.Errors) > 0 {
+		return s.renderTimelineEdit(c, http.StatusUnprocessableEntity, cur, f, problemText, nil)
+	}
+	t := f.Timeline
+	if cur == nil {
+		err = s.db.CreateTimeline(ctx, &t, change(c, f.Summary))
+	} else {
+		t.ID = cur.ID
+		err = s.db.UpdateTimeline(ctx, &t, f.Version, change(c, f.Summary))
+	}
+	if err != nil {
+		if ec, ok := editConflict[conflict.Timeline](err); ok {
+			mine := f.Timeline
+			f.Version = ec.Current.Version
+			return s.renderTimelineEdit(c, http.StatusConflict, &ec.Current, f, "", conflictView(ec.Latest, diff.Timelines(ec.Current, mine)))
+		}
+		if err := saveFailed(err, f.Errors); err != nil {
+			return err
+		}
+		return s.renderTimelineEdit(c, http.StatusUnprocessableEntity, cur, f, problemText, nil)
+	}
+	if t.Published {
+		s.flash(c, "The timeline is saved.")
+		return c.Redirect(http.StatusSeeOther, components.TimelinePath(t.Slug))
+	}
+	s.flash(c, "The timeline is saved. It is not published: only signed-in users see this form, and nobody sees the timeline until it is.")
+	return c.Redirect(http.StatusSeeOther, editTimelinePath(t.ID))
+}
+
+func (s *Server) renderTimelineEdit(c echo.Context, status int, cur *conflict.Timeline, f form.TimelineForm, problem string, cv *pages.ConflictView) error {
+	title, action := "New timeline", "/edit/timelines/new"
+	if cur != nil {
+		title, action = "Edit: "+cur.Title, editTimelinePath(cur.ID)
+	}
+	p, err := s.editPage(c, "timeline", title, action, cur == nil)
+	if err != nil {
+		return err
+	}
+	p.Problem, p.Conflict = problem, cv
+	if cur != nil {
+		p.SummaryRequired = cur.Published
+		if cur.Published {
+			p.RecordURL = components.TimelinePath(cur.Slug)
+		}
+	}
+	return s.render(c, status, pages.TimelineEdit(pages.TimelineEditView{EditPage: p, Form: f}))
+}
