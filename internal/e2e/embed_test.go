@@ -407,7 +407,8 @@ func waitFrameHeight(t *testing.T, ctx context.Context) float64 {
 // test after 10 seconds.
 func waitFor[T any](t *testing.T, ctx context.Context, check func() (T, bool)) T {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	// Generous: CI runs the race detector on two loaded cores.
+	deadline := time.Now().Add(30 * time.Second)
 	for {
 		v, done := check()
 		if done {

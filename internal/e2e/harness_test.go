@@ -38,7 +38,7 @@ const (
 
 	// testTimeout bounds the browser work of one test, so a page that never
 	// loads fails that test instead of the whole run.
-	testTimeout = 60 * time.Second
+	testTimeout = 3 * time.Minute
 
 	// startTimeout bounds the start of the browser process.
 	startTimeout = 30 * time.Second

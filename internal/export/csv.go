@@ -20,7 +20,7 @@ var eventHeader = []string{"id", "page", "external_id", "date", "date_lower", "d
 	"title", "place", "latitude", "longitude", "main_actor", "actors", "tags", "body", "sources", "status"}
 
 var estimateHeader = []string{"id", "page", "external_id", "force", "place", "latitude", "longitude",
-	"as_of", "as_of_lower", "as_of_upper", "as_of_precision", "qualifier", "low", "high", "text", "unit",
+	"as_of", "as_of_lower", "as_of_upper", "as_of_precision", "as_of_text", "qualifier", "low", "high", "text", "unit",
 	"claimant", "claimant_actor", "notes", "sources", "status"}
 
 type csvWriter struct {

@@ -78,8 +78,8 @@ func ParseFormat(s string) (Format, error) {
 
 // Store is where exports read from; *sqlite.DB is one.
 type Store interface {
-	FindEventPage(ctx context.Context, f conflict.EventFilter) (conflict.EventPage, error)
-	FindEstimatePage(ctx context.Context, f conflict.EstimateFilter) ([]conflict.Estimate, string, error)
+	EachEventPage(ctx context.Context, f conflict.EventFilter, fn func(conflict.EventPage) error) error
+	EachEstimatePage(ctx context.Context, f conflict.EstimateFilter, fn func([]conflict.Estimate) error) error
 }
 
 // Options shape an export.
@@ -109,27 +109,17 @@ func Events(ctx context.Context, w io.Writer, s Store, f conflict.EventFilter, f
 	if err := out.begin(); err != nil {
 		return err
 	}
-	f.After, f.Before, f.Limit = "", "", pageSize
-	for {
-		page, err := s.FindEventPage(ctx, f)
-		if err != nil {
-			return err
-		}
+	f.Limit = pageSize
+	err = s.EachEventPage(ctx, f, func(page conflict.EventPage) error {
 		for _, e := range page.Events {
 			if err := out.event(e); err != nil {
 				return err
 			}
 		}
-		if err := out.flush(); err != nil {
-			return err
-		}
-		if o.Flush != nil {
-			o.Flush()
-		}
-		if page.Next == "" || len(page.Events) == 0 {
-			break
-		}
-		f.After = page.Next
+		return flush(out, o)
+	})
+	if err != nil {
+		return err
 	}
 	return out.end()
 }
@@ -143,29 +133,30 @@ func Estimates(ctx context.Context, w io.Writer, s Store, f conflict.EstimateFil
 	if err := out.begin(); err != nil {
 		return err
 	}
-	f.After, f.Limit = "", pageSize
-	for {
-		xs, next, err := s.FindEstimatePage(ctx, f)
-		if err != nil {
-			return err
-		}
+	f.Limit = pageSize
+	err = s.EachEstimatePage(ctx, f, func(xs []conflict.Estimate) error {
 		for _, x := range xs {
 			if err := out.estimate(x); err != nil {
 				return err
 			}
 		}
-		if err := out.flush(); err != nil {
-			return err
-		}
-		if o.Flush != nil {
-			o.Flush()
-		}
-		if next == "" || len(xs) == 0 {
-			break
-		}
-		f.After = next
+		return flush(out, o)
+	})
+	if err != nil {
+		return err
 	}
 	return out.end()
+}
+
+// flush sends on what a page wrote.
+func flush(out writer, o Options) error {
+	if err := out.flush(); err != nil {
+		return err
+	}
+	if o.Flush != nil {
+		o.Flush()
+	}
+	return nil
 }
 
 type kind int

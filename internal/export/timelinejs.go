@@ -147,10 +147,15 @@ func (t *timelineWriter) sources(cs []conflict.Citation) string {
 	}
 	var b strings.Builder
 	b.WriteString(`<p class="sitrep-sources">Sources: `)
-	for i, c := range cs {
-		if i > 0 {
+	seen := map[string]bool{}
+	for _, c := range cs {
+		if seen[c.Source.URL] {
+			continue
+		}
+		if len(seen) > 0 {
 			b.WriteString("; ")
 		}
+		seen[c.Source.URL] = true
 		label := html.EscapeString(c.Source.Publisher + ", “" + c.Source.Title + "”")
 		b.WriteString(`<a href="` + html.EscapeString(c.Source.URL) + `">` + label + `</a>`)
 	}

@@ -181,12 +181,35 @@ func (r *reader) date(field, s string) edtf.Date {
 		r.errs.Add(field, "This is too long to be a date. "+DateHint)
 		return edtf.Date{}
 	}
-	d, err := edtf.ParseLoose(s)
+	d, err := ParseDate(s)
 	if err != nil {
 		r.errs.Add(field, Sentence(err.Error())+" "+DateHint)
 		return edtf.Date{}
 	}
 	return d
+}
+
+// ParseDate reads a date as an editor types it: EDTF or words, as
+// edtf.ParseLoose reads them, and also with the qualifier in front, as
+// people write "~2016-09" for about September 2016; EDTF puts it after.
+func ParseDate(s string) (edtf.Date, error) {
+	s = strings.TrimSpace(s)
+	d, err := edtf.ParseLoose(s)
+	if err == nil || !strings.ContainsAny(s, "~?%") {
+		return d, err
+	}
+	sides := strings.Split(s, "/")
+	for i, side := range sides {
+		side = strings.TrimSpace(side)
+		if len(side) > 1 && strings.ContainsRune("~?%", rune(side[0])) {
+			side = side[1:] + side[:1]
+		}
+		sides[i] = side
+	}
+	if moved, merr := edtf.ParseLoose(strings.Join(sides, "/")); merr == nil {
+		return moved, nil
+	}
+	return d, err
 }
 
 // count reads a whole number such as 3000, 3,000 or 3 000; "" leaves the

@@ -450,3 +450,27 @@ func TestParseRecords(t *testing.T) {
 		}
 	})
 }
+
+func TestParseDate(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"2016-09-27", "2016-09-27"},
+		{"Sep 2016", "2016-09"},
+		{"2016-07/2016-09", "2016-07/2016-09"},
+		{"~2016-09", "2016-09~"},
+		{"2016-09~", "2016-09~"},
+		{"?2016-09-27", "2016-09-27?"},
+		{"~2016-07/2016-09", "2016-07~/2016-09"},
+		{"about July 2016", "2016-07~"},
+	}
+	for _, tt := range tests {
+		d, err := form.ParseDate(tt.in)
+		if err != nil || d.String() != tt.want {
+			t.Errorf("ParseDate(%q) = %q, %v; want %q", tt.in, d.String(), err, tt.want)
+		}
+	}
+	for _, bad := range []string{"~", "~~2016", "27/09/2016", "soon"} {
+		if _, err := form.ParseDate(bad); err == nil {
+			t.Errorf("ParseDate(%q) succeeded, want an error", bad)
+		}
+	}
+}

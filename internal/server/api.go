@@ -129,7 +129,11 @@ func (s *Server) nextURL(c echo.Context, cursor string) *string {
 	return &u
 }
 
-var eventParams = []string{"actor", "place", "tag", "from", "to", "q", "order", "after", "before", "limit"}
+// eventFilterParams are the events page's filter; eventParams add paging.
+var (
+	eventFilterParams = []string{"actor", "place", "tag", "from", "to", "q", "order", "retracted"}
+	eventParams       = append(append([]string{}, eventFilterParams...), "after", "before", "limit")
+)
 
 // apiEvents lists events: /api/v1/events, and a timeline's events.
 func (s *Server) apiEvents(c echo.Context) error {

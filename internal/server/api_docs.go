@@ -31,6 +31,7 @@ func (s *Server) apiDocs(c echo.Context) error {
 		apiParam("to", "Events that may have happened on or before this date."),
 		apiParam("q", "Words in titles and descriptions."),
 		apiParam("order", "oldest (the default) or newest first."),
+		apiParam("retracted", "1 to list retracted events too, labelled by their status."),
 	}
 	estimateFilter := []pages.APIParam{
 		apiParam("force", "The force counted, by name, alias or slug (actor works too). Includes the forces within it."),
@@ -53,7 +54,7 @@ func (s *Server) apiDocs(c echo.Context) error {
 	v.Base.Description = "sitrep's read-only JSON API: events, estimates, sources, actors, places and timelines, with the pages' filters."
 	v.Endpoints = []pages.APIEndpoint{
 		{Path: "/api/v1/events", Summary: "Published events in date order, filtered as on the events page.",
-			Params: append(eventFilter, append(page, apiParam("before", "The cursor of the page before, from prev."))...),
+			Params:  append(eventFilter, append(page, apiParam("before", "The cursor of the page before, from prev."))...),
 			Example: "/api/v1/events?actor=Badr+Organization&from=2016-09&limit=20",
 			Answer:  pages.ExampleList(api.KindEvents, event, next("/api/v1/events?actor=Badr+Organization&after=2016-09-27_1&from=2016-09&limit=20"))},
 		{Path: "/api/v1/events/{id}", Summary: "One event with its actors, tags and citations. Retracted events are still here, with their status.",
@@ -90,4 +91,6 @@ func (s *Server) apiDocs(c echo.Context) error {
 	return s.render(c, http.StatusOK, pages.APIDocs(v))
 }
 
-func apiParam(name, meaning string) pages.APIParam { return pages.APIParam{Name: name, Meaning: meaning} }
+func apiParam(name, meaning string) pages.APIParam {
+	return pages.APIParam{Name: name, Meaning: meaning}
+}

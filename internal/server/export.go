@@ -81,7 +81,7 @@ func (s *Server) exportTimeline(c echo.Context) error {
 }
 
 func (s *Server) exportEventList(c echo.Context, t *conflict.Timeline) error {
-	if err := checkParams(c, append([]string{"format"}, eventParams[:7]...)...); err != nil {
+	if err := checkParams(c, append([]string{"format"}, eventFilterParams...)...); err != nil {
 		return err
 	}
 	format, err := exportFormat(c)

@@ -100,7 +100,7 @@ func workflowErrors(a conflict.Action, kind string, err error) (map[string]strin
 	}
 	fields := conflict.ErrorFields(err)
 	if msg, ok := fields["note"]; ok {
-		return map[string]string{string(a) + ".note": msg, "action": msg}, http.StatusUnprocessableEntity, nil
+		return map[string]string{string(a) + ".note": msg, "action": "Nothing was changed: see the message below."}, http.StatusUnprocessableEntity, nil
 	}
 	msg := conflict.ErrorMessage(err)
 	if cite, ok := fields["citations"]; ok {

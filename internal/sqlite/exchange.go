@@ -43,13 +43,17 @@ func (db *DB) FindEventPage(ctx context.Context, f conflict.EventFilter) (confli
 // the cursor of the next page ("" on the last). f.Limit is clamped to
 // 1..1000 (50 when unset). A mangled cursor gives Invalid on "cursor".
 func (db *DB) FindEstimatePage(ctx context.Context, f conflict.EstimateFilter) ([]conflict.Estimate, string, error) {
+	return findEstimatePage(ctx, db.read, f, sourceCache{})
+}
+
+func findEstimatePage(ctx context.Context, q querier, f conflict.EstimateFilter, sources sourceCache) ([]conflict.Estimate, string, error) {
 	limit := clampLimit(f.Limit)
 	f.Limit = limit + 1
-	query, params, err := estimateListQuery(ctx, db.read, f)
+	query, params, err := estimateListQuery(ctx, q, f)
 	if err != nil {
 		return nil, "", err
 	}
-	rows, err := db.read.QueryContext(ctx, query, params...)
+	rows, err := q.QueryContext(ctx, query, params...)
 	if err != nil {
 		return nil, "", err
 	}
@@ -84,14 +88,13 @@ func (db *DB) FindEstimatePage(ctx context.Context, f conflict.EstimateFilter) (
 			places[x.Place.ID] = true
 		}
 	}
-	err = loadCitations(ctx, db.read, "estimate_id", ids, func(id int64, c conflict.Citation) {
-		x := &out[index[id]]
-		x.Citations = append(x.Citations, c)
+	err = sources.loadCitations(ctx, q, "estimate_id", ids, func(id int64, n int) *[]conflict.Citation {
+		return &out[index[id]].Citations
 	})
 	if err != nil {
 		return nil, "", err
 	}
-	coords, err := placeCoordinates(ctx, db.read, places)
+	coords, err := placeCoordinates(ctx, q, places)
 	if err != nil {
 		return nil, "", err
 	}
@@ -101,6 +104,323 @@ func (db *DB) FindEstimatePage(ctx context.Context, f conflict.EstimateFilter) (
 		}
 	}
 	return out, next, nil
+}
+
+// EachEventPage calls fn with every page of up to f.Limit events matching
+// f (1,000 at most), in order, each with its actors, tags and citations.
+// All pages are read in one read transaction on one connection, so an
+// export is a consistent snapshot however long it takes, and the
+// connection maps the file into memory for the duration, which spares a
+// system call per page read. f's cursors are replaced.
+func (db *DB) EachEventPage(ctx context.Context, f conflict.EventFilter, fn func(conflict.EventPage) error) error {
+	return db.snapshot(ctx, func(q querier) error {
+		f.After, f.Before = "", ""
+		sources, actors := sourceCache{}, actorCache{}
+		for {
+			page, err := findEventPage(ctx, q, f, sources, actors)
+			if err != nil {
+				return err
+			}
+			if err := fn(page); err != nil {
+				return err
+			}
+			if page.Next == "" {
+				return nil
+			}
+			f.After = page.Next
+		}
+	})
+}
+
+// EachEstimatePage is EachEventPage for estimates, with their citations
+// and their places' coordinates.
+func (db *DB) EachEstimatePage(ctx context.Context, f conflict.EstimateFilter, fn func([]conflict.Estimate) error) error {
+	return db.snapshot(ctx, func(q querier) error {
+		f.After = ""
+		sources := sourceCache{}
+		for {
+			xs, next, err := findEstimatePage(ctx, q, f, sources)
+			if err != nil {
+				return err
+			}
+			if err := fn(xs); err != nil {
+				return err
+			}
+			if next == "" {
+				return nil
+			}
+			f.After = next
+		}
+	})
+}
+
+// exportMmap is how much of the file a snapshot's connection maps.
+const exportMmap = 1 << 30
+
+// snapshot runs fn in a read transaction on a reader connection of its
+// own, with the file memory-mapped and a larger page cache until fn
+// returns.
+func (db *DB) snapshot(ctx context.Context, fn func(q querier) error) error {
+	conn, err := db.read.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, `PRAGMA mmap_size = `+strconv.Itoa(exportMmap)); err != nil {
+		return err
+	}
+	defer conn.ExecContext(context.WithoutCancel(ctx), `PRAGMA mmap_size = 0`)
+	if _, err := conn.ExecContext(ctx, `PRAGMA cache_size = -65536`); err != nil {
+		return err
+	}
+	defer conn.ExecContext(context.WithoutCancel(ctx), `PRAGMA cache_size = -2000`)
+	tx, err := conn.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	return fn(tx)
+}
+
+// findEventPage reads one page of events forwards from f.After, with
+// everything an export shows.
+func findEventPage(ctx context.Context, q querier, f conflict.EventFilter, sources sourceCache, actors actorCache) (conflict.EventPage, error) {
+	query, params, err := exportQuery(ctx, q, f)
+	if err != nil {
+		return conflict.EventPage{}, err
+	}
+	limit := clampLimit(f.Limit)
+	rows, err := q.QueryContext(ctx, query, params...)
+	if err != nil {
+		return conflict.EventPage{}, err
+	}
+	var page conflict.EventPage
+	page.Events = make([]conflict.Event, 0, limit+1)
+	var lastLo, lo string
+	for rows.Next() {
+		r, err := scanEvent(rows)
+		if err != nil {
+			rows.Close()
+			return conflict.EventPage{}, err
+		}
+		lastLo, lo = lo, r.dateLo
+		page.Events = append(page.Events, r.event)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return conflict.EventPage{}, err
+	}
+	if len(page.Events) > limit {
+		page.Events = page.Events[:limit]
+		page.Next = makeCursor(lastLo, page.Events[limit-1].ID)
+	}
+	if len(page.Events) == 0 {
+		return page, nil
+	}
+	index := make(map[int64]int, len(page.Events))
+	ids := make([]any, len(page.Events))
+	for i, e := range page.Events {
+		index[int64(e.ID)] = i
+		ids[i] = int64(e.ID)
+	}
+	if err := actors.loadDetails(ctx, q, page.Events, index, ids); err != nil {
+		return page, err
+	}
+	err = sources.loadCitations(ctx, q, "event_id", ids, func(id int64, n int) *[]conflict.Citation {
+		return &page.Events[index[id]].Citations
+	})
+	return page, err
+}
+
+// exportColumns are eventColumns without the count of citations, which
+// an export loads whole.
+var exportColumns = strings.Replace(eventColumns, "(SELECT count(*) FROM citations c WHERE c.event_id = e.id)", "0", 1)
+
+// exportQuery is eventListQuery going forwards only, for exports.
+func exportQuery(ctx context.Context, q querier, f conflict.EventFilter) (string, []any, error) {
+	where, params, err := eventWhere(ctx, q, f)
+	if err != nil {
+		return "", nil, err
+	}
+	op, dir := ">", "ASC"
+	if f.NewestFirst {
+		op, dir = "<", "DESC"
+	}
+	if f.After != "" {
+		lo, id, ok := parseCursor(f.After)
+		if !ok {
+			return "", nil, &conflict.Error{Code: conflict.Invalid, Message: "That page link is not valid.",
+				Fields: conflict.FieldErrors{"cursor": "That page link is not valid; start again from the first page."}}
+		}
+		where = append(where, "(e.date_lo, e.id) "+op+" (?, ?)")
+		params = append(params, lo, id)
+	}
+	return `SELECT ` + exportColumns + eventFrom + ` WHERE ` + strings.Join(where, " AND ") +
+		` ORDER BY e.date_lo ` + dir + `, e.id ` + dir + ` LIMIT ?`, append(params, clampLimit(f.Limit)+1), nil
+}
+
+// actorCache keeps the actors a snapshot has read.
+type actorCache map[conflict.ActorID]conflict.ActorRef
+
+// loadDetails is loadEventDetails reading each actor only once: the
+// actors and tags of a page of events, ids listing them and index placing
+// them.
+func (ac actorCache) loadDetails(ctx context.Context, q querier, events []conflict.Event, index map[int64]int, ids []any) error {
+	list := jsonIDs(ids)
+	rows, err := q.QueryContext(ctx, `SELECT event_id, actor_id, role FROM event_actors
+		WHERE event_id IN (SELECT value FROM json_each(?)) ORDER BY event_id, position`, list)
+	if err != nil {
+		return err
+	}
+	type link struct {
+		event int64
+		actor conflict.ActorID
+		role  string
+	}
+	var (
+		links   []link
+		missing = map[conflict.ActorID]bool{}
+	)
+	for rows.Next() {
+		var l link
+		if err := rows.Scan(&l.event, &l.actor, &l.role); err != nil {
+			rows.Close()
+			return err
+		}
+		if _, ok := ac[l.actor]; !ok {
+			missing[l.actor] = true
+		}
+		links = append(links, l)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if len(missing) > 0 {
+		ids := make([]any, 0, len(missing))
+		for id := range missing {
+			ids = append(ids, int64(id))
+		}
+		arows, err := q.QueryContext(ctx, `SELECT id, slug, name, colour FROM actors WHERE id IN (SELECT value FROM json_each(?))`, jsonIDs(ids))
+		if err != nil {
+			return err
+		}
+		refs, err := scanActorRefs(arows)
+		if err != nil {
+			return err
+		}
+		for _, r := range refs {
+			ac[r.ID] = r
+		}
+	}
+	for _, l := range links {
+		e := &events[index[l.event]]
+		e.Actors = append(e.Actors, conflict.EventActor{Actor: ac[l.actor], Role: l.role})
+	}
+	return eachRowArgs(ctx, q, `SELECT event_id, tag FROM event_tags WHERE event_id IN (SELECT value FROM json_each(?)) ORDER BY event_id, tag`,
+		[]any{list}, func(r *sql.Rows) error {
+			var (
+				id  int64
+				tag string
+			)
+			if err := r.Scan(&id, &tag); err != nil {
+				return err
+			}
+			e := &events[index[id]]
+			e.Tags = append(e.Tags, tag)
+			return nil
+		})
+}
+
+func eachRowArgs(ctx context.Context, q querier, query string, args []any, fn func(*sql.Rows) error) error {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := fn(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// sourceCache keeps the sources a snapshot has read: an export cites the
+// same few thousand sources over and over, and reads each once.
+type sourceCache map[conflict.SourceID]conflict.Source
+
+// loadCitations is loadCitations reading each source only once; into
+// returns the list of a record's citations, to fill, and is told how many
+// there are.
+func (sc sourceCache) loadCitations(ctx context.Context, q querier, column string, ids []any, into func(id int64, n int) *[]conflict.Citation) error {
+	rows, err := q.QueryContext(ctx, `SELECT c.`+column+`, c.id, c.source_id, c.quote, c.locator, coalesce(c.credibility, 0)
+		FROM citations c WHERE c.`+column+` IN (SELECT value FROM json_each(?))
+		ORDER BY c.`+column+`, c.position, c.id`, jsonIDs(ids))
+	if err != nil {
+		return err
+	}
+	type cited struct {
+		record     int64
+		id         conflict.CitationID
+		source     conflict.SourceID
+		quote, loc string
+		cred       int
+	}
+	var (
+		list    = make([]cited, 0, 2*len(ids))
+		missing []any
+		asked   = map[conflict.SourceID]bool{}
+	)
+	for rows.Next() {
+		var x cited
+		if err := rows.Scan(&x.record, &x.id, &x.source, &x.quote, &x.loc, &x.cred); err != nil {
+			rows.Close()
+			return err
+		}
+		if _, ok := sc[x.source]; !ok && !asked[x.source] {
+			asked[x.source] = true
+			missing = append(missing, int64(x.source))
+		}
+		list = append(list, x)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if len(missing) > 0 {
+		srows, err := q.QueryContext(ctx, `SELECT `+sourceColumns+` FROM sources s WHERE s.id IN (SELECT value FROM json_each(?))`, jsonIDs(missing))
+		if err != nil {
+			return err
+		}
+		for srows.Next() {
+			src, err := scanSource(srows)
+			if err != nil {
+				srows.Close()
+				return err
+			}
+			sc[src.ID] = src
+		}
+		srows.Close()
+		if err := srows.Err(); err != nil {
+			return err
+		}
+	}
+	// The rows come grouped by record: each record's list is made once, at
+	// its size.
+	for i := 0; i < len(list); {
+		j := i
+		for j < len(list) && list[j].record == list[i].record {
+			j++
+		}
+		dst := into(list[i].record, j-i)
+		*dst = make([]conflict.Citation, 0, j-i)
+		for _, x := range list[i:j] {
+			*dst = append(*dst, conflict.Citation{ID: x.id, Source: sc[x.source], Quote: x.quote, Locator: x.loc, Credibility: x.cred})
+		}
+		i = j
+	}
+	return nil
 }
 
 // loadCitations reads the citations of many records (column is "event_id"

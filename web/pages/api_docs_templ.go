@@ -54,7 +54,7 @@ func APIDocs(v APIDocsView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 2, "</code>. Follow <code>next</code> (an address, or <code>null</code> on the last page) for more; <code>limit</code> sets the page size, 1 to 1000, 50 by default.</li><li>Ids never change. Dates are EDTF text (<code>2016-09-27</code>, <code>2016-07~</code>, <code>2016-07/2016-09</code>) with the first and last day they can mean, <code>lower</code> and <code>upper</code>.</li><li>Only published records are listed; a retracted one can still be fetched by id, with its status.</li><li>Errors are JSON too: <code>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 2, "</code>. Follow <code>next</code> (an address, or <code>null</code> on the last page) for more; <code>limit</code> sets the page size, 1 to 1000, 50 by default.</li><li>Ids never change. Dates are EDTF text (<code>2016-09-27</code>, <code>2016-07~</code>, <code>2016-07/2016-09</code>) with the first and last day they can mean, <code>lower</code> and <code>upper</code>.</li><li>Only published records are listed (<code>retracted=1</code> adds retracted events); a retracted record can still be fetched by id, with its status.</li><li>Errors are JSON too: <code>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -11,7 +11,6 @@ import (
 	"github.com/a-h/templ"
 
 	"github.com/sitrep/sitrep/internal/conflict"
-	"github.com/sitrep/sitrep/internal/edtf"
 	"github.com/sitrep/sitrep/internal/form"
 	"github.com/sitrep/sitrep/web/components"
 	"github.com/sitrep/sitrep/web/layout"
@@ -156,7 +155,7 @@ func DateReading(s string) string {
 	if s == "" {
 		return ""
 	}
-	d, err := edtf.ParseLoose(s)
+	d, err := form.ParseDate(s)
 	if err != nil {
 		return form.Sentence(err.Error())
 	}
@@ -367,4 +366,12 @@ func dateField(name, label, value string, errs conflict.FieldErrors, required bo
 	f.Hint = form.DateHint
 	f.After = readsAsOutput(f.ID, value)
 	return withAttrs(f, readsAs(f.ID))
+}
+
+// quotedSummary is an edit summary in parentheses after a sentence, or "".
+func quotedSummary(s string) string {
+	if s == "" {
+		return ""
+	}
+	return " (“" + s + "”)"
 }
