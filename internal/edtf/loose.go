@@ -23,6 +23,12 @@ func ParseLoose(s string) (Date, error) {
 	if strictErr == nil {
 		return d, nil
 	}
+	// People write the qualifier first, as in "~2016-09"; EDTF puts it last.
+	if moved, ok := qualifierLast(s); ok {
+		if d, err := Parse(moved); err == nil {
+			return d, nil
+		}
+	}
 	toks, err := tokenize(s)
 	if err == nil {
 		d, err = parseWords(toks)
@@ -397,4 +403,19 @@ suffixes:
 		return p, errNotDate
 	}
 	return p, nil
+}
+
+// qualifierLast moves a qualifier written before a date (or before either
+// side of an interval) to after it, and reports whether it moved any.
+func qualifierLast(s string) (string, bool) {
+	sides := strings.Split(strings.TrimSpace(s), "/")
+	moved := false
+	for i, side := range sides {
+		side = strings.TrimSpace(side)
+		if len(side) > 1 && strings.ContainsRune("~?%", rune(side[0])) {
+			side, moved = side[1:]+side[:1], true
+		}
+		sides[i] = side
+	}
+	return strings.Join(sides, "/"), moved
 }

@@ -193,23 +193,7 @@ func (r *reader) date(field, s string) edtf.Date {
 // edtf.ParseLoose reads them, and also with the qualifier in front, as
 // people write "~2016-09" for about September 2016; EDTF puts it after.
 func ParseDate(s string) (edtf.Date, error) {
-	s = strings.TrimSpace(s)
-	d, err := edtf.ParseLoose(s)
-	if err == nil || !strings.ContainsAny(s, "~?%") {
-		return d, err
-	}
-	sides := strings.Split(s, "/")
-	for i, side := range sides {
-		side = strings.TrimSpace(side)
-		if len(side) > 1 && strings.ContainsRune("~?%", rune(side[0])) {
-			side = side[1:] + side[:1]
-		}
-		sides[i] = side
-	}
-	if moved, merr := edtf.ParseLoose(strings.Join(sides, "/")); merr == nil {
-		return moved, nil
-	}
-	return d, err
+	return edtf.ParseLoose(strings.TrimSpace(s))
 }
 
 // count reads a whole number such as 3000, 3,000 or 3 000; "" leaves the
