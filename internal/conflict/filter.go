@@ -47,6 +47,10 @@ type EventPage struct {
 	// Citations counts each listed event's citations, which a list shows
 	// without loading them.
 	Citations map[EventID]int
-	Next      string
-	Prev      string
+	// Total counts the events matching the filter, up to a limit; More is
+	// set when there are more than Total.
+	Total int
+	More  bool
+	Next  string
+	Prev  string
 }

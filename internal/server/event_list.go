@@ -14,12 +14,8 @@ import (
 	"github.com/sitrep/sitrep/web/pages"
 )
 
-// pageSize is how many events a list page shows; countLimit is where the
-// count of matches stops ("more than 1,000 events").
-const (
-	pageSize   = 50
-	countLimit = 1000
-)
+// pageSize is how many events a list page shows.
+const pageSize = 50
 
 // eventList is /events: every published event, filtered by the query.
 func (s *Server) eventList(c echo.Context) error {
@@ -97,12 +93,6 @@ func (s *Server) browse(c echo.Context, action string, t *conflict.Timeline, fix
 	if err != nil {
 		return components.BrowserView{}, err
 	}
-	count := filter
-	count.After, count.Before = "", ""
-	total, more, err := s.db.CountEvents(ctx, count, countLimit)
-	if err != nil {
-		return components.BrowserView{}, err
-	}
 	opts, err := s.filterOptions(ctx)
 	if err != nil {
 		return components.BrowserView{}, err
@@ -118,7 +108,7 @@ func (s *Server) browse(c echo.Context, action string, t *conflict.Timeline, fix
 			return components.BrowserView{}, err
 		}
 	}
-	v := components.BrowserView{Action: action, Filter: f, Options: opts, Groups: components.GroupEntries(entries), Total: total, More: more}
+	v := components.BrowserView{Action: action, Filter: f, Options: opts, Groups: components.GroupEntries(entries), Total: page.Total, More: page.More}
 	if page.Next != "" {
 		v.NextURL = action + "?" + f.Values("after", page.Next).Encode()
 	}

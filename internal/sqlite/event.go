@@ -13,15 +13,13 @@ import (
 )
 
 const eventColumns = `e.id, e.slug, e.title, e.date, e.body, e.status, e.status_note, coalesce(e.external_id, ''), e.version, e.created_at, e.updated_at,
-	e.date_lo, pl.id, pl.slug, pl.name, pl.latitude, pl.longitude,
-	(SELECT count(*) FROM citations c WHERE c.event_id = e.id)`
+	e.date_lo, pl.id, pl.slug, pl.name, pl.latitude, pl.longitude`
 
 // eventRow is an event as its list query returns it, with what the cursor
 // and the list card need beside the event itself.
 type eventRow struct {
-	event     conflict.Event
-	dateLo    string
-	citations int
+	event  conflict.Event
+	dateLo string
 }
 
 func scanEvent(sc interface{ Scan(...any) error }) (eventRow, error) {
@@ -34,7 +32,7 @@ func scanEvent(sc interface{ Scan(...any) error }) (eventRow, error) {
 		lat, lon         sql.NullFloat64
 	)
 	err := sc.Scan(&r.ID, &r.Slug, &r.Title, &r.Date, &r.Body, &r.Status, &r.StatusNote, &r.ExternalID, &r.Version, &created, &updated,
-		&row.dateLo, &pid, &pslug, &pname, &lat, &lon, &row.citations)
+		&row.dateLo, &pid, &pslug, &pname, &lat, &lon)
 	if err != nil {
 		return row, mapError(err)
 	}
@@ -248,7 +246,17 @@ func fieldError(err error, field, msg string) error {
 // cursors to the neighbouring pages. Pages are keyed on (date_lo, id), never
 // on OFFSET, so page 2,000 costs what page 1 does.
 func (db *DB) FindEvents(ctx context.Context, f conflict.EventFilter) (conflict.EventPage, error) {
-	query, params, err := eventListQuery(ctx, db.read, f)
+	count := f
+	count.After, count.Before = "", ""
+	total, more, err := db.CountEvents(ctx, count, countLimit)
+	if err != nil {
+		return conflict.EventPage{}, err
+	}
+	// When the filter matches many events, reading the date index in order
+	// and checking each row finds a page sooner than gathering every match
+	// and sorting it, which is what SQLite prefers when it can drive the
+	// query from the filter.
+	query, params, err := eventListQuery(ctx, db.read, f, more)
 	if err != nil {
 		return conflict.EventPage{}, err
 	}
@@ -270,39 +278,79 @@ func (db *DB) FindEvents(ctx context.Context, f conflict.EventFilter) (conflict.
 	if err := rows.Err(); err != nil {
 		return conflict.EventPage{}, err
 	}
-	more := len(list) > limit
-	if more {
+	further := len(list) > limit
+	if further {
 		list = list[:limit]
 	}
 	if backward {
 		slices.Reverse(list)
 	}
-	var page conflict.EventPage
+	page := conflict.EventPage{Total: total, More: more}
 	page.Events = make([]conflict.Event, len(list))
-	page.Citations = make(map[conflict.EventID]int, len(list))
 	for i, r := range list {
 		page.Events[i] = r.event
-		page.Citations[r.event.ID] = r.citations
 	}
 	if len(list) > 0 {
 		first, last := list[0], list[len(list)-1]
-		if (backward && more) || (!backward && cursor != "") {
+		if (backward && further) || (!backward && cursor != "") {
 			page.Prev = makeCursor(first.dateLo, first.event.ID)
 		}
-		if (!backward && more) || backward {
+		if (!backward && further) || backward {
 			page.Next = makeCursor(last.dateLo, last.event.ID)
 		}
 	}
+	if page.Citations, err = countCitations(ctx, db.read, page.Events); err != nil {
+		return page, err
+	}
 	return page, loadEventDetails(ctx, db.read, page.Events)
+}
+
+// countCitations counts the citations of a page of events in one query.
+// Counted in the list query, the count would be made for every row a
+// sort reads, not only for the rows shown.
+func countCitations(ctx context.Context, q querier, events []conflict.Event) (map[conflict.EventID]int, error) {
+	out := make(map[conflict.EventID]int, len(events))
+	if len(events) == 0 {
+		return out, nil
+	}
+	ids := make([]any, len(events))
+	for i, e := range events {
+		ids[i] = int64(e.ID)
+	}
+	rows, err := q.QueryContext(ctx, `SELECT event_id, count(*) FROM citations
+		WHERE event_id IN (`+placeholders(len(ids))+`) GROUP BY event_id`, ids...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			id conflict.EventID
+			n  int
+		)
+		if err := rows.Scan(&id, &n); err != nil {
+			return nil, err
+		}
+		out[id] = n
+	}
+	return out, rows.Err()
 }
 
 // eventListQuery builds the query for one page of events: the filter's
 // conditions, the keyset cursor, the order and one row more than the page,
 // to learn whether another page follows.
-func eventListQuery(ctx context.Context, q querier, f conflict.EventFilter) (string, []any, error) {
+func eventListQuery(ctx context.Context, q querier, f conflict.EventFilter, inDateOrder bool) (string, []any, error) {
 	where, params, err := eventWhere(ctx, q, f)
 	if err != nil {
 		return "", nil, err
+	}
+	if inDateOrder {
+		// A unary + keeps SQLite from using a term to drive the query, so
+		// it walks the (status, date_lo, id) index and stops at a page.
+		for i, w := range where {
+			w = strings.ReplaceAll(w, "e.id IN (", "+e.id IN (")
+			where[i] = strings.ReplaceAll(w, "e.place_id IN (", "+e.place_id IN (")
+		}
 	}
 	// Moving backwards reads the index the other way and flips the page.
 	backward := f.Before != ""
@@ -438,6 +486,9 @@ func parseCursor(s string) (string, int64, bool) {
 	return lo, id, true
 }
 
+// countLimit is where FindEvents stops counting matches.
+const countLimit = 1000
+
 // CountEvents returns how many events match f, ignoring its cursors, and
 // stops counting at limit: a page needs "more than 1,000", not the exact
 // size of a list of 100,000, which would cost a scan of all of it.
@@ -478,26 +529,29 @@ func (db *DB) FindTags(ctx context.Context, limit int) ([]string, error) {
 }
 
 // FindEventsCitingSource returns the published events that cite a source,
-// in date order, with their citation counts in Citations' length.
-func (db *DB) FindEventsCitingSource(ctx context.Context, id conflict.SourceID) ([]conflict.Event, error) {
+// in date order, with their citation counts.
+func (db *DB) FindEventsCitingSource(ctx context.Context, id conflict.SourceID) (conflict.EventPage, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT `+eventColumns+eventFrom+`
 		WHERE e.status IN ('published', 'retracted') AND e.id IN (SELECT event_id FROM citations WHERE source_id = ?)
 		ORDER BY e.date_lo, e.id LIMIT 500`, int64(id))
 	if err != nil {
-		return nil, err
+		return conflict.EventPage{}, err
 	}
 	defer rows.Close()
 	var out []conflict.Event
 	for rows.Next() {
 		r, err := scanEvent(rows)
 		if err != nil {
-			return nil, err
+			return conflict.EventPage{}, err
 		}
-		r.event.Citations = make([]conflict.Citation, r.citations)
 		out = append(out, r.event)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, err
+		return conflict.EventPage{}, err
 	}
-	return out, loadEventDetails(ctx, db.read, out)
+	counts, err := countCitations(ctx, db.read, out)
+	if err != nil {
+		return conflict.EventPage{}, err
+	}
+	return conflict.EventPage{Events: out, Citations: counts}, loadEventDetails(ctx, db.read, out)
 }

@@ -49,11 +49,13 @@ func TestListQueriesUseIndexes(t *testing.T) {
 	}
 	for name, f := range events {
 		t.Run("events/"+name, func(t *testing.T) {
-			q, params, err := eventListQuery(ctx, db.read, f)
-			if err != nil {
-				t.Fatal(err)
+			for _, inDateOrder := range []bool{false, true} {
+				q, params, err := eventListQuery(ctx, db.read, f, inDateOrder)
+				if err != nil {
+					t.Fatal(err)
+				}
+				checkPlan(t, db, q, params)
 			}
-			checkPlan(t, db, q, params)
 		})
 	}
 	estimates := map[string]conflict.EstimateFilter{

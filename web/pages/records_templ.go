@@ -460,7 +460,7 @@ type SourceView struct {
 	layout.Base
 	Source    conflict.Source
 	Notes     template.HTML
-	Events    []conflict.Event
+	Events    conflict.EventPage
 	Estimates []conflict.Estimate
 }
 
@@ -684,7 +684,7 @@ func Source(v SourceView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			if len(v.Events) == 0 {
+			if len(v.Events.Events) == 0 {
 				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 69, "<p class=\"empty\">No published event cites this source.</p>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
@@ -694,8 +694,8 @@ func Source(v SourceView) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				for _, e := range v.Events {
-					templ_7745c5c3_Err = components.EventItem(e, len(e.Citations)).Render(ctx, templ_7745c5c3_Buffer)
+				for _, e := range v.Events.Events {
+					templ_7745c5c3_Err = components.EventItem(e, v.Events.Citations[e.ID]).Render(ctx, templ_7745c5c3_Buffer)
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
