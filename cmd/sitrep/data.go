@@ -127,6 +127,10 @@ func exportData(ctx context.Context, args []string, getenv env, _ io.Reader, std
 		}
 		ev.Filter.Timeline = &t
 		o.Title, o.Description = t.Title, t.Description
+		if t.WithEstimates {
+			ef := t.EstimateFilter(ev.Filter.From, ev.Filter.To)
+			return finish(export.Timeline(ctx, w, db, ev.Filter, ef, f, o))
+		}
 	}
 	return finish(export.Events(ctx, w, db, ev.Filter, f, o))
 }

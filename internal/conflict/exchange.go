@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/sitrep/sitrep/internal/edtf"
 )
 
 // An import brings records in from a file, all or nothing. A file names
@@ -140,12 +142,30 @@ func (r ImportResult) Changes() int {
 	return n
 }
 
-// ErrImportProblems is returned, wrapped in an Invalid *Error, when a file
-// has problems and nothing was imported.
+// ImportProblemsError is the Invalid error of an import that found n
+// problems in its file and so imported nothing.
 func ImportProblemsError(n int) error {
 	word := "problems"
 	if n == 1 {
 		word = "problem"
 	}
 	return Errorf(Invalid, "The file has %d %s; nothing was imported.", n, word)
+}
+
+// EstimateFilter chooses the estimates a timeline shows beside its events,
+// when it shows them: those within the reader's dates (from, to) or else
+// the timeline's own, at the timeline's places, of its force when it
+// follows one actor.
+func (t Timeline) EstimateFilter(from, to edtf.Date) EstimateFilter {
+	f := EstimateFilter{From: from, To: to, Places: t.Filter.Places}
+	if f.From.IsZero() {
+		f.From = t.Filter.From
+	}
+	if f.To.IsZero() {
+		f.To = t.Filter.To
+	}
+	if len(t.Filter.Actors) == 1 {
+		f.Force = t.Filter.Actors[0]
+	}
+	return f
 }

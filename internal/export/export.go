@@ -124,6 +124,47 @@ func Events(ctx context.Context, w io.Writer, s Store, f conflict.EventFilter, f
 	return out.end()
 }
 
+// Timeline writes a timeline's events (f, whose Timeline is set) and the
+// estimates ef chooses, as one TimelineJS file, its slides mixed, since a
+// timeline that shows estimates shows them among its events. Other
+// formats hold one kind of record: for them it writes the events alone.
+func Timeline(ctx context.Context, w io.Writer, s Store, f conflict.EventFilter, ef conflict.EstimateFilter, format Format, o Options) error {
+	if format != TimelineJS {
+		return Events(ctx, w, s, f, format, o)
+	}
+	out, err := newWriter(w, format, o, eventKind)
+	if err != nil {
+		return err
+	}
+	if err := out.begin(); err != nil {
+		return err
+	}
+	f.Limit, ef.Limit = pageSize, pageSize
+	err = s.EachEventPage(ctx, f, func(page conflict.EventPage) error {
+		for _, e := range page.Events {
+			if err := out.event(e); err != nil {
+				return err
+			}
+		}
+		return flush(out, o)
+	})
+	if err != nil {
+		return err
+	}
+	err = s.EachEstimatePage(ctx, ef, func(xs []conflict.Estimate) error {
+		for _, x := range xs {
+			if err := out.estimate(x); err != nil {
+				return err
+			}
+		}
+		return flush(out, o)
+	})
+	if err != nil {
+		return err
+	}
+	return out.end()
+}
+
 // Estimates writes the estimates matching f in format, in as-of order.
 func Estimates(ctx context.Context, w io.Writer, s Store, f conflict.EstimateFilter, format Format, o Options) error {
 	out, err := newWriter(w, format, o, estimateKind)

@@ -53,6 +53,9 @@ func Run(ctx context.Context, s Store, r io.Reader, o Options) (conflict.ImportR
 	if o.Change.AuthorName == "" {
 		o.Change.AuthorName = "import: " + o.Name
 	}
+	if o.Change.Summary == "" {
+		o.Change.Summary = "Imported from " + o.Name
+	}
 	o.Change.Import = true
 	if o.Status == "" {
 		o.Status = conflict.Published

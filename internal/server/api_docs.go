@@ -14,9 +14,6 @@ import (
 // request and answer for each. The answers are made by the API's own code
 // from the demo's records.
 func (s *Server) apiDocs(c echo.Context) error {
-	if err := checkParams(c); err != nil {
-		return err
-	}
 	l := api.Links{Base: s.absURL(c, "")}
 	next := func(path string) string { return s.absURL(c, path) }
 	page := []pages.APIParam{
@@ -83,7 +80,7 @@ func (s *Server) apiDocs(c echo.Context) error {
 	v.Exports = []pages.APIEndpoint{
 		{Path: "/api/v1/export/events", Summary: "Every event matching the events filter.",
 			Params: append([]pages.APIParam{format}, eventFilter...), Example: "/api/v1/export/events?format=csv&place=Iraq"},
-		{Path: "/api/v1/export/timelines/{ref}", Summary: "A timeline's events; the TimelineJS title slide is the timeline's.",
+		{Path: "/api/v1/export/timelines/{ref}", Summary: "A timeline's events; in TimelineJS with a title slide from the timeline, and its estimates among the events when it shows them.",
 			Params: append([]pages.APIParam{format}, eventFilter...), Example: "/api/v1/export/timelines/mosul-2016?format=timelinejs"},
 		{Path: "/api/v1/export/estimates", Summary: "Every estimate matching the explorer's filter.",
 			Params: append([]pages.APIParam{format}, estimateFilter...), Example: "/api/v1/export/estimates?format=json&force=ISIS"},

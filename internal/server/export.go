@@ -103,6 +103,10 @@ func (s *Server) exportEventList(c echo.Context, t *conflict.Timeline) error {
 		o.Title, o.Description, name = t.Title, t.Description, "sitrep-"+t.Slug
 	}
 	startDownload(c, format, name)
+	if t != nil && t.WithEstimates {
+		ef := t.EstimateFilter(f.Filter.From, f.Filter.To)
+		return s.streamed(c, export.Timeline(ctx, responseWriter(c), s.db, f.Filter, ef, format, o))
+	}
 	return s.streamed(c, export.Events(ctx, responseWriter(c), s.db, f.Filter, format, o))
 }
 

@@ -56,7 +56,8 @@ func (db *DB) ImportBatch(ctx context.Context, b conflict.ImportBatch, ch confli
 			return res, mapError(err)
 		}
 		defer tx.Rollback()
-		return res, mapError(run(tx))
+		err = mapError(run(tx))
+		return res, err
 	}
 	if err := db.bulkTx(ctx, run); err != nil {
 		return res, err
@@ -352,6 +353,8 @@ func (im *importer) duplicate(src conflict.RowRef, kind, ext string) bool {
 func (im *importer) event(ie *conflict.ImportEvent) error {
 	e := ie.Event
 	e.ID, e.Place, e.Actors = 0, nil, nil
+	// Sources are matched into a copy, so that the batch stays as read.
+	e.Citations = slices.Clone(e.Citations)
 	src := ie.Source
 	if im.duplicate(src, "event", e.ExternalID) {
 		return nil
@@ -412,6 +415,7 @@ func (im *importer) event(ie *conflict.ImportEvent) error {
 func (im *importer) estimate(ix *conflict.ImportEstimate) error {
 	x := ix.Estimate
 	x.ID, x.Place, x.ClaimantActor = 0, nil, nil
+	x.Citations = slices.Clone(x.Citations)
 	src := ix.Source
 	if im.duplicate(src, "estimate", x.ExternalID) {
 		return nil

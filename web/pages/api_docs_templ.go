@@ -90,7 +90,7 @@ func APIDocs(v APIDocsView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 5, "</code> gets a leading <code>'</code> so that spreadsheets do not run it as a formula.</li><li><code>json</code>: the API's list, with every record, each keyed by its <code>external_id</code> rather than its id here, so that <code>sitrep import</code> can read it back into any sitrep.</li><li><code>geojson</code>: a FeatureCollection of the records whose place has coordinates.</li><li><code>timelinejs</code>: the JSON that Knight Lab's TimelineJS reads, with a title slide.</li></ul></div>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 5, "</code> gets a leading <code>'</code> so that spreadsheets do not run it as a formula.</li><li><code>json</code>: the API's list, with every record, each keyed by its <code>external_id</code> rather than its id here, so that <code>sitrep import</code> can read it back into any sitrep.</li><li><code>geojson</code>: a FeatureCollection of the records whose place has coordinates.</li><li><code>timelinejs</code>: the JSON that Knight Lab's TimelineJS reads, with a title slide; a timeline that shows estimates has them as slides among its events.</li></ul></div>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
