@@ -121,3 +121,11 @@ func NormalizeURL(raw string) (string, error) {
 	u.RawPath = ""
 	return u.String(), nil
 }
+
+// HasAddress reports whether the source's URL leads to the report itself.
+// Sources known only by publisher (as in ACLED's data) get an address under
+// the reserved .invalid domain, which must never be shown as a link.
+func (s Source) HasAddress() bool {
+	u, err := url.Parse(s.URL)
+	return err == nil && u.Host != "" && !strings.HasSuffix(u.Hostname(), ".invalid")
+}

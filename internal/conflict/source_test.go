@@ -132,3 +132,19 @@ func TestSourceValidate(t *testing.T) {
 		})
 	}
 }
+
+func TestSourceHasAddress(t *testing.T) {
+	tests := []struct {
+		url  string
+		want bool
+	}{
+		{"https://www.voanews.com/a/x", true},
+		{"https://acled.invalid/source/local-media", false},
+		{"", false},
+	}
+	for _, tt := range tests {
+		if got := (conflict.Source{URL: tt.url}).HasAddress(); got != tt.want {
+			t.Errorf("Source{URL: %q}.HasAddress() = %v, want %v", tt.url, got, tt.want)
+		}
+	}
+}
