@@ -188,39 +188,9 @@ func (db *DB) FindEstimates(ctx context.Context, f conflict.EstimateFilter) ([]c
 
 // estimateListQuery builds the explorer's query from a filter.
 func estimateListQuery(ctx context.Context, q querier, f conflict.EstimateFilter) (string, []any, error) {
-	statuses := f.Statuses
-	if len(statuses) == 0 {
-		statuses = []conflict.Status{conflict.Published}
-	}
-	where := []string{"x.status IN (" + placeholders(len(statuses)) + ")"}
-	params := args(statusStrings(statuses))
-	if f.Force != 0 {
-		ids, err := actorSubtree(ctx, q, []conflict.ActorID{f.Force})
-		if err != nil {
-			return "", nil, err
-		}
-		where = append(where, "x.actor_id IN ("+placeholders(len(ids))+")")
-		params = append(params, args(ids)...)
-	}
-	if len(f.Places) > 0 {
-		ids, err := subtree(ctx, q, "places", f.Places)
-		if err != nil {
-			return "", nil, err
-		}
-		where = append(where, "x.place_id IN ("+placeholders(len(ids))+")")
-		params = append(params, args(ids)...)
-	}
-	if f.Claimant != "" {
-		where = append(where, "x.claimant = ? COLLATE NOCASE")
-		params = append(params, f.Claimant)
-	}
-	if !f.From.IsZero() {
-		where = append(where, "x.as_of_hi >= ?")
-		params = append(params, f.From.LowerKey())
-	}
-	if !f.To.IsZero() {
-		where = append(where, "x.as_of_lo <= ?")
-		params = append(params, f.To.UpperKey())
+	where, params, err := estimateWhere(ctx, q, f)
+	if err != nil {
+		return "", nil, err
 	}
 	if f.After != "" {
 		lo, id, ok := parseCursor(f.After)
@@ -340,39 +310,9 @@ func (db *DB) FindEstimatesCitingSource(ctx context.Context, id conflict.SourceI
 // force cost one index range scan. Citations, notes and place names are not
 // loaded.
 func (db *DB) FindEstimatePoints(ctx context.Context, f conflict.EstimateFilter) ([]conflict.Estimate, error) {
-	statuses := f.Statuses
-	if len(statuses) == 0 {
-		statuses = []conflict.Status{conflict.Published}
-	}
-	where := []string{"x.status IN (" + placeholders(len(statuses)) + ")"}
-	params := args(statusStrings(statuses))
-	if f.Force != 0 {
-		ids, err := actorSubtree(ctx, db.read, []conflict.ActorID{f.Force})
-		if err != nil {
-			return nil, err
-		}
-		where = append(where, "x.actor_id IN ("+placeholders(len(ids))+")")
-		params = append(params, args(ids)...)
-	}
-	if len(f.Places) > 0 {
-		ids, err := subtree(ctx, db.read, "places", f.Places)
-		if err != nil {
-			return nil, err
-		}
-		where = append(where, "x.place_id IN ("+placeholders(len(ids))+")")
-		params = append(params, args(ids)...)
-	}
-	if f.Claimant != "" {
-		where = append(where, "x.claimant = ? COLLATE NOCASE")
-		params = append(params, f.Claimant)
-	}
-	if !f.From.IsZero() {
-		where = append(where, "x.as_of_hi >= ?")
-		params = append(params, f.From.LowerKey())
-	}
-	if !f.To.IsZero() {
-		where = append(where, "x.as_of_lo <= ?")
-		params = append(params, f.To.UpperKey())
+	where, params, err := estimateWhere(ctx, db.read, f)
+	if err != nil {
+		return nil, err
 	}
 	limit := f.Limit
 	if limit <= 0 {
@@ -474,4 +414,45 @@ func (db *DB) actorRefs(ctx context.Context, ids map[conflict.ActorID]bool) (map
 // EstimateCursor is the keyset cursor after x in as-of order.
 func EstimateCursor(x conflict.Estimate) string {
 	return makeCursor(x.AsOf.LowerKey(), conflict.EventID(x.ID))
+}
+
+// estimateWhere turns an estimate filter into SQL conditions on the
+// estimates table (as x), expanding the force and the places to everything
+// inside them.
+func estimateWhere(ctx context.Context, q querier, f conflict.EstimateFilter) ([]string, []any, error) {
+	statuses := f.Statuses
+	if len(statuses) == 0 {
+		statuses = []conflict.Status{conflict.Published}
+	}
+	where := []string{"x.status IN (" + placeholders(len(statuses)) + ")"}
+	params := args(statusStrings(statuses))
+	if f.Force != 0 {
+		ids, err := actorSubtree(ctx, q, []conflict.ActorID{f.Force})
+		if err != nil {
+			return nil, nil, err
+		}
+		where = append(where, "x.actor_id IN ("+placeholders(len(ids))+")")
+		params = append(params, args(ids)...)
+	}
+	if len(f.Places) > 0 {
+		ids, err := subtree(ctx, q, "places", f.Places)
+		if err != nil {
+			return nil, nil, err
+		}
+		where = append(where, "x.place_id IN ("+placeholders(len(ids))+")")
+		params = append(params, args(ids)...)
+	}
+	if f.Claimant != "" {
+		where = append(where, "x.claimant = ? COLLATE NOCASE")
+		params = append(params, f.Claimant)
+	}
+	if !f.From.IsZero() {
+		where = append(where, "x.as_of_hi >= ?")
+		params = append(params, f.From.LowerKey())
+	}
+	if !f.To.IsZero() {
+		where = append(where, "x.as_of_lo <= ?")
+		params = append(params, f.To.UpperKey())
+	}
+	return where, params, nil
 }
