@@ -76,8 +76,11 @@ func TestImportForm(t *testing.T) {
 	}
 	checkAxe(t, ctx)
 	screenshot(t, ctx, "import-check.png")
+	// The check page shows the upload form too: wait for the commit form to
+	// go, which happens only once the import has answered.
 	run(t, ctx,
 		chromedp.Click(chromedp.CSS("[data-testid=import-commit-form] button[type=submit]")),
+		chromedp.WaitNotPresent(chromedp.CSS("[data-testid=import-commit-form]")),
 		chromedp.WaitVisible(chromedp.CSS("[data-testid=import-form]")),
 	)
 	if text := visibleText(t, ctx); !strings.Contains(text, "Imported good.csv: 1 events created") {
