@@ -249,10 +249,12 @@ func New(estimates []conflict.Estimate, opts Options) Chart {
 		Height:     cmp.Or(opts.Height, DefaultHeight),
 		LinkTarget: opts.LinkTarget,
 	}
-	var xs []conflict.Estimate
-	for _, e := range estimates {
-		if _, _, ok := values(e); ok && !e.AsOf.IsZero() {
-			xs = append(xs, e)
+	// Estimates are large structs: sized once, so ten thousand of them are
+	// not copied again and again as the slice grows.
+	xs := make([]conflict.Estimate, 0, len(estimates))
+	for i := range estimates {
+		if _, _, ok := values(estimates[i]); ok && !estimates[i].AsOf.IsZero() {
+			xs = append(xs, estimates[i])
 		}
 	}
 	c.Title = title(xs)
@@ -329,29 +331,34 @@ func New(estimates []conflict.Estimate, opts Options) Chart {
 		colour[l.Claimant] = l
 	}
 	kinds := map[string]bool{}
-	groups := [][]conflict.Estimate{}
+	// Each group holds indexes into xs: one estimate, or past MaxMarks the
+	// nearby claims of one claimant.
+	var groups [][]int
 	if len(xs) > MaxMarks {
 		groups = group(xs, x, c.Plot, len(c.Legend))
 		c.Summary += " Claims close in time are drawn together as one bar per claimant; the table lists each."
 	} else {
-		for _, e := range xs {
-			groups = append(groups, []conflict.Estimate{e})
+		groups = make([][]int, len(xs))
+		for i := range xs {
+			groups[i] = []int{i}
 		}
 	}
+	c.Marks = make([]Mark, 0, len(groups))
 	for _, g := range groups {
+		first, last := &xs[g[0]], &xs[g[len(g)-1]]
 		var m Mark
 		if len(g) == 1 {
-			m = mark(g[0], x, y, sz, colour[claimant(g[0])], c.Plot)
+			m = mark(*first, x, y, sz, colour[claimant(*first)], c.Plot)
 			if opts.EstimateURL != nil {
-				m.URL = opts.EstimateURL(g[0].ID)
+				m.URL = opts.EstimateURL(first.ID)
 			}
 		} else {
-			m = groupMark(g, x, y, sz, colour[claimant(g[0])])
+			m = groupMark(xs, g, x, y, sz, colour[claimant(*first)])
 			switch {
 			case opts.GroupURL != nil:
-				m.URL = opts.GroupURL(claimant(g[0]), g[0].AsOf, g[len(g)-1].AsOf)
+				m.URL = opts.GroupURL(claimant(*first), first.AsOf, last.AsOf)
 			case opts.EstimateURL != nil:
-				m.URL = opts.EstimateURL(g[0].ID)
+				m.URL = opts.EstimateURL(first.ID)
 			}
 		}
 		c.Marks = append(c.Marks, m)
@@ -367,41 +374,43 @@ func New(estimates []conflict.Estimate, opts Options) Chart {
 // group gathers, per claimant, the estimates whose middles fall in the same
 // slice of the plot, the slices as narrow as keeps the marks under
 // MaxMarks. Groups come out in date order.
-func group(xs []conflict.Estimate, x func(time.Time) float64, plot Rect, claimants int) [][]conflict.Estimate {
+func group(xs []conflict.Estimate, x func(time.Time) float64, plot Rect, claimants int) [][]int {
 	width := max(2, plot.W*float64(max(claimants, 1))/MaxMarks)
 	type key struct {
 		claimant string
 		slice    int
 	}
 	index := map[key]int{}
-	var out [][]conflict.Estimate
-	for _, e := range xs {
-		from, to := span(e.AsOf)
-		k := key{claimant(e), int(((x(from)+x(to))/2 - plot.X) / width)}
-		i, ok := index[k]
+	var out [][]int
+	for i := range xs {
+		from, to := span(xs[i].AsOf)
+		k := key{claimant(xs[i]), int(((x(from)+x(to))/2 - plot.X) / width)}
+		j, ok := index[k]
 		if !ok {
-			i = len(out)
-			index[k] = i
+			j = len(out)
+			index[k] = j
 			out = append(out, nil)
 		}
-		out[i] = append(out[i], e)
+		out[j] = append(out[j], i)
 	}
 	return out
 }
 
 // groupMark draws several claims of one claimant as a bar from the lowest
 // to the highest number any of them gives, across the time they cover.
-func groupMark(g []conflict.Estimate, x func(time.Time) float64, y func(float64) float64, sz sizes, l LegendEntry) Mark {
-	lo, hi, _ := values(g[0])
-	from, to := span(g[0].AsOf)
-	for _, e := range g[1:] {
-		l2, h2, _ := values(e)
+func groupMark(xs []conflict.Estimate, g []int, x func(time.Time) float64, y func(float64) float64, sz sizes, l LegendEntry) Mark {
+	first, last := &xs[g[0]], &xs[g[len(g)-1]]
+	lo, hi, _ := values(*first)
+	from, to := span(first.AsOf)
+	for _, i := range g[1:] {
+		e := &xs[i]
+		l2, h2, _ := values(*e)
 		lo, hi = min(lo, l2), max(hi, h2)
 		f, t := span(e.AsOf)
 		from, to = minTime(from, f), maxTime(to, t)
 	}
 	m := Mark{
-		ID:     g[0].ID,
+		ID:     first.ID,
 		Kind:   Bar,
 		X1:     math.Round(x(from)),
 		X2:     math.Round(x(to)),
@@ -412,9 +421,9 @@ func groupMark(g []conflict.Estimate, x func(time.Time) float64, y func(float64)
 	}
 	m.X = math.Round((m.X1 + m.X2) / 2)
 	m.Y = m.YHigh
-	unit := cmp.Or(strings.TrimSpace(g[0].Unit), conflict.DefaultUnit)
+	unit := cmp.Or(strings.TrimSpace(first.Unit), conflict.DefaultUnit)
 	m.Title = fmt.Sprintf("%d claims by %s from %s to %s, ranging from %s to %s %s",
-		len(g), claimant(g[0]), g[0].AsOf.Display(), g[len(g)-1].AsOf.Display(),
+		len(g), claimant(*first), first.AsOf.Display(), last.AsOf.Display(),
 		conflict.FormatCount(lo), conflict.FormatCount(hi), unit)
 	r := sz.r
 	m.Path = compact("M" + num(m.X) + " " + num(m.YLow) + "V" + num(m.YHigh) +

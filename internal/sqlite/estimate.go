@@ -4,10 +4,12 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
+	"fmt"
 	"slices"
 	"strings"
 
 	"github.com/sitrep/sitrep/internal/conflict"
+	"github.com/sitrep/sitrep/internal/edtf"
 )
 
 const estimateColumns = `x.id, x.as_of, x.unit, x.qualifier, x.low, x.high, x.claimant, x.notes,
@@ -328,20 +330,32 @@ func (db *DB) FindEstimatePoints(ctx context.Context, f conflict.EstimateFilter)
 	}
 	defer rows.Close()
 	var (
-		out    []conflict.Estimate
-		keys   []string
+		out    = make([]conflict.Estimate, 0, min(limit, 1024))
+		keys   = make([]string, 0, min(limit, 1024))
 		actors = map[conflict.ActorID]bool{}
+		// Many estimates share an as-of date: each text is parsed once.
+		dates = map[string]edtf.Date{}
 	)
 	for rows.Next() {
 		var (
 			x         conflict.Estimate
+			asOf      string
 			low, high sql.NullInt64
 			claimant  conflict.ActorID
 			key       string
 		)
-		if err := rows.Scan(&x.ID, &x.Force.ID, &x.AsOf, &x.Qualifier, &low, &high, &x.Unit, &x.Claimant, &claimant, &x.Status, &key); err != nil {
+		if err := rows.Scan(&x.ID, &x.Force.ID, &asOf, &x.Qualifier, &low, &high, &x.Unit, &x.Claimant, &claimant, &x.Status, &key); err != nil {
 			return nil, err
 		}
+		d, ok := dates[asOf]
+		if !ok {
+			var err error
+			if d, err = edtf.Parse(asOf); err != nil {
+				return nil, fmt.Errorf("estimate %d: as-of date %q: %w", x.ID, asOf, err)
+			}
+			dates[asOf] = d
+		}
+		x.AsOf = d
 		keys = append(keys, key)
 		x.Low = conflict.Bound{Value: low.Int64, Set: low.Valid}
 		x.High = conflict.Bound{Value: high.Int64, Set: high.Valid}
