@@ -4,16 +4,12 @@ import (
 	"bytes"
 	"compress/gzip"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
 	"testing"
-
-	"github.com/sitrep/sitrep/internal/app"
 )
 
 // testLog collects the application's log, shown only when a test fails.
@@ -32,26 +28,7 @@ func (l *testLog) Write(p []byte) (int, error) {
 // returns its handler: the real router, middleware and error handler.
 func newHandler(t *testing.T) http.Handler {
 	t.Helper()
-	logs := &testLog{}
-	a, err := app.Open(t.Context(), app.Config{
-		DBPath: filepath.Join(t.TempDir(), "sitrep.db"),
-		Demo:   true,
-		Logger: slog.New(slog.NewTextHandler(logs, nil)),
-	})
-	if err != nil {
-		t.Fatalf("app.Open: %v", err)
-	}
-	t.Cleanup(func() {
-		if t.Failed() {
-			logs.mu.Lock()
-			t.Logf("application log:\n%s", logs.buf.String())
-			logs.mu.Unlock()
-		}
-		if err := a.Close(); err != nil {
-			t.Errorf("closing the app: %v", err)
-		}
-	})
-	return a.Handler()
+	return newApp(t).Handler()
 }
 
 // do sends one request through h and returns the recorded response.
