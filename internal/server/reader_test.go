@@ -140,3 +140,22 @@ func TestSingleForceTimelineOpensWithItsChart(t *testing.T) {
 	// The actor page's spread follows the chosen period.
 	get(t, a.Handler(), "/actors/islamic-state?from=2016-09", http.StatusOK, "Across 1 estimate by 1 claimant: 3,000 to 4,500")
 }
+
+// TestRetractedEventIsLabelledInLists: a source's page still lists a
+// retracted event it supports, and says it is retracted.
+func TestRetractedEventIsLabelledInLists(t *testing.T) {
+	a := newApp(t)
+	ctx := t.Context()
+	e, err := a.DB.FindEventByID(ctx, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.DB.SetEventStatus(ctx, e.ID, conflict.ActionRetract, "Misdated", e.Version, conflict.RoleReviewer,
+		conflict.Change{AuthorName: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	body := get(t, a.Handler(), "/sources/1", http.StatusOK, "Badr Organization fighters")
+	if !strings.Contains(body, "badge--retracted") {
+		t.Error("the source page lists the retracted event without a Retracted label")
+	}
+}
