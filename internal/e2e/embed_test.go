@@ -354,7 +354,10 @@ func TestEmbedPanel(t *testing.T) {
 	if !strings.Contains(client.Script, `data-theme="dark" data-limit="20" data-order="newest" data-compact="1"`) {
 		t.Errorf("script snippet = %s, want the chosen options", client.Script)
 	}
-	// The preview shows the chosen options and resizes to its content.
+	// The preview shows the chosen options and resizes to its content. It
+	// loads lazily, as a reader scrolls to it: bring it into view first, or
+	// whether it loads depends on where the page happens to be scrolled.
+	eval[bool](t, ctx, `(document.querySelector('.embed-panel__preview').scrollIntoView(), true)`)
 	preview := embedFrame(t, ctx, "compact=1")
 	if theme := evalIn[string](t, ctx, preview.ID, `document.documentElement.dataset.theme`); theme != "dark" {
 		t.Errorf("the preview's theme is %q, want dark", theme)
