@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"github.com/sitrep/sitrep/internal/conflict"
-	"github.com/sitrep/sitrep/internal/edtf"
 )
 
 const eventColumns = `e.id, e.slug, e.title, e.date, e.body, e.status, e.status_note, coalesce(e.external_id, ''), e.version, e.created_at, e.updated_at,
@@ -243,66 +242,103 @@ func fieldError(err error, field, msg string) error {
 }
 
 // FindEvents returns one page of events matching f, in date order, with
-// cursors to the neighbouring pages. Pages are keyed on (date_lo, id), never
-// on OFFSET, so page 2,000 costs what page 1 does.
+// cursors to the neighbouring pages and the number of matches (exact from
+// the tallies, or counted up to countLimit). Pages are keyed on
+// (date_lo, id), never on OFFSET, so page 2,000 costs what page 1 does.
+// The count and the page are read in one read transaction, so they agree.
+// A mangled cursor gives Invalid on "cursor".
 func (db *DB) FindEvents(ctx context.Context, f conflict.EventFilter) (conflict.EventPage, error) {
-	count := f
-	count.After, count.Before = "", ""
-	total, more, err := db.CountEvents(ctx, count, countLimit)
-	if err != nil {
-		return conflict.EventPage{}, err
-	}
-	// When the filter matches many events, reading the date index in order
-	// and checking each row finds a page sooner than gathering every match
-	// and sorting it, which is what SQLite prefers when it can drive the
-	// query from the filter.
-	query, params, err := eventListQuery(ctx, db.read, f, more)
-	if err != nil {
-		return conflict.EventPage{}, err
-	}
-	limit := clampLimit(f.Limit)
+	var page conflict.EventPage
+	err := db.readTx(ctx, func(q querier) error {
+		var err error
+		page, err = findEvents(ctx, q, f)
+		return err
+	})
+	return page, err
+}
+
+func findEvents(ctx context.Context, q querier, f conflict.EventFilter) (conflict.EventPage, error) {
 	backward, cursor := f.Before != "", f.After+f.Before
-	rows, err := db.read.QueryContext(ctx, query, params...)
+	var (
+		lo string
+		id int64
+	)
+	if cursor != "" {
+		var ok bool
+		if lo, id, ok = parseCursor(cursor); !ok {
+			return conflict.EventPage{}, invalidCursor()
+		}
+	}
+	plan, err := planEvents(ctx, q, f)
 	if err != nil {
 		return conflict.EventPage{}, err
 	}
-	defer rows.Close()
-	var list []eventRow
-	for rows.Next() {
-		r, err := scanEvent(rows)
-		if err != nil {
-			return conflict.EventPage{}, err
-		}
-		list = append(list, r)
+	page := conflict.EventPage{}
+	if plan.none {
+		return page, nil
 	}
-	if err := rows.Err(); err != nil {
-		return conflict.EventPage{}, err
-	}
-	further := len(list) > limit
-	if further {
-		list = list[:limit]
-	}
-	if backward {
-		slices.Reverse(list)
-	}
-	page := conflict.EventPage{Total: total, More: more}
-	page.Events = make([]conflict.Event, len(list))
-	for i, r := range list {
-		page.Events[i] = r.event
-	}
-	if len(list) > 0 {
-		first, last := list[0], list[len(list)-1]
-		if (backward && further) || (!backward && cursor != "") {
-			page.Prev = makeCursor(first.dateLo, first.event.ID)
-		}
-		if (!backward && further) || backward {
-			page.Next = makeCursor(last.dateLo, last.event.ID)
-		}
-	}
-	if page.Citations, err = countCitations(ctx, db.read, page.Events); err != nil {
+	if plan.exact >= 0 {
+		// The tallies know: "523,412 events", not "more than 1,000".
+		page.Total = plan.exact
+	} else if page.Total, page.More, err = countPlan(ctx, q, plan, countLimit); err != nil {
 		return page, err
 	}
-	return page, loadEventDetails(ctx, db.read, page.Events)
+	limit := clampLimit(f.Limit)
+	// Moving backwards reads the ranges the other way and flips the page.
+	asc := f.NewestFirst == backward
+	query, params := plan.keysQuery(lo, id, asc, limit+1)
+	keys, err := readKeys(ctx, q, query, params)
+	if err != nil {
+		return page, err
+	}
+	further := len(keys) > limit
+	if further {
+		keys = keys[:limit]
+	}
+	if backward {
+		slices.Reverse(keys)
+	}
+	if page.Events, err = loadEvents(ctx, q, keys); err != nil {
+		return page, err
+	}
+	if len(keys) > 0 {
+		first, last := keys[0], keys[len(keys)-1]
+		if (backward && further) || (!backward && cursor != "") {
+			page.Prev = makeCursor(first.lo, first.id)
+		}
+		if (!backward && further) || backward {
+			page.Next = makeCursor(last.lo, last.id)
+		}
+	}
+	if page.Citations, err = countCitations(ctx, q, page.Events); err != nil {
+		return page, err
+	}
+	return page, loadEventDetails(ctx, q, page.Events)
+}
+
+func invalidCursor() error {
+	return &conflict.Error{Code: conflict.Invalid, Message: "That page link is not valid.",
+		Fields: conflict.FieldErrors{"cursor": "That page link is not valid; start again from the first page."}}
+}
+
+// countPlan returns the plan's exact count when tallies know it, or counts
+// matches up to limit.
+func countPlan(ctx context.Context, q querier, plan eventPlan, limit int) (int, bool, error) {
+	if plan.exact >= 0 {
+		if plan.exact > limit {
+			return limit, true, nil
+		}
+		return plan.exact, false, nil
+	}
+	query, params := plan.countQuery(limit)
+	var n int
+	if err := q.QueryRowContext(ctx, query, params...).Scan(&n); err != nil {
+		return 0, false, fmt.Errorf("count events: %w", err)
+	}
+	if n > limit {
+		return limit, true, nil
+	}
+	return n, false, nil
 }
 
 // countCitations counts the citations of a page of events in one query.
@@ -336,131 +372,6 @@ func countCitations(ctx context.Context, q querier, events []conflict.Event) (ma
 	return out, rows.Err()
 }
 
-// eventListQuery builds the query for one page of events: the filter's
-// conditions, the keyset cursor, the order and one row more than the page,
-// to learn whether another page follows.
-func eventListQuery(ctx context.Context, q querier, f conflict.EventFilter, inDateOrder bool) (string, []any, error) {
-	where, params, err := eventWhere(ctx, q, f)
-	if err != nil {
-		return "", nil, err
-	}
-	if inDateOrder {
-		// A unary + keeps SQLite from using a term to drive the query, so
-		// it walks the (status, date_lo, id) index and stops at a page.
-		for i, w := range where {
-			w = strings.ReplaceAll(w, "e.id IN (", "+e.id IN (")
-			where[i] = strings.ReplaceAll(w, "e.place_id IN (", "+e.place_id IN (")
-		}
-	}
-	// Moving backwards reads the index the other way and flips the page.
-	backward := f.Before != ""
-	asc := f.NewestFirst == backward
-	cursor, op := f.After, ">"
-	if backward {
-		cursor = f.Before
-	}
-	if !asc {
-		op = "<"
-	}
-	if cursor != "" {
-		lo, id, ok := parseCursor(cursor)
-		if !ok {
-			return "", nil, &conflict.Error{Code: conflict.Invalid, Message: "That page link is not valid.",
-				Fields: conflict.FieldErrors{"cursor": "That page link is not valid; start again from the first page."}}
-		}
-		where = append(where, "(e.date_lo, e.id) "+op+" (?, ?)")
-		params = append(params, lo, id)
-	}
-	dir := "ASC"
-	if !asc {
-		dir = "DESC"
-	}
-	query := `SELECT ` + eventColumns + eventFrom + ` WHERE ` + strings.Join(where, " AND ") +
-		` ORDER BY e.date_lo ` + dir + `, e.id ` + dir + ` LIMIT ?`
-	return query, append(params, clampLimit(f.Limit)+1), nil
-}
-
-// eventWhere turns a filter into SQL conditions, expanding places and
-// actors to everything inside them. A timeline's own filter is combined
-// with its pinned events, and its excluded events are left out.
-func eventWhere(ctx context.Context, q querier, f conflict.EventFilter) ([]string, []any, error) {
-	statuses := f.Statuses
-	if len(statuses) == 0 {
-		statuses = []conflict.Status{conflict.Published}
-	}
-	where := []string{"e.status IN (" + placeholders(len(statuses)) + ")"}
-	params := args(statusStrings(statuses))
-	if t := f.Timeline; t != nil {
-		tw, tp, err := criteria(ctx, q, t.Filter.Actors, t.Filter.Places, t.Filter.Tags, t.Filter.From, t.Filter.To)
-		if err != nil {
-			return nil, nil, err
-		}
-		pinned := "e.id IN (SELECT event_id FROM timeline_events WHERE timeline_id = ? AND excluded = 0)"
-		if len(tw) > 0 {
-			where = append(where, "(("+strings.Join(tw, " AND ")+") OR "+pinned+")")
-			params = append(append(params, tp...), int64(t.ID))
-		} else if len(t.Pinned) > 0 {
-			where = append(where, pinned)
-			params = append(params, int64(t.ID))
-		}
-		where = append(where, "e.id NOT IN (SELECT event_id FROM timeline_events WHERE timeline_id = ? AND excluded = 1)")
-		params = append(params, int64(t.ID))
-	}
-	w, p, err := criteria(ctx, q, f.Actors, f.Places, f.Tags, f.From, f.To)
-	if err != nil {
-		return nil, nil, err
-	}
-	where, params = append(where, w...), append(params, p...)
-	if f.Query != "" {
-		match := ftsQuery(f.Query)
-		if match == "" {
-			where = append(where, "0")
-		} else {
-			where = append(where, "e.id IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)")
-			params = append(params, match)
-		}
-	}
-	return where, params, nil
-}
-
-// criteria returns the conditions that pick events by actor, place, tag and
-// date range; each given criterion must hold.
-func criteria(ctx context.Context, q querier, actors []conflict.ActorID, places []conflict.PlaceID, tags []string, from, to edtf.Date) ([]string, []any, error) {
-	var (
-		where  []string
-		params []any
-	)
-	if len(actors) > 0 {
-		ids, err := actorSubtree(ctx, q, actors)
-		if err != nil {
-			return nil, nil, err
-		}
-		where = append(where, "e.id IN (SELECT event_id FROM event_actors WHERE actor_id IN ("+placeholders(len(ids))+"))")
-		params = append(params, args(ids)...)
-	}
-	if len(places) > 0 {
-		ids, err := subtree(ctx, q, "places", places)
-		if err != nil {
-			return nil, nil, err
-		}
-		where = append(where, "e.place_id IN ("+placeholders(len(ids))+")")
-		params = append(params, args(ids)...)
-	}
-	if len(tags) > 0 {
-		where = append(where, "e.id IN (SELECT event_id FROM event_tags WHERE tag IN ("+placeholders(len(tags))+"))")
-		params = append(params, args(tags)...)
-	}
-	if !from.IsZero() {
-		where = append(where, "e.date_hi >= ?")
-		params = append(params, from.LowerKey())
-	}
-	if !to.IsZero() {
-		where = append(where, "e.date_lo <= ?")
-		params = append(params, to.UpperKey())
-	}
-	return where, params, nil
-}
-
 func statusStrings(ss []conflict.Status) []string {
 	out := make([]string, len(ss))
 	for i, s := range ss {
@@ -491,28 +402,26 @@ const countLimit = 1000
 
 // CountEvents returns how many events match f, ignoring its cursors, and
 // stops counting at limit: a page needs "more than 1,000", not the exact
-// size of a list of 100,000, which would cost a scan of all of it.
+// size of a list of 100,000, which would cost a scan of all of it. When
+// the tallies know the exact number, that is returned whatever limit is.
 func (db *DB) CountEvents(ctx context.Context, f conflict.EventFilter, limit int) (n int, more bool, err error) {
-	where, params, err := eventWhere(ctx, db.read, f)
-	if err != nil {
-		return 0, false, err
-	}
-	err = db.read.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM events e WHERE `+strings.Join(where, " AND ")+` LIMIT ?)`,
-		append(params, limit+1)...).Scan(&n)
-	if err != nil {
-		return 0, false, fmt.Errorf("count events: %w", err)
-	}
-	if n > limit {
-		return limit, true, nil
-	}
-	return n, false, nil
+	err = db.readTx(ctx, func(q querier) error {
+		plan, err := planEvents(ctx, q, f)
+		if err != nil || plan.none {
+			return err
+		}
+		n, more, err = countPlan(ctx, q, plan, limit)
+		return err
+	})
+	return n, more, err
 }
 
-// FindTags returns the most used tags of published events, by name.
+// FindTags returns the most used tags of published events, by name, from
+// the maintained tallies.
 func (db *DB) FindTags(ctx context.Context, limit int) ([]string, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT tag FROM (
-		SELECT t.tag, count(*) AS n FROM event_tags t JOIN events e ON e.id = t.event_id
-		WHERE e.status = 'published' GROUP BY t.tag ORDER BY n DESC LIMIT ?) ORDER BY tag`, clampLimit(limit))
+		SELECT substr(key, 3) AS tag, n FROM event_key_counts WHERE key >= 't:' AND key < 't;' AND n > 0
+		ORDER BY n DESC, key LIMIT ?) ORDER BY tag`, clampLimit(limit))
 	if err != nil {
 		return nil, err
 	}

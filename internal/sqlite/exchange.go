@@ -185,39 +185,35 @@ func (db *DB) snapshot(ctx context.Context, fn func(q querier) error) error {
 }
 
 // findEventPage reads one page of events forwards from f.After, with
-// everything an export shows.
+// everything an export shows, through the same plan as every list.
 func findEventPage(ctx context.Context, q querier, f conflict.EventFilter, sources sourceCache, actors actorCache) (conflict.EventPage, error) {
-	query, params, err := exportQuery(ctx, q, f)
-	if err != nil {
+	var (
+		lo string
+		id int64
+	)
+	if f.After != "" {
+		var ok bool
+		if lo, id, ok = parseCursor(f.After); !ok {
+			return conflict.EventPage{}, invalidCursor()
+		}
+	}
+	plan, err := planEvents(ctx, q, f)
+	if err != nil || plan.none {
 		return conflict.EventPage{}, err
 	}
 	limit := clampLimit(f.Limit)
-	rows, err := q.QueryContext(ctx, query, params...)
+	query, params := plan.keysQuery(lo, id, !f.NewestFirst, limit+1)
+	keys, err := readKeys(ctx, q, query, params)
 	if err != nil {
 		return conflict.EventPage{}, err
 	}
 	var page conflict.EventPage
-	page.Events = make([]conflict.Event, 0, limit+1)
-	var lastLo, lo string
-	for rows.Next() {
-		r, err := scanEvent(rows)
-		if err != nil {
-			rows.Close()
-			return conflict.EventPage{}, err
-		}
-		lastLo, lo = lo, r.dateLo
-		page.Events = append(page.Events, r.event)
+	if len(keys) > limit {
+		keys = keys[:limit]
+		page.Next = makeCursor(keys[limit-1].lo, keys[limit-1].id)
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return conflict.EventPage{}, err
-	}
-	if len(page.Events) > limit {
-		page.Events = page.Events[:limit]
-		page.Next = makeCursor(lastLo, page.Events[limit-1].ID)
-	}
-	if len(page.Events) == 0 {
-		return page, nil
+	if page.Events, err = loadEvents(ctx, q, keys); err != nil || len(page.Events) == 0 {
+		return page, err
 	}
 	index := make(map[int64]int, len(page.Events))
 	ids := make([]any, len(page.Events))
@@ -232,33 +228,6 @@ func findEventPage(ctx context.Context, q querier, f conflict.EventFilter, sourc
 		return &page.Events[index[id]].Citations
 	})
 	return page, err
-}
-
-// exportColumns are eventColumns without the count of citations, which
-// an export loads whole.
-var exportColumns = strings.Replace(eventColumns, "(SELECT count(*) FROM citations c WHERE c.event_id = e.id)", "0", 1)
-
-// exportQuery is eventListQuery going forwards only, for exports.
-func exportQuery(ctx context.Context, q querier, f conflict.EventFilter) (string, []any, error) {
-	where, params, err := eventWhere(ctx, q, f)
-	if err != nil {
-		return "", nil, err
-	}
-	op, dir := ">", "ASC"
-	if f.NewestFirst {
-		op, dir = "<", "DESC"
-	}
-	if f.After != "" {
-		lo, id, ok := parseCursor(f.After)
-		if !ok {
-			return "", nil, &conflict.Error{Code: conflict.Invalid, Message: "That page link is not valid.",
-				Fields: conflict.FieldErrors{"cursor": "That page link is not valid; start again from the first page."}}
-		}
-		where = append(where, "(e.date_lo, e.id) "+op+" (?, ?)")
-		params = append(params, lo, id)
-	}
-	return `SELECT ` + exportColumns + eventFrom + ` WHERE ` + strings.Join(where, " AND ") +
-		` ORDER BY e.date_lo ` + dir + `, e.id ` + dir + ` LIMIT ?`, append(params, clampLimit(f.Limit)+1), nil
 }
 
 // actorCache keeps the actors a snapshot has read.

@@ -63,3 +63,15 @@ func jsonIDs(ids []any) string {
 	b.WriteByte(']')
 	return b.String()
 }
+
+// readTx runs fn in one read transaction on a reader connection, so that
+// the several queries of one page (a count, the page, its details) see
+// the same state of the database.
+func (db *DB) readTx(ctx context.Context, fn func(q querier) error) error {
+	tx, err := db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	return fn(tx)
+}

@@ -1,0 +1,614 @@
+package sqlite
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/sitrep/sitrep/internal/conflict"
+	"github.com/sitrep/sitrep/internal/edtf"
+)
+
+// Every list of events — pages, counts, the API, exports, embeds — is read
+// through one plan. A plan drives the query from the filter's most
+// selective condition: one or more index ranges that each yield matching
+// events already in (date_lo, id) order, merged lazily when there are
+// several, so reading a page stops after the page. Every other condition is
+// a per-row check that costs a point lookup. The ranges are the
+// event_postings of a key (an actor with everything under it, a place with
+// everything inside it, a tag), a timeline's pinned events, the status and
+// date index of all events, or, for a rare word, its full-text matches.
+
+// row names the columns of a driving range that checks refer to: its
+// date_lo, its event id, its date_hi and whether it is retracted.
+type row struct{ lo, id, hi, retracted string }
+
+// check is a condition on a row, rendered for that row's columns.
+type check func(r row) (string, []any)
+
+// arm is one index range yielding candidate events in date order.
+type arm struct {
+	from   string
+	cols   row
+	where  []string
+	params []any
+	checks []check // only for this arm, besides the plan's own
+}
+
+// eventPlan is how one filter reads its events.
+type eventPlan struct {
+	arms   []arm
+	checks []check
+	// exact is the number of matches when tallies know it, or -1.
+	exact int
+	// none is set when the filter names a key no event has.
+	none bool
+}
+
+var (
+	postingRow = row{lo: "s.date_lo", id: "s.event_id", hi: "s.date_hi", retracted: "s.retracted"}
+	eventsRow  = row{lo: "s.date_lo", id: "s.id", hi: "s.date_hi", retracted: "(s.status = 'retracted')"}
+)
+
+// clause is one condition of a filter that may drive the plan: an event
+// matches it when it is posted under any of its keys, or is one of the
+// pinned events of its timeline.
+type clause struct {
+	keys []string
+	// all is set when every public event is a candidate (a timeline of
+	// dates and pins only).
+	all bool
+	// pinnedIn, when set, adds a timeline's pinned events, and then rest
+	// holds the timeline's other conditions, which only its keys' arms
+	// must pass.
+	pinnedIn conflict.TimelineID
+	rest     []check
+	// cost estimates the rows the clause's ranges hold.
+	cost int
+}
+
+// ftsDriveLimit is how many full-text matches a plan sorts itself rather
+// than walking another range and checking each row against the index.
+const ftsDriveLimit = 2000
+
+// planEvents turns a filter into a plan. It reads the tallies of the
+// filter's keys, so it runs in the caller's read transaction.
+func planEvents(ctx context.Context, q querier, f conflict.EventFilter) (eventPlan, error) {
+	plan := eventPlan{exact: -1}
+	retracted, private := false, false
+	for _, s := range f.Statuses {
+		switch s {
+		case conflict.Published:
+		case conflict.Retracted:
+			retracted = true
+		default:
+			private = true
+		}
+	}
+	if private {
+		return planPrivate(f)
+	}
+	var clauses []clause
+	reader, err := dimensionClauses(ctx, q, f.Actors, f.Places, f.Tags)
+	if err != nil {
+		return plan, err
+	}
+	clauses = append(clauses, reader...)
+	dates, err := dateChecks(ctx, q, f.From, f.To)
+	if err != nil {
+		return plan, err
+	}
+	plan.checks = append(plan.checks, dates...)
+	onlyTallied := len(dates) == 0 && f.Query == "" && !retracted
+	if t := f.Timeline; t != nil {
+		own, err := dimensionClauses(ctx, q, t.Filter.Actors, t.Filter.Places, t.Filter.Tags)
+		if err != nil {
+			return plan, err
+		}
+		ownDates, err := dateChecks(ctx, q, t.Filter.From, t.Filter.To)
+		if err != nil {
+			return plan, err
+		}
+		pinned := len(t.Pinned) > 0
+		switch {
+		case !pinned:
+			clauses = append(clauses, own...)
+			plan.checks = append(plan.checks, ownDates...)
+			onlyTallied = onlyTallied && len(ownDates) == 0
+		case len(own) == 0 && len(ownDates) == 0:
+			// A timeline of pinned events only.
+			clauses = append(clauses, clause{pinnedIn: t.ID, cost: len(t.Pinned)})
+			onlyTallied = false
+		default:
+			clauses = append(clauses, timelineClause(t.ID, own, ownDates, len(t.Pinned)))
+			onlyTallied = false
+		}
+		if len(t.Excluded) > 0 {
+			id := int64(t.ID)
+			plan.checks = append(plan.checks, func(r row) (string, []any) {
+				return "NOT EXISTS (SELECT 1 FROM timeline_events x WHERE x.timeline_id = ? AND x.event_id = " + r.id + " AND x.excluded = 1)", []any{id}
+			})
+			onlyTallied = false
+		}
+	}
+	for _, c := range clauses {
+		if c.pinnedIn == 0 && c.cost == 0 {
+			plan.none = true
+			plan.exact = 0
+			return plan, nil
+		}
+	}
+	if !retracted {
+		plan.checks = append(plan.checks, func(r row) (string, []any) { return r.retracted + " = 0", nil })
+	}
+	var fts *clause
+	if f.Query != "" {
+		match := ftsQuery(f.Query)
+		if match == "" {
+			plan.none, plan.exact = true, 0
+			return plan, nil
+		}
+		var n int
+		if err := q.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM events_fts WHERE events_fts MATCH ? LIMIT ?)`,
+			match, ftsDriveLimit+1).Scan(&n); err != nil {
+			return plan, fmt.Errorf("count text matches: %w", err)
+		}
+		if n == 0 {
+			plan.none, plan.exact = true, 0
+			return plan, nil
+		}
+		plan.checks = append(plan.checks, func(r row) (string, []any) {
+			return "EXISTS (SELECT 1 FROM events_fts WHERE events_fts MATCH ? AND rowid = " + r.id + ")", []any{match}
+		})
+		if n <= ftsDriveLimit {
+			fts = &clause{cost: n, keys: []string{match}}
+		}
+	}
+
+	// The cheapest clause drives; the others become checks.
+	driver := -1
+	for i, c := range clauses {
+		if driver < 0 || c.cost < clauses[driver].cost {
+			driver = i
+		}
+	}
+	useFTS := fts != nil && (driver < 0 || fts.cost < clauses[driver].cost)
+	switch {
+	case useFTS:
+		driver = -1
+		plan.arms = []arm{{from: "events s", cols: eventsRow,
+			where:  []string{"s.id IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)", "s.status IN ('published', 'retracted')"},
+			params: []any{fts.keys[0]}}}
+	case driver < 0:
+		plan.arms = statusArms(retracted)
+		if onlyTallied {
+			total, err := tallies(ctx, q, []string{"*"})
+			if err != nil {
+				return plan, err
+			}
+			plan.exact = total["*"]
+		}
+	default:
+		plan.arms = clauses[driver].arms(retracted)
+		if onlyTallied && len(clauses) == 1 && len(clauses[0].keys) == 1 {
+			plan.exact = clauses[0].cost
+		}
+	}
+	for i, c := range clauses {
+		if i != driver {
+			plan.checks = append(plan.checks, c.check())
+		}
+	}
+	return plan, nil
+}
+
+// planPrivate plans a list that includes drafts, submissions or rejected
+// events, which are not posted: an editor's lists are short, so each
+// status is read from the status index and every filter is checked
+// against the links themselves.
+func planPrivate(f conflict.EventFilter) (eventPlan, error) {
+	plan := eventPlan{exact: -1}
+	statuses := slices.Compact(slices.Sorted(slices.Values(f.Statuses)))
+	for _, st := range statuses {
+		plan.arms = append(plan.arms, arm{from: "events s", cols: eventsRow, where: []string{"s.status = ?"}, params: []any{string(st)}})
+	}
+	filters := []conflict.EventFilter{f}
+	if t := f.Timeline; t != nil {
+		own := conflict.EventFilter{Actors: t.Filter.Actors, Places: t.Filter.Places, Tags: t.Filter.Tags, From: t.Filter.From, To: t.Filter.To}
+		if len(t.Pinned) == 0 {
+			filters = append(filters, own)
+		} else {
+			ownChecks := linkChecks(own)
+			id := int64(t.ID)
+			plan.checks = append(plan.checks, func(r row) (string, []any) {
+				pin := "EXISTS (SELECT 1 FROM timeline_events x WHERE x.timeline_id = ? AND x.event_id = " + r.id + " AND x.excluded = 0)"
+				if len(ownChecks) == 0 {
+					return pin, []any{id}
+				}
+				var parts []string
+				var params []any
+				for _, c := range ownChecks {
+					s, p := c(r)
+					parts, params = append(parts, s), append(params, p...)
+				}
+				return "((" + strings.Join(parts, " AND ") + ") OR " + pin + ")", append(params, id)
+			})
+		}
+		if len(t.Excluded) > 0 {
+			id := int64(t.ID)
+			plan.checks = append(plan.checks, func(r row) (string, []any) {
+				return "NOT EXISTS (SELECT 1 FROM timeline_events x WHERE x.timeline_id = ? AND x.event_id = " + r.id + " AND x.excluded = 1)", []any{id}
+			})
+		}
+	}
+	for _, ff := range filters {
+		plan.checks = append(plan.checks, linkChecks(ff)...)
+	}
+	if f.Query != "" {
+		match := ftsQuery(f.Query)
+		if match == "" {
+			plan.none, plan.exact = true, 0
+			return plan, nil
+		}
+		plan.checks = append(plan.checks, func(r row) (string, []any) {
+			return "EXISTS (SELECT 1 FROM events_fts WHERE events_fts MATCH ? AND rowid = " + r.id + ")", []any{match}
+		})
+	}
+	return plan, nil
+}
+
+// linkChecks are a filter's actors, places, tags and dates as checks
+// against an event's own links, for events that are not posted.
+func linkChecks(f conflict.EventFilter) []check {
+	var out []check
+	if len(f.Actors) > 0 {
+		ids := args(f.Actors)
+		out = append(out, func(r row) (string, []any) {
+			return "EXISTS (SELECT 1 FROM event_actors ea JOIN actor_tree t ON t.descendant_id = ea.actor_id WHERE ea.event_id = " + r.id +
+				" AND t.ancestor_id IN (" + placeholders(len(ids)) + "))", ids
+		})
+	}
+	if len(f.Places) > 0 {
+		ids := args(f.Places)
+		out = append(out, func(r row) (string, []any) {
+			return "EXISTS (SELECT 1 FROM events pe JOIN place_tree t ON t.descendant_id = pe.place_id WHERE pe.id = " + r.id +
+				" AND t.ancestor_id IN (" + placeholders(len(ids)) + "))", ids
+		})
+	}
+	if len(f.Tags) > 0 {
+		tags := args(f.Tags)
+		out = append(out, func(r row) (string, []any) {
+			return "EXISTS (SELECT 1 FROM event_tags et WHERE et.event_id = " + r.id + " AND et.tag IN (" + placeholders(len(tags)) + "))", tags
+		})
+	}
+	var dates []check
+	if !f.From.IsZero() {
+		key := f.From.LowerKey()
+		dates = append(dates, func(r row) (string, []any) { return r.hi + " >= ?", []any{key} })
+	}
+	if !f.To.IsZero() {
+		key := f.To.UpperKey()
+		dates = append(dates, func(r row) (string, []any) { return r.lo + " <= ?", []any{key} })
+	}
+	return append(out, dates...)
+}
+
+// statusArms reads all published events, and the retracted ones when
+// asked, each status a range of the (status, date_lo, id) index.
+func statusArms(retracted bool) []arm {
+	arms := []arm{{from: "events s", cols: eventsRow, where: []string{"s.status = 'published'"}}}
+	if retracted {
+		arms = append(arms, arm{from: "events s", cols: eventsRow, where: []string{"s.status = 'retracted'"}})
+	}
+	return arms
+}
+
+// arms returns the ranges that yield the clause's events.
+func (c clause) arms(retracted bool) []arm {
+	out := make([]arm, 0, len(c.keys)+2)
+	if c.all {
+		out = statusArms(retracted)
+		for i := range out {
+			out[i].checks = c.rest
+		}
+	}
+	for _, k := range c.keys {
+		out = append(out, arm{from: "event_postings s", cols: postingRow, where: []string{"s.key = ?"}, params: []any{k}, checks: c.rest})
+	}
+	if c.pinnedIn != 0 {
+		out = append(out, arm{from: "timeline_events te JOIN events s ON s.id = te.event_id", cols: eventsRow,
+			where:  []string{"te.timeline_id = ?", "te.excluded = 0", "s.status IN ('published', 'retracted')"},
+			params: []any{int64(c.pinnedIn)}})
+	}
+	return out
+}
+
+// check returns the clause as a condition on a row another clause drives.
+func (c clause) check() check {
+	return func(r row) (string, []any) {
+		var (
+			parts  []string
+			params []any
+		)
+		if len(c.keys) > 0 {
+			parts = append(parts, "EXISTS (SELECT 1 FROM event_postings x WHERE x.key IN ("+placeholders(len(c.keys))+") AND x.date_lo = "+r.lo+" AND x.event_id = "+r.id+")")
+			params = append(params, args(c.keys)...)
+		}
+		for _, rc := range c.rest {
+			s, p := rc(r)
+			parts = append(parts, s)
+			params = append(params, p...)
+		}
+		cond := strings.Join(parts, " AND ")
+		if c.all && cond == "" {
+			cond = "1"
+		}
+		if c.pinnedIn == 0 {
+			return cond, params
+		}
+		pin := "EXISTS (SELECT 1 FROM timeline_events x WHERE x.timeline_id = ? AND x.event_id = " + r.id + " AND x.excluded = 0)"
+		if cond == "" {
+			return pin, []any{int64(c.pinnedIn)}
+		}
+		return "((" + cond + ") OR " + pin + ")", append(params, int64(c.pinnedIn))
+	}
+}
+
+// timelineClause is a timeline with pinned events: its own conditions, or
+// one of its pins. Its cheapest own clause drives it, beside the pins.
+func timelineClause(id conflict.TimelineID, own []clause, dates []check, pins int) clause {
+	c := clause{pinnedIn: id, rest: dates}
+	if len(own) == 0 {
+		// Dates alone: every event is a candidate.
+		c.all, c.cost = true, math.MaxInt32
+		return c
+	}
+	best := 0
+	for i, o := range own {
+		if o.cost < own[best].cost {
+			best = i
+		}
+	}
+	c.keys, c.cost = own[best].keys, own[best].cost+pins
+	for i, o := range own {
+		if i != best {
+			c.rest = append(c.rest, o.check())
+		}
+	}
+	return c
+}
+
+// dimensionClauses returns one clause for each kind of record the filter
+// names: an event must match one of the actors, one of the places and one
+// of the tags. Actors and places take in everything under them through
+// the postings themselves.
+func dimensionClauses(ctx context.Context, q querier, actors []conflict.ActorID, places []conflict.PlaceID, tags []string) ([]clause, error) {
+	var keys [][]string
+	if len(actors) > 0 {
+		keys = append(keys, prefixed("a:", actors))
+	}
+	if len(places) > 0 {
+		keys = append(keys, prefixed("p:", places))
+	}
+	if len(tags) > 0 {
+		ks := make([]string, len(tags))
+		for i, t := range tags {
+			ks[i] = "t:" + t
+		}
+		keys = append(keys, ks)
+	}
+	var all []string
+	for _, ks := range keys {
+		all = append(all, ks...)
+	}
+	n, err := tallies(ctx, q, all)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]clause, 0, len(keys))
+	for _, ks := range keys {
+		c := clause{}
+		for _, k := range slices.Compact(slices.Sorted(slices.Values(ks))) {
+			// A key with no published events may still have retracted
+			// ones; it costs nothing to keep.
+			c.keys = append(c.keys, k)
+			c.cost += n[k]
+		}
+		if c.cost == 0 {
+			// Retracted events are not tallied: keep the clause cheap
+			// but not empty when a key exists at all.
+			if ok, err := anyPosting(ctx, q, c.keys); err != nil {
+				return nil, err
+			} else if ok {
+				c.cost = 1
+			}
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+func prefixed[T ~int64](prefix string, ids []T) []string {
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		out[i] = prefix + strconv.FormatInt(int64(id), 10)
+	}
+	return out
+}
+
+// tallies reads the maintained count of published events of each key.
+func tallies(ctx context.Context, q querier, keys []string) (map[string]int, error) {
+	out := make(map[string]int, len(keys))
+	if len(keys) == 0 {
+		return out, nil
+	}
+	rows, err := q.QueryContext(ctx, `SELECT key, n FROM event_key_counts WHERE key IN (`+placeholders(len(keys))+`)`, args(keys)...)
+	if err != nil {
+		return nil, fmt.Errorf("read tallies: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			k string
+			n int
+		)
+		if err := rows.Scan(&k, &n); err != nil {
+			return nil, err
+		}
+		out[k] = n
+	}
+	return out, rows.Err()
+}
+
+func anyPosting(ctx context.Context, q querier, keys []string) (bool, error) {
+	var one int
+	err := q.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM event_postings WHERE key IN (`+placeholders(len(keys))+`))`, args(keys)...).Scan(&one)
+	return one == 1, err
+}
+
+// dateChecks keeps events whose dates overlap from–to. An event overlaps
+// "from" when it ends on or after it; since no public event is longer than
+// the longest one, it also begins at most that long before "from", and
+// that bound is what lets a driving range start near "from" instead of at
+// the beginning of the record.
+func dateChecks(ctx context.Context, q querier, from, to edtf.Date) ([]check, error) {
+	var out []check
+	if !from.IsZero() {
+		span, err := longestSpan(ctx, q)
+		if err != nil {
+			return nil, err
+		}
+		lo, hi := from.Lower().AddDate(0, 0, -span).Format(time.DateOnly), from.LowerKey()
+		if from.Lower().Year() < 1 || span > 3_000_000 {
+			lo = ""
+		}
+		out = append(out, func(r row) (string, []any) {
+			return r.lo + " >= ? AND " + r.hi + " >= ?", []any{lo, hi}
+		})
+	}
+	if !to.IsZero() {
+		key := to.UpperKey()
+		out = append(out, func(r row) (string, []any) { return r.lo + " <= ?", []any{key} })
+	}
+	return out, nil
+}
+
+// longestSpan returns, in whole days rounded up, the span of the longest
+// public event, read from the end of an index.
+func longestSpan(ctx context.Context, q querier) (int, error) {
+	var days float64
+	err := q.QueryRowContext(ctx, `SELECT coalesce(max(julianday(date_hi) - julianday(date_lo)), 0) FROM events
+		WHERE status IN ('published', 'retracted')`).Scan(&days)
+	if err != nil {
+		return 0, fmt.Errorf("longest event: %w", err)
+	}
+	return int(math.Ceil(days)), nil
+}
+
+// keysQuery returns the query for the (date_lo, id) keys of up to limit
+// events after cursor (which may be empty), in the given direction.
+func (p eventPlan) keysQuery(cursorLo string, cursorID int64, asc bool, limit int) (string, []any) {
+	dir, op := "ASC", ">"
+	if !asc {
+		dir, op = "DESC", "<"
+	}
+	var (
+		parts  []string
+		params []any
+	)
+	for _, a := range p.arms {
+		where := slices.Clone(a.where)
+		ps := slices.Clone(a.params)
+		for _, c := range slices.Concat(a.checks, p.checks) {
+			s, cp := c(a.cols)
+			where = append(where, s)
+			ps = append(ps, cp...)
+		}
+		if cursorLo != "" {
+			where = append(where, "("+a.cols.lo+", "+a.cols.id+") "+op+" (?, ?)")
+			ps = append(ps, cursorLo, cursorID)
+		}
+		q := "SELECT " + a.cols.lo + " AS lo, " + a.cols.id + " AS id FROM " + a.from + " WHERE " + strings.Join(where, " AND ")
+		if len(p.arms) == 1 {
+			q += " ORDER BY " + a.cols.lo + " " + dir + ", " + a.cols.id + " " + dir
+		}
+		parts = append(parts, q)
+		params = append(params, ps...)
+	}
+	// SQLite merges a compound select's arms, each read in index order,
+	// and stops at the limit: several ranges cost what one does.
+	q := strings.Join(parts, " UNION ")
+	if len(p.arms) > 1 {
+		q += " ORDER BY 1 " + dir + ", 2 " + dir
+	}
+	return q + " LIMIT ?", append(params, limit)
+}
+
+// countQuery counts matches up to limit+1.
+func (p eventPlan) countQuery(limit int) (string, []any) {
+	q, params := p.keysQuery("", 0, true, limit+1)
+	return "SELECT count(*) FROM (" + q + ")", params
+}
+
+// eventKey is one listed event's sort key.
+type eventKey struct {
+	lo string
+	id conflict.EventID
+}
+
+// readKeys runs a keys query.
+func readKeys(ctx context.Context, q querier, query string, params []any) ([]eventKey, error) {
+	rows, err := q.QueryContext(ctx, query, params...)
+	if err != nil {
+		return nil, fmt.Errorf("list events: %w", err)
+	}
+	defer rows.Close()
+	var out []eventKey
+	for rows.Next() {
+		var k eventKey
+		if err := rows.Scan(&k.lo, &k.id); err != nil {
+			return nil, err
+		}
+		out = append(out, k)
+	}
+	return out, rows.Err()
+}
+
+// loadEvents reads the listed events, in the keys' order.
+func loadEvents(ctx context.Context, q querier, keys []eventKey) ([]conflict.Event, error) {
+	if len(keys) == 0 {
+		return nil, nil
+	}
+	ids := make([]any, len(keys))
+	pos := make(map[conflict.EventID]int, len(keys))
+	for i, k := range keys {
+		ids[i] = int64(k.id)
+		pos[k.id] = i
+	}
+	rows, err := q.QueryContext(ctx, `SELECT `+eventColumns+eventFrom+` WHERE e.id IN (SELECT value FROM json_each(?))`, jsonIDs(ids))
+	if err != nil {
+		return nil, fmt.Errorf("load events: %w", err)
+	}
+	defer rows.Close()
+	out := make([]conflict.Event, len(keys))
+	found := 0
+	for rows.Next() {
+		r, err := scanEvent(rows)
+		if err != nil {
+			return nil, err
+		}
+		out[pos[r.event.ID]] = r.event
+		found++
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if found != len(keys) {
+		return nil, fmt.Errorf("load events: found %d of %d", found, len(keys))
+	}
+	return out, nil
+}
