@@ -139,3 +139,31 @@ func (db *DB) FindSourcesByTitle(ctx context.Context, title string) ([]conflict.
 	}
 	return out, rows.Err()
 }
+
+// SuggestTags returns up to limit tags of published events that contain
+// q, those that begin with it first, then the most used. An empty q gives
+// the most used tags. It reads the maintained tallies, never the events,
+// so it costs the same at any size.
+func (db *DB) SuggestTags(ctx context.Context, q string, limit int) ([]string, error) {
+	if tags := conflict.NormalizeTags([]string{q}); len(tags) > 0 {
+		q = tags[0]
+	} else {
+		q = ""
+	}
+	rows, err := db.read.QueryContext(ctx, `SELECT substr(key, 3) FROM event_key_counts
+		WHERE key >= 't:' AND key < 't;' AND n > 0 AND (?1 = '' OR instr(substr(key, 3), ?1) > 0)
+		ORDER BY instr(substr(key, 3), ?1) <> 1, n DESC, key LIMIT ?2`, q, suggestLimit(limit))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var t string
+		if err := rows.Scan(&t); err != nil {
+			return nil, err
+		}
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}

@@ -1,6 +1,7 @@
 package sqlite_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/sitrep/sitrep/internal/sqlite/sqlitetest"
@@ -48,5 +49,34 @@ func TestSuggest(t *testing.T) {
 	byTitle, err := db.FindSourcesByTitle(ctx, "islamic state struggling to reinforce mosul ahead of iraqi offensive")
 	if err != nil || len(byTitle) != 1 {
 		t.Errorf("FindSourcesByTitle = %+v, %v", byTitle, err)
+	}
+}
+
+func TestSuggestTags(t *testing.T) {
+	db := sqlitetest.NewWithDemo(t)
+	ctx := t.Context()
+	tests := []struct {
+		q    string
+		want []string
+	}{
+		{"mosul", []string{"mosul-offensive"}},
+		{"Mosul Off", []string{"mosul-offensive"}},
+		// Those that begin with what was typed come first.
+		{"r", []string{"reinforcement", "airstrikes", "leadership", "training", "withdrawal"}},
+		{"%", nil},
+		{"nothing-like-it", nil},
+	}
+	for _, tt := range tests {
+		got, err := db.SuggestTags(ctx, tt.q, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Join(got, ",") != strings.Join(tt.want, ",") {
+			t.Errorf("SuggestTags(%q) = %q, want %q", tt.q, got, tt.want)
+		}
+	}
+	// Nothing typed: the most used tags, as many as asked for.
+	if got, err := db.SuggestTags(ctx, "", 4); err != nil || len(got) != 4 {
+		t.Errorf("SuggestTags(\"\", 4) = %q, %v; want four tags", got, err)
 	}
 }
