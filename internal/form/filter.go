@@ -42,6 +42,24 @@ type EventFilter struct {
 	ResolvedActors []conflict.ActorRef
 	ResolvedPlaces []conflict.PlaceRef
 	Errors         conflict.FieldErrors
+
+	// matched holds, per field and typed value, the names of the records
+	// it matched, so the form can say that "ISIS" means Islamic State.
+	matched map[string][]string
+}
+
+// Matched returns the names of the records a value typed into field
+// ("actor", "place") matched: none when it matched nothing.
+func (f EventFilter) Matched(field, typed string) []string {
+	return f.matched[field+"\x00"+typed]
+}
+
+func (f *EventFilter) match(field, typed, name string) {
+	if f.matched == nil {
+		f.matched = map[string][]string{}
+	}
+	k := field + "\x00" + typed
+	f.matched[k] = append(f.matched[k], name)
 }
 
 // maxValueLen cuts any one filter value; no name or date is longer.
@@ -85,6 +103,7 @@ func ParseEventFilter(ctx context.Context, q url.Values, lookup Lookup) (EventFi
 		for _, r := range refs {
 			f.Filter.Actors = append(f.Filter.Actors, r.ID)
 			f.ResolvedActors = append(f.ResolvedActors, r)
+			f.match("actor", name, r.Name)
 		}
 	}
 	for _, name := range f.Places {
@@ -98,6 +117,7 @@ func ParseEventFilter(ctx context.Context, q url.Values, lookup Lookup) (EventFi
 		for _, r := range refs {
 			f.Filter.Places = append(f.Filter.Places, r.ID)
 			f.ResolvedPlaces = append(f.ResolvedPlaces, r)
+			f.match("place", name, r.Name)
 		}
 	}
 	f.Filter.Tags = conflict.NormalizeTags(f.Tags)
@@ -176,10 +196,15 @@ func value(q url.Values, key string) string {
 	return clean(q.Get(key))
 }
 
+// values reads the values of a repeated key, each once: a form that
+// carries the chosen values and a box to add one more may send a value
+// twice.
 func values(q url.Values, key string) []string {
 	var out []string
+	seen := map[string]bool{}
 	for _, s := range q[key] {
-		if s = clean(s); s != "" && len(out) < maxValues {
+		if s = clean(s); s != "" && !seen[strings.ToLower(s)] && len(out) < maxValues {
+			seen[strings.ToLower(s)] = true
 			out = append(out, s)
 		}
 	}

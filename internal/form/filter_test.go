@@ -1,0 +1,53 @@
+package form_test
+
+import (
+	"net/url"
+	"reflect"
+	"testing"
+
+	"github.com/sitrep/sitrep/internal/conflict"
+	"github.com/sitrep/sitrep/internal/form"
+)
+
+// TestParseEventFilterResolvesTypedNames reads the filter the way the
+// form sends it without JavaScript: the chosen values again, and whatever
+// was typed into the boxes beside them.
+func TestParseEventFilterResolvesTypedNames(t *testing.T) {
+	q := url.Values{
+		"actor": {"ISIS", "Badr Organization", "isis", ""},
+		"place": {"الموصل", "Atlantis"},
+		"tag":   {"Mosul Offensive", "airstrikes", "AIRSTRIKES"},
+	}
+	f, err := form.ParseEventFilter(t.Context(), q, records{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"ISIS", "Badr Organization"}; !reflect.DeepEqual(f.Actors, want) {
+		t.Errorf("Actors = %q, want %q: each value once, empty boxes ignored", f.Actors, want)
+	}
+	if want := []conflict.ActorID{isis.ID, badr.ID}; !reflect.DeepEqual(f.Filter.Actors, want) {
+		t.Errorf("Filter.Actors = %v, want %v", f.Filter.Actors, want)
+	}
+	if got := f.Matched("actor", "ISIS"); !reflect.DeepEqual(got, []string{"Islamic State"}) {
+		t.Errorf(`Matched("actor", "ISIS") = %q, want the alias's actor`, got)
+	}
+	if got := f.Matched("place", "الموصل"); !reflect.DeepEqual(got, []string{"Mosul"}) {
+		t.Errorf(`Matched("place", "الموصل") = %q, want Mosul`, got)
+	}
+	if got := f.Matched("place", "Atlantis"); len(got) != 0 {
+		t.Errorf(`Matched("place", "Atlantis") = %q, want nothing`, got)
+	}
+	if f.Errors["place"] == "" {
+		t.Error("an unknown place has no message")
+	}
+	if want := []conflict.PlaceID{mosul.ID}; !reflect.DeepEqual(f.Filter.Places, want) {
+		t.Errorf("Filter.Places = %v, want %v", f.Filter.Places, want)
+	}
+	if want := []string{"mosul-offensive", "airstrikes"}; !reflect.DeepEqual(f.Filter.Tags, want) {
+		t.Errorf("Filter.Tags = %q, want %q", f.Filter.Tags, want)
+	}
+	// The links the page builds carry every value once.
+	if got := f.Values()["actor"]; !reflect.DeepEqual(got, []string{"ISIS", "Badr Organization"}) {
+		t.Errorf("Values()[actor] = %q", got)
+	}
+}
