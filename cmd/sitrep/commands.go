@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"runtime/debug"
+	"strconv"
 	"time"
 
 	"github.com/sitrep/sitrep/internal/app"
@@ -86,6 +87,16 @@ func dbFlag(fs *flag.FlagSet, getenv env) *string {
 	return fs.String("db", fallback(getenv, "SITREP_DB", "./sitrep.db"), "SQLite database file, created when missing (env SITREP_DB)")
 }
 
+// intFallback is a flag's default from the environment, or def when the
+// variable is unset or not a whole number (the flag's own parsing then
+// reports a bad value given on the command line).
+func intFallback(getenv env, name string, def int) int {
+	if n, err := strconv.Atoi(getenv(name)); err == nil {
+		return n
+	}
+	return def
+}
+
 func newLogger(w io.Writer, getenv env) *slog.Logger {
 	opts := &slog.HandlerOptions{Level: slog.LevelInfo}
 	if getenv("SITREP_LOG_FORMAT") == "json" {
@@ -101,11 +112,19 @@ func serve(ctx context.Context, args []string, getenv env, _ io.Reader, stdout, 
 	withDemo := fs.Bool("demo", getenv("SITREP_DEMO") == "true", "load the worked example into the database first (env SITREP_DEMO=true)")
 	baseURL := fs.String("base-url", getenv("SITREP_BASE_URL"), "public origin for canonical links, e.g. https://sitrep.example.org (env SITREP_BASE_URL)")
 	secureCookies := fs.Bool("secure-cookies", getenv("SITREP_SECURE_COOKIES") == "true", "mark cookies Secure on every request, for a TLS proxy in front; requests over TLS get them anyway (env SITREP_SECURE_COOKIES=true)")
+	cacheMB := fs.Int("cache-mb", intFallback(getenv, "SITREP_CACHE_MB", server.DefaultCacheBytes>>20), "megabytes of memory for the cache of public pages, kept compressed; 0 turns it off (env SITREP_CACHE_MB)")
 	if helped, err := parse(fs, args); helped || err != nil {
 		return err
 	}
+	if *cacheMB < 0 {
+		return fmt.Errorf("--cache-mb %d: give a size in megabytes, or 0 to turn the cache off", *cacheMB)
+	}
+	cacheBytes := *cacheMB << 20
+	if cacheBytes == 0 {
+		cacheBytes = -1
+	}
 	log := newLogger(stderr, getenv)
-	a, err := app.Open(ctx, app.Config{DBPath: *dbPath, Demo: *withDemo, Logger: log, BaseURL: *baseURL,
+	a, err := app.Open(ctx, app.Config{DBPath: *dbPath, Demo: *withDemo, Logger: log, BaseURL: *baseURL, CacheBytes: cacheBytes,
 		Accounts: server.AccountsConfig{SecureCookies: *secureCookies}})
 	if err != nil {
 		return err
@@ -191,8 +210,25 @@ func loadDemo(ctx context.Context, args []string, getenv env, _ io.Reader, stdou
 	return nil
 }
 
+const synthUsage = `Fill a database with synthetic events and estimates, to measure speed.
+Never run it on a database that holds real records.
+
+  sitrep synth --db /tmp/1m.db --events 1000000 --estimates 100000 \
+    --actors 2000 --places 10000 --sources 20000
+
+The record is skewed as real conflicts are: a few actors, places and tags
+have most of the events, actors nest two or three deep, places nest city ›
+province › country, many places have Arabic names too, and the biggest
+actor's estimates come from forty claimants. Five published timelines are
+made for benchmarks to visit; their slugs are printed at the end. The same
+--seed gives the same record.
+
+Records are written in batches that commit as they go, and the search
+index is built once at the end: a synth cut short leaves a database fit
+only to be deleted.`
+
 func synthesize(ctx context.Context, args []string, getenv env, _ io.Reader, stdout, stderr io.Writer) error {
-	fs := newFlags("synth", "Fill a database with synthetic events and estimates, to measure speed.\nNever run it on a database that holds real records.", stderr)
+	fs := newFlags("synth", synthUsage, stderr)
 	dbPath := dbFlag(fs, getenv)
 	var o synth.Options
 	fs.IntVar(&o.Events, "events", 100_000, "number of events")
@@ -218,10 +254,19 @@ func synthesize(ctx context.Context, args []string, getenv env, _ io.Reader, std
 	o.Progress = func(done, total int) {
 		fmt.Fprintf(stdout, "%d/%d records (%.0f/s)\n", done, total, float64(done)/time.Since(start).Seconds())
 	}
-	if err := synth.Generate(ctx, db, o); err != nil {
+	rep, err := synth.Generate(ctx, db, o)
+	if err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "generated %d events and %d estimates in %s\n", o.Events, o.Estimates, time.Since(start).Round(time.Millisecond))
+	fmt.Fprintf(stdout, "biggest actor: %s (/actors/%s); biggest place: %s (/places/%s); biggest tag: %s\n",
+		rep.BiggestActor.Name, rep.BiggestActor.Slug, rep.BiggestPlace.Name, rep.BiggestPlace.Slug, rep.BiggestTag)
+	if rep.Claimants > 0 {
+		fmt.Fprintf(stdout, "%s's estimates have %d claimants\n", rep.BiggestActor.Name, rep.Claimants)
+	}
+	for _, t := range rep.Timelines {
+		fmt.Fprintf(stdout, "timeline /timelines/%s: %s\n", t.Slug, t.Title)
+	}
 	return nil
 }
 

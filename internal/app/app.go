@@ -27,6 +27,8 @@ type Config struct {
 	BaseURL string
 	// Accounts configures sessions, cookies and password hashing.
 	Accounts server.AccountsConfig
+	// CacheBytes bounds the cache of public responses (server.Config).
+	CacheBytes int
 }
 
 // App is a running sitrep: an open database and the handler serving it.
@@ -60,7 +62,7 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 		db.Close()
 		return nil, err
 	}
-	h := server.New(server.Config{Logger: cfg.Logger, Assets: assets, BaseURL: cfg.BaseURL, Accounts: cfg.Accounts}, db)
+	h := server.New(server.Config{Logger: cfg.Logger, Assets: assets, BaseURL: cfg.BaseURL, Accounts: cfg.Accounts, CacheBytes: cfg.CacheBytes}, db)
 	return &App{DB: db, handler: h}, nil
 }
 

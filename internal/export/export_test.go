@@ -147,7 +147,7 @@ func benchDB(b *testing.B) *sqlite.DB {
 		return db
 	}
 	db := sqlitetest.Open(b, filepath.Join(b.TempDir(), "bench.db"))
-	if err := synth.Generate(context.Background(), db, synth.Options{Events: 5000, Actors: 40, Places: 100, Sources: 50, Seed: 1}); err != nil {
+	if _, err := synth.Generate(context.Background(), db, synth.Options{Events: 5000, Actors: 40, Places: 100, Sources: 50, Seed: 1}); err != nil {
 		b.Fatal(err)
 	}
 	return db

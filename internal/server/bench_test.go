@@ -31,7 +31,7 @@ func benchHandler(b *testing.B) http.Handler {
 		if err := db.Migrate(ctx); err != nil {
 			b.Fatal(err)
 		}
-		if err := synth.Generate(ctx, db, synth.Options{Events: 2000, Estimates: 500, Actors: 40, Places: 100, Sources: 50,
+		if _, err := synth.Generate(ctx, db, synth.Options{Events: 2000, Estimates: 500, Actors: 40, Places: 100, Sources: 50,
 			Force: "Synthetic Force", Seed: 1}); err != nil {
 			b.Fatal(err)
 		}

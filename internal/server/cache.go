@@ -42,6 +42,7 @@ func (s *Server) conditionalGet(skip func(echo.Context) bool) echo.MiddlewareFun
 				// same database and report what is wrong.
 				return next(c)
 			}
+			c.Set(versionKey, last)
 			etag := s.etag(c, build, last)
 			vary := "Accept-Encoding"
 			if !isEmbed(req.URL.Path) {

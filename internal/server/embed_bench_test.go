@@ -39,7 +39,7 @@ func embedBenchHandler(b *testing.B) http.Handler {
 		b.Fatal(err)
 	}
 	if os.Getenv("SITREP_BENCH_DB") == "" {
-		if err := synth.Generate(ctx, db, synth.Options{Events: 2000, Estimates: 500, Actors: 40, Places: 100, Sources: 50,
+		if _, err := synth.Generate(ctx, db, synth.Options{Events: 2000, Estimates: 500, Actors: 40, Places: 100, Sources: 50,
 			Force: "Synthetic Force", Seed: 1}); err != nil {
 			b.Fatal(err)
 		}

@@ -26,6 +26,7 @@ func (s *Server) middleware(e *echo.Echo) {
 	e.Use(middleware.BodyLimit("12M"))
 	e.Use(cutLongQueries)
 	e.Use(s.conditionalGet(cacheSkipper))
+	e.Use(s.cacheResponses)
 	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{
 		Level:   5,
 		Skipper: func(c echo.Context) bool { return strings.HasPrefix(c.Path(), "/healthz") },

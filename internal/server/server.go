@@ -23,6 +23,9 @@ type Config struct {
 	BaseURL string
 	// Accounts configures sessions, cookies and passwords (accounts.go).
 	Accounts AccountsConfig
+	// CacheBytes bounds the in-memory cache of public responses: 0 means
+	// DefaultCacheBytes, a negative number turns the cache off.
+	CacheBytes int
 }
 
 // Server handles sitrep's HTTP requests.
@@ -33,6 +36,7 @@ type Server struct {
 	md     *markdown.Renderer
 	acc    *accounts
 	charts chartCache
+	cache  *responseCache
 	// options caches the filter forms' suggestions until the next write.
 	options struct {
 		sync.Mutex
@@ -45,6 +49,17 @@ type Server struct {
 // New returns the Echo instance serving every route.
 func New(cfg Config, db *sqlite.DB) *echo.Echo {
 	s := &Server{cfg: cfg, db: db, log: cfg.Logger, md: markdown.New(), acc: newAccounts(cfg.Accounts, db)}
+	size := cfg.CacheBytes
+	if size == 0 {
+		size = DefaultCacheBytes
+	}
+	cache, err := newResponseCache(size)
+	if err != nil {
+		// The options are constants but for the size; serve uncached
+		// rather than not at all.
+		s.log.Error("response cache off", "err", err)
+	}
+	s.cache = cache
 	e := echo.New()
 	e.HideBanner = true
 	e.HidePort = true

@@ -1,0 +1,239 @@
+package server
+
+import (
+	"bytes"
+	"compress/gzip"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+	"github.com/maypok86/otter/v2"
+)
+
+// DefaultCacheBytes bounds the response cache unless configured otherwise.
+const DefaultCacheBytes = 64 << 20
+
+// maxCachedBody is the largest compressed response kept; a larger one
+// (an unusually long page) is served as it is made.
+const maxCachedBody = 1 << 20
+
+// versionKey is where conditionalGet leaves the data version it read, so
+// the cache need not read it again.
+const versionKey = "sitrep.version"
+
+// cachedResponse is one public response, compressed, as of a version of
+// the data.
+type cachedResponse struct {
+	version int64
+	header  http.Header
+	gzipped []byte
+}
+
+// responseCache keeps public GET responses in memory, compressed once, up
+// to a fixed number of bytes. An entry serves requests for the same
+// address and variant while the data version it was made at is current;
+// a publish moves the version on, so the next request renders afresh and
+// replaces it. A flood of distinct addresses only evicts older entries:
+// the bound holds whatever readers ask for.
+type responseCache struct {
+	entries *otter.Cache[string, *cachedResponse]
+}
+
+func newResponseCache(maxBytes int) (*responseCache, error) {
+	if maxBytes <= 0 {
+		return nil, nil
+	}
+	c, err := otter.New(&otter.Options[string, *cachedResponse]{
+		MaximumWeight: uint64(maxBytes),
+		Weigher: func(key string, r *cachedResponse) uint32 {
+			n := len(key) + len(r.gzipped) + 256
+			for k, vs := range r.header {
+				n += len(k)
+				for _, v := range vs {
+					n += len(v)
+				}
+			}
+			return uint32(n)
+		},
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &responseCache{entries: c}, nil
+}
+
+// cacheResponses serves public GET responses from the cache, and fills it.
+// It runs after conditionalGet, so it only sees requests that one found
+// cacheable and did not answer with 304, and before the compressor, which
+// it asks for gzip whatever the client accepts: the compressed body is
+// what is kept, and a client that takes no gzip gets it inflated.
+func (s *Server) cacheResponses(next echo.HandlerFunc) echo.HandlerFunc {
+	if s.cache == nil {
+		return next
+	}
+	return func(c echo.Context) error {
+		version, ok := c.Get(versionKey).(int64)
+		if !ok || strings.HasPrefix(c.Request().URL.Path, "/api/v1/export") {
+			return next(c)
+		}
+		req := c.Request()
+		key := req.Method + " " + s.absURL(c, req.URL.RequestURI()) + "\x00" + req.Header.Get("HX-Request") + "\x00" + req.Header.Get("HX-Target")
+		gzipOK := acceptsGzip(req.Header.Get(echo.HeaderAcceptEncoding))
+		if hit, ok := s.cache.entries.GetIfPresent(key); ok && hit.version == version {
+			return serveCached(c, hit, gzipOK)
+		}
+		res := c.Response()
+		capture := &captureWriter{ResponseWriter: res.Writer}
+		res.Writer = capture
+		accept := req.Header.Get(echo.HeaderAcceptEncoding)
+		req.Header.Set(echo.HeaderAcceptEncoding, "gzip")
+		err := next(c)
+		req.Header.Set(echo.HeaderAcceptEncoding, accept)
+		res.Writer = capture.ResponseWriter
+		if capture.passthrough || !capture.wrote {
+			return err
+		}
+		// A complete 200 response, held back so far.
+		h := res.Header()
+		entry := &cachedResponse{version: version, gzipped: bytes.Clone(capture.buf.Bytes()), header: http.Header{}}
+		cacheable := err == nil && h.Get("Set-Cookie") == "" && h.Get(echo.HeaderContentEncoding) == "gzip"
+		if cacheable {
+			for _, k := range []string{echo.HeaderContentType, echo.HeaderContentEncoding, "Cache-Control", "ETag", echo.HeaderVary, "Link",
+				"Content-Language", echo.HeaderAccessControlAllowOrigin} {
+				if v := h.Values(k); len(v) > 0 {
+					entry.header[http.CanonicalHeaderKey(k)] = v
+				}
+			}
+			s.cache.entries.Set(key, entry)
+		}
+		return writeBody(res.Writer, h, entry.gzipped, gzipOK && h.Get(echo.HeaderContentEncoding) == "gzip")
+	}
+}
+
+// serveCached answers from a kept response, with the headers it was sent
+// with: its ETag and Cache-Control belong to the same address and data
+// version, so they hold for this request too.
+func serveCached(c echo.Context, r *cachedResponse, gzipOK bool) error {
+	res := c.Response()
+	h := res.Header()
+	for k, v := range r.header {
+		h[k] = v
+	}
+	if gzipOK {
+		h.Set(echo.HeaderContentLength, strconv.Itoa(len(r.gzipped)))
+		res.WriteHeader(http.StatusOK)
+		_, err := res.Write(r.gzipped)
+		return err
+	}
+	h.Del(echo.HeaderContentEncoding)
+	body, err := gunzip(r.gzipped)
+	if err != nil {
+		return err
+	}
+	h.Set(echo.HeaderContentLength, strconv.Itoa(len(body)))
+	res.WriteHeader(http.StatusOK)
+	_, err = res.Write(body)
+	return err
+}
+
+// writeBody sends a response the capture held back, as the client takes it.
+func writeBody(w http.ResponseWriter, h http.Header, gzipped []byte, gzipOK bool) error {
+	body := gzipped
+	if !gzipOK && h.Get(echo.HeaderContentEncoding) == "gzip" {
+		var err error
+		if body, err = gunzip(gzipped); err != nil {
+			return err
+		}
+		h.Del(echo.HeaderContentEncoding)
+	}
+	h.Set(echo.HeaderContentLength, strconv.Itoa(len(body)))
+	w.WriteHeader(http.StatusOK)
+	_, err := w.Write(body)
+	return err
+}
+
+func gunzip(b []byte) ([]byte, error) {
+	zr, err := gzip.NewReader(bytes.NewReader(b))
+	if err != nil {
+		return nil, err
+	}
+	return io.ReadAll(zr)
+}
+
+// acceptsGzip reports whether an Accept-Encoding header takes gzip.
+func acceptsGzip(header string) bool {
+	for part := range strings.SplitSeq(header, ",") {
+		name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if !strings.EqualFold(strings.TrimSpace(name), "gzip") && strings.TrimSpace(name) != "*" {
+			continue
+		}
+		if q, ok := strings.CutPrefix(strings.ReplaceAll(params, " ", ""), "q="); ok {
+			if v, err := strconv.ParseFloat(q, 64); err == nil && v == 0 {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
+// captureWriter holds back a 200 response so it can be kept. Anything else
+// — another status, a body past maxCachedBody, a flush (a streamed
+// response) — goes straight through to the client from then on.
+type captureWriter struct {
+	http.ResponseWriter
+	buf         bytes.Buffer
+	status      int
+	wrote       bool
+	passthrough bool
+}
+
+func (w *captureWriter) WriteHeader(code int) {
+	if w.wrote || w.passthrough {
+		return
+	}
+	w.status = code
+	if code != http.StatusOK {
+		w.passthrough = true
+		w.ResponseWriter.WriteHeader(code)
+		return
+	}
+	w.wrote = true
+}
+
+func (w *captureWriter) Write(p []byte) (int, error) {
+	if !w.wrote && !w.passthrough {
+		w.WriteHeader(http.StatusOK)
+	}
+	if w.passthrough {
+		return w.ResponseWriter.Write(p)
+	}
+	w.buf.Write(p)
+	if w.buf.Len() > maxCachedBody {
+		return len(p), w.release()
+	}
+	return len(p), nil
+}
+
+// release sends what was held back and lets the rest through.
+func (w *captureWriter) release() error {
+	w.passthrough = true
+	if !w.wrote {
+		return nil
+	}
+	w.ResponseWriter.WriteHeader(w.status)
+	_, err := w.ResponseWriter.Write(w.buf.Bytes())
+	w.buf = bytes.Buffer{}
+	return err
+}
+
+func (w *captureWriter) Flush() {
+	if !w.passthrough {
+		w.release()
+	}
+	http.NewResponseController(w.ResponseWriter).Flush()
+}
+
+func (w *captureWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }

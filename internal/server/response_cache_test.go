@@ -1,0 +1,129 @@
+package server
+
+import (
+	"compress/gzip"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+)
+
+// cacheHarness serves pages through the response cache the way New wires
+// it: the data version set before it, the compressor after it.
+type cacheHarness struct {
+	e       *echo.Echo
+	s       *Server
+	version atomic.Int64
+	renders atomic.Int64
+}
+
+func newCacheHarness(t *testing.T, maxBytes int) *cacheHarness {
+	t.Helper()
+	cache, err := newResponseCache(maxBytes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := &cacheHarness{e: echo.New(), s: &Server{cache: cache, cfg: Config{BaseURL: "https://sitrep.test"}}}
+	h.e.Use(func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			c.Set(versionKey, h.version.Load())
+			return next(c)
+		}
+	})
+	h.e.Use(h.s.cacheResponses)
+	h.e.Use(middleware.Gzip())
+	rng := rand.New(rand.NewPCG(1, 2))
+	filler := make([]byte, 8000)
+	for i := range filler {
+		filler[i] = byte('a' + rng.IntN(26))
+	}
+	h.e.GET("/page", func(c echo.Context) error {
+		n := h.renders.Add(1)
+		return c.HTML(http.StatusOK, fmt.Sprintf("<p>%s as of %d, render %d</p>%s", c.QueryParam("q"), h.version.Load(), n, filler))
+	})
+	h.e.GET("/missing", func(c echo.Context) error { return echo.ErrNotFound })
+	return h
+}
+
+func (h *cacheHarness) get(t *testing.T, target string, gzipOK bool) (int, string) {
+	t.Helper()
+	req := httptest.NewRequest(http.MethodGet, target, nil)
+	if gzipOK {
+		req.Header.Set("Accept-Encoding", "gzip")
+	}
+	rec := httptest.NewRecorder()
+	h.e.ServeHTTP(rec, req)
+	body := rec.Body.Bytes()
+	if rec.Header().Get("Content-Encoding") == "gzip" {
+		if !gzipOK {
+			t.Fatalf("GET %s without Accept-Encoding: gzip came back compressed", target)
+		}
+		zr, err := gzip.NewReader(rec.Body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if body, err = io.ReadAll(zr); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return rec.Code, string(body)
+}
+
+func TestResponseCacheServesUntilTheDataChanges(t *testing.T) {
+	h := newCacheHarness(t, DefaultCacheBytes)
+	_, first := h.get(t, "/page?q=mosul", true)
+	_, again := h.get(t, "/page?q=mosul", true)
+	_, plain := h.get(t, "/page?q=mosul", false)
+	if again != first || plain != first {
+		t.Errorf("a repeated request was rendered again: %q, then %q and %q", first[:40], again[:40], plain[:40])
+	}
+	if n := h.renders.Load(); n != 1 {
+		t.Errorf("three requests for one address at one version rendered %d times, want 1", n)
+	}
+	if _, other := h.get(t, "/page?q=raqqa", true); !strings.HasPrefix(other, "<p>raqqa") {
+		t.Errorf("another address got %q", other[:40])
+	}
+	h.version.Add(1) // a publish
+	if _, after := h.get(t, "/page?q=mosul", false); !strings.Contains(after, "as of 1,") {
+		t.Errorf("after the data changed the page still reads %q", after[:40])
+	}
+	if code, _ := h.get(t, "/missing", true); code != http.StatusNotFound {
+		t.Errorf("a missing page answered %d", code)
+	}
+	h.get(t, "/missing", true)
+	if n := h.s.cache.entries.EstimatedSize(); n != 2 {
+		t.Errorf("the cache holds %d entries, want 2 (errors are never kept)", n)
+	}
+}
+
+func TestResponseCacheStaysWithinItsBound(t *testing.T) {
+	const bound = 200_000
+	h := newCacheHarness(t, bound)
+	for i := range 2000 {
+		h.get(t, fmt.Sprintf("/page?q=flood-%d", i), i%2 == 0)
+	}
+	h.s.cache.entries.CleanUp()
+	if w := h.s.cache.entries.WeightedSize(); w > bound {
+		t.Errorf("after 2,000 distinct addresses the cache weighs %d bytes, over its bound of %d", w, bound)
+	}
+	if n := h.s.cache.entries.EstimatedSize(); n == 0 || n >= 2000 {
+		t.Errorf("the cache holds %d entries after a flood of 2,000; want some, evicted down to the bound", n)
+	}
+}
+
+func TestAcceptsGzip(t *testing.T) {
+	for header, want := range map[string]bool{
+		"": false, "gzip": true, "br, gzip;q=0.8": true, "GZIP": true, "gzip;q=0": false, "identity": false, "*": true, "deflate, br": false,
+	} {
+		if got := acceptsGzip(header); got != want {
+			t.Errorf("acceptsGzip(%q) = %v, want %v", header, got, want)
+		}
+	}
+}
