@@ -1,0 +1,188 @@
+// Command benchtool serves the two needs of scripts/bench that a shell
+// cannot: a bare Echo handler to measure sitrep against on the same
+// machine in the same run, and lists of distinct addresses drawn from a
+// benchmark database, so that a run of distinct URLs asks sitrep real
+// filters that no cache has seen.
+//
+//	benchtool bare -addr 127.0.0.1:8099
+//	benchtool urls -db bench.db -page events-actor -n 20000
+package main
+
+import (
+	"bufio"
+	"context"
+	"database/sql"
+	"errors"
+	"flag"
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"net/url"
+	"os"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+	_ "modernc.org/sqlite"
+)
+
+func main() {
+	if err := run(os.Args[1:]); err != nil {
+		fmt.Fprintln(os.Stderr, "benchtool:", err)
+		os.Exit(1)
+	}
+}
+
+func run(args []string) error {
+	if len(args) == 0 {
+		return errors.New("usage: benchtool bare|urls [flags]")
+	}
+	switch args[0] {
+	case "bare":
+		fs := flag.NewFlagSet("bare", flag.ExitOnError)
+		addr := fs.String("addr", "127.0.0.1:8099", "address to listen on")
+		fs.Parse(args[1:])
+		return bare(*addr)
+	case "urls":
+		fs := flag.NewFlagSet("urls", flag.ExitOnError)
+		db := fs.String("db", "", "benchmark database")
+		page := fs.String("page", "", "which page's addresses")
+		n := fs.Int("n", 20000, "how many addresses")
+		fs.Parse(args[1:])
+		return urls(*db, *page, *n)
+	}
+	return fmt.Errorf("unknown command %q", args[0])
+}
+
+// bare serves a 2 KB page from a plain Echo v4 handler: the most a Go web
+// server does per request on this machine, which sitrep's pages are
+// measured against.
+func bare(addr string) error {
+	page := "<!doctype html><title>bare</title><p>" + strings.Repeat("sitrep ", 290) + "</p>"
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.GET("/", func(c echo.Context) error { return c.HTML(http.StatusOK, page) })
+	return e.Start(addr)
+}
+
+// urls prints n distinct addresses of one page, one a line, from the
+// records in the database.
+func urls(path, page string, n int) error {
+	db, err := sql.Open("sqlite", "file:"+path+"?mode=ro&_pragma=query_only(1)")
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	ctx := context.Background()
+	list := func(query string) ([]string, error) {
+		rows, err := db.QueryContext(ctx, query)
+		if err != nil {
+			return nil, err
+		}
+		defer rows.Close()
+		var out []string
+		for rows.Next() {
+			var s string
+			if err := rows.Scan(&s); err != nil {
+				return nil, err
+			}
+			out = append(out, s)
+		}
+		return out, rows.Err()
+	}
+	actors, err := list(`SELECT a.name FROM event_key_counts k JOIN actors a ON 'a:' || a.id = k.key WHERE k.key GLOB 'a:*' ORDER BY k.n DESC LIMIT 1000`)
+	if err != nil {
+		return err
+	}
+	tags, err := list(`SELECT substr(key, 3) FROM event_key_counts WHERE key GLOB 't:*' ORDER BY n DESC LIMIT 100`)
+	if err != nil {
+		return err
+	}
+	timelines, err := list(`SELECT slug FROM timelines WHERE published = 1 ORDER BY id`)
+	if err != nil {
+		return err
+	}
+	forces, err := list(`SELECT a.name FROM actors a WHERE a.id IN (SELECT actor_id FROM estimates GROUP BY actor_id ORDER BY count(*) DESC LIMIT 300)`)
+	if err != nil {
+		return err
+	}
+	var maxID int
+	if err := db.QueryRowContext(ctx, `SELECT coalesce(max(id), 1) FROM events`).Scan(&maxID); err != nil {
+		return err
+	}
+	words := []string{"fighting", "convoys", "casualties", "skirmishes", "families", "satellite", "operation", "outskirts",
+		"residents", "officials", "damage", "commanders", "aid", "dawn", "front", "road", "night", "buildings", "weeks", "area"}
+	years := []string{"2014", "2015", "2016", "2017", "2018", "2019", "2020", "2021", "2022", "2023"}
+	months := []string{"01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11", "12"}
+	rng := rand.New(rand.NewPCG(7, 11))
+	pick := func(xs []string) string {
+		if len(xs) == 0 {
+			return ""
+		}
+		return xs[rng.IntN(len(xs))]
+	}
+	seen := map[string]bool{}
+	w := bufioWriter()
+	defer w.Flush()
+	for tries := 0; len(seen) < n && tries < n*20; tries++ {
+		var u string
+		q := url.Values{}
+		switch page {
+		case "events":
+			q.Set("from", pick(years)+"-"+pick(months))
+			u = "/events"
+		case "events-actor":
+			q.Set("actor", pick(actors))
+			if rng.IntN(2) == 0 {
+				q.Set("order", "newest")
+			}
+			u = "/events"
+		case "events-actor-from":
+			q.Set("actor", pick(actors))
+			q.Set("from", pick(years))
+			u = "/events"
+		case "events-tag":
+			q.Set("tag", pick(tags))
+			q.Set("from", pick(years)+"-"+pick(months))
+			u = "/events"
+		case "events-q":
+			q.Set("q", pick(words))
+			q.Set("from", pick(years)+"-"+pick(months))
+			u = "/events"
+		case "timeline":
+			q.Set("from", pick(years)+"-"+pick(months))
+			u = "/timelines/" + pick(timelines)
+		case "embed":
+			q.Set("limit", fmt.Sprint(10+rng.IntN(41)))
+			q.Set("theme", pick([]string{"light", "dark", "auto"}))
+			u = "/embed/timelines/" + pick(timelines)
+		case "estimates":
+			q.Set("from", pick(years)+"-"+pick(months))
+			u = "/estimates"
+		case "estimates-force":
+			q.Set("force", pick(forces))
+			q.Set("from", pick(years))
+			u = "/estimates"
+		case "search":
+			q.Set("q", pick(words)+" "+pick(words))
+			u = "/search"
+		case "event":
+			u = fmt.Sprintf("/events/%d", 1+rng.IntN(maxID))
+		case "api-events":
+			q.Set("actor", pick(actors))
+			q.Set("from", pick(years))
+			u = "/api/v1/events"
+		default:
+			return fmt.Errorf("no such page %q", page)
+		}
+		if len(q) > 0 {
+			u += "?" + q.Encode()
+		}
+		if !seen[u] {
+			seen[u] = true
+			fmt.Fprintln(w, u)
+		}
+	}
+	return nil
+}
+
+func bufioWriter() *bufio.Writer { return bufio.NewWriterSize(os.Stdout, 1<<16) }
