@@ -37,7 +37,7 @@ func lostRace(res sql.Result, rt conflict.RecordType, id int64) error {
 	return nil
 }
 
-const revisionColumns = `id, record_type, record_id, number, action, snapshot,
+const revisionColumns = `id, record_type, record_id, number, action, encoding, snapshot,
 	author_id, author_name, summary, created_at`
 
 // latestRevision is LatestRevision inside a transaction.

@@ -891,7 +891,7 @@ func (im *importer) flush() error {
 	tags.start(`INSERT INTO event_tags (event_id, tag) VALUES `, 2)
 	cites.start(`INSERT INTO citations (source_id, event_id, quote, locator, credibility, position) VALUES `, 6)
 	revs.start(`INSERT INTO revisions
-		(record_type, record_id, number, action, snapshot, author_id, author_name, summary, created_at) VALUES `, 9)
+		(record_type, record_id, number, action, encoding, snapshot, author_id, author_name, summary, created_at) VALUES `, 10)
 	var author any
 	if im.ch.Author != nil {
 		author = int64(*im.ch.Author)
@@ -912,11 +912,11 @@ func (im *importer) flush() error {
 			cites.add(int64(c.Source.ID), id, c.Quote, c.Locator, cred, j)
 		}
 		e.ID, e.Version, e.CreatedAt, e.UpdatedAt = conflict.EventID(id), 1, parseTime(now), parseTime(now)
-		snapshot, err := json.Marshal(e)
+		enc, snapshot, err := encodeSnapshot(e)
 		if err != nil {
 			return err
 		}
-		revs.add(string(conflict.EventRecord), id, 1, string(conflict.ActionImport), string(snapshot), author, im.ch.AuthorName, im.ch.Summary, now)
+		revs.add(string(conflict.EventRecord), id, 1, string(conflict.ActionImport), enc, snapshot, author, im.ch.AuthorName, im.ch.Summary, now)
 		if e.ExternalID != "" {
 			im.events[e.ExternalID] = e.ID
 		}

@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"fmt"
 
 	"github.com/sitrep/sitrep/internal/conflict"
@@ -13,7 +12,7 @@ import (
 // curated record goes through here, inside the write's own transaction, so
 // history can never miss a change.
 func (db *DB) writeRevision(ctx context.Context, tx *sql.Tx, rt conflict.RecordType, id int64, action conflict.Action, snapshot any, ch conflict.Change) (int, error) {
-	body, err := json.Marshal(snapshot)
+	enc, body, err := encodeSnapshot(snapshot)
 	if err != nil {
 		return 0, fmt.Errorf("snapshot %s %d: %w", rt, id, err)
 	}
@@ -28,16 +27,16 @@ func (db *DB) writeRevision(ctx context.Context, tx *sql.Tx, rt conflict.RecordT
 		author = int64(*ch.Author)
 	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO revisions
-		(record_type, record_id, number, action, snapshot, author_id, author_name, summary, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		rt, id, n, action, string(body), author, ch.AuthorName, ch.Summary, db.stamp())
+		(record_type, record_id, number, action, encoding, snapshot, author_id, author_name, summary, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		rt, id, n, action, enc, body, author, ch.AuthorName, ch.Summary, db.stamp())
 	return n, err
 }
 
 // writeFirstRevision records a new record's first revision, which is
 // always number 1.
 func (db *DB) writeFirstRevision(ctx context.Context, tx *sql.Tx, rt conflict.RecordType, id int64, action conflict.Action, snapshot any, ch conflict.Change) error {
-	body, err := json.Marshal(snapshot)
+	enc, body, err := encodeSnapshot(snapshot)
 	if err != nil {
 		return fmt.Errorf("snapshot %s %d: %w", rt, id, err)
 	}
@@ -46,16 +45,15 @@ func (db *DB) writeFirstRevision(ctx context.Context, tx *sql.Tx, rt conflict.Re
 		author = int64(*ch.Author)
 	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO revisions
-		(record_type, record_id, number, action, snapshot, author_id, author_name, summary, created_at)
-		VALUES (?, ?, 1, ?, ?, ?, ?, ?, ?)`,
-		rt, id, action, string(body), author, ch.AuthorName, ch.Summary, db.stamp())
+		(record_type, record_id, number, action, encoding, snapshot, author_id, author_name, summary, created_at)
+		VALUES (?, ?, 1, ?, ?, ?, ?, ?, ?, ?)`,
+		rt, id, action, enc, body, author, ch.AuthorName, ch.Summary, db.stamp())
 	return err
 }
 
 // FindRevisions returns a record's revisions, newest first.
 func (db *DB) FindRevisions(ctx context.Context, rt conflict.RecordType, id int64) ([]conflict.Revision, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT id, record_type, record_id, number, action, snapshot,
-		author_id, author_name, summary, created_at
+	rows, err := db.read.QueryContext(ctx, `SELECT `+revisionColumns+`
 		FROM revisions WHERE record_type = ? AND record_id = ? ORDER BY number DESC`, rt, id)
 	if err != nil {
 		return nil, err
@@ -75,15 +73,18 @@ func (db *DB) FindRevisions(ctx context.Context, rt conflict.RecordType, id int6
 func scanRevision(s interface{ Scan(...any) error }) (conflict.Revision, error) {
 	var (
 		r       conflict.Revision
-		snap    string
+		enc     int
+		snap    []byte
 		author  sql.NullInt64
 		created string
 	)
-	err := s.Scan(&r.ID, &r.RecordType, &r.RecordID, &r.Number, &r.Action, &snap, &author, &r.AuthorName, &r.Summary, &created)
+	err := s.Scan(&r.ID, &r.RecordType, &r.RecordID, &r.Number, &r.Action, &enc, &snap, &author, &r.AuthorName, &r.Summary, &created)
 	if err != nil {
 		return r, mapError(err)
 	}
-	r.Snapshot = []byte(snap)
+	if r.Snapshot, err = decodeSnapshot(enc, snap); err != nil {
+		return r, fmt.Errorf("%s %d revision %d: %w", r.RecordType, r.RecordID, r.Number, err)
+	}
 	if author.Valid {
 		u := conflict.UserID(author.Int64)
 		r.Author = &u
@@ -94,8 +95,7 @@ func scanRevision(s interface{ Scan(...any) error }) (conflict.Revision, error) 
 
 // FindRevision returns revision number n of a record, or NotFound.
 func (db *DB) FindRevision(ctx context.Context, rt conflict.RecordType, id int64, n int) (conflict.Revision, error) {
-	r, err := scanRevision(db.read.QueryRowContext(ctx, `SELECT id, record_type, record_id, number, action, snapshot,
-		author_id, author_name, summary, created_at
+	r, err := scanRevision(db.read.QueryRowContext(ctx, `SELECT `+revisionColumns+`
 		FROM revisions WHERE record_type = ? AND record_id = ? AND number = ?`, rt, id, n))
 	if conflict.ErrorCode(err) == conflict.NotFound {
 		return r, conflict.Errorf(conflict.NotFound, "No such revision.")
@@ -105,8 +105,7 @@ func (db *DB) FindRevision(ctx context.Context, rt conflict.RecordType, id int64
 
 // LatestRevision returns a record's newest revision, or NotFound.
 func (db *DB) LatestRevision(ctx context.Context, rt conflict.RecordType, id int64) (conflict.Revision, error) {
-	r, err := scanRevision(db.read.QueryRowContext(ctx, `SELECT id, record_type, record_id, number, action, snapshot,
-		author_id, author_name, summary, created_at
+	r, err := scanRevision(db.read.QueryRowContext(ctx, `SELECT `+revisionColumns+`
 		FROM revisions WHERE record_type = ? AND record_id = ? ORDER BY number DESC LIMIT 1`, rt, id))
 	if conflict.ErrorCode(err) == conflict.NotFound {
 		return r, conflict.Errorf(conflict.NotFound, "No such record.")

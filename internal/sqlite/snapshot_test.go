@@ -1,0 +1,127 @@
+package sqlite
+
+import (
+	"database/sql"
+	"encoding/json"
+	"path/filepath"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/pressly/goose/v3"
+
+	"github.com/sitrep/sitrep/internal/conflict"
+	"github.com/sitrep/sitrep/migrations"
+)
+
+// A database written before snapshots were compressed keeps its plain JSON
+// rows; after migrating, an old row and a new compressed one of the same
+// record read back alike.
+func TestSnapshotsOldAndCompressedDecodeAlike(t *testing.T) {
+	ctx := t.Context()
+	path := filepath.Join(t.TempDir(), "old.db")
+	want := conflict.Actor{ID: 1, Slug: "badr-organization", Name: "Badr Organization", Aliases: []string{"Badr", "منظمة بدر"},
+		Kind: "militia", Colour: "#2a7f3f", Description: "Shia armed group, part of the Popular Mobilization Forces.",
+		Version: 1, CreatedAt: time.Date(2016, 10, 17, 8, 0, 0, 0, time.UTC), UpdatedAt: time.Date(2016, 10, 17, 8, 0, 0, 0, time.UTC)}
+	plain, err := json.Marshal(want)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// The database as a store before compression left it: migrated up to
+	// the version before, with one revision of plain JSON.
+	raw, err := sql.Open("sqlite", "file:"+path+"?_pragma=foreign_keys(1)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := goose.NewProvider(goose.DialectSQLite3, raw, migrations.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.UpTo(ctx, 4); err != nil {
+		t.Fatalf("migrating to version 4: %v", err)
+	}
+	if _, err := raw.ExecContext(ctx, `INSERT INTO actors (id, slug, name, kind, colour, description, created_at, updated_at)
+		VALUES (1, 'badr-organization', 'Badr Organization', 'militia', '#2a7f3f', '', 'x', 'x')`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := raw.ExecContext(ctx, `INSERT INTO revisions (record_type, record_id, number, action, snapshot, author_name, created_at)
+		VALUES ('actor', 1, 1, 'create', ?, 'editor', '2016-10-17T08:00:00.000000Z')`, string(plain)); err != nil {
+		t.Fatal(err)
+	}
+	raw.Close()
+
+	db, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// A new revision goes through the store's own write path.
+	if err := db.inTx(ctx, func(tx *sql.Tx) error {
+		_, err := db.writeRevision(ctx, tx, conflict.ActorRecord, 1, conflict.ActionUpdate, want, conflict.Change{AuthorName: "editor"})
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+
+	rows, err := db.read.QueryContext(ctx, `SELECT number, encoding, length(snapshot) FROM revisions ORDER BY number`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stored := 0
+	for rows.Next() {
+		var n, enc, size int
+		if err := rows.Scan(&n, &enc, &size); err != nil {
+			t.Fatal(err)
+		}
+		stored++
+		switch {
+		case n == 1 && (enc != snapshotJSON || size != len(plain)):
+			t.Errorf("old revision stored with encoding %d, %d bytes; want it kept as JSON, %d bytes", enc, size, len(plain))
+		case n == 2 && (enc != snapshotDeflate || size >= len(plain)*2/3):
+			t.Errorf("new revision stored with encoding %d, %d bytes; want it compressed from %d bytes to under two thirds", enc, size, len(plain))
+		}
+	}
+	rows.Close()
+	if stored != 2 {
+		t.Fatalf("%d revisions stored, want 2", stored)
+	}
+
+	revs, err := db.FindRevisions(ctx, conflict.ActorRecord, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range revs {
+		var got conflict.Actor
+		if err := snapshotOf(r, &got); err != nil {
+			t.Fatalf("revision %d: %v", r.Number, err)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("revision %d reads back as\n%+v\nwant\n%+v", r.Number, got, want)
+		}
+	}
+	// Single revisions are read through the same decoding.
+	for n := 1; n <= 2; n++ {
+		r, err := db.FindRevision(ctx, conflict.ActorRecord, 1, n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(r.Snapshot) != string(plain) {
+			t.Errorf("FindRevision %d snapshot = %s, want %s", n, r.Snapshot, plain)
+		}
+	}
+}
+
+// A snapshot the store cannot read is an error, never a record made up of
+// zero values.
+func TestSnapshotUnknownEncodingIsAnError(t *testing.T) {
+	if _, err := decodeSnapshot(7, []byte("{}")); err == nil {
+		t.Error("decodeSnapshot with encoding 7 = nil error")
+	}
+	if _, err := decodeSnapshot(snapshotDeflate, []byte("not deflate at all")); err == nil {
+		t.Error("decodeSnapshot of a corrupt compressed snapshot = nil error")
+	}
+}
