@@ -330,6 +330,12 @@ func countPlan(ctx context.Context, q querier, plan eventPlan, limit int) (int, 
 		}
 		return plan.exact, false, nil
 	}
+	if plan.countCap > 0 {
+		limit = min(limit, plan.countCap)
+	}
+	if plan.atLeast > limit {
+		return limit, true, nil
+	}
 	query, params := plan.countQuery(limit)
 	var n int
 	if err := q.QueryRowContext(ctx, query, params...).Scan(&n); err != nil {

@@ -45,6 +45,12 @@ type eventPlan struct {
 	checks []check
 	// exact is the number of matches when tallies know it, or -1.
 	exact int
+	// atLeast is a number of matches known without counting them.
+	atLeast int
+	// countCap, when set, counts fewer matches than asked: a plan whose
+	// rows each need a full-text lookup would otherwise spend on "more
+	// than 1,000" many times what its page costs.
+	countCap int
 	// none is set when the filter names a key no event has.
 	none bool
 }
@@ -74,6 +80,13 @@ type clause struct {
 // ftsDriveLimit is how many full-text matches a plan sorts itself rather
 // than walking another range and checking each row against the index.
 const ftsDriveLimit = 2000
+
+// ftsCountLimit is where counting a word's matches in the index stops.
+const ftsCountLimit = 5001
+
+// textCountLimit caps the count of a list that checks a common word row by
+// row: about four pages' worth of lookups.
+const textCountLimit = 200
 
 // planEvents turns a filter into a plan. It reads the tallies of the
 // filter's keys, so it runs in the caller's read transaction.
@@ -152,9 +165,11 @@ func planEvents(ctx context.Context, q querier, f conflict.EventFilter) (eventPl
 			plan.none, plan.exact = true, 0
 			return plan, nil
 		}
+		// Counting a word's matches in the index is cheap, and says
+		// whether to drive from them or to check them row by row.
 		var n int
 		if err := q.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM events_fts WHERE events_fts MATCH ? LIMIT ?)`,
-			match, ftsDriveLimit+1).Scan(&n); err != nil {
+			match, ftsCountLimit).Scan(&n); err != nil {
 			return plan, fmt.Errorf("count text matches: %w", err)
 		}
 		if n == 0 {
@@ -166,6 +181,19 @@ func planEvents(ctx context.Context, q querier, f conflict.EventFilter) (eventPl
 		})
 		if n <= ftsDriveLimit {
 			fts = &clause{cost: n, keys: []string{match}}
+		} else {
+			plan.countCap = textCountLimit
+			if len(clauses) == 0 && len(dates) == 0 && f.Timeline == nil {
+				// Text alone: every match that is not an unpublished
+				// event is a public match, so the index's count less
+				// the unpublished events is a true lower bound.
+				var private int
+				if err := q.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM events
+					WHERE status IN ('draft', 'submitted', 'rejected', 'retracted') LIMIT ?)`, ftsCountLimit).Scan(&private); err != nil {
+					return plan, fmt.Errorf("count unpublished events: %w", err)
+				}
+				plan.atLeast = n - private
+			}
 		}
 	}
 
@@ -497,12 +525,16 @@ func dateChecks(ctx context.Context, q querier, from, to edtf.Date) ([]check, er
 	return out, nil
 }
 
+// longestSpanQuery names its index: the planner would otherwise prefer the
+// status index and read every event to find the maximum.
+const longestSpanQuery = `SELECT coalesce(max(julianday(date_hi) - julianday(date_lo)), 0)
+	FROM events INDEXED BY events_public_span_idx WHERE status IN ('published', 'retracted')`
+
 // longestSpan returns, in whole days rounded up, the span of the longest
 // public event, read from the end of an index.
 func longestSpan(ctx context.Context, q querier) (int, error) {
 	var days float64
-	err := q.QueryRowContext(ctx, `SELECT coalesce(max(julianday(date_hi) - julianday(date_lo)), 0) FROM events
-		WHERE status IN ('published', 'retracted')`).Scan(&days)
+	err := q.QueryRowContext(ctx, longestSpanQuery).Scan(&days)
 	if err != nil {
 		return 0, fmt.Errorf("longest event: %w", err)
 	}

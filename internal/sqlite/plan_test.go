@@ -34,6 +34,9 @@ func TestListQueriesUseIndexes(t *testing.T) {
 	if _, err := db.write.ExecContext(ctx, "ANALYZE"); err != nil {
 		t.Fatal(err)
 	}
+	if lines := checkPlan(t, db, longestSpanQuery, nil); !strings.Contains(strings.Join(lines, " "), "events_public_span_idx") {
+		t.Errorf("the longest event is found without its index: %q", lines)
+	}
 	plain := &conflict.Timeline{ID: 1, Filter: conflict.TimelineFilter{Actors: []conflict.ActorID{1}, From: edtf.MustParse("2016")}}
 	pinned := &conflict.Timeline{ID: 2, Filter: conflict.TimelineFilter{Tags: []string{"tag1"}, To: edtf.MustParse("2020")},
 		Pinned: []conflict.EventID{5, 6}, Excluded: []conflict.EventID{7}}
