@@ -41,14 +41,6 @@ func nullString(s string) any {
 	return s
 }
 
-// nullID stores 0 as NULL, for optional references.
-func nullID[T ~int64](id T) any {
-	if id == 0 {
-		return nil
-	}
-	return int64(id)
-}
-
 // jsonIDs encodes ids as a JSON array, to pass a list of any length as one
 // parameter to json_each.
 func jsonIDs(ids []any) string {
