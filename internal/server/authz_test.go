@@ -41,6 +41,7 @@ var publicRoutes = map[string]bool{
 	"GET /places/:slug":                 true,
 	"GET /sources/:id":                  true,
 	"GET /search":                       true,
+	"GET /suggest/:kind":                true,
 	"GET /healthz":                      true,
 	"GET /static/*":                     true,
 	"GET /favicon.ico":                  true,

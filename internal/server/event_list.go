@@ -93,7 +93,9 @@ func (s *Server) browse(c echo.Context, action string, t *conflict.Timeline, fix
 	if err != nil {
 		return components.BrowserView{}, err
 	}
-	opts, err := s.filterOptions(ctx)
+	// The tag suggestions come from the tallies the store keeps with
+	// every write, so they are read on each request, never rebuilt.
+	tags, err := s.db.FindTags(ctx, tagSuggestions)
 	if err != nil {
 		return components.BrowserView{}, err
 	}
@@ -108,7 +110,8 @@ func (s *Server) browse(c echo.Context, action string, t *conflict.Timeline, fix
 			return components.BrowserView{}, err
 		}
 	}
-	v := components.BrowserView{Action: action, Filter: f, Options: opts, Groups: components.GroupEntries(entries), Total: page.Total, More: page.More}
+	v := components.BrowserView{Action: action, Filter: f, Tags: tags, Groups: components.GroupEntries(entries), Total: page.Total, More: page.More,
+		Fragment: isFragment(c)}
 	if page.Next != "" {
 		v.NextURL = action + "?" + f.Values("after", page.Next).Encode()
 	}
@@ -171,9 +174,14 @@ func (s *Server) interleaveEstimates(ctx context.Context, entries []components.E
 	return components.MergeEntries(entries, inSpan, f.NewestFirst), nil
 }
 
-// filterOptions are the suggestions the filter forms offer. Counting tags
-// over every event is the dearest query on the page, and the answer only
-// changes with the data, so it is kept until the next write.
+// tagSuggestions is how many of the most used tags the event filter
+// offers before the reader types.
+const tagSuggestions = 24
+
+// filterOptions are the actors and places the editors' forms list before
+// anything is typed, kept until the next write. No reader's page uses
+// them: the event filter's boxes ask the suggestion route as the reader
+// types (suggest.go).
 func (s *Server) filterOptions(ctx context.Context) (components.FilterOptions, error) {
 	version, err := s.db.LastChange(ctx)
 	if err != nil {
@@ -192,11 +200,7 @@ func (s *Server) filterOptions(ctx context.Context) (components.FilterOptions, e
 	if err != nil {
 		return components.FilterOptions{}, err
 	}
-	tags, err := s.db.FindTags(ctx, 200)
-	if err != nil {
-		return components.FilterOptions{}, err
-	}
-	s.options.value = components.FilterOptions{Actors: actors, Places: places, Tags: tags}
+	s.options.value = components.FilterOptions{Actors: actors, Places: places}
 	s.options.version, s.options.ok = version, true
 	return s.options.value, nil
 }

@@ -25,6 +25,7 @@ func (s *Server) routes(e *echo.Echo) {
 	e.GET("/places/:slug", s.placeShow)
 	e.GET("/sources/:id", s.sourceShow)
 	e.GET("/search", s.search)
+	e.GET("/suggest/:kind", s.filterSuggest)
 	e.GET("/embed/timelines/:slug", s.embedTimeline)
 	e.GET("/embed/estimates", s.embedEstimates)
 	e.GET("/embed/events/:id", s.embedEvent)

@@ -71,4 +71,99 @@
     });
     d.addEventListener("keydown", function (e) { if (e.key == "Escape") hide(); });
   });
+  // Filter boxes that suggest as you type (ARIA combobox and listbox): htmx
+  // fills each listbox; here the arrow keys move through it, Enter or a
+  // click puts the option in the box and applies the filter, Escape closes
+  // it. Delegated from the document, since the fields are swapped with
+  // every filtered page. A ticked value that is unticked applies at once.
+  function comboList(input) {
+    return input && input.getAttribute("role") == "combobox" && d.getElementById(input.getAttribute("aria-controls"));
+  }
+  function options(list) { return list.querySelectorAll("[role=option]"); }
+  function activate(input, list, opt) {
+    options(list).forEach(function (o) { o.setAttribute("aria-selected", o == opt ? "true" : "false"); });
+    if (opt) {
+      input.setAttribute("aria-activedescendant", opt.id);
+      opt.scrollIntoView({ block: "nearest" });
+    } else {
+      input.removeAttribute("aria-activedescendant");
+    }
+  }
+  function toggle(input, list, open) {
+    open = open && options(list).length > 0;
+    list.hidden = !open;
+    input.setAttribute("aria-expanded", open ? "true" : "false");
+    if (!open) activate(input, list, null);
+  }
+  function choose(input, list, opt) {
+    input.value = opt.getAttribute("data-value");
+    toggle(input, list, false);
+    if (input.form) input.form.requestSubmit();
+  }
+  d.addEventListener("keydown", function (e) {
+    var input = e.target, list = comboList(input);
+    if (!list) return;
+    var opts = [].slice.call(options(list)), active = d.getElementById(input.getAttribute("aria-activedescendant") || "");
+    var i = opts.indexOf(active);
+    if (e.key == "ArrowDown" || e.key == "ArrowUp") {
+      if (!opts.length) return;
+      e.preventDefault();
+      if (list.hidden) toggle(input, list, true);
+      var n = e.key == "ArrowDown" ? i + 1 : (i < 0 ? opts.length : i) - 1;
+      activate(input, list, opts[(n + opts.length) % opts.length]);
+    } else if (e.key == "Enter" && !list.hidden && active) {
+      e.preventDefault();
+      choose(input, list, active);
+    } else if (e.key == "Escape" && !list.hidden) {
+      e.preventDefault();
+      toggle(input, list, false);
+    } else if (e.key == "Tab") {
+      toggle(input, list, false);
+    }
+  });
+  d.addEventListener("focusout", function (e) {
+    var list = comboList(e.target);
+    if (list) toggle(e.target, list, false);
+  });
+  d.addEventListener("click", function (e) {
+    var list = comboList(e.target);
+    if (list && list.hidden) toggle(e.target, list, true);
+  });
+  // mousedown, not click: the box keeps its focus while the option is chosen.
+  d.addEventListener("mousedown", function (e) {
+    var opt = e.target.closest && e.target.closest("[role=option]");
+    var list = opt && opt.closest("[role=listbox]");
+    var input = list && d.querySelector("[aria-controls='" + list.id + "']");
+    if (!input) return;
+    e.preventDefault();
+    choose(input, list, opt);
+  });
+  d.addEventListener("htmx:afterSwap", function (e) {
+    var list = (e.detail && e.detail.target) || e.target, input = list.id && d.querySelector("[role=combobox][aria-controls='" + list.id + "']");
+    if (input) toggle(input, list, d.activeElement == input && input.value.trim() != "");
+  });
+  // The filter's address carries only what is set: the empty boxes a form
+  // always sends would make every shared link longer and every view one
+  // more cache entry.
+  d.addEventListener("htmx:configRequest", function (e) {
+    var fd = e.detail.formData;
+    if (e.target.id != "filter-form" || !fd) return;
+    var keep = [], keys = [];
+    fd.forEach(function (v, k) {
+      keys.push(k);
+      if (v !== "" && !(k == "order" && v == "oldest")) keep.push([k, v]);
+    });
+    keys.forEach(function (k) { fd.delete(k); });
+    keep.forEach(function (p) { fd.append(p[0], p[1]); });
+  });
+  d.addEventListener("htmx:beforeRequest", function (e) {
+    // A filter being applied closes any suggestions still open.
+    if (e.target.id == "filter-form") {
+      d.querySelectorAll("#filter-form [role=combobox]").forEach(function (input) { toggle(input, comboList(input), false); });
+    }
+  });
+  d.addEventListener("change", function (e) {
+    var t = e.target;
+    if (t.closest && t.closest(".picks") && t.form) t.form.requestSubmit();
+  });
 })(document);

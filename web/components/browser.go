@@ -2,6 +2,7 @@ package components
 
 import (
 	"strconv"
+	"strings"
 
 	"github.com/a-h/templ"
 
@@ -14,11 +15,12 @@ import (
 // events.
 type BrowserView struct {
 	// Action is the page's own path; the filter form submits to it.
-	Action  string
-	Filter  form.EventFilter
-	Options FilterOptions
-	Groups  []YearGroup
-	Total   int
+	Action string
+	Filter form.EventFilter
+	// Tags are the most used tags, offered before the reader types.
+	Tags   []string
+	Groups []YearGroup
+	Total  int
 	// More is set when there are more than Total matches.
 	More    bool
 	NextURL string
@@ -26,13 +28,17 @@ type BrowserView struct {
 	// Hide lists filter fields the page fixes itself (an actor page has no
 	// actor filter).
 	Hide map[string]bool
+	// Fragment is set when htmx asked for the results alone: they then
+	// carry the filter form's fields too, so the chosen values and the
+	// messages under each field follow the results.
+	Fragment bool
 }
 
-// FilterOptions are the choices offered as suggestions in the filter form.
+// FilterOptions are the actors and places the editors' forms offer
+// before anything is typed.
 type FilterOptions struct {
 	Actors []conflict.ActorRef
 	Places []conflict.PlaceRef
-	Tags   []string
 }
 
 func (v BrowserView) errorFor(field string) string { return v.Filter.Errors[field] }
@@ -62,3 +68,55 @@ func describedBy(v BrowserView, field string) templ.Attributes {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// Suggestion is one option under a filter box: the value it puts in the
+// box, and the other name that matched when it was not the value itself.
+type Suggestion struct {
+	Value string
+	Also  string
+}
+
+// suggestKinds maps a filter field to its suggestion route's kind.
+var suggestKinds = map[string]string{"actor": "actors", "place": "places", "tag": "tags"}
+
+// SuggestPath is where a filter box asks for suggestions.
+func SuggestPath(field string) string { return "/suggest/" + suggestKinds[field] }
+
+func listboxID(field string) string { return fieldID(field) + "-listbox" }
+
+func optionID(field string, i int) string { return fieldID(field) + "-opt-" + strconv.Itoa(i) }
+
+// chosen are the values of a repeatable filter field.
+func (v BrowserView) chosen(field string) []string {
+	switch field {
+	case "actor":
+		return v.Filter.Actors
+	case "place":
+		return v.Filter.Places
+	}
+	return v.Filter.Tags
+}
+
+// also is what a chosen value stands for when it is not the record's own
+// name: "Islamic State" for ISIS, "Mosul" for الموصل.
+func (v BrowserView) also(field, value string) string {
+	names := v.Filter.Matched(field, value)
+	if len(names) == 1 && strings.EqualFold(names[0], value) {
+		return ""
+	}
+	return strings.Join(names, ", ")
+}
+
+// unknown reports whether a chosen actor or place matched nothing.
+func (v BrowserView) unknown(field, value string) bool {
+	return field != "tag" && len(v.Filter.Matched(field, value)) == 0
+}
+
+// tagSuggestions are the most used tags, as options.
+func (v BrowserView) tagSuggestions() []Suggestion {
+	out := make([]Suggestion, len(v.Tags))
+	for i, t := range v.Tags {
+		out[i] = Suggestion{Value: t}
+	}
+	return out
+}
