@@ -37,6 +37,9 @@ type arm struct {
 	where  []string
 	params []any
 	checks []check // only for this arm, besides the plan's own
+	// byKey, for a range read in the order of one integer key rather than
+	// of (date_lo, id), is that key: the cursor and the order use it.
+	byKey string
 }
 
 // eventPlan is how one filter reads its events.
@@ -77,9 +80,13 @@ type clause struct {
 	cost int
 }
 
-// ftsDriveLimit is how many full-text matches a plan sorts itself rather
-// than walking another range and checking each row against the index.
+// ftsDriveLimit is how many full-text matches make a word rare: a list
+// filtered by it counts them all.
 const ftsDriveLimit = 2000
+
+// ftsCheckWeight is what a full-text lookup per row costs, in posting
+// lookups.
+const ftsCheckWeight = 30
 
 // ftsCountLimit is where counting a word's matches in the index stops.
 const ftsCountLimit = 5001
@@ -115,8 +122,8 @@ func planEvents(ctx context.Context, q querier, f conflict.EventFilter) (eventPl
 	if err != nil {
 		return plan, err
 	}
-	plan.checks = append(plan.checks, dates...)
-	onlyTallied := len(dates) == 0 && f.Query == "" && !retracted
+	plan.checks = append(plan.checks, dates.checks...)
+	onlyTallied := len(dates.checks) == 0 && f.Query == "" && !retracted
 	if t := f.Timeline; t != nil {
 		own, err := dimensionClauses(ctx, q, t.Filter.Actors, t.Filter.Places, t.Filter.Tags)
 		if err != nil {
@@ -130,14 +137,14 @@ func planEvents(ctx context.Context, q querier, f conflict.EventFilter) (eventPl
 		switch {
 		case !pinned:
 			clauses = append(clauses, own...)
-			plan.checks = append(plan.checks, ownDates...)
-			onlyTallied = onlyTallied && len(ownDates) == 0
-		case len(own) == 0 && len(ownDates) == 0:
+			plan.checks = append(plan.checks, ownDates.checks...)
+			onlyTallied = onlyTallied && len(ownDates.checks) == 0
+		case len(own) == 0 && len(ownDates.checks) == 0:
 			// A timeline of pinned events only.
 			clauses = append(clauses, clause{pinnedIn: t.ID, cost: len(t.Pinned)})
 			onlyTallied = false
 		default:
-			clauses = append(clauses, timelineClause(t.ID, own, ownDates, len(t.Pinned)))
+			clauses = append(clauses, timelineClause(t.ID, own, ownDates.checks, len(t.Pinned)))
 			onlyTallied = false
 		}
 		if len(t.Excluded) > 0 {
@@ -179,11 +186,10 @@ func planEvents(ctx context.Context, q querier, f conflict.EventFilter) (eventPl
 		plan.checks = append(plan.checks, func(r row) (string, []any) {
 			return "EXISTS (SELECT 1 FROM events_fts WHERE events_fts MATCH ? AND rowid = " + r.id + ")", []any{match}
 		})
-		if n <= ftsDriveLimit {
-			fts = &clause{cost: n, keys: []string{match}}
-		} else {
+		fts = &clause{cost: n, keys: []string{match}}
+		if n > ftsDriveLimit {
 			plan.countCap = textCountLimit
-			if len(clauses) == 0 && len(dates) == 0 && f.Timeline == nil {
+			if len(clauses) == 0 && len(dates.checks) == 0 && f.Timeline == nil {
 				// Text alone: every match that is not an unpublished
 				// event is a public match, so the index's count less
 				// the unpublished events is a true lower bound.
@@ -204,13 +210,23 @@ func planEvents(ctx context.Context, q querier, f conflict.EventFilter) (eventPl
 			driver = i
 		}
 	}
-	useFTS := fts != nil && (driver < 0 || fts.cost < clauses[driver].cost)
+	// A common word checked row by row costs a full-text lookup per
+	// event, some thirty times a posting's point lookup, so its own
+	// date-ordered matches drive unless another filter is far smaller.
+	useFTS := fts != nil && (driver < 0 || fts.cost <= ftsCheckWeight*clauses[driver].cost)
 	switch {
 	case useFTS:
 		driver = -1
-		plan.arms = []arm{{from: "events s", cols: eventsRow,
-			where:  []string{"s.id IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)", "s.status IN ('published', 'retracted')"},
-			params: []any{fts.keys[0]}}}
+		plan.countCap, plan.atLeast = 0, min(plan.atLeast, fts.cost)
+		a := arm{from: "events_date_fts f JOIN events s ON s.id = f.rowid % 4294967296", cols: eventsRow, byKey: "f.rowid",
+			where: []string{"events_date_fts MATCH ?"}, params: []any{fts.keys[0]}}
+		if !f.From.IsZero() && dates.lo != "" {
+			a.where, a.params = append(a.where, "f.rowid >= ?"), append(a.params, dateKey(dates.lo, 0))
+		}
+		if !f.To.IsZero() {
+			a.where, a.params = append(a.where, "f.rowid <= ?"), append(a.params, dateKey(f.To.UpperKey(), math.MaxUint32))
+		}
+		plan.arms = []arm{a}
 	case driver < 0:
 		plan.arms = statusArms(retracted)
 		if onlyTallied {
@@ -503,26 +519,49 @@ func anyPosting(ctx context.Context, q querier, keys []string) (bool, error) {
 // the longest one, it also begins at most that long before "from", and
 // that bound is what lets a driving range start near "from" instead of at
 // the beginning of the record.
-func dateChecks(ctx context.Context, q querier, from, to edtf.Date) ([]check, error) {
-	var out []check
+func dateChecks(ctx context.Context, q querier, from, to edtf.Date) (dateRange, error) {
+	var out dateRange
 	if !from.IsZero() {
 		span, err := longestSpan(ctx, q)
 		if err != nil {
-			return nil, err
+			return out, err
 		}
 		lo, hi := from.Lower().AddDate(0, 0, -span).Format(time.DateOnly), from.LowerKey()
 		if from.Lower().Year() < 1 || span > 3_000_000 {
 			lo = ""
 		}
-		out = append(out, func(r row) (string, []any) {
+		out.lo = lo
+		out.checks = append(out.checks, func(r row) (string, []any) {
 			return r.lo + " >= ? AND " + r.hi + " >= ?", []any{lo, hi}
 		})
 	}
 	if !to.IsZero() {
 		key := to.UpperKey()
-		out = append(out, func(r row) (string, []any) { return r.lo + " <= ?", []any{key} })
+		out.checks = append(out.checks, func(r row) (string, []any) { return r.lo + " <= ?", []any{key} })
 	}
 	return out, nil
+}
+
+// dateRange is a date filter's checks, and the earliest date_lo a
+// matching event can have ("" for any).
+type dateRange struct {
+	checks []check
+	lo     string
+}
+
+// dateKey is the rowid events_date_fts gives an event: the day number of
+// its date_lo, as SQLite's julianday rounds it, times 2^32, plus its id.
+func dateKey(dateLo string, id int64) int64 {
+	d, err := time.Parse(time.DateOnly, dateLo)
+	if err != nil {
+		return 0
+	}
+	const unixEpochDay = 2440588
+	days := d.Unix()/86400 + unixEpochDay
+	if d.Unix() < 0 && d.Unix()%86400 != 0 {
+		days--
+	}
+	return days<<32 + id
 }
 
 // longestSpanQuery names its index: the planner would otherwise prefer the
@@ -560,12 +599,19 @@ func (p eventPlan) keysQuery(cursorLo string, cursorID int64, asc bool, limit in
 			where = append(where, s)
 			ps = append(ps, cp...)
 		}
-		if cursorLo != "" {
+		switch {
+		case cursorLo != "" && a.byKey != "":
+			where = append(where, a.byKey+" "+op+" ?")
+			ps = append(ps, dateKey(cursorLo, cursorID))
+		case cursorLo != "":
 			where = append(where, "("+a.cols.lo+", "+a.cols.id+") "+op+" (?, ?)")
 			ps = append(ps, cursorLo, cursorID)
 		}
 		q := "SELECT " + a.cols.lo + " AS lo, " + a.cols.id + " AS id FROM " + a.from + " WHERE " + strings.Join(where, " AND ")
-		if len(p.arms) == 1 {
+		switch {
+		case len(p.arms) == 1 && a.byKey != "":
+			q += " ORDER BY " + a.byKey + " " + dir
+		case len(p.arms) == 1:
 			q += " ORDER BY " + a.cols.lo + " " + dir + ", " + a.cols.id + " " + dir
 		}
 		parts = append(parts, q)

@@ -1,0 +1,161 @@
+package sqlite
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/sitrep/sitrep/internal/conflict"
+	"github.com/sitrep/sitrep/internal/edtf"
+)
+
+// TestEventListsMatchABruteForceReading pages through lists of every
+// kind of filter, both ways, and compares the events seen with what a
+// plain query over the records themselves returns: whatever range drives
+// a plan, a reader sees every matching event once, in order.
+func TestEventListsMatchABruteForceReading(t *testing.T) {
+	ctx := context.Background()
+	db, err := Open(ctx, filepath.Join(t.TempDir(), "lists.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	seedSkewed(t, db, 3000)
+	if _, err := db.write.ExecContext(ctx, `UPDATE events SET date_hi = '2016-12-31' WHERE id = 20`); err != nil {
+		t.Fatal(err)
+	}
+	filters := map[string]conflict.EventFilter{
+		"all":                 {},
+		"actor with children": {Actors: []conflict.ActorID{3}},
+		"two actors":          {Actors: []conflict.ActorID{2, 30}},
+		"country":             {Places: []conflict.PlaceID{1}},
+		"tag and actor":       {Tags: []string{"tag2"}, Actors: []conflict.ActorID{1}},
+		"dates":               {From: edtf.MustParse("2014-06"), To: edtf.MustParse("2016-03")},
+		"long event overlaps": {From: edtf.MustParse("2016-06-01"), To: edtf.MustParse("2016-06-30")},
+		"common word":         {Query: "fighting"},
+		"common word, dates":  {Query: "fighting", From: edtf.MustParse("2018-02"), To: edtf.MustParse("2019-01")},
+		"rare word":           {Query: "rareword"},
+		"rare word and actor": {Query: "rareword", Actors: []conflict.ActorID{1}},
+		"word and place":      {Query: "fighting", Places: []conflict.PlaceID{60}},
+		"retracted too":       {Tags: []string{"tag1"}, Statuses: []conflict.Status{conflict.Published, conflict.Retracted}},
+	}
+	for name, f := range filters {
+		for _, newest := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s/newest=%v", name, newest), func(t *testing.T) {
+				f := f
+				f.NewestFirst, f.Limit = newest, 37
+				want := bruteForce(t, db, f)
+				var got []conflict.EventID
+				for pages := 0; ; pages++ {
+					page, err := db.FindEvents(ctx, f)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if pages == 0 && !page.More && page.Total != len(want) {
+						t.Errorf("the first page says %d events match, want %d", page.Total, len(want))
+					}
+					for _, e := range page.Events {
+						got = append(got, e.ID)
+					}
+					if page.Next == "" || pages > 200 {
+						break
+					}
+					f.After = page.Next
+				}
+				if !slices.Equal(got, want) {
+					t.Errorf("paging read %d events, a plain query %d; first difference at %d", len(got), len(want), firstDiff(got, want))
+				}
+			})
+		}
+	}
+}
+
+func firstDiff(a, b []conflict.EventID) int {
+	for i := range min(len(a), len(b)) {
+		if a[i] != b[i] {
+			return i
+		}
+	}
+	return min(len(a), len(b))
+}
+
+// bruteForce lists the events matching f with the simplest query that can
+// be written over the records, walking the hierarchies recursively.
+func bruteForce(t *testing.T, db *DB, f conflict.EventFilter) []conflict.EventID {
+	t.Helper()
+	where := []string{"e.status = 'published'"}
+	var params []any
+	if len(f.Statuses) > 0 {
+		where[0] = "e.status IN ('published', 'retracted')"
+	}
+	if len(f.Actors) > 0 {
+		where = append(where, `e.id IN (SELECT ea.event_id FROM event_actors ea WHERE ea.actor_id IN (
+			WITH RECURSIVE sub(id) AS (SELECT id FROM actors WHERE id IN (`+placeholders(len(f.Actors))+`)
+			UNION SELECT a.id FROM actors a JOIN sub ON a.parent_id = sub.id) SELECT id FROM sub))`)
+		params = append(params, args(f.Actors)...)
+	}
+	if len(f.Places) > 0 {
+		where = append(where, `e.place_id IN (WITH RECURSIVE sub(id) AS (SELECT id FROM places WHERE id IN (`+placeholders(len(f.Places))+`)
+			UNION SELECT p.id FROM places p JOIN sub ON p.parent_id = sub.id) SELECT id FROM sub)`)
+		params = append(params, args(f.Places)...)
+	}
+	if len(f.Tags) > 0 {
+		where = append(where, "e.id IN (SELECT event_id FROM event_tags WHERE tag IN ("+placeholders(len(f.Tags))+"))")
+		params = append(params, args(f.Tags)...)
+	}
+	if !f.From.IsZero() {
+		where = append(where, "e.date_hi >= ?")
+		params = append(params, f.From.LowerKey())
+	}
+	if !f.To.IsZero() {
+		where = append(where, "e.date_lo <= ?")
+		params = append(params, f.To.UpperKey())
+	}
+	if f.Query != "" {
+		where = append(where, "(' ' || e.title || ' ' || e.body || ' ') LIKE ?")
+		params = append(params, "%"+f.Query+"%")
+	}
+	dir := "ASC"
+	if f.NewestFirst {
+		dir = "DESC"
+	}
+	rows, err := db.read.Query(`SELECT e.id FROM events e WHERE `+strings.Join(where, " AND ")+` ORDER BY e.date_lo `+dir+`, e.id `+dir, params...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []conflict.EventID
+	for rows.Next() {
+		var id conflict.EventID
+		if err := rows.Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, id)
+	}
+	return out
+}
+
+// TestDateKeyIsSQLites checks the Go side of events_date_fts's rowids
+// against the expression its triggers use.
+func TestDateKeyIsSQLites(t *testing.T) {
+	db, err := Open(context.Background(), filepath.Join(t.TempDir(), "k.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for _, d := range []string{"0001-01-01", "1969-12-31", "1970-01-01", "2016-09-27", "2016-02-29", "9999-12-31"} {
+		var want int64
+		if err := db.read.QueryRow(`SELECT CAST(julianday(?) + 0.5 AS INTEGER) * 4294967296 + 7`, d).Scan(&want); err != nil {
+			t.Fatal(err)
+		}
+		if got := dateKey(d, 7); got != want {
+			t.Errorf("dateKey(%q, 7) = %d, SQLite says %d", d, got, want)
+		}
+	}
+}
