@@ -14,8 +14,10 @@ import (
 	"github.com/sitrep/sitrep/web/pages"
 )
 
-// pageSize is how many events a list page shows.
-const pageSize = 50
+// pageSize is how many events a list page shows: thirty cards keep a
+// page well under 60 KB before compression, with room for long titles
+// and many actors (TestEventsPageStaysSmall).
+const pageSize = 30
 
 // eventList is /events: every published event, filtered by the query.
 func (s *Server) eventList(c echo.Context) error {
