@@ -286,8 +286,7 @@ func findEvents(ctx context.Context, q querier, f conflict.EventFilter) (conflic
 	limit := clampLimit(f.Limit)
 	// Moving backwards reads the ranges the other way and flips the page.
 	asc := f.NewestFirst == backward
-	query, params := plan.keysQuery(lo, id, asc, limit+1)
-	keys, err := readKeys(ctx, q, query, params)
+	keys, err := plan.readKeys(ctx, q, lo, id, asc, limit+1)
 	if err != nil {
 		return page, err
 	}
@@ -336,10 +335,16 @@ func countPlan(ctx context.Context, q querier, plan eventPlan, limit int) (int, 
 	if plan.atLeast > limit {
 		return limit, true, nil
 	}
-	query, params := plan.countQuery(limit)
-	var n int
-	if err := q.QueryRowContext(ctx, query, params...).Scan(&n); err != nil {
-		return 0, false, fmt.Errorf("count events: %w", err)
+	n := 0
+	for _, piece := range plan.pieces(true) {
+		query, params := piece.countQuery(limit - n)
+		var m int
+		if err := q.QueryRowContext(ctx, query, params...).Scan(&m); err != nil {
+			return 0, false, fmt.Errorf("count events: %w", err)
+		}
+		if n += m; n > limit {
+			break
+		}
 	}
 	if n > limit {
 		return limit, true, nil

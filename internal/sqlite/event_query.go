@@ -56,6 +56,11 @@ type eventPlan struct {
 	countCap int
 	// none is set when the filter names a key no event has.
 	none bool
+	// prefix, when set, holds the events that begin long before the
+	// driving range's first key yet reach into the filter's dates: they
+	// come before all of its rows in date order, so they are read first
+	// (last, newest first) by a query of their own.
+	prefix *arm
 }
 
 var (
@@ -83,6 +88,10 @@ type clause struct {
 // ftsDriveLimit is how many full-text matches make a word rare: a list
 // filtered by it counts them all.
 const ftsDriveLimit = 2000
+
+// longEvent is the span in days past which an event is read apart when a
+// word drives a list with a "from" date (events_long_idx).
+const longEvent = 31
 
 // ftsCheckWeight is what a full-text lookup per row costs, in posting
 // lookups.
@@ -183,9 +192,6 @@ func planEvents(ctx context.Context, q querier, f conflict.EventFilter) (eventPl
 			plan.none, plan.exact = true, 0
 			return plan, nil
 		}
-		plan.checks = append(plan.checks, func(r row) (string, []any) {
-			return "EXISTS (SELECT 1 FROM events_fts WHERE events_fts MATCH ? AND rowid = " + r.id + ")", []any{match}
-		})
 		fts = &clause{cost: n, keys: []string{match}}
 		if n > ftsDriveLimit {
 			plan.countCap = textCountLimit
@@ -221,7 +227,22 @@ func planEvents(ctx context.Context, q querier, f conflict.EventFilter) (eventPl
 		a := arm{from: "events_date_fts f JOIN events s ON s.id = f.rowid % 4294967296", cols: eventsRow, byKey: "f.rowid",
 			where: []string{"events_date_fts MATCH ?"}, params: []any{fts.keys[0]}}
 		if !f.From.IsZero() && dates.lo != "" {
-			a.where, a.params = append(a.where, "f.rowid >= ?"), append(a.params, dateKey(dates.lo, 0))
+			// Reading a word's matches from the longest event's span
+			// before "from" would join every one of them to its event to
+			// test where it ends; only events longer than a month reach
+			// that far back, and an index of their own finds them.
+			start := max(dates.lo, f.From.Lower().AddDate(0, 0, -longEvent).Format(time.DateOnly))
+			a.where, a.params = append(a.where, "f.rowid >= ?"), append(a.params, dateKey(start, 0))
+			if dates.lo < start {
+				match := fts.keys[0]
+				plan.prefix = &arm{from: "events s INDEXED BY events_long_idx", cols: eventsRow,
+					where: []string{"s.status IN ('published', 'retracted')", "julianday(s.date_hi) - julianday(s.date_lo) > 31",
+						"s.date_lo < ?"},
+					params: []any{start},
+					checks: []check{func(r row) (string, []any) {
+						return "EXISTS (SELECT 1 FROM events_fts WHERE events_fts MATCH ? AND rowid = " + r.id + ")", []any{match}
+					}}}
+			}
 		}
 		if !f.To.IsZero() {
 			a.where, a.params = append(a.where, "f.rowid <= ?"), append(a.params, dateKey(f.To.UpperKey(), math.MaxUint32))
@@ -246,6 +267,12 @@ func planEvents(ctx context.Context, q querier, f conflict.EventFilter) (eventPl
 		if i != driver {
 			plan.checks = append(plan.checks, c.check())
 		}
+	}
+	if fts != nil && !useFTS {
+		match := fts.keys[0]
+		plan.checks = append(plan.checks, func(r row) (string, []any) {
+			return "EXISTS (SELECT 1 FROM events_fts WHERE events_fts MATCH ? AND rowid = " + r.id + ")", []any{match}
+		})
 	}
 	return plan, nil
 }
@@ -624,6 +651,36 @@ func (p eventPlan) keysQuery(cursorLo string, cursorID int64, asc bool, limit in
 		q += " ORDER BY 1 " + dir + ", 2 " + dir
 	}
 	return q + " LIMIT ?", append(params, limit)
+}
+
+// pieces returns the plan as the queries to read in order: the plan
+// itself, or its prefix and the rest.
+func (p eventPlan) pieces(asc bool) []eventPlan {
+	if p.prefix == nil {
+		return []eventPlan{p}
+	}
+	main, prefix := p, eventPlan{arms: []arm{*p.prefix}, checks: p.checks}
+	main.prefix = nil
+	if asc {
+		return []eventPlan{prefix, main}
+	}
+	return []eventPlan{main, prefix}
+}
+
+// readKeys reads up to limit keys after the cursor.
+func (p eventPlan) readKeys(ctx context.Context, q querier, cursorLo string, cursorID int64, asc bool, limit int) ([]eventKey, error) {
+	var out []eventKey
+	for _, piece := range p.pieces(asc) {
+		query, params := piece.keysQuery(cursorLo, cursorID, asc, limit-len(out))
+		keys, err := readKeys(ctx, q, query, params)
+		if err != nil {
+			return nil, err
+		}
+		if out = append(out, keys...); len(out) >= limit {
+			break
+		}
+	}
+	return out, nil
 }
 
 // countQuery counts matches up to limit+1.

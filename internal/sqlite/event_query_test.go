@@ -39,6 +39,7 @@ func TestEventListsMatchABruteForceReading(t *testing.T) {
 		"dates":               {From: edtf.MustParse("2014-06"), To: edtf.MustParse("2016-03")},
 		"long event overlaps": {From: edtf.MustParse("2016-06-01"), To: edtf.MustParse("2016-06-30")},
 		"common word":         {Query: "fighting"},
+		"word, long event":    {Query: "fighting", From: edtf.MustParse("2016-06-01"), To: edtf.MustParse("2016-06-30")},
 		"common word, dates":  {Query: "fighting", From: edtf.MustParse("2018-02"), To: edtf.MustParse("2019-01")},
 		"rare word":           {Query: "rareword"},
 		"rare word and actor": {Query: "rareword", Actors: []conflict.ActorID{1}},

@@ -159,11 +159,13 @@ func (db *DB) EachEstimatePage(ctx context.Context, f conflict.EstimateFilter, f
 // exportMmap is how much of the file a snapshot's connection maps.
 const exportMmap = 1 << 30
 
-// snapshot runs fn in a read transaction on a reader connection of its
-// own, with the file memory-mapped and a larger page cache until fn
-// returns.
+// snapshot runs fn in a read transaction on a connection of the export
+// pool, with the file memory-mapped and a larger page cache until fn
+// returns. An export holds its connection as long as its reader takes, so
+// it never takes one pages need; when the pool is busy it waits, and
+// gives up when ctx ends.
 func (db *DB) snapshot(ctx context.Context, fn func(q querier) error) error {
-	conn, err := db.read.Conn(ctx)
+	conn, err := db.export.Conn(ctx)
 	if err != nil {
 		return err
 	}
@@ -202,8 +204,7 @@ func findEventPage(ctx context.Context, q querier, f conflict.EventFilter, sourc
 		return conflict.EventPage{}, err
 	}
 	limit := clampLimit(f.Limit)
-	query, params := plan.keysQuery(lo, id, !f.NewestFirst, limit+1)
-	keys, err := readKeys(ctx, q, query, params)
+	keys, err := plan.readKeys(ctx, q, lo, id, !f.NewestFirst, limit+1)
 	if err != nil {
 		return conflict.EventPage{}, err
 	}
