@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"context"
 	"strings"
 	"testing"
 
@@ -100,6 +101,64 @@ func TestFilterUpdatesInPlace(t *testing.T) {
 	if len(titles) != 2 {
 		t.Errorf("filtered list shows %d events, want 2: %q", len(titles), titles)
 	}
+}
+
+// TestFilterSuggestsAsYouType picks an actor from the suggestions with the
+// keyboard alone, then drops it by unticking it: the results, the address
+// and the chosen values follow without a page load, and the focus stays in
+// the box.
+func TestFilterSuggestsAsYouType(t *testing.T) {
+	chromiumPath(t)
+	srv := newServer(t)
+	ctx := newBrowser(t)
+	noConsoleErrors(t, ctx)
+	run(t, ctx,
+		chromedp.Navigate(srv.URL+"/events"),
+		chromedp.WaitVisible(chromedp.CSS("#filter-actor")),
+	)
+	eval[bool](t, ctx, `window.__sameDocument = true`)
+	run(t, ctx,
+		chromedp.Click(chromedp.CSS("#filter-actor")),
+		chromedp.SendKeys(chromedp.CSS("#filter-actor"), "daesh"),
+		chromedp.WaitVisible(chromedp.CSS("#filter-actor-listbox [role=option]")),
+		chromedp.KeyEvent(kb.ArrowDown),
+	)
+	if got := eval[string](t, ctx, `document.activeElement.getAttribute('aria-activedescendant') + ' ' + document.activeElement.getAttribute('aria-expanded')`); got != "filter-actor-opt-0 true" {
+		t.Errorf("after ArrowDown the box says %q, want the first option active and the list expanded", got)
+	}
+	if got := eval[string](t, ctx, `document.getElementById('filter-actor-opt-0').textContent.trim().replace(/\s+/g, ' ')`); got != "Islamic State also Daesh" {
+		t.Errorf("the first suggestion for daesh reads %q, want the actor and the alias that matched", got)
+	}
+	run(t, ctx, chromedp.KeyEvent(kb.Enter))
+	waitCount(t, ctx, "2 events")
+	if got := eval[string](t, ctx, `location.search`); got != "?actor=Islamic+State" && got != "?actor=Islamic%20State" {
+		t.Errorf("location.search = %q, want only the chosen actor", got)
+	}
+	if got := eval[string](t, ctx, `[...document.querySelectorAll('#filter-body .pick input:checked')].map(i => i.value).join('|')`); got != "Islamic State" {
+		t.Errorf("chosen actors = %q, want Islamic State ticked", got)
+	}
+	if got := eval[string](t, ctx, `document.activeElement.id + '=' + document.activeElement.value`); got != "filter-actor=" {
+		t.Errorf("focus after choosing is on %q, want the empty actor box", got)
+	}
+	// Unticking the chosen actor drops it at once.
+	run(t, ctx, chromedp.Click(chromedp.CSS("#filter-body .pick")))
+	waitCount(t, ctx, "3 events")
+	if n := eval[int](t, ctx, `document.querySelectorAll('#filter-body .pick').length`); n != 0 {
+		t.Errorf("%d chosen values left after unticking the only one", n)
+	}
+	if !eval[bool](t, ctx, `window.__sameDocument === true`) {
+		t.Error("choosing a suggestion reloaded the page; want htmx to swap the results and the fields")
+	}
+}
+
+// waitCount waits until the results count reads want.
+func waitCount(t *testing.T, ctx context.Context, want string) {
+	t.Helper()
+	eval[bool](t, ctx, `new Promise(resolve => {
+  const done = () => document.querySelector('[data-testid=results-count]').textContent.trim() === `+"`"+want+"`"+`;
+  const tick = () => done() ? resolve(true) : setTimeout(tick, 50);
+  tick();
+})`)
 }
 
 // TestChartMarksLeadToEstimates tabs onto the chart's marks and follows one
