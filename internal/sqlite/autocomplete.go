@@ -30,8 +30,9 @@ func suggestLimit(n int) int {
 }
 
 // SuggestActors returns up to limit actors whose name or alias contains q,
-// ignoring case: names that begin with q first, then by name. Matched is
-// the alias that matched when the name did not.
+// ignoring case: names that begin with q first, then those with the most
+// published events (from the maintained tallies), then by name. Matched
+// is the alias that matched when the name did not.
 func (db *DB) SuggestActors(ctx context.Context, q string, limit int) ([]Suggestion, error) {
 	q = strings.TrimSpace(q)
 	if q == "" {
@@ -46,7 +47,8 @@ func (db *DB) SuggestActors(ctx context.Context, q string, limit int) ([]Suggest
 			SELECT actor_id, alias, instr(lower(alias), lower(?1)) FROM actor_aliases
 			WHERE instr(lower(alias), lower(?1)) > 0
 		) m ON m.id = a.id
-		ORDER BY m.pos <> 1, m.matched <> '', a.name COLLATE NOCASE
+		LEFT JOIN event_key_counts k ON k.key = 'a:' || a.id
+		ORDER BY m.pos <> 1, m.matched <> '', coalesce(k.n, 0) DESC, a.name COLLATE NOCASE
 		LIMIT 200`, q, limit)
 }
 
@@ -65,7 +67,8 @@ func (db *DB) SuggestPlaces(ctx context.Context, q string, limit int) ([]Suggest
 			SELECT place_id, name, instr(lower(name), lower(?1)) FROM place_names
 			WHERE instr(lower(name), lower(?1)) > 0
 		) m ON m.id = p.id
-		ORDER BY m.pos <> 1, m.matched <> '', p.name COLLATE NOCASE
+		LEFT JOIN event_key_counts k ON k.key = 'p:' || p.id
+		ORDER BY m.pos <> 1, m.matched <> '', coalesce(k.n, 0) DESC, p.name COLLATE NOCASE
 		LIMIT 200`, q, limit)
 }
 

@@ -19,6 +19,10 @@ func TestSuggest(t *testing.T) {
 		{"alias", "daesh", "Islamic State", "Daesh"},
 		{"alias in Arabic", "بدر", "Badr Organization", "منظمة بدر"},
 		{"inside a name", "coalition", "U.S.-led coalition", ""},
+		// Of the names that begin with what was typed, the actor with the
+		// most published events comes first: Islamic State before Iraqi
+		// security forces.
+		{"most events first", "i", "Islamic State", ""},
 	}
 	for _, tt := range tests {
 		got, err := db.SuggestActors(ctx, tt.q, 5)
