@@ -621,7 +621,7 @@ func (p eventPlan) keysQuery(cursorLo string, cursorID int64, asc bool, limit in
 	for _, a := range p.arms {
 		where := slices.Clone(a.where)
 		ps := slices.Clone(a.params)
-		for _, c := range slices.Concat(a.checks, p.checks) {
+		for _, c := range slices.Concat(p.checks, a.checks) {
 			s, cp := c(a.cols)
 			where = append(where, s)
 			ps = append(ps, cp...)
