@@ -123,6 +123,11 @@ func serve(ctx context.Context, args []string, getenv env, _ io.Reader, stdout, 
 	if cacheBytes == 0 {
 		cacheBytes = -1
 	}
+	if getenv("GOMEMLIMIT") == "" {
+		// The response cache is most of what stays live; without a limit
+		// the collector lets the heap grow to twice that before it runs.
+		debug.SetMemoryLimit(int64(max(cacheBytes, 0)) + 64<<20)
+	}
 	log := newLogger(stderr, getenv)
 	a, err := app.Open(ctx, app.Config{DBPath: *dbPath, Demo: *withDemo, Logger: log, BaseURL: *baseURL, CacheBytes: cacheBytes,
 		Accounts: server.AccountsConfig{SecureCookies: *secureCookies}})
