@@ -1,7 +1,7 @@
 // Package sqlite stores sitrep's records in one SQLite file through the
 // pure-Go modernc.org/sqlite driver: one writer connection, a pool of
-// readers, WAL, foreign keys on. It maps driver errors onto the domain's
-// error codes.
+// readers, a small pool for exports, WAL, foreign keys on. It maps driver
+// errors onto the domain's error codes.
 package sqlite
 
 import (
@@ -25,8 +25,12 @@ import (
 type DB struct {
 	write *sql.DB
 	read  *sql.DB
-	path  string
-	now   func() time.Time
+	// export serves exports and large API reads (Bulk), which may hold a
+	// connection for minutes; a pool of their own means pages never wait
+	// behind them.
+	export *sql.DB
+	path   string
+	now    func() time.Time
 }
 
 // Open opens (creating if needed) the database file at path and checks that
@@ -62,7 +66,19 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	}
 	read.SetMaxOpenConns(max(4, runtime.NumCPU()*2))
 	read.SetMaxIdleConns(max(4, runtime.NumCPU()*2))
-	db := &DB{write: write, read: read, path: path, now: time.Now}
+	export, err := sql.Open("sqlite", dsn(path, true))
+	if err != nil {
+		write.Close()
+		read.Close()
+		return nil, fmt.Errorf("database %s: %w", path, err)
+	}
+	// Two at once keep both cores of a small machine busy; more would only
+	// take time from pages. Idle ones close, since an export's connection
+	// has grown a large page cache.
+	export.SetMaxOpenConns(exportConns)
+	export.SetMaxIdleConns(exportConns)
+	export.SetConnMaxIdleTime(time.Minute)
+	db := &DB{write: write, read: read, export: export, path: path, now: time.Now}
 	if err := db.check(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("database %s: %w", path, err)
@@ -97,9 +113,22 @@ func dsn(path string, readOnly bool) string {
 	return "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode()
 }
 
-// Close closes both connection pools.
+// exportConns is the size of the export pool.
+const exportConns = 2
+
+// Close closes the connection pools.
 func (db *DB) Close() error {
-	return errors.Join(db.read.Close(), db.write.Close())
+	return errors.Join(db.export.Close(), db.read.Close(), db.write.Close())
+}
+
+// Bulk is db with its reads on the export pool: the same methods, for a
+// request that reads much more than a page shows (an API list of hundreds
+// of records), so that many of them at once wait for each other and not
+// pages for them. Its writes are db's.
+func (db *DB) Bulk() *DB {
+	b := *db
+	b.read = db.export
+	return &b
 }
 
 // SetClock replaces the clock used for timestamps; tests use it.
