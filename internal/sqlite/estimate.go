@@ -5,8 +5,10 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/sitrep/sitrep/internal/conflict"
 	"github.com/sitrep/sitrep/internal/edtf"
@@ -463,6 +465,20 @@ func estimateWhere(ctx context.Context, q querier, f conflict.EstimateFilter) ([
 	if !f.From.IsZero() {
 		where = append(where, "x.as_of_hi >= ?")
 		params = append(params, f.From.LowerKey())
+		// An estimate matching "from" begins at most the longest as-of
+		// span before it: saying so lets the date index be read as a
+		// range rather than from its start.
+		if slices.Equal(statuses, []conflict.Status{conflict.Published}) {
+			var days float64
+			if err := q.QueryRowContext(ctx, `SELECT coalesce(max(julianday(as_of_hi) - julianday(as_of_lo)), 0)
+				FROM estimates INDEXED BY estimates_public_span_idx WHERE status = 'published'`).Scan(&days); err != nil {
+				return nil, nil, fmt.Errorf("longest estimate: %w", err)
+			}
+			if lo := f.From.Lower().AddDate(0, 0, -int(math.Ceil(days))-1); lo.Year() >= 1 {
+				where = append(where, "x.as_of_lo >= ?")
+				params = append(params, lo.Format(time.DateOnly))
+			}
+		}
 	}
 	if !f.To.IsZero() {
 		where = append(where, "x.as_of_lo <= ?")
