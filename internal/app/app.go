@@ -29,6 +29,8 @@ type Config struct {
 	Accounts server.AccountsConfig
 	// CacheBytes bounds the cache of public responses (server.Config).
 	CacheBytes int
+	// Bulk limits exports and large API reads (server.Config).
+	Bulk server.BulkLimits
 }
 
 // App is a running sitrep: an open database and the handler serving it.
@@ -62,7 +64,7 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 		db.Close()
 		return nil, err
 	}
-	h := server.New(server.Config{Logger: cfg.Logger, Assets: assets, BaseURL: cfg.BaseURL, Accounts: cfg.Accounts, CacheBytes: cfg.CacheBytes}, db)
+	h := server.New(server.Config{Logger: cfg.Logger, Assets: assets, BaseURL: cfg.BaseURL, Accounts: cfg.Accounts, CacheBytes: cfg.CacheBytes, Bulk: cfg.Bulk}, db)
 	return &App{DB: db, handler: h}, nil
 }
 

@@ -23,7 +23,10 @@ const (
 	Conflict     Code = "conflict"
 	Unauthorized Code = "unauthorized"
 	Forbidden    Code = "forbidden"
-	Internal     Code = "internal"
+	// Busy refuses a request for now, not for good: too many like it are
+	// running (an export, say); the same request later succeeds.
+	Busy     Code = "busy"
+	Internal Code = "internal"
 )
 
 // Error is a domain error: a code, a message fit to show a user and, for

@@ -157,7 +157,7 @@ func (s *Server) apiEventList(c echo.Context, t *conflict.Timeline) error {
 		return err
 	}
 	f.Filter.Timeline, f.Filter.Limit = t, limit
-	page, err := s.db.FindEventPage(ctx, f.Filter)
+	page, err := s.store(c).FindEventPage(ctx, f.Filter)
 	if err != nil {
 		return cursorError(c, err)
 	}
@@ -250,7 +250,7 @@ func (s *Server) apiEstimates(c echo.Context) error {
 		return err
 	}
 	f.Filter.Limit, f.Filter.After = limit, c.QueryParam("after")
-	xs, next, err := s.db.FindEstimatePage(ctx, f.Filter)
+	xs, next, err := s.store(c).FindEstimatePage(ctx, f.Filter)
 	if err != nil {
 		return cursorError(c, err)
 	}
@@ -287,7 +287,7 @@ func (s *Server) apiSources(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	list, next, err := s.db.FindSourcePage(c.Request().Context(), c.QueryParam("after"), limit)
+	list, next, err := s.store(c).FindSourcePage(c.Request().Context(), c.QueryParam("after"), limit)
 	if err != nil {
 		return cursorError(c, err)
 	}
@@ -322,7 +322,7 @@ func (s *Server) apiActors(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	list, next, err := s.db.FindActorPage(c.Request().Context(), c.QueryParam("after"), limit)
+	list, next, err := s.store(c).FindActorPage(c.Request().Context(), c.QueryParam("after"), limit)
 	if err != nil {
 		return cursorError(c, err)
 	}
@@ -358,7 +358,7 @@ func (s *Server) apiPlaces(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	list, next, err := s.db.FindPlacePage(c.Request().Context(), c.QueryParam("after"), limit)
+	list, next, err := s.store(c).FindPlacePage(c.Request().Context(), c.QueryParam("after"), limit)
 	if err != nil {
 		return cursorError(c, err)
 	}

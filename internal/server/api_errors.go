@@ -14,8 +14,10 @@ import (
 // apiError writes an error of the JSON API as {"error": {"message",
 // "parameter"}}: 400 for a query parameter the API cannot use (named in
 // "parameter"), 404 for an unknown id or address, 405 for a method other
-// than GET, and 500, with a generic message, for anything else, which is
-// logged with the request id. handleError calls it for every /api path.
+// than GET, 429 when too many exports or large reads are running (see
+// limit.go), and 500, with a generic message, for anything else, which is
+// logged with the request id. handleError calls it for every /api path
+// but a refused download a browser asked for (wantsPage).
 func (s *Server) apiError(c echo.Context, err error) {
 	corsHeaders(c)
 	status, detail := describeAPI(err)
@@ -65,6 +67,8 @@ func describeAPI(err error) (int, api.ErrorDetail) {
 		return http.StatusConflict, api.ErrorDetail{Message: conflict.ErrorMessage(err)}
 	case conflict.Unauthorized, conflict.Forbidden:
 		return http.StatusForbidden, api.ErrorDetail{Message: conflict.ErrorMessage(err)}
+	case conflict.Busy:
+		return http.StatusTooManyRequests, api.ErrorDetail{Message: conflict.ErrorMessage(err)}
 	}
 	return http.StatusInternalServerError, api.ErrorDetail{Message: "sitrep could not answer this request. The problem has been logged."}
 }

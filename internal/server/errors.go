@@ -17,7 +17,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 	if c.Response().Committed {
 		return
 	}
-	if isAPI(c.Request().URL.Path) {
+	if isAPI(c.Request().URL.Path) && !wantsPage(c, err) {
 		// The JSON API answers errors in JSON (api_errors.go).
 		s.apiError(c, err)
 		return
@@ -71,6 +71,8 @@ func (s *Server) describe(err error) (int, string, string) {
 		return http.StatusUnauthorized, "Sign in needed", conflict.ErrorMessage(err)
 	case conflict.Forbidden:
 		return http.StatusForbidden, "Not allowed", conflict.ErrorMessage(err)
+	case conflict.Busy:
+		return http.StatusTooManyRequests, "Busy", conflict.ErrorMessage(err)
 	}
 	return http.StatusInternalServerError, "Something went wrong", "sitrep could not answer this request. The problem has been logged."
 }

@@ -1,7 +1,6 @@
 package server
 
 import (
-	"io"
 	"net/http"
 	"net/url"
 
@@ -16,7 +15,9 @@ import (
 // /api/v1/export/timelines/:ref and /api/v1/export/estimates, each with
 // ?format=csv|json|geojson|timelinejs and the page's own filter. They
 // stream a page of 1,000 records at a time and flush it, so the first
-// bytes leave at once and memory stays flat at any size.
+// bytes leave at once and memory stays flat at any size. Each reads one
+// snapshot on the export pool, within the limits of limit.go, and is cut
+// off when its client stops reading (download).
 
 // ExportPath is the address of an export of a view: what is "events",
 // "estimates" or "timelines/SLUG", and q the view's filter.
@@ -60,8 +61,8 @@ func (s *Server) streamed(c echo.Context, err error) error {
 	return err
 }
 
-func (s *Server) exportOptions(c echo.Context) export.Options {
-	return export.Options{Links: s.links(c), Flush: c.Response().Flush,
+func (s *Server) exportOptions(c echo.Context, d *download) export.Options {
+	return export.Options{Links: s.links(c), Flush: d.Flush,
 		HTML: func(md string) string { return string(s.md.Render(md)) }}
 }
 
@@ -97,7 +98,8 @@ func (s *Server) exportEventList(c echo.Context, t *conflict.Timeline) error {
 		return err
 	}
 	f.Filter.Timeline = t
-	o := s.exportOptions(c)
+	d := s.newDownload(c)
+	o := s.exportOptions(c, d)
 	name := "sitrep-events"
 	if t != nil {
 		o.Title, o.Description, name = t.Title, t.Description, "sitrep-"+t.Slug
@@ -105,9 +107,9 @@ func (s *Server) exportEventList(c echo.Context, t *conflict.Timeline) error {
 	startDownload(c, format, name)
 	if t != nil && t.WithEstimates {
 		ef := t.EstimateFilter(f.Filter.From, f.Filter.To)
-		return s.streamed(c, export.Timeline(ctx, responseWriter(c), s.db, f.Filter, ef, format, o))
+		return s.streamed(c, export.Timeline(ctx, d, s.db, f.Filter, ef, format, o))
 	}
-	return s.streamed(c, export.Events(ctx, responseWriter(c), s.db, f.Filter, format, o))
+	return s.streamed(c, export.Events(ctx, d, s.db, f.Filter, format, o))
 }
 
 // exportEstimates downloads the estimates matching the explorer's filter.
@@ -127,13 +129,12 @@ func (s *Server) exportEstimates(c echo.Context) error {
 	if err := firstFieldError(f.Errors, nil); err != nil {
 		return err
 	}
-	o := s.exportOptions(c)
+	d := s.newDownload(c)
+	o := s.exportOptions(c, d)
 	o.Title = "Estimates"
 	if f.ResolvedForce != nil {
 		o.Title = "Estimates of " + f.ResolvedForce.Name
 	}
 	startDownload(c, format, "sitrep-estimates")
-	return s.streamed(c, export.Estimates(ctx, responseWriter(c), s.db, f.Filter, format, o))
+	return s.streamed(c, export.Estimates(ctx, d, s.db, f.Filter, format, o))
 }
-
-func responseWriter(c echo.Context) io.Writer { return c.Response() }

@@ -31,6 +31,7 @@ func (s *Server) middleware(e *echo.Echo) {
 		Level:   5,
 		Skipper: func(c echo.Context) bool { return strings.HasPrefix(c.Path(), "/healthz") },
 	}))
+	e.Use(s.limitBulk)
 	s.useAccounts(e)
 }
 

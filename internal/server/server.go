@@ -26,6 +26,8 @@ type Config struct {
 	// CacheBytes bounds the in-memory cache of public responses: 0 means
 	// DefaultCacheBytes, a negative number turns the cache off.
 	CacheBytes int
+	// Bulk limits exports and large API reads (limit.go).
+	Bulk BulkLimits
 }
 
 // Server handles sitrep's HTTP requests.
@@ -37,6 +39,11 @@ type Server struct {
 	acc    *accounts
 	charts chartCache
 	cache  *responseCache
+	// bulk admits exports and large API reads, which read from bulkDB,
+	// the export pool, within limits.
+	bulk   *limiter
+	bulkDB *sqlite.DB
+	limits BulkLimits
 	// options caches the filter forms' suggestions until the next write.
 	options struct {
 		sync.Mutex
@@ -49,6 +56,8 @@ type Server struct {
 // New returns the Echo instance serving every route.
 func New(cfg Config, db *sqlite.DB) *echo.Echo {
 	s := &Server{cfg: cfg, db: db, log: cfg.Logger, md: markdown.New(), acc: newAccounts(cfg.Accounts, db)}
+	s.limits = cfg.Bulk.withDefaults()
+	s.bulk, s.bulkDB = newLimiter(s.limits), db.Bulk()
 	size := cfg.CacheBytes
 	if size == 0 {
 		size = DefaultCacheBytes
