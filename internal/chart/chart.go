@@ -550,20 +550,43 @@ func claimant(e conflict.Estimate) string {
 // set of claimants, not on the estimates' order, so a claimant keeps its
 // colour when the same estimates are charted again.
 func legend(xs []conflict.Estimate) []LegendEntry {
+	claims := make([]claims, len(xs))
+	for i, e := range xs {
+		claims[i] = claimsOf(e.Claimant, e.ClaimantActor, 1)
+	}
+	return legendOf(claims)
+}
+
+// claims are n claims of one claimant, whose actor has colour (or "").
+type claims struct {
+	claimant, colour string
+	n                int
+}
+
+func claimsOf(who string, actor *conflict.ActorRef, n int) claims {
+	c := claims{claimant: cmp.Or(strings.TrimSpace(who), "Unknown claimant"), n: n}
+	if actor != nil {
+		c.colour = strings.ToLower(actor.Colour)
+	}
+	return c
+}
+
+// legendOf is legend for claims counted in any way.
+func legendOf(cs []claims) []LegendEntry {
 	byName := map[string]*LegendEntry{}
 	actorColour := map[string]string{}
 	var entries []*LegendEntry
-	for _, e := range xs {
-		name := claimant(e)
+	for _, c := range cs {
+		name := c.claimant
 		l, ok := byName[name]
 		if !ok {
 			l = &LegendEntry{Claimant: name}
 			byName[name] = l
 			entries = append(entries, l)
 		}
-		l.Count++
-		if e.ClaimantActor != nil && actorColour[name] == "" {
-			actorColour[name] = strings.ToLower(e.ClaimantActor.Colour)
+		l.Count += c.n
+		if c.colour != "" && actorColour[name] == "" {
+			actorColour[name] = c.colour
 		}
 	}
 	slices.SortFunc(entries, func(a, b *LegendEntry) int {
