@@ -17,27 +17,25 @@ import (
 	"github.com/sitrep/sitrep/web/pages"
 )
 
-// chartLimit bounds how many estimates one chart reads; tableSize is how
-// many rows one page of the explorer's table lists.
+// chartLimit bounds how many estimates one chart reads one by one;
+// tableSize is how many rows one page of the explorer's table lists;
+// topForces is how many forces the explorer's overview lists.
 const (
 	chartLimit = 50_000
 	tableSize  = 100
+	topForces  = 12
+	// groupMarks is about how many bars a chart drawn from the tallies
+	// has: enough to show how claims moved, few enough to read.
+	groupMarks = 200
 )
 
 // estimateList is the explorer: a force (and optionally a place, claimant
-// and dates) charted and tabulated. The chart reads every matching estimate
-// from one covering index; the table lists them a page at a time.
+// and dates) charted and tabulated. With no force chosen it lists the
+// forces most estimated, from a maintained tally, and the table; a chart
+// of every force at once would mean nothing.
 func (s *Server) estimateList(c echo.Context) error {
 	ctx := c.Request().Context()
 	f, err := form.ParseEstimateFilter(ctx, c.QueryParams(), s.db)
-	if err != nil {
-		return err
-	}
-	opts, err := s.filterOptions(ctx)
-	if err != nil {
-		return err
-	}
-	claimants, err := s.db.FindClaimants(ctx, f.Filter.Force)
 	if err != nil {
 		return err
 	}
@@ -45,52 +43,97 @@ func (s *Server) estimateList(c echo.Context) error {
 	if f.ResolvedForce != nil {
 		title = "Estimates of " + f.ResolvedForce.Name
 	}
-	v := pages.EstimatesView{Base: s.base(c, title, "estimates"), Filter: f, Actors: opts.Actors, Places: opts.Places, Claimants: claimants}
+	v := pages.EstimatesView{Base: s.base(c, title, "estimates"), Filter: f}
 	v.Base.Description = "Force-size estimates charted over time, with who claimed each and who reported it."
 	v.Base.Alternates = s.oembedAlternates(c, v.Base.Canonical, title)
 	v.Embed = s.estimatesEmbedPanel(c, f, title)
-	if !f.Unknown() {
-		version, err := s.db.LastChange(ctx)
-		if err != nil {
-			return err
-		}
-		data, err := s.charts.get(ctx, version, "explorer?"+f.Values().Encode(), func(ctx context.Context) (chartData, error) {
-			points := f.Filter
-			points.Limit = chartLimit
-			all, err := s.db.FindEstimatePoints(ctx, points)
-			if err != nil {
-				return chartData{}, err
-			}
-			return chartData{
-				total:  len(all),
-				spread: conflict.SpreadOf(all),
-				chart: chart.New(all, chart.Options{ID: "explorer-chart", EstimateURL: components.EstimatePath,
-					GroupURL: func(claimant string, from, to edtf.Date) string {
-						return "/estimates?" + f.Values("claimant", claimant, "from", from.String(), "to", to.String()).Encode()
-					}}),
-			}, nil
+	if f.Unknown() {
+		return s.render(c, http.StatusOK, pages.Estimates(v))
+	}
+	switch {
+	case f.Filter.Force != 0:
+		data, err := s.forceChart(ctx, f.Filter, "explorer-chart", "/estimates?"+f.Values().Encode(), func(claimant string, from, to edtf.Date) string {
+			return "/estimates?" + f.Values("claimant", claimant, "from", from.String(), "to", to.String()).Encode()
 		})
 		if err != nil {
 			return err
 		}
-		page := f.Filter
-		page.Limit = tableSize + 1
-		page.After = c.QueryParam("after")
-		rows, err := s.db.FindEstimates(ctx, page)
-		if conflict.ErrorCode(err) == conflict.Invalid {
-			page.After = ""
-			rows, err = s.db.FindEstimates(ctx, page)
+		v.Total, v.Spread, v.Chart = data.total, data.spread, data.chart
+		if v.Claimants, err = s.db.FindForceClaimants(ctx, f.Filter.Force, 500); err != nil {
+			return err
 		}
+	case f.Values().Encode() == "":
+		forces, total, err := s.db.FindMostEstimatedForces(ctx, topForces)
 		if err != nil {
 			return err
 		}
-		if len(rows) > tableSize {
-			rows = rows[:tableSize]
-			v.NextURL = "/estimates?" + f.Values("after", sqlite.EstimateCursor(rows[len(rows)-1])).Encode()
+		v.Total = total
+		for _, t := range forces {
+			v.Forces = append(v.Forces, pages.ForceCount{Force: t.Force, Count: t.Count})
 		}
-		v.Total, v.Estimates, v.Spread, v.Chart = data.total, rows, data.spread, data.chart
+	}
+	page := f.Filter
+	page.Limit = tableSize + 1
+	page.After = c.QueryParam("after")
+	rows, err := s.db.FindEstimates(ctx, page)
+	if conflict.ErrorCode(err) == conflict.Invalid {
+		page.After = ""
+		rows, err = s.db.FindEstimates(ctx, page)
+	}
+	if err != nil {
+		return err
+	}
+	if len(rows) > tableSize {
+		rows = rows[:tableSize]
+		v.NextURL = "/estimates?" + f.Values("after", sqlite.EstimateCursor(rows[len(rows)-1])).Encode()
+	}
+	v.Estimates = rows
+	if f.Filter.Force == 0 && f.Values().Encode() != "" {
+		// Counting every estimate a filter without a force matches could
+		// cost far more than the page: the table says only whether more
+		// follow.
+		v.Total, v.More = len(rows), v.NextURL != ""
 	}
 	return s.render(c, http.StatusOK, pages.Estimates(v))
+}
+
+// forceChart is the chart of the estimates matching filter, which names a
+// force, with the spread and count shown beside it. A force with more
+// estimates than a chart draws one by one is drawn from the tallies kept
+// per claimant and month, so its cost does not grow with its estimates;
+// otherwise the estimates are read from one covering index. key names the
+// chart in the cache; groupURL links a bar of several claims to them.
+func (s *Server) forceChart(ctx context.Context, filter conflict.EstimateFilter, id, key string, groupURL func(claimant string, from, to edtf.Date) string) (chartData, error) {
+	version, err := s.db.LastChange(ctx)
+	if err != nil {
+		return chartData{}, err
+	}
+	return s.charts.get(ctx, version, id+"|"+key, func(ctx context.Context) (chartData, error) {
+		opts := chart.Options{ID: id, EstimateURL: components.EstimatePath, GroupURL: groupURL}
+		// The force's tally says whether its estimates are few enough to
+		// draw one by one, however the other filters narrow them.
+		n, err := s.db.CountForceEstimates(ctx, filter.Force)
+		if err != nil {
+			return chartData{}, err
+		}
+		if n > chart.MaxMarks && sqlite.CanGroupClaims(filter) {
+			groups, err := s.db.FindClaimGroups(ctx, filter, groupMarks)
+			if err != nil {
+				return chartData{}, err
+			}
+			spread := conflict.SpreadOfGroups(groups)
+			if spread.Count > chart.MaxMarks {
+				return chartData{total: spread.Count, spread: spread, chart: chart.Grouped(groups, opts)}, nil
+			}
+		}
+		points := filter
+		points.Limit = chartLimit
+		all, err := s.db.FindEstimatePoints(ctx, points)
+		if err != nil {
+			return chartData{}, err
+		}
+		return chartData{total: len(all), spread: conflict.SpreadOf(all), chart: chart.New(all, opts)}, nil
+	})
 }
 
 // estimateShow is one estimate with its citations and its neighbours.

@@ -1,0 +1,83 @@
+package server_test
+
+import (
+	"fmt"
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/sitrep/sitrep/internal/chart"
+	"github.com/sitrep/sitrep/internal/conflict"
+	"github.com/sitrep/sitrep/internal/edtf"
+)
+
+// TestExplorerWithoutForce: with nothing chosen the explorer lists the
+// forces most estimated and asks for one, rather than charting every
+// force at once; its boxes suggest as the reader types instead of listing
+// every actor and place.
+func TestExplorerWithoutForce(t *testing.T) {
+	h := newHandler(t)
+	body := get(t, h, "/estimates", http.StatusOK, `data-testid="force-overview"`, "Choose a force to chart",
+		`href="/estimates?force=Islamic+State"`, "2 estimates", `data-testid="estimate-table"`,
+		`hx-get="/suggest/actors"`, `hx-get="/suggest/places"`, `role="combobox"`)
+	if strings.Contains(body, `data-testid="estimate-chart"`) {
+		t.Error("GET /estimates draws a chart of every force; want the forces listed to choose from")
+	}
+	if strings.Contains(body, "<datalist") || strings.Contains(body, `<option value="Badr Organization"`) {
+		t.Error("GET /estimates lists actors as options; want boxes that suggest as one types")
+	}
+	// A filter without a force lists its estimates and asks for a force.
+	get(t, h, "/estimates?from=2016-08", http.StatusOK, "Choose a force to chart its estimates.", "3,000–4,500")
+	// A typed alias is resolved without script.
+	get(t, h, "/estimates?force=daesh", http.StatusOK, `data-testid="estimate-chart"`, "as many as 10,000",
+		`<option value="Coalition estimates">`)
+}
+
+// TestExplorerChartsALargeForceFromItsTallies gives a force more estimates
+// than a chart draws one by one: the chart's bars then come from the tallies,
+// and the count, spread and table still account for every estimate.
+func TestExplorerChartsALargeForceFromItsTallies(t *testing.T) {
+	a := newApp(t)
+	ctx := t.Context()
+	is, err := a.DB.FindActorBySlug(ctx, "islamic-state")
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, err := a.DB.FindSourceByID(ctx, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = chart.MaxMarks + 100
+	var xs []*conflict.Estimate
+	for i := range n {
+		xs = append(xs, &conflict.Estimate{Force: is.Ref(), AsOf: edtf.MustParse(fmt.Sprintf("%d-%02d-%02d", 2010+i%6, 1+i%12, 1+i%28)),
+			Unit: "fighters", Qualifier: conflict.Range, Low: conflict.Count(int64(2000 + i)), High: conflict.Count(int64(2500 + i)),
+			Claimant: []string{"Monitor", "Ministry", "Council"}[i%3], Status: conflict.Published, Citations: []conflict.Citation{{Source: src}}})
+	}
+	if err := a.DB.CreateEstimates(ctx, xs, conflict.Change{AuthorName: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	h := a.Handler()
+	total := n + 2
+	body := get(t, h, "/estimates?force=ISIS", http.StatusOK,
+		fmt.Sprintf("%d estimates by 5 claimants put the force at 2,000 to 10,000", total),
+		fmt.Sprintf("lists 100 of %d estimates", total), "drawn together as one bar per claimant")
+	marks := strings.Count(body, `data-testid="chart-mark"`)
+	if marks == 0 || marks > 250 {
+		t.Errorf("chart of %d estimates draws %d marks, want a readable number of bars", total, marks)
+	}
+	claims := 0
+	for _, m := range regexp.MustCompile(`<title>(\d+) claims? by `).FindAllStringSubmatch(body, -1) {
+		var c int
+		fmt.Sscan(m[1], &c)
+		claims += c
+	}
+	if claims != total {
+		t.Errorf("the chart's bars hold %d claims, want all %d", claims, total)
+	}
+	// A date range is answered as exactly: 2012 holds a sixth of them,
+	// all the council's.
+	get(t, h, "/estimates?force=ISIS&claimant=council&from=2012-01-01&to=2012", http.StatusOK,
+		fmt.Sprintf("%d estimates by 1 claimant", n/6))
+}
