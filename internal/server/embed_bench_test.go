@@ -54,7 +54,7 @@ func embedBenchHandler(b *testing.B) http.Handler {
 		b.Fatal(err)
 	}
 	db.Close()
-	a, err := app.Open(ctx, app.Config{DBPath: path})
+	a, err := app.Open(ctx, app.Config{DBPath: path, CacheBytes: -1}) // each request is rendered: the cache would answer the repeats
 	if err != nil {
 		b.Fatal(err)
 	}
