@@ -140,6 +140,12 @@ func TestFilterSuggestsAsYouType(t *testing.T) {
 	if got := eval[string](t, ctx, `document.activeElement.id + '=' + document.activeElement.value`); got != "filter-actor=" {
 		t.Errorf("focus after choosing is on %q, want the empty actor box", got)
 	}
+	// The box that came with the results is a combobox once htmx has
+	// settled it.
+	eval[bool](t, ctx, `new Promise(resolve => {
+  const tick = () => document.activeElement.getAttribute('role') === 'combobox' ? resolve(true) : setTimeout(tick, 20);
+  tick();
+})`)
 	// Unticking the chosen actor drops it at once.
 	run(t, ctx, chromedp.Click(chromedp.CSS("#filter-body .pick")))
 	waitCount(t, ctx, "3 events")

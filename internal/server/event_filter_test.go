@@ -93,7 +93,7 @@ func TestFilterShowsChosenValues(t *testing.T) {
 		`name="actor" value="Badr Organization" checked`,
 		`name="place" value="الموصل" checked`, "(Mosul)",
 		`name="tag" value="airstrikes" checked`,
-		`id="filter-actor" name="actor" type="text" value=""`, `role="combobox"`, `hx-get="/suggest/actors"`,
+		`id="filter-actor" name="actor" type="text" value=""`, `data-listbox="filter-actor-listbox"`, `hx-get="/suggest/actors"`,
 		"1 event")
 	if strings.Contains(body, `hx-swap-oob`) {
 		t.Error("a whole page carries an out-of-band swap")

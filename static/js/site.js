@@ -71,13 +71,25 @@
     });
     d.addEventListener("keydown", function (e) { if (e.key == "Escape") hide(); });
   });
-  // Filter boxes that suggest as you type (ARIA combobox and listbox): htmx
-  // fills each listbox; here the arrow keys move through it, Enter or a
-  // click puts the option in the box and applies the filter, Escape closes
-  // it. Delegated from the document, since the fields are swapped with
+  // Filter boxes that suggest as you type (ARIA combobox and listbox),
+  // made comboboxes here so that without the script they are plain text
+  // boxes: htmx fills each listbox; the arrow keys move through it, Enter
+  // or a click puts the option in the box and applies the filter, Escape
+  // closes it. Delegated from the document, since the fields are swapped with
   // every filtered page. A ticked value that is unticked applies at once.
+  function combobox(root) {
+    root.querySelectorAll("input[data-listbox]").forEach(function (input) {
+      input.setAttribute("role", "combobox");
+      input.setAttribute("aria-autocomplete", "list");
+      input.setAttribute("aria-expanded", "false");
+      input.setAttribute("aria-controls", input.getAttribute("data-listbox"));
+    });
+  }
+  combobox(d);
+  d.addEventListener("htmx:load", function (e) { combobox(e.target); });
   function comboList(input) {
-    return input && input.getAttribute("role") == "combobox" && d.getElementById(input.getAttribute("aria-controls"));
+    var id = input && input.getAttribute && input.getAttribute("data-listbox");
+    return id && d.getElementById(id);
   }
   function options(list) { return list.querySelectorAll("[role=option]"); }
   function activate(input, list, opt) {
@@ -133,13 +145,13 @@
   d.addEventListener("mousedown", function (e) {
     var opt = e.target.closest && e.target.closest("[role=option]");
     var list = opt && opt.closest("[role=listbox]");
-    var input = list && d.querySelector("[aria-controls='" + list.id + "']");
+    var input = list && d.querySelector("[data-listbox='" + list.id + "']");
     if (!input) return;
     e.preventDefault();
     choose(input, list, opt);
   });
   d.addEventListener("htmx:afterSwap", function (e) {
-    var list = (e.detail && e.detail.target) || e.target, input = list.id && d.querySelector("[role=combobox][aria-controls='" + list.id + "']");
+    var list = (e.detail && e.detail.target) || e.target, input = list.id && d.querySelector("[data-listbox='" + list.id + "']");
     if (input) toggle(input, list, d.activeElement == input && input.value.trim() != "");
   });
   // The filter's address carries only what is set: the empty boxes a form
@@ -159,7 +171,7 @@
   d.addEventListener("htmx:beforeRequest", function (e) {
     // A filter being applied closes any suggestions still open.
     if (e.target.id == "filter-form") {
-      d.querySelectorAll("#filter-form [role=combobox]").forEach(function (input) { toggle(input, comboList(input), false); });
+      d.querySelectorAll("#filter-form [data-listbox]").forEach(function (input) { toggle(input, comboList(input), false); });
     }
   });
   d.addEventListener("change", function (e) {
