@@ -104,9 +104,9 @@ func TestFilterUpdatesInPlace(t *testing.T) {
 }
 
 // TestFilterSuggestsAsYouType picks an actor from the suggestions with the
-// keyboard alone, then drops it by unticking it: the results, the address
-// and the chosen values follow without a page load, and the focus stays in
-// the box.
+// keyboard alone, drops it by unticking it, then picks a place typed in
+// Arabic script with the mouse: the results, the address and the chosen
+// values follow without a page load, and the focus stays in the box.
 func TestFilterSuggestsAsYouType(t *testing.T) {
 	chromiumPath(t)
 	srv := newServer(t)
@@ -151,6 +151,16 @@ func TestFilterSuggestsAsYouType(t *testing.T) {
 	waitCount(t, ctx, "3 events")
 	if n := eval[int](t, ctx, `document.querySelectorAll('#filter-body .pick').length`); n != 0 {
 		t.Errorf("%d chosen values left after unticking the only one", n)
+	}
+	// A place in Arabic script, chosen with the mouse.
+	run(t, ctx,
+		chromedp.SendKeys(chromedp.CSS("#filter-place"), "الموص"),
+		chromedp.WaitVisible(chromedp.CSS("#filter-place-listbox [role=option]")),
+		chromedp.Click(chromedp.CSS("#filter-place-listbox [role=option]")),
+	)
+	waitCount(t, ctx, "2 events")
+	if got := eval[string](t, ctx, `[...document.querySelectorAll('#filter-body .pick input:checked')].map(i => i.value).join('|')`); got != "Mosul" {
+		t.Errorf("chosen places = %q, want Mosul ticked", got)
 	}
 	if !eval[bool](t, ctx, `window.__sameDocument === true`) {
 		t.Error("choosing a suggestion reloaded the page; want htmx to swap the results and the fields")

@@ -141,14 +141,15 @@
     var list = comboList(e.target);
     if (list && list.hidden) toggle(e.target, list, true);
   });
-  // mousedown, not click: the box keeps its focus while the option is chosen.
+  // mousedown, not click: the box keeps its focus while an option is
+  // chosen or the list is scrolled.
   d.addEventListener("mousedown", function (e) {
-    var opt = e.target.closest && e.target.closest("[role=option]");
-    var list = opt && opt.closest("[role=listbox]");
+    var list = e.target.closest && e.target.closest("[role=listbox]");
     var input = list && d.querySelector("[data-listbox='" + list.id + "']");
     if (!input) return;
     e.preventDefault();
-    choose(input, list, opt);
+    var opt = e.target.closest("[role=option]");
+    if (opt) choose(input, list, opt);
   });
   d.addEventListener("htmx:afterSwap", function (e) {
     var list = (e.detail && e.detail.target) || e.target, input = list.id && d.querySelector("[data-listbox='" + list.id + "']");
