@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -29,15 +30,18 @@ func caseVariant(s string, n int) string {
 	return string(r)
 }
 
-// BenchmarkExplorerDistinct asks the explorer for a force (SITREP_BENCH_FORCE,
-// "Synthetic Force" by default) under a new URL each time.
+// BenchmarkExplorerDistinct asks the explorer for "Synthetic Force" (as
+// `sitrep synth --force` makes it) under a new URL each time, its name
+// spelt in other capitals, so that no cache answers.
 func BenchmarkExplorerDistinct(b *testing.B) {
 	h := benchHandler(b)
 	force := "Synthetic Force"
 	for _, tt := range []struct{ name, query string }{
 		{"all", ""},
+		{"from", "from=%m"},
 		{"force", "force=%s"},
 		{"force+claimant", "force=%s&claimant=Ministry+of+Defence"},
+		{"force+year", "force=%s&from=%y"},
 		{"force+dates", "force=%s&from=2018-03&to=2019-06"},
 	} {
 		b.Run(tt.name, func(b *testing.B) {
@@ -46,7 +50,10 @@ func BenchmarkExplorerDistinct(b *testing.B) {
 					// An unknown parameter makes a new URL of the same page.
 					return "/estimates?v=" + strconv.Itoa(i)
 				}
-				return "/estimates?" + strings.Replace(tt.query, "%s", url.QueryEscape(caseVariant(force, i)), 1)
+				q := strings.Replace(tt.query, "%s", url.QueryEscape(caseVariant(force, i)), 1)
+				q = strings.Replace(q, "%m", fmt.Sprintf("%d-%02d", 2014+i%8, 1+i/8%12), 1)
+				q = strings.Replace(q, "%y", strconv.Itoa(2014+i%8), 1)
+				return "/estimates?" + q
 			})
 		})
 	}

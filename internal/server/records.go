@@ -8,7 +8,6 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/sitrep/sitrep/internal/chart"
 	"github.com/sitrep/sitrep/internal/conflict"
 	"github.com/sitrep/sitrep/internal/edtf"
 	"github.com/sitrep/sitrep/internal/markdown"
@@ -111,10 +110,6 @@ func (s *Server) sourceShow(c echo.Context) error {
 // spread of one force's estimates over a period (open when from or to is
 // zero), as actor pages and single-force timelines show them.
 func (s *Server) forceEstimates(ctx context.Context, force conflict.ActorRef, from, to edtf.Date, id string) (pages.ActorEstimates, error) {
-	version, err := s.db.LastChange(ctx)
-	if err != nil {
-		return pages.ActorEstimates{}, err
-	}
 	q := url.Values{"force": {force.Name}}
 	if !from.IsZero() {
 		q.Set("from", from.String())
@@ -123,33 +118,31 @@ func (s *Server) forceEstimates(ctx context.Context, force conflict.ActorRef, fr
 		q.Set("to", to.String())
 	}
 	explorer := "/estimates?" + q.Encode()
-	data, err := s.charts.get(ctx, version, id+"?"+q.Encode(), func(ctx context.Context) (chartData, error) {
-		xs, err := s.db.FindEstimatePoints(ctx, conflict.EstimateFilter{Force: force.ID, From: from, To: to, Limit: chartLimit})
-		if err != nil {
-			return chartData{}, err
-		}
-		return chartData{
-			points: conflict.LatestPerClaimant(xs),
-			spread: conflict.SpreadOf(xs),
-			total:  len(xs),
-			chart: chart.New(xs, chart.Options{ID: id, EstimateURL: components.EstimatePath,
-				GroupURL: func(claimant string, from, to edtf.Date) string {
-					return explorer + "&" + url.Values{"claimant": {claimant}, "from": {from.String()}, "to": {to.String()}}.Encode()
-				}}),
-		}, nil
+	filter := conflict.EstimateFilter{Force: force.ID, From: from, To: to}
+	data, err := s.forceChart(ctx, filter, id, q.Encode(), func(claimant string, from, to edtf.Date) string {
+		return explorer + "&" + url.Values{"claimant": {claimant}, "from": {from.String()}, "to": {to.String()}}.Encode()
 	})
 	if err != nil {
 		return pages.ActorEstimates{}, err
 	}
-	// The cards show each claimant's latest claim in full.
-	var latest []conflict.Estimate
-	for _, p := range data.points {
-		x, err := s.db.FindEstimateByID(ctx, p.ID)
-		if err != nil {
-			return pages.ActorEstimates{}, err
-		}
-		latest = append(latest, x)
+	// The cards show each claimant's latest claim in full; they change
+	// only with the data, as the chart does.
+	version, err := s.db.LastChange(ctx)
+	if err != nil {
+		return pages.ActorEstimates{}, err
 	}
+	cards, err := s.charts.get(ctx, version, id+"|latest|"+q.Encode(), func(ctx context.Context) (chartData, error) {
+		var claimants []string
+		for _, l := range data.chart.Legend {
+			claimants = append(claimants, l.Claimant)
+		}
+		latest, err := s.db.FindLatestClaims(ctx, filter, claimants)
+		return chartData{points: latest}, err
+	})
+	if err != nil {
+		return pages.ActorEstimates{}, err
+	}
+	latest := cards.points
 	return pages.ActorEstimates{Force: force, Count: data.total, Latest: latest, Spread: data.spread, Chart: data.chart,
 		Explorer: explorer, From: from, To: to}, nil
 }

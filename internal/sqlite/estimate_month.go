@@ -1,11 +1,14 @@
 package sqlite
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/sitrep/sitrep/internal/conflict"
 	"github.com/sitrep/sitrep/internal/edtf"
@@ -240,4 +243,90 @@ func (db *DB) FindForceClaimants(ctx context.Context, force conflict.ActorID, li
 		}
 	}
 	return out, rows.Err()
+}
+
+// FindLatestClaims returns, for each claimant of the published estimates
+// matching f (which names a force), the estimate with the latest as-of
+// date (the latest end; the highest id among equals), with its citations,
+// oldest first. claimants are the claimants to find, compared ignoring
+// case, such as a chart's legend names: the scan, newest first, stops once
+// each has been found and no older estimate can reach past it, so a force
+// of many claims costs about as much as one of few.
+func (db *DB) FindLatestClaims(ctx context.Context, f conflict.EstimateFilter, claimants []string) ([]conflict.Estimate, error) {
+	want := map[string]bool{}
+	for _, c := range claimants {
+		want[strings.ToLower(strings.TrimSpace(c))] = true
+	}
+	if f.Force == 0 || len(want) == 0 {
+		return nil, nil
+	}
+	f.Statuses, f.Limit, f.After = nil, 0, ""
+	where, params, err := estimateWhere(ctx, db.read, f)
+	if err != nil {
+		return nil, err
+	}
+	var span float64
+	if err := db.read.QueryRowContext(ctx, `SELECT coalesce(max(julianday(as_of_hi) - julianday(as_of_lo)), 0)
+		FROM estimates INDEXED BY estimates_public_span_idx WHERE status = 'published'`).Scan(&span); err != nil {
+		return nil, fmt.Errorf("longest estimate: %w", err)
+	}
+	rows, err := db.read.QueryContext(ctx, `SELECT x.id, x.claimant, x.as_of_lo, x.as_of_hi FROM estimates x
+		WHERE `+strings.Join(where, " AND ")+` ORDER BY x.as_of_lo DESC, x.id DESC`, params...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	type claim struct {
+		id int64
+		hi string
+	}
+	best := map[string]claim{}
+	for rows.Next() {
+		var (
+			c       claim
+			who, lo string
+		)
+		if err := rows.Scan(&c.id, &who, &lo, &c.hi); err != nil {
+			return nil, err
+		}
+		key := strings.ToLower(strings.TrimSpace(who))
+		if b, ok := best[key]; !ok || c.hi > b.hi || (c.hi == b.hi && c.id > b.id) {
+			best[key] = c
+		}
+		if len(best) < len(want) {
+			continue
+		}
+		// Every claimant has a latest claim: an estimate that begins
+		// before lo ends at most span days after it, so once that is
+		// before every claimant's latest end, none can be later.
+		oldest := ""
+		for _, b := range best {
+			if oldest == "" || b.hi < oldest {
+				oldest = b.hi
+			}
+		}
+		reach, err := time.Parse(time.DateOnly, lo)
+		if err != nil {
+			return nil, fmt.Errorf("estimate %d: as_of_lo %q: %w", c.id, lo, err)
+		}
+		if reach.AddDate(0, 0, int(math.Ceil(span))+1).Format(time.DateOnly) < oldest {
+			break
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows.Close()
+	out := make([]conflict.Estimate, 0, len(best))
+	for _, b := range best {
+		x, err := findEstimate(ctx, db.read, conflict.EstimateID(b.id))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, x)
+	}
+	slices.SortFunc(out, func(a, b conflict.Estimate) int {
+		return cmp.Or(strings.Compare(a.AsOf.UpperKey(), b.AsOf.UpperKey()), cmp.Compare(a.ID, b.ID))
+	})
+	return out, nil
 }

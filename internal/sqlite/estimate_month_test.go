@@ -2,6 +2,7 @@ package sqlite_test
 
 import (
 	"fmt"
+	"maps"
 	"testing"
 
 	"github.com/sitrep/sitrep/internal/conflict"
@@ -61,6 +62,26 @@ func TestClaimGroupsFollowEveryWrite(t *testing.T) {
 				t.Fatal(err)
 			}
 			want := conflict.SpreadOf(points)
+			var names []string
+			wantLatest := map[conflict.EstimateID]bool{}
+			for _, x := range conflict.LatestPerClaimant(points) {
+				names = append(names, x.Claimant)
+				wantLatest[x.ID] = true
+			}
+			latest, err := db.FindLatestClaims(ctx, f, names)
+			if err != nil {
+				t.Fatal(err)
+			}
+			gotLatest := map[conflict.EstimateID]bool{}
+			for _, x := range latest {
+				gotLatest[x.ID] = true
+				if len(x.Citations) == 0 {
+					t.Errorf("%s: latest claim %d of %s has no citations loaded", when, x.ID, name)
+				}
+			}
+			if !maps.Equal(gotLatest, wantLatest) {
+				t.Errorf("%s: FindLatestClaims(%s) = %v, want %v", when, name, gotLatest, wantLatest)
+			}
 			for _, marks := range []int{2, 500} {
 				groups, err := db.FindClaimGroups(ctx, f, marks)
 				if err != nil {
