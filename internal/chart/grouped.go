@@ -214,7 +214,7 @@ func claimGroupMark(g conflict.ClaimGroup, from, to time.Time, x func(time.Time)
 // groupedSummary is summary for claims known by their groups.
 func groupedSummary(n int, force string, from, to time.Time, lo, hi int64, unit string, claimants int) string {
 	var b strings.Builder
-	b.WriteString(strconv.Itoa(n) + " estimates of " + force)
+	b.WriteString(conflict.FormatCount(int64(n)) + " estimates of " + force)
 	f, t := from.Format("2 Jan 2006"), to.Format("2 Jan 2006")
 	if f == t {
 		b.WriteString(" within " + f)
