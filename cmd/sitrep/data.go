@@ -180,8 +180,10 @@ const importUsage = `Import FILE: a CSV file in ACLED's columns, or a JSON expor
 
 The file is checked whole first. A file with any problem (a wrong header,
 a bad date or coordinate, an id given twice, text that is not UTF-8, a cell
-over 10 KB) is reported row by row and nothing is imported; otherwise all
-of it is imported in one transaction. Records are matched by their ids, so
+over 10 KB) is reported row by row (the first 1,000 problems, and a count of
+the rest) and nothing is imported; otherwise all of it is imported in one
+transaction. The file is read a row at a time, once to check and once to
+import, so a file of any size needs little memory. Records are matched by their ids, so
 importing the same file again changes nothing, and a changed row updates
 its event. Revisions name the import ("import: FILE") as their author.
 
@@ -220,10 +222,6 @@ func importData(ctx context.Context, args []string, getenv env, _ io.Reader, std
 		return err
 	}
 	defer in.Close()
-	info, err := in.Stat()
-	if err != nil {
-		return err
-	}
 	db, err := sqlite.Open(ctx, *dbPath)
 	if err != nil {
 		return err
@@ -234,17 +232,16 @@ func importData(ctx context.Context, args []string, getenv env, _ io.Reader, std
 	}
 	name := filepath.Base(file)
 	bar := newProgress(stderr)
-	reading := &countingReader{r: in, step: func(n int64) { bar.update("reading", n, info.Size(), "bytes") }}
 	start := time.Now()
-	res, err := importer.Run(ctx, db, reading, importer.Options{Name: name, DryRun: *dry, Status: conflict.Status(*status),
-		Progress: func(done, total int) { bar.update("importing", int64(done), int64(total), "records") }})
+	res, err := importer.Run(ctx, db, in, importer.Options{Name: name, DryRun: *dry, Status: conflict.Status(*status),
+		Progress: func(stage string, done, total int64) { bar.update(stage, done, total, "bytes") }})
 	bar.done()
 	if err != nil && conflict.ErrorCode(err) != conflict.Invalid {
 		return err
 	}
 	report(stdout, name, res, *dry)
-	if len(res.Problems) > 0 {
-		return fmt.Errorf("%s has %d problems; nothing was imported", name, len(res.Problems))
+	if n := len(res.Problems) + res.Unlisted; n > 0 {
+		return fmt.Errorf("%s has %d problems; nothing was imported", name, n)
 	}
 	if res.Committed {
 		if err := db.Checkpoint(ctx); err != nil {
@@ -286,10 +283,13 @@ func report(w io.Writer, name string, r conflict.ImportResult, dry bool) {
 	if dry || !r.Committed {
 		verb = "would import"
 	}
-	if len(r.Problems) > 0 {
-		fmt.Fprintf(w, "%s: %d problems, nothing imported\n", name, len(r.Problems))
+	if n := len(r.Problems) + r.Unlisted; n > 0 {
+		fmt.Fprintf(w, "%s: %d problems, nothing imported\n", name, n)
 		for _, p := range r.Problems {
 			fmt.Fprintln(w, "  "+p.String())
+		}
+		if r.Unlisted > 0 {
+			fmt.Fprintf(w, "  … and %d more problems, not listed\n", r.Unlisted)
 		}
 		return
 	}
@@ -301,20 +301,6 @@ func report(w io.Writer, name string, r conflict.ImportResult, dry bool) {
 	}{{"events", r.Events}, {"estimates", r.Estimates}, {"actors", r.Actors}, {"places", r.Places}, {"sources", r.Sources}} {
 		fmt.Fprintf(w, "  %-10s %9d %9d %9d\n", k.what, k.n.Created, k.n.Matched, k.n.Updated)
 	}
-}
-
-// countingReader reports how much of a file has been read.
-type countingReader struct {
-	r    io.Reader
-	n    int64
-	step func(int64)
-}
-
-func (c *countingReader) Read(p []byte) (int, error) {
-	n, err := c.r.Read(p)
-	c.n += int64(n)
-	c.step(c.n)
-	return n, err
 }
 
 const backupUsage = `Write a consistent copy of the database to FILE, while sitrep keeps

@@ -129,6 +129,9 @@ type ImportCounts struct {
 type ImportResult struct {
 	Events, Estimates, Actors, Places, Sources ImportCounts
 	Problems                                   []ImportProblem
+	// Unlisted counts the problems found beyond those listed: a file
+	// wrong on every row lists only its first problems.
+	Unlisted int
 	// Committed is set when the records were written.
 	Committed bool
 }

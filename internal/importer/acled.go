@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"io"
 	"math"
 	"net/url"
@@ -59,18 +60,15 @@ var acledFields = map[string]string{
 	"citations": "source", "place": "location", "external_id": "event_id_cnty", "status": "source",
 }
 
-func readACLED(r io.Reader, status conflict.Status) (conflict.ImportBatch, []conflict.ImportProblem, error) {
-	var (
-		b        conflict.ImportBatch
-		problems []conflict.ImportProblem
-	)
+func readACLED(r io.Reader, status conflict.Status, yield func(*conflict.ImportEvent, *conflict.ImportEstimate) error, problem func(conflict.ImportProblem)) error {
 	limiter := newCellLimiter(r, MaxCell)
 	cr := csv.NewReader(limiter)
 	cr.FieldsPerRecord = -1
 	cr.ReuseRecord = true
 	header, err := cr.Read()
 	if err != nil {
-		return b, []conflict.ImportProblem{csvProblem(err, 1, nil)}, nil
+		problem(csvProblem(err, 1, nil))
+		return nil
 	}
 	col := map[string]int{}
 	names := make([]string, len(header))
@@ -88,42 +86,51 @@ func readACLED(r io.Reader, status conflict.Status) (conflict.ImportBatch, []con
 		}
 	}
 	if len(missing) > 0 {
-		return b, []conflict.ImportProblem{{Row: 1, Reason: "The header lacks ACLED's columns " + strings.Join(missing, ", ") +
-			". The first row must name the columns: " + strings.Join(ACLEDColumns, ", ") + "."}}, nil
+		problem(conflict.ImportProblem{Row: 1, Reason: "The header lacks ACLED's columns " + strings.Join(missing, ", ") +
+			". The first row must name the columns: " + strings.Join(ACLEDColumns, ", ") + "."})
+		return nil
 	}
-	seen := map[string]int{}
+	// The ids seen so far, by a hash: memory for a file of millions of
+	// rows stays a few bytes a row.
+	seen := map[uint64]int{}
+	seed := maphash.MakeSeed()
 	for row := 2; ; row++ {
 		rec, err := cr.Read()
 		if errors.Is(err, io.EOF) {
-			break
+			return nil
 		}
 		if err != nil {
 			if p, ok := tooLong(err, names); ok {
-				return conflict.ImportBatch{}, append(problems, p), nil
+				problem(p)
+				return nil
 			}
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
-				problems = append(problems, csvProblem(err, row, names))
+				problem(csvProblem(err, row, names))
 				continue
 			}
-			return b, problems, err
+			return err
 		}
 		ev, rowProblems := acledEvent(rec, col, row, status)
 		if id := ev.Event.ExternalID; id != "" {
-			if first, ok := seen[id]; ok {
+			k := maphash.String(seed, id)
+			if first, ok := seen[k]; ok {
 				rowProblems = append(rowProblems, conflict.ImportProblem{Row: row, Column: "event_id_cnty",
 					Reason: fmt.Sprintf("The id %s is used again: row %d has it already.", strings.TrimPrefix(id, "acled:"), first)})
 			} else {
-				seen[id] = row
+				seen[k] = row
 			}
 		}
 		if len(rowProblems) > 0 {
-			problems = append(problems, rowProblems...)
+			for _, p := range rowProblems {
+				problem(p)
+			}
 			continue
 		}
-		b.Events = append(b.Events, ev)
+		if err := yield(&ev, nil); err != nil {
+			return err
+		}
 	}
-	return b, problems, nil
 }
 
 func isCellTooLong(err error) bool {

@@ -11,6 +11,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"os"
 
 	"github.com/sitrep/sitrep/internal/conflict"
 	"github.com/sitrep/sitrep/internal/sqlite"
@@ -23,7 +24,7 @@ const MaxCell = 10 << 10
 
 // Store is where imports go; *sqlite.DB is one.
 type Store interface {
-	ImportBatch(ctx context.Context, b conflict.ImportBatch, ch conflict.Change, opt sqlite.ImportOptions) (conflict.ImportResult, error)
+	ImportStream(ctx context.Context, records sqlite.ImportRecords, ch conflict.Change, opt sqlite.ImportOptions) (conflict.ImportResult, error)
 }
 
 // Options shape an import.
@@ -39,16 +40,25 @@ type Options struct {
 	// Status is given to the events of a CSV file; published by default.
 	// A JSON file's records keep their own.
 	Status conflict.Status
-	// Progress, when set, is told how far the import has got.
-	Progress func(done, total int)
+	// Progress, when set, is told how much of the file a stage
+	// ("checking", then "importing") has read, in bytes.
+	Progress func(stage string, done, total int64)
 }
+
+// MaxProblems is how many problems an import lists; past it they are
+// only counted, in ImportResult.Unlisted.
+const MaxProblems = sqlite.DefaultMaxProblems
 
 // Run reads the file in r, CSV or JSON by its first character, and
 // imports it, or only works out what importing it would do when
-// o.DryRun is set. Problems found while reading and while matching are
-// reported together, each with its row and column; when there are any,
-// nothing is written and the error is Invalid. Other errors are the
-// reader's or the store's.
+// o.DryRun is set. The file is read twice, a record at a time, so that
+// memory does not grow with it: once to check every row against the
+// stored records without writing, and, when nothing is wrong, again to
+// import it all in one transaction. A reader that cannot seek is copied
+// to a temporary file first. Problems found while reading and while
+// matching are reported together, each with its row and column; when
+// there are any, nothing is written and the error is Invalid. Other
+// errors are the reader's or the store's.
 func Run(ctx context.Context, s Store, r io.Reader, o Options) (conflict.ImportResult, error) {
 	if o.Change.AuthorName == "" {
 		o.Change.AuthorName = "import: " + o.Name
@@ -60,41 +70,137 @@ func Run(ctx context.Context, s Store, r io.Reader, o Options) (conflict.ImportR
 	if o.Status == "" {
 		o.Status = conflict.Published
 	}
-	b, problems, err := Read(r, o.Status)
-	if err != nil {
-		return conflict.ImportResult{}, err
+	src := &source{r: r}
+	defer src.close()
+	// pass reads the whole file into the store; problem is told of each
+	// row the reader cannot make a record of.
+	pass := func(stage string, dry bool, problem func(conflict.ImportProblem)) (conflict.ImportResult, error) {
+		in, err := src.open()
+		if err != nil {
+			return conflict.ImportResult{}, err
+		}
+		if o.Progress != nil {
+			o.Progress(stage, 0, src.size)
+			in = &countingReader{r: in, step: func(n int64) { o.Progress(stage, n, src.size) }}
+		}
+		return s.ImportStream(ctx, func(yield func(*conflict.ImportEvent, *conflict.ImportEstimate) error) error {
+			return read(in, o.Status, yield, problem)
+		}, o.Change, sqlite.ImportOptions{DryRun: dry})
 	}
-	dry := o.DryRun || len(problems) > 0
-	res, err := s.ImportBatch(ctx, b, o.Change, sqlite.ImportOptions{DryRun: dry, Progress: o.Progress})
+
+	var problems []conflict.ImportProblem
+	unlisted := 0
+	res, err := pass("checking", true, func(p conflict.ImportProblem) {
+		if len(problems) < MaxProblems {
+			problems = append(problems, p)
+		} else {
+			unlisted++
+		}
+	})
 	if err != nil && conflict.ErrorCode(err) != conflict.Invalid {
 		return res, err
 	}
 	res.Problems = append(problems, res.Problems...)
 	conflict.SortProblems(res.Problems)
-	if len(res.Problems) > 0 {
+	res.Unlisted += unlisted
+	if n := len(res.Problems); n > MaxProblems {
+		res.Problems, res.Unlisted = res.Problems[:MaxProblems], res.Unlisted+n-MaxProblems
+	}
+	if n := len(res.Problems) + res.Unlisted; n > 0 {
 		res.Committed = false
-		return res, conflict.ImportProblemsError(len(res.Problems))
+		return res, conflict.ImportProblemsError(n)
+	}
+	if o.DryRun {
+		return res, nil
+	}
+	// The file was checked whole; a row the reader now refuses means it
+	// changed since, and the import is abandoned rather than importing
+	// without that row.
+	changed := false
+	res, err = pass("importing", false, func(conflict.ImportProblem) { changed = true })
+	if changed && err == nil {
+		err = errors.New("the file changed while it was being imported; nothing was imported")
 	}
 	return res, err
 }
 
-// Read reads a whole file, CSV or JSON by its first character, into a
-// batch, with the problems of the rows left out of it. A CSV header
-// without ACLED's columns gives one problem and an empty batch. Events
-// from CSV get status.
-func Read(r io.Reader, status conflict.Status) (conflict.ImportBatch, []conflict.ImportProblem, error) {
+// source reads a file twice. A reader that can seek is read from its
+// start each time; any other is copied to a temporary file as the first
+// reading goes, and read from the copy the second time. So a check that
+// stops early, at a cell too large, never reads the rest.
+type source struct {
+	r     io.Reader
+	size  int64 // 0 when not known
+	reads int
+	spool *os.File
+}
+
+func (s *source) open() (io.Reader, error) {
+	s.reads++
+	if rs, ok := s.r.(io.ReadSeeker); ok {
+		size, err := rs.Seek(0, io.SeekEnd)
+		if err == nil {
+			s.size = size
+			_, err = rs.Seek(0, io.SeekStart)
+		}
+		if err == nil {
+			return rs, nil
+		}
+	}
+	if s.reads == 1 {
+		f, err := os.CreateTemp("", "sitrep-import-*")
+		if err != nil {
+			return nil, err
+		}
+		s.spool = f
+		return io.TeeReader(s.r, f), nil
+	}
+	if s.spool == nil {
+		return nil, errors.New("import: the file cannot be read again")
+	}
+	_, err := s.spool.Seek(0, io.SeekStart)
+	return s.spool, err
+}
+
+func (s *source) close() {
+	if s.spool != nil {
+		s.spool.Close()
+		os.Remove(s.spool.Name())
+	}
+}
+
+// countingReader reports how much of a file has been read.
+type countingReader struct {
+	r    io.Reader
+	n    int64
+	step func(int64)
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	c.step(c.n)
+	return n, err
+}
+
+// read reads a whole file, CSV or JSON by its first character, handing
+// each record to yield and each row it cannot read to problem. A CSV
+// header without ACLED's columns is one problem and no records. Events
+// from CSV get status. It stops at yield's first error.
+func read(r io.Reader, status conflict.Status, yield func(*conflict.ImportEvent, *conflict.ImportEstimate) error, problem func(conflict.ImportProblem)) error {
 	br := bufio.NewReaderSize(r, 64<<10)
 	first, err := firstByte(br)
 	if errors.Is(err, io.EOF) {
-		return conflict.ImportBatch{}, []conflict.ImportProblem{{Reason: "The file is empty."}}, nil
+		problem(conflict.ImportProblem{Reason: "The file is empty."})
+		return nil
 	}
 	if err != nil {
-		return conflict.ImportBatch{}, nil, err
+		return err
 	}
 	if first == '{' || first == '[' {
-		return readJSON(br)
+		return readJSON(br, yield, problem)
 	}
-	return readACLED(br, status)
+	return readACLED(br, status, yield, problem)
 }
 
 // firstByte skips a byte-order mark and white space and returns the first

@@ -272,3 +272,43 @@ func TestBadJSON(t *testing.T) {
 	res, _ = run(t, db, `{"kind":"events","data":[{"title":`, false)
 	assertProblems(t, res, []string{"not valid JSON"})
 }
+
+// TestManyProblemsListed lists the first problems of a file wrong on every
+// row and counts the rest, rather than keeping a message per row.
+func TestManyProblemsListed(t *testing.T) {
+	db := sqlitetest.New(t)
+	var b strings.Builder
+	b.WriteString(header)
+	rows := importer.MaxProblems + 250
+	for i := range rows {
+		b.WriteString(row(fmt.Sprintf("IRQ%d", i), "2016-13-45", "1", "36.34", "43.13"))
+	}
+	res, err := run(t, db, b.String(), false)
+	if conflict.ErrorCode(err) != conflict.Invalid {
+		t.Fatalf("err = %v, want Invalid", err)
+	}
+	if len(res.Problems) != importer.MaxProblems || res.Unlisted != rows-importer.MaxProblems {
+		t.Errorf("%d problems listed and %d unlisted, want %d and %d", len(res.Problems), res.Unlisted, importer.MaxProblems, rows-importer.MaxProblems)
+	}
+	if res.Problems[0].Row != 2 || res.Problems[len(res.Problems)-1].Row != importer.MaxProblems+1 {
+		t.Errorf("rows %d to %d listed, want the first: 2 to %d", res.Problems[0].Row, res.Problems[len(res.Problems)-1].Row, importer.MaxProblems+1)
+	}
+	if !strings.Contains(err.Error(), fmt.Sprint(rows)) {
+		t.Errorf("error %q does not count all %d problems", err, rows)
+	}
+	assertEmpty(t, db)
+}
+
+// TestImportFromStream imports from a reader that cannot seek, which is
+// read once to check and again, from a copy, to import.
+func TestImportFromStream(t *testing.T) {
+	db := sqlitetest.New(t)
+	file := header + row("IRQ1", "2016-09-27", "1", "36.34", "43.13") + row("IRQ2", "2016-09-28", "1", "36.34", "43.13")
+	res, err := importer.Run(t.Context(), db, io.MultiReader(strings.NewReader(file)), importer.Options{Name: "stream.csv"})
+	if err != nil || !res.Committed || res.Events.Created != 2 {
+		t.Fatalf("import = %+v, %v; want 2 events created", res, err)
+	}
+	if _, err := db.FindEventByExternalID(t.Context(), "acled:IRQ2"); err != nil {
+		t.Errorf("the second row was not imported: %v", err)
+	}
+}

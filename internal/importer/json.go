@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"io"
 	"unicode/utf8"
 
@@ -24,34 +25,31 @@ const maxRecord = 1 << 20
 // timestamps are ignored; a record is matched by its external id, or, for
 // an API record without one, by "sitrep:event:ID" (as an export would
 // have written it).
-func readJSON(r io.Reader) (conflict.ImportBatch, []conflict.ImportProblem, error) {
-	var (
-		b        conflict.ImportBatch
-		problems []conflict.ImportProblem
-		kind     string
-	)
+func readJSON(r io.Reader, yield func(*conflict.ImportEvent, *conflict.ImportEstimate) error, problem func(conflict.ImportProblem)) error {
+	var kind string
 	dec := json.NewDecoder(r)
-	fail := func(err error) (conflict.ImportBatch, []conflict.ImportProblem, error) {
+	fail := func(err error) error {
 		var se *json.SyntaxError
 		var te *json.UnmarshalTypeError
 		if errors.As(err, &se) || errors.As(err, &te) || errors.Is(err, io.ErrUnexpectedEOF) {
-			return conflict.ImportBatch{}, append(problems, conflict.ImportProblem{
-				Reason: fmt.Sprintf("The file is not valid JSON (at byte %d): %v.", dec.InputOffset(), err)}), nil
+			problem(conflict.ImportProblem{Reason: fmt.Sprintf("The file is not valid JSON (at byte %d): %v.", dec.InputOffset(), err)})
+			return nil
 		}
-		return conflict.ImportBatch{}, problems, err
+		return err
 	}
 	tok, err := dec.Token()
 	if err != nil {
 		return fail(err)
 	}
-	if tok == json.Delim('{') {
+	switch tok {
+	case json.Delim('{'):
 		for {
 			tok, err := dec.Token()
 			if err != nil {
 				return fail(err)
 			}
 			if tok == json.Delim('}') {
-				break
+				return nil
 			}
 			field, _ := tok.(string)
 			switch field {
@@ -60,8 +58,8 @@ func readJSON(r io.Reader) (conflict.ImportBatch, []conflict.ImportProblem, erro
 					return fail(err)
 				}
 				if kind != api.KindEvents && kind != api.KindEstimates {
-					return b, []conflict.ImportProblem{{Column: "kind",
-						Reason: fmt.Sprintf("Only events and estimates can be imported, not %q.", kind)}}, nil
+					problem(conflict.ImportProblem{Column: "kind", Reason: fmt.Sprintf("Only events and estimates can be imported, not %q.", kind)})
+					return nil
 				}
 			case "data":
 				tok, err := dec.Token()
@@ -69,9 +67,10 @@ func readJSON(r io.Reader) (conflict.ImportBatch, []conflict.ImportProblem, erro
 					return fail(err)
 				}
 				if tok != json.Delim('[') {
-					return b, []conflict.ImportProblem{{Column: "data", Reason: "data must be a list of records."}}, nil
+					problem(conflict.ImportProblem{Column: "data", Reason: "data must be a list of records."})
+					return nil
 				}
-				if err := readRecords(dec, kind, &b, &problems); err != nil {
+				if err := readRecords(dec, kind, yield, problem); err != nil {
 					return fail(err)
 				}
 			default:
@@ -81,34 +80,43 @@ func readJSON(r io.Reader) (conflict.ImportBatch, []conflict.ImportProblem, erro
 				}
 			}
 		}
-	} else if tok == json.Delim('[') {
-		if err := readRecords(dec, kind, &b, &problems); err != nil {
+	case json.Delim('['):
+		if err := readRecords(dec, kind, yield, problem); err != nil {
 			return fail(err)
 		}
-	} else {
-		return b, []conflict.ImportProblem{{Reason: "The file is neither a sitrep export nor a list of records."}}, nil
+		return nil
 	}
-	return b, problems, nil
+	problem(conflict.ImportProblem{Reason: "The file is neither a sitrep export nor a list of records."})
+	return nil
 }
 
+// errStop carries yield's error out of readRecords untouched by fail.
+type errStop struct{ err error }
+
+func (e errStop) Error() string { return e.err.Error() }
+func (e errStop) Unwrap() error { return e.err }
+
 // readRecords reads the records of a list whose '[' has been read, up to
-// and including its ']'.
-func readRecords(dec *json.Decoder, kind string, b *conflict.ImportBatch, problems *[]conflict.ImportProblem) error {
-	seen := map[string]int{}
+// and including its ']', handing each good one to yield.
+func readRecords(dec *json.Decoder, kind string, yield func(*conflict.ImportEvent, *conflict.ImportEstimate) error, problem func(conflict.ImportProblem)) error {
+	seen := map[uint64]int{}
+	seed := maphash.MakeSeed()
 	for row := 1; dec.More(); row++ {
 		var raw json.RawMessage
 		if err := dec.Decode(&raw); err != nil {
 			return err
 		}
-		bad := func(column, reason string) {
-			*problems = append(*problems, conflict.ImportProblem{Row: row, Column: column, Reason: reason})
+		bad := false
+		report := func(column, reason string) {
+			bad = true
+			problem(conflict.ImportProblem{Row: row, Column: column, Reason: reason})
 		}
 		if len(raw) > maxRecord {
-			bad("", fmt.Sprintf("The record is larger than %d KB.", maxRecord>>10))
+			report("", fmt.Sprintf("The record is larger than %d KB.", maxRecord>>10))
 			continue
 		}
 		if !utf8.Valid(raw) {
-			bad("", "The record is not valid UTF-8 text.")
+			report("", "The record is not valid UTF-8 text.")
 			continue
 		}
 		k := kind
@@ -123,44 +131,42 @@ func readRecords(dec *json.Decoder, kind string, b *conflict.ImportBatch, proble
 				k = api.KindEstimates
 			}
 		}
-		before := len(*problems)
-		var ext string
+		var (
+			ext string
+			ev  *conflict.ImportEvent
+			x   *conflict.ImportEstimate
+		)
 		switch k {
 		case api.KindEvents:
 			var rec api.Event
 			if err := strictUnmarshal(raw, &rec); err != nil {
-				bad("", "The record does not have the shape of an event: "+err.Error()+".")
+				report("", "The record does not have the shape of an event: "+err.Error()+".")
 				continue
 			}
-			ev := jsonEvent(rec, row, bad)
-			ext = ev.Event.ExternalID
-			if len(*problems) == before {
-				b.Events = append(b.Events, ev)
-			}
+			e := jsonEvent(rec, row, report)
+			ev, ext = &e, e.Event.ExternalID
 		case api.KindEstimates:
 			var rec api.Estimate
 			if err := strictUnmarshal(raw, &rec); err != nil {
-				bad("", "The record does not have the shape of an estimate: "+err.Error()+".")
+				report("", "The record does not have the shape of an estimate: "+err.Error()+".")
 				continue
 			}
-			x := jsonEstimate(rec, row, bad)
-			ext = x.Estimate.ExternalID
-			if len(*problems) == before {
-				b.Estimates = append(b.Estimates, x)
-			}
+			e := jsonEstimate(rec, row, report)
+			x, ext = &e, e.Estimate.ExternalID
 		}
 		if ext != "" {
-			if first, ok := seen[ext]; ok {
-				bad("external_id", fmt.Sprintf("The id %q is used again: record %d has it already.", ext, first))
-				if n := len(b.Events); k == api.KindEvents && n > 0 && b.Events[n-1].Source.Row == row {
-					b.Events = b.Events[:n-1]
-				}
-				if n := len(b.Estimates); k == api.KindEstimates && n > 0 && b.Estimates[n-1].Source.Row == row {
-					b.Estimates = b.Estimates[:n-1]
-				}
+			h := maphash.String(seed, ext)
+			if first, ok := seen[h]; ok {
+				report("external_id", fmt.Sprintf("The id %q is used again: record %d has it already.", ext, first))
 			} else {
-				seen[ext] = row
+				seen[h] = row
 			}
+		}
+		if bad {
+			continue
+		}
+		if err := yield(ev, x); err != nil {
+			return errStop{err}
 		}
 	}
 	_, err := dec.Token() // the closing ']'

@@ -47,6 +47,8 @@ func (s *Server) renderImport(c echo.Context, status int, v pages.ImportView) er
 	} else {
 		v.Problems = v.Result.Problems
 	}
+	// The importer lists the first problems of a file and counts the rest.
+	v.More += v.Result.Unlisted
 	return s.render(c, status, pages.Import(v))
 }
 

@@ -4,7 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"hash/maphash"
 	"slices"
 	"strconv"
 	"strings"
@@ -12,14 +14,27 @@ import (
 	"github.com/sitrep/sitrep/internal/conflict"
 )
 
-// ImportOptions control ImportBatch.
+// ImportOptions control ImportBatch and ImportStream.
 type ImportOptions struct {
 	// DryRun works out what the import would do, reading a consistent
 	// snapshot, and writes nothing; it does not hold up other writers.
 	DryRun bool
-	// Progress, when set, is called as records are worked through.
+	// Progress, when set, is called as records are worked through; total
+	// is 0 when a stream does not know it.
 	Progress func(done, total int)
+	// MaxProblems is how many problems the result lists; the rest are
+	// only counted (ImportResult.Unlisted). 0 means DefaultMaxProblems.
+	MaxProblems int
 }
+
+// DefaultMaxProblems is how many problems an import lists at most: a file
+// wrong on every row must not need memory for a million messages.
+const DefaultMaxProblems = 1000
+
+// ImportRecords is a file's records as a stream: it calls yield with each
+// record in turn, an event or an estimate, and stops at yield's first
+// error, which it returns.
+type ImportRecords func(yield func(*conflict.ImportEvent, *conflict.ImportEstimate) error) error
 
 // ImportBatch brings a file's records in, in one transaction: all of them
 // or, when any has a problem, none. Actors and places are matched by name
@@ -35,18 +50,43 @@ type ImportOptions struct {
 // came from. When there are problems, nothing is written and the error is
 // Invalid.
 func (db *DB) ImportBatch(ctx context.Context, b conflict.ImportBatch, ch conflict.Change, opt ImportOptions) (conflict.ImportResult, error) {
+	if opt.Progress != nil {
+		total, progress := len(b.Events)+len(b.Estimates), opt.Progress
+		opt.Progress = func(done, _ int) { progress(done, total) }
+	}
+	return db.ImportStream(ctx, func(yield func(*conflict.ImportEvent, *conflict.ImportEstimate) error) error {
+		for i := range b.Events {
+			if err := yield(&b.Events[i], nil); err != nil {
+				return err
+			}
+		}
+		for i := range b.Estimates {
+			if err := yield(nil, &b.Estimates[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	}, ch, opt)
+}
+
+// ImportStream is ImportBatch for records read one at a time, so that a
+// file of any size is imported in bounded memory: all of its records in
+// one transaction, or, when any has a problem, none. Problems beyond
+// opt.MaxProblems are counted, not listed.
+func (db *DB) ImportStream(ctx context.Context, records ImportRecords, ch conflict.Change, opt ImportOptions) (conflict.ImportResult, error) {
 	var res conflict.ImportResult
 	run := func(tx *sql.Tx) error {
 		im, err := newImport(ctx, db, tx, ch, opt)
 		if err != nil {
 			return err
 		}
-		if err := im.run(b); err != nil {
+		defer im.close()
+		if err := im.run(records); err != nil {
 			return err
 		}
 		res = im.result()
-		if len(res.Problems) > 0 {
-			return conflict.ImportProblemsError(len(res.Problems))
+		if n := len(res.Problems) + res.Unlisted; n > 0 {
+			return conflict.ImportProblemsError(n)
 		}
 		return nil
 	}
@@ -115,19 +155,24 @@ type importer struct {
 	placeByName                            map[string][]conflict.PlaceID
 	placeBySlug                            map[string]conflict.PlaceID
 	sourceByURL                            map[string]conflict.Source
-	events                                 map[string]conflict.EventID
-	estimates                              map[string]conflict.EstimateID
+	// Stored events and estimates are found by external id one at a
+	// time, through these, rather than all held in memory.
+	eventByExt, estimateByExt *sql.Stmt
 
 	// seen* record which stored actors, places and sources the file
 	// matched, to count each once.
 	seenActors  map[conflict.ActorID]bool
 	seenPlaces  map[conflict.PlaceID]bool
 	seenSources map[conflict.SourceID]bool
-	keys        map[string]int
-
+	// keys holds a hash of each external id the file gave, with its row:
+	// sixteen bytes a record, however long the ids.
+	keys     map[uint64]int
+	keySeed  maphash.Seed
 	counts   struct{ events, estimates, actors, places, sources conflict.ImportCounts }
 	pending  []conflict.Event
 	problems []conflict.ImportProblem
+	// unlisted counts the problems past opt.MaxProblems.
+	unlisted int
 }
 
 type placeNode struct {
@@ -139,17 +184,50 @@ func newImport(ctx context.Context, db *DB, tx *sql.Tx, ch conflict.Change, opt 
 	im := &importer{ctx: ctx, db: db, tx: tx, ch: ch, opt: opt, write: !opt.DryRun,
 		actorByName: map[string]conflict.ActorRef{}, actorByAlias: map[string]conflict.ActorRef{}, actorBySlug: map[string]conflict.ActorRef{},
 		places: map[conflict.PlaceID]*placeNode{}, placeByName: map[string][]conflict.PlaceID{}, placeBySlug: map[string]conflict.PlaceID{},
-		sourceByURL: map[string]conflict.Source{}, events: map[string]conflict.EventID{}, estimates: map[string]conflict.EstimateID{},
-		seenActors: map[conflict.ActorID]bool{}, seenPlaces: map[conflict.PlaceID]bool{}, seenSources: map[conflict.SourceID]bool{},
-		keys: map[string]int{},
+		sourceByURL: map[string]conflict.Source{},
+		seenActors:  map[conflict.ActorID]bool{}, seenPlaces: map[conflict.PlaceID]bool{}, seenSources: map[conflict.SourceID]bool{},
+		keys: map[uint64]int{}, keySeed: maphash.MakeSeed(),
 	}
-	return im, im.load()
+	if im.opt.MaxProblems <= 0 {
+		im.opt.MaxProblems = DefaultMaxProblems
+	}
+	var err error
+	if im.eventByExt, err = tx.PrepareContext(ctx, `SELECT id FROM events WHERE external_id = ?`); err != nil {
+		return nil, err
+	}
+	if im.estimateByExt, err = tx.PrepareContext(ctx, `SELECT id FROM estimates WHERE external_id = ?`); err != nil {
+		im.eventByExt.Close()
+		return nil, err
+	}
+	if err := im.load(); err != nil {
+		im.close()
+		return nil, err
+	}
+	return im, nil
+}
+
+func (im *importer) close() {
+	im.eventByExt.Close()
+	im.estimateByExt.Close()
+}
+
+// stored returns the id of the stored record with external id ext, or 0.
+func stored[T ~int64](ctx context.Context, stmt *sql.Stmt, ext string) (T, error) {
+	var id int64
+	if ext == "" {
+		return 0, nil
+	}
+	err := stmt.QueryRowContext(ctx, ext).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	return T(id), err
 }
 
 func key(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
 
-// load reads what matching needs: every actor, place and source, and the
-// external ids of stored events and estimates.
+// load reads what matching needs: every actor, place and source. A
+// conflict's record has thousands of those, not millions.
 func (im *importer) load() error {
 	ctx, q := im.ctx, im.tx
 	rows, err := q.QueryContext(ctx, `SELECT id, slug, name, colour FROM actors ORDER BY id`)
@@ -212,38 +290,12 @@ func (im *importer) load() error {
 	}); err != nil {
 		return err
 	}
-	if err := eachRow(ctx, q, `SELECT `+sourceColumns+` FROM sources s`, func(r *sql.Rows) error {
+	return eachRow(ctx, q, `SELECT `+sourceColumns+` FROM sources s`, func(r *sql.Rows) error {
 		s, err := scanSource(r)
 		if err != nil {
 			return err
 		}
 		im.sourceByURL[s.URL] = s
-		return nil
-	}); err != nil {
-		return err
-	}
-	if err := eachRow(ctx, q, `SELECT external_id, id FROM events WHERE external_id IS NOT NULL`, func(r *sql.Rows) error {
-		var (
-			ext string
-			id  conflict.EventID
-		)
-		if err := r.Scan(&ext, &id); err != nil {
-			return err
-		}
-		im.events[ext] = id
-		return nil
-	}); err != nil {
-		return err
-	}
-	return eachRow(ctx, q, `SELECT external_id, id FROM estimates WHERE external_id IS NOT NULL`, func(r *sql.Rows) error {
-		var (
-			ext string
-			id  conflict.EstimateID
-		)
-		if err := r.Scan(&ext, &id); err != nil {
-			return err
-		}
-		im.estimates[ext] = id
 		return nil
 	})
 }
@@ -277,7 +329,11 @@ func (im *importer) addPlace(n *placeNode) {
 }
 
 func (im *importer) problem(src conflict.RowRef, column, reason string) {
-	im.problems = append(im.problems, conflict.ImportProblem{Row: src.Row, Column: column, Reason: reason})
+	if len(im.problems) < im.opt.MaxProblems {
+		im.problems = append(im.problems, conflict.ImportProblem{Row: src.Row, Column: column, Reason: reason})
+	} else {
+		im.unlisted++
+	}
 	im.write = false
 }
 
@@ -306,32 +362,39 @@ func (im *importer) invalid(src conflict.RowRef, err error) bool {
 func (im *importer) result() conflict.ImportResult {
 	conflict.SortProblems(im.problems)
 	return conflict.ImportResult{Events: im.counts.events, Estimates: im.counts.estimates, Actors: im.counts.actors,
-		Places: im.counts.places, Sources: im.counts.sources, Problems: im.problems}
+		Places: im.counts.places, Sources: im.counts.sources, Problems: im.problems, Unlisted: im.unlisted}
 }
 
-func (im *importer) run(b conflict.ImportBatch) error {
-	total := len(b.Events) + len(b.Estimates)
+func (im *importer) run(records ImportRecords) error {
 	done := 0
-	tick := func() {
-		done++
-		if im.opt.Progress != nil && (done%500 == 0 || done == total) {
-			im.opt.Progress(done, total)
+	err := records(func(ev *conflict.ImportEvent, x *conflict.ImportEstimate) error {
+		var err error
+		if ev != nil {
+			err = im.event(ev)
+		} else {
+			// An estimate's citations may name sources the queued events
+			// create; they are written first.
+			if err = im.flush(); err == nil {
+				err = im.estimate(x)
+			}
 		}
-	}
-	for i := range b.Events {
-		if err := im.event(&b.Events[i]); err != nil {
+		if err != nil {
 			return err
 		}
-		tick()
+		done++
+		if im.opt.Progress != nil && done%500 == 0 {
+			im.opt.Progress(done, 0)
+		}
+		return im.ctx.Err()
+	})
+	if err != nil {
+		return err
 	}
 	if err := im.flush(); err != nil {
 		return err
 	}
-	for i := range b.Estimates {
-		if err := im.estimate(&b.Estimates[i]); err != nil {
-			return err
-		}
-		tick()
+	if im.opt.Progress != nil {
+		im.opt.Progress(done, done)
 	}
 	return im.ctx.Err()
 }
@@ -341,7 +404,7 @@ func (im *importer) duplicate(src conflict.RowRef, kind, ext string) bool {
 	if ext == "" {
 		return false
 	}
-	k := kind + "\x00" + ext
+	k := maphash.String(im.keySeed, kind+"\x00"+ext)
 	if row, ok := im.keys[k]; ok {
 		im.problem(src, src.Column("external_id"), fmt.Sprintf("The id %q is used again: row %d has it already.", ext, row))
 		return true
@@ -384,7 +447,11 @@ func (im *importer) event(ie *conflict.ImportEvent) error {
 		}
 		return err
 	}
-	if id, ok := im.events[e.ExternalID]; ok && e.ExternalID != "" {
+	id, err := stored[conflict.EventID](im.ctx, im.eventByExt, e.ExternalID)
+	if err != nil {
+		return err
+	}
+	if id != 0 {
 		cur, err := findEvent(im.ctx, im.tx, id)
 		if err != nil {
 			return err
@@ -452,7 +519,11 @@ func (im *importer) estimate(ix *conflict.ImportEstimate) error {
 		}
 		return err
 	}
-	if id, ok := im.estimates[x.ExternalID]; ok && x.ExternalID != "" {
+	id, err := stored[conflict.EstimateID](im.ctx, im.estimateByExt, x.ExternalID)
+	if err != nil {
+		return err
+	}
+	if id != 0 {
 		cur, err := findEstimate(im.ctx, im.tx, id)
 		if err != nil {
 			return err
@@ -482,9 +553,6 @@ func (im *importer) estimate(ix *conflict.ImportEstimate) error {
 			return nil
 		}
 		return err
-	}
-	if x.ExternalID != "" {
-		im.estimates[x.ExternalID] = x.ID
 	}
 	return nil
 }
@@ -917,9 +985,6 @@ func (im *importer) flush() error {
 			return err
 		}
 		revs.add(string(conflict.EventRecord), id, 1, string(conflict.ActionImport), enc, snapshot, author, im.ch.AuthorName, im.ch.Summary, now)
-		if e.ExternalID != "" {
-			im.events[e.ExternalID] = e.ID
-		}
 	}
 	for _, m := range []*multiInsert{&links, &tags, &cites, &revs} {
 		if err := m.exec(ctx, im.tx); err != nil {
