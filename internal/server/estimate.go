@@ -59,7 +59,12 @@ func (s *Server) estimateList(c echo.Context) error {
 			return err
 		}
 		v.Total, v.Spread, v.Chart = data.total, data.spread, data.chart
-		if v.Claimants, err = s.db.FindForceClaimants(ctx, f.Filter.Force, 500); err != nil {
+		if f.Filter.Claimant == "" && len(f.Filter.Places) == 0 && f.Filter.From.IsZero() && f.Filter.To.IsZero() {
+			// The chart's legend already names every claimant.
+			for _, l := range data.chart.Legend {
+				v.Claimants = append(v.Claimants, l.Claimant)
+			}
+		} else if v.Claimants, err = s.db.FindForceClaimants(ctx, f.Filter.Force, 500); err != nil {
 			return err
 		}
 	case f.Values().Encode() == "":

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -78,4 +79,20 @@ func benchGetEach(b *testing.B, h http.Handler, urlFor func(int) string) {
 	b.StopTimer()
 	slices.Sort(times)
 	b.ReportMetric(float64(times[len(times)/2].Microseconds())/1000, "ms-median")
+}
+
+// BenchmarkURLs asks, in turn, for each address listed in the file named
+// by SITREP_BENCH_URLS (one a line, as scripts/benchtool urls writes them).
+func BenchmarkURLs(b *testing.B) {
+	path := os.Getenv("SITREP_BENCH_URLS")
+	if path == "" {
+		b.Skip("SITREP_BENCH_URLS names no file of addresses")
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	urls := strings.Fields(string(data))
+	h := benchHandler(b)
+	benchGetEach(b, h, func(i int) string { return urls[i%len(urls)] })
 }

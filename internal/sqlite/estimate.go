@@ -218,7 +218,14 @@ func estimateListQuery(ctx context.Context, q querier, f conflict.EstimateFilter
 	if f.NewestFirst {
 		order = "x.as_of_lo DESC, x.id DESC"
 	}
-	return `SELECT ` + estimateColumns + estimateFrom + `
+	from := estimateFrom
+	if f.Force != 0 {
+		// The chart's index holds as_of_hi, so the estimates before a
+		// "from" date are passed over without reading the table; the
+		// planner would otherwise take estimates_actor_idx, which lacks it.
+		from = strings.Replace(from, "FROM estimates x", "FROM estimates x INDEXED BY estimates_points_idx", 1)
+	}
+	return `SELECT ` + estimateColumns + from + `
 		WHERE ` + strings.Join(where, " AND ") + ` ORDER BY ` + order + ` LIMIT ?`, params, nil
 }
 
@@ -256,35 +263,6 @@ func (db *DB) loadFirstCitations(ctx context.Context, xs []conflict.Estimate) er
 		xs[index[eid]].Citations = []conflict.Citation{c}
 	}
 	return rows.Err()
-}
-
-// FindClaimants returns the distinct claimants of published estimates,
-// of one force (and the forces inside it) when force is not 0.
-func (db *DB) FindClaimants(ctx context.Context, force conflict.ActorID) ([]string, error) {
-	query := `SELECT DISTINCT claimant FROM estimates WHERE status = 'published'`
-	var params []any
-	if force != 0 {
-		ids, err := actorSubtree(ctx, db.read, []conflict.ActorID{force})
-		if err != nil {
-			return nil, err
-		}
-		query += ` AND actor_id IN (` + placeholders(len(ids)) + `)`
-		params = args(ids)
-	}
-	rows, err := db.read.QueryContext(ctx, query+` ORDER BY claimant COLLATE NOCASE LIMIT 500`, params...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			return nil, err
-		}
-		out = append(out, s)
-	}
-	return out, rows.Err()
 }
 
 // FindEstimatesCitingSource returns the published estimates that cite a
@@ -432,6 +410,29 @@ func EstimateCursor(x conflict.Estimate) string {
 	return makeCursor(x.AsOf.LowerKey(), conflict.EventID(x.ID))
 }
 
+// forceSubtree returns force and every actor inside it, read from the
+// closure table kept by triggers. The ids are listed in the query rather
+// than joined, so that a force without sub-actors is one index range in
+// date order.
+func forceSubtree(ctx context.Context, q querier, force conflict.ActorID) ([]conflict.ActorID, error) {
+	rows, err := q.QueryContext(ctx, `SELECT descendant_id FROM actor_tree WHERE ancestor_id = ?`, int64(force))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	ids := []conflict.ActorID{force}
+	for rows.Next() {
+		var id conflict.ActorID
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		if id != force {
+			ids = append(ids, id)
+		}
+	}
+	return ids, rows.Err()
+}
+
 // estimateWhere turns an estimate filter into SQL conditions on the
 // estimates table (as x), expanding the force and the places to everything
 // inside them.
@@ -443,7 +444,7 @@ func estimateWhere(ctx context.Context, q querier, f conflict.EstimateFilter) ([
 	where := []string{"x.status IN (" + placeholders(len(statuses)) + ")"}
 	params := args(statusStrings(statuses))
 	if f.Force != 0 {
-		ids, err := actorSubtree(ctx, q, []conflict.ActorID{f.Force})
+		ids, err := forceSubtree(ctx, q, f.Force)
 		if err != nil {
 			return nil, nil, err
 		}

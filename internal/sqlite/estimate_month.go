@@ -37,7 +37,7 @@ func (db *DB) FindClaimGroups(ctx context.Context, f conflict.EstimateFilter, ma
 	if !CanGroupClaims(f) {
 		return nil, fmt.Errorf("claim groups: filter %+v needs the estimates themselves", f)
 	}
-	ids, err := actorSubtree(ctx, db.read, []conflict.ActorID{f.Force})
+	ids, err := forceSubtree(ctx, db.read, f.Force)
 	if err != nil {
 		return nil, err
 	}
@@ -162,7 +162,7 @@ func (db *DB) FindClaimGroups(ctx context.Context, f conflict.EstimateFilter, ma
 // CountForceEstimates returns how many published estimates force (and the
 // forces inside it) has, from the maintained tally.
 func (db *DB) CountForceEstimates(ctx context.Context, force conflict.ActorID) (int, error) {
-	ids, err := actorSubtree(ctx, db.read, []conflict.ActorID{force})
+	ids, err := forceSubtree(ctx, db.read, force)
 	if err != nil {
 		return 0, err
 	}
@@ -221,7 +221,7 @@ func (db *DB) FindMostEstimatedForces(ctx context.Context, limit int) ([]ForceTa
 // estimates (and the forces inside it), by name, up to limit, from the
 // maintained tallies.
 func (db *DB) FindForceClaimants(ctx context.Context, force conflict.ActorID, limit int) ([]string, error) {
-	ids, err := actorSubtree(ctx, db.read, []conflict.ActorID{force})
+	ids, err := forceSubtree(ctx, db.read, force)
 	if err != nil {
 		return nil, err
 	}
