@@ -99,6 +99,7 @@ func (s *Server) exportEventList(c echo.Context, t *conflict.Timeline) error {
 	}
 	f.Filter.Timeline = t
 	d := s.newDownload(c)
+	defer d.close()
 	o := s.exportOptions(c, d)
 	name := "sitrep-events"
 	if t != nil {
@@ -130,6 +131,7 @@ func (s *Server) exportEstimates(c echo.Context) error {
 		return err
 	}
 	d := s.newDownload(c)
+	defer d.close()
 	o := s.exportOptions(c, d)
 	o.Title = "Estimates"
 	if f.ResolvedForce != nil {

@@ -119,7 +119,7 @@ func getWithin(t *testing.T, srv *httptest.Server, target string, d time.Duratio
 // export and never read it, then asks for pages: they answer at once,
 // because exports read from a pool of their own.
 func TestStalledExportsLeavePagesAlone(t *testing.T) {
-	srv := limitServer(t, server.BulkLimits{PerClient: 4, Total: 4, WriteTimeout: time.Minute})
+	srv := limitServer(t, server.BulkLimits{PerClient: 4, Total: 4, WriteTimeout: time.Minute, Hold: time.Millisecond})
 	// The export pool has two connections: two exports are sending, and
 	// two more wait for them. None of the four can finish.
 	for range 2 {
@@ -173,7 +173,7 @@ func probe(t *testing.T, srv *httptest.Server, target string, header ...string) 
 // export or a large API read is refused with 429 and Retry-After, in JSON
 // for a program and as a page for a browser; a small API read still runs.
 func TestTooManyExportsFromOneClient(t *testing.T) {
-	srv := limitServer(t, server.BulkLimits{PerClient: 2, Total: 4, WriteTimeout: time.Minute})
+	srv := limitServer(t, server.BulkLimits{PerClient: 2, Total: 4, WriteTimeout: time.Minute, Hold: time.Millisecond})
 	for range 2 {
 		if got := startStalled(t, srv, exportURL).status(t); !strings.Contains(got, " 200 ") {
 			t.Fatalf("export: %q, want 200", got)
@@ -208,7 +208,7 @@ func TestTooManyExportsFromOneClient(t *testing.T) {
 // TestStalledExportIsCutOff: an export whose client stops reading is cut
 // off after the write timeout, which frees its place for the next.
 func TestStalledExportIsCutOff(t *testing.T) {
-	srv := limitServer(t, server.BulkLimits{PerClient: 1, Total: 1, WriteTimeout: time.Second})
+	srv := limitServer(t, server.BulkLimits{PerClient: 1, Total: 1, WriteTimeout: time.Second, Hold: time.Millisecond})
 	stalled := startStalled(t, srv, exportURL)
 	if got := stalled.status(t); !strings.Contains(got, " 200 ") {
 		t.Fatalf("export: %q, want 200", got)
@@ -250,4 +250,25 @@ func TestStalledExportIsCutOff(t *testing.T) {
 	if strings.HasSuffix(string(rest), "\r\n0\r\n\r\n") {
 		t.Errorf("stalled export ran to its end (%d bytes); want it cut off", len(rest))
 	}
+}
+
+// TestRefusalIsHeldBack: a refusal is sent only after a pause, so a client
+// that asks again the moment it is refused asks only so often.
+func TestRefusalIsHeldBack(t *testing.T) {
+	const hold = 300 * time.Millisecond
+	srv := limitServer(t, server.BulkLimits{PerClient: 1, Total: 1, WriteTimeout: time.Minute, Hold: hold})
+	if got := startStalled(t, srv, exportURL).status(t); !strings.Contains(got, " 200 ") {
+		t.Fatalf("export: %q, want 200", got)
+	}
+	start := time.Now()
+	res, err := http.Get(srv.URL + exportURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if took := time.Since(start); res.StatusCode != http.StatusTooManyRequests || took < hold {
+		t.Errorf("second export = %d after %v, want 429 after at least %v", res.StatusCode, took, hold)
+	}
+	// Pages are not held back.
+	getWithin(t, srv, "/healthz", time.Second)
 }

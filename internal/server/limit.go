@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -36,6 +37,9 @@ type BulkLimits struct {
 	// WriteTimeout is how long a download waits for its client to take
 	// each chunk before cutting it off (DefaultWriteTimeout).
 	WriteTimeout time.Duration
+	// Hold is how long a refusal is held back before it is sent
+	// (DefaultHold).
+	Hold time.Duration
 }
 
 // The default limits. Two exports at once from one address is a reader
@@ -45,7 +49,17 @@ const (
 	DefaultBulkPerClient = 2
 	DefaultBulkTotal     = 4
 	DefaultWriteTimeout  = 10 * time.Second
+	DefaultHold          = time.Second
 )
+
+// A refusal is cheap, but a client that asks again the moment it is
+// refused, fifty of them, would make tens of thousands a second and take
+// the machine from pages as surely as the exports would. So a refusal is
+// held back for a second: each such client then asks once a second. A
+// client that waits the Retry-After it is given never notices. Past
+// maxHeld refusals waiting at once, the rest are sent at once, so that
+// holding them costs no more than a bounded number of goroutines.
+const maxHeld = 1024
 
 // largeRead is the API page size above which a list is a bulk read:
 // the default page is 50, a bulk read asks for up to 1,000.
@@ -68,6 +82,9 @@ func (l BulkLimits) withDefaults() BulkLimits {
 	}
 	if l.WriteTimeout <= 0 {
 		l.WriteTimeout = DefaultWriteTimeout
+	}
+	if l.Hold <= 0 {
+		l.Hold = DefaultHold
 	}
 	return l
 }
@@ -108,39 +125,73 @@ func (l *limiter) acquire(client string) (release func(), full string) {
 	}), ""
 }
 
-// isBulk reports whether a request is an export or an API list of more
-// than largeRead records. Only the API's lists take ?limit=; elsewhere
-// the parameter is refused, or means nothing.
-func isBulk(c echo.Context) bool {
-	p := c.Path()
-	if strings.HasPrefix(p, apiPrefix+"/export/") {
-		return true
-	}
-	if !isAPI(p) {
+// isExport reports whether a request is an export.
+func isExport(c echo.Context) bool { return strings.HasPrefix(c.Path(), apiPrefix+"/export/") }
+
+// isLargeRead reports whether a request is an API list of more than
+// largeRead records. Only the API's lists take ?limit=; elsewhere the
+// parameter is refused.
+func isLargeRead(c echo.Context) bool {
+	if !isAPI(c.Path()) {
 		return false
 	}
 	n, err := strconv.Atoi(c.QueryParam("limit"))
 	return err == nil && n > largeRead
 }
 
-// limitBulk admits bulk requests within the limits and refuses the rest
-// with 429. It runs after the response cache, so a large read the cache
-// answers costs no place.
-func (s *Server) limitBulk(next echo.HandlerFunc) echo.HandlerFunc {
+// limitExports admits exports within the limits and refuses the rest with
+// 429. It runs before the ETag's lookup, so a flood of refusals costs no
+// database read; exports are never cached. It also counts the other
+// requests being answered, for exports to yield to (download).
+func (s *Server) limitExports(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		if !isBulk(c) {
+		if !isExport(c) {
+			s.asked.Add(1)
+			s.answering.Add(1)
+			defer s.answering.Add(-1)
 			return next(c)
 		}
-		release, full := s.bulk.acquire(clientAddr(c))
-		if release == nil {
-			h := c.Response().Header()
-			h.Set("Retry-After", strconv.Itoa(retryAfter))
-			h.Set(echo.HeaderCacheControl, "no-store")
-			return busyError(full, s.bulk.perClient, s.bulk.total)
+		return s.admit(c, next)
+	}
+}
+
+// limitLargeReads does the same for large API reads. It runs after the
+// response cache, so a large read the cache answers costs no place.
+func (s *Server) limitLargeReads(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if !isLargeRead(c) {
+			return next(c)
 		}
-		defer release()
-		c.Set(bulkKey, true)
-		return next(c)
+		return s.admit(c, next)
+	}
+}
+
+// admit runs next if the limits leave a place for this client.
+func (s *Server) admit(c echo.Context, next echo.HandlerFunc) error {
+	release, full := s.bulk.acquire(clientAddr(c))
+	if release == nil {
+		s.hold(c)
+		h := c.Response().Header()
+		h.Set("Retry-After", strconv.Itoa(retryAfter))
+		h.Set(echo.HeaderCacheControl, "no-store")
+		return busyError(full, s.bulk.perClient, s.bulk.total)
+	}
+	defer release()
+	c.Set(bulkKey, true)
+	return next(c)
+}
+
+// hold waits before a refusal is sent (see maxHeld).
+func (s *Server) hold(c echo.Context) {
+	defer s.held.Add(-1)
+	if s.held.Add(1) > maxHeld {
+		return
+	}
+	t := time.NewTimer(s.limits.Hold)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-c.Request().Context().Done():
 	}
 }
 
@@ -174,16 +225,52 @@ func wantsPage(c echo.Context, err error) bool {
 // with that error, its read transaction ends and its place is freed. A
 // client that keeps reading may take as long as the export needs, past
 // the server's timeout for a whole response.
+//
+// An export also yields to pages. After each page of records, when other
+// requests are being answered or have come since the last page, it
+// pauses: as long as it worked on the page when it runs alone, three
+// times as long when two run, and so on, so that exports together work
+// about half the time at most while pages are asked for, and all the
+// time when no one else is asking.
 type download struct {
 	ctx     context.Context
 	res     *echo.Response
 	rc      *http.ResponseController
 	timeout time.Duration
 	err     error
+
+	answering *atomic.Int64 // requests other than exports
+	asked     *atomic.Int64 // ever received; seen is as of the last flush
+	seen      int64
+	exporting *atomic.Int64 // downloads under way, this one among them
+	started   bool          // it has written, so has a connection
+	since     time.Time     // the end of the last flush
+	waiting   time.Duration // in writes since then, for the client
 }
 
+// maxYield bounds one pause, so that a page that took long to read does
+// not stop its export for many times as long.
+const maxYield = 250 * time.Millisecond
+
+// newDownload starts a download; close ends it.
 func (s *Server) newDownload(c echo.Context) *download {
-	return &download{ctx: c.Request().Context(), res: c.Response(), rc: http.NewResponseController(c.Response()), timeout: s.limits.WriteTimeout}
+	return &download{ctx: c.Request().Context(), res: c.Response(), rc: http.NewResponseController(c.Response()),
+		timeout: s.limits.WriteTimeout, answering: &s.answering, asked: &s.asked, exporting: &s.exporting, since: time.Now()}
+}
+
+// start counts the download as under way once it writes: until then it
+// may only be waiting for a database connection, using no time at all.
+func (d *download) start() {
+	if !d.started {
+		d.started = true
+		d.exporting.Add(1)
+	}
+}
+
+func (d *download) close() {
+	if d.started {
+		d.exporting.Add(-1)
+	}
 }
 
 // deadline gives the next write WriteTimeout. A response with no
@@ -202,10 +289,13 @@ func (d *download) Write(p []byte) (int, error) {
 	if d.err != nil {
 		return 0, d.err
 	}
+	d.start()
 	if d.err = d.deadline(); d.err != nil {
 		return 0, d.err
 	}
+	start := time.Now()
 	n, err := d.res.Write(p)
+	d.waiting += time.Since(start)
 	if err != nil {
 		d.err = fmt.Errorf("download cut off: %w", err)
 	}
@@ -219,11 +309,35 @@ func (d *download) Flush() {
 	if d.err != nil {
 		return
 	}
+	d.start()
 	if d.err = d.deadline(); d.err != nil {
 		return
 	}
+	start := time.Now()
 	d.res.Flush()
+	d.waiting += time.Since(start)
 	if err := d.ctx.Err(); err != nil {
 		d.err = fmt.Errorf("download cut off: %w", err)
+		return
+	}
+	d.yield()
+	d.since, d.waiting = time.Now(), 0
+}
+
+// yield pauses while pages are being answered, or were asked for since
+// the last flush (see download).
+func (d *download) yield() {
+	asked := d.asked.Load()
+	if d.answering.Load() == 0 && asked == d.seen {
+		return
+	}
+	d.seen = asked
+	worked := max(time.Since(d.since)-d.waiting, 0)
+	pause := min(worked*time.Duration(2*max(d.exporting.Load(), 1)-1), maxYield)
+	t := time.NewTimer(pause)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-d.ctx.Done():
 	}
 }

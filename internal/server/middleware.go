@@ -25,13 +25,14 @@ func (s *Server) middleware(e *echo.Echo) {
 	e.Use(embedsWithoutCookies)
 	e.Use(middleware.BodyLimit("12M"))
 	e.Use(cutLongQueries)
+	e.Use(s.limitExports)
 	e.Use(s.conditionalGet(cacheSkipper))
 	e.Use(s.cacheResponses)
 	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{
 		Level:   5,
 		Skipper: func(c echo.Context) bool { return strings.HasPrefix(c.Path(), "/healthz") },
 	}))
-	e.Use(s.limitBulk)
+	e.Use(s.limitLargeReads)
 	s.useAccounts(e)
 }
 

@@ -5,6 +5,7 @@ package server
 import (
 	"log/slog"
 	"sync"
+	"sync/atomic"
 
 	"github.com/labstack/echo/v4"
 
@@ -44,6 +45,14 @@ type Server struct {
 	bulk   *limiter
 	bulkDB *sqlite.DB
 	limits BulkLimits
+	// answering counts the requests other than exports being answered,
+	// asked all those received: those exports yield to.
+	answering atomic.Int64
+	asked     atomic.Int64
+	// exporting counts the downloads running, held the refusals being
+	// held back (limit.go).
+	exporting atomic.Int64
+	held      atomic.Int64
 	// options caches the filter forms' suggestions until the next write.
 	options struct {
 		sync.Mutex
