@@ -40,10 +40,12 @@ INSERT INTO events_date_fts (rowid, title, body)
     SELECT CAST(julianday(date_lo) + 0.5 AS INTEGER) * 4294967296 + id, title, body
     FROM events WHERE status IN ('published', 'retracted');
 
--- When a word drives a list that starts at a date, the events that began
--- more than a month before it and still reach it are found here.
-CREATE INDEX events_long_idx ON events (date_lo, id)
-    WHERE status IN ('published', 'retracted') AND julianday(date_hi) - julianday(date_lo) > 31;
+-- A list from a date reads its ranges from that date on; the events that
+-- begin before it and still reach into it are the spanned ones (a month,
+-- an interval), found here between the date less the longest span and the
+-- date, with date_hi at hand to test.
+CREATE INDEX events_spanned_idx ON events (date_lo, id, date_hi)
+    WHERE status IN ('published', 'retracted') AND date_hi > date_lo;
 
 -- +goose Down
 -- Migrations only move forward.

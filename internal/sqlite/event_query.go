@@ -89,10 +89,6 @@ type clause struct {
 // filtered by it counts them all.
 const ftsDriveLimit = 2000
 
-// longEvent is the span in days past which an event is read apart when a
-// word drives a list with a "from" date (events_long_idx).
-const longEvent = 31
-
 // ftsCheckWeight is what a full-text lookup per row costs, in posting
 // lookups.
 const ftsCheckWeight = 30
@@ -127,12 +123,17 @@ func planEvents(ctx context.Context, q querier, f conflict.EventFilter) (eventPl
 		return plan, err
 	}
 	clauses = append(clauses, reader...)
-	dates, err := dateChecks(ctx, q, f.From, f.To)
-	if err != nil {
-		return plan, err
+	// The reader's dates, narrowed by a timeline's own when every event
+	// of the timeline must fall within them (it pins none).
+	from, to := f.From, f.To
+	if t := f.Timeline; t != nil && len(t.Pinned) == 0 {
+		from, to = later(from, t.Filter.From), earlier(to, t.Filter.To)
 	}
-	plan.checks = append(plan.checks, dates.checks...)
-	onlyTallied := len(dates.checks) == 0 && f.Query == "" && !retracted
+	onlyTallied := from.IsZero() && to.IsZero() && f.Query == "" && !retracted
+	if !to.IsZero() {
+		key := to.UpperKey()
+		plan.checks = append(plan.checks, func(r row) (string, []any) { return r.lo + " <= ?", []any{key} })
+	}
 	if t := f.Timeline; t != nil {
 		own, err := dimensionClauses(ctx, q, t.Filter.Actors, t.Filter.Places, t.Filter.Tags)
 		if err != nil {
@@ -146,8 +147,6 @@ func planEvents(ctx context.Context, q querier, f conflict.EventFilter) (eventPl
 		switch {
 		case !pinned:
 			clauses = append(clauses, own...)
-			plan.checks = append(plan.checks, ownDates.checks...)
-			onlyTallied = onlyTallied && len(ownDates.checks) == 0
 		case len(own) == 0 && len(ownDates.checks) == 0:
 			// A timeline of pinned events only.
 			clauses = append(clauses, clause{pinnedIn: t.ID, cost: len(t.Pinned)})
@@ -195,7 +194,7 @@ func planEvents(ctx context.Context, q querier, f conflict.EventFilter) (eventPl
 		fts = &clause{cost: n, keys: []string{match}}
 		if n > ftsDriveLimit {
 			plan.countCap = textCountLimit
-			if len(clauses) == 0 && len(dates.checks) == 0 && f.Timeline == nil {
+			if len(clauses) == 0 && from.IsZero() && to.IsZero() && f.Timeline == nil {
 				// Text alone: every match that is not an unpublished
 				// event is a public match, so the index's count less
 				// the unpublished events is a true lower bound.
@@ -226,26 +225,8 @@ func planEvents(ctx context.Context, q querier, f conflict.EventFilter) (eventPl
 		plan.countCap, plan.atLeast = 0, min(plan.atLeast, fts.cost)
 		a := arm{from: "events_date_fts f JOIN events s ON s.id = f.rowid % 4294967296", cols: eventsRow, byKey: "f.rowid",
 			where: []string{"events_date_fts MATCH ?"}, params: []any{fts.keys[0]}}
-		if !f.From.IsZero() && dates.lo != "" {
-			// Reading a word's matches from the longest event's span
-			// before "from" would join every one of them to its event to
-			// test where it ends; only events longer than a month reach
-			// that far back, and an index of their own finds them.
-			start := max(dates.lo, f.From.Lower().AddDate(0, 0, -longEvent).Format(time.DateOnly))
-			a.where, a.params = append(a.where, "f.rowid >= ?"), append(a.params, dateKey(start, 0))
-			if dates.lo < start {
-				match := fts.keys[0]
-				plan.prefix = &arm{from: "events s INDEXED BY events_long_idx", cols: eventsRow,
-					where: []string{"s.status IN ('published', 'retracted')", "julianday(s.date_hi) - julianday(s.date_lo) > 31",
-						"s.date_lo < ?"},
-					params: []any{start},
-					checks: []check{func(r row) (string, []any) {
-						return "EXISTS (SELECT 1 FROM events_fts WHERE events_fts MATCH ? AND rowid = " + r.id + ")", []any{match}
-					}}}
-			}
-		}
-		if !f.To.IsZero() {
-			a.where, a.params = append(a.where, "f.rowid <= ?"), append(a.params, dateKey(f.To.UpperKey(), math.MaxUint32))
+		if !to.IsZero() {
+			a.where, a.params = append(a.where, "f.rowid <= ?"), append(a.params, dateKey(to.UpperKey(), math.MaxUint32))
 		}
 		plan.arms = []arm{a}
 	case driver < 0:
@@ -268,11 +249,38 @@ func planEvents(ctx context.Context, q querier, f conflict.EventFilter) (eventPl
 			plan.checks = append(plan.checks, c.check())
 		}
 	}
-	if fts != nil && !useFTS {
+	var textCheck check
+	if fts != nil {
 		match := fts.keys[0]
-		plan.checks = append(plan.checks, func(r row) (string, []any) {
+		textCheck = func(r row) (string, []any) {
 			return "EXISTS (SELECT 1 FROM events_fts WHERE events_fts MATCH ? AND rowid = " + r.id + ")", []any{match}
-		})
+		}
+	}
+	if fts != nil && !useFTS {
+		plan.checks = append(plan.checks, textCheck)
+	}
+	if !from.IsZero() {
+		var driving func(earliest, from string) check
+		switch {
+		case useFTS:
+			// The word's matches that begin in the window, read once
+			// from the date-ordered index: a full-text lookup for each
+			// spanned event would cost a hundred times more.
+			match := fts.keys[0]
+			driving = func(earliest, from string) check {
+				lo, hi := dateKey(earliest, 0), dateKey(from, 0)
+				return func(r row) (string, []any) {
+					return r.id + " IN (SELECT f.rowid % 4294967296 FROM events_date_fts f WHERE events_date_fts MATCH ? AND f.rowid >= ? AND f.rowid < ?)",
+						[]any{match, lo, hi}
+				}
+			}
+		case driver >= 0:
+			c := clauses[driver].check()
+			driving = func(string, string) check { return c }
+		}
+		if err := plan.startAt(ctx, q, from, driving); err != nil {
+			return plan, err
+		}
 	}
 	return plan, nil
 }
@@ -567,6 +575,57 @@ func dateChecks(ctx context.Context, q querier, from, to edtf.Date) (dateRange, 
 		out.checks = append(out.checks, func(r row) (string, []any) { return r.lo + " <= ?", []any{key} })
 	}
 	return out, nil
+}
+
+// startAt makes the plan list events that overlap from onwards. Events
+// that begin on or after from are the driving ranges read from their key
+// for from, with no check at all. Those that begin before from and reach
+// into it have a span; they are few, and an index of the spanned events
+// finds them between from less the longest span and from. They come
+// before every other match in date order, so they are the plan's prefix,
+// which must also pass the condition that drives the rest.
+func (p *eventPlan) startAt(ctx context.Context, q querier, from edtf.Date, driving func(earliest, from string) check) error {
+	key := from.LowerKey()
+	for i := range p.arms {
+		a := &p.arms[i]
+		if a.byKey != "" {
+			a.where, a.params = append(a.where, a.byKey+" >= ?"), append(a.params, dateKey(key, 0))
+		} else {
+			a.where, a.params = append(a.where, a.cols.lo+" >= ?"), append(a.params, key)
+		}
+	}
+	span, err := longestSpan(ctx, q)
+	if err != nil || span == 0 {
+		return err
+	}
+	earliest := ""
+	if lower := from.Lower().AddDate(0, 0, -span); lower.Year() >= 1 && span < 3_000_000 {
+		earliest = lower.Format(time.DateOnly)
+	}
+	prefix := arm{from: "events s INDEXED BY events_spanned_idx", cols: eventsRow,
+		where: []string{"s.status IN ('published', 'retracted')", "s.date_hi > s.date_lo",
+			"s.date_lo >= ?", "s.date_lo < ?", "s.date_hi >= ?"},
+		params: []any{earliest, key, key}}
+	if driving != nil {
+		prefix.checks = []check{driving(earliest, key)}
+	}
+	p.prefix = &prefix
+	return nil
+}
+
+// later and earlier pick between two optional dates.
+func later(a, b edtf.Date) edtf.Date {
+	if a.IsZero() || (!b.IsZero() && b.LowerKey() > a.LowerKey()) {
+		return b
+	}
+	return a
+}
+
+func earlier(a, b edtf.Date) edtf.Date {
+	if a.IsZero() || (!b.IsZero() && b.UpperKey() < a.UpperKey()) {
+		return b
+	}
+	return a
 }
 
 // dateRange is a date filter's checks, and the earliest date_lo a

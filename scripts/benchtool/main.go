@@ -120,6 +120,12 @@ func urls(path, page string, n int) error {
 		}
 		return xs[rng.IntN(len(xs))]
 	}
+	wordList := words
+	newestSometimes := func(q url.Values) {
+		if rng.IntN(2) == 0 {
+			q.Set("order", "newest")
+		}
+	}
 	seen := map[string]bool{}
 	w := bufioWriter()
 	defer w.Flush()
@@ -128,7 +134,8 @@ func urls(path, page string, n int) error {
 		q := url.Values{}
 		switch page {
 		case "events":
-			q.Set("from", pick(years)+"-"+pick(months))
+			q.Set("to", pick(years)+"-"+pick(months))
+			q.Set("order", "newest")
 			u = "/events"
 		case "events-actor":
 			q.Set("actor", pick(actors))
@@ -142,21 +149,28 @@ func urls(path, page string, n int) error {
 			u = "/events"
 		case "events-tag":
 			q.Set("tag", pick(tags))
-			q.Set("from", pick(years)+"-"+pick(months))
+			q.Set("to", pick(years)+"-"+pick(months))
+			newestSometimes(q)
 			u = "/events"
 		case "events-q":
-			q.Set("q", pick(words))
-			q.Set("from", pick(years)+"-"+pick(months))
+			words := pick(words)
+			if rng.IntN(2) == 0 {
+				words += " " + pick(wordList)
+			}
+			q.Set("q", words)
+			q.Set("to", pick(years)+"-"+pick(months))
+			newestSometimes(q)
 			u = "/events"
 		case "timeline":
-			q.Set("from", pick(years)+"-"+pick(months))
+			q.Set("to", pick(years)+"-"+pick(months))
+			newestSometimes(q)
 			u = "/timelines/" + pick(timelines)
 		case "embed":
 			q.Set("limit", fmt.Sprint(10+rng.IntN(41)))
 			q.Set("theme", pick([]string{"light", "dark", "auto"}))
 			u = "/embed/timelines/" + pick(timelines)
 		case "estimates":
-			q.Set("from", pick(years)+"-"+pick(months))
+			q.Set("to", pick(years)+"-"+pick(months))
 			u = "/estimates"
 		case "estimates-force":
 			q.Set("force", pick(forces))
