@@ -22,9 +22,11 @@ import (
 // through the database's export pool (sqlite.DB.Bulk), so pages never
 // wait behind them, and a limiter admits only a few at once, per client
 // and in all, so a crowd of them cannot take the machine either. Past the
-// limit the answer is 429 with Retry-After. A download that its client
-// stops reading is cut off by a deadline on each write (download), which
-// ends its read transaction and frees its place.
+// limit the answer is 429 with Retry-After, held back a moment (Hold). A
+// download that its client stops reading is cut off by a deadline on each
+// write (download), which ends its read transaction and frees its place;
+// one that is read pauses between pages of records while pages are asked
+// for, so that exports never take the whole machine from readers.
 
 // BulkLimits bound exports and large API reads; a zero field takes its
 // default.
