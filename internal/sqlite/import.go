@@ -25,7 +25,18 @@ type ImportOptions struct {
 	// MaxProblems is how many problems the result lists; the rest are
 	// only counted (ImportResult.Unlisted). 0 means DefaultMaxProblems.
 	MaxProblems int
+	// NothingToUpdate says a check found no stored record the import
+	// would change, only new ones to create. The write then sets aside
+	// the triggers that index and post each new row, and does their work
+	// once at the end, in the same transaction, as a Loader does. Should
+	// a record turn out to need updating after all, the import fails and
+	// nothing is written.
+	NothingToUpdate bool
 }
+
+// errChangedSinceCheck stops an import whose check found nothing to
+// update when a record needs updating after all.
+var errChangedSinceCheck = conflict.Errorf(conflict.Conflict, "The records changed while the file was being imported; nothing was imported. Import it again.")
 
 // DefaultMaxProblems is how many problems an import lists at most: a file
 // wrong on every row must not need memory for a million messages.
@@ -76,11 +87,25 @@ func (db *DB) ImportBatch(ctx context.Context, b conflict.ImportBatch, ch confli
 func (db *DB) ImportStream(ctx context.Context, records ImportRecords, ch conflict.Change, opt ImportOptions) (conflict.ImportResult, error) {
 	var res conflict.ImportResult
 	run := func(tx *sql.Tx) error {
+		var (
+			first    lastIDs
+			setAside map[string]string
+			err      error
+		)
+		if !opt.DryRun && opt.NothingToUpdate {
+			if first, err = readLastIDs(ctx, tx); err != nil {
+				return err
+			}
+			if setAside, err = setAsideTriggers(ctx, tx); err != nil {
+				return err
+			}
+		}
 		im, err := newImport(ctx, db, tx, ch, opt)
 		if err != nil {
 			return err
 		}
 		defer im.close()
+		im.deferred = len(setAside) > 0
 		if err := im.run(records); err != nil {
 			return err
 		}
@@ -88,7 +113,7 @@ func (db *DB) ImportStream(ctx context.Context, records ImportRecords, ch confli
 		if n := len(res.Problems) + res.Unlisted; n > 0 {
 			return conflict.ImportProblemsError(n)
 		}
-		return nil
+		return restoreTriggers(ctx, tx, setAside, first)
 	}
 	if opt.DryRun {
 		tx, err := db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
@@ -147,6 +172,9 @@ type importer struct {
 	// write is cleared by a dry run and by the first problem: after it the
 	// transaction will be rolled back, so only checking goes on.
 	write bool
+	// deferred is set while the per-row triggers are set aside, which
+	// allows creating records only.
+	deferred bool
 	// fake numbers records a dry run would create, counting down from -1.
 	fake int64
 
@@ -464,6 +492,9 @@ func (im *importer) event(ie *conflict.ImportEvent) error {
 		if !im.write {
 			return nil
 		}
+		if im.deferred {
+			return errChangedSinceCheck
+		}
 		if err := im.db.rewriteEvent(im.ctx, im.tx, &e, cur, conflict.ActionImport, im.ch); err != nil {
 			if im.invalid(src, err) {
 				return nil
@@ -535,6 +566,9 @@ func (im *importer) estimate(ix *conflict.ImportEstimate) error {
 		im.counts.estimates.Updated++
 		if !im.write {
 			return nil
+		}
+		if im.deferred {
+			return errChangedSinceCheck
 		}
 		if err := im.db.rewriteEstimate(im.ctx, im.tx, &x, cur, conflict.ActionImport, im.ch); err != nil {
 			if im.invalid(src, err) {

@@ -47,9 +47,9 @@ type Loader struct {
 	err   error
 
 	next  struct{ actor, place, source, event, estimate int64 }
-	first struct{ actor, place, source, event, citation int64 }
-	// set aside are the index triggers removed for the load, by name,
-	// with the SQL that makes each again.
+	first lastIDs
+	// setAside are the triggers removed for the load, by name, with the
+	// SQL that makes each again.
 	setAside map[string]string
 }
 
@@ -112,16 +112,16 @@ var loadSQL = [...]string{
 var deferredTriggers = []struct {
 	triggers map[string]string // name: SHA-256 prefix of its SQL
 	fills    []string
-	first    func(l *Loader) int64
+	first    func(lastIDs) int64
 }{
 	{map[string]string{"events_fts_insert": "27bc29c7dc56ad43"},
 		[]string{`INSERT INTO events_fts (rowid, title, body) SELECT id, title, body FROM events WHERE id > ?1`},
-		func(l *Loader) int64 { return l.first.event }},
+		func(f lastIDs) int64 { return f.event }},
 	{map[string]string{"events_date_fts_insert": "f535278bcb75ec71"},
 		[]string{`INSERT INTO events_date_fts (rowid, title, body)
 			SELECT CAST(julianday(date_lo) + 0.5 AS INTEGER) * 4294967296 + id, title, body
 			FROM events WHERE id > ?1 AND status IN ('published', 'retracted')`},
-		func(l *Loader) int64 { return l.first.event }},
+		func(f lastIDs) int64 { return f.event }},
 	{map[string]string{"event_postings_insert": "cf4c55b7677e0d78", "event_actors_post": "f70fc0e216febf59",
 		"event_tags_post": "78e58bb0bc044507", "event_postings_count": "d420c88ab7bc841f"},
 		[]string{
@@ -148,23 +148,23 @@ var deferredTriggers = []struct {
 			SELECT '*', count(*) FROM events WHERE id > ?1 AND status = 'published' HAVING count(*) > 0
 			ON CONFLICT (key) DO UPDATE SET n = n + excluded.n`,
 		},
-		func(l *Loader) int64 { return l.first.event }},
+		func(f lastIDs) int64 { return f.event }},
 	{map[string]string{"actors_fts_insert": "0ee932735a29ce40", "actor_aliases_fts_insert": "ca612804e989885c"},
 		[]string{`INSERT INTO records_fts (rowid, title, body) SELECT id * 8 + 1, name,
 			description || ' ' || coalesce((SELECT group_concat(alias, ' ') FROM actor_aliases WHERE actor_id = actors.id), '')
 			FROM actors WHERE id > ?1`},
-		func(l *Loader) int64 { return l.first.actor }},
+		func(f lastIDs) int64 { return f.actor }},
 	{map[string]string{"places_fts_insert": "1e298a66c82f380a", "place_names_fts_insert": "9595a120f698e96a"},
 		[]string{`INSERT INTO records_fts (rowid, title, body) SELECT id * 8 + 2, name,
 			description || ' ' || coalesce((SELECT group_concat(name, ' ') FROM place_names WHERE place_id = places.id), '')
 			FROM places WHERE id > ?1`},
-		func(l *Loader) int64 { return l.first.place }},
+		func(f lastIDs) int64 { return f.place }},
 	{map[string]string{"sources_fts_insert": "caebc97d59426d49"},
 		[]string{`INSERT INTO records_fts (rowid, title, body) SELECT id * 8 + 3, title, publisher || ' ' || notes FROM sources WHERE id > ?1`},
-		func(l *Loader) int64 { return l.first.source }},
+		func(f lastIDs) int64 { return f.source }},
 	{map[string]string{"citations_fts_insert": "1395f6377ff4d542"},
 		[]string{`INSERT INTO records_fts (rowid, title, body) SELECT id * 8 + 4, '', quote FROM citations WHERE id > ?1 AND quote <> ''`},
-		func(l *Loader) int64 { return l.first.citation }},
+		func(f lastIDs) int64 { return f.citation }},
 }
 
 // triggerPrint is the SHA-256 prefix deferredTriggers names a trigger's
@@ -219,33 +219,58 @@ func (l *Loader) start() error {
 		return mapError(err)
 	}
 	defer tx.Rollback()
+	if l.first, err = readLastIDs(ctx, tx); err != nil {
+		return err
+	}
+	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM estimates`).Scan(&l.next.estimate); err != nil {
+		return err
+	}
+	l.next.actor, l.next.place, l.next.source, l.next.event = l.first.actor, l.first.place, l.first.source, l.first.event
+	if l.setAside, err = setAsideTriggers(ctx, tx); err != nil {
+		return err
+	}
+	return mapError(tx.Commit())
+}
+
+// lastIDs are the largest ids of the records triggers derive rows from,
+// before a bulk write: the rows after them are the new ones.
+type lastIDs struct{ actor, place, source, event, citation int64 }
+
+func readLastIDs(ctx context.Context, q querier) (lastIDs, error) {
+	var f lastIDs
 	for _, m := range []struct {
 		table string
 		into  *int64
-	}{{"actors", &l.first.actor}, {"places", &l.first.place}, {"sources", &l.first.source}, {"events", &l.first.event},
-		{"citations", &l.first.citation}, {"estimates", &l.next.estimate}} {
-		if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM `+m.table).Scan(m.into); err != nil {
-			return err
+	}{{"actors", &f.actor}, {"places", &f.place}, {"sources", &f.source}, {"events", &f.event}, {"citations", &f.citation}} {
+		if err := q.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM `+m.table).Scan(m.into); err != nil {
+			return f, err
 		}
 	}
-	l.next.actor, l.next.place, l.next.source, l.next.event = l.first.actor, l.first.place, l.first.source, l.first.event
-	rows, err := tx.QueryContext(ctx, `SELECT name, sql FROM sqlite_schema WHERE type = 'trigger'`)
+	return f, nil
+}
+
+// setAsideTriggers drops the deferredTriggers whose SQL is as expected,
+// returning each dropped one's SQL by name. Inside a transaction the
+// drop is undone by a rollback, like any other write.
+func setAsideTriggers(ctx context.Context, q querier) (map[string]string, error) {
+	rows, err := q.QueryContext(ctx, `SELECT name, sql FROM sqlite_schema WHERE type = 'trigger'`)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	found := map[string]string{}
 	for rows.Next() {
 		var name, def string
 		if err := rows.Scan(&name, &def); err != nil {
 			rows.Close()
-			return err
+			return nil, err
 		}
 		found[name] = def
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return err
+		return nil, err
 	}
+	setAside := map[string]string{}
 	for _, g := range deferredTriggers {
 		known := true
 		for name, print := range g.triggers {
@@ -255,13 +280,71 @@ func (l *Loader) start() error {
 			continue
 		}
 		for name := range g.triggers {
-			if _, err := tx.ExecContext(ctx, `DROP TRIGGER `+name); err != nil {
-				return err
+			if _, err := q.ExecContext(ctx, `DROP TRIGGER `+name); err != nil {
+				return nil, err
 			}
-			l.setAside[name] = found[name]
+			setAside[name] = found[name]
 		}
 	}
-	return mapError(tx.Commit())
+	return setAside, nil
+}
+
+// restoreTriggers writes what the triggers set aside would have written
+// for the rows after first, and makes the triggers again.
+func restoreTriggers(ctx context.Context, q querier, setAside map[string]string, first lastIDs) error {
+	for i := range deferredTriggers {
+		if err := restoreGroup(ctx, q, i, setAside, first); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// restoreGroup is restoreTriggers for deferredTriggers[i] alone.
+func restoreGroup(ctx context.Context, q querier, i int, setAside map[string]string, first lastIDs) error {
+	g := deferredTriggers[i]
+	set := false
+	for name := range g.triggers {
+		_, set = setAside[name]
+	}
+	if !set {
+		return nil
+	}
+	// FTS5 writes out its pending terms as a segment whenever they pass
+	// its hash size (1 MB unless set), and merges segments as they pile
+	// up; a large hash while filling makes a few large segments instead.
+	// Each index's own setting is put back after.
+	restore := map[string]int64{}
+	for _, table := range []string{"events_fts", "events_date_fts", "records_fts"} {
+		var old sql.NullInt64
+		err := q.QueryRowContext(ctx, `SELECT v FROM `+table+`_config WHERE k = 'hashsize'`).Scan(&old)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			continue // no such index
+		}
+		if !old.Valid {
+			old.Int64 = 1 << 20
+		}
+		if _, err := q.ExecContext(ctx, `INSERT INTO `+table+` (`+table+`, rank) VALUES ('hashsize', ?)`, 64<<20); err != nil {
+			return err
+		}
+		restore[table] = old.Int64
+	}
+	for _, fill := range g.fills {
+		if _, err := q.ExecContext(ctx, fill, g.first(first)); err != nil {
+			return fmt.Errorf("filling in what triggers would have: %w", err)
+		}
+	}
+	for name := range g.triggers {
+		if _, err := q.ExecContext(ctx, setAside[name]); err != nil {
+			return fmt.Errorf("restoring trigger %s: %w", name, err)
+		}
+	}
+	for table, size := range restore {
+		if _, err := q.ExecContext(ctx, `INSERT INTO `+table+` (`+table+`, rank) VALUES ('hashsize', ?)`, size); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // write runs on its own goroutine: it writes the chunks sent, in order,
@@ -560,56 +643,20 @@ func (l *Loader) Close() error {
 }
 
 func (l *Loader) finish(ctx context.Context) error {
-	tx, err := l.conn.BeginTx(ctx, nil)
-	if err != nil {
-		return mapError(err)
-	}
-	defer tx.Rollback()
-	// FTS5 writes out its pending terms as a segment whenever they pass
-	// its hash size (1 MB unless set), and merges segments as they pile
-	// up; a large hash while filling makes a few large segments instead.
-	// Each index's own setting is put back after.
-	restore := map[string]int64{}
-	for _, table := range []string{"events_fts", "events_date_fts", "records_fts"} {
-		var old sql.NullInt64
-		err := tx.QueryRowContext(ctx, `SELECT v FROM `+table+`_config WHERE k = 'hashsize'`).Scan(&old)
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
-			continue // no such index
+	// One transaction a group: a load commits as it goes anyway, and a
+	// transaction the size of all the indexes would spill from the cache.
+	for i := range deferredTriggers {
+		tx, err := l.conn.BeginTx(ctx, nil)
+		if err != nil {
+			return mapError(err)
 		}
-		if !old.Valid {
-			old.Int64 = 1 << 20
+		if err := restoreGroup(ctx, tx, i, l.setAside, l.first); err != nil {
+			tx.Rollback()
+			return fmt.Errorf("load: %w", err)
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO `+table+` (`+table+`, rank) VALUES ('hashsize', ?)`, 64<<20); err != nil {
-			return err
+		if err := tx.Commit(); err != nil {
+			return mapError(err)
 		}
-		restore[table] = old.Int64
-	}
-	for _, g := range deferredTriggers {
-		set := false
-		for name := range g.triggers {
-			_, set = l.setAside[name]
-		}
-		if !set {
-			continue
-		}
-		for _, fill := range g.fills {
-			if _, err := tx.ExecContext(ctx, fill, g.first(l)); err != nil {
-				return fmt.Errorf("load: filling in what triggers would have: %w", err)
-			}
-		}
-		for name := range g.triggers {
-			if _, err := tx.ExecContext(ctx, l.setAside[name]); err != nil {
-				return fmt.Errorf("load: restoring trigger %s: %w", name, err)
-			}
-		}
-	}
-	for table, size := range restore {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO `+table+` (`+table+`, rank) VALUES ('hashsize', ?)`, size); err != nil {
-			return err
-		}
-	}
-	if err := tx.Commit(); err != nil {
-		return mapError(err)
 	}
 	// A sample of each index is enough for the planner to tell a filter
 	// that matches a handful of events from one that matches half.

@@ -207,3 +207,55 @@ func loadDump(t *testing.T, db *DB, q string) []string {
 	}
 	return out
 }
+
+// An import of new records only, written with the triggers set aside,
+// leaves the same search indexes, postings and tallies as one written row
+// by row, and the triggers back in place.
+func TestImportNothingToUpdateMatchesRowByRow(t *testing.T) {
+	ctx := t.Context()
+	fast, slow := openTemp(t, "fast.db"), openTemp(t, "slow.db")
+	before := triggers(t, fast)
+	var b conflict.ImportBatch
+	for i := range 30 {
+		path := []conflict.PlaceName{{Name: "Iraq"}, {Name: "Nineveh"}, {Name: fmt.Sprintf("Village %d", i%4)}}
+		b.Events = append(b.Events, conflict.ImportEvent{
+			Event: conflict.Event{Title: fmt.Sprintf("Clash %d near the river", i), Date: edtf.MustParse(fmt.Sprintf("2016-10-%02d", 1+i%28)),
+				Body: "Shelling was reported.", Tags: []string{"shelling"}, Status: conflict.Published, ExternalID: fmt.Sprintf("x:%d", i),
+				Citations: []conflict.Citation{{Source: conflict.Source{URL: fmt.Sprintf("https://example.org/%d", i%3), Publisher: "Wire", Title: "Report"},
+					Quote: fmt.Sprintf("Quote %d", i)}}},
+			Place:  &conflict.ImportPlace{Path: path},
+			Actors: []conflict.ImportActor{{Name: fmt.Sprintf("Group %d", i%5), Role: "actor 1"}},
+			Source: conflict.RowRef{Row: i + 2},
+		})
+	}
+	ch := conflict.Change{AuthorName: "import", Import: true}
+	if _, err := fast.ImportBatch(ctx, b, ch, ImportOptions{NothingToUpdate: true}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := slow.ImportBatch(ctx, b, ch, ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{
+		`SELECT key, date_lo, event_id, date_hi, retracted FROM event_postings ORDER BY key, date_lo, event_id`,
+		`SELECT key, n FROM event_key_counts ORDER BY key`,
+		`SELECT rowid, title, trim(body) FROM records_fts ORDER BY rowid`,
+		`SELECT rowid FROM events_fts WHERE events_fts MATCH 'river' ORDER BY rowid`,
+		`SELECT rowid FROM events_date_fts WHERE events_date_fts MATCH 'clash' ORDER BY rowid`,
+	} {
+		want, got := loadDump(t, slow, q), loadDump(t, fast, q)
+		if len(want) == 0 || !reflect.DeepEqual(got, want) {
+			t.Errorf("%s:\nfast %v\nslow %v", q, got, want)
+		}
+	}
+	if after := triggers(t, fast); !reflect.DeepEqual(after, before) {
+		t.Errorf("triggers after an import differ from before it")
+	}
+	// A record to update after all abandons the import.
+	b.Events[3].Event.Body = "Changed."
+	if _, err := fast.ImportBatch(ctx, b, ch, ImportOptions{NothingToUpdate: true}); conflict.ErrorCode(err) != conflict.Conflict {
+		t.Errorf("import with an update, told there was none: err = %v, want Conflict", err)
+	}
+	if after := triggers(t, fast); !reflect.DeepEqual(after, before) {
+		t.Errorf("triggers after an abandoned import differ from before it")
+	}
+}
