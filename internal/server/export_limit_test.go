@@ -120,15 +120,12 @@ func getWithin(t *testing.T, srv *httptest.Server, target string, d time.Duratio
 // because exports read from a pool of their own.
 func TestStalledExportsLeavePagesAlone(t *testing.T) {
 	srv := limitServer(t, server.BulkLimits{PerClient: 4, Total: 4, WriteTimeout: time.Minute, Hold: time.Millisecond})
-	// The export pool has two connections: two exports are sending, and
-	// two more wait for them. None of the four can finish.
-	for range 2 {
+	// All four are sending, and none can finish.
+	for range 4 {
 		if got := startStalled(t, srv, exportURL).status(t); !strings.Contains(got, " 200 ") {
 			t.Fatalf("stalled export: %q, want 200", got)
 		}
 	}
-	startStalled(t, srv, exportURL)
-	startStalled(t, srv, exportURL)
 	getWithin(t, srv, "/healthz", time.Second)
 	// A filter no one has asked for yet, so the page is read afresh.
 	getWithin(t, srv, "/events?q=convoy", time.Second)

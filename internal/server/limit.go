@@ -45,8 +45,11 @@ type BulkLimits struct {
 }
 
 // The default limits. Two exports at once from one address is a reader
-// downloading two formats; four in all keeps at most two waiting for the
-// export pool's two connections.
+// downloading two formats. The export pool has a connection for each of
+// the four in all, so a request let in never waits for one: past the
+// limit a client is told so, rather than kept waiting without a word.
+// Time, not connections, is what exports must not take from pages: they
+// pause between pages of records (download).
 const (
 	DefaultBulkPerClient = 2
 	DefaultBulkTotal     = 4

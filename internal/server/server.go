@@ -67,6 +67,7 @@ func New(cfg Config, db *sqlite.DB) *echo.Echo {
 	s := &Server{cfg: cfg, db: db, log: cfg.Logger, md: markdown.New(), acc: newAccounts(cfg.Accounts, db)}
 	s.limits = cfg.Bulk.withDefaults()
 	s.bulk, s.bulkDB = newLimiter(s.limits), db.Bulk()
+	db.SetExportConns(s.limits.Total)
 	size := cfg.CacheBytes
 	if size == 0 {
 		size = DefaultCacheBytes

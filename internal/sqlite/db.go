@@ -72,13 +72,11 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		read.Close()
 		return nil, fmt.Errorf("database %s: %w", path, err)
 	}
-	// Two at once keep both cores of a small machine busy; more would only
-	// take time from pages. Idle ones close, since an export's connection
-	// has grown a large page cache.
-	export.SetMaxOpenConns(exportConns)
-	export.SetMaxIdleConns(exportConns)
+	// Idle ones close, since an export's connection has grown a large page
+	// cache.
 	export.SetConnMaxIdleTime(time.Minute)
 	db := &DB{write: write, read: read, export: export, path: path, now: time.Now}
+	db.SetExportConns(2)
 	if err := db.check(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("database %s: %w", path, err)
@@ -113,9 +111,6 @@ func dsn(path string, readOnly bool) string {
 	return "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode()
 }
 
-// exportConns is the size of the export pool.
-const exportConns = 2
-
 // Close closes the connection pools.
 func (db *DB) Close() error {
 	return errors.Join(db.export.Close(), db.read.Close(), db.write.Close())
@@ -129,6 +124,14 @@ func (db *DB) Bulk() *DB {
 	b := *db
 	b.read = db.export
 	return &b
+}
+
+// SetExportConns sizes the export pool (2 unless set): as many exports
+// and large reads as are let run at once, so that none of them waits for a
+// connection while holding its place.
+func (db *DB) SetExportConns(n int) {
+	db.export.SetMaxOpenConns(n)
+	db.export.SetMaxIdleConns(n)
 }
 
 // SetClock replaces the clock used for timestamps; tests use it.
