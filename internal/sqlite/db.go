@@ -29,8 +29,10 @@ type DB struct {
 	// connection for minutes; a pool of their own means pages never wait
 	// behind them.
 	export *sql.DB
-	path   string
-	now    func() time.Time
+	// stmts keeps the reader pool's prepared statements (stmt.go).
+	stmts *statements
+	path  string
+	now   func() time.Time
 }
 
 // Open opens (creating if needed) the database file at path and checks that
@@ -75,7 +77,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	// Idle ones close, since an export's connection has grown a large page
 	// cache.
 	export.SetConnMaxIdleTime(time.Minute)
-	db := &DB{write: write, read: read, export: export, path: path, now: time.Now}
+	db := &DB{write: write, read: read, export: export, stmts: &statements{pool: read}, path: path, now: time.Now}
 	db.SetExportConns(2)
 	if err := db.check(ctx); err != nil {
 		db.Close()
@@ -113,6 +115,7 @@ func dsn(path string, readOnly bool) string {
 
 // Close closes the connection pools.
 func (db *DB) Close() error {
+	db.stmts.close()
 	return errors.Join(db.export.Close(), db.read.Close(), db.write.Close())
 }
 

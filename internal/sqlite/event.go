@@ -96,10 +96,12 @@ func loadEventDetails(ctx context.Context, q querier, events []conflict.Event) e
 		index[e.ID] = i
 		ids[i] = int64(e.ID)
 	}
-	in := placeholders(len(ids))
+	// One text whatever the page's length (a JSON list, not a
+	// placeholder per event), so the statement is prepared once.
+	list := jsonIDs(ids)
 	rows, err := q.QueryContext(ctx, `SELECT ea.event_id, a.id, a.slug, a.name, a.colour, ea.role
 		FROM event_actors ea JOIN actors a ON a.id = ea.actor_id
-		WHERE ea.event_id IN (`+in+`) ORDER BY ea.event_id, ea.position, a.name`, ids...)
+		WHERE ea.event_id IN (SELECT value FROM json_each(?)) ORDER BY ea.event_id, ea.position, a.name`, list)
 	if err != nil {
 		return err
 	}
@@ -118,7 +120,7 @@ func loadEventDetails(ctx context.Context, q querier, events []conflict.Event) e
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	rows, err = q.QueryContext(ctx, `SELECT event_id, tag FROM event_tags WHERE event_id IN (`+in+`) ORDER BY event_id, tag`, ids...)
+	rows, err = q.QueryContext(ctx, `SELECT event_id, tag FROM event_tags WHERE event_id IN (SELECT value FROM json_each(?)) ORDER BY event_id, tag`, list)
 	if err != nil {
 		return err
 	}
@@ -365,7 +367,7 @@ func countCitations(ctx context.Context, q querier, events []conflict.Event) (ma
 		ids[i] = int64(e.ID)
 	}
 	rows, err := q.QueryContext(ctx, `SELECT event_id, count(*) FROM citations
-		WHERE event_id IN (`+placeholders(len(ids))+`) GROUP BY event_id`, ids...)
+		WHERE event_id IN (SELECT value FROM json_each(?)) GROUP BY event_id`, jsonIDs(ids))
 	if err != nil {
 		return nil, err
 	}

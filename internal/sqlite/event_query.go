@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"math"
 	"slices"
@@ -525,7 +526,11 @@ func tallies(ctx context.Context, q querier, keys []string) (map[string]int, err
 	if len(keys) == 0 {
 		return out, nil
 	}
-	rows, err := q.QueryContext(ctx, `SELECT key, n FROM event_key_counts WHERE key IN (`+placeholders(len(keys))+`)`, args(keys)...)
+	list, err := json.Marshal(keys)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := q.QueryContext(ctx, `SELECT key, n FROM event_key_counts WHERE key IN (SELECT value FROM json_each(?))`, string(list))
 	if err != nil {
 		return nil, fmt.Errorf("read tallies: %w", err)
 	}
