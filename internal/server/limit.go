@@ -231,9 +231,9 @@ func wantsPage(c echo.Context, err error) bool {
 // client that keeps reading may take as long as the export needs, past
 // the server's timeout for a whole response.
 //
-// An export also yields to pages. After each page of records, when other
-// requests are being answered or have come since the last page, it
-// pauses: as long as it worked on the page when it runs alone, three
+// An export also yields to pages. After each chunk it writes, when other
+// requests are being answered or have come since the last chunk, it
+// pauses: as long as it worked on the chunk when it runs alone, three
 // times as long when two run, and so on, so that exports together work
 // about half the time at most while pages are asked for, and all the
 // time when no one else is asking.
@@ -245,11 +245,11 @@ type download struct {
 	err     error
 
 	answering *atomic.Int64 // requests other than exports
-	asked     *atomic.Int64 // ever received; seen is as of the last flush
+	asked     *atomic.Int64 // ever received; seen is as of the last chunk
 	seen      int64
 	exporting *atomic.Int64 // downloads under way, this one among them
 	started   bool          // it has written, so has a connection
-	since     time.Time     // the end of the last flush
+	since     time.Time     // the end of the last chunk
 	waiting   time.Duration // in writes since then, for the client
 }
 
@@ -303,8 +303,10 @@ func (d *download) Write(p []byte) (int, error) {
 	d.waiting += time.Since(start)
 	if err != nil {
 		d.err = fmt.Errorf("download cut off: %w", err)
+		return n, d.err
 	}
-	return n, d.err
+	d.yield()
+	return n, nil
 }
 
 // Flush sends what is buffered. The response's Flush reports no error, but
@@ -326,12 +328,14 @@ func (d *download) Flush() {
 		return
 	}
 	d.yield()
-	d.since, d.waiting = time.Now(), 0
 }
 
-// yield pauses while pages are being answered, or were asked for since
-// the last flush (see download).
+// yield pauses, after each chunk written, while pages are being answered
+// or were asked for since the last chunk (see download). A chunk is 64 KB
+// or a page of records, a few milliseconds' work, so a page asked for
+// while exports run waits for little more than that.
 func (d *download) yield() {
+	defer func() { d.since, d.waiting = time.Now(), 0 }()
 	asked := d.asked.Load()
 	if d.answering.Load() == 0 && asked == d.seen {
 		return
