@@ -51,10 +51,11 @@ func startDownload(c echo.Context, format export.Format, name string) {
 }
 
 // streamed logs an error that came after the download began, when no
-// error page can be sent any more; the client sees a cut-off file.
+// error page can be sent any more; the client sees a cut-off file. Most
+// are a client that stopped reading or went away, hence a warning.
 func (s *Server) streamed(c echo.Context, err error) error {
 	if err != nil && c.Response().Committed {
-		s.log.Error("export cut off", "request_id", c.Response().Header().Get(echo.HeaderXRequestID),
+		s.log.Warn("export cut off", "request_id", c.Response().Header().Get(echo.HeaderXRequestID),
 			"path", c.Request().URL.Path, "err", err)
 		return nil
 	}
