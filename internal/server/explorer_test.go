@@ -20,7 +20,7 @@ func TestExplorerWithoutForce(t *testing.T) {
 	h := newHandler(t)
 	body := get(t, h, "/estimates", http.StatusOK, `data-testid="force-overview"`, "Choose a force to chart",
 		`href="/estimates?force=Islamic+State"`, "2 estimates", `data-testid="estimate-table"`,
-		`hx-get="/suggest/actors"`, `hx-get="/suggest/places"`, `role="combobox"`)
+		`hx-get="/suggest/actors"`, `hx-get="/suggest/places"`, `data-listbox="est-force-list"`)
 	if strings.Contains(body, `data-testid="estimate-chart"`) {
 		t.Error("GET /estimates draws a chart of every force; want the forces listed to choose from")
 	}
