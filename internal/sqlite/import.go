@@ -113,7 +113,7 @@ func (db *DB) ImportStream(ctx context.Context, records ImportRecords, ch confli
 		if n := len(res.Problems) + res.Unlisted; n > 0 {
 			return conflict.ImportProblemsError(n)
 		}
-		return restoreTriggers(ctx, tx, setAside, first)
+		return restoreTriggers(ctx, tx, setAside, first, importHashSize)
 	}
 	if opt.DryRun {
 		tx, err := db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
@@ -131,9 +131,15 @@ func (db *DB) ImportStream(ctx context.Context, records ImportRecords, ch confli
 	return res, nil
 }
 
-// bulkTx is inTx for a large write: on the writer's connection, with
-// temporary storage (the statement journals that triggers need) in memory
-// and a large page cache for the transaction, both put back afterwards.
+// An import keeps its memory small whatever the file's size: a page cache
+// of 32 MB, search terms gathered 8 MB at a time.
+const (
+	importCacheKB  = 32 << 10
+	importHashSize = 8 << 20
+)
+
+// bulkTx is inTx for a large write: on the writer's connection, with a
+// larger page cache for the transaction, put back afterwards.
 func (db *DB) bulkTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	conn, err := db.write.Conn(ctx)
 	if err != nil {
@@ -141,11 +147,7 @@ func (db *DB) bulkTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	}
 	defer conn.Close()
 	restore := context.WithoutCancel(ctx)
-	if _, err := conn.ExecContext(ctx, `PRAGMA temp_store = MEMORY`); err != nil {
-		return err
-	}
-	defer conn.ExecContext(restore, `PRAGMA temp_store = DEFAULT`)
-	if _, err := conn.ExecContext(ctx, `PRAGMA cache_size = -262144`); err != nil {
+	if _, err := conn.ExecContext(ctx, fmt.Sprintf(`PRAGMA cache_size = -%d`, importCacheKB)); err != nil {
 		return err
 	}
 	defer conn.ExecContext(restore, `PRAGMA cache_size = -2000`)

@@ -125,8 +125,8 @@ var deferredTriggers = []struct {
 	{map[string]string{"event_postings_insert": "cf4c55b7677e0d78", "event_actors_post": "f70fc0e216febf59",
 		"event_tags_post": "78e58bb0bc044507", "event_postings_count": "d420c88ab7bc841f"},
 		[]string{
-			// In key order, so each posting is appended to the index
-			// rather than inserted at a random page.
+			// Unsorted: sorting millions of postings first would hold
+			// them all in memory for no gain in time.
 			`INSERT OR IGNORE INTO event_postings (key, date_lo, event_id, date_hi, retracted)
 			SELECT key, date_lo, id, date_hi, retracted FROM (
 				SELECT 'p:' || t.ancestor_id AS key, e.date_lo, e.id, e.date_hi, e.status = 'retracted' AS retracted
@@ -139,8 +139,7 @@ var deferredTriggers = []struct {
 				UNION ALL
 				SELECT 't:' || et.tag, e.date_lo, e.id, e.date_hi, e.status = 'retracted'
 				FROM events e JOIN event_tags et ON et.event_id = e.id
-				WHERE e.id > ?1 AND e.status IN ('published', 'retracted'))
-			ORDER BY key, date_lo, id`,
+				WHERE e.id > ?1 AND e.status IN ('published', 'retracted'))`,
 			`INSERT INTO event_key_counts (key, n)
 			SELECT key, count(*) FROM event_postings WHERE event_id > ?1 AND retracted = 0 GROUP BY key
 			ON CONFLICT (key) DO UPDATE SET n = n + excluded.n`,
@@ -291,9 +290,9 @@ func setAsideTriggers(ctx context.Context, q querier) (map[string]string, error)
 
 // restoreTriggers writes what the triggers set aside would have written
 // for the rows after first, and makes the triggers again.
-func restoreTriggers(ctx context.Context, q querier, setAside map[string]string, first lastIDs) error {
+func restoreTriggers(ctx context.Context, q querier, setAside map[string]string, first lastIDs, hashSize int) error {
 	for i := range deferredTriggers {
-		if err := restoreGroup(ctx, q, i, setAside, first); err != nil {
+		if err := restoreGroup(ctx, q, i, setAside, first, hashSize); err != nil {
 			return err
 		}
 	}
@@ -301,7 +300,8 @@ func restoreTriggers(ctx context.Context, q querier, setAside map[string]string,
 }
 
 // restoreGroup is restoreTriggers for deferredTriggers[i] alone.
-func restoreGroup(ctx context.Context, q querier, i int, setAside map[string]string, first lastIDs) error {
+// hashSize is the memory each search index may gather terms in.
+func restoreGroup(ctx context.Context, q querier, i int, setAside map[string]string, first lastIDs, hashSize int) error {
 	g := deferredTriggers[i]
 	set := false
 	for name := range g.triggers {
@@ -312,8 +312,8 @@ func restoreGroup(ctx context.Context, q querier, i int, setAside map[string]str
 	}
 	// FTS5 writes out its pending terms as a segment whenever they pass
 	// its hash size (1 MB unless set), and merges segments as they pile
-	// up; a large hash while filling makes a few large segments instead.
-	// Each index's own setting is put back after.
+	// up; a larger hash while filling makes fewer, larger segments. Each
+	// index's own setting is put back after.
 	restore := map[string]int64{}
 	for _, table := range []string{"events_fts", "events_date_fts", "records_fts"} {
 		var old sql.NullInt64
@@ -324,7 +324,7 @@ func restoreGroup(ctx context.Context, q querier, i int, setAside map[string]str
 		if !old.Valid {
 			old.Int64 = 1 << 20
 		}
-		if _, err := q.ExecContext(ctx, `INSERT INTO `+table+` (`+table+`, rank) VALUES ('hashsize', ?)`, 64<<20); err != nil {
+		if _, err := q.ExecContext(ctx, `INSERT INTO `+table+` (`+table+`, rank) VALUES ('hashsize', ?)`, hashSize); err != nil {
 			return err
 		}
 		restore[table] = old.Int64
@@ -650,7 +650,7 @@ func (l *Loader) finish(ctx context.Context) error {
 		if err != nil {
 			return mapError(err)
 		}
-		if err := restoreGroup(ctx, tx, i, l.setAside, l.first); err != nil {
+		if err := restoreGroup(ctx, tx, i, l.setAside, l.first, 64<<20); err != nil {
 			tx.Rollback()
 			return fmt.Errorf("load: %w", err)
 		}
