@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -218,15 +219,19 @@ func estimateListQuery(ctx context.Context, q querier, f conflict.EstimateFilter
 	if f.NewestFirst {
 		order = "x.as_of_lo DESC, x.id DESC"
 	}
-	from := estimateFrom
+	// The page's ids are found in an index alone, then its rows read: the
+	// estimates passed over (those before a "from" date that end before
+	// it) are never read from the table. A force's list names the chart's
+	// index, which holds as_of_hi; the planner would otherwise take
+	// estimates_actor_idx, which lacks it.
+	index := ""
 	if f.Force != 0 {
-		// The chart's index holds as_of_hi, so the estimates before a
-		// "from" date are passed over without reading the table; the
-		// planner would otherwise take estimates_actor_idx, which lacks it.
-		from = strings.Replace(from, "FROM estimates x", "FROM estimates x INDEXED BY estimates_points_idx", 1)
+		index = " INDEXED BY estimates_points_idx"
 	}
-	return `SELECT ` + estimateColumns + from + `
-		WHERE ` + strings.Join(where, " AND ") + ` ORDER BY ` + order + ` LIMIT ?`, params, nil
+	return `SELECT ` + estimateColumns + estimateFrom + `
+		WHERE x.id IN (SELECT x.id FROM estimates x` + index + ` WHERE ` + strings.Join(where, " AND ") + `
+			ORDER BY ` + order + ` LIMIT ?)
+		ORDER BY ` + order, params, nil
 }
 
 // loadFirstCitations attaches each estimate's first citation, in one query.
@@ -410,6 +415,21 @@ func EstimateCursor(x conflict.Estimate) string {
 	return makeCursor(x.AsOf.LowerKey(), conflict.EventID(x.ID))
 }
 
+// longestEstimateSpan returns, in whole days rounded up, how long the
+// longest published as-of date lasts, read from the end of an index.
+func longestEstimateSpan(ctx context.Context, q querier) (int, error) {
+	var days float64
+	err := q.QueryRowContext(ctx, `SELECT julianday(as_of_hi) - julianday(as_of_lo) FROM estimates INDEXED BY estimates_public_span_idx
+		WHERE status = 'published' ORDER BY julianday(as_of_hi) - julianday(as_of_lo) DESC LIMIT 1`).Scan(&days)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("longest estimate: %w", err)
+	}
+	return int(math.Ceil(days)), nil
+}
+
 // forceSubtree returns force and every actor inside it, read from the
 // closure table kept by triggers. The ids are listed in the query rather
 // than joined, so that a force without sub-actors is one index range in
@@ -470,12 +490,11 @@ func estimateWhere(ctx context.Context, q querier, f conflict.EstimateFilter) ([
 		// span before it: saying so lets the date index be read as a
 		// range rather than from its start.
 		if slices.Equal(statuses, []conflict.Status{conflict.Published}) {
-			var days float64
-			if err := q.QueryRowContext(ctx, `SELECT coalesce(max(julianday(as_of_hi) - julianday(as_of_lo)), 0)
-				FROM estimates INDEXED BY estimates_public_span_idx WHERE status = 'published'`).Scan(&days); err != nil {
-				return nil, nil, fmt.Errorf("longest estimate: %w", err)
+			days, err := longestEstimateSpan(ctx, q)
+			if err != nil {
+				return nil, nil, err
 			}
-			if lo := f.From.Lower().AddDate(0, 0, -int(math.Ceil(days))-1); lo.Year() >= 1 {
+			if lo := f.From.Lower().AddDate(0, 0, -days-1); lo.Year() >= 1 {
 				where = append(where, "x.as_of_lo >= ?")
 				params = append(params, lo.Format(time.DateOnly))
 			}

@@ -5,7 +5,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"math"
 	"slices"
 	"strings"
 	"time"
@@ -85,11 +84,15 @@ func (db *DB) FindClaimGroups(ctx context.Context, f conflict.EstimateFilter, ma
 	// How many months and claimants there are decides how many months
 	// each stretch spans.
 	const monthIndex = `(CAST(substr(month, 1, 4) AS INTEGER) * 12 + CAST(substr(month, 6, 2) AS INTEGER))`
-	var first, last, claimants int
-	if err := db.read.QueryRowContext(ctx, `SELECT coalesce(min(`+monthIndex+`), 0), coalesce(max(`+monthIndex+`), 0),
-		count(DISTINCT claimant) FROM estimate_months WHERE `+where, params...).Scan(&first, &last, &claimants); err != nil {
+	var (
+		firstMonth, lastMonth sql.NullString
+		claimants             int
+	)
+	if err := db.read.QueryRowContext(ctx, `SELECT min(month), max(month), count(DISTINCT claimant)
+		FROM estimate_months WHERE `+where, params...).Scan(&firstMonth, &lastMonth, &claimants); err != nil {
 		return nil, err
 	}
+	first, last := monthNumber(firstMonth.String), monthNumber(lastMonth.String)
 	months := last - first + 1
 	per := max(1, (months*max(claimants, 1)+max(marks, 1)-1)/max(marks, 1))
 	rows, err := db.read.QueryContext(ctx, `SELECT actor_id, claimant, unit, sum(n), min(low_min), max(high_max),
@@ -170,6 +173,16 @@ func (db *DB) CountForceEstimates(ctx context.Context, force conflict.ActorID) (
 	err = db.read.QueryRowContext(ctx, `SELECT coalesce(sum(n), 0) FROM estimate_force_counts WHERE actor_id IN (`+
 		placeholders(len(ids))+`)`, args(ids)...).Scan(&n)
 	return n, err
+}
+
+// monthNumber counts the months of a 'YYYY-MM' month since year 0, as
+// monthIndex does in SQL; 0 for anything else.
+func monthNumber(month string) int {
+	var y, m int
+	if _, err := fmt.Sscanf(month, "%d-%d", &y, &m); err != nil {
+		return 0
+	}
+	return y*12 + m
 }
 
 // ForceTally is a force and how many published estimates of it there are.
@@ -265,10 +278,9 @@ func (db *DB) FindLatestClaims(ctx context.Context, f conflict.EstimateFilter, c
 	if err != nil {
 		return nil, err
 	}
-	var span float64
-	if err := db.read.QueryRowContext(ctx, `SELECT coalesce(max(julianday(as_of_hi) - julianday(as_of_lo)), 0)
-		FROM estimates INDEXED BY estimates_public_span_idx WHERE status = 'published'`).Scan(&span); err != nil {
-		return nil, fmt.Errorf("longest estimate: %w", err)
+	span, err := longestEstimateSpan(ctx, db.read)
+	if err != nil {
+		return nil, err
 	}
 	rows, err := db.read.QueryContext(ctx, `SELECT x.id, x.claimant, x.as_of_lo, x.as_of_hi FROM estimates x
 		WHERE `+strings.Join(where, " AND ")+` ORDER BY x.as_of_lo DESC, x.id DESC`, params...)
@@ -309,7 +321,7 @@ func (db *DB) FindLatestClaims(ctx context.Context, f conflict.EstimateFilter, c
 		if err != nil {
 			return nil, fmt.Errorf("estimate %d: as_of_lo %q: %w", c.id, lo, err)
 		}
-		if reach.AddDate(0, 0, int(math.Ceil(span))+1).Format(time.DateOnly) < oldest {
+		if reach.AddDate(0, 0, span+1).Format(time.DateOnly) < oldest {
 			break
 		}
 	}
