@@ -24,15 +24,13 @@ import (
 // DB is sitrep's database. Its methods are safe for concurrent use.
 type DB struct {
 	write *sql.DB
-	read  *sql.DB
+	read  readPool
 	// export serves exports and large API reads (Bulk), which may hold a
 	// connection for minutes; a pool of their own means pages never wait
 	// behind them.
 	export *sql.DB
-	// stmts keeps the reader pool's prepared statements (stmt.go).
-	stmts *statements
-	path  string
-	now   func() time.Time
+	path   string
+	now    func() time.Time
 }
 
 // Open opens (creating if needed) the database file at path and checks that
@@ -77,7 +75,8 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	// Idle ones close, since an export's connection has grown a large page
 	// cache.
 	export.SetConnMaxIdleTime(time.Minute)
-	db := &DB{write: write, read: read, export: export, stmts: &statements{pool: read}, path: path, now: time.Now}
+	stmts := &statements{pool: read}
+	db := &DB{write: write, read: readPool{DB: read, stmts: stmts}, export: export, path: path, now: time.Now}
 	db.SetExportConns(2)
 	if err := db.check(ctx); err != nil {
 		db.Close()
@@ -115,7 +114,7 @@ func dsn(path string, readOnly bool) string {
 
 // Close closes the connection pools.
 func (db *DB) Close() error {
-	db.stmts.close()
+	db.read.stmts.close()
 	return errors.Join(db.export.Close(), db.read.Close(), db.write.Close())
 }
 
@@ -125,7 +124,7 @@ func (db *DB) Close() error {
 // pages for them. Its writes are db's.
 func (db *DB) Bulk() *DB {
 	b := *db
-	b.read = db.export
+	b.read = readPool{DB: db.export}
 	return &b
 }
 

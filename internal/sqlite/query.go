@@ -65,9 +65,9 @@ func (db *DB) readTx(ctx context.Context, fn func(q querier) error) error {
 		return err
 	}
 	defer tx.Rollback()
-	if db.stmts == nil || db.stmts.pool != db.read {
+	if db.read.stmts == nil {
 		// A copy reading another pool (Bulk) prepares as it goes.
 		return fn(tx)
 	}
-	return fn(readTxn{Tx: tx, stmts: db.stmts})
+	return fn(readTxn{Tx: tx, stmts: db.read.stmts})
 }

@@ -16,41 +16,64 @@ import (
 // prepared each time as before. The shapes of list queries are few (one
 // per combination of filters), so the bound is reached only by texts that
 // embed a varying number of placeholders, which are better not kept.
-const maxStatements = 256
+const maxStatements = 512
 
 // statements keeps prepared statements of the reader pool by their text.
+// A statement is prepared in the background the first time its text is
+// seen, never while a caller waits: preparing takes a connection of the
+// pool, and a caller inside a read transaction already holds one, so
+// callers that waited for a preparation could hold every connection while
+// it waited for one of them.
 type statements struct {
 	mu   sync.Mutex
 	pool *sql.DB
-	byQ  map[string]*sql.Stmt
+	byQ  map[string]*sql.Stmt // nil for a text being prepared or refused
 }
 
-func (s *statements) get(ctx context.Context, query string) *sql.Stmt {
+// get returns the prepared statement for query, or nil while there is
+// none yet (the caller then runs the text as it is).
+func (s *statements) get(query string) *sql.Stmt {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if st, ok := s.byQ[query]; ok {
+	if st, seen := s.byQ[query]; seen {
 		return st
-	}
-	if len(s.byQ) >= maxStatements {
-		return nil
-	}
-	st, err := s.pool.PrepareContext(ctx, query)
-	if err != nil {
-		// The query itself will report the error when it runs.
-		return nil
 	}
 	if s.byQ == nil {
 		s.byQ = map[string]*sql.Stmt{}
 	}
+	if len(s.byQ) >= maxStatements {
+		return nil
+	}
+	s.byQ[query] = nil
+	go s.prepare(query)
+	return nil
+}
+
+func (s *statements) prepare(query string) {
+	st, err := s.pool.PrepareContext(context.Background(), query)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err != nil || s.byQ == nil {
+		// A text that does not prepare is run as it is, and reports its
+		// own error; a closed pool keeps nothing.
+		if st != nil {
+			st.Close()
+		}
+		return
+	}
 	s.byQ[query] = st
-	return st
 }
 
 func (s *statements) close() {
+	if s == nil {
+		return
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, st := range s.byQ {
-		st.Close()
+		if st != nil {
+			st.Close()
+		}
 	}
 	s.byQ = nil
 }
@@ -63,15 +86,49 @@ type readTxn struct {
 }
 
 func (t readTxn) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	if st := t.stmts.get(ctx, query); st != nil {
+	if st := t.stmts.get(query); st != nil {
 		return t.Tx.StmtContext(ctx, st).QueryContext(ctx, args...)
 	}
 	return t.Tx.QueryContext(ctx, query, args...)
 }
 
 func (t readTxn) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
-	if st := t.stmts.get(ctx, query); st != nil {
+	if st := t.stmts.get(query); st != nil {
 		return t.Tx.StmtContext(ctx, st).QueryRowContext(ctx, args...)
 	}
 	return t.Tx.QueryRowContext(ctx, query, args...)
+}
+
+// readPool is the reader pool, whose queries use the kept statements when
+// it has them (a copy reading the export pool does not: Bulk).
+type readPool struct {
+	*sql.DB
+	stmts *statements
+}
+
+func (p readPool) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if p.stmts != nil {
+		if st := p.stmts.get(query); st != nil {
+			return st.QueryContext(ctx, args...)
+		}
+	}
+	return p.DB.QueryContext(ctx, query, args...)
+}
+
+func (p readPool) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	if p.stmts != nil {
+		if st := p.stmts.get(query); st != nil {
+			return st.QueryRowContext(ctx, args...)
+		}
+	}
+	return p.DB.QueryRowContext(ctx, query, args...)
+}
+
+// Query and QueryRow are the context-free forms, kept for tests.
+func (p readPool) Query(query string, args ...any) (*sql.Rows, error) {
+	return p.QueryContext(context.Background(), query, args...)
+}
+
+func (p readPool) QueryRow(query string, args ...any) *sql.Row {
+	return p.QueryRowContext(context.Background(), query, args...)
 }
