@@ -134,7 +134,7 @@ func urls(path, page string, n int) error {
 		q := url.Values{}
 		switch page {
 		case "events":
-			q.Set("to", pick(years)+"-"+pick(months))
+			q.Set("to", fmt.Sprintf("%s-%s-%02d", pick(years), pick(months), 1+rng.IntN(28)))
 			q.Set("order", "newest")
 			u = "/events"
 		case "events-actor":
