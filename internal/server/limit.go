@@ -25,7 +25,7 @@ import (
 // limit the answer is 429 with Retry-After, held back a moment (Hold). A
 // download that its client stops reading is cut off by a deadline on each
 // write (download), which ends its read transaction and frees its place;
-// one that is read pauses between pages of records while pages are asked
+// one that is read pauses after each chunk it writes while pages are asked
 // for, so that exports never take the whole machine from readers.
 
 // BulkLimits bound exports and large API reads; a zero field takes its
@@ -233,10 +233,12 @@ func wantsPage(c echo.Context, err error) bool {
 //
 // An export also yields to pages. After each chunk it writes, when other
 // requests are being answered or have come since the last chunk, it
-// pauses: as long as it worked on the chunk when it runs alone, three
-// times as long when two run, and so on, so that exports together work
-// about half the time at most while pages are asked for, and all the
-// time when no one else is asking.
+// pauses: twice as long as it worked on the chunk when it runs alone, five
+// times as long when two run (3n-1 for n), so that exports together work
+// about a third of the time at most while pages are asked for, and all
+// the time when no one else is asking. Measured at a million events with
+// four exports running, half the time made /events 1.75 times as slow at
+// the median; a third, 1.34 times.
 type download struct {
 	ctx     context.Context
 	res     *echo.Response
@@ -342,7 +344,7 @@ func (d *download) yield() {
 	}
 	d.seen = asked
 	worked := max(time.Since(d.since)-d.waiting, 0)
-	pause := min(worked*time.Duration(2*max(d.exporting.Load(), 1)-1), maxYield)
+	pause := min(worked*time.Duration(3*max(d.exporting.Load(), 1)-1), maxYield)
 	t := time.NewTimer(pause)
 	defer t.Stop()
 	select {
