@@ -159,3 +159,32 @@ func TestRetractedEventIsLabelledInLists(t *testing.T) {
 		t.Error("the source page lists the retracted event without a Retracted label")
 	}
 }
+
+// TestSearchListsTheBestAndLinksToEveryMatch gives a word to more events
+// than search lists: it shows the best of them, says there are more, and
+// links to the events list of every match in date order.
+func TestSearchListsTheBestAndLinksToEveryMatch(t *testing.T) {
+	a := newApp(t)
+	ctx := t.Context()
+	src, err := a.DB.FindSourceByID(ctx, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var events []*conflict.Event
+	for i := range 30 {
+		events = append(events, &conflict.Event{Title: fmt.Sprintf("Checkpoint convoy number %d", i), Date: edtf.MustParse(fmt.Sprintf("2017-03-%02d", 1+i%28)),
+			Status: conflict.Published, Citations: []conflict.Citation{{Source: src}}})
+	}
+	if err := a.DB.CreateEvents(ctx, events, conflict.Change{AuthorName: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	h := a.Handler()
+	body := get(t, h, "/search?q=convoy", http.StatusOK, "The best 20 results", `href="/events?q=convoy"`)
+	if n := strings.Count(body, `data-testid="search-hit"`); n != 20 {
+		t.Errorf("search lists %d hits, want the best 20", n)
+	}
+	get(t, h, "/events?q=convoy", http.StatusOK, "30 events")
+	if body := get(t, h, "/search?q=mosul", http.StatusOK); strings.Contains(body, "all-events-link") {
+		t.Errorf("a search with few matches links to a list of every match")
+	}
+}

@@ -10,8 +10,10 @@ import (
 	"github.com/sitrep/sitrep/web/pages"
 )
 
-// searchLimit bounds each kind of result.
-const searchLimit = 50
+// searchLimit bounds each kind of result: the best matches, each with its
+// snippet; every matching event is a page away, on /events?q=, in date
+// order and with the list's filters.
+const searchLimit = 20
 
 // search answers any query a person can type with results or an empty
 // state.
@@ -31,6 +33,6 @@ func (s *Server) search(c echo.Context) error {
 	if q != "" {
 		title = "Search: " + q
 	}
-	v := pages.SearchView{Base: s.base(c, title, "search"), Query: q, Results: res}
+	v := pages.SearchView{Base: s.base(c, title, "search"), Query: q, Results: res, Limit: searchLimit}
 	return s.render(c, http.StatusOK, pages.Search(v))
 }

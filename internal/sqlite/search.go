@@ -105,9 +105,10 @@ func fragments(s string) []conflict.Fragment {
 }
 
 // rankLimit is the most matches ranked by relevance. Ranking scores every
-// match, so a query as broad as one common word over 100,000 events lists
-// its newest matches instead, and says so.
-const rankLimit = 2000
+// match, and even counting a common word's matches that far costs a
+// millisecond or more a thousand at a million events, so a query as broad
+// as one common word lists its newest matches instead, and says so.
+const rankLimit = 500
 
 // Search finds published events, actors, places, sources and quotes
 // matching what a person typed, best matches first. Any input is safe: it

@@ -49,12 +49,14 @@ func unknownText(f form.EstimateFilter) string {
 	return strings.Join(parts, " ")
 }
 
-func searchCount(r conflict.SearchResults) string {
+func searchCount(r conflict.SearchResults, limit int) string {
 	n := len(r.Events) + len(r.Others)
-	switch n {
-	case 0:
+	switch {
+	case n == 0:
 		return "No results"
-	case 1:
+	case limit > 0 && (len(r.Events) >= limit || len(r.Others) >= limit):
+		return "The best " + strconv.Itoa(n) + " results"
+	case n == 1:
 		return "1 result"
 	}
 	return strconv.Itoa(n) + " results"
