@@ -55,7 +55,7 @@ func writeJSON(c echo.Context, status int, v any) error {
 	if err := enc.Encode(v); err != nil {
 		return err
 	}
-	return c.Blob(status, echo.MIMEApplicationJSONCharsetUTF8, buf.Bytes())
+	return c.Blob(status, jsonContentType, buf.Bytes())
 }
 
 // badParam is the error for a query parameter the API cannot use.
@@ -443,5 +443,9 @@ func (s *Server) apiTimelineEvents(c echo.Context) error {
 
 // apiOpenAPI serves the OpenAPI 3 document that describes all of this.
 func (s *Server) apiOpenAPI(c echo.Context) error {
-	return c.Blob(http.StatusOK, echo.MIMEApplicationJSONCharsetUTF8, api.OpenAPI)
+	return c.Blob(http.StatusOK, jsonContentType, api.OpenAPI)
 }
+
+// jsonContentType names UTF-8 outright, as clients that guess otherwise
+// have been seen to need.
+const jsonContentType = echo.MIMEApplicationJSON + "; charset=UTF-8"

@@ -150,12 +150,6 @@ func (db *DB) CreateActor(ctx context.Context, a *conflict.Actor, ch conflict.Ch
 	})
 }
 
-// actorSubtree returns ids and every actor under them (Popular Mobilization
-// Forces includes Badr Organization).
-func actorSubtree(ctx context.Context, q querier, ids []conflict.ActorID) ([]conflict.ActorID, error) {
-	return subtree[conflict.ActorID](ctx, q, "actors", ids)
-}
-
 // subtree expands ids with all their descendants in a self-referencing
 // table (actors or places).
 func subtree[T ~int64](ctx context.Context, q querier, table string, ids []T) ([]T, error) {
