@@ -282,7 +282,7 @@ func (db *DB) FindLatestClaims(ctx context.Context, f conflict.EstimateFilter, c
 	if err != nil {
 		return nil, err
 	}
-	rows, err := db.read.QueryContext(ctx, `SELECT x.id, x.claimant, x.as_of_lo, x.as_of_hi FROM estimates x
+	rows, err := db.read.QueryContext(ctx, `SELECT x.id, x.claimant, x.as_of_lo, x.as_of_hi FROM estimates x INDEXED BY estimates_points_idx
 		WHERE `+strings.Join(where, " AND ")+` ORDER BY x.as_of_lo DESC, x.id DESC`, params...)
 	if err != nil {
 		return nil, err
