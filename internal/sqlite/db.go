@@ -31,6 +31,8 @@ type DB struct {
 	export *sql.DB
 	path   string
 	now    func() time.Time
+	// version keeps LastChange (change.go).
+	version *dataVersion
 }
 
 // Open opens (creating if needed) the database file at path and checks that
@@ -76,7 +78,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	// cache.
 	export.SetConnMaxIdleTime(time.Minute)
 	stmts := &statements{pool: read}
-	db := &DB{write: write, read: readPool{DB: read, stmts: stmts}, export: export, path: path, now: time.Now}
+	db := &DB{write: write, read: readPool{DB: read, stmts: stmts}, export: export, path: path, now: time.Now, version: &dataVersion{}}
 	db.SetExportConns(2)
 	if err := db.check(ctx); err != nil {
 		db.Close()
@@ -174,6 +176,7 @@ func (db *DB) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	if err := fn(tx); err != nil {
 		return mapError(err)
 	}
+	defer db.version.forget()
 	return mapError(tx.Commit())
 }
 

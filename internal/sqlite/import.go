@@ -159,6 +159,7 @@ func (db *DB) bulkTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	if err := fn(tx); err != nil {
 		return mapError(err)
 	}
+	defer db.version.forget()
 	return mapError(tx.Commit())
 }
 
