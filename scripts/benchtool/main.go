@@ -126,6 +126,7 @@ func urls(path, page string, n int) error {
 			q.Set("order", "newest")
 		}
 	}
+	day := func() string { return fmt.Sprintf("%s-%s-%02d", pick(years), pick(months), 1+rng.IntN(28)) }
 	seen := map[string]bool{}
 	w := bufioWriter()
 	defer w.Flush()
@@ -134,14 +135,13 @@ func urls(path, page string, n int) error {
 		q := url.Values{}
 		switch page {
 		case "events":
-			q.Set("to", fmt.Sprintf("%s-%s-%02d", pick(years), pick(months), 1+rng.IntN(28)))
-			q.Set("order", "newest")
+			q.Set("to", day())
+			newestSometimes(q)
 			u = "/events"
 		case "events-actor":
 			q.Set("actor", pick(actors))
-			if rng.IntN(2) == 0 {
-				q.Set("order", "newest")
-			}
+			q.Set("to", pick(years))
+			newestSometimes(q)
 			u = "/events"
 		case "events-actor-from":
 			q.Set("actor", pick(actors))
@@ -162,22 +162,23 @@ func urls(path, page string, n int) error {
 			newestSometimes(q)
 			u = "/events"
 		case "timeline":
-			q.Set("to", pick(years)+"-"+pick(months))
+			q.Set("to", day())
 			newestSometimes(q)
 			u = "/timelines/" + pick(timelines)
 		case "embed":
 			q.Set("limit", fmt.Sprint(10+rng.IntN(41)))
-			q.Set("theme", pick([]string{"light", "dark", "auto"}))
+			q.Set("to", day())
+			newestSometimes(q)
 			u = "/embed/timelines/" + pick(timelines)
 		case "estimates":
-			q.Set("to", pick(years)+"-"+pick(months))
+			q.Set("to", day())
 			u = "/estimates"
 		case "estimates-force":
 			q.Set("force", pick(forces))
-			q.Set("from", pick(years))
+			q.Set("to", day())
 			u = "/estimates"
 		case "search":
-			q.Set("q", pick(words)+" "+pick(words))
+			q.Set("q", pick(words)+" "+pick(words)+" "+pick(words))
 			u = "/search"
 		case "event":
 			u = fmt.Sprintf("/events/%d", 1+rng.IntN(maxID))
