@@ -184,9 +184,9 @@ a bad date or coordinate, an id given twice, text that is not UTF-8, a cell
 over 10 KB) is reported row by row (the first 1,000 problems, and a count of
 the rest) and nothing is imported; otherwise all of it is imported in one
 transaction. The file is read a row at a time, once to check and once to
-import, so a file of any size needs little memory. Records are matched by their ids, so
-importing the same file again changes nothing, and a changed row updates
-its event. Revisions name the import ("import: FILE") as their author.
+import, so a file of any size needs little memory. Records are matched by
+their ids, so importing the same file again changes nothing, and a changed
+row updates its event. Revisions name the import ("import: FILE") as their author.
 
 ACLED's columns become: event_id_cnty the external id (acled:ID);
 event_date with time_precision the date (1 the day, 2 about that day,
