@@ -41,11 +41,16 @@ INSERT INTO events_date_fts (rowid, title, body)
     FROM events WHERE status IN ('published', 'retracted');
 
 -- A list from a date reads its ranges from that date on; the events that
--- begin before it and still reach into it are the spanned ones (a month,
--- an interval), found here between the date less the longest span and the
--- date, with date_hi at hand to test.
-CREATE INDEX events_spanned_idx ON events (date_lo, id, date_hi)
-    WHERE status IN ('published', 'retracted') AND date_hi > date_lo;
+-- begin before it and still reach into it are the spanned ones, found here
+-- with date_hi and status at hand to test without reading the event. Those
+-- of a month or less (most: a month, an approximate day) can only begin in
+-- the month before the date; the longer intervals are few, and are read
+-- back to the longest span.
+CREATE INDEX events_spanned_idx ON events (date_lo, id, date_hi, status)
+    WHERE status IN ('published', 'retracted') AND date_hi > date_lo
+    AND julianday(date_hi) - julianday(date_lo) <= 31;
+CREATE INDEX events_long_idx ON events (date_lo, id, date_hi, status)
+    WHERE status IN ('published', 'retracted') AND julianday(date_hi) - julianday(date_lo) > 31;
 
 -- +goose Down
 -- Migrations only move forward.

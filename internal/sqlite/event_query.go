@@ -61,7 +61,7 @@ type eventPlan struct {
 	// driving range's first key yet reach into the filter's dates: they
 	// come before all of its rows in date order, so they are read first
 	// (last, newest first) by a query of their own.
-	prefix *arm
+	prefix []arm
 }
 
 var (
@@ -275,11 +275,23 @@ func planEvents(ctx context.Context, q querier, f conflict.EventFilter) (eventPl
 						[]any{match, lo, hi}
 				}
 			}
-		case driver >= 0:
-			c := clauses[driver].check()
-			driving = func(string, string) check { return c }
 		}
-		if err := plan.startAt(ctx, q, from, driving); err != nil {
+		// A key's own postings over the span before from hold its events
+		// that reach into it; past a twentieth of all events, the index
+		// of spanned events has fewer rows in that window to read.
+		ownRanges := false
+		if driver >= 0 {
+			total, err := tallies(ctx, q, []string{"*"})
+			if err != nil {
+				return plan, err
+			}
+			ownRanges = clauses[driver].cost*20 < total["*"]
+			if !ownRanges {
+				c := clauses[driver].check()
+				driving = func(string, string) check { return c }
+			}
+		}
+		if err := plan.startAt(ctx, q, from, driving, ownRanges); err != nil {
 			return plan, err
 		}
 	}
@@ -589,8 +601,49 @@ func dateChecks(ctx context.Context, q querier, from, to edtf.Date) (dateRange, 
 // finds them between from less the longest span and from. They come
 // before every other match in date order, so they are the plan's prefix,
 // which must also pass the condition that drives the rest.
-func (p *eventPlan) startAt(ctx context.Context, q querier, from edtf.Date, driving func(earliest, from string) check) error {
+func (p *eventPlan) startAt(ctx context.Context, q querier, from edtf.Date, driving func(earliest, from string) check, ownRanges bool) error {
 	key := from.LowerKey()
+	span, err := longestSpan(ctx, q)
+	if err != nil {
+		return err
+	}
+	if span > 0 {
+		earliest := ""
+		if lower := from.Lower().AddDate(0, 0, -span); lower.Year() >= 1 && span < 3_000_000 {
+			earliest = lower.Format(time.DateOnly)
+		}
+		if ownRanges {
+			// Postings carry date_hi: the driving ranges themselves,
+			// read over the span before from, hold the events that
+			// reach into it, at a few rows for most keys.
+			for _, a := range p.arms {
+				pre := a
+				pre.where, pre.params = slices.Clone(a.where), slices.Clone(a.params)
+				pre.where = append(pre.where, a.cols.lo+" >= ?", a.cols.lo+" < ?", a.cols.hi+" >= ?")
+				pre.params = append(pre.params, earliest, key, key)
+				p.prefix = append(p.prefix, pre)
+			}
+		} else {
+			monthBefore := from.Lower().AddDate(0, 0, -spanTier).Format(time.DateOnly)
+			short := arm{from: "events s INDEXED BY events_spanned_idx", cols: eventsRow,
+				where: []string{"s.status IN ('published', 'retracted')", "s.date_hi > s.date_lo",
+					"julianday(s.date_hi) - julianday(s.date_lo) <= 31",
+					"s.date_lo >= ?", "s.date_lo < ?", "s.date_hi >= ?"},
+				params: []any{max(earliest, monthBefore), key, key}}
+			long := arm{from: "events s INDEXED BY events_long_idx", cols: eventsRow,
+				where: []string{"s.status IN ('published', 'retracted')", "julianday(s.date_hi) - julianday(s.date_lo) > 31",
+					"s.date_lo >= ?", "s.date_lo < ?", "s.date_hi >= ?"},
+				params: []any{earliest, key, key}}
+			if driving != nil {
+				short.checks = []check{driving(max(earliest, monthBefore), key)}
+				long.checks = []check{driving(earliest, key)}
+			}
+			p.prefix = []arm{short}
+			if span > spanTier {
+				p.prefix = append(p.prefix, long)
+			}
+		}
+	}
 	for i := range p.arms {
 		a := &p.arms[i]
 		if a.byKey != "" {
@@ -599,24 +652,12 @@ func (p *eventPlan) startAt(ctx context.Context, q querier, from edtf.Date, driv
 			a.where, a.params = append(a.where, a.cols.lo+" >= ?"), append(a.params, key)
 		}
 	}
-	span, err := longestSpan(ctx, q)
-	if err != nil || span == 0 {
-		return err
-	}
-	earliest := ""
-	if lower := from.Lower().AddDate(0, 0, -span); lower.Year() >= 1 && span < 3_000_000 {
-		earliest = lower.Format(time.DateOnly)
-	}
-	prefix := arm{from: "events s INDEXED BY events_spanned_idx", cols: eventsRow,
-		where: []string{"s.status IN ('published', 'retracted')", "s.date_hi > s.date_lo",
-			"s.date_lo >= ?", "s.date_lo < ?", "s.date_hi >= ?"},
-		params: []any{earliest, key, key}}
-	if driving != nil {
-		prefix.checks = []check{driving(earliest, key)}
-	}
-	p.prefix = &prefix
 	return nil
 }
+
+// spanTier parts the spanned events: a month or less, and longer (see
+// events_spanned_idx and events_long_idx).
+const spanTier = 31
 
 // later and earlier pick between two optional dates.
 func later(a, b edtf.Date) edtf.Date {
@@ -723,7 +764,7 @@ func (p eventPlan) pieces(asc bool) []eventPlan {
 	if p.prefix == nil {
 		return []eventPlan{p}
 	}
-	main, prefix := p, eventPlan{arms: []arm{*p.prefix}, checks: p.checks}
+	main, prefix := p, eventPlan{arms: p.prefix, checks: p.checks}
 	main.prefix = nil
 	if asc {
 		return []eventPlan{prefix, main}
