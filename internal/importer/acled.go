@@ -133,11 +133,6 @@ func readACLED(r io.Reader, status conflict.Status, yield func(*conflict.ImportE
 	}
 }
 
-func isCellTooLong(err error) bool {
-	var e *errCellTooLong
-	return errors.As(err, &e)
-}
-
 // tooLong reports a cell that passed MaxCell; the file is not read past it.
 func tooLong(err error, names []string) (conflict.ImportProblem, bool) {
 	var e *errCellTooLong
