@@ -30,7 +30,7 @@ func TestListQueriesUseIndexes(t *testing.T) {
 	if err := db.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
-	seedSkewed(t, db, 20000)
+	seedSkewed(t, db, 6000)
 	if _, err := db.write.ExecContext(ctx, "ANALYZE"); err != nil {
 		t.Fatal(err)
 	}
