@@ -156,21 +156,8 @@ func subtree[T ~int64](ctx context.Context, q querier, table string, ids []T) ([
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	rows, err := q.QueryContext(ctx, `WITH RECURSIVE sub(id) AS (
+	return queryColumn[T](ctx, q, `WITH RECURSIVE sub(id) AS (
 		SELECT id FROM `+table+` WHERE id IN (`+placeholders(len(ids))+`)
 		UNION SELECT t.id FROM `+table+` t JOIN sub ON t.parent_id = sub.id)
 		SELECT id FROM sub`, args(ids)...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []T
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out = append(out, T(id))
-	}
-	return out, rows.Err()
 }

@@ -153,20 +153,7 @@ func (db *DB) SuggestTags(ctx context.Context, q string, limit int) ([]string, e
 	} else {
 		q = ""
 	}
-	rows, err := db.read.QueryContext(ctx, `SELECT substr(key, 3) FROM event_key_counts
+	return queryColumn[string](ctx, db.read, `SELECT substr(key, 3) FROM event_key_counts
 		WHERE key >= 't:' AND key < 't;' AND n > 0 AND (?1 = '' OR instr(substr(key, 3), ?1) > 0)
 		ORDER BY instr(substr(key, 3), ?1) <> 1, n DESC, key LIMIT ?2`, q, suggestLimit(limit))
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var t string
-		if err := rows.Scan(&t); err != nil {
-			return nil, err
-		}
-		out = append(out, t)
-	}
-	return out, rows.Err()
 }

@@ -434,22 +434,9 @@ func (db *DB) CountEvents(ctx context.Context, f conflict.EventFilter, limit int
 // FindTags returns the most used tags of published events, by name, from
 // the maintained tallies.
 func (db *DB) FindTags(ctx context.Context, limit int) ([]string, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT tag FROM (
+	return queryColumn[string](ctx, db.read, `SELECT tag FROM (
 		SELECT substr(key, 3) AS tag, n FROM event_key_counts WHERE key >= 't:' AND key < 't;' AND n > 0
 		ORDER BY n DESC, key LIMIT ?) ORDER BY tag`, clampLimit(limit))
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var t string
-		if err := rows.Scan(&t); err != nil {
-			return nil, err
-		}
-		out = append(out, t)
-	}
-	return out, rows.Err()
 }
 
 // FindEventsCitingSource returns the published events that cite a source,

@@ -67,20 +67,7 @@ func findTimeline(ctx context.Context, q querier, where string, arg any) (confli
 }
 
 func queryIDs[T ~int64](ctx context.Context, q querier, query string, arg any) ([]T, error) {
-	rows, err := q.QueryContext(ctx, query, arg)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []T
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out = append(out, T(id))
-	}
-	return out, rows.Err()
+	return queryColumn[T](ctx, q, query, arg)
 }
 
 // FindTimelines returns the timelines, published ones only unless all is
