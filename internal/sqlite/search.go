@@ -120,9 +120,13 @@ func (db *DB) Search(ctx context.Context, input string, limit int) (conflict.Sea
 		return res, nil
 	}
 	limit = clampLimit(limit)
+	// Past rankLimit, events are listed newest first by their dates: the
+	// date-ordered index gives a word's matches in that order.
 	events, broad, err := db.rankedIDs(ctx, "events_fts", match, limit,
 		`SELECT f.rowid FROM events_fts f JOIN events e ON e.id = f.rowid
-		 WHERE events_fts MATCH ? AND e.status = 'published' ORDER BY {order} LIMIT ?`, "bm25(events_fts, 4.0, 1.0)", "f.rowid DESC")
+		 WHERE events_fts MATCH ? AND e.status = 'published' ORDER BY {order} LIMIT ?`, "bm25(events_fts, 4.0, 1.0)", "",
+		`SELECT f.rowid % 4294967296 FROM events_date_fts f JOIN events e ON e.id = f.rowid % 4294967296
+		 WHERE events_date_fts MATCH ? AND e.status = 'published' ORDER BY f.rowid DESC LIMIT ?`)
 	if err != nil {
 		return res, err
 	}
@@ -161,7 +165,7 @@ func (db *DB) Search(ctx context.Context, input string, limit int) (conflict.Sea
 		 LEFT JOIN events ev ON ev.id = c.event_id
 		 LEFT JOIN estimates x ON x.id = c.estimate_id
 		 WHERE records_fts MATCH ? AND (r.rowid % 8 <> 4 OR coalesce(ev.status, x.status) = 'published')
-		 ORDER BY {order} LIMIT ?`, "bm25(records_fts, 4.0, 1.0)", "r.rowid DESC")
+		 ORDER BY {order} LIMIT ?`, "bm25(records_fts, 4.0, 1.0)", "r.rowid DESC", "")
 	if err != nil || len(others) == 0 {
 		return res, err
 	}
@@ -210,20 +214,24 @@ func (db *DB) Search(ctx context.Context, input string, limit int) (conflict.Sea
 }
 
 // rankedIDs returns the rowids of the best matches in an FTS5 table, by
-// relevance, or, past rankLimit matches, newest first (broad is then set).
+// relevance, or, past rankLimit matches, newest first (broad is then set):
+// by newestQuery when given, or else by query in the order newest.
 // The snippets are made afterwards for these rows alone: made inside the
 // ranking query, they would be computed for every match.
-func (db *DB) rankedIDs(ctx context.Context, table, match string, limit int, query, rank, newest string) (ids []int64, broad bool, err error) {
+func (db *DB) rankedIDs(ctx context.Context, table, match string, limit int, query, rank, newest, newestQuery string) (ids []int64, broad bool, err error) {
 	var n int
 	if err := db.read.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM `+table+` WHERE `+table+` MATCH ? LIMIT ?)`,
 		match, rankLimit+1).Scan(&n); err != nil {
 		return nil, false, err
 	}
-	order := rank
+	run := strings.Replace(query, "{order}", rank, 1)
 	if n > rankLimit {
-		order, broad = newest, true
+		broad, run = true, newestQuery
+		if run == "" {
+			run = strings.Replace(query, "{order}", newest, 1)
+		}
 	}
-	rows, err := db.read.QueryContext(ctx, strings.Replace(query, "{order}", order, 1), match, limit)
+	rows, err := db.read.QueryContext(ctx, run, match, limit)
 	if err != nil {
 		return nil, false, err
 	}

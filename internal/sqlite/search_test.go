@@ -1,10 +1,13 @@
 package sqlite_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/sitrep/sitrep/internal/conflict"
+	"github.com/sitrep/sitrep/internal/edtf"
 	"github.com/sitrep/sitrep/internal/sqlite/sqlitetest"
 )
 
@@ -82,5 +85,42 @@ func TestSearchMarksMatches(t *testing.T) {
 	}
 	if !marked {
 		t.Errorf("snippet %v marks no match", res.Events[0].Snippet)
+	}
+}
+
+// TestSearchTooBroadToRankListsTheLatestEvents gives a word to more events
+// than search ranks: it says so, and lists the events with the latest
+// dates first, whatever order they were written in.
+func TestSearchTooBroadToRankListsTheLatestEvents(t *testing.T) {
+	db := sqlitetest.NewWithDemo(t)
+	ctx := t.Context()
+	src, err := db.FindSourceByID(ctx, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var events []*conflict.Event
+	for i := range 600 {
+		// Written newest first, so the last written is the oldest.
+		d := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, -i)
+		events = append(events, &conflict.Event{Title: fmt.Sprintf("Checkpoint %d", i), Date: edtf.MustParse(d.Format(time.DateOnly)),
+			Status: conflict.Published, Citations: []conflict.Citation{{Source: src}}})
+	}
+	if err := db.CreateEvents(ctx, events, conflict.Change{AuthorName: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	res, err := db.Search(ctx, "checkpoint", 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.Broad {
+		t.Errorf("600 matches were ranked; want them listed newest first, and said so")
+	}
+	var got []string
+	for _, h := range res.Events {
+		got = append(got, h.Date.String())
+	}
+	want := []string{"2020-01-01", "2019-12-31", "2019-12-30", "2019-12-29", "2019-12-28"}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("broad search lists dates %v, want the latest first %v", got, want)
 	}
 }
