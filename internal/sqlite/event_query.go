@@ -148,12 +148,12 @@ func planEvents(ctx context.Context, q querier, f conflict.EventFilter) (eventPl
 		switch {
 		case !pinned:
 			clauses = append(clauses, own...)
-		case len(own) == 0 && len(ownDates.checks) == 0:
+		case len(own) == 0 && len(ownDates) == 0:
 			// A timeline of pinned events only.
 			clauses = append(clauses, clause{pinnedIn: t.ID, cost: len(t.Pinned)})
 			onlyTallied = false
 		default:
-			clauses = append(clauses, timelineClause(t.ID, own, ownDates.checks, len(t.Pinned)))
+			clauses = append(clauses, timelineClause(t.ID, own, ownDates, len(t.Pinned)))
 			onlyTallied = false
 		}
 		if len(t.Excluded) > 0 {
@@ -566,41 +566,47 @@ func anyPosting(ctx context.Context, q querier, keys []string) (bool, error) {
 	return one == 1, err
 }
 
-// dateChecks keeps events whose dates overlap from–to. An event overlaps
-// "from" when it ends on or after it; since no public event is longer than
-// the longest one, it also begins at most that long before "from", and
-// that bound is what lets a driving range start near "from" instead of at
-// the beginning of the record.
-func dateChecks(ctx context.Context, q querier, from, to edtf.Date) (dateRange, error) {
-	var out dateRange
+// dateChecks keeps events whose dates overlap from–to, as checks on a row
+// another condition drives (a timeline's own dates beside its pins). An
+// event overlaps "from" when it ends on or after it, and so begins at most
+// the longest span before it.
+func dateChecks(ctx context.Context, q querier, from, to edtf.Date) ([]check, error) {
+	var out []check
 	if !from.IsZero() {
 		span, err := longestSpan(ctx, q)
 		if err != nil {
-			return out, err
+			return nil, err
 		}
-		lo, hi := from.Lower().AddDate(0, 0, -span).Format(time.DateOnly), from.LowerKey()
-		if from.Lower().Year() < 1 || span > 3_000_000 {
-			lo = ""
-		}
-		out.lo = lo
-		out.checks = append(out.checks, func(r row) (string, []any) {
+		lo, hi := reachBack(from, span), from.LowerKey()
+		out = append(out, func(r row) (string, []any) {
 			return r.lo + " >= ? AND " + r.hi + " >= ?", []any{lo, hi}
 		})
 	}
 	if !to.IsZero() {
 		key := to.UpperKey()
-		out.checks = append(out.checks, func(r row) (string, []any) { return r.lo + " <= ?", []any{key} })
+		out = append(out, func(r row) (string, []any) { return r.lo + " <= ?", []any{key} })
 	}
 	return out, nil
+}
+
+// reachBack is the earliest date_lo of an event that reaches from, when no
+// event spans more than span days: "" for no bound.
+func reachBack(from edtf.Date, span int) string {
+	lower := from.Lower().AddDate(0, 0, -span)
+	if lower.Year() < 1 || span > 3_000_000 {
+		return ""
+	}
+	return lower.Format(time.DateOnly)
 }
 
 // startAt makes the plan list events that overlap from onwards. Events
 // that begin on or after from are the driving ranges read from their key
 // for from, with no check at all. Those that begin before from and reach
-// into it have a span; they are few, and an index of the spanned events
-// finds them between from less the longest span and from. They come
-// before every other match in date order, so they are the plan's prefix,
-// which must also pass the condition that drives the rest.
+// into it come before every other match in date order, so they are the
+// plan's prefix: with ownRanges, the driving ranges themselves read over
+// the span before from (postings carry date_hi); otherwise the indexes of
+// spanned events, checked against driving, the condition that drives the
+// rest.
 func (p *eventPlan) startAt(ctx context.Context, q querier, from edtf.Date, driving func(earliest, from string) check, ownRanges bool) error {
 	key := from.LowerKey()
 	span, err := longestSpan(ctx, q)
@@ -608,10 +614,7 @@ func (p *eventPlan) startAt(ctx context.Context, q querier, from edtf.Date, driv
 		return err
 	}
 	if span > 0 {
-		earliest := ""
-		if lower := from.Lower().AddDate(0, 0, -span); lower.Year() >= 1 && span < 3_000_000 {
-			earliest = lower.Format(time.DateOnly)
-		}
+		earliest := reachBack(from, span)
 		if ownRanges {
 			// Postings carry date_hi: the driving ranges themselves,
 			// read over the span before from, hold the events that
@@ -672,13 +675,6 @@ func earlier(a, b edtf.Date) edtf.Date {
 		return b
 	}
 	return a
-}
-
-// dateRange is a date filter's checks, and the earliest date_lo a
-// matching event can have ("" for any).
-type dateRange struct {
-	checks []check
-	lo     string
 }
 
 // dateKey is the rowid events_date_fts gives an event: the day number of
