@@ -727,6 +727,12 @@ func summary(xs []conflict.Estimate, unit string, claimants int) string {
 	default:
 		b.WriteString(" from " + from + " to " + to)
 	}
+	writeSpread(&b, lo, hi, unit, claimants)
+	return b.String()
+}
+
+// writeSpread ends a chart's summary: the numbers claimed and by how many.
+func writeSpread(b *strings.Builder, lo, hi int64, unit string, claimants int) {
 	if lo == hi {
 		b.WriteString(", all of " + conflict.FormatCount(lo) + " " + unit)
 	} else {
@@ -738,7 +744,6 @@ func summary(xs []conflict.Estimate, unit string, claimants int) string {
 	} else {
 		b.WriteString(" claimants.")
 	}
-	return b.String()
 }
 
 // startWords shows the first known point of d, endWords the last.

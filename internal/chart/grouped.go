@@ -221,16 +221,6 @@ func groupedSummary(n int, force string, from, to time.Time, lo, hi int64, unit 
 	} else {
 		b.WriteString(" from " + f + " to " + t)
 	}
-	if lo == hi {
-		b.WriteString(", all of " + conflict.FormatCount(lo) + " " + unit)
-	} else {
-		b.WriteString(", ranging from " + conflict.FormatCount(lo) + " to " + conflict.FormatCount(hi) + " " + unit)
-	}
-	b.WriteString(", by " + strconv.Itoa(claimants))
-	if claimants == 1 {
-		b.WriteString(" claimant.")
-	} else {
-		b.WriteString(" claimants.")
-	}
+	writeSpread(&b, lo, hi, unit, claimants)
 	return b.String()
 }
