@@ -84,6 +84,14 @@ func SuggestPath(field string) string { return "/suggest/" + suggestKinds[field]
 
 func listboxID(field string) string { return fieldID(field) + "-listbox" }
 
+// pickPlaceholder invites another value once one is chosen.
+func pickPlaceholder(v BrowserView, field, hint string) string {
+	if len(v.chosen(field)) > 0 {
+		return "Add another"
+	}
+	return hint
+}
+
 func optionID(field string, i int) string { return fieldID(field) + "-opt-" + strconv.Itoa(i) }
 
 // chosen are the values of a repeatable filter field.

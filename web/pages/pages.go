@@ -4,6 +4,8 @@ package pages
 
 import (
 	"strconv"
+
+	"github.com/a-h/templ"
 	"strings"
 
 	"github.com/sitrep/sitrep/internal/conflict"
@@ -105,4 +107,12 @@ func periodText(from, to edtf.Date) string {
 		return "Estimates as of " + from.Display() + " or later."
 	}
 	return "Estimates as of " + to.Display() + " or earlier."
+}
+
+// estimateInvalid marks an explorer box whose value the form refused.
+func estimateInvalid(f form.EstimateFilter, field string) templ.Attributes {
+	if f.Errors[field] == "" {
+		return nil
+	}
+	return templ.Attributes{"aria-invalid": "true", "aria-describedby": "est-" + field + "-error"}
 }
