@@ -48,6 +48,9 @@ type Revision struct {
 	AuthorName string
 	Summary    string
 	CreatedAt  time.Time
+	// Unreviewed marks a revision that made a change public without a
+	// second person's check.
+	Unreviewed bool
 }
 
 // Change says who makes a write and why. Every write takes one and records
@@ -59,4 +62,10 @@ type Change struct {
 	Summary    string
 	// Import marks writes made by a data import.
 	Import bool
+	// Role is the author's role, which the review rule reads; empty for
+	// the system.
+	Role Role
+	// WithoutReview is an admin's explicit choice to make a change public
+	// without a second person's check.
+	WithoutReview bool
 }

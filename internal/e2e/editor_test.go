@@ -139,7 +139,7 @@ func TestEditorWorkflow(t *testing.T) {
 	}
 	eve := users["eve@example.org"]
 	e.Body = evesText
-	if err := a.DB.UpdateEvent(t.Context(), &e, e.Version, conflict.Change{Author: &eve.ID, AuthorName: eve.Name, Summary: "Tightened the wording"}); err != nil {
+	if _, err := a.DB.UpdateEvent(t.Context(), &e, e.Version, conflict.Change{Author: &eve.ID, AuthorName: eve.Name, Summary: "Tightened the wording"}); err != nil {
 		t.Fatalf("UpdateEvent: %v", err)
 	}
 	run(t, ctx,

@@ -33,7 +33,14 @@ const problemText = "Nothing was saved: check the fields marked below."
 func change(c echo.Context, summary string) conflict.Change {
 	u := currentUser(c)
 	id := u.ID
-	return conflict.Change{Author: &id, AuthorName: u.Name, Summary: summary}
+	return conflict.Change{Author: &id, AuthorName: u.Name, Summary: summary, Role: u.Role}
+}
+
+// pendingSaved answers a save that became a pending edit: the editor
+// learns that readers see nothing of it yet, on their desk.
+func (s *Server) pendingSaved(c echo.Context) error {
+	s.flash(c, "Your edit waits for review: readers see the published version until a reviewer accepts it.")
+	return c.Redirect(http.StatusSeeOther, "/edit")
 }
 
 // editPage fills what every editor's page shares.

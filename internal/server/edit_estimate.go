@@ -79,12 +79,13 @@ func (s *Server) estimateSave(c echo.Context, cur *conflict.Estimate) error {
 	}
 	x := f.Estimate
 	ch := change(c, f.Summary)
+	var pending *conflict.PendingEdit
 	if cur == nil {
 		x.Status = conflict.Draft
 		err = s.db.CreateEstimate(ctx, &x, ch)
 	} else {
 		x.ID = cur.ID
-		err = s.db.UpdateEstimate(ctx, &x, f.Version, ch)
+		pending, err = s.db.UpdateEstimate(ctx, &x, f.Version, ch)
 	}
 	if err != nil {
 		if ec, ok := editConflict[conflict.Estimate](err); ok {
@@ -97,6 +98,9 @@ func (s *Server) estimateSave(c echo.Context, cur *conflict.Estimate) error {
 			return err
 		}
 		return s.renderEstimateEdit(c, http.StatusUnprocessableEntity, cur, f, problemText, nil)
+	}
+	if pending != nil {
+		return s.pendingSaved(c)
 	}
 	s.log.Info("estimate saved", "estimate_id", int64(x.ID), "version", x.Version, "by", int64(currentUser(c).ID))
 	if cur == nil {

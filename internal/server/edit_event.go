@@ -85,12 +85,13 @@ func (s *Server) eventSave(c echo.Context, cur *conflict.Event) error {
 	}
 	e := f.Event
 	ch := change(c, f.Summary)
+	var pending *conflict.PendingEdit
 	if cur == nil {
 		e.Status = conflict.Draft
 		err = s.db.CreateEvent(ctx, &e, ch)
 	} else {
 		e.ID = cur.ID
-		err = s.db.UpdateEvent(ctx, &e, f.Version, ch)
+		pending, err = s.db.UpdateEvent(ctx, &e, f.Version, ch)
 	}
 	if err != nil {
 		if ec, ok := editConflict[conflict.Event](err); ok {
@@ -103,6 +104,9 @@ func (s *Server) eventSave(c echo.Context, cur *conflict.Event) error {
 			return err
 		}
 		return s.renderEventEdit(c, http.StatusUnprocessableEntity, cur, f, problemText, nil)
+	}
+	if pending != nil {
+		return s.pendingSaved(c)
 	}
 	s.log.Info("event saved", "event_id", int64(e.ID), "version", e.Version, "by", int64(currentUser(c).ID))
 	if cur == nil {

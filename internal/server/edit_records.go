@@ -73,11 +73,12 @@ func (s *Server) sourceSave(c echo.Context, cur *conflict.Source) error {
 	}
 	src := f.Source
 	ctx := c.Request().Context()
+	var pending *conflict.PendingEdit
 	if cur == nil {
 		err = s.db.CreateSource(ctx, &src, change(c, f.Summary))
 	} else {
 		src.ID = cur.ID
-		err = s.db.UpdateSource(ctx, &src, f.Version, change(c, f.Summary))
+		pending, err = s.db.UpdateSource(ctx, &src, f.Version, change(c, f.Summary))
 	}
 	if err != nil {
 		if ec, ok := editConflict[conflict.Source](err); ok {
@@ -89,6 +90,9 @@ func (s *Server) sourceSave(c echo.Context, cur *conflict.Source) error {
 			return err
 		}
 		return s.renderSourceEdit(c, http.StatusUnprocessableEntity, cur, f, problemText, nil)
+	}
+	if pending != nil {
+		return s.pendingSaved(c)
 	}
 	s.flash(c, "The source is saved.")
 	return c.Redirect(http.StatusSeeOther, components.SourcePath(src.ID))
@@ -159,12 +163,13 @@ func (s *Server) actorSave(c echo.Context, cur *conflict.Actor) error {
 		return s.renderActorEdit(c, http.StatusUnprocessableEntity, cur, f, problemText, nil)
 	}
 	a := f.Actor
+	var pending *conflict.PendingEdit
 	if cur == nil {
 		err = s.db.CreateActor(ctx, &a, change(c, f.Summary))
 	} else {
 		// The slug stays, so links to the actor survive a renaming.
 		a.ID, a.Slug = cur.ID, cur.Slug
-		err = s.db.UpdateActor(ctx, &a, f.Version, change(c, f.Summary))
+		pending, err = s.db.UpdateActor(ctx, &a, f.Version, change(c, f.Summary))
 	}
 	if err != nil {
 		if ec, ok := editConflict[conflict.Actor](err); ok {
@@ -176,6 +181,9 @@ func (s *Server) actorSave(c echo.Context, cur *conflict.Actor) error {
 			return err
 		}
 		return s.renderActorEdit(c, http.StatusUnprocessableEntity, cur, f, problemText, nil)
+	}
+	if pending != nil {
+		return s.pendingSaved(c)
 	}
 	s.flash(c, "The actor is saved.")
 	return c.Redirect(http.StatusSeeOther, components.ActorPath(a.Slug))
@@ -246,11 +254,12 @@ func (s *Server) placeSave(c echo.Context, cur *conflict.Place) error {
 		return s.renderPlaceEdit(c, http.StatusUnprocessableEntity, cur, f, problemText, nil)
 	}
 	p := f.Place
+	var pending *conflict.PendingEdit
 	if cur == nil {
 		err = s.db.CreatePlace(ctx, &p, change(c, f.Summary))
 	} else {
 		p.ID, p.Slug = cur.ID, cur.Slug
-		err = s.db.UpdatePlace(ctx, &p, f.Version, change(c, f.Summary))
+		pending, err = s.db.UpdatePlace(ctx, &p, f.Version, change(c, f.Summary))
 	}
 	if err != nil {
 		if ec, ok := editConflict[conflict.Place](err); ok {
@@ -262,6 +271,9 @@ func (s *Server) placeSave(c echo.Context, cur *conflict.Place) error {
 			return err
 		}
 		return s.renderPlaceEdit(c, http.StatusUnprocessableEntity, cur, f, problemText, nil)
+	}
+	if pending != nil {
+		return s.pendingSaved(c)
 	}
 	s.flash(c, "The place is saved.")
 	return c.Redirect(http.StatusSeeOther, components.PlacePath(p.Slug))
@@ -366,11 +378,12 @@ func (s *Server) timelineSave(c echo.Context, cur *conflict.Timeline) error {
 		return s.renderTimelineEdit(c, http.StatusUnprocessableEntity, cur, f, problemText, nil)
 	}
 	t := f.Timeline
+	var pending *conflict.PendingEdit
 	if cur == nil {
 		err = s.db.CreateTimeline(ctx, &t, change(c, f.Summary))
 	} else {
 		t.ID = cur.ID
-		err = s.db.UpdateTimeline(ctx, &t, f.Version, change(c, f.Summary))
+		pending, err = s.db.UpdateTimeline(ctx, &t, f.Version, change(c, f.Summary))
 	}
 	if err != nil {
 		if ec, ok := editConflict[conflict.Timeline](err); ok {
@@ -382,6 +395,9 @@ func (s *Server) timelineSave(c echo.Context, cur *conflict.Timeline) error {
 			return err
 		}
 		return s.renderTimelineEdit(c, http.StatusUnprocessableEntity, cur, f, problemText, nil)
+	}
+	if pending != nil {
+		return s.pendingSaved(c)
 	}
 	if t.Published {
 		s.flash(c, "The timeline is saved.")

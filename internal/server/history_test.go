@@ -25,7 +25,7 @@ func editDemoEvent(t *testing.T, a *app.App) conflict.Event {
 	}
 	e.Title = "Badr Organization militiamen train in Diyala ahead of the battle for Mosul"
 	e.Body = "Members of the Shi'ite **Badr Organization** trained near Baqubah for the coming offensive."
-	if err := a.DB.UpdateEvent(t.Context(), &e, e.Version, reviewerChange); err != nil {
+	if _, err := a.DB.UpdateEvent(t.Context(), &e, e.Version, reviewerChange); err != nil {
 		t.Fatalf("UpdateEvent: %v", err)
 	}
 	return e
@@ -187,7 +187,7 @@ func TestHistoryHidesUnpublishedStatesFromAnonymousReaders(t *testing.T) {
 		t.Errorf("history of a draft = %d, want 404", code)
 	}
 	e.Title = "Public title"
-	if err := a.DB.UpdateEvent(ctx, &e, e.Version, conflict.Change{AuthorName: "Eddie Editor"}); err != nil {
+	if _, err := a.DB.UpdateEvent(ctx, &e, e.Version, conflict.Change{AuthorName: "Eddie Editor"}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := a.DB.SetEventStatus(ctx, e.ID, conflict.ActionSubmit, "", e.Version, conflict.RoleEditor, conflict.Change{AuthorName: "Eddie Editor"}); err != nil {
@@ -240,7 +240,7 @@ func TestEstimateHistoryDiffAndPermalink(t *testing.T) {
 	}
 	x.Low, x.High = conflict.Count(3500), conflict.Count(5000)
 	x.Notes = "Revised after a second briefing."
-	if err := a.DB.UpdateEstimate(ctx, &x, x.Version, reviewerChange); err != nil {
+	if _, err := a.DB.UpdateEstimate(ctx, &x, x.Version, reviewerChange); err != nil {
 		t.Fatal(err)
 	}
 

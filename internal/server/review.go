@@ -106,9 +106,13 @@ func (s *Server) eventRevert(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	e, err := s.db.RevertEvent(c.Request().Context(), conflict.EventID(id), n, f.version, change(c, f.note))
+	e, pending, err := s.db.RevertEvent(c.Request().Context(), conflict.EventID(id), n, f.version, change(c, f.note))
 	if err != nil {
 		return revertFailed(err, "event", n)
+	}
+	if pending != nil {
+		s.flash(c, fmt.Sprintf("Restoring revision %d waits for a second reviewer: readers see the event as it is until someone else accepts it.", n))
+		return c.Redirect(http.StatusSeeOther, components.EventHistoryPath(conflict.EventID(id)))
 	}
 	s.flash(c, fmt.Sprintf("Revision %d is restored, as a new revision.", n))
 	return c.Redirect(http.StatusSeeOther, components.EventHistoryPath(e.ID))
@@ -124,9 +128,13 @@ func (s *Server) estimateRevert(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	x, err := s.db.RevertEstimate(c.Request().Context(), conflict.EstimateID(id), n, f.version, change(c, f.note))
+	x, pending, err := s.db.RevertEstimate(c.Request().Context(), conflict.EstimateID(id), n, f.version, change(c, f.note))
 	if err != nil {
 		return revertFailed(err, "estimate", n)
+	}
+	if pending != nil {
+		s.flash(c, fmt.Sprintf("Restoring revision %d waits for a second reviewer: readers see the estimate as it is until someone else accepts it.", n))
+		return c.Redirect(http.StatusSeeOther, components.EstimateHistoryPath(conflict.EstimateID(id)))
 	}
 	s.flash(c, fmt.Sprintf("Revision %d is restored, as a new revision.", n))
 	return c.Redirect(http.StatusSeeOther, components.EstimateHistoryPath(x.ID))

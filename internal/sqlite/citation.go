@@ -10,24 +10,10 @@ import (
 // writeCitations stores the citations of one record (column is "event_id"
 // or "estimate_id"), storing any inline source not yet known by its URL.
 func (db *DB) writeCitations(ctx context.Context, tx *sql.Tx, column string, id int64, cs []conflict.Citation, ch conflict.Change) error {
-	for i := range cs {
-		c := &cs[i]
-		if c.Source.ID == 0 {
-			if err := c.Source.Validate(); err != nil {
-				return err
-			}
-			existing, err := findSource(ctx, tx, `s.url = ?`, c.Source.URL)
-			switch {
-			case err == nil:
-				c.Source = existing
-			case conflict.ErrorCode(err) == conflict.NotFound:
-				if err := db.createSource(ctx, tx, &c.Source, ch); err != nil {
-					return err
-				}
-			default:
-				return err
-			}
-		}
+	if err := db.storeNewSources(ctx, tx, cs, ch); err != nil {
+		return err
+	}
+	for i, c := range cs {
 		var cred any
 		if c.Credibility != 0 {
 			cred = c.Credibility
@@ -35,6 +21,32 @@ func (db *DB) writeCitations(ctx context.Context, tx *sql.Tx, column string, id 
 		if _, err := tx.ExecContext(ctx, `INSERT INTO citations (source_id, `+column+`, quote, locator, credibility, position)
 			VALUES (?, ?, ?, ?, ?, ?)`, int64(c.Source.ID), id, c.Quote, c.Locator, cred, i); err != nil {
 			return fieldError(err, "citations", "A cited source does not exist.")
+		}
+	}
+	return nil
+}
+
+// storeNewSources gives each citation of a source typed in whole (no id)
+// the stored source with its address, storing it first if there is none.
+func (db *DB) storeNewSources(ctx context.Context, tx *sql.Tx, cs []conflict.Citation, ch conflict.Change) error {
+	for i := range cs {
+		c := &cs[i]
+		if c.Source.ID != 0 {
+			continue
+		}
+		if err := c.Source.Validate(); err != nil {
+			return err
+		}
+		existing, err := findSource(ctx, tx, `s.url = ?`, c.Source.URL)
+		switch {
+		case err == nil:
+			c.Source = existing
+		case conflict.ErrorCode(err) == conflict.NotFound:
+			if err := db.createSource(ctx, tx, &c.Source, ch); err != nil {
+				return err
+			}
+		default:
+			return err
 		}
 	}
 	return nil

@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"github.com/pressly/goose/v3"
+
+	"github.com/sitrep/sitrep/internal/conflict"
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 
 	"github.com/sitrep/sitrep/migrations"
@@ -33,6 +35,8 @@ type DB struct {
 	now    func() time.Time
 	// version keeps LastChange (change.go).
 	version *dataVersion
+	// rule is the deployment's review rule (pending.go).
+	rule conflict.ReviewRule
 }
 
 // Open opens (creating if needed) the database file at path and checks that

@@ -38,7 +38,7 @@ func lostRace(res sql.Result, rt conflict.RecordType, id int64) error {
 }
 
 const revisionColumns = `id, record_type, record_id, number, action, encoding, snapshot,
-	author_id, author_name, summary, created_at`
+	author_id, author_name, summary, created_at, unreviewed`
 
 // latestRevision is LatestRevision inside a transaction.
 func latestRevision(ctx context.Context, q querier, rt conflict.RecordType, id int64) (conflict.Revision, error) {

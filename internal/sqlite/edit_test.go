@@ -81,7 +81,7 @@ func TestUpdateEventWritesNextRevision(t *testing.T) {
 	e.Body = "Fighters of the Badr Organization trained near Baqubah."
 	e.Tags = []string{"training", "Badr"}
 	e.Actors = append(e.Actors, conflict.EventActor{Actor: e.Actors[0].Actor, Role: "trainee"})
-	if err := db.UpdateEvent(t.Context(), &e, base, edit("More precise place")); err != nil {
+	if _, err := db.UpdateEvent(t.Context(), &e, base, edit("More precise place")); err != nil {
 		t.Fatalf("UpdateEvent: %v", err)
 	}
 	if e.Version != base+1 {
@@ -127,12 +127,12 @@ func TestUpdateEventStaleVersionIsConflictWithCurrent(t *testing.T) {
 
 	first := e
 	first.Title = "First editor's title"
-	if err := db.UpdateEvent(t.Context(), &first, base, edit("first")); err != nil {
+	if _, err := db.UpdateEvent(t.Context(), &first, base, edit("first")); err != nil {
 		t.Fatalf("first UpdateEvent: %v", err)
 	}
 	second := e
 	second.Title = "Second editor's title"
-	err := db.UpdateEvent(t.Context(), &second, base, edit("second"))
+	_, err := db.UpdateEvent(t.Context(), &second, base, edit("second"))
 	if conflict.ErrorCode(err) != conflict.Conflict {
 		t.Fatalf("stale UpdateEvent = %v, want a Conflict", err)
 	}
@@ -160,20 +160,20 @@ func TestUpdatePublishedNeedsSummaryAndCitation(t *testing.T) {
 	db := sqlitetest.NewWithDemo(t)
 	e := demoEvent(t, db)
 	e.Title = "Changed without a word"
-	err := db.UpdateEvent(t.Context(), &e, e.Version, edit(""))
+	_, err := db.UpdateEvent(t.Context(), &e, e.Version, edit(""))
 	if conflict.ErrorCode(err) != conflict.Invalid || conflict.ErrorFields(err)["summary"] == "" {
 		t.Errorf("editing a published event without a summary = %v, want Invalid on summary", err)
 	}
 	e = demoEvent(t, db)
 	e.Citations = nil
-	err = db.UpdateEvent(t.Context(), &e, e.Version, edit("dropping the source"))
+	_, err = db.UpdateEvent(t.Context(), &e, e.Version, edit("dropping the source"))
 	if conflict.ErrorCode(err) != conflict.Invalid || conflict.ErrorFields(err)["citations"] == "" {
 		t.Errorf("removing the last citation of a published event = %v, want Invalid on citations", err)
 	}
 	// A draft needs neither.
 	d := draftEvent(t, db)
 	d.Citations = nil
-	if err := db.UpdateEvent(t.Context(), &d, d.Version, conflict.Change{AuthorName: "x"}); err != nil {
+	if _, err := db.UpdateEvent(t.Context(), &d, d.Version, conflict.Change{AuthorName: "x"}); err != nil {
 		t.Errorf("editing a draft without summary or citation: %v", err)
 	}
 }
@@ -212,7 +212,7 @@ func TestUpdateEventFailingHalfWayChangesNothing(t *testing.T) {
 			x.Body = "Nor this body."
 			x.Tags = []string{"half-way"}
 			tt.edit(&x)
-			err := db.UpdateEvent(t.Context(), &x, x.Version, edit("broken"))
+			_, err := db.UpdateEvent(t.Context(), &x, x.Version, edit("broken"))
 			if conflict.ErrorCode(err) != conflict.Invalid {
 				t.Fatalf("UpdateEvent = %v, want Invalid", err)
 			}
@@ -244,7 +244,7 @@ func TestUpdateEventFailingHalfWayChangesNothing(t *testing.T) {
 func TestUpdateEventNotFound(t *testing.T) {
 	db := sqlitetest.New(t)
 	e := conflict.Event{ID: 404, Title: "Nothing", Date: edtf.MustParse("2016")}
-	if err := db.UpdateEvent(t.Context(), &e, 1, edit("x")); conflict.ErrorCode(err) != conflict.NotFound {
+	if _, err := db.UpdateEvent(t.Context(), &e, 1, edit("x")); conflict.ErrorCode(err) != conflict.NotFound {
 		t.Errorf("UpdateEvent of a missing event = %v, want NotFound", err)
 	}
 }
@@ -257,11 +257,11 @@ func TestRevertEventRestoresEarlierContent(t *testing.T) {
 		e.Title = title
 		e.Body = "Body number " + title
 		e.Tags = []string{"edited"}
-		if err := db.UpdateEvent(t.Context(), &e, e.Version, edit("edit "+string(rune('1'+i)))); err != nil {
+		if _, err := db.UpdateEvent(t.Context(), &e, e.Version, edit("edit "+string(rune('1'+i)))); err != nil {
 			t.Fatalf("UpdateEvent: %v", err)
 		}
 	}
-	reverted, err := db.RevertEvent(t.Context(), e.ID, 1, e.Version, conflict.Change{AuthorName: "Reviewer"})
+	reverted, _, err := db.RevertEvent(t.Context(), e.ID, 1, e.Version, conflict.Change{AuthorName: "Reviewer"})
 	if err != nil {
 		t.Fatalf("RevertEvent: %v", err)
 	}
@@ -285,10 +285,10 @@ func TestRevertEventRestoresEarlierContent(t *testing.T) {
 	}
 
 	// A stale revert is refused like a stale edit.
-	if _, err := db.RevertEvent(t.Context(), e.ID, 2, e.Version, edit("")); conflict.ErrorCode(err) != conflict.Conflict {
+	if _, _, err := db.RevertEvent(t.Context(), e.ID, 2, e.Version, edit("")); conflict.ErrorCode(err) != conflict.Conflict {
 		t.Errorf("stale RevertEvent = %v, want Conflict", err)
 	}
-	if _, err := db.RevertEvent(t.Context(), e.ID, 99, reverted.Version, edit("")); conflict.ErrorCode(err) != conflict.NotFound {
+	if _, _, err := db.RevertEvent(t.Context(), e.ID, 99, reverted.Version, edit("")); conflict.ErrorCode(err) != conflict.NotFound {
 		t.Errorf("RevertEvent to a missing revision = %v, want NotFound", err)
 	}
 }
@@ -394,7 +394,7 @@ func TestEstimateUpdateStatusAndRevert(t *testing.T) {
 	base := x.Version
 	x.Low, x.High = conflict.Count(3500), conflict.Count(5000)
 	x.Notes = "Revised after a second briefing."
-	if err := db.UpdateEstimate(ctx, &x, base, edit("New numbers")); err != nil {
+	if _, err := db.UpdateEstimate(ctx, &x, base, edit("New numbers")); err != nil {
 		t.Fatalf("UpdateEstimate: %v", err)
 	}
 	if x.Version != base+1 || x.Low.Value != 3500 || x.Status != conflict.Published {
@@ -403,7 +403,7 @@ func TestEstimateUpdateStatusAndRevert(t *testing.T) {
 
 	stale := demoEstimate(t, db)
 	stale.Notes = "stale"
-	err := db.UpdateEstimate(ctx, &stale, base, edit("stale"))
+	_, err := db.UpdateEstimate(ctx, &stale, base, edit("stale"))
 	var ec *conflict.EditConflict[conflict.Estimate]
 	if !errors.As(err, &ec) || ec.Current.Low.Value != 3500 {
 		t.Fatalf("stale UpdateEstimate = %v, want an EditConflict carrying the current estimate", err)
@@ -411,11 +411,11 @@ func TestEstimateUpdateStatusAndRevert(t *testing.T) {
 
 	bad := demoEstimate(t, db)
 	bad.Low, bad.High = conflict.Count(9), conflict.Count(1)
-	if err := db.UpdateEstimate(ctx, &bad, bad.Version, edit("bad")); conflict.ErrorCode(err) != conflict.Invalid {
+	if _, err := db.UpdateEstimate(ctx, &bad, bad.Version, edit("bad")); conflict.ErrorCode(err) != conflict.Invalid {
 		t.Errorf("UpdateEstimate with low > high = %v, want Invalid", err)
 	}
 
-	reverted, err := db.RevertEstimate(ctx, x.ID, 1, x.Version, edit(""))
+	reverted, _, err := db.RevertEstimate(ctx, x.ID, 1, x.Version, edit(""))
 	if err != nil {
 		t.Fatalf("RevertEstimate: %v", err)
 	}
@@ -443,7 +443,7 @@ func TestUpdateEstimateFailingCitationChangesNothing(t *testing.T) {
 	edited := x
 	edited.Notes = "must not be saved"
 	edited.Citations = append(edited.Citations, conflict.Citation{Source: conflict.Source{ID: 4242}})
-	if err := db.UpdateEstimate(t.Context(), &edited, x.Version, edit("broken")); conflict.ErrorCode(err) != conflict.Invalid {
+	if _, err := db.UpdateEstimate(t.Context(), &edited, x.Version, edit("broken")); conflict.ErrorCode(err) != conflict.Invalid {
 		t.Fatalf("UpdateEstimate = %v, want Invalid", err)
 	}
 	stored := demoEstimate(t, db)
@@ -464,13 +464,13 @@ func TestUpdateSourceActorPlaceTimeline(t *testing.T) {
 	base := s.Version
 	s.Notes = "Checked against the archive."
 	s.URL = s.URL + "?utm_source=x"
-	if err := db.UpdateSource(ctx, &s, base, edit("notes")); err != nil {
+	if _, err := db.UpdateSource(ctx, &s, base, edit("notes")); err != nil {
 		t.Fatalf("UpdateSource: %v", err)
 	}
 	if s.Version != base+1 || strings.Contains(s.URL, "utm_") {
 		t.Errorf("updated source v%d %s, want v%d with a normalised URL", s.Version, s.URL, base+1)
 	}
-	if err := db.UpdateSource(ctx, &s, base, edit("stale")); !isConflict[conflict.Source](err) {
+	if _, err := db.UpdateSource(ctx, &s, base, edit("stale")); !isConflict[conflict.Source](err) {
 		t.Errorf("stale UpdateSource = %v, want EditConflict", err)
 	}
 	other := newSource(2)
@@ -478,7 +478,7 @@ func TestUpdateSourceActorPlaceTimeline(t *testing.T) {
 		t.Fatal(err)
 	}
 	other.URL = s.URL
-	if err := db.UpdateSource(ctx, &other, other.Version, edit("dup")); conflict.ErrorCode(err) != conflict.Conflict || conflict.ErrorFields(err)["url"] == "" {
+	if _, err := db.UpdateSource(ctx, &other, other.Version, edit("dup")); conflict.ErrorCode(err) != conflict.Conflict || conflict.ErrorFields(err)["url"] == "" {
 		t.Errorf("UpdateSource to another source's URL = %v, want Conflict on url", err)
 	}
 
@@ -489,7 +489,7 @@ func TestUpdateSourceActorPlaceTimeline(t *testing.T) {
 	pmf := *badr.Parent
 	badr.Aliases = append(badr.Aliases, "Badr Brigades")
 	badr.Name = "Badr Organisation"
-	if err := db.UpdateActor(ctx, &badr, badr.Version, edit("spelling")); err != nil {
+	if _, err := db.UpdateActor(ctx, &badr, badr.Version, edit("spelling")); err != nil {
 		t.Fatalf("UpdateActor: %v", err)
 	}
 	if badr.Slug != "badr-organization" || badr.Name != "Badr Organisation" || !slices.Contains(badr.Aliases, "Badr Brigades") {
@@ -505,10 +505,10 @@ func TestUpdateSourceActorPlaceTimeline(t *testing.T) {
 	}
 	badrRef := badr.Ref()
 	pmfActor.Parent = &badrRef
-	if err := db.UpdateActor(ctx, &pmfActor, pmfActor.Version, edit("loop")); conflict.ErrorCode(err) != conflict.Invalid || conflict.ErrorFields(err)["parent"] == "" {
+	if _, err := db.UpdateActor(ctx, &pmfActor, pmfActor.Version, edit("loop")); conflict.ErrorCode(err) != conflict.Invalid || conflict.ErrorFields(err)["parent"] == "" {
 		t.Errorf("UpdateActor making a loop = %v, want Invalid on parent", err)
 	}
-	if err := db.UpdateActor(ctx, &badr, 1, edit("stale")); !isConflict[conflict.Actor](err) {
+	if _, err := db.UpdateActor(ctx, &badr, 1, edit("stale")); !isConflict[conflict.Actor](err) {
 		t.Errorf("stale UpdateActor = %v, want EditConflict", err)
 	}
 
@@ -517,13 +517,13 @@ func TestUpdateSourceActorPlaceTimeline(t *testing.T) {
 		t.Fatal(err)
 	}
 	mosul.Description = "Capital of Nineveh province."
-	if err := db.UpdatePlace(ctx, &mosul, mosul.Version, edit("description")); err != nil {
+	if _, err := db.UpdatePlace(ctx, &mosul, mosul.Version, edit("description")); err != nil {
 		t.Fatalf("UpdatePlace: %v", err)
 	}
 	if mosul.Version != 2 || mosul.Description != "Capital of Nineveh province." || len(mosul.AltNames) == 0 {
 		t.Errorf("updated place v%d %q %v", mosul.Version, mosul.Description, mosul.AltNames)
 	}
-	if err := db.UpdatePlace(ctx, &mosul, 1, edit("stale")); !isConflict[conflict.Place](err) {
+	if _, err := db.UpdatePlace(ctx, &mosul, 1, edit("stale")); !isConflict[conflict.Place](err) {
 		t.Errorf("stale UpdatePlace = %v, want EditConflict", err)
 	}
 
@@ -534,13 +534,13 @@ func TestUpdateSourceActorPlaceTimeline(t *testing.T) {
 	e := demoEvent(t, db)
 	tl.Title = "Mosul, summer 2016"
 	tl.Excluded = []conflict.EventID{e.ID}
-	if err := db.UpdateTimeline(ctx, &tl, tl.Version, edit("leave out training")); err != nil {
+	if _, err := db.UpdateTimeline(ctx, &tl, tl.Version, edit("leave out training")); err != nil {
 		t.Fatalf("UpdateTimeline: %v", err)
 	}
 	if tl.Version != 2 || tl.Title != "Mosul, summer 2016" || len(tl.Excluded) != 1 {
 		t.Errorf("updated timeline v%d %q excluded %v", tl.Version, tl.Title, tl.Excluded)
 	}
-	if err := db.UpdateTimeline(ctx, &tl, 1, edit("stale")); !isConflict[conflict.Timeline](err) {
+	if _, err := db.UpdateTimeline(ctx, &tl, 1, edit("stale")); !isConflict[conflict.Timeline](err) {
 		t.Errorf("stale UpdateTimeline = %v, want EditConflict", err)
 	}
 
@@ -579,12 +579,12 @@ func TestFindActivity(t *testing.T) {
 	ana := conflict.Change{Author: &u.ID, AuthorName: u.Name, Summary: "Ana's edit"}
 	e := demoEvent(t, db)
 	e.Title = "Edited by Ana"
-	if err := db.UpdateEvent(ctx, &e, e.Version, ana); err != nil {
+	if _, err := db.UpdateEvent(ctx, &e, e.Version, ana); err != nil {
 		t.Fatal(err)
 	}
 	x := demoEstimate(t, db)
 	x.Notes = "Ana's note"
-	if err := db.UpdateEstimate(ctx, &x, x.Version, ana); err != nil {
+	if _, err := db.UpdateEstimate(ctx, &x, x.Version, ana); err != nil {
 		t.Fatal(err)
 	}
 
@@ -676,7 +676,7 @@ func TestFindSubmissions(t *testing.T) {
 	}
 	cur, _ = db.FindEventByID(ctx, d.ID)
 	cur.Body = "Better body."
-	if err := db.UpdateEvent(ctx, &cur, cur.Version, editor); err != nil {
+	if _, err := db.UpdateEvent(ctx, &cur, cur.Version, editor); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := db.SetEventStatus(ctx, d.ID, conflict.ActionSubmit, "", cur.Version, conflict.RoleEditor, editor); err != nil {

@@ -115,7 +115,7 @@ func TestClaimGroupsFollowEveryWrite(t *testing.T) {
 	}
 	x.Low, x.High = conflict.Count(5), conflict.Count(6)
 	x.AsOf = edtf.MustParse("2017-11-30")
-	if err := db.UpdateEstimate(ctx, &x, x.Version, conflict.Change{AuthorName: "test", Summary: "lower"}); err != nil {
+	if _, err := db.UpdateEstimate(ctx, &x, x.Version, conflict.Change{AuthorName: "test", Summary: "lower"}); err != nil {
 		t.Fatal(err)
 	}
 	check("after an edit")

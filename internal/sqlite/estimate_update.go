@@ -12,27 +12,46 @@ import (
 // baseVersion: its force, place, as-of date, unit, qualifier, bounds,
 // claimant, notes and citations (replaced as a whole), in one transaction
 // with a new revision. Its status stays as stored; SetEstimateStatus moves
-// it. On success x is the estimate as stored, with its new version.
+// it. On success x is the estimate as stored, with its new version. An
+// edit that must wait for review is returned as a pending edit, as
+// UpdateEvent does.
 //
 // Errors: Invalid for bad fields, for an edit of a public record without a
 // summary, and for removing the last citation of a published estimate;
 // NotFound; *conflict.EditConflict[conflict.Estimate] (code Conflict) when
 // the stored version is no longer baseVersion.
-func (db *DB) UpdateEstimate(ctx context.Context, x *conflict.Estimate, baseVersion int, ch conflict.Change) error {
+func (db *DB) UpdateEstimate(ctx context.Context, x *conflict.Estimate, baseVersion int, ch conflict.Change) (*conflict.PendingEdit, error) {
 	x.Status = ""
 	if err := x.Validate(); err != nil {
-		return err
+		return nil, err
 	}
-	return db.inTx(ctx, func(tx *sql.Tx) error {
-		cur, err := estimateForEdit(ctx, tx, x.ID, baseVersion)
-		if err != nil {
-			return err
-		}
-		if err := conflict.RequireSummary(cur.Status, ch.Summary); err != nil {
-			return err
-		}
-		return db.rewriteEstimate(ctx, tx, x, cur, conflict.ActionUpdate, ch)
-	})
+	edit := *x
+	edit.Citations = slices.Clone(x.Citations)
+	pending, err := db.editRecord(ctx, conflict.EstimateRecord, int64(x.ID), ch,
+		func(tx *sql.Tx) error { return db.storeNewSources(ctx, tx, edit.Citations, ch) },
+		func(tx *sql.Tx, ch conflict.Change) (any, string, error) {
+			return db.writeEstimateEdit(ctx, tx, &edit, baseVersion, ch)
+		})
+	if err == nil && pending == nil {
+		*x = edit
+	}
+	return pending, err
+}
+
+// writeEstimateEdit is UpdateEstimate's write, also used to accept a
+// pending edit: it returns the estimate as stored and its title.
+func (db *DB) writeEstimateEdit(ctx context.Context, tx *sql.Tx, x *conflict.Estimate, baseVersion int, ch conflict.Change) (any, string, error) {
+	cur, err := estimateForEdit(ctx, tx, x.ID, baseVersion)
+	if err != nil {
+		return nil, "", err
+	}
+	if err := conflict.RequireSummary(cur.Status, ch.Summary); err != nil {
+		return nil, "", err
+	}
+	if err := db.rewriteEstimate(ctx, tx, x, cur, conflict.ActionUpdate, ch); err != nil {
+		return nil, "", err
+	}
+	return *x, x.Force.Name + " · " + x.AsOf.String(), nil
 }
 
 // SetEstimateStatus takes review action a on the estimate id for a user
@@ -48,6 +67,9 @@ func (db *DB) SetEstimateStatus(ctx context.Context, id conflict.EstimateID, a c
 		}
 		to, err := conflict.Transition(cur.Status, a, role, note)
 		if err != nil {
+			return err
+		}
+		if ch, err = db.publishingChange(ctx, tx, conflict.EstimateRecord, int64(id), cur.Status, to, ch); err != nil {
 			return err
 		}
 		if to == conflict.Published {
@@ -80,33 +102,36 @@ func (db *DB) SetEstimateStatus(ctx context.Context, id conflict.EstimateID, a c
 // was at revision toRevision, as a new revision with the action revert;
 // its status stays as it is. Errors are those of RevertEvent, with
 // *conflict.EditConflict[conflict.Estimate].
-func (db *DB) RevertEstimate(ctx context.Context, id conflict.EstimateID, toRevision int, baseVersion int, ch conflict.Change) (conflict.Estimate, error) {
+func (db *DB) RevertEstimate(ctx context.Context, id conflict.EstimateID, toRevision int, baseVersion int, ch conflict.Change) (conflict.Estimate, *conflict.PendingEdit, error) {
 	var out conflict.Estimate
-	err := db.inTx(ctx, func(tx *sql.Tx) error {
+	pending, err := db.editRecord(ctx, conflict.EstimateRecord, int64(id), ch, nil, func(tx *sql.Tx, ch conflict.Change) (any, string, error) {
 		cur, err := estimateForEdit(ctx, tx, id, baseVersion)
 		if err != nil {
-			return err
+			return nil, "", err
 		}
 		rev, err := findRevision(ctx, tx, conflict.EstimateRecord, int64(id), toRevision)
 		if err != nil {
-			return err
+			return nil, "", err
 		}
 		var old conflict.Estimate
 		if err := snapshotOf(rev, &old); err != nil {
-			return err
+			return nil, "", err
 		}
 		out = conflict.Estimate{ID: id, Force: old.Force, Place: old.Place, AsOf: old.AsOf, Unit: old.Unit,
 			Qualifier: old.Qualifier, Low: old.Low, High: old.High, Claimant: old.Claimant,
 			ClaimantActor: old.ClaimantActor, Notes: old.Notes, Citations: old.Citations}
 		if err := out.Validate(); err != nil {
-			return err
+			return nil, "", err
 		}
-		return db.rewriteEstimate(ctx, tx, &out, cur, conflict.ActionRevert, revertChange(ch, toRevision))
+		if err := db.rewriteEstimate(ctx, tx, &out, cur, conflict.ActionRevert, revertChange(ch, toRevision)); err != nil {
+			return nil, "", err
+		}
+		return out, out.Force.Name + " · " + out.AsOf.String(), nil
 	})
 	if err != nil {
-		return conflict.Estimate{}, err
+		return conflict.Estimate{}, nil, err
 	}
-	return out, nil
+	return out, pending, nil
 }
 
 // estimateForEdit loads the stored estimate an edit based on version base

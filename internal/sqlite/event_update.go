@@ -14,25 +14,47 @@ import (
 // status stays as stored; SetEventStatus moves it. On success e is the
 // event as stored, with its new version.
 //
+// An edit of a public event that the review rule does not let go live is
+// kept as a pending edit instead, which UpdateEvent returns; the event
+// and e stay as they are. New sources typed into the edit are stored
+// either way, so that the pending edit can cite them.
+//
 // Errors: Invalid for bad fields, for an edit of a public record without a
 // summary, and for removing the last citation of a published record;
 // NotFound for no such event; *conflict.EditConflict[conflict.Event]
 // (code Conflict) when the stored version is no longer baseVersion.
-func (db *DB) UpdateEvent(ctx context.Context, e *conflict.Event, baseVersion int, ch conflict.Change) error {
+func (db *DB) UpdateEvent(ctx context.Context, e *conflict.Event, baseVersion int, ch conflict.Change) (*conflict.PendingEdit, error) {
 	e.Status = ""
 	if err := e.Validate(); err != nil {
-		return err
+		return nil, err
 	}
-	return db.inTx(ctx, func(tx *sql.Tx) error {
-		cur, err := eventForEdit(ctx, tx, e.ID, baseVersion)
-		if err != nil {
-			return err
-		}
-		if err := conflict.RequireSummary(cur.Status, ch.Summary); err != nil {
-			return err
-		}
-		return db.rewriteEvent(ctx, tx, e, cur, conflict.ActionUpdate, ch)
-	})
+	edit := *e
+	edit.Citations = slices.Clone(e.Citations)
+	pending, err := db.editRecord(ctx, conflict.EventRecord, int64(e.ID), ch,
+		func(tx *sql.Tx) error { return db.storeNewSources(ctx, tx, edit.Citations, ch) },
+		func(tx *sql.Tx, ch conflict.Change) (any, string, error) {
+			return db.writeEventEdit(ctx, tx, &edit, baseVersion, ch)
+		})
+	if err == nil && pending == nil {
+		*e = edit
+	}
+	return pending, err
+}
+
+// writeEventEdit is UpdateEvent's write, also used to accept a pending
+// edit: it returns the event as stored and its title.
+func (db *DB) writeEventEdit(ctx context.Context, tx *sql.Tx, e *conflict.Event, baseVersion int, ch conflict.Change) (any, string, error) {
+	cur, err := eventForEdit(ctx, tx, e.ID, baseVersion)
+	if err != nil {
+		return nil, "", err
+	}
+	if err := conflict.RequireSummary(cur.Status, ch.Summary); err != nil {
+		return nil, "", err
+	}
+	if err := db.rewriteEvent(ctx, tx, e, cur, conflict.ActionUpdate, ch); err != nil {
+		return nil, "", err
+	}
+	return *e, e.Title, nil
 }
 
 // SetEventStatus takes review action a (submit, publish, reject, retract)
@@ -53,6 +75,9 @@ func (db *DB) SetEventStatus(ctx context.Context, id conflict.EventID, a conflic
 		}
 		to, err := conflict.Transition(cur.Status, a, role, note)
 		if err != nil {
+			return err
+		}
+		if ch, err = db.publishingChange(ctx, tx, conflict.EventRecord, int64(id), cur.Status, to, ch); err != nil {
 			return err
 		}
 		if to == conflict.Published {
@@ -84,38 +109,42 @@ func (db *DB) SetEventStatus(ctx context.Context, id conflict.EventID, a conflic
 // tags, body, citations) to what it was at revision toRevision, as a new
 // revision with the action revert; its status stays as it is. A blank
 // summary becomes "Reverted to revision N". It returns the event as
-// stored.
+// stored, or, when the review rule holds the revert of a public event for
+// a reviewer, the pending edit.
 //
 // Errors: NotFound for no such event or revision; Invalid when the old
 // content no longer passes validation (an actor or place since removed,
 // no citation on a published event); *conflict.EditConflict[conflict.Event]
 // when the event changed since baseVersion.
-func (db *DB) RevertEvent(ctx context.Context, id conflict.EventID, toRevision int, baseVersion int, ch conflict.Change) (conflict.Event, error) {
+func (db *DB) RevertEvent(ctx context.Context, id conflict.EventID, toRevision int, baseVersion int, ch conflict.Change) (conflict.Event, *conflict.PendingEdit, error) {
 	var out conflict.Event
-	err := db.inTx(ctx, func(tx *sql.Tx) error {
+	pending, err := db.editRecord(ctx, conflict.EventRecord, int64(id), ch, nil, func(tx *sql.Tx, ch conflict.Change) (any, string, error) {
 		cur, err := eventForEdit(ctx, tx, id, baseVersion)
 		if err != nil {
-			return err
+			return nil, "", err
 		}
 		rev, err := findRevision(ctx, tx, conflict.EventRecord, int64(id), toRevision)
 		if err != nil {
-			return err
+			return nil, "", err
 		}
 		var old conflict.Event
 		if err := snapshotOf(rev, &old); err != nil {
-			return err
+			return nil, "", err
 		}
 		out = conflict.Event{ID: id, Title: old.Title, Date: old.Date, Place: old.Place,
 			Actors: old.Actors, Tags: old.Tags, Body: old.Body, Citations: old.Citations}
 		if err := out.Validate(); err != nil {
-			return err
+			return nil, "", err
 		}
-		return db.rewriteEvent(ctx, tx, &out, cur, conflict.ActionRevert, revertChange(ch, toRevision))
+		if err := db.rewriteEvent(ctx, tx, &out, cur, conflict.ActionRevert, revertChange(ch, toRevision)); err != nil {
+			return nil, "", err
+		}
+		return out, out.Title, nil
 	})
 	if err != nil {
-		return conflict.Event{}, err
+		return conflict.Event{}, nil, err
 	}
-	return out, nil
+	return out, pending, nil
 }
 
 // eventForEdit loads the stored event an edit based on version base

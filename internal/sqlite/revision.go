@@ -27,9 +27,9 @@ func (db *DB) writeRevision(ctx context.Context, tx *sql.Tx, rt conflict.RecordT
 		author = int64(*ch.Author)
 	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO revisions
-		(record_type, record_id, number, action, encoding, snapshot, author_id, author_name, summary, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		rt, id, n, action, enc, body, author, ch.AuthorName, ch.Summary, db.stamp())
+		(record_type, record_id, number, action, encoding, snapshot, author_id, author_name, summary, created_at, unreviewed)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		rt, id, n, action, enc, body, author, ch.AuthorName, ch.Summary, db.stamp(), ch.WithoutReview)
 	return n, err
 }
 
@@ -78,7 +78,7 @@ func scanRevision(s interface{ Scan(...any) error }) (conflict.Revision, error) 
 		author  sql.NullInt64
 		created string
 	)
-	err := s.Scan(&r.ID, &r.RecordType, &r.RecordID, &r.Number, &r.Action, &enc, &snap, &author, &r.AuthorName, &r.Summary, &created)
+	err := s.Scan(&r.ID, &r.RecordType, &r.RecordID, &r.Number, &r.Action, &enc, &snap, &author, &r.AuthorName, &r.Summary, &created, &r.Unreviewed)
 	if err != nil {
 		return r, mapError(err)
 	}

@@ -14,45 +14,57 @@ import (
 // Errors: Invalid for bad fields; Conflict on the url field when another
 // source has the URL; NotFound; *conflict.EditConflict[conflict.Source]
 // when the stored version is no longer baseVersion.
-func (db *DB) UpdateSource(ctx context.Context, s *conflict.Source, baseVersion int, ch conflict.Change) error {
+func (db *DB) UpdateSource(ctx context.Context, s *conflict.Source, baseVersion int, ch conflict.Change) (*conflict.PendingEdit, error) {
 	if err := s.Validate(); err != nil {
-		return err
+		return nil, err
 	}
-	return db.inTx(ctx, func(tx *sql.Tx) error {
-		cur, err := findSource(ctx, tx, `s.id = ?`, int64(s.ID))
-		if err != nil {
-			return err
-		}
-		if cur.Version != baseVersion {
-			return staleEdit(ctx, tx, conflict.SourceRecord, int64(cur.ID), baseVersion, cur)
-		}
-		if other, err := findSource(ctx, tx, `s.url = ?`, s.URL); err == nil && other.ID != cur.ID {
-			return &conflict.Error{Code: conflict.Conflict, Message: "Another source has this URL.",
-				Fields: conflict.FieldErrors{"url": "Already recorded as \"" + other.Title + "\"."}}
-		}
-		authors, _ := json.Marshal(s.Authors)
-		if s.Authors == nil {
-			authors = []byte("[]")
-		}
-		res, err := tx.ExecContext(ctx, `UPDATE sources SET url = ?, publisher = ?, title = ?, published = ?, published_lo = ?,
-			authors = ?, language = ?, archived_url = ?, reliability = ?, notes = ?, version = version + 1, updated_at = ?
-			WHERE id = ? AND version = ?`,
-			s.URL, s.Publisher, s.Title, s.Published.String(), lowerKey(s.Published), string(authors), s.Language,
-			s.ArchivedURL, string(s.Reliability), s.Notes, db.stamp(), int64(cur.ID), cur.Version)
-		if err != nil {
-			return err
-		}
-		if err := lostRace(res, conflict.SourceRecord, int64(cur.ID)); err != nil {
-			return err
-		}
-		stored, err := findSource(ctx, tx, `s.id = ?`, int64(cur.ID))
-		if err != nil {
-			return err
-		}
-		if _, err := db.writeRevision(ctx, tx, conflict.SourceRecord, int64(cur.ID), conflict.ActionUpdate, stored, ch); err != nil {
-			return err
-		}
-		*s = stored
-		return nil
-	})
+	edit := *s
+	pending, err := db.editRecord(ctx, conflict.SourceRecord, int64(s.ID), ch, nil,
+		func(tx *sql.Tx, ch conflict.Change) (any, string, error) {
+			return db.writeSourceEdit(ctx, tx, &edit, baseVersion, ch)
+		})
+	if err == nil && pending == nil {
+		*s = edit
+	}
+	return pending, err
+}
+
+// writeSourceEdit is UpdateSource's write, also used to accept a pending
+// edit: it returns the source as stored and its title.
+func (db *DB) writeSourceEdit(ctx context.Context, tx *sql.Tx, s *conflict.Source, baseVersion int, ch conflict.Change) (any, string, error) {
+	cur, err := findSource(ctx, tx, `s.id = ?`, int64(s.ID))
+	if err != nil {
+		return nil, "", err
+	}
+	if cur.Version != baseVersion {
+		return nil, "", staleEdit(ctx, tx, conflict.SourceRecord, int64(cur.ID), baseVersion, cur)
+	}
+	if other, err := findSource(ctx, tx, `s.url = ?`, s.URL); err == nil && other.ID != cur.ID {
+		return nil, "", &conflict.Error{Code: conflict.Conflict, Message: "Another source has this URL.",
+			Fields: conflict.FieldErrors{"url": "Already recorded as \"" + other.Title + "\"."}}
+	}
+	authors, _ := json.Marshal(s.Authors)
+	if s.Authors == nil {
+		authors = []byte("[]")
+	}
+	res, err := tx.ExecContext(ctx, `UPDATE sources SET url = ?, publisher = ?, title = ?, published = ?, published_lo = ?,
+		authors = ?, language = ?, archived_url = ?, reliability = ?, notes = ?, version = version + 1, updated_at = ?
+		WHERE id = ? AND version = ?`,
+		s.URL, s.Publisher, s.Title, s.Published.String(), lowerKey(s.Published), string(authors), s.Language,
+		s.ArchivedURL, string(s.Reliability), s.Notes, db.stamp(), int64(cur.ID), cur.Version)
+	if err != nil {
+		return nil, "", err
+	}
+	if err := lostRace(res, conflict.SourceRecord, int64(cur.ID)); err != nil {
+		return nil, "", err
+	}
+	stored, err := findSource(ctx, tx, `s.id = ?`, int64(cur.ID))
+	if err != nil {
+		return nil, "", err
+	}
+	if _, err := db.writeRevision(ctx, tx, conflict.SourceRecord, int64(cur.ID), conflict.ActionUpdate, stored, ch); err != nil {
+		return nil, "", err
+	}
+	*s = stored
+	return *s, s.Title, nil
 }

@@ -15,55 +15,67 @@ import (
 // Conflict on the slug field when another timeline has the slug;
 // NotFound; *conflict.EditConflict[conflict.Timeline] when the stored
 // version is no longer baseVersion.
-func (db *DB) UpdateTimeline(ctx context.Context, t *conflict.Timeline, baseVersion int, ch conflict.Change) error {
+func (db *DB) UpdateTimeline(ctx context.Context, t *conflict.Timeline, baseVersion int, ch conflict.Change) (*conflict.PendingEdit, error) {
 	if err := t.Validate(); err != nil {
-		return err
+		return nil, err
 	}
-	return db.inTx(ctx, func(tx *sql.Tx) error {
-		cur, err := findTimeline(ctx, tx, `t.id = ?`, int64(t.ID))
-		if err != nil {
-			return err
+	edit := *t
+	pending, err := db.editRecord(ctx, conflict.TimelineRecord, int64(t.ID), ch, nil,
+		func(tx *sql.Tx, ch conflict.Change) (any, string, error) {
+			return db.writeTimelineEdit(ctx, tx, &edit, baseVersion, ch)
+		})
+	if err == nil && pending == nil {
+		*t = edit
+	}
+	return pending, err
+}
+
+// writeTimelineEdit is UpdateTimeline's write, also used to accept a pending
+// edit: it returns the timeline as stored and its title.
+func (db *DB) writeTimelineEdit(ctx context.Context, tx *sql.Tx, t *conflict.Timeline, baseVersion int, ch conflict.Change) (any, string, error) {
+	cur, err := findTimeline(ctx, tx, `t.id = ?`, int64(t.ID))
+	if err != nil {
+		return nil, "", err
+	}
+	if cur.Version != baseVersion {
+		return nil, "", staleEdit(ctx, tx, conflict.TimelineRecord, int64(cur.ID), baseVersion, cur)
+	}
+	var taken int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM timelines WHERE slug = ? AND id <> ?`, t.Slug, int64(cur.ID)).Scan(&taken); err != nil {
+		return nil, "", err
+	}
+	if taken > 0 {
+		return nil, "", &conflict.Error{Code: conflict.Conflict, Message: "A timeline with this slug already exists.",
+			Fields: conflict.FieldErrors{"slug": "This slug is taken by another timeline."}}
+	}
+	id := int64(cur.ID)
+	res, err := tx.ExecContext(ctx, `UPDATE timelines SET slug = ?, title = ?, description = ?, date_from = ?, date_to = ?,
+		with_estimates = ?, published = ?, version = version + 1, updated_at = ? WHERE id = ? AND version = ?`,
+		t.Slug, t.Title, t.Description, t.Filter.From.String(), t.Filter.To.String(), t.WithEstimates, t.Published,
+		db.stamp(), id, cur.Version)
+	if err != nil {
+		return nil, "", err
+	}
+	if err := lostRace(res, conflict.TimelineRecord, id); err != nil {
+		return nil, "", err
+	}
+	for _, table := range []string{"timeline_actors", "timeline_places", "timeline_tags", "timeline_events"} {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE timeline_id = ?`, id); err != nil {
+			return nil, "", err
 		}
-		if cur.Version != baseVersion {
-			return staleEdit(ctx, tx, conflict.TimelineRecord, int64(cur.ID), baseVersion, cur)
-		}
-		var taken int
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM timelines WHERE slug = ? AND id <> ?`, t.Slug, int64(cur.ID)).Scan(&taken); err != nil {
-			return err
-		}
-		if taken > 0 {
-			return &conflict.Error{Code: conflict.Conflict, Message: "A timeline with this slug already exists.",
-				Fields: conflict.FieldErrors{"slug": "This slug is taken by another timeline."}}
-		}
-		id := int64(cur.ID)
-		res, err := tx.ExecContext(ctx, `UPDATE timelines SET slug = ?, title = ?, description = ?, date_from = ?, date_to = ?,
-			with_estimates = ?, published = ?, version = version + 1, updated_at = ? WHERE id = ? AND version = ?`,
-			t.Slug, t.Title, t.Description, t.Filter.From.String(), t.Filter.To.String(), t.WithEstimates, t.Published,
-			db.stamp(), id, cur.Version)
-		if err != nil {
-			return err
-		}
-		if err := lostRace(res, conflict.TimelineRecord, id); err != nil {
-			return err
-		}
-		for _, table := range []string{"timeline_actors", "timeline_places", "timeline_tags", "timeline_events"} {
-			if _, err := tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE timeline_id = ?`, id); err != nil {
-				return err
-			}
-		}
-		if err := writeTimelineLinks(ctx, tx, id, t); err != nil {
-			return err
-		}
-		stored, err := findTimeline(ctx, tx, `t.id = ?`, id)
-		if err != nil {
-			return err
-		}
-		if _, err := db.writeRevision(ctx, tx, conflict.TimelineRecord, id, conflict.ActionUpdate, stored, ch); err != nil {
-			return err
-		}
-		*t = stored
-		return nil
-	})
+	}
+	if err := writeTimelineLinks(ctx, tx, id, t); err != nil {
+		return nil, "", err
+	}
+	stored, err := findTimeline(ctx, tx, `t.id = ?`, id)
+	if err != nil {
+		return nil, "", err
+	}
+	if _, err := db.writeRevision(ctx, tx, conflict.TimelineRecord, id, conflict.ActionUpdate, stored, ch); err != nil {
+		return nil, "", err
+	}
+	*t = stored
+	return *t, t.Title, nil
 }
 
 // writeTimelineLinks stores a timeline's filter actors, places and tags,
