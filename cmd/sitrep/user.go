@@ -88,7 +88,7 @@ func openUsers(ctx context.Context, path string) (*sqlite.DB, error) {
 	return db, nil
 }
 
-const passwordHelp = "The password is asked for twice when standard input is a terminal; otherwise\nthe first line of standard input is the password. It needs at least 12 characters."
+const passwordHelp = "The password is asked for twice when standard input is a terminal; otherwise\nthe first line of standard input is the password. It needs at least 12 characters\nand must not be easy to guess: common passwords, repeats, sequences, keyboard rows\nand the account's own name or address are refused."
 
 func userAdd(ctx context.Context, args []string, getenv env, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := newFlags("user add", "Add an account.\n\n"+passwordHelp, stderr)
@@ -109,7 +109,7 @@ func userAdd(ctx context.Context, args []string, getenv env, stdin io.Reader, st
 	if err := u.Validate(); err != nil {
 		return cliError(err)
 	}
-	password, err := readPassword(stdin, stderr, true)
+	password, err := readPassword(stdin, stderr, true, u.Name, u.Email)
 	if err != nil {
 		return err
 	}
@@ -212,7 +212,7 @@ func userSetRole(ctx context.Context, args []string, getenv env, _ io.Reader, st
 func userResetPassword(ctx context.Context, args []string, getenv env, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := newFlags("user reset-password", "Set a new password for an account.\n\n"+passwordHelp, stderr)
 	return withUser(ctx, fs, args, getenv, nil, func(db *sqlite.DB, u conflict.User) error {
-		password, err := readPassword(stdin, stderr, true)
+		password, err := readPassword(stdin, stderr, true, u.Name, u.Email)
 		if err != nil {
 			return err
 		}
@@ -252,8 +252,9 @@ func userEnable(ctx context.Context, args []string, getenv env, _ io.Reader, std
 
 // readPassword asks for a password on a terminal, without echo and twice
 // when confirm is set, or reads the first line of stdin when it is not a
-// terminal (a pipe, a file). The password must follow auth's rules.
-func readPassword(stdin io.Reader, stderr io.Writer, confirm bool) (string, error) {
+// terminal (a pipe, a file). The password must follow auth's rules, with
+// the account's own words (its name and address) as guesses to avoid.
+func readPassword(stdin io.Reader, stderr io.Writer, confirm bool, userInputs ...string) (string, error) {
 	var password string
 	if f, ok := stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
 		ask := func(prompt string) (string, error) {
@@ -266,7 +267,7 @@ func readPassword(stdin io.Reader, stderr io.Writer, confirm bool) (string, erro
 		if password, err = ask("Password: "); err != nil {
 			return "", fmt.Errorf("reading the password: %w", err)
 		}
-		if err := auth.CheckPassword(password); err != nil {
+		if err := auth.CheckPassword(password, userInputs...); err != nil {
 			return "", cliError(err)
 		}
 		if confirm {
@@ -288,7 +289,7 @@ func readPassword(stdin io.Reader, stderr io.Writer, confirm bool) (string, erro
 	if password == "" {
 		return "", errors.New("no password: type it at the prompt, or give it as the first line of standard input")
 	}
-	if err := auth.CheckPassword(password); err != nil {
+	if err := auth.CheckPassword(password, userInputs...); err != nil {
 		return "", cliError(err)
 	}
 	return password, nil

@@ -1,6 +1,6 @@
 // Package auth holds what signing in needs besides storage and HTTP:
-// argon2id password hashes, the password rules, and a throttle that counts
-// failed attempts.
+// argon2id password hashes, the password rules (length and a strength
+// estimate), and a throttle that counts failed attempts.
 package auth
 
 import (
@@ -13,6 +13,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/trustelem/zxcvbn"
+	"github.com/trustelem/zxcvbn/match"
 	"golang.org/x/crypto/argon2"
 
 	"github.com/sitrep/sitrep/internal/conflict"
@@ -23,11 +25,24 @@ import (
 const (
 	MinPasswordLen = 12
 	MaxPasswordLen = 256
+	// MinPasswordScore is the strength a password needs on zxcvbn's scale
+	// of 0 to 4: 3 is "safely unguessable", about 10^8 guesses or more,
+	// enough against an attacker who must go through the sign-in throttle
+	// and, with a stolen database, through argon2id.
+	MinPasswordScore = 3
 )
 
+// strengthRunes is how much of a password the estimator reads. Its cost
+// grows with the length, and a password whose first 100 characters are
+// easy to guess is, in practice, easy to guess.
+const strengthRunes = 100
+
 // CheckPassword reports, as an Invalid error on the field "password",
-// whether pw is too short or too long. Length counts characters, not bytes.
-func CheckPassword(pw string) error {
+// whether pw breaks the rules: too short or too long (counted in
+// characters, not bytes), or easy to guess. userInputs are words an
+// attacker would try first for this account, its name and email address;
+// a password built on them is refused.
+func CheckPassword(pw string, userInputs ...string) error {
 	n := utf8.RuneCountInString(pw)
 	errs := conflict.FieldErrors{}
 	switch {
@@ -37,8 +52,79 @@ func CheckPassword(pw string) error {
 		errs.Add("password", fmt.Sprintf("Use at least %d characters; a few unrelated words make a good password.", MinPasswordLen))
 	case n > MaxPasswordLen:
 		errs.Add("password", fmt.Sprintf("Use at most %d characters.", MaxPasswordLen))
+	default:
+		if why := weakness(pw, userInputs); why != "" {
+			errs.Add("password", "This password is easy to guess: "+why+" A few unrelated words, or a longer phrase of your own, make a good password.")
+		}
 	}
 	return errs.Err()
+}
+
+// weakness says why zxcvbn finds pw easy to guess, "" when it does not.
+// The reason names the pattern that gave the guess away, never the part of
+// the password that matched it.
+func weakness(pw string, userInputs []string) string {
+	if n := utf8.RuneCountInString(pw); n > strengthRunes {
+		pw = string([]rune(pw)[:strengthRunes])
+	}
+	var inputs []string
+	for _, in := range userInputs {
+		in = strings.ToLower(strings.TrimSpace(in))
+		if in == "" {
+			continue
+		}
+		inputs = append(inputs, in)
+		// The parts of an address and of a name are tried on their own.
+		inputs = append(inputs, strings.FieldsFunc(in, func(r rune) bool {
+			return r == '@' || r == '.' || r == ' ' || r == '-' || r == '_' || r == '+'
+		})...)
+	}
+	r := zxcvbn.PasswordStrength(pw, inputs)
+	if r.Score >= MinPasswordScore {
+		return ""
+	}
+	// The longest recognised part explains the most guesses saved.
+	var worst *match.Match
+	for _, m := range r.Sequence {
+		if m.Pattern == "bruteforce" {
+			continue
+		}
+		if worst == nil || m.J-m.I > worst.J-worst.I {
+			worst = m
+		}
+	}
+	if worst == nil {
+		return "it is too short for its mix of characters."
+	}
+	switch worst.Pattern {
+	case "dictionary":
+		switch worst.DictionaryName {
+		case "user_inputs":
+			return "it contains the account's name or email address."
+		case "passwords":
+			if worst.J-worst.I+1 == utf8.RuneCountInString(pw) {
+				return "it is one of the most common passwords."
+			}
+			return "it is built on one of the most common passwords."
+		case "male_names", "female_names", "surnames":
+			return "it is built on a common name."
+		}
+		if worst.L33t || worst.Reversed {
+			return "it is a common word with letters swapped or reversed, which guessers try first."
+		}
+		return "it is built on a common word."
+	case "repeat":
+		return "it repeats the same characters."
+	case "sequence":
+		return "it contains a sequence such as abcd or 1234."
+	case "spatial":
+		return "it follows a row or pattern of keys on the keyboard."
+	case "date":
+		return "it contains a date."
+	case "regex":
+		return "it contains a recent year."
+	}
+	return "it follows a pattern guessers try first."
 }
 
 // Params are argon2id's cost parameters. They are written into every hash,

@@ -107,11 +107,12 @@ func TestCheckPassword(t *testing.T) {
 		ok             bool
 	}{
 		{"empty", "", false},
-		{"eleven characters", "abcdefghijk", false},
-		{"twelve characters", "abcdefghijkl", true},
-		{"twelve letters of another script count as twelve", "مرحبامرحبامر", true},
-		{"256 characters", strings.Repeat("x", 256), true},
-		{"257 characters", strings.Repeat("x", 257), false},
+		{"eleven characters", "tK9#qLm2vWz", false},
+		{"twelve characters", "tK9#qLm2vWzp", true},
+		{"twelve letters of another script count as twelve", "نخلة قمر جسر", true},
+		{"a passphrase", "correct horse battery staple", true},
+		{"256 characters", strings.Repeat("tK9#qLm2vWzp", 21) + "tK9#", true},
+		{"257 characters", strings.Repeat("tK9#qLm2vWzp", 21) + "tK9#q", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -125,5 +126,38 @@ func TestCheckPassword(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestCheckPasswordGuessable: length is not enough; a password a guesser
+// tries early is refused with a message that says what gave it away.
+func TestCheckPasswordGuessable(t *testing.T) {
+	tests := []struct {
+		name, password, why string
+	}{
+		{"a common password", "password1234", "one of the most common passwords"},
+		{"twelve spaces", strings.Repeat(" ", 12), "repeats the same characters"},
+		{"repeated characters", strings.Repeat("ab", 128), "repeats the same characters"},
+		{"a sequence", "abcdefghijklmn", "sequence"},
+		{"a keyboard row", ";lkjhgfdsa'/.,", "keys on the keyboard"},
+		{"the account's name", "dorrianhassan", "name or email address"},
+		{"the account's address", "dorrian@example.org", "name or email address"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := auth.CheckPassword(tt.password, "Dorrian Hassan", "dorrian@example.org")
+			if err == nil {
+				t.Fatalf("CheckPassword(%q) = nil, want refused", tt.password)
+			}
+			msg := conflict.ErrorFields(err)["password"]
+			if conflict.ErrorCode(err) != conflict.Invalid || !strings.Contains(msg, "easy to guess") || !strings.Contains(msg, tt.why) {
+				t.Errorf("CheckPassword(%q) message = %q, want it to say it is easy to guess: %s", tt.password, msg, tt.why)
+			}
+		})
+	}
+	// The account's own words are what make "dorrianhassan" guessable: for
+	// another account it passes.
+	if err := auth.CheckPassword("dorrianhassan", "Ahmed Ali", "ahmed@example.org"); err != nil {
+		t.Errorf("CheckPassword(dorrianhassan) for another account = %v, want accepted", err)
 	}
 }

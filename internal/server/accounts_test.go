@@ -628,3 +628,31 @@ func TestAdminUsers(t *testing.T) {
 		t.Errorf("signing in with the password the admin set = %d, want 303", rec.Code)
 	}
 }
+
+// TestAdminGuessablePassword: length alone is not enough; an admin adding
+// a user or setting a password is told why a guessable one is refused.
+func TestAdminGuessablePassword(t *testing.T) {
+	a := accountsApp(t, server.AccountsConfig{})
+	addAccount(t, a, "admin@example.org", conflict.RoleAdmin)
+	ed := addAccount(t, a, "ed@example.org", conflict.RoleEditor)
+	c := newUserAgent(t, a.Handler())
+	c.signIn("admin@example.org")
+	for _, pw := range []string{"password1234", strings.Repeat(" ", 12)} {
+		rec := c.post("/admin/users", url.Values{"email": {"ahmed@example.org"}, "name": {"Ahmed Ali"}, "role": {"editor"}, "password": {pw}})
+		if rec.Code != http.StatusUnprocessableEntity || !strings.Contains(rec.Body.String(), "This password is easy to guess") {
+			t.Errorf("adding a user with %q = %d, want 422 saying it is easy to guess", pw, rec.Code)
+		}
+		rec = c.post("/admin/users/"+strconv.FormatInt(int64(ed.ID), 10)+"/password", url.Values{"password": {pw}})
+		if rec.Code != http.StatusUnprocessableEntity || !strings.Contains(rec.Body.String(), "This password is easy to guess") {
+			t.Errorf("setting %q = %d, want 422 saying it is easy to guess", pw, rec.Code)
+		}
+	}
+	// The account's own address is a guess too.
+	rec := c.post("/admin/users/"+strconv.FormatInt(int64(ed.ID), 10)+"/password", url.Values{"password": {"ed@example.org!!"}})
+	if rec.Code != http.StatusUnprocessableEntity || !strings.Contains(rec.Body.String(), "name or email address") {
+		t.Errorf("setting a password built on the address = %d, want 422 naming the address", rec.Code)
+	}
+	if _, err := a.DB.FindUserByEmail(t.Context(), "ahmed@example.org"); conflict.ErrorCode(err) != conflict.NotFound {
+		t.Errorf("a user was added with a guessable password (err %v)", err)
+	}
+}

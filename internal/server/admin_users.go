@@ -34,7 +34,7 @@ func (s *Server) adminUserCreate(c echo.Context) error {
 		}
 	}
 	password := c.FormValue("password")
-	if err := auth.CheckPassword(password); err != nil {
+	if err := auth.CheckPassword(password, f.Name, f.Email); err != nil {
 		errs.Add("password", conflict.ErrorFields(err)["password"])
 	}
 	if len(errs) == 0 {
@@ -105,8 +105,12 @@ func (s *Server) adminUserPassword(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	u, err := s.db.FindUserByID(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
 	password := c.FormValue("password")
-	if err := auth.CheckPassword(password); err != nil {
+	if err := auth.CheckPassword(password, u.Name, u.Email); err != nil {
 		return s.userChangeFailed(c, id, "", err)
 	}
 	hash, err := s.acc.hasher.Hash(password)

@@ -8,7 +8,7 @@ import (
 	"github.com/sitrep/sitrep/internal/conflict"
 )
 
-var passwordHint = "At least " + strconv.Itoa(auth.MinPasswordLen) + " characters. A few unrelated words work well."
+var passwordHint = "At least " + strconv.Itoa(auth.MinPasswordLen) + " characters, not easy to guess. A few unrelated words work well."
 
 // describedBy lists the ids of the hint and error that describe an input.
 func describedBy(id, hint, msg string) string {
