@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -85,12 +84,4 @@ func statusNote(a conflict.Action, note string) string {
 		return strings.TrimSpace(note)
 	}
 	return ""
-}
-
-// snapshotOf decodes a revision's snapshot of a record.
-func snapshotOf[T any](r conflict.Revision, into *T) error {
-	if err := json.Unmarshal(r.Snapshot, into); err != nil {
-		return fmt.Errorf("%s %d revision %d: %w", r.RecordType, r.RecordID, r.Number, err)
-	}
-	return nil
 }

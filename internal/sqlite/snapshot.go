@@ -3,19 +3,23 @@ package sqlite
 import (
 	"bytes"
 	"compress/flate"
-	"encoding/json"
 	"fmt"
 	"io"
 	"sync"
+
+	"github.com/sitrep/sitrep/internal/conflict"
+	"github.com/sitrep/sitrep/internal/snapshot"
 )
 
-// A revision's snapshot is the record as JSON, and history is most of a
-// large database: every event has at least one revision, and a snapshot
-// repeats the same field names and the same shapes in every row. So
-// snapshots are stored compressed, and revisions.encoding says how each
-// row's snapshot is stored. Rows written before compression keep their
-// plain JSON; both decode through decodeSnapshot, the one function every
-// reader of snapshots goes through (scanRevision).
+// A revision's snapshot is the record in the JSON format package snapshot
+// defines, and history is most of a large database: every event has at
+// least one revision, and a snapshot repeats the same field names and the
+// same shapes in every row. So snapshots are stored compressed, and
+// revisions.encoding says how each row's snapshot is stored. Rows written
+// before compression keep their plain JSON; both decode through
+// decodeSnapshot, the one function every reader of snapshots goes through
+// (scanRevision). The encoding is only the outer layer: which version of
+// the snapshot format is inside, the JSON itself says.
 const (
 	// snapshotJSON is plain JSON text.
 	snapshotJSON = 0
@@ -27,7 +31,9 @@ const (
 )
 
 // snapshotDict holds what snapshots have in common: their field names in
-// order, and typical values. DEFLATE refers back into it, so that a small
+// order, and typical values. Format version 2 kept version 1's names so
+// that this dictionary serves both: a version 2 snapshot costs the 7 bytes
+// of its leading "v":2 more than version 1 did, and no new dictionary. DEFLATE refers back into it, so that a small
 // snapshot compresses as well as a large file would. The most common
 // record, the event, comes last, where references are shortest.
 const snapshotDict = `{"ID":1,"Slug":"","Title":"","Description":"","Filter":{"Actors":[],"Places":[],"Tags":[],"From":"","To":""},"Pinned":[],"Excluded":[],"WithEstimates":false,"Published":true,"Version":1,` +
@@ -59,9 +65,12 @@ var (
 	}}
 )
 
-// encodeSnapshot marshals a record for its revision and compresses it.
+// encodeSnapshot returns a record's snapshot in the newest format,
+// compressed, and the encoding to store beside it. v is a conflict.Event,
+// Estimate, Source, Actor, Place or Timeline, or a pointer to one. Every
+// stored snapshot is written here: revisions and pending edits alike.
 func encodeSnapshot(v any) (int, []byte, error) {
-	js, err := json.Marshal(v)
+	js, err := snapshot.Encode(v)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -100,4 +109,15 @@ func decodeSnapshot(encoding int, data []byte) ([]byte, error) {
 		return out.Bytes(), nil
 	}
 	return nil, fmt.Errorf("snapshot: unknown encoding %d", encoding)
+}
+
+// snapshotOf decodes a revision's snapshot of a record, in whichever
+// version of the format it was written, into a *conflict.Event,
+// *conflict.Estimate, *conflict.Source, *conflict.Actor, *conflict.Place
+// or *conflict.Timeline.
+func snapshotOf[T any](r conflict.Revision, into *T) error {
+	if err := snapshot.DecodeInto(r.Snapshot, into); err != nil {
+		return fmt.Errorf("%s %d revision %d: %w", r.RecordType, r.RecordID, r.Number, err)
+	}
+	return nil
 }

@@ -3,14 +3,18 @@ package sqlite
 import (
 	"database/sql"
 	"encoding/json"
+	"fmt"
+	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/pressly/goose/v3"
 
 	"github.com/sitrep/sitrep/internal/conflict"
+	"github.com/sitrep/sitrep/internal/snapshot"
 	"github.com/sitrep/sitrep/migrations"
 )
 
@@ -103,15 +107,58 @@ func TestSnapshotsOldAndCompressedDecodeAlike(t *testing.T) {
 			t.Errorf("revision %d reads back as\n%+v\nwant\n%+v", r.Number, got, want)
 		}
 	}
-	// Single revisions are read through the same decoding.
-	for n := 1; n <= 2; n++ {
+	// Single revisions are read through the same decoding: the old row is
+	// the version 1 JSON it was, the new one the newest format.
+	for n, prefix := range map[int]string{1: `{"ID":1,`, 2: fmt.Sprintf(`{"v":%d,"ID":1,`, snapshot.Version)} {
 		r, err := db.FindRevision(ctx, conflict.ActorRecord, 1, n)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if string(r.Snapshot) != string(plain) {
+		if n == 1 && string(r.Snapshot) != string(plain) {
 			t.Errorf("FindRevision %d snapshot = %s, want %s", n, r.Snapshot, plain)
 		}
+		if !strings.HasPrefix(string(r.Snapshot), prefix) {
+			t.Errorf("FindRevision %d snapshot = %.40s…, want it to start %s", n, r.Snapshot, prefix)
+		}
+	}
+}
+
+// A row compressed with dictionary 1 before the snapshot format had
+// versions (testdata/event-v1.deflate: the version 1 golden event of
+// package snapshot, as the store compressed it then) still reads back as
+// that event.
+func TestSnapshotCompressedVersion1Decodes(t *testing.T) {
+	stored, err := os.ReadFile("testdata/event-v1.deflate")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := os.ReadFile("../snapshot/testdata/v1/event.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	js, err := decodeSnapshot(snapshotDeflate, stored)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(js) != string(want) {
+		t.Fatalf("decodeSnapshot = %s\nwant %s", js, want)
+	}
+	var e conflict.Event
+	if err := snapshotOf(conflict.Revision{RecordType: conflict.EventRecord, RecordID: 1042, Number: 3, Snapshot: js}, &e); err != nil {
+		t.Fatal(err)
+	}
+	if e.Title != "Offensive to retake Mosul begins (معركة الموصل)" || e.Date.String() != "2016-10-17~" ||
+		len(e.Citations) != 2 || e.Citations[1].Source.Publisher != "السومرية نيوز" || e.Citations[0].Locator != "para. 1" {
+		t.Errorf("snapshotOf read %+v", e)
+	}
+}
+
+// snapshotOf says which revision it could not read.
+func TestSnapshotOfNamesTheRevision(t *testing.T) {
+	var a conflict.Actor
+	err := snapshotOf(conflict.Revision{RecordType: conflict.ActorRecord, RecordID: 4, Number: 2, Snapshot: []byte(`{"v":99}`)}, &a)
+	if err == nil || !strings.Contains(err.Error(), "actor 4 revision 2") {
+		t.Errorf("snapshotOf of a version 99 snapshot = %v, want an error naming actor 4 revision 2", err)
 	}
 }
 
