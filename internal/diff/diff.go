@@ -4,7 +4,6 @@
 package diff
 
 import (
-	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -15,6 +14,7 @@ import (
 
 	"github.com/sitrep/sitrep/internal/conflict"
 	"github.com/sitrep/sitrep/internal/edtf"
+	"github.com/sitrep/sitrep/internal/snapshot"
 )
 
 // Op says what a span of a word diff is.
@@ -113,8 +113,10 @@ func Timelines(old, new conflict.Timeline) []FieldChange {
 
 // Snapshots compares two revision snapshots of a record of type rt. An
 // empty old snapshot stands for the record before it existed, so every
-// field it has shows as added. It returns an error for a snapshot that is
-// not the record's JSON or for an unknown record type.
+// field it has shows as added. Snapshots of any version of the format
+// compare alike. It returns an error for a snapshot that is not one of the
+// record's, for a format version this program does not read, or for an
+// unknown record type.
 func Snapshots(rt conflict.RecordType, old, new []byte) ([]FieldChange, error) {
 	switch rt {
 	case conflict.EventRecord:
@@ -136,11 +138,11 @@ func Snapshots(rt conflict.RecordType, old, new []byte) ([]FieldChange, error) {
 func decoded[T any](old, new []byte, cmp func(T, T) []FieldChange) ([]FieldChange, error) {
 	var a, b T
 	if len(old) > 0 {
-		if err := json.Unmarshal(old, &a); err != nil {
+		if err := snapshot.DecodeInto(old, &a); err != nil {
 			return nil, fmt.Errorf("diff: old snapshot: %w", err)
 		}
 	}
-	if err := json.Unmarshal(new, &b); err != nil {
+	if err := snapshot.DecodeInto(new, &b); err != nil {
 		return nil, fmt.Errorf("diff: new snapshot: %w", err)
 	}
 	return cmp(a, b), nil

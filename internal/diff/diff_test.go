@@ -3,11 +3,13 @@ package diff
 import (
 	"encoding/json"
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 
 	"github.com/sitrep/sitrep/internal/conflict"
 	"github.com/sitrep/sitrep/internal/edtf"
+	"github.com/sitrep/sitrep/internal/snapshot"
 )
 
 // show writes spans compactly: [-deleted-]{+inserted+}, as git's word diff
@@ -274,6 +276,51 @@ func TestSnapshots(t *testing.T) {
 	}
 	if _, err := Snapshots("vehicle", b, b); err == nil {
 		t.Error("Snapshots of an unknown type: no error")
+	}
+}
+
+// A revision written in format version 1 and the next one written in
+// version 2 compare by their content, not by how they were written: an
+// unchanged record shows no changes, an edit only itself.
+func TestSnapshotsAcrossFormatVersions(t *testing.T) {
+	for _, rt := range []conflict.RecordType{conflict.EventRecord, conflict.EstimateRecord, conflict.SourceRecord,
+		conflict.ActorRecord, conflict.PlaceRecord, conflict.TimelineRecord} {
+		old, err := os.ReadFile("../snapshot/testdata/v1/" + string(rt) + ".json")
+		if err != nil {
+			t.Fatal(err)
+		}
+		rec, err := snapshot.Decode(rt, old)
+		if err != nil {
+			t.Fatal(err)
+		}
+		same, err := snapshot.Encode(rec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, err := Snapshots(rt, old, same); err != nil || len(got) != 0 {
+			t.Errorf("Snapshots(%s, v1, same record in v2) = %s, %v; want no changes", rt, fieldNames(got), err)
+		}
+	}
+	old, err := os.ReadFile("../snapshot/testdata/v1/event.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := snapshot.Event(old)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.Title = "Offensive to retake Mosul begins"
+	e.Citations[1].Locator = "01:10"
+	edited, err := snapshot.Encode(e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := Snapshots(conflict.EventRecord, old, edited)
+	if err != nil || fieldNames(got) != "title,citations" {
+		t.Errorf("Snapshots(v1, edited v2) = %s, %v; want title,citations", fieldNames(got), err)
+	}
+	if _, err := Snapshots(conflict.EventRecord, old, []byte(`{"v":99,"Title":"From the future"}`)); err == nil {
+		t.Error("Snapshots of a version 99 snapshot: no error")
 	}
 }
 
