@@ -275,6 +275,7 @@ func (s *Server) checkCSRF(next echo.HandlerFunc) echo.HandlerFunc {
 				return next(c)
 			}
 		}
+		tokenFromBody(req)
 		if s.secureCookies(c) {
 			return tls(c)
 		}
@@ -282,8 +283,28 @@ func (s *Server) checkCSRF(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
+// tokenFromBody keeps only a CSRF token sent in the form body. Echo's form
+// lookup reads Request.Form, where the URL's query is merged in, and a
+// token in a URL leaks: into logs, the Referer header, browser history.
+// limitBodies has parsed the body already; an unparsed one is parsed here.
+func tokenFromBody(req *http.Request) {
+	if req.Form == nil {
+		_ = req.ParseForm()
+	}
+	if req.Form == nil {
+		return
+	}
+	if v := req.PostForm[csrfField]; len(v) > 0 {
+		req.Form[csrfField] = v
+	} else {
+		delete(req.Form, csrfField)
+	}
+}
+
 func (a *accounts) newCSRF(secure bool) echo.MiddlewareFunc {
 	return middleware.CSRFWithConfig(middleware.CSRFConfig{
+		// "form:" is the body only: checkCSRF drops a token given in the
+		// query (tokenFromBody).
 		TokenLookup:    "form:" + csrfField + ",header:" + csrfHeader,
 		ContextKey:     csrfContextKey,
 		CookieName:     csrfCookie,

@@ -43,6 +43,8 @@ func describeAPI(err error) (int, api.ErrorDetail) {
 			return he.Code, api.ErrorDetail{Message: "There is no such API address; see /api/v1 for the endpoints."}
 		case http.StatusMethodNotAllowed:
 			return he.Code, api.ErrorDetail{Message: "The API is read-only: use GET."}
+		case http.StatusRequestEntityTooLarge:
+			return he.Code, api.ErrorDetail{Message: tooLargeMessage}
 		}
 		if he.Code < 500 {
 			return he.Code, api.ErrorDetail{Message: http.StatusText(he.Code) + "."}

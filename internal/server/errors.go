@@ -2,6 +2,7 @@ package server
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
@@ -15,6 +16,14 @@ import (
 // only as a generic message.
 func (s *Server) handleError(err error, c echo.Context) {
 	if c.Response().Committed {
+		return
+	}
+	if clientGone(c) {
+		// Whatever failed failed because the client left: a database
+		// read cancelled with it, a body cut short. Not a server error.
+		s.log.Info("client went away", "request_id", c.Response().Header().Get(echo.HeaderXRequestID),
+			"method", c.Request().Method, "path", c.Request().URL.Path, "err", err)
+		c.Response().WriteHeader(statusClientGone)
 		return
 	}
 	if isAPI(c.Request().URL.Path) && !wantsPage(c, err) {
@@ -40,6 +49,9 @@ func (s *Server) handleError(err error, c echo.Context) {
 	}
 }
 
+// tooLargeMessage says what a 413 means, on a page and in the API.
+var tooLargeMessage = fmt.Sprintf("What was sent is larger than sitrep accepts: %d MB at most.", maxBodyBytes>>20)
+
 // describe maps an error to a status and words for the reader.
 func (s *Server) describe(err error) (int, string, string) {
 	var he *echo.HTTPError
@@ -54,7 +66,7 @@ func (s *Server) describe(err error) (int, string, string) {
 		case http.StatusBadRequest:
 			return he.Code, "Bad request", "The request could not be understood."
 		case http.StatusRequestEntityTooLarge:
-			return he.Code, "Too large", "The request is larger than sitrep accepts."
+			return he.Code, "Too large", tooLargeMessage + " Nothing was saved: go back, make the text shorter or the file smaller, and send it again."
 		}
 		if he.Code < 500 {
 			return he.Code, http.StatusText(he.Code), http.StatusText(he.Code) + "."

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -10,6 +11,10 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 )
+
+// maxBodyBytes is the largest request body read: a form with an imported
+// file at most.
+const maxBodyBytes = 12 << 20
 
 // maxQueryLen cuts absurdly long query strings before any handler parses
 // them; no filter needs more.
@@ -23,7 +28,7 @@ func (s *Server) middleware(e *echo.Echo) {
 	e.Use(s.recoverPanics)
 	e.Use(securityHeaders)
 	e.Use(embedsWithoutCookies)
-	e.Use(middleware.BodyLimit("12M"))
+	e.Use(s.limitBodies)
 	e.Use(cutLongQueries)
 	e.Use(s.limitExports)
 	e.Use(s.conditionalGet(cacheSkipper))
@@ -73,7 +78,7 @@ func (s *Server) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		req, res := c.Request(), c.Response()
 		level := slog.LevelInfo
-		if res.Status >= 500 {
+		if res.Status >= 500 && res.Status != statusClientGone {
 			level = slog.LevelError
 		}
 		s.log.LogAttrs(req.Context(), level, "request",
@@ -133,6 +138,62 @@ func cutLongQueries(next echo.HandlerFunc) echo.HandlerFunc {
 		return next(c)
 	}
 }
+
+// errTooLarge answers a body over maxBodyBytes; handleError and apiError
+// say it in words.
+var errTooLarge = echo.NewHTTPError(http.StatusRequestEntityTooLarge, "request body over the limit")
+
+// limitBodies refuses a body over maxBodyBytes with 413, and reads a form
+// whole before anything else looks into it. The CSRF check reads its token
+// from the form: were the form cut short by the limit there, the answer
+// would be a misleading "could not be checked" instead of "too large".
+func (s *Server) limitBodies(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		req := c.Request()
+		if req.ContentLength > maxBodyBytes {
+			return errTooLarge
+		}
+		if req.Body == nil || req.Body == http.NoBody {
+			return next(c)
+		}
+		req.Body = http.MaxBytesReader(c.Response(), req.Body, maxBodyBytes)
+		switch req.Method {
+		case http.MethodGet, http.MethodHead, http.MethodOptions:
+			return next(c)
+		}
+		var err error
+		switch ct := req.Header.Get(echo.HeaderContentType); {
+		case strings.HasPrefix(ct, echo.MIMEApplicationForm):
+			err = req.ParseForm()
+		case strings.HasPrefix(ct, echo.MIMEMultipartForm):
+			// As much as the CSRF check's own parse keeps in memory; the
+			// rest of a file goes to a temporary file.
+			err = req.ParseMultipartForm(32 << 20)
+		}
+		if err != nil {
+			var tooLarge *http.MaxBytesError
+			switch {
+			case errors.As(err, &tooLarge):
+				return errTooLarge
+			case req.Context().Err() != nil:
+				return req.Context().Err()
+			}
+			return echo.NewHTTPError(http.StatusBadRequest, "the form could not be read").SetInternal(err)
+		}
+		return next(c)
+	}
+}
+
+// clientGone reports whether the client closed the connection before its
+// answer was written: then an error is the request's end, not the
+// server's fault, and there is nobody to show a page to.
+func clientGone(c echo.Context) bool {
+	return errors.Is(c.Request().Context().Err(), context.Canceled)
+}
+
+// statusClientGone is logged for a request whose client went away, as
+// nginx logs it; it is never sent to anyone.
+const statusClientGone = 499
 
 // withTimeout bounds how long a handler may hold database connections.
 func withTimeout(c echo.Context, d time.Duration) (context.Context, context.CancelFunc) {
