@@ -1,7 +1,6 @@
 package server
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -12,6 +11,7 @@ import (
 
 	"github.com/sitrep/sitrep/internal/cite"
 	"github.com/sitrep/sitrep/internal/conflict"
+	"github.com/sitrep/sitrep/internal/snapshot"
 	"github.com/sitrep/sitrep/web/components"
 	"github.com/sitrep/sitrep/web/pages"
 )
@@ -58,8 +58,8 @@ func (s *Server) eventRevision(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	var e conflict.Event
-	if err := json.Unmarshal(rev.Snapshot, &e); err != nil {
+	e, err := snapshot.Event(rev.Snapshot)
+	if err != nil {
 		return fmt.Errorf("event %d revision %d: %w", id, n, err)
 	}
 	if !e.Status.Public() {

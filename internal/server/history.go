@@ -1,7 +1,6 @@
 package server
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -10,6 +9,7 @@ import (
 
 	"github.com/sitrep/sitrep/internal/conflict"
 	"github.com/sitrep/sitrep/internal/diff"
+	"github.com/sitrep/sitrep/internal/snapshot"
 	"github.com/sitrep/sitrep/web/components"
 	"github.com/sitrep/sitrep/web/pages"
 )
@@ -155,10 +155,11 @@ func (s *Server) visibleRevisions(c echo.Context, rec historyRecord) ([]revision
 }
 
 // snapshotStatus reads the status a snapshot records; "" when it has none.
-func snapshotStatus(snapshot []byte) conflict.Status {
-	var s struct{ Status conflict.Status }
-	_ = json.Unmarshal(snapshot, &s)
-	return s.Status
+// A snapshot it cannot read counts as never published, so that it is
+// shown to nobody who may not see drafts; its page says what is wrong.
+func snapshotStatus(data []byte) conflict.Status {
+	s, _ := snapshot.Status(data)
+	return s
 }
 
 func (s *Server) history(c echo.Context, rec historyRecord) error {
@@ -306,8 +307,8 @@ func (s *Server) estimateRevision(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	var x conflict.Estimate
-	if err := json.Unmarshal(rev.Snapshot, &x); err != nil {
+	x, err := snapshot.Estimate(rev.Snapshot)
+	if err != nil {
 		return fmt.Errorf("estimate %d revision %d: %w", id, n, err)
 	}
 	if !x.Status.Public() {

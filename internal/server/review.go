@@ -1,7 +1,6 @@
 package server
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -10,6 +9,7 @@ import (
 
 	"github.com/sitrep/sitrep/internal/conflict"
 	"github.com/sitrep/sitrep/internal/diff"
+	"github.com/sitrep/sitrep/internal/snapshot"
 	"github.com/sitrep/sitrep/web/components"
 	"github.com/sitrep/sitrep/web/pages"
 )
@@ -49,7 +49,31 @@ type snapshotState struct {
 	Version    int
 	Status     conflict.Status
 	StatusNote string
-	Citations  []json.RawMessage
+	Citations  []conflict.Citation
+}
+
+// readSnapshotState decodes the snapshot of a record of type rt, in any
+// version of the snapshot format, for the queue.
+func readSnapshotState(rt conflict.RecordType, data []byte) (snapshotState, error) {
+	rec, err := snapshot.Decode(rt, data)
+	if err != nil {
+		return snapshotState{}, err
+	}
+	switch r := rec.(type) {
+	case conflict.Event:
+		return snapshotState{Version: r.Version, Status: r.Status, StatusNote: r.StatusNote, Citations: r.Citations}, nil
+	case conflict.Estimate:
+		return snapshotState{Version: r.Version, Status: r.Status, StatusNote: r.StatusNote, Citations: r.Citations}, nil
+	case conflict.Source:
+		return snapshotState{Version: r.Version}, nil
+	case conflict.Actor:
+		return snapshotState{Version: r.Version}, nil
+	case conflict.Place:
+		return snapshotState{Version: r.Version}, nil
+	case conflict.Timeline:
+		return snapshotState{Version: r.Version}, nil
+	}
+	return snapshotState{}, fmt.Errorf("no review state for a %T", rec)
 }
 
 func (s *Server) reviewItem(c echo.Context, sub conflict.Submission) (pages.ReviewItem, error) {
@@ -64,8 +88,8 @@ func (s *Server) reviewItem(c echo.Context, sub conflict.Submission) (pages.Revi
 	if err != nil {
 		return pages.ReviewItem{}, fmt.Errorf("%s %d: %w", sub.RecordType, sub.RecordID, err)
 	}
-	var st snapshotState
-	if err := json.Unmarshal(sub.Latest.Snapshot, &st); err != nil {
+	st, err := readSnapshotState(sub.RecordType, sub.Latest.Snapshot)
+	if err != nil {
 		return pages.ReviewItem{}, fmt.Errorf("%s %d revision %d: %w", sub.RecordType, sub.RecordID, sub.Latest.Number, err)
 	}
 	item := pages.ReviewItem{
