@@ -1,13 +1,15 @@
 package auth
 
 import (
+	"strings"
 	"sync"
 	"time"
 )
 
 // Throttle counts failures per key (an account, a client address) in a
 // sliding window and refuses a key once it has failed Limit times within
-// Window. It lives in memory: a restart forgets it, which costs an attacker
+// Window. What a refusal means is the caller's choice: sign-in refuses a
+// client, never an account outright (see internal/server/signin.go). It lives in memory: a restart forgets it, which costs an attacker
 // a restart they cannot cause. Its methods are safe for concurrent use.
 type Throttle struct {
 	limit  int
@@ -35,14 +37,30 @@ func (t *Throttle) SetClock(now func() time.Time) { t.now = now }
 // Allow reports whether key may try again and, when it may not, how long
 // until its oldest counted failure leaves the window.
 func (t *Throttle) Allow(key string) (bool, time.Duration) {
+	wait := t.Wait(key, t.limit)
+	return wait == 0, wait
+}
+
+// Wait is how long until key has fewer than n failures in the window: 0
+// when it has fewer now. n is at most the Throttle's limit (only that many
+// failures are kept); Wait(key, 1) is how long until key has none.
+func (t *Throttle) Wait(key string, n int) time.Duration {
+	n = min(max(n, 1), t.limit)
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	now := t.now()
 	fs := t.recent(key, now)
-	if len(fs) < t.limit {
-		return true, 0
+	if len(fs) < n {
+		return 0
 	}
-	return false, fs[len(fs)-t.limit].Add(t.window).Sub(now)
+	return fs[len(fs)-n].Add(t.window).Sub(now)
+}
+
+// Failures is the number of key's failures in the window, up to the limit.
+func (t *Throttle) Failures(key string) int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return len(t.recent(key, t.now()))
 }
 
 // Fail counts a failure for key.
@@ -62,11 +80,24 @@ func (t *Throttle) Fail(key string) {
 	t.failures[key] = append(fs, now)
 }
 
-// Reset forgets key's failures, after a successful sign-in.
+// Reset forgets key's failures, after a successful sign-in or when an
+// admin clears them.
 func (t *Throttle) Reset(key string) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	delete(t.failures, key)
+}
+
+// ResetPrefix forgets the failures of every key beginning with prefix,
+// when an admin clears an account's throttle.
+func (t *Throttle) ResetPrefix(prefix string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for k := range t.failures {
+		if strings.HasPrefix(k, prefix) {
+			delete(t.failures, k)
+		}
+	}
 }
 
 // recent returns key's failures still inside the window, pruning the rest.

@@ -35,11 +35,16 @@ type AccountsConfig struct {
 	Password auth.Params
 }
 
-// The sign-in throttles: failures allowed per account and per client
-// address in throttleWindow. Per address is higher because an office or a
-// newsroom shares one.
+// The sign-in throttles, over throttleWindow. A client (an address) may
+// fail failuresPerClient times in all, higher than the rest because an
+// office or a newsroom shares one address, and failuresPerPair times on one
+// account. An account that failuresPerAccount failures from anywhere have
+// hit is under attack: then only clients with no recent failure may try it
+// (signin.go), which leaves a guesser spread over many addresses one guess
+// per address, and its owner, on a client that has not been failing, let in.
 const (
 	failuresPerAccount = 5
+	failuresPerPair    = 5
 	failuresPerClient  = 20
 	throttleWindow     = 15 * time.Minute
 )
@@ -58,20 +63,15 @@ const (
 	sessionFlash      = "flash"
 )
 
-// attemptLimiter counts failed sign-ins per key; *auth.Throttle is one.
-type attemptLimiter interface {
-	Allow(key string) (bool, time.Duration)
-	Fail(key string)
-	Reset(key string)
-}
-
 // accounts holds what sessions, sign-in and CSRF checks need.
 type accounts struct {
 	cfg       AccountsConfig
 	sessions  *scs.SessionManager
 	hasher    *auth.Hasher
-	byAccount attemptLimiter
-	byClient  attemptLimiter
+	byAccount *auth.Throttle
+	byClient  *auth.Throttle
+	// byPair counts failures per account and client together.
+	byPair *auth.Throttle
 	// csrf and csrfTLS differ only in the Secure flag of their cookie.
 	csrf, csrfTLS echo.MiddlewareFunc
 }
@@ -102,6 +102,7 @@ func newAccounts(cfg AccountsConfig, db *sqlite.DB) *accounts {
 		hasher:    auth.NewHasher(cfg.Password),
 		byAccount: auth.NewThrottle(failuresPerAccount, throttleWindow),
 		byClient:  auth.NewThrottle(failuresPerClient, throttleWindow),
+		byPair:    auth.NewThrottle(failuresPerPair, throttleWindow),
 	}
 	a.csrf = a.newCSRF(cfg.SecureCookies)
 	a.csrfTLS = a.newCSRF(true)

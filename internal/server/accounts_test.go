@@ -73,6 +73,9 @@ type userAgent struct {
 	// header is sent with every request.
 	header http.Header
 	tls    bool
+	// remote is the address the requests come from; httptest's 192.0.2.1
+	// when empty.
+	remote string
 }
 
 func newUserAgent(t *testing.T, h http.Handler) *userAgent {
@@ -92,6 +95,9 @@ func (c *userAgent) do(method, target string, form url.Values) *httptest.Respons
 	}
 	if c.tls {
 		req.TLS = &tls.ConnectionState{}
+	}
+	if c.remote != "" {
+		req.RemoteAddr = c.remote + ":40000"
 	}
 	for k, vs := range c.header {
 		req.Header[k] = vs
@@ -260,35 +266,77 @@ func TestSignInFails(t *testing.T) {
 	}
 }
 
-func TestSignInThrottle(t *testing.T) {
-	a := accountsApp(t, server.AccountsConfig{})
-	addAccount(t, a, "dorrian@example.org", conflict.RoleEditor)
+// tryPassword signs in as email with password from the agent's address.
+func (c *userAgent) tryPassword(email, password string) *httptest.ResponseRecorder {
+	c.t.Helper()
+	return c.post("/signin", url.Values{"email": {email}, "password": {password}})
+}
 
-	t.Run("per account", func(t *testing.T) {
+// from is a fresh browser at the address ip.
+func from(t *testing.T, a *app.App, ip string) *userAgent {
+	c := newUserAgent(t, a.Handler())
+	c.remote = ip
+	return c
+}
+
+func wantThrottled(t *testing.T, rec *httptest.ResponseRecorder, what, why string) {
+	t.Helper()
+	if rec.Code != http.StatusTooManyRequests {
+		t.Fatalf("%s = %d, want 429", what, rec.Code)
+	}
+	if body := rec.Body.String(); !strings.Contains(body, "Too many failed sign-in attempts "+why) {
+		t.Errorf("%s: 429 body lacks a clear message (%q)", what, why)
+	}
+	if ra, err := strconv.Atoi(rec.Header().Get("Retry-After")); err != nil || ra < 1 || ra > 15*60 {
+		t.Errorf("%s: Retry-After = %q, want seconds up to 15 minutes", what, rec.Header().Get("Retry-After"))
+	}
+	if sc := setCookie(rec, "sitrep_session"); sc != "" {
+		t.Errorf("%s: a throttled sign-in set a session cookie", what)
+	}
+}
+
+func TestSignInThrottle(t *testing.T) {
+	const owner = "dorrian@example.org"
+
+	t.Run("a stranger cannot lock the owner out", func(t *testing.T) {
+		a := accountsApp(t, server.AccountsConfig{})
+		addAccount(t, a, owner, conflict.RoleEditor)
+		guesser := from(t, a, "198.51.100.1")
 		for i := range 5 {
-			// Each attempt from another address: the account's count alone
-			// must stop the sixth.
-			c := newUserAgent(t, a.Handler())
-			c.header.Set("X-Real-IP", "ignored")
-			req := c.post("/signin", url.Values{"email": {"dorrian@example.org"}, "password": {"guess number " + strconv.Itoa(i)}})
-			if req.Code != http.StatusUnprocessableEntity {
-				t.Fatalf("failure %d = %d, want 422", i+1, req.Code)
+			if rec := guesser.tryPassword(owner, "guess number "+strconv.Itoa(i)); rec.Code != http.StatusUnprocessableEntity {
+				t.Fatalf("failure %d = %d, want 422", i+1, rec.Code)
 			}
 		}
-		c := newUserAgent(t, a.Handler())
-		rec := c.post("/signin", url.Values{"email": {"Dorrian@example.org"}, "password": {testPassword}})
-		if rec.Code != http.StatusTooManyRequests {
-			t.Fatalf("sign-in after 5 failures = %d, want 429", rec.Code)
+		// The guesser is slowed down, even when it guesses right...
+		wantThrottled(t, guesser.tryPassword(owner, testPassword), "the guesser's sixth try", "for this account")
+		// ...but the owner, on a client that has not been failing, is let in.
+		if rec := from(t, a, "203.0.113.7").tryPassword("Dorrian@example.org", testPassword); rec.Code != http.StatusSeeOther {
+			t.Fatalf("the owner's sign-in from a clean client after 5 failures by another = %d, want 303", rec.Code)
 		}
-		if !strings.Contains(rec.Body.String(), "Too many failed sign-in attempts") {
-			t.Errorf("429 body lacks a clear message")
+		// A guesser spread over many addresses gets one guess per address
+		// while the account is under attack.
+		second := from(t, a, "198.51.100.2")
+		if rec := second.tryPassword(owner, "another guess"); rec.Code != http.StatusUnprocessableEntity {
+			t.Fatalf("a fresh address's first guess = %d, want 422", rec.Code)
 		}
-		if ra, err := strconv.Atoi(rec.Header().Get("Retry-After")); err != nil || ra < 1 || ra > 15*60 {
-			t.Errorf("Retry-After = %q, want seconds up to 15 minutes", rec.Header().Get("Retry-After"))
+		wantThrottled(t, second.tryPassword(owner, "and another"), "a fresh address's second guess", "for this account")
+		// Another account is not affected by this one's count.
+		addAccount(t, a, "ahmed@example.org", conflict.RoleEditor)
+		if rec := second.tryPassword("ahmed@example.org", testPassword); rec.Code != http.StatusSeeOther {
+			t.Errorf("signing in to another account from that address = %d, want 303", rec.Code)
 		}
-		if sc := setCookie(rec, "sitrep_session"); sc != "" {
-			t.Errorf("a throttled sign-in set a session cookie")
+	})
+
+	t.Run("one client on one account", func(t *testing.T) {
+		a := accountsApp(t, server.AccountsConfig{})
+		addAccount(t, a, owner, conflict.RoleEditor)
+		c := from(t, a, "203.0.113.7")
+		for i := range 5 {
+			if rec := c.tryPassword(owner, "guess number "+strconv.Itoa(i)); rec.Code != http.StatusUnprocessableEntity {
+				t.Fatalf("failure %d = %d, want 422", i+1, rec.Code)
+			}
 		}
+		wantThrottled(t, c.tryPassword(owner, testPassword), "the sixth try from one client", "for this account")
 	})
 
 	t.Run("per client", func(t *testing.T) {
@@ -298,19 +346,57 @@ func TestSignInThrottle(t *testing.T) {
 		// httptest's requests all come from 192.0.2.1; 20 failures on 20
 		// addresses, the account limit never reached.
 		for i := range 20 {
-			rec := c.post("/signin", url.Values{"email": {"nobody" + strconv.Itoa(i) + "@example.org"}, "password": {"wrong password"}})
+			rec := c.tryPassword("nobody"+strconv.Itoa(i)+"@example.org", "wrong password")
 			if rec.Code != http.StatusUnprocessableEntity {
 				t.Fatalf("failure %d = %d, want 422", i+1, rec.Code)
 			}
 		}
-		rec := c.post("/signin", url.Values{"email": {"other@example.org"}, "password": {testPassword}})
-		if rec.Code != http.StatusTooManyRequests {
-			t.Errorf("sign-in after 20 failures from one client = %d, want 429", rec.Code)
-		}
-		// A forwarded-for header from a public client is not believed.
+		wantThrottled(t, c.tryPassword("other@example.org", testPassword), "sign-in after 20 failures from one client", "from your network")
+		// A forwarded-for header is not believed without --trusted-proxies.
 		c.header.Set("X-Forwarded-For", "203.0.113.9")
-		if rec := c.post("/signin", url.Values{"email": {"other@example.org"}, "password": {testPassword}}); rec.Code != http.StatusTooManyRequests {
-			t.Errorf("sign-in with a made-up X-Forwarded-For = %d, want 429", rec.Code)
+		wantThrottled(t, c.tryPassword("other@example.org", testPassword), "sign-in with a made-up X-Forwarded-For", "from your network")
+	})
+
+	t.Run("an admin clears the count", func(t *testing.T) {
+		a := accountsApp(t, server.AccountsConfig{})
+		ed := addAccount(t, a, owner, conflict.RoleEditor)
+		addAccount(t, a, "admin@example.org", conflict.RoleAdmin)
+		// The owner mistypes once; then someone else fails five times.
+		ownerPC := from(t, a, "203.0.113.7")
+		if rec := ownerPC.tryPassword(owner, "a typo"); rec.Code != http.StatusUnprocessableEntity {
+			t.Fatalf("the owner's typo = %d, want 422", rec.Code)
+		}
+		for i := range 5 {
+			from(t, a, "198.51.100."+strconv.Itoa(10+i)).tryPassword(owner, "guess")
+		}
+		wantThrottled(t, ownerPC.tryPassword(owner, testPassword), "the owner, who failed once, while under attack", "for this account")
+
+		admin := from(t, a, "203.0.113.50")
+		admin.signIn("admin@example.org")
+		list := admin.do(http.MethodGet, "/admin/users", nil).Body.String()
+		if !strings.Contains(list, "5 or more failed sign-ins in the last 15 minutes") || !strings.Contains(list, `data-testid="clear-throttle-form"`) {
+			t.Fatalf("the users page does not show the failed sign-ins with a way to clear them")
+		}
+		id := strconv.FormatInt(int64(ed.ID), 10)
+		// The form is a POST with the CSRF token like every other.
+		if rec := admin.do(http.MethodPost, "/admin/users/"+id+"/throttle", url.Values{}); rec.Code != http.StatusForbidden {
+			t.Errorf("clearing without a CSRF token = %d, want 403", rec.Code)
+		}
+		if rec := admin.post("/admin/users/"+id+"/throttle", nil); rec.Code != http.StatusSeeOther {
+			t.Fatalf("clearing the throttle = %d, want 303", rec.Code)
+		}
+		if list := admin.do(http.MethodGet, "/admin/users", nil).Body.String(); strings.Contains(list, `data-testid="user-failed-signins"`) ||
+			!strings.Contains(list, "failed sign-ins cleared") {
+			t.Errorf("after clearing, the users page still shows failed sign-ins or does not say it cleared them")
+		}
+		if rec := ownerPC.tryPassword(owner, testPassword); rec.Code != http.StatusSeeOther {
+			t.Errorf("the owner's sign-in after an admin cleared the count = %d, want 303", rec.Code)
+		}
+		// Only admins may clear.
+		editor := from(t, a, "203.0.113.7")
+		editor.signIn(owner)
+		if rec := editor.post("/admin/users/"+id+"/throttle", nil); rec.Code != http.StatusForbidden {
+			t.Errorf("an editor clearing a throttle = %d, want 403", rec.Code)
 		}
 	})
 }

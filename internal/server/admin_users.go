@@ -1,6 +1,7 @@
 package server
 
 import (
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -128,6 +129,25 @@ func (s *Server) adminUserPassword(c echo.Context) error {
 	return s.userChanged(c, id, "password set")
 }
 
+// adminUserClearThrottle forgets the failed sign-ins counted against an
+// account, for its owner locked out while someone was guessing. Failures
+// counted against a client address stay: that address may have failed on
+// other accounts too.
+func (s *Server) adminUserClearThrottle(c echo.Context) error {
+	id, err := userIDParam(c)
+	if err != nil {
+		return err
+	}
+	u, err := s.db.FindUserByID(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	key := accountThrottleKey(u.Email)
+	s.acc.byAccount.Reset(key)
+	s.acc.byPair.ResetPrefix(key + "\x00")
+	return s.userChanged(c, id, "failed sign-ins cleared")
+}
+
 // userChanged logs the change, says so on the next page and goes back to
 // the list.
 func (s *Server) userChanged(c echo.Context, id conflict.UserID, what string) error {
@@ -162,6 +182,18 @@ func (s *Server) renderAdminUsers(c echo.Context, status int, v pages.AdminUsers
 		return err
 	}
 	v.Users = users
+	v.FailedSignins = map[conflict.UserID]string{}
+	for _, u := range users {
+		n := s.acc.byAccount.Failures(accountThrottleKey(u.Email))
+		switch {
+		case n >= failuresPerAccount:
+			v.FailedSignins[u.ID] = fmt.Sprintf("%d or more failed sign-ins in the last %d minutes", n, int(throttleWindow.Minutes()))
+		case n == 1:
+			v.FailedSignins[u.ID] = fmt.Sprintf("1 failed sign-in in the last %d minutes", int(throttleWindow.Minutes()))
+		case n > 1:
+			v.FailedSignins[u.ID] = fmt.Sprintf("%d failed sign-ins in the last %d minutes", n, int(throttleWindow.Minutes()))
+		}
+	}
 	v.Base = s.base(c, "Users", "")
 	v.Canonical = ""
 	return s.render(c, status, pages.AdminUsers(v))

@@ -120,6 +120,7 @@ func (s *Server) routes(e *echo.Echo) {
 	admin.POST("/users/:id/disable", s.adminUserDisable)
 	admin.POST("/users/:id/enable", s.adminUserEnable)
 	admin.POST("/users/:id/password", s.adminUserPassword)
+	admin.POST("/users/:id/throttle", s.adminUserClearThrottle)
 	admin.GET("/import", s.importForm)
 	admin.POST("/import", s.importCheck)
 	admin.POST("/import/commit", s.importCommit)

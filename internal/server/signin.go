@@ -52,11 +52,10 @@ func (s *Server) signin(c echo.Context) error {
 		return s.renderSignin(c, http.StatusUnprocessableEntity, v)
 	}
 
-	client := clientAddr(c)
-	accountKey := "account:" + email
-	if wait, limited := s.throttled(accountKey, client); limited {
+	keys := throttleKeys(email, clientAddr(c))
+	if wait, why := s.throttled(keys); wait > 0 {
 		c.Response().Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
-		v.Problem = fmt.Sprintf("Too many failed sign-in attempts. Wait %s and try again, or ask an admin to set a new password.", minutes(wait))
+		v.Problem = fmt.Sprintf("Too many failed sign-in attempts %s. Wait %s and try again, or ask an admin to clear the sign-in throttle.", why, minutes(wait))
 		return s.renderSignin(c, http.StatusTooManyRequests, v)
 	}
 
@@ -66,8 +65,9 @@ func (s *Server) signin(c echo.Context) error {
 		return err
 	}
 	if !ok {
-		s.acc.byAccount.Fail(accountKey)
-		s.acc.byClient.Fail("client:" + client)
+		s.acc.byAccount.Fail(keys.account)
+		s.acc.byClient.Fail(keys.client)
+		s.acc.byPair.Fail(keys.pair)
 		v.Problem = wrongCredentials
 		return s.renderSignin(c, http.StatusUnprocessableEntity, v)
 	}
@@ -76,7 +76,9 @@ func (s *Server) signin(c echo.Context) error {
 		v.Problem = "This account is disabled. Ask an admin to enable it."
 		return s.renderSignin(c, http.StatusUnprocessableEntity, v)
 	}
-	s.acc.byAccount.Reset(accountKey)
+	// The account's own count is left to run out: a success must not
+	// hand a guesser spread over many addresses a fresh allowance.
+	s.acc.byPair.Reset(keys.pair)
 
 	// A new token on every change of privilege: a token known before
 	// sign-in is worth nothing after it.
@@ -127,15 +129,38 @@ func (s *Server) checkPassword(c echo.Context, email, password string) (conflict
 	return u, hash, ok, nil
 }
 
-// throttled reports whether the account or the client has failed too often
-// lately, and how long until the next attempt is allowed.
-func (s *Server) throttled(accountKey, client string) (time.Duration, bool) {
-	okA, waitA := s.acc.byAccount.Allow(accountKey)
-	okC, waitC := s.acc.byClient.Allow("client:" + client)
-	if okA && okC {
-		return 0, false
+// signinKeys name one sign-in attempt in the throttles.
+type signinKeys struct{ account, client, pair string }
+
+func throttleKeys(email, client string) signinKeys {
+	account := accountThrottleKey(email)
+	return signinKeys{account: account, client: "client:" + client, pair: account + "\x00" + client}
+}
+
+// accountThrottleKey names an account in the throttles; the keys of its
+// pairs with clients begin with it and a NUL.
+func accountThrottleKey(email string) string { return "account:" + strings.ToLower(email) }
+
+// throttled reports how long this attempt must wait, 0 when it may go
+// ahead, and why, in words that end "Too many failed sign-in attempts …".
+// The right password from a client that has not been failing is never
+// refused: an account's own count alone refuses nobody, so a stranger
+// cannot lock its owner out by failing on purpose. It only makes a client
+// that has failed lately wait for its failures to run out.
+func (s *Server) throttled(k signinKeys) (time.Duration, string) {
+	a := s.acc
+	if wait := a.byClient.Wait(k.client, failuresPerClient); wait > 0 {
+		return wait, "from your network"
 	}
-	return max(waitA, waitC), true
+	if wait := a.byPair.Wait(k.pair, failuresPerPair); wait > 0 {
+		return wait, "for this account"
+	}
+	if a.byAccount.Wait(k.account, failuresPerAccount) > 0 {
+		if wait := a.byClient.Wait(k.client, 1); wait > 0 {
+			return wait, "for this account"
+		}
+	}
+	return 0, ""
 }
 
 // signout ends the session and goes home. Someone whose session has already
