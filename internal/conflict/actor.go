@@ -29,24 +29,33 @@ func (a Actor) Ref() ActorRef {
 
 var colourPattern = regexp.MustCompile(`^#[0-9a-f]{6}$`)
 
-// Validate checks the actor's fields and fills in its slug.
-func (a *Actor) Validate() error {
+// Normalize puts the actor in the form it is stored in: aliases without
+// blanks or repeats, the colour in lower case, a slug from the name when
+// it has none. The store runs it once on every write, before Validate.
+func (a *Actor) Normalize() {
+	a.Aliases = cleanList(a.Aliases)
+	a.Colour = normalColour(a.Colour)
+	fillSlug(&a.Slug, a.Name, "actor")
+}
+
+func normalColour(c string) string { return strings.ToLower(strings.TrimSpace(c)) }
+
+// Validate checks the actor's fields as Normalize leaves them, changing
+// nothing.
+func (a Actor) Validate() error {
 	errs := FieldErrors{}
 	checkText(errs, "name", "Name", a.Name, true, MaxNameLen)
 	checkText(errs, "kind", "Kind", a.Kind, false, MaxNameLen)
 	checkText(errs, "description", "Description", a.Description, false, MaxBodyLen)
-	a.Aliases = cleanList(a.Aliases)
-	for _, al := range a.Aliases {
+	for _, al := range cleanList(a.Aliases) {
 		checkText(errs, "aliases", "Each alias", al, false, MaxNameLen)
 	}
-	a.Colour = strings.ToLower(strings.TrimSpace(a.Colour))
-	if a.Colour != "" && !colourPattern.MatchString(a.Colour) {
+	if c := normalColour(a.Colour); c != "" && !colourPattern.MatchString(c) {
 		errs.Add("colour", "Colour is a hex colour such as #1f77b4.")
 	}
 	if a.Parent != nil && a.ID != 0 && a.Parent.ID == a.ID {
 		errs.Add("parent", "An actor cannot be its own parent.")
 	}
-	fillSlug(&a.Slug, a.Name, "actor")
 	return errs.Err()
 }
 

@@ -92,10 +92,37 @@ func (q Qualifier) Valid() bool {
 	return false
 }
 
-// Validate applies the estimate's rules: the qualifier decides which bounds
-// it has, counts are not negative, low ≤ high, and a unit and a claimant are
-// named. Forms start the unit at DefaultUnit, so a blank unit is an error.
-func (e *Estimate) Validate() error {
+// Normalize puts the estimate in the form it is stored in: a new estimate
+// is a draft, and an exact or approximate one keeps its one number as both
+// bounds, whichever bound it was typed in. The store runs it once on every
+// write, before Validate.
+func (e *Estimate) Normalize() {
+	if e.Status == "" {
+		e.Status = Draft
+	}
+	if e.Qualifier == Exact || e.Qualifier == About {
+		e.Low, e.High = oneValue(e.Low, e.High)
+	}
+}
+
+// oneValue is the low and high bound of an estimate with one number:
+// whichever bound was given is the value. Two different numbers are left
+// as they are, for Validate to refuse.
+func oneValue(low, high Bound) (Bound, Bound) {
+	if !low.Set && high.Set {
+		low = high
+	}
+	if !high.Set {
+		high = low
+	}
+	return low, high
+}
+
+// Validate applies the estimate's rules to the estimate as Normalize leaves
+// it, changing nothing: the qualifier decides which bounds it has, counts
+// are not negative, low ≤ high, and a unit and a claimant are named. Forms
+// start the unit at DefaultUnit, so a blank unit is an error.
+func (e Estimate) Validate() error {
 	errs := FieldErrors{}
 	if e.Force.ID == 0 {
 		errs.Add("force", "Choose the force this estimate counts.")
@@ -106,10 +133,8 @@ func (e *Estimate) Validate() error {
 	checkText(errs, "unit", "Unit", e.Unit, true, 60)
 	checkText(errs, "claimant", "Claimant", e.Claimant, true, MaxNameLen)
 	checkText(errs, "notes", "Notes", e.Notes, false, MaxShortLen)
-	if e.Status == "" {
-		e.Status = Draft
-	}
-	if !e.Status.Valid() {
+	// No status yet is a new draft.
+	if e.Status != "" && !e.Status.Valid() {
 		errs.Add("status", "Unknown status.")
 	}
 	if e.Low.Set && e.Low.Value < 0 {
@@ -120,16 +145,12 @@ func (e *Estimate) Validate() error {
 	}
 	switch e.Qualifier {
 	case Exact, About:
-		// One value: whichever bound was given is the value.
-		if !e.Low.Set && e.High.Set {
-			e.Low = e.High
-		}
-		if !e.Low.Set {
+		low, high := oneValue(e.Low, e.High)
+		if !low.Set {
 			errs.Add("low", "Give the number.")
-		} else if e.High.Set && e.High.Value != e.Low.Value {
+		} else if high.Value != low.Value {
 			errs.Add("high", "An exact or approximate estimate has one number; use a range for two.")
 		}
-		e.High = e.Low
 	case Range:
 		switch {
 		case !e.Low.Set:

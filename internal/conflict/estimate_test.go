@@ -47,11 +47,18 @@ func TestEstimateValidateAccepts(t *testing.T) {
 			if err := x.Validate(); err != nil {
 				t.Fatalf("Validate(%s %v–%v) = %v, want nil", tt.q, tt.low, tt.high, err)
 			}
+			if x.Low != tt.low || x.High != tt.high || x.Status != "" {
+				t.Errorf("Validate(%s %v–%v) changed the estimate to %v–%v %q", tt.q, tt.low, tt.high, x.Low, x.High, x.Status)
+			}
+			x.Normalize()
 			if x.Low != tt.wantLow || x.High != tt.wantHigh {
-				t.Errorf("Validate(%s %v–%v) left bounds %v–%v, want %v–%v", tt.q, tt.low, tt.high, x.Low, x.High, tt.wantLow, tt.wantHigh)
+				t.Errorf("Normalize(%s %v–%v) left bounds %v–%v, want %v–%v", tt.q, tt.low, tt.high, x.Low, x.High, tt.wantLow, tt.wantHigh)
 			}
 			if x.Status != conflict.Draft {
-				t.Errorf("Validate left status %q, want %q", x.Status, conflict.Draft)
+				t.Errorf("Normalize left status %q, want %q", x.Status, conflict.Draft)
+			}
+			if err := x.Validate(); err != nil {
+				t.Errorf("Validate() after Normalize = %v, want nil", err)
 			}
 		})
 	}

@@ -39,19 +39,32 @@ type EventActor struct {
 	Role string
 }
 
-// Validate checks the event's fields, tidies its tags and fills in its slug.
+// Normalize puts the event in the form it is stored in: a new event is a
+// draft, its tags are tidied and its slug follows its title. The store runs
+// it once on every write, before Validate.
+func (e *Event) Normalize() {
+	if e.Status == "" {
+		e.Status = Draft
+	}
+	e.Tags = NormalizeTags(e.Tags)
+	e.Slug = Slugify(e.Title)
+	if e.Slug == "" {
+		e.Slug = "event"
+	}
+}
+
+// Validate checks the event's fields as Normalize leaves them, changing
+// nothing, so that a form can show its messages before the store writes.
 // It does not check citations needed for publishing: see CanPublish.
-func (e *Event) Validate() error {
+func (e Event) Validate() error {
 	errs := FieldErrors{}
 	checkText(errs, "title", "Title", e.Title, true, MaxTitleLen)
 	checkText(errs, "body", "Body", e.Body, false, MaxBodyLen)
 	if e.Date.IsZero() {
 		errs.Add("date", "Date is required.")
 	}
-	if e.Status == "" {
-		e.Status = Draft
-	}
-	if !e.Status.Valid() {
+	// No status yet is a new draft.
+	if e.Status != "" && !e.Status.Valid() {
 		errs.Add("status", "Unknown status.")
 	}
 	seen := map[ActorID]string{}
@@ -65,15 +78,10 @@ func (e *Event) Validate() error {
 		}
 		seen[a.Actor.ID] = a.Role
 	}
-	e.Tags = NormalizeTags(e.Tags)
-	for _, t := range e.Tags {
+	for _, t := range NormalizeTags(e.Tags) {
 		checkText(errs, "tags", "Each tag", t, false, 60)
 	}
 	validateCitations(errs, e.Citations)
-	e.Slug = Slugify(e.Title)
-	if e.Slug == "" {
-		e.Slug = "event"
-	}
 	return errs.Err()
 }
 

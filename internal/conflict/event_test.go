@@ -3,6 +3,7 @@ package conflict_test
 import (
 	"fmt"
 	"maps"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -25,14 +26,26 @@ func TestEventValidate(t *testing.T) {
 	if err := e.Validate(); err != nil {
 		t.Fatalf("Validate() = %v, want nil", err)
 	}
+	if !reflect.DeepEqual(e, validEvent()) {
+		t.Errorf("Validate() changed the event: %+v", e)
+	}
+	e.Normalize()
 	if want := "badr-organization-fighters-train-in-diyala-ahead-of-the-battle-for-mosul"; e.Slug != want {
-		t.Errorf("Validate() slug = %q, want %q", e.Slug, want)
+		t.Errorf("Normalize() slug = %q, want %q", e.Slug, want)
 	}
 	if want := []string{"training", "mosul-offensive"}; !slices.Equal(e.Tags, want) {
-		t.Errorf("Validate() tags = %q, want %q", e.Tags, want)
+		t.Errorf("Normalize() tags = %q, want %q", e.Tags, want)
 	}
 	if e.Status != conflict.Draft {
-		t.Errorf("Validate() status = %q, want %q", e.Status, conflict.Draft)
+		t.Errorf("Normalize() status = %q, want %q", e.Status, conflict.Draft)
+	}
+	once := e
+	once.Tags = slices.Clone(e.Tags)
+	if e.Normalize(); !reflect.DeepEqual(e, once) {
+		t.Errorf("Normalize() twice = %+v, want %+v", e, once)
+	}
+	if err := e.Validate(); err != nil {
+		t.Errorf("Validate() after Normalize = %v, want nil", err)
 	}
 }
 
@@ -118,8 +131,8 @@ func TestEventSlugWithoutLatinLetters(t *testing.T) {
 	if err := e.Validate(); err != nil {
 		t.Fatalf("Validate() = %v, want nil", err)
 	}
-	if e.Slug != "event" {
-		t.Errorf("Validate() slug for an Arabic title = %q, want %q", e.Slug, "event")
+	if e.Normalize(); e.Slug != "event" {
+		t.Errorf("Normalize() slug for an Arabic title = %q, want %q", e.Slug, "event")
 	}
 }
 

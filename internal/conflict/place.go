@@ -38,8 +38,12 @@ func (p Place) Ref() PlaceRef {
 	return PlaceRef{ID: p.ID, Slug: p.Slug, Name: p.Name, Coordinates: p.Coordinates}
 }
 
-// Validate checks the place's fields and fills in its slug.
-func (p *Place) Validate() error {
+// Normalize fills in the place's slug from its name when it has none. The
+// store runs it once on every write, before Validate.
+func (p *Place) Normalize() { fillSlug(&p.Slug, p.Name, "place") }
+
+// Validate checks the place's fields, changing nothing.
+func (p Place) Validate() error {
 	errs := FieldErrors{}
 	checkText(errs, "name", "Name", p.Name, true, MaxNameLen)
 	checkText(errs, "kind", "Kind", p.Kind, false, MaxNameLen)
@@ -58,6 +62,5 @@ func (p *Place) Validate() error {
 	if p.Parent != nil && p.ID != 0 && p.Parent.ID == p.ID {
 		errs.Add("parent", "A place cannot be inside itself.")
 	}
-	fillSlug(&p.Slug, p.Name, "place")
 	return errs.Err()
 }

@@ -51,29 +51,38 @@ func (r Reliability) Meaning() string {
 // Valid reports whether r is ungraded or a grade from A to F.
 func (r Reliability) Valid() bool { return r == "" || r.Meaning() != "" }
 
-// Validate checks the source's fields and normalises its URL.
-func (s *Source) Validate() error {
+// Normalize puts the source in the form it is stored in: its addresses in
+// canonical form (see NormalizeURL) and its authors without blanks or
+// repeats. An address that cannot be read is left for Validate to refuse.
+// The store runs it once on every write, before Validate.
+func (s *Source) Normalize() {
+	if u, err := NormalizeURL(s.URL); err == nil {
+		s.URL = u
+	}
+	if u, err := NormalizeURL(s.ArchivedURL); err == nil && s.ArchivedURL != "" {
+		s.ArchivedURL = u
+	}
+	s.Authors = cleanList(s.Authors)
+}
+
+// Validate checks the source's fields, changing nothing.
+func (s Source) Validate() error {
 	errs := FieldErrors{}
 	checkText(errs, "publisher", "Publisher", s.Publisher, true, MaxNameLen)
 	checkText(errs, "title", "Title", s.Title, true, MaxTitleLen)
 	checkText(errs, "notes", "Notes", s.Notes, false, MaxShortLen)
 	checkText(errs, "language", "Language", s.Language, false, 35)
-	if u, err := NormalizeURL(s.URL); err != nil {
+	if _, err := NormalizeURL(s.URL); err != nil {
 		errs.Add("url", err.Error())
-	} else {
-		s.URL = u
 	}
 	if s.ArchivedURL != "" {
-		if u, err := NormalizeURL(s.ArchivedURL); err != nil {
+		if _, err := NormalizeURL(s.ArchivedURL); err != nil {
 			errs.Add("archived_url", err.Error())
-		} else {
-			s.ArchivedURL = u
 		}
 	}
 	if !s.Reliability.Valid() {
 		errs.Add("reliability", "Reliability is a grade from A to F, or empty.")
 	}
-	s.Authors = cleanList(s.Authors)
 	return errs.Err()
 }
 

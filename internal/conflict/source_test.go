@@ -1,6 +1,7 @@
 package conflict_test
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 
@@ -101,11 +102,15 @@ func TestSourceValidate(t *testing.T) {
 	if err := s.Validate(); err != nil {
 		t.Fatalf("Validate() = %v, want nil", err)
 	}
+	if !reflect.DeepEqual(s, valid()) {
+		t.Errorf("Validate() changed the source: %+v", s)
+	}
+	s.Normalize()
 	if want := "https://www.voanews.com/a/mosul"; s.URL != want {
-		t.Errorf("Validate() URL = %q, want %q", s.URL, want)
+		t.Errorf("Normalize() URL = %q, want %q", s.URL, want)
 	}
 	if len(s.Authors) != 1 || s.Authors[0] != "Jeff Seldin" {
-		t.Errorf("Validate() authors = %q, want [Jeff Seldin]", s.Authors)
+		t.Errorf("Normalize() authors = %q, want [Jeff Seldin]", s.Authors)
 	}
 
 	tests := []struct {

@@ -33,16 +33,23 @@ type TimelineFilter struct {
 	To     edtf.Date
 }
 
-// Validate checks the timeline's fields and fills in its slug.
-func (t *Timeline) Validate() error {
+// Normalize puts the timeline in the form it is stored in: a slug from its
+// title when it has none, its filter's tags tidied. The store runs it once
+// on every write, before Validate.
+func (t *Timeline) Normalize() {
+	fillSlug(&t.Slug, t.Title, "timeline")
+	t.Filter.Tags = NormalizeTags(t.Filter.Tags)
+}
+
+// Validate checks the timeline's fields, changing nothing. A blank slug is
+// one Normalize fills in from the title.
+func (t Timeline) Validate() error {
 	errs := FieldErrors{}
 	checkText(errs, "title", "Title", t.Title, true, MaxTitleLen)
 	checkText(errs, "description", "Description", t.Description, false, MaxBodyLen)
-	fillSlug(&t.Slug, t.Title, "timeline")
-	if Slugify(t.Slug) != t.Slug {
+	if t.Slug != "" && Slugify(t.Slug) != t.Slug {
 		errs.Add("slug", "A slug is lower-case letters, digits and hyphens.")
 	}
-	t.Filter.Tags = NormalizeTags(t.Filter.Tags)
 	if !t.Filter.From.IsZero() && !t.Filter.To.IsZero() && t.Filter.From.LowerKey() > t.Filter.To.UpperKey() {
 		errs.Add("to", "The end of the date range is before its start.")
 	}

@@ -44,11 +44,19 @@ func (r Role) rank() int {
 	return 0
 }
 
-// Validate checks the user's fields and normalises the email address.
-func (u *User) Validate() error {
+// Normalize writes the email address in lower case without surrounding
+// spaces, so that one address is one account. The store runs it once
+// before Validate.
+func (u *User) Normalize() { u.Email = normalEmail(u.Email) }
+
+func normalEmail(e string) string { return strings.ToLower(strings.TrimSpace(e)) }
+
+// Validate checks the user's fields as Normalize leaves them, changing
+// nothing.
+func (u User) Validate() error {
 	errs := FieldErrors{}
-	u.Email = strings.ToLower(strings.TrimSpace(u.Email))
-	if a, err := mail.ParseAddress(u.Email); err != nil || a.Address != u.Email {
+	email := normalEmail(u.Email)
+	if a, err := mail.ParseAddress(email); err != nil || a.Address != email {
 		errs.Add("email", "Enter an email address such as name@example.org.")
 	}
 	checkText(errs, "name", "Name", u.Name, true, MaxNameLen)

@@ -60,8 +60,11 @@ func TestUserValidate(t *testing.T) {
 				if err != nil {
 					t.Fatalf("Validate(%q) = %v, want nil", tt.user.Email, err)
 				}
-				if u.Email != tt.wantEmail {
-					t.Errorf("Validate(%q) email = %q, want %q", tt.user.Email, u.Email, tt.wantEmail)
+				if u != tt.user {
+					t.Errorf("Validate(%q) changed the user to %+v", tt.user.Email, u)
+				}
+				if u.Normalize(); u.Email != tt.wantEmail {
+					t.Errorf("Normalize(%q) email = %q, want %q", tt.user.Email, u.Email, tt.wantEmail)
 				}
 				return
 			}

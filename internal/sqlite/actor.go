@@ -112,6 +112,7 @@ func scanActorRefs(rows *sql.Rows) ([]conflict.ActorRef, error) {
 // CreateActor validates and stores a new actor with its aliases. A taken
 // slug gives a Conflict error on the name.
 func (db *DB) CreateActor(ctx context.Context, a *conflict.Actor, ch conflict.Change) error {
+	a.Normalize()
 	if err := a.Validate(); err != nil {
 		return err
 	}

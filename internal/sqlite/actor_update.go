@@ -17,6 +17,7 @@ import (
 // *conflict.EditConflict[conflict.Actor] when the stored version is no
 // longer baseVersion.
 func (db *DB) UpdateActor(ctx context.Context, a *conflict.Actor, baseVersion int, ch conflict.Change) (*conflict.PendingEdit, error) {
+	a.Normalize()
 	if err := a.Validate(); err != nil {
 		return nil, err
 	}

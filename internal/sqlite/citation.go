@@ -34,6 +34,7 @@ func (db *DB) storeNewSources(ctx context.Context, tx *sql.Tx, cs []conflict.Cit
 		if c.Source.ID != 0 {
 			continue
 		}
+		c.Source.Normalize()
 		if err := c.Source.Validate(); err != nil {
 			return err
 		}

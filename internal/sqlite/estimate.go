@@ -85,7 +85,7 @@ func findEstimate(ctx context.Context, q querier, id conflict.EstimateID) (confl
 	return x, err
 }
 
-// CreateEstimate validates and stores a new estimate with its citations and
+// CreateEstimate normalises, validates and stores a new estimate with its citations and
 // writes its first revision. Publishing needs a citation.
 func (db *DB) CreateEstimate(ctx context.Context, x *conflict.Estimate, ch conflict.Change) error {
 	return db.CreateEstimates(ctx, []*conflict.Estimate{x}, ch)
@@ -94,6 +94,7 @@ func (db *DB) CreateEstimate(ctx context.Context, x *conflict.Estimate, ch confl
 // CreateEstimates stores many estimates in one transaction: all, or none.
 func (db *DB) CreateEstimates(ctx context.Context, xs []*conflict.Estimate, ch conflict.Change) error {
 	for _, x := range xs {
+		x.Normalize()
 		if err := x.Validate(); err != nil {
 			return err
 		}

@@ -22,6 +22,7 @@ import (
 // the stored version is no longer baseVersion.
 func (db *DB) UpdateEstimate(ctx context.Context, x *conflict.Estimate, baseVersion int, ch conflict.Change) (*conflict.PendingEdit, error) {
 	x.Status = ""
+	x.Normalize()
 	if err := x.Validate(); err != nil {
 		return nil, err
 	}
@@ -120,6 +121,7 @@ func (db *DB) RevertEstimate(ctx context.Context, id conflict.EstimateID, toRevi
 		out = conflict.Estimate{ID: id, Force: old.Force, Place: old.Place, AsOf: old.AsOf, Unit: old.Unit,
 			Qualifier: old.Qualifier, Low: old.Low, High: old.High, Claimant: old.Claimant,
 			ClaimantActor: old.ClaimantActor, Notes: old.Notes, Citations: old.Citations}
+		out.Normalize()
 		if err := out.Validate(); err != nil {
 			return nil, "", err
 		}

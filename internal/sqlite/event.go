@@ -138,7 +138,7 @@ func loadEventDetails(ctx context.Context, q querier, events []conflict.Event) e
 	return rows.Err()
 }
 
-// CreateEvent validates and stores a new event with its actors, tags and
+// CreateEvent normalises, validates and stores a new event with its actors, tags and
 // citations, and writes its first revision. A citation whose source has no
 // id is matched to a stored source by URL, or stored as a new source, so an
 // editor can add a source inline. Publishing needs a citation.
@@ -150,7 +150,7 @@ func (db *DB) CreateEvent(ctx context.Context, e *conflict.Event, ch conflict.Ch
 // when any fails, none. Imports and data generators use it.
 func (db *DB) CreateEvents(ctx context.Context, events []*conflict.Event, ch conflict.Change) error {
 	for _, e := range events {
-		if err := validateEvent(e); err != nil {
+		if err := prepareEvent(e); err != nil {
 			return err
 		}
 	}
@@ -180,7 +180,10 @@ func (db *DB) CreateEvents(ctx context.Context, events []*conflict.Event, ch con
 	return err
 }
 
-func validateEvent(e *conflict.Event) error {
+// prepareEvent normalises a new event, as every write does once, and
+// checks it; a published one needs a citation.
+func prepareEvent(e *conflict.Event) error {
+	e.Normalize()
 	if err := e.Validate(); err != nil {
 		return err
 	}

@@ -25,6 +25,7 @@ import (
 // (code Conflict) when the stored version is no longer baseVersion.
 func (db *DB) UpdateEvent(ctx context.Context, e *conflict.Event, baseVersion int, ch conflict.Change) (*conflict.PendingEdit, error) {
 	e.Status = ""
+	e.Normalize()
 	if err := e.Validate(); err != nil {
 		return nil, err
 	}
@@ -133,6 +134,7 @@ func (db *DB) RevertEvent(ctx context.Context, id conflict.EventID, toRevision i
 		}
 		out = conflict.Event{ID: id, Title: old.Title, Date: old.Date, Place: old.Place,
 			Actors: old.Actors, Tags: old.Tags, Body: old.Body, Citations: old.Citations}
+		out.Normalize()
 		if err := out.Validate(); err != nil {
 			return nil, "", err
 		}

@@ -472,7 +472,7 @@ func (im *importer) event(ie *conflict.ImportEvent) error {
 	if err := im.sources(src, e.Citations); err != nil {
 		return err
 	}
-	if err := validateEvent(&e); err != nil {
+	if err := prepareEvent(&e); err != nil {
 		if im.invalid(src, err) {
 			return nil
 		}
@@ -543,6 +543,7 @@ func (im *importer) estimate(ix *conflict.ImportEstimate) error {
 	if err := im.sources(src, x.Citations); err != nil {
 		return err
 	}
+	x.Normalize()
 	err = x.Validate()
 	if err == nil && x.Status == conflict.Published {
 		err = x.CanPublish()
@@ -615,6 +616,7 @@ func (im *importer) actor(src conflict.RowRef, a conflict.ImportActor) (*conflic
 		colour = ""
 	}
 	actor := conflict.Actor{Name: name, Slug: im.freeSlug(a.Slug, name, "actor", func(s string) bool { _, ok := im.actorBySlug[s]; return ok }), Colour: colour}
+	actor.Normalize()
 	if err := actor.Validate(); err != nil {
 		if im.invalid(src, fieldsAs(err, src.Column("actors"))) {
 			return nil, nil
@@ -790,6 +792,7 @@ func (im *importer) createPlace(src conflict.RowRef, step conflict.PlaceName, pa
 		r := im.places[parent].ref
 		p.Parent = &conflict.PlaceRef{ID: r.ID, Slug: r.Slug, Name: r.Name}
 	}
+	p.Normalize()
 	if err := p.Validate(); err != nil {
 		if im.invalid(src, fieldsAs(err, src.Column("place"))) {
 			return 0, nil
@@ -830,6 +833,7 @@ func (im *importer) sources(src conflict.RowRef, cs []conflict.Citation) error {
 	for i := range cs {
 		s := cs[i].Source
 		s.ID = 0
+		s.Normalize()
 		if err := s.Validate(); err != nil {
 			if im.invalid(src, fieldsAs(err, src.Column("citations"))) {
 				continue

@@ -471,6 +471,7 @@ func (l *Loader) revision(rt conflict.RecordType, id int64, v any) error {
 // Actor stores a new actor with its aliases, filling in its id, slug and
 // version. Its parent, if any, must be loaded or stored already.
 func (l *Loader) Actor(a *conflict.Actor) error {
+	a.Normalize()
 	if err := a.Validate(); err != nil {
 		return err
 	}
@@ -494,6 +495,7 @@ func (l *Loader) Actor(a *conflict.Actor) error {
 // Place stores a new place with its alternate names, filling in its id,
 // slug and version.
 func (l *Loader) Place(p *conflict.Place) error {
+	p.Normalize()
 	if err := p.Validate(); err != nil {
 		return err
 	}
@@ -520,6 +522,7 @@ func (l *Loader) Place(p *conflict.Place) error {
 // Source stores a new source, filling in its id and version. Its URL must
 // be new.
 func (l *Loader) Source(s *conflict.Source) error {
+	s.Normalize()
 	if err := s.Validate(); err != nil {
 		return err
 	}
@@ -545,7 +548,7 @@ func (l *Loader) Source(s *conflict.Source) error {
 // in its id, slug and version. Its place, actors and cited sources must be
 // loaded or stored already.
 func (l *Loader) Event(e *conflict.Event) error {
-	if err := validateEvent(e); err != nil {
+	if err := prepareEvent(e); err != nil {
 		return err
 	}
 	l.next.event++
@@ -573,6 +576,7 @@ func (l *Loader) Event(e *conflict.Event) error {
 // Estimate stores a new estimate with its citations, filling in its id and
 // version.
 func (l *Loader) Estimate(x *conflict.Estimate) error {
+	x.Normalize()
 	if err := x.Validate(); err != nil {
 		return err
 	}

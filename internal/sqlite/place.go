@@ -115,6 +115,7 @@ func scanPlaceRefs(rows *sql.Rows) ([]conflict.PlaceRef, error) {
 
 // CreatePlace validates and stores a new place with its alternate names.
 func (db *DB) CreatePlace(ctx context.Context, p *conflict.Place, ch conflict.Change) error {
+	p.Normalize()
 	if err := p.Validate(); err != nil {
 		return err
 	}

@@ -17,6 +17,7 @@ import (
 // *conflict.EditConflict[conflict.Place] when the stored version is no
 // longer baseVersion.
 func (db *DB) UpdatePlace(ctx context.Context, p *conflict.Place, baseVersion int, ch conflict.Change) (*conflict.PendingEdit, error) {
+	p.Normalize()
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}

@@ -50,9 +50,10 @@ func findSource(ctx context.Context, q querier, where string, arg any) (conflict
 	return s, err
 }
 
-// CreateSource validates and stores a new source. A source whose URL is
+// CreateSource normalises, validates and stores a new source. A source whose URL is
 // already stored gives a Conflict error.
 func (db *DB) CreateSource(ctx context.Context, s *conflict.Source, ch conflict.Change) error {
+	s.Normalize()
 	if err := s.Validate(); err != nil {
 		return err
 	}

@@ -15,6 +15,7 @@ import (
 // source has the URL; NotFound; *conflict.EditConflict[conflict.Source]
 // when the stored version is no longer baseVersion.
 func (db *DB) UpdateSource(ctx context.Context, s *conflict.Source, baseVersion int, ch conflict.Change) (*conflict.PendingEdit, error) {
+	s.Normalize()
 	if err := s.Validate(); err != nil {
 		return nil, err
 	}

@@ -93,6 +93,7 @@ func (db *DB) FindTimelines(ctx context.Context, all bool) ([]conflict.Timeline,
 // CreateTimeline validates and stores a new timeline. A taken slug gives a
 // Conflict error on the slug.
 func (db *DB) CreateTimeline(ctx context.Context, t *conflict.Timeline, ch conflict.Change) error {
+	t.Normalize()
 	if err := t.Validate(); err != nil {
 		return err
 	}

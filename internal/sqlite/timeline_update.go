@@ -16,6 +16,7 @@ import (
 // NotFound; *conflict.EditConflict[conflict.Timeline] when the stored
 // version is no longer baseVersion.
 func (db *DB) UpdateTimeline(ctx context.Context, t *conflict.Timeline, baseVersion int, ch conflict.Change) (*conflict.PendingEdit, error) {
+	t.Normalize()
 	if err := t.Validate(); err != nil {
 		return nil, err
 	}

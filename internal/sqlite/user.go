@@ -36,10 +36,11 @@ func errEmailTaken() error {
 	return &conflict.Error{Code: conflict.Conflict, Message: msg, Fields: conflict.FieldErrors{"email": msg}}
 }
 
-// CreateUser validates u (normalising its email address) and stores it with
+// CreateUser normalises u (its email address) and validates it, and stores it with
 // the password hash, setting u.ID and u.CreatedAt. An address already in use,
 // in any letter case, gives a Conflict error on the field "email".
 func (db *DB) CreateUser(ctx context.Context, u *conflict.User, passwordHash string) error {
+	u.Normalize()
 	if err := u.Validate(); err != nil {
 		return err
 	}
