@@ -461,3 +461,6 @@ func submissionAuthors(ctx context.Context, q querier, rt conflict.RecordType, i
 	}
 	return out, nil
 }
+
+// DecodePendingRecord decodes the record a pending edit would store.
+func DecodePendingRecord[T any](p conflict.PendingEdit, into *T) error { return pendingRecord(p, into) }
