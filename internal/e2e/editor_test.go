@@ -18,8 +18,9 @@ import (
 // event of the worked example with a new source typed inline and submits
 // it; a reviewer publishes it from the review queue and it appears on the
 // timeline; a second editor saves a stale copy and gets the conflict page,
-// then re-applies their change; the history shows the revisions with a
-// diff, and a revert restores the earlier text. axe-core checks the event
+// then re-applies their change, which waits for review; the history shows
+// the revisions with a diff, and a revert, accepted by a second reviewer,
+// restores the earlier text. axe-core checks the event
 // form, the review queue and the conflict page on the way.
 //
 // Failed saves answer 409 and 422, which the browser logs as failed loads,
@@ -37,6 +38,7 @@ func TestEditorWorkflow(t *testing.T) {
 		{Email: "eve@example.org", Name: "Eve Editor", Role: conflict.RoleEditor},
 		{Email: "ed@example.org", Name: "Ed Second", Role: conflict.RoleEditor},
 		{Email: "rita@example.org", Name: "Rita Reviewer", Role: conflict.RoleReviewer},
+		{Email: "rob@example.org", Name: "Rob Reviewer", Role: conflict.RoleReviewer},
 	} {
 		if err := a.DB.CreateUser(t.Context(), &u, hash); err != nil {
 			t.Fatalf("CreateUser: %v", err)
@@ -129,18 +131,30 @@ func TestEditorWorkflow(t *testing.T) {
 	}
 	signOut(t, ctx)
 
-	// 3. A second editor opens the event; the first saves a change in the
-	// meantime; the second editor's save meets the conflict page.
+	// 3. A second editor opens the event; meanwhile the first editor's
+	// change is accepted by a reviewer, so the second editor's save meets
+	// the conflict page. Re-applied, the change is public, so it waits
+	// for review: readers keep the accepted text until a reviewer accepts
+	// this one too.
 	signInAs(t, ctx, srv, "ed@example.org", password)
 	run(t, ctx, chromedp.Navigate(srv.URL+path), chromedp.WaitVisible(chromedp.CSS("#f-body")))
 	e, err = a.DB.FindEventByID(t.Context(), id)
 	if err != nil {
 		t.Fatal(err)
 	}
-	eve := users["eve@example.org"]
+	eve, rita, rob := users["eve@example.org"], users["rita@example.org"], users["rob@example.org"]
+	as := func(u *conflict.User) conflict.Change {
+		return conflict.Change{Author: &u.ID, AuthorName: u.Name, Role: u.Role}
+	}
 	e.Body = evesText
-	if _, err := a.DB.UpdateEvent(t.Context(), &e, e.Version, conflict.Change{Author: &eve.ID, AuthorName: eve.Name, Summary: "Tightened the wording"}); err != nil {
-		t.Fatalf("UpdateEvent: %v", err)
+	evesEdit := as(eve)
+	evesEdit.Summary = "Tightened the wording"
+	pending, err := a.DB.UpdateEvent(t.Context(), &e, e.Version, evesEdit)
+	if err != nil || pending == nil {
+		t.Fatalf("an editor's edit of a published event = %v, %v; want a pending edit", pending, err)
+	}
+	if _, err := a.DB.AcceptPendingEdit(t.Context(), pending.ID, as(rita)); err != nil {
+		t.Fatalf("AcceptPendingEdit: %v", err)
 	}
 	run(t, ctx,
 		chromedp.SetValue(chromedp.CSS("#f-body"), edsText),
@@ -160,23 +174,32 @@ func TestEditorWorkflow(t *testing.T) {
 	}
 	checkAxe(t, ctx)
 	screenshot(t, ctx, "edit-conflict.png")
-	// Re-applying on the stored version saves: the event is public, so
-	// the browser lands on its page.
 	run(t, ctx,
 		chromedp.Click(chromedp.CSS("[data-testid=save]")),
-		chromedp.WaitVisible(chromedp.CSS("[data-testid=event]")),
+		chromedp.WaitVisible(chromedp.CSS("[data-testid=flash]")),
 	)
-	if !strings.Contains(visibleText(t, ctx), "officials say") {
-		t.Errorf("the re-applied change is not on the event's page")
+	if text := visibleText(t, ctx); !strings.Contains(text, "waits for review") {
+		t.Errorf("after saving an edit of a published event the editor reads:\n%s\nwant to learn that it waits for review", text)
 	}
 	signOut(t, ctx)
+	run(t, ctx, chromedp.Navigate(srv.URL+fmt.Sprintf("/events/%d", id)), chromedp.WaitVisible(chromedp.CSS("[data-testid=event]")))
+	if text := visibleText(t, ctx); strings.Contains(text, "officials say") || !strings.Contains(text, evesText) {
+		t.Errorf("before review a reader sees:\n%s\nwant the accepted text without the pending edit", text)
+	}
+	waiting, err := a.DB.FindPendingEdits(t.Context(), conflict.PendingFilter{State: conflict.EditPending, RecordID: int64(id)})
+	if err != nil || len(waiting) != 1 || waiting[0].AuthorName != "Ed Second" {
+		t.Fatalf("pending edits of the event = %v, %v; want Ed's", waiting, err)
+	}
+	if _, err := a.DB.AcceptPendingEdit(t.Context(), waiting[0].ID, as(rita)); err != nil {
+		t.Fatalf("AcceptPendingEdit: %v", err)
+	}
 
 	// 4. The history shows every revision with a diff; the reviewer
-	// reverts to the published text.
+	// reverts to the published text, which waits for a second reviewer.
 	signInAs(t, ctx, srv, "rita@example.org", password)
 	run(t, ctx, chromedp.Navigate(srv.URL+fmt.Sprintf("/events/%d/history", id)), chromedp.WaitVisible(chromedp.CSS("[data-testid=history]")))
 	if n := eval[int](t, ctx, `document.querySelectorAll('[data-testid=revision]').length`); n != 5 {
-		t.Errorf("the history lists %d revisions, want 5 (created, submitted, published, two edits)", n)
+		t.Errorf("the history lists %d revisions, want 5 (created, submitted, published, two accepted edits)", n)
 	}
 	run(t, ctx,
 		chromedp.Click(chromedp.CSS(`[data-testid=revision][data-number="5"] a[href*="/diff"]`)),
@@ -191,8 +214,22 @@ func TestEditorWorkflow(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`[data-testid=revision][data-number="3"] [data-testid=revert]`)),
 		chromedp.WaitVisible(chromedp.CSS("[data-testid=flash]")),
 	)
+	if text := visibleText(t, ctx); !strings.Contains(text, "waits for a second reviewer") {
+		t.Errorf("after a revert of a published event the reviewer reads:\n%s\nwant to learn that it waits for a second reviewer", text)
+	}
+	waiting, err = a.DB.FindPendingEdits(t.Context(), conflict.PendingFilter{State: conflict.EditPending, RecordID: int64(id)})
+	if err != nil || len(waiting) != 1 {
+		t.Fatalf("pending edits after the revert = %v, %v; want the revert", waiting, err)
+	}
+	if _, err := a.DB.AcceptPendingEdit(t.Context(), waiting[0].ID, as(rita)); conflict.ErrorCode(err) != conflict.Forbidden {
+		t.Errorf("the reviewer accepting their own revert: %v, want Forbidden", err)
+	}
+	if _, err := a.DB.AcceptPendingEdit(t.Context(), waiting[0].ID, as(rob)); err != nil {
+		t.Fatalf("a second reviewer accepting the revert: %v", err)
+	}
+	run(t, ctx, chromedp.Navigate(srv.URL+fmt.Sprintf("/events/%d/history", id)), chromedp.WaitVisible(chromedp.CSS("[data-testid=history]")))
 	if n := eval[int](t, ctx, `document.querySelectorAll('[data-testid=revision]').length`); n != 6 {
-		t.Errorf("after the revert the history lists %d revisions, want 6", n)
+		t.Errorf("after the revert is accepted the history lists %d revisions, want 6", n)
 	}
 	run(t, ctx, chromedp.Navigate(srv.URL+fmt.Sprintf("/events/%d", id)), chromedp.WaitVisible(chromedp.CSS("[data-testid=event]")))
 	text = visibleText(t, ctx)
