@@ -9,8 +9,10 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"runtime/debug"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/sitrep/sitrep/internal/app"
@@ -106,18 +108,32 @@ func newLogger(w io.Writer, getenv env) *slog.Logger {
 }
 
 func serve(ctx context.Context, args []string, getenv env, _ io.Reader, stdout, stderr io.Writer) error {
-	fs := newFlags("serve", "Serve sitrep over HTTP. The database is created and migrated on first start.", stderr)
+	fs := newFlags("serve", serveUsage, stderr)
 	dbPath := dbFlag(fs, getenv)
 	addr := fs.String("addr", fallback(getenv, "SITREP_ADDR", ":8080"), "address to listen on (env SITREP_ADDR)")
 	withDemo := fs.Bool("demo", getenv("SITREP_DEMO") == "true", "load the worked example into the database first (env SITREP_DEMO=true)")
-	baseURL := fs.String("base-url", getenv("SITREP_BASE_URL"), "public origin for canonical links, e.g. https://sitrep.example.org (env SITREP_BASE_URL)")
-	secureCookies := fs.Bool("secure-cookies", getenv("SITREP_SECURE_COOKIES") == "true", "mark cookies Secure on every request, for a TLS proxy in front; requests over TLS get them anyway (env SITREP_SECURE_COOKIES=true)")
+	baseURL := fs.String("base-url", getenv("SITREP_BASE_URL"), "public origin that absolute links (canonical links, embed snippets, oEmbed, API links) are made on, e.g. https://sitrep.example.org (env SITREP_BASE_URL)")
+	allowedHosts := fs.String("allowed-hosts", getenv("SITREP_ALLOWED_HOSTS"), "comma-separated host names served, e.g. sitrep.example.org,www.sitrep.example.org; a request for another gets 421 (env SITREP_ALLOWED_HOSTS)")
+	trustedProxies := fs.String("trusted-proxies", getenv("SITREP_TRUSTED_PROXIES"), "comma-separated addresses or CIDRs of the proxies in front, e.g. 127.0.0.1,10.0.0.0/8: only their X-Forwarded-For and X-Forwarded-Proto are believed (env SITREP_TRUSTED_PROXIES)")
+	secureCookies := fs.Bool("secure-cookies", getenv("SITREP_SECURE_COOKIES") == "true", "mark cookies Secure on every request; requests over TLS, or from a trusted proxy saying X-Forwarded-Proto: https, get them anyway (env SITREP_SECURE_COOKIES=true)")
 	cacheMB := fs.Int("cache-mb", intFallback(getenv, "SITREP_CACHE_MB", server.DefaultCacheBytes>>20), "megabytes of memory for the cache of public pages, kept compressed; 0 turns it off (env SITREP_CACHE_MB)")
 	if helped, err := parse(fs, args); helped || err != nil {
 		return err
 	}
 	if *cacheMB < 0 {
 		return fmt.Errorf("--cache-mb %d: give a size in megabytes, or 0 to turn the cache off", *cacheMB)
+	}
+	base, err := parseBaseURL(*baseURL)
+	if err != nil {
+		return err
+	}
+	hosts, err := parseHosts(*allowedHosts)
+	if err != nil {
+		return err
+	}
+	proxies, err := parseProxies(*trustedProxies)
+	if err != nil {
+		return err
 	}
 	cacheBytes := *cacheMB << 20
 	if cacheBytes == 0 {
@@ -129,7 +145,11 @@ func serve(ctx context.Context, args []string, getenv env, _ io.Reader, stdout, 
 		debug.SetMemoryLimit(int64(max(cacheBytes, 0)) + 64<<20)
 	}
 	log := newLogger(stderr, getenv)
-	a, err := app.Open(ctx, app.Config{DBPath: *dbPath, Demo: *withDemo, Logger: log, BaseURL: *baseURL, CacheBytes: cacheBytes,
+	if base == "" && len(hosts) == 0 {
+		log.Info("neither --base-url nor --allowed-hosts is set: pages asked for by a name other than localhost carry relative links only")
+	}
+	a, err := app.Open(ctx, app.Config{DBPath: *dbPath, Demo: *withDemo, Logger: log, CacheBytes: cacheBytes,
+		BaseURL: base, AllowedHosts: hosts, TrustedProxies: proxies,
 		Accounts: server.AccountsConfig{SecureCookies: *secureCookies}})
 	if err != nil {
 		return err
@@ -165,6 +185,82 @@ func serve(ctx context.Context, args []string, getenv env, _ io.Reader, stdout, 
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	return nil
+}
+
+const serveUsage = `Serve sitrep over HTTP. The database is created and migrated on first start.
+
+Pages, embeds, oEmbed answers and the API carry absolute links, and caches
+keep them. They are made on --base-url; without it, on the Host the
+request names only when that is one of --allowed-hosts (or, with neither
+set, localhost, for development): a page asked for by any other name
+carries links relative to the site, so a made-up Host is never written
+into a page. With --allowed-hosts, a request for another host gets 421.
+
+Behind a proxy, list it in --trusted-proxies: its X-Forwarded-For names
+the client, for the sign-in throttle and the export limits, and its
+X-Forwarded-Proto: https makes cookies Secure and adds HSTS. From any
+other peer these headers are ignored.
+
+  sitrep serve --base-url https://sitrep.example.org \
+    --allowed-hosts sitrep.example.org --trusted-proxies 127.0.0.1`
+
+// parseBaseURL checks --base-url: an http or https origin, without a path
+// (sitrep serves from the root of its host).
+func parseBaseURL(s string) (string, error) {
+	s = strings.TrimRight(strings.TrimSpace(s), "/")
+	if s == "" {
+		return "", nil
+	}
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Path != "" || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+		return "", fmt.Errorf("--base-url %q: give an origin such as https://sitrep.example.org, without a path", s)
+	}
+	return s, nil
+}
+
+// parseHosts reads --allowed-hosts: host names, each with a port or not.
+func parseHosts(s string) ([]string, error) {
+	var hosts []string
+	for h := range strings.SplitSeq(s, ",") {
+		h = strings.ToLower(strings.TrimSpace(h))
+		if h == "" {
+			continue
+		}
+		if strings.ContainsAny(h, "/ @?#") {
+			return nil, fmt.Errorf("--allowed-hosts: %q is not a host name; give names such as sitrep.example.org or sitrep.example.org:8443", h)
+		}
+		hosts = append(hosts, h)
+	}
+	return hosts, nil
+}
+
+// parseProxies reads --trusted-proxies: CIDRs, or single addresses.
+func parseProxies(s string) ([]*net.IPNet, error) {
+	var nets []*net.IPNet
+	for p := range strings.SplitSeq(s, ",") {
+		p = strings.TrimSpace(p)
+		if p == "" {
+			continue
+		}
+		if !strings.Contains(p, "/") {
+			ip := net.ParseIP(p)
+			if ip == nil {
+				return nil, fmt.Errorf("--trusted-proxies: %q is neither an address nor a CIDR such as 10.0.0.0/8", p)
+			}
+			bits := 128
+			if ip.To4() != nil {
+				ip, bits = ip.To4(), 32
+			}
+			nets = append(nets, &net.IPNet{IP: ip, Mask: net.CIDRMask(bits, bits)})
+			continue
+		}
+		_, n, err := net.ParseCIDR(p)
+		if err != nil {
+			return nil, fmt.Errorf("--trusted-proxies: %q is neither an address nor a CIDR such as 10.0.0.0/8", p)
+		}
+		nets = append(nets, n)
+	}
+	return nets, nil
 }
 
 // displayAddr turns ":8080" into "localhost:8080" for the line people click.

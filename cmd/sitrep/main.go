@@ -28,6 +28,7 @@ type env func(string) string
 
 // run is sitrep without the process around it, so tests can call it.
 func run(ctx context.Context, args []string, getenv env, stdin io.Reader, stdout, stderr io.Writer) error {
+	ownerOnly()
 	if len(args) == 0 {
 		printUsage(stderr)
 		return errUsage

@@ -7,6 +7,7 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 
 	"github.com/sitrep/sitrep/internal/demo"
@@ -22,9 +23,12 @@ type Config struct {
 	// Demo loads the worked example (a no-op when it is already there).
 	Demo   bool
 	Logger *slog.Logger
-	// BaseURL is the public origin for canonical links; "" derives it from
-	// each request.
-	BaseURL string
+	// BaseURL is the public origin for absolute URLs; AllowedHosts the
+	// host names served; TrustedProxies the peers whose X-Forwarded-*
+	// headers are believed (server.Config).
+	BaseURL        string
+	AllowedHosts   []string
+	TrustedProxies []*net.IPNet
 	// Accounts configures sessions, cookies and password hashing.
 	Accounts server.AccountsConfig
 	// CacheBytes bounds the cache of public responses (server.Config).
@@ -64,7 +68,8 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 		db.Close()
 		return nil, err
 	}
-	h := server.New(server.Config{Logger: cfg.Logger, Assets: assets, BaseURL: cfg.BaseURL, Accounts: cfg.Accounts, CacheBytes: cfg.CacheBytes, Bulk: cfg.Bulk}, db)
+	h := server.New(server.Config{Logger: cfg.Logger, Assets: assets, BaseURL: cfg.BaseURL,
+		AllowedHosts: cfg.AllowedHosts, TrustedProxies: cfg.TrustedProxies, Accounts: cfg.Accounts, CacheBytes: cfg.CacheBytes, Bulk: cfg.Bulk}, db)
 	return &App{DB: db, handler: h}, nil
 }
 

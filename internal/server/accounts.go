@@ -25,7 +25,8 @@ import (
 type AccountsConfig struct {
 	// SecureCookies marks the session and CSRF cookies Secure on every
 	// request, for a TLS proxy in front of a plain-HTTP sitrep. Requests
-	// that arrive over TLS get Secure cookies anyway.
+	// that arrive over TLS, or from a trusted proxy saying
+	// X-Forwarded-Proto: https, get Secure cookies anyway.
 	SecureCookies bool
 	// IdleTimeout ends a session nobody used for this long.
 	IdleTimeout time.Duration
@@ -239,9 +240,10 @@ func (s *Server) setSessionCookie(c echo.Context, token string, expiry time.Time
 }
 
 // secureCookies reports whether this response's cookies are Secure: always
-// with the flag, else when the request came over TLS.
+// with the flag, else when the request came over HTTPS: TLS, or a trusted
+// proxy's X-Forwarded-Proto (hosts.go).
 func (s *Server) secureCookies(c echo.Context) bool {
-	return s.acc.cfg.SecureCookies || c.IsTLS()
+	return s.acc.cfg.SecureCookies || s.hosts.secure(c.Request())
 }
 
 // currentUser returns the signed-in user, or nil.

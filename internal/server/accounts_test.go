@@ -76,6 +76,8 @@ type userAgent struct {
 	// remote is the address the requests come from; httptest's 192.0.2.1
 	// when empty.
 	remote string
+	// host is the Host requests are for; httptest's example.com when empty.
+	host string
 }
 
 func newUserAgent(t *testing.T, h http.Handler) *userAgent {
@@ -98,6 +100,9 @@ func (c *userAgent) do(method, target string, form url.Values) *httptest.Respons
 	}
 	if c.remote != "" {
 		req.RemoteAddr = c.remote + ":40000"
+	}
+	if c.host != "" {
+		req.Host = c.host
 	}
 	for k, vs := range c.header {
 		req.Header[k] = vs

@@ -31,6 +31,9 @@ func newApp(t *testing.T) *app.App {
 		DBPath: filepath.Join(t.TempDir(), "sitrep.db"),
 		Demo:   true,
 		Logger: slog.New(slog.NewTextHandler(logs, nil)),
+		// httptest's requests are for example.com: allowed, so that
+		// absolute URLs name it as a configured site's would.
+		AllowedHosts: []string{"example.com"},
 	})
 	if err != nil {
 		t.Fatalf("app.Open: %v", err)

@@ -26,7 +26,9 @@ func (s *Server) middleware(e *echo.Echo) {
 	e.Use(middleware.RequestID())
 	e.Use(s.logRequests)
 	e.Use(s.recoverPanics)
-	e.Use(securityHeaders)
+	e.Use(s.securityHeaders)
+	e.Use(s.checkHost)
+	e.Use(s.warnUntrustedProxy)
 	e.Use(embedsWithoutCookies)
 	e.Use(s.limitBodies)
 	e.Use(cutLongQueries)
@@ -110,9 +112,18 @@ func (s *Server) recoverPanics(next echo.HandlerFunc) echo.HandlerFunc {
 const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
 	"font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 
-func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
+// hstsMaxAge is a year: browsers that saw sitrep over HTTPS keep to it.
+const hstsMaxAge = "max-age=31536000"
+
+func (s *Server) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		h := c.Response().Header()
+		// Only over HTTPS, as the client reached us (hosts.go): a browser
+		// ignores it over plain HTTP, and a made-up X-Forwarded-Proto
+		// must not set it.
+		if s.hosts.secure(c.Request()) {
+			h.Set("Strict-Transport-Security", hstsMaxAge)
+		}
 		if isEmbed(c.Request().URL.Path) {
 			h.Set("Content-Security-Policy", embedContentSecurityPolicy)
 		} else {

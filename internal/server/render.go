@@ -34,10 +34,9 @@ func (s *Server) base(c echo.Context, title, section string) layout.Base {
 	}
 }
 
-// absURL makes path absolute against the configured or requested origin.
+// absURL makes path absolute against the configured origin, or the
+// request's when its Host is allowed; otherwise path stays relative, so
+// that no Host a client made up is written into a page (hosts.go).
 func (s *Server) absURL(c echo.Context, path string) string {
-	if s.cfg.BaseURL != "" {
-		return s.cfg.BaseURL + path
-	}
-	return c.Scheme() + "://" + c.Request().Host + path
+	return s.origin(c) + path
 }

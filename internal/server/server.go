@@ -4,6 +4,7 @@ package server
 
 import (
 	"log/slog"
+	"net"
 	"sync"
 	"sync/atomic"
 
@@ -19,9 +20,19 @@ import (
 type Config struct {
 	Logger *slog.Logger
 	Assets *static.Assets
-	// BaseURL is the public origin, e.g. https://sitrep.example.org, used
-	// for canonical links; "" derives it from each request.
+	// BaseURL is the public origin, e.g. https://sitrep.example.org, that
+	// absolute URLs (canonical links, embed snippets, oEmbed, API links)
+	// are made against; "" derives it from the request's Host when that
+	// is allowed (hosts.go).
 	BaseURL string
+	// AllowedHosts are the host names (optionally with a port) this
+	// server answers for; a request for another is refused 421. Empty
+	// answers any, but uses only loopback names in absolute URLs.
+	AllowedHosts []string
+	// TrustedProxies are the peers whose X-Forwarded-For and
+	// X-Forwarded-Proto are believed; from any other peer, the peer is
+	// the client and only TLS makes a request HTTPS.
+	TrustedProxies []*net.IPNet
 	// Accounts configures sessions, cookies and passwords (accounts.go).
 	Accounts AccountsConfig
 	// CacheBytes bounds the in-memory cache of public responses: 0 means
@@ -38,6 +49,7 @@ type Server struct {
 	log    *slog.Logger
 	md     *markdown.Renderer
 	acc    *accounts
+	hosts  *hosts
 	charts chartCache
 	cache  *responseCache
 	// bulk admits exports and large API reads, which read from bulkDB,
@@ -64,7 +76,7 @@ type Server struct {
 
 // New returns the Echo instance serving every route.
 func New(cfg Config, db *sqlite.DB) *echo.Echo {
-	s := &Server{cfg: cfg, db: db, log: cfg.Logger, md: markdown.New(), acc: newAccounts(cfg.Accounts, db)}
+	s := &Server{cfg: cfg, db: db, log: cfg.Logger, md: markdown.New(), acc: newAccounts(cfg.Accounts, db), hosts: newHosts(cfg)}
 	s.limits = cfg.Bulk.withDefaults()
 	s.bulk, s.bulkDB = newLimiter(s.limits), db.Bulk()
 	db.SetExportConns(s.limits.Total)
@@ -83,6 +95,7 @@ func New(cfg Config, db *sqlite.DB) *echo.Echo {
 	e.HideBanner = true
 	e.HidePort = true
 	e.HTTPErrorHandler = s.handleError
+	e.IPExtractor = s.hosts.ipExtractor()
 	s.middleware(e)
 	s.routes(e)
 	return e

@@ -193,11 +193,11 @@ func keepNext(next string) string {
 	return ""
 }
 
-// clientAddr is the client's address for throttling. X-Forwarded-For is
-// believed only from proxies on loopback or private networks, so a client
-// cannot pick its own address.
+// clientAddr is the client's address for throttling and limits.
+// X-Forwarded-For is believed only from --trusted-proxies (hosts.go), so a
+// client cannot pick its own address.
 func clientAddr(c echo.Context) string {
-	return echo.ExtractIPFromXFFHeader()(c.Request())
+	return c.RealIP()
 }
 
 // minutes says a wait in whole minutes, rounded up.
