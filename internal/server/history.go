@@ -177,10 +177,15 @@ func (s *Server) history(c echo.Context, rec historyRecord) error {
 	if u := currentUser(c); u != nil && u.Role.AtLeast(conflict.RoleReviewer) {
 		v.RevertAction, v.Version = rec.revert, rec.version
 	}
+	if u := currentUser(c); u != nil {
+		if v.Pending, err = s.pendingRows(c, rec); err != nil {
+			return err
+		}
+	}
 	for i, r := range revs {
 		row := pages.HistoryRow{Number: r.Number, At: r.CreatedAt, Current: i == 0, Hidden: !r.visible}
 		if r.visible {
-			row.Action, row.Author, row.Summary = r.Action, r.AuthorName, r.Summary
+			row.Action, row.Author, row.Summary, row.Unreviewed = r.Action, r.AuthorName, r.Summary, r.Unreviewed
 			v.Choices = append(v.Choices, r.Number)
 			// The previous revision this reader may see is what this one
 			// is compared with.
@@ -197,6 +202,30 @@ func (s *Server) history(c echo.Context, rec historyRecord) error {
 		v.Revisions = append(v.Revisions, row)
 	}
 	return s.render(c, http.StatusOK, pages.History(v))
+}
+
+// pendingRows lists the record's edits that waited for review, newest
+// first: those waiting, returned, withdrawn or accepted. Only signed-in
+// users see them: readers never see what was not published.
+func (s *Server) pendingRows(c echo.Context, rec historyRecord) ([]pages.PendingRow, error) {
+	edits, err := s.db.FindPendingEdits(c.Request().Context(), conflict.PendingFilter{RecordType: rec.rt, RecordID: rec.id, Limit: 100})
+	if err != nil {
+		return nil, err
+	}
+	rows := make([]pages.PendingRow, 0, len(edits))
+	for _, p := range edits {
+		title := p.Title
+		if t, err := recordTitle(p.RecordType, p.Snapshot); err == nil && t != "" {
+			title = t
+		}
+		row := pages.PendingRow{ID: int64(p.ID), State: p.State, Author: p.AuthorName, At: p.CreatedAt,
+			Summary: p.Summary, Title: title, DecidedBy: p.DeciderName, DecidedAt: p.DecidedAt, Note: p.Note, Revision: p.Revision}
+		if p.State == conflict.EditPending && currentUser(c).Role.AtLeast(conflict.RoleReviewer) {
+			row.ReviewURL = "/review?kind=" + string(p.RecordType)
+		}
+		rows = append(rows, row)
+	}
+	return rows, nil
 }
 
 func (s *Server) diff(c echo.Context, rec historyRecord) error {

@@ -31,6 +31,7 @@ func (s *Server) base(c echo.Context, title, section string) layout.Base {
 		User:      currentUser(c),
 		CSRF:      csrfToken(c),
 		Flash:     s.popFlash(c),
+		DeskCount: s.deskCount(c, currentUser(c)),
 	}
 }
 

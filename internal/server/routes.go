@@ -70,6 +70,11 @@ func (s *Server) routes(e *echo.Echo) {
 	review := e.Group("/review", s.requireRole(conflict.RoleReviewer))
 	admin := e.Group("/admin", s.requireRole(conflict.RoleAdmin))
 
+	// Everyone signed in: the desk of their own work, and taking back an
+	// edit they sent for review (pending.go, desk.go).
+	edit.GET("", s.editorDesk)
+	edit.POST("/pending/:id/withdraw", s.pendingWithdraw)
+
 	// Editors: the forms of every record, and what they ask while typing.
 	edit.GET("/events/new", s.eventNew)
 	edit.POST("/events/new", s.eventCreate)
@@ -103,6 +108,8 @@ func (s *Server) routes(e *echo.Echo) {
 
 	// Reviewers: the queue, the review actions and reverts.
 	review.GET("", s.reviewQueue)
+	review.POST("/pending/:id/accept", s.pendingAccept)
+	review.POST("/pending/:id/return", s.pendingReturn)
 	review.POST("/events/:id/publish", s.eventStatus(conflict.ActionPublish))
 	review.POST("/events/:id/reject", s.eventStatus(conflict.ActionReject))
 	review.POST("/events/:id/retract", s.eventStatus(conflict.ActionRetract))

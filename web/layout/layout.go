@@ -33,6 +33,10 @@ type Base struct {
 	CSRF string
 	// Flash is a one-time message about the last action ("Saved.").
 	Flash string
+	// DeskCount is how many of the signed-in user's edits and submissions
+	// a reviewer returned and they have not answered yet, shown beside
+	// the link to their desk.
+	DeskCount int
 	// Tools are what a signed-in editor can do on this page (edit the
 	// record, review it), shown above its content; nil for readers.
 	Tools templ.Component

@@ -1,0 +1,183 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/sitrep/sitrep/internal/conflict"
+	"github.com/sitrep/sitrep/internal/diff"
+)
+
+// A pending edit is decided from the review queue: a reviewer accepts it
+// (it becomes the record's next revision) or returns it to its author with
+// a comment; its author may withdraw it from their desk. A refused
+// decision shows the queue again with the message beside the edit's
+// buttons, never an error page: the reviewer who may not accept their own
+// edit, a return without a comment (the comment kept), and an edit made
+// from a version of the record that another accepted edit replaced (409,
+// with what changed since).
+
+// pendingKey names a pending edit in the queue, for its messages.
+func pendingKey(id conflict.PendingEditID) string {
+	return reviewKey("pending", int64(id))
+}
+
+func pendingID(c echo.Context) (conflict.PendingEditID, error) {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, conflict.Errorf(conflict.NotFound, "No such pending edit.")
+	}
+	return conflict.PendingEditID(id), nil
+}
+
+// pendingAccept makes a pending edit its record's next revision.
+func (s *Server) pendingAccept(c echo.Context) error {
+	id, err := pendingID(c)
+	if err != nil {
+		return err
+	}
+	if _, err := formValues(c); err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	p, err := s.db.AcceptPendingEdit(ctx, id, change(c, ""))
+	if err != nil {
+		prob, status, err := s.pendingProblem(ctx, id, "accept", err)
+		if err != nil {
+			return err
+		}
+		return s.renderReviewProblems(c, status, map[string]reviewProblem{pendingKey(id): prob})
+	}
+	s.log.Info("pending edit accepted", "pending_id", int64(id), "record_type", string(p.RecordType),
+		"record_id", p.RecordID, "revision", p.Revision, "by", int64(currentUser(c).ID))
+	s.flash(c, fmt.Sprintf("Accepted: readers now see the edit to “%s” (revision %d).", p.Title, p.Revision))
+	return c.Redirect(http.StatusSeeOther, reviewReturnPath(c))
+}
+
+// pendingReturn sends a pending edit back to its author with a comment.
+func (s *Server) pendingReturn(c echo.Context) error {
+	id, err := pendingID(c)
+	if err != nil {
+		return err
+	}
+	vals, err := formValues(c)
+	if err != nil {
+		return err
+	}
+	note := strings.ReplaceAll(vals.Get("note"), "\r\n", "\n")
+	ctx := c.Request().Context()
+	p, err := s.db.ReturnPendingEdit(ctx, id, note, change(c, ""))
+	if err != nil {
+		prob, status, err := s.pendingProblem(ctx, id, "return", err)
+		if err != nil {
+			return err
+		}
+		prob.Note = note
+		return s.renderReviewProblems(c, status, map[string]reviewProblem{pendingKey(id): prob})
+	}
+	s.log.Info("pending edit returned", "pending_id", int64(id), "by", int64(currentUser(c).ID))
+	s.flash(c, fmt.Sprintf("Returned: %s will see your comment on the edit to “%s”.", authorOr(p.AuthorName), p.Title))
+	return c.Redirect(http.StatusSeeOther, reviewReturnPath(c))
+}
+
+// pendingWithdraw lets an edit's author take it back from review.
+func (s *Server) pendingWithdraw(c echo.Context) error {
+	id, err := pendingID(c)
+	if err != nil {
+		return err
+	}
+	if _, err := formValues(c); err != nil {
+		return err
+	}
+	p, err := s.db.WithdrawPendingEdit(c.Request().Context(), id, change(c, ""))
+	if err != nil {
+		return err
+	}
+	s.flash(c, fmt.Sprintf("Withdrawn: your edit to “%s” no longer waits for review.", p.Title))
+	return c.Redirect(http.StatusSeeOther, "/edit")
+}
+
+func authorOr(name string) string {
+	if name == "" {
+		return "Its author"
+	}
+	return name
+}
+
+// reviewReturnPath is the queue as the reviewer left it: the filters the
+// decision's form carried.
+func reviewReturnPath(c echo.Context) string {
+	q := reviewFilterOf(c.FormValue("kind"), c.FormValue("editor")).query()
+	if q == "" {
+		return "/review"
+	}
+	return "/review?" + q
+}
+
+// pendingProblem words a refused decision on pending edit id for the
+// queue, with the response status; errors it cannot explain there (no such
+// edit) are returned for the error page.
+func (s *Server) pendingProblem(ctx context.Context, id conflict.PendingEditID, verb string, err error) (reviewProblem, int, error) {
+	switch conflict.ErrorCode(err) {
+	case conflict.Forbidden:
+		return reviewProblem{Errors: map[string]string{"action": conflict.ErrorMessage(err)}}, http.StatusForbidden, nil
+	case conflict.Conflict:
+		prob := reviewProblem{Errors: map[string]string{"action": "This edit was made from an older version of the record: " +
+			"someone else's change was published since, and accepting this edit would undo it. " +
+			"Return the edit so that its author can make it again on the current version."}}
+		p, ferr := s.db.FindPendingEdit(ctx, id)
+		if ferr != nil {
+			return prob, 0, ferr
+		}
+		since, sinceText, ferr := s.changedSince(ctx, p)
+		if ferr != nil {
+			return prob, 0, ferr
+		}
+		prob.Since, prob.SinceText = since, sinceText
+		return prob, http.StatusConflict, nil
+	case conflict.Invalid:
+		errs := map[string]string{"action": conflict.ErrorMessage(err)}
+		if msg, ok := conflict.ErrorFields(err)["note"]; ok {
+			errs["action"] = "Nothing was changed: see the message below."
+			errs[verb+".note"] = msg
+		}
+		return reviewProblem{Errors: errs}, http.StatusUnprocessableEntity, nil
+	}
+	return reviewProblem{}, 0, err
+}
+
+// changedSince compares the record as it stood when the pending edit was
+// made with the record as it is: what was published in between.
+func (s *Server) changedSince(ctx context.Context, p conflict.PendingEdit) ([]diff.FieldChange, string, error) {
+	revs, err := s.db.FindRevisions(ctx, p.RecordType, p.RecordID)
+	if err != nil || len(revs) == 0 {
+		return nil, "", err
+	}
+	latest := revs[0]
+	var base *conflict.Revision
+	for i := range revs {
+		st, err := readSnapshotState(p.RecordType, revs[i].Snapshot)
+		if err != nil {
+			return nil, "", err
+		}
+		if st.Version <= p.BaseVersion {
+			base = &revs[i]
+			break
+		}
+	}
+	if base == nil || base.Number == latest.Number {
+		return nil, "", nil
+	}
+	changes, err := diff.Snapshots(p.RecordType, base.Snapshot, latest.Snapshot)
+	if err != nil {
+		return nil, "", fmt.Errorf("%s %d: %w", p.RecordType, p.RecordID, err)
+	}
+	text := fmt.Sprintf("What changed since the edit was made, from revision %d to revision %d (%s by %s):",
+		base.Number, latest.Number, strings.ToLower(latest.Action.Label()), authorOr(latest.AuthorName))
+	return changes, text, nil
+}
