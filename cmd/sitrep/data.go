@@ -54,6 +54,7 @@ func exportData(ctx context.Context, args []string, getenv env, _ io.Reader, std
 	format := fs.String("format", "csv", "csv, json, geojson or timelinejs")
 	what := fs.String("what", "events", "events or estimates")
 	timeline := fs.String("timeline", "", "export this timeline's events (its slug), with the filter on top")
+	drafts := fs.Bool("drafts", false, "let --timeline name a timeline that is not published yet")
 	out := fs.String("out", "", "file to write; standard output when left out")
 	baseURL := fs.String("base-url", getenv("SITREP_BASE_URL"), "public origin for the records' page addresses (env SITREP_BASE_URL)")
 	var actors, places, tags listFlag
@@ -125,6 +126,11 @@ func exportData(ctx context.Context, args []string, getenv env, _ io.Reader, std
 		t, err := db.FindTimelineBySlug(ctx, *timeline)
 		if err != nil {
 			return finish(fmt.Errorf("timeline %q: %s", *timeline, conflict.ErrorMessage(err)))
+		}
+		if !t.Status.Public() && !*drafts {
+			// An export is passed on; what readers may not see stays in
+			// unless asked for by name.
+			return finish(fmt.Errorf("timeline %q is %s, not published: add --drafts to export it anyway", *timeline, strings.ToLower(t.Status.Label())))
 		}
 		ev.Filter.Timeline = &t
 		o.Title, o.Description = t.Title, t.Description

@@ -17,9 +17,14 @@ type Actor struct {
 	Parent      *ActorRef
 	Colour      string
 	Description string
-	Version     int
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
+	// Status is where the actor stands in review: one an editor creates
+	// is a draft, seen only by signed-in users until it is published
+	// (system writes, such as imports, create it published).
+	Status     Status
+	StatusNote string
+	Version    int
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
 }
 
 // Ref returns the reference other records keep to a.

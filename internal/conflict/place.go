@@ -16,9 +16,14 @@ type Place struct {
 	// Coordinates are nil when the place has not been located.
 	Coordinates *LatLon
 	Description string
-	Version     int
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
+	// Status is where the place stands in review: one an editor creates
+	// is a draft, seen only by signed-in users until it is published
+	// (system writes, such as imports, create it published).
+	Status     Status
+	StatusNote string
+	Version    int
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
 }
 
 // AltName is another name of a place, in any script: الموصل for Mosul.

@@ -20,9 +20,14 @@ type Source struct {
 	ArchivedURL string
 	Reliability Reliability
 	Notes       string
-	Version     int
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
+	// Status is where the source stands in review: one an editor creates
+	// is a draft, seen only by signed-in users until it is published
+	// (system writes, such as imports, create it published).
+	Status     Status
+	StatusNote string
+	Version    int
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
 }
 
 // Reliability grades a source on the Admiralty scale, A to F; "" means

@@ -18,10 +18,15 @@ type Timeline struct {
 	Excluded    []EventID
 	// WithEstimates interleaves the estimates of the filter's actors.
 	WithEstimates bool
-	Published     bool
-	Version       int
-	CreatedAt     time.Time
-	UpdatedAt     time.Time
+	// Status is where the timeline stands in review: one an editor creates
+	// is a draft, seen only by signed-in users until it is published
+	// (system writes create it published). Readers and embeds see only
+	// published timelines.
+	Status     Status
+	StatusNote string
+	Version    int
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
 }
 
 // TimelineFilter chooses the events a timeline shows.

@@ -263,7 +263,6 @@ func (l *loader) loadTimeline(ctx context.Context) error {
 			"who was preparing, who was leaving, and how many fighters were thought to remain.",
 		Filter:        conflict.TimelineFilter{From: edtf.MustParse("2016"), To: edtf.MustParse("2016")},
 		WithEstimates: true,
-		Published:     true,
 	}
 	if err := l.db.CreateTimeline(ctx, &t, change); err != nil {
 		return fmt.Errorf("timeline: %w", err)

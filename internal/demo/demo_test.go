@@ -278,7 +278,7 @@ func TestDemoTimeline(t *testing.T) {
 	if demo.TimelineSlug != "mosul-2016" {
 		t.Errorf("demo.TimelineSlug = %q, want mosul-2016", demo.TimelineSlug)
 	}
-	if !tl.Published {
+	if tl.Status != conflict.Published {
 		t.Errorf("timeline %s is not published", tl.Slug)
 	}
 	published, err := db.FindTimelines(t.Context(), false)

@@ -210,6 +210,8 @@ func sourceFields(s conflict.Source) []field {
 		{"archived_url", "Archived copy", s.ArchivedURL, false},
 		{"reliability", "Reliability", reliability, false},
 		{"notes", "Notes", s.Notes, true},
+		{"status", "Status", statusText(s.Status), false},
+		{"status_note", "Review note", s.StatusNote, true},
 	}
 }
 
@@ -225,6 +227,8 @@ func actorFields(a conflict.Actor) []field {
 		{"parent", "Part of", parent, false},
 		{"colour", "Colour", a.Colour, false},
 		{"description", "Description", a.Description, true},
+		{"status", "Status", statusText(a.Status), false},
+		{"status_note", "Review note", a.StatusNote, true},
 	}
 }
 
@@ -247,6 +251,8 @@ func placeFields(p conflict.Place) []field {
 		{"parent", "Inside", placeName(p.Parent), false},
 		{"coordinates", "Coordinates", coords, false},
 		{"description", "Description", p.Description, true},
+		{"status", "Status", statusText(p.Status), false},
+		{"status_note", "Review note", p.StatusNote, true},
 	}
 }
 
@@ -263,7 +269,8 @@ func timelineFields(t conflict.Timeline) []field {
 		{"pinned", "Pinned events (ids)", idList(t.Pinned), false},
 		{"excluded", "Left-out events (ids)", idList(t.Excluded), false},
 		{"with_estimates", "Shows estimates", yesNo(t.WithEstimates), false},
-		{"published", "Published", yesNo(t.Published), false},
+		{"status", "Status", statusText(t.Status), false},
+		{"status_note", "Review note", t.StatusNote, true},
 	}
 }
 

@@ -354,8 +354,8 @@ func TestOtherRecords(t *testing.T) {
 	t1 := conflict.Timeline{Title: "Mosul, 2016", Slug: "mosul-2016"}
 	t2 := t1
 	t2.Excluded = []conflict.EventID{3, 4}
-	t2.Published = true
-	if c := Timelines(t1, t2); fieldNames(c) != "excluded,published" || c[0].New != "3, 4" || c[1].New != "yes" {
+	t2.Status = conflict.Published
+	if c := Timelines(t1, t2); fieldNames(c) != "excluded,status" || c[0].New != "3, 4" || c[1].New != "Published" {
 		t.Errorf("Timelines = %+v", c)
 	}
 }

@@ -14,10 +14,12 @@ import (
 )
 
 // Lookup finds actors and places by what a person typed: a name, an alias,
-// an alternate name in any script, or a slug.
+// an alternate name in any script, or a slug. Filters are for readers, so
+// it finds published records only: a draft's name typed into a filter
+// finds nothing, as if it did not exist.
 type Lookup interface {
-	FindActorsByName(ctx context.Context, name string) ([]conflict.ActorRef, error)
-	FindPlacesByName(ctx context.Context, name string) ([]conflict.PlaceRef, error)
+	FindPublicActorsByName(ctx context.Context, name string) ([]conflict.ActorRef, error)
+	FindPublicPlacesByName(ctx context.Context, name string) ([]conflict.PlaceRef, error)
 }
 
 // EventFilter is a list filter as typed, kept to show back in the form,
@@ -93,7 +95,7 @@ func ParseEventFilter(ctx context.Context, q url.Values, lookup Lookup) (EventFi
 		f.Errors.Add("retracted", "The switch is retracted=1 to show retracted events too.")
 	}
 	for _, name := range f.Actors {
-		refs, err := lookup.FindActorsByName(ctx, name)
+		refs, err := lookup.FindPublicActorsByName(ctx, name)
 		if err != nil {
 			return f, err
 		}
@@ -107,7 +109,7 @@ func ParseEventFilter(ctx context.Context, q url.Values, lookup Lookup) (EventFi
 		}
 	}
 	for _, name := range f.Places {
-		refs, err := lookup.FindPlacesByName(ctx, name)
+		refs, err := lookup.FindPublicPlacesByName(ctx, name)
 		if err != nil {
 			return f, err
 		}
@@ -266,7 +268,7 @@ func ParseEstimateFilter(ctx context.Context, q url.Values, lookup Lookup) (Esti
 		f.Force = value(q, "actor")
 	}
 	if f.Force != "" {
-		refs, err := lookup.FindActorsByName(ctx, f.Force)
+		refs, err := lookup.FindPublicActorsByName(ctx, f.Force)
 		if err != nil {
 			return f, err
 		}
@@ -278,7 +280,7 @@ func ParseEstimateFilter(ctx context.Context, q url.Values, lookup Lookup) (Esti
 		}
 	}
 	if f.Place != "" {
-		refs, err := lookup.FindPlacesByName(ctx, f.Place)
+		refs, err := lookup.FindPublicPlacesByName(ctx, f.Place)
 		if err != nil {
 			return f, err
 		}

@@ -1,6 +1,7 @@
 package form_test
 
 import (
+	"context"
 	"net/url"
 	"reflect"
 	"testing"
@@ -50,4 +51,14 @@ func TestParseEventFilterResolvesTypedNames(t *testing.T) {
 	if got := f.Values()["actor"]; !reflect.DeepEqual(got, []string{"ISIS", "Badr Organization"}) {
 		t.Errorf("Values()[actor] = %q", got)
 	}
+}
+
+// The filters' lookup finds published records; every record of the fake
+// store is published.
+func (r records) FindPublicActorsByName(ctx context.Context, name string) ([]conflict.ActorRef, error) {
+	return r.FindActorsByName(ctx, name)
+}
+
+func (r records) FindPublicPlacesByName(ctx context.Context, name string) ([]conflict.PlaceRef, error) {
+	return r.FindPlacesByName(ctx, name)
 }

@@ -24,7 +24,10 @@ import (
 // Resolver finds the records a form names by what an editor typed: actors
 // and places by name or alias, sources by id, URL or title.
 type Resolver interface {
-	Lookup
+	// Drafts are found too: an editor may cite a record not yet published,
+	// which is then reviewed and published with what cites it.
+	FindActorsByName(ctx context.Context, name string) ([]conflict.ActorRef, error)
+	FindPlacesByName(ctx context.Context, name string) ([]conflict.PlaceRef, error)
 	FindSourceByID(ctx context.Context, id conflict.SourceID) (conflict.Source, error)
 	FindSourceByURL(ctx context.Context, url string) (conflict.Source, error)
 	FindSourcesByTitle(ctx context.Context, title string) ([]conflict.Source, error)
@@ -889,7 +892,7 @@ type TimelineForm struct {
 	Title, Slug, Description       string
 	Actors, Places, Tags, From, To string
 	Pinned, Excluded               string
-	WithEstimates, Published       bool
+	WithEstimates                  bool
 
 	Timeline conflict.Timeline
 	Errors   conflict.FieldErrors
@@ -903,10 +906,10 @@ func ParseTimeline(ctx context.Context, vals url.Values, res Resolver) (Timeline
 	f := TimelineForm{Title: line(vals, "title"), Slug: line(vals, "slug"), Description: text(vals, "description"),
 		Actors: text(vals, "actors"), Places: text(vals, "places"), Tags: line(vals, "tags"),
 		From: line(vals, "from"), To: line(vals, "to"), Pinned: line(vals, "pinned"), Excluded: line(vals, "excluded"),
-		WithEstimates: vals.Get("with_estimates") != "", Published: vals.Get("published") != ""}
+		WithEstimates: vals.Get("with_estimates") != ""}
 	f.Edit = r.edit()
 	t := conflict.Timeline{Title: f.Title, Slug: strings.ToLower(f.Slug), Description: f.Description,
-		WithEstimates: f.WithEstimates, Published: f.Published}
+		WithEstimates: f.WithEstimates}
 	t.Filter.Tags = list(f.Tags)
 	t.Filter.From = r.date("from", f.From)
 	t.Filter.To = r.date("to", f.To)
@@ -957,7 +960,7 @@ func eventIDs(r *reader, field, s string) []conflict.EventID {
 // names its filter's actors and places.
 func TimelineFormOf(t conflict.Timeline, actors []conflict.ActorRef, places []conflict.PlaceRef) TimelineForm {
 	f := TimelineForm{Edit: Edit{Version: t.Version}, Title: t.Title, Slug: t.Slug, Description: t.Description,
-		Tags: strings.Join(t.Filter.Tags, ", "), WithEstimates: t.WithEstimates, Published: t.Published,
+		Tags: strings.Join(t.Filter.Tags, ", "), WithEstimates: t.WithEstimates,
 		Timeline: t, Errors: conflict.FieldErrors{}, Missing: map[string]Missing{}}
 	if !t.Filter.From.IsZero() {
 		f.From = t.Filter.From.String()

@@ -414,7 +414,7 @@ func (s *Server) publishedTimeline(c echo.Context) (conflict.Timeline, error) {
 	if id, perr := strconv.ParseInt(ref, 10, 64); perr == nil && id > 0 && conflict.ErrorCode(err) == conflict.NotFound {
 		t, err = s.db.FindTimelineByID(ctx, conflict.TimelineID(id))
 	}
-	if err != nil || !t.Published {
+	if err != nil || !t.Status.Public() {
 		return t, notFoundOr(err, "No published timeline has the slug or id %q.", ref)
 	}
 	return t, nil

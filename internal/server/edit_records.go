@@ -367,7 +367,7 @@ func (s *Server) timelineSave(c echo.Context, cur *conflict.Timeline) error {
 	if err != nil {
 		return err
 	}
-	if cur != nil && cur.Published {
+	if cur != nil && cur.Status.Public() {
 		// A published timeline is public and embedded: every change to it
 		// says why, as for a published event.
 		if err := conflict.RequireSummary(conflict.Published, f.Summary); err != nil {
@@ -399,11 +399,11 @@ func (s *Server) timelineSave(c echo.Context, cur *conflict.Timeline) error {
 	if pending != nil {
 		return s.pendingSaved(c)
 	}
-	if t.Published {
+	if t.Status.Public() {
 		s.flash(c, "The timeline is saved.")
 		return c.Redirect(http.StatusSeeOther, components.TimelinePath(t.Slug))
 	}
-	s.flash(c, "The timeline is saved. It is not published: only signed-in users see this form, and nobody sees the timeline until it is.")
+	s.flash(c, "The timeline is saved as a draft: readers and embeds see it once a reviewer publishes it. Submit it for review below.")
 	return c.Redirect(http.StatusSeeOther, editTimelinePath(t.ID))
 }
 
@@ -418,10 +418,8 @@ func (s *Server) renderTimelineEdit(c echo.Context, status int, cur *conflict.Ti
 	}
 	p.Problem, p.Conflict = problem, cv
 	if cur != nil {
-		p.SummaryRequired = cur.Published
-		if cur.Published {
-			p.RecordURL = components.TimelinePath(cur.Slug)
-		}
+		p.SummaryRequired = cur.Status.Public()
+		p.RecordURL = components.TimelinePath(cur.Slug)
 	}
 	return s.render(c, status, pages.TimelineEdit(pages.TimelineEditView{EditPage: p, Form: f}))
 }

@@ -120,7 +120,7 @@ func (s *Server) embedTimeline(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if !t.Published {
+	if !t.Status.Public() {
 		return conflict.Errorf(conflict.NotFound, "No such timeline.")
 	}
 	q := c.QueryParams()

@@ -45,7 +45,7 @@ func embedBenchHandler(b *testing.B) http.Handler {
 		}
 	}
 	if _, err := db.FindTimelineBySlug(ctx, benchTimeline); conflict.ErrorCode(err) == conflict.NotFound {
-		t := conflict.Timeline{Slug: benchTimeline, Title: "Everything", WithEstimates: true, Published: true}
+		t := conflict.Timeline{Slug: benchTimeline, Title: "Everything", WithEstimates: true}
 		err = db.CreateTimeline(ctx, &t, conflict.Change{AuthorName: "benchmark"})
 		if err != nil {
 			b.Fatal(err)

@@ -40,7 +40,7 @@ func (s *Server) timelineShow(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if !t.Published {
+	if !t.Status.Public() {
 		return conflict.Errorf(conflict.NotFound, "No such timeline.")
 	}
 	b, err := s.browse(c, components.TimelinePath(t.Slug), &t, nil)

@@ -78,7 +78,7 @@ func (s *Server) oembed(c echo.Context) error {
 	switch p := u.Path; {
 	case strings.HasPrefix(p, "/timelines/") && !strings.Contains(p[len("/timelines/"):], "/"):
 		t, err := s.db.FindTimelineBySlug(ctx, p[len("/timelines/"):])
-		if conflict.ErrorCode(err) == conflict.NotFound || (err == nil && !t.Published) {
+		if conflict.ErrorCode(err) == conflict.NotFound || (err == nil && !t.Status.Public()) {
 			return notFound()
 		} else if err != nil {
 			return err

@@ -128,7 +128,7 @@ func TestSingleForceTimelineOpensWithItsChart(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tl := conflict.Timeline{Title: "The Islamic State in 2016", Published: true,
+	tl := conflict.Timeline{Title: "The Islamic State in 2016",
 		Filter: conflict.TimelineFilter{Actors: []conflict.ActorID{is.ID}, From: edtf.MustParse("2016"), To: edtf.MustParse("2016")}}
 	if err := a.DB.CreateTimeline(ctx, &tl, conflict.Change{AuthorName: "test"}); err != nil {
 		t.Fatal(err)

@@ -55,7 +55,12 @@ func (s *Server) signin(c echo.Context) error {
 	keys := throttleKeys(email, clientAddr(c))
 	if wait, why := s.throttled(keys); wait > 0 {
 		c.Response().Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
-		v.Problem = fmt.Sprintf("Too many failed sign-in attempts %s. Wait %s and try again, or ask an admin to clear the sign-in throttle.", why, minutes(wait))
+		v.Problem = fmt.Sprintf("Too many failed sign-in attempts %s. Wait %s and try again", why, minutes(wait))
+		if why == forAccount {
+			// An admin can clear an account's count, not a network's.
+			v.Problem += ", or ask an admin to clear this account's failed sign-ins"
+		}
+		v.Problem += "."
 		return s.renderSignin(c, http.StatusTooManyRequests, v)
 	}
 
@@ -141,6 +146,13 @@ func throttleKeys(email, client string) signinKeys {
 // pairs with clients begin with it and a NUL.
 func accountThrottleKey(email string) string { return "account:" + strings.ToLower(email) }
 
+// Why an attempt is throttled, in words that follow "Too many failed
+// sign-in attempts".
+const (
+	fromNetwork = "from your network"
+	forAccount  = "for this account"
+)
+
 // throttled reports how long this attempt must wait, 0 when it may go
 // ahead, and why, in words that end "Too many failed sign-in attempts …".
 // The right password from a client that has not been failing is never
@@ -150,14 +162,14 @@ func accountThrottleKey(email string) string { return "account:" + strings.ToLow
 func (s *Server) throttled(k signinKeys) (time.Duration, string) {
 	a := s.acc
 	if wait := a.byClient.Wait(k.client, failuresPerClient); wait > 0 {
-		return wait, "from your network"
+		return wait, fromNetwork
 	}
 	if wait := a.byPair.Wait(k.pair, failuresPerPair); wait > 0 {
-		return wait, "for this account"
+		return wait, forAccount
 	}
 	if a.byAccount.Wait(k.account, failuresPerAccount) > 0 {
 		if wait := a.byClient.Wait(k.client, 1); wait > 0 {
-			return wait, "for this account"
+			return wait, forAccount
 		}
 	}
 	return 0, ""

@@ -15,7 +15,8 @@ const suggestLimit = 10
 
 // filterSuggest answers /suggest/{actors,places,tags}: the options under an
 // event filter's box for what the reader has typed so far. Actors, places
-// and the tags of published events are all public, so anyone may ask.
+// and tags of published events are public, so anyone may ask; drafts are
+// never offered here (editors' forms ask /edit/suggest).
 func (s *Server) filterSuggest(c echo.Context) error {
 	q := strings.TrimSpace(queryText(c.QueryParams()))
 	if len([]rune(q)) > 200 {
@@ -27,9 +28,9 @@ func (s *Server) filterSuggest(c echo.Context) error {
 	switch c.Param("kind") {
 	case "actors", "places":
 		field = "actor"
-		find := s.db.SuggestActors
+		find := s.db.SuggestPublicActors
 		if c.Param("kind") == "places" {
-			field, find = "place", s.db.SuggestPlaces
+			field, find = "place", s.db.SuggestPublicPlaces
 		}
 		found, err := find(ctx, q, suggestLimit)
 		if err != nil {

@@ -22,10 +22,10 @@ var (
 		Publisher: "Reuters", Title: "Iraqi forces launch offensive to retake Mosul from Islamic State",
 		Published: edtf.MustParse("2016-10-17"), Authors: []string{"Stephen Kalin", "Maher Chmaytelli"}, Language: "en",
 		ArchivedURL: "https://web.archive.org/web/20161017/https://www.reuters.com/article/idUSKBN12H0IU",
-		Reliability: "B", Notes: "Wire report filed from Erbil.", Version: 2, CreatedAt: created, UpdatedAt: updated}
+		Reliability: "B", Notes: "Wire report filed from Erbil.", Status: conflict.Published, Version: 2, CreatedAt: created, UpdatedAt: updated}
 	sumaria = conflict.Source{ID: 42, URL: "https://www.alsumaria.tv/news/184226/",
 		Publisher: "السومرية نيوز", Title: "انطلاق عمليات تحرير نينوى", Published: edtf.MustParse("2016-10-17"),
-		Authors: nil, Language: "ar", Reliability: "C", Version: 1, CreatedAt: created, UpdatedAt: created}
+		Authors: nil, Language: "ar", Reliability: "C", Status: conflict.Published, Version: 1, CreatedAt: created, UpdatedAt: created}
 )
 
 func goldenEvent() conflict.Event {
@@ -71,7 +71,7 @@ func goldenActor() conflict.Actor {
 		Aliases: []string{"Badr Brigades", "منظمة بدر", "فيلق بدر"},
 		Kind:    "militia", Parent: &conflict.ActorRef{ID: 9, Slug: "popular-mobilization-forces", Name: "Popular Mobilization Forces", Colour: "#3a7d44"},
 		Colour: "#2a7f3f", Description: "Shia armed group, part of the *Popular Mobilization Forces*.",
-		Version: 4, CreatedAt: created, UpdatedAt: updated,
+		Status: conflict.Published, Version: 4, CreatedAt: created, UpdatedAt: updated,
 	}
 }
 
@@ -82,7 +82,7 @@ func goldenPlace() conflict.Place {
 		Kind:     "city", Parent: &conflict.PlaceRef{ID: 2, Slug: "nineveh", Name: "Nineveh Governorate"},
 		Coordinates: &conflict.LatLon{Lat: 36.335, Lon: 43.118889},
 		Description: "Capital of Nineveh Governorate, on the Tigris.",
-		Version:     2, CreatedAt: created, UpdatedAt: updated,
+		Status:      conflict.Published, Version: 2, CreatedAt: created, UpdatedAt: updated,
 	}
 }
 
@@ -95,7 +95,7 @@ func goldenTimeline() conflict.Timeline {
 			From: edtf.MustParse("2016-10-16"), To: edtf.MustParse("2017-07~"),
 		},
 		Pinned: []conflict.EventID{1042, 1077}, Excluded: []conflict.EventID{1100},
-		WithEstimates: true, Published: true,
+		WithEstimates: true, Status: conflict.Published,
 		Version: 6, CreatedAt: created, UpdatedAt: updated,
 	}
 }

@@ -14,6 +14,11 @@
 //   - Version 2 keeps those names, now frozen by tags, and adds "v":2 as the
 //     first field. Keeping the names keeps the store's compression
 //     dictionary, which is made of them, working as well as before.
+//   - Version 3 adds "Status" and "StatusNote" to actors, places and
+//     sources (in citations too), which go through review since; a
+//     snapshot without them is of a record that was public. A timeline's
+//     "Published" flag gives way to its status: true reads as published,
+//     false as a draft.
 //
 // Encode writes the newest version; the decoders read every version ever
 // written. A change to the format is a new version: new wire structs or
@@ -28,7 +33,7 @@ import (
 )
 
 // Version is the format version Encode writes.
-const Version = 2
+const Version = 3
 
 // Encode returns the snapshot of a record in the newest format. v is a
 // conflict.Event, Estimate, Source, Actor, Place or Timeline, or a pointer
@@ -181,8 +186,9 @@ func Status(data []byte) (conflict.Status, error) {
 }
 
 // unmarshal decodes data into the wire struct w and checks the version it
-// read into v. Versions 1 and 2 share their field names, so one struct
-// reads both; a version 1 snapshot has no version field, leaving v at 0.
+// read into v. Every version so far keeps the names of the one before and
+// only adds fields, so one struct reads them all; a version 1 snapshot has
+// no version field, leaving v at 0.
 func unmarshal(data []byte, w any, v *int) error {
 	if len(data) == 0 {
 		return fmt.Errorf("snapshot: empty")
@@ -191,7 +197,7 @@ func unmarshal(data []byte, w any, v *int) error {
 		return fmt.Errorf("snapshot: %w", err)
 	}
 	switch *v {
-	case 0, Version:
+	case 0, 2, Version:
 		return nil
 	}
 	return fmt.Errorf("snapshot: format version %d is not one this program reads (1 to %d)", *v, Version)

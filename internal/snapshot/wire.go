@@ -89,6 +89,8 @@ type source struct {
 	ArchivedURL string    `json:"ArchivedURL"`
 	Reliability string    `json:"Reliability"`
 	Notes       string    `json:"Notes"`
+	Status      string    `json:"Status"`
+	StatusNote  string    `json:"StatusNote"`
 	Version     int       `json:"Version"`
 	CreatedAt   time.Time `json:"CreatedAt"`
 	UpdatedAt   time.Time `json:"UpdatedAt"`
@@ -109,6 +111,8 @@ type actor struct {
 	Parent      *actorRef `json:"Parent"`
 	Colour      string    `json:"Colour"`
 	Description string    `json:"Description"`
+	Status      string    `json:"Status"`
+	StatusNote  string    `json:"StatusNote"`
 	Version     int       `json:"Version"`
 	CreatedAt   time.Time `json:"CreatedAt"`
 	UpdatedAt   time.Time `json:"UpdatedAt"`
@@ -131,6 +135,8 @@ type place struct {
 	Parent      *placeRef `json:"Parent"`
 	Coordinates *latLon   `json:"Coordinates"`
 	Description string    `json:"Description"`
+	Status      string    `json:"Status"`
+	StatusNote  string    `json:"StatusNote"`
 	Version     int       `json:"Version"`
 	CreatedAt   time.Time `json:"CreatedAt"`
 	UpdatedAt   time.Time `json:"UpdatedAt"`
@@ -163,10 +169,13 @@ type timeline struct {
 	Pinned        []int64        `json:"Pinned"`
 	Excluded      []int64        `json:"Excluded"`
 	WithEstimates bool           `json:"WithEstimates"`
-	Published     bool           `json:"Published"`
-	Version       int            `json:"Version"`
-	CreatedAt     time.Time      `json:"CreatedAt"`
-	UpdatedAt     time.Time      `json:"UpdatedAt"`
+	// Published is version 1 and 2's flag, which Status replaced in 3.
+	Published  bool      `json:"Published,omitempty"`
+	Status     string    `json:"Status"`
+	StatusNote string    `json:"StatusNote"`
+	Version    int       `json:"Version"`
+	CreatedAt  time.Time `json:"CreatedAt"`
+	UpdatedAt  time.Time `json:"UpdatedAt"`
 }
 
 type timelineFilter struct {
@@ -222,6 +231,7 @@ func fromSource(s *conflict.Source) source {
 	return source{ID: int64(s.ID), URL: s.URL, Publisher: s.Publisher, Title: s.Title,
 		Published: s.Published.String(), Authors: s.Authors, Language: s.Language,
 		ArchivedURL: s.ArchivedURL, Reliability: string(s.Reliability), Notes: s.Notes,
+		Status: string(s.Status), StatusNote: s.StatusNote,
 		Version: s.Version, CreatedAt: s.CreatedAt, UpdatedAt: s.UpdatedAt}
 }
 
@@ -231,7 +241,8 @@ func fromSourceRecord(s *conflict.Source) sourceRecord {
 
 func fromActor(a *conflict.Actor) actor {
 	w := actor{V: Version, ID: int64(a.ID), Slug: a.Slug, Name: a.Name, Aliases: a.Aliases, Kind: a.Kind,
-		Colour: a.Colour, Description: a.Description, Version: a.Version, CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt}
+		Colour: a.Colour, Description: a.Description, Status: string(a.Status), StatusNote: a.StatusNote,
+		Version: a.Version, CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt}
 	if a.Parent != nil {
 		r := fromActorRef(*a.Parent)
 		w.Parent = &r
@@ -246,7 +257,7 @@ func fromActorRef(r conflict.ActorRef) actorRef {
 func fromPlace(p *conflict.Place) place {
 	w := place{V: Version, ID: int64(p.ID), Slug: p.Slug, Name: p.Name, Kind: p.Kind,
 		Parent: fromPlaceRef(p.Parent), Coordinates: fromLatLon(p.Coordinates), Description: p.Description,
-		Version: p.Version, CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt}
+		Status: string(p.Status), StatusNote: p.StatusNote, Version: p.Version, CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt}
 	if p.AltNames != nil {
 		w.AltNames = make([]altName, len(p.AltNames))
 		for i, n := range p.AltNames {
@@ -275,7 +286,7 @@ func fromTimeline(t *conflict.Timeline) timeline {
 		Filter: timelineFilter{Actors: toInts(t.Filter.Actors), Places: toInts(t.Filter.Places),
 			Tags: t.Filter.Tags, From: t.Filter.From.String(), To: t.Filter.To.String()},
 		Pinned: toInts(t.Pinned), Excluded: toInts(t.Excluded), WithEstimates: t.WithEstimates,
-		Published: t.Published, Version: t.Version, CreatedAt: t.CreatedAt, UpdatedAt: t.UpdatedAt}
+		Status: string(t.Status), StatusNote: t.StatusNote, Version: t.Version, CreatedAt: t.CreatedAt, UpdatedAt: t.UpdatedAt}
 }
 
 // From the wire to the domain.
@@ -345,12 +356,13 @@ func (w *source) record() (conflict.Source, error) {
 	return conflict.Source{ID: conflict.SourceID(w.ID), URL: w.URL, Publisher: w.Publisher, Title: w.Title,
 		Published: published, Authors: w.Authors, Language: w.Language, ArchivedURL: w.ArchivedURL,
 		Reliability: conflict.Reliability(w.Reliability), Notes: w.Notes,
-		Version: w.Version, CreatedAt: w.CreatedAt, UpdatedAt: w.UpdatedAt}, nil
+		Status: recordStatus(w.Status), StatusNote: w.StatusNote, Version: w.Version, CreatedAt: w.CreatedAt, UpdatedAt: w.UpdatedAt}, nil
 }
 
 func (w *actor) record() conflict.Actor {
 	a := conflict.Actor{ID: conflict.ActorID(w.ID), Slug: w.Slug, Name: w.Name, Aliases: w.Aliases, Kind: w.Kind,
-		Colour: w.Colour, Description: w.Description, Version: w.Version, CreatedAt: w.CreatedAt, UpdatedAt: w.UpdatedAt}
+		Colour: w.Colour, Description: w.Description, Status: recordStatus(w.Status), StatusNote: w.StatusNote,
+		Version: w.Version, CreatedAt: w.CreatedAt, UpdatedAt: w.UpdatedAt}
 	if w.Parent != nil {
 		r := w.Parent.record()
 		a.Parent = &r
@@ -365,7 +377,7 @@ func (w actorRef) record() conflict.ActorRef {
 func (w *place) record() conflict.Place {
 	p := conflict.Place{ID: conflict.PlaceID(w.ID), Slug: w.Slug, Name: w.Name, Kind: w.Kind,
 		Parent: w.Parent.record(), Coordinates: w.Coordinates.record(), Description: w.Description,
-		Version: w.Version, CreatedAt: w.CreatedAt, UpdatedAt: w.UpdatedAt}
+		Status: recordStatus(w.Status), StatusNote: w.StatusNote, Version: w.Version, CreatedAt: w.CreatedAt, UpdatedAt: w.UpdatedAt}
 	if w.AltNames != nil {
 		p.AltNames = make([]conflict.AltName, len(w.AltNames))
 		for i, n := range w.AltNames {
@@ -394,8 +406,15 @@ func (w *timeline) record() (conflict.Timeline, error) {
 		Filter: conflict.TimelineFilter{Actors: fromInts[conflict.ActorID](w.Filter.Actors),
 			Places: fromInts[conflict.PlaceID](w.Filter.Places), Tags: w.Filter.Tags},
 		Pinned: fromInts[conflict.EventID](w.Pinned), Excluded: fromInts[conflict.EventID](w.Excluded),
-		WithEstimates: w.WithEstimates, Published: w.Published,
+		WithEstimates: w.WithEstimates, Status: conflict.Status(w.Status), StatusNote: w.StatusNote,
 		Version: w.Version, CreatedAt: w.CreatedAt, UpdatedAt: w.UpdatedAt}
+	if w.Status == "" {
+		// Versions 1 and 2: the flag said whether readers saw it.
+		t.Status = conflict.Draft
+		if w.Published {
+			t.Status = conflict.Published
+		}
+	}
 	var err error
 	if t.Filter.From, err = date("Filter.From", w.Filter.From); err != nil {
 		return conflict.Timeline{}, err
@@ -404,6 +423,15 @@ func (w *timeline) record() (conflict.Timeline, error) {
 		return conflict.Timeline{}, err
 	}
 	return t, nil
+}
+
+// recordStatus reads the status of an actor, place or source. Versions 1
+// and 2 had none: every such record was public then.
+func recordStatus(s string) conflict.Status {
+	if s == "" {
+		return conflict.Published
+	}
+	return conflict.Status(s)
 }
 
 // date reads a stored EDTF date; "" is no date.

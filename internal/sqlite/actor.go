@@ -8,7 +8,7 @@ import (
 	"github.com/sitrep/sitrep/internal/conflict"
 )
 
-const actorColumns = `a.id, a.slug, a.name, a.kind, a.colour, a.description, a.version, a.created_at, a.updated_at,
+const actorColumns = `a.id, a.slug, a.name, a.kind, a.colour, a.description, a.status, a.status_note, a.version, a.created_at, a.updated_at,
 	p.id, p.slug, p.name, p.colour`
 
 func scanActor(sc interface{ Scan(...any) error }) (conflict.Actor, error) {
@@ -18,7 +18,7 @@ func scanActor(sc interface{ Scan(...any) error }) (conflict.Actor, error) {
 		pid                   sql.NullInt64
 		pslug, pname, pcolour sql.NullString
 	)
-	err := sc.Scan(&a.ID, &a.Slug, &a.Name, &a.Kind, &a.Colour, &a.Description, &a.Version, &created, &updated,
+	err := sc.Scan(&a.ID, &a.Slug, &a.Name, &a.Kind, &a.Colour, &a.Description, &a.Status, &a.StatusNote, &a.Version, &created, &updated,
 		&pid, &pslug, &pname, &pcolour)
 	if err != nil {
 		return a, mapError(err)
@@ -54,7 +54,8 @@ func findActor(ctx context.Context, q querier, where string, arg any) (conflict.
 	return a, rows.Err()
 }
 
-// FindActorByID returns the actor with its aliases and parent, or NotFound.
+// FindActorByID returns the actor with its aliases and parent, or NotFound,
+// whatever its status: a page for readers checks conflict.Status.Public.
 func (db *DB) FindActorByID(ctx context.Context, id conflict.ActorID) (conflict.Actor, error) {
 	return findActor(ctx, db.read, `a.id = ?`, int64(id))
 }
@@ -65,7 +66,9 @@ func (db *DB) FindActorBySlug(ctx context.Context, slug string) (conflict.Actor,
 }
 
 // FindActorsByName returns the actors whose name, alias or slug equals name,
-// ignoring case: "ISIS" finds Islamic State.
+// ignoring case: "ISIS" finds Islamic State. Drafts are among them, for
+// editors' forms, which may cite a draft; readers' filters use
+// FindPublicActorsByName.
 func (db *DB) FindActorsByName(ctx context.Context, name string) ([]conflict.ActorRef, error) {
 	name = strings.TrimSpace(name)
 	rows, err := db.read.QueryContext(ctx, `SELECT id, slug, name, colour FROM actors
@@ -78,18 +81,32 @@ func (db *DB) FindActorsByName(ctx context.Context, name string) ([]conflict.Act
 	return scanActorRefs(rows)
 }
 
-// FindActors returns every actor, by name.
-func (db *DB) FindActors(ctx context.Context) ([]conflict.ActorRef, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT id, slug, name, colour FROM actors ORDER BY name COLLATE NOCASE`)
+// FindPublicActorsByName is FindActorsByName among published actors only.
+func (db *DB) FindPublicActorsByName(ctx context.Context, name string) ([]conflict.ActorRef, error) {
+	name = strings.TrimSpace(name)
+	rows, err := db.read.QueryContext(ctx, `SELECT id, slug, name, colour FROM actors
+		WHERE id IN (SELECT id FROM actors WHERE name = ?1 COLLATE NOCASE OR slug = lower(?1)
+		             UNION SELECT actor_id FROM actor_aliases WHERE alias = ?1 COLLATE NOCASE)
+		AND status = 'published' ORDER BY name`, name)
 	if err != nil {
 		return nil, err
 	}
 	return scanActorRefs(rows)
 }
 
-// FindActorChildren returns the actors whose parent is id.
+// FindActors returns every published actor, by name: the choices readers
+// are offered.
+func (db *DB) FindActors(ctx context.Context) ([]conflict.ActorRef, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT id, slug, name, colour FROM actors WHERE status = 'published' ORDER BY name COLLATE NOCASE`)
+	if err != nil {
+		return nil, err
+	}
+	return scanActorRefs(rows)
+}
+
+// FindActorChildren returns the published actors whose parent is id.
 func (db *DB) FindActorChildren(ctx context.Context, id conflict.ActorID) ([]conflict.ActorRef, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT id, slug, name, colour FROM actors WHERE parent_id = ? ORDER BY name`, int64(id))
+	rows, err := db.read.QueryContext(ctx, `SELECT id, slug, name, colour FROM actors WHERE parent_id = ? AND status = 'published' ORDER BY name`, int64(id))
 	if err != nil {
 		return nil, err
 	}
@@ -109,8 +126,9 @@ func scanActorRefs(rows *sql.Rows) ([]conflict.ActorRef, error) {
 	return out, rows.Err()
 }
 
-// CreateActor validates and stores a new actor with its aliases. A taken
-// slug gives a Conflict error on the name.
+// CreateActor validates and stores a new actor with its aliases: a draft
+// when a user creates it, published when the system does (see
+// newStatus). A taken slug gives a Conflict error on the name.
 func (db *DB) CreateActor(ctx context.Context, a *conflict.Actor, ch conflict.Change) error {
 	a.Normalize()
 	if err := a.Validate(); err != nil {
@@ -130,8 +148,8 @@ func (db *DB) CreateActor(ctx context.Context, a *conflict.Actor, ch conflict.Ch
 		if a.Parent != nil {
 			parent = int64(a.Parent.ID)
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO actors (slug, name, kind, parent_id, colour, description, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, a.Slug, a.Name, a.Kind, parent, a.Colour, a.Description, now, now)
+		res, err := tx.ExecContext(ctx, `INSERT INTO actors (slug, name, kind, parent_id, colour, description, status, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, a.Slug, a.Name, a.Kind, parent, a.Colour, a.Description, newStatus(a.Status, ch), now, now)
 		if err != nil {
 			return err
 		}

@@ -32,8 +32,18 @@ func suggestLimit(n int) int {
 // SuggestActors returns up to limit actors whose name or alias contains q,
 // ignoring case: names that begin with q first, then those with the most
 // published events (from the maintained tallies), then by name. Matched
-// is the alias that matched when the name did not.
+// is the alias that matched when the name did not. Drafts are among them,
+// for editors' forms; readers' boxes use SuggestPublicActors.
 func (db *DB) SuggestActors(ctx context.Context, q string, limit int) ([]Suggestion, error) {
+	return db.suggestActors(ctx, q, limit, false)
+}
+
+// SuggestPublicActors is SuggestActors among published actors only.
+func (db *DB) SuggestPublicActors(ctx context.Context, q string, limit int) ([]Suggestion, error) {
+	return db.suggestActors(ctx, q, limit, true)
+}
+
+func (db *DB) suggestActors(ctx context.Context, q string, limit int, public bool) ([]Suggestion, error) {
 	q = strings.TrimSpace(q)
 	if q == "" {
 		return nil, nil
@@ -48,13 +58,24 @@ func (db *DB) SuggestActors(ctx context.Context, q string, limit int) ([]Suggest
 			WHERE instr(lower(alias), lower(?1)) > 0
 		) m ON m.id = a.id
 		LEFT JOIN event_key_counts k ON k.key = 'a:' || a.id
+		`+publicOnly(public, "a")+`
 		ORDER BY m.pos <> 1, m.matched <> '', coalesce(k.n, 0) DESC, a.name COLLATE NOCASE
 		LIMIT 200`, q, limit)
 }
 
 // SuggestPlaces returns up to limit places whose name or alternate name
-// contains q, ignoring case, as SuggestActors does for actors.
+// contains q, ignoring case, as SuggestActors does for actors, drafts
+// among them; readers' boxes use SuggestPublicPlaces.
 func (db *DB) SuggestPlaces(ctx context.Context, q string, limit int) ([]Suggestion, error) {
+	return db.suggestPlaces(ctx, q, limit, false)
+}
+
+// SuggestPublicPlaces is SuggestPlaces among published places only.
+func (db *DB) SuggestPublicPlaces(ctx context.Context, q string, limit int) ([]Suggestion, error) {
+	return db.suggestPlaces(ctx, q, limit, true)
+}
+
+func (db *DB) suggestPlaces(ctx context.Context, q string, limit int, public bool) ([]Suggestion, error) {
 	q = strings.TrimSpace(q)
 	if q == "" {
 		return nil, nil
@@ -68,8 +89,18 @@ func (db *DB) SuggestPlaces(ctx context.Context, q string, limit int) ([]Suggest
 			WHERE instr(lower(name), lower(?1)) > 0
 		) m ON m.id = p.id
 		LEFT JOIN event_key_counts k ON k.key = 'p:' || p.id
+		`+publicOnly(public, "p")+`
 		ORDER BY m.pos <> 1, m.matched <> '', coalesce(k.n, 0) DESC, p.name COLLATE NOCASE
 		LIMIT 200`, q, limit)
+}
+
+// publicOnly is the condition keeping a query of actors, places or
+// sources (aliased as alias) to the published ones, when public is set.
+func publicOnly(public bool, alias string) string {
+	if !public {
+		return ""
+	}
+	return "WHERE " + alias + ".status = 'published'"
 }
 
 // suggest runs a query of (id, name, matched) rows and keeps the first row

@@ -86,6 +86,11 @@ func (db *DB) SetEstimateStatus(ctx context.Context, id conflict.EstimateID, a c
 		if err := lostRace(res, conflict.EstimateRecord, int64(id)); err != nil {
 			return err
 		}
+		if to == conflict.Published {
+			if err := db.publishCitedDrafts(ctx, tx, conflict.EstimateRecord, int64(id), ch); err != nil {
+				return err
+			}
+		}
 		if out, err = findEstimate(ctx, tx, id); err != nil {
 			return err
 		}

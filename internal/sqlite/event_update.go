@@ -94,6 +94,11 @@ func (db *DB) SetEventStatus(ctx context.Context, id conflict.EventID, a conflic
 		if err := lostRace(res, conflict.EventRecord, int64(id)); err != nil {
 			return err
 		}
+		if to == conflict.Published {
+			if err := db.publishCitedDrafts(ctx, tx, conflict.EventRecord, int64(id), ch); err != nil {
+				return err
+			}
+		}
 		if out, err = findEvent(ctx, tx, id); err != nil {
 			return err
 		}

@@ -477,8 +477,8 @@ func parseIDCursor(s string) (int64, error) {
 	return id, nil
 }
 
-// FindSourcePage returns up to limit sources (clamped to 1..1000) in id
-// order after the cursor, and the cursor of the next page ("" on the last).
+// FindSourcePage returns up to limit published sources (clamped to
+// 1..1000) in id order after the cursor, and the cursor of the next page ("" on the last).
 // A mangled cursor gives Invalid on "cursor".
 func (db *DB) FindSourcePage(ctx context.Context, after string, limit int) ([]conflict.Source, string, error) {
 	from, err := parseIDCursor(after)
@@ -486,7 +486,7 @@ func (db *DB) FindSourcePage(ctx context.Context, after string, limit int) ([]co
 		return nil, "", err
 	}
 	limit = clampLimit(limit)
-	rows, err := db.read.QueryContext(ctx, `SELECT `+sourceColumns+` FROM sources s WHERE s.id > ? ORDER BY s.id LIMIT ?`, from, limit+1)
+	rows, err := db.read.QueryContext(ctx, `SELECT `+sourceColumns+` FROM sources s WHERE s.id > ? AND s.status = 'published' ORDER BY s.id LIMIT ?`, from, limit+1)
 	if err != nil {
 		return nil, "", err
 	}
@@ -510,7 +510,7 @@ func (db *DB) FindSourcePage(ctx context.Context, after string, limit int) ([]co
 	return out, next, nil
 }
 
-// FindActorPage returns up to limit actors (clamped to 1..1000) with their
+// FindActorPage returns up to limit published actors (clamped to 1..1000) with their
 // aliases and parents, in id order after the cursor, and the cursor of the
 // next page ("" on the last). A mangled cursor gives Invalid on "cursor".
 func (db *DB) FindActorPage(ctx context.Context, after string, limit int) ([]conflict.Actor, string, error) {
@@ -520,7 +520,7 @@ func (db *DB) FindActorPage(ctx context.Context, after string, limit int) ([]con
 	}
 	limit = clampLimit(limit)
 	rows, err := db.read.QueryContext(ctx, `SELECT `+actorColumns+`
-		FROM actors a LEFT JOIN actors p ON p.id = a.parent_id WHERE a.id > ? ORDER BY a.id LIMIT ?`, from, limit+1)
+		FROM actors a LEFT JOIN actors p ON p.id = a.parent_id WHERE a.id > ? AND a.status = 'published' ORDER BY a.id LIMIT ?`, from, limit+1)
 	if err != nil {
 		return nil, "", err
 	}
@@ -570,7 +570,7 @@ func (db *DB) FindActorPage(ctx context.Context, after string, limit int) ([]con
 	return out, next, arows.Err()
 }
 
-// FindPlacePage returns up to limit places (clamped to 1..1000) with their
+// FindPlacePage returns up to limit published places (clamped to 1..1000) with their
 // alternate names and parents, in id order after the cursor, and the
 // cursor of the next page ("" on the last). A mangled cursor gives Invalid
 // on "cursor".
@@ -581,7 +581,7 @@ func (db *DB) FindPlacePage(ctx context.Context, after string, limit int) ([]con
 	}
 	limit = clampLimit(limit)
 	rows, err := db.read.QueryContext(ctx, `SELECT `+placeColumns+`
-		FROM places p LEFT JOIN places pp ON pp.id = p.parent_id WHERE p.id > ? ORDER BY p.id LIMIT ?`, from, limit+1)
+		FROM places p LEFT JOIN places pp ON pp.id = p.parent_id WHERE p.id > ? AND p.status = 'published' ORDER BY p.id LIMIT ?`, from, limit+1)
 	if err != nil {
 		return nil, "", err
 	}

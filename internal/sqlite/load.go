@@ -476,7 +476,10 @@ func (l *Loader) Actor(a *conflict.Actor) error {
 		return err
 	}
 	l.next.actor++
+	// What a load stores is published: the columns' default, which the
+	// snapshot must agree with.
 	a.ID, a.Version, a.CreatedAt, a.UpdatedAt = conflict.ActorID(l.next.actor), 1, parseTime(l.now), parseTime(l.now)
+	a.Status, a.StatusNote = conflict.Published, ""
 	var parent any
 	if a.Parent != nil {
 		parent = int64(a.Parent.ID)
@@ -501,6 +504,7 @@ func (l *Loader) Place(p *conflict.Place) error {
 	}
 	l.next.place++
 	p.ID, p.Version, p.CreatedAt, p.UpdatedAt = conflict.PlaceID(l.next.place), 1, parseTime(l.now), parseTime(l.now)
+	p.Status, p.StatusNote = conflict.Published, ""
 	var parent, lat, lon any
 	if p.Parent != nil {
 		parent = int64(p.Parent.ID)
@@ -535,6 +539,7 @@ func (l *Loader) Source(s *conflict.Source) error {
 	}
 	l.next.source++
 	s.ID, s.Version, s.CreatedAt, s.UpdatedAt = conflict.SourceID(l.next.source), 1, parseTime(l.now), parseTime(l.now)
+	s.Status, s.StatusNote = conflict.Published, ""
 	id := int64(s.ID)
 	l.add(stSource, id, s.URL, s.Publisher, s.Title, s.Published.String(), lowerKey(s.Published), string(authors), s.Language,
 		s.ArchivedURL, string(s.Reliability), s.Notes, l.now, l.now)

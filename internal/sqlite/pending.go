@@ -42,8 +42,10 @@ func (db *DB) editRecord(ctx context.Context, rt conflict.RecordType, id int64, 
 		}
 		if db.rule.EditGoesLive(status, ch) {
 			ch.WithoutReview = db.rule.Unreviewed(status, ch)
-			_, _, err := write(tx, ch)
-			return err
+			if _, _, err := write(tx, ch); err != nil || !status.Public() {
+				return err
+			}
+			return db.publishCitedDrafts(ctx, tx, rt, id, ch)
 		}
 		ch.WithoutReview = false
 		base, err := recordVersion(ctx, tx, rt, id)
@@ -85,19 +87,12 @@ var recordTables = map[conflict.RecordType]string{
 // recordStatus is the review status of a stored record; a record that
 // does not exist reads as a draft, so that the write reports NotFound.
 func recordStatus(ctx context.Context, q querier, rt conflict.RecordType, id int64) (conflict.Status, error) {
-	var query string
-	switch rt {
-	case conflict.EventRecord, conflict.EstimateRecord:
-		query = `SELECT status FROM ` + recordTables[rt] + ` WHERE id = ?`
-	case conflict.TimelineRecord:
-		query = `SELECT CASE published WHEN 1 THEN 'published' ELSE 'draft' END FROM timelines WHERE id = ?`
-	case conflict.SourceRecord, conflict.ActorRecord, conflict.PlaceRecord:
-		query = `SELECT 'published' FROM ` + recordTables[rt] + ` WHERE id = ?`
-	default:
+	table, ok := recordTables[rt]
+	if !ok {
 		return "", fmt.Errorf("no status for record type %q", rt)
 	}
 	var s conflict.Status
-	err := q.QueryRowContext(ctx, query, id).Scan(&s)
+	err := q.QueryRowContext(ctx, `SELECT status FROM `+table+` WHERE id = ?`, id).Scan(&s)
 	if err == sql.ErrNoRows {
 		return conflict.Draft, nil
 	}
@@ -271,6 +266,9 @@ func (db *DB) AcceptPendingEdit(ctx context.Context, id conflict.PendingEditID, 
 		}
 		by := conflict.Change{Author: p.Author, AuthorName: p.AuthorName, Summary: p.Summary, WithoutReview: unreviewed}
 		if err := apply(ctx, db, tx, p, by); err != nil {
+			return err
+		}
+		if err := db.publishCitedDrafts(ctx, tx, p.RecordType, p.RecordID, ch); err != nil {
 			return err
 		}
 		latest, err := latestRevision(ctx, tx, p.RecordType, p.RecordID)

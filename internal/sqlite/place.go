@@ -8,7 +8,7 @@ import (
 	"github.com/sitrep/sitrep/internal/conflict"
 )
 
-const placeColumns = `p.id, p.slug, p.name, p.kind, p.latitude, p.longitude, p.description, p.version, p.created_at, p.updated_at,
+const placeColumns = `p.id, p.slug, p.name, p.kind, p.latitude, p.longitude, p.description, p.status, p.status_note, p.version, p.created_at, p.updated_at,
 	pp.id, pp.slug, pp.name`
 
 func scanPlace(sc interface{ Scan(...any) error }) (conflict.Place, error) {
@@ -19,7 +19,7 @@ func scanPlace(sc interface{ Scan(...any) error }) (conflict.Place, error) {
 		pid              sql.NullInt64
 		pslug, pname     sql.NullString
 	)
-	err := sc.Scan(&p.ID, &p.Slug, &p.Name, &p.Kind, &lat, &lon, &p.Description, &p.Version, &created, &updated,
+	err := sc.Scan(&p.ID, &p.Slug, &p.Name, &p.Kind, &lat, &lon, &p.Description, &p.Status, &p.StatusNote, &p.Version, &created, &updated,
 		&pid, &pslug, &pname)
 	if err != nil {
 		return p, mapError(err)
@@ -58,7 +58,8 @@ func findPlace(ctx context.Context, q querier, where string, arg any) (conflict.
 	return p, rows.Err()
 }
 
-// FindPlaceByID returns the place with its names and parent, or NotFound.
+// FindPlaceByID returns the place with its names and parent, or NotFound,
+// whatever its status: a page for readers checks conflict.Status.Public.
 func (db *DB) FindPlaceByID(ctx context.Context, id conflict.PlaceID) (conflict.Place, error) {
 	return findPlace(ctx, db.read, `p.id = ?`, int64(id))
 }
@@ -69,7 +70,8 @@ func (db *DB) FindPlaceBySlug(ctx context.Context, slug string) (conflict.Place,
 }
 
 // FindPlacesByName returns the places whose name, alternate name or slug
-// equals name, ignoring case.
+// equals name, ignoring case. Drafts are among them, for editors' forms;
+// readers' filters use FindPublicPlacesByName.
 func (db *DB) FindPlacesByName(ctx context.Context, name string) ([]conflict.PlaceRef, error) {
 	name = strings.TrimSpace(name)
 	rows, err := db.read.QueryContext(ctx, `SELECT id, slug, name FROM places
@@ -82,18 +84,32 @@ func (db *DB) FindPlacesByName(ctx context.Context, name string) ([]conflict.Pla
 	return scanPlaceRefs(rows)
 }
 
-// FindPlaces returns every place, by name.
-func (db *DB) FindPlaces(ctx context.Context) ([]conflict.PlaceRef, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT id, slug, name FROM places ORDER BY name COLLATE NOCASE`)
+// FindPublicPlacesByName is FindPlacesByName among published places only.
+func (db *DB) FindPublicPlacesByName(ctx context.Context, name string) ([]conflict.PlaceRef, error) {
+	name = strings.TrimSpace(name)
+	rows, err := db.read.QueryContext(ctx, `SELECT id, slug, name FROM places
+		WHERE id IN (SELECT id FROM places WHERE name = ?1 COLLATE NOCASE OR slug = lower(?1)
+		             UNION SELECT place_id FROM place_names WHERE name = ?1 COLLATE NOCASE)
+		AND status = 'published' ORDER BY name`, name)
 	if err != nil {
 		return nil, err
 	}
 	return scanPlaceRefs(rows)
 }
 
-// FindPlaceChildren returns the places directly inside id.
+// FindPlaces returns every published place, by name: the choices readers
+// are offered.
+func (db *DB) FindPlaces(ctx context.Context) ([]conflict.PlaceRef, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT id, slug, name FROM places WHERE status = 'published' ORDER BY name COLLATE NOCASE`)
+	if err != nil {
+		return nil, err
+	}
+	return scanPlaceRefs(rows)
+}
+
+// FindPlaceChildren returns the published places directly inside id.
 func (db *DB) FindPlaceChildren(ctx context.Context, id conflict.PlaceID) ([]conflict.PlaceRef, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT id, slug, name FROM places WHERE parent_id = ? ORDER BY name`, int64(id))
+	rows, err := db.read.QueryContext(ctx, `SELECT id, slug, name FROM places WHERE parent_id = ? AND status = 'published' ORDER BY name`, int64(id))
 	if err != nil {
 		return nil, err
 	}
@@ -113,7 +129,8 @@ func scanPlaceRefs(rows *sql.Rows) ([]conflict.PlaceRef, error) {
 	return out, rows.Err()
 }
 
-// CreatePlace validates and stores a new place with its alternate names.
+// CreatePlace validates and stores a new place with its alternate names:
+// a draft when a user creates it, published when the system does.
 func (db *DB) CreatePlace(ctx context.Context, p *conflict.Place, ch conflict.Change) error {
 	p.Normalize()
 	if err := p.Validate(); err != nil {
@@ -136,8 +153,8 @@ func (db *DB) CreatePlace(ctx context.Context, p *conflict.Place, ch conflict.Ch
 		if p.Coordinates != nil {
 			lat, lon = p.Coordinates.Lat, p.Coordinates.Lon
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO places (slug, name, kind, parent_id, latitude, longitude, description, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, p.Slug, p.Name, p.Kind, parent, lat, lon, p.Description, now, now)
+		res, err := tx.ExecContext(ctx, `INSERT INTO places (slug, name, kind, parent_id, latitude, longitude, description, status, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, p.Slug, p.Name, p.Kind, parent, lat, lon, p.Description, newStatus(p.Status, ch), now, now)
 		if err != nil {
 			return err
 		}

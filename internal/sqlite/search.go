@@ -164,7 +164,10 @@ func (db *DB) Search(ctx context.Context, input string, limit int) (conflict.Sea
 		 LEFT JOIN citations c ON r.rowid % 8 = 4 AND c.id = r.rowid / 8
 		 LEFT JOIN events ev ON ev.id = c.event_id
 		 LEFT JOIN estimates x ON x.id = c.estimate_id
-		 WHERE records_fts MATCH ? AND (r.rowid % 8 <> 4 OR coalesce(ev.status, x.status) = 'published')
+		 LEFT JOIN actors a ON r.rowid % 8 = 1 AND a.id = r.rowid / 8
+		 LEFT JOIN places p ON r.rowid % 8 = 2 AND p.id = r.rowid / 8
+		 LEFT JOIN sources s ON r.rowid % 8 = 3 AND s.id = r.rowid / 8
+		 WHERE records_fts MATCH ? AND coalesce(ev.status, x.status, a.status, p.status, s.status) = 'published'
 		 ORDER BY {order} LIMIT ?`, "bm25(records_fts, 4.0, 1.0)", "r.rowid DESC", "")
 	if err != nil || len(others) == 0 {
 		return res, err

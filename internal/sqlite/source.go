@@ -9,7 +9,7 @@ import (
 )
 
 const sourceColumns = `s.id, s.url, s.publisher, s.title, s.published, s.authors, s.language,
-	s.archived_url, s.reliability, s.notes, s.version, s.created_at, s.updated_at`
+	s.archived_url, s.reliability, s.notes, s.status, s.status_note, s.version, s.created_at, s.updated_at`
 
 func scanSource(sc interface{ Scan(...any) error }) (conflict.Source, error) {
 	var (
@@ -18,7 +18,7 @@ func scanSource(sc interface{ Scan(...any) error }) (conflict.Source, error) {
 		created, updated string
 	)
 	err := sc.Scan(&s.ID, &s.URL, &s.Publisher, &s.Title, &s.Published, &authors, &s.Language,
-		&s.ArchivedURL, &s.Reliability, &s.Notes, &s.Version, &created, &updated)
+		&s.ArchivedURL, &s.Reliability, &s.Notes, &s.Status, &s.StatusNote, &s.Version, &created, &updated)
 	if err != nil {
 		return s, mapError(err)
 	}
@@ -27,7 +27,9 @@ func scanSource(sc interface{ Scan(...any) error }) (conflict.Source, error) {
 	return s, nil
 }
 
-// FindSourceByID returns the source with the given id, or a NotFound error.
+// FindSourceByID returns the source with the given id, or a NotFound
+// error, whatever its status: a page for readers checks
+// conflict.Status.Public.
 func (db *DB) FindSourceByID(ctx context.Context, id conflict.SourceID) (conflict.Source, error) {
 	return findSource(ctx, db.read, `s.id = ?`, int64(id))
 }
@@ -50,8 +52,9 @@ func findSource(ctx context.Context, q querier, where string, arg any) (conflict
 	return s, err
 }
 
-// CreateSource normalises, validates and stores a new source. A source whose URL is
-// already stored gives a Conflict error.
+// CreateSource normalises, validates and stores a new source: a draft
+// when a user creates it, published when the system does. A source whose
+// URL is already stored gives a Conflict error.
 func (db *DB) CreateSource(ctx context.Context, s *conflict.Source, ch conflict.Change) error {
 	s.Normalize()
 	if err := s.Validate(); err != nil {
@@ -73,10 +76,10 @@ func (db *DB) createSource(ctx context.Context, tx *sql.Tx, s *conflict.Source, 
 	}
 	now := db.stamp()
 	res, err := tx.ExecContext(ctx, `INSERT INTO sources
-		(url, publisher, title, published, published_lo, authors, language, archived_url, reliability, notes, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		(url, publisher, title, published, published_lo, authors, language, archived_url, reliability, notes, status, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		s.URL, s.Publisher, s.Title, s.Published.String(), lowerKey(s.Published), string(authors), s.Language,
-		s.ArchivedURL, string(s.Reliability), s.Notes, now, now)
+		s.ArchivedURL, string(s.Reliability), s.Notes, newStatus(s.Status, ch), now, now)
 	if err != nil {
 		return err
 	}
@@ -90,9 +93,9 @@ func (db *DB) createSource(ctx context.Context, tx *sql.Tx, s *conflict.Source, 
 	return err
 }
 
-// FindSources returns sources, most recently published first.
+// FindSources returns published sources, most recently published first.
 func (db *DB) FindSources(ctx context.Context, limit int) ([]conflict.Source, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT `+sourceColumns+` FROM sources s
+	rows, err := db.read.QueryContext(ctx, `SELECT `+sourceColumns+` FROM sources s WHERE s.status = 'published'
 		ORDER BY s.published_lo DESC, s.id DESC LIMIT ?`, clampLimit(limit))
 	if err != nil {
 		return nil, err
@@ -107,6 +110,21 @@ func (db *DB) FindSources(ctx context.Context, limit int) ([]conflict.Source, er
 		out = append(out, s)
 	}
 	return out, rows.Err()
+}
+
+// newStatus is the status of a new actor, place, source or timeline. What
+// a user creates is a draft until a reviewer publishes it, or publishes a
+// record that cites it (publishCitedDrafts). The system's own writes —
+// imports, the demo, the command line — are trusted: published, unless
+// the record says otherwise.
+func newStatus(s conflict.Status, ch conflict.Change) conflict.Status {
+	switch {
+	case ch.Author != nil:
+		return conflict.Draft
+	case s == "":
+		return conflict.Published
+	}
+	return s
 }
 
 // actionFor picks the revision action of a record's first write: imports

@@ -7,7 +7,7 @@ import (
 	"github.com/sitrep/sitrep/internal/conflict"
 )
 
-const timelineColumns = `t.id, t.slug, t.title, t.description, t.date_from, t.date_to, t.with_estimates, t.published,
+const timelineColumns = `t.id, t.slug, t.title, t.description, t.date_from, t.date_to, t.with_estimates, t.status, t.status_note,
 	t.version, t.created_at, t.updated_at`
 
 func scanTimeline(sc interface{ Scan(...any) error }) (conflict.Timeline, error) {
@@ -15,7 +15,7 @@ func scanTimeline(sc interface{ Scan(...any) error }) (conflict.Timeline, error)
 		t                conflict.Timeline
 		created, updated string
 	)
-	err := sc.Scan(&t.ID, &t.Slug, &t.Title, &t.Description, &t.Filter.From, &t.Filter.To, &t.WithEstimates, &t.Published,
+	err := sc.Scan(&t.ID, &t.Slug, &t.Title, &t.Description, &t.Filter.From, &t.Filter.To, &t.WithEstimates, &t.Status, &t.StatusNote,
 		&t.Version, &created, &updated)
 	if err != nil {
 		return t, mapError(err)
@@ -25,7 +25,8 @@ func scanTimeline(sc interface{ Scan(...any) error }) (conflict.Timeline, error)
 }
 
 // FindTimelineBySlug returns the timeline with its filter, pins and
-// exclusions, or NotFound.
+// exclusions, or NotFound, whatever its status: what readers see checks
+// conflict.Status.Public.
 func (db *DB) FindTimelineBySlug(ctx context.Context, slug string) (conflict.Timeline, error) {
 	return findTimeline(ctx, db.read, `t.slug = ?`, slug)
 }
@@ -74,7 +75,7 @@ func queryIDs[T ~int64](ctx context.Context, q querier, query string, arg any) (
 // set, by title.
 func (db *DB) FindTimelines(ctx context.Context, all bool) ([]conflict.Timeline, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT `+timelineColumns+` FROM timelines t
-		WHERE t.published = 1 OR ? ORDER BY t.title COLLATE NOCASE`, all)
+		WHERE t.status = 'published' OR ? ORDER BY t.title COLLATE NOCASE`, all)
 	if err != nil {
 		return nil, err
 	}
@@ -90,7 +91,8 @@ func (db *DB) FindTimelines(ctx context.Context, all bool) ([]conflict.Timeline,
 	return out, rows.Err()
 }
 
-// CreateTimeline validates and stores a new timeline. A taken slug gives a
+// CreateTimeline validates and stores a new timeline: a draft when a user
+// creates it, published when the system does. A taken slug gives a
 // Conflict error on the slug.
 func (db *DB) CreateTimeline(ctx context.Context, t *conflict.Timeline, ch conflict.Change) error {
 	t.Normalize()
@@ -108,9 +110,9 @@ func (db *DB) CreateTimeline(ctx context.Context, t *conflict.Timeline, ch confl
 		}
 		now := db.stamp()
 		res, err := tx.ExecContext(ctx, `INSERT INTO timelines
-			(slug, title, description, date_from, date_to, with_estimates, published, created_at, updated_at)
+			(slug, title, description, date_from, date_to, with_estimates, status, created_at, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			t.Slug, t.Title, t.Description, t.Filter.From.String(), t.Filter.To.String(), t.WithEstimates, t.Published, now, now)
+			t.Slug, t.Title, t.Description, t.Filter.From.String(), t.Filter.To.String(), t.WithEstimates, newStatus(t.Status, ch), now, now)
 		if err != nil {
 			return err
 		}

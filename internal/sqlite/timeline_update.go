@@ -9,7 +9,8 @@ import (
 
 // UpdateTimeline saves an edit of the timeline t.ID made from version
 // baseVersion, replacing its filter, pins and exclusions, with a new
-// revision. On success t is the timeline as stored.
+// revision. Its status is not the edit's to change: review actions
+// (SetRecordStatus) do that. On success t is the timeline as stored.
 //
 // Errors: Invalid for bad fields or a missing actor, place or event;
 // Conflict on the slug field when another timeline has the slug;
@@ -51,8 +52,8 @@ func (db *DB) writeTimelineEdit(ctx context.Context, tx *sql.Tx, t *conflict.Tim
 	}
 	id := int64(cur.ID)
 	res, err := tx.ExecContext(ctx, `UPDATE timelines SET slug = ?, title = ?, description = ?, date_from = ?, date_to = ?,
-		with_estimates = ?, published = ?, version = version + 1, updated_at = ? WHERE id = ? AND version = ?`,
-		t.Slug, t.Title, t.Description, t.Filter.From.String(), t.Filter.To.String(), t.WithEstimates, t.Published,
+		with_estimates = ?, version = version + 1, updated_at = ? WHERE id = ? AND version = ?`,
+		t.Slug, t.Title, t.Description, t.Filter.From.String(), t.Filter.To.String(), t.WithEstimates,
 		db.stamp(), id, cur.Version)
 	if err != nil {
 		return nil, "", err

@@ -582,7 +582,6 @@ func (g *generator) timelines(ctx context.Context, db *sqlite.DB) ([]conflict.Ti
 	}
 	var out []conflict.Timeline
 	for _, t := range specs {
-		t.Published = true
 		t.Description = "Made by sitrep synth for benchmarks."
 		err := db.CreateTimeline(ctx, &t, change)
 		if conflict.ErrorCode(err) == conflict.Conflict {

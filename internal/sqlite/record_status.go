@@ -1,0 +1,247 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"slices"
+
+	"github.com/sitrep/sitrep/internal/conflict"
+)
+
+// Actors, places, sources and timelines are reviewed as events and
+// estimates are: one an editor creates is a draft, and readers see it
+// only once a reviewer has published it, alone (SetActorStatus and its
+// kin) or with a submission that cites it (publishCitedDrafts). They are
+// never retracted: they are what claims point at, and a retracted actor
+// would leave published events naming someone readers cannot look up.
+// A wrong one is corrected by an edit instead.
+
+// recordFinders read one actor, place, source or timeline by id, whatever
+// its status.
+var recordFinders = map[conflict.RecordType]func(ctx context.Context, q querier, id int64) (any, error){
+	conflict.ActorRecord: func(ctx context.Context, q querier, id int64) (any, error) {
+		return findActor(ctx, q, `a.id = ?`, id)
+	},
+	conflict.PlaceRecord: func(ctx context.Context, q querier, id int64) (any, error) {
+		return findPlace(ctx, q, `p.id = ?`, id)
+	},
+	conflict.SourceRecord: func(ctx context.Context, q querier, id int64) (any, error) {
+		return findSource(ctx, q, `s.id = ?`, id)
+	},
+	conflict.TimelineRecord: func(ctx context.Context, q querier, id int64) (any, error) {
+		return findTimeline(ctx, q, `t.id = ?`, id)
+	},
+}
+
+// SetActorStatus takes review action a on the actor; see setRecordStatus.
+func (db *DB) SetActorStatus(ctx context.Context, id conflict.ActorID, a conflict.Action, note string, baseVersion int, role conflict.Role, ch conflict.Change) (conflict.Actor, error) {
+	return setStatusOf[conflict.Actor](ctx, db, conflict.ActorRecord, int64(id), a, note, baseVersion, role, ch)
+}
+
+// SetPlaceStatus takes review action a on the place; see setRecordStatus.
+func (db *DB) SetPlaceStatus(ctx context.Context, id conflict.PlaceID, a conflict.Action, note string, baseVersion int, role conflict.Role, ch conflict.Change) (conflict.Place, error) {
+	return setStatusOf[conflict.Place](ctx, db, conflict.PlaceRecord, int64(id), a, note, baseVersion, role, ch)
+}
+
+// SetSourceStatus takes review action a on the source; see setRecordStatus.
+func (db *DB) SetSourceStatus(ctx context.Context, id conflict.SourceID, a conflict.Action, note string, baseVersion int, role conflict.Role, ch conflict.Change) (conflict.Source, error) {
+	return setStatusOf[conflict.Source](ctx, db, conflict.SourceRecord, int64(id), a, note, baseVersion, role, ch)
+}
+
+// SetTimelineStatus takes review action a on the timeline; see
+// setRecordStatus. Publishing a timeline publishes the draft actors and
+// places its filter names, as publishing an event publishes what it
+// cites: the reviewer checked them with it.
+func (db *DB) SetTimelineStatus(ctx context.Context, id conflict.TimelineID, a conflict.Action, note string, baseVersion int, role conflict.Role, ch conflict.Change) (conflict.Timeline, error) {
+	return setStatusOf[conflict.Timeline](ctx, db, conflict.TimelineRecord, int64(id), a, note, baseVersion, role, ch)
+}
+
+func setStatusOf[T any](ctx context.Context, db *DB, rt conflict.RecordType, id int64, a conflict.Action, note string, baseVersion int, role conflict.Role, ch conflict.Change) (T, error) {
+	var out T
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		stored, err := db.setRecordStatus(ctx, tx, rt, id, a, note, baseVersion, role, ch)
+		if err != nil {
+			return err
+		}
+		out = stored.(T)
+		return nil
+	})
+	return out, err
+}
+
+// setRecordStatus moves the actor, place, source or timeline (rt, id) as
+// review action a says (conflict.Transition: editors submit, reviewers
+// publish and reject, an admin may publish a draft without review), with
+// a revision, and returns the record as stored. Publishing follows the
+// two-person rule (publishingChange) and publishes the draft records this
+// one refers to (a parent, a timeline's actors and places).
+//
+// Errors: Unauthorized, Forbidden and Invalid as conflict.Transition
+// gives them; Invalid for a retraction; NotFound; and the kind's
+// *conflict.EditConflict when the record changed since baseVersion, so
+// that nobody publishes what they have not read.
+func (db *DB) setRecordStatus(ctx context.Context, tx *sql.Tx, rt conflict.RecordType, id int64, a conflict.Action, note string, baseVersion int, role conflict.Role, ch conflict.Change) (any, error) {
+	find, ok := recordFinders[rt]
+	if !ok {
+		return nil, fmt.Errorf("no review status for record type %q", rt)
+	}
+	if a == conflict.ActionRetract {
+		return nil, conflict.Errorf(conflict.Invalid, "Only events and estimates are retracted. Correct a %s with an edit instead.", rt)
+	}
+	cur, err := find(ctx, tx, id)
+	if err != nil {
+		return nil, err
+	}
+	from, version := statusOf(cur)
+	if version != baseVersion {
+		return nil, staleRecord(ctx, tx, rt, id, baseVersion, cur)
+	}
+	to, err := conflict.Transition(from, a, role, note)
+	if err != nil {
+		return nil, err
+	}
+	if ch, err = db.publishingChange(ctx, tx, rt, id, from, to, ch); err != nil {
+		return nil, err
+	}
+	res, err := tx.ExecContext(ctx, `UPDATE `+recordTables[rt]+` SET status = ?, status_note = ?, version = version + 1, updated_at = ?
+		WHERE id = ? AND version = ?`, to, statusNote(a, note), db.stamp(), id, version)
+	if err != nil {
+		return nil, err
+	}
+	if err := lostRace(res, rt, id); err != nil {
+		return nil, err
+	}
+	stored, err := find(ctx, tx, id)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := db.writeRevision(ctx, tx, rt, id, a, stored, statusChange(ch, note)); err != nil {
+		return nil, err
+	}
+	if to == conflict.Published {
+		if err := db.publishCitedDrafts(ctx, tx, rt, id, ch); err != nil {
+			return nil, err
+		}
+	}
+	return stored, nil
+}
+
+// statusOf is the status and version of an actor, place, source or
+// timeline.
+func statusOf(rec any) (conflict.Status, int) {
+	switch r := rec.(type) {
+	case conflict.Actor:
+		return r.Status, r.Version
+	case conflict.Place:
+		return r.Status, r.Version
+	case conflict.Source:
+		return r.Status, r.Version
+	case conflict.Timeline:
+		return r.Status, r.Version
+	}
+	panic(fmt.Sprintf("statusOf(%T)", rec))
+}
+
+// staleRecord is staleEdit for a record of any of the four kinds, so that
+// the error is the kind's own *conflict.EditConflict.
+func staleRecord(ctx context.Context, q querier, rt conflict.RecordType, id int64, base int, cur any) error {
+	switch r := cur.(type) {
+	case conflict.Actor:
+		return staleEdit(ctx, q, rt, id, base, r)
+	case conflict.Place:
+		return staleEdit(ctx, q, rt, id, base, r)
+	case conflict.Source:
+		return staleEdit(ctx, q, rt, id, base, r)
+	case conflict.Timeline:
+		return staleEdit(ctx, q, rt, id, base, r)
+	}
+	return fmt.Errorf("staleRecord(%T)", cur)
+}
+
+// citedRecords select, for a record of each kind, the actors ('a'),
+// places ('p') and sources ('s') it refers to, by ?1, its id.
+var citedRecords = map[conflict.RecordType]string{
+	conflict.EventRecord: `SELECT 'a', actor_id FROM event_actors WHERE event_id = ?1
+		UNION SELECT 'p', place_id FROM events WHERE id = ?1 AND place_id IS NOT NULL
+		UNION SELECT 's', source_id FROM citations WHERE event_id = ?1`,
+	conflict.EstimateRecord: `SELECT 'a', actor_id FROM estimates WHERE id = ?1
+		UNION SELECT 'a', claimant_actor_id FROM estimates WHERE id = ?1 AND claimant_actor_id IS NOT NULL
+		UNION SELECT 'p', place_id FROM estimates WHERE id = ?1 AND place_id IS NOT NULL
+		UNION SELECT 's', source_id FROM citations WHERE estimate_id = ?1`,
+	conflict.ActorRecord: `SELECT 'a', parent_id FROM actors WHERE id = ?1 AND parent_id IS NOT NULL`,
+	conflict.PlaceRecord: `SELECT 'p', parent_id FROM places WHERE id = ?1 AND parent_id IS NOT NULL`,
+	conflict.TimelineRecord: `SELECT 'a', actor_id FROM timeline_actors WHERE timeline_id = ?1
+		UNION SELECT 'p', place_id FROM timeline_places WHERE timeline_id = ?1`,
+}
+
+// publishCitedDrafts publishes, in the transaction that made the record
+// (rt, id) public, every actor, place and source it refers to that is not
+// published yet — a draft, a submission or a rejected one — and the
+// parents of those actors and places, since a public actor or place must
+// not name a private parent. A draft cited by a submission is reviewed
+// with it: whoever published the submission (ch) publishes them, each
+// with a revision of its own. A draft that ch wrote is marked unreviewed,
+// as nobody else checked it.
+//
+// Readers' lists of events read only what public events cite; this is
+// what keeps those lists free of private records without a join.
+func (db *DB) publishCitedDrafts(ctx context.Context, tx *sql.Tx, rt conflict.RecordType, id int64, ch conflict.Change) error {
+	cited, ok := citedRecords[rt]
+	if !ok {
+		return nil
+	}
+	rows, err := tx.QueryContext(ctx, `WITH RECURSIVE refs(kind, id) AS (`+cited+`),
+		up_a(id) AS (SELECT id FROM refs WHERE kind = 'a'
+			UNION SELECT a.parent_id FROM actors a JOIN up_a ON a.id = up_a.id WHERE a.parent_id IS NOT NULL),
+		up_p(id) AS (SELECT id FROM refs WHERE kind = 'p'
+			UNION SELECT p.parent_id FROM places p JOIN up_p ON p.id = up_p.id WHERE p.parent_id IS NOT NULL)
+		SELECT 'actor', id FROM actors WHERE id IN (SELECT id FROM up_a) AND status <> 'published'
+		UNION ALL SELECT 'place', id FROM places WHERE id IN (SELECT id FROM up_p) AND status <> 'published'
+		UNION ALL SELECT 'source', id FROM sources WHERE id IN (SELECT id FROM refs WHERE kind = 's') AND status <> 'published'
+		ORDER BY 1, 2`, id)
+	if err != nil {
+		return err
+	}
+	type ref struct {
+		rt conflict.RecordType
+		id int64
+	}
+	var drafts []ref
+	for rows.Next() {
+		var r ref
+		if err := rows.Scan(&r.rt, &r.id); err != nil {
+			rows.Close()
+			return err
+		}
+		drafts = append(drafts, r)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	now := db.stamp()
+	for _, d := range drafts {
+		if _, err := tx.ExecContext(ctx, `UPDATE `+recordTables[d.rt]+` SET status = 'published', status_note = '',
+			version = version + 1, updated_at = ? WHERE id = ?`, now, d.id); err != nil {
+			return err
+		}
+		stored, err := recordFinders[d.rt](ctx, tx, d.id)
+		if err != nil {
+			return err
+		}
+		authors, err := submissionAuthors(ctx, tx, d.rt, d.id)
+		if err != nil {
+			return err
+		}
+		by := ch
+		if ch.Author != nil && slices.Contains(authors, *ch.Author) {
+			by.WithoutReview = true
+		}
+		by.Summary = fmt.Sprintf("Published with %s %d, which refers to it.", rt, id)
+		if _, err := db.writeRevision(ctx, tx, d.rt, d.id, conflict.ActionPublish, stored, by); err != nil {
+			return err
+		}
+	}
+	return nil
+}
