@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/sitrep/sitrep/internal/app"
+	"github.com/sitrep/sitrep/internal/conflict"
 	"github.com/sitrep/sitrep/internal/demo"
 	"github.com/sitrep/sitrep/internal/server"
 	"github.com/sitrep/sitrep/internal/sqlite"
@@ -117,7 +118,12 @@ func serve(ctx context.Context, args []string, getenv env, _ io.Reader, stdout, 
 	trustedProxies := fs.String("trusted-proxies", getenv("SITREP_TRUSTED_PROXIES"), "comma-separated addresses or CIDRs of the proxies in front, e.g. 127.0.0.1,10.0.0.0/8: only their X-Forwarded-For and X-Forwarded-Proto are believed (env SITREP_TRUSTED_PROXIES)")
 	secureCookies := fs.Bool("secure-cookies", getenv("SITREP_SECURE_COOKIES") == "true", "mark cookies Secure on every request; requests over TLS, or from a trusted proxy saying X-Forwarded-Proto: https, get them anyway (env SITREP_SECURE_COOKIES=true)")
 	cacheMB := fs.Int("cache-mb", intFallback(getenv, "SITREP_CACHE_MB", server.DefaultCacheBytes>>20), "megabytes of memory for the cache of public pages, kept compressed; 0 turns it off (env SITREP_CACHE_MB)")
+	reviewRule := fs.String("review-rule", fallback(getenv, "SITREP_REVIEW_RULE", "two-people"), "who checks what readers see: two-people (a second person reviews every change) or one-person (reviewers publish their own work, for a site curated alone; every page then says entries are not independently reviewed) (env SITREP_REVIEW_RULE)")
 	if helped, err := parse(fs, args); helped || err != nil {
+		return err
+	}
+	rule, err := parseReviewRule(*reviewRule)
+	if err != nil {
 		return err
 	}
 	if *cacheMB < 0 {
@@ -155,6 +161,10 @@ func serve(ctx context.Context, args []string, getenv env, _ io.Reader, stdout, 
 		return err
 	}
 	defer a.Close()
+	a.DB.SetReviewRule(rule)
+	if !rule.Independent() {
+		log.Info("--review-rule one-person: reviewers publish their own work, and every page says entries are not independently reviewed")
+	}
 
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
@@ -201,8 +211,26 @@ the client, for the sign-in throttle and the export limits, and its
 X-Forwarded-Proto: https makes cookies Secure and adds HSTS. From any
 other peer these headers are ignored.
 
+Nothing reaches readers that a second person has not checked: an edit of a
+public record waits for a reviewer, and nobody publishes their own
+submission (an admin may, by choosing "publish without review", which the
+history records). A site curated by one person can switch this off with
+--review-rule one-person; every page then says that entries are not
+independently reviewed.
+
   sitrep serve --base-url https://sitrep.example.org \
     --allowed-hosts sitrep.example.org --trusted-proxies 127.0.0.1`
+
+// parseReviewRule reads --review-rule.
+func parseReviewRule(s string) (conflict.ReviewRule, error) {
+	switch strings.TrimSpace(s) {
+	case "two-people", "":
+		return conflict.TwoPeople, nil
+	case "one-person":
+		return conflict.OnePerson, nil
+	}
+	return conflict.TwoPeople, fmt.Errorf("--review-rule %q: use two-people (the default) or one-person", s)
+}
 
 // parseBaseURL checks --base-url: an http or https origin, without a path
 // (sitrep serves from the root of its host).

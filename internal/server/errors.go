@@ -65,6 +65,8 @@ func (s *Server) describe(err error) (int, string, string) {
 			return he.Code, "Not allowed", "Your request could not be checked. Reload the page and try again."
 		case http.StatusBadRequest:
 			return he.Code, "Bad request", "The request could not be understood."
+		case http.StatusMisdirectedRequest:
+			return he.Code, "Wrong address", "This server does not answer for that host name."
 		case http.StatusRequestEntityTooLarge:
 			return he.Code, "Too large", tooLargeMessage + " Nothing was saved: go back, make the text shorter or the file smaller, and send it again."
 		}

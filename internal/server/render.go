@@ -31,7 +31,10 @@ func (s *Server) base(c echo.Context, title, section string) layout.Base {
 		User:      currentUser(c),
 		CSRF:      csrfToken(c),
 		Flash:     s.popFlash(c),
-		DeskCount: s.deskCount(c, currentUser(c)),
+		// The rule is the deployment's, fixed at start, so a cached page
+		// says the same.
+		Unreviewed: !s.db.ReviewRule().Independent(),
+		DeskCount:  s.deskCount(c, currentUser(c)),
 	}
 }
 

@@ -33,6 +33,9 @@ type Base struct {
 	CSRF string
 	// Flash is a one-time message about the last action ("Saved.").
 	Flash string
+	// Unreviewed is set when the site runs without the two-person rule
+	// (--review-rule one-person): every page then tells readers so.
+	Unreviewed bool
 	// DeskCount is how many of the signed-in user's edits and submissions
 	// a reviewer returned and they have not answered yet, shown beside
 	// the link to their desk.
