@@ -161,7 +161,7 @@ func (s *Server) estimateShow(c echo.Context) error {
 	}
 	v := pages.EstimateView{Base: s.base(c, fmt.Sprintf("%s: %s %s", x.Force.Name, x.ValueText(), x.Unit), "estimates"),
 		Estimate: x, Notes: x.Notes, Nearby: nearby}
-	v.Base.Tools = s.estimateTools(c, x)
+	v.RecordTools = s.estimateTools(c, x)
 	return s.render(c, http.StatusOK, pages.Estimate(v))
 }
 

@@ -88,7 +88,7 @@ func (s *Server) renderEvent(c echo.Context, e conflict.Event, rev conflict.Revi
 	}
 	v.Base.Canonical = s.absURL(c, components.EventPath(e.ID, e.Slug))
 	if !old {
-		v.Base.Tools = s.eventTools(c, e)
+		v.RecordTools = s.eventTools(c, e)
 	}
 	v.Base.Alternates = s.oembedAlternates(c, v.Base.Canonical, e.Title)
 	return s.render(c, http.StatusOK, pages.Event(v))
