@@ -66,12 +66,18 @@ func (db *DB) FindActivity(ctx context.Context, f conflict.ActivityFilter) (conf
 	return page, nil
 }
 
-// FindSubmissions returns the events and estimates awaiting review, the
+// FindSubmissions returns the records of every kind awaiting review, the
 // longest waiting first, each with its latest revision (the submission),
-// the one before it, and the last revision a reviewer decided on.
+// the one before it, and the last revision a reviewer decided on. Events
+// and estimates are found by their status index; actors, places, sources
+// and timelines are few enough to be read whole.
 func (db *DB) FindSubmissions(ctx context.Context) ([]conflict.Submission, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT 'event', id FROM events WHERE status = 'submitted'
-		UNION ALL SELECT 'estimate', id FROM estimates WHERE status = 'submitted' LIMIT 1000`)
+		UNION ALL SELECT 'estimate', id FROM estimates WHERE status = 'submitted'
+		UNION ALL SELECT 'source', id FROM sources WHERE status = 'submitted'
+		UNION ALL SELECT 'actor', id FROM actors WHERE status = 'submitted'
+		UNION ALL SELECT 'place', id FROM places WHERE status = 'submitted'
+		UNION ALL SELECT 'timeline', id FROM timelines WHERE status = 'submitted' LIMIT 1000`)
 	if err != nil {
 		return nil, err
 	}

@@ -49,6 +49,11 @@ const (
 	// returnedFor is how long a returned edit stays "returned to you"
 	// unless its author edits the record again first.
 	returnedFor = 30 * 24 * time.Hour
+	// rejectedWithin bounds the header's count of rejected actors, places,
+	// sources and timelines to those the user wrote to lately: these
+	// tables have no index on status, and the user's recent revisions are
+	// few (revisions_author_idx).
+	rejectedWithin = 90 * 24 * time.Hour
 )
 
 // deskStatusQueries read the status and the reviewer's comment of records
@@ -57,6 +62,10 @@ const (
 var deskStatusQueries = map[conflict.RecordType]string{
 	conflict.EventRecord:    `SELECT id, status, status_note FROM events WHERE id IN (SELECT value FROM json_each(?))`,
 	conflict.EstimateRecord: `SELECT id, status, status_note FROM estimates WHERE id IN (SELECT value FROM json_each(?))`,
+	conflict.ActorRecord:    `SELECT id, status, status_note FROM actors WHERE id IN (SELECT value FROM json_each(?))`,
+	conflict.PlaceRecord:    `SELECT id, status, status_note FROM places WHERE id IN (SELECT value FROM json_each(?))`,
+	conflict.SourceRecord:   `SELECT id, status, status_note FROM sources WHERE id IN (SELECT value FROM json_each(?))`,
+	conflict.TimelineRecord: `SELECT id, status, status_note FROM timelines WHERE id IN (SELECT value FROM json_each(?))`,
 }
 
 // FindDesk returns the desk of user.
@@ -221,10 +230,11 @@ func (db *DB) returnedCutoff() string {
 }
 
 // CountReturned counts what reviewers sent back to user and they have not
-// answered yet: returned edits and rejected events and estimates. It is
-// read for the header of every page a signed-in user sees, so each part
-// is one indexed lookup: the user's pending edits by author, and the few
-// rejected records by status.
+// answered yet: returned edits and rejected records. It is read for the
+// header of every page a signed-in user sees, so each part is an indexed
+// lookup: the user's pending edits by author, the few rejected events
+// and estimates by status, and for the other kinds the user's revisions
+// of the last 90 days.
 func (db *DB) CountReturned(ctx context.Context, user conflict.UserID) (int, error) {
 	var n int
 	err := db.read.QueryRowContext(ctx, `SELECT
@@ -232,8 +242,16 @@ func (db *DB) CountReturned(ctx context.Context, user conflict.UserID) (int, err
 		+ (SELECT count(*) FROM events e WHERE e.status = 'rejected' AND EXISTS (SELECT 1 FROM revisions r
 			WHERE r.record_type = 'event' AND r.record_id = e.id AND r.author_id = ?1))
 		+ (SELECT count(*) FROM estimates x WHERE x.status = 'rejected' AND EXISTS (SELECT 1 FROM revisions r
-			WHERE r.record_type = 'estimate' AND r.record_id = x.id AND r.author_id = ?1))`,
-		int64(user), db.returnedCutoff()).Scan(&n)
+			WHERE r.record_type = 'estimate' AND r.record_id = x.id AND r.author_id = ?1))
+		+ (SELECT count(*) FROM (SELECT DISTINCT r.record_type, r.record_id FROM revisions r
+			WHERE r.author_id = ?1 AND r.created_at >= ?3 AND r.record_type IN ('actor', 'place', 'source', 'timeline')
+			AND CASE r.record_type
+				WHEN 'actor' THEN (SELECT status FROM actors WHERE id = r.record_id)
+				WHEN 'place' THEN (SELECT status FROM places WHERE id = r.record_id)
+				WHEN 'source' THEN (SELECT status FROM sources WHERE id = r.record_id)
+				WHEN 'timeline' THEN (SELECT status FROM timelines WHERE id = r.record_id)
+			END = 'rejected'))`,
+		int64(user), db.returnedCutoff(), db.now().UTC().Add(-rejectedWithin).Format(timeFormat)).Scan(&n)
 	return n, err
 }
 
