@@ -49,10 +49,12 @@ const (
 )
 
 // Edit is what every edit form carries beside the record: the version it
-// edits (0 for a new record) and the editor's summary of the change.
+// edits (0 for a new record), the editor's summary of the change and an
+// admin's choice to publish the edit of a public record without review.
 type Edit struct {
-	Version int
-	Summary string
+	Version       int
+	Summary       string
+	WithoutReview bool
 }
 
 // Missing names something a form referred to that does not exist yet, so
@@ -156,7 +158,7 @@ func text(vals url.Values, key string) string {
 
 // edit reads the version and summary every edit form carries.
 func (r *reader) edit() Edit {
-	e := Edit{Summary: strings.TrimSpace(text(r.vals, "summary"))}
+	e := Edit{Summary: strings.TrimSpace(text(r.vals, "summary")), WithoutReview: r.vals.Get("without_review") != ""}
 	switch {
 	case !utf8.ValidString(e.Summary):
 		r.errs.Add("summary", "The edit summary contains characters that are not valid text.")
@@ -534,6 +536,7 @@ func ReadEvent(vals url.Values, a Action) EventForm {
 	}
 	f.Summary = strings.TrimSpace(text(vals, "summary"))
 	f.Version, _ = strconv.Atoi(line(vals, "version"))
+	f.WithoutReview = vals.Get("without_review") != ""
 	switch a.Name {
 	case "add_actor":
 		f.Actors = append(f.Actors, ActorRow{})
@@ -656,6 +659,7 @@ func ReadEstimate(vals url.Values, a Action) EstimateForm {
 	}
 	f.Summary = strings.TrimSpace(text(vals, "summary"))
 	f.Version, _ = strconv.Atoi(line(vals, "version"))
+	f.WithoutReview = vals.Get("without_review") != ""
 	switch a.Name {
 	case "add_citation":
 		f.Citations = append(f.Citations, CitationRow{})

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"errors"
 	"html"
 	"net/http"
@@ -28,6 +29,106 @@ import (
 
 // problemText sums up a form that failed to save.
 const problemText = "Nothing was saved: check the fields marked below."
+
+// recordSpec is one kind of record's part in saving its form: how to read
+// the form, store the record and answer. saveRecord does the rest, the
+// same for every kind. T is the record, F its form.
+type recordSpec[T, F any] struct {
+	// cur is the stored record, nil for a new one.
+	cur *T
+	// status is cur's status, which decides whether an edit must say why.
+	status conflict.Status
+	// reshow answers a button that only changes the form (add a row,
+	// preview) with the form again; nil when the form has none.
+	reshow func(vals url.Values, a form.Action) error
+	// parse reads the posted form, with its messages; its error is for a
+	// failure to look something up.
+	parse func(ctx context.Context, vals url.Values) (F, error)
+	// parts are the record the form describes, the version and summary of
+	// the edit, and the form's messages.
+	parts func(f *F) (T, *form.Edit, conflict.FieldErrors)
+	// create stores a new record; update an edit of cur, which may come
+	// back as a pending edit.
+	create func(ctx context.Context, rec *T, ch conflict.Change) error
+	update func(ctx context.Context, rec *T, base int, ch conflict.Change) (*conflict.PendingEdit, error)
+	// render shows the form again with cur as stored: 422 after a refused
+	// save, 409 beside a newer version.
+	render func(status int, cur *T, f F, problem string, cv *pages.ConflictView) error
+	// version is a stored record's version; changes compares the stored
+	// record with the editor's for the conflict view.
+	version func(T) int
+	changes func(stored, mine T) []diff.FieldChange
+	// saved words the flash after a save and says where it leads.
+	saved func(rec T, created bool) (flash, path string)
+	// submit, when set, submits the record just saved for review: the
+	// form's "Save and submit for review" button.
+	submit func(rec T) error
+}
+
+// saveRecord saves a record's form in the one shape every kind shares:
+// parse, check, store, then 422 with every value kept and a message by
+// each field, 409 beside a newer version, or 303 with a flash. An edit the
+// review rule holds back becomes a pending edit (s.pendingSaved).
+func saveRecord[T, F any](s *Server, c echo.Context, sp recordSpec[T, F]) error {
+	ctx := c.Request().Context()
+	vals, err := formValues(c)
+	if err != nil {
+		return err
+	}
+	if a := form.ActionOf(vals); !a.Save() && sp.reshow != nil {
+		return sp.reshow(vals, a)
+	}
+	f, err := sp.parse(ctx, vals)
+	if err != nil {
+		return err
+	}
+	rec, edit, errs := sp.parts(&f)
+	if sp.cur != nil {
+		_ = saveFailed(conflict.RequireSummary(sp.status, edit.Summary), errs)
+	}
+	if len(errs) > 0 {
+		return sp.render(http.StatusUnprocessableEntity, sp.cur, f, problemText, nil)
+	}
+	ch := change(c, edit.Summary)
+	// Only an admin's explicit choice lets an edit of a public record
+	// skip the review; the store checks the role again.
+	ch.WithoutReview = edit.WithoutReview && ch.Role == conflict.RoleAdmin
+	var pending *conflict.PendingEdit
+	if sp.cur == nil {
+		err = sp.create(ctx, &rec, ch)
+	} else {
+		pending, err = sp.update(ctx, &rec, edit.Version, ch)
+	}
+	if err != nil {
+		if ec, ok := editConflict[T](err); ok {
+			// The store normalised rec before it met the newer version,
+			// so the comparison shows real differences only.
+			edit.Version = sp.version(ec.Current)
+			return sp.render(http.StatusConflict, &ec.Current, f, "", conflictView(ec.Latest, sp.changes(ec.Current, rec)))
+		}
+		if err := saveFailed(err, errs); err != nil {
+			return err
+		}
+		return sp.render(http.StatusUnprocessableEntity, sp.cur, f, problemText, nil)
+	}
+	if pending != nil {
+		return s.pendingSaved(c)
+	}
+	if sp.submit != nil && vals.Get("intent") == "submit" {
+		return sp.submit(rec)
+	}
+	msg, path := sp.saved(rec, sp.cur == nil)
+	s.flash(c, msg)
+	return c.Redirect(http.StatusSeeOther, path)
+}
+
+// offerWithoutReview reports whether the form of a record in status st
+// offers the signed-in user "publish this edit without review": only an
+// admin's edit of a public record would otherwise wait for a reviewer.
+func (s *Server) offerWithoutReview(c echo.Context, st conflict.Status) bool {
+	u := currentUser(c)
+	return u != nil && u.Role == conflict.RoleAdmin && st.Public() && s.db.ReviewRule().Independent()
+}
 
 // change is the Change every write by the signed-in user carries.
 func change(c echo.Context, summary string) conflict.Change {

@@ -1,8 +1,10 @@
 package server
 
 import (
+	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 
 	"github.com/labstack/echo/v4"
 
@@ -57,61 +59,52 @@ func (s *Server) estimateUpdate(c echo.Context) error {
 }
 
 func (s *Server) estimateSave(c echo.Context, cur *conflict.Estimate) error {
-	ctx := c.Request().Context()
-	vals, err := formValues(c)
-	if err != nil {
-		return err
-	}
-	if a := form.ActionOf(vals); !a.Save() {
-		return s.renderEstimateEdit(c, http.StatusOK, cur, form.ReadEstimate(vals, a), "", nil)
-	}
-	f, err := form.ParseEstimate(ctx, vals, s.db)
-	if err != nil {
-		return err
+	sp := recordSpec[conflict.Estimate, form.EstimateForm]{
+		cur: cur,
+		reshow: func(vals url.Values, a form.Action) error {
+			return s.renderEstimateEdit(c, http.StatusOK, cur, form.ReadEstimate(vals, a), "", nil)
+		},
+		parse: func(ctx context.Context, vals url.Values) (form.EstimateForm, error) {
+			return form.ParseEstimate(ctx, vals, s.db)
+		},
+		parts: func(f *form.EstimateForm) (conflict.Estimate, *form.Edit, conflict.FieldErrors) {
+			return f.Estimate, &f.Edit, f.Errors
+		},
+		create: func(ctx context.Context, x *conflict.Estimate, ch conflict.Change) error {
+			x.Status = conflict.Draft
+			return s.db.CreateEstimate(ctx, x, ch)
+		},
+		update: func(ctx context.Context, x *conflict.Estimate, base int, ch conflict.Change) (*conflict.PendingEdit, error) {
+			x.ID = cur.ID
+			return s.db.UpdateEstimate(ctx, x, base, ch)
+		},
+		render: func(status int, cur *conflict.Estimate, f form.EstimateForm, problem string, cv *pages.ConflictView) error {
+			return s.renderEstimateEdit(c, status, cur, f, problem, cv)
+		},
+		version: func(x conflict.Estimate) int { return x.Version },
+		changes: func(stored, mine conflict.Estimate) []diff.FieldChange {
+			mine.ID, mine.Status, mine.StatusNote = stored.ID, stored.Status, stored.StatusNote
+			return diff.Estimates(stored, mine)
+		},
+		saved: func(x conflict.Estimate, created bool) (string, string) {
+			s.log.Info("estimate saved", "estimate_id", int64(x.ID), "version", x.Version, "by", int64(currentUser(c).ID))
+			switch {
+			case created:
+				return "Saved as a draft. Submit it for review when it is ready.", editEstimatePath(x.ID)
+			case x.Status.Public():
+				return "Your changes are saved.", components.EstimatePath(x.ID)
+			}
+			return "Your changes are saved.", editEstimatePath(x.ID)
+		},
+		submit: func(x conflict.Estimate) error {
+			s.log.Info("estimate saved", "estimate_id", int64(x.ID), "version", x.Version, "by", int64(currentUser(c).ID))
+			return s.estimateStatusChange(c, int64(x.ID), conflict.ActionSubmit, workflowForm{version: x.Version, from: "edit", saved: true})
+		},
 	}
 	if cur != nil {
-		if err := conflict.RequireSummary(cur.Status, f.Summary); err != nil {
-			_ = saveFailed(err, f.Errors)
-		}
+		sp.status = cur.Status
 	}
-	if len(f.Errors) > 0 {
-		return s.renderEstimateEdit(c, http.StatusUnprocessableEntity, cur, f, problemText, nil)
-	}
-	x := f.Estimate
-	ch := change(c, f.Summary)
-	var pending *conflict.PendingEdit
-	if cur == nil {
-		x.Status = conflict.Draft
-		err = s.db.CreateEstimate(ctx, &x, ch)
-	} else {
-		x.ID = cur.ID
-		pending, err = s.db.UpdateEstimate(ctx, &x, f.Version, ch)
-	}
-	if err != nil {
-		if ec, ok := editConflict[conflict.Estimate](err); ok {
-			mine := f.Estimate
-			mine.ID, mine.Status, mine.StatusNote = ec.Current.ID, ec.Current.Status, ec.Current.StatusNote
-			f.Version = ec.Current.Version
-			return s.renderEstimateEdit(c, http.StatusConflict, &ec.Current, f, "", conflictView(ec.Latest, diff.Estimates(ec.Current, mine)))
-		}
-		if err := saveFailed(err, f.Errors); err != nil {
-			return err
-		}
-		return s.renderEstimateEdit(c, http.StatusUnprocessableEntity, cur, f, problemText, nil)
-	}
-	if pending != nil {
-		return s.pendingSaved(c)
-	}
-	s.log.Info("estimate saved", "estimate_id", int64(x.ID), "version", x.Version, "by", int64(currentUser(c).ID))
-	if cur == nil {
-		s.flash(c, "Saved as a draft. Submit it for review when it is ready.")
-		return c.Redirect(http.StatusSeeOther, editEstimatePath(x.ID))
-	}
-	s.flash(c, "Your changes are saved.")
-	if x.Status.Public() {
-		return c.Redirect(http.StatusSeeOther, components.EstimatePath(x.ID))
-	}
-	return c.Redirect(http.StatusSeeOther, editEstimatePath(x.ID))
+	return saveRecord(s, c, sp)
 }
 
 func (s *Server) renderEstimateEdit(c echo.Context, status int, cur *conflict.Estimate, f form.EstimateForm, problem string, cv *pages.ConflictView) error {
@@ -131,7 +124,7 @@ func (s *Server) estimateEditView(c echo.Context, cur *conflict.Estimate, f form
 	if err != nil {
 		return pages.EstimateEditView{}, err
 	}
-	p.Problem, p.Conflict = problem, cv
+	p.Problem, p.Conflict, p.WithoutReview = problem, cv, f.WithoutReview
 	if cur != nil {
 		p.SummaryRequired = cur.Status.Public()
 		p.HistoryURL = components.EstimateHistoryPath(cur.ID)
@@ -140,7 +133,11 @@ func (s *Server) estimateEditView(c echo.Context, cur *conflict.Estimate, f form
 		}
 		wf := s.estimateWorkflow(c, *cur, "edit")
 		wf.EditURL = ""
+		// A draft's form saves and submits in one action.
+		wf.SubmitInForm = wf.CanSubmit()
 		p.Workflow = &wf
+		p.SaveAndSubmit = wf.SubmitInForm
+		p.OfferWithoutReview = s.offerWithoutReview(c, cur.Status)
 	}
 	return pages.EstimateEditView{EditPage: p, Form: f}, nil
 }

@@ -1,8 +1,10 @@
 package server
 
 import (
+	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 
 	"github.com/labstack/echo/v4"
 
@@ -55,69 +57,61 @@ func (s *Server) eventUpdate(c echo.Context) error {
 }
 
 func (s *Server) eventSave(c echo.Context, cur *conflict.Event) error {
-	ctx := c.Request().Context()
-	vals, err := formValues(c)
-	if err != nil {
-		return err
-	}
-	if a := form.ActionOf(vals); !a.Save() {
-		f := form.ReadEvent(vals, a)
-		v, err := s.eventEditView(c, cur, f, "", nil)
-		if err != nil {
-			return err
-		}
-		if a.Name == "preview" {
-			v.ShowPreview, v.Preview = true, s.md.Render(f.Body)
-		}
-		return s.render(c, http.StatusOK, pages.EventEdit(v))
-	}
-	f, err := form.ParseEvent(ctx, vals, s.db)
-	if err != nil {
-		return err
+	sp := recordSpec[conflict.Event, form.EventForm]{
+		cur: cur,
+		reshow: func(vals url.Values, a form.Action) error {
+			f := form.ReadEvent(vals, a)
+			v, err := s.eventEditView(c, cur, f, "", nil)
+			if err != nil {
+				return err
+			}
+			if a.Name == "preview" {
+				v.ShowPreview, v.Preview = true, s.md.Render(f.Body)
+			}
+			return s.render(c, http.StatusOK, pages.EventEdit(v))
+		},
+		parse: func(ctx context.Context, vals url.Values) (form.EventForm, error) {
+			return form.ParseEvent(ctx, vals, s.db)
+		},
+		parts: func(f *form.EventForm) (conflict.Event, *form.Edit, conflict.FieldErrors) {
+			return f.Event, &f.Edit, f.Errors
+		},
+		create: func(ctx context.Context, e *conflict.Event, ch conflict.Change) error {
+			e.Status = conflict.Draft
+			return s.db.CreateEvent(ctx, e, ch)
+		},
+		update: func(ctx context.Context, e *conflict.Event, base int, ch conflict.Change) (*conflict.PendingEdit, error) {
+			e.ID = cur.ID
+			return s.db.UpdateEvent(ctx, e, base, ch)
+		},
+		render: func(status int, cur *conflict.Event, f form.EventForm, problem string, cv *pages.ConflictView) error {
+			return s.renderEventEdit(c, status, cur, f, problem, cv)
+		},
+		version: func(e conflict.Event) int { return e.Version },
+		changes: func(stored, mine conflict.Event) []diff.FieldChange {
+			// The form does not change the status: compare what it does.
+			mine.ID, mine.Status, mine.StatusNote = stored.ID, stored.Status, stored.StatusNote
+			return diff.Events(stored, mine)
+		},
+		saved: func(e conflict.Event, created bool) (string, string) {
+			s.log.Info("event saved", "event_id", int64(e.ID), "version", e.Version, "by", int64(currentUser(c).ID))
+			switch {
+			case created:
+				return "Saved as a draft. Submit it for review when it is ready.", editEventPath(e.ID)
+			case e.Status.Public():
+				return "Your changes are saved.", components.EventPath(e.ID, e.Slug)
+			}
+			return "Your changes are saved.", editEventPath(e.ID)
+		},
+		submit: func(e conflict.Event) error {
+			s.log.Info("event saved", "event_id", int64(e.ID), "version", e.Version, "by", int64(currentUser(c).ID))
+			return s.eventStatusChange(c, int64(e.ID), conflict.ActionSubmit, workflowForm{version: e.Version, from: "edit", saved: true})
+		},
 	}
 	if cur != nil {
-		if err := conflict.RequireSummary(cur.Status, f.Summary); err != nil {
-			_ = saveFailed(err, f.Errors)
-		}
+		sp.status = cur.Status
 	}
-	if len(f.Errors) > 0 {
-		return s.renderEventEdit(c, http.StatusUnprocessableEntity, cur, f, problemText, nil)
-	}
-	e := f.Event
-	ch := change(c, f.Summary)
-	var pending *conflict.PendingEdit
-	if cur == nil {
-		e.Status = conflict.Draft
-		err = s.db.CreateEvent(ctx, &e, ch)
-	} else {
-		e.ID = cur.ID
-		pending, err = s.db.UpdateEvent(ctx, &e, f.Version, ch)
-	}
-	if err != nil {
-		if ec, ok := editConflict[conflict.Event](err); ok {
-			mine := f.Event
-			mine.ID, mine.Status, mine.StatusNote = ec.Current.ID, ec.Current.Status, ec.Current.StatusNote
-			f.Version = ec.Current.Version
-			return s.renderEventEdit(c, http.StatusConflict, &ec.Current, f, "", conflictView(ec.Latest, diff.Events(ec.Current, mine)))
-		}
-		if err := saveFailed(err, f.Errors); err != nil {
-			return err
-		}
-		return s.renderEventEdit(c, http.StatusUnprocessableEntity, cur, f, problemText, nil)
-	}
-	if pending != nil {
-		return s.pendingSaved(c)
-	}
-	s.log.Info("event saved", "event_id", int64(e.ID), "version", e.Version, "by", int64(currentUser(c).ID))
-	if cur == nil {
-		s.flash(c, "Saved as a draft. Submit it for review when it is ready.")
-		return c.Redirect(http.StatusSeeOther, editEventPath(e.ID))
-	}
-	s.flash(c, "Your changes are saved.")
-	if e.Status.Public() {
-		return c.Redirect(http.StatusSeeOther, components.EventPath(e.ID, e.Slug))
-	}
-	return c.Redirect(http.StatusSeeOther, editEventPath(e.ID))
+	return saveRecord(s, c, sp)
 }
 
 func (s *Server) renderEventEdit(c echo.Context, status int, cur *conflict.Event, f form.EventForm, problem string, cv *pages.ConflictView) error {
@@ -139,7 +133,7 @@ func (s *Server) eventEditView(c echo.Context, cur *conflict.Event, f form.Event
 	if err != nil {
 		return pages.EventEditView{}, err
 	}
-	p.Problem, p.Conflict = problem, cv
+	p.Problem, p.Conflict, p.WithoutReview = problem, cv, f.WithoutReview
 	if cur != nil {
 		p.SummaryRequired = cur.Status.Public()
 		p.HistoryURL = components.EventHistoryPath(cur.ID)
@@ -148,7 +142,11 @@ func (s *Server) eventEditView(c echo.Context, cur *conflict.Event, f form.Event
 		}
 		wf := s.eventWorkflow(c, *cur, "edit")
 		wf.EditURL = ""
+		// A draft's form saves and submits in one action.
+		wf.SubmitInForm = wf.CanSubmit()
 		p.Workflow = &wf
+		p.SaveAndSubmit = wf.SubmitInForm
+		p.OfferWithoutReview = s.offerWithoutReview(c, cur.Status)
 	}
 	return pages.EventEditView{EditPage: p, Form: f}, nil
 }

@@ -427,15 +427,27 @@ func TestRejectAndPublishRules(t *testing.T) {
 	if n := len(w.event(bare).Citations); n != 0 {
 		t.Fatalf("the bare event has %d citations", n)
 	}
-	body := wantStatus(t, w.status(w.admin, bare, "publish"), http.StatusUnprocessableEntity, "publish without a citation")
+	body := wantStatus(t, w.status(w.admin, bare, "publish", "without_review", "1"), http.StatusUnprocessableEntity, "publish without a citation")
 	if !strings.Contains(pageText(body), "Nothing is published without a source.") {
 		t.Errorf("no clear message for publishing without a citation:\n%s", pageText(body))
 	}
-	// An admin publishes a draft directly; a reviewer may not.
+	// An admin publishes a draft directly only by choosing "publish
+	// without review"; a reviewer may not at all. Each refusal is told on
+	// the panel, by its button, not on an error page.
 	direct := w.create(w.editor, w.eventForm("title", "Coalition airstrikes limit IS reinforcement of Mosul"))
-	wantStatus(t, w.status(w.reviewer, direct, "publish"), http.StatusForbidden, "a reviewer publishing a draft")
-	if rec := w.status(w.admin, direct, "publish"); rec.Code != http.StatusSeeOther || w.event(direct).Status != conflict.Published {
-		t.Errorf("an admin publishing a draft = %d, %s", rec.Code, w.event(direct).Status)
+	body = wantStatus(t, w.status(w.reviewer, direct, "publish"), http.StatusForbidden, "a reviewer publishing a draft")
+	if !strings.Contains(body, `data-testid="workflow-problem"`) || !strings.Contains(pageText(body), "Only an admin may publish") {
+		t.Errorf("a reviewer publishing a draft is not told why on the panel:\n%s", pageText(body))
+	}
+	body = wantStatus(t, w.status(w.admin, direct, "publish"), http.StatusForbidden, "an admin publishing a draft without choosing to skip the review")
+	if !strings.Contains(body, `data-testid="workflow-problem"`) || !strings.Contains(pageText(body), "publish without review") {
+		t.Errorf("an admin publishing a draft is not told to choose \"publish without review\":\n%s", pageText(body))
+	}
+	if st := w.event(direct).Status; st != conflict.Draft {
+		t.Errorf("after the refused publish the draft is %s", st)
+	}
+	if rec := w.status(w.admin, direct, "publish", "without_review", "1"); rec.Code != http.StatusSeeOther || w.event(direct).Status != conflict.Published {
+		t.Errorf("an admin publishing a draft without review = %d, %s", rec.Code, w.event(direct).Status)
 	}
 
 	// Reject needs a comment, which the editor then sees.

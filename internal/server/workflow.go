@@ -56,6 +56,11 @@ type workflowForm struct {
 	version int
 	note    string
 	from    string
+	// withoutReview is an admin's explicit "publish without review".
+	withoutReview bool
+	// saved is set when the action follows a save of the edit form in the
+	// same request ("Save and submit for review").
+	saved bool
 }
 
 func readWorkflowForm(c echo.Context) (workflowForm, error) {
@@ -63,7 +68,8 @@ func readWorkflowForm(c echo.Context) (workflowForm, error) {
 	if err != nil {
 		return workflowForm{}, err
 	}
-	f := workflowForm{note: strings.ReplaceAll(vals.Get("note"), "\r\n", "\n"), from: vals.Get("from")}
+	f := workflowForm{note: strings.ReplaceAll(vals.Get("note"), "\r\n", "\n"), from: vals.Get("from"),
+		withoutReview: vals.Get("without_review") != ""}
 	if f.version, err = strconv.Atoi(vals.Get("version")); err != nil {
 		return f, &conflict.Error{Code: conflict.Invalid, Message: "This form is damaged (it has no version): reload the page and try again."}
 	}
@@ -87,13 +93,21 @@ func actionDone(a conflict.Action, kind string) string {
 
 // workflowErrors turns a refused review action into the messages the
 // panel shows, or returns the error for the error page when it is not one
-// the panel can explain (no such record, a role that may not).
+// the panel can explain (no such record, no account). A refusal by the
+// two-person rule or by role is shown by the button, with its reason.
 func workflowErrors(a conflict.Action, kind string, err error) (map[string]string, int, error) {
 	if _, ok := editConflict[conflict.Event](err); ok {
 		return map[string]string{"action": "This " + kind + " changed since you opened the page. Read the current version below, then try again."}, http.StatusConflict, nil
 	}
 	if _, ok := editConflict[conflict.Estimate](err); ok {
 		return map[string]string{"action": "This " + kind + " changed since you opened the page. Read the current version below, then try again."}, http.StatusConflict, nil
+	}
+	if conflict.ErrorCode(err) == conflict.Forbidden {
+		msg := "Nothing was changed: " + conflict.ErrorMessage(err)
+		if a == conflict.ActionPublish && !strings.Contains(msg, "without review") {
+			msg += " Only an admin may instead choose \"Publish without review\", which the history records."
+		}
+		return map[string]string{"action": msg}, http.StatusForbidden, nil
 	}
 	if conflict.ErrorCode(err) != conflict.Invalid {
 		return nil, 0, err
@@ -120,31 +134,41 @@ func (s *Server) eventStatus(a conflict.Action) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		u := currentUser(c)
-		e, err := s.db.SetEventStatus(c.Request().Context(), conflict.EventID(id), a, f.note, f.version, u.Role, change(c, ""))
-		if err != nil {
-			errs, status, err := workflowErrors(a, "event", err)
-			if err != nil {
-				return err
-			}
-			if f.from == "review" {
-				return s.renderReview(c, status, map[string]map[string]string{reviewKey("event", id): errs})
-			}
-			cur, err := s.db.FindEventByID(c.Request().Context(), conflict.EventID(id))
-			if err != nil {
-				return err
-			}
-			v, err := s.eventEditView(c, &cur, form.EventFormOf(cur), "", nil)
-			if err != nil {
-				return err
-			}
-			v.Workflow.Errors = errs
-			return s.render(c, status, pages.EventEdit(v))
-		}
-		s.log.Info("event status", "event_id", id, "action", string(a), "status", string(e.Status), "by", int64(u.ID))
-		s.flash(c, actionDone(a, "event"))
-		return c.Redirect(http.StatusSeeOther, afterAction(f.from, e.Status, editEventPath(e.ID), components.EventPath(e.ID, e.Slug)))
+		return s.eventStatusChange(c, id, a, f)
 	}
+}
+
+// eventStatusChange takes review action a on event id and answers: on to
+// the next page, or the page the button was on with the reason it was
+// refused.
+func (s *Server) eventStatusChange(c echo.Context, id int64, a conflict.Action, f workflowForm) error {
+	ctx := c.Request().Context()
+	u := currentUser(c)
+	ch := change(c, "")
+	ch.WithoutReview = f.withoutReview
+	e, err := s.db.SetEventStatus(ctx, conflict.EventID(id), a, f.note, f.version, u.Role, ch)
+	if err != nil {
+		errs, status, err := workflowErrors(a, "event", err)
+		if err != nil {
+			return err
+		}
+		if f.from == "review" {
+			return s.renderReview(c, status, map[string]map[string]string{reviewKey("event", id): errs})
+		}
+		cur, err := s.db.FindEventByID(ctx, conflict.EventID(id))
+		if err != nil {
+			return err
+		}
+		v, err := s.eventEditView(c, &cur, form.EventFormOf(cur), "", nil)
+		if err != nil {
+			return err
+		}
+		refused(&v.EditPage, errs, f.saved)
+		return s.render(c, status, pages.EventEdit(v))
+	}
+	s.log.Info("event status", "event_id", id, "action", string(a), "status", string(e.Status), "by", int64(u.ID))
+	s.flash(c, doneText(a, "event", f.saved))
+	return c.Redirect(http.StatusSeeOther, afterAction(f.from, e.Status, editEventPath(e.ID), components.EventPath(e.ID, e.Slug)))
 }
 
 // estimateStatus takes review action a on the estimate of the path.
@@ -158,31 +182,60 @@ func (s *Server) estimateStatus(a conflict.Action) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		u := currentUser(c)
-		x, err := s.db.SetEstimateStatus(c.Request().Context(), conflict.EstimateID(id), a, f.note, f.version, u.Role, change(c, ""))
-		if err != nil {
-			errs, status, err := workflowErrors(a, "estimate", err)
-			if err != nil {
-				return err
-			}
-			if f.from == "review" {
-				return s.renderReview(c, status, map[string]map[string]string{reviewKey("estimate", id): errs})
-			}
-			cur, err := s.db.FindEstimateByID(c.Request().Context(), conflict.EstimateID(id))
-			if err != nil {
-				return err
-			}
-			v, err := s.estimateEditView(c, &cur, form.EstimateFormOf(cur), "", nil)
-			if err != nil {
-				return err
-			}
-			v.Workflow.Errors = errs
-			return s.render(c, status, pages.EstimateEdit(v))
-		}
-		s.log.Info("estimate status", "estimate_id", id, "action", string(a), "status", string(x.Status), "by", int64(u.ID))
-		s.flash(c, actionDone(a, "estimate"))
-		return c.Redirect(http.StatusSeeOther, afterAction(f.from, x.Status, editEstimatePath(x.ID), components.EstimatePath(x.ID)))
+		return s.estimateStatusChange(c, id, a, f)
 	}
+}
+
+// estimateStatusChange is eventStatusChange for estimate id.
+func (s *Server) estimateStatusChange(c echo.Context, id int64, a conflict.Action, f workflowForm) error {
+	ctx := c.Request().Context()
+	u := currentUser(c)
+	ch := change(c, "")
+	ch.WithoutReview = f.withoutReview
+	x, err := s.db.SetEstimateStatus(ctx, conflict.EstimateID(id), a, f.note, f.version, u.Role, ch)
+	if err != nil {
+		errs, status, err := workflowErrors(a, "estimate", err)
+		if err != nil {
+			return err
+		}
+		if f.from == "review" {
+			return s.renderReview(c, status, map[string]map[string]string{reviewKey("estimate", id): errs})
+		}
+		cur, err := s.db.FindEstimateByID(ctx, conflict.EstimateID(id))
+		if err != nil {
+			return err
+		}
+		v, err := s.estimateEditView(c, &cur, form.EstimateFormOf(cur), "", nil)
+		if err != nil {
+			return err
+		}
+		refused(&v.EditPage, errs, f.saved)
+		return s.render(c, status, pages.EstimateEdit(v))
+	}
+	s.log.Info("estimate status", "estimate_id", id, "action", string(a), "status", string(x.Status), "by", int64(u.ID))
+	s.flash(c, doneText(a, "estimate", f.saved))
+	return c.Redirect(http.StatusSeeOther, afterAction(f.from, x.Status, editEstimatePath(x.ID), components.EstimatePath(x.ID)))
+}
+
+// doneText words the flash after a review action; saved says the edit
+// form was saved first, in the same request.
+func doneText(a conflict.Action, kind string, saved bool) string {
+	if saved && a == conflict.ActionSubmit {
+		return "Your changes are saved and submitted for review. A reviewer will publish them or send them back with a comment."
+	}
+	return actionDone(a, kind)
+}
+
+// refused puts the reason a review action was refused on the edit page:
+// by the panel's button, or, when the edit form was saved first ("Save
+// and submit for review"), by the form's buttons, saying that the changes
+// themselves are kept.
+func refused(p *pages.EditPage, errs map[string]string, saved bool) {
+	if saved {
+		p.SubmitProblem = "Your changes are saved, but they were not submitted for review. " + errs["action"]
+		return
+	}
+	p.Workflow.Errors = errs
 }
 
 // afterAction is where a review action leads: back to the queue it came

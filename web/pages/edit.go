@@ -37,6 +37,16 @@ type EditPage struct {
 	// SummaryRequired is set when the record is public, so every change
 	// to it must say why.
 	SummaryRequired bool
+	// SaveAndSubmit offers "Save and submit for review" beside the save
+	// button, for a draft or a rejected record: one action, so that no
+	// change in the form is left behind unsaved.
+	SaveAndSubmit bool
+	// SubmitProblem says why a saved form was not submitted for review.
+	SubmitProblem string
+	// OfferWithoutReview offers an admin "publish this edit without
+	// review" on the form of a public record; WithoutReview is the choice
+	// as posted.
+	OfferWithoutReview, WithoutReview bool
 	// Options fill the suggestion lists a browser shows without
 	// JavaScript.
 	Options components.FilterOptions
