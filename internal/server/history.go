@@ -148,17 +148,18 @@ func (s *Server) visibleRevisions(c echo.Context, rec historyRecord) ([]revision
 	}
 	out := make([]revisionEntry, len(revs))
 	for i, r := range revs {
-		public := snapshotStatus(r.Snapshot).Public()
+		public := snapshotStatus(r.RecordType, r.Snapshot).Public()
 		out[i] = revisionEntry{Revision: r, public: public, visible: public || signedIn}
 	}
 	return out, nil
 }
 
-// snapshotStatus reads the status a snapshot records; "" when it has none.
-// A snapshot it cannot read counts as never published, so that it is
-// shown to nobody who may not see drafts; its page says what is wrong.
-func snapshotStatus(data []byte) conflict.Status {
-	s, _ := snapshot.Status(data)
+// snapshotStatus reads the status a snapshot of a record of type rt
+// records. A snapshot it cannot read counts as never published, so that
+// it is shown to nobody who may not see drafts; its page says what is
+// wrong.
+func snapshotStatus(rt conflict.RecordType, data []byte) conflict.Status {
+	s, _ := snapshot.Status(rt, data)
 	return s
 }
 

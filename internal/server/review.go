@@ -177,13 +177,13 @@ func readSnapshotState(rt conflict.RecordType, data []byte) (snapshotState, erro
 	case conflict.Estimate:
 		return snapshotState{Version: r.Version, Status: r.Status, StatusNote: r.StatusNote, Citations: r.Citations}, nil
 	case conflict.Source:
-		return snapshotState{Version: r.Version}, nil
+		return snapshotState{Version: r.Version, Status: r.Status, StatusNote: r.StatusNote}, nil
 	case conflict.Actor:
-		return snapshotState{Version: r.Version}, nil
+		return snapshotState{Version: r.Version, Status: r.Status, StatusNote: r.StatusNote}, nil
 	case conflict.Place:
-		return snapshotState{Version: r.Version}, nil
+		return snapshotState{Version: r.Version, Status: r.Status, StatusNote: r.StatusNote}, nil
 	case conflict.Timeline:
-		return snapshotState{Version: r.Version}, nil
+		return snapshotState{Version: r.Version, Status: r.Status, StatusNote: r.StatusNote}, nil
 	}
 	return snapshotState{}, fmt.Errorf("no review state for a %T", rec)
 }

@@ -124,6 +124,9 @@ func Event(data []byte) (conflict.Event, error) {
 	if err := unmarshal(data, &w, &w.V); err != nil {
 		return conflict.Event{}, err
 	}
+	if w.V < 3 {
+		w.upgrade()
+	}
 	return w.record()
 }
 
@@ -132,6 +135,9 @@ func Estimate(data []byte) (conflict.Estimate, error) {
 	var w estimate
 	if err := unmarshal(data, &w, &w.V); err != nil {
 		return conflict.Estimate{}, err
+	}
+	if w.V < 3 {
+		w.upgrade()
 	}
 	return w.record()
 }
@@ -142,6 +148,9 @@ func Source(data []byte) (conflict.Source, error) {
 	if err := unmarshal(data, &w, &w.V); err != nil {
 		return conflict.Source{}, err
 	}
+	if w.V < 3 {
+		w.upgrade()
+	}
 	return w.record()
 }
 
@@ -150,6 +159,9 @@ func Actor(data []byte) (conflict.Actor, error) {
 	var w actor
 	if err := unmarshal(data, &w, &w.V); err != nil {
 		return conflict.Actor{}, err
+	}
+	if w.V < 3 {
+		w.upgrade()
 	}
 	return w.record(), nil
 }
@@ -160,6 +172,9 @@ func Place(data []byte) (conflict.Place, error) {
 	if err := unmarshal(data, &w, &w.V); err != nil {
 		return conflict.Place{}, err
 	}
+	if w.V < 3 {
+		w.upgrade()
+	}
 	return w.record(), nil
 }
 
@@ -169,20 +184,41 @@ func Timeline(data []byte) (conflict.Timeline, error) {
 	if err := unmarshal(data, &w, &w.V); err != nil {
 		return conflict.Timeline{}, err
 	}
+	if w.V < 3 {
+		w.upgrade()
+	}
 	return w.record()
 }
 
-// Status reads only the review status a snapshot records, for lists of
-// revisions that need no more; "" for a kind of record that has none.
-func Status(data []byte) (conflict.Status, error) {
+// Status reads only the review status a snapshot of a record of type rt
+// records, for lists of revisions that need no more. It reads older
+// versions as Decode does, and returns Decode's errors.
+func Status(rt conflict.RecordType, data []byte) (conflict.Status, error) {
 	var w struct {
 		V      int    `json:"v"`
 		Status string `json:"Status"`
+		// A timeline's flag before version 3; a source's date of
+		// publication.
+		Published json.RawMessage `json:"Published"`
 	}
 	if err := unmarshal(data, &w, &w.V); err != nil {
 		return "", err
 	}
-	return conflict.Status(w.Status), nil
+	if w.V >= 3 {
+		return conflict.Status(w.Status), nil
+	}
+	switch rt {
+	case conflict.EventRecord, conflict.EstimateRecord:
+		return conflict.Status(w.Status), nil
+	case conflict.SourceRecord, conflict.ActorRecord, conflict.PlaceRecord:
+		return conflict.Published, nil
+	case conflict.TimelineRecord:
+		if string(w.Published) == "true" {
+			return conflict.Published, nil
+		}
+		return conflict.Draft, nil
+	}
+	return "", fmt.Errorf("snapshot: unknown record type %q", rt)
 }
 
 // unmarshal decodes data into the wire struct w and checks the version it

@@ -125,6 +125,23 @@ func TestEncodeKeepsEveryField(t *testing.T) {
 // Lists are kept as they were: an empty list and no list read back apart,
 // as do a missing place and a place.
 func TestEncodeKeepsEmptyAndMissingApart(t *testing.T) {
+	// Version 3 snapshots read their status as written, even none: only
+	// older versions are read as their time's rules had it.
+	for _, tt := range []struct {
+		rt  conflict.RecordType
+		rec any
+	}{
+		{conflict.ActorRecord, conflict.Actor{Name: "no status"}},
+		{conflict.TimelineRecord, conflict.Timeline{Title: "no status"}},
+	} {
+		data, err := Encode(tt.rec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, err := Decode(tt.rt, data); err != nil || !reflect.DeepEqual(got, tt.rec) {
+			t.Errorf("Decode(Encode(%+v)) = %+v, %v", tt.rec, got, err)
+		}
+	}
 	for _, e := range []conflict.Event{
 		{Title: "no lists"},
 		{Title: "empty lists", Tags: []string{}, Actors: []conflict.EventActor{}, Citations: []conflict.Citation{}},
@@ -177,31 +194,39 @@ func TestDecodeRejects(t *testing.T) {
 	}
 }
 
-// Status reads a snapshot's review status in every version.
+// Status reads a snapshot's review status in every version, as Decode
+// reads it: records from before statuses existed read as they stood then.
 func TestStatus(t *testing.T) {
-	for _, tt := range []struct {
-		file string
-		want conflict.Status
-	}{
-		{"v1/event.json", conflict.Published},
-		{"v2/event.json", conflict.Published},
-		{"v1/estimate.json", conflict.Rejected},
-		{"v2/estimate.json", conflict.Rejected},
-		{"v3/event.json", conflict.Published},
-		{"v3/actor.json", conflict.Published},
-		{"v3/timeline.json", conflict.Published},
-		{"v1/timeline.json", ""},
-	} {
-		data, err := os.ReadFile(filepath.Join("testdata", tt.file))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got, err := Status(data); err != nil || got != tt.want {
-			t.Errorf("Status(%s) = %q, %v; want %q", tt.file, got, err, tt.want)
+	for _, version := range []string{"v1", "v2", "v3"} {
+		for _, g := range golden {
+			data, err := os.ReadFile(filepath.Join("testdata", version, string(g.rt)+".json"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			rec, err := Decode(g.rt, data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := reflect.ValueOf(rec).FieldByName("Status").Interface().(conflict.Status)
+			if got, err := Status(g.rt, data); err != nil || got != want {
+				t.Errorf("Status(%s/%s) = %q, %v; want %q as Decode reads it", version, g.rt, got, err, want)
+			}
 		}
 	}
-	if _, err := Status([]byte(`{"v":9,"Status":"published"}`)); err == nil {
+	// The golden records are published or rejected; a timeline whose
+	// version 1 flag was off was a draft.
+	draft := []byte(`{"ID":6,"Slug":"private","Title":"Notes","Published":false,"Version":1}`)
+	if got, err := Status(conflict.TimelineRecord, draft); err != nil || got != conflict.Draft {
+		t.Errorf("Status(unpublished v1 timeline) = %q, %v; want draft", got, err)
+	}
+	if tl, err := Timeline(draft); err != nil || tl.Status != conflict.Draft {
+		t.Errorf("Timeline(unpublished v1 timeline) status = %q, %v; want draft", tl.Status, err)
+	}
+	if _, err := Status(conflict.EventRecord, []byte(`{"v":9,"Status":"published"}`)); err == nil {
 		t.Error("Status of a version 9 snapshot = nil error")
+	}
+	if _, err := Status("article", []byte(`{"ID":1}`)); err == nil {
+		t.Error("Status of an unknown kind = nil error")
 	}
 }
 

@@ -356,12 +356,12 @@ func (w *source) record() (conflict.Source, error) {
 	return conflict.Source{ID: conflict.SourceID(w.ID), URL: w.URL, Publisher: w.Publisher, Title: w.Title,
 		Published: published, Authors: w.Authors, Language: w.Language, ArchivedURL: w.ArchivedURL,
 		Reliability: conflict.Reliability(w.Reliability), Notes: w.Notes,
-		Status: recordStatus(w.Status), StatusNote: w.StatusNote, Version: w.Version, CreatedAt: w.CreatedAt, UpdatedAt: w.UpdatedAt}, nil
+		Status: conflict.Status(w.Status), StatusNote: w.StatusNote, Version: w.Version, CreatedAt: w.CreatedAt, UpdatedAt: w.UpdatedAt}, nil
 }
 
 func (w *actor) record() conflict.Actor {
 	a := conflict.Actor{ID: conflict.ActorID(w.ID), Slug: w.Slug, Name: w.Name, Aliases: w.Aliases, Kind: w.Kind,
-		Colour: w.Colour, Description: w.Description, Status: recordStatus(w.Status), StatusNote: w.StatusNote,
+		Colour: w.Colour, Description: w.Description, Status: conflict.Status(w.Status), StatusNote: w.StatusNote,
 		Version: w.Version, CreatedAt: w.CreatedAt, UpdatedAt: w.UpdatedAt}
 	if w.Parent != nil {
 		r := w.Parent.record()
@@ -377,7 +377,7 @@ func (w actorRef) record() conflict.ActorRef {
 func (w *place) record() conflict.Place {
 	p := conflict.Place{ID: conflict.PlaceID(w.ID), Slug: w.Slug, Name: w.Name, Kind: w.Kind,
 		Parent: w.Parent.record(), Coordinates: w.Coordinates.record(), Description: w.Description,
-		Status: recordStatus(w.Status), StatusNote: w.StatusNote, Version: w.Version, CreatedAt: w.CreatedAt, UpdatedAt: w.UpdatedAt}
+		Status: conflict.Status(w.Status), StatusNote: w.StatusNote, Version: w.Version, CreatedAt: w.CreatedAt, UpdatedAt: w.UpdatedAt}
 	if w.AltNames != nil {
 		p.AltNames = make([]conflict.AltName, len(w.AltNames))
 		for i, n := range w.AltNames {
@@ -408,13 +408,6 @@ func (w *timeline) record() (conflict.Timeline, error) {
 		Pinned: fromInts[conflict.EventID](w.Pinned), Excluded: fromInts[conflict.EventID](w.Excluded),
 		WithEstimates: w.WithEstimates, Status: conflict.Status(w.Status), StatusNote: w.StatusNote,
 		Version: w.Version, CreatedAt: w.CreatedAt, UpdatedAt: w.UpdatedAt}
-	if w.Status == "" {
-		// Versions 1 and 2: the flag said whether readers saw it.
-		t.Status = conflict.Draft
-		if w.Published {
-			t.Status = conflict.Published
-		}
-	}
 	var err error
 	if t.Filter.From, err = date("Filter.From", w.Filter.From); err != nil {
 		return conflict.Timeline{}, err
@@ -425,13 +418,33 @@ func (w *timeline) record() (conflict.Timeline, error) {
 	return t, nil
 }
 
-// recordStatus reads the status of an actor, place or source. Versions 1
-// and 2 had none: every such record was public then.
-func recordStatus(s string) conflict.Status {
-	if s == "" {
-		return conflict.Published
+// Versions 1 and 2 to 3. Actors, places, sources and timelines had no
+// review status before version 3: the first three were public as soon as
+// they were saved, and a timeline was public when its Published flag was
+// set, a draft otherwise. An older snapshot reads as the status its record
+// had then, as migration 0009 gave the records themselves.
+
+func (w *event) upgrade() {
+	for i := range w.Citations {
+		w.Citations[i].Source.upgrade()
 	}
-	return conflict.Status(s)
+}
+
+func (w *estimate) upgrade() {
+	for i := range w.Citations {
+		w.Citations[i].Source.upgrade()
+	}
+}
+
+func (w *source) upgrade() { w.Status = string(conflict.Published) }
+func (w *actor) upgrade()  { w.Status = string(conflict.Published) }
+func (w *place) upgrade()  { w.Status = string(conflict.Published) }
+
+func (w *timeline) upgrade() {
+	w.Status = string(conflict.Draft)
+	if w.Published {
+		w.Status = string(conflict.Published)
+	}
 }
 
 // date reads a stored EDTF date; "" is no date.

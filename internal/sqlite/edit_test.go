@@ -1,7 +1,6 @@
 package sqlite_test
 
 import (
-	"encoding/json"
 	"errors"
 	"slices"
 	"strings"
@@ -9,6 +8,7 @@ import (
 
 	"github.com/sitrep/sitrep/internal/conflict"
 	"github.com/sitrep/sitrep/internal/edtf"
+	"github.com/sitrep/sitrep/internal/snapshot"
 	"github.com/sitrep/sitrep/internal/sqlite"
 	"github.com/sitrep/sitrep/internal/sqlite/sqlitetest"
 )
@@ -60,8 +60,8 @@ func revisions(t *testing.T, db *sqlite.DB, rt conflict.RecordType, id int64) []
 
 func snapshotEvent(t *testing.T, r conflict.Revision) conflict.Event {
 	t.Helper()
-	var e conflict.Event
-	if err := json.Unmarshal(r.Snapshot, &e); err != nil {
+	e, err := snapshot.Event(r.Snapshot)
+	if err != nil {
 		t.Fatalf("revision %d snapshot: %v", r.Number, err)
 	}
 	return e

@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"database/sql"
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -24,13 +23,16 @@ import (
 func TestSnapshotsOldAndCompressedDecodeAlike(t *testing.T) {
 	ctx := t.Context()
 	path := filepath.Join(t.TempDir(), "old.db")
+	// The old row is an actor as the store wrote it then: snapshot format
+	// version 1, before actors had a review status (so it reads as
+	// published, as the actor was).
+	plain := []byte(`{"ID":1,"Slug":"badr-organization","Name":"Badr Organization","Aliases":["Badr","منظمة بدر"],` +
+		`"Kind":"militia","Parent":null,"Colour":"#2a7f3f","Description":"Shia armed group, part of the Popular Mobilization Forces.",` +
+		`"Version":1,"CreatedAt":"2016-10-17T08:00:00Z","UpdatedAt":"2016-10-17T08:00:00Z"}`)
 	want := conflict.Actor{ID: 1, Slug: "badr-organization", Name: "Badr Organization", Aliases: []string{"Badr", "منظمة بدر"},
 		Kind: "militia", Colour: "#2a7f3f", Description: "Shia armed group, part of the Popular Mobilization Forces.",
-		Version: 1, CreatedAt: time.Date(2016, 10, 17, 8, 0, 0, 0, time.UTC), UpdatedAt: time.Date(2016, 10, 17, 8, 0, 0, 0, time.UTC)}
-	plain, err := json.Marshal(want)
-	if err != nil {
-		t.Fatal(err)
-	}
+		Status: conflict.Published, Version: 1,
+		CreatedAt: time.Date(2016, 10, 17, 8, 0, 0, 0, time.UTC), UpdatedAt: time.Date(2016, 10, 17, 8, 0, 0, 0, time.UTC)}
 
 	// The database as a store before compression left it: migrated up to
 	// the version before, with one revision of plain JSON.
