@@ -572,11 +572,13 @@ func isConflict[T any](err error) bool {
 func TestFindActivity(t *testing.T) {
 	db := sqlitetest.NewWithDemo(t)
 	ctx := t.Context()
-	u := conflict.User{Email: "ana@example.org", Name: "Ana", Role: conflict.RoleEditor}
+	u := conflict.User{Email: "ana@example.org", Name: "Ana", Role: conflict.RoleAdmin}
 	if err := db.CreateUser(ctx, &u, "not-a-real-hash"); err != nil {
 		t.Fatalf("CreateUser: %v", err)
 	}
-	ana := conflict.Change{Author: &u.ID, AuthorName: u.Name, Summary: "Ana's edit"}
+	// Ana edits published records as an admin who chose to skip review, so
+	// her edits are in the log at once, marked unreviewed.
+	ana := conflict.Change{Author: &u.ID, AuthorName: u.Name, Summary: "Ana's edit", Role: conflict.RoleAdmin, WithoutReview: true}
 	e := demoEvent(t, db)
 	e.Title = "Edited by Ana"
 	if _, err := db.UpdateEvent(ctx, &e, e.Version, ana); err != nil {
@@ -615,6 +617,11 @@ func TestFindActivity(t *testing.T) {
 	}
 	if len(mine.Items) != 2 || mine.Items[1].Title != "Edited by Ana" || mine.Items[1].AuthorName != "Ana" {
 		t.Errorf("Ana's activity = %+v, want her 2 edits", mine.Items)
+	}
+	for _, a := range mine.Items {
+		if !a.Unreviewed {
+			t.Errorf("Ana's %s edit published without review is not marked so in the activity log", a.RecordType)
+		}
 	}
 	events, err := db.FindActivity(ctx, conflict.ActivityFilter{UserID: u.ID, RecordType: conflict.EventRecord})
 	if err != nil || len(events.Items) != 1 {
