@@ -1,8 +1,10 @@
 package server
 
 import (
+	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -63,39 +65,28 @@ func (s *Server) sourceUpdate(c echo.Context) error {
 }
 
 func (s *Server) sourceSave(c echo.Context, cur *conflict.Source) error {
-	vals, err := formValues(c)
-	if err != nil {
-		return err
-	}
-	f := form.ParseSource(vals)
-	if len(f.Errors) > 0 {
-		return s.renderSourceEdit(c, http.StatusUnprocessableEntity, cur, f, problemText, nil)
-	}
-	src := f.Source
-	ctx := c.Request().Context()
-	var pending *conflict.PendingEdit
-	if cur == nil {
-		err = s.db.CreateSource(ctx, &src, change(c, f.Summary))
-	} else {
-		src.ID = cur.ID
-		pending, err = s.db.UpdateSource(ctx, &src, f.Version, change(c, f.Summary))
-	}
-	if err != nil {
-		if ec, ok := editConflict[conflict.Source](err); ok {
-			mine := f.Source
-			f.Version = ec.Current.Version
-			return s.renderSourceEdit(c, http.StatusConflict, &ec.Current, f, "", conflictView(ec.Latest, diff.Sources(ec.Current, mine)))
-		}
-		if err := saveFailed(err, f.Errors); err != nil {
-			return err
-		}
-		return s.renderSourceEdit(c, http.StatusUnprocessableEntity, cur, f, problemText, nil)
-	}
-	if pending != nil {
-		return s.pendingSaved(c)
-	}
-	s.flash(c, "The source is saved.")
-	return c.Redirect(http.StatusSeeOther, components.SourcePath(src.ID))
+	return saveRecord(s, c, recordSpec[conflict.Source, form.SourceForm]{
+		cur: cur,
+		parse: func(_ context.Context, vals url.Values) (form.SourceForm, error) {
+			return form.ParseSource(vals), nil
+		},
+		parts: func(f *form.SourceForm) (conflict.Source, *form.Edit, conflict.FieldErrors) {
+			return f.Source, &f.Edit, f.Errors
+		},
+		create: s.db.CreateSource,
+		update: func(ctx context.Context, src *conflict.Source, base int, ch conflict.Change) (*conflict.PendingEdit, error) {
+			src.ID = cur.ID
+			return s.db.UpdateSource(ctx, src, base, ch)
+		},
+		render: func(status int, cur *conflict.Source, f form.SourceForm, problem string, cv *pages.ConflictView) error {
+			return s.renderSourceEdit(c, status, cur, f, problem, cv)
+		},
+		version: func(src conflict.Source) int { return src.Version },
+		changes: diff.Sources,
+		saved: func(src conflict.Source, _ bool) (string, string) {
+			return "The source is saved.", components.SourcePath(src.ID)
+		},
+	})
 }
 
 func (s *Server) renderSourceEdit(c echo.Context, status int, cur *conflict.Source, f form.SourceForm, problem string, cv *pages.ConflictView) error {
@@ -107,7 +98,10 @@ func (s *Server) renderSourceEdit(c echo.Context, status int, cur *conflict.Sour
 	if err != nil {
 		return err
 	}
-	p.Problem, p.Conflict = problem, cv
+	p.Problem, p.Conflict, p.WithoutReview = problem, cv, f.WithoutReview
+	if cur != nil {
+		p.OfferWithoutReview = s.offerWithoutReview(c, cur.Status)
+	}
 	if cur != nil {
 		p.RecordURL = components.SourcePath(cur.ID)
 	}
@@ -150,43 +144,29 @@ func (s *Server) actorUpdate(c echo.Context) error {
 }
 
 func (s *Server) actorSave(c echo.Context, cur *conflict.Actor) error {
-	ctx := c.Request().Context()
-	vals, err := formValues(c)
-	if err != nil {
-		return err
-	}
-	f, err := form.ParseActor(ctx, vals, s.db)
-	if err != nil {
-		return err
-	}
-	if len(f.Errors) > 0 {
-		return s.renderActorEdit(c, http.StatusUnprocessableEntity, cur, f, problemText, nil)
-	}
-	a := f.Actor
-	var pending *conflict.PendingEdit
-	if cur == nil {
-		err = s.db.CreateActor(ctx, &a, change(c, f.Summary))
-	} else {
-		// The slug stays, so links to the actor survive a renaming.
-		a.ID, a.Slug = cur.ID, cur.Slug
-		pending, err = s.db.UpdateActor(ctx, &a, f.Version, change(c, f.Summary))
-	}
-	if err != nil {
-		if ec, ok := editConflict[conflict.Actor](err); ok {
-			mine := f.Actor
-			f.Version = ec.Current.Version
-			return s.renderActorEdit(c, http.StatusConflict, &ec.Current, f, "", conflictView(ec.Latest, diff.Actors(ec.Current, mine)))
-		}
-		if err := saveFailed(err, f.Errors); err != nil {
-			return err
-		}
-		return s.renderActorEdit(c, http.StatusUnprocessableEntity, cur, f, problemText, nil)
-	}
-	if pending != nil {
-		return s.pendingSaved(c)
-	}
-	s.flash(c, "The actor is saved.")
-	return c.Redirect(http.StatusSeeOther, components.ActorPath(a.Slug))
+	return saveRecord(s, c, recordSpec[conflict.Actor, form.ActorForm]{
+		cur: cur,
+		parse: func(ctx context.Context, vals url.Values) (form.ActorForm, error) {
+			return form.ParseActor(ctx, vals, s.db)
+		},
+		parts: func(f *form.ActorForm) (conflict.Actor, *form.Edit, conflict.FieldErrors) {
+			return f.Actor, &f.Edit, f.Errors
+		},
+		create: s.db.CreateActor,
+		update: func(ctx context.Context, a *conflict.Actor, base int, ch conflict.Change) (*conflict.PendingEdit, error) {
+			// The slug stays, so links to the actor survive a renaming.
+			a.ID, a.Slug = cur.ID, cur.Slug
+			return s.db.UpdateActor(ctx, a, base, ch)
+		},
+		render: func(status int, cur *conflict.Actor, f form.ActorForm, problem string, cv *pages.ConflictView) error {
+			return s.renderActorEdit(c, status, cur, f, problem, cv)
+		},
+		version: func(a conflict.Actor) int { return a.Version },
+		changes: diff.Actors,
+		saved: func(a conflict.Actor, _ bool) (string, string) {
+			return "The actor is saved.", components.ActorPath(a.Slug)
+		},
+	})
 }
 
 func (s *Server) renderActorEdit(c echo.Context, status int, cur *conflict.Actor, f form.ActorForm, problem string, cv *pages.ConflictView) error {
@@ -198,7 +178,10 @@ func (s *Server) renderActorEdit(c echo.Context, status int, cur *conflict.Actor
 	if err != nil {
 		return err
 	}
-	p.Problem, p.Conflict = problem, cv
+	p.Problem, p.Conflict, p.WithoutReview = problem, cv, f.WithoutReview
+	if cur != nil {
+		p.OfferWithoutReview = s.offerWithoutReview(c, cur.Status)
+	}
 	if cur != nil {
 		p.RecordURL = components.ActorPath(cur.Slug)
 	}
@@ -241,42 +224,28 @@ func (s *Server) placeUpdate(c echo.Context) error {
 }
 
 func (s *Server) placeSave(c echo.Context, cur *conflict.Place) error {
-	ctx := c.Request().Context()
-	vals, err := formValues(c)
-	if err != nil {
-		return err
-	}
-	f, err := form.ParsePlace(ctx, vals, s.db)
-	if err != nil {
-		return err
-	}
-	if len(f.Errors) > 0 {
-		return s.renderPlaceEdit(c, http.StatusUnprocessableEntity, cur, f, problemText, nil)
-	}
-	p := f.Place
-	var pending *conflict.PendingEdit
-	if cur == nil {
-		err = s.db.CreatePlace(ctx, &p, change(c, f.Summary))
-	} else {
-		p.ID, p.Slug = cur.ID, cur.Slug
-		pending, err = s.db.UpdatePlace(ctx, &p, f.Version, change(c, f.Summary))
-	}
-	if err != nil {
-		if ec, ok := editConflict[conflict.Place](err); ok {
-			mine := f.Place
-			f.Version = ec.Current.Version
-			return s.renderPlaceEdit(c, http.StatusConflict, &ec.Current, f, "", conflictView(ec.Latest, diff.Places(ec.Current, mine)))
-		}
-		if err := saveFailed(err, f.Errors); err != nil {
-			return err
-		}
-		return s.renderPlaceEdit(c, http.StatusUnprocessableEntity, cur, f, problemText, nil)
-	}
-	if pending != nil {
-		return s.pendingSaved(c)
-	}
-	s.flash(c, "The place is saved.")
-	return c.Redirect(http.StatusSeeOther, components.PlacePath(p.Slug))
+	return saveRecord(s, c, recordSpec[conflict.Place, form.PlaceForm]{
+		cur: cur,
+		parse: func(ctx context.Context, vals url.Values) (form.PlaceForm, error) {
+			return form.ParsePlace(ctx, vals, s.db)
+		},
+		parts: func(f *form.PlaceForm) (conflict.Place, *form.Edit, conflict.FieldErrors) {
+			return f.Place, &f.Edit, f.Errors
+		},
+		create: s.db.CreatePlace,
+		update: func(ctx context.Context, p *conflict.Place, base int, ch conflict.Change) (*conflict.PendingEdit, error) {
+			p.ID, p.Slug = cur.ID, cur.Slug
+			return s.db.UpdatePlace(ctx, p, base, ch)
+		},
+		render: func(status int, cur *conflict.Place, f form.PlaceForm, problem string, cv *pages.ConflictView) error {
+			return s.renderPlaceEdit(c, status, cur, f, problem, cv)
+		},
+		version: func(p conflict.Place) int { return p.Version },
+		changes: diff.Places,
+		saved: func(p conflict.Place, _ bool) (string, string) {
+			return "The place is saved.", components.PlacePath(p.Slug)
+		},
+	})
 }
 
 func (s *Server) renderPlaceEdit(c echo.Context, status int, cur *conflict.Place, f form.PlaceForm, problem string, cv *pages.ConflictView) error {
@@ -288,7 +257,10 @@ func (s *Server) renderPlaceEdit(c echo.Context, status int, cur *conflict.Place
 	if err != nil {
 		return err
 	}
-	p.Problem, p.Conflict = problem, cv
+	p.Problem, p.Conflict, p.WithoutReview = problem, cv, f.WithoutReview
+	if cur != nil {
+		p.OfferWithoutReview = s.offerWithoutReview(c, cur.Status)
+	}
 	if cur != nil {
 		p.RecordURL = components.PlacePath(cur.Slug)
 	}
@@ -358,53 +330,37 @@ func (s *Server) timelineUpdate(c echo.Context) error {
 }
 
 func (s *Server) timelineSave(c echo.Context, cur *conflict.Timeline) error {
-	ctx := c.Request().Context()
-	vals, err := formValues(c)
-	if err != nil {
-		return err
+	sp := recordSpec[conflict.Timeline, form.TimelineForm]{
+		cur: cur,
+		parse: func(ctx context.Context, vals url.Values) (form.TimelineForm, error) {
+			return form.ParseTimeline(ctx, vals, s.db)
+		},
+		parts: func(f *form.TimelineForm) (conflict.Timeline, *form.Edit, conflict.FieldErrors) {
+			return f.Timeline, &f.Edit, f.Errors
+		},
+		create: s.db.CreateTimeline,
+		update: func(ctx context.Context, t *conflict.Timeline, base int, ch conflict.Change) (*conflict.PendingEdit, error) {
+			t.ID = cur.ID
+			return s.db.UpdateTimeline(ctx, t, base, ch)
+		},
+		render: func(status int, cur *conflict.Timeline, f form.TimelineForm, problem string, cv *pages.ConflictView) error {
+			return s.renderTimelineEdit(c, status, cur, f, problem, cv)
+		},
+		version: func(t conflict.Timeline) int { return t.Version },
+		changes: diff.Timelines,
+		saved: func(t conflict.Timeline, _ bool) (string, string) {
+			if t.Status.Public() {
+				return "The timeline is saved.", components.TimelinePath(t.Slug)
+			}
+			return "The timeline is saved as a draft: readers and embeds see it once a reviewer publishes it. Submit it for review below.", editTimelinePath(t.ID)
+		},
 	}
-	f, err := form.ParseTimeline(ctx, vals, s.db)
-	if err != nil {
-		return err
-	}
-	if cur != nil && cur.Status.Public() {
+	if cur != nil {
 		// A published timeline is public and embedded: every change to it
 		// says why, as for a published event.
-		if err := conflict.RequireSummary(conflict.Published, f.Summary); err != nil {
-			_ = saveFailed(err, f.Errors)
-		}
+		sp.status = cur.Status
 	}
-	if len(f.Errors) > 0 {
-		return s.renderTimelineEdit(c, http.StatusUnprocessableEntity, cur, f, problemText, nil)
-	}
-	t := f.Timeline
-	var pending *conflict.PendingEdit
-	if cur == nil {
-		err = s.db.CreateTimeline(ctx, &t, change(c, f.Summary))
-	} else {
-		t.ID = cur.ID
-		pending, err = s.db.UpdateTimeline(ctx, &t, f.Version, change(c, f.Summary))
-	}
-	if err != nil {
-		if ec, ok := editConflict[conflict.Timeline](err); ok {
-			mine := f.Timeline
-			f.Version = ec.Current.Version
-			return s.renderTimelineEdit(c, http.StatusConflict, &ec.Current, f, "", conflictView(ec.Latest, diff.Timelines(ec.Current, mine)))
-		}
-		if err := saveFailed(err, f.Errors); err != nil {
-			return err
-		}
-		return s.renderTimelineEdit(c, http.StatusUnprocessableEntity, cur, f, problemText, nil)
-	}
-	if pending != nil {
-		return s.pendingSaved(c)
-	}
-	if t.Status.Public() {
-		s.flash(c, "The timeline is saved.")
-		return c.Redirect(http.StatusSeeOther, components.TimelinePath(t.Slug))
-	}
-	s.flash(c, "The timeline is saved as a draft: readers and embeds see it once a reviewer publishes it. Submit it for review below.")
-	return c.Redirect(http.StatusSeeOther, editTimelinePath(t.ID))
+	return saveRecord(s, c, sp)
 }
 
 func (s *Server) renderTimelineEdit(c echo.Context, status int, cur *conflict.Timeline, f form.TimelineForm, problem string, cv *pages.ConflictView) error {
@@ -416,7 +372,10 @@ func (s *Server) renderTimelineEdit(c echo.Context, status int, cur *conflict.Ti
 	if err != nil {
 		return err
 	}
-	p.Problem, p.Conflict = problem, cv
+	p.Problem, p.Conflict, p.WithoutReview = problem, cv, f.WithoutReview
+	if cur != nil {
+		p.OfferWithoutReview = s.offerWithoutReview(c, cur.Status)
+	}
 	if cur != nil {
 		p.SummaryRequired = cur.Status.Public()
 		p.RecordURL = components.TimelinePath(cur.Slug)

@@ -580,16 +580,28 @@ func TestRecordForms(t *testing.T) {
 	if !strings.Contains(body, `value="Battle for Mosul"`) || !strings.Contains(body, ">Islamic State</textarea>") {
 		t.Errorf("the timeline's form does not show its title and its actors by name")
 	}
-	// Stale edits of records without a workflow conflict too.
+	// An editor's edit of a published source waits for review: its
+	// public page keeps the published title.
 	src := fmt.Sprintf("/edit/sources/%d", w.source.ID)
 	form := url.Values{"version": {"1"}, "url": {w.source.URL}, "publisher": {"Voice of America"}, "title": {"First"}}
-	if rec := w.editor.post(src, form); rec.Code != http.StatusSeeOther {
-		t.Fatalf("source edit = %d", rec.Code)
+	if rec := w.editor.post(src, form); rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != "/edit" {
+		t.Fatalf("an editor's source edit = %d to %q, want a pending edit's 303 to the desk", rec.Code, rec.Header().Get("Location"))
+	}
+	public := do(t, w.a.Handler(), http.MethodGet, fmt.Sprintf("/sources/%d", w.source.ID)).Body.String()
+	if !strings.Contains(public, w.source.Title) || strings.Contains(pageText(public), "First") {
+		t.Errorf("the source's public page does not keep its published title while the edit waits")
+	}
+	// Stale edits that would go live conflict too: an admin's, without
+	// review.
+	form.Set("without_review", "1")
+	form.Set("summary", "Shorter title")
+	if rec := w.admin.post(src, form); rec.Code != http.StatusSeeOther || rec.Header().Get("Location") == "/edit" {
+		t.Fatalf("an admin's source edit without review = %d to %q", rec.Code, rec.Header().Get("Location"))
 	}
 	form.Set("title", "Second")
-	body = wantStatus(t, w.editor2.post(src, form), http.StatusConflict, "stale source edit")
-	if !strings.Contains(pageText(body), "Someone else saved this source") {
-		t.Errorf("no conflict page for the source")
+	body = wantStatus(t, w.admin.post(src, form), http.StatusConflict, "stale source edit")
+	if !strings.Contains(pageText(body), "Someone else saved this source") || !strings.Contains(body, `value="Second"`) {
+		t.Errorf("no conflict page for the source, with the editor's own version in the form")
 	}
 }
 
