@@ -38,6 +38,7 @@ func TestPendingEditsAndTheDesk(t *testing.T) {
 		{Email: "eve@example.org", Name: "Eve Editor", Role: conflict.RoleEditor},
 		{Email: "rita@example.org", Name: "Rita Reviewer", Role: conflict.RoleReviewer},
 		{Email: "rob@example.org", Name: "Rob Reviewer", Role: conflict.RoleReviewer},
+		{Email: "ada@example.org", Name: "Ada Admin", Role: conflict.RoleAdmin},
 	} {
 		if err := a.DB.CreateUser(t.Context(), &u, hash); err != nil {
 			t.Fatalf("CreateUser: %v", err)
@@ -175,8 +176,36 @@ func TestPendingEditsAndTheDesk(t *testing.T) {
 	if n := eval[int](t, ctx, `document.querySelectorAll('`+own+`').length`); n != 0 {
 		t.Errorf("after accepting from the queue filtered by editor, the queue lists another editor's edit")
 	}
+	// The reviewer's tools follow the record on its page; its history
+	// lists the edits sent for review.
+	run(t, ctx, chromedp.Navigate(srv.URL+fmt.Sprintf("/events/%d", e.ID)), chromedp.WaitVisible(chromedp.CSS("[data-testid=tools]")))
+	if below := eval[bool](t, ctx, `document.querySelector('[data-testid=tools]').getBoundingClientRect().top > document.querySelector('[data-testid=event] h1').getBoundingClientRect().bottom`); !below {
+		t.Errorf("the reviewer's tools are above the event's title")
+	}
+	screenshot(t, ctx, "event-reviewer.png")
+	run(t, ctx, chromedp.Navigate(srv.URL+fmt.Sprintf("/events/%d/history", e.ID)), chromedp.WaitVisible(chromedp.CSS("[data-testid=pending-history]")))
+	if n := eval[int](t, ctx, `document.querySelectorAll('[data-testid=pending-edit]').length`); n != 2 {
+		t.Errorf("the history lists %d edits sent for review, want 2 (returned, accepted)", n)
+	}
+	screenshot(t, ctx, "history-signed-in.png")
 	signOut(t, ctx)
 	readerSees(newTitle, returnedTitle)
+	run(t, ctx, chromedp.Navigate(srv.URL+fmt.Sprintf("/events/%d/history", e.ID)), chromedp.WaitVisible(chromedp.CSS("[data-testid=history]")))
+	if n := eval[int](t, ctx, `document.querySelectorAll('[data-testid=pending-history]').length`); n != 0 {
+		t.Errorf("an anonymous reader's history lists edits sent for review")
+	}
+
+	// An admin's header, with the most links, fits a phone.
+	signInAs(t, ctx, srv, "ada@example.org", password)
+	run(t, ctx, chromedp.Navigate(srv.URL+"/edit"), chromedp.WaitVisible(chromedp.CSS("[data-testid=desk-drafts]")))
+	shoot(t, ctx, "desk-admin")
+	// The header's New menu opens from the keyboard, without script.
+	run(t, ctx,
+		chromedp.Focus(chromedp.CSS("#header-new > summary")),
+		chromedp.KeyEvent("\r"),
+		chromedp.WaitVisible(chromedp.CSS("#header-new [data-testid=new-timeline]")),
+	)
+	screenshot(t, ctx, "new-menu.png")
 }
 
 // shoot checks the page for sideways scrolling at phone width and

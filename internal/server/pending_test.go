@@ -186,3 +186,36 @@ func TestReturnedEditOnTheDesk(t *testing.T) {
 		t.Errorf("a withdrawn edit is still in the queue")
 	}
 }
+
+func TestReviewQueueFlagsNewRecords(t *testing.T) {
+	w := newEditorWorld(t)
+	const url2 = "https://www.rudaw.net/english/middleeast/iraq/280920161"
+	id := w.create(w.editor, w.eventForm("citations.0.source", "", "citations.0.url", url2,
+		"citations.0.publisher", "Rudaw", "citations.0.title", "Hashd forces train for Mosul",
+		"body", "Fighters of the **Badr Organization** train ahead of the battle for Mosul."))
+	if rec := w.status(w.editor, id, "submit"); rec.Code != http.StatusSeeOther {
+		t.Fatalf("submit = %d\n%s", rec.Code, pageText(rec.Body.String()))
+	}
+	queue := wantStatus(t, w.reviewer.do(http.MethodGet, "/review", nil), http.StatusOK, "GET /review")
+	start := strings.Index(queue, fmt.Sprintf(`data-kind="event" data-id="%d"`, id))
+	if start < 0 {
+		t.Fatal("the queue does not list the submission")
+	}
+	item := queue[start:]
+	for _, want := range []string{
+		// As readers will see it: the body rendered, the source a link to open.
+		"<strong>Badr Organization</strong>",
+		`href="` + url2 + `" target="_blank" rel="noopener noreferrer"`,
+		// The source the submission brings is not public yet.
+		`data-testid="new-record"`,
+		// One form decides, with a comment.
+		fmt.Sprintf(`formaction="/review/events/%d/reject"`, id),
+	} {
+		if !strings.Contains(item, want) {
+			t.Errorf("the queue's item lacks %s", want)
+		}
+	}
+	if strings.Count(item[:strings.Index(item, "</article>")], `data-testid="new-record"`) != 1 {
+		t.Errorf("the queue flags records as new that are published already")
+	}
+}

@@ -1223,7 +1223,7 @@ func pendingHistory(v HistoryView) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 94, " as published until a reviewer accepts an edit.</p><div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-labelledby=\"pending-caption\"><table class=\"data-table history\"><caption id=\"pending-caption\">Edits sent for review, newest first</caption> <thead><tr><th scope=\"col\">Edit</th><th scope=\"col\">State</th><th scope=\"col\">By</th><th scope=\"col\">When</th><th scope=\"col\">Summary</th><th scope=\"col\">Decision</th></tr></thead> <tbody>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 94, " as published until a reviewer accepts an edit.</p><div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-labelledby=\"pending-caption\"><table class=\"data-table pending-table\"><caption id=\"pending-caption\">Edits sent for review, newest first</caption> <thead><tr><th scope=\"col\">Edit</th><th scope=\"col\">State</th><th scope=\"col\">By</th><th scope=\"col\">When</th><th scope=\"col\">Summary</th><th scope=\"col\">Decision</th></tr></thead> <tbody>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
