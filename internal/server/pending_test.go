@@ -155,6 +155,12 @@ func TestReturnedEditOnTheDesk(t *testing.T) {
 	if !strings.Contains(pageText(body), "Say why the edit goes back") {
 		t.Errorf("no message for the missing comment:\n%s", pageText(body))
 	}
+	long := strings.Repeat("Keep the word fighters. ", 90)
+	body = wantStatus(t, w.reviewer.post("/review/pending/"+ids[0]+"/return", url.Values{"note": {long}}),
+		http.StatusUnprocessableEntity, "return with a comment too long")
+	if !strings.Contains(pageText(body), "The comment is too long") || !strings.Contains(body, ">"+long+"</textarea>") {
+		t.Errorf("a refused comment is not kept beside its message")
+	}
 	const comment = "Keep “fighters”: the source says fighters, not the organisation."
 	if rec := w.reviewer.post("/review/pending/"+ids[0]+"/return", url.Values{"note": {comment}}); rec.Code != http.StatusSeeOther {
 		t.Fatalf("return = %d\n%s", rec.Code, pageText(rec.Body.String()))
@@ -217,5 +223,20 @@ func TestReviewQueueFlagsNewRecords(t *testing.T) {
 	}
 	if strings.Count(item[:strings.Index(item, "</article>")], `data-testid="new-record"`) != 1 {
 		t.Errorf("the queue flags records as new that are published already")
+	}
+}
+
+func TestHistoryMarksPublishedWithoutReview(t *testing.T) {
+	w := newEditorWorld(t)
+	id := w.create(w.editor, w.eventForm("title", "Coalition airstrikes limit IS reinforcement of Mosul"))
+	if rec := w.status(w.admin, id, "publish", "without_review", "1"); rec.Code != http.StatusSeeOther {
+		t.Fatalf("an admin publishing without review = %d\n%s", rec.Code, pageText(rec.Body.String()))
+	}
+	_, page := fetch(t, w.a, fmt.Sprintf("/events/%d/history", id))
+	if n := strings.Count(page, `data-testid="unreviewed"`); n != 1 {
+		t.Errorf("the history marks %d revisions published without review, want the admin's publication", n)
+	}
+	if !strings.Contains(pageText(page), "Published published without review") {
+		t.Errorf("the history does not say the publication was not reviewed:\n%s", pageText(page))
 	}
 }
