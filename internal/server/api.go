@@ -307,7 +307,8 @@ func (s *Server) apiSource(c echo.Context) error {
 		return err
 	}
 	src, err := s.db.FindSourceByID(c.Request().Context(), conflict.SourceID(id))
-	if err != nil {
+	if err != nil || !src.Status.Public() {
+		// The API is for readers: a draft is not there.
 		return notFoundOr(err, "No source has the id %d.", id)
 	}
 	return writeJSON(c, http.StatusOK, api.NewSource(src, s.links(c)))
@@ -343,7 +344,7 @@ func (s *Server) apiActor(c echo.Context) error {
 	if id, perr := strconv.ParseInt(ref, 10, 64); perr == nil && id > 0 && conflict.ErrorCode(err) == conflict.NotFound {
 		a, err = s.db.FindActorByID(ctx, conflict.ActorID(id))
 	}
-	if err != nil {
+	if err != nil || !a.Status.Public() {
 		return notFoundOr(err, "No actor has the id or slug %q.", ref)
 	}
 	return writeJSON(c, http.StatusOK, api.NewActor(a, s.links(c)))
@@ -379,7 +380,7 @@ func (s *Server) apiPlace(c echo.Context) error {
 	if id, perr := strconv.ParseInt(ref, 10, 64); perr == nil && id > 0 && conflict.ErrorCode(err) == conflict.NotFound {
 		p, err = s.db.FindPlaceByID(ctx, conflict.PlaceID(id))
 	}
-	if err != nil {
+	if err != nil || !p.Status.Public() {
 		return notFoundOr(err, "No place has the id or slug %q.", ref)
 	}
 	return writeJSON(c, http.StatusOK, api.NewPlace(p, s.links(c)))

@@ -86,6 +86,9 @@ func (s *Server) sourceSave(c echo.Context, cur *conflict.Source) error {
 		saved: func(src conflict.Source, _ bool) (string, string) {
 			return "The source is saved.", components.SourcePath(src.ID)
 		},
+		submit: func(r conflict.Source) error {
+			return s.recordSubmitSaved(c, s.sourceKind(), int64(r.ID), r.Version)
+		},
 	})
 }
 
@@ -104,6 +107,7 @@ func (s *Server) renderSourceEdit(c echo.Context, status int, cur *conflict.Sour
 	}
 	if cur != nil {
 		p.RecordURL = components.SourcePath(cur.ID)
+		s.recordWorkflow(c, &p, "source", int64(cur.ID), cur.Status, cur.StatusNote, cur.Version)
 	}
 	return s.render(c, status, pages.SourceEdit(pages.SourceEditView{EditPage: p, Form: f}))
 }
@@ -166,6 +170,9 @@ func (s *Server) actorSave(c echo.Context, cur *conflict.Actor) error {
 		saved: func(a conflict.Actor, _ bool) (string, string) {
 			return "The actor is saved.", components.ActorPath(a.Slug)
 		},
+		submit: func(r conflict.Actor) error {
+			return s.recordSubmitSaved(c, s.actorKind(), int64(r.ID), r.Version)
+		},
 	})
 }
 
@@ -184,6 +191,7 @@ func (s *Server) renderActorEdit(c echo.Context, status int, cur *conflict.Actor
 	}
 	if cur != nil {
 		p.RecordURL = components.ActorPath(cur.Slug)
+		s.recordWorkflow(c, &p, "actor", int64(cur.ID), cur.Status, cur.StatusNote, cur.Version)
 	}
 	return s.render(c, status, pages.ActorEdit(pages.ActorEditView{EditPage: p, Form: f}))
 }
@@ -245,6 +253,9 @@ func (s *Server) placeSave(c echo.Context, cur *conflict.Place) error {
 		saved: func(p conflict.Place, _ bool) (string, string) {
 			return "The place is saved.", components.PlacePath(p.Slug)
 		},
+		submit: func(r conflict.Place) error {
+			return s.recordSubmitSaved(c, s.placeKind(), int64(r.ID), r.Version)
+		},
 	})
 }
 
@@ -263,6 +274,7 @@ func (s *Server) renderPlaceEdit(c echo.Context, status int, cur *conflict.Place
 	}
 	if cur != nil {
 		p.RecordURL = components.PlacePath(cur.Slug)
+		s.recordWorkflow(c, &p, "place", int64(cur.ID), cur.Status, cur.StatusNote, cur.Version)
 	}
 	return s.render(c, status, pages.PlaceEdit(pages.PlaceEditView{EditPage: p, Form: f}))
 }
@@ -354,6 +366,9 @@ func (s *Server) timelineSave(c echo.Context, cur *conflict.Timeline) error {
 			}
 			return "The timeline is saved as a draft: readers and embeds see it once a reviewer publishes it. Submit it for review below.", editTimelinePath(t.ID)
 		},
+		submit: func(r conflict.Timeline) error {
+			return s.recordSubmitSaved(c, s.timelineKind(), int64(r.ID), r.Version)
+		},
 	}
 	if cur != nil {
 		// A published timeline is public and embedded: every change to it
@@ -379,6 +394,7 @@ func (s *Server) renderTimelineEdit(c echo.Context, status int, cur *conflict.Ti
 	if cur != nil {
 		p.SummaryRequired = cur.Status.Public()
 		p.RecordURL = components.TimelinePath(cur.Slug)
+		s.recordWorkflow(c, &p, "timeline", int64(cur.ID), cur.Status, cur.StatusNote, cur.Version)
 	}
 	return s.render(c, status, pages.TimelineEdit(pages.TimelineEditView{EditPage: p, Form: f}))
 }

@@ -572,8 +572,10 @@ func TestRecordForms(t *testing.T) {
 	if !strings.Contains(pageText(body), "Already recorded as") {
 		t.Errorf("the duplicate source is not explained")
 	}
+	// A new timeline is a draft, whatever the form says: it goes to its
+	// edit page, where it is submitted for review.
 	rec = w.editor.post("/edit/timelines/new", url.Values{"title": {"Battle for Mosul"}, "actors": {"ISIS"}, "published": {"1"}})
-	if rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != "/timelines/battle-for-mosul" {
+	if rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != "/edit/timelines/1" {
 		t.Fatalf("a good timeline = %d to %q\n%s", rec.Code, rec.Header().Get("Location"), pageText(rec.Body.String()))
 	}
 	body = wantStatus(t, w.editor.do(http.MethodGet, "/edit/timelines/1", nil), http.StatusOK, "GET the timeline's form")

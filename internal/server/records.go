@@ -23,6 +23,9 @@ func (s *Server) actorShow(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if hiddenFromReader(c, a.Status) {
+		return conflict.Errorf(conflict.NotFound, "No such actor.")
+	}
 	children, err := s.db.FindActorChildren(ctx, a.ID)
 	if err != nil {
 		return err
@@ -45,7 +48,7 @@ func (s *Server) actorShow(c echo.Context) error {
 	v := pages.ActorView{Base: s.base(c, a.Name, ""), Actor: a, Description: s.md.Render(a.Description),
 		Children: children, Estimates: est, Browser: b}
 	v.Base.Description = markdown.Excerpt(a.Description, 200)
-	v.Base.Tools = s.editTools(c, editActorPath(a.ID), "Edit this actor")
+	v.Base.Tools = s.recordTools(c, a.Status, editActorPath(a.ID), "Edit this actor")
 	return s.render(c, http.StatusOK, pages.Actor(v))
 }
 
@@ -56,6 +59,9 @@ func (s *Server) placeShow(c echo.Context) error {
 	p, err := s.db.FindPlaceBySlug(ctx, c.Param("slug"))
 	if err != nil {
 		return err
+	}
+	if hiddenFromReader(c, p.Status) {
+		return conflict.Errorf(conflict.NotFound, "No such place.")
 	}
 	ancestors, err := s.db.FindPlaceAncestors(ctx, p.ID)
 	if err != nil {
@@ -78,7 +84,7 @@ func (s *Server) placeShow(c echo.Context) error {
 	v := pages.PlaceView{Base: s.base(c, p.Name, ""), Place: p, Description: s.md.Render(p.Description),
 		Ancestors: ancestors, Children: children, Browser: b}
 	v.Base.Description = markdown.Excerpt(p.Description, 200)
-	v.Base.Tools = s.editTools(c, editPlacePath(p.ID), "Edit this place")
+	v.Base.Tools = s.recordTools(c, p.Status, editPlacePath(p.ID), "Edit this place")
 	return s.render(c, http.StatusOK, pages.Place(v))
 }
 
@@ -93,6 +99,9 @@ func (s *Server) sourceShow(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if hiddenFromReader(c, src.Status) {
+		return conflict.Errorf(conflict.NotFound, "No such source.")
+	}
 	events, err := s.db.FindEventsCitingSource(ctx, src.ID)
 	if err != nil {
 		return err
@@ -102,7 +111,7 @@ func (s *Server) sourceShow(c echo.Context) error {
 		return err
 	}
 	v := pages.SourceView{Base: s.base(c, src.Title, ""), Source: src, Notes: s.md.Render(src.Notes), Events: events, Estimates: xs}
-	v.Base.Tools = s.editTools(c, editSourcePath(src.ID), "Edit this source")
+	v.Base.Tools = s.recordTools(c, src.Status, editSourcePath(src.ID), "Edit this source")
 	return s.render(c, http.StatusOK, pages.Source(v))
 }
 
