@@ -49,11 +49,6 @@ const (
 	// returnedFor is how long a returned edit stays "returned to you"
 	// unless its author edits the record again first.
 	returnedFor = 30 * 24 * time.Hour
-	// rejectedWithin bounds the header's count of rejected actors, places,
-	// sources and timelines to those the user wrote to lately: these
-	// tables have no index on status, and the user's recent revisions are
-	// few (revisions_author_idx).
-	rejectedWithin = 90 * 24 * time.Hour
 )
 
 // deskStatusQueries read the status and the reviewer's comment of records
@@ -232,28 +227,26 @@ func (db *DB) returnedCutoff() string {
 // CountReturned counts what reviewers sent back to user and they have not
 // answered yet: returned edits and rejected records. It is read for the
 // header of every page a signed-in user sees, so each part is an indexed
-// lookup: the user's pending edits by author, the few rejected events
-// and estimates by status, and for the other kinds the user's revisions
-// of the last 90 days.
+// lookup: the user's pending edits by author, and the few rejected
+// records of each kind by status, each checked for a revision of theirs.
 func (db *DB) CountReturned(ctx context.Context, user conflict.UserID) (int, error) {
 	var n int
-	err := db.read.QueryRowContext(ctx, `SELECT
-		(SELECT count(*) FROM pending_edits p WHERE p.author_id = ?1 AND `+returnedSince+`)
-		+ (SELECT count(*) FROM events e WHERE e.status = 'rejected' AND EXISTS (SELECT 1 FROM revisions r
-			WHERE r.record_type = 'event' AND r.record_id = e.id AND r.author_id = ?1))
-		+ (SELECT count(*) FROM estimates x WHERE x.status = 'rejected' AND EXISTS (SELECT 1 FROM revisions r
-			WHERE r.record_type = 'estimate' AND r.record_id = x.id AND r.author_id = ?1))
-		+ (SELECT count(*) FROM (SELECT DISTINCT r.record_type, r.record_id FROM revisions r
-			WHERE r.author_id = ?1 AND r.created_at >= ?3 AND r.record_type IN ('actor', 'place', 'source', 'timeline')
-			AND CASE r.record_type
-				WHEN 'actor' THEN (SELECT status FROM actors WHERE id = r.record_id)
-				WHEN 'place' THEN (SELECT status FROM places WHERE id = r.record_id)
-				WHEN 'source' THEN (SELECT status FROM sources WHERE id = r.record_id)
-				WHEN 'timeline' THEN (SELECT status FROM timelines WHERE id = r.record_id)
-			END = 'rejected'))`,
-		int64(user), db.returnedCutoff(), db.now().UTC().Add(-rejectedWithin).Format(timeFormat)).Scan(&n)
+	err := db.read.QueryRowContext(ctx, countReturnedQuery, int64(user), db.returnedCutoff()).Scan(&n)
 	return n, err
 }
+
+// countReturnedQuery adds up the user's returned edits and, for each kind
+// of record, its rejected records they wrote a revision of.
+var countReturnedQuery = func() string {
+	q := `SELECT (SELECT count(*) FROM pending_edits p WHERE p.author_id = ?1 AND ` + returnedSince + `)`
+	for _, rt := range []conflict.RecordType{conflict.EventRecord, conflict.EstimateRecord, conflict.SourceRecord,
+		conflict.ActorRecord, conflict.PlaceRecord, conflict.TimelineRecord} {
+		q += `
+		+ (SELECT count(*) FROM ` + recordTables[rt] + ` t WHERE t.status = 'rejected' AND EXISTS (SELECT 1 FROM revisions r
+			WHERE r.record_type = '` + string(rt) + `' AND r.record_id = t.id AND r.author_id = ?1))`
+	}
+	return q
+}()
 
 // Unpublished returns which of the records named by ids (by record type)
 // readers cannot see yet: drafts and submissions that a submission or an
