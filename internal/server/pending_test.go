@@ -102,7 +102,11 @@ func TestPendingEditWaitsForASecondReviewer(t *testing.T) {
 
 	// The reviewer edits too; nobody accepts their own edit, reviewer or not.
 	w.editTitle(w.reviewer, e, e.Version, "Badr fighters train in Diyala")
-	own := pendingIDs(t, w.reviewer.do(http.MethodGet, "/review", nil).Body.String())
+	ownQueue := w.reviewer.do(http.MethodGet, "/review", nil).Body.String()
+	if n := strings.Count(ownQueue, `data-testid="own-edit"`); n != 1 {
+		t.Errorf("the queue says of %d edits that the reviewer made them, want 1", n)
+	}
+	own := pendingIDs(t, ownQueue)
 	if len(own) != 2 {
 		t.Fatalf("the queue offers %d pending edits, want 2", len(own))
 	}

@@ -260,6 +260,9 @@ func (s *Server) pendingItem(c echo.Context, p conflict.PendingEdit) (pages.Revi
 	base := fmt.Sprintf("/review/pending/%d", p.ID)
 	item.AcceptAction, item.ReturnAction = base+"/accept", base+"/return"
 	item.AcceptLabel, item.ReturnLabel, item.NoteField = "Accept the edit", "Return to its author", "return.note"
+	if u := currentUser(c); u != nil && p.Author != nil && *p.Author == u.ID && s.db.ReviewRule().Independent() {
+		item.Own = "You made this edit, so another reviewer must accept it. You may withdraw it from your desk."
+	}
 	return item, nil
 }
 
