@@ -111,12 +111,18 @@ func (db *DB) CreateEstimates(ctx context.Context, xs []*conflict.Estimate, ch c
 		saved[i].Citations = slices.Clone(x.Citations)
 	}
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		public := false
 		for _, x := range xs {
 			if err := db.createEstimate(ctx, tx, x, ch, reload); err != nil {
 				return err
 			}
+			public = public || x.Status.Public()
 		}
-		return nil
+		if !public {
+			return nil
+		}
+		// A public estimate makes public what it cites.
+		return db.publishDraftsCitedByPublic(ctx, tx, ch)
 	})
 	if err != nil {
 		for i, x := range xs {

@@ -165,12 +165,18 @@ func (db *DB) CreateEvents(ctx context.Context, events []*conflict.Event, ch con
 		saved[i].Citations = slices.Clone(e.Citations)
 	}
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		public := false
 		for _, e := range events {
 			if err := db.createEvent(ctx, tx, e, ch, reload); err != nil {
 				return err
 			}
+			public = public || e.Status.Public()
 		}
-		return nil
+		if !public {
+			return nil
+		}
+		// A public event makes public what it cites.
+		return db.publishDraftsCitedByPublic(ctx, tx, ch)
 	})
 	if err != nil {
 		for i, e := range events {

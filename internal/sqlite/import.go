@@ -113,7 +113,11 @@ func (db *DB) ImportStream(ctx context.Context, records ImportRecords, ch confli
 		if n := len(res.Problems) + res.Unlisted; n > 0 {
 			return conflict.ImportProblemsError(n)
 		}
-		return restoreTriggers(ctx, tx, setAside, first, importHashSize)
+		if err := restoreTriggers(ctx, tx, setAside, first, importHashSize); err != nil || opt.DryRun {
+			return err
+		}
+		// Imported events may name a user's draft actor, place or source.
+		return db.publishDraftsCitedByPublic(ctx, tx, ch)
 	}
 	if opt.DryRun {
 		tx, err := db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})

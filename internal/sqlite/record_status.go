@@ -191,7 +191,7 @@ func (db *DB) publishCitedDrafts(ctx context.Context, tx *sql.Tx, rt conflict.Re
 	if !ok {
 		return nil
 	}
-	rows, err := tx.QueryContext(ctx, `WITH RECURSIVE refs(kind, id) AS (`+cited+`),
+	drafts, err := draftRefs(ctx, tx, `WITH RECURSIVE refs(kind, id) AS (`+cited+`),
 		up_a(id) AS (SELECT id FROM refs WHERE kind = 'a'
 			UNION SELECT a.parent_id FROM actors a JOIN up_a ON a.id = up_a.id WHERE a.parent_id IS NOT NULL),
 		up_p(id) AS (SELECT id FROM refs WHERE kind = 'p'
@@ -203,23 +203,37 @@ func (db *DB) publishCitedDrafts(ctx context.Context, tx *sql.Tx, rt conflict.Re
 	if err != nil {
 		return err
 	}
-	type ref struct {
-		rt conflict.RecordType
-		id int64
+	return db.publishDrafts(ctx, tx, drafts, ch, fmt.Sprintf("Published with %s %d, which refers to it.", rt, id))
+}
+
+// draftRef names a record by type and id.
+type draftRef struct {
+	rt conflict.RecordType
+	id int64
+}
+
+// draftRefs runs a query of (record type, id) rows.
+func draftRefs(ctx context.Context, tx *sql.Tx, query string, args ...any) ([]draftRef, error) {
+	rows, err := tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
 	}
-	var drafts []ref
+	defer rows.Close()
+	var out []draftRef
 	for rows.Next() {
-		var r ref
+		var r draftRef
 		if err := rows.Scan(&r.rt, &r.id); err != nil {
-			rows.Close()
-			return err
+			return nil, err
 		}
-		drafts = append(drafts, r)
+		out = append(out, r)
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
-	}
+	return out, rows.Err()
+}
+
+// publishDrafts publishes the records drafts, each with a publish revision
+// by ch saying why (summary). A draft that ch wrote is marked unreviewed,
+// as nobody else checked it.
+func (db *DB) publishDrafts(ctx context.Context, tx *sql.Tx, drafts []draftRef, ch conflict.Change, summary string) error {
 	now := db.stamp()
 	for _, d := range drafts {
 		if _, err := tx.ExecContext(ctx, `UPDATE `+recordTables[d.rt]+` SET status = 'published', status_note = '',
@@ -235,12 +249,59 @@ func (db *DB) publishCitedDrafts(ctx context.Context, tx *sql.Tx, rt conflict.Re
 			return err
 		}
 		by := ch
+		by.Summary = summary
 		if ch.Author != nil && slices.Contains(authors, *ch.Author) {
 			by.WithoutReview = true
 		}
-		by.Summary = fmt.Sprintf("Published with %s %d, which refers to it.", rt, id)
 		if _, err := db.writeRevision(ctx, tx, d.rt, d.id, conflict.ActionPublish, stored, by); err != nil {
 			return err
+		}
+	}
+	return nil
+}
+
+// publicStatuses are the statuses of claims readers see.
+const publicStatuses = `('published', 'retracted')`
+
+// unpublishedCitedByPublic finds the actors, places and sources not yet
+// published that a public event, estimate or timeline refers to. It starts
+// from the unpublished records, which are few, and asks the indexes about
+// each, so it costs the same however many events there are.
+const unpublishedCitedByPublic = `
+	SELECT 'source', s.id FROM sources s WHERE s.status <> 'published' AND (
+		EXISTS (SELECT 1 FROM citations c JOIN events e ON e.id = c.event_id WHERE c.source_id = s.id AND e.status IN ` + publicStatuses + `)
+		OR EXISTS (SELECT 1 FROM citations c JOIN estimates x ON x.id = c.estimate_id WHERE c.source_id = s.id AND x.status IN ` + publicStatuses + `))
+	UNION ALL
+	SELECT 'actor', a.id FROM actors a WHERE a.status <> 'published' AND (
+		EXISTS (SELECT 1 FROM event_actors ea JOIN events e ON e.id = ea.event_id WHERE ea.actor_id = a.id AND e.status IN ` + publicStatuses + `)
+		OR EXISTS (SELECT 1 FROM estimates x WHERE x.actor_id = a.id AND x.status IN ` + publicStatuses + `)
+		OR EXISTS (SELECT 1 FROM estimates x WHERE x.claimant_actor_id = a.id AND x.status IN ` + publicStatuses + `)
+		OR EXISTS (SELECT 1 FROM timeline_actors ta JOIN timelines t ON t.id = ta.timeline_id WHERE ta.actor_id = a.id AND t.status = 'published'))
+	UNION ALL
+	SELECT 'place', p.id FROM places p WHERE p.status <> 'published' AND (
+		EXISTS (SELECT 1 FROM events e WHERE e.place_id = p.id AND e.status IN ` + publicStatuses + `)
+		OR EXISTS (SELECT 1 FROM estimates x WHERE x.place_id = p.id AND x.status IN ` + publicStatuses + `)
+		OR EXISTS (SELECT 1 FROM timeline_places tp JOIN timelines t ON t.id = tp.timeline_id WHERE tp.place_id = p.id AND t.status = 'published'))
+	ORDER BY 1, 2`
+
+// publishDraftsCitedByPublic publishes every actor, place and source that
+// a public record refers to but that is not published yet, with its draft
+// parents. Writes that make many records public at once (an import, a bulk
+// create) end with it rather than checking record by record: it matters
+// only when they cite a user's draft, which is rare.
+func (db *DB) publishDraftsCitedByPublic(ctx context.Context, tx *sql.Tx, ch conflict.Change) error {
+	drafts, err := draftRefs(ctx, tx, unpublishedCitedByPublic)
+	if err != nil || len(drafts) == 0 {
+		return err
+	}
+	if err := db.publishDrafts(ctx, tx, drafts, ch, "Published with the public records that refer to it."); err != nil {
+		return err
+	}
+	for _, d := range drafts {
+		if d.rt == conflict.ActorRecord || d.rt == conflict.PlaceRecord {
+			if err := db.publishCitedDrafts(ctx, tx, d.rt, d.id, ch); err != nil {
+				return err
+			}
 		}
 	}
 	return nil

@@ -218,3 +218,38 @@ func TestPublishingATimelinePublishesItsFilter(t *testing.T) {
 		t.Errorf("the timeline's actor is %q after it was published, want published", a.Status)
 	}
 }
+
+// A public record the system writes (an import, the command line) may name
+// a user's draft: the draft is published with it.
+func TestSystemWritesPublishTheDraftsTheyCite(t *testing.T) {
+	db := sqlitetest.New(t)
+	ctx := t.Context()
+	ed := person(t, db, "Ed", conflict.RoleEditor)
+	src := newSource(3)
+	if err := db.CreateSource(ctx, &src, ed); err != nil {
+		t.Fatal(err)
+	}
+	force := conflict.Actor{Name: "Hashd al-Watani"}
+	if err := db.CreateActor(ctx, &force, ed); err != nil {
+		t.Fatal(err)
+	}
+	sys := conflict.Change{AuthorName: "import"}
+	draft := conflict.Event{Title: "A draft citing it", Date: edtf.MustParse("2016-10"), Citations: []conflict.Citation{{Source: src}}}
+	if err := db.CreateEvent(ctx, &draft, sys); err != nil {
+		t.Fatal(err)
+	}
+	if s, _ := db.FindSourceByID(ctx, src.ID); s.Status != conflict.Draft {
+		t.Errorf("a draft event published the source it cites: %q", s.Status)
+	}
+	x := conflict.Estimate{Force: force.Ref(), AsOf: edtf.MustParse("2016-10"), Unit: "fighters", Qualifier: conflict.About,
+		Low: conflict.Count(4000), Claimant: "officials", Citations: []conflict.Citation{{Source: src}}, Status: conflict.Published}
+	if err := db.CreateEstimate(ctx, &x, sys); err != nil {
+		t.Fatal(err)
+	}
+	if s, _ := db.FindSourceByID(ctx, src.ID); s.Status != conflict.Published {
+		t.Errorf("the source a published estimate cites is %q, want published", s.Status)
+	}
+	if a, _ := db.FindActorByID(ctx, force.ID); a.Status != conflict.Published {
+		t.Errorf("the force of a published estimate is %q, want published", a.Status)
+	}
+}
