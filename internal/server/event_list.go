@@ -40,7 +40,7 @@ func (s *Server) timelineShow(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if !t.Status.Public() {
+	if hiddenFromReader(c, t.Status) {
 		return conflict.Errorf(conflict.NotFound, "No such timeline.")
 	}
 	b, err := s.browse(c, components.TimelinePath(t.Slug), &t, nil)
@@ -66,7 +66,7 @@ func (s *Server) timelineShow(c echo.Context) error {
 		v.Estimates = &est
 	}
 	v.Base.Alternates = s.oembedAlternates(c, v.Base.Canonical, t.Title)
-	v.Base.Tools = s.editTools(c, editTimelinePath(t.ID), "Edit this timeline")
+	v.Base.Tools = s.recordTools(c, t.Status, editTimelinePath(t.ID), "Edit this timeline")
 	v.Embed = s.timelineEmbedPanel(c, t, b.Filter)
 	return s.render(c, http.StatusOK, pages.Events(v))
 }

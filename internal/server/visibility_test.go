@@ -260,6 +260,10 @@ func TestNothingPrivateReachesReaders(t *testing.T) {
 	if !strings.Contains(body, `data-testid="draft-notice"`) || !strings.Contains(body, "Draft") {
 		t.Errorf("an editor's view of a draft actor is not labelled a draft")
 	}
+	body = wantStatus(t, w.editor.do(http.MethodGet, "/timelines/"+w.tl.Slug, nil), http.StatusOK, "an editor's view of a draft timeline")
+	if !strings.Contains(body, `data-testid="draft-notice"`) {
+		t.Errorf("an editor's view of a draft timeline is not labelled a draft")
+	}
 	w.editor.do(http.MethodGet, "/search?q=vexlorn", nil)
 
 	targets := w.targets()
