@@ -135,6 +135,17 @@ func TestPendingEditsAndTheDesk(t *testing.T) {
 	}
 	checkAxe(t, ctx)
 	shoot(t, ctx, "desk")
+	// The returned edit's own page shows what it changed beside the comment.
+	run(t, ctx,
+		chromedp.Click(chromedp.CSS("[data-testid=desk-returned] .desk-entry__title")),
+		chromedp.WaitVisible(chromedp.CSS("[data-testid=pending-state]")),
+	)
+	if text := visibleText(t, ctx); !strings.Contains(text, comment) || !strings.Contains(text, "Title") {
+		t.Errorf("the returned edit's page reads:\n%s", text)
+	}
+	checkAxe(t, ctx)
+	shoot(t, ctx, "pending-edit")
+	run(t, ctx, chromedp.Navigate(srv.URL+"/edit"), chromedp.WaitVisible(chromedp.CSS("[data-testid=desk-returned]")))
 	run(t, ctx,
 		chromedp.Click(chromedp.CSS("[data-testid=desk-returned] a.button")),
 		chromedp.WaitVisible(chromedp.CSS("#f-title")),

@@ -86,7 +86,7 @@ func pendingEntry(p conflict.PendingEdit) pages.DeskEntry {
 	}
 	return pages.DeskEntry{
 		Kind: string(p.RecordType), Title: title, At: p.CreatedAt, Summary: p.Summary,
-		URL:     recordPagePath(p.RecordType, p.RecordID, conflict.Published),
+		URL:     fmt.Sprintf("/edit/pending/%d", p.ID),
 		History: recordHistoryPath(p.RecordType, p.RecordID),
 	}
 }

@@ -219,7 +219,7 @@ func (s *Server) pendingRows(c echo.Context, rec historyRecord) ([]pages.Pending
 		if t, err := recordTitle(p.RecordType, p.Snapshot); err == nil && t != "" {
 			title = t
 		}
-		row := pages.PendingRow{ID: int64(p.ID), State: p.State, Author: p.AuthorName, At: p.CreatedAt,
+		row := pages.PendingRow{ID: int64(p.ID), URL: fmt.Sprintf("/edit/pending/%d", p.ID), State: p.State, Author: p.AuthorName, At: p.CreatedAt,
 			Summary: p.Summary, Title: title, DecidedBy: p.DeciderName, DecidedAt: p.DecidedAt, Note: p.Note, Revision: p.Revision}
 		if p.State == conflict.EditPending && currentUser(c).Role.AtLeast(conflict.RoleReviewer) {
 			row.ReviewURL = "/review?kind=" + string(p.RecordType)

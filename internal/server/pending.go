@@ -11,6 +11,7 @@ import (
 
 	"github.com/sitrep/sitrep/internal/conflict"
 	"github.com/sitrep/sitrep/internal/diff"
+	"github.com/sitrep/sitrep/web/pages"
 )
 
 // A pending edit is decided from the review queue: a reviewer accepts it
@@ -159,19 +160,9 @@ func (s *Server) changedSince(ctx context.Context, p conflict.PendingEdit) ([]di
 		return nil, "", err
 	}
 	latest := revs[0]
-	var base *conflict.Revision
-	for i := range revs {
-		st, err := readSnapshotState(p.RecordType, revs[i].Snapshot)
-		if err != nil {
-			return nil, "", err
-		}
-		if st.Version <= p.BaseVersion {
-			base = &revs[i]
-			break
-		}
-	}
-	if base == nil || base.Number == latest.Number {
-		return nil, "", nil
+	base, err := baseRevision(p, revs)
+	if err != nil || base == nil || base.Number == latest.Number {
+		return nil, "", err
 	}
 	changes, err := diff.Snapshots(p.RecordType, base.Snapshot, latest.Snapshot)
 	if err != nil {
@@ -180,4 +171,76 @@ func (s *Server) changedSince(ctx context.Context, p conflict.PendingEdit) ([]di
 	text := fmt.Sprintf("What changed since the edit was made, from revision %d to revision %d (%s by %s):",
 		base.Number, latest.Number, strings.ToLower(latest.Action.Label()), authorOr(latest.AuthorName))
 	return changes, text, nil
+}
+
+// baseRevision finds, among the record's revisions (newest first), the
+// one the pending edit was made from: the newest at or below its base
+// version. nil when none is (a record older than its revisions).
+func baseRevision(p conflict.PendingEdit, revs []conflict.Revision) (*conflict.Revision, error) {
+	for i := range revs {
+		if p.Revision != 0 && revs[i].Number >= p.Revision {
+			continue // an accepted edit's own revision and later ones
+		}
+		st, err := readSnapshotState(p.RecordType, revs[i].Snapshot)
+		if err != nil {
+			return nil, err
+		}
+		if st.Version <= p.BaseVersion {
+			return &revs[i], nil
+		}
+	}
+	return nil, nil
+}
+
+// pendingShow is /edit/pending/{id}: one edit sent for review, as readers
+// would see it and what it changes against the version it was made from,
+// with where it stands and the reviewer's comment. Its author and
+// reviewers may read it.
+func (s *Server) pendingShow(c echo.Context) error {
+	id, err := pendingID(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	p, err := s.db.FindPendingEdit(ctx, id)
+	if err != nil {
+		return err
+	}
+	u := currentUser(c)
+	if !u.Role.AtLeast(conflict.RoleReviewer) && (p.Author == nil || *p.Author != u.ID) {
+		return conflict.Errorf(conflict.NotFound, "No such pending edit.")
+	}
+	item, err := s.pendingItem(c, p)
+	if err != nil {
+		return err
+	}
+	if p.State != conflict.EditPending {
+		// Decided: compare with the version it was made from, not with
+		// what is published now (which may be the edit itself).
+		revs, err := s.db.FindRevisions(ctx, p.RecordType, p.RecordID)
+		if err != nil {
+			return err
+		}
+		base, err := baseRevision(p, revs)
+		if err != nil {
+			return err
+		}
+		if base != nil {
+			if item.Changes, err = diff.Snapshots(p.RecordType, base.Snapshot, p.Snapshot); err != nil {
+				return fmt.Errorf("pending edit %d: %w", p.ID, err)
+			}
+			item.Against = fmt.Sprintf("Compared with revision %d, the version of the %s the edit was made from.", base.Number, p.RecordType)
+		}
+	}
+	v := pages.PendingEditView{Base: s.base(c, "Edit of "+item.Title, ""), Item: item, State: p.State,
+		DecidedBy: p.DeciderName, DecidedAt: p.DecidedAt, Note: p.Note, Revision: p.Revision,
+		EditURL: recordEditPath(p.RecordType, p.RecordID)}
+	v.Canonical = ""
+	if p.State == conflict.EditPending && p.Author != nil && *p.Author == u.ID {
+		v.WithdrawAction = fmt.Sprintf("/edit/pending/%d/withdraw", p.ID)
+	}
+	if p.State == conflict.EditPending && u.Role.AtLeast(conflict.RoleReviewer) {
+		v.ReviewURL = "/review?kind=" + string(p.RecordType)
+	}
+	return s.render(c, http.StatusOK, pages.PendingEdit(v))
 }

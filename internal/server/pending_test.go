@@ -179,6 +179,20 @@ func TestReturnedEditOnTheDesk(t *testing.T) {
 	if !strings.Contains(pageText(desk), "Desk (1)") {
 		t.Errorf("the header does not count the returned edit")
 	}
+	// The edit itself: what it changed, where it stands, the comment; for
+	// its author and reviewers only.
+	editPage := "/edit/pending/" + ids[0]
+	if !strings.Contains(desk, `href="`+editPage+`"`) {
+		t.Errorf("the desk does not link the returned edit")
+	}
+	page := pageText(wantStatus(t, w.editor.do(http.MethodGet, editPage, nil), http.StatusOK, "GET "+editPage))
+	for _, want := range []string{"Returned by Test reviewer", comment, "1 field changed: Title", "[added: trains]", "Edit again"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the returned edit's page lacks %q:\n%s", want, page)
+		}
+	}
+	wantStatus(t, w.reviewer.do(http.MethodGet, editPage, nil), http.StatusOK, "a reviewer reading the edit")
+	wantStatus(t, w.editor2.do(http.MethodGet, editPage, nil), http.StatusNotFound, "another editor reading the edit")
 	// Editing the record again answers the return: the count goes.
 	w.editTitle(w.editor, e, e.Version, "Badr Organization fighters train near Baqubah")
 	if page := pageText(w.editor.do(http.MethodGet, "/", nil).Body.String()); strings.Contains(page, "Desk (") {

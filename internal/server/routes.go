@@ -73,6 +73,7 @@ func (s *Server) routes(e *echo.Echo) {
 	// Everyone signed in: the desk of their own work, and taking back an
 	// edit they sent for review (pending.go, desk.go).
 	edit.GET("", s.editorDesk)
+	edit.GET("/pending/:id", s.pendingShow)
 	edit.POST("/pending/:id/withdraw", s.pendingWithdraw)
 
 	// Editors: the forms of every record, and what they ask while typing.
