@@ -110,6 +110,8 @@ func (db *DB) SetEstimateStatus(ctx context.Context, id conflict.EstimateID, a c
 // *conflict.EditConflict[conflict.Estimate].
 func (db *DB) RevertEstimate(ctx context.Context, id conflict.EstimateID, toRevision int, baseVersion int, ch conflict.Change) (conflict.Estimate, *conflict.PendingEdit, error) {
 	var out conflict.Estimate
+	// The summary is settled first, so that a revert kept for review has it.
+	ch = revertChange(ch, toRevision)
 	pending, err := db.editRecord(ctx, conflict.EstimateRecord, int64(id), ch, nil, func(tx *sql.Tx, ch conflict.Change) (any, string, error) {
 		cur, err := estimateForEdit(ctx, tx, id, baseVersion)
 		if err != nil {
@@ -130,7 +132,7 @@ func (db *DB) RevertEstimate(ctx context.Context, id conflict.EstimateID, toRevi
 		if err := out.Validate(); err != nil {
 			return nil, "", err
 		}
-		if err := db.rewriteEstimate(ctx, tx, &out, cur, conflict.ActionRevert, revertChange(ch, toRevision)); err != nil {
+		if err := db.rewriteEstimate(ctx, tx, &out, cur, conflict.ActionRevert, ch); err != nil {
 			return nil, "", err
 		}
 		return out, out.Force.Name + " · " + out.AsOf.String(), nil

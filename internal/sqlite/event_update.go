@@ -124,6 +124,8 @@ func (db *DB) SetEventStatus(ctx context.Context, id conflict.EventID, a conflic
 // when the event changed since baseVersion.
 func (db *DB) RevertEvent(ctx context.Context, id conflict.EventID, toRevision int, baseVersion int, ch conflict.Change) (conflict.Event, *conflict.PendingEdit, error) {
 	var out conflict.Event
+	// The summary is settled first, so that a revert kept for review has it.
+	ch = revertChange(ch, toRevision)
 	pending, err := db.editRecord(ctx, conflict.EventRecord, int64(id), ch, nil, func(tx *sql.Tx, ch conflict.Change) (any, string, error) {
 		cur, err := eventForEdit(ctx, tx, id, baseVersion)
 		if err != nil {
@@ -143,7 +145,7 @@ func (db *DB) RevertEvent(ctx context.Context, id conflict.EventID, toRevision i
 		if err := out.Validate(); err != nil {
 			return nil, "", err
 		}
-		if err := db.rewriteEvent(ctx, tx, &out, cur, conflict.ActionRevert, revertChange(ch, toRevision)); err != nil {
+		if err := db.rewriteEvent(ctx, tx, &out, cur, conflict.ActionRevert, ch); err != nil {
 			return nil, "", err
 		}
 		return out, out.Title, nil
