@@ -85,7 +85,7 @@ func (s *Server) adminActivity(c echo.Context) error {
 // before.
 func activityRow(a conflict.Activity) pages.ActivityRow {
 	r := pages.ActivityRow{At: a.CreatedAt, Author: a.AuthorName, Action: a.Action, Kind: string(a.RecordType),
-		Title: a.Title, Number: a.Number, Summary: a.Summary}
+		Title: a.Title, Number: a.Number, Summary: a.Summary, Unreviewed: a.Unreviewed}
 	if r.Title == "" {
 		r.Title = "(removed)"
 	}

@@ -624,4 +624,20 @@ func TestActivityLog(t *testing.T) {
 	}
 	wantStatus(t, w.admin.do(http.MethodGet, "/admin/activity?type=users", nil), http.StatusUnprocessableEntity, "unknown type")
 	wantStatus(t, w.reviewer.do(http.MethodGet, "/admin/activity", nil), http.StatusForbidden, "a reviewer")
+
+	// A publication by a second person is just "Published"; an admin's
+	// publication of a draft without review says so.
+	w.status(w.reviewer, id, "publish")
+	body = wantStatus(t, w.admin.do(http.MethodGet, "/admin/activity?type=event", nil), http.StatusOK, "activity of events")
+	if strings.Contains(body, `data-testid="unreviewed"`) {
+		t.Errorf("a reviewed publication is marked as without review in the activity log")
+	}
+	direct := w.create(w.editor, w.eventForm("title", "Published by an admin alone"))
+	if rec := w.status(w.admin, direct, "publish", "without_review", "1"); rec.Code != http.StatusSeeOther {
+		t.Fatalf("an admin publishing without review = %d", rec.Code)
+	}
+	body = wantStatus(t, w.admin.do(http.MethodGet, "/admin/activity?type=event", nil), http.StatusOK, "activity of events")
+	if n := strings.Count(body, `data-testid="unreviewed"`); n != 1 {
+		t.Errorf("the activity log marks %d writes as without review, want the admin's publication", n)
+	}
 }
