@@ -17,19 +17,10 @@ import (
 // *conflict.EditConflict[conflict.Actor] when the stored version is no
 // longer baseVersion.
 func (db *DB) UpdateActor(ctx context.Context, a *conflict.Actor, baseVersion int, ch conflict.Change) (*conflict.PendingEdit, error) {
-	a.Normalize()
-	if err := a.Validate(); err != nil {
-		return nil, err
-	}
-	edit := *a
-	pending, err := db.editRecord(ctx, conflict.ActorRecord, int64(a.ID), ch, nil,
-		func(tx *sql.Tx, ch conflict.Change) (any, string, error) {
-			return db.writeActorEdit(ctx, tx, &edit, baseVersion, ch)
+	return updateRecord(ctx, db, conflict.ActorRecord, int64(a.ID), a, ch, nil,
+		func(tx *sql.Tx, edit *conflict.Actor, ch conflict.Change) (any, string, error) {
+			return db.writeActorEdit(ctx, tx, edit, baseVersion, ch)
 		})
-	if err == nil && pending == nil {
-		*a = edit
-	}
-	return pending, err
 }
 
 // writeActorEdit is UpdateActor's write, also used to accept a pending

@@ -22,21 +22,16 @@ import (
 // the stored version is no longer baseVersion.
 func (db *DB) UpdateEstimate(ctx context.Context, x *conflict.Estimate, baseVersion int, ch conflict.Change) (*conflict.PendingEdit, error) {
 	x.Status = ""
-	x.Normalize()
-	if err := x.Validate(); err != nil {
-		return nil, err
-	}
-	edit := *x
-	edit.Citations = slices.Clone(x.Citations)
-	pending, err := db.editRecord(ctx, conflict.EstimateRecord, int64(x.ID), ch,
-		func(tx *sql.Tx) error { return db.storeNewSources(ctx, tx, edit.Citations, ch) },
-		func(tx *sql.Tx, ch conflict.Change) (any, string, error) {
-			return db.writeEstimateEdit(ctx, tx, &edit, baseVersion, ch)
+	return updateRecord(ctx, db, conflict.EstimateRecord, int64(x.ID), x, ch,
+		func(tx *sql.Tx, edit *conflict.Estimate) error {
+			// Sources are filled in on a copy: a rollback must not leave
+			// the caller's citations holding ids that were undone.
+			edit.Citations = slices.Clone(edit.Citations)
+			return db.storeNewSources(ctx, tx, edit.Citations, ch)
+		},
+		func(tx *sql.Tx, edit *conflict.Estimate, ch conflict.Change) (any, string, error) {
+			return db.writeEstimateEdit(ctx, tx, edit, baseVersion, ch)
 		})
-	if err == nil && pending == nil {
-		*x = edit
-	}
-	return pending, err
 }
 
 // writeEstimateEdit is UpdateEstimate's write, also used to accept a

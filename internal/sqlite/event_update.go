@@ -25,21 +25,16 @@ import (
 // (code Conflict) when the stored version is no longer baseVersion.
 func (db *DB) UpdateEvent(ctx context.Context, e *conflict.Event, baseVersion int, ch conflict.Change) (*conflict.PendingEdit, error) {
 	e.Status = ""
-	e.Normalize()
-	if err := e.Validate(); err != nil {
-		return nil, err
-	}
-	edit := *e
-	edit.Citations = slices.Clone(e.Citations)
-	pending, err := db.editRecord(ctx, conflict.EventRecord, int64(e.ID), ch,
-		func(tx *sql.Tx) error { return db.storeNewSources(ctx, tx, edit.Citations, ch) },
-		func(tx *sql.Tx, ch conflict.Change) (any, string, error) {
-			return db.writeEventEdit(ctx, tx, &edit, baseVersion, ch)
+	return updateRecord(ctx, db, conflict.EventRecord, int64(e.ID), e, ch,
+		func(tx *sql.Tx, edit *conflict.Event) error {
+			// Sources are filled in on a copy: a rollback must not leave
+			// the caller's citations holding ids that were undone.
+			edit.Citations = slices.Clone(edit.Citations)
+			return db.storeNewSources(ctx, tx, edit.Citations, ch)
+		},
+		func(tx *sql.Tx, edit *conflict.Event, ch conflict.Change) (any, string, error) {
+			return db.writeEventEdit(ctx, tx, edit, baseVersion, ch)
 		})
-	if err == nil && pending == nil {
-		*e = edit
-	}
-	return pending, err
 }
 
 // writeEventEdit is UpdateEvent's write, also used to accept a pending

@@ -17,19 +17,10 @@ import (
 // *conflict.EditConflict[conflict.Place] when the stored version is no
 // longer baseVersion.
 func (db *DB) UpdatePlace(ctx context.Context, p *conflict.Place, baseVersion int, ch conflict.Change) (*conflict.PendingEdit, error) {
-	p.Normalize()
-	if err := p.Validate(); err != nil {
-		return nil, err
-	}
-	edit := *p
-	pending, err := db.editRecord(ctx, conflict.PlaceRecord, int64(p.ID), ch, nil,
-		func(tx *sql.Tx, ch conflict.Change) (any, string, error) {
-			return db.writePlaceEdit(ctx, tx, &edit, baseVersion, ch)
+	return updateRecord(ctx, db, conflict.PlaceRecord, int64(p.ID), p, ch, nil,
+		func(tx *sql.Tx, edit *conflict.Place, ch conflict.Change) (any, string, error) {
+			return db.writePlaceEdit(ctx, tx, edit, baseVersion, ch)
 		})
-	if err == nil && pending == nil {
-		*p = edit
-	}
-	return pending, err
 }
 
 // writePlaceEdit is UpdatePlace's write, also used to accept a pending

@@ -15,19 +15,10 @@ import (
 // source has the URL; NotFound; *conflict.EditConflict[conflict.Source]
 // when the stored version is no longer baseVersion.
 func (db *DB) UpdateSource(ctx context.Context, s *conflict.Source, baseVersion int, ch conflict.Change) (*conflict.PendingEdit, error) {
-	s.Normalize()
-	if err := s.Validate(); err != nil {
-		return nil, err
-	}
-	edit := *s
-	pending, err := db.editRecord(ctx, conflict.SourceRecord, int64(s.ID), ch, nil,
-		func(tx *sql.Tx, ch conflict.Change) (any, string, error) {
-			return db.writeSourceEdit(ctx, tx, &edit, baseVersion, ch)
+	return updateRecord(ctx, db, conflict.SourceRecord, int64(s.ID), s, ch, nil,
+		func(tx *sql.Tx, edit *conflict.Source, ch conflict.Change) (any, string, error) {
+			return db.writeSourceEdit(ctx, tx, edit, baseVersion, ch)
 		})
-	if err == nil && pending == nil {
-		*s = edit
-	}
-	return pending, err
 }
 
 // writeSourceEdit is UpdateSource's write, also used to accept a pending

@@ -17,19 +17,10 @@ import (
 // NotFound; *conflict.EditConflict[conflict.Timeline] when the stored
 // version is no longer baseVersion.
 func (db *DB) UpdateTimeline(ctx context.Context, t *conflict.Timeline, baseVersion int, ch conflict.Change) (*conflict.PendingEdit, error) {
-	t.Normalize()
-	if err := t.Validate(); err != nil {
-		return nil, err
-	}
-	edit := *t
-	pending, err := db.editRecord(ctx, conflict.TimelineRecord, int64(t.ID), ch, nil,
-		func(tx *sql.Tx, ch conflict.Change) (any, string, error) {
-			return db.writeTimelineEdit(ctx, tx, &edit, baseVersion, ch)
+	return updateRecord(ctx, db, conflict.TimelineRecord, int64(t.ID), t, ch, nil,
+		func(tx *sql.Tx, edit *conflict.Timeline, ch conflict.Change) (any, string, error) {
+			return db.writeTimelineEdit(ctx, tx, edit, baseVersion, ch)
 		})
-	if err == nil && pending == nil {
-		*t = edit
-	}
-	return pending, err
 }
 
 // writeTimelineEdit is UpdateTimeline's write, also used to accept a pending
