@@ -10,8 +10,11 @@ import "strings"
 //	rejected ◀────────────┘                        (reviewer: undo a retraction)
 //
 // Editors submit; reviewers publish, reject and retract; an admin may also
-// publish a draft or a rejected record directly. A rejection needs a
-// comment for the editor, a retraction a reason for readers.
+// publish a draft or a rejected record directly, but only by choosing to
+// skip review (review.go). Who may publish a given submission is the
+// two-person rule's to say (ReviewRule.CheckSecondPerson), not the role's
+// alone. A rejection needs a comment for the editor, a retraction a
+// reason for readers.
 
 // Transition returns the status a record in status from moves to when a
 // user with role takes action a, with note as the rejection comment or the
