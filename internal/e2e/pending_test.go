@@ -15,7 +15,7 @@ import (
 
 // TestPendingEditsAndTheDesk is issue 12's acceptance test in a browser:
 // an editor edits a published event; an anonymous reader still sees the
-// old title on its page, in search and in the API; a reviewer returns the
+// old title on its page, in search, in the API and in its embed; a reviewer returns the
 // edit with a comment, which the editor finds on their desk (and counted
 // in the header); the editor edits again; a reviewer cannot accept their
 // own edit, and the message says so beside the button; a second reviewer
@@ -81,10 +81,11 @@ func TestPendingEditsAndTheDesk(t *testing.T) {
 		)
 	}
 	// readerSees fails unless an anonymous reader finds want and not
-	// hidden on the event's page, in search and in the API.
+	// hidden on the event's page, in search, in the API and in its embed.
 	readerSees := func(want, hidden string) {
 		t.Helper()
-		for _, target := range []string{fmt.Sprintf("/events/%d", e.ID), "/search?q=Badr+Diyala", fmt.Sprintf("/api/v1/events/%d", e.ID)} {
+		for _, target := range []string{fmt.Sprintf("/events/%d", e.ID), "/search?q=Badr+Diyala", fmt.Sprintf("/api/v1/events/%d", e.ID),
+			fmt.Sprintf("/embed/events/%d", e.ID)} {
 			run(t, ctx, chromedp.Navigate(srv.URL+target), chromedp.WaitReady(chromedp.CSS("body")))
 			text := visibleText(t, ctx)
 			if !strings.Contains(text, want) || strings.Contains(text, hidden) {
