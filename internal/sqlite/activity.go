@@ -68,9 +68,10 @@ func (db *DB) FindActivity(ctx context.Context, f conflict.ActivityFilter) (conf
 
 // FindSubmissions returns the records of every kind awaiting review, the
 // longest waiting first, each with its latest revision (the submission),
-// the one before it, and the last revision a reviewer decided on. Events
-// and estimates are found by their status index; actors, places, sources
-// and timelines are few enough to be read whole.
+// the one before it, and the last revision a reviewer decided on. Every
+// kind is found by its status index (events_status_date_idx,
+// estimates_status_idx and the four of migration 0010), never by reading
+// a table whole. The review queue pages with FindQueue instead.
 func (db *DB) FindSubmissions(ctx context.Context) ([]conflict.Submission, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT 'event', id FROM events WHERE status = 'submitted'
 		UNION ALL SELECT 'estimate', id FROM estimates WHERE status = 'submitted'
@@ -100,24 +101,8 @@ func (db *DB) FindSubmissions(ctx context.Context) ([]conflict.Submission, error
 	}
 	out := make([]conflict.Submission, 0, len(refs))
 	for _, ref := range refs {
-		s := conflict.Submission{RecordType: ref.rt, RecordID: ref.id, Title: titles[ref]}
-		if s.Latest, err = latestRevision(ctx, db.read, ref.rt, ref.id); err != nil {
-			return nil, err
-		}
-		if s.Latest.Number > 1 {
-			prev, err := findRevision(ctx, db.read, ref.rt, ref.id, s.Latest.Number-1)
-			if err != nil {
-				return nil, err
-			}
-			s.Previous = &prev
-		}
-		reviewed, err := scanRevision(db.read.QueryRowContext(ctx, `SELECT `+revisionColumns+`
-			FROM revisions WHERE record_type = ? AND record_id = ? AND number < ?
-			AND action IN ('publish', 'reject', 'retract') ORDER BY number DESC LIMIT 1`, ref.rt, ref.id, s.Latest.Number))
-		switch {
-		case err == nil:
-			s.Reviewed = &reviewed
-		case conflict.ErrorCode(err) != conflict.NotFound:
+		s, err := submissionOf(ctx, db.read, ref, titles[ref])
+		if err != nil {
 			return nil, err
 		}
 		out = append(out, s)
@@ -126,6 +111,34 @@ func (db *DB) FindSubmissions(ctx context.Context) ([]conflict.Submission, error
 		return a.Latest.CreatedAt.Compare(b.Latest.CreatedAt)
 	})
 	return out, nil
+}
+
+// submissionOf reads what the queue shows of the submitted record ref:
+// its latest revision (the submission), the one before it, and the last
+// revision a reviewer decided on; each a lookup of the record's revisions.
+func submissionOf(ctx context.Context, q querier, ref recordRef, title string) (conflict.Submission, error) {
+	s := conflict.Submission{RecordType: ref.rt, RecordID: ref.id, Title: title}
+	var err error
+	if s.Latest, err = latestRevision(ctx, q, ref.rt, ref.id); err != nil {
+		return s, err
+	}
+	if s.Latest.Number > 1 {
+		prev, err := findRevision(ctx, q, ref.rt, ref.id, s.Latest.Number-1)
+		if err != nil {
+			return s, err
+		}
+		s.Previous = &prev
+	}
+	reviewed, err := scanRevision(q.QueryRowContext(ctx, `SELECT `+revisionColumns+`
+		FROM revisions WHERE record_type = ? AND record_id = ? AND number < ?
+		AND action IN ('publish', 'reject', 'retract') ORDER BY number DESC LIMIT 1`, ref.rt, ref.id, s.Latest.Number))
+	switch {
+	case err == nil:
+		s.Reviewed = &reviewed
+	case conflict.ErrorCode(err) != conflict.NotFound:
+		return s, err
+	}
+	return s, nil
 }
 
 // recordRef names one curated record.
