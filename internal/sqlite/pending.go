@@ -27,6 +27,12 @@ func (db *DB) ReviewRule() conflict.ReviewRule { return db.rule }
 // first) and kept as a pending edit for a reviewer, which it returns:
 // readers see nothing of it. The edit went through every check a direct
 // save makes, so accepting it later fails only if the record moved on.
+//
+// An edit that would store the record exactly as it is stored now (see
+// sameContent) is undone whole, prepare's work with it, and answered with
+// an *unchangedEdit holding the stored record: no revision, no pending
+// edit, no new version. Its code is Invalid, for callers that asked for a
+// change (a revert); updateRecord takes it as a save with nothing to write.
 func (db *DB) editRecord(ctx context.Context, rt conflict.RecordType, id int64, ch conflict.Change,
 	prepare func(tx *sql.Tx) error, write func(tx *sql.Tx, ch conflict.Change) (stored any, title string, err error)) (*conflict.PendingEdit, error) {
 	var pending *conflict.PendingEdit
@@ -40,9 +46,26 @@ func (db *DB) editRecord(ctx context.Context, rt conflict.RecordType, id int64, 
 		if err != nil {
 			return err
 		}
+		// Read before the write, to tell an edit that changes nothing. A
+		// record that cannot be read is left to the write to report.
+		before, berr := readRecord(ctx, tx, rt, id)
+		unchanged := func(stored any) error {
+			if berr != nil {
+				return berr
+			}
+			same, err := sameContent(before, stored)
+			if err != nil || !same {
+				return err
+			}
+			return &unchangedEdit{stored: before}
+		}
 		if db.rule.EditGoesLive(status, ch) {
 			ch.WithoutReview = db.rule.Unreviewed(status, ch)
-			if _, _, err := write(tx, ch); err != nil || !status.Public() {
+			stored, _, err := write(tx, ch)
+			if err != nil {
+				return err
+			}
+			if err := unchanged(stored); err != nil || !status.Public() {
 				return err
 			}
 			return db.publishCitedDrafts(ctx, tx, rt, id, ch)
@@ -56,10 +79,16 @@ func (db *DB) editRecord(ctx context.Context, rt conflict.RecordType, id int64, 
 		if err != nil {
 			return err
 		}
+		if err := unchanged(stored); err != nil {
+			return err
+		}
 		pending, err = db.insertPendingEdit(ctx, tx, rt, id, base, stored, title, ch)
 		return err
 	})
-	return pending, err
+	if err != nil {
+		return nil, err
+	}
+	return pending, nil
 }
 
 // tentatively runs write inside a savepoint and undoes it, returning what

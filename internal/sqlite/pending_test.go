@@ -175,6 +175,7 @@ func TestNobodyPublishesTheirOwnSubmission(t *testing.T) {
 
 	e := draftEvent(t, db)
 	cur, _ := db.FindEventByID(ctx, e.ID)
+	cur.Body += " A detail the reviewer adds."
 	if _, err := db.UpdateEvent(ctx, &cur, cur.Version, rue); err != nil {
 		t.Fatalf("a reviewer's edit of a draft: %v", err)
 	}

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"errors"
 
 	"github.com/sitrep/sitrep/internal/conflict"
 )
@@ -20,7 +21,9 @@ type record[T any] interface {
 // review gate), working on a copy. prepare, when set, runs first on the
 // copy and is kept even when the edit waits for review. When the edit
 // goes live, rec becomes the record as stored; when it waits, rec is left
-// as given and the pending edit is returned.
+// as given and the pending edit is returned. An edit that changes nothing
+// writes nothing and is no error: rec becomes the record as stored, its
+// version still the edit's base, and no pending edit is returned.
 func updateRecord[T any, P record[T]](ctx context.Context, db *DB, rt conflict.RecordType, id int64, rec P, ch conflict.Change,
 	prepare func(tx *sql.Tx, edit *T) error,
 	write func(tx *sql.Tx, edit *T, ch conflict.Change) (stored any, title string, err error)) (*conflict.PendingEdit, error) {
@@ -36,6 +39,13 @@ func updateRecord[T any, P record[T]](ctx context.Context, db *DB, rt conflict.R
 	pending, err := db.editRecord(ctx, rt, id, ch, prep, func(tx *sql.Tx, ch conflict.Change) (any, string, error) {
 		return write(tx, &edit, ch)
 	})
+	var same *unchangedEdit
+	if errors.As(err, &same) {
+		if stored, ok := same.stored.(T); ok {
+			*rec = stored
+		}
+		return nil, nil
+	}
 	if err == nil && pending == nil {
 		*rec = edit
 	}
