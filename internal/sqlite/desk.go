@@ -2,6 +2,8 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"strconv"
 	"strings"
 	"time"
@@ -151,20 +153,28 @@ const deskActions = `('create', 'update', 'submit', 'revert')`
 
 // deskStatusUnion lists, for every kind of record, those with status ?2
 // and when user ?1 last wrote to each (at, NULL when they never did).
-// Each kind is read by its status index; the time is read from the
-// record's own few revisions (the unary + keeps the planner off the
+// Each kind is read by its status index; the time is read from
+// revisions_record_author_idx alone (migration 0011), never through the
 // author index, which for a prolific curator holds tens of thousands of
-// rows).
+// rows.
 var deskStatusUnion = func() string {
 	var parts []string
 	for _, rt := range deskKinds {
-		parts = append(parts, `SELECT '`+string(rt)+`' AS rt, t.id AS id, t.status_note AS note,
+		parts = append(parts, `SELECT '`+string(rt)+`' AS rt, t.id AS id,
 			(SELECT max(r.created_at) FROM revisions r WHERE r.record_type = '`+string(rt)+`' AND r.record_id = t.id
-				AND +r.author_id = ?1 AND r.action IN `+deskActions+`) AS at
+				AND r.author_id = ?1 AND r.action IN `+deskActions+`) AS at
 			FROM `+recordTables[rt]+` t WHERE t.status = ?2`)
 	}
 	return strings.Join(parts, "\n\t\tUNION ALL ")
 }()
+
+// deskRecordsQuery is a page of deskStatusUnion, the most recently
+// written first, after the cursor (?3, ?4, ?5), up to ?6, each row with
+// the count of the whole list.
+var deskRecordsQuery = `SELECT rt, id, at, total FROM (
+		SELECT rt, id, at, count(*) OVER () AS total FROM (` + deskStatusUnion + `) WHERE at IS NOT NULL)
+	WHERE ?3 = '' OR (at, rt, id) < (?3, ?4, ?5)
+	ORDER BY at DESC, rt DESC, id DESC LIMIT ?6`
 
 // deskKinds are the kinds of record with a review status.
 var deskKinds = []conflict.RecordType{conflict.EventRecord, conflict.EstimateRecord, conflict.SourceRecord,
@@ -173,29 +183,25 @@ var deskKinds = []conflict.RecordType{conflict.EventRecord, conflict.EstimateRec
 // deskRecords is a page of the user's records with status st, the most
 // recently written first, and how many there are.
 func (db *DB) deskRecords(ctx context.Context, user conflict.UserID, st conflict.Status, after string, limit int) ([]DeskRecord, int, string, error) {
-	var total int
-	if err := db.read.QueryRowContext(ctx, `SELECT count(*) FROM (`+deskStatusUnion+`) WHERE at IS NOT NULL`,
-		int64(user), st).Scan(&total); err != nil {
-		return nil, 0, "", err
-	}
+	// One pass: the window counts the list whole before the cursor and
+	// the limit cut it, so the count costs nothing more than the page.
 	at, rt, id := parseRecordCursor(after)
-	rows, err := db.read.QueryContext(ctx, `SELECT rt, id, note, at FROM (`+deskStatusUnion+`)
-		WHERE at IS NOT NULL AND (?3 = '' OR (at, rt, id) < (?3, ?4, ?5))
-		ORDER BY at DESC, rt DESC, id DESC LIMIT ?6`, int64(user), st, at, rt, id, limit+1)
+	rows, err := db.read.QueryContext(ctx, deskRecordsQuery, int64(user), st, at, rt, id, limit+1)
 	if err != nil {
 		return nil, 0, "", err
 	}
 	var (
-		out  []DeskRecord
-		ats  []string
-		next string
+		out   []DeskRecord
+		ats   []string
+		next  string
+		total = -1
 	)
 	for rows.Next() {
 		var (
 			r  DeskRecord
 			at string
 		)
-		if err := rows.Scan(&r.RecordType, &r.RecordID, &r.StatusNote, &at); err != nil {
+		if err := rows.Scan(&r.RecordType, &r.RecordID, &at, &total); err != nil {
 			rows.Close()
 			return nil, 0, "", err
 		}
@@ -206,6 +212,13 @@ func (db *DB) deskRecords(ctx context.Context, user conflict.UserID, st conflict
 	if err := rows.Err(); err != nil {
 		return nil, 0, "", err
 	}
+	if total < 0 {
+		// Past the end: nothing came back to carry the count.
+		if err := db.read.QueryRowContext(ctx, `SELECT count(*) FROM (`+deskStatusUnion+`) WHERE at IS NOT NULL`,
+			int64(user), st).Scan(&total); err != nil {
+			return nil, 0, "", err
+		}
+	}
 	if len(out) > limit {
 		out = out[:limit]
 		last := out[limit-1]
@@ -213,6 +226,16 @@ func (db *DB) deskRecords(ctx context.Context, user conflict.UserID, st conflict
 	}
 	if err := db.titleRecords(ctx, out); err != nil {
 		return nil, 0, "", err
+	}
+	if st == conflict.Rejected {
+		// The reviewer's comment, for the page only: reading it for every
+		// record would read each whole row, not just its status index.
+		for i, r := range out {
+			if err := db.read.QueryRowContext(ctx, `SELECT status_note FROM `+recordTables[r.RecordType]+` WHERE id = ?`,
+				r.RecordID).Scan(&out[i].StatusNote); err != nil && !errors.Is(err, sql.ErrNoRows) {
+				return nil, 0, "", err
+			}
+		}
 	}
 	return out, total, next, nil
 }
@@ -223,12 +246,7 @@ func (db *DB) deskRecords(ctx context.Context, user conflict.UserID, st conflict
 // revision of theirs, and stops when the page is full.
 func (db *DB) deskPublished(ctx context.Context, user conflict.UserID, after string, limit int) ([]DeskRecord, string, error) {
 	at, revID := parseRevisionCursor(after)
-	rows, err := db.read.QueryContext(ctx, `SELECT r.id, r.record_type, r.record_id, r.created_at FROM revisions r
-		WHERE r.author_id = ?1 AND r.action IN `+deskActions+` AND (?2 = '' OR (r.created_at, r.id) < (?2, ?3))
-			AND `+recordStatusExpr("r")+` = 'published'
-			AND NOT EXISTS (SELECT 1 FROM revisions n WHERE n.record_type = r.record_type AND n.record_id = r.record_id
-				AND +n.author_id = ?1 AND n.action IN `+deskActions+` AND (n.created_at, n.id) > (r.created_at, r.id))
-		ORDER BY r.created_at DESC, r.id DESC LIMIT ?4`, int64(user), at, revID, limit+1)
+	rows, err := db.read.QueryContext(ctx, deskPublishedQuery, int64(user), at, revID, limit+1)
 	if err != nil {
 		return nil, "", err
 	}
@@ -262,6 +280,16 @@ func (db *DB) deskPublished(ctx context.Context, user conflict.UserID, after str
 	}
 	return out, next, nil
 }
+
+// deskPublishedQuery walks user ?1's revisions newest first from the
+// cursor (?2, ?3), keeping those of published records that are the
+// user's newest revision of their record, up to ?4.
+var deskPublishedQuery = `SELECT r.id, r.record_type, r.record_id, r.created_at FROM revisions r
+		WHERE r.author_id = ?1 AND r.action IN ` + deskActions + ` AND (?2 = '' OR (r.created_at, r.id) < (?2, ?3))
+			AND ` + recordStatusExpr("r") + ` = 'published'
+			AND NOT EXISTS (SELECT 1 FROM revisions n WHERE n.record_type = r.record_type AND n.record_id = r.record_id
+				AND n.author_id = ?1 AND n.action IN ` + deskActions + ` AND (n.created_at, n.id) > (r.created_at, r.id))
+		ORDER BY r.created_at DESC, r.id DESC LIMIT ?4`
 
 // recordStatusExpr is the status of the record revision alias r is of,
 // NULL when the record is gone: one primary-key lookup.

@@ -72,6 +72,12 @@ var queueWaiting = func() string {
 	return `(` + strings.Join(parts, "\n\t\tUNION ALL ") + `)`
 }()
 
+// queueKeysQuery lists the key of everything waiting, in the queue's
+// order. SQLite compares text by bytes, as Go's < on strings does, so the
+// cursor's comparison agrees with the sort.
+var queueKeysQuery = `SELECT kind, record_id, pending_id, at, author_id, author_name FROM ` + queueWaiting + `
+	ORDER BY at, pending_id, kind, record_id`
+
 // FindQueue returns one page of the review queue chosen by f, each item
 // read whole (revisions and snapshots) only for the page.
 func (db *DB) FindQueue(ctx context.Context, f QueueFilter) (QueuePage, error) {
@@ -82,22 +88,31 @@ func (db *DB) FindQueue(ctx context.Context, f QueueFilter) (QueuePage, error) {
 	}
 	editor := int64(f.Editor)
 
-	// Totals and editors, from the keys alone.
-	rows, err := db.read.QueryContext(ctx, `SELECT kind, pending_id <> 0, author_id, max(author_name), count(*)
-		FROM `+queueWaiting+` GROUP BY kind, pending_id <> 0, author_id`)
+	// One pass over the keys of everything waiting, oldest first: the
+	// totals and the editors count them all, the page starts after the
+	// cursor. The keys are small; only the page's items are read whole.
+	rows, err := db.read.QueryContext(ctx, queueKeysQuery)
 	if err != nil {
 		return page, err
 	}
-	names := map[conflict.UserID]string{}
+	type key struct {
+		ref recordRef
+		pid int64
+		at  string
+	}
+	var (
+		keys  []key
+		names = map[conflict.UserID]string{}
+		cur   = parseQueueCursor(f.After)
+		more  bool
+	)
 	for rows.Next() {
 		var (
-			kind   conflict.RecordType
-			edit   bool
+			k      key
 			author *int64
 			name   string
-			n      int
 		)
-		if err := rows.Scan(&kind, &edit, &author, &name, &n); err != nil {
+		if err := rows.Scan(&k.ref.rt, &k.ref.id, &k.pid, &k.at, &author, &name); err != nil {
 			rows.Close()
 			return page, err
 		}
@@ -107,14 +122,22 @@ func (db *DB) FindQueue(ctx context.Context, f QueueFilter) (QueuePage, error) {
 		if editor != 0 && (author == nil || *author != editor) {
 			continue
 		}
-		page.Waiting[kind] += n
-		if f.Kind != "" && kind != f.Kind {
+		page.Waiting[k.ref.rt]++
+		if f.Kind != "" && k.ref.rt != f.Kind {
 			continue
 		}
-		if edit {
-			page.Edits += n
+		if k.pid != 0 {
+			page.Edits++
 		} else {
-			page.Submissions += n
+			page.Submissions++
+		}
+		if cur.at != "" && !cur.before(k.at, k.pid, string(k.ref.rt), k.ref.id) {
+			continue
+		}
+		if len(keys) < limit {
+			keys = append(keys, k)
+		} else {
+			more = true
 		}
 	}
 	rows.Close()
@@ -130,36 +153,7 @@ func (db *DB) FindQueue(ctx context.Context, f QueueFilter) (QueuePage, error) {
 		}
 		return int(a.ID - b.ID)
 	})
-
-	// The page's keys, after the cursor.
-	at, pid, kind, rid := parseQueueCursor(f.After)
-	rows, err = db.read.QueryContext(ctx, `SELECT kind, record_id, pending_id, at FROM `+queueWaiting+`
-		WHERE (?1 = '' OR kind = ?1) AND (?2 = 0 OR author_id = ?2)
-			AND (?3 = '' OR (at, pending_id, kind, record_id) > (?3, ?4, ?5, ?6))
-		ORDER BY at, pending_id, kind, record_id LIMIT ?7`, string(f.Kind), editor, at, pid, kind, rid, limit+1)
-	if err != nil {
-		return page, err
-	}
-	type key struct {
-		ref recordRef
-		pid int64
-		at  string
-	}
-	var keys []key
-	for rows.Next() {
-		var k key
-		if err := rows.Scan(&k.ref.rt, &k.ref.id, &k.pid, &k.at); err != nil {
-			rows.Close()
-			return page, err
-		}
-		keys = append(keys, k)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return page, err
-	}
-	if len(keys) > limit {
-		keys = keys[:limit]
+	if more {
 		k := keys[limit-1]
 		page.Next = strings.Join([]string{k.at, strconv.FormatInt(k.pid, 10), string(k.ref.rt), strconv.FormatInt(k.ref.id, 10)}, "~")
 	}
@@ -193,17 +187,38 @@ func (db *DB) FindQueue(ctx context.Context, f QueueFilter) (QueuePage, error) {
 	return page, nil
 }
 
+// queueCursor is the key of the last item of a page.
+type queueCursor struct {
+	at, kind string
+	pid, rid int64
+}
+
+// before reports whether the cursor comes before the item with the given
+// key in the queue's order (at, pending edit, kind, record).
+func (c queueCursor) before(at string, pid int64, kind string, rid int64) bool {
+	if c.at != at {
+		return c.at < at
+	}
+	if c.pid != pid {
+		return c.pid < pid
+	}
+	if c.kind != kind {
+		return c.kind < kind
+	}
+	return c.rid < rid
+}
+
 // parseQueueCursor reads a queue cursor; one that cannot be read starts
 // the queue from its beginning.
-func parseQueueCursor(s string) (at string, pid int64, kind string, rid int64) {
+func parseQueueCursor(s string) queueCursor {
 	parts := strings.Split(s, "~")
 	if len(parts) != 4 || parts[0] == "" {
-		return "", 0, "", 0
+		return queueCursor{}
 	}
 	p, err1 := strconv.ParseInt(parts[1], 10, 64)
 	r, err2 := strconv.ParseInt(parts[3], 10, 64)
 	if err1 != nil || err2 != nil {
-		return "", 0, "", 0
+		return queueCursor{}
 	}
-	return parts[0], p, parts[2], r
+	return queueCursor{at: parts[0], pid: p, kind: parts[2], rid: r}
 }
