@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -110,10 +111,13 @@ func authorOr(name string) string {
 	return name
 }
 
-// reviewReturnPath is the queue as the reviewer left it: the filters the
-// decision's form carried.
+// reviewReturnPath is the queue as the reviewer left it: the filters and
+// the page the decision's form carried.
 func reviewReturnPath(c echo.Context) string {
 	q := reviewFilterOf(c.FormValue("kind"), c.FormValue("editor")).query()
+	if after := c.FormValue("after"); after != "" {
+		q = strings.TrimPrefix(q+"&after="+url.QueryEscape(after), "&")
+	}
 	if q == "" {
 		return "/review"
 	}

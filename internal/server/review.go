@@ -6,13 +6,13 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
-	"strings"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/sitrep/sitrep/internal/conflict"
 	"github.com/sitrep/sitrep/internal/diff"
 	"github.com/sitrep/sitrep/internal/snapshot"
+	"github.com/sitrep/sitrep/internal/sqlite"
 	"github.com/sitrep/sitrep/web/components"
 	"github.com/sitrep/sitrep/web/pages"
 )
@@ -79,13 +79,6 @@ func (f reviewFilter) query() string {
 	return q.Encode()
 }
 
-func (f reviewFilter) keeps(rt conflict.RecordType, author *conflict.UserID) bool {
-	if f.kind != "" && rt != f.kind {
-		return false
-	}
-	return f.editor == 0 || (author != nil && *author == f.editor)
-}
-
 // reviewKinds are the kinds of record the queue can be filtered by.
 var reviewKinds = []conflict.RecordType{conflict.EventRecord, conflict.EstimateRecord, conflict.SourceRecord,
 	conflict.ActorRecord, conflict.PlaceRecord, conflict.TimelineRecord}
@@ -99,54 +92,52 @@ func (s *Server) renderReviewProblems(c echo.Context, status int, probs map[stri
 	if c.Request().Method == http.MethodPost {
 		f = reviewFilterOf(c.FormValue("kind"), c.FormValue("editor"))
 	}
-	subs, err := s.db.FindSubmissions(ctx)
+	after := c.QueryParam("after")
+	if c.Request().Method == http.MethodPost {
+		after = c.FormValue("after")
+	}
+	q, err := s.db.FindQueue(ctx, sqlite.QueueFilter{Kind: f.kind, Editor: f.editor, After: after})
 	if err != nil {
 		return err
 	}
-	edits, err := s.db.FindPendingEdits(ctx, conflict.PendingFilter{State: conflict.EditPending})
-	if err != nil {
-		return err
-	}
-	v := pages.ReviewView{Base: s.base(c, "Review queue", "review"), Kind: string(f.kind), Editor: int64(f.editor)}
-	v.Canonical = ""
+	v := pages.ReviewView{Base: s.base(c, "Review queue", "review"), Kind: string(f.kind), Editor: int64(f.editor),
+		Submissions: q.Submissions, Pending: q.Edits}
+	v.Canonical, v.After = "", after
 	for _, k := range reviewKinds {
 		v.Kinds = append(v.Kinds, string(k))
+		v.Waiting = append(v.Waiting, q.Waiting[k])
 	}
-	editors := map[int64]string{}
-	for _, sub := range subs {
-		if sub.Latest.Author != nil {
-			editors[int64(*sub.Latest.Author)] = sub.Latest.AuthorName
-		}
-		if !f.keeps(sub.RecordType, sub.Latest.Author) {
+	for _, e := range q.Editors {
+		v.Editors = append(v.Editors, pages.ReviewEditor{ID: int64(e.ID), Name: e.Name})
+	}
+	for _, it := range q.Items {
+		if it.Submission != nil {
+			item, err := s.reviewItem(c, *it.Submission)
+			if err != nil {
+				return err
+			}
+			item.Problem(probs[reviewKey(item.Kind, item.ID)].view())
+			v.Items = append(v.Items, item)
 			continue
 		}
-		item, err := s.reviewItem(c, sub)
+		item, err := s.pendingItem(c, *it.Edit)
 		if err != nil {
 			return err
 		}
-		item.Problem(probs[reviewKey(item.Kind, item.ID)].view())
+		item.Problem(probs[pendingKey(it.Edit.ID)].view())
 		v.Items = append(v.Items, item)
-		v.Submissions++
 	}
-	for _, p := range edits {
-		if p.Author != nil {
-			editors[int64(*p.Author)] = p.AuthorName
+	if after != "" {
+		v.FirstPage = "/review"
+		if fq := f.query(); fq != "" {
+			v.FirstPage += "?" + fq
 		}
-		if !f.keeps(p.RecordType, p.Author) {
-			continue
-		}
-		item, err := s.pendingItem(c, p)
-		if err != nil {
-			return err
-		}
-		item.Problem(probs[pendingKey(p.ID)].view())
-		v.Items = append(v.Items, item)
-		v.Pending++
 	}
-	for id, name := range editors {
-		v.Editors = append(v.Editors, pages.ReviewEditor{ID: id, Name: name})
+	if q.Next != "" {
+		nq, _ := url.ParseQuery(f.query())
+		nq.Set("after", q.Next)
+		v.NextPage = "/review?" + nq.Encode()
 	}
-	slices.SortFunc(v.Editors, func(a, b pages.ReviewEditor) int { return strings.Compare(a.Name, b.Name) })
 	v.Filtered = f.kind != "" || f.editor != 0
 	return s.render(c, status, pages.Review(v))
 }
