@@ -34,11 +34,11 @@ func (s Status) Label() string {
 	case Draft:
 		return "Draft"
 	case Submitted:
-		return "Awaiting review"
+		return "Waiting for review"
 	case Published:
 		return "Published"
 	case Rejected:
-		return "Rejected"
+		return "Returned"
 	case Retracted:
 		return "Retracted"
 	}

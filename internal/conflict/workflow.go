@@ -71,7 +71,7 @@ var moves = map[Action]move{
 	}},
 	ActionReject: {verb: "reject", to: Rejected, from: map[Status]Role{
 		Submitted: RoleReviewer,
-	}, note: "Say why the submission is rejected, so the editor can fix it."},
+	}, note: "Say why you are returning the submission, so the editor can fix it."},
 	ActionRetract: {verb: "retract", to: Retracted, from: map[Status]Role{
 		Published: RoleReviewer,
 	}, note: "Give the reason for the retraction; readers will see it."},
@@ -131,7 +131,7 @@ func (a Action) Label() string {
 	case ActionPublish:
 		return "Published"
 	case ActionReject:
-		return "Rejected"
+		return "Returned"
 	case ActionRetract:
 		return "Retracted"
 	case ActionRevert:

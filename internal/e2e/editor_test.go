@@ -108,7 +108,7 @@ func TestEditorWorkflow(t *testing.T) {
 	}
 	// The page already shows the flash of the save: wait for the status.
 	run(t, ctx, chromedp.Click(chromedp.CSS("[data-testid=submit-for-review]")))
-	waitUntil(t, ctx, `document.querySelector('[data-testid=status]')?.textContent.trim() === 'Awaiting review'`, "the status after submitting")
+	waitUntil(t, ctx, `document.querySelector('[data-testid=status]')?.textContent.trim() === 'Waiting for review'`, "the status after submitting")
 	signOut(t, ctx)
 
 	// 2. The reviewer publishes it from the queue; it is on the timeline.

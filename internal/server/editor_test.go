@@ -454,7 +454,7 @@ func TestRejectAndPublishRules(t *testing.T) {
 	id := w.create(w.editor, w.eventForm("title", "Top IS officials leave Mosul for Raqqa"))
 	w.status(w.editor, id, "submit")
 	body = wantStatus(t, w.status(w.reviewer, id, "reject", "from", "review"), http.StatusUnprocessableEntity, "reject without a comment")
-	if !strings.Contains(pageText(body), "Say why the submission is rejected") {
+	if !strings.Contains(pageText(body), "Say why you are returning the submission") {
 		t.Errorf("no message for the missing comment")
 	}
 	rec := w.status(w.reviewer, id, "reject", "note", "Give the date as an interval: July to September 2016.")

@@ -217,7 +217,7 @@ func (s *Server) reviewItem(c echo.Context, sub conflict.Submission) (pages.Revi
 	}
 	base2 := fmt.Sprintf("/review/%ss/%d", sub.RecordType, sub.RecordID)
 	item.AcceptAction, item.ReturnAction = base2+"/publish", base2+"/reject"
-	item.AcceptLabel, item.ReturnLabel, item.NoteField = "Publish", "Reject", "reject.note"
+	item.AcceptLabel, item.ReturnLabel, item.NoteField = "Publish", "Return to its author", "reject.note"
 	return item, nil
 }
 

@@ -84,7 +84,7 @@ func actionDone(a conflict.Action, kind string) string {
 	case conflict.ActionPublish:
 		return "Published: the " + kind + " is public now."
 	case conflict.ActionReject:
-		return "Rejected: the editor will see your comment."
+		return "Returned to its author, who will see your comment on their desk."
 	case conflict.ActionRetract:
 		return "Retracted: the " + kind + " stays readable, labelled with your reason, and leaves the timelines."
 	}

@@ -208,20 +208,20 @@ func Workflow(v WorkflowView) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		if v.Status == conflict.Rejected && v.StatusNote != "" {
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 9, "<div class=\"notice notice--error\" role=\"note\" data-testid=\"rejection\"><p><strong>The reviewer rejected this ")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 9, "<div class=\"notice notice--error\" role=\"note\" data-testid=\"rejection\"><p><strong>A reviewer returned this ")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var8 string
 			templ_7745c5c3_Var8, templ_7745c5c3_Err = templ.JoinStringErrs(v.Kind)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/components/workflow.templ`, Line: 81, Col: 50}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/components/workflow.templ`, Line: 81, Col: 48}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var8))
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 10, ":</strong></p><p dir=\"auto\" class=\"prewrap\">")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 10, " to you:</strong></p><p dir=\"auto\" class=\"prewrap\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -498,12 +498,12 @@ func Workflow(v WorkflowView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = Input(Field{ID: v.prefix() + "-reject-note", Name: "note", Label: "Why is it rejected?", Rows: 3, Required: true,
+			templ_7745c5c3_Err = Input(Field{ID: v.prefix() + "-reject-note", Name: "note", Label: "Why are you returning it?", Rows: 3, Required: true,
 				Hint: "Required. The editor sees this comment and fixes the " + v.Kind + ".", Error: v.Errors["reject.note"]}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 42, "<div class=\"form__actions\"><button type=\"submit\" class=\"button button--quiet\" data-testid=\"reject\">Reject</button></div></form>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 42, "<div class=\"form__actions\"><button type=\"submit\" class=\"button button--quiet\" data-testid=\"reject\">Return to its author</button></div></form>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
