@@ -144,11 +144,12 @@ func (s *Server) origin(c echo.Context) string {
 
 // checkHost answers 421 to a request for a host not in the allowed list,
 // when there is one. The health check answers whatever the name, for
-// probes that address the machine directly.
+// probes that address the machine directly; so do the static files, which
+// name no host, so that the 421 page itself is readable, styled.
 func (s *Server) checkHost(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		req := c.Request()
-		if s.hosts.allowed == nil || req.URL.Path == "/healthz" || s.hosts.known(req.Host) {
+		if s.hosts.allowed == nil || req.URL.Path == "/healthz" || strings.HasPrefix(req.URL.Path, "/static/") || s.hosts.known(req.Host) {
 			return next(c)
 		}
 		return echo.NewHTTPError(http.StatusMisdirectedRequest, "host not allowed")

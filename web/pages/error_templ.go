@@ -113,7 +113,24 @@ func Error(v ErrorView) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 7, "<p><a href=\"/\">Go to the home page</a> or <a href=\"/search\">search the record</a>.</p></section>")
+			switch v.Status {
+			case 421:
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 7, " <p data-testid=\"error-help\">Check the address in your browser: use the site's own address, the one your newsroom or the link's sender gave you. A bookmark or link with another host name does not work here.</p>")
+				if templ_7745c5c3_Err != nil {
+					return templ_7745c5c3_Err
+				}
+			case 413:
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 8, "<p data-testid=\"error-help\">Your browser's Back button returns to the form, usually with what you typed still in it.</p><p><a href=\"/\">Go to the home page</a> or <a href=\"/search\">search the record</a>.</p>")
+				if templ_7745c5c3_Err != nil {
+					return templ_7745c5c3_Err
+				}
+			default:
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 9, "<p><a href=\"/\">Go to the home page</a> or <a href=\"/search\">search the record</a>.</p>")
+				if templ_7745c5c3_Err != nil {
+					return templ_7745c5c3_Err
+				}
+			}
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 10, "</section>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
