@@ -118,7 +118,9 @@ func deskEntries(l sqlite.DeskList, records []sqlite.DeskRecord, edits []conflic
 		case sqlite.DeskReturned:
 			e.State = "Edit returned"
 			e.Comment, e.CommentBy, e.At = p.Note, p.DeciderName, p.DecidedAt
-			e.Action, e.ActionLabel = recordEditPath(p.RecordType, p.RecordID), "Edit again"
+			// The form opens with the returned edit in it, not the record as
+			// published: nothing the editor typed is to be typed again.
+			e.Action, e.ActionLabel = redoPath(p), "Edit again"
 		case sqlite.DeskPending:
 			e.State = "Edit waiting for review"
 			e.WithdrawAction, e.CSRF = fmt.Sprintf("/edit/pending/%d/withdraw", p.ID), csrf

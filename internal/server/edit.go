@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"errors"
+	"fmt"
 	"html"
 	"net/http"
 	"net/url"
@@ -14,6 +15,7 @@ import (
 	"github.com/sitrep/sitrep/internal/conflict"
 	"github.com/sitrep/sitrep/internal/diff"
 	"github.com/sitrep/sitrep/internal/form"
+	"github.com/sitrep/sitrep/internal/sqlite"
 	"github.com/sitrep/sitrep/web/components"
 	"github.com/sitrep/sitrep/web/pages"
 )
@@ -114,12 +116,118 @@ func saveRecord[T, F any](s *Server, c echo.Context, sp recordSpec[T, F]) error 
 	if pending != nil {
 		return s.pendingSaved(c)
 	}
+	// A save that changes nothing writes nothing, and the store leaves
+	// the record at the version the form was made from.
+	unchanged := sp.cur != nil && sp.version(rec) == edit.Version
 	if sp.submit != nil && vals.Get("intent") == "submit" {
 		return sp.submit(rec)
+	}
+	if unchanged {
+		s.flash(c, "Nothing changed: the form holds what is already saved.")
+		return c.Redirect(http.StatusSeeOther, c.Request().URL.Path)
 	}
 	msg, path := sp.saved(rec, sp.cur == nil)
 	s.flash(c, msg)
 	return c.Redirect(http.StatusSeeOther, path)
+}
+
+// redoParam names, in the query of a record's form, a returned or
+// withdrawn edit of the record to make again: the form opens with the
+// edit's record and summary, on top of the record's current version.
+const redoParam = "redo"
+
+// redoPath is the form of the record pending edit p changed, filled with p.
+func redoPath(p conflict.PendingEdit) string {
+	return recordEditPath(p.RecordType, p.RecordID) + "?" + redoParam + "=" + strconv.FormatInt(int64(p.ID), 10)
+}
+
+// redoEdit loads the pending edit that the form of record (rt, id) is to
+// make again (?redo=), nil when the form names none. Only its author and
+// reviewers may load it; to anyone else, and for an edit of another
+// record, it does not exist. An edit still waiting, or accepted, is not
+// made again: the first is withdrawn first, the second is published.
+func (s *Server) redoEdit(c echo.Context, rt conflict.RecordType, id int64) (*conflict.PendingEdit, error) {
+	q := c.QueryParam(redoParam)
+	if q == "" {
+		return nil, nil
+	}
+	missing := conflict.Errorf(conflict.NotFound, "No such edit to make again.")
+	n, err := strconv.ParseInt(q, 10, 64)
+	if err != nil || n <= 0 {
+		return nil, missing
+	}
+	p, err := s.db.FindPendingEdit(c.Request().Context(), conflict.PendingEditID(n))
+	if conflict.ErrorCode(err) == conflict.NotFound {
+		return nil, missing
+	}
+	if err != nil {
+		return nil, err
+	}
+	u := currentUser(c)
+	if u == nil || p.RecordType != rt || p.RecordID != id {
+		return nil, missing
+	}
+	if mine := p.Author != nil && *p.Author == u.ID; !mine && !u.Role.AtLeast(conflict.RoleReviewer) {
+		return nil, missing
+	}
+	switch p.State {
+	case conflict.EditPending:
+		return nil, conflict.Errorf(conflict.Invalid, "This edit still waits for review: withdraw it from its page before making it again.")
+	case conflict.EditAccepted:
+		return nil, conflict.Errorf(conflict.Invalid, "This edit was accepted: readers see it already. Edit the %s as it is now instead.", rt)
+	}
+	return &p, nil
+}
+
+// redoRecord is the record pending edit p proposed, for its form; ok is
+// false without one.
+func redoRecord[T any](p *conflict.PendingEdit) (rec T, ok bool, err error) {
+	if p == nil {
+		return rec, false, nil
+	}
+	if err := sqlite.DecodePendingRecord(*p, &rec); err != nil {
+		return rec, false, err
+	}
+	return rec, true, nil
+}
+
+// redoForm is the version and summary of a form that makes edit p again
+// on top of the record's current version.
+func redoForm(p *conflict.PendingEdit, current int) form.Edit {
+	return form.Edit{Version: current, Summary: p.Summary}
+}
+
+// redoNotice fills the notice of a form that makes a pending edit again,
+// and keeps ?redo= in where the form posts, so that the form shown again
+// after a refused save keeps the notice. cur is the record's current
+// version.
+func (s *Server) redoNotice(c echo.Context, pg *pages.EditPage, rt conflict.RecordType, id int64, cur int) error {
+	p, err := s.redoEdit(c, rt, id)
+	if err != nil || p == nil {
+		return err
+	}
+	n := &pages.RedoNotice{Returned: p.State == conflict.EditReturned, By: p.DeciderName, Comment: p.Note,
+		MadeAt: p.CreatedAt, DecidedAt: p.DecidedAt, EditURL: fmt.Sprintf("/edit/pending/%d", p.ID),
+		HistoryURL: recordHistoryPath(rt, id)}
+	if !n.Returned {
+		n.By = authorOr(p.AuthorName)
+	}
+	if n.By == "" {
+		n.By = "a reviewer"
+	}
+	if cur != p.BaseVersion {
+		n.ChangedSince = true
+		changes, _, err := s.changedSince(c.Request().Context(), *p)
+		if err != nil {
+			return err
+		}
+		for _, ch := range changes {
+			n.Changed = append(n.Changed, ch.Label)
+		}
+	}
+	pg.Redo = n
+	pg.Action = redoPath(*p)
+	return nil
 }
 
 // offerWithoutReview reports whether the form of a record in status st

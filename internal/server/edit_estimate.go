@@ -35,7 +35,18 @@ func (s *Server) estimateEdit(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.renderEstimateEdit(c, http.StatusOK, &x, form.EstimateFormOf(x), "", nil)
+	f := form.EstimateFormOf(x)
+	p, err := s.redoEdit(c, conflict.EstimateRecord, int64(x.ID))
+	if err != nil {
+		return err
+	}
+	if mine, ok, err := redoRecord[conflict.Estimate](p); err != nil {
+		return err
+	} else if ok {
+		f = form.EstimateFormOf(mine)
+		f.Edit = redoForm(p, x.Version)
+	}
+	return s.renderEstimateEdit(c, http.StatusOK, &x, f, "", nil)
 }
 
 func (s *Server) editedEstimate(c echo.Context) (conflict.Estimate, error) {
@@ -138,6 +149,9 @@ func (s *Server) estimateEditView(c echo.Context, cur *conflict.Estimate, f form
 		p.Workflow = &wf
 		p.SaveAndSubmit = wf.SubmitInForm
 		p.OfferWithoutReview = s.offerWithoutReview(c, cur.Status)
+		if err := s.redoNotice(c, &p, conflict.EstimateRecord, int64(cur.ID), cur.Version); err != nil {
+			return pages.EstimateEditView{}, err
+		}
 	}
 	return pages.EstimateEditView{EditPage: p, Form: f}, nil
 }

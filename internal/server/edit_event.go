@@ -30,7 +30,18 @@ func (s *Server) eventEdit(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.renderEventEdit(c, http.StatusOK, &e, form.EventFormOf(e), "", nil)
+	f := form.EventFormOf(e)
+	p, err := s.redoEdit(c, conflict.EventRecord, int64(e.ID))
+	if err != nil {
+		return err
+	}
+	if mine, ok, err := redoRecord[conflict.Event](p); err != nil {
+		return err
+	} else if ok {
+		f = form.EventFormOf(mine)
+		f.Edit = redoForm(p, e.Version)
+	}
+	return s.renderEventEdit(c, http.StatusOK, &e, f, "", nil)
 }
 
 // editedEvent loads the event of the path, in any status.
@@ -147,6 +158,9 @@ func (s *Server) eventEditView(c echo.Context, cur *conflict.Event, f form.Event
 		p.Workflow = &wf
 		p.SaveAndSubmit = wf.SubmitInForm
 		p.OfferWithoutReview = s.offerWithoutReview(c, cur.Status)
+		if err := s.redoNotice(c, &p, conflict.EventRecord, int64(cur.ID), cur.Version); err != nil {
+			return pages.EventEditView{}, err
+		}
 	}
 	return pages.EventEditView{EditPage: p, Form: f}, nil
 }

@@ -43,7 +43,18 @@ func (s *Server) sourceEdit(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.renderSourceEdit(c, http.StatusOK, &src, form.SourceFormOf(src), "", nil)
+	f := form.SourceFormOf(src)
+	pe, err := s.redoEdit(c, conflict.SourceRecord, int64(src.ID))
+	if err != nil {
+		return err
+	}
+	if mine, ok, err := redoRecord[conflict.Source](pe); err != nil {
+		return err
+	} else if ok {
+		f = form.SourceFormOf(mine)
+		f.Edit = redoForm(pe, src.Version)
+	}
+	return s.renderSourceEdit(c, http.StatusOK, &src, f, "", nil)
 }
 
 func (s *Server) editedSource(c echo.Context) (conflict.Source, error) {
@@ -108,6 +119,9 @@ func (s *Server) renderSourceEdit(c echo.Context, status int, cur *conflict.Sour
 	if cur != nil {
 		p.RecordURL = components.SourcePath(cur.ID)
 		s.recordWorkflow(c, &p, "source", int64(cur.ID), cur.Status, cur.StatusNote, cur.Version)
+		if err := s.redoNotice(c, &p, conflict.SourceRecord, int64(cur.ID), cur.Version); err != nil {
+			return err
+		}
 	}
 	return s.render(c, status, pages.SourceEdit(pages.SourceEditView{EditPage: p, Form: f}))
 }
@@ -126,7 +140,18 @@ func (s *Server) actorEdit(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.renderActorEdit(c, http.StatusOK, &a, form.ActorFormOf(a), "", nil)
+	f := form.ActorFormOf(a)
+	pe, err := s.redoEdit(c, conflict.ActorRecord, int64(a.ID))
+	if err != nil {
+		return err
+	}
+	if mine, ok, err := redoRecord[conflict.Actor](pe); err != nil {
+		return err
+	} else if ok {
+		f = form.ActorFormOf(mine)
+		f.Edit = redoForm(pe, a.Version)
+	}
+	return s.renderActorEdit(c, http.StatusOK, &a, f, "", nil)
 }
 
 func (s *Server) editedActor(c echo.Context) (conflict.Actor, error) {
@@ -192,6 +217,9 @@ func (s *Server) renderActorEdit(c echo.Context, status int, cur *conflict.Actor
 	if cur != nil {
 		p.RecordURL = components.ActorPath(cur.Slug)
 		s.recordWorkflow(c, &p, "actor", int64(cur.ID), cur.Status, cur.StatusNote, cur.Version)
+		if err := s.redoNotice(c, &p, conflict.ActorRecord, int64(cur.ID), cur.Version); err != nil {
+			return err
+		}
 	}
 	return s.render(c, status, pages.ActorEdit(pages.ActorEditView{EditPage: p, Form: f}))
 }
@@ -210,7 +238,18 @@ func (s *Server) placeEdit(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.renderPlaceEdit(c, http.StatusOK, &p, form.PlaceFormOf(p), "", nil)
+	f := form.PlaceFormOf(p)
+	pe, err := s.redoEdit(c, conflict.PlaceRecord, int64(p.ID))
+	if err != nil {
+		return err
+	}
+	if mine, ok, err := redoRecord[conflict.Place](pe); err != nil {
+		return err
+	} else if ok {
+		f = form.PlaceFormOf(mine)
+		f.Edit = redoForm(pe, p.Version)
+	}
+	return s.renderPlaceEdit(c, http.StatusOK, &p, f, "", nil)
 }
 
 func (s *Server) editedPlace(c echo.Context) (conflict.Place, error) {
@@ -275,6 +314,9 @@ func (s *Server) renderPlaceEdit(c echo.Context, status int, cur *conflict.Place
 	if cur != nil {
 		p.RecordURL = components.PlacePath(cur.Slug)
 		s.recordWorkflow(c, &p, "place", int64(cur.ID), cur.Status, cur.StatusNote, cur.Version)
+		if err := s.redoNotice(c, &p, conflict.PlaceRecord, int64(cur.ID), cur.Version); err != nil {
+			return err
+		}
 	}
 	return s.render(c, status, pages.PlaceEdit(pages.PlaceEditView{EditPage: p, Form: f}))
 }
@@ -293,9 +335,24 @@ func (s *Server) timelineEdit(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	f, err := s.timelineForm(c, t)
+	shown := t
+	pe, err := s.redoEdit(c, conflict.TimelineRecord, int64(t.ID))
 	if err != nil {
 		return err
+	}
+	mine, ok, err := redoRecord[conflict.Timeline](pe)
+	if err != nil {
+		return err
+	}
+	if ok {
+		shown = mine
+	}
+	f, err := s.timelineForm(c, shown)
+	if err != nil {
+		return err
+	}
+	if ok {
+		f.Edit = redoForm(pe, t.Version)
 	}
 	return s.renderTimelineEdit(c, http.StatusOK, &t, f, "", nil)
 }
@@ -395,6 +452,9 @@ func (s *Server) renderTimelineEdit(c echo.Context, status int, cur *conflict.Ti
 		p.SummaryRequired = cur.Status.Public()
 		p.RecordURL = components.TimelinePath(cur.Slug)
 		s.recordWorkflow(c, &p, "timeline", int64(cur.ID), cur.Status, cur.StatusNote, cur.Version)
+		if err := s.redoNotice(c, &p, conflict.TimelineRecord, int64(cur.ID), cur.Version); err != nil {
+			return err
+		}
 	}
 	return s.render(c, status, pages.TimelineEdit(pages.TimelineEditView{EditPage: p, Form: f}))
 }

@@ -240,6 +240,9 @@ func (s *Server) pendingShow(c echo.Context) error {
 		DecidedBy: p.DeciderName, DecidedAt: p.DecidedAt, Note: p.Note, Revision: p.Revision,
 		EditURL: recordEditPath(p.RecordType, p.RecordID)}
 	v.Canonical = ""
+	if p.State == conflict.EditReturned || p.State == conflict.EditWithdrawn {
+		v.EditURL = redoPath(p)
+	}
 	if p.State == conflict.EditPending && p.Author != nil && *p.Author == u.ID {
 		v.WithdrawAction = fmt.Sprintf("/edit/pending/%d/withdraw", p.ID)
 	}

@@ -50,6 +50,29 @@ type EditPage struct {
 	// Options fill the suggestion lists a browser shows without
 	// JavaScript.
 	Options components.FilterOptions
+	// Redo is set when the form holds an edit that went back to its
+	// author, to be made again ("Edit again" on the desk).
+	Redo *RedoNotice
+}
+
+// RedoNotice heads a form filled from a returned or withdrawn edit: why
+// it went back, and whether the record moved on since it was made.
+type RedoNotice struct {
+	// Returned is set for an edit a reviewer returned, by By with
+	// Comment; otherwise its author withdrew it.
+	Returned    bool
+	By, Comment string
+	// MadeAt is when the edit was made, DecidedAt when it went back.
+	MadeAt, DecidedAt time.Time
+	// EditURL is the edit's own page.
+	EditURL string
+	// Changed lists the fields that changed in the record since the edit
+	// was made (by their labels); ChangedSince is set even when none of
+	// them differ (a status change), HistoryURL the record's history
+	// when it has one.
+	ChangedSince bool
+	Changed      []string
+	HistoryURL   string
 }
 
 // Heading is the page's title: "New event", "Edit event".
@@ -385,3 +408,17 @@ func quotedSummary(s string) string {
 	}
 	return " (“" + s + "”)"
 }
+
+// redoChangedText says that the record changed since an edit was made,
+// naming the fields that did.
+func redoChangedText(kind string, changed []string) string {
+	s := "This " + kind + " changed since the edit was made"
+	if len(changed) > 0 {
+		s += ": " + strings.ToLower(strings.Join(changed, ", "))
+	}
+	return s + "."
+}
+
+func isoTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+
+func dayTime(t time.Time) string { return t.UTC().Format("2 Jan 2006 15:04 MST") }
