@@ -413,7 +413,7 @@ func redoNotice(kind string, r RedoNotice) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 28, "</strong> The form now edits the current version, so saving puts back whatever the edit holds from before: keep what changed. ")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 28, "</strong> The form holds the edit's version of every field, so saving would undo those changes: keep them in the form. ")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
