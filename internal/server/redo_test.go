@@ -225,6 +225,9 @@ func TestEditAgainAfterTheRecordChanged(t *testing.T) {
 		t.Fatalf("withdraw = %d", rec.Code)
 	}
 	path := fmt.Sprintf("/edit/events/%d", e.ID)
+	if page := w.editor.do(http.MethodGet, fmt.Sprintf("/edit/pending/%d", p.ID), nil).Body.String(); !strings.Contains(page, fmt.Sprintf(`href="%s?redo=%d"`, path, p.ID)) {
+		t.Errorf("the withdrawn edit's page offers no \"Edit again\" with the edit")
+	}
 	rec := w.admin.post(path, w.eventForm("version", fmt.Sprint(e.Version), "body", "A new body, published at once.",
 		"summary", "New body", "without_review", "1"))
 	if rec.Code != http.StatusSeeOther {
