@@ -76,8 +76,14 @@ func (s *Server) sourceUpdate(c echo.Context) error {
 }
 
 func (s *Server) sourceSave(c echo.Context, cur *conflict.Source) error {
+	// A public record's history owes readers the reason for every change.
+	var status conflict.Status
+	if cur != nil {
+		status = cur.Status
+	}
 	return saveRecord(s, c, recordSpec[conflict.Source, form.SourceForm]{
-		cur: cur,
+		cur:    cur,
+		status: status,
 		parse: func(_ context.Context, vals url.Values) (form.SourceForm, error) {
 			return form.ParseSource(vals), nil
 		},
@@ -173,8 +179,14 @@ func (s *Server) actorUpdate(c echo.Context) error {
 }
 
 func (s *Server) actorSave(c echo.Context, cur *conflict.Actor) error {
+	// A public record's history owes readers the reason for every change.
+	var status conflict.Status
+	if cur != nil {
+		status = cur.Status
+	}
 	return saveRecord(s, c, recordSpec[conflict.Actor, form.ActorForm]{
-		cur: cur,
+		cur:    cur,
+		status: status,
 		parse: func(ctx context.Context, vals url.Values) (form.ActorForm, error) {
 			return form.ParseActor(ctx, vals, s.db)
 		},
@@ -271,8 +283,14 @@ func (s *Server) placeUpdate(c echo.Context) error {
 }
 
 func (s *Server) placeSave(c echo.Context, cur *conflict.Place) error {
+	// A public record's history owes readers the reason for every change.
+	var status conflict.Status
+	if cur != nil {
+		status = cur.Status
+	}
 	return saveRecord(s, c, recordSpec[conflict.Place, form.PlaceForm]{
-		cur: cur,
+		cur:    cur,
+		status: status,
 		parse: func(ctx context.Context, vals url.Values) (form.PlaceForm, error) {
 			return form.ParsePlace(ctx, vals, s.db)
 		},

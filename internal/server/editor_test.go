@@ -582,10 +582,16 @@ func TestRecordForms(t *testing.T) {
 	if !strings.Contains(body, `value="Battle for Mosul"`) || !strings.Contains(body, ">Islamic State</textarea>") {
 		t.Errorf("the timeline's form does not show its title and its actors by name")
 	}
-	// An editor's edit of a published source waits for review: its
-	// public page keeps the published title.
+	// An editor's edit of a published source says why, like an edit of
+	// any public record, and waits for review: its public page keeps the
+	// published title.
 	src := fmt.Sprintf("/edit/sources/%d", w.source.ID)
 	form := url.Values{"version": {"1"}, "url": {w.source.URL}, "publisher": {"Voice of America"}, "title": {"First"}}
+	body = wantStatus(t, w.editor.post(src, form), http.StatusUnprocessableEntity, "an edit of a published source without a summary")
+	if !strings.Contains(pageText(body), "Say what you changed and why") || !strings.Contains(body, `value="First"`) {
+		t.Errorf("an edit of a published source without a summary is not asked for one, with the input kept")
+	}
+	form.Set("summary", "Shorter title")
 	if rec := w.editor.post(src, form); rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != "/edit" {
 		t.Fatalf("an editor's source edit = %d to %q, want a pending edit's 303 to the desk", rec.Code, rec.Header().Get("Location"))
 	}
@@ -596,7 +602,6 @@ func TestRecordForms(t *testing.T) {
 	// Stale edits that would go live conflict too: an admin's, without
 	// review.
 	form.Set("without_review", "1")
-	form.Set("summary", "Shorter title")
 	if rec := w.admin.post(src, form); rec.Code != http.StatusSeeOther || rec.Header().Get("Location") == "/edit" {
 		t.Fatalf("an admin's source edit without review = %d to %q", rec.Code, rec.Header().Get("Location"))
 	}
