@@ -397,27 +397,6 @@ const returnedSince = `p.state = 'returned' AND p.decided_at >= ?2
 	AND NOT EXISTS (SELECT 1 FROM revisions r WHERE r.record_type = p.record_type AND r.record_id = p.record_id
 		AND r.author_id = p.author_id AND r.created_at > p.decided_at)`
 
-// returnedEdits lists the user's edits returned to them and not yet
-// answered, newest first.
-func (db *DB) returnedEdits(ctx context.Context, user conflict.UserID, limit int) ([]conflict.PendingEdit, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT `+pendingColumns+` FROM pending_edits p
-		WHERE p.author_id = ?1 AND `+returnedSince+` ORDER BY p.id DESC LIMIT ?3`,
-		int64(user), db.returnedCutoff(), limit)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []conflict.PendingEdit
-	for rows.Next() {
-		p, err := scanPendingEdit(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, p)
-	}
-	return out, rows.Err()
-}
-
 func (db *DB) returnedCutoff() string {
 	return db.now().UTC().Add(-returnedFor).Format(timeFormat)
 }
