@@ -56,17 +56,13 @@ func (r Reliability) Meaning() string {
 // Valid reports whether r is ungraded or a grade from A to F.
 func (r Reliability) Valid() bool { return r == "" || r.Meaning() != "" }
 
-// Normalize puts the source in the form it is stored in: its addresses in
-// canonical form (see NormalizeURL) and its authors without blanks or
-// repeats. An address that cannot be read is left for Validate to refuse.
-// The store runs it once on every write, before Validate.
+// Normalize puts the source in the form it is stored in: its addresses
+// exactly as given but for surrounding spaces (a link to the evidence must
+// still resolve), and its authors without blanks or repeats. The store
+// runs it once on every write, before Validate.
 func (s *Source) Normalize() {
-	if u, err := NormalizeURL(s.URL); err == nil {
-		s.URL = u
-	}
-	if u, err := NormalizeURL(s.ArchivedURL); err == nil && s.ArchivedURL != "" {
-		s.ArchivedURL = u
-	}
+	s.URL = strings.TrimSpace(s.URL)
+	s.ArchivedURL = strings.TrimSpace(s.ArchivedURL)
 	s.Authors = cleanList(s.Authors)
 }
 
@@ -77,11 +73,11 @@ func (s Source) Validate() error {
 	checkText(errs, "title", "Title", s.Title, true, MaxTitleLen)
 	checkText(errs, "notes", "Notes", s.Notes, false, MaxShortLen)
 	checkText(errs, "language", "Language", s.Language, false, 35)
-	if _, err := NormalizeURL(s.URL); err != nil {
+	if _, err := URLKey(s.URL); err != nil {
 		errs.Add("url", err.Error())
 	}
 	if s.ArchivedURL != "" {
-		if _, err := NormalizeURL(s.ArchivedURL); err != nil {
+		if _, err := URLKey(s.ArchivedURL); err != nil {
 			errs.Add("archived_url", err.Error())
 		}
 	}
@@ -99,10 +95,16 @@ var trackingParams = map[string]bool{
 	"ocid": true, "_ga": true, "yclid": true, "twclid": true,
 }
 
-// NormalizeURL returns the canonical form of a source URL, so that the same
-// article is never stored twice: the scheme and host in lower case, no
-// default port, no fragment, no trailing slash, and no tracking parameters.
-func NormalizeURL(raw string) (string, error) {
+// URLKey returns the key that finds a source already stored under another
+// spelling of the same address: the scheme and host in lower case, no
+// default port, no credentials, no fragment, no trailing slash and no
+// tracking parameters. It is only ever compared, never stored in place of
+// the address or shown: the rest of the query keeps its order and encoding,
+// and a parameter without a value stays without one, because some sites
+// serve different pages for "?a" and "?a=".
+//
+// An address that is not a web address gives an Invalid error.
+func URLKey(raw string) (string, error) {
 	raw = strings.TrimSpace(raw)
 	if raw == "" {
 		return "", Errorf(Invalid, "URL is required.")
@@ -115,26 +117,39 @@ func NormalizeURL(raw string) (string, error) {
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return "", Errorf(Invalid, "URL must be a web address starting with http:// or https://.")
 	}
-	u.Host = strings.ToLower(u.Host)
+	host := strings.ToLower(u.Host)
 	if (u.Scheme == "http" && u.Port() == "80") || (u.Scheme == "https" && u.Port() == "443") {
-		u.Host = u.Hostname()
-	}
-	u.Fragment = ""
-	u.RawFragment = ""
-	u.User = nil
-	if u.RawQuery != "" {
-		q := u.Query()
-		for k := range q {
-			if strings.HasPrefix(strings.ToLower(k), "utm_") || trackingParams[strings.ToLower(k)] {
-				q.Del(k)
-			}
+		host = strings.ToLower(u.Hostname())
+		if strings.Contains(host, ":") {
+			host = "[" + host + "]"
 		}
-		u.RawQuery = q.Encode()
 	}
-	u.Path = strings.TrimRight(u.Path, "/")
-	u.RawPath = ""
-	return u.String(), nil
+	var kept []string
+	if u.RawQuery != "" {
+		for _, part := range strings.Split(u.RawQuery, "&") {
+			if part == "" {
+				continue
+			}
+			name, _, _ := strings.Cut(part, "=")
+			if n, err := url.QueryUnescape(name); err == nil {
+				name = n
+			}
+			name = strings.ToLower(name)
+			if strings.HasPrefix(name, "utm_") || trackingParams[name] {
+				continue
+			}
+			kept = append(kept, part)
+		}
+	}
+	key := u.Scheme + "://" + host + strings.TrimRight(u.EscapedPath(), "/")
+	if len(kept) > 0 {
+		key += "?" + strings.Join(kept, "&")
+	}
+	return key, nil
 }
+
+// URLKey is the key of the source's address (see the function URLKey).
+func (s Source) URLKey() (string, error) { return URLKey(s.URL) }
 
 // HasAddress reports whether the source's URL leads to the report itself.
 // Sources known only by publisher (as in ACLED's data) get an address under

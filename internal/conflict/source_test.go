@@ -8,11 +8,11 @@ import (
 	"github.com/sitrep/sitrep/internal/conflict"
 )
 
-func TestNormalizeURL(t *testing.T) {
+func TestURLKey(t *testing.T) {
 	tests := []struct {
 		name, in, want string
 	}{
-		{"already canonical", "https://www.voanews.com/a/mosul", "https://www.voanews.com/a/mosul"},
+		{"already a key", "https://www.voanews.com/a/mosul", "https://www.voanews.com/a/mosul"},
 		{"scheme and host lower-cased", "HTTPS://WWW.VOANews.COM/a/Mosul", "https://www.voanews.com/a/Mosul"},
 		{"path case kept", "https://example.org/A/B", "https://example.org/A/B"},
 		{"default https port dropped", "https://example.org:443/a", "https://example.org/a"},
@@ -26,7 +26,11 @@ func TestNormalizeURL(t *testing.T) {
 		{"fbclid removed", "https://example.org/a?fbclid=IwAR0abc", "https://example.org/a"},
 		{"gclid removed", "https://example.org/a?gclid=xyz", "https://example.org/a"},
 		{"real parameters kept", "https://example.org/a?id=3&utm_source=x&page=2", "https://example.org/a?id=3&page=2"},
-		{"parameters sorted", "https://example.org/a?page=2&id=3", "https://example.org/a?id=3&page=2"},
+		{"parameters keep their order", "https://example.org/a?page=2&id=3", "https://example.org/a?page=2&id=3"},
+		{"bare parameter stays bare", "https://www.example.ru/?41658-title", "https://www.example.ru?41658-title"},
+		{"empty value stays empty", "https://example.org/a?x=", "https://example.org/a?x="},
+		{"encoding kept", "https://example.org/a?q=a%20b+c&r=%2F", "https://example.org/a?q=a%20b+c&r=%2F"},
+		{"encoded tracking name removed", "https://example.org/a?utm%5Fsource=x&id=1", "https://example.org/a?id=1"},
 		{"fragment removed", "https://example.org/a#paragraph-4", "https://example.org/a"},
 		{"credentials removed", "https://user:secret@example.org/a", "https://example.org/a"},
 		{"spaces around trimmed", "  https://example.org/a \n", "https://example.org/a"},
@@ -34,22 +38,40 @@ func TestNormalizeURL(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := conflict.NormalizeURL(tt.in)
+			got, err := conflict.URLKey(tt.in)
 			if err != nil {
-				t.Fatalf("NormalizeURL(%q) error %v, want %q", tt.in, err, tt.want)
+				t.Fatalf("URLKey(%q) error %v, want %q", tt.in, err, tt.want)
 			}
 			if got != tt.want {
-				t.Errorf("NormalizeURL(%q) = %q, want %q", tt.in, got, tt.want)
+				t.Errorf("URLKey(%q) = %q, want %q", tt.in, got, tt.want)
 			}
-			// Normalising is idempotent: the stored form is its own canonical form.
-			if again, err := conflict.NormalizeURL(got); err != nil || again != got {
-				t.Errorf("NormalizeURL(%q) = %q, %v; want it unchanged", got, again, err)
+			// A key is its own key, so a stored key finds itself.
+			if again, err := conflict.URLKey(got); err != nil || again != got {
+				t.Errorf("URLKey(%q) = %q, %v; want it unchanged", got, again, err)
 			}
 		})
 	}
 }
 
-func TestNormalizeURLRejects(t *testing.T) {
+// The same article under two spellings shares a key, while each keeps its
+// own address when stored.
+func TestURLKeyFindsSpellingsKeepsAddress(t *testing.T) {
+	a, b := "https://Example.org/a/?utm_source=x", "https://example.org/a/"
+	ka, errA := conflict.URLKey(a)
+	kb, errB := conflict.URLKey(b)
+	if errA != nil || errB != nil || ka != kb {
+		t.Errorf("URLKey(%q) = %q, %v; URLKey(%q) = %q, %v; want the same key", a, ka, errA, b, kb, errB)
+	}
+	for _, in := range []string{"https://www.example.ru/?41658-title", "https://example.org/a/", "  " + a + "\t"} {
+		s := conflict.Source{URL: in, ArchivedURL: " " + in}
+		s.Normalize()
+		if want := strings.TrimSpace(in); s.URL != want || s.ArchivedURL != want {
+			t.Errorf("Normalize() of %q = %q, archive %q; want both %q", in, s.URL, s.ArchivedURL, want)
+		}
+	}
+}
+
+func TestURLKeyRejects(t *testing.T) {
 	const notWeb = "URL must be a web address starting with http:// or https://."
 	tests := []struct {
 		name, in, want string
@@ -67,25 +89,25 @@ func TestNormalizeURLRejects(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := conflict.NormalizeURL(tt.in)
+			got, err := conflict.URLKey(tt.in)
 			if err == nil {
-				t.Fatalf("NormalizeURL(%q) = %q, want error %q", tt.in, got, tt.want)
+				t.Fatalf("URLKey(%q) = %q, want error %q", tt.in, got, tt.want)
 			}
 			if code := conflict.ErrorCode(err); code != conflict.Invalid {
-				t.Errorf("NormalizeURL(%q) error code = %q, want %q", tt.in, code, conflict.Invalid)
+				t.Errorf("URLKey(%q) error code = %q, want %q", tt.in, code, conflict.Invalid)
 			}
 			if msg := conflict.ErrorMessage(err); msg != tt.want {
-				t.Errorf("NormalizeURL(%q) error = %q, want %q", tt.in, msg, tt.want)
+				t.Errorf("URLKey(%q) error = %q, want %q", tt.in, msg, tt.want)
 			}
 		})
 	}
 }
 
-func TestNormalizeURLLongestAccepted(t *testing.T) {
+func TestURLKeyLongestAccepted(t *testing.T) {
 	prefix := "https://example.org/"
 	in := prefix + strings.Repeat("a", conflict.MaxURLLen-len(prefix))
-	if _, err := conflict.NormalizeURL(in); err != nil {
-		t.Errorf("NormalizeURL(%d characters) = %v, want nil", len(in), err)
+	if _, err := conflict.URLKey(in); err != nil {
+		t.Errorf("URLKey(%d characters) = %v, want nil", len(in), err)
 	}
 }
 
@@ -106,7 +128,7 @@ func TestSourceValidate(t *testing.T) {
 		t.Errorf("Validate() changed the source: %+v", s)
 	}
 	s.Normalize()
-	if want := "https://www.voanews.com/a/mosul"; s.URL != want {
+	if want := "https://www.voanews.com/a/mosul/?utm_source=twitter"; s.URL != want {
 		t.Errorf("Normalize() URL = %q, want %q", s.URL, want)
 	}
 	if len(s.Authors) != 1 || s.Authors[0] != "Jeff Seldin" {

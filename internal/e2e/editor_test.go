@@ -103,7 +103,7 @@ func TestEditorWorkflow(t *testing.T) {
 		len(e.Actors) != 1 || e.Actors[0].Actor.Name != "U.S.-led coalition" || len(e.Citations) != 1 {
 		t.Fatalf("stored event = %+v", e)
 	}
-	if src := e.Citations[0].Source; src.URL != "https://www.voanews.com/a/coalition-airstrikes-mosul/3531111.html" || src.Publisher != "Voice of America" {
+	if src := e.Citations[0].Source; src.URL != "https://www.voanews.com/a/coalition-airstrikes-mosul/3531111.html?utm_source=e2e" || src.Publisher != "Voice of America" {
 		t.Errorf("the inline source was stored as %+v", src)
 	}
 	// The page already shows the flash of the save: wait for the status.

@@ -48,11 +48,11 @@ func (records) FindSourceByID(_ context.Context, id conflict.SourceID) (conflict
 }
 
 func (records) FindSourceByURL(_ context.Context, u string) (conflict.Source, error) {
-	norm, err := conflict.NormalizeURL(u)
+	key, err := conflict.URLKey(u)
 	if err != nil {
 		return conflict.Source{}, err
 	}
-	if norm == voa.URL {
+	if want, _ := conflict.URLKey(voa.URL); key == want {
 		return voa, nil
 	}
 	return conflict.Source{}, conflict.Errorf(conflict.NotFound, "No such source.")
@@ -245,8 +245,8 @@ func TestParseEventInlineSource(t *testing.T) {
 	}
 	src := f.Event.Citations[0].Source
 	src.Normalize()
-	if src.ID != 0 || src.URL != "https://www.voanews.com/a/new-report/1.html" || src.Published.String() != "2016-09-29" {
-		t.Errorf("inline source = %+v, want a new source with a normalised URL", src)
+	if src.ID != 0 || src.URL != "HTTPS://WWW.VOANEWS.COM/a/new-report/1.html/?utm_source=twitter" || src.Published.String() != "2016-09-29" {
+		t.Errorf("inline source = %+v, want a new source with the address as typed", src)
 	}
 
 	tests := []struct {
@@ -400,7 +400,7 @@ func TestParseRecords(t *testing.T) {
 		}
 		f = form.ParseSource(url.Values{"url": {"https://example.org/a?utm_medium=x"}, "publisher": {script}, "title": {sqlBit}, "authors": {"A. Writer\r\nB. Writer"}})
 		f.Source.Normalize()
-		if len(f.Errors) != 0 || f.Source.Publisher != script || f.Source.Title != sqlBit || len(f.Source.Authors) != 2 || f.Source.URL != "https://example.org/a" {
+		if len(f.Errors) != 0 || f.Source.Publisher != script || f.Source.Title != sqlBit || len(f.Source.Authors) != 2 || f.Source.URL != "https://example.org/a?utm_medium=x" {
 			t.Errorf("source = %+v, %v", f.Source, f.Errors)
 		}
 	})

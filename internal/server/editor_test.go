@@ -233,8 +233,8 @@ func TestEventCreateStoresRevisionAndEscapesText(t *testing.T) {
 	if e.Status != conflict.Draft || e.Title != "Badr trains "+hostile || len(e.Citations) != 1 {
 		t.Fatalf("stored %+v", e)
 	}
-	if got := e.Citations[0].Source; got.ID == 0 || got.URL != "https://www.voanews.com/a/badr-diyala/1.html" {
-		t.Errorf("inline source stored as %+v, want a new source with the normalised URL", got)
+	if got := e.Citations[0].Source; got.ID == 0 || got.URL != "https://www.voanews.com/a/badr-diyala/1.html?utm_source=twitter" {
+		t.Errorf("inline source stored as %+v, want a new source with the address as typed", got)
 	}
 	revs, err := w.a.DB.FindRevisions(t.Context(), conflict.EventRecord, int64(id))
 	if err != nil || len(revs) != 1 || revs[0].AuthorName != "Test editor" {

@@ -38,7 +38,7 @@ func (db *DB) storeNewSources(ctx context.Context, tx *sql.Tx, cs []conflict.Cit
 		if err := c.Source.Validate(); err != nil {
 			return err
 		}
-		existing, err := findSource(ctx, tx, `s.url = ?`, c.Source.URL)
+		existing, err := findSourceByKey(ctx, tx, c.Source.URL)
 		switch {
 		case err == nil:
 			c.Source = existing

@@ -154,6 +154,9 @@ func (db *DB) Migrate(ctx context.Context) error {
 	if _, err := p.Up(ctx); err != nil {
 		return fmt.Errorf("migrate database %s: %w", db.path, err)
 	}
+	if err := fillSourceKeys(ctx, db.write); err != nil {
+		return fmt.Errorf("migrate database %s: %w", db.path, err)
+	}
 	return nil
 }
 

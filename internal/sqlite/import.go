@@ -189,7 +189,7 @@ type importer struct {
 	places                                 map[conflict.PlaceID]*placeNode
 	placeByName                            map[string][]conflict.PlaceID
 	placeBySlug                            map[string]conflict.PlaceID
-	sourceByURL                            map[string]conflict.Source
+	sourceByURL                            map[string]conflict.Source // by conflict.URLKey
 	// Stored events and estimates are found by external id one at a
 	// time, through these, rather than all held in memory.
 	eventByExt, estimateByExt *sql.Stmt
@@ -330,7 +330,9 @@ func (im *importer) load() error {
 		if err != nil {
 			return err
 		}
-		im.sourceByURL[s.URL] = s
+		if k, err := conflict.URLKey(s.URL); err == nil {
+			im.sourceByURL[k] = s
+		}
 		return nil
 	})
 }
@@ -844,7 +846,11 @@ func (im *importer) sources(src conflict.RowRef, cs []conflict.Citation) error {
 			}
 			return err
 		}
-		if stored, ok := im.sourceByURL[s.URL]; ok {
+		urlKey, err := conflict.URLKey(s.URL)
+		if err != nil {
+			return err
+		}
+		if stored, ok := im.sourceByURL[urlKey]; ok {
 			if stored.ID > 0 && !im.seenSources[stored.ID] {
 				im.seenSources[stored.ID] = true
 				im.counts.sources.Matched++
@@ -863,9 +869,9 @@ func (im *importer) sources(src conflict.RowRef, cs []conflict.Citation) error {
 			}
 			now := im.db.stamp()
 			res, err := im.tx.ExecContext(im.ctx, `INSERT INTO sources
-				(url, publisher, title, published, published_lo, authors, language, archived_url, reliability, notes, created_at, updated_at)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-				s.URL, s.Publisher, s.Title, s.Published.String(), lowerKey(s.Published), string(authors), s.Language,
+				(url, url_key, publisher, title, published, published_lo, authors, language, archived_url, reliability, notes, created_at, updated_at)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+				s.URL, urlKey, s.Publisher, s.Title, s.Published.String(), lowerKey(s.Published), string(authors), s.Language,
 				s.ArchivedURL, string(s.Reliability), s.Notes, now, now)
 			if err != nil {
 				return err
@@ -876,7 +882,7 @@ func (im *importer) sources(src conflict.RowRef, cs []conflict.Citation) error {
 				return err
 			}
 		}
-		im.sourceByURL[s.URL] = s
+		im.sourceByURL[urlKey] = s
 		im.seenSources[s.ID] = true
 		cs[i].Source = s
 	}

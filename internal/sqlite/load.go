@@ -86,7 +86,7 @@ var loadSQL = [...]string{
 	stAlias:      `INSERT INTO actor_aliases (actor_id, alias) VALUES (?, ?)`,
 	stPlace:      `INSERT INTO places (id, slug, name, kind, parent_id, latitude, longitude, description, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 	stPlaceName:  `INSERT INTO place_names (place_id, name, lang) VALUES (?, ?, ?)`,
-	stSource:     `INSERT INTO sources (id, url, publisher, title, published, published_lo, authors, language, archived_url, reliability, notes, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	stSource:     `INSERT INTO sources (id, url, url_key, publisher, title, published, published_lo, authors, language, archived_url, reliability, notes, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 	stEvent:      `INSERT INTO events (id, slug, title, date, date_lo, date_hi, place_id, body, status, status_note, external_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 	stEventActor: `INSERT INTO event_actors (event_id, actor_id, role, position) VALUES (?, ?, ?, ?)`,
 	stEventTag:   `INSERT INTO event_tags (event_id, tag) VALUES (?, ?)`,
@@ -541,7 +541,8 @@ func (l *Loader) Source(s *conflict.Source) error {
 	s.ID, s.Version, s.CreatedAt, s.UpdatedAt = conflict.SourceID(l.next.source), 1, parseTime(l.now), parseTime(l.now)
 	s.Status, s.StatusNote = conflict.Published, ""
 	id := int64(s.ID)
-	l.add(stSource, id, s.URL, s.Publisher, s.Title, s.Published.String(), lowerKey(s.Published), string(authors), s.Language,
+	urlKey, _ := conflict.URLKey(s.URL) // Validate has read it
+	l.add(stSource, id, s.URL, urlKey, s.Publisher, s.Title, s.Published.String(), lowerKey(s.Published), string(authors), s.Language,
 		s.ArchivedURL, string(s.Reliability), s.Notes, l.now, l.now)
 	if err := l.revision(conflict.SourceRecord, id, s); err != nil {
 		return err

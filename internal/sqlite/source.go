@@ -34,14 +34,25 @@ func (db *DB) FindSourceByID(ctx context.Context, id conflict.SourceID) (conflic
 	return findSource(ctx, db.read, `s.id = ?`, int64(id))
 }
 
-// FindSourceByURL returns the source whose normalised URL equals url's, or
-// a NotFound error.
+// FindSourceByURL returns the source stored under the same address as url
+// by its key (conflict.URLKey), however either is spelt, or a NotFound
+// error.
 func (db *DB) FindSourceByURL(ctx context.Context, url string) (conflict.Source, error) {
-	norm, err := conflict.NormalizeURL(url)
+	key, err := conflict.URLKey(url)
 	if err != nil {
 		return conflict.Source{}, err
 	}
-	return findSource(ctx, db.read, `s.url = ?`, norm)
+	return findSource(ctx, db.read, `s.url_key = ?`, key)
+}
+
+// findSourceByKey returns the source stored under another spelling of
+// url's address, or a NotFound error.
+func findSourceByKey(ctx context.Context, q querier, url string) (conflict.Source, error) {
+	key, err := conflict.URLKey(url)
+	if err != nil {
+		return conflict.Source{}, err
+	}
+	return findSource(ctx, q, `s.url_key = ?`, key)
 }
 
 func findSource(ctx context.Context, q querier, where string, arg any) (conflict.Source, error) {
@@ -66,7 +77,11 @@ func (db *DB) CreateSource(ctx context.Context, s *conflict.Source, ch conflict.
 }
 
 func (db *DB) createSource(ctx context.Context, tx *sql.Tx, s *conflict.Source, ch conflict.Change) error {
-	if existing, err := findSource(ctx, tx, `s.url = ?`, s.URL); err == nil {
+	key, err := conflict.URLKey(s.URL)
+	if err != nil {
+		return err
+	}
+	if existing, err := findSource(ctx, tx, `s.url_key = ?`, key); err == nil {
 		return &conflict.Error{Code: conflict.Conflict, Message: "This source is already recorded.",
 			Fields: conflict.FieldErrors{"url": "Already recorded as \"" + existing.Title + "\"."}}
 	}
@@ -76,9 +91,9 @@ func (db *DB) createSource(ctx context.Context, tx *sql.Tx, s *conflict.Source, 
 	}
 	now := db.stamp()
 	res, err := tx.ExecContext(ctx, `INSERT INTO sources
-		(url, publisher, title, published, published_lo, authors, language, archived_url, reliability, notes, status, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		s.URL, s.Publisher, s.Title, s.Published.String(), lowerKey(s.Published), string(authors), s.Language,
+		(url, url_key, publisher, title, published, published_lo, authors, language, archived_url, reliability, notes, status, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		s.URL, key, s.Publisher, s.Title, s.Published.String(), lowerKey(s.Published), string(authors), s.Language,
 		s.ArchivedURL, string(s.Reliability), s.Notes, newStatus(s.Status, ch), now, now)
 	if err != nil {
 		return err
@@ -144,4 +159,48 @@ func clampLimit(n int) int {
 		return 1000
 	}
 	return n
+}
+
+// fillSourceKeys gives every source stored before migration 0012 its
+// url_key, which only Go can compute. Rows that already have one are
+// skipped, so after the first run it reads nothing. Two old rows with the
+// same key (stored under spellings the old rules told apart) cannot both
+// have it: the later keeps none, and the earlier is the one found.
+func fillSourceKeys(ctx context.Context, db *sql.DB) error {
+	rows, err := db.QueryContext(ctx, `SELECT id, url FROM sources WHERE url_key IS NULL ORDER BY id`)
+	if err != nil {
+		return err
+	}
+	type row struct {
+		id  int64
+		url string
+	}
+	var todo []row
+	for rows.Next() {
+		var r row
+		if err := rows.Scan(&r.id, &r.url); err != nil {
+			rows.Close()
+			return err
+		}
+		todo = append(todo, r)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil || len(todo) == 0 {
+		return err
+	}
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	for _, r := range todo {
+		key, err := conflict.URLKey(r.url)
+		if err != nil {
+			key = r.url // unreadable, but stored: it is its own key
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE OR IGNORE sources SET url_key = ? WHERE id = ?`, key, r.id); err != nil {
+			return err
+		}
+	}
+	return tx.Commit()
 }

@@ -31,7 +31,11 @@ func (db *DB) writeSourceEdit(ctx context.Context, tx *sql.Tx, s *conflict.Sourc
 	if cur.Version != baseVersion {
 		return nil, "", staleEdit(ctx, tx, conflict.SourceRecord, int64(cur.ID), baseVersion, cur)
 	}
-	if other, err := findSource(ctx, tx, `s.url = ?`, s.URL); err == nil && other.ID != cur.ID {
+	key, err := conflict.URLKey(s.URL)
+	if err != nil {
+		return nil, "", err
+	}
+	if other, err := findSource(ctx, tx, `s.url_key = ?`, key); err == nil && other.ID != cur.ID {
 		return nil, "", &conflict.Error{Code: conflict.Conflict, Message: "Another source has this URL.",
 			Fields: conflict.FieldErrors{"url": "Already recorded as \"" + other.Title + "\"."}}
 	}
@@ -39,10 +43,10 @@ func (db *DB) writeSourceEdit(ctx context.Context, tx *sql.Tx, s *conflict.Sourc
 	if s.Authors == nil {
 		authors = []byte("[]")
 	}
-	res, err := tx.ExecContext(ctx, `UPDATE sources SET url = ?, publisher = ?, title = ?, published = ?, published_lo = ?,
+	res, err := tx.ExecContext(ctx, `UPDATE sources SET url = ?, url_key = ?, publisher = ?, title = ?, published = ?, published_lo = ?,
 		authors = ?, language = ?, archived_url = ?, reliability = ?, notes = ?, version = version + 1, updated_at = ?
 		WHERE id = ? AND version = ?`,
-		s.URL, s.Publisher, s.Title, s.Published.String(), lowerKey(s.Published), string(authors), s.Language,
+		s.URL, key, s.Publisher, s.Title, s.Published.String(), lowerKey(s.Published), string(authors), s.Language,
 		s.ArchivedURL, string(s.Reliability), s.Notes, db.stamp(), int64(cur.ID), cur.Version)
 	if err != nil {
 		return nil, "", err
