@@ -267,7 +267,7 @@ func TestBadJSON(t *testing.T) {
 	if conflict.ErrorCode(err) != conflict.Invalid {
 		t.Fatalf("err = %v, want Invalid", err)
 	}
-	assertProblems(t, res, []string{"row 3, column date: \"2016-13-27\""})
+	assertProblems(t, res, []string{"row 3, column events[2].date: \"2016-13-27\""})
 	assertEmpty(t, db)
 	res, _ = run(t, db, `{"kind":"events","data":[{"title":`, false)
 	assertProblems(t, res, []string{"not valid JSON"})
