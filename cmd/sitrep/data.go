@@ -253,7 +253,7 @@ func importData(ctx context.Context, args []string, getenv env, _ io.Reader, std
 	}
 	report(stdout, name, res, *dry)
 	if n := len(res.Problems) + res.Unlisted; n > 0 {
-		return fmt.Errorf("%s has %d problems; nothing was imported", name, n)
+		return fmt.Errorf("%s has %s; nothing was imported", name, importer.Problems(n))
 	}
 	if res.Committed {
 		if err := db.Checkpoint(ctx); err != nil {
@@ -296,12 +296,12 @@ func report(w io.Writer, name string, r conflict.ImportResult, dry bool) {
 		verb = "would import"
 	}
 	if n := len(r.Problems) + r.Unlisted; n > 0 {
-		fmt.Fprintf(w, "%s: %d problems, nothing imported\n", name, n)
+		fmt.Fprintf(w, "%s: %s, nothing imported\n", name, importer.Problems(n))
 		for _, p := range r.Problems {
 			fmt.Fprintln(w, "  "+p.String())
 		}
 		if r.Unlisted > 0 {
-			fmt.Fprintf(w, "  … and %d more problems, not listed\n", r.Unlisted)
+			fmt.Fprintf(w, "  … and %d more, not listed\n", r.Unlisted)
 		}
 		return
 	}

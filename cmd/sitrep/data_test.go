@@ -82,6 +82,9 @@ func TestExportImportBackup(t *testing.T) {
 	if err == nil || !strings.Contains(out, "row 1: The header lacks ACLED's columns") {
 		t.Errorf("import bad.csv = %v:\n%s", err, out)
 	}
+	if !strings.Contains(out, "bad.csv: 1 problem, nothing imported") || err == nil || err.Error() != "bad.csv has 1 problem; nothing was imported" {
+		t.Errorf("the report of one problem = %v:\n%s", err, out)
+	}
 
 	// A backup is a database of its own, and is never overwritten.
 	backup := filepath.Join(dir, "backup.db")

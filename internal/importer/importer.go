@@ -10,6 +10,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 
@@ -43,6 +44,14 @@ type Options struct {
 	// Progress, when set, is told how much of the file a stage
 	// ("checking", then "importing") has read, in bytes.
 	Progress func(stage string, done, total int64)
+}
+
+// Problems counts problems in plain English: "1 problem", "2 problems".
+func Problems(n int) string {
+	if n == 1 {
+		return "1 problem"
+	}
+	return fmt.Sprintf("%d problems", n)
 }
 
 // MaxProblems is how many problems an import lists; past it they are

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/sitrep/sitrep/internal/conflict"
+	"github.com/sitrep/sitrep/internal/importer"
 	"github.com/sitrep/sitrep/internal/sqlite/sqlitetest"
 )
 
@@ -111,4 +112,12 @@ func TestJSONProblemCount(t *testing.T) {
 		t.Errorf("two problems: err = %v", err)
 	}
 	assertEmpty(t, db)
+}
+
+func TestProblemsWording(t *testing.T) {
+	for n, want := range map[int]string{0: "0 problems", 1: "1 problem", 2: "2 problems", 1000: "1000 problems"} {
+		if got := importer.Problems(n); got != want {
+			t.Errorf("Problems(%d) = %q, want %q", n, got, want)
+		}
+	}
 }
