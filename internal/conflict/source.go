@@ -70,7 +70,9 @@ func (s *Source) Normalize() {
 func (s Source) Validate() error {
 	errs := FieldErrors{}
 	checkText(errs, "publisher", "Publisher", s.Publisher, true, MaxNameLen)
-	checkText(errs, "title", "Title", s.Title, true, MaxTitleLen)
+	// A wire item or a leaflet may have no title: publisher and date
+	// then name it (see Heading).
+	checkText(errs, "title", "Title", s.Title, false, MaxTitleLen)
 	checkText(errs, "notes", "Notes", s.Notes, false, MaxShortLen)
 	checkText(errs, "language", "Language", s.Language, false, 35)
 	if _, err := URLKey(s.URL); err != nil {
@@ -150,6 +152,23 @@ func URLKey(raw string) (string, error) {
 
 // URLKey is the key of the source's address (see the function URLKey).
 func (s Source) URLKey() (string, error) { return URLKey(s.URL) }
+
+// Untitled is what stands for a missing title, beside the publisher and
+// date that then identify the source.
+const Untitled = "untitled"
+
+// Heading names the source where it stands alone (its page, a list): its
+// title, or for an untitled source its publisher, date and "untitled".
+func (s Source) Heading() string {
+	if s.Title != "" {
+		return s.Title
+	}
+	h := s.Publisher
+	if !s.Published.IsZero() {
+		h += ", " + s.Published.String()
+	}
+	return h + ", " + Untitled
+}
 
 // HasAddress reports whether the source's URL leads to the report itself.
 // Sources known only by publisher (as in ACLED's data) get an address under

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/sitrep/sitrep/internal/conflict"
+	"github.com/sitrep/sitrep/internal/edtf"
 )
 
 func TestURLKey(t *testing.T) {
@@ -145,7 +146,8 @@ func TestSourceValidate(t *testing.T) {
 		{"ftp URL", func(s *conflict.Source) { s.URL = "ftp://example.org/a" }, "url", "URL must be a web address starting with http:// or https://."},
 		{"bad archive URL", func(s *conflict.Source) { s.ArchivedURL = "javascript:alert(1)" }, "archived_url", "URL must be a web address starting with http:// or https://."},
 		{"missing publisher", func(s *conflict.Source) { s.Publisher = " " }, "publisher", "Publisher is required."},
-		{"missing title", func(s *conflict.Source) { s.Title = "" }, "title", "Title is required."},
+		{"no title is fine", func(s *conflict.Source) { s.Title = "" }, "title", ""},
+		{"title too long", func(s *conflict.Source) { s.Title = strings.Repeat("t", conflict.MaxTitleLen+1) }, "title", "Title is too long: at most 300 characters."},
 		{"reliability G", func(s *conflict.Source) { s.Reliability = "G" }, "reliability", "Reliability is a grade from A to F, or empty."},
 	}
 	for _, tt := range tests {
@@ -172,6 +174,25 @@ func TestSourceHasAddress(t *testing.T) {
 	for _, tt := range tests {
 		if got := (conflict.Source{URL: tt.url}).HasAddress(); got != tt.want {
 			t.Errorf("Source{URL: %q}.HasAddress() = %v, want %v", tt.url, got, tt.want)
+		}
+	}
+}
+
+// An untitled source is named by its publisher, date and "untitled",
+// never by an empty string.
+func TestSourceHeading(t *testing.T) {
+	tests := []struct {
+		name string
+		s    conflict.Source
+		want string
+	}{
+		{"titled", conflict.Source{Publisher: "Reuters", Title: "Mosul offensive begins"}, "Mosul offensive begins"},
+		{"untitled with a date", conflict.Source{Publisher: "Al-Sumaria TV", Published: edtf.MustParse("2016-10-17")}, "Al-Sumaria TV, 2016-10-17, untitled"},
+		{"untitled without a date", conflict.Source{Publisher: "Leaflet"}, "Leaflet, untitled"},
+	}
+	for _, tt := range tests {
+		if got := tt.s.Heading(); got != tt.want {
+			t.Errorf("%s: Heading() = %q, want %q", tt.name, got, tt.want)
 		}
 	}
 }

@@ -156,7 +156,11 @@ func (t *timelineWriter) sources(cs []conflict.Citation) string {
 			b.WriteString("; ")
 		}
 		seen[c.Source.URL] = true
-		label := html.EscapeString(c.Source.Publisher + ", “" + c.Source.Title + "”")
+		title := conflict.Untitled
+		if c.Source.Title != "" {
+			title = "“" + c.Source.Title + "”"
+		}
+		label := html.EscapeString(c.Source.Publisher + ", " + title)
 		b.WriteString(`<a href="` + html.EscapeString(c.Source.URL) + `">` + label + `</a>`)
 	}
 	b.WriteString("</p>")

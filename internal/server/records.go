@@ -110,7 +110,7 @@ func (s *Server) sourceShow(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	v := pages.SourceView{Base: s.base(c, src.Title, ""), Source: src, Notes: s.md.Render(src.Notes), Events: events, Estimates: xs}
+	v := pages.SourceView{Base: s.base(c, src.Heading(), ""), Source: src, Notes: s.md.Render(src.Notes), Events: events, Estimates: xs}
 	v.Base.Tools = s.recordTools(c, src.Status, editSourcePath(src.ID), "Edit this source")
 	return s.render(c, http.StatusOK, pages.Source(v))
 }

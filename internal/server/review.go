@@ -416,7 +416,7 @@ func (s *Server) reviewPreview(c echo.Context, rt conflict.RecordType, data []by
 	}
 	for _, ct := range cites {
 		refs[conflict.SourceRecord] = append(refs[conflict.SourceRecord], int64(ct.Source.ID))
-		pv.Links = append(pv.Links, pages.PreviewSource{Title: ct.Source.Title, Publisher: ct.Source.Publisher,
+		pv.Links = append(pv.Links, pages.PreviewSource{Title: ct.Source.Heading(), Publisher: ct.Source.Publisher,
 			URL: ct.Source.URL, Quote: ct.Quote, Locator: ct.Locator, ID: int64(ct.Source.ID)})
 	}
 	if body != "" {

@@ -43,3 +43,36 @@ func TestSourceLinkedExactly(t *testing.T) {
 		}
 	}
 }
+
+// A source without a title is named by its publisher, date and
+// "untitled", and its link in a citation is never empty.
+func TestUntitledSourceShown(t *testing.T) {
+	a := newApp(t)
+	ctx := t.Context()
+	const addr = "https://wire.example.org/item/77"
+	e := conflict.Event{Title: "Report from the wire", Date: edtf.MustParse("2016-10-01"), Status: conflict.Published,
+		Citations: []conflict.Citation{{Source: conflict.Source{URL: addr, Publisher: "Example Wire", Published: edtf.MustParse("2016-10-02")}}}}
+	if err := a.DB.CreateEvent(ctx, &e, conflict.Change{AuthorName: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	src := e.Citations[0].Source
+	body := get(t, a.Handler(), fmt.Sprintf("/sources/%d", src.ID), http.StatusOK,
+		`<h1 dir="auto">Example Wire, 2016-10-02, untitled</h1>`, `href="`+addr+`"`)
+	if strings.Contains(body, "<title> ") || strings.Contains(body, "<h1 dir=\"auto\"></h1>") {
+		t.Errorf("the untitled source's page has an empty title")
+	}
+	eventPage := fmt.Sprintf("/events/%d", e.ID)
+	if rec := do(t, a.Handler(), http.MethodGet, eventPage); rec.Code == http.StatusMovedPermanently {
+		eventPage = rec.Header().Get("Location")
+	}
+	body = get(t, a.Handler(), eventPage, http.StatusOK, "Example Wire")
+	i := strings.Index(body, `href="`+addr+`"`)
+	if i < 0 {
+		t.Fatalf("the event's citation does not link %s", addr)
+	}
+	link := body[i:]
+	link = link[strings.Index(link, ">")+1 : strings.Index(link, "</a>")]
+	if !strings.Contains(link, "untitled") {
+		t.Errorf("the citation's link text is %q, want \"untitled\"", link)
+	}
+}

@@ -88,10 +88,17 @@ func TestMigrateFillsSourceKeys(t *testing.T) {
 	if _, err := p.UpTo(ctx, 11); err != nil {
 		t.Fatalf("migrating to version 11: %v", err)
 	}
+	if _, err := raw.ExecContext(ctx, `INSERT INTO events (id, slug, title, date, date_lo, date_hi, status, created_at, updated_at)
+		VALUES (1, 'cited', 'Cited', '2016-10-01', '2016-10-01', '2016-10-01', 'published', 'x', 'x')`); err != nil {
+		t.Fatal(err)
+	}
 	// As the old rules stored them: no trailing slash, parameters sorted.
 	for i, url := range []string{"https://news.example.org/report-1", "https://news.example.org/list?id=3&page=2"} {
 		if _, err := raw.ExecContext(ctx, `INSERT INTO sources (id, url, publisher, title, created_at, updated_at)
 			VALUES (?, ?, 'Example News', 'Old report', 'x', 'x')`, i+1, url); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := raw.ExecContext(ctx, `INSERT INTO citations (source_id, event_id, quote) VALUES (?, 1, 'quoted')`, i+1); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -116,5 +123,15 @@ func TestMigrateFillsSourceKeys(t *testing.T) {
 	dup := conflict.Source{URL: "https://news.example.org/report-1/", Publisher: "Example News", Title: "Again"}
 	if err := db.CreateSource(ctx, &dup, editor); conflict.ErrorCode(err) != conflict.Conflict {
 		t.Errorf("CreateSource of an old source's address = %v, want a Conflict", err)
+	}
+	// The rebuilt table keeps the citations' sources and their search
+	// entries, and takes a source without a title.
+	e, err := db.FindEventByID(ctx, 1)
+	if err != nil || len(e.Citations) != 2 || e.Citations[0].Source.ID != 1 || e.Citations[1].Source.Title != "Old report" {
+		t.Errorf("event after migrating = %+v, %v; want its two citations of the old sources", e.Citations, err)
+	}
+	untitled := conflict.Source{URL: "https://news.example.org/wire/77", Publisher: "Example Wire"}
+	if err := db.CreateSource(ctx, &untitled, editor); err != nil || untitled.Title != "" {
+		t.Errorf("CreateSource(untitled) after migrating = %q, %v; want it stored untitled", untitled.Title, err)
 	}
 }

@@ -78,7 +78,7 @@ func SourceEdit(v SourceEditView) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			templ_7745c5c3_Err = components.Input(withRequired(withAttrs(withType(withHint(field("url", "URL", v.Form.URL, v.Form.Errors, nil),
-				"One source per URL: tracking parameters (utm_…) and a trailing slash are removed."), "url"), map[string]any{"maxlength": "2048", "spellcheck": "false"}))).Render(ctx, templ_7745c5c3_Buffer)
+				"Kept exactly as typed. One source per address: the same address with tracking parameters (utm_…) or a trailing slash is the same source."), "url"), map[string]any{"maxlength": "2048", "spellcheck": "false"}))).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -86,7 +86,7 @@ func SourceEdit(v SourceEditView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = components.Input(withRequired(withAttrs(field("title", "Title", v.Form.Title, v.Form.Errors, nil), map[string]any{"maxlength": "300"}))).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = components.Input(withAttrs(withHint(field("title", "Title", v.Form.Title, v.Form.Errors, nil), "Empty when it has none: its publisher and date then name it."), map[string]any{"maxlength": "300"})).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
