@@ -101,3 +101,30 @@ func TestImportForm(t *testing.T) {
 		t.Errorf("committing twice = %d, want 422", rec.Code)
 	}
 }
+
+// TestImportJSONPaths shows each problem of a JSON file on the report by
+// its JSON path, down to the item of a nested list.
+func TestImportJSONPaths(t *testing.T) {
+	a := accountsApp(t, server.AccountsConfig{})
+	addAccount(t, a, "admin@example.org", conflict.RoleAdmin)
+	c := newUserAgent(t, a.Handler())
+	c.signIn("admin@example.org")
+	file := `{"kind":"events","data":[{"external_id":"e0","title":"Clashes","date":{"edtf":"2016-09-27"},"status":"published",` +
+		`"citations":[{"source":{"url":"https://example.org/1","publisher":"Reuters","title":"Clashes"}},` +
+		`{"sorce":"x","source":{"url":"https://example.org/2","publisher":"Reuters","title":"More"},"credibility":"high"}]}]}`
+	rec := upload(t, c, "bad.json", file)
+	if rec.Code != http.StatusUnprocessableEntity {
+		t.Fatalf("a bad file = %d, want 422", rec.Code)
+	}
+	body := rec.Body.String()
+	for _, want := range []string{"The file has 2 problems",
+		"<code>events[0].citations[1].credibility</code>", "Expected a whole number, not text",
+		"<code>events[0].citations[1].sorce</code>", "unknown field &#34;sorce&#34;."} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the report lacks %q", want)
+		}
+	}
+	if n, _ := a.DB.LastChange(t.Context()); n != 0 {
+		t.Errorf("checking a bad file wrote %d revisions", n)
+	}
+}
