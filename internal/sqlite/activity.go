@@ -152,7 +152,7 @@ type recordRef struct {
 // from the force and the number.
 var titleQueries = map[conflict.RecordType]string{
 	conflict.EventRecord:    `SELECT id, title FROM events WHERE id IN (SELECT value FROM json_each(?))`,
-	conflict.SourceRecord:   `SELECT id, title FROM sources WHERE id IN (SELECT value FROM json_each(?))`,
+	conflict.SourceRecord:   `SELECT id, ` + sourceHeadingSQL + ` FROM sources WHERE id IN (SELECT value FROM json_each(?))`,
 	conflict.ActorRecord:    `SELECT id, name FROM actors WHERE id IN (SELECT value FROM json_each(?))`,
 	conflict.PlaceRecord:    `SELECT id, name FROM places WHERE id IN (SELECT value FROM json_each(?))`,
 	conflict.TimelineRecord: `SELECT id, title FROM timelines WHERE id IN (SELECT value FROM json_each(?))`,

@@ -168,7 +168,7 @@ const pendingColumns = `p.id, p.record_type, p.record_id, p.base_version, p.enco
 	coalesce(CASE p.record_type
 		WHEN 'event' THEN (SELECT title FROM events WHERE id = p.record_id)
 		WHEN 'estimate' THEN (SELECT a.name || ' · ' || x.as_of FROM estimates x JOIN actors a ON a.id = x.actor_id WHERE x.id = p.record_id)
-		WHEN 'source' THEN (SELECT title FROM sources WHERE id = p.record_id)
+		WHEN 'source' THEN (SELECT ` + sourceHeadingSQL + ` FROM sources WHERE id = p.record_id)
 		WHEN 'actor' THEN (SELECT name FROM actors WHERE id = p.record_id)
 		WHEN 'place' THEN (SELECT name FROM places WHERE id = p.record_id)
 		WHEN 'timeline' THEN (SELECT title FROM timelines WHERE id = p.record_id)

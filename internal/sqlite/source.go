@@ -8,6 +8,11 @@ import (
 	"github.com/sitrep/sitrep/internal/conflict"
 )
 
+// sourceHeadingSQL is conflict.Source.Heading in SQL, for lists that
+// name records by a column: an untitled source by its publisher and date.
+const sourceHeadingSQL = `CASE WHEN title <> '' THEN title
+	ELSE publisher || CASE WHEN published <> '' THEN ', ' || published ELSE '' END || ', untitled' END`
+
 const sourceColumns = `s.id, s.url, s.publisher, s.title, s.published, s.authors, s.language,
 	s.archived_url, s.reliability, s.notes, s.status, s.status_note, s.version, s.created_at, s.updated_at`
 
@@ -83,7 +88,7 @@ func (db *DB) createSource(ctx context.Context, tx *sql.Tx, s *conflict.Source, 
 	}
 	if existing, err := findSource(ctx, tx, `s.url_key = ?`, key); err == nil {
 		return &conflict.Error{Code: conflict.Conflict, Message: "This source is already recorded.",
-			Fields: conflict.FieldErrors{"url": "Already recorded as \"" + existing.Title + "\"."}}
+			Fields: conflict.FieldErrors{"url": "Already recorded as \"" + existing.Heading() + "\"."}}
 	}
 	authors, _ := json.Marshal(s.Authors)
 	if s.Authors == nil {

@@ -134,4 +134,8 @@ func TestMigrateFillsSourceKeys(t *testing.T) {
 	if err := db.CreateSource(ctx, &untitled, editor); err != nil || untitled.Title != "" {
 		t.Errorf("CreateSource(untitled) after migrating = %q, %v; want it stored untitled", untitled.Title, err)
 	}
+	page, err := db.FindActivity(ctx, conflict.ActivityFilter{RecordType: conflict.SourceRecord})
+	if err != nil || len(page.Items) == 0 || page.Items[0].Title != "Example Wire, untitled" {
+		t.Errorf("activity log for the untitled source = %+v, %v; want it named \"Example Wire, untitled\"", page.Items, err)
+	}
 }

@@ -37,7 +37,7 @@ func (db *DB) writeSourceEdit(ctx context.Context, tx *sql.Tx, s *conflict.Sourc
 	}
 	if other, err := findSource(ctx, tx, `s.url_key = ?`, key); err == nil && other.ID != cur.ID {
 		return nil, "", &conflict.Error{Code: conflict.Conflict, Message: "Another source has this URL.",
-			Fields: conflict.FieldErrors{"url": "Already recorded as \"" + other.Title + "\"."}}
+			Fields: conflict.FieldErrors{"url": "Already recorded as \"" + other.Heading() + "\"."}}
 	}
 	authors, _ := json.Marshal(s.Authors)
 	if s.Authors == nil {
@@ -62,5 +62,5 @@ func (db *DB) writeSourceEdit(ctx context.Context, tx *sql.Tx, s *conflict.Sourc
 		return nil, "", err
 	}
 	*s = stored
-	return *s, s.Title, nil
+	return *s, s.Heading(), nil
 }
