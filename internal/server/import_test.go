@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"bytes"
+	"fmt"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
@@ -126,5 +127,27 @@ func TestImportJSONPaths(t *testing.T) {
 	}
 	if n, _ := a.DB.LastChange(t.Context()); n != 0 {
 		t.Errorf("checking a bad file wrote %d revisions", n)
+	}
+}
+
+// A file with more problems than the importer lists still counts them all.
+func TestImportCountsUnlistedProblems(t *testing.T) {
+	a := accountsApp(t, server.AccountsConfig{})
+	addAccount(t, a, "admin@example.org", conflict.RoleAdmin)
+	c := newUserAgent(t, a.Handler())
+	c.signIn("admin@example.org")
+	var b strings.Builder
+	b.WriteString(`{"kind":"events","data":[`)
+	const bad = 1205
+	for i := range bad {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		fmt.Fprintf(&b, `{"external_id":"e%d","title":"Clashes","date":{"edtf":"2016-09-27"},"sorce":"x"}`, i)
+	}
+	b.WriteString(`]}`)
+	body := upload(t, c, "many.json", b.String()).Body.String()
+	if !strings.Contains(body, fmt.Sprintf("The file has %d problems", bad)) {
+		t.Errorf("the report does not count all %d problems:\n%.400s", bad, pageText(body))
 	}
 }

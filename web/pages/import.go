@@ -26,6 +26,9 @@ type ImportView struct {
 	Token string
 }
 
+// ProblemCount is every problem the check found, listed or not.
+func (v ImportView) ProblemCount() int { return len(v.Result.Problems) + v.Result.Unlisted }
+
 // ImportRow is one kind of record in the check's table.
 type ImportRow struct {
 	Kind   string
