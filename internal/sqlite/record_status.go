@@ -17,23 +17,6 @@ import (
 // would leave published events naming someone readers cannot look up.
 // A wrong one is corrected by an edit instead.
 
-// recordFinders read one actor, place, source or timeline by id, whatever
-// its status.
-var recordFinders = map[conflict.RecordType]func(ctx context.Context, q querier, id int64) (any, error){
-	conflict.ActorRecord: func(ctx context.Context, q querier, id int64) (any, error) {
-		return findActor(ctx, q, `a.id = ?`, id)
-	},
-	conflict.PlaceRecord: func(ctx context.Context, q querier, id int64) (any, error) {
-		return findPlace(ctx, q, `p.id = ?`, id)
-	},
-	conflict.SourceRecord: func(ctx context.Context, q querier, id int64) (any, error) {
-		return findSource(ctx, q, `s.id = ?`, id)
-	},
-	conflict.TimelineRecord: func(ctx context.Context, q querier, id int64) (any, error) {
-		return findTimeline(ctx, q, `t.id = ?`, id)
-	},
-}
-
 // SetActorStatus takes review action a on the actor; see setRecordStatus.
 func (db *DB) SetActorStatus(ctx context.Context, id conflict.ActorID, a conflict.Action, note string, baseVersion int, role conflict.Role, ch conflict.Change) (conflict.Actor, error) {
 	return setStatusOf[conflict.Actor](ctx, db, conflict.ActorRecord, int64(id), a, note, baseVersion, role, ch)
@@ -82,14 +65,13 @@ func setStatusOf[T any](ctx context.Context, db *DB, rt conflict.RecordType, id 
 // *conflict.EditConflict when the record changed since baseVersion, so
 // that nobody publishes what they have not read.
 func (db *DB) setRecordStatus(ctx context.Context, tx *sql.Tx, rt conflict.RecordType, id int64, a conflict.Action, note string, baseVersion int, role conflict.Role, ch conflict.Change) (any, error) {
-	find, ok := recordFinders[rt]
-	if !ok {
-		return nil, fmt.Errorf("no review status for record type %q", rt)
+	if rt == conflict.EventRecord || rt == conflict.EstimateRecord || recordReaders[rt] == nil {
+		return nil, fmt.Errorf("no review status of this kind for record type %q", rt)
 	}
 	if a == conflict.ActionRetract {
 		return nil, conflict.Errorf(conflict.Invalid, "Only events and estimates are retracted. Correct a %s with an edit instead.", rt)
 	}
-	cur, err := find(ctx, tx, id)
+	cur, err := readRecord(ctx, tx, rt, id)
 	if err != nil {
 		return nil, err
 	}
@@ -112,7 +94,7 @@ func (db *DB) setRecordStatus(ctx context.Context, tx *sql.Tx, rt conflict.Recor
 	if err := lostRace(res, rt, id); err != nil {
 		return nil, err
 	}
-	stored, err := find(ctx, tx, id)
+	stored, err := readRecord(ctx, tx, rt, id)
 	if err != nil {
 		return nil, err
 	}
@@ -240,7 +222,7 @@ func (db *DB) publishDrafts(ctx context.Context, tx *sql.Tx, drafts []draftRef, 
 			version = version + 1, updated_at = ? WHERE id = ?`, now, d.id); err != nil {
 			return err
 		}
-		stored, err := recordFinders[d.rt](ctx, tx, d.id)
+		stored, err := readRecord(ctx, tx, d.rt, d.id)
 		if err != nil {
 			return err
 		}
@@ -288,12 +270,16 @@ const unpublishedCitedByPublic = `
 // a public record refers to but that is not published yet, with its draft
 // parents. Writes that make many records public at once (an import, a bulk
 // create) end with it rather than checking record by record: it matters
-// only when they cite a user's draft, which is rare.
+// only when they cite a user's draft, which is rare. No reviewer saw such
+// a draft, so its publication is recorded as without review.
 func (db *DB) publishDraftsCitedByPublic(ctx context.Context, tx *sql.Tx, ch conflict.Change) error {
 	drafts, err := draftRefs(ctx, tx, unpublishedCitedByPublic)
 	if err != nil || len(drafts) == 0 {
 		return err
 	}
+	// Nobody looked at these drafts before they went public: their
+	// revisions, history and the activity log say so.
+	ch.WithoutReview = true
 	if err := db.publishDrafts(ctx, tx, drafts, ch, "Published with the public records that refer to it."); err != nil {
 		return err
 	}

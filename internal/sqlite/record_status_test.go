@@ -252,4 +252,13 @@ func TestSystemWritesPublishTheDraftsTheyCite(t *testing.T) {
 	if a, _ := db.FindActorByID(ctx, force.ID); a.Status != conflict.Published {
 		t.Errorf("the force of a published estimate is %q, want published", a.Status)
 	}
+	// No reviewer saw the editor's drafts: history says so.
+	for _, rec := range []struct {
+		rt conflict.RecordType
+		id int64
+	}{{conflict.SourceRecord, int64(src.ID)}, {conflict.ActorRecord, int64(force.ID)}} {
+		if revs := revisions(t, db, rec.rt, rec.id); revs[0].Action != conflict.ActionPublish || !revs[0].Unreviewed {
+			t.Errorf("the %s's publication by a system write is %s, unreviewed=%v; want publish, marked unreviewed", rec.rt, revs[0].Action, revs[0].Unreviewed)
+		}
+	}
 }

@@ -28,8 +28,9 @@ type unchangedEdit struct{ stored any }
 func (u *unchangedEdit) Error() string { return errNothingChanged.Error() }
 func (u *unchangedEdit) Unwrap() error { return errNothingChanged }
 
-// recordReaders read a stored record of each kind as its writes return
-// it, so that editRecord can compare the two.
+// recordReaders read a stored record of each kind, whatever its status,
+// as its writes return it: editRecord compares the two, and the review
+// actions of actors, places, sources and timelines read through them.
 var recordReaders = map[conflict.RecordType]func(ctx context.Context, q querier, id int64) (any, error){
 	conflict.EventRecord: func(ctx context.Context, q querier, id int64) (any, error) {
 		return findEvent(ctx, q, conflict.EventID(id))
