@@ -97,7 +97,7 @@ func urls(path, page string, n int) error {
 	if err != nil {
 		return err
 	}
-	timelines, err := list(`SELECT slug FROM timelines WHERE published = 1 ORDER BY id`)
+	timelines, err := list(`SELECT slug FROM timelines WHERE status = 'published' ORDER BY id`)
 	if err != nil {
 		return err
 	}
