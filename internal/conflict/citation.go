@@ -37,7 +37,7 @@ func CredibilityMeaning(grade int) string {
 func validateCitations(errs FieldErrors, cs []Citation) {
 	for i, c := range cs {
 		prefix := "citations." + itoa(i) + "."
-		if c.Source.ID == 0 && c.Source.URL == "" {
+		if c.Source.ID == 0 && c.Source.URL == "" && c.Source.Publisher == "" && c.Source.Title == "" {
 			errs.Add(prefix+"source", "Choose the source this citation comes from.")
 		}
 		checkText(errs, prefix+"quote", "Quote", c.Quote, false, MaxShortLen)

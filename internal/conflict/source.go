@@ -8,9 +8,13 @@ import (
 	"github.com/sitrep/sitrep/internal/edtf"
 )
 
-// Source is a published report that records cite: one per URL.
+// Source is a report that records cite: one per address, or, for a
+// source without one (a broadcast, a printed report, an interview), one
+// per publisher, title and date.
 type Source struct {
-	ID          SourceID
+	ID SourceID
+	// URL is the address exactly as given, or "" for a source that has
+	// none; such a source is never shown as a link.
 	URL         string
 	Publisher   string
 	Title       string
@@ -75,8 +79,15 @@ func (s Source) Validate() error {
 	checkText(errs, "title", "Title", s.Title, false, MaxTitleLen)
 	checkText(errs, "notes", "Notes", s.Notes, false, MaxShortLen)
 	checkText(errs, "language", "Language", s.Language, false, 35)
-	if _, err := URLKey(s.URL); err != nil {
-		errs.Add("url", err.Error())
+	switch {
+	case s.URL != "":
+		if _, err := URLKey(s.URL); err != nil {
+			errs.Add("url", err.Error())
+		}
+	case strings.TrimSpace(s.Title) == "":
+		// Without an address, publisher, title and date are all that
+		// tell this source from the publisher's others.
+		errs.Add("url", "Give the source's address, or, for a source without one (a broadcast, a printed report, an interview), its publisher and title.")
 	}
 	if s.ArchivedURL != "" {
 		if _, err := URLKey(s.ArchivedURL); err != nil {
@@ -152,6 +163,22 @@ func URLKey(raw string) (string, error) {
 
 // URLKey is the key of the source's address (see the function URLKey).
 func (s Source) URLKey() (string, error) { return URLKey(s.URL) }
+
+// noAddressKey starts the key of a source without an address; no address
+// key can start so, since those start with http.
+const noAddressKey = "no-address\x1f"
+
+// Key returns what finds the source stored twice: its address's key
+// (URLKey) or, for a source without an address, its publisher, title and
+// date, compared regardless of case and spacing. An address that is not
+// a web address gives an Invalid error.
+func (s Source) Key() (string, error) {
+	if strings.TrimSpace(s.URL) != "" {
+		return URLKey(s.URL)
+	}
+	fold := func(v string) string { return strings.ToLower(strings.Join(strings.Fields(v), " ")) }
+	return noAddressKey + fold(s.Publisher) + "\x1f" + fold(s.Title) + "\x1f" + s.Published.String(), nil
+}
 
 // Untitled is what stands for a missing title, beside the publisher and
 // date that then identify the source.

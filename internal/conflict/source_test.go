@@ -142,7 +142,9 @@ func TestSourceValidate(t *testing.T) {
 		field  string
 		want   string
 	}{
-		{"missing URL", func(s *conflict.Source) { s.URL = "" }, "url", "URL is required."},
+		{"no URL is fine with a title", func(s *conflict.Source) { s.URL = "" }, "url", ""},
+		{"no URL and no title", func(s *conflict.Source) { s.URL, s.Title = "", "" }, "url",
+			"Give the source's address, or, for a source without one (a broadcast, a printed report, an interview), its publisher and title."},
 		{"ftp URL", func(s *conflict.Source) { s.URL = "ftp://example.org/a" }, "url", "URL must be a web address starting with http:// or https://."},
 		{"bad archive URL", func(s *conflict.Source) { s.ArchivedURL = "javascript:alert(1)" }, "archived_url", "URL must be a web address starting with http:// or https://."},
 		{"missing publisher", func(s *conflict.Source) { s.Publisher = " " }, "publisher", "Publisher is required."},
@@ -194,5 +196,36 @@ func TestSourceHeading(t *testing.T) {
 		if got := tt.s.Heading(); got != tt.want {
 			t.Errorf("%s: Heading() = %q, want %q", tt.name, got, tt.want)
 		}
+	}
+}
+
+// A source without an address is found by its publisher, title and date,
+// however spaced or cased; one with an address by its address alone.
+func TestSourceKey(t *testing.T) {
+	key := func(s conflict.Source) string {
+		k, err := s.Key()
+		if err != nil {
+			t.Fatalf("Key(%+v): %v", s, err)
+		}
+		return k
+	}
+	day := edtf.MustParse("2016-10-17")
+	radio := conflict.Source{Publisher: "Radio Nawa", Title: "Evening news", Published: day}
+	if a, b := key(radio), key(conflict.Source{Publisher: " radio  NAWA", Title: "evening news ", Published: day}); a != b {
+		t.Errorf("same triple, other spacing: %q != %q", a, b)
+	}
+	for _, other := range []conflict.Source{
+		{Publisher: "Radio Nawa", Title: "Evening news", Published: edtf.MustParse("2016-10-18")},
+		{Publisher: "Radio Nawa", Title: "Morning news", Published: day},
+		{Publisher: "Radio Sawa", Title: "Evening news", Published: day},
+	} {
+		if key(other) == key(radio) {
+			t.Errorf("%+v has the key of %+v", other, radio)
+		}
+	}
+	withURL := radio
+	withURL.URL = "https://Example.org/a/"
+	if got := key(withURL); got != "https://example.org/a" {
+		t.Errorf("Key with an address = %q, want the address's key", got)
 	}
 }

@@ -115,8 +115,11 @@ func bound(b conflict.Bound) string {
 
 func sourceURLs(cs []conflict.Citation) string {
 	var b strings.Builder
-	for i, c := range cs {
-		if i > 0 {
+	for _, c := range cs {
+		if c.Source.URL == "" {
+			continue // a broadcast or a printed report has no address
+		}
+		if b.Len() > 0 {
 			b.WriteString("; ")
 		}
 		b.WriteString(c.Source.URL)

@@ -147,20 +147,25 @@ func (t *timelineWriter) sources(cs []conflict.Citation) string {
 	}
 	var b strings.Builder
 	b.WriteString(`<p class="sitrep-sources">Sources: `)
-	seen := map[string]bool{}
+	seen := map[conflict.SourceID]bool{}
 	for _, c := range cs {
-		if seen[c.Source.URL] {
+		if seen[c.Source.ID] {
 			continue
 		}
 		if len(seen) > 0 {
 			b.WriteString("; ")
 		}
-		seen[c.Source.URL] = true
+		seen[c.Source.ID] = true
 		title := conflict.Untitled
 		if c.Source.Title != "" {
 			title = "“" + c.Source.Title + "”"
 		}
 		label := html.EscapeString(c.Source.Publisher + ", " + title)
+		if !c.Source.HasAddress() {
+			// A broadcast or a printed report has no page to link to.
+			b.WriteString(label)
+			continue
+		}
 		b.WriteString(`<a href="` + html.EscapeString(c.Source.URL) + `">` + label + `</a>`)
 	}
 	b.WriteString("</p>")

@@ -255,7 +255,7 @@ func TestParseEventInlineSource(t *testing.T) {
 		errKey string
 		want   string
 	}{
-		{"no URL", []string{"citations.0.url", ""}, "citations.0.url", "URL is required."},
+		{"no URL and no title", []string{"citations.0.url", "", "citations.0.title", ""}, "citations.0.url", "its publisher and title"},
 		{"script URL", []string{"citations.0.url", "javascript:alert(1)"}, "citations.0.url", "URL must be a web address"},
 		{"long URL", []string{"citations.0.url", "https://example.org/" + tooLong}, "citations.0.url", "URL is too long"},
 		{"no publisher", []string{"citations.0.publisher", ""}, "citations.0.publisher", "Publisher is required."},

@@ -365,6 +365,9 @@ func (s *Server) editSuggest(c echo.Context) error {
 		}
 		for _, src := range found {
 			label := src.URL
+			if !src.HasAddress() {
+				label = src.Publisher
+			}
 			if !src.Published.IsZero() {
 				label = src.Published.Display() + " · " + label
 			}

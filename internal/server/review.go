@@ -387,11 +387,13 @@ func (s *Server) reviewPreview(c echo.Context, rt conflict.RecordType, data []by
 		}
 		text("Claimed by", r.Claimant)
 	case conflict.Source:
-		pv.Title, body = r.Title, r.Notes
+		pv.Title, body = r.Heading(), r.Notes
 		text("Publisher", r.Publisher)
 		text("Published", r.Published.Display())
 		text("Authors", r.Authors...)
-		pv.Links = append(pv.Links, pages.PreviewSource{Title: r.Title, Publisher: r.Publisher, URL: r.URL})
+		if r.HasAddress() {
+			pv.Links = append(pv.Links, pages.PreviewSource{Title: r.Heading(), Publisher: r.Publisher, URL: r.URL})
+		}
 		if r.ArchivedURL != "" {
 			pv.Links = append(pv.Links, pages.PreviewSource{Title: "Archived copy", URL: r.ArchivedURL})
 		}
@@ -416,8 +418,12 @@ func (s *Server) reviewPreview(c echo.Context, rt conflict.RecordType, data []by
 	}
 	for _, ct := range cites {
 		refs[conflict.SourceRecord] = append(refs[conflict.SourceRecord], int64(ct.Source.ID))
-		pv.Links = append(pv.Links, pages.PreviewSource{Title: ct.Source.Heading(), Publisher: ct.Source.Publisher,
-			URL: ct.Source.URL, Quote: ct.Quote, Locator: ct.Locator, ID: int64(ct.Source.ID)})
+		link := pages.PreviewSource{Title: ct.Source.Heading(), Publisher: ct.Source.Publisher,
+			Quote: ct.Quote, Locator: ct.Locator, ID: int64(ct.Source.ID)}
+		if ct.Source.HasAddress() {
+			link.URL = ct.Source.URL
+		}
+		pv.Links = append(pv.Links, link)
 	}
 	if body != "" {
 		pv.Body = s.md.Render(body)

@@ -27,7 +27,8 @@ func (db *DB) writeCitations(ctx context.Context, tx *sql.Tx, column string, id 
 }
 
 // storeNewSources gives each citation of a source typed in whole (no id)
-// the stored source with its address, storing it first if there is none.
+// the stored source with its address (or, without one, its publisher,
+// title and date), storing it first if there is none.
 func (db *DB) storeNewSources(ctx context.Context, tx *sql.Tx, cs []conflict.Citation, ch conflict.Change) error {
 	for i := range cs {
 		c := &cs[i]
@@ -38,7 +39,7 @@ func (db *DB) storeNewSources(ctx context.Context, tx *sql.Tx, cs []conflict.Cit
 		if err := c.Source.Validate(); err != nil {
 			return err
 		}
-		existing, err := findSourceByKey(ctx, tx, c.Source.URL)
+		existing, err := findSourceByKey(ctx, tx, c.Source)
 		switch {
 		case err == nil:
 			c.Source = existing

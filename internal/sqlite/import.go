@@ -189,7 +189,7 @@ type importer struct {
 	places                                 map[conflict.PlaceID]*placeNode
 	placeByName                            map[string][]conflict.PlaceID
 	placeBySlug                            map[string]conflict.PlaceID
-	sourceByURL                            map[string]conflict.Source // by conflict.URLKey
+	sourceByURL                            map[string]conflict.Source // by conflict.Source.Key
 	// Stored events and estimates are found by external id one at a
 	// time, through these, rather than all held in memory.
 	eventByExt, estimateByExt *sql.Stmt
@@ -330,7 +330,7 @@ func (im *importer) load() error {
 		if err != nil {
 			return err
 		}
-		if k, err := conflict.URLKey(s.URL); err == nil {
+		if k, err := s.Key(); err == nil {
 			im.sourceByURL[k] = s
 		}
 		return nil
@@ -834,7 +834,8 @@ func (im *importer) createPlace(src conflict.RowRef, step conflict.PlaceName, pa
 	return p.ID, nil
 }
 
-// sources matches each citation's source by URL, or creates it.
+// sources matches each citation's source by URL (one without a URL by
+// publisher, title and date), or creates it.
 func (im *importer) sources(src conflict.RowRef, cs []conflict.Citation) error {
 	for i := range cs {
 		s := cs[i].Source
@@ -846,7 +847,7 @@ func (im *importer) sources(src conflict.RowRef, cs []conflict.Citation) error {
 			}
 			return err
 		}
-		urlKey, err := conflict.URLKey(s.URL)
+		urlKey, err := s.Key()
 		if err != nil {
 			return err
 		}

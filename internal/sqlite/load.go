@@ -541,7 +541,7 @@ func (l *Loader) Source(s *conflict.Source) error {
 	s.ID, s.Version, s.CreatedAt, s.UpdatedAt = conflict.SourceID(l.next.source), 1, parseTime(l.now), parseTime(l.now)
 	s.Status, s.StatusNote = conflict.Published, ""
 	id := int64(s.ID)
-	urlKey, _ := conflict.URLKey(s.URL) // Validate has read it
+	urlKey, _ := s.Key() // Validate has read the address
 	l.add(stSource, id, s.URL, urlKey, s.Publisher, s.Title, s.Published.String(), lowerKey(s.Published), string(authors), s.Language,
 		s.ArchivedURL, string(s.Reliability), s.Notes, l.now, l.now)
 	if err := l.revision(conflict.SourceRecord, id, s); err != nil {

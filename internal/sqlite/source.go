@@ -50,10 +50,11 @@ func (db *DB) FindSourceByURL(ctx context.Context, url string) (conflict.Source,
 	return findSource(ctx, db.read, `s.url_key = ?`, key)
 }
 
-// findSourceByKey returns the source stored under another spelling of
-// url's address, or a NotFound error.
-func findSourceByKey(ctx context.Context, q querier, url string) (conflict.Source, error) {
-	key, err := conflict.URLKey(url)
+// findSourceByKey returns the source stored as s under another spelling
+// of its address or, for a source without one, under the same publisher,
+// title and date (conflict.Source.Key), or a NotFound error.
+func findSourceByKey(ctx context.Context, q querier, s conflict.Source) (conflict.Source, error) {
+	key, err := s.Key()
 	if err != nil {
 		return conflict.Source{}, err
 	}
@@ -70,7 +71,8 @@ func findSource(ctx context.Context, q querier, where string, arg any) (conflict
 
 // CreateSource normalises, validates and stores a new source: a draft
 // when a user creates it, published when the system does. A source whose
-// URL is already stored gives a Conflict error.
+// URL is already stored, or, without a URL, whose publisher, title and
+// date are, gives a Conflict error.
 func (db *DB) CreateSource(ctx context.Context, s *conflict.Source, ch conflict.Change) error {
 	s.Normalize()
 	if err := s.Validate(); err != nil {
@@ -82,13 +84,13 @@ func (db *DB) CreateSource(ctx context.Context, s *conflict.Source, ch conflict.
 }
 
 func (db *DB) createSource(ctx context.Context, tx *sql.Tx, s *conflict.Source, ch conflict.Change) error {
-	key, err := conflict.URLKey(s.URL)
+	key, err := s.Key()
 	if err != nil {
 		return err
 	}
 	if existing, err := findSource(ctx, tx, `s.url_key = ?`, key); err == nil {
 		return &conflict.Error{Code: conflict.Conflict, Message: "This source is already recorded.",
-			Fields: conflict.FieldErrors{"url": "Already recorded as \"" + existing.Heading() + "\"."}}
+			Fields: conflict.FieldErrors{sourceKeyField(*s): "Already recorded as \"" + existing.Heading() + "\"."}}
 	}
 	authors, _ := json.Marshal(s.Authors)
 	if s.Authors == nil {
@@ -111,6 +113,15 @@ func (db *DB) createSource(ctx context.Context, tx *sql.Tx, s *conflict.Source, 
 	*s = stored
 	_, err = db.writeRevision(ctx, tx, conflict.SourceRecord, id, actionFor(ch), stored, ch)
 	return err
+}
+
+// sourceKeyField is the form field a duplicate source is reported on:
+// the address, or the title of a source without one.
+func sourceKeyField(s conflict.Source) string {
+	if s.URL == "" {
+		return "title"
+	}
+	return "url"
 }
 
 // FindSources returns published sources, most recently published first.

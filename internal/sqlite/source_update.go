@@ -12,7 +12,8 @@ import (
 // baseVersion, with a new revision. On success s is the source as stored.
 //
 // Errors: Invalid for bad fields; Conflict on the url field when another
-// source has the URL; NotFound; *conflict.EditConflict[conflict.Source]
+// source has the URL (on the title field when another source without an
+// address has the same publisher, title and date); NotFound; *conflict.EditConflict[conflict.Source]
 // when the stored version is no longer baseVersion.
 func (db *DB) UpdateSource(ctx context.Context, s *conflict.Source, baseVersion int, ch conflict.Change) (*conflict.PendingEdit, error) {
 	return updateRecord(ctx, db, conflict.SourceRecord, int64(s.ID), s, ch, nil,
@@ -31,13 +32,17 @@ func (db *DB) writeSourceEdit(ctx context.Context, tx *sql.Tx, s *conflict.Sourc
 	if cur.Version != baseVersion {
 		return nil, "", staleEdit(ctx, tx, conflict.SourceRecord, int64(cur.ID), baseVersion, cur)
 	}
-	key, err := conflict.URLKey(s.URL)
+	key, err := s.Key()
 	if err != nil {
 		return nil, "", err
 	}
 	if other, err := findSource(ctx, tx, `s.url_key = ?`, key); err == nil && other.ID != cur.ID {
-		return nil, "", &conflict.Error{Code: conflict.Conflict, Message: "Another source has this URL.",
-			Fields: conflict.FieldErrors{"url": "Already recorded as \"" + other.Heading() + "\"."}}
+		msg := "Another source has this URL."
+		if s.URL == "" {
+			msg = "Another source without an address has this publisher, title and date."
+		}
+		return nil, "", &conflict.Error{Code: conflict.Conflict, Message: msg,
+			Fields: conflict.FieldErrors{sourceKeyField(*s): "Already recorded as \"" + other.Heading() + "\"."}}
 	}
 	authors, _ := json.Marshal(s.Authors)
 	if s.Authors == nil {

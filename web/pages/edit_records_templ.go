@@ -77,8 +77,8 @@ func SourceEdit(v SourceEditView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = components.Input(withRequired(withAttrs(withType(withHint(field("url", "URL", v.Form.URL, v.Form.Errors, nil),
-				"Kept exactly as typed. One source per address: the same address with tracking parameters (utm_…) or a trailing slash is the same source."), "url"), map[string]any{"maxlength": "2048", "spellcheck": "false"}))).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = components.Input(withAttrs(withType(withHint(field("url", "URL", v.Form.URL, v.Form.Errors, nil),
+				"Kept exactly as typed. One source per address: the same address with tracking parameters (utm_…) or a trailing slash is the same source. Empty for a source without one (a broadcast, a printed report, an interview): its publisher, title and date then identify it."), "url"), map[string]any{"maxlength": "2048", "spellcheck": "false"})).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -86,7 +86,7 @@ func SourceEdit(v SourceEditView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = components.Input(withAttrs(withHint(field("title", "Title", v.Form.Title, v.Form.Errors, nil), "Empty when it has none: its publisher and date then name it."), map[string]any{"maxlength": "300"})).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = components.Input(withAttrs(withHint(field("title", "Title", v.Form.Title, v.Form.Errors, nil), "Empty when it has none: its publisher and date then name it. A source without an address needs its title."), map[string]any{"maxlength": "300"})).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
