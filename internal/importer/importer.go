@@ -195,7 +195,8 @@ func (c *countingReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// read reads a whole file, CSV or JSON by its first character, handing
+// read reads a whole file, CSV or JSON by its first character (a CSV in
+// UCDP GED's columns or else ACLED's, by its header), handing
 // each record to yield and each row it cannot read to problem. A CSV
 // header without ACLED's columns is one problem and no records. Events
 // from CSV get status. It stops at yield's first error.
@@ -211,6 +212,9 @@ func read(r io.Reader, status conflict.Status, yield func(*conflict.ImportEvent,
 	}
 	if first == '{' || first == '[' {
 		return readJSON(br, yield, problem)
+	}
+	if isGED(br) {
+		return readGED(br, status, yield, problem)
 	}
 	return readACLED(br, status, yield, problem)
 }
