@@ -5,8 +5,10 @@
 // known: a day (2016-09-27), a month (2016-07) or a year (2016), optionally
 // approximate (~), uncertain (?) or both (%), or an interval between two such
 // dates (2016-07~/2016-09-29) whose ends may be open (..) or unknown (empty).
-// Years run from 0001 to 9999. Seasons, unspecified digits (201X), times and
-// the other level 2 features are rejected with an explanation.
+// A date may also be a season (2016-22, summer 2016, level 1) or a quarter
+// (2016-35, the third quarter of 2016, one of level 2's sub-year groupings).
+// Years run from 0001 to 9999. Unspecified digits (201X), times and the other
+// level 2 features are rejected with an explanation.
 package edtf
 
 import (
@@ -17,23 +19,30 @@ import (
 )
 
 // Precision is how much of a date is known. Coarser precisions have larger
-// values, so Year > Month > Day.
+// values, so Year > Season > Quarter > Month > Day.
 type Precision int
 
-// The precisions a Point can have.
+// The precisions a Point can have. A quarter and a season both span about
+// three months; a season's edges are vaguer, so it counts as coarser.
 const (
 	Day Precision = iota + 1
 	Month
+	Quarter
+	Season
 	Year
 )
 
-// String returns "day", "month" or "year".
+// String returns "day", "month", "quarter", "season" or "year".
 func (p Precision) String() string {
 	switch p {
 	case Day:
 		return "day"
 	case Month:
 		return "month"
+	case Quarter:
+		return "quarter"
+	case Season:
+		return "season"
 	case Year:
 		return "year"
 	case 0:
@@ -42,20 +51,28 @@ func (p Precision) String() string {
 	return fmt.Sprintf("Precision(%d)", int(p))
 }
 
-// Point is one calendar date known to day, month or year precision. Month and
-// Day are zero when the precision does not include them.
+// Point is one calendar date known to day, month, quarter, season or year
+// precision. Month and Day are zero when the precision does not include them.
+//
+// A season or quarter keeps its EDTF code in Group (21 to 24 for spring to
+// winter, 33 to 36 for the first to fourth quarter) and the month it starts
+// in in Month, so that code which files dates by month (timelines, charts)
+// puts "summer 2016" under June 2016 without knowing about seasons.
 type Point struct {
 	Year, Month, Day int
 	Precision        Precision
 	Approximate      bool
 	Uncertain        bool
+	Group            int
 }
 
 // String returns p in EDTF form, such as "2016-07~".
 func (p Point) String() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%04d", p.Year)
-	if p.Precision <= Month {
+	if p.Group != 0 {
+		fmt.Fprintf(&b, "-%02d", p.Group)
+	} else if p.Precision <= Month {
 		fmt.Fprintf(&b, "-%02d", p.Month)
 	}
 	if p.Precision == Day {
@@ -79,6 +96,9 @@ func (p Point) Lower() time.Time {
 
 // Upper returns the last day p can mean, at midnight UTC.
 func (p Point) Upper() time.Time {
+	if p.Group != 0 {
+		return groupUpper(p.Year, p.Group)
+	}
 	switch p.Precision {
 	case Year:
 		return day(p.Year, 12, 31)
@@ -94,6 +114,12 @@ func (p Point) qualified() bool { return p.Approximate || p.Uncertain }
 func (p Point) check() error {
 	if p.Year < 1 || p.Year > 9999 {
 		return fmt.Errorf("year %04d does not exist; years run from 0001 to 9999", p.Year)
+	}
+	if p.Group != 0 {
+		if p.Year == 9999 && p.Group == winter {
+			return fmt.Errorf("winter 9999 runs into 10000; years run from 0001 to 9999")
+		}
+		return nil
 	}
 	if p.Precision == Year {
 		return nil
@@ -113,8 +139,12 @@ func (p Point) check() error {
 	return nil
 }
 
-// step returns the point n days, months or years (by p's precision) after p.
+// step returns the point n days, months or years (by p's precision) after p,
+// or for a season or quarter the n-th one after it.
 func (p Point) step(n int) (Point, error) {
+	if p.Group != 0 {
+		return p.stepGroup(n)
+	}
 	t := p.Lower()
 	switch p.Precision {
 	case Year:

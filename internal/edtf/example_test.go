@@ -33,9 +33,12 @@ func ExampleDate_Display() {
 func ExampleParseLoose() {
 	d, err := edtf.ParseLoose("between July and September 2016")
 	fmt.Println(d, d.LowerKey(), d.UpperKey(), err)
-	_, err = edtf.ParseLoose("27/09/2016")
+	d, _ = edtf.ParseLoose("late September 2016")
+	fmt.Println(d, d.Display())
+	_, err = edtf.ParseLoose("09/10/2016")
 	fmt.Println(err)
 	// Output:
 	// 2016-07/2016-09 2016-07-01 2016-09-30 <nil>
-	// 27/09/2016 is ambiguous: write 2016-09-27 (year-month-day)
+	// 2016-09-21~/2016-09-30~ late September 2016
+	// 09/10/2016 is ambiguous: it could be 9 Oct 2016 or 10 Sep 2016; write 2016-10-09 or 2016-09-10 (year-month-day)
 }

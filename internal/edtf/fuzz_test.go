@@ -9,6 +9,9 @@ func FuzzParse(f *testing.F) {
 	for _, tt := range looseTests {
 		f.Add(tt.in)
 	}
+	for _, tt := range phraseTests {
+		f.Add(tt.in)
+	}
 	f.Fuzz(func(t *testing.T, s string) {
 		if d, err := Parse(s); err == nil {
 			checkRoundTrip(t, "Parse", s, d)

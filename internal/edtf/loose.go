@@ -15,9 +15,16 @@ import (
 // "from 2016-07", "since July 2016", "until Sep 2016". It reads back
 // everything Display writes.
 //
+// It also reads the vaguer phrases people use: "early", "mid" and "late" a
+// month or a year, and "the beginning", "middle" or "end of" one, are the
+// approximate thirds of it ("late September 2016" is 2016-09-21~/2016-09-30~,
+// "mid-2016" is 2016-05~/2016-08~); "summer 2016" and "Q3 2016" are EDTF's
+// season and quarter; "the week of 26 Sep 2016" is the seven days from then.
+//
 // "before X" and "after X" exclude X, so "before September 2016" means
-// ../2016-08. Numeric dates such as 27/09/2016 are rejected, because readers
-// disagree on whether the day or the month comes first.
+// ../2016-08. A numeric date such as 29/09/2016 is read when only one order
+// of day and month makes a real date; 09/10/2016 is rejected as ambiguous,
+// because readers disagree on whether the day or the month comes first.
 func ParseLoose(s string) (Date, error) {
 	d, strictErr := Parse(s)
 	if strictErr == nil {
@@ -31,7 +38,7 @@ func ParseLoose(s string) (Date, error) {
 	}
 	toks, err := tokenize(s)
 	if err == nil {
-		d, err = parseWords(toks)
+		d, err = parseWords(joinTokens(toks))
 		if err == nil {
 			return d, nil
 		}
@@ -53,7 +60,20 @@ var (
 	rangeWords = map[string]bool{"-": true, "/": true, "to": true, "until": true,
 		"till": true, "til": true, "through": true, "thru": true}
 	otherWords = map[string]bool{"from": true, "since": true, "after": true, "up": true,
-		"before": true, "between": true, "and": true, "uncertain": true}
+		"before": true, "between": true, "and": true, "uncertain": true,
+		"quarter": true, "q": true}
+	// thirdPhrases name the thirds of a month or year: the first word, and
+	// the words that may follow it before the month or year.
+	thirdPhrases = map[string]struct {
+		third  int
+		follow string
+	}{
+		"early": {1, ""}, "beginning": {1, "of"}, "start": {1, "of"},
+		"mid": {2, ""}, "middle": {2, "of"},
+		"late": {3, ""}, "end": {3, "of"},
+	}
+	seasonWords = map[string]int{"spring": spring, "summer": summer, "autumn": autumn,
+		"fall": autumn, "winter": winter}
 )
 
 func init() {
@@ -67,7 +87,8 @@ func init() {
 func hasKnownWord(s string) bool {
 	notLetter := func(r rune) bool { return !unicode.IsLetter(r) }
 	for _, w := range strings.FieldsFunc(strings.ToLower(s), notLetter) {
-		if months[w] != 0 || approxWords[w] || rangeWords[w] || otherWords[w] {
+		_, third := thirdPhrases[w]
+		if months[w] != 0 || approxWords[w] || rangeWords[w] || otherWords[w] || third || seasonWords[w] != 0 {
 			return true
 		}
 	}
@@ -100,11 +121,23 @@ func tokenize(s string) ([]token, error) {
 		case unicode.IsSpace(r):
 		case unicode.IsLetter(r):
 			j = i + span(s[i:], unicode.IsLetter)
+			// A quarter, as in "Q3".
+			if s[i:j] == "q" && j < len(s) && '1' <= s[j] && s[j] <= '4' && (j+1 == len(s) || !isDigit(rune(s[j+1]))) {
+				j++
+			}
 			toks = append(toks, token{tWord, s[i:j]})
 		case '0' <= r && r <= '9':
-			// Numbers such as 27/09/2016 need the explanation Parse gives.
-			if err := checkNumeric(s[i : i+span(s[i:], isNumeric)]); err != nil {
+			// A number such as 29/09/2016 is a date if only one order of day
+			// and month makes one; others need the explanation Parse gives.
+			num := s[i : i+span(s[i:], isNumeric)]
+			p, ok, err := numericDate(num)
+			if err != nil {
 				return nil, err
+			}
+			if ok {
+				toks = append(toks, token{tISO, p.String()})
+				j = i + len(num)
+				break
 			}
 			j = i + span(s[i:], isDigit)
 			kind := tNumber
@@ -162,10 +195,42 @@ func ordinalSuffix(s string) int {
 	return 0
 }
 
+// joinTokens joins the tokens of words written with a dash, which would
+// otherwise be taken for the dash between the ends of an interval: "mid-" as
+// in "mid-2016", and the years of a winter, as in "winter 2016–17".
+func joinTokens(toks []token) []token {
+	out := make([]token, 0, len(toks))
+	for i := 0; i < len(toks); i++ {
+		t := toks[i]
+		out = append(out, t)
+		switch {
+		case t.text == "mid" && i+1 < len(toks) && toks[i+1].text == "-":
+			i++
+		case t.text == "winter" && i+3 < len(toks) && toks[i+1].kind == tNumber && len(toks[i+1].text) == 4 &&
+			(toks[i+2].text == "-" || toks[i+2].text == "/") && toks[i+3].kind == tNumber &&
+			len(toks[i+3].text) == 2 && atoi(toks[i+3].text) == (atoi(toks[i+1].text)+1)%100:
+			out = append(out, toks[i+1])
+			i += 3
+		case t.text == "winter" && i+1 < len(toks) && toks[i+1].kind == tISO && len(toks[i+1].text) == 7 &&
+			atoi(toks[i+1].text[5:]) == (atoi(toks[i+1].text[:4])+1)%100:
+			// "winter 2016-17" with a hyphen looks like the month 2016-17.
+			out = append(out, token{tNumber, toks[i+1].text[:4]})
+			i++
+		}
+	}
+	return out
+}
+
 // parseWords parses the tokens of a whole date.
 func parseWords(toks []token) (Date, error) {
 	if len(toks) == 0 {
 		return Date{}, errNotDate
+	}
+	if week, ok := cutWords(toks, "the", "week", "of"); ok {
+		return parseWeek(week)
+	}
+	if week, ok := cutWords(toks, "week", "of"); ok {
+		return parseWeek(week)
 	}
 	first, rest := toks[0].text, toks[1:]
 	if first == "up" && len(rest) > 0 && rest[0].text == "to" {
@@ -214,11 +279,52 @@ func parseWords(toks []token) (Date, error) {
 	if i >= 0 {
 		return parseRange(toks[:i], toks[i+1:])
 	}
+	p, err := parsePartial(toks)
+	if err != nil {
+		return Date{}, err
+	}
+	if p.third != 0 {
+		lo, hi, err := p.bounds()
+		if err != nil {
+			return Date{}, err
+		}
+		return newInterval(lo, Known, hi, Known)
+	}
+	pt, err := p.point()
+	if err != nil {
+		return Date{}, err
+	}
+	return Date{start: pt}, nil
+}
+
+// cutWords returns the tokens after words, if toks starts with them.
+func cutWords(toks []token, words ...string) ([]token, bool) {
+	if len(toks) < len(words) {
+		return nil, false
+	}
+	for i, w := range words {
+		if toks[i].text != w {
+			return nil, false
+		}
+	}
+	return toks[len(words):], true
+}
+
+// parseWeek parses the day after "the week of": the week is that day and
+// the six after it.
+func parseWeek(toks []token) (Date, error) {
 	p, err := parsePhrase(toks)
 	if err != nil {
 		return Date{}, err
 	}
-	return Date{start: p}, nil
+	if p.Precision != Day {
+		return Date{}, errors.New(`"the week of" needs a day, e.g. the week of 26 Sep 2016`)
+	}
+	end, err := p.step(6)
+	if err != nil {
+		return Date{}, err
+	}
+	return newInterval(p, Known, end, Known)
 }
 
 func isRangeWord(t token) bool { return rangeWords[t.text] }
@@ -258,12 +364,12 @@ func parseRange(left, right []token) (Date, error) {
 	}
 	var start, end Point
 	if lb == Known {
-		if start, err = l.point(); err != nil {
+		if start, _, err = l.bounds(); err != nil {
 			return Date{}, err
 		}
 	}
 	if rb == Known {
-		if end, err = r.point(); err != nil {
+		if _, end, err = r.bounds(); err != nil {
 			return Date{}, err
 		}
 	}
@@ -289,14 +395,46 @@ func parsePhrase(toks []token) (Point, error) {
 	if err != nil {
 		return Point{}, err
 	}
+	if p.third != 0 {
+		return Point{}, fmt.Errorf("%q makes a period, not a single date; write it alone, e.g. late September 2016", thirdWords[p.third])
+	}
 	return p.point()
 }
 
 // partial is a date as written, perhaps without the year or month it shares
 // with the other end of an interval. Its fields are zero when not written.
+// group is a season's or quarter's EDTF code; third is 1, 2 or 3 for the
+// early, mid or late third of the month or year.
 type partial struct {
 	year, month, day  int
+	group, third      int
 	approx, uncertain bool
+}
+
+// bounds returns the first and last points of p: p itself twice, or the
+// approximate ends of the third of a month or year that p names.
+func (p partial) bounds() (lo, hi Point, err error) {
+	pt, err := p.point()
+	if err != nil || p.third == 0 {
+		return pt, pt, err
+	}
+	lo, hi = pt, pt
+	switch pt.Precision {
+	case Month:
+		lo.Precision, hi.Precision = Day, Day
+		lo.Day, hi.Day = 10*(p.third-1)+1, 10*p.third
+		if p.third == 3 {
+			hi.Day = daysIn(pt.Year, pt.Month)
+		}
+	case Year:
+		lo.Precision, hi.Precision = Month, Month
+		lo.Month, hi.Month = 4*(p.third-1)+1, 4*p.third
+	default:
+		return Point{}, Point{}, fmt.Errorf("%q goes with a month or a year, e.g. %s September 2016", thirdWords[p.third], thirdWords[p.third])
+	}
+	// A third is a guess at the date, so both its ends are approximate.
+	lo.Approximate, hi.Approximate = true, true
+	return lo, hi, nil
 }
 
 // point returns p as a Point, if it is a complete and real date.
@@ -306,6 +444,15 @@ func (p partial) point() (Point, error) {
 		return Point{}, errors.New("the year is missing, e.g. July 2016")
 	case p.day != 0 && p.month == 0:
 		return Point{}, errors.New("a day needs a month, e.g. 27 Sep 2016")
+	case p.group != 0 && (p.month != 0 || p.day != 0):
+		return Point{}, errors.New("a season or quarter takes only a year, e.g. summer 2016 or Q3 2016")
+	case p.group != 0:
+		pt, err := groupPoint(p.year, p.group)
+		if err != nil {
+			return Point{}, err
+		}
+		pt.Approximate, pt.Uncertain = p.approx, p.uncertain
+		return pt, pt.check()
 	}
 	pt := Point{Year: p.year, Month: p.month, Day: p.day, Precision: Year,
 		Approximate: p.approx, Uncertain: p.uncertain}
@@ -323,7 +470,28 @@ func (p partial) point() (Point, error) {
 // an EDTF date.
 func parsePartial(toks []token) (partial, error) {
 	var p partial
-	for len(toks) > 0 && approxWords[toks[0].text] {
+	for len(toks) > 0 {
+		w := toks[0].text
+		if w == "the" && len(toks) > 1 {
+			if _, ok := thirdPhrases[toks[1].text]; ok {
+				toks = toks[1:]
+				continue
+			}
+		}
+		if third, ok := thirdPhrases[w]; ok && p.third == 0 {
+			p.third = third.third
+			toks = toks[1:]
+			if third.follow != "" {
+				if len(toks) == 0 || toks[0].text != third.follow {
+					return p, fmt.Errorf(`write %q as in "%s %s September 2016"`, w, w, third.follow)
+				}
+				toks = toks[1:]
+			}
+			continue
+		}
+		if !approxWords[w] {
+			break
+		}
 		p.approx = true
 		toks = toks[1:]
 	}
@@ -364,6 +532,9 @@ suffixes:
 	if len(toks) == 1 && toks[0].kind == tISO {
 		pt, err := parsePoint(toks[0].text)
 		p.year, p.month, p.day = pt.Year, pt.Month, pt.Day
+		if pt.Group != 0 {
+			p.month, p.group = 0, pt.Group
+		}
 		return p, err
 	}
 	for _, t := range toks {
@@ -374,6 +545,14 @@ suffixes:
 				return p, errors.New("give only one month for each date")
 			}
 			p.month = months[t.text]
+		case t.kind == tWord && (seasonWords[t.text] != 0 || len(t.text) == 2 && t.text[0] == 'q'):
+			if p.group != 0 {
+				return p, errors.New("give only one season or quarter for each date")
+			}
+			p.group = seasonWords[t.text]
+			if p.group == 0 {
+				p.group = quarter1 + int(t.text[1]-'1')
+			}
 		case t.kind == tNumber && len(t.text) == 4:
 			if p.year != 0 {
 				return p, errors.New("give only one year for each date")
@@ -399,7 +578,7 @@ suffixes:
 			return p, fmt.Errorf("unexpected %q", t.text)
 		}
 	}
-	if p == (partial{approx: p.approx, uncertain: p.uncertain}) {
+	if p == (partial{approx: p.approx, uncertain: p.uncertain, third: p.third}) {
 		return p, errNotDate
 	}
 	return p, nil

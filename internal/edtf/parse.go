@@ -118,65 +118,73 @@ func parsePoint(s string) (Point, error) {
 		return Point{}, fmt.Errorf("unexpected %q after %s", rest, s[:len(s)-len(rest)])
 	}
 	if p.Precision == Month && p.Month >= 21 && p.Month <= 41 {
-		return Point{}, seasonError(p)
+		g, err := groupPoint(p.Year, p.Month)
+		if err != nil {
+			return Point{}, err
+		}
+		g.Approximate, g.Uncertain = p.Approximate, p.Uncertain
+		p = g
 	}
 	return p, p.check()
 }
 
-// seasonError explains that EDTF's season codes (21 to 24, and 25 to 41 at
-// level 2) are not supported, suggesting the months a season spans.
-func seasonError(p Point) error {
-	msg := "seasons are not supported; use an interval of months"
-	seasons := map[int]string{21: "spring", 22: "summer", 23: "autumn", 24: "winter"}
-	if name, ok := seasons[p.Month]; ok {
-		start := Point{Year: p.Year, Month: 3 * (p.Month - 20), Precision: Month}
-		if end, err := start.step(2); err == nil {
-			msg += fmt.Sprintf(", e.g. %s/%s for %s %04d", start, end, name, p.Year)
-		}
+// checkNumeric explains dates written as three numbers in another order,
+// such as 27/09/2016, which would otherwise get a confusing error. EDTF
+// itself has no such form, so every one is an error here; see numericDate
+// for the ones ParseLoose accepts.
+func checkNumeric(s string) error {
+	p, ok, err := numericDate(s)
+	if ok {
+		return fmt.Errorf("write %s as %s (year-month-day)", s, p)
 	}
-	return errors.New(msg)
+	return err
 }
 
-// checkNumeric explains dates written as three numbers in another order,
-// such as 27/09/2016, which would otherwise get a confusing error.
-func checkNumeric(s string) error {
+// numericDate reads a date written as three numbers, such as 29/09/2016 or
+// 9.29.2016. Day-first and month-first dates are both common, so it reads
+// one only when the other order is not a real date (29 cannot be a month)
+// or gives the same day (03/03/2016); ok is false otherwise, and err says
+// why when s has that form at all. Year-first dates such as 2016/09/27
+// are explained rather than read, because "/" in EDTF makes an interval.
+func numericDate(s string) (p Point, ok bool, err error) {
 	i := strings.IndexAny(s, "/.-")
 	if i < 0 {
-		return nil
+		return Point{}, false, nil
 	}
 	parts := strings.Split(s, s[i:i+1])
 	if len(parts) != 3 || !allDigits(parts) {
-		return nil
+		return Point{}, false, nil
 	}
 	a, b, c := parts[0], parts[1], parts[2]
 	switch {
 	case len(a) == 4 && len(b) <= 2 && len(c) <= 2 && s[i] != '-':
 		p := Point{Year: atoi(a), Month: atoi(b), Day: atoi(c), Precision: Day}
 		if err := p.check(); err != nil {
-			return err
+			return Point{}, false, err
 		}
-		return fmt.Errorf("write %s as %s (year-month-day)", s, p)
+		return Point{}, false, fmt.Errorf("write %s as %s (year-month-day)", s, p)
 	case len(a) <= 2 && len(b) <= 2 && len(c) == 4:
-		var valid []string
+		var valid []Point
 		for _, p := range []Point{
 			{Year: atoi(c), Month: atoi(b), Day: atoi(a), Precision: Day},
 			{Year: atoi(c), Month: atoi(a), Day: atoi(b), Precision: Day},
 		} {
-			if p.check() == nil && (len(valid) == 0 || valid[0] != p.String()) {
-				valid = append(valid, p.String())
+			if p.check() == nil && (len(valid) == 0 || valid[0] != p) {
+				valid = append(valid, p)
 			}
 		}
 		switch len(valid) {
 		case 0:
-			return errNotDate
+			return Point{}, false, errNotDate
 		case 1:
-			return fmt.Errorf("%s is ambiguous: write %s (year-month-day)", s, valid[0])
+			return valid[0], true, nil
 		}
-		return fmt.Errorf("%s is ambiguous: write %s or %s (year-month-day)", s, valid[0], valid[1])
+		return Point{}, false, fmt.Errorf("%s is ambiguous: it could be %s or %s; write %s or %s (year-month-day)",
+			s, valid[0].words(false), valid[1].words(false), valid[0], valid[1])
 	case len(a) <= 2 && len(b) <= 2 && len(c) == 2 && s[i] != '-':
-		return fmt.Errorf("write %s as YYYY-MM-DD, with a four-digit year, e.g. 2016-09-27", s)
+		return Point{}, false, fmt.Errorf("write %s as YYYY-MM-DD, with a four-digit year, e.g. 2016-09-27", s)
 	}
-	return nil
+	return Point{}, false, nil
 }
 
 // component splits a "-NN" date component off the front of s.
