@@ -36,7 +36,8 @@ type Resolver interface {
 // DateHint explains the dates a form accepts; every date field shows it,
 // and a date that cannot be read gets it as its message.
 const DateHint = "Type a date as EDTF or in words: 2016-09-27, 27 Sep 2016, Sep 2016, 2016, " +
-	"~2016-09 (about), 2016-09? (uncertain), 2016-07/2016-09 or Jul–Sep 2016 (between)."
+	"~2016-09 (about), 2016-09? (uncertain), 2016-07/2016-09 or Jul–Sep 2016 (between), " +
+	"late Sep 2016, mid-2016, summer 2016, Q3 2016, the week of 26 Sep 2016."
 
 // maxRows bounds the repeatable rows (actors, citations) one form may send.
 const maxRows = 50

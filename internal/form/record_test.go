@@ -160,7 +160,7 @@ func TestParseEventFields(t *testing.T) {
 		{name: "empty date", field: "date", value: "", errKey: "date", want: "Date is required."},
 		{name: "long date", field: "date", value: tooLong, errKey: "date", want: "This is too long to be a date."},
 		{name: "wrong date", field: "date", value: "yesterday-ish", errKey: "date", want: form.DateHint},
-		{name: "numeric date", field: "date", value: "27/09/2016", errKey: "date", want: form.DateHint},
+		{name: "numeric date", field: "date", value: "09/10/2016", errKey: "date", want: form.DateHint},
 		{name: "script date", field: "date", value: script, errKey: "date", want: form.DateHint},
 		{name: "SQL date", field: "date", value: sqlBit, errKey: "date", want: form.DateHint},
 		{name: "empty place", field: "place", value: "", kept: func(e conflict.Event) string {
@@ -475,7 +475,7 @@ func TestParseDate(t *testing.T) {
 			t.Errorf("ParseDate(%q) = %q, %v; want %q", tt.in, d.String(), err, tt.want)
 		}
 	}
-	for _, bad := range []string{"~", "~~2016", "27/09/2016", "soon"} {
+	for _, bad := range []string{"~", "~~2016", "09/10/2016", "soon"} {
 		if _, err := form.ParseDate(bad); err == nil {
 			t.Errorf("ParseDate(%q) succeeded, want an error", bad)
 		}
