@@ -81,6 +81,12 @@ func Run(ctx context.Context, s Store, r io.Reader, o Options) (conflict.ImportR
 	}
 	src := &source{r: r}
 	defer src.close()
+	// A whole archive (sitrep export --what all) has its own reader.
+	if ok, err := sniffArchive(src); err != nil {
+		return conflict.ImportResult{}, err
+	} else if ok {
+		return runArchive(ctx, s, src, o)
+	}
 	// pass reads the whole file into the store; problem is told of each
 	// row the reader cannot make a record of.
 	pass := func(stage string, opt sqlite.ImportOptions, problem func(conflict.ImportProblem)) (conflict.ImportResult, error) {
