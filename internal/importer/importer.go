@@ -44,6 +44,10 @@ type Options struct {
 	// Progress, when set, is told how much of the file a stage
 	// ("checking", then "importing") has read, in bytes.
 	Progress func(stage string, done, total int64)
+	// Format names a format a file's content does not tell:
+	// FormatGeoNames or FormatActors. "" reads CSV (UCDP GED's or ACLED's,
+	// by the header) or JSON.
+	Format string
 }
 
 // Problems counts problems in plain English: "1 problem", "2 problems".
@@ -78,6 +82,10 @@ func Run(ctx context.Context, s Store, r io.Reader, o Options) (conflict.ImportR
 	o.Change.Import = true
 	if o.Status == "" {
 		o.Status = conflict.Published
+	}
+	// Gazetteers are named, not told by their content.
+	if o.Format != "" {
+		return runGazetteer(ctx, s, r, o)
 	}
 	src := &source{r: r}
 	defer src.close()
