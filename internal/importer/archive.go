@@ -307,6 +307,16 @@ func (c *archiveCheck) record(section string, index int, raw json.RawMessage) er
 	if !checkShape(raw, archiveTypes[section], prefix, func(p, reason string) {
 		c.problem(conflict.ImportProblem{Row: index + 1, Column: p, Reason: reason})
 	}) {
+		// Its id still stands for the records that link to it, which are
+		// not at fault.
+		var probe struct {
+			ID int64 `json:"id"`
+		}
+		if json.Unmarshal(raw, &probe) == nil && probe.ID > 0 {
+			if _, ok := c.ids[section][probe.ID]; !ok {
+				c.ids[section][probe.ID] = index
+			}
+		}
 		return nil
 	}
 	v, err := decodeRecord(section, raw)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -59,8 +60,8 @@ var archiveTables = map[string]string{
 	// The bulk loader's fill of the search index joins an actor's empty
 	// description and aliases with a space where the triggers write none:
 	// the same words either way, so spaces at the ends are not compared.
-	"records_fts":     `SELECT rowid, title, trim(body) FROM records_fts ORDER BY rowid`,
-	"events_fts":      `SELECT rowid, title, body FROM events_fts ORDER BY rowid`,
+	"records_fts": `SELECT rowid, title, trim(body) FROM records_fts ORDER BY rowid`,
+	"events_fts":  `SELECT rowid, title, body FROM events_fts ORDER BY rowid`,
 }
 
 // dumpTable reads a table's rows as text, one line a row.
@@ -236,5 +237,125 @@ func TestArchiveRoundTripHistory(t *testing.T) {
 	file := roundTrip(t, path, db, true)
 	if !bytes.Contains(file, []byte(`"revisions":[{"number":1`)) {
 		t.Error("an archive with history has no revisions")
+	}
+}
+
+// editArchive returns the demo's archive changed by edit, which gets the
+// file as decoded JSON.
+func editArchive(t *testing.T, file []byte, edit func(m map[string]any)) []byte {
+	t.Helper()
+	var m map[string]any
+	if err := json.Unmarshal(file, &m); err != nil {
+		t.Fatal(err)
+	}
+	edit(m)
+	// The format field must stay first for the file to be recognised.
+	var b bytes.Buffer
+	b.WriteString(`{"format":"sitrep-archive"`)
+	delete(m, "format")
+	for _, k := range append([]string{"version", "history"}, export.ArchiveSections...) {
+		v, ok := m[k]
+		if !ok {
+			continue
+		}
+		js, err := json.Marshal(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprintf(&b, ",%q:%s", k, js)
+		delete(m, k)
+	}
+	for k, v := range m {
+		js, _ := json.Marshal(v)
+		fmt.Fprintf(&b, ",%q:%s", k, js)
+	}
+	b.WriteString("}")
+	return b.Bytes()
+}
+
+func item(m map[string]any, list string, i int) map[string]any {
+	return m[list].([]any)[i].(map[string]any)
+}
+
+// TestArchiveProblems checks that every problem of an archive names its
+// JSON path down to the item of a nested list, that problems are counted
+// in plain English, and that nothing of a file with a problem is
+// imported.
+func TestArchiveProblems(t *testing.T) {
+	good := archiveOf(t, sqlitetest.NewWithDemo(t), false)
+	tests := []struct {
+		name  string
+		edit  func(m map[string]any)
+		paths []string
+	}{
+		{"unknown field in a citation", func(m map[string]any) {
+			c := item(m, "events", 2)["citations"].([]any)[0].(map[string]any)
+			c["sorce"] = 1
+		}, []string{"events[2].citations[0].sorce"}},
+		{"a citation of a source not in the file", func(m map[string]any) {
+			c := item(m, "events", 1)["citations"].([]any)[0].(map[string]any)
+			c["source_id"] = 999
+		}, []string{"events[1].citations[0].source_id"}},
+		{"a bad grade, a bad quote type and an unknown field", func(m map[string]any) {
+			c := item(m, "estimates", 0)["citations"].([]any)[0].(map[string]any)
+			c["credibility"] = 9
+			item(m, "estimates", 1)["citations"].([]any)[0].(map[string]any)["quote"] = 5
+			item(m, "places", 0)["names"] = []any{map[string]any{"name": "x", "script": "ar"}}
+		}, []string{"estimates[0].citations[0].credibility", "estimates[1].citations[0].quote", "places[0].names[0].script"}},
+		{"an id given twice and a parent not in the file", func(m map[string]any) {
+			item(m, "actors", 1)["id"] = item(m, "actors", 0)["id"]
+			item(m, "places", 1)["parent_id"] = 777
+		}, []string{"actors[1].id", "places[1].parent_id"}},
+		{"a source without a publisher and an address given twice", func(m map[string]any) {
+			list := m["sources"].([]any)
+			dup := map[string]any{}
+			for k, v := range list[0].(map[string]any) {
+				dup[k] = v
+			}
+			dup["id"] = 500
+			m["sources"] = append(list, dup)
+			item(m, "sources", 0)["publisher"] = ""
+		}, []string{"sources[0].publisher", "sources[1].url"}},
+		{"a draft, a bad date and an unknown list", func(m map[string]any) {
+			item(m, "events", 0)["status"] = "draft"
+			item(m, "events", 2)["date"] = "27 Sept"
+			m["users"] = []any{}
+		}, []string{"events[0].status", "events[2].date", "users"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			db := sqlitetest.New(t)
+			file := editArchive(t, good, tt.edit)
+			res, err := importer.Run(t.Context(), db, bytes.NewReader(file), importer.Options{Name: "bad.json"})
+			if conflict.ErrorCode(err) != conflict.Invalid {
+				t.Fatalf("err = %v, want Invalid; problems %v", err, res.Problems)
+			}
+			var got []string
+			for _, p := range res.Problems {
+				got = append(got, p.Column)
+			}
+			for _, want := range tt.paths {
+				found := false
+				for _, g := range got {
+					found = found || g == want
+				}
+				if !found {
+					t.Errorf("no problem at %s; problems: %v", want, res.Problems)
+				}
+			}
+			if len(res.Problems) != len(tt.paths) {
+				t.Errorf("%d problems, want %d: %v", len(res.Problems), len(tt.paths), res.Problems)
+			}
+			want := fmt.Sprintf("The file has %s; nothing was imported.", importer.Problems(len(tt.paths)))
+			if conflict.ErrorMessage(err) != want {
+				t.Errorf("message %q, want %q", conflict.ErrorMessage(err), want)
+			}
+			if res.Committed || res.Changes() != 0 {
+				t.Errorf("a file with problems imported: %+v", res)
+			}
+			if n := len(archiveOf(t, db, false)); n > 200 {
+				t.Errorf("a file with problems left records: the database exports %d bytes", n)
+			}
+		})
 	}
 }
