@@ -7,9 +7,11 @@ import (
 )
 
 // LastChange returns a number that grows with every write to a curated
-// record: the id of the newest revision, or 0 for an empty database. Every
-// create, update, publication, retraction and revert writes a revision in
-// its own transaction, so a page built from the database is unchanged as
+// record or to the site's settings: the id of the newest revision plus the
+// number of times the settings were saved, or 0 for an empty database.
+// Every create, update, publication, retraction and revert writes a
+// revision in its own transaction, and every page shows the settings (its
+// title, its footer), so a page built from the database is unchanged as
 // long as LastChange is; caches key their ETags on it.
 //
 // Every public request asks for it, so it is kept in memory: a write
@@ -21,7 +23,8 @@ func (db *DB) LastChange(ctx context.Context) (int64, error) {
 		var id int64
 		// The end of the revisions table's primary key: the same cost at
 		// any size.
-		err := db.read.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM revisions`).Scan(&id)
+		err := db.read.QueryRowContext(ctx, `SELECT (SELECT coalesce(max(id), 0) FROM revisions) +
+			(SELECT coalesce(max(version), 0) FROM site_settings)`).Scan(&id)
 		return id, err
 	})
 }
