@@ -45,3 +45,34 @@ func TestCSLJSON(t *testing.T) {
 		t.Errorf("issued = %v, want 2016-09-30", issued)
 	}
 }
+
+// A deployment that names itself and its publisher is cited by them.
+func TestNamedSite(t *testing.T) {
+	r := rec
+	r.Site, r.Publisher, r.Title = "Mosul Monitor", "Example Research Group", "Who holds the bridge?"
+	want := "Example Research Group. \u201cWho holds the bridge?\u201d Event record, Mosul Monitor, revision 2, 30 September 2016. " +
+		"https://sitrep.example.org/events/1/rev/2 (accessed 25 November 2026)."
+	if got := r.Text(); got != want {
+		t.Errorf("Text() = %q, want %q", got, want)
+	}
+	bib := r.BibTeX()
+	for _, want := range []string{"author = {{Example Research Group}}", "organization = {Mosul Monitor}"} {
+		if !strings.Contains(bib, want) {
+			t.Errorf("BibTeX() = %s\nwant it to contain %q", bib, want)
+		}
+	}
+	var items []map[string]any
+	if err := json.Unmarshal(r.CSLJSON(), &items); err != nil {
+		t.Fatalf("CSLJSON() is not JSON: %v", err)
+	}
+	author := items[0]["author"].([]any)[0].(map[string]any)["literal"]
+	if author != "Example Research Group" || items[0]["container-title"] != "Mosul Monitor" || items[0]["publisher"] != "Example Research Group" {
+		t.Errorf("CSLJSON() = %v, want the publisher as author and publisher, the site as container", items)
+	}
+
+	// Without a publisher the site is the author, named once.
+	r.Publisher = ""
+	if got := r.Text(); !strings.HasPrefix(got, "Mosul Monitor. \u201cWho holds the bridge?\u201d Event record, revision 2,") {
+		t.Errorf("Text() = %q, want the site as author, named once", got)
+	}
+}

@@ -41,13 +41,16 @@ var publicRoutes = map[string]bool{
 	"GET /places/:slug":                 true,
 	"GET /sources/:id":                  true,
 	"GET /search":                       true,
-	"GET /suggest/:kind":                true,
-	"GET /healthz":                      true,
-	"GET /static/*":                     true,
-	"GET /favicon.ico":                  true,
-	"GET /embed.js":                     true,
-	"GET /oembed":                       true,
-	"GET /signin":                       true,
+	// The about and methodology pages an admin wrote (settings.go).
+	"GET /about":         true,
+	"GET /methodology":   true,
+	"GET /suggest/:kind": true,
+	"GET /healthz":       true,
+	"GET /static/*":      true,
+	"GET /favicon.ico":   true,
+	"GET /embed.js":      true,
+	"GET /oembed":        true,
+	"GET /signin":        true,
 	// Signing in is what an anonymous visitor posts; it carries a CSRF
 	// token like every form.
 	"POST /signin": true,

@@ -95,15 +95,17 @@ func (s *Server) renderEvent(c echo.Context, e conflict.Event, rev conflict.Revi
 }
 
 func (s *Server) eventCitation(c echo.Context, e conflict.Event, rev conflict.Revision) cite.Record {
+	st := s.settings(c.Request().Context())
 	return cite.Record{
-		Key:      fmt.Sprintf("sitrep-event-%d-r%d", e.ID, rev.Number),
-		Title:    e.Title,
-		Kind:     "Event record",
-		Site:     "sitrep",
-		URL:      s.absURL(c, fmt.Sprintf("/events/%d/rev/%d", e.ID, rev.Number)),
-		Revision: rev.Number,
-		Revised:  rev.CreatedAt,
-		Accessed: time.Now(),
+		Key:       fmt.Sprintf("sitrep-event-%d-r%d", e.ID, rev.Number),
+		Title:     e.Title,
+		Kind:      "Event record",
+		Site:      st.Name,
+		Publisher: st.Publisher,
+		URL:       s.absURL(c, fmt.Sprintf("/events/%d/rev/%d", e.ID, rev.Number)),
+		Revision:  rev.Number,
+		Revised:   rev.CreatedAt,
+		Accessed:  time.Now(),
 	}
 }
 

@@ -122,7 +122,7 @@ func (s *Server) oembed(c echo.Context) error {
 		height = min(height, n)
 	}
 	return c.JSON(http.StatusOK, oembedResponse{
-		Version: "1.0", Type: "rich", ProviderName: "sitrep", ProviderURL: s.absURL(c, "/"),
+		Version: "1.0", Type: "rich", ProviderName: s.settings(c.Request().Context()).Name, ProviderURL: s.absURL(c, "/"),
 		Title: title, Width: width, Height: height, CacheAge: 3600,
 		HTML: iframeSnippet(s.absURL(c, src), title, strconv.Itoa(width), height),
 	})

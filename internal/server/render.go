@@ -35,6 +35,7 @@ func (s *Server) base(c echo.Context, title, section string) layout.Base {
 		// says the same.
 		Unreviewed: !s.db.ReviewRule().Independent(),
 		DeskCount:  s.deskCount(c, currentUser(c)),
+		Site:       layoutSite(s.settings(c.Request().Context())),
 	}
 }
 

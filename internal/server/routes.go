@@ -25,6 +25,8 @@ func (s *Server) routes(e *echo.Echo) {
 	e.GET("/places/:slug", s.placeShow)
 	e.GET("/sources/:id", s.sourceShow)
 	e.GET("/search", s.search)
+	e.GET("/about", s.aboutPage)
+	e.GET("/methodology", s.methodologyPage)
 	e.GET("/suggest/:kind", s.filterSuggest)
 	e.GET("/embed/timelines/:slug", s.embedTimeline)
 	e.GET("/embed/estimates", s.embedEstimates)
@@ -56,6 +58,8 @@ func (s *Server) routes(e *echo.Echo) {
 	v1.GET("/export/events", s.exportEvents)
 	v1.GET("/export/estimates", s.exportEstimates)
 	v1.GET("/export/timelines/:ref", s.exportTimeline)
+	v1.GET("/export/all", s.exportAll)
+	v1.GET("/schema/export.json", s.exportSchema)
 
 	// Accounts. Every route below needs a role, given by its group's prefix:
 	// /edit editors, /review reviewers, /admin admins (and each role above).
@@ -134,6 +138,8 @@ func (s *Server) routes(e *echo.Echo) {
 
 	admin.GET("/activity", s.adminActivity)
 
+	admin.GET("/settings", s.settingsForm)
+	admin.POST("/settings", s.settingsSave)
 	admin.GET("/users", s.adminUsers)
 	admin.POST("/users", s.adminUserCreate)
 	admin.POST("/users/:id/role", s.adminUserRole)

@@ -65,6 +65,8 @@ type Server struct {
 	// held back (limit.go).
 	exporting atomic.Int64
 	held      atomic.Int64
+	// site keeps the deployment's settings (settings.go).
+	site siteSettings
 	// options caches the filter forms' suggestions until the next write.
 	options struct {
 		sync.Mutex

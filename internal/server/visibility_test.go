@@ -194,6 +194,8 @@ func (w *privateWorld) targets() map[string][]string {
 		"/places/:slug":              {"/places/mosul", "/places/" + w.place.Slug},
 		"/sources/:id":               {"/sources/1", p("/sources/%d", w.source.ID)},
 		"/search":                    searches,
+		"/about":                     {"/about"},
+		"/methodology":               {"/methodology"},
 		"/suggest/:kind": {"/suggest/actors?q=vex", "/suggest/actors?q=e", "/suggest/places?q=quill", "/suggest/places?q=a",
 			"/suggest/tags?q=sk", "/suggest/tags"},
 		"/embed/timelines/:slug": {"/embed/timelines/" + demo.TimelineSlug, "/embed/timelines/" + w.tl.Slug},

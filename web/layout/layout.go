@@ -43,6 +43,19 @@ type Base struct {
 	// Tools are what a signed-in editor can do on this page (edit the
 	// record, review it), shown above its content; nil for readers.
 	Tools templ.Component
+	// Site is how the deployment names itself (its admin's settings).
+	Site Site
+}
+
+// Site is what the page shell shows of the deployment's settings.
+type Site struct {
+	// Name is the site's name, "sitrep" until an admin names it.
+	Name        string
+	Description string
+	// Contact is an email address readers may write to, or "".
+	Contact string
+	// About and Methodology say whether those pages have been written.
+	About, Methodology bool
 }
 
 // Alternate is a <link rel="alternate"> in the page head.
@@ -50,12 +63,29 @@ type Alternate struct {
 	Type, Href, Title string
 }
 
+// SiteName is the deployment's name.
+func (b Base) SiteName() string {
+	if b.Site.Name == "" {
+		return "sitrep"
+	}
+	return b.Site.Name
+}
+
 // FullTitle is the document title: the page's, then the site's.
 func (b Base) FullTitle() string {
 	if b.Title == "" {
-		return "sitrep"
+		return b.SiteName()
 	}
-	return b.Title + " · sitrep"
+	return b.Title + " · " + b.SiteName()
+}
+
+// MetaDescription describes the page for search engines and link
+// previews: the page's own description, or else the site's.
+func (b Base) MetaDescription() string {
+	if b.Description != "" {
+		return b.Description
+	}
+	return b.Site.Description
 }
 
 // Current marks the navigation link of the page's own section with
