@@ -46,13 +46,28 @@ download links do. The filter flags are the pages' own filters.
   sitrep export --format timelinejs --timeline mosul-2016 --out mosul.json
   sitrep export --format json --what estimates --force ISIS
 
-JSON exports can be imported into another sitrep with sitrep import.`
+JSON exports can be imported into another sitrep with sitrep import.
+
+--what all writes the whole public record as one JSON file (--format json):
+every published actor (aliases, kind, parent, colour), place (names in
+every script, parent, coordinates), source (with its grade) and timeline
+(filter, pins, exclusions), and every published or retracted event and
+estimate with its citations, linked by id. Drafts, submissions, rejected
+records and edits waiting for review are never written. The same records
+always give the same bytes; its JSON Schema is served at
+/api/v1/schema/export.json. --with-history adds every published revision.
+sitrep import reads the file back, into an empty database or to update
+another.
+
+  sitrep export --format json --what all --out sitrep.json
+  sitrep export --format json --what all --with-history --out sitrep-history.json`
 
 func exportData(ctx context.Context, args []string, getenv env, _ io.Reader, stdout, stderr io.Writer) error {
 	fs := newFlags("export", exportUsage, stderr)
 	dbPath := dbFlag(fs, getenv)
 	format := fs.String("format", "csv", "csv, json, geojson or timelinejs")
-	what := fs.String("what", "events", "events or estimates")
+	what := fs.String("what", "events", "events, estimates or all (the whole public record, JSON only)")
+	history := fs.Bool("with-history", false, "with --what all: add every published revision of each record")
 	timeline := fs.String("timeline", "", "export this timeline's events (its slug), with the filter on top")
 	drafts := fs.Bool("drafts", false, "let --timeline name a timeline that is not published yet")
 	out := fs.String("out", "", "file to write; standard output when left out")
@@ -75,8 +90,15 @@ func exportData(ctx context.Context, args []string, getenv env, _ io.Reader, std
 		fmt.Fprintln(stderr, conflict.ErrorMessage(err))
 		return errUsage
 	}
+	if *what == "all" {
+		return exportAll(ctx, fs, f, *dbPath, *out, *history, stdout, stderr)
+	}
+	if *history {
+		fmt.Fprintln(stderr, "--with-history goes with --what all")
+		return errUsage
+	}
 	if *what != "events" && *what != "estimates" {
-		fmt.Fprintf(stderr, "--what is events or estimates, not %q\n", *what)
+		fmt.Fprintf(stderr, "--what is events, estimates or all, not %q\n", *what)
 		return errUsage
 	}
 	if *what == "estimates" && *timeline != "" {
@@ -142,6 +164,37 @@ func exportData(ctx context.Context, args []string, getenv env, _ io.Reader, std
 	return finish(export.Events(ctx, w, db, ev.Filter, f, o))
 }
 
+// exportAll writes the whole public record (export.Archive). A filter
+// would make it a part of the record, so none is taken.
+func exportAll(ctx context.Context, fs *flag.FlagSet, f export.Format, dbPath, out string, history bool, stdout, stderr io.Writer) error {
+	if f != export.JSON {
+		fmt.Fprintln(stderr, "--what all is written as JSON: use --format json")
+		return errUsage
+	}
+	var filtered []string
+	fs.Visit(func(fl *flag.Flag) {
+		switch fl.Name {
+		case "format", "what", "with-history", "out", "db", "base-url":
+		default:
+			filtered = append(filtered, "--"+fl.Name)
+		}
+	})
+	if len(filtered) > 0 {
+		fmt.Fprintf(stderr, "--what all exports the whole record; leave out %s\n", strings.Join(filtered, ", "))
+		return errUsage
+	}
+	db, err := openExisting(ctx, dbPath)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	w, finish, err := output(out, stdout)
+	if err != nil {
+		return err
+	}
+	return finish(export.Archive(ctx, w, db, history, export.Options{}))
+}
+
 // filterErrors prints what could not be read of the filter; an export
 // must never quietly export something other than what was asked.
 func filterErrors(stderr io.Writer, errs conflict.FieldErrors) error {
@@ -181,6 +234,11 @@ func output(path string, stdout io.Writer) (io.Writer, func(error) error, error)
 }
 
 const importUsage = `Import FILE: a CSV file in ACLED's columns, or a JSON export of sitrep.
+A whole-record export (sitrep export --what all) is read whole: actors,
+places, sources, timelines, events and estimates, matched by slug, address,
+external id or else id, created or updated in one transaction; an unknown
+field or a bad value is reported by its JSON path
+(events[12].citations[2].sorce).
 
   sitrep import --dry-run acled-iraq-2016.csv
   sitrep import acled-iraq-2016.csv
