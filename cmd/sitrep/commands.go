@@ -119,6 +119,8 @@ func serve(ctx context.Context, args []string, getenv env, _ io.Reader, stdout, 
 	secureCookies := fs.Bool("secure-cookies", getenv("SITREP_SECURE_COOKIES") == "true", "mark cookies Secure on every request; requests over TLS, or from a trusted proxy saying X-Forwarded-Proto: https, get them anyway (env SITREP_SECURE_COOKIES=true)")
 	cacheMB := fs.Int("cache-mb", intFallback(getenv, "SITREP_CACHE_MB", server.DefaultCacheBytes>>20), "megabytes of memory for the cache of public pages, kept compressed; 0 turns it off (env SITREP_CACHE_MB)")
 	reviewRule := fs.String("review-rule", fallback(getenv, "SITREP_REVIEW_RULE", "two-people"), "who checks what readers see: two-people (a second person reviews every change) or one-person (reviewers publish their own work, for a site curated alone; every page then says entries are not independently reviewed) (env SITREP_REVIEW_RULE)")
+	siteName := fs.String("site-name", getenv("SITREP_SITE_NAME"), "the site's name, in page titles, citations and embeds; used on the first start only, then an admin edits it at /admin/settings (env SITREP_SITE_NAME)")
+	siteDescription := fs.String("site-description", getenv("SITREP_SITE_DESCRIPTION"), "one line about the site, for search engines and link previews; first start only, like --site-name (env SITREP_SITE_DESCRIPTION)")
 	if helped, err := parse(fs, args); helped || err != nil {
 		return err
 	}
@@ -161,6 +163,9 @@ func serve(ctx context.Context, args []string, getenv env, _ io.Reader, stdout, 
 		return err
 	}
 	defer a.Close()
+	if err := nameSite(ctx, a.DB, *siteName, *siteDescription, log); err != nil {
+		return err
+	}
 	a.DB.SetReviewRule(rule)
 	if !rule.Independent() {
 		log.Info("--review-rule one-person: reviewers publish their own work, and every page says entries are not independently reviewed")
@@ -193,6 +198,32 @@ func serve(ctx context.Context, args []string, getenv env, _ io.Reader, stdout, 
 	defer cancel()
 	if err := srv.Shutdown(shutdownCtx); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
+	}
+	return nil
+}
+
+// nameSite stores --site-name and --site-description as the site's
+// settings on the first start. Later the settings are an admin's to edit at
+// /admin/settings, and the flags, kept in a service file, change nothing:
+// a restart must not undo the admin's edit.
+func nameSite(ctx context.Context, db *sqlite.DB, name, description string, log *slog.Logger) error {
+	if name == "" && description == "" {
+		return nil
+	}
+	st := conflict.DefaultSettings()
+	if name != "" {
+		st.Name = name
+	}
+	st.Description = description
+	stored, err := db.InitSettings(ctx, st)
+	if err != nil {
+		if fields := conflict.ErrorFields(err); len(fields) > 0 {
+			return fmt.Errorf("--site-name, --site-description: %s", fields)
+		}
+		return err
+	}
+	if !stored {
+		log.Info("the site is already named: --site-name and --site-description are used on the first start only; an admin edits the settings at /admin/settings")
 	}
 	return nil
 }
