@@ -103,3 +103,28 @@ func (externalLinks) Transform(doc *ast.Document, _ text.Reader, _ parser.Contex
 		return ast.WalkContinue, nil
 	})
 }
+
+// siteLink finds the destinations of Markdown links and images that point
+// into the site itself ("/events/12"): inline, as in [text](/events/12) or
+// [text](</events/12>), and in reference definitions, as in [1]: /events/12.
+// "//" starts an address on another host and is left alone.
+var siteLink = regexp.MustCompile(`(\]\(\s*<?|(?m:^ {0,3}\[[^\]\n]+\]:[ \t]*<?))(/[^/\s)>][^\s)>]*|/(?:[\s)>]|$))`)
+
+// Absolute rewrites the links in src that point into the site ("/events/12")
+// as absolute addresses on base ("https://sitrep.example.org/events/12"),
+// so that the Markdown still links correctly when it is read elsewhere: in
+// an export, a feed or a citation manager. Other links are left as they
+// are; with an empty base, so is src.
+func Absolute(src, base string) string {
+	base = strings.TrimRight(base, "/")
+	if base == "" || !strings.Contains(src, "/") {
+		return src
+	}
+	return siteLink.ReplaceAllString(src, "${1}"+strings.ReplaceAll(base, "$", "$$")+"${2}")
+}
+
+// RenderAbsolute is Render with the site's links made absolute on base,
+// for HTML that is read off the site.
+func (r *Renderer) RenderAbsolute(src, base string) template.HTML {
+	return r.Render(Absolute(src, base))
+}

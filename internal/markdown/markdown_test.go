@@ -56,3 +56,31 @@ func TestExcerpt(t *testing.T) {
 		}
 	}
 }
+
+func TestAbsolute(t *testing.T) {
+	const base = "https://sitrep.example.org"
+	tests := []struct{ in, want string }{
+		{"See [the strike](/events/12-strike).", "See [the strike](https://sitrep.example.org/events/12-strike)."},
+		{"![map](/static/map.png) and [home](/)", "![map](https://sitrep.example.org/static/map.png) and [home](https://sitrep.example.org/)"},
+		{"[a](</events/1>)", "[a](<https://sitrep.example.org/events/1>)"},
+		{"[a]( /events/1 \"title\")", "[a]( https://sitrep.example.org/events/1 \"title\")"},
+		{"Notes.\n\n[1]: /sources/3\n", "Notes.\n\n[1]: https://sitrep.example.org/sources/3\n"},
+		// Addresses elsewhere, fragments and plain text stay as they are.
+		{"[VOA](https://www.voanews.com/a/1.html)", "[VOA](https://www.voanews.com/a/1.html)"},
+		{"[cdn](//cdn.example.org/x.png)", "[cdn](//cdn.example.org/x.png)"},
+		{"[note](#cite-1)", "[note](#cite-1)"},
+		{"Jul/Sep 2016 (see /events)", "Jul/Sep 2016 (see /events)"},
+	}
+	for _, tt := range tests {
+		if got := Absolute(tt.in, base); got != tt.want {
+			t.Errorf("Absolute(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+	if got := Absolute("[a](/events/1)", ""); got != "[a](/events/1)" {
+		t.Errorf("Absolute without a base = %q, want the text unchanged", got)
+	}
+	html := string(New().RenderAbsolute("[the strike](/events/12)", base+"/"))
+	if !strings.Contains(html, `href="https://sitrep.example.org/events/12"`) {
+		t.Errorf("RenderAbsolute = %s, want the link absolute", html)
+	}
+}
