@@ -263,7 +263,25 @@ articles: each publisher becomes one source at the placeholder address
 https://acled.invalid/source/NAME, under .invalid, a domain reserved never
 to exist, because sitrep keeps one source per address and ACLED gives
 none; the source's title says the article is not identified.
-geo_precision and source_scale are checked, not kept.`
+geo_precision and source_scale are checked, not kept.
+
+A CSV file whose header names type_of_violence is read as UCDP's
+Georeferenced Event Dataset: id the external id (ged:ID); date_start and
+date_end with date_prec a date no more precise than GED knows it; side_a
+and side_b the actors; country › adm_1 › adm_2 › where_coordinates the
+place; source_article the sources (split at ";"; most have no address and
+are found by publisher, title and date); best, low, high and each side's
+deaths the body.
+
+  sitrep import --format geonames IQ.txt
+  sitrep import --format actors actors.csv
+
+--format geonames reads GeoNames' tab-separated gazetteer: each row
+creates a place, or enriches the stored one of that name in the same
+parent, with its other names in every script, position and kind; the
+country, admin1 and admin2 rows make the hierarchy. --format actors reads a
+CSV with the columns name, aliases (split at | or ;), kind and parent (a
+name or alias, anywhere in the file or stored).`
 
 func importData(ctx context.Context, args []string, getenv env, _ io.Reader, stdout, stderr io.Writer) error {
 	fs := newFlags("import", importUsage, stderr)
@@ -274,12 +292,17 @@ func importData(ctx context.Context, args []string, getenv env, _ io.Reader, std
 	dbPath := dbFlag(fs, getenv)
 	dry := fs.Bool("dry-run", false, "check the file and say what importing it would do, without importing")
 	status := fs.String("status", "published", "status of events from a CSV file: published or draft")
+	format := fs.String("format", "", "geonames or actors for a gazetteer; empty reads ACLED or UCDP GED CSV or JSON, told by content")
 	file, helped, err := parseWithFile(fs, args)
 	if helped || err != nil {
 		return err
 	}
 	if *status != "published" && *status != "draft" {
 		fmt.Fprintf(stderr, "--status is published or draft, not %q\n", *status)
+		return errUsage
+	}
+	if *format != "" && *format != importer.FormatGeoNames && *format != importer.FormatActors {
+		fmt.Fprintf(stderr, "--format is geonames or actors, or empty, not %q\n", *format)
 		return errUsage
 	}
 	in, err := os.Open(file)
@@ -303,7 +326,7 @@ func importData(ctx context.Context, args []string, getenv env, _ io.Reader, std
 	name := filepath.Base(file)
 	bar := newProgress(stderr)
 	start := time.Now()
-	res, err := importer.Run(ctx, db, in, importer.Options{Name: name, DryRun: *dry, Status: conflict.Status(*status),
+	res, err := importer.Run(ctx, db, in, importer.Options{Name: name, DryRun: *dry, Status: conflict.Status(*status), Format: *format,
 		Progress: func(stage string, done, total int64) { bar.update(stage, done, total, "bytes") }})
 	bar.done()
 	if err != nil && conflict.ErrorCode(err) != conflict.Invalid {
