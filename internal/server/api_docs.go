@@ -84,6 +84,10 @@ func (s *Server) apiDocs(c echo.Context) error {
 			Params: append([]pages.APIParam{format}, eventFilter...), Example: "/api/v1/export/timelines/mosul-2016?format=timelinejs"},
 		{Path: "/api/v1/export/estimates", Summary: "Every estimate matching the explorer's filter.",
 			Params: append([]pages.APIParam{format}, estimateFilter...), Example: "/api/v1/export/estimates?format=json&force=ISIS"},
+		{Path: "/api/v1/export/all", Summary: "The whole public record in one JSON file: actors, places, sources, timelines, events and estimates with every link, in id order. sitrep import reads it back. Its format is described by the JSON Schema at /api/v1/schema/export.json.",
+			Params:  []pages.APIParam{apiParam("format", "json."), apiParam("history", "1 to add every published revision of each record.")},
+			Example: "/api/v1/export/all?format=json"},
+		{Path: "/api/v1/schema/export.json", Summary: "The JSON Schema of the whole-record export (format sitrep-archive).", Example: "/api/v1/schema/export.json"},
 	}
 	return s.render(c, http.StatusOK, pages.APIDocs(v))
 }

@@ -141,3 +141,38 @@ func (s *Server) exportEstimates(c echo.Context) error {
 	startDownload(c, format, "sitrep-estimates")
 	return s.streamed(c, export.Estimates(ctx, d, s.db, f.Filter, format, o))
 }
+
+// exportAll downloads the whole public record as one archive
+// (export.Archive): /api/v1/export/all?format=json, with history=1 for
+// every published revision. It takes no filter, and is bound like every
+// export by limit.go: its own connection budget, refused with 429 past it.
+func (s *Server) exportAll(c echo.Context) error {
+	if err := checkParams(c, "format", "history"); err != nil {
+		return err
+	}
+	format, err := exportFormat(c)
+	if err != nil {
+		return err
+	}
+	if format != export.JSON {
+		return badParam("format", "The whole record is exported as JSON: format=json.")
+	}
+	history := false
+	switch c.QueryParam("history") {
+	case "", "0", "false":
+	case "1", "true":
+		history = true
+	default:
+		return badParam("history", "history is 1 (every published revision) or 0.")
+	}
+	d := s.newDownload(c)
+	defer d.close()
+	startDownload(c, format, "sitrep-all")
+	return s.streamed(c, export.Archive(c.Request().Context(), d, s.db, history, export.Options{Flush: d.Flush}))
+}
+
+// exportSchema serves the archive's JSON Schema.
+func (s *Server) exportSchema(c echo.Context) error {
+	c.Response().Header().Set(echo.HeaderCacheControl, "public, max-age=3600")
+	return c.Blob(http.StatusOK, "application/schema+json", export.ArchiveSchema)
+}
