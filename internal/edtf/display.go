@@ -15,7 +15,11 @@ var monthNames = [...]string{"", "January", "February", "March", "April", "May",
 // September 2016", "mid-2016", "the week of 26 Sep 2016". Years keep four
 // digits, so that ParseLoose can read every result back as d. It returns ""
 // for the zero Date.
-func (d Date) Display() string {
+func (d Date) Display() string { return d.display(true) }
+
+// display is Display, reading intervals back as phrases only when phrases
+// is true.
+func (d Date) display(phrases bool) string {
 	if d.IsZero() {
 		return ""
 	}
@@ -32,10 +36,10 @@ func (d Date) Display() string {
 	case d.endBound == Unknown:
 		return s.words(true) + " – ?"
 	}
-	if w, ok := thirdsWords(s, e); ok {
+	if w, ok := thirdsWords(s, e); ok && phrases {
 		return w
 	}
-	if w, ok := weekWords(s, e); ok {
+	if w, ok := weekWords(s, e); ok && phrases {
 		return w
 	}
 	// Share what both ends have in common, unless a qualifier sits between
@@ -153,4 +157,28 @@ func weekWords(s, e Point) (string, bool) {
 		return "", false
 	}
 	return "the week of " + s.words(true), true
+}
+
+// Days returns the days d covers, in words ("21–30 Sep 2016", "1 Jun –
+// 23 Sep 2016"), when Display names them by a phrase whose days a reader
+// may not know or agree on: a third of a month or year, a season, a
+// quarter, a week. It returns "" when Display already says which days, or
+// when an end is open or unknown.
+func (d Date) Days() string {
+	if d.IsZero() || d.startBound != Known || (d.interval && d.endBound != Known) {
+		return ""
+	}
+	s, e := d.start, d.end
+	if !d.interval {
+		e = s
+	}
+	_, thirds := thirdsWords(s, e)
+	_, week := weekWords(s, e)
+	if !thirds && !week && s.Group == 0 && e.Group == 0 {
+		return ""
+	}
+	lo, hi := d.Lower(), d.Upper()
+	from := Point{Year: lo.Year(), Month: int(lo.Month()), Day: lo.Day(), Precision: Day}
+	to := Point{Year: hi.Year(), Month: int(hi.Month()), Day: hi.Day(), Precision: Day}
+	return Date{start: from, end: to, interval: true}.display(false)
 }

@@ -211,6 +211,34 @@ func TestParseLoosePhrases(t *testing.T) {
 	}
 }
 
+// Days spells out the days a phrase covers, for the read-back before
+// saving, and stays quiet when the words already say them.
+func TestDays(t *testing.T) {
+	for in, want := range map[string]string{
+		"late September 2016":     "21–30 Sep 2016",
+		"mid-2016":                "1 May – 31 Aug 2016",
+		"summer 2016":             "1 Jun – 23 Sep 2016",
+		"winter 2016":             "1 Dec 2016 – 21 Mar 2017",
+		"Q3 2016":                 "1 Jul – 30 Sep 2016",
+		"the week of 26 Sep 2016": "26 Sep – 2 Oct 2016",
+		"Q3 – Q4 2016":            "1 Jul – 31 Dec 2016",
+		"29/09/2016":              "",
+		"September 2016":          "",
+		"Jul – Sep 2016":          "",
+		"28 Sep – 4 Oct 2016":     "",
+		"from summer 2016":        "",
+	} {
+		d, err := ParseLoose(in)
+		if err != nil {
+			t.Errorf("ParseLoose(%q) error: %v", in, err)
+			continue
+		}
+		if got := d.Days(); got != want {
+			t.Errorf("ParseLoose(%q).Days() = %q, want %q", in, got, want)
+		}
+	}
+}
+
 func TestParseLooseInvalid(t *testing.T) {
 	tests := []struct {
 		in, want string // want is a substring of the error

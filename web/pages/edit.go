@@ -192,6 +192,11 @@ func DateReading(s string) string {
 	if err != nil {
 		return form.Sentence(err.Error())
 	}
+	// A phrase such as "summer 2016" also says which days it covers, as
+	// readers may count them otherwise.
+	if days := d.Days(); days != "" {
+		return "Reads as: " + d.Display() + " (" + days + ")"
+	}
 	return "Reads as: " + d.Display()
 }
 
