@@ -82,6 +82,9 @@ type clause struct {
 	// must pass.
 	pinnedIn conflict.TimelineID
 	rest     []check
+	// looksUp is set when rest checks each row against another of the
+	// timeline's keys, a lookup per row.
+	looksUp bool
 	// cost estimates the rows the clause's ranges hold.
 	cost int
 }
@@ -100,6 +103,13 @@ const ftsCountLimit = 5001
 // textCountLimit caps the count of a list that checks a common word row by
 // row: about four pages' worth of lookups.
 const textCountLimit = 200
+
+// checkedCountLimit caps the count of a list whose driving rows are each
+// checked against another filter (an actor and a tag, a timeline's place
+// and tag): every match counted costs a lookup or more, and a sparse
+// intersection walks many rows per match, so "more than 200" is where
+// the count stops costing more than a few pages of the list.
+const checkedCountLimit = 200
 
 // planEvents turns a filter into a plan. It reads the tallies of the
 // filter's keys, so it runs in the caller's read transaction.
@@ -241,6 +251,9 @@ func planEvents(ctx context.Context, q querier, f conflict.EventFilter) (eventPl
 		}
 	default:
 		plan.arms = clauses[driver].arms(retracted)
+		if clauses[driver].looksUp {
+			plan.countCap = checkedCountLimit
+		}
 		if onlyTallied && len(clauses) == 1 && len(clauses[0].keys) == 1 {
 			plan.exact = clauses[0].cost
 		}
@@ -248,6 +261,7 @@ func planEvents(ctx context.Context, q querier, f conflict.EventFilter) (eventPl
 	for i, c := range clauses {
 		if i != driver {
 			plan.checks = append(plan.checks, c.check())
+			plan.countCap = checkedCountLimit
 		}
 	}
 	var textCheck check
@@ -469,6 +483,7 @@ func timelineClause(id conflict.TimelineID, own []clause, dates []check, pins in
 	for i, o := range own {
 		if i != best {
 			c.rest = append(c.rest, o.check())
+			c.looksUp = true
 		}
 	}
 	return c
