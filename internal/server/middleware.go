@@ -35,6 +35,7 @@ func (s *Server) middleware(e *echo.Echo) {
 	e.Use(s.limitExports)
 	e.Use(s.conditionalGet(cacheSkipper))
 	e.Use(s.cacheResponses)
+	e.Use(limitRendering(renderSlots()))
 	// The fastest level: a page that is not cached is compressed on every
 	// request, and level 1 takes half the time of level 5 for a sixth more
 	// bytes (a 50 KB list: 6.9 KB against 5.9 KB).
