@@ -235,8 +235,9 @@ func output(path string, stdout io.Writer) (io.Writer, func(error) error, error)
 
 const importUsage = `Import FILE: a CSV file in ACLED's columns, or a JSON export of sitrep.
 A whole-record export (sitrep export --what all) is read whole: actors,
-places, sources, timelines, events and estimates, matched by slug, address,
-external id or else id, created or updated in one transaction; an unknown
+places, sources, timelines, events and estimates, matched by slug, address
+or external id (an event or estimate without one by its id), created or
+updated in one transaction; an unknown
 field or a bad value is reported by its JSON path
 (events[12].citations[2].sorce).
 

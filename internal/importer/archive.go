@@ -30,7 +30,8 @@ import (
 // rules, its links to the file's other records, ids, slugs, external ids
 // and addresses given twice. Only a file without a problem is read again,
 // into the store, in one transaction, matching each record to a stored one
-// (see sqlite.ArchiveImport); a problem the store finds there (a slug
+// by slug, address or external id, or, for an event or estimate without
+// an external id, by id (see sqlite.ArchiveImport); a problem the store finds there (a slug
 // another stored record has) is reported the same way and nothing is
 // written.
 

@@ -359,3 +359,96 @@ func TestArchiveProblems(t *testing.T) {
 		})
 	}
 }
+
+// resolved is an archive's events with their links followed to what they
+// name: the same in any database, whatever the ids.
+func resolved(t *testing.T, file []byte) map[string]string {
+	t.Helper()
+	var a struct {
+		Actors  []export.ArchiveActor  `json:"actors"`
+		Places  []export.ArchivePlace  `json:"places"`
+		Sources []export.ArchiveSource `json:"sources"`
+		Events  []export.ArchiveEvent  `json:"events"`
+	}
+	if err := json.Unmarshal(file, &a); err != nil {
+		t.Fatal(err)
+	}
+	actors, places, sources := map[int64]string{}, map[int64]string{}, map[int64]string{}
+	for _, x := range a.Actors {
+		actors[x.ID] = x.Slug
+	}
+	for _, x := range a.Places {
+		places[x.ID] = x.Slug
+	}
+	for _, x := range a.Sources {
+		sources[x.ID] = x.URL
+	}
+	out := map[string]string{}
+	for _, e := range a.Events {
+		var b strings.Builder
+		if e.PlaceID != nil {
+			b.WriteString("at " + places[*e.PlaceID])
+		}
+		for _, x := range e.Actors {
+			b.WriteString("; " + actors[x.ActorID] + " as " + x.Role)
+		}
+		for _, c := range e.Citations {
+			b.WriteString("; cites " + sources[c.SourceID] + ": " + c.Quote)
+		}
+		out[e.Title] = b.String()
+	}
+	return out
+}
+
+// TestArchiveMerge imports the demo's archive into a database whose ids
+// the demo's records already use for others: each record is created
+// under a free id and every link follows it.
+func TestArchiveMerge(t *testing.T) {
+	file := archiveOf(t, sqlitetest.NewWithDemo(t), false)
+	_, db := synthDB(t)
+	before := archiveOf(t, db, false)
+	res := importArchive(t, db, file, false)
+	want := resolved(t, file)
+	if res.Events.Created != len(want) {
+		t.Errorf("created %d events, want the demo's %d: %+v", res.Events.Created, len(want), res)
+	}
+	got := resolved(t, archiveOf(t, db, false))
+	for title, links := range want {
+		if got[title] != links {
+			t.Errorf("the demo's event %q is linked as\n%s\nwant\n%s", title, got[title], links)
+		}
+	}
+	for title, links := range resolved(t, before) {
+		if got[title] != links {
+			t.Errorf("the synthetic event %q changed:\n%s\nwas\n%s", title, got[title], links)
+		}
+	}
+}
+
+// TestArchiveUpdate imports a changed archive over the database it came
+// from: what changed is updated, with a revision saying so; the rest is
+// matched and left alone.
+func TestArchiveUpdate(t *testing.T) {
+	db := sqlitetest.NewWithDemo(t)
+	file := editArchive(t, archiveOf(t, db, false), func(m map[string]any) {
+		a := item(m, "actors", 0)
+		a["aliases"] = append(a["aliases"].([]any), "Tanzim al-Dawla")
+		item(m, "events", 1)["title"] = "A title corrected"
+	})
+	res := importArchive(t, db, file, false)
+	if res.Actors.Updated != 1 || res.Events.Updated != 1 || res.Sources.Updated != 0 || res.Places.Updated != 0 || res.Estimates.Updated != 0 {
+		t.Errorf("counts = %+v, want one actor and one event updated", res)
+	}
+	after := string(archiveOf(t, db, false))
+	if !strings.Contains(after, "Tanzim al-Dawla") || !strings.Contains(after, `"title":"A title corrected"`) {
+		t.Error("the update is not in the export")
+	}
+	e, err := db.FindEventByID(t.Context(), 2)
+	if err != nil || e.Title != "A title corrected" || e.Version != 2 {
+		t.Fatalf("event 2 = %q version %d, %v", e.Title, e.Version, err)
+	}
+	revs, _ := db.FindRevisions(t.Context(), conflict.EventRecord, 2)
+	if len(revs) == 0 || revs[0].Action != conflict.ActionImport || revs[0].AuthorName != "import: sitrep.json" {
+		t.Errorf("the newest revision of event 2 = %+v, want the import's", revs[0])
+	}
+}

@@ -16,7 +16,8 @@ import (
 // An archive is imported in one transaction, all of it or nothing. Each
 // record is matched to a stored one by its natural key — an actor's,
 // place's or timeline's slug, a source's address key (url_key), an event's
-// or estimate's external id — or else by its id; a record matched and
+// or estimate's external id — or, for an event or estimate without an
+// external id, by its id (see match); a record matched and
 // unchanged is left alone, one matched and different is updated to what
 // the file says (and published), and the rest are created under their own
 // ids where those are free. So an archive imported into an empty database
@@ -139,18 +140,22 @@ func (im *ArchiveImport) refPtr(section string, id *int64, field string) (any, e
 }
 
 // match finds the stored record of table a file record is: by its natural
-// key (keyQuery, when key is not empty), else by its id. It claims what it
-// finds, so that two of the file's records never become one.
-func (im *ArchiveImport) match(section, table, keyQuery, key string, id int64, index int) (int64, bool, error) {
+// key (keyQuery) when it has one, else by its id (idQuery). An id means
+// something only in the database that wrote it, so it is the last resort:
+// for an event or estimate without an external id, matched only to a
+// stored one without one either, as in a copy of the same database.
+// Actors, places, timelines and sources always have their key, so a
+// record of another sitrep that happens to have a stored record's id is
+// never taken for it. match claims what it finds, so that two of the
+// file's records never become one.
+func (im *ArchiveImport) match(section, keyQuery, key, idQuery string, id int64, index int) (int64, bool, error) {
 	var found int64
-	if key != "" {
-		err := im.tx.QueryRowContext(im.ctx, keyQuery, key).Scan(&found)
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return 0, false, err
-		}
+	query, arg := keyQuery, any(key)
+	if key == "" {
+		query, arg = idQuery, id
 	}
-	if found == 0 {
-		err := im.tx.QueryRowContext(im.ctx, `SELECT id FROM `+table+` WHERE id = ?`, id).Scan(&found)
+	if query != "" {
+		err := im.tx.QueryRowContext(im.ctx, query, arg).Scan(&found)
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return 0, false, err
 		}
@@ -300,7 +305,7 @@ func (im *ArchiveImport) writeActors() error {
 	// First every actor is found or created without its parent, so that
 	// parents can then be linked in any order.
 	for i, a := range im.actors {
-		id, ok, err := im.match("actors", "actors", `SELECT id FROM actors WHERE slug = ?`, a.Slug, a.ID, i)
+		id, ok, err := im.match("actors", `SELECT id FROM actors WHERE slug = ?`, a.Slug, "", a.ID, i)
 		if err != nil {
 			return im.problem("actors", i, fieldProblem("id", "This actor "+err.Error()+"."))
 		}
@@ -424,7 +429,7 @@ func (im *ArchiveImport) writePlaces() error {
 	}
 	states := make([]state, len(im.places))
 	for i, p := range im.places {
-		id, ok, err := im.match("places", "places", `SELECT id FROM places WHERE slug = ?`, p.Slug, p.ID, i)
+		id, ok, err := im.match("places", `SELECT id FROM places WHERE slug = ?`, p.Slug, "", p.ID, i)
 		if err != nil {
 			return im.problem("places", i, fieldProblem("id", "This place "+err.Error()+"."))
 		}
@@ -531,7 +536,7 @@ func sourceKey(s *export.ArchiveSource) string {
 func (im *ArchiveImport) Source(s *export.ArchiveSource, i int) error {
 	const section = "sources"
 	key := sourceKey(s)
-	id, ok, err := im.match(section, "sources", `SELECT id FROM sources WHERE url_key = ?`, key, s.ID, i)
+	id, ok, err := im.match(section, `SELECT id FROM sources WHERE url_key = ?`, key, "", s.ID, i)
 	if err != nil {
 		return im.problem(section, i, fieldProblem("url", "This source "+err.Error()+"."))
 	}
@@ -631,21 +636,10 @@ func ptr(v any) *int64 {
 // Event writes the next event of the file.
 func (im *ArchiveImport) Event(e *export.ArchiveEvent, i int) error {
 	const section = "events"
-	id, ok, err := im.match(section, "events", `SELECT id FROM events WHERE external_id = ?`, e.ExternalID, e.ID, i)
+	id, ok, err := im.match(section, `SELECT id FROM events WHERE external_id = ?`, e.ExternalID,
+		`SELECT id FROM events WHERE id = ? AND external_id IS NULL`, e.ID, i)
 	if err != nil {
 		return im.problem(section, i, fieldProblem("id", "This event "+err.Error()+"."))
-	}
-	if ok && e.ExternalID != "" {
-		// A stored event with the id but another external id is another
-		// event: this one is new.
-		var ext string
-		if err := im.tx.QueryRowContext(im.ctx, `SELECT coalesce(external_id, '') FROM events WHERE id = ?`, id).Scan(&ext); err != nil {
-			return err
-		}
-		if ext != "" && ext != e.ExternalID {
-			delete(im.claimed[section], id)
-			ok = false
-		}
 	}
 	place, err := im.refPtr("places", e.PlaceID, "place_id")
 	if err != nil {
@@ -733,19 +727,10 @@ func (im *ArchiveImport) eventLinks(id int64, actors []export.ArchiveEventActor,
 // Estimate writes the next estimate of the file.
 func (im *ArchiveImport) Estimate(x *export.ArchiveEstimate, i int) error {
 	const section = "estimates"
-	id, ok, err := im.match(section, "estimates", `SELECT id FROM estimates WHERE external_id = ?`, x.ExternalID, x.ID, i)
+	id, ok, err := im.match(section, `SELECT id FROM estimates WHERE external_id = ?`, x.ExternalID,
+		`SELECT id FROM estimates WHERE id = ? AND external_id IS NULL`, x.ID, i)
 	if err != nil {
 		return im.problem(section, i, fieldProblem("id", "This estimate "+err.Error()+"."))
-	}
-	if ok && x.ExternalID != "" {
-		var ext string
-		if err := im.tx.QueryRowContext(im.ctx, `SELECT coalesce(external_id, '') FROM estimates WHERE id = ?`, id).Scan(&ext); err != nil {
-			return err
-		}
-		if ext != "" && ext != x.ExternalID {
-			delete(im.claimed[section], id)
-			ok = false
-		}
 	}
 	force, err := im.ref("actors", x.ForceID, "force_id")
 	if err != nil {
@@ -826,7 +811,7 @@ func (im *ArchiveImport) Estimate(x *export.ArchiveEstimate, i int) error {
 // Timeline writes the next timeline of the file.
 func (im *ArchiveImport) Timeline(t *export.ArchiveTimeline, i int) error {
 	const section = "timelines"
-	id, ok, err := im.match(section, "timelines", `SELECT id FROM timelines WHERE slug = ?`, t.Slug, t.ID, i)
+	id, ok, err := im.match(section, `SELECT id FROM timelines WHERE slug = ?`, t.Slug, "", t.ID, i)
 	if err != nil {
 		return im.problem(section, i, fieldProblem("id", "This timeline "+err.Error()+"."))
 	}
