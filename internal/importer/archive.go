@@ -340,7 +340,14 @@ func (c *archiveCheck) record(section string, index int, raw json.RawMessage) er
 	if key != "" {
 		h := maphash.String(c.seed, key)
 		if first, ok := c.keys[section][h]; ok {
-			report(keyName, fmt.Sprintf("%s %q is used again: %s has it already.", keyName, key, at(section, first)))
+			msg := fmt.Sprintf("The %s %q is used again: %s has it already.", strings.ReplaceAll(keyName, "_", " "), key, at(section, first))
+			if s, ok := v.(*export.ArchiveSource); ok {
+				msg = fmt.Sprintf("%s is the same source: the same address, or, without one, the same publisher, title and date.", at(section, first))
+				if s.URL == "" {
+					keyName = "title"
+				}
+			}
+			report(keyName, msg)
 		} else {
 			c.keys[section][h] = index
 		}
@@ -464,7 +471,8 @@ func naturalKey(v any) (string, string) {
 	case *export.ArchiveTimeline:
 		return r.Slug, "slug"
 	case *export.ArchiveSource:
-		key, _ := conflict.URLKey(r.URL)
+		published, _ := edtf.Parse(r.Published)
+		key, _ := conflict.Source{URL: r.URL, Publisher: r.Publisher, Title: r.Title, Published: published}.Key()
 		return key, "url"
 	case *export.ArchiveEvent:
 		return r.ExternalID, "external_id"

@@ -452,3 +452,30 @@ func TestArchiveUpdate(t *testing.T) {
 		t.Errorf("the newest revision of event 2 = %+v, want the import's", revs[0])
 	}
 }
+
+// TestArchiveRoundTripSources carries sources exactly: an address with a
+// bare query parameter and a trailing slash, an untitled source, and a
+// broadcast without an address.
+func TestArchiveRoundTripSources(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "sources.db")
+	db := sqlitetest.Open(t, path)
+	if err := demo.Load(t.Context(), db); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []conflict.Source{
+		{URL: "https://www.example.org/news/?41658-title", Publisher: "Example", Title: "A bare parameter", Reliability: "B"},
+		{URL: "https://www.example.org/wire/", Publisher: "Wire", Authors: []string{"A. Writer"}},
+		{Publisher: "Al Iraqiya TV", Title: "Evening news", Language: "ar", Notes: "A broadcast."},
+	} {
+		if err := db.CreateSource(t.Context(), &s, conflict.Change{AuthorName: "test"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	file := roundTrip(t, path, db, false)
+	for _, want := range []string{`"url":"https://www.example.org/news/?41658-title"`, `"url":"https://www.example.org/wire/","publisher":"Wire","title":""`,
+		`"url":"","publisher":"Al Iraqiya TV"`} {
+		if !bytes.Contains(file, []byte(want)) {
+			t.Errorf("the archive lacks %s", want)
+		}
+	}
+}

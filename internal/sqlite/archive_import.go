@@ -525,10 +525,12 @@ func (im *ArchiveImport) placeNames(id int64, names []export.ArchiveName) error 
 	return nil
 }
 
-// sourceKey is the key that finds a source stored under another spelling
-// of its address.
+// sourceKey is the key (url_key) that finds the source stored under
+// another spelling of its address, or, without one, by its publisher,
+// title and date.
 func sourceKey(s *export.ArchiveSource) string {
-	key, _ := conflict.URLKey(s.URL)
+	published, _ := edtf.Parse(s.Published)
+	key, _ := conflict.Source{URL: s.URL, Publisher: s.Publisher, Title: s.Title, Published: published}.Key()
 	return key
 }
 
