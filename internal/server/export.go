@@ -64,7 +64,9 @@ func (s *Server) streamed(c echo.Context, err error) error {
 
 func (s *Server) exportOptions(c echo.Context, d *download) export.Options {
 	return export.Options{Links: s.links(c), Flush: d.Flush,
-		HTML: func(md string) string { return string(s.md.Render(md)) }}
+		// Exports are read off the site, where a link to /events/12 leads
+		// nowhere: links into the site are made absolute.
+		HTML: func(md string) string { return string(s.md.RenderAbsolute(md, s.origin(c))) }}
 }
 
 // exportEvents downloads the events matching the events page's filter.

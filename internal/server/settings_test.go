@@ -12,6 +12,7 @@ import (
 	"github.com/sitrep/sitrep/internal/app"
 	"github.com/sitrep/sitrep/internal/auth"
 	"github.com/sitrep/sitrep/internal/conflict"
+	"github.com/sitrep/sitrep/internal/edtf"
 	"github.com/sitrep/sitrep/internal/server"
 )
 
@@ -176,5 +177,32 @@ func TestSiteSettingsAdminsOnly(t *testing.T) {
 	}
 	if st, err := a.DB.Settings(t.Context()); err != nil || st.Name != "sitrep" {
 		t.Errorf("the settings are %+v, %v; want them unchanged", st, err)
+	}
+}
+
+// A link into the site in an event's body still leads there from an
+// export read elsewhere: TimelineJS's text names the site's address.
+func TestExportLinksAbsolute(t *testing.T) {
+	a := settingsApp(t)
+	ctx := t.Context()
+	src, err := a.DB.FindSourceByURL(ctx, demoSourceURL(t, a))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := &conflict.Event{
+		Title: "Bridge reported closed", Date: edtf.MustParse("2016-10-02"), Tags: []string{"bridges"},
+		Body:      "Closed, as [the earlier strike](/events/1) had warned. See [VOA](https://www.voanews.com/a/1.html).",
+		Status:    conflict.Published,
+		Citations: []conflict.Citation{{Source: src, Quote: "the bridge was closed", Locator: "paragraph 2"}},
+	}
+	if err := a.DB.CreateEvents(ctx, []*conflict.Event{e}, conflict.Change{AuthorName: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	body := get(t, a.Handler(), "/api/v1/export/events?q=bridge&format=timelinejs", http.StatusOK)
+	if !strings.Contains(body, `href=\"http://example.com/events/1\"`) {
+		t.Errorf("the TimelineJS export lacks the absolute link: %.600s", body)
+	}
+	if !strings.Contains(body, `https://www.voanews.com/a/1.html`) {
+		t.Errorf("the TimelineJS export lost the link elsewhere")
 	}
 }
