@@ -117,7 +117,7 @@ func third(p Point, start bool) int {
 // reads them: "late September 2016", "mid-2016", "late Sep – early Oct
 // 2016", "late 2015 – early 2016".
 func thirdsWords(s, e Point) (string, bool) {
-	if s.Precision != e.Precision || !s.Approximate || !e.Approximate || s.Uncertain || e.Uncertain {
+	if s.Precision != e.Precision || !s.Approximate || !e.Approximate || s.Uncertain != e.Uncertain {
 		return "", false
 	}
 	ts, te := third(s, true), third(e, false)
@@ -130,14 +130,24 @@ func thirdsWords(s, e Point) (string, bool) {
 		}
 		return thirdWords[t] + " " + rest
 	}
+	// "late September 2016?" is a third whose both ends are uncertain.
+	single := s.Year == e.Year && ts == te && (s.Precision == Month || s.Month == e.Month)
+	if s.Uncertain {
+		if !single {
+			return "", false
+		}
+		w, _ := thirdsWords(Point{Year: s.Year, Month: s.Month, Day: s.Day, Precision: s.Precision, Approximate: true},
+			Point{Year: e.Year, Month: e.Month, Day: e.Day, Precision: e.Precision, Approximate: true})
+		return w + " (uncertain)", true
+	}
 	if s.Precision == Month {
-		if s.Year == e.Year && ts == te {
+		if single {
 			return name(ts, fmt.Sprintf("%04d", s.Year)), true
 		}
 		return name(ts, fmt.Sprintf("%04d", s.Year)) + " – " + name(te, fmt.Sprintf("%04d", e.Year)), true
 	}
 	switch {
-	case s.Year == e.Year && s.Month == e.Month && ts == te:
+	case single:
 		return name(ts, fmt.Sprintf("%s %04d", monthNames[s.Month], s.Year)), true
 	case s.Year == e.Year:
 		return fmt.Sprintf("%s – %s", name(ts, monthNames[s.Month][:3]),

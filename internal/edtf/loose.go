@@ -358,7 +358,7 @@ func parseRange(left, right []token) (Date, error) {
 	}
 	if lb == Known && rb == Known && l.year == 0 {
 		l.year = r.year
-		if l.month == 0 && r.day != 0 {
+		if l.month == 0 && (r.day != 0 || l.third != 0 && l.day == 0 && l.group == 0) {
 			l.month = r.month
 		}
 	}
@@ -578,7 +578,9 @@ suffixes:
 			return p, fmt.Errorf("unexpected %q", t.text)
 		}
 	}
-	if p == (partial{approx: p.approx, uncertain: p.uncertain, third: p.third}) {
+	// A third alone ("early" in "early – late 2016") takes the rest from
+	// the end of its interval.
+	if p == (partial{approx: p.approx, uncertain: p.uncertain}) {
 		return p, errNotDate
 	}
 	return p, nil

@@ -135,6 +135,11 @@ var phraseTests = []struct {
 	{"middle of October 2016", "2016-10-11~/2016-10-20~", "mid-October 2016", "2016-10-11", "2016-10-20"},
 	{"early Oct 2016", "2016-10-01~/2016-10-10~", "early October 2016", "2016-10-01", "2016-10-10"},
 	{"late Sep – early Oct 2016", "2016-09-21~/2016-10-10~", "late Sep – early Oct 2016", "2016-09-21", "2016-10-10"},
+	{"mid-Sep – late Oct 2016", "2016-09-11~/2016-10-31~", "mid-Sep – late Oct 2016", "2016-09-11", "2016-10-31"},
+	{"early Sep – late Sep 2016", "2016-09-01~/2016-09-30~", "early Sep – late Sep 2016", "2016-09-01", "2016-09-30"},
+	{"early – mid Sep 2016", "2016-09-01~/2016-09-20~", "early Sep – mid-Sep 2016", "2016-09-01", "2016-09-20"},
+	{"late September 2016?", "2016-09-21%/2016-09-30%", "late September 2016 (uncertain)", "2016-09-21", "2016-09-30"},
+	{"mid-2016 (uncertain)", "2016-05%/2016-08%", "mid-2016 (uncertain)", "2016-05-01", "2016-08-31"},
 	{"late Dec 2015 – early Jan 2016", "2015-12-21~/2016-01-10~", "late Dec 2015 – early Jan 2016", "2015-12-21", "2016-01-10"},
 
 	// Thirds of a year: January–April, May–August, September–December.
@@ -144,6 +149,7 @@ var phraseTests = []struct {
 	{"late 2016", "2016-09~/2016-12~", "late 2016", "2016-09-01", "2016-12-31"},
 	{"end of 2016", "2016-09~/2016-12~", "late 2016", "2016-09-01", "2016-12-31"},
 	{"late 2015 – early 2016", "2015-09~/2016-04~", "late 2015 – early 2016", "2015-09-01", "2016-04-30"},
+	{"early – late 2016", "2016-01~/2016-12~", "early 2016 – late 2016", "2016-01-01", "2016-12-31"},
 
 	// Seasons (EDTF 21–24), from the first of the month that starts them to
 	// the latest day the equinox or solstice that ends them falls on.
@@ -264,7 +270,8 @@ func TestParseLooseInvalid(t *testing.T) {
 		{"Q5 2016", `did not understand "q"`},
 		{"winter 9999", "winter 9999 runs into 10000"},
 		{"after Q4 9999", "dates outside 0001 to 9999"},
-		{"mid", "not a date"},
+		{"mid", "the year is missing"},
+		{"early – late", "the year is missing"},
 		{"201X", "unspecified digits"},
 		{"2016-9-27", "month must have two digits"},
 		{"July", "the year is missing"},
