@@ -41,7 +41,9 @@ func ExplorerPath(force string) string { return "/estimates?force=" + url.QueryE
 // (a plain day, month or year), and "" otherwise: an approximate date or an
 // interval has no honest single datetime.
 func machineDate(d edtf.Date) string {
-	if d.IsZero() || d.IsInterval() || d.Approximate() || d.Uncertain() {
+	if d.IsZero() || d.IsInterval() || d.Approximate() || d.Uncertain() ||
+		d.Precision() == edtf.Quarter || d.Precision() == edtf.Season {
+		// A season or quarter (2016-22) has no HTML datetime form.
 		return ""
 	}
 	return d.String()
@@ -55,6 +57,10 @@ func dateNote(d edtf.Date) string {
 		note = "Happened at some time in this period"
 	case d.Precision() == edtf.Month:
 		note = "Known to the month"
+	case d.Precision() == edtf.Quarter:
+		note = "Known to the quarter: " + d.Days()
+	case d.Precision() == edtf.Season:
+		note = "Known to the season: " + d.Days()
 	case d.Precision() == edtf.Year:
 		note = "Known to the year"
 	}
