@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -54,7 +55,8 @@ func (db *DB) ImportGazetteer(ctx context.Context, records GazetteerRecords, ch 
 		}
 		g := &gazetteer{ctx: ctx, db: db, tx: tx, ch: ch, opt: opt, write: !opt.DryRun, deferred: len(setAside) > 0,
 			keys: map[string]conflict.PlaceRef{}, seen: map[int64]bool{}, slugNext: map[string]int{},
-			actorByName: map[string]conflict.ActorRef{}}
+			actorByName: map[string]conflict.ActorRef{}, stmts: map[string]*sql.Stmt{}}
+		defer g.close()
 		if g.opt.MaxProblems <= 0 {
 			g.opt.MaxProblems = DefaultMaxProblems
 		}
@@ -122,9 +124,11 @@ type gazetteer struct {
 	// and alias, in a dry run too.
 	actorByName map[string]conflict.ActorRef
 	actors      []gazActor
-	counts      struct{ places, actors conflict.ImportCounts }
-	problems    []conflict.ImportProblem
-	unlisted    int
+	// stmts are the statements prepared once for every row.
+	stmts    map[string]*sql.Stmt
+	counts   struct{ places, actors conflict.ImportCounts }
+	problems []conflict.ImportProblem
+	unlisted int
 }
 
 // gazActor is an actor the file made or matched, waiting for its parent.
@@ -136,6 +140,68 @@ type gazActor struct {
 	changed bool
 	// parentID is the stored parent, 0 for none.
 	parentID conflict.ActorID
+}
+
+// query runs q as a statement prepared once for the whole import: a
+// country's gazetteer runs each a million times.
+func (g *gazetteer) stmt(q string) (*sql.Stmt, error) {
+	if st, ok := g.stmts[q]; ok {
+		return st, nil
+	}
+	st, err := g.tx.PrepareContext(g.ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	g.stmts[q] = st
+	return st, nil
+}
+
+func (g *gazetteer) query(q string, args ...any) (*sql.Rows, error) {
+	st, err := g.stmt(q)
+	if err != nil {
+		return nil, err
+	}
+	return st.QueryContext(g.ctx, args...)
+}
+
+func (g *gazetteer) queryRow(q string, args ...any) *sql.Row {
+	st, err := g.stmt(q)
+	if err != nil {
+		// A failed prepare comes back from the row's Scan.
+		return g.tx.QueryRowContext(g.ctx, q, args...)
+	}
+	return st.QueryRowContext(g.ctx, args...)
+}
+
+func (g *gazetteer) exec(q string, args ...any) (sql.Result, error) {
+	st, err := g.stmt(q)
+	if err != nil {
+		return nil, err
+	}
+	return st.ExecContext(g.ctx, args...)
+}
+
+// firstRevision is writeFirstRevision through a prepared statement.
+func (g *gazetteer) firstRevision(rt conflict.RecordType, id int64, snapshot any) error {
+	enc, body, err := encodeSnapshot(snapshot)
+	if err != nil {
+		return fmt.Errorf("snapshot %s %d: %w", rt, id, err)
+	}
+	var author any
+	if g.ch.Author != nil {
+		author = int64(*g.ch.Author)
+	}
+	_, err = g.exec(`INSERT INTO revisions
+		(record_type, record_id, number, action, encoding, snapshot, author_id, author_name, summary, created_at)
+		VALUES (?, ?, 1, ?, ?, ?, ?, ?, ?, ?)`,
+		rt, id, conflict.ActionImport, enc, body, author, g.ch.AuthorName, g.ch.Summary, g.db.stamp())
+	return err
+}
+
+func (g *gazetteer) close() {
+	for _, st := range g.stmts {
+		st.Close()
+	}
 }
 
 func (g *gazetteer) problem(src conflict.RowRef, column, reason string) {
@@ -183,7 +249,7 @@ func (g *gazetteer) slug(table, name, fallback string) (string, error) {
 			s = base + "-" + strconv.Itoa(n)
 		}
 		var taken int
-		if err := g.tx.QueryRowContext(g.ctx, `SELECT count(*) FROM `+table+` WHERE slug = ?`, s).Scan(&taken); err != nil {
+		if err := g.queryRow(`SELECT count(*) FROM `+table+` WHERE slug = ?`, s).Scan(&taken); err != nil {
 			return "", err
 		}
 		if taken == 0 {
@@ -223,58 +289,61 @@ func (g *gazetteer) findPlace(p *conflict.GazetteerPlace, parent int64) (*placeC
 	for _, n := range p.AltNames {
 		names = append(names, n.Name)
 	}
+	list, err := json.Marshal(names)
+	if err != nil {
+		return nil, err
+	}
 	var parentArg any
 	if parent != 0 {
 		parentArg = parent
 	}
-	for _, name := range names {
-		rows, err := g.tx.QueryContext(g.ctx, `SELECT id, parent_id, latitude, longitude, kind FROM places
-			WHERE id IN (SELECT id FROM places WHERE name = ?1 COLLATE NOCASE
-			             UNION SELECT place_id FROM place_names WHERE name = ?1 COLLATE NOCASE)
-			AND (parent_id IS ?2 OR parent_id IS NULL) ORDER BY id`, name, parentArg)
-		if err != nil {
+	// One query for all the row's names, those of the same name first.
+	rows, err := g.query(`SELECT id, parent_id, latitude, longitude, kind FROM places
+		WHERE id IN (SELECT id FROM places WHERE name COLLATE NOCASE IN (SELECT value FROM json_each(?1))
+		             UNION SELECT place_id FROM place_names WHERE name COLLATE NOCASE IN (SELECT value FROM json_each(?1)))
+		AND (parent_id IS ?2 OR parent_id IS NULL) ORDER BY name = ?3 COLLATE NOCASE DESC, id`, string(list), parentArg, p.Name)
+	if err != nil {
+		return nil, err
+	}
+	var cands []placeCandidate
+	for rows.Next() {
+		var c placeCandidate
+		if err := rows.Scan(&c.id, &c.parent, &c.lat, &c.lon, &c.kind); err != nil {
+			rows.Close()
 			return nil, err
 		}
-		var cands []placeCandidate
-		for rows.Next() {
-			var c placeCandidate
-			if err := rows.Scan(&c.id, &c.parent, &c.lat, &c.lon, &c.kind); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			if !g.seen[c.id] {
-				cands = append(cands, c)
-			}
+		if !g.seen[c.id] {
+			cands = append(cands, c)
 		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, err
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	// Best first: the same parent at the same position; the same
+	// parent nearby, or without a position to compare, or a
+	// province's centre, which gazetteers put where they like; no
+	// parent yet, nearby.
+	same := func(c placeCandidate) bool {
+		if c.parent.Valid {
+			return c.parent.Int64 == parent
 		}
-		// Best first: the same parent at the same position; the same
-		// parent nearby, or without a position to compare, or a
-		// province's centre, which gazetteers put where they like; no
-		// parent yet, nearby.
-		same := func(c placeCandidate) bool {
-			if c.parent.Valid {
-				return c.parent.Int64 == parent
-			}
-			return parent == 0
-		}
-		tests := []func(c placeCandidate) bool{
-			func(c placeCandidate) bool {
-				cc := c.coords()
-				return same(c) && cc != nil && p.Coordinates != nil && *cc == *p.Coordinates
-			},
-			func(c placeCandidate) bool {
-				return same(c) && (c.coords() == nil || p.Coordinates == nil || near(c.coords(), p.Coordinates) || p.Key != "")
-			},
-			func(c placeCandidate) bool { return !c.parent.Valid && near(c.coords(), p.Coordinates) },
-		}
-		for _, ok := range tests {
-			for i := range cands {
-				if ok(cands[i]) {
-					return &cands[i], nil
-				}
+		return parent == 0
+	}
+	tests := []func(c placeCandidate) bool{
+		func(c placeCandidate) bool {
+			cc := c.coords()
+			return same(c) && cc != nil && p.Coordinates != nil && *cc == *p.Coordinates
+		},
+		func(c placeCandidate) bool {
+			return same(c) && (c.coords() == nil || p.Coordinates == nil || near(c.coords(), p.Coordinates) || p.Key != "")
+		},
+		func(c placeCandidate) bool { return !c.parent.Valid && near(c.coords(), p.Coordinates) },
+	}
+	for _, ok := range tests {
+		for i := range cands {
+			if ok(cands[i]) {
+				return &cands[i], nil
 			}
 		}
 	}
@@ -336,7 +405,7 @@ func (g *gazetteer) place(p *conflict.GazetteerPlace) error {
 		if place.Coordinates != nil {
 			lat, lon = place.Coordinates.Lat, place.Coordinates.Lon
 		}
-		res, err := g.tx.ExecContext(g.ctx, `INSERT INTO places (slug, name, kind, parent_id, latitude, longitude, created_at, updated_at)
+		res, err := g.exec(`INSERT INTO places (slug, name, kind, parent_id, latitude, longitude, created_at, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, place.Slug, place.Name, place.Kind, parentArg, lat, lon, now, now)
 		if err != nil {
 			return err
@@ -347,7 +416,7 @@ func (g *gazetteer) place(p *conflict.GazetteerPlace) error {
 		}
 		place.ID, place.Version, place.CreatedAt, place.UpdatedAt = conflict.PlaceID(id), 1, parseTime(now), parseTime(now)
 		place.Status = conflict.Published
-		if err := g.db.writeFirstRevision(g.ctx, g.tx, conflict.PlaceRecord, id, conflict.ActionImport, place, g.ch); err != nil {
+		if err := g.firstRevision(conflict.PlaceRecord, id, place); err != nil {
 			return err
 		}
 		g.seen[id] = true
@@ -360,12 +429,12 @@ func (g *gazetteer) place(p *conflict.GazetteerPlace) error {
 
 // insertNames stores a place's other names, many to a statement.
 func (g *gazetteer) insertNames(id int64, names []conflict.AltName) error {
-	var m multiInsert
-	m.start(`INSERT OR IGNORE INTO place_names (place_id, name, lang) VALUES `, 3)
 	for _, n := range names {
-		m.add(id, n.Name, n.Lang)
+		if _, err := g.exec(`INSERT OR IGNORE INTO place_names (place_id, name, lang) VALUES (?, ?, ?)`, id, n.Name, n.Lang); err != nil {
+			return err
+		}
 	}
-	return m.exec(g.ctx, g.tx)
+	return nil
 }
 
 // enrichPlace gives the stored place cand what the row has and it lacks.
@@ -455,7 +524,7 @@ func (g *gazetteer) findActor(name string) (conflict.ActorRef, bool, error) {
 		return ref, true, nil
 	}
 	var ref conflict.ActorRef
-	err := g.tx.QueryRowContext(g.ctx, `SELECT id, slug, name, colour FROM actors
+	err := g.queryRow(`SELECT id, slug, name, colour FROM actors
 		WHERE id IN (SELECT id FROM actors WHERE name = ?1 COLLATE NOCASE
 		             UNION SELECT actor_id FROM actor_aliases WHERE alias = ?1 COLLATE NOCASE)
 		ORDER BY name = ?1 COLLATE NOCASE DESC, id LIMIT 1`, strings.TrimSpace(name)).Scan(&ref.ID, &ref.Slug, &ref.Name, &ref.Colour)
@@ -576,12 +645,12 @@ func (g *gazetteer) actor(a *conflict.GazetteerActor) error {
 }
 
 func (g *gazetteer) insertAliases(id int64, aliases []string) error {
-	var m multiInsert
-	m.start(`INSERT OR IGNORE INTO actor_aliases (actor_id, alias) VALUES `, 2)
 	for _, al := range aliases {
-		m.add(id, al)
+		if _, err := g.exec(`INSERT OR IGNORE INTO actor_aliases (actor_id, alias) VALUES (?, ?)`, id, al); err != nil {
+			return err
+		}
 	}
-	return m.exec(g.ctx, g.tx)
+	return nil
 }
 
 // linkActors gives each actor of the file the parent its row names, once
