@@ -166,9 +166,14 @@ func NewHasher(p Params) *Hasher {
 		p = DefaultParams
 	}
 	h := &Hasher{params: p, slots: make(chan struct{}, max(2, runtime.NumCPU()))}
-	// A hash of nothing anyone can type, verified when an account does not
-	// exist so that the answer takes as long as for one that does.
-	h.dummy, _ = h.Hash(string(make([]byte, 32)))
+	// Verified when an account does not exist, so that the answer takes
+	// as long as for one that does: a hash no password matches, made of a
+	// random salt and a zero key. Written out rather than computed, since
+	// computing it would take Params.Memory (64 MiB) at every start of a
+	// server that may never see a sign-in.
+	salt := make([]byte, p.SaltLen)
+	_, _ = rand.Read(salt)
+	h.dummy = encode(p, salt, make([]byte, p.KeyLen))
 	return h
 }
 
@@ -179,10 +184,13 @@ func (h *Hasher) Hash(password string) (string, error) {
 	if _, err := rand.Read(salt); err != nil {
 		return "", fmt.Errorf("auth: salt: %w", err)
 	}
-	key := h.key(password, salt, h.params)
+	return encode(h.params, salt, h.key(password, salt, h.params)), nil
+}
+
+func encode(p Params, salt, key []byte) string {
 	b64 := base64.RawStdEncoding
 	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version,
-		h.params.Memory, h.params.Time, h.params.Threads, b64.EncodeToString(salt), b64.EncodeToString(key)), nil
+		p.Memory, p.Time, p.Threads, b64.EncodeToString(salt), b64.EncodeToString(key))
 }
 
 // Verify reports whether password matches encoded, comparing in constant
