@@ -150,7 +150,12 @@ func serve(ctx context.Context, args []string, getenv env, _ io.Reader, stdout, 
 	if getenv("GOMEMLIMIT") == "" {
 		// The response cache is most of what stays live; without a limit
 		// the collector lets the heap grow to twice that before it runs.
-		debug.SetMemoryLimit(int64(max(cacheBytes, 0)) + 64<<20)
+		// Pages are made a few at a time, so what is live besides the
+		// cache is small (some 17 MB at a million events); the 32 MB on
+		// top of it keep the process under 150 MB with SQLite's own
+		// memory, for a collector that runs some eight times a second
+		// under load (7% of the CPU, against 4% at 64 MB).
+		debug.SetMemoryLimit(int64(max(cacheBytes, 0)) + 32<<20)
 	}
 	log := newLogger(stderr, getenv)
 	if base == "" && len(hosts) == 0 {
