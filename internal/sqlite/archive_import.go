@@ -41,6 +41,59 @@ func (e *ArchiveRecordError) Error() string {
 
 func (e *ArchiveRecordError) Unwrap() error { return e.Err }
 
+// txStatements runs a transaction's statements prepared once each: an
+// archive repeats the same few statements for every record, and preparing
+// one costs as much as running it. It is a querier, so the store's readers
+// run through it too. Texts that vary (a list of placeholders) are few
+// here; past maxStatements they are run unprepared.
+type txStatements struct {
+	tx   *sql.Tx
+	byQ  map[string]*sql.Stmt
+	full bool
+}
+
+func (s *txStatements) stmt(ctx context.Context, query string) *sql.Stmt {
+	if st, ok := s.byQ[query]; ok {
+		return st
+	}
+	if len(s.byQ) >= maxStatements {
+		return nil
+	}
+	st, err := s.tx.PrepareContext(ctx, query)
+	if err != nil {
+		return nil // run as text, to report its own error
+	}
+	s.byQ[query] = st
+	return st
+}
+
+func (s *txStatements) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if st := s.stmt(ctx, query); st != nil {
+		return st.ExecContext(ctx, args...)
+	}
+	return s.tx.ExecContext(ctx, query, args...)
+}
+
+func (s *txStatements) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if st := s.stmt(ctx, query); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
+	return s.tx.QueryContext(ctx, query, args...)
+}
+
+func (s *txStatements) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	if st := s.stmt(ctx, query); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
+	return s.tx.QueryRowContext(ctx, query, args...)
+}
+
+func (s *txStatements) close() {
+	for _, st := range s.byQ {
+		st.Close()
+	}
+}
+
 // errArchiveDryRun rolls a dry run's transaction back.
 var errArchiveDryRun = errors.New("dry run")
 
@@ -49,10 +102,13 @@ var errArchiveDryRun = errors.New("dry run")
 type ArchiveImport struct {
 	ctx context.Context
 	db  *DB
-	tx  *sql.Tx
+	tx  *txStatements
 	ch  conflict.Change
 	now string
 	res conflict.ImportResult
+	// dry is set for a dry run, which writes no revisions: they cannot
+	// fail, and it is rolled back.
+	dry bool
 
 	// ids maps each list's file ids to the stored ids they became;
 	// claimed the stored ids some file record already matched.
@@ -73,7 +129,24 @@ type ArchiveImport struct {
 func (db *DB) ImportArchive(ctx context.Context, ch conflict.Change, dryRun bool, fn func(*ArchiveImport) error) (conflict.ImportResult, error) {
 	var res conflict.ImportResult
 	err := db.bulkTx(ctx, func(tx *sql.Tx) error {
-		im := &ArchiveImport{ctx: ctx, db: db, tx: tx, ch: ch, now: db.stamp(),
+		// Into an empty database (a restore, a new mirror) every record
+		// is new: the triggers that index and post each row are set
+		// aside and their work done once at the end, in this
+		// transaction, as a Loader does (load.go). A rollback puts them
+		// back.
+		first, err := readLastIDs(ctx, tx)
+		if err != nil {
+			return err
+		}
+		var setAside map[string]string
+		if first == (lastIDs{}) {
+			if setAside, err = setAsideTriggers(ctx, tx); err != nil {
+				return err
+			}
+		}
+		stmts := &txStatements{tx: tx, byQ: map[string]*sql.Stmt{}}
+		defer stmts.close()
+		im := &ArchiveImport{ctx: ctx, db: db, tx: stmts, ch: ch, now: db.stamp(), dry: dryRun,
 			ids: map[string]map[int64]int64{}, claimed: map[string]map[int64]int{}}
 		for _, s := range export.ArchiveSections {
 			im.ids[s], im.claimed[s] = map[int64]int64{}, map[int64]int{}
@@ -85,7 +158,7 @@ func (db *DB) ImportArchive(ctx context.Context, ch conflict.Change, dryRun bool
 		if dryRun {
 			return errArchiveDryRun
 		}
-		return nil
+		return restoreTriggers(ctx, tx, setAside, first, importHashSize)
 	})
 	if errors.Is(err, errArchiveDryRun) {
 		return res, nil
@@ -241,6 +314,9 @@ func (im *ArchiveImport) readOne(section string, id int64) (any, error) {
 // history writes a created record's revisions: the file's published
 // revisions when it has them, else one saying it was imported.
 func (im *ArchiveImport) history(rt conflict.RecordType, id int64, revs []export.ArchiveRevision, snapshot func() (any, error)) error {
+	if im.dry {
+		return nil
+	}
 	if len(revs) == 0 {
 		return im.revision(rt, id, snapshot)
 	}
@@ -258,11 +334,31 @@ func (im *ArchiveImport) history(rt conflict.RecordType, id int64, revs []export
 // revision writes the revision of an import that created or changed a
 // record.
 func (im *ArchiveImport) revision(rt conflict.RecordType, id int64, snapshot func() (any, error)) error {
+	if im.dry {
+		return nil
+	}
 	v, err := snapshot()
 	if err != nil {
 		return err
 	}
-	_, err = im.db.writeRevision(im.ctx, im.tx, rt, id, conflict.ActionImport, v, im.ch)
+	// As writeRevision, through the prepared statements.
+	enc, body, err := encodeSnapshot(v)
+	if err != nil {
+		return fmt.Errorf("snapshot %s %d: %w", rt, id, err)
+	}
+	var n int
+	if err := im.tx.QueryRowContext(im.ctx, `SELECT coalesce(max(number), 0) + 1 FROM revisions WHERE record_type = ? AND record_id = ?`,
+		string(rt), id).Scan(&n); err != nil {
+		return err
+	}
+	var author any
+	if im.ch.Author != nil {
+		author = int64(*im.ch.Author)
+	}
+	_, err = im.tx.ExecContext(im.ctx, `INSERT INTO revisions
+		(record_type, record_id, number, action, encoding, snapshot, author_id, author_name, summary, created_at, unreviewed)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		string(rt), id, n, string(conflict.ActionImport), enc, body, author, im.ch.AuthorName, im.ch.Summary, im.now, im.ch.WithoutReview)
 	return err
 }
 
