@@ -35,6 +35,10 @@ import (
 // another stored record has) is reported the same way and nothing is
 // written.
 
+// maxArchiveRecord bounds one record of an archive, which may carry its
+// history: a few hundred revisions of an event.
+const maxArchiveRecord = 8 << 20
+
 // ArchiveStore is where an archive is imported; *sqlite.DB is one.
 type ArchiveStore interface {
 	ImportArchive(ctx context.Context, ch conflict.Change, dryRun bool, fn func(*sqlite.ArchiveImport) error) (conflict.ImportResult, error)
@@ -296,8 +300,8 @@ func (c *archiveCheck) report(section string, index int, path, reason string) {
 
 func (c *archiveCheck) record(section string, index int, raw json.RawMessage) error {
 	report := func(path, reason string) { c.report(section, index, path, reason) }
-	if len(raw) > maxRecord {
-		report("", fmt.Sprintf("The record is larger than %d KB.", maxRecord>>10))
+	if len(raw) > maxArchiveRecord {
+		report("", fmt.Sprintf("The record is larger than %d MB.", maxArchiveRecord>>20))
 		return nil
 	}
 	if !utf8.Valid(raw) {
