@@ -164,7 +164,15 @@ func (db *DB) bulkTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 		return mapError(err)
 	}
 	defer db.version.forget()
-	return mapError(tx.Commit())
+	if err := tx.Commit(); err != nil {
+		return mapError(err)
+	}
+	// A large import leaves the search indexes in many segments; merged,
+	// every later search reads one list a word. The import has landed
+	// either way: a merge that fails leaves searches slower, not wrong,
+	// and the next bulk write tries again.
+	_ = mergeSearchSegments(restore, conn)
+	return nil
 }
 
 // importer matches and creates records inside one transaction, with the

@@ -668,6 +668,9 @@ func (l *Loader) finish(ctx context.Context) error {
 			return mapError(err)
 		}
 	}
+	if err := mergeSearchSegments(ctx, l.conn); err != nil {
+		return fmt.Errorf("load: %w", err)
+	}
 	// A sample of each index is enough for the planner to tell a filter
 	// that matches a handful of events from one that matches half.
 	for _, q := range []string{`PRAGMA analysis_limit = 1000`, `ANALYZE`, `PRAGMA analysis_limit = 0`, `PRAGMA wal_checkpoint(TRUNCATE)`} {

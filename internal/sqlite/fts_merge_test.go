@@ -1,0 +1,77 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"path/filepath"
+	"testing"
+)
+
+// A bulk write that leaves a search index in many segments merges them
+// into one, and every word is still found; an index in a few segments is
+// left alone, since merging a large one takes seconds.
+func TestBulkWritesMergeAFragmentedSearchIndex(t *testing.T) {
+	ctx := context.Background()
+	db, err := Open(ctx, filepath.Join(t.TempDir(), "segments.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// Without FTS5's own merging each commit leaves a segment, as a long
+	// bulk load leaves many.
+	for _, tbl := range searchIndexes {
+		if _, err := db.write.ExecContext(ctx, `INSERT INTO `+tbl+` (`+tbl+`, rank) VALUES ('automerge', 0)`); err != nil {
+			t.Fatal(err)
+		}
+	}
+	const commits = 12
+	for i := 1; i <= commits; i++ {
+		if _, err := db.write.ExecContext(ctx, `INSERT INTO events (id, slug, title, date, date_lo, date_hi, body, status, created_at, updated_at)
+			VALUES (?, ?, ?, '2016-10-17', '2016-10-17', '2016-10-17', ?, 'published', '', '')`,
+			i, fmt.Sprint("e", i), fmt.Sprint("Offensive day ", i), fmt.Sprintf("Fighting near Mosul, report %d.", i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	before, err := searchSegments(ctx, db.write, "events_fts")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if before <= maxSearchSegments {
+		t.Fatalf("the index is in %d segments after %d commits; the test needs more than %d", before, commits, maxSearchSegments)
+	}
+	// Any bulk write merges on its way out; this one writes nothing.
+	if err := db.bulkTx(ctx, func(*sql.Tx) error { return nil }); err != nil {
+		t.Fatal(err)
+	}
+	for _, tbl := range []string{"events_fts", "events_date_fts"} {
+		n, err := searchSegments(ctx, db.write, tbl)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n != 1 {
+			t.Errorf("after a bulk write %s is in %d segments; want one", tbl, n)
+		}
+	}
+	res, err := db.Search(ctx, "mosul", 50)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Events) != commits {
+		t.Errorf("a search for a word in every event finds %d of %d after the merge", len(res.Events), commits)
+	}
+	// One more commit makes two segments: too few to be worth a merge.
+	if _, err := db.write.ExecContext(ctx, `INSERT INTO events (id, slug, title, date, date_lo, date_hi, body, status, created_at, updated_at)
+		VALUES (99, 'e99', 'Late report', '2016-10-18', '2016-10-18', '2016-10-18', 'Mosul again.', 'published', '', '')`); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.bulkTx(ctx, func(*sql.Tx) error { return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := searchSegments(ctx, db.write, "events_fts"); n != 2 {
+		t.Errorf("a bulk write merged an index in a few segments (now %d); want it left alone", n)
+	}
+}
