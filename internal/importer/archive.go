@@ -638,6 +638,10 @@ func normalize(v any) []pathProblem {
 		}
 		a.Normalize()
 		add(a.Validate())
+		// Aliases, other names and tags are sets, kept in the order the
+		// store lists them, so that a file that lists them otherwise is
+		// still the same record.
+		sort.Strings(a.Aliases)
 		r.Slug, r.Aliases, r.Colour = a.Slug, a.Aliases, a.Colour
 		meta(&r.ArchiveMeta)
 	case *export.ArchivePlace:
@@ -660,6 +664,7 @@ func normalize(v any) []pathProblem {
 			}
 			seen[n.Name] = j
 		}
+		sort.SliceStable(r.Names, func(i, j int) bool { return r.Names[i].Name < r.Names[j].Name })
 		r.Slug = p.Slug
 		meta(&r.ArchiveMeta)
 	case *export.ArchiveSource:
@@ -694,6 +699,7 @@ func normalize(v any) []pathProblem {
 		if !e.Date.IsZero() {
 			r.Date = e.Date.String()
 		}
+		sort.Strings(e.Tags)
 		r.Tags = e.Tags
 		meta(&r.ArchiveMeta)
 	case *export.ArchiveEstimate:
@@ -726,6 +732,7 @@ func normalize(v any) []pathProblem {
 				To: date(r.Filter.To, "filter.to", false)}}
 		t.Normalize()
 		add(t.Validate())
+		sort.Strings(t.Filter.Tags)
 		r.Slug, r.Filter.Tags = t.Slug, t.Filter.Tags
 		meta(&r.ArchiveMeta)
 	}

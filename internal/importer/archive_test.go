@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -472,6 +473,9 @@ func TestArchiveUpdate(t *testing.T) {
 		a := item(m, "actors", 0)
 		a["aliases"] = append(a["aliases"].([]any), "Tanzim al-Dawla")
 		item(m, "events", 1)["title"] = "A title corrected"
+		// Sets listed in another order are the same records.
+		slices.Reverse(item(m, "places", 0)["names"].([]any))
+		slices.Reverse(item(m, "events", 0)["tags"].([]any))
 	})
 	res := importArchive(t, db, file, false)
 	if res.Actors.Updated != 1 || res.Events.Updated != 1 || res.Sources.Updated != 0 || res.Places.Updated != 0 || res.Estimates.Updated != 0 {
@@ -488,6 +492,9 @@ func TestArchiveUpdate(t *testing.T) {
 	revs, _ := db.FindRevisions(t.Context(), conflict.EventRecord, 2)
 	if len(revs) == 0 || revs[0].Action != conflict.ActionImport || revs[0].AuthorName != "import: sitrep.json" {
 		t.Errorf("the newest revision of event 2 = %+v, want the import's", revs[0])
+	}
+	if res := importArchive(t, db, file, false); res.Changes() != 0 {
+		t.Errorf("importing the changed file again changed %d records: %+v", res.Changes(), res)
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/sitrep/sitrep/internal/conflict"
 	"github.com/sitrep/sitrep/internal/edtf"
@@ -932,6 +933,8 @@ func (im *ArchiveImport) Timeline(t *export.ArchiveTimeline, i int) error {
 			}
 			l.to[j] = got
 		}
+		// Stored, they are sets, read back in id order.
+		slices.Sort(l.to)
 	}
 	write := func(id int64) error {
 		for _, q := range []string{`DELETE FROM timeline_actors WHERE timeline_id = ?`, `DELETE FROM timeline_places WHERE timeline_id = ?`,
