@@ -275,6 +275,9 @@ func (s *Server) apiEstimate(c echo.Context) error {
 	if err != nil || !x.Status.Public() {
 		return notFoundOr(err, "No estimate has the id %d.", id)
 	}
+	if err := s.placeCoordinates(c.Request().Context(), &x); err != nil {
+		return err
+	}
 	return writeJSON(c, http.StatusOK, api.NewEstimate(x, s.links(c)))
 }
 

@@ -47,6 +47,8 @@ func (s *Server) apiDocs(c echo.Context) error {
 		AltNames: []conflict.AltName{{Name: "الموصل", Lang: "ar"}}, Parent: &conflict.PlaceRef{ID: 3, Slug: "nineveh-province", Name: "Nineveh province"},
 		Coordinates: &conflict.LatLon{Lat: 36.34, Lon: 43.13}, Version: 1,
 		CreatedAt: pages.ExampleEvent.CreatedAt, UpdatedAt: pages.ExampleEvent.UpdatedAt}, l)
+	change := api.Change{Cursor: "1042", Type: string(conflict.EventRecord), ID: event.ID, Change: api.ChangeUpdated,
+		At: event.UpdatedAt, Revision: max(event.Version, 1), Record: event}
 	v := pages.APIDocsView{Base: s.base(c, "JSON API and exports", ""), Origin: s.absURL(c, "")}
 	v.Base.Description = "sitrep's read-only JSON API: events, estimates, sources, actors, places and timelines, with the pages' filters."
 	v.Endpoints = []pages.APIEndpoint{
@@ -74,6 +76,16 @@ func (s *Server) apiDocs(c echo.Context) error {
 		{Path: "/api/v1/timelines/{ref}", Summary: "One published timeline, by slug or id.", Example: "/api/v1/timelines/mosul-2016"},
 		{Path: "/api/v1/timelines/{ref}/events", Summary: "A timeline's events: its filter, pins and exclusions, with the events filter on top.",
 			Params: append(eventFilter, page...), Example: "/api/v1/timelines/mosul-2016/events"},
+		{Path: "/api/v1/changes", Summary: "Every change readers saw, oldest first: each publication, accepted edit and retraction of an event, " +
+			"estimate, source, actor, place or timeline, with the record after it in the shape its own endpoint answers. " +
+			"Replayed from the start, keeping the latest record of each type and id (a retraction keeps the record, marked retracted), it rebuilds the public record; " +
+			"asked again from the cursor it gave last, it brings a mirror up to date. Drafts and edits that were returned never appear.",
+			Params: []pages.APIParam{
+				apiParam("since", "The cursor of the last page (or change) read; left out, the list starts from the beginning. Cursors are opaque and stay valid."),
+				apiParam("limit", "Changes per page, 1 to 1000; 100 when left out."),
+			},
+			Example: "/api/v1/changes?limit=10", Answer: pages.ExampleJSON(api.ChangeList{Kind: api.KindChanges, Data: []api.Change{change},
+				Cursor: change.Cursor, Next: next("/api/v1/changes?since=" + change.Cursor), More: false})},
 		{Path: "/api/v1/openapi.json", Summary: "The OpenAPI 3 description of the API.", Example: "/api/v1/openapi.json"},
 	}
 	format := apiParam("format", "csv, json, geojson or timelinejs.")

@@ -55,6 +55,7 @@ func (s *Server) routes(e *echo.Echo) {
 	v1.GET("/timelines", s.apiTimelines)
 	v1.GET("/timelines/:ref", s.apiTimeline)
 	v1.GET("/timelines/:ref/events", s.apiTimelineEvents)
+	v1.GET("/changes", s.apiChanges)
 	v1.GET("/export/events", s.exportEvents)
 	v1.GET("/export/estimates", s.exportEstimates)
 	v1.GET("/export/timelines/:ref", s.exportTimeline)

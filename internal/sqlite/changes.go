@@ -31,6 +31,9 @@ type PublicChange struct {
 	What string
 	// Cursor resumes the list after this change.
 	Cursor string
+	// Latest says whether this was the record's newest revision when the
+	// page was read: its state is then the record's state now.
+	Latest bool
 }
 
 // ChangePage is one page of public changes, oldest first.
@@ -120,7 +123,12 @@ func (db *DB) FindChanges(ctx context.Context, since string, limit int) (ChangeP
 		if err != nil {
 			return ChangePage{}, err
 		}
-		page.Changes = append(page.Changes, PublicChange{Revision: r, What: what, Cursor: changeCursor(int64(r.ID))})
+		var newest int
+		if err := db.read.QueryRowContext(ctx, `SELECT max(number) FROM revisions WHERE record_type = ? AND record_id = ?`,
+			r.RecordType, r.RecordID).Scan(&newest); err != nil {
+			return ChangePage{}, err
+		}
+		page.Changes = append(page.Changes, PublicChange{Revision: r, What: what, Cursor: changeCursor(int64(r.ID)), Latest: newest == r.Number})
 	}
 	return page, nil
 }
