@@ -41,6 +41,10 @@ var publicRoutes = map[string]bool{
 	"GET /places/:slug":                 true,
 	"GET /sources/:id":                  true,
 	"GET /search":                       true,
+	// The Atom feeds of the lists (feed.go).
+	"GET /feeds/events":          true,
+	"GET /feeds/estimates":       true,
+	"GET /feeds/timelines/:slug": true,
 	// The about and methodology pages an admin wrote (settings.go).
 	"GET /about":         true,
 	"GET /methodology":   true,

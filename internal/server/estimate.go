@@ -46,6 +46,7 @@ func (s *Server) estimateList(c echo.Context) error {
 	v := pages.EstimatesView{Base: s.base(c, title, "estimates"), Filter: f}
 	v.Base.Description = "Force-size estimates charted over time, with who claimed each and who reported it."
 	v.Base.Alternates = s.oembedAlternates(c, v.Base.Canonical, title)
+	v.Base.Alternates = append(v.Base.Alternates, s.feedAlternate(c, "/estimates", f.Values(), title+" (Atom feed)"))
 	v.Embed = s.estimatesEmbedPanel(c, f, title)
 	if f.Unknown() {
 		return s.render(c, http.StatusOK, pages.Estimates(v))

@@ -30,6 +30,7 @@ func (s *Server) eventList(c echo.Context) error {
 	}
 	v := pages.EventsView{Base: s.base(c, "Events", "events"), Heading: "Events", Browser: b}
 	v.Description = "Every published event, in date order, with the sources that reported it."
+	v.Base.Alternates = append(v.Base.Alternates, s.feedAlternate(c, "/events", b.Filter.Values(), "Events (Atom feed)"))
 	return s.render(c, http.StatusOK, pages.Events(v))
 }
 
@@ -47,10 +48,18 @@ func (s *Server) timelineShow(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	b.Fold = true
+	if t.WithEstimates {
+		ef := timelineEstimates(b.Filter.Filter, &t)
+		if b.Estimates, b.EstimatesMore, err = s.db.CountEstimates(c.Request().Context(), ef, estimateCountLimit); err != nil {
+			return err
+		}
+	}
 	if isFragment(c) {
 		return s.render(c, http.StatusOK, components.Results(b))
 	}
-	v := pages.EventsView{Base: s.base(c, t.Title, "events"), Heading: t.Title, Timeline: &t, Browser: b,
+	// A timeline is none of the sections the navigation names.
+	v := pages.EventsView{Base: s.base(c, t.Title, ""), Heading: t.Title, Timeline: &t, Browser: b,
 		Description: s.md.Render(t.Description)}
 	v.Base.Description = markdown.Excerpt(t.Description, 200)
 	if len(t.Filter.Actors) == 1 {
@@ -66,6 +75,7 @@ func (s *Server) timelineShow(c echo.Context) error {
 		v.Estimates = &est
 	}
 	v.Base.Alternates = s.oembedAlternates(c, v.Base.Canonical, t.Title)
+	v.Base.Alternates = append(v.Base.Alternates, s.feedAlternate(c, components.TimelinePath(t.Slug), b.Filter.Values(), t.Title+" (Atom feed)"))
 	v.Base.Tools = s.recordTools(c, t.Status, editTimelinePath(t.ID), "Edit this timeline")
 	v.Embed = s.timelineEmbedPanel(c, t, b.Filter)
 	return s.render(c, http.StatusOK, pages.Events(v))
@@ -112,15 +122,43 @@ func (s *Server) browse(c echo.Context, action string, t *conflict.Timeline, fix
 			return components.BrowserView{}, err
 		}
 	}
+	if f.Spacing == "time" {
+		entries = components.SpaceByTime(entries, filter.NewestFirst)
+	}
 	v := components.BrowserView{Action: action, Filter: f, Tags: tags, Groups: components.GroupEntries(entries), Total: page.Total, More: page.More,
 		Fragment: isFragment(c)}
 	if page.Next != "" {
-		v.NextURL = action + "?" + f.Values("after", page.Next).Encode()
+		v.NextURL = action + "?" + f.PageValues("after", page.Next).Encode()
 	}
 	if page.Prev != "" {
-		v.PrevURL = action + "?" + f.Values("before", page.Prev).Encode()
+		v.PrevURL = action + "?" + f.PageValues("before", page.Prev).Encode()
 	}
+	// Both layouts start again from the first page: the gap before the
+	// first entry of a later page is measured on the page before it.
+	v.SpacingURL = withQuery(action, f.Values("spacing", "time").Encode())
+	v.EvenURL = withQuery(action, f.Values().Encode())
 	return v, nil
+}
+
+// estimateCountLimit is where a timeline stops counting its estimates.
+const estimateCountLimit = 1000
+
+// timelineEstimates is the filter of the estimates a timeline shows among
+// its events: the reader's dates, or else the timeline's own, its places,
+// and its force when it follows one.
+func timelineEstimates(f conflict.EventFilter, t *conflict.Timeline) conflict.EstimateFilter {
+	ef := conflict.EstimateFilter{From: f.From, To: f.To, NewestFirst: f.NewestFirst}
+	if ef.From.IsZero() {
+		ef.From = t.Filter.From
+	}
+	if ef.To.IsZero() {
+		ef.To = t.Filter.To
+	}
+	ef.Places = t.Filter.Places
+	if len(t.Filter.Actors) == 1 {
+		ef.Force = t.Filter.Actors[0]
+	}
+	return ef
 }
 
 // interleaveEstimates adds the estimates whose as-of dates fall within the
@@ -143,19 +181,11 @@ func (s *Server) interleaveEstimates(ctx context.Context, entries []components.E
 			hi = latest
 		}
 	}
-	ef := conflict.EstimateFilter{From: f.From, To: f.To, Limit: 200, NewestFirst: f.NewestFirst}
+	ef := conflict.EstimateFilter{From: f.From, To: f.To, NewestFirst: f.NewestFirst}
 	if f.Timeline != nil {
-		if ef.From.IsZero() {
-			ef.From = f.Timeline.Filter.From
-		}
-		if ef.To.IsZero() {
-			ef.To = f.Timeline.Filter.To
-		}
-		ef.Places = f.Timeline.Filter.Places
-		if len(f.Timeline.Filter.Actors) == 1 {
-			ef.Force = f.Timeline.Filter.Actors[0]
-		}
+		ef = timelineEstimates(f, f.Timeline)
 	}
+	ef.Limit = 200
 	// Ask the store for this span only, not the whole timeline's.
 	if d, err := edtf.Parse(lo); err == nil && (ef.From.IsZero() || d.LowerKey() > ef.From.LowerKey()) {
 		ef.From = d

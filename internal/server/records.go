@@ -49,6 +49,7 @@ func (s *Server) actorShow(c echo.Context) error {
 		Children: children, Estimates: est, Browser: b}
 	v.Base.Description = markdown.Excerpt(a.Description, 200)
 	v.Base.Tools = s.recordTools(c, a.Status, editActorPath(a.ID), "Edit this actor")
+	v.Base.Alternates = append(v.Base.Alternates, s.feedAlternate(c, "/events", b.Filter.Values("actor", a.Slug), "Events of "+a.Name+" (Atom feed)"))
 	return s.render(c, http.StatusOK, pages.Actor(v))
 }
 
@@ -85,6 +86,7 @@ func (s *Server) placeShow(c echo.Context) error {
 		Ancestors: ancestors, Children: children, Browser: b}
 	v.Base.Description = markdown.Excerpt(p.Description, 200)
 	v.Base.Tools = s.recordTools(c, p.Status, editPlacePath(p.ID), "Edit this place")
+	v.Base.Alternates = append(v.Base.Alternates, s.feedAlternate(c, "/events", b.Filter.Values("place", p.Slug), "Events in "+p.Name+" (Atom feed)"))
 	return s.render(c, http.StatusOK, pages.Place(v))
 }
 

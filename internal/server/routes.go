@@ -25,6 +25,10 @@ func (s *Server) routes(e *echo.Echo) {
 	e.GET("/places/:slug", s.placeShow)
 	e.GET("/sources/:id", s.sourceShow)
 	e.GET("/search", s.search)
+	// The Atom feed of every list: its address under /feeds (feed.go).
+	e.GET("/feeds/events", s.eventsFeed)
+	e.GET("/feeds/estimates", s.estimatesFeed)
+	e.GET("/feeds/timelines/:slug", s.timelineFeed)
 	e.GET("/about", s.aboutPage)
 	e.GET("/methodology", s.methodologyPage)
 	e.GET("/suggest/:kind", s.filterSuggest)

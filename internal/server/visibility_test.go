@@ -194,6 +194,9 @@ func (w *privateWorld) targets() map[string][]string {
 		"/places/:slug":              {"/places/mosul", "/places/" + w.place.Slug},
 		"/sources/:id":               {"/sources/1", p("/sources/%d", w.source.ID)},
 		"/search":                    searches,
+		"/feeds/events":              eventLists("/feeds/events"),
+		"/feeds/estimates":           estimateLists("/feeds/estimates"),
+		"/feeds/timelines/:slug":     {"/feeds/timelines/" + demo.TimelineSlug, "/feeds/timelines/" + w.tl.Slug, "/feeds/timelines/" + demo.TimelineSlug + "?q=fennimore"},
 		"/about":                     {"/about"},
 		"/methodology":               {"/methodology"},
 		"/suggest/:kind": {"/suggest/actors?q=vex", "/suggest/actors?q=e", "/suggest/places?q=quill", "/suggest/places?q=a",
@@ -239,7 +242,7 @@ func (w *privateWorld) targets() map[string][]string {
 func (w *privateWorld) mustBeMissing() []string {
 	return []string{
 		"/actors/" + w.actor.Slug, "/places/" + w.place.Slug, fmt.Sprintf("/sources/%d", w.source.ID),
-		"/timelines/" + w.tl.Slug, fmt.Sprintf("/events/%d", w.event.ID), "/embed/timelines/" + w.tl.Slug,
+		"/timelines/" + w.tl.Slug, fmt.Sprintf("/events/%d", w.event.ID), "/embed/timelines/" + w.tl.Slug, "/feeds/timelines/" + w.tl.Slug,
 		"/api/v1/actors/" + w.actor.Slug, "/api/v1/places/" + w.place.Slug, fmt.Sprintf("/api/v1/sources/%d", w.source.ID),
 		"/api/v1/timelines/" + w.tl.Slug, "/api/v1/timelines/" + w.tl.Slug + "/events",
 		"/oembed?url=" + url.QueryEscape("http://example.com/timelines/"+w.tl.Slug),
