@@ -21,7 +21,8 @@ func TestReaderPages(t *testing.T) {
 		want       []string
 	}{
 		{"events", "/events", []string{"3 events", "2016", "September", "Jul – Sep 2016"}},
-		{"timeline", "/timelines/mosul-2016", []string{"Mosul, 2016", "as many as 10,000", "3,000–4,500", "Badr Organization"}},
+		{"timeline", "/timelines/mosul-2016", []string{"Mosul, 2016", "3 events and 2 estimates", "as many as 10,000", "3,000–4,500", "Badr Organization"}},
+		{"timeline-spaced", "/timelines/mosul-2016?spacing=time", []string{"Space evenly", "2 months later", "3 weeks later", "Badr Organization"}},
 		{"event", "/events/1", []string{"Badr Organization fighters train", "27 Sep 2016", "Voice of America", "Cite this", "BibTeX"}},
 		{"actor", "/actors/islamic-state", []string{"Islamic State", "Daesh", "Estimated size", "3,000 to 10,000"}},
 		{"place", "/places/mosul", []string{"Mosul", "الموصل", "Nineveh province", "Iraq"}},
@@ -55,6 +56,20 @@ func TestReaderPages(t *testing.T) {
 				}
 				if overflow := eval[bool](t, ctx, `document.documentElement.scrollWidth > window.innerWidth + 1`); overflow {
 					t.Errorf("%s scrolls sideways at %dpx", p.path, view.width)
+				}
+				if strings.HasPrefix(p.name, "timeline") {
+					// A timeline is read as a story: its filters are folded
+					// away, its first entry is on the first screen, and the
+					// navigation does not claim it is the events list.
+					if top := eval[float64](t, ctx, `document.querySelector('[data-testid=event-item]').getBoundingClientRect().top`); top > float64(eval[float64](t, ctx, `window.innerHeight`)) {
+						t.Errorf("%s at %dpx: the first event starts %.0f px down, below the first screen", p.path, view.width, top)
+					}
+					if eval[bool](t, ctx, `document.querySelector('#filter-actor').checkVisibility()`) {
+						t.Errorf("%s shows its filter form before the reader asks for it", p.path)
+					}
+					if current := eval[string](t, ctx, `document.querySelector('.nav [aria-current]')?.textContent ?? ''`); current != "" {
+						t.Errorf("%s marks %q as the current section; a timeline is none of them", p.path, current)
+					}
 				}
 				screenshot(t, ctx, p.name+"-"+view.suffix+".png")
 				checkAxe(t, ctx)

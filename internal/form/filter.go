@@ -37,6 +37,10 @@ type EventFilter struct {
 	// Retracted shows retracted events too, labelled; timelines hide them
 	// unless the reader asks (retracted=1).
 	Retracted bool
+	// Spacing is "time" when entries are spaced by the time between them
+	// (spacing=time), so that gaps in the record show as gaps on the page;
+	// "" spaces them evenly.
+	Spacing string
 
 	Filter conflict.EventFilter
 	// Resolved are the actors and places the filter matched, for the page
@@ -85,6 +89,13 @@ func ParseEventFilter(ctx context.Context, q url.Values, lookup Lookup) (EventFi
 		After:  value(q, "after"),
 		Before: value(q, "before"),
 		Errors: conflict.FieldErrors{},
+	}
+	switch value(q, "spacing") {
+	case "", "even":
+	case "time":
+		f.Spacing = "time"
+	default:
+		f.Errors.Add("spacing", "Spacing is even or time (spacing=time shows the gaps between dates).")
 	}
 	switch value(q, "retracted") {
 	case "", "0":
@@ -190,6 +201,17 @@ func (f EventFilter) Values(extra ...string) url.Values {
 	}
 	for i := 0; i+1 < len(extra); i += 2 {
 		v.Set(extra[i], extra[i+1])
+	}
+	return v
+}
+
+// PageValues is Values with how the page is laid out (spacing), for links
+// to the same list's other pages and views; exports and embeds take the
+// filter alone.
+func (f EventFilter) PageValues(extra ...string) url.Values {
+	v := f.Values(extra...)
+	if f.Spacing != "" {
+		v.Set("spacing", f.Spacing)
 	}
 	return v
 }

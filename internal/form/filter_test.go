@@ -62,3 +62,31 @@ func (r records) FindPublicActorsByName(ctx context.Context, name string) ([]con
 func (r records) FindPublicPlacesByName(ctx context.Context, name string) ([]conflict.PlaceRef, error) {
 	return r.FindPlacesByName(ctx, name)
 }
+
+// How a list is laid out (spacing=time) follows the reader from page to
+// page, but is no part of the filter: exports and embeds never carry it.
+func TestSpacingIsKeptForPagesNotForExports(t *testing.T) {
+	f, err := form.ParseEventFilter(t.Context(), url.Values{"spacing": {"time"}, "tag": {"airstrikes"}}, records{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Spacing != "time" || len(f.Errors) > 0 {
+		t.Fatalf("spacing=time read as %q with errors %v", f.Spacing, f.Errors)
+	}
+	if got := f.PageValues("after", "x").Get("spacing"); got != "time" {
+		t.Errorf("the next page's link has spacing %q, want time", got)
+	}
+	if f.Values().Has("spacing") {
+		t.Errorf("the filter's values carry the spacing: %s", f.Values().Encode())
+	}
+	for _, even := range []string{"", "even"} {
+		g, _ := form.ParseEventFilter(t.Context(), url.Values{"spacing": {even}}, records{})
+		if g.Spacing != "" || len(g.Errors) > 0 || g.PageValues().Has("spacing") {
+			t.Errorf("spacing=%q read as %q, errors %v", even, g.Spacing, g.Errors)
+		}
+	}
+	bad, _ := form.ParseEventFilter(t.Context(), url.Values{"spacing": {"wide"}}, records{})
+	if bad.Errors["spacing"] == "" || bad.Spacing != "" {
+		t.Errorf("spacing=wide was taken as %q without a message", bad.Spacing)
+	}
+}

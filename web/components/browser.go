@@ -32,6 +32,17 @@ type BrowserView struct {
 	// carry the filter form's fields too, so the chosen values and the
 	// messages under each field follow the results.
 	Fragment bool
+	// Fold folds the filter form away until the reader opens it (on a
+	// timeline, which is read as a story before it is searched); it opens
+	// by itself when a filter is set.
+	Fold bool
+	// Estimates counts the estimates a timeline shows among its events,
+	// up to a cap (EstimatesMore is then set).
+	Estimates     int
+	EstimatesMore bool
+	// SpacingURL and EvenURL link the same list spaced by time and
+	// spaced evenly; empty where the list cannot be spaced by time.
+	SpacingURL, EvenURL string
 }
 
 // FilterOptions are the actors and places the editors' forms offer
@@ -44,16 +55,25 @@ type FilterOptions struct {
 func (v BrowserView) errorFor(field string) string { return v.Filter.Errors[field] }
 
 func (v BrowserView) summary() string {
-	if v.More {
-		return "More than " + conflict.FormatCount(int64(v.Total)) + " events"
-	}
-	switch v.Total {
-	case 0:
+	events := countWords(v.Total, v.More, "event", "events")
+	if v.Estimates > 0 || v.EstimatesMore {
+		events += " and " + countWords(v.Estimates, v.EstimatesMore, "estimate", "estimates")
+	} else if v.Total == 0 && !v.More {
 		return "No events match."
-	case 1:
-		return "1 event"
 	}
-	return conflict.FormatCount(int64(v.Total)) + " events"
+	return strings.ToUpper(events[:1]) + events[1:]
+}
+
+// countWords says how many, in the middle of a sentence: "1 event",
+// "2,310 events", "more than 1,000 events".
+func countWords(n int, more bool, one, many string) string {
+	switch {
+	case more:
+		return "more than " + conflict.FormatCount(int64(n)) + " " + many
+	case n == 1:
+		return "1 " + one
+	}
+	return conflict.FormatCount(int64(n)) + " " + many
 }
 
 func fieldID(name string) string { return "filter-" + name }

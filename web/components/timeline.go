@@ -1,6 +1,7 @@
 package components
 
 import (
+	"strconv"
 	"time"
 
 	"github.com/sitrep/sitrep/internal/conflict"
@@ -14,6 +15,11 @@ type Entry struct {
 	Citations int
 	Excerpt   string
 	Estimate  *conflict.Estimate
+	// Gap, on a list spaced by time, says how long before (or, newest
+	// first, after) the previous entry this one began: "3 months later".
+	// GapSize, 1 to 4, is how much room the page leaves for it.
+	Gap     string
+	GapSize int
 }
 
 // MonthGroup holds the entries that start in one month; Month is 0 for
@@ -94,4 +100,52 @@ func MergeEntries(a, b []Entry, newestFirst bool) []Entry {
 		}
 	}
 	return append(append(out, a...), b...)
+}
+
+// SpaceByTime marks each entry with the time since the one before it, so a
+// list spaced by time shows a quiet month as a gap rather than as the next
+// card. Gaps under a week are not marked: a timeline of a busy week would
+// otherwise be all gaps. Entries are in date order, newest first when
+// newestFirst is set; each is measured by the first day it can mean.
+func SpaceByTime(entries []Entry, newestFirst bool) []Entry {
+	for i := 1; i < len(entries); i++ {
+		prev, cur := entries[i-1].Date().Lower(), entries[i].Date().Lower()
+		if prev.Year() <= 1 || cur.Year() <= 1 {
+			continue // an interval open at its start has no first day to measure from
+		}
+		days := int(cur.Sub(prev).Hours() / 24)
+		if newestFirst {
+			days = -days
+		}
+		entries[i].Gap, entries[i].GapSize = gapWords(days, newestFirst)
+	}
+	return entries
+}
+
+// gapWords names a gap of days in the largest unit that fits it, and
+// sizes it on a scale of four: a week, a month, a quarter, a year.
+func gapWords(days int, newestFirst bool) (string, int) {
+	var n int
+	var unit string
+	size := 0
+	switch {
+	case days < 7:
+		return "", 0
+	case days < 30:
+		n, unit, size = days/7, "week", 1
+	case days < 91:
+		n, unit, size = days/30, "month", 2
+	case days < 365:
+		n, unit, size = days/30, "month", 3
+	default:
+		n, unit, size = days/365, "year", 4
+	}
+	words := strconv.Itoa(n) + " " + unit
+	if n != 1 {
+		words += "s"
+	}
+	if newestFirst {
+		return words + " earlier", size
+	}
+	return words + " later", size
 }

@@ -1,0 +1,37 @@
+package server_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+)
+
+// A timeline is read as a story before it is searched: its filters are
+// folded away until asked for (open when a filter is set, so the reader
+// sees what narrows the list), its count names events and estimates
+// apart, the navigation does not say it is the events list, and it can be
+// spaced by the time between its entries, kept from page to page.
+func TestTimelineReadsAsAStory(t *testing.T) {
+	h := newHandler(t)
+	body := get(t, h, "/timelines/mosul-2016", http.StatusOK, "3 events and 2 estimates", `<details class="filters-fold">`, "Filter this timeline",
+		"Space by the time between entries")
+	if strings.Contains(body, `aria-current="page">Events`) {
+		t.Error("a timeline's navigation marks Events as the current section")
+	}
+	if strings.Contains(body, "months later") {
+		t.Error("a timeline spaced evenly marks the gaps between its entries")
+	}
+	get(t, h, "/timelines/mosul-2016?actor=ISIS", http.StatusOK, `<details class="filters-fold" open>`, "2 events and 2 estimates")
+	get(t, h, "/timelines/mosul-2016?to=2016-08", http.StatusOK, "1 event and 1 estimate")
+	body = get(t, h, "/timelines/mosul-2016?spacing=time", http.StatusOK, "2 months later", "3 weeks later", "Space evenly",
+		`<input type="hidden" name="spacing" value="time">`)
+	if strings.Contains(body, "spacing=time&amp;format") || strings.Contains(body, "export/timelines/mosul-2016?spacing") {
+		t.Error("the downloads carry the page's spacing; an export takes the filter alone")
+	}
+	get(t, h, "/timelines/mosul-2016?spacing=wide", http.StatusOK, "Spacing is even or time", "3 events and 2 estimates")
+	// The events list keeps its place in the navigation and its form.
+	body = get(t, h, "/events", http.StatusOK, `aria-current="page">Events`)
+	if strings.Contains(body, "filters-fold") {
+		t.Error("/events folds its filters away; only a timeline does")
+	}
+}
