@@ -22,6 +22,10 @@ const archivePage = 1000
 // readers see it under: retracted records stay public, labelled.
 const publicClaim = `status IN ('published', 'retracted')`
 
+// The pages of ids are read along the table, in id order, testing each
+// row's status: "+status" keeps SQLite from choosing the status index,
+// which at a million events would read the whole index for every page.
+
 // ReadArchive reads every public record for an archive (see
 // export.ArchiveStore) in one read transaction on the export pool.
 // Actors, places, sources and timelines are public when published;
@@ -38,17 +42,17 @@ func (db *DB) ReadArchive(ctx context.Context, history bool, section func(string
 			var err error
 			switch name {
 			case "actors":
-				err = r.pages(`SELECT id FROM actors WHERE status = 'published' AND id > ? ORDER BY id LIMIT ?`, r.actors)
+				err = r.pages(`SELECT id FROM actors WHERE +status = 'published' AND id > ? ORDER BY id LIMIT ?`, r.actors)
 			case "places":
-				err = r.pages(`SELECT id FROM places WHERE status = 'published' AND id > ? ORDER BY id LIMIT ?`, r.places)
+				err = r.pages(`SELECT id FROM places WHERE +status = 'published' AND id > ? ORDER BY id LIMIT ?`, r.places)
 			case "sources":
-				err = r.pages(`SELECT id FROM sources WHERE status = 'published' AND id > ? ORDER BY id LIMIT ?`, r.sources)
+				err = r.pages(`SELECT id FROM sources WHERE +status = 'published' AND id > ? ORDER BY id LIMIT ?`, r.sources)
 			case "events":
-				err = r.pages(`SELECT id FROM events WHERE `+publicClaim+` AND id > ? ORDER BY id LIMIT ?`, r.events)
+				err = r.pages(`SELECT id FROM events WHERE +`+publicClaim+` AND id > ? ORDER BY id LIMIT ?`, r.events)
 			case "estimates":
-				err = r.pages(`SELECT id FROM estimates WHERE `+publicClaim+` AND id > ? ORDER BY id LIMIT ?`, r.estimates)
+				err = r.pages(`SELECT id FROM estimates WHERE +`+publicClaim+` AND id > ? ORDER BY id LIMIT ?`, r.estimates)
 			case "timelines":
-				err = r.pages(`SELECT id FROM timelines WHERE status = 'published' AND id > ? ORDER BY id LIMIT ?`, r.timelines)
+				err = r.pages(`SELECT id FROM timelines WHERE +status = 'published' AND id > ? ORDER BY id LIMIT ?`, r.timelines)
 			}
 			if err != nil {
 				return err
