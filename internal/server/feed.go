@@ -151,6 +151,8 @@ func (s *Server) eventFeed(c echo.Context, page, heading string, t *conflict.Tim
 	feed := s.newFeed(c, page, q, heading+eventFilterWords(f))
 	if t != nil {
 		feed.Subtitle = markdown.Excerpt(t.Description, 300)
+		// An edit of the timeline's own filter changes the list too.
+		feed.touch(t.UpdatedAt)
 	}
 	base := s.absURL(c, "")
 	for _, e := range events.Events {
@@ -267,8 +269,13 @@ func (s *Server) newFeed(c echo.Context, page string, q url.Values, heading stri
 // add appends an entry; the feed's updated time is its newest entry's.
 func (f *atomFeed) add(e atomEntry, updated time.Time) {
 	f.Entries = append(f.Entries, e)
-	if t := atomTime(updated); t > f.Updated {
-		f.Updated = t
+	f.touch(updated)
+}
+
+// touch moves the feed's updated time on to t, if t is later.
+func (f *atomFeed) touch(t time.Time) {
+	if s := atomTime(t); s > f.Updated {
+		f.Updated = s
 	}
 }
 
