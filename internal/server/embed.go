@@ -95,12 +95,13 @@ func (o embedOptions) query() string {
 // embedBase fills in the embed shell's fields.
 func (s *Server) embedBase(c echo.Context, title, fullPath string, o embedOptions) embed.Base {
 	return embed.Base{
-		Title:   title,
-		Theme:   o.Theme,
-		Compact: o.Compact,
-		Asset:   s.cfg.Assets.URL,
-		FullURL: s.absURL(c, fullPath),
-		SiteURL: s.absURL(c, "/"),
+		Title:    title,
+		Theme:    o.Theme,
+		Compact:  o.Compact,
+		Asset:    s.cfg.Assets.URL,
+		FullURL:  s.absURL(c, fullPath),
+		SiteURL:  s.absURL(c, "/"),
+		SiteName: s.settings(c.Request().Context()).Name,
 	}
 }
 

@@ -38,7 +38,7 @@ func (s *Server) timelineEmbedPanel(c echo.Context, t conflict.Timeline, f form.
 		}
 	}
 	fullPage := s.absURL(c, withQuery(components.TimelinePath(t.Slug), f.Values().Encode()))
-	v := s.embedPanel(c, o, base, open, fullPage, t.Title+" — timeline on sitrep", f.Values())
+	v := s.embedPanel(c, o, base, open, fullPage, t.Title+" — timeline on "+s.settings(c.Request().Context()).Name, f.Values())
 	v.Action = components.TimelinePath(t.Slug)
 	v.What = "timeline"
 	v.LimitLabel = "Entries shown"
@@ -53,7 +53,7 @@ func (s *Server) estimatesEmbedPanel(c echo.Context, f form.EstimateFilter, titl
 	base := withQuery("/embed/estimates", filter.Encode())
 	open := `<div data-sitrep-estimates="` + html.EscapeString(filter.Encode()) + `"`
 	fullPage := s.absURL(c, withQuery("/estimates", filter.Encode()))
-	v := s.embedPanel(c, o, base, open, fullPage, title+" — chart on sitrep", filter)
+	v := s.embedPanel(c, o, base, open, fullPage, title+" — chart on "+s.settings(c.Request().Context()).Name, filter)
 	v.Action = "/estimates"
 	v.What = "chart"
 	v.LimitLabel = "Estimates charted"

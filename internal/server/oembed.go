@@ -83,7 +83,7 @@ func (s *Server) oembed(c echo.Context) error {
 		} else if err != nil {
 			return err
 		}
-		title = t.Title + " — timeline on sitrep"
+		title = t.Title + " — timeline on " + s.settings(c.Request().Context()).Name
 		src = withQuery("/embed/timelines/"+url.PathEscape(t.Slug), keep(u.Query(), timelineEmbedKeys).Encode())
 		height = oembedTimelineHeight
 	case strings.HasPrefix(p, "/events/") && !strings.Contains(p[len("/events/"):], "/"):
@@ -105,7 +105,7 @@ func (s *Server) oembed(c echo.Context) error {
 		if err != nil {
 			return err
 		}
-		title = "Force-size estimates on sitrep"
+		title = "Force-size estimates on " + s.settings(c.Request().Context()).Name
 		if f.ResolvedForce != nil {
 			title = "Estimates of " + f.ResolvedForce.Name + " on sitrep"
 		}

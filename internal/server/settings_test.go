@@ -126,6 +126,17 @@ func TestSiteSettingsName(t *testing.T) {
 	if err := json.Unmarshal(rec.Body.Bytes(), &oe); err != nil || oe.ProviderName != "Mosul Monitor" {
 		t.Errorf("oEmbed = %d %s, want provider_name Mosul Monitor", rec.Code, rec.Body.String())
 	}
+	// Embeds in a newsroom's article credit the deployment, not the
+	// software it runs.
+	embed := get(t, h, "/embed/timelines/mosul-2016", http.StatusOK, "<title>Mosul, 2016 · Mosul Monitor</title>", `</span>Mosul Monitor</a>`)
+	if strings.Contains(embed, "sitrep</a>") {
+		t.Error("the embed's attribution still names sitrep")
+	}
+	rec = do(t, h, http.MethodGet, "/oembed?url="+url.QueryEscape("http://example.com/timelines/mosul-2016"))
+	if !strings.Contains(rec.Body.String(), "timeline on Mosul Monitor") {
+		t.Errorf("oEmbed of a timeline = %s, want its title to name Mosul Monitor", rec.Body.String())
+	}
+	get(t, h, "/timelines/mosul-2016", http.StatusOK, "Mosul, 2016 — timeline on Mosul Monitor")
 }
 
 // A settings form with mistakes is shown again with what was typed and a

@@ -118,7 +118,7 @@ func EmbedPanel(v EmbedPanelView) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 9, " on your own site. It stays up to date with sitrep, resizes to fit, and links back here.</p><form class=\"embed-panel__options\" method=\"get\" action=\"")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 9, " on your own site. It stays up to date with this site, resizes to fit, and links back here.</p><form class=\"embed-panel__options\" method=\"get\" action=\"")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

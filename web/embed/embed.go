@@ -36,8 +36,10 @@ type Base struct {
 	Asset func(name string) string
 	// FullURL is the full page the embed shows part of.
 	FullURL string
-	// SiteURL is sitrep's home page, which the attribution links.
-	SiteURL string
+	// SiteURL is the site's home page, which the attribution links, and
+	// SiteName what the attribution calls it: the deployment's own name.
+	SiteURL  string
+	SiteName string
 }
 
 // colorScheme is the content of the color-scheme meta tag, so that form
