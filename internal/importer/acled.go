@@ -1,11 +1,8 @@
 package importer
 
 import (
-	"encoding/csv"
 	"errors"
 	"fmt"
-	"hash/maphash"
-	"io"
 	"math"
 	"net/url"
 	"strconv"
@@ -54,132 +51,26 @@ var acledRoles = map[string]string{
 	"assoc_actor_2": "associated with actor 2",
 }
 
+// acledPlaceColumns name an event's place, outermost first.
+var acledPlaceColumns = []placeColumn{{"country", "country"}, {"admin1", "region"}, {"admin2", "district"}, {"location", "location"}}
+
 // acledFields says which column a problem with an event field comes from.
 var acledFields = map[string]string{
 	"title": "event_type", "body": "notes", "date": "event_date", "tags": "event_type", "actors": "actor1",
 	"citations": "source", "place": "location", "external_id": "event_id_cnty", "status": "source",
 }
 
-func readACLED(r io.Reader, status conflict.Status, yield func(*conflict.ImportEvent, *conflict.ImportEstimate) error, problem func(conflict.ImportProblem)) error {
-	limiter := newCellLimiter(r, MaxCell)
-	cr := csv.NewReader(limiter)
-	cr.FieldsPerRecord = -1
-	cr.ReuseRecord = true
-	header, err := cr.Read()
-	if err != nil {
-		problem(csvProblem(err, 1, nil))
-		return nil
-	}
-	col := map[string]int{}
-	names := make([]string, len(header))
-	for i, h := range header {
-		h = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
-		names[i] = h
-		if _, dup := col[h]; !dup {
-			col[h] = i
-		}
-	}
-	var missing []string
-	for _, c := range ACLEDColumns {
-		if _, ok := col[c]; !ok {
-			missing = append(missing, c)
-		}
-	}
-	if len(missing) > 0 {
-		problem(conflict.ImportProblem{Row: 1, Reason: "The header lacks ACLED's columns " + strings.Join(missing, ", ") +
-			". The first row must name the columns: " + strings.Join(ACLEDColumns, ", ") + "."})
-		return nil
-	}
-	// The ids seen so far, by a hash: memory for a file of millions of
-	// rows stays a few bytes a row.
-	seen := map[uint64]int{}
-	seed := maphash.MakeSeed()
-	for row := 2; ; row++ {
-		rec, err := cr.Read()
-		if errors.Is(err, io.EOF) {
-			return nil
-		}
-		if err != nil {
-			if p, ok := tooLong(err, names); ok {
-				problem(p)
-				return nil
-			}
-			var pe *csv.ParseError
-			if errors.As(err, &pe) {
-				problem(csvProblem(err, row, names))
-				continue
-			}
-			return err
-		}
-		ev, rowProblems := acledEvent(rec, col, row, status)
-		if id := ev.Event.ExternalID; id != "" {
-			k := maphash.String(seed, id)
-			if first, ok := seen[k]; ok {
-				rowProblems = append(rowProblems, conflict.ImportProblem{Row: row, Column: "event_id_cnty",
-					Reason: fmt.Sprintf("The id %s is used again: row %d has it already.", strings.TrimPrefix(id, "acled:"), first)})
-			} else {
-				seen[k] = row
-			}
-		}
-		if len(rowProblems) > 0 {
-			for _, p := range rowProblems {
-				problem(p)
-			}
-			continue
-		}
-		if err := yield(&ev, nil); err != nil {
-			return err
-		}
-	}
-}
-
-// tooLong reports a cell that passed MaxCell; the file is not read past it.
-func tooLong(err error, names []string) (conflict.ImportProblem, bool) {
-	var e *errCellTooLong
-	if !errors.As(err, &e) {
-		return conflict.ImportProblem{}, false
-	}
-	column := strconv.Itoa(e.Col + 1)
-	if e.Col < len(names) {
-		column = names[e.Col]
-	}
-	return conflict.ImportProblem{Row: e.Row, Column: column,
-		Reason: fmt.Sprintf("This cell is longer than %s KB, the most one cell may hold; the file was not read past it.", conflict.FormatCount(int64(e.Max>>10)))}, true
-}
-
-func csvProblem(err error, row int, names []string) conflict.ImportProblem {
-	if p, ok := tooLong(err, names); ok {
-		return p
-	}
-	var pe *csv.ParseError
-	if errors.As(err, &pe) {
-		return conflict.ImportProblem{Row: row,
-			Reason: fmt.Sprintf("The row is not valid CSV (line %d, character %d): %v.", pe.Line, pe.Column, pe.Err)}
-	}
-	return conflict.ImportProblem{Row: row, Reason: "The file cannot be read as CSV: " + err.Error() + "."}
-}
+// acledCSV is ACLED's CSV format, one event a row.
+var acledCSV = csvEvents{what: "ACLED", columns: ACLEDColumns, idColumn: "event_id_cnty", idPrefix: "acled:", event: acledEvent}
 
 // acledEvent turns one row into an event, or lists what is wrong with it.
-func acledEvent(rec []string, col map[string]int, row int, status conflict.Status) (conflict.ImportEvent, []conflict.ImportProblem) {
+// Its cells are UTF-8 text (see readCSVEvents).
+func acledEvent(cells csvRow, row int, status conflict.Status) (conflict.ImportEvent, []conflict.ImportProblem) {
 	var problems []conflict.ImportProblem
 	bad := func(column, reason string) {
 		problems = append(problems, conflict.ImportProblem{Row: row, Column: column, Reason: reason})
 	}
-	get := func(name string) string {
-		i := col[name]
-		if i >= len(rec) {
-			return ""
-		}
-		return strings.TrimSpace(rec[i])
-	}
-	for _, name := range ACLEDColumns {
-		if v := get(name); !utf8.ValidString(v) {
-			bad(name, "The cell is not valid UTF-8 text; save the file as UTF-8.")
-		}
-	}
-	if len(problems) > 0 {
-		return conflict.ImportEvent{}, problems
-	}
+	get := cells.get
 	id := get("event_id_cnty")
 	if id == "" {
 		bad("event_id_cnty", "Every row needs its ACLED id.")
@@ -220,25 +111,7 @@ func acledEvent(rec []string, col map[string]int, row int, status conflict.Statu
 			}
 		}
 	}
-	var path []conflict.PlaceName
-	for _, step := range []struct{ column, kind string }{{"country", "country"}, {"admin1", "region"}, {"admin2", "district"}, {"location", "location"}} {
-		name := get(step.column)
-		if name == "" {
-			continue
-		}
-		if n := len(path); n > 0 && strings.EqualFold(path[n-1].Name, name) {
-			// ACLED often repeats a district's name as its location: one
-			// place, at the location's coordinates.
-			path[n-1].Kind = step.kind
-			continue
-		}
-		path = append(path, conflict.PlaceName{Name: name, Kind: step.kind})
-	}
-	var place *conflict.ImportPlace
-	if len(path) > 0 {
-		path[len(path)-1].Coordinates = coords
-		place = &conflict.ImportPlace{Path: path}
-	}
+	place := placePath(cells, acledPlaceColumns, coords)
 	var citations []conflict.Citation
 	for _, publisher := range splitList(get("source")) {
 		citations = append(citations, conflict.Citation{Source: acledSource(publisher), Locator: "ACLED event " + id})

@@ -3,11 +3,8 @@ package importer
 import (
 	"bufio"
 	"bytes"
-	"encoding/csv"
 	"errors"
 	"fmt"
-	"hash/maphash"
-	"io"
 	"regexp"
 	"strconv"
 	"strings"
@@ -55,6 +52,9 @@ var GEDColumns = []string{"id", "year", "type_of_violence", "conflict_name", "si
 //     not named. The citation's locator names the GED event.
 var gedViolence = map[string]string{"1": "State-based conflict", "2": "Non-state conflict", "3": "One-sided violence"}
 
+// gedPlaceColumns name an event's place, outermost first.
+var gedPlaceColumns = []placeColumn{{"country", "country"}, {"adm_1", "region"}, {"adm_2", "district"}, {"where_coordinates", "location"}}
+
 // gedFields says which column a problem with an event field comes from.
 var gedFields = map[string]string{
 	"title": "type_of_violence", "body": "conflict_name", "date": "date_start", "tags": "type_of_violence",
@@ -74,123 +74,17 @@ func isGED(br *bufio.Reader) bool {
 	return strings.Contains(h, "type_of_violence") || (strings.Contains(h, "date_prec") && strings.Contains(h, "side_a"))
 }
 
-// csvHeader reads a CSV header and finds the columns want names; a
-// header without them is one problem on row 1, naming what it lacks.
-func csvHeader(cr *csv.Reader, want []string, what string, problem func(conflict.ImportProblem)) (map[string]int, []string, bool) {
-	header, err := cr.Read()
-	if err != nil {
-		problem(csvProblem(err, 1, nil))
-		return nil, nil, false
-	}
-	col := map[string]int{}
-	names := make([]string, len(header))
-	for i, h := range header {
-		h = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
-		names[i] = h
-		if _, dup := col[h]; !dup {
-			col[h] = i
-		}
-	}
-	var missing []string
-	for _, c := range want {
-		if _, ok := col[c]; !ok {
-			missing = append(missing, c)
-		}
-	}
-	if len(missing) > 0 {
-		problem(conflict.ImportProblem{Row: 1, Reason: "The header lacks " + what + "'s columns " + strings.Join(missing, ", ") +
-			". The first row must name the columns: " + strings.Join(want, ", ") + "."})
-		return nil, nil, false
-	}
-	return col, names, true
-}
-
-// rowIDs finds an id given twice in a file, keeping a hash of each with
-// its row: a few bytes a row, however long the ids.
-type rowIDs struct {
-	seen map[uint64]int
-	seed maphash.Seed
-}
-
-func newRowIDs() *rowIDs { return &rowIDs{seen: map[uint64]int{}, seed: maphash.MakeSeed()} }
-
-// first returns the row that gave id before, or 0 after noting row as
-// its first.
-func (r *rowIDs) first(id string, row int) int {
-	k := maphash.String(r.seed, id)
-	if first, ok := r.seen[k]; ok {
-		return first
-	}
-	r.seen[k] = row
-	return 0
-}
-
-func readGED(r io.Reader, status conflict.Status, yield func(*conflict.ImportEvent, *conflict.ImportEstimate) error, problem func(conflict.ImportProblem)) error {
-	cr := csv.NewReader(newCellLimiter(r, MaxCell))
-	cr.FieldsPerRecord = -1
-	cr.ReuseRecord = true
-	col, names, ok := csvHeader(cr, GEDColumns, "UCDP GED", problem)
-	if !ok {
-		return nil
-	}
-	ids := newRowIDs()
-	for row := 2; ; row++ {
-		rec, err := cr.Read()
-		if errors.Is(err, io.EOF) {
-			return nil
-		}
-		if err != nil {
-			if p, ok := tooLong(err, names); ok {
-				problem(p)
-				return nil
-			}
-			var pe *csv.ParseError
-			if errors.As(err, &pe) {
-				problem(csvProblem(err, row, names))
-				continue
-			}
-			return err
-		}
-		ev, rowProblems := gedEvent(rec, col, row, status)
-		if id := ev.Event.ExternalID; id != "" {
-			if first := ids.first(id, row); first != 0 {
-				rowProblems = append(rowProblems, conflict.ImportProblem{Row: row, Column: "id",
-					Reason: fmt.Sprintf("The id %s is used again: row %d has it already.", strings.TrimPrefix(id, "ged:"), first)})
-			}
-		}
-		if len(rowProblems) > 0 {
-			for _, p := range rowProblems {
-				problem(p)
-			}
-			continue
-		}
-		if err := yield(&ev, nil); err != nil {
-			return err
-		}
-	}
-}
+// gedCSV is UCDP GED's CSV format, one event a row.
+var gedCSV = csvEvents{what: "UCDP GED", columns: GEDColumns, idColumn: "id", idPrefix: "ged:", event: gedEvent}
 
 // gedEvent turns one row into an event, or lists what is wrong with it.
-func gedEvent(rec []string, col map[string]int, row int, status conflict.Status) (conflict.ImportEvent, []conflict.ImportProblem) {
+// Its cells are UTF-8 text (see readCSVEvents).
+func gedEvent(cells csvRow, row int, status conflict.Status) (conflict.ImportEvent, []conflict.ImportProblem) {
 	var problems []conflict.ImportProblem
 	bad := func(column, reason string) {
 		problems = append(problems, conflict.ImportProblem{Row: row, Column: column, Reason: reason})
 	}
-	get := func(name string) string {
-		i := col[name]
-		if i >= len(rec) {
-			return ""
-		}
-		return strings.TrimSpace(rec[i])
-	}
-	for _, name := range GEDColumns {
-		if v := get(name); !utf8.ValidString(v) {
-			bad(name, "The cell is not valid UTF-8 text; save the file as UTF-8.")
-		}
-	}
-	if len(problems) > 0 {
-		return conflict.ImportEvent{}, problems
-	}
+	get := cells.get
 	id := get("id")
 	if id == "" {
 		bad("id", "Every row needs its GED id.")
@@ -241,23 +135,7 @@ func gedEvent(rec []string, col map[string]int, row int, status conflict.Status)
 	if sideB != "" && !strings.EqualFold(sideB, sideA) {
 		actors = append(actors, conflict.ImportActor{Name: sideB, Role: "side b"})
 	}
-	var path []conflict.PlaceName
-	for _, step := range []struct{ column, kind string }{{"country", "country"}, {"adm_1", "region"}, {"adm_2", "district"}, {"where_coordinates", "location"}} {
-		name := get(step.column)
-		if name == "" {
-			continue
-		}
-		if n := len(path); n > 0 && strings.EqualFold(path[n-1].Name, name) {
-			path[n-1].Kind = step.kind
-			continue
-		}
-		path = append(path, conflict.PlaceName{Name: name, Kind: step.kind})
-	}
-	var place *conflict.ImportPlace
-	if len(path) > 0 {
-		path[len(path)-1].Coordinates = coords
-		place = &conflict.ImportPlace{Path: path}
-	}
+	place := placePath(cells, gedPlaceColumns, coords)
 	var citations []conflict.Citation
 	for _, text := range splitList(get("source_article")) {
 		citations = append(citations, conflict.Citation{Source: gedSource(text), Locator: "UCDP GED event " + id})

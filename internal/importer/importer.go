@@ -228,9 +228,9 @@ func read(r io.Reader, status conflict.Status, yield func(*conflict.ImportEvent,
 		return readJSON(br, yield, problem)
 	}
 	if isGED(br) {
-		return readGED(br, status, yield, problem)
+		return readCSVEvents(br, gedCSV, status, yield, problem)
 	}
-	return readACLED(br, status, yield, problem)
+	return readCSVEvents(br, acledCSV, status, yield, problem)
 }
 
 // firstByte skips a byte-order mark and white space and returns the first
