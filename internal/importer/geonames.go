@@ -53,50 +53,15 @@ func runGazetteer(ctx context.Context, s Store, r io.Reader, o Options) (conflic
 	src := &source{r: r}
 	defer src.close()
 	pass := func(stage string, opt sqlite.ImportOptions, problem func(conflict.ImportProblem)) (conflict.ImportResult, error) {
-		open := func() (io.Reader, error) {
-			in, err := src.open()
-			if err != nil || o.Progress == nil {
-				return in, err
-			}
-			o.Progress(stage, 0, src.size)
-			return &countingReader{r: in, step: func(n int64) { o.Progress(stage, n, src.size) }}, nil
-		}
+		// A gazetteer reader may read the file more than once a pass.
+		open := func() (io.Reader, error) { return src.openStage(stage, o.Progress) }
 		return gs.ImportGazetteer(ctx, func(yield func(*conflict.GazetteerPlace, *conflict.GazetteerActor) error) error {
 			return read(open, yield, problem)
 		}, o.Change, opt)
 	}
-	var problems []conflict.ImportProblem
-	unlisted := 0
-	res, err := pass("checking", sqlite.ImportOptions{DryRun: true}, func(p conflict.ImportProblem) {
-		if len(problems) < MaxProblems {
-			problems = append(problems, p)
-		} else {
-			unlisted++
-		}
+	return checkThenImport(o, pass, func(checked conflict.ImportResult) bool {
+		return checked.Places.Updated == 0 && checked.Actors.Updated == 0
 	})
-	if err != nil && conflict.ErrorCode(err) != conflict.Invalid {
-		return res, err
-	}
-	res.Problems = append(problems, res.Problems...)
-	conflict.SortProblems(res.Problems)
-	res.Unlisted += unlisted
-	if n := len(res.Problems); n > MaxProblems {
-		res.Problems, res.Unlisted = res.Problems[:MaxProblems], res.Unlisted+n-MaxProblems
-	}
-	if n := len(res.Problems) + res.Unlisted; n > 0 {
-		res.Committed = false
-		return res, conflict.ImportProblemsError(n)
-	}
-	if o.DryRun {
-		return res, nil
-	}
-	changed := false
-	opt := sqlite.ImportOptions{NothingToUpdate: res.Places.Updated == 0 && res.Actors.Updated == 0}
-	res, err = pass("importing", opt, func(conflict.ImportProblem) { changed = true })
-	if changed && err == nil {
-		err = errors.New("the file changed while it was being imported; nothing was imported")
-	}
-	return res, err
 }
 
 // GeoNamesColumns are the tab-separated columns of GeoNames' gazetteer

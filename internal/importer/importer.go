@@ -95,22 +95,34 @@ func Run(ctx context.Context, s Store, r io.Reader, o Options) (conflict.ImportR
 	} else if ok {
 		return runArchive(ctx, s, src, o)
 	}
-	// pass reads the whole file into the store; problem is told of each
-	// row the reader cannot make a record of.
 	pass := func(stage string, opt sqlite.ImportOptions, problem func(conflict.ImportProblem)) (conflict.ImportResult, error) {
-		in, err := src.open()
+		in, err := src.openStage(stage, o.Progress)
 		if err != nil {
 			return conflict.ImportResult{}, err
-		}
-		if o.Progress != nil {
-			o.Progress(stage, 0, src.size)
-			in = &countingReader{r: in, step: func(n int64) { o.Progress(stage, n, src.size) }}
 		}
 		return s.ImportStream(ctx, func(yield func(*conflict.ImportEvent, *conflict.ImportEstimate) error) error {
 			return read(in, o.Status, yield, problem)
 		}, o.Change, opt)
 	}
+	// A file that only adds records is written faster (see
+	// sqlite.ImportOptions.NothingToUpdate).
+	return checkThenImport(o, pass, func(checked conflict.ImportResult) bool {
+		return checked.Events.Updated == 0 && checked.Estimates.Updated == 0
+	})
+}
 
+// importPass reads the whole file into the store once, for stage
+// ("checking" or "importing"), telling problem of each row the reader
+// cannot make a record of.
+type importPass func(stage string, opt sqlite.ImportOptions, problem func(conflict.ImportProblem)) (conflict.ImportResult, error)
+
+// checkThenImport makes an import's two passes over its file. The first
+// checks every row against the stored records and writes nothing; the
+// problems the reader finds and those the store finds are reported
+// together, and when there are any nothing is written and the error is
+// Invalid. Otherwise, unless o.DryRun, the second imports it all in one
+// transaction, told whether the check found only records to create.
+func checkThenImport(o Options, pass importPass, nothingToUpdate func(checked conflict.ImportResult) bool) (conflict.ImportResult, error) {
 	var problems []conflict.ImportProblem
 	unlisted := 0
 	res, err := pass("checking", sqlite.ImportOptions{DryRun: true}, func(p conflict.ImportProblem) {
@@ -140,10 +152,7 @@ func Run(ctx context.Context, s Store, r io.Reader, o Options) (conflict.ImportR
 	// changed since, and the import is abandoned rather than importing
 	// without that row.
 	changed := false
-	// A file that only adds records is written faster (see
-	// sqlite.ImportOptions.NothingToUpdate).
-	opt := sqlite.ImportOptions{NothingToUpdate: res.Events.Updated == 0 && res.Estimates.Updated == 0}
-	res, err = pass("importing", opt, func(conflict.ImportProblem) { changed = true })
+	res, err = pass("importing", sqlite.ImportOptions{NothingToUpdate: nothingToUpdate(res)}, func(conflict.ImportProblem) { changed = true })
 	if changed && err == nil {
 		err = errors.New("the file changed while it was being imported; nothing was imported")
 	}
@@ -186,6 +195,17 @@ func (s *source) open() (io.Reader, error) {
 	}
 	_, err := s.spool.Seek(0, io.SeekStart)
 	return s.spool, err
+}
+
+// openStage is open for a stage of the import ("checking", "importing"),
+// telling progress, when set, how much of the file the stage has read.
+func (s *source) openStage(stage string, progress func(stage string, done, total int64)) (io.Reader, error) {
+	in, err := s.open()
+	if err != nil || progress == nil {
+		return in, err
+	}
+	progress(stage, 0, s.size)
+	return &countingReader{r: in, step: func(n int64) { progress(stage, n, s.size) }}, nil
 }
 
 func (s *source) close() {
