@@ -40,26 +40,14 @@ type GazetteerRecords func(yield func(*conflict.GazetteerPlace, *conflict.Gazett
 func (db *DB) ImportGazetteer(ctx context.Context, records GazetteerRecords, ch conflict.Change, opt ImportOptions) (conflict.ImportResult, error) {
 	var res conflict.ImportResult
 	run := func(tx *sql.Tx) error {
-		var (
-			first    lastIDs
-			setAside map[string]string
-			err      error
-		)
-		if !opt.DryRun && opt.NothingToUpdate {
-			if first, err = readLastIDs(ctx, tx); err != nil {
-				return err
-			}
-			if setAside, err = setAsideTriggers(ctx, tx); err != nil {
-				return err
-			}
+		triggers, err := setAsideImportTriggers(ctx, tx, opt)
+		if err != nil {
+			return err
 		}
-		g := &gazetteer{ctx: ctx, db: db, tx: tx, ch: ch, opt: opt, write: !opt.DryRun, deferred: len(setAside) > 0,
+		g := &gazetteer{ctx: ctx, db: db, tx: tx, ch: ch, opt: opt, importProblems: newImportProblems(opt), deferred: triggers.deferred(),
 			keys: map[string]conflict.PlaceRef{}, seen: map[int64]bool{}, slugNext: map[string]int{},
 			actorByName: map[string]conflict.ActorRef{}, stmts: map[string]*sql.Stmt{}}
 		defer g.close()
-		if g.opt.MaxProblems <= 0 {
-			g.opt.MaxProblems = DefaultMaxProblems
-		}
 		done := 0
 		err = records(func(p *conflict.GazetteerPlace, a *conflict.GazetteerActor) error {
 			var err error
@@ -87,21 +75,11 @@ func (db *DB) ImportGazetteer(ctx context.Context, records GazetteerRecords, ch 
 		if n := len(res.Problems) + res.Unlisted; n > 0 {
 			return conflict.ImportProblemsError(n)
 		}
-		return restoreTriggers(ctx, tx, setAside, first, importHashSize)
+		return triggers.restore(ctx, tx)
 	}
-	if opt.DryRun {
-		tx, err := db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
-		if err != nil {
-			return res, mapError(err)
-		}
-		defer tx.Rollback()
-		return res, mapError(run(tx))
-	}
-	if err := db.bulkTx(ctx, run); err != nil {
-		return res, err
-	}
-	res.Committed = true
-	return res, nil
+	committed, err := db.importTx(ctx, opt.DryRun, run)
+	res.Committed = committed
+	return res, err
 }
 
 // gazetteer is one ImportGazetteer at work.
@@ -111,9 +89,10 @@ type gazetteer struct {
 	tx  *sql.Tx
 	ch  conflict.Change
 	opt ImportOptions
-	// write is cleared by a dry run and by the first problem.
-	write, deferred bool
-	fake            int64
+	importProblems
+	// deferred is set while the per-row triggers are set aside.
+	deferred bool
+	fake     int64
 	// keys are the places rows may lie in, by the file's key.
 	keys map[string]conflict.PlaceRef
 	// seen holds the places the file has matched or made.
@@ -125,10 +104,8 @@ type gazetteer struct {
 	actorByName map[string]conflict.ActorRef
 	actors      []gazActor
 	// stmts are the statements prepared once for every row.
-	stmts    map[string]*sql.Stmt
-	counts   struct{ places, actors conflict.ImportCounts }
-	problems []conflict.ImportProblem
-	unlisted int
+	stmts  map[string]*sql.Stmt
+	counts struct{ places, actors conflict.ImportCounts }
 }
 
 // gazActor is an actor the file made or matched, waiting for its parent.
@@ -202,36 +179,6 @@ func (g *gazetteer) close() {
 	for _, st := range g.stmts {
 		st.Close()
 	}
-}
-
-func (g *gazetteer) problem(src conflict.RowRef, column, reason string) {
-	if len(g.problems) < g.opt.MaxProblems {
-		g.problems = append(g.problems, conflict.ImportProblem{Row: src.Row, Column: column, Reason: reason})
-	} else {
-		g.unlisted++
-	}
-	g.write = false
-}
-
-// invalid reports a validation error's fields against the file's columns.
-func (g *gazetteer) invalid(src conflict.RowRef, err error) bool {
-	if conflict.ErrorCode(err) != conflict.Invalid {
-		return false
-	}
-	fields := conflict.ErrorFields(err)
-	if len(fields) == 0 {
-		g.problem(src, "", conflict.ErrorMessage(err))
-		return true
-	}
-	names := make([]string, 0, len(fields))
-	for f := range fields {
-		names = append(names, f)
-	}
-	slices.Sort(names)
-	for _, f := range names {
-		g.problem(src, src.Column(f), fields[f])
-	}
-	return true
 }
 
 // slug returns a free slug for name in table: the name's own, or it with

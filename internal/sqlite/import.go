@@ -87,25 +87,16 @@ func (db *DB) ImportBatch(ctx context.Context, b conflict.ImportBatch, ch confli
 func (db *DB) ImportStream(ctx context.Context, records ImportRecords, ch conflict.Change, opt ImportOptions) (conflict.ImportResult, error) {
 	var res conflict.ImportResult
 	run := func(tx *sql.Tx) error {
-		var (
-			first    lastIDs
-			setAside map[string]string
-			err      error
-		)
-		if !opt.DryRun && opt.NothingToUpdate {
-			if first, err = readLastIDs(ctx, tx); err != nil {
-				return err
-			}
-			if setAside, err = setAsideTriggers(ctx, tx); err != nil {
-				return err
-			}
+		triggers, err := setAsideImportTriggers(ctx, tx, opt)
+		if err != nil {
+			return err
 		}
 		im, err := newImport(ctx, db, tx, ch, opt)
 		if err != nil {
 			return err
 		}
 		defer im.close()
-		im.deferred = len(setAside) > 0
+		im.deferred = triggers.deferred()
 		if err := im.run(records); err != nil {
 			return err
 		}
@@ -113,26 +104,67 @@ func (db *DB) ImportStream(ctx context.Context, records ImportRecords, ch confli
 		if n := len(res.Problems) + res.Unlisted; n > 0 {
 			return conflict.ImportProblemsError(n)
 		}
-		if err := restoreTriggers(ctx, tx, setAside, first, importHashSize); err != nil || opt.DryRun {
+		if err := triggers.restore(ctx, tx); err != nil || opt.DryRun {
 			return err
 		}
 		// Imported events may name a user's draft actor, place or source.
 		return db.publishDraftsCitedByPublic(ctx, tx, ch)
 	}
-	if opt.DryRun {
+	committed, err := db.importTx(ctx, opt.DryRun, run)
+	res.Committed = committed
+	return res, err
+}
+
+// importTx runs an import's work in one transaction and reports whether
+// it was committed. A dry run reads a consistent snapshot, holding up no
+// writer, and is always rolled back; any other import is a bulk write.
+func (db *DB) importTx(ctx context.Context, dryRun bool, run func(tx *sql.Tx) error) (bool, error) {
+	if dryRun {
 		tx, err := db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 		if err != nil {
-			return res, mapError(err)
+			return false, mapError(err)
 		}
 		defer tx.Rollback()
-		err = mapError(run(tx))
-		return res, err
+		return false, mapError(run(tx))
 	}
 	if err := db.bulkTx(ctx, run); err != nil {
-		return res, err
+		return false, err
 	}
-	res.Committed = true
-	return res, nil
+	return true, nil
+}
+
+// importTriggers are the per-row triggers an import that only creates
+// records sets aside (see ImportOptions.NothingToUpdate), with the last
+// ids before it: the rows after those are the import's.
+type importTriggers struct {
+	setAside map[string]string
+	first    lastIDs
+}
+
+// setAsideImportTriggers sets the per-row triggers aside for an import
+// that writes and whose check found nothing to update; for any other it
+// sets none aside.
+func setAsideImportTriggers(ctx context.Context, tx *sql.Tx, opt ImportOptions) (importTriggers, error) {
+	var t importTriggers
+	if opt.DryRun || !opt.NothingToUpdate {
+		return t, nil
+	}
+	var err error
+	if t.first, err = readLastIDs(ctx, tx); err != nil {
+		return t, err
+	}
+	t.setAside, err = setAsideTriggers(ctx, tx)
+	return t, err
+}
+
+// deferred reports whether the triggers are set aside, which allows
+// creating records only.
+func (t importTriggers) deferred() bool { return len(t.setAside) > 0 }
+
+// restore does, once, what the triggers set aside would have done for
+// each new row, and makes them again.
+func (t importTriggers) restore(ctx context.Context, tx *sql.Tx) error {
+	return restoreTriggers(ctx, tx, t.setAside, t.first, importHashSize)
 }
 
 // An import keeps its memory small whatever the file's size: a page cache
@@ -184,9 +216,7 @@ type importer struct {
 	tx  *sql.Tx
 	ch  conflict.Change
 	opt ImportOptions
-	// write is cleared by a dry run and by the first problem: after it the
-	// transaction will be rolled back, so only checking goes on.
-	write bool
+	importProblems
 	// deferred is set while the per-row triggers are set aside, which
 	// allows creating records only.
 	deferred bool
@@ -209,13 +239,10 @@ type importer struct {
 	seenSources map[conflict.SourceID]bool
 	// keys holds a hash of each external id the file gave, with its row:
 	// sixteen bytes a record, however long the ids.
-	keys     map[uint64]int
-	keySeed  maphash.Seed
-	counts   struct{ events, estimates, actors, places, sources conflict.ImportCounts }
-	pending  []conflict.Event
-	problems []conflict.ImportProblem
-	// unlisted counts the problems past opt.MaxProblems.
-	unlisted int
+	keys    map[uint64]int
+	keySeed maphash.Seed
+	counts  struct{ events, estimates, actors, places, sources conflict.ImportCounts }
+	pending []conflict.Event
 }
 
 type placeNode struct {
@@ -224,15 +251,12 @@ type placeNode struct {
 }
 
 func newImport(ctx context.Context, db *DB, tx *sql.Tx, ch conflict.Change, opt ImportOptions) (*importer, error) {
-	im := &importer{ctx: ctx, db: db, tx: tx, ch: ch, opt: opt, write: !opt.DryRun,
+	im := &importer{ctx: ctx, db: db, tx: tx, ch: ch, opt: opt, importProblems: newImportProblems(opt),
 		actorByName: map[string]conflict.ActorRef{}, actorByAlias: map[string]conflict.ActorRef{}, actorBySlug: map[string]conflict.ActorRef{},
 		places: map[conflict.PlaceID]*placeNode{}, placeByName: map[string][]conflict.PlaceID{}, placeBySlug: map[string]conflict.PlaceID{},
 		sourceByURL: map[string]conflict.Source{},
 		seenActors:  map[conflict.ActorID]bool{}, seenPlaces: map[conflict.PlaceID]bool{}, seenSources: map[conflict.SourceID]bool{},
 		keys: map[uint64]int{}, keySeed: maphash.MakeSeed(),
-	}
-	if im.opt.MaxProblems <= 0 {
-		im.opt.MaxProblems = DefaultMaxProblems
 	}
 	var err error
 	if im.eventByExt, err = tx.PrepareContext(ctx, `SELECT id FROM events WHERE external_id = ?`); err != nil {
@@ -373,24 +397,44 @@ func (im *importer) addPlace(n *placeNode) {
 	im.placeBySlug[n.ref.Slug] = n.ref.ID
 }
 
-func (im *importer) problem(src conflict.RowRef, column, reason string) {
-	if len(im.problems) < im.opt.MaxProblems {
-		im.problems = append(im.problems, conflict.ImportProblem{Row: src.Row, Column: column, Reason: reason})
-	} else {
-		im.unlisted++
+// importProblems are an import's problems, each with the row and column
+// it came from. Past max they are only counted, in unlisted: a file wrong
+// on every row must not need memory for a million messages.
+type importProblems struct {
+	// write is cleared by a dry run and by the first problem: after it the
+	// transaction will be rolled back, so only checking goes on.
+	write    bool
+	max      int
+	problems []conflict.ImportProblem
+	unlisted int
+}
+
+func newImportProblems(opt ImportOptions) importProblems {
+	p := importProblems{write: !opt.DryRun, max: opt.MaxProblems}
+	if p.max <= 0 {
+		p.max = DefaultMaxProblems
 	}
-	im.write = false
+	return p
+}
+
+func (p *importProblems) problem(src conflict.RowRef, column, reason string) {
+	if len(p.problems) < p.max {
+		p.problems = append(p.problems, conflict.ImportProblem{Row: src.Row, Column: column, Reason: reason})
+	} else {
+		p.unlisted++
+	}
+	p.write = false
 }
 
 // invalid reports each field error of err against the file's columns; it
 // returns false for an error that is not about the record's fields.
-func (im *importer) invalid(src conflict.RowRef, err error) bool {
+func (p *importProblems) invalid(src conflict.RowRef, err error) bool {
 	if conflict.ErrorCode(err) != conflict.Invalid {
 		return false
 	}
 	fields := conflict.ErrorFields(err)
 	if len(fields) == 0 {
-		im.problem(src, "", conflict.ErrorMessage(err))
+		p.problem(src, "", conflict.ErrorMessage(err))
 		return true
 	}
 	names := make([]string, 0, len(fields))
@@ -399,7 +443,7 @@ func (im *importer) invalid(src conflict.RowRef, err error) bool {
 	}
 	slices.Sort(names)
 	for _, f := range names {
-		im.problem(src, src.Column(f), fields[f])
+		p.problem(src, src.Column(f), fields[f])
 	}
 	return true
 }
