@@ -116,9 +116,16 @@ func runArchive(ctx context.Context, s Store, src *source, o Options) (conflict.
 		conflict.SortProblems(res.Problems)
 		return res, conflict.ImportProblemsError(n)
 	}
-	// The file is sound on its own: now into the store, where a dry run
-	// is written and rolled back, so that it finds what the import would.
-	in, err = progress("importing")
+	// The file is sound on its own: now into the store, in one
+	// transaction that commits only when every record is written. A dry
+	// run writes it all and rolls it back, so that it finds what the
+	// import would: a slug another stored record has, what would be
+	// created, matched or updated.
+	stage := "importing"
+	if o.DryRun {
+		stage = "matching"
+	}
+	in, err = progress(stage)
 	if err != nil {
 		return res, err
 	}
