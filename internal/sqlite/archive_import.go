@@ -48,9 +48,8 @@ func (e *ArchiveRecordError) Unwrap() error { return e.Err }
 // run through it too. Texts that vary (a list of placeholders) are few
 // here; past maxStatements they are run unprepared.
 type txStatements struct {
-	tx   *sql.Tx
-	byQ  map[string]*sql.Stmt
-	full bool
+	tx  *sql.Tx
+	byQ map[string]*sql.Stmt
 }
 
 func (s *txStatements) stmt(ctx context.Context, query string) *sql.Stmt {
@@ -120,7 +119,6 @@ type ArchiveImport struct {
 	// parent may come after its child.
 	actors []*export.ArchiveActor
 	places []*export.ArchivePlace
-	index  int
 }
 
 // ImportArchive runs fn with an ArchiveImport inside one write
