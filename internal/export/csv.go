@@ -64,7 +64,7 @@ func (w *csvWriter) event(e conflict.Event) error {
 			actors.WriteString(" (" + a.Role + ")")
 		}
 	}
-	c = append(c, Cell(main), Cell(actors.String()), Cell(strings.Join(e.Tags, "; ")), Cell(e.Body),
+	c = append(c, Cell(main), Cell(actors.String()), Cell(strings.Join(e.Tags, "; ")), Cell(w.o.offSite(e.Body)),
 		Cell(sourceURLs(e.Citations)), string(e.Status))
 	w.cell = c
 	return w.csv.Write(c)
@@ -81,7 +81,7 @@ func (w *csvWriter) estimate(x conflict.Estimate) error {
 	if x.ClaimantActor != nil {
 		claimant = x.ClaimantActor.Name
 	}
-	c = append(c, Cell(claimant), Cell(x.Notes), Cell(sourceURLs(x.Citations)), string(x.Status))
+	c = append(c, Cell(claimant), Cell(w.o.offSite(x.Notes)), Cell(sourceURLs(x.Citations)), string(x.Status))
 	w.cell = c
 	return w.csv.Write(c)
 }

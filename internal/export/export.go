@@ -12,6 +12,7 @@ import (
 
 	"github.com/sitrep/sitrep/internal/api"
 	"github.com/sitrep/sitrep/internal/conflict"
+	"github.com/sitrep/sitrep/internal/markdown"
 )
 
 // Format is a file format an export can be written in.
@@ -95,6 +96,12 @@ type Options struct {
 	// Flush, when set, is called after each page is written, to send it on.
 	Flush func()
 }
+
+// offSite writes a Markdown text for reading off the site: a link to
+// /events/12 leads nowhere in a spreadsheet or another database, so links
+// into the site are made absolute on Links.Base (left as written when
+// there is no base).
+func (o Options) offSite(md string) string { return markdown.Absolute(md, o.Links.Base) }
 
 // pageSize is how many records one read brings.
 const pageSize = 1000

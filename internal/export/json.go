@@ -68,10 +68,12 @@ func (w *jsonWriter) record(v any) error {
 }
 
 func (w *jsonWriter) event(e conflict.Event) error {
+	e.Body = w.o.offSite(e.Body)
 	return w.record(api.PortableEvent(api.NewEvent(e, w.o.Links)))
 }
 
 func (w *jsonWriter) estimate(x conflict.Estimate) error {
+	x.Notes = w.o.offSite(x.Notes)
 	return w.record(api.PortableEstimate(api.NewEstimate(x, w.o.Links)))
 }
 

@@ -216,4 +216,15 @@ func TestExportLinksAbsolute(t *testing.T) {
 	if !strings.Contains(body, `https://www.voanews.com/a/1.html`) {
 		t.Errorf("the TimelineJS export lost the link elsewhere")
 	}
+	// Every export is read off the site: a spreadsheet or another database
+	// has no /events/1, so the Markdown bodies carry absolute links too.
+	for _, format := range []string{"csv", "json"} {
+		body := get(t, a.Handler(), "/api/v1/export/events?q=bridge&format="+format, http.StatusOK)
+		if !strings.Contains(body, "[the earlier strike](http://example.com/events/1)") {
+			t.Errorf("the %s export's body keeps a link that leads nowhere off the site: %.600s", format, body)
+		}
+		if !strings.Contains(body, "[VOA](https://www.voanews.com/a/1.html)") {
+			t.Errorf("the %s export changed a link to elsewhere", format)
+		}
+	}
 }
