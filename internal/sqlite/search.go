@@ -227,6 +227,12 @@ func (db *DB) rankedIDs(ctx context.Context, table, match string, limit int, que
 		match, rankLimit+1).Scan(&n); err != nil {
 		return nil, false, err
 	}
+	if n == 0 {
+		// Words that are each common but never meet in one record walk
+		// their whole lists to say so (8 ms for three common words at a
+		// million events): once is enough.
+		return nil, false, nil
+	}
 	run := strings.Replace(query, "{order}", rank, 1)
 	if n > rankLimit {
 		broad, run = true, newestQuery
