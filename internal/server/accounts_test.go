@@ -2,11 +2,9 @@ package server_test
 
 import (
 	"crypto/tls"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -28,26 +26,7 @@ const testPassword = "correct horse battery staple"
 func accountsApp(t *testing.T, cfg server.AccountsConfig) *app.App {
 	t.Helper()
 	cfg.Password = auth.TestParams
-	logs := &testLog{}
-	a, err := app.Open(t.Context(), app.Config{
-		DBPath:   filepath.Join(t.TempDir(), "sitrep.db"),
-		Logger:   slog.New(slog.NewTextHandler(logs, nil)),
-		Accounts: cfg,
-	})
-	if err != nil {
-		t.Fatalf("app.Open: %v", err)
-	}
-	t.Cleanup(func() {
-		if t.Failed() {
-			logs.mu.Lock()
-			t.Logf("application log:\n%s", logs.buf.String())
-			logs.mu.Unlock()
-		}
-		if err := a.Close(); err != nil {
-			t.Errorf("closing the app: %v", err)
-		}
-	})
-	return a
+	return openApp(t, app.Config{Accounts: cfg})
 }
 
 // addAccount creates a user with testPassword.

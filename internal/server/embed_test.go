@@ -26,15 +26,19 @@ import (
 // newApp is newHandler for tests that also write to the database.
 func newApp(t *testing.T) *app.App {
 	t.Helper()
+	// httptest's requests are for example.com: allowed, so that absolute
+	// URLs name it as a configured site's would.
+	return openApp(t, app.Config{Demo: true, AllowedHosts: []string{"example.com"}})
+}
+
+// openApp opens sitrep with cfg on a fresh database of the test's own,
+// closes it when the test ends, and shows its log if the test failed.
+func openApp(t *testing.T, cfg app.Config) *app.App {
+	t.Helper()
 	logs := &testLog{}
-	a, err := app.Open(t.Context(), app.Config{
-		DBPath: filepath.Join(t.TempDir(), "sitrep.db"),
-		Demo:   true,
-		Logger: slog.New(slog.NewTextHandler(logs, nil)),
-		// httptest's requests are for example.com: allowed, so that
-		// absolute URLs name it as a configured site's would.
-		AllowedHosts: []string{"example.com"},
-	})
+	cfg.DBPath = filepath.Join(t.TempDir(), "sitrep.db")
+	cfg.Logger = slog.New(slog.NewTextHandler(logs, nil))
+	a, err := app.Open(t.Context(), cfg)
 	if err != nil {
 		t.Fatalf("app.Open: %v", err)
 	}

@@ -2,10 +2,8 @@ package server_test
 
 import (
 	"encoding/json"
-	"log/slog"
 	"net/http"
 	"net/url"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -19,27 +17,8 @@ import (
 // settingsApp is the demo with accounts, answering for example.com.
 func settingsApp(t *testing.T) *app.App {
 	t.Helper()
-	logs := &testLog{}
-	a, err := app.Open(t.Context(), app.Config{
-		DBPath: filepath.Join(t.TempDir(), "sitrep.db"), Demo: true,
-		Logger:       slog.New(slog.NewTextHandler(logs, nil)),
-		Accounts:     server.AccountsConfig{Password: auth.TestParams},
-		AllowedHosts: []string{"example.com"},
-	})
-	if err != nil {
-		t.Fatalf("app.Open: %v", err)
-	}
-	t.Cleanup(func() {
-		if t.Failed() {
-			logs.mu.Lock()
-			t.Logf("application log:\n%s", logs.buf.String())
-			logs.mu.Unlock()
-		}
-		if err := a.Close(); err != nil {
-			t.Errorf("closing the app: %v", err)
-		}
-	})
-	return a
+	return openApp(t, app.Config{Demo: true, Accounts: server.AccountsConfig{Password: auth.TestParams},
+		AllowedHosts: []string{"example.com"}})
 }
 
 func signedIn(t *testing.T, a *app.App, email string, role conflict.Role) *userAgent {

@@ -2,10 +2,8 @@ package server_test
 
 import (
 	"fmt"
-	"log/slog"
 	"net/http"
 	"net/url"
-	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
@@ -53,26 +51,8 @@ var privateWords = []string{
 
 func newPrivateWorld(t *testing.T) *privateWorld {
 	t.Helper()
-	logs := &testLog{}
-	a, err := app.Open(t.Context(), app.Config{
-		DBPath: filepath.Join(t.TempDir(), "sitrep.db"), Demo: true,
-		Logger:       slog.New(slog.NewTextHandler(logs, nil)),
-		Accounts:     server.AccountsConfig{Password: auth.TestParams},
-		AllowedHosts: []string{"example.com"},
-	})
-	if err != nil {
-		t.Fatalf("app.Open: %v", err)
-	}
-	t.Cleanup(func() {
-		if t.Failed() {
-			logs.mu.Lock()
-			t.Logf("application log:\n%s", logs.buf.String())
-			logs.mu.Unlock()
-		}
-		if err := a.Close(); err != nil {
-			t.Errorf("closing the app: %v", err)
-		}
-	})
+	a := openApp(t, app.Config{Demo: true, Accounts: server.AccountsConfig{Password: auth.TestParams},
+		AllowedHosts: []string{"example.com"}})
 	ctx := t.Context()
 	w := &privateWorld{a: a}
 	u := addAccount(t, a, "ed@example.org", conflict.RoleEditor)
@@ -87,6 +67,7 @@ func newPrivateWorld(t *testing.T) *privateWorld {
 	if rec.Code != http.StatusSeeOther {
 		t.Fatalf("POST /edit/actors/new = %d\n%s", rec.Code, pageText(rec.Body.String()))
 	}
+	var err error
 	if w.actor, err = a.DB.FindActorBySlug(ctx, "vexlorn-front"); err != nil {
 		t.Fatal(err)
 	}
