@@ -80,6 +80,10 @@ func Run(ctx context.Context, s Store, r io.Reader, o Options) (conflict.ImportR
 		o.Change.Summary = "Imported from " + o.Name
 	}
 	o.Change.Import = true
+	// What an import makes public no second person has checked: its
+	// revisions say so, in each record's history and the activity log,
+	// as an admin's "Publish without review" does.
+	o.Change.WithoutReview = true
 	if o.Status == "" {
 		o.Status = conflict.Published
 	}

@@ -114,6 +114,18 @@ func TestACLEDImport(t *testing.T) {
 	if e.Date.String() != "2016-09-28~" {
 		t.Errorf("time_precision 2: date = %s, want 2016-09-28~", e.Date)
 	}
+	// No second person checked what an import publishes, and its history
+	// says so, for the event and for the actor the file brought.
+	revs, err := db.FindRevisions(t.Context(), conflict.EventRecord, int64(e.ID))
+	if err != nil || len(revs) != 1 || !revs[0].Unreviewed {
+		t.Errorf("the imported event's revisions = %+v, %v; want one, marked published without review", revs, err)
+	}
+	for _, a := range e.Actors {
+		revs, err := db.FindRevisions(t.Context(), conflict.ActorRecord, int64(a.Actor.ID))
+		if err != nil || len(revs) == 0 || (a.Actor.Name != "Islamic State" && !revs[len(revs)-1].Unreviewed) {
+			t.Errorf("the imported actor %s's first revision is not marked unreviewed: %+v, %v", a.Actor.Name, revs, err)
+		}
+	}
 	if e.Place == nil || e.Place.Name != "Mosul" {
 		t.Errorf("place = %+v, want Mosul", e.Place)
 	}
@@ -123,7 +135,7 @@ func TestACLEDImport(t *testing.T) {
 	if !strings.Contains(e.Body, `"heavy" fire`) || !strings.Contains(e.Body, "Fatalities reported (ACLED): 3.") {
 		t.Errorf("body = %q", e.Body)
 	}
-	revs, err := db.FindRevisions(t.Context(), conflict.EventRecord, int64(e.ID))
+	revs, err = db.FindRevisions(t.Context(), conflict.EventRecord, int64(e.ID))
 	if err != nil || len(revs) != 1 || revs[0].AuthorName != "import: test.file" || revs[0].Action != conflict.ActionImport {
 		t.Errorf("revisions = %+v, %v; want one import by \"import: test.file\"", revs, err)
 	}

@@ -169,9 +169,9 @@ func (g *gazetteer) firstRevision(rt conflict.RecordType, id int64, snapshot any
 		author = int64(*g.ch.Author)
 	}
 	_, err = g.exec(`INSERT INTO revisions
-		(record_type, record_id, number, action, encoding, snapshot, author_id, author_name, summary, created_at)
-		VALUES (?, ?, 1, ?, ?, ?, ?, ?, ?, ?)`,
-		rt, id, conflict.ActionImport, enc, body, author, g.ch.AuthorName, g.ch.Summary, g.db.stamp())
+		(record_type, record_id, number, action, encoding, snapshot, author_id, author_name, summary, created_at, unreviewed)
+		VALUES (?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		rt, id, conflict.ActionImport, enc, body, author, g.ch.AuthorName, g.ch.Summary, g.db.stamp(), g.ch.WithoutReview)
 	return err
 }
 

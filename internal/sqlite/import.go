@@ -1063,7 +1063,7 @@ func (im *importer) flush() error {
 	tags.start(`INSERT INTO event_tags (event_id, tag) VALUES `, 2)
 	cites.start(`INSERT INTO citations (source_id, event_id, quote, locator, credibility, position) VALUES `, 6)
 	revs.start(`INSERT INTO revisions
-		(record_type, record_id, number, action, encoding, snapshot, author_id, author_name, summary, created_at) VALUES `, 10)
+		(record_type, record_id, number, action, encoding, snapshot, author_id, author_name, summary, created_at, unreviewed) VALUES `, 11)
 	var author any
 	if im.ch.Author != nil {
 		author = int64(*im.ch.Author)
@@ -1088,7 +1088,7 @@ func (im *importer) flush() error {
 		if err != nil {
 			return err
 		}
-		revs.add(string(conflict.EventRecord), id, 1, string(conflict.ActionImport), enc, snapshot, author, im.ch.AuthorName, im.ch.Summary, now)
+		revs.add(string(conflict.EventRecord), id, 1, string(conflict.ActionImport), enc, snapshot, author, im.ch.AuthorName, im.ch.Summary, now, im.ch.WithoutReview)
 	}
 	for _, m := range []*multiInsert{&links, &tags, &cites, &revs} {
 		if err := m.exec(ctx, im.tx); err != nil {

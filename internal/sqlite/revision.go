@@ -45,9 +45,9 @@ func (db *DB) writeFirstRevision(ctx context.Context, tx *sql.Tx, rt conflict.Re
 		author = int64(*ch.Author)
 	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO revisions
-		(record_type, record_id, number, action, encoding, snapshot, author_id, author_name, summary, created_at)
-		VALUES (?, ?, 1, ?, ?, ?, ?, ?, ?, ?)`,
-		rt, id, action, enc, body, author, ch.AuthorName, ch.Summary, db.stamp())
+		(record_type, record_id, number, action, encoding, snapshot, author_id, author_name, summary, created_at, unreviewed)
+		VALUES (?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		rt, id, action, enc, body, author, ch.AuthorName, ch.Summary, db.stamp(), ch.WithoutReview)
 	return err
 }
 
