@@ -123,7 +123,7 @@ var deferredTriggers = []struct {
 			FROM events WHERE id > ?1 AND status IN ('published', 'retracted')`},
 		func(f lastIDs) int64 { return f.event }},
 	{map[string]string{"event_postings_insert": "cf4c55b7677e0d78", "event_actors_post": "f70fc0e216febf59",
-		"event_tags_post": "78e58bb0bc044507", "event_postings_count": "d420c88ab7bc841f"},
+		"event_tags_post": "78e58bb0bc044507", "event_postings_count": "d420c88ab7bc841f", "event_place_count": "e4c8a078a4a63b38"},
 		[]string{
 			// Unsorted: sorting millions of postings first would hold
 			// them all in memory for no gain in time.
@@ -146,6 +146,23 @@ var deferredTriggers = []struct {
 			`INSERT INTO event_key_counts (key, n)
 			SELECT '*', count(*) FROM events WHERE id > ?1 AND status = 'published' HAVING count(*) > 0
 			ON CONFLICT (key) DO UPDATE SET n = n + excluded.n`,
+			// The map's counts of each actor's and tag's events by place (0019).
+			`INSERT INTO event_place_counts (key, place_id, n)
+			SELECT s.key, e.place_id, count(*) FROM event_postings s JOIN events e ON e.id = s.event_id
+			WHERE s.event_id > ?1 AND s.retracted = 0 AND (s.key GLOB 'a:*' OR s.key GLOB 't:*') AND e.place_id IS NOT NULL
+			GROUP BY s.key, e.place_id
+			ON CONFLICT (key, place_id) DO UPDATE SET n = n + excluded.n`,
+		},
+		func(f lastIDs) int64 { return f.event }},
+	// The day tallies (0021), after the postings they count.
+	{map[string]string{"event_key_days_count": "5273a317b5d70f99", "event_days_insert": "6897f0005208e33e"},
+		[]string{
+			`INSERT INTO event_key_days (key, day, n)
+			SELECT key, date_lo, count(*) FROM event_postings WHERE event_id > ?1 AND retracted = 0 GROUP BY key, date_lo
+			ON CONFLICT (key, day) DO UPDATE SET n = n + excluded.n`,
+			`INSERT INTO event_key_days (key, day, n)
+			SELECT '*', date_lo, count(*) FROM events WHERE id > ?1 AND status = 'published' GROUP BY date_lo
+			ON CONFLICT (key, day) DO UPDATE SET n = n + excluded.n`,
 		},
 		func(f lastIDs) int64 { return f.event }},
 	{map[string]string{"actors_fts_insert": "0ee932735a29ce40", "actor_aliases_fts_insert": "ca612804e989885c"},

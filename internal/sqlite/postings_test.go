@@ -38,6 +38,8 @@ func TestPostingsFollowEveryWrite(t *testing.T) {
 		{"move a province to another country", `UPDATE places SET parent_id = 2 WHERE id = 7`},
 		{"add a nested actor", `INSERT INTO actors (id, slug, name, parent_id, created_at, updated_at) VALUES (900, 'n', 'N', 25, '', '')`},
 		{"delete an event", `DELETE FROM events WHERE id = 18`},
+		{"take an event's place away", `UPDATE events SET place_id = NULL WHERE id = 19`},
+		{"give it one again", `UPDATE events SET place_id = 4 WHERE id = 19`},
 	}
 	for _, s := range steps {
 		if s.sql != "" {
@@ -59,6 +61,9 @@ func TestPostingsFollowEveryWrite(t *testing.T) {
 				ORDER BY 1, 2, 3`},
 			{`SELECT key, n FROM event_key_counts WHERE n > 0 ORDER BY 1`, `SELECT key, count(*) FROM event_postings WHERE retracted = 0 GROUP BY key
 				UNION ALL SELECT '*', count(*) FROM events WHERE status = 'published' ORDER BY 1`},
+			{`SELECT key, place_id, n FROM event_place_counts WHERE n > 0 ORDER BY 1, 2`, `SELECT s.key, e.place_id, count(*)
+				FROM event_postings s JOIN events e ON e.id = s.event_id
+				WHERE s.retracted = 0 AND (s.key GLOB 'a:*' OR s.key GLOB 't:*') AND e.place_id IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2`},
 		} {
 			kept, rebuilt := dump(t, db, c.kept), dump(t, db, c.rebuilt)
 			if !reflect.DeepEqual(kept, rebuilt) {

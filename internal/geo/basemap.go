@@ -1,0 +1,161 @@
+// Package geo draws maps without a request to another host: country
+// outlines from Natural Earth (public domain) shipped inside the binary,
+// the Web Mercator projection, views that zoom and pan by whole steps, and
+// the grouping of places into clusters per zoom level, so that a map of a
+// million events draws a few dozen marks.
+package geo
+
+import (
+	_ "embed"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"math"
+	"sync"
+)
+
+// The basemap files are made by ./gen from the world-atlas package's
+// TopoJSON (see gen/main.go and NOTICE): coarse outlines (1:110 million)
+// for the world, finer ones (1:50 million, simplified) for a region.
+var (
+	//go:embed basemap-coarse.bin
+	coarseData []byte
+	//go:embed basemap-fine.bin
+	fineData []byte
+)
+
+// Country is one country's outline: rings of points in degrees.
+type Country struct {
+	Name  string
+	Rings [][]Point
+	// West, South, East, North bound the rings, to skip a country outside
+	// a view without projecting it.
+	West, South, East, North float64
+}
+
+var (
+	loadOnce       sync.Once
+	coarse, fine   []Country
+	errBasemap     error
+	fineFromZoomAt = 3
+)
+
+// Countries returns the outlines to draw at zoom z.
+func Countries(z int) ([]Country, error) {
+	loadOnce.Do(func() {
+		if coarse, errBasemap = decode(coarseData); errBasemap != nil {
+			return
+		}
+		fine, errBasemap = decode(fineData)
+	})
+	if z >= fineFromZoomAt {
+		return fine, errBasemap
+	}
+	return coarse, errBasemap
+}
+
+// decode reads a basemap file: the arcs, then each country's rings as
+// references to arcs (a negative reference ^i is arc i reversed).
+func decode(b []byte) ([]Country, error) {
+	if len(b) < 5 || string(b[:5]) != "SRBM1" {
+		return nil, errors.New("basemap: not a basemap file")
+	}
+	r := reader{b: b[5:]}
+	arcs := make([][]Point, r.uvarint())
+	for i := range arcs {
+		n := r.uvarint()
+		if n > len(r.b) {
+			return nil, errors.New("basemap: truncated")
+		}
+		pts := make([]Point, n)
+		var x, y int64
+		for j := range pts {
+			x += r.varint()
+			y += r.varint()
+			pts[j] = Point{Lon: float64(x) / 100, Lat: float64(y) / 100}
+		}
+		arcs[i] = pts
+	}
+	out := make([]Country, r.uvarint())
+	for i := range out {
+		c := &out[i]
+		c.Name = r.string()
+		c.West, c.South, c.East, c.North = 180, 90, -180, -90
+		polys := r.uvarint()
+		for range polys {
+			rings := r.uvarint()
+			for range rings {
+				var ring []Point
+				for range r.uvarint() {
+					ref := int(r.varint())
+					reversed := ref < 0
+					if reversed {
+						ref = ^ref
+					}
+					if ref < 0 || ref >= len(arcs) {
+						return nil, fmt.Errorf("basemap: arc %d of %d", ref, len(arcs))
+					}
+					arc := arcs[ref]
+					for k := range arc {
+						p := arc[k]
+						if reversed {
+							p = arc[len(arc)-1-k]
+						}
+						// Arcs share their ends: drop the repeated point.
+						if k == 0 && len(ring) > 0 {
+							continue
+						}
+						ring = append(ring, p)
+					}
+				}
+				for _, p := range ring {
+					c.West, c.East = math.Min(c.West, p.Lon), math.Max(c.East, p.Lon)
+					c.South, c.North = math.Min(c.South, p.Lat), math.Max(c.North, p.Lat)
+				}
+				c.Rings = append(c.Rings, ring)
+			}
+		}
+	}
+	if r.err != nil {
+		return nil, r.err
+	}
+	return out, nil
+}
+
+type reader struct {
+	b   []byte
+	err error
+}
+
+func (r *reader) uvarint() int {
+	v, n := binary.Uvarint(r.b)
+	if n <= 0 {
+		r.err = errors.New("basemap: truncated")
+		r.b = nil
+		return 0
+	}
+	r.b = r.b[n:]
+	return int(v)
+}
+
+func (r *reader) varint() int64 {
+	v, n := binary.Varint(r.b)
+	if n <= 0 {
+		r.err = errors.New("basemap: truncated")
+		r.b = nil
+		return 0
+	}
+	r.b = r.b[n:]
+	return v
+}
+
+func (r *reader) string() string {
+	n := r.uvarint()
+	if n > len(r.b) {
+		r.err = errors.New("basemap: truncated")
+		return ""
+	}
+	s := string(r.b[:n])
+	r.b = r.b[n:]
+	return s
+}

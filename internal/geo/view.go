@@ -1,0 +1,239 @@
+package geo
+
+import (
+	"math"
+	"strconv"
+	"strings"
+)
+
+// Point is a position in degrees.
+type Point struct{ Lon, Lat float64 }
+
+// WorldWidth is the width of the whole world, in pixels, at zoom 0; each
+// zoom level doubles it.
+const WorldWidth = 1024
+
+// MaxZoom is the closest a map zooms: a town's streets are beyond what the
+// outlines can show, but places a few kilometres apart still part.
+const MaxZoom = 11
+
+// maxLat is where Web Mercator stops: the world is then a square.
+const maxLat = 85.05112878
+
+// worldPixel projects p to pixels from the world's top-left corner at
+// zoom z (Web Mercator).
+func worldPixel(p Point, z int) (float64, float64) {
+	size := WorldWidth * math.Exp2(float64(z))
+	lat := math.Max(-maxLat, math.Min(maxLat, p.Lat)) * math.Pi / 180
+	x := (p.Lon + 180) / 360 * size
+	y := (1 - math.Log(math.Tan(lat)+1/math.Cos(lat))/math.Pi) / 2 * size
+	return x, y
+}
+
+// worldPoint is worldPixel's inverse.
+func worldPoint(x, y float64, z int) Point {
+	size := WorldWidth * math.Exp2(float64(z))
+	lon := x/size*360 - 180
+	lat := math.Atan(math.Sinh(math.Pi*(1-2*y/size))) * 180 / math.Pi
+	return Point{Lon: lon, Lat: lat}
+}
+
+// View is what one map shows: the point at its centre, its zoom level and
+// its size in pixels.
+type View struct {
+	Center        Point
+	Zoom          int
+	Width, Height int
+}
+
+// Pixel returns where p falls in the view, from its top-left corner.
+func (v View) Pixel(p Point) (float64, float64) {
+	x, y := worldPixel(p, v.Zoom)
+	cx, cy := worldPixel(v.Center, v.Zoom)
+	return x - cx + float64(v.Width)/2, y - cy + float64(v.Height)/2
+}
+
+// Bounds returns the view's west, south, east and north edges in degrees.
+func (v View) Bounds() (west, south, east, north float64) {
+	cx, cy := worldPixel(v.Center, v.Zoom)
+	nw := worldPoint(cx-float64(v.Width)/2, cy-float64(v.Height)/2, v.Zoom)
+	se := worldPoint(cx+float64(v.Width)/2, cy+float64(v.Height)/2, v.Zoom)
+	return nw.Lon, se.Lat, se.Lon, nw.Lat
+}
+
+// Contains reports whether p is drawn inside the view, with margin pixels
+// to spare on every side.
+func (v View) Contains(p Point, margin float64) bool {
+	x, y := v.Pixel(p)
+	return x >= -margin && y >= -margin && x <= float64(v.Width)+margin && y <= float64(v.Height)+margin
+}
+
+// Clamp keeps the zoom in range and the centre where the view still shows
+// the world rather than the space beyond it.
+func (v View) Clamp() View {
+	v.Zoom = max(0, min(MaxZoom, v.Zoom))
+	size := WorldWidth * math.Exp2(float64(v.Zoom))
+	cx, cy := worldPixel(v.Center, v.Zoom)
+	half := func(n int, c float64) float64 {
+		h := float64(n) / 2
+		if size <= 2*h {
+			return size / 2
+		}
+		return math.Max(h, math.Min(size-h, c))
+	}
+	v.Center = worldPoint(half(v.Width, cx), half(v.Height, cy), v.Zoom)
+	return v
+}
+
+// Zoomed returns the view dz levels closer (or farther, when negative)
+// about the same centre.
+func (v View) Zoomed(dz int) View {
+	v.Zoom += dz
+	return v.Clamp()
+}
+
+// Panned moves the view by a fraction of its size: Panned(0, -0.5) is
+// half a view to the north.
+func (v View) Panned(fx, fy float64) View {
+	cx, cy := worldPixel(v.Center, v.Zoom)
+	v.Center = worldPoint(cx+fx*float64(v.Width), cy+fy*float64(v.Height), v.Zoom)
+	return v.Clamp()
+}
+
+// maxFitZoom is the closest a fitted view goes: a single place is shown
+// with its region around it.
+const maxFitZoom = 7
+
+// Fit returns the closest view of the given size that shows every point,
+// with pad pixels to spare; the whole world when there are none.
+func Fit(points []Point, width, height int, pad float64) View {
+	v := View{Width: width, Height: height}
+	if len(points) == 0 {
+		v.Center = Point{Lon: 20, Lat: 20}
+		return v.Clamp()
+	}
+	west, east, south, north := 180.0, -180.0, 90.0, -90.0
+	for _, p := range points {
+		west, east = math.Min(west, p.Lon), math.Max(east, p.Lon)
+		south, north = math.Min(south, p.Lat), math.Max(north, p.Lat)
+	}
+	for z := maxFitZoom; z >= 0; z-- {
+		x0, y0 := worldPixel(Point{Lon: west, Lat: north}, z)
+		x1, y1 := worldPixel(Point{Lon: east, Lat: south}, z)
+		if x1-x0 <= float64(width)-2*pad && y1-y0 <= float64(height)-2*pad || z == 0 {
+			v.Zoom = z
+			v.Center = worldPoint((x0+x1)/2, (y0+y1)/2, z)
+			break
+		}
+	}
+	return v.Clamp()
+}
+
+// LandPath returns the SVG path of every country that reaches into the
+// view, in the view's pixels, clipped a little beyond its edges and
+// rounded to a tenth of a pixel, so that a zoomed-in view weighs what it
+// shows rather than the world.
+func LandPath(v View) (string, error) {
+	countries, err := Countries(v.Zoom)
+	if err != nil {
+		return "", err
+	}
+	west, south, east, north := v.Bounds()
+	const margin = 8.0
+	box := rect{-margin, -margin, float64(v.Width) + margin, float64(v.Height) + margin}
+	var b strings.Builder
+	buf := make([]byte, 0, 16)
+	num := func(f float64) {
+		buf = strconv.AppendFloat(buf[:0], math.Round(f*10)/10, 'f', -1, 64)
+		b.Write(buf)
+	}
+	var ring [][2]float64
+	for i := range countries {
+		c := &countries[i]
+		if c.East < west || c.West > east || c.North < south || c.South > north {
+			continue
+		}
+		for _, r := range c.Rings {
+			ring = ring[:0]
+			for _, p := range r {
+				x, y := v.Pixel(p)
+				ring = append(ring, [2]float64{x, y})
+			}
+			ring = box.clip(ring)
+			// Points closer than half a pixel to the last one drawn add
+			// bytes and nothing visible.
+			first, lastX, lastY, n := true, 0.0, 0.0, 0
+			for _, p := range ring {
+				if !first && math.Abs(p[0]-lastX) < 0.5 && math.Abs(p[1]-lastY) < 0.5 {
+					continue
+				}
+				if first {
+					b.WriteByte('M')
+				} else {
+					b.WriteByte('L')
+				}
+				num(p[0])
+				b.WriteByte(' ')
+				num(p[1])
+				first, lastX, lastY = false, p[0], p[1]
+				n++
+			}
+			if n > 0 {
+				b.WriteByte('Z')
+			}
+		}
+	}
+	return b.String(), nil
+}
+
+// rect is a clipping rectangle: x0, y0, x1, y1.
+type rect [4]float64
+
+// clip cuts a ring to the rectangle (Sutherland–Hodgman). What lies
+// outside becomes edges along the rectangle, which the margin keeps out
+// of sight.
+func (r rect) clip(ring [][2]float64) [][2]float64 {
+	inside := []func(p [2]float64) bool{
+		func(p [2]float64) bool { return p[0] >= r[0] },
+		func(p [2]float64) bool { return p[0] <= r[2] },
+		func(p [2]float64) bool { return p[1] >= r[1] },
+		func(p [2]float64) bool { return p[1] <= r[3] },
+	}
+	cross := []func(a, b [2]float64) [2]float64{
+		func(a, b [2]float64) [2]float64 { return atX(a, b, r[0]) },
+		func(a, b [2]float64) [2]float64 { return atX(a, b, r[2]) },
+		func(a, b [2]float64) [2]float64 { return atY(a, b, r[1]) },
+		func(a, b [2]float64) [2]float64 { return atY(a, b, r[3]) },
+	}
+	out := ring
+	for e := range inside {
+		if len(out) == 0 {
+			break
+		}
+		in := out
+		out = make([][2]float64, 0, len(in))
+		prev := in[len(in)-1]
+		for _, p := range in {
+			switch pin, qin := inside[e](p), inside[e](prev); {
+			case pin && qin:
+				out = append(out, p)
+			case pin:
+				out = append(out, cross[e](prev, p), p)
+			case qin:
+				out = append(out, cross[e](prev, p))
+			}
+			prev = p
+		}
+	}
+	return out
+}
+
+func atX(a, b [2]float64, x float64) [2]float64 {
+	t := (x - a[0]) / (b[0] - a[0])
+	return [2]float64{x, a[1] + t*(b[1]-a[1])}
+}
+
+func atY(a, b [2]float64, y float64) [2]float64 {
+	t := (y - a[1]) / (b[1] - a[1])
+	return [2]float64{a[0] + t*(b[0]-a[0]), y}
+}
