@@ -25,10 +25,17 @@ type Estimate struct {
 	Claimant string
 	// ClaimantActor links the claimant to an actor, when it is one.
 	ClaimantActor *ActorRef
-	Notes         string
-	Citations     []Citation
-	Status        Status
-	StatusNote    string
+	// ClaimantRecord is the claimant record the name is matched to
+	// (ClaimantKey): its id and type. The store sets it on every write and
+	// read; what an edit gives is ignored.
+	ClaimantRecord *ClaimantRef
+	Notes          string
+	Citations      []Citation
+	// Relations link the estimate to others: it revises, disputes or
+	// duplicates them.
+	Relations  []Relation
+	Status     Status
+	StatusNote string
 	// ExternalID identifies a record brought in from elsewhere (an import,
 	// the demo data), so that loading it again changes nothing.
 	ExternalID string
@@ -61,10 +68,24 @@ const (
 	Range   Qualifier = "range"    // low < high
 	AtLeast Qualifier = "at_least" // low only
 	AtMost  Qualifier = "at_most"  // high only: "as many as"
+	// The strict bounds: the number itself is not reached ("fewer than
+	// 10,000") or is exceeded ("more than 2,000"). They keep one bound,
+	// as at most and at least do, and are never worded as those.
+	MoreThan  Qualifier = "more_than"  // low only, exceeded
+	FewerThan Qualifier = "fewer_than" // high only, not reached
 )
 
 // Qualifiers lists the qualifiers in the order forms offer them.
-var Qualifiers = []Qualifier{Exact, About, Range, AtLeast, AtMost}
+var Qualifiers = []Qualifier{Exact, About, Range, AtLeast, MoreThan, AtMost, FewerThan}
+
+// LowOnly reports whether the qualifier gives a floor and no ceiling.
+func (q Qualifier) LowOnly() bool { return q == AtLeast || q == MoreThan }
+
+// HighOnly reports whether the qualifier gives a ceiling and no floor.
+func (q Qualifier) HighOnly() bool { return q == AtMost || q == FewerThan }
+
+// Strict reports whether the one bound is itself excluded.
+func (q Qualifier) Strict() bool { return q == MoreThan || q == FewerThan }
 
 // Label names the qualifier for a form or a legend.
 func (q Qualifier) Label() string {
@@ -79,6 +100,10 @@ func (q Qualifier) Label() string {
 		return "at least"
 	case AtMost:
 		return "at most (as many as)"
+	case MoreThan:
+		return "more than"
+	case FewerThan:
+		return "fewer than"
 	}
 	return string(q)
 }
@@ -86,7 +111,7 @@ func (q Qualifier) Label() string {
 // Valid reports whether q is a known qualifier.
 func (q Qualifier) Valid() bool {
 	switch q {
-	case Exact, About, Range, AtLeast, AtMost:
+	case Exact, About, Range, AtLeast, AtMost, MoreThan, FewerThan:
 		return true
 	}
 	return false
@@ -103,6 +128,7 @@ func (e *Estimate) Normalize() {
 	if e.Qualifier == Exact || e.Qualifier == About {
 		e.Low, e.High = oneValue(e.Low, e.High)
 	}
+	e.Claimant = CleanClaimantName(e.Claimant)
 }
 
 // oneValue is the low and high bound of an estimate with one number:
@@ -162,24 +188,28 @@ func (e Estimate) Validate() error {
 		case e.Low.Value == e.High.Value:
 			errs.Add("high", "A range needs two different numbers; use exact or about for one.")
 		}
-	case AtLeast:
+	case AtLeast, MoreThan:
 		if !e.Low.Set {
 			errs.Add("low", "Give the lowest number the claimant put on the force.")
 		}
 		if e.High.Set {
-			errs.Add("high", "An \"at least\" estimate has no highest number.")
+			errs.Add("high", article(e.ValueWord())+" \""+e.ValueWord()+"\" estimate has no highest number.")
 		}
-	case AtMost:
+	case AtMost, FewerThan:
 		if !e.High.Set {
 			errs.Add("high", "Give the highest number the claimant put on the force.")
 		}
 		if e.Low.Set {
-			errs.Add("low", "An \"as many as\" estimate has no lowest number.")
+			errs.Add("low", article(e.ValueWord())+" \""+e.ValueWord()+"\" estimate has no lowest number.")
+		}
+		if e.Qualifier == FewerThan && e.High.Set && e.High.Value == 0 {
+			errs.Add("high", "A count cannot be fewer than 0.")
 		}
 	default:
-		errs.Add("qualifier", "Choose how the number was put: exactly, about, a range, at least or at most.")
+		errs.Add("qualifier", "Choose how the number was put: exactly, about, a range, at least, more than, at most or fewer than.")
 	}
 	validateCitations(errs, e.Citations)
+	validateRelations(errs, EstimateRecord, int64(e.ID), e.Relations, len(e.Citations))
 	return errs.Err()
 }
 
@@ -200,6 +230,34 @@ func (e Estimate) ValueText() string {
 		return "at least " + FormatCount(e.Low.Value)
 	case AtMost:
 		return "as many as " + FormatCount(e.High.Value)
+	case MoreThan:
+		return "more than " + FormatCount(e.Low.Value)
+	case FewerThan:
+		return "fewer than " + FormatCount(e.High.Value)
+	}
+	return ""
+}
+
+// article is "An" before a vowel, "A" otherwise.
+func article(word string) string {
+	if strings.IndexByte("aeiou", word[0]) >= 0 {
+		return "An"
+	}
+	return "A"
+}
+
+// ValueWord is the words before a one-bound estimate's number: "at least",
+// "more than", "as many as", "fewer than"; "" for the others.
+func (e Estimate) ValueWord() string {
+	switch e.Qualifier {
+	case AtLeast:
+		return "at least"
+	case MoreThan:
+		return "more than"
+	case AtMost:
+		return "as many as"
+	case FewerThan:
+		return "fewer than"
 	}
 	return ""
 }

@@ -123,10 +123,10 @@ func TestEstimateValidateRejects(t *testing.T) {
 		}, conflict.FieldErrors{"high": "A count cannot be negative."}},
 		{"no qualifier", func(x *conflict.Estimate) {
 			x.Qualifier = ""
-		}, conflict.FieldErrors{"qualifier": "Choose how the number was put: exactly, about, a range, at least or at most."}},
+		}, conflict.FieldErrors{"qualifier": "Choose how the number was put: exactly, about, a range, at least, more than, at most or fewer than."}},
 		{"unknown qualifier", func(x *conflict.Estimate) {
 			x.Qualifier = "roughly"
-		}, conflict.FieldErrors{"qualifier": "Choose how the number was put: exactly, about, a range, at least or at most."}},
+		}, conflict.FieldErrors{"qualifier": "Choose how the number was put: exactly, about, a range, at least, more than, at most or fewer than."}},
 		{"missing unit", func(x *conflict.Estimate) {
 			x.Unit = ""
 		}, conflict.FieldErrors{"unit": "Unit is required."}},
@@ -196,6 +196,10 @@ func TestQualifierLabel(t *testing.T) {
 		conflict.Range:   "range",
 		conflict.AtLeast: "at least",
 		conflict.AtMost:  "at most (as many as)",
+		// Strict bounds are their own qualifiers, never worded as the
+		// inclusive ones.
+		conflict.MoreThan:  "more than",
+		conflict.FewerThan: "fewer than",
 	}
 	for _, q := range conflict.Qualifiers {
 		if got := q.Label(); got != tests[q] {

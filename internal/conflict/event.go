@@ -20,6 +20,9 @@ type Event struct {
 	Tags      []string
 	Body      string
 	Citations []Citation
+	// Relations link the event to others: it revises, disputes or
+	// duplicates them, or is the same event with dates that disagree.
+	Relations []Relation
 	Status    Status
 	// StatusNote is the reviewer's comment on a rejection, or the reason for
 	// a retraction.
@@ -82,6 +85,7 @@ func (e Event) Validate() error {
 		checkText(errs, "tags", "Each tag", t, false, 60)
 	}
 	validateCitations(errs, e.Citations)
+	validateRelations(errs, EventRecord, int64(e.ID), e.Relations, len(e.Citations))
 	return errs.Err()
 }
 

@@ -19,6 +19,10 @@
 //     snapshot without them is of a record that was public. A timeline's
 //     "Published" flag gives way to its status: true reads as published,
 //     false as a draft.
+//   - Version 4 adds "Relations" to events and estimates (their links to
+//     other records of their kind, each with its source) and
+//     "ClaimantRecord" to estimates (the claimant record the name
+//     matched). Older snapshots have no relations and no claimant record.
 //
 // Encode writes the newest version; the decoders read every version ever
 // written. A change to the format is a new version: new wire structs or
@@ -33,7 +37,7 @@ import (
 )
 
 // Version is the format version Encode writes.
-const Version = 3
+const Version = 4
 
 // Encode returns the snapshot of a record in the newest format. v is a
 // conflict.Event, Estimate, Source, Actor, Place or Timeline, or a pointer
@@ -233,7 +237,7 @@ func unmarshal(data []byte, w any, v *int) error {
 		return fmt.Errorf("snapshot: %w", err)
 	}
 	switch *v {
-	case 0, 2, Version:
+	case 0, 2, 3, Version:
 		return nil
 	}
 	return fmt.Errorf("snapshot: format version %d is not one this program reads (1 to %d)", *v, Version)

@@ -36,7 +36,7 @@ var golden = []struct {
 // they were written from, so history, diffs and reverts of old revisions
 // keep working after the format or the Go types change.
 func TestGoldenSnapshotsDecode(t *testing.T) {
-	for _, version := range []string{"v1", "v2", "v3"} {
+	for _, version := range []string{"v1", "v2", "v3", "v4"} {
 		for _, g := range golden {
 			t.Run(version+"/"+string(g.rt), func(t *testing.T) {
 				data, err := os.ReadFile(filepath.Join("testdata", version, string(g.rt)+".json"))
@@ -197,7 +197,7 @@ func TestDecodeRejects(t *testing.T) {
 // Status reads a snapshot's review status in every version, as Decode
 // reads it: records from before statuses existed read as they stood then.
 func TestStatus(t *testing.T) {
-	for _, version := range []string{"v1", "v2", "v3"} {
+	for _, version := range []string{"v1", "v2", "v3", "v4"} {
 		for _, g := range golden {
 			data, err := os.ReadFile(filepath.Join("testdata", version, string(g.rt)+".json"))
 			if err != nil {

@@ -26,6 +26,7 @@ type event struct {
 	Tags       []string     `json:"Tags"`
 	Body       string       `json:"Body"`
 	Citations  []citation   `json:"Citations"`
+	Relations  []relation   `json:"Relations"`
 	Status     string       `json:"Status"`
 	StatusNote string       `json:"StatusNote"`
 	ExternalID string       `json:"ExternalID"`
@@ -40,25 +41,45 @@ type eventActor struct {
 }
 
 type estimate struct {
-	V             int        `json:"v,omitempty"`
-	ID            int64      `json:"ID"`
-	Force         actorRef   `json:"Force"`
-	Place         *placeRef  `json:"Place"`
-	AsOf          string     `json:"AsOf"`
-	Unit          string     `json:"Unit"`
-	Qualifier     string     `json:"Qualifier"`
-	Low           bound      `json:"Low"`
-	High          bound      `json:"High"`
-	Claimant      string     `json:"Claimant"`
-	ClaimantActor *actorRef  `json:"ClaimantActor"`
-	Notes         string     `json:"Notes"`
-	Citations     []citation `json:"Citations"`
-	Status        string     `json:"Status"`
-	StatusNote    string     `json:"StatusNote"`
-	ExternalID    string     `json:"ExternalID"`
-	Version       int        `json:"Version"`
-	CreatedAt     time.Time  `json:"CreatedAt"`
-	UpdatedAt     time.Time  `json:"UpdatedAt"`
+	V             int       `json:"v,omitempty"`
+	ID            int64     `json:"ID"`
+	Force         actorRef  `json:"Force"`
+	Place         *placeRef `json:"Place"`
+	AsOf          string    `json:"AsOf"`
+	Unit          string    `json:"Unit"`
+	Qualifier     string    `json:"Qualifier"`
+	Low           bound     `json:"Low"`
+	High          bound     `json:"High"`
+	Claimant      string    `json:"Claimant"`
+	ClaimantActor *actorRef `json:"ClaimantActor"`
+	// ClaimantRecord is the claimant record the name matched when the
+	// snapshot was written (version 4).
+	ClaimantRecord *claimantRef `json:"ClaimantRecord,omitempty"`
+	Notes          string       `json:"Notes"`
+	Citations      []citation   `json:"Citations"`
+	Relations      []relation   `json:"Relations"`
+	Status         string       `json:"Status"`
+	StatusNote     string       `json:"StatusNote"`
+	ExternalID     string       `json:"ExternalID"`
+	Version        int          `json:"Version"`
+	CreatedAt      time.Time    `json:"CreatedAt"`
+	UpdatedAt      time.Time    `json:"UpdatedAt"`
+}
+
+type claimantRef struct {
+	ID   int64  `json:"ID"`
+	Name string `json:"Name"`
+	Type string `json:"Type"`
+}
+
+// relation is a link to another record of the same kind (version 4).
+type relation struct {
+	Kind             string `json:"Kind"`
+	Target           int64  `json:"Target"`
+	TargetExternalID string `json:"TargetExternalID,omitempty"`
+	Source           int64  `json:"Source"`
+	TargetTitle      string `json:"TargetTitle,omitempty"`
+	SourceTitle      string `json:"SourceTitle,omitempty"`
 }
 
 type bound struct {
@@ -191,7 +212,7 @@ type timelineFilter struct {
 func fromEvent(e *conflict.Event) event {
 	w := event{V: Version, ID: int64(e.ID), Slug: e.Slug, Title: e.Title, Date: e.Date.String(),
 		Place: fromPlaceRef(e.Place), Tags: e.Tags, Body: e.Body, Citations: fromCitations(e.Citations),
-		Status: string(e.Status), StatusNote: e.StatusNote, ExternalID: e.ExternalID,
+		Relations: fromRelations(e.Relations), Status: string(e.Status), StatusNote: e.StatusNote, ExternalID: e.ExternalID,
 		Version: e.Version, CreatedAt: e.CreatedAt, UpdatedAt: e.UpdatedAt}
 	if e.Actors != nil {
 		w.Actors = make([]eventActor, len(e.Actors))
@@ -206,13 +227,40 @@ func fromEstimate(x *conflict.Estimate) estimate {
 	w := estimate{V: Version, ID: int64(x.ID), Force: fromActorRef(x.Force), Place: fromPlaceRef(x.Place),
 		AsOf: x.AsOf.String(), Unit: x.Unit, Qualifier: string(x.Qualifier),
 		Low: bound(x.Low), High: bound(x.High), Claimant: x.Claimant, Notes: x.Notes,
-		Citations: fromCitations(x.Citations), Status: string(x.Status), StatusNote: x.StatusNote,
+		Citations: fromCitations(x.Citations), Relations: fromRelations(x.Relations), Status: string(x.Status), StatusNote: x.StatusNote,
 		ExternalID: x.ExternalID, Version: x.Version, CreatedAt: x.CreatedAt, UpdatedAt: x.UpdatedAt}
 	if x.ClaimantActor != nil {
 		r := fromActorRef(*x.ClaimantActor)
 		w.ClaimantActor = &r
 	}
+	if c := x.ClaimantRecord; c != nil {
+		w.ClaimantRecord = &claimantRef{ID: int64(c.ID), Name: c.Name, Type: string(c.Type)}
+	}
 	return w
+}
+
+func fromRelations(rs []conflict.Relation) []relation {
+	if rs == nil {
+		return nil
+	}
+	out := make([]relation, len(rs))
+	for i, r := range rs {
+		out[i] = relation{Kind: string(r.Kind), Target: r.Target, TargetExternalID: r.TargetExternalID,
+			Source: int64(r.Source), TargetTitle: r.TargetTitle, SourceTitle: r.SourceTitle}
+	}
+	return out
+}
+
+func toRelations(ws []relation) []conflict.Relation {
+	if ws == nil {
+		return nil
+	}
+	out := make([]conflict.Relation, len(ws))
+	for i, w := range ws {
+		out[i] = conflict.Relation{Kind: conflict.RelationKind(w.Kind), Target: w.Target, TargetExternalID: w.TargetExternalID,
+			Source: conflict.SourceID(w.Source), TargetTitle: w.TargetTitle, SourceTitle: w.SourceTitle}
+	}
+	return out
 }
 
 func fromCitations(cs []conflict.Citation) []citation {
@@ -293,7 +341,7 @@ func fromTimeline(t *conflict.Timeline) timeline {
 
 func (w *event) record() (conflict.Event, error) {
 	e := conflict.Event{ID: conflict.EventID(w.ID), Slug: w.Slug, Title: w.Title,
-		Place: w.Place.record(), Tags: w.Tags, Body: w.Body,
+		Place: w.Place.record(), Tags: w.Tags, Body: w.Body, Relations: toRelations(w.Relations),
 		Status: conflict.Status(w.Status), StatusNote: w.StatusNote, ExternalID: w.ExternalID,
 		Version: w.Version, CreatedAt: w.CreatedAt, UpdatedAt: w.UpdatedAt}
 	var err error
@@ -322,6 +370,10 @@ func (w *estimate) record() (conflict.Estimate, error) {
 		r := w.ClaimantActor.record()
 		x.ClaimantActor = &r
 	}
+	if c := w.ClaimantRecord; c != nil {
+		x.ClaimantRecord = &conflict.ClaimantRef{ID: conflict.ClaimantID(c.ID), Name: c.Name, Type: conflict.ClaimantType(c.Type)}
+	}
+	x.Relations = toRelations(w.Relations)
 	var err error
 	if x.AsOf, err = date("AsOf", w.AsOf); err != nil {
 		return conflict.Estimate{}, err
