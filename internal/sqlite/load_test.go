@@ -159,6 +159,7 @@ func TestLoaderMatchesRowByRowWrites(t *testing.T) {
 	for _, q := range []string{
 		`SELECT key, date_lo, event_id, date_hi, retracted FROM event_postings ORDER BY key, date_lo, event_id`,
 		`SELECT key, n FROM event_key_counts ORDER BY key`,
+		`SELECT key, day, n FROM event_key_days ORDER BY key, day`,
 		`SELECT ancestor_id, descendant_id, depth FROM actor_tree ORDER BY 1, 2`,
 		`SELECT ancestor_id, descendant_id, depth FROM place_tree ORDER BY 1, 2`,
 		`SELECT rowid, title, trim(body) FROM records_fts ORDER BY rowid`,

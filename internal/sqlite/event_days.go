@@ -1,0 +1,169 @@
+package sqlite
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/sitrep/sitrep/internal/conflict"
+)
+
+// dayCountLimit is how many events a histogram counts one by one when no
+// tally answers its filter: about what a page of list costs at its
+// slowest. Past it the histogram says to narrow the filter.
+const dayCountLimit = 5000
+
+// CountEventsByDay returns how many of the events f matches begin on each
+// day (f's cursors and limit are ignored), and how many begin before its
+// start and reach into it. A filter of one actor, place or tag, or none,
+// with or without dates, is read from the day tallies (event_key_days),
+// so a histogram of 400,000 events reads one row per day; any other is
+// counted through the list's own plan up to dayCountLimit events, past
+// which TooMany is set and no day is given.
+func (db *DB) CountEventsByDay(ctx context.Context, f conflict.EventFilter) (conflict.DayCounts, error) {
+	var out conflict.DayCounts
+	err := db.readTx(ctx, func(q querier) error {
+		var err error
+		out, err = countEventsByDay(ctx, q, f)
+		return err
+	})
+	return out, err
+}
+
+func countEventsByDay(ctx context.Context, q querier, f conflict.EventFilter) (conflict.DayCounts, error) {
+	f.After, f.Before = "", ""
+	var out conflict.DayCounts
+	plan, err := planEvents(ctx, q, f)
+	if err != nil || plan.none {
+		return out, err
+	}
+	from, to := f.From, f.To
+	if t := f.Timeline; t != nil && len(t.Pinned) == 0 {
+		from, to = later(from, t.Filter.From), earlier(to, t.Filter.To)
+	}
+	start := ""
+	if !from.IsZero() {
+		start = from.LowerKey()
+	}
+	if key, ok := talliedKey(f); ok {
+		query := `SELECT day, n FROM event_key_days WHERE key = ? AND n > 0`
+		params := []any{key}
+		if start != "" {
+			query, params = query+` AND day >= ?`, append(params, start)
+		}
+		if !to.IsZero() {
+			query, params = query+` AND day <= ?`, append(params, to.UpperKey())
+		}
+		rows, err := q.QueryContext(ctx, query+` ORDER BY day`, params...)
+		if err != nil {
+			return out, fmt.Errorf("count events by day: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var d conflict.DayCount
+			if err := rows.Scan(&d.Day, &d.N); err != nil {
+				return out, err
+			}
+			out.Days = append(out.Days, d)
+		}
+		if err := rows.Err(); err != nil {
+			return out, err
+		}
+		// The events reaching in from before the start are the plan's
+		// prefix, which the list reads first.
+		if len(plan.prefix) > 0 {
+			query, params := eventPlan{arms: plan.prefix, checks: plan.checks}.countQuery(dayCountLimit)
+			if err := q.QueryRowContext(ctx, query, params...).Scan(&out.Before); err != nil {
+				return out, fmt.Errorf("count events reaching in: %w", err)
+			}
+		}
+		return out, nil
+	}
+	// Counted one by one: the plan's pieces, each up to the limit.
+	counted := 0
+	byDay := map[string]int{}
+	for _, piece := range plan.pieces(true) {
+		keys, params := piece.keysQuery("", 0, true, dayCountLimit-counted+1)
+		rows, err := q.QueryContext(ctx, `SELECT lo, count(*) FROM (`+keys+`) GROUP BY lo`, params...)
+		if err != nil {
+			return out, fmt.Errorf("count events by day: %w", err)
+		}
+		for rows.Next() {
+			var d conflict.DayCount
+			if err := rows.Scan(&d.Day, &d.N); err != nil {
+				rows.Close()
+				return out, err
+			}
+			counted += d.N
+			if start != "" && d.Day < start {
+				out.Before += d.N
+			} else {
+				byDay[d.Day] += d.N
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return out, err
+		}
+		if counted > dayCountLimit {
+			return conflict.DayCounts{TooMany: true}, nil
+		}
+	}
+	for day, n := range byDay {
+		out.Days = append(out.Days, conflict.DayCount{Day: day, N: n})
+	}
+	sortDays(out.Days)
+	return out, nil
+}
+
+// talliedKey returns the key of event_key_days that holds f's counts: "*"
+// for all published events, or the one actor, place or tag f names, its
+// own or its timeline's. Text, retracted events, a timeline's pins and
+// exclusions, and two conditions together have no tally.
+func talliedKey(f conflict.EventFilter) (string, bool) {
+	if f.Query != "" {
+		return "", false
+	}
+	for _, s := range f.Statuses {
+		if s != conflict.Published {
+			return "", false
+		}
+	}
+	var keys [][]string
+	add := func(actors []conflict.ActorID, places []conflict.PlaceID, tags []string) {
+		if len(actors) > 0 {
+			keys = append(keys, prefixed("a:", actors))
+		}
+		if len(places) > 0 {
+			keys = append(keys, prefixed("p:", places))
+		}
+		if len(tags) > 0 {
+			ks := make([]string, len(tags))
+			for i, t := range tags {
+				ks[i] = "t:" + t
+			}
+			keys = append(keys, ks)
+		}
+	}
+	add(f.Actors, f.Places, f.Tags)
+	if t := f.Timeline; t != nil {
+		if len(t.Pinned) > 0 || len(t.Excluded) > 0 {
+			return "", false
+		}
+		add(t.Filter.Actors, t.Filter.Places, t.Filter.Tags)
+	}
+	switch {
+	case len(keys) == 0:
+		return "*", true
+	case len(keys) == 1 && len(keys[0]) == 1:
+		return keys[0][0], true
+	}
+	// Several keys of one kind may share events: their tallies cannot be
+	// added up.
+	return "", false
+}
+
+func sortDays(ds []conflict.DayCount) {
+	slices.SortFunc(ds, func(a, b conflict.DayCount) int { return strings.Compare(a.Day, b.Day) })
+}
