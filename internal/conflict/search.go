@@ -4,7 +4,7 @@ import "github.com/sitrep/sitrep/internal/edtf"
 
 // SearchHit is one search result: a record and the words that matched.
 type SearchHit struct {
-	// Kind is "event", "actor", "place", "source" or "quote".
+	// Kind is "event", "estimate", "actor", "place", "source" or "quote".
 	Kind  string
 	ID    int64
 	Slug  string
@@ -25,15 +25,90 @@ type Fragment struct {
 	Match bool
 }
 
-// SearchResults are the hits for one query, events first.
+// SearchCountLimit is where search stops counting matches: past it, a
+// count is "more than SearchCountLimit".
+const SearchCountLimit = 500
+
+// SearchResults are the hits for one query.
 type SearchResults struct {
 	Query string
 	// Broad is set when the query matched too much to rank by relevance:
 	// the newest matches are listed instead.
-	Broad  bool
+	Broad bool
+	// Named are the actors and places the query names whole, by a name,
+	// an alias or a spelling of either ("ISIS", موصل), each with its
+	// newest events and estimates.
+	Named []NamedRecord
+	// Events are the events whose words match, best first.
 	Events []SearchHit
+	// EventCount is how many published events match the words, counted
+	// up to SearchCountLimit and past it only as one more.
+	EventCount int
+	// Others are the actors, places, sources and quotes whose words
+	// match, best first.
 	Others []SearchHit
+	// OtherCounts counts the matching records of each kind of Others, up
+	// to SearchCountLimit of them all; OthersCounted is false when the
+	// counting stopped there.
+	OtherCounts   map[string]int
+	OthersCounted bool
+}
+
+// NamedRecord is an actor or place a query names, with what is linked to
+// it: the events it took part in or that happened there (and in the
+// actors or places under it), and the estimates of it or there.
+type NamedRecord struct {
+	Hit SearchHit
+	// EventCount is every published event linked; Events the newest.
+	EventCount int64
+	Events     []SearchHit
+	// EstimateCount counts the published estimates linked, up to
+	// SearchCountLimit and past it only as one more; Estimates the newest.
+	EstimateCount int
+	Estimates     []SearchHit
 }
 
 // Empty reports whether nothing matched.
-func (r SearchResults) Empty() bool { return len(r.Events) == 0 && len(r.Others) == 0 }
+func (r SearchResults) Empty() bool {
+	return len(r.Events) == 0 && len(r.Others) == 0 && len(r.Named) == 0
+}
+
+// SearchGroup is the results of one kind, as a page lists them.
+type SearchGroup struct {
+	Kind string
+	Hits []SearchHit
+	// Count is how many records of the kind match; AtLeast says the
+	// count stopped at SearchCountLimit and there are more.
+	Count   int
+	AtLeast bool
+}
+
+// searchKinds orders the groups a page lists.
+var searchKinds = []string{"event", "actor", "place", "source", "quote"}
+
+// Groups splits the results by kind, events first, leaving out kinds
+// with no hits. Each group keeps the order of relevance.
+func (r SearchResults) Groups() []SearchGroup {
+	var out []SearchGroup
+	for _, kind := range searchKinds {
+		g := SearchGroup{Kind: kind}
+		if kind == "event" {
+			g.Hits, g.Count = r.Events, r.EventCount
+			g.AtLeast = r.EventCount > SearchCountLimit
+			if g.AtLeast {
+				g.Count = SearchCountLimit
+			}
+		} else {
+			for _, h := range r.Others {
+				if h.Kind == kind {
+					g.Hits = append(g.Hits, h)
+				}
+			}
+			g.Count, g.AtLeast = max(r.OtherCounts[kind], len(g.Hits)), !r.OthersCounted
+		}
+		if len(g.Hits) > 0 {
+			out = append(out, g)
+		}
+	}
+	return out
+}

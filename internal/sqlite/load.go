@@ -100,9 +100,10 @@ var loadSQL = [...]string{
 // deferredTriggers are the per-row triggers a load sets aside, in groups
 // set aside together, each with the statements that do for the loaded
 // rows, all at once, what the group's triggers would have done row by row:
-// the same search index rows (records_fts numbers a record id * 8 + its
-// kind, as 0002_search.sql explains; events_date_fts orders by day, as
-// 0007 does) and the same postings and tallies (0004). Each fill takes the
+// the same search index rows (records_text, which records_fts indexes,
+// numbers a record id * 8 + its kind, as 0002_search.sql explains;
+// events_date_fts orders by day, as 0007 does; the text indexed is
+// folded, as 0018 does) and the same postings and tallies (0004). Each fill takes the
 // last id stored before the load.
 //
 // A trigger is set aside only while its definition is the one named here
@@ -114,12 +115,12 @@ var deferredTriggers = []struct {
 	fills    []string
 	first    func(lastIDs) int64
 }{
-	{map[string]string{"events_fts_insert": "27bc29c7dc56ad43"},
-		[]string{`INSERT INTO events_fts (rowid, title, body) SELECT id, title, body FROM events WHERE id > ?1`},
+	{map[string]string{"events_fts_insert": "328daafc6a15fda8"},
+		[]string{`INSERT INTO events_fts (rowid, title, body) SELECT id, search_fold(title), search_fold(body) FROM events WHERE id > ?1`},
 		func(f lastIDs) int64 { return f.event }},
-	{map[string]string{"events_date_fts_insert": "f535278bcb75ec71"},
+	{map[string]string{"events_date_fts_insert": "927dcd19af242d92"},
 		[]string{`INSERT INTO events_date_fts (rowid, title, body)
-			SELECT CAST(julianday(date_lo) + 0.5 AS INTEGER) * 4294967296 + id, title, body
+			SELECT CAST(julianday(date_lo) + 0.5 AS INTEGER) * 4294967296 + id, search_fold(title), search_fold(body)
 			FROM events WHERE id > ?1 AND status IN ('published', 'retracted')`},
 		func(f lastIDs) int64 { return f.event }},
 	{map[string]string{"event_postings_insert": "cf4c55b7677e0d78", "event_actors_post": "f70fc0e216febf59",
@@ -165,21 +166,21 @@ var deferredTriggers = []struct {
 			ON CONFLICT (key, day) DO UPDATE SET n = n + excluded.n`,
 		},
 		func(f lastIDs) int64 { return f.event }},
-	{map[string]string{"actors_fts_insert": "0ee932735a29ce40", "actor_aliases_fts_insert": "ca612804e989885c"},
-		[]string{`INSERT INTO records_fts (rowid, title, body) SELECT id * 8 + 1, name,
+	{map[string]string{"actors_fts_insert": "e6bfd5abd712a5de", "actor_aliases_fts_insert": "49864994af0d7b86"},
+		[]string{`INSERT INTO records_text (id, title, body) SELECT id * 8 + 1, name,
 			description || ' ' || coalesce((SELECT group_concat(alias, ' ') FROM actor_aliases WHERE actor_id = actors.id), '')
 			FROM actors WHERE id > ?1`},
 		func(f lastIDs) int64 { return f.actor }},
-	{map[string]string{"places_fts_insert": "1e298a66c82f380a", "place_names_fts_insert": "9595a120f698e96a"},
-		[]string{`INSERT INTO records_fts (rowid, title, body) SELECT id * 8 + 2, name,
+	{map[string]string{"places_fts_insert": "8ba33122c16f1917", "place_names_fts_insert": "c06e9c8cfca4da6d"},
+		[]string{`INSERT INTO records_text (id, title, body) SELECT id * 8 + 2, name,
 			description || ' ' || coalesce((SELECT group_concat(name, ' ') FROM place_names WHERE place_id = places.id), '')
 			FROM places WHERE id > ?1`},
 		func(f lastIDs) int64 { return f.place }},
-	{map[string]string{"sources_fts_insert": "caebc97d59426d49"},
-		[]string{`INSERT INTO records_fts (rowid, title, body) SELECT id * 8 + 3, title, publisher || ' ' || notes FROM sources WHERE id > ?1`},
+	{map[string]string{"sources_fts_insert": "27fe9df8137d329c"},
+		[]string{`INSERT INTO records_text (id, title, body) SELECT id * 8 + 3, title, publisher || ' ' || notes FROM sources WHERE id > ?1`},
 		func(f lastIDs) int64 { return f.source }},
-	{map[string]string{"citations_fts_insert": "1395f6377ff4d542"},
-		[]string{`INSERT INTO records_fts (rowid, title, body) SELECT id * 8 + 4, '', quote FROM citations WHERE id > ?1 AND quote <> ''`},
+	{map[string]string{"citations_fts_insert": "3a496f7ac64a2ad9"},
+		[]string{`INSERT INTO records_text (id, title, body) SELECT id * 8 + 4, '', quote FROM citations WHERE id > ?1 AND quote <> ''`},
 		func(f lastIDs) int64 { return f.citation }},
 }
 

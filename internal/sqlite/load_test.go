@@ -167,7 +167,7 @@ func TestLoaderMatchesRowByRowWrites(t *testing.T) {
 		`SELECT rowid FROM events_fts WHERE events_fts MATCH 'mosul' ORDER BY rowid`,
 		`SELECT rowid FROM events_date_fts WHERE events_date_fts MATCH 'convoy' ORDER BY rowid`,
 		`SELECT rowid FROM events_date_fts WHERE events_date_fts MATCH 'shel*' ORDER BY rowid`,
-		`SELECT rowid FROM records_fts WHERE records_fts MATCH 'الموصل' ORDER BY rowid`,
+		`SELECT rowid FROM records_fts WHERE records_fts MATCH 'موصل' ORDER BY rowid`,
 		`SELECT * FROM estimate_months ORDER BY 1, 2, 3, 4`,
 		`SELECT * FROM estimate_force_counts ORDER BY 1`,
 		`SELECT record_type, record_id, number, action FROM revisions ORDER BY 1, 2, 3`,

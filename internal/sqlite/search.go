@@ -2,6 +2,10 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
+	"slices"
+	"sort"
+	"strconv"
 	"strings"
 	"unicode"
 
@@ -11,12 +15,21 @@ import (
 // maxQueryTerms bounds the work one search can ask of FTS5.
 const maxQueryTerms = 16
 
-// ftsQuery turns what a person typed into a safe FTS5 query. Every term is
-// quoted, so FTS5 operators typed by accident (AND, NEAR, a lone quote,
-// a colon) are searched as words rather than failing the query. Still
-// honoured: "quoted phrases", a trailing * for a prefix, and a leading - to
-// leave a word out. It returns "" when nothing searchable remains.
+// ftsQuery turns what a person typed into a safe FTS5 query; see
+// parseQuery.
 func ftsQuery(input string) string {
+	q, _ := parseQuery(input)
+	return q
+}
+
+// parseQuery turns what a person typed into a safe FTS5 query, and gives
+// the words it looks for (not those it leaves out), folded. Every term is
+// folded as the index is (conflict.FoldSearch) and quoted, so FTS5
+// operators typed by accident (AND, NEAR, a lone quote, a colon) are
+// searched as words rather than failing the query. Still honoured:
+// "quoted phrases", a trailing * for a prefix, and a leading - to leave a
+// word out. The query is "" when nothing searchable remains.
+func parseQuery(input string) (query string, words []string) {
 	var (
 		include, exclude []string
 		rest             = strings.TrimSpace(input)
@@ -46,11 +59,11 @@ func ftsQuery(input string) string {
 		}
 		rest = strings.TrimSpace(rest)
 		prefix := !phrase && strings.HasSuffix(term, "*")
-		words := strings.FieldsFunc(term, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsNumber(r) && !unicode.Is(unicode.Mn, r) })
-		if len(words) == 0 {
+		folded := conflict.SearchWords(term)
+		if len(folded) == 0 {
 			continue
 		}
-		q := `"` + strings.Join(words, " ") + `"`
+		q := `"` + strings.Join(folded, " ") + `"`
 		if prefix {
 			q += "*"
 		}
@@ -58,16 +71,17 @@ func ftsQuery(input string) string {
 			exclude = append(exclude, q)
 		} else {
 			include = append(include, q)
+			words = append(words, folded...)
 		}
 	}
 	if len(include) == 0 {
-		return ""
+		return "", nil
 	}
 	q := strings.Join(include, " ")
 	for _, x := range exclude {
 		q += " NOT " + x
 	}
-	return q
+	return q, words
 }
 
 // Markers FTS5 puts around matched words; control characters, so they
@@ -108,72 +122,140 @@ func fragments(s string) []conflict.Fragment {
 // match, and even counting a common word's matches that far costs a
 // millisecond or more a thousand at a million events, so a query as broad
 // as one common word lists its newest matches instead, and says so.
-const rankLimit = 500
+const rankLimit = conflict.SearchCountLimit
 
 // Search finds published events, actors, places, sources and quotes
-// matching what a person typed, best matches first. Any input is safe: it
+// matching what a person typed, best matches first, and the actors and
+// places it names with their events and estimates. Any input is safe: it
 // is turned into quoted FTS5 terms first.
 func (db *DB) Search(ctx context.Context, input string, limit int) (conflict.SearchResults, error) {
-	res := conflict.SearchResults{Query: input}
-	match := ftsQuery(input)
+	res := conflict.SearchResults{Query: input, OtherCounts: map[string]int{}}
+	match, words := parseQuery(input)
 	if match == "" {
 		return res, nil
 	}
 	limit = clampLimit(limit)
+	var err error
+	if res.Named, err = db.namedRecords(ctx, input); err != nil {
+		return res, err
+	}
+	if err := db.searchEvents(ctx, &res, match, words, limit); err != nil {
+		return res, err
+	}
+	return res, db.searchOthers(ctx, &res, match, words, limit)
+}
+
+// candidates is how many of the best matches by relevance are read to
+// put the exact ones first among them.
+func candidates(limit int) int { return min(2*limit, rankLimit) }
+
+// searchEvents finds the events whose words match.
+func (db *DB) searchEvents(ctx context.Context, res *conflict.SearchResults, match string, words []string, limit int) error {
 	// Past rankLimit, events are listed newest first by their dates: the
 	// date-ordered index gives a word's matches in that order.
-	events, broad, err := db.rankedIDs(ctx, "events_fts", match, limit,
+	events, n, broad, err := db.rankedIDs(ctx, match, candidates(limit), limit,
+		`SELECT count(*) FROM (SELECT 1 FROM events_fts f JOIN events e ON e.id = f.rowid
+		 WHERE events_fts MATCH ? AND e.status = 'published' LIMIT ?)`,
 		`SELECT f.rowid FROM events_fts f JOIN events e ON e.id = f.rowid
-		 WHERE events_fts MATCH ? AND e.status = 'published' ORDER BY {order} LIMIT ?`, "bm25(events_fts, 4.0, 1.0)", "",
+		 WHERE events_fts MATCH ? AND e.status = 'published' ORDER BY bm25(events_fts, 4.0, 1.0) LIMIT ?`,
 		`SELECT f.rowid % 4294967296 FROM events_date_fts f JOIN events e ON e.id = f.rowid % 4294967296
 		 WHERE events_date_fts MATCH ? AND e.status = 'published' ORDER BY f.rowid DESC LIMIT ?`)
+	if err != nil || len(events) == 0 {
+		return err
+	}
+	res.Broad, res.EventCount = broad, n
+	rows, err := db.read.QueryContext(ctx, `SELECT e.id, e.slug, e.date,
+		highlight(events_fts, 0, ?2, ?3), snippet(events_fts, 1, ?2, ?3, '…', 24)
+		FROM events_fts JOIN events e ON e.id = events_fts.rowid
+		WHERE events_fts MATCH ?1 AND events_fts.rowid IN (`+placeholders(len(events))+`)`,
+		append([]any{match, markStart, markEnd}, args(events)...)...)
 	if err != nil {
-		return res, err
+		return err
 	}
-	res.Broad = broad
-	if len(events) > 0 {
-		rows, err := db.read.QueryContext(ctx, `SELECT e.id, e.slug, e.date,
-			highlight(events_fts, 0, ?2, ?3), snippet(events_fts, 1, ?2, ?3, '…', 24)
-			FROM events_fts JOIN events e ON e.id = events_fts.rowid
-			WHERE events_fts MATCH ?1 AND events_fts.rowid IN (`+placeholders(len(events))+`)`,
-			append([]any{match, markStart, markEnd}, args(events)...)...)
-		if err != nil {
-			return res, err
+	defer rows.Close()
+	hits := map[int64]conflict.SearchHit{}
+	for rows.Next() {
+		h := conflict.SearchHit{Kind: "event"}
+		var title, snip string
+		if err := rows.Scan(&h.ID, &h.Slug, &h.Date, &title, &snip); err != nil {
+			return err
 		}
-		hits := map[int64]conflict.SearchHit{}
-		for rows.Next() {
-			h := conflict.SearchHit{Kind: "event"}
-			var title, snip string
-			if err := rows.Scan(&h.ID, &h.Slug, &h.Date, &title, &snip); err != nil {
-				rows.Close()
-				return res, err
-			}
-			h.Title, h.Snippet = fragments(title), fragments(snip)
-			hits[h.ID] = h
+		h.Title, h.Snippet = fragments(title), fragments(snip)
+		hits[h.ID] = h
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, id := range events {
+		res.Events = append(res.Events, hits[id])
+	}
+	if !broad {
+		exactFirst(res.Events, words, nil)
+	}
+	res.Events = res.Events[:min(len(res.Events), limit)]
+	return nil
+}
+
+// searchOthers finds the actors, places, sources and quotes whose words
+// match; the actors and places the query names come first.
+func (db *DB) searchOthers(ctx context.Context, res *conflict.SearchResults, match string, words []string, limit int) error {
+	const published = `FROM records_fts r
+		LEFT JOIN citations c ON r.rowid % 8 = 4 AND c.id = r.rowid / 8
+		LEFT JOIN events ev ON ev.id = c.event_id
+		LEFT JOIN estimates x ON x.id = c.estimate_id
+		LEFT JOIN actors a ON r.rowid % 8 = 1 AND a.id = r.rowid / 8
+		LEFT JOIN places p ON r.rowid % 8 = 2 AND p.id = r.rowid / 8
+		LEFT JOIN sources s ON r.rowid % 8 = 3 AND s.id = r.rowid / 8
+		WHERE records_fts MATCH ? AND coalesce(ev.status, x.status, a.status, p.status, s.status) = 'published'`
+	kinds := map[int64]string{1: "actor", 2: "place", 3: "source", 4: "quote"}
+	// Counted by kind, as far as rankLimit matches in all.
+	rows, err := db.read.QueryContext(ctx, `SELECT k, count(*) FROM (SELECT r.rowid % 8 AS k `+published+` LIMIT ?) GROUP BY k`,
+		match, rankLimit+1)
+	if err != nil {
+		return err
+	}
+	total := 0
+	for rows.Next() {
+		var k int64
+		var n int
+		if err := rows.Scan(&k, &n); err != nil {
+			rows.Close()
+			return err
 		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return res, err
+		res.OtherCounts[kinds[k]] += n
+		total += n
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	res.OthersCounted = total <= rankLimit
+	var others []int64
+	if total > 0 {
+		if others, _, _, err = db.rankedIDs(ctx, match, candidates(limit), limit, "",
+			`SELECT r.rowid `+published+` ORDER BY bm25(records_fts, 4.0, 1.0) LIMIT ?`,
+			`SELECT r.rowid `+published+` ORDER BY r.rowid DESC LIMIT ?`, total); err != nil {
+			return err
 		}
-		for _, id := range events {
-			res.Events = append(res.Events, hits[id])
+		res.Broad = res.Broad || total > rankLimit
+	}
+	named := map[int64]bool{}
+	for _, n := range res.Named {
+		code := int64(1)
+		if n.Hit.Kind == "place" {
+			code = 2
+		}
+		named[n.Hit.ID*8+code] = true
+		if !slices.Contains(others, n.Hit.ID*8+code) {
+			others = append(others, n.Hit.ID*8+code)
 		}
 	}
-	others, broadOthers, err := db.rankedIDs(ctx, "records_fts", match, limit,
-		`SELECT r.rowid FROM records_fts r
-		 LEFT JOIN citations c ON r.rowid % 8 = 4 AND c.id = r.rowid / 8
-		 LEFT JOIN events ev ON ev.id = c.event_id
-		 LEFT JOIN estimates x ON x.id = c.estimate_id
-		 LEFT JOIN actors a ON r.rowid % 8 = 1 AND a.id = r.rowid / 8
-		 LEFT JOIN places p ON r.rowid % 8 = 2 AND p.id = r.rowid / 8
-		 LEFT JOIN sources s ON r.rowid % 8 = 3 AND s.id = r.rowid / 8
-		 WHERE records_fts MATCH ? AND coalesce(ev.status, x.status, a.status, p.status, s.status) = 'published'
-		 ORDER BY {order} LIMIT ?`, "bm25(records_fts, 4.0, 1.0)", "r.rowid DESC", "")
-	if err != nil || len(others) == 0 {
-		return res, err
+	if len(others) == 0 {
+		return nil
 	}
-	res.Broad = res.Broad || broadOthers
-	rows, err := db.read.QueryContext(ctx, `SELECT r.rowid, highlight(records_fts, 0, ?2, ?3), snippet(records_fts, 1, ?2, ?3, '…', 20),
+	// Named records matched by a spelling the index does not hold (an
+	// alias typed whole) may have no match: their rows are read apart.
+	rows, err = db.read.QueryContext(ctx, `SELECT r.rowid, highlight(records_fts, 0, ?2, ?3), snippet(records_fts, 1, ?2, ?3, '…', 20),
 		CASE r.rowid % 8
 			WHEN 1 THEN (SELECT slug FROM actors WHERE id = r.rowid / 8)
 			WHEN 2 THEN (SELECT slug FROM places WHERE id = r.rowid / 8)
@@ -189,10 +271,9 @@ func (db *DB) Search(ctx context.Context, input string, limit int) (conflict.Sea
 		WHERE records_fts MATCH ?1 AND r.rowid IN (`+placeholders(len(others))+`)`,
 		append([]any{match, markStart, markEnd}, args(others)...)...)
 	if err != nil {
-		return res, err
+		return err
 	}
 	defer rows.Close()
-	kinds := map[int64]string{1: "actor", 2: "place", 3: "source", 4: "quote"}
 	hits := map[int64]conflict.SearchHit{}
 	for rows.Next() {
 		var (
@@ -201,56 +282,243 @@ func (db *DB) Search(ctx context.Context, input string, limit int) (conflict.Sea
 			h           conflict.SearchHit
 		)
 		if err := rows.Scan(&rowid, &title, &snip, &h.Slug, &h.InID, &h.InKind, &h.InSlug, &h.InTitle); err != nil {
-			return res, err
+			return err
 		}
 		h.Kind, h.ID = kinds[rowid%8], rowid/8
 		h.Title, h.Snippet = fragments(title), fragments(snip)
 		hits[rowid] = h
 	}
 	if err := rows.Err(); err != nil {
-		return res, err
+		return err
+	}
+	for _, n := range res.Named {
+		code := int64(1)
+		if n.Hit.Kind == "place" {
+			code = 2
+		}
+		if _, ok := hits[n.Hit.ID*8+code]; !ok {
+			hits[n.Hit.ID*8+code] = n.Hit
+		}
+	}
+	isNamed := func(h conflict.SearchHit) bool {
+		code := map[string]int64{"actor": 1, "place": 2}[h.Kind]
+		return code > 0 && named[h.ID*8+code]
 	}
 	for _, id := range others {
 		res.Others = append(res.Others, hits[id])
 	}
-	return res, nil
+	exactFirst(res.Others, words, isNamed)
+	res.Others = res.Others[:min(len(res.Others), limit+len(res.Named))]
+	return nil
 }
 
-// rankedIDs returns the rowids of the best matches in an FTS5 table, by
-// relevance, or, past rankLimit matches, newest first (broad is then set):
-// by newestQuery when given, or else by query in the order newest.
-// The snippets are made afterwards for these rows alone: made inside the
+// exactFirst reorders hits, keeping their order otherwise: the records a
+// query names first (named, when given), then those whose title is the
+// query's words exactly, then those whose title holds them as a phrase,
+// then those whose title holds them all. The index finds word forms
+// (airstrike finds airstrikes); the form typed is the better match.
+func exactFirst(hits []conflict.SearchHit, words []string, named func(conflict.SearchHit) bool) {
+	score := func(h conflict.SearchHit) int {
+		if named != nil && named(h) {
+			return 4
+		}
+		var title strings.Builder
+		for _, f := range h.Title {
+			title.WriteString(f.Text)
+		}
+		return exactness(conflict.SearchWords(title.String()), words)
+	}
+	scores := make(map[int]int, len(hits))
+	for i, h := range hits {
+		scores[i] = score(h)
+	}
+	idx := make([]int, len(hits))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.SliceStable(idx, func(a, b int) bool { return scores[idx[a]] > scores[idx[b]] })
+	sorted := make([]conflict.SearchHit, len(hits))
+	for i, j := range idx {
+		sorted[i] = hits[j]
+	}
+	copy(hits, sorted)
+}
+
+// exactness scores how exactly a title's folded words hold a query's:
+// 3 the same words, 2 as a phrase, 1 all of them, 0 otherwise.
+func exactness(title, words []string) int {
+	switch {
+	case len(words) == 0:
+		return 0
+	case slices.Equal(title, words):
+		return 3
+	}
+	for i := 0; i+len(words) <= len(title); i++ {
+		if slices.Equal(title[i:i+len(words)], words) {
+			return 2
+		}
+	}
+	for _, w := range words {
+		if !slices.Contains(title, w) {
+			return 0
+		}
+	}
+	return 1
+}
+
+// rankedIDs returns the rowids of the best matches in an FTS5 index: up to
+// ranked of them by relevance, or, past rankLimit matches, the newest
+// limit (broad is then set). countQuery counts the matches, as far as
+// rankLimit and one more; when it is "", known is the count. The
+// snippets are made afterwards for these rows alone: made inside the
 // ranking query, they would be computed for every match.
-func (db *DB) rankedIDs(ctx context.Context, table, match string, limit int, query, rank, newest, newestQuery string) (ids []int64, broad bool, err error) {
-	var n int
-	if err := db.read.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM `+table+` WHERE `+table+` MATCH ? LIMIT ?)`,
-		match, rankLimit+1).Scan(&n); err != nil {
-		return nil, false, err
+func (db *DB) rankedIDs(ctx context.Context, match string, ranked, limit int, countQuery, rankQuery, newestQuery string, known ...int) (ids []int64, n int, broad bool, err error) {
+	if countQuery == "" {
+		n = known[0]
+	} else if err := db.read.QueryRowContext(ctx, countQuery, match, rankLimit+1).Scan(&n); err != nil {
+		return nil, 0, false, err
 	}
 	if n == 0 {
 		// Words that are each common but never meet in one record walk
 		// their whole lists to say so (8 ms for three common words at a
 		// million events): once is enough.
-		return nil, false, nil
+		return nil, 0, false, nil
 	}
-	run := strings.Replace(query, "{order}", rank, 1)
+	run, max := rankQuery, ranked
 	if n > rankLimit {
-		broad, run = true, newestQuery
-		if run == "" {
-			run = strings.Replace(query, "{order}", newest, 1)
-		}
+		broad, run, max = true, newestQuery, limit
 	}
-	rows, err := db.read.QueryContext(ctx, run, match, limit)
+	rows, err := db.read.QueryContext(ctx, run, match, max)
 	if err != nil {
-		return nil, false, err
+		return nil, 0, false, err
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var id int64
 		if err := rows.Scan(&id); err != nil {
-			return nil, false, err
+			return nil, 0, false, err
 		}
 		ids = append(ids, id)
 	}
-	return ids, broad, rows.Err()
+	return ids, n, broad, rows.Err()
+}
+
+// namedLinks is how many of a named record's newest events and estimates
+// a search lists; the rest are a link away.
+const namedLinks = 5
+
+// namedRecords finds the published actors and places whose name or one of
+// whose aliases or names in other scripts is the whole query, as
+// conflict.SearchKey compares names, with their newest events and
+// estimates.
+func (db *DB) namedRecords(ctx context.Context, input string) ([]conflict.NamedRecord, error) {
+	// A prefix or a word left out asks for text, not a name.
+	for _, f := range strings.Fields(input) {
+		if strings.HasPrefix(f, "-") || strings.HasSuffix(f, "*") {
+			return nil, nil
+		}
+	}
+	key := conflict.SearchKey(input)
+	if key == "" {
+		return nil, nil
+	}
+	rows, err := db.read.QueryContext(ctx, `SELECT kind, id, slug, name FROM (
+		SELECT 'actor' AS kind, id, slug, name FROM actors WHERE search_key(name) = ?1 AND status = 'published'
+		UNION
+		SELECT 'actor', a.id, a.slug, a.name FROM actor_aliases n JOIN actors a ON a.id = n.actor_id
+		WHERE search_key(n.alias) = ?1 AND a.status = 'published'
+		UNION
+		SELECT 'place', id, slug, name FROM places WHERE search_key(name) = ?1 AND status = 'published'
+		UNION
+		SELECT 'place', p.id, p.slug, p.name FROM place_names n JOIN places p ON p.id = n.place_id
+		WHERE search_key(n.name) = ?1 AND p.status = 'published')
+		ORDER BY kind, id LIMIT 4`, key)
+	if err != nil {
+		return nil, err
+	}
+	var out []conflict.NamedRecord
+	for rows.Next() {
+		var n conflict.NamedRecord
+		var name string
+		if err := rows.Scan(&n.Hit.Kind, &n.Hit.ID, &n.Hit.Slug, &name); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		n.Hit.Title = []conflict.Fragment{{Text: name}}
+		out = append(out, n)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for i := range out {
+		if err := db.namedLinks(ctx, &out[i]); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// namedLinks reads a named record's count of events and newest events
+// (through the postings, which file each event under its actors and places
+// and every one containing them), and its estimates.
+func (db *DB) namedLinks(ctx context.Context, n *conflict.NamedRecord) error {
+	key, estimates := "a:", `actor_id = ?`
+	if n.Hit.Kind == "place" {
+		key, estimates = "p:", `place_id = ?`
+	}
+	key += strconv.FormatInt(n.Hit.ID, 10)
+	if err := db.read.QueryRowContext(ctx, `SELECT coalesce((SELECT n FROM event_key_counts WHERE key = ?), 0)`, key).Scan(&n.EventCount); err != nil {
+		return err
+	}
+	if n.EventCount > 0 {
+		rows, err := db.read.QueryContext(ctx, `SELECT e.id, e.slug, e.title, e.date FROM (
+			SELECT event_id FROM event_postings WHERE key = ? AND retracted = 0
+			ORDER BY date_lo DESC, event_id DESC LIMIT ?) p JOIN events e ON e.id = p.event_id
+			ORDER BY e.date_lo DESC, e.id DESC`, key, namedLinks)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			h := conflict.SearchHit{Kind: "event"}
+			var title string
+			if err := rows.Scan(&h.ID, &h.Slug, &title, &h.Date); err != nil {
+				rows.Close()
+				return err
+			}
+			h.Title = []conflict.Fragment{{Text: title}}
+			n.Events = append(n.Events, h)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+	}
+	if err := db.read.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM estimates WHERE `+estimates+` AND status = 'published' LIMIT ?)`,
+		n.Hit.ID, rankLimit+1).Scan(&n.EstimateCount); err != nil || n.EstimateCount == 0 {
+		return err
+	}
+	rows, err := db.read.QueryContext(ctx, `SELECT x.id, a.name, x.as_of, x.qualifier, x.low, x.high, x.unit
+		FROM estimates x JOIN actors a ON a.id = x.actor_id
+		WHERE x.`+estimates+` AND x.status = 'published' ORDER BY x.as_of_lo DESC, x.id DESC LIMIT ?`, n.Hit.ID, namedLinks)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			h         = conflict.SearchHit{Kind: "estimate"}
+			x         conflict.Estimate
+			force     string
+			low, high sql.NullInt64
+			unit      string
+		)
+		if err := rows.Scan(&h.ID, &force, &h.Date, &x.Qualifier, &low, &high, &unit); err != nil {
+			return err
+		}
+		x.Low, x.High = conflict.Bound{Value: low.Int64, Set: low.Valid}, conflict.Bound{Value: high.Int64, Set: high.Valid}
+		h.Title = []conflict.Fragment{{Text: force + ": " + x.ValueText() + " " + unit}}
+		n.Estimates = append(n.Estimates, h)
+	}
+	return rows.Err()
 }
