@@ -28,9 +28,14 @@ type EventFilter struct {
 // EstimateFilter chooses estimates for the explorer. Zero fields do not
 // filter.
 type EstimateFilter struct {
-	Force    ActorID
-	Places   []PlaceID
-	Claimant string
+	Force  ActorID
+	Places []PlaceID
+	// Claimant matches the claimant's name as estimates store it;
+	// ClaimantID the claimant record (every spelling of its name);
+	// ClaimantType every claimant of a type ("what did governments say").
+	Claimant     string
+	ClaimantID   ClaimantID
+	ClaimantType ClaimantType
 	From, To edtf.Date
 	Statuses []Status
 	// NewestFirst reverses the default, oldest-first order.

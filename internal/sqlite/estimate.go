@@ -19,12 +19,14 @@ const estimateColumns = `x.id, x.as_of, x.unit, x.qualifier, x.low, x.high, x.cl
 	x.status, x.status_note, coalesce(x.external_id, ''), x.version, x.created_at, x.updated_at,
 	f.id, f.slug, f.name, f.colour,
 	pl.id, pl.slug, pl.name,
-	ca.id, ca.slug, ca.name, ca.colour`
+	ca.id, ca.slug, ca.name, ca.colour,
+	cl.id, cl.name, cl.type`
 
 const estimateFrom = ` FROM estimates x
 	JOIN actors f ON f.id = x.actor_id
 	LEFT JOIN places pl ON pl.id = x.place_id
-	LEFT JOIN actors ca ON ca.id = x.claimant_actor_id`
+	LEFT JOIN actors ca ON ca.id = x.claimant_actor_id
+	LEFT JOIN claimants cl ON cl.id = x.claimant_id`
 
 func scanEstimate(sc interface{ Scan(...any) error }) (conflict.Estimate, error) {
 	var (
@@ -34,11 +36,13 @@ func scanEstimate(sc interface{ Scan(...any) error }) (conflict.Estimate, error)
 		pid, cid           sql.NullInt64
 		pslug, pname       sql.NullString
 		cslug, cname, ccol sql.NullString
+		clid               sql.NullInt64
+		clname, cltype     sql.NullString
 	)
 	err := sc.Scan(&x.ID, &x.AsOf, &x.Unit, &x.Qualifier, &low, &high, &x.Claimant, &x.Notes,
 		&x.Status, &x.StatusNote, &x.ExternalID, &x.Version, &created, &updated,
 		&x.Force.ID, &x.Force.Slug, &x.Force.Name, &x.Force.Colour,
-		&pid, &pslug, &pname, &cid, &cslug, &cname, &ccol)
+		&pid, &pslug, &pname, &cid, &cslug, &cname, &ccol, &clid, &clname, &cltype)
 	if err != nil {
 		return x, mapError(err)
 	}
@@ -49,6 +53,9 @@ func scanEstimate(sc interface{ Scan(...any) error }) (conflict.Estimate, error)
 	}
 	if cid.Valid {
 		x.ClaimantActor = &conflict.ActorRef{ID: conflict.ActorID(cid.Int64), Slug: cslug.String, Name: cname.String, Colour: ccol.String}
+	}
+	if clid.Valid {
+		x.ClaimantRecord = &conflict.ClaimantRef{ID: conflict.ClaimantID(clid.Int64), Name: clname.String, Type: conflict.ClaimantType(cltype.String)}
 	}
 	x.CreatedAt, x.UpdatedAt = parseTime(created), parseTime(updated)
 	return x, nil
@@ -81,7 +88,10 @@ func findEstimate(ctx context.Context, q querier, id conflict.EstimateID) (confl
 	if err != nil {
 		return x, err
 	}
-	x.Citations, err = findCitations(ctx, q, "estimate_id", int64(id))
+	if x.Citations, err = findCitations(ctx, q, "estimate_id", int64(id)); err != nil {
+		return x, err
+	}
+	x.Relations, err = findRelations(ctx, q, conflict.EstimateRecord, int64(id))
 	return x, err
 }
 
@@ -158,6 +168,9 @@ func (db *DB) createEstimate(ctx context.Context, tx *sql.Tx, x *conflict.Estima
 	}
 	id, _ := res.LastInsertId()
 	if err := db.writeCitations(ctx, tx, "estimate_id", id, x.Citations, ch); err != nil {
+		return err
+	}
+	if err := writeRelations(ctx, tx, conflict.EstimateRecord, id, x.Claimant, x.Relations, x.Citations); err != nil {
 		return err
 	}
 	x.ID, x.Version, x.CreatedAt, x.UpdatedAt = conflict.EstimateID(id), 1, parseTime(now), parseTime(now)
@@ -314,7 +327,7 @@ func (db *DB) FindEstimatePoints(ctx context.Context, f conflict.EstimateFilter)
 	}
 	params = append(params, limit)
 	rows, err := db.read.QueryContext(ctx, `SELECT x.id, x.actor_id, x.as_of, x.qualifier, x.low, x.high, x.unit, x.claimant,
-		coalesce(x.claimant_actor_id, 0), x.status, x.as_of_lo
+		coalesce(x.claimant_actor_id, 0), x.status, x.as_of_lo, coalesce(x.claimant_id, 0)
 		FROM estimates x INDEXED BY estimates_points_idx
 		WHERE `+strings.Join(where, " AND ")+` ORDER BY x.actor_id, x.as_of_lo, x.id LIMIT ?`, params...)
 	if err != nil {
@@ -325,6 +338,8 @@ func (db *DB) FindEstimatePoints(ctx context.Context, f conflict.EstimateFilter)
 		out    = make([]conflict.Estimate, 0, min(limit, 1024))
 		keys   = make([]string, 0, min(limit, 1024))
 		actors = map[conflict.ActorID]bool{}
+		// claimants are the few claimant records in view.
+		claimants = map[conflict.ClaimantID]bool{}
 		// Many estimates share an as-of date: each text is parsed once.
 		dates = map[string]edtf.Date{}
 	)
@@ -335,9 +350,14 @@ func (db *DB) FindEstimatePoints(ctx context.Context, f conflict.EstimateFilter)
 			low, high sql.NullInt64
 			claimant  conflict.ActorID
 			key       string
+			record    conflict.ClaimantID
 		)
-		if err := rows.Scan(&x.ID, &x.Force.ID, &asOf, &x.Qualifier, &low, &high, &x.Unit, &x.Claimant, &claimant, &x.Status, &key); err != nil {
+		if err := rows.Scan(&x.ID, &x.Force.ID, &asOf, &x.Qualifier, &low, &high, &x.Unit, &x.Claimant, &claimant, &x.Status, &key, &record); err != nil {
 			return nil, err
+		}
+		if record != 0 {
+			x.ClaimantRecord = &conflict.ClaimantRef{ID: record}
+			claimants[record] = true
 		}
 		d, ok := dates[asOf]
 		if !ok {
@@ -367,11 +387,19 @@ func (db *DB) FindEstimatePoints(ctx context.Context, f conflict.EstimateFilter)
 	if err != nil {
 		return nil, err
 	}
+	types, err := db.claimantTypes(ctx, claimants)
+	if err != nil {
+		return nil, err
+	}
 	for i := range out {
 		out[i].Force = refs[out[i].Force.ID]
 		if c := out[i].ClaimantActor; c != nil {
 			r := refs[c.ID]
 			out[i].ClaimantActor = &r
+		}
+		if c := out[i].ClaimantRecord; c != nil {
+			r := types[c.ID]
+			out[i].ClaimantRecord = &r
 		}
 	}
 	// The index returns each force's estimates in date order; forces with
@@ -489,6 +517,18 @@ func estimateWhere(ctx context.Context, q querier, f conflict.EstimateFilter) ([
 	if f.Claimant != "" {
 		where = append(where, "x.claimant = ? COLLATE NOCASE")
 		params = append(params, f.Claimant)
+	}
+	if f.ClaimantID != 0 {
+		where = append(where, "x.claimant_id = ?")
+		params = append(params, int64(f.ClaimantID))
+	}
+	if f.ClaimantType != "" {
+		ids, err := claimantsOfType(ctx, q, f.ClaimantType)
+		if err != nil {
+			return nil, nil, err
+		}
+		where = append(where, "x.claimant_id IN (SELECT value FROM json_each(?))")
+		params = append(params, jsonIDs(args(ids)))
 	}
 	if !f.From.IsZero() {
 		where = append(where, "x.as_of_hi >= ?")

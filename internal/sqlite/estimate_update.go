@@ -122,7 +122,7 @@ func (db *DB) RevertEstimate(ctx context.Context, id conflict.EstimateID, toRevi
 		}
 		out = conflict.Estimate{ID: id, Force: old.Force, Place: old.Place, AsOf: old.AsOf, Unit: old.Unit,
 			Qualifier: old.Qualifier, Low: old.Low, High: old.High, Claimant: old.Claimant,
-			ClaimantActor: old.ClaimantActor, Notes: old.Notes, Citations: old.Citations}
+			ClaimantActor: old.ClaimantActor, Notes: old.Notes, Citations: old.Citations, Relations: old.Relations}
 		out.Normalize()
 		if err := out.Validate(); err != nil {
 			return nil, "", err
@@ -191,7 +191,11 @@ func (db *DB) rewriteEstimate(ctx context.Context, tx *sql.Tx, x *conflict.Estim
 	}
 	// A copy keeps the caller's estimate free of source ids a rollback
 	// would undo.
-	if err := db.writeCitations(ctx, tx, "estimate_id", int64(cur.ID), slices.Clone(x.Citations), ch); err != nil {
+	cites := slices.Clone(x.Citations)
+	if err := db.writeCitations(ctx, tx, "estimate_id", int64(cur.ID), cites, ch); err != nil {
+		return err
+	}
+	if err := writeRelations(ctx, tx, conflict.EstimateRecord, int64(cur.ID), x.Claimant, x.Relations, cites); err != nil {
 		return err
 	}
 	stored, err := findEstimate(ctx, tx, cur.ID)

@@ -80,7 +80,10 @@ func findEvent(ctx context.Context, q querier, id conflict.EventID) (conflict.Ev
 		return conflict.Event{}, err
 	}
 	e := events[0]
-	e.Citations, err = findCitations(ctx, q, "event_id", int64(id))
+	if e.Citations, err = findCitations(ctx, q, "event_id", int64(id)); err != nil {
+		return e, err
+	}
+	e.Relations, err = findRelations(ctx, q, conflict.EventRecord, int64(id))
 	return e, err
 }
 
@@ -241,7 +244,10 @@ func (db *DB) writeEventLinks(ctx context.Context, tx *sql.Tx, id conflict.Event
 			return err
 		}
 	}
-	return db.writeCitations(ctx, tx, "event_id", int64(id), e.Citations, ch)
+	if err := db.writeCitations(ctx, tx, "event_id", int64(id), e.Citations, ch); err != nil {
+		return err
+	}
+	return writeRelations(ctx, tx, conflict.EventRecord, int64(id), "", e.Relations, e.Citations)
 }
 
 // fieldError puts a foreign-key failure next to the field that caused it.

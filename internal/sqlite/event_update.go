@@ -135,7 +135,7 @@ func (db *DB) RevertEvent(ctx context.Context, id conflict.EventID, toRevision i
 			return nil, "", err
 		}
 		out = conflict.Event{ID: id, Title: old.Title, Date: old.Date, Place: old.Place,
-			Actors: old.Actors, Tags: old.Tags, Body: old.Body, Citations: old.Citations}
+			Actors: old.Actors, Tags: old.Tags, Body: old.Body, Citations: old.Citations, Relations: old.Relations}
 		out.Normalize()
 		if err := out.Validate(); err != nil {
 			return nil, "", err
