@@ -1,11 +1,14 @@
 package server
 
 import (
+	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -35,6 +38,10 @@ type embedOptions struct {
 	Limit   int
 	Order   string // "oldest" or "newest"
 	Compact bool
+	// Asof pins the embed to a moment (embed_asof.go); "" follows the
+	// record as it changes. Only the Embed panel sets it, from its "pin"
+	// option: an embed reads its own asof= itself.
+	Asof string
 }
 
 // parseEmbedOptions reads the options from q, each key prefixed with
@@ -80,6 +87,9 @@ func (o embedOptions) pairs() [][2]string {
 	if o.Compact {
 		out = append(out, [2]string{"compact", "1"})
 	}
+	if o.Asof != "" {
+		out = append(out, [2]string{"asof", o.Asof})
+	}
 	return out
 }
 
@@ -114,32 +124,97 @@ func withQuery(path, query string) string {
 }
 
 // embedTimeline is /embed/timelines/{slug}: the first events of a published
-// timeline, with the full page's filters and the embed options.
+// timeline, with the full page's filters and the embed options. With
+// asof= it shows the timeline and its entries as published at that moment
+// (embed_asof.go).
 func (s *Server) embedTimeline(c echo.Context) error {
 	ctx := c.Request().Context()
-	t, err := s.db.FindTimelineBySlug(ctx, c.Param("slug"))
-	if err != nil {
-		return err
-	}
-	if !t.Status.Public() {
-		return conflict.Errorf(conflict.NotFound, "No such timeline.")
-	}
 	q := c.QueryParams()
+	o := parseEmbedOptions(q, "", "oldest")
+	p, pin, err := s.pinFor(c, q.Get("asof"))
+	if err != nil {
+		return s.embedProblem(c, o, err)
+	}
+	if pin && s.pinnedCache(c, p) {
+		return c.NoContent(http.StatusNotModified)
+	}
+	t, err := s.db.FindTimelineBySlug(ctx, c.Param("slug"))
+	if err == nil && !pin && !t.Status.Public() {
+		err = conflict.Errorf(conflict.NotFound, "No such timeline.")
+	}
+	if err != nil {
+		return s.embedProblem(c, o, err)
+	}
 	f, err := form.ParseEventFilter(ctx, q, s.db)
 	if err != nil {
+		return s.embedProblem(c, o, err)
+	}
+	o = parseEmbedOptions(q, "", f.Order)
+	f.Order = o.Order
+	path := components.TimelinePath(t.Slug)
+	full := withQuery(path, f.Values().Encode())
+	today, next, err := s.timelineEntries(ctx, t, f, o, nil)
+	if err != nil {
 		return err
 	}
-	o := parseEmbedOptions(q, "", f.Order)
-	f.Order = o.Order
+	v := embed.TimelineView{Base: s.embedBase(c, t.Title, full, o), Entries: today}
+	if !pin {
+		switch {
+		case len(today) > o.Limit:
+			// Estimates interleaved among the events count towards the
+			// limit; the rest is on the full timeline.
+			v.Entries = today[:o.Limit]
+			v.MoreURL = s.absURL(c, full)
+		case next != "":
+			v.MoreURL = s.absURL(c, path+"?"+f.Values("after", next).Encode())
+		}
+		return s.render(c, http.StatusOK, embed.Timeline(v))
+	}
+	then, err := s.db.TimelineAt(ctx, t.ID, p.At)
+	if conflict.ErrorCode(err) == conflict.NotFound {
+		err = conflict.Errorf(conflict.NotFound, "This timeline was not yet published on %s.", p.words())
+	}
+	if err != nil {
+		return s.embedProblem(c, o, err)
+	}
+	shown, next, err := s.timelineEntries(ctx, then, f, o, &p.At)
+	if err != nil {
+		return s.embedProblem(c, o, err)
+	}
+	if len(shown) > o.Limit || next != "" {
+		v.MoreURL = s.absURL(c, full)
+	}
+	shown, today = shown[:min(len(shown), o.Limit)], today[:min(len(today), o.Limit)]
+	v.Title, v.Entries = then.Title, shown
+	todayURL := withQuery("/embed/timelines/"+url.PathEscape(t.Slug), withoutAsof(q).Encode())
+	if v.Pin, err = s.pinNotice(c, p, todayURL, shown, today); err != nil {
+		return err
+	}
+	return s.render(c, http.StatusOK, embed.Timeline(v))
+}
+
+// timelineEntries reads the first entries of timeline t under the reader's
+// filter f: its events and, when it interleaves them, its estimates. With
+// at set, t is the timeline as it was then and the entries are read as
+// published at that moment. next is set when more events follow.
+func (s *Server) timelineEntries(ctx context.Context, t conflict.Timeline, f form.EventFilter, o embedOptions, at *time.Time) ([]components.Entry, string, error) {
 	filter := f.Filter
 	filter.Timeline = &t
 	filter.NewestFirst = o.Order == "newest"
 	filter.Limit = o.Limit
 	// An embed shows the start of its list; the rest is on the full page.
 	filter.After, filter.Before = "", ""
-	page, err := s.db.FindEvents(ctx, filter)
+	var (
+		page conflict.EventPage
+		err  error
+	)
+	if at == nil {
+		page, err = s.db.FindEvents(ctx, filter)
+	} else {
+		page, err = s.db.FindEventsAt(ctx, filter, *at)
+	}
 	if err != nil {
-		return err
+		return nil, "", err
 	}
 	entries := make([]components.Entry, 0, len(page.Events))
 	for i := range page.Events {
@@ -150,37 +225,82 @@ func (s *Server) embedTimeline(c echo.Context) error {
 		}
 		entries = append(entries, entry)
 	}
-	if t.WithEstimates {
-		if entries, err = s.interleaveEstimates(ctx, entries, narrowToPage(filter, page), page); err != nil {
-			return err
+	if !t.WithEstimates {
+		return entries, page.Next, nil
+	}
+	if at == nil {
+		entries, err = s.interleaveEstimates(ctx, entries, narrowToPage(filter, page), page)
+		return entries, page.Next, err
+	}
+	entries, err = s.interleaveEstimatesAt(ctx, entries, narrowToPage(filter, page), page, *at)
+	return entries, page.Next, err
+}
+
+// interleaveEstimatesAt is interleaveEstimates for a timeline pinned to a
+// moment: the estimates within the page's span, as published then.
+func (s *Server) interleaveEstimatesAt(ctx context.Context, entries []components.Entry, f conflict.EventFilter, page conflict.EventPage, at time.Time) ([]components.Entry, error) {
+	lo, hi := "", "9999-12-31"
+	if len(entries) > 0 && page.Next != "" {
+		// The first page of a pinned list: it starts at the beginning
+		// and ends at its last event when more follow.
+		last := entries[len(entries)-1].Event.Date.LowerKey()
+		if f.NewestFirst {
+			lo = last
+		} else {
+			hi = last
 		}
 	}
-	path := components.TimelinePath(t.Slug)
-	full := withQuery(path, f.Values().Encode())
-	v := embed.TimelineView{Base: s.embedBase(c, t.Title, full, o), Entries: entries}
-	switch {
-	case len(entries) > o.Limit:
-		// Estimates interleaved among the events count towards the
-		// limit; the rest is on the full timeline.
-		v.Entries = entries[:o.Limit]
-		v.MoreURL = s.absURL(c, full)
-	case page.Next != "":
-		v.MoreURL = s.absURL(c, path+"?"+f.Values("after", page.Next).Encode())
+	ef := timelineEstimates(f, f.Timeline)
+	ef.Limit = 200
+	if d, err := edtf.Parse(lo); err == nil && (ef.From.IsZero() || d.LowerKey() > ef.From.LowerKey()) {
+		ef.From = d
 	}
-	return s.render(c, http.StatusOK, embed.Timeline(v))
+	if d, err := edtf.Parse(hi); err == nil && hi != "9999-12-31" && (ef.To.IsZero() || d.UpperKey() < ef.To.UpperKey()) {
+		ef.To = d
+	}
+	xs, err := s.db.FindEstimatesAt(ctx, ef, at)
+	if err != nil {
+		return nil, err
+	}
+	var inSpan []components.Entry
+	for i := range xs {
+		if k := xs[i].AsOf.LowerKey(); k >= lo && k <= hi {
+			inSpan = append(inSpan, components.Entry{Estimate: &xs[i]})
+		}
+	}
+	return components.MergeEntries(entries, inSpan, f.NewestFirst), nil
+}
+
+// withoutAsof is an embed's query less its moment: today's version.
+func withoutAsof(q url.Values) url.Values {
+	out := url.Values{}
+	for k, vs := range q {
+		if k != "asof" {
+			out[k] = vs
+		}
+	}
+	return out
 }
 
 // embedEstimates is /embed/estimates: the explorer's chart for a force and
 // place (actor= is taken for force=), and the table unless compact. The
-// limit keeps the most recent estimates.
+// limit keeps the most recent estimates. With asof= the estimates are
+// those published at that moment, as they were.
 func (s *Server) embedEstimates(c echo.Context) error {
 	ctx := c.Request().Context()
 	q := c.QueryParams()
+	o := parseEmbedOptions(q, "", "oldest")
+	p, pin, err := s.pinFor(c, q.Get("asof"))
+	if err != nil {
+		return s.embedProblem(c, o, err)
+	}
+	if pin && s.pinnedCache(c, p) {
+		return c.NoContent(http.StatusNotModified)
+	}
 	f, err := form.ParseEstimateFilter(ctx, q, s.db)
 	if err != nil {
-		return err
+		return s.embedProblem(c, o, err)
 	}
-	o := parseEmbedOptions(q, "", "oldest")
 	title := "Estimates"
 	if f.ResolvedForce != nil {
 		title = "Estimates of " + f.ResolvedForce.Name
@@ -200,6 +320,16 @@ func (s *Server) embedEstimates(c echo.Context) error {
 	xs, err := s.db.FindEstimates(ctx, filter)
 	if err != nil {
 		return err
+	}
+	if pin {
+		today := xs
+		if xs, err = s.db.FindEstimatesAt(ctx, filter, p.At); err != nil {
+			return s.embedProblem(c, o, err)
+		}
+		todayURL := withQuery("/embed/estimates", withoutAsof(q).Encode())
+		if v.Pin, err = s.pinNotice(c, p, todayURL, estimateEntries(xs), estimateEntries(today)); err != nil {
+			return err
+		}
 	}
 	// The chart scales to the frame's width: a compact embed, meant for a
 	// narrow column, draws on a smaller view box so its text stays legible.
@@ -230,19 +360,46 @@ func estimateValues(f form.EstimateFilter) url.Values {
 }
 
 // embedEvent is /embed/events/{id}: one published event as a card, what an
-// oEmbed consumer gets for an event's address.
+// oEmbed consumer gets for an event's address. With asof= it is the event
+// as published at that moment.
 func (s *Server) embedEvent(c echo.Context) error {
+	q := c.QueryParams()
+	o := parseEmbedOptions(q, "", "oldest")
+	p, pin, err := s.pinFor(c, q.Get("asof"))
+	if err != nil {
+		return s.embedProblem(c, o, err)
+	}
+	if pin && s.pinnedCache(c, p) {
+		return c.NoContent(http.StatusNotModified)
+	}
 	id, _, err := parseIDSlug(c.Param("id"))
 	if err != nil {
-		return err
+		return s.embedProblem(c, o, err)
 	}
-	e, err := s.publicEvent(c, id)
+	var e conflict.Event
+	if pin {
+		e, err = s.db.EventAt(c.Request().Context(), id, p.At)
+		if conflict.ErrorCode(err) == conflict.NotFound {
+			err = conflict.Errorf(conflict.NotFound, "This event was not yet published on %s.", p.words())
+		}
+	} else {
+		e, err = s.publicEvent(c, id)
+	}
 	if err != nil {
-		return err
+		return s.embedProblem(c, o, err)
 	}
-	o := parseEmbedOptions(c.QueryParams(), "", "oldest")
 	v := embed.EventView{Base: s.embedBase(c, e.Title, components.EventPath(e.ID, e.Slug), o), Event: e,
 		Citations: len(e.Citations), Excerpt: markdown.Excerpt(e.Body, 400)}
+	if pin {
+		var today []components.Entry
+		if now, err := s.publicEvent(c, id); err == nil && now.Status == conflict.Published {
+			today = []components.Entry{{Event: &now}}
+		}
+		todayURL := withQuery(fmt.Sprintf("/embed/events/%d", e.ID), withoutAsof(q).Encode())
+		if v.Pin, err = s.pinNotice(c, p, todayURL, []components.Entry{{Event: &e}}, today); err != nil {
+			return err
+		}
+	}
 	return s.render(c, http.StatusOK, embed.Event(v))
 }
 

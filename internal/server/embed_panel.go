@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -28,6 +29,7 @@ func (s *Server) timelineEmbedPanel(c echo.Context, t conflict.Timeline, f form.
 	filter := f.Values()
 	o := parseEmbedOptions(q, embedPanelPrefix, f.Order)
 	filter.Del("order")
+	filter.Del("asof")
 	base := withQuery("/embed/timelines/"+url.PathEscape(t.Slug), filter.Encode())
 	// The script snippet carries one value per filter, as data attributes;
 	// the page's form has one field per filter, so nothing is lost.
@@ -64,6 +66,17 @@ func (s *Server) estimatesEmbedPanel(c echo.Context, f form.EstimateFilter, titl
 // and, the same way, by embed-panel.js as the options change; the browser
 // tests check that the two agree.
 func (s *Server) embedPanel(c echo.Context, o embedOptions, base, open, fullPage, title string, keep url.Values) *components.EmbedPanelView {
+	// "Pin to today's version" pins to the newest revision's moment: the
+	// record exactly as this page shows it, and a moment no later write
+	// can change, so the embed is cacheable for good at once.
+	pin := ""
+	if _, newest, err := s.db.RevisionSpan(c.Request().Context()); err == nil && !newest.IsZero() {
+		pin = newest.UTC().Format(time.RFC3339Nano)
+	}
+	pinAsked := pinChecked(c.QueryParams())
+	if pinAsked {
+		o.Asof = pin
+	}
 	absBase := s.absURL(c, base)
 	embedURL := absBase
 	if q := o.query(); q != "" {
@@ -93,13 +106,43 @@ func (s *Server) embedPanel(c echo.Context, o embedOptions, base, open, fullPage
 		IframeSnippet: iframeSnippet(embedURL, title, "100%", snippetHeight),
 		ScriptSnippet: open + attrs + closing,
 		Script:        s.cfg.Assets.URL("js/embed-panel.js"),
+		Pin:           pinAsked && pin != "",
+		PinAsof:       pin,
+		PageURL:       fullPage,
+		OEmbedBase:    s.absURL(c, "/oembed?format=json&url="),
 	}
+	if pin != "" {
+		p, _, _ := parseAsof(pin)
+		v.PinWhen = p.words()
+	}
+	v.OEmbedURL = v.OEmbedBase + url.QueryEscape(withAsof(fullPage, o.Asof))
 	for _, k := range slices.Sorted(maps.Keys(keep)) {
 		for _, val := range keep[k] {
 			v.Keep = append(v.Keep, components.Param{Name: k, Value: val})
 		}
 	}
 	return v
+}
+
+// pinChecked reports whether the panel's "pin to today's version" is on.
+func pinChecked(q url.Values) bool {
+	switch q.Get(embedPanelPrefix + "pin") {
+	case "1", "true", "on", "yes":
+		return true
+	}
+	return false
+}
+
+// withAsof adds a moment to an absolute address, when there is one.
+func withAsof(addr, asof string) string {
+	if asof == "" {
+		return addr
+	}
+	sep := "?"
+	if strings.Contains(addr, "?") {
+		sep = "&"
+	}
+	return addr + sep + "asof=" + url.QueryEscape(asof)
 }
 
 // panelAsked reports whether the panel's form was submitted, so the page

@@ -68,6 +68,22 @@ func (s *Server) oembed(c echo.Context) error {
 		return c.JSON(http.StatusNotFound, oembedError{"That address is not a sitrep page."})
 	}
 	ctx := c.Request().Context()
+	// An address pinned to a moment (asof=, embed_asof.go) gets the
+	// embed pinned to it, named as it was then; the answer can then never
+	// change, and says so to every cache.
+	at, pin, err := s.pinFor(c, u.Query().Get("asof"))
+	if err != nil {
+		switch conflict.ErrorCode(err) {
+		case conflict.Invalid:
+			return c.JSON(http.StatusBadRequest, oembedError{conflict.ErrorMessage(err)})
+		case conflict.NotFound:
+			return c.JSON(http.StatusNotFound, oembedError{conflict.ErrorMessage(err)})
+		}
+		return err
+	}
+	if pin && s.pinnedCache(c, at) {
+		return c.NoContent(http.StatusNotModified)
+	}
 	var (
 		title, src string
 		height     int
@@ -83,6 +99,15 @@ func (s *Server) oembed(c echo.Context) error {
 		} else if err != nil {
 			return err
 		}
+		if pin {
+			then, err := s.db.TimelineAt(ctx, t.ID, at.At)
+			if conflict.ErrorCode(err) == conflict.NotFound {
+				return c.JSON(http.StatusNotFound, oembedError{"This timeline was not yet published on " + at.words() + "."})
+			} else if err != nil {
+				return err
+			}
+			t.Title = then.Title
+		}
 		title = t.Title + " — timeline on " + s.settings(c.Request().Context()).Name
 		src = withQuery("/embed/timelines/"+url.PathEscape(t.Slug), keep(u.Query(), timelineEmbedKeys).Encode())
 		height = oembedTimelineHeight
@@ -91,7 +116,12 @@ func (s *Server) oembed(c echo.Context) error {
 		if err != nil {
 			return notFound()
 		}
-		e, err := s.publicEvent(c, id)
+		var e conflict.Event
+		if pin {
+			e, err = s.db.EventAt(ctx, id, at.At)
+		} else {
+			e, err = s.publicEvent(c, id)
+		}
 		if conflict.ErrorCode(err) == conflict.NotFound {
 			return notFound()
 		} else if err != nil {
@@ -107,12 +137,19 @@ func (s *Server) oembed(c echo.Context) error {
 		}
 		title = "Force-size estimates on " + s.settings(c.Request().Context()).Name
 		if f.ResolvedForce != nil {
-			title = "Estimates of " + f.ResolvedForce.Name + " on sitrep"
+			title = "Estimates of " + f.ResolvedForce.Name + " on " + s.settings(c.Request().Context()).Name
 		}
 		src = withQuery("/embed/estimates", keep(u.Query(), estimatesEmbedKeys).Encode())
 		height = oembedEstimatesHeight
 	default:
 		return notFound()
+	}
+	cacheAge := 3600
+	if pin {
+		src = withAsof(src, at.Text)
+		if at.Settled {
+			cacheAge = 31536000
+		}
 	}
 	width := oembedWidth
 	if n, err := strconv.Atoi(q.Get("maxwidth")); err == nil && n > 0 {
@@ -123,7 +160,7 @@ func (s *Server) oembed(c echo.Context) error {
 	}
 	return c.JSON(http.StatusOK, oembedResponse{
 		Version: "1.0", Type: "rich", ProviderName: s.settings(c.Request().Context()).Name, ProviderURL: s.absURL(c, "/"),
-		Title: title, Width: width, Height: height, CacheAge: 3600,
+		Title: title, Width: width, Height: height, CacheAge: cacheAge,
 		HTML: iframeSnippet(s.absURL(c, src), title, strconv.Itoa(width), height),
 	})
 }

@@ -29,6 +29,8 @@ type cachedResponse struct {
 	version int64
 	header  http.Header
 	gzipped []byte
+	// immutable is set for a response its Cache-Control says never changes.
+	immutable bool
 }
 
 // responseCache keeps public GET responses in memory, compressed once, up
@@ -81,7 +83,17 @@ func (s *Server) cacheResponses(next echo.HandlerFunc) echo.HandlerFunc {
 		req := c.Request()
 		key := req.Method + " " + s.absURL(c, req.URL.RequestURI()) + "\x00" + req.Header.Get("HX-Request") + "\x00" + req.Header.Get("HX-Target")
 		gzipOK := acceptsGzip(req.Header.Get(echo.HeaderAcceptEncoding))
-		if hit, ok := s.cache.entries.GetIfPresent(key); ok && hit.version == version {
+		// An immutable response (an embed pinned to a past moment) stays
+		// good whatever is published later.
+		if hit, ok := s.cache.entries.GetIfPresent(key); ok && (hit.version == version || hit.immutable) {
+			if hit.immutable && etagMatch(req.Header.Get("If-None-Match"), hit.header.Get("ETag")) {
+				// Its validator is its own, not the data version's that
+				// conditionalGet compared.
+				for _, k := range []string{"ETag", "Cache-Control", echo.HeaderVary} {
+					c.Response().Header()[k] = hit.header.Values(k)
+				}
+				return c.NoContent(http.StatusNotModified)
+			}
 			return serveCached(c, hit, gzipOK)
 		}
 		res := c.Response()
@@ -106,6 +118,7 @@ func (s *Server) cacheResponses(next echo.HandlerFunc) echo.HandlerFunc {
 					entry.header[http.CanonicalHeaderKey(k)] = v
 				}
 			}
+			entry.immutable = strings.Contains(h.Get("Cache-Control"), "immutable")
 			s.cache.entries.Set(key, entry)
 		}
 		return writeBody(res.Writer, h, entry.gzipped, gzipOK && h.Get(echo.HeaderContentEncoding) == "gzip")

@@ -12,6 +12,7 @@
   var form = panel.querySelector('form');
   var scriptBox = panel.querySelector('#embed-script');
   var iframeBox = panel.querySelector('#embed-iframe');
+  var oembedBox = panel.querySelector('#embed-oembed');
   var preview = panel.querySelector('.embed-panel__preview');
   var status = panel.querySelector('.embed-panel__status');
   var data = panel.dataset;
@@ -35,6 +36,7 @@
     }
     if (f.embed_order.value === 'newest') out.push(['order', 'newest']);
     if (f.embed_compact.checked) out.push(['compact', '1']);
+    if (f.embed_pin && f.embed_pin.checked && data.asof) out.push(['asof', data.asof]);
     return out;
   }
 
@@ -47,6 +49,14 @@
     scriptBox.value = data.scriptOpen + opts.map(function (p) {
       return ' data-' + p[0] + '="' + esc(p[1]) + '"';
     }).join('') + data.scriptClose;
+    if (oembedBox) {
+      var pin = form.elements.embed_pin;
+      var page = data.page;
+      if (pin && pin.checked && data.asof) {
+        page += (page.indexOf('?') < 0 ? '?' : '&') + 'asof=' + encodeURIComponent(data.asof);
+      }
+      oembedBox.value = data.oembed + encodeURIComponent(page);
+    }
     if (preview.getAttribute('src') !== src) preview.setAttribute('src', src);
   }
 

@@ -36,6 +36,15 @@ type EmbedPanelView struct {
 	ScriptSnippet           string
 	// Script is the address of embed-panel.js.
 	Script string
+	// Pin is the "pin to today's version" option: the snippets then carry
+	// asof=PinAsof, the moment of the newest revision, which PinWhen says
+	// in words ("1 Dec 2026 02:19 UTC"). PinAsof is "" on an empty site.
+	Pin              bool
+	PinAsof, PinWhen string
+	// PageURL is the page the embed shows, which an oEmbed consumer is
+	// given; OEmbedURL asks oEmbed about it (with the moment when
+	// pinned), and OEmbedBase is OEmbedURL before the page's address.
+	PageURL, OEmbedBase, OEmbedURL string
 }
 
 // Param is one query parameter.

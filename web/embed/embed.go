@@ -40,6 +40,72 @@ type Base struct {
 	// SiteName what the attribution calls it: the deployment's own name.
 	SiteURL  string
 	SiteName string
+	// Pin, when set, says the embed shows the record as published at a
+	// past moment, and what has changed since.
+	Pin *Pin
+}
+
+// Pin is the notice of an embed pinned to a moment: when, a link to
+// today's version, and the records that changed since among those it
+// shows.
+type Pin struct {
+	// When is the moment in words ("29 Sep 2016 14:02 UTC"), and
+	// Datetime the same for the time element.
+	When, Datetime string
+	// TodayURL is the same embed as published today.
+	TodayURL string
+	// Changed were edited since; Added are in today's version and not
+	// here; Removed are here and not in today's version (retracted, or
+	// no longer chosen). Each links to its record's history.
+	Changed, Added, Removed []PinChange
+}
+
+// PinChange is one record a pinned embed names as changed since.
+type PinChange struct {
+	Title      string
+	HistoryURL string
+	// Note qualifies the change: "retracted".
+	Note string
+}
+
+// Unchanged reports whether nothing shown has changed since the moment.
+func (p *Pin) Unchanged() bool {
+	return len(p.Changed)+len(p.Added)+len(p.Removed) == 0
+}
+
+// changeGroups are the pin's changes with their headings, in the order
+// the notice lists them, leaving out empty groups.
+func (p *Pin) changeGroups() []changeGroup {
+	var out []changeGroup
+	for _, g := range []changeGroup{{"changed", p.Changed}, {"added", p.Added}, {"removed", p.Removed}} {
+		if len(g.Items) > 0 {
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
+type changeGroup struct {
+	Name  string
+	Items []PinChange
+}
+
+// changeSummary counts the changes in words: "2 changed, 1 added".
+func (p *Pin) changeSummary() string {
+	var parts []string
+	for _, g := range p.changeGroups() {
+		parts = append(parts, strconv.Itoa(len(g.Items))+" "+g.Name)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// ProblemView is an embed that cannot show what was asked (a moment it
+// cannot read, or one before the record existed), in the embed's own
+// style so that it reads as part of the frame, not as a broken page.
+type ProblemView struct {
+	Base
+	Status  int
+	Message string
 }
 
 // colorScheme is the content of the color-scheme meta tag, so that form
