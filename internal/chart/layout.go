@@ -1,0 +1,295 @@
+package chart
+
+import (
+	"cmp"
+	"math"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/sitrep/sitrep/internal/conflict"
+)
+
+// Layout constants, in view box units at FontSize; they grow with a
+// figure's font.
+const (
+	tickLen     = 5
+	labelGap    = 3
+	bottomPad   = 22 // from the plot's bottom to the X labels' baseline
+	subLineGap  = 14 // from an X label's baseline to its Sub line's
+	rightPad    = 16
+	leftPad     = 6
+	minLabelGap = 16 // between neighbouring X labels
+	// minOpen is the least room an "at least" extent has above its value.
+	minOpen = 28
+)
+
+// panelItems is the claims of one panel.
+type panelItems struct {
+	unit  string
+	force conflict.ActorRef
+	// split is set when the chart tells forces apart.
+	split bool
+	items []*item
+	count int
+}
+
+// splitPanels makes one panel per unit and, when the claims count more
+// than one force (a parent and the forces inside it), per force too: units
+// never share an axis, and sub-forces are never pooled into one spread.
+// Units with the most claims come first; within a unit, the force asked
+// for, then the others by their claims.
+func splitPanels(items []item, force conflict.ActorID) []panelItems {
+	split := len(forceIDs(items)) > 1
+	type key struct {
+		unit  string
+		force conflict.ActorID
+	}
+	index := map[key]int{}
+	unitCount := map[string]int{}
+	var ps []panelItems
+	for i := range items {
+		it := &items[i]
+		k := key{unit: it.unit}
+		if split {
+			k.force = it.force.ID
+		}
+		j, ok := index[k]
+		if !ok {
+			j = len(ps)
+			index[k] = j
+			ps = append(ps, panelItems{unit: it.unit, force: it.force, split: split})
+		}
+		ps[j].items = append(ps[j].items, it)
+		ps[j].count += it.count
+		unitCount[it.unit] += it.count
+	}
+	slices.SortStableFunc(ps, func(a, b panelItems) int {
+		if a.unit != b.unit {
+			return cmp.Or(cmp.Compare(unitCount[b.unit], unitCount[a.unit]), strings.Compare(a.unit, b.unit))
+		}
+		if (a.force.ID == force) != (b.force.ID == force) {
+			if a.force.ID == force {
+				return -1
+			}
+			return 1
+		}
+		return cmp.Or(cmp.Compare(b.count, a.count), strings.Compare(a.force.Name, b.force.Name))
+	})
+	return ps
+}
+
+func forceIDs(items []item) map[conflict.ActorID]bool {
+	ids := map[conflict.ActorID]bool{}
+	for i := range items {
+		ids[items[i].force.ID] = true
+	}
+	return ids
+}
+
+// chronological sorts items by the start, then the end, of the time they
+// cover.
+func chronological(items []item) {
+	slices.SortFunc(items, func(a, b item) int {
+		return cmp.Or(a.from.Compare(b.from), a.to.Compare(b.to), cmp.Compare(a.id, b.id))
+	})
+}
+
+// build lays out the chart of items; grouped items always draw bands.
+func build(items []item, opts Options, grouped bool) Chart {
+	c := Chart{ID: cmp.Or(opts.ID, "estimate-chart"), LinkTarget: opts.LinkTarget}
+	c.Title = title(items)
+	if len(items) == 0 {
+		c.Empty = true
+		c.Summary = "No estimates to chart."
+		return c
+	}
+	chronological(items)
+	claimants, legend := claimantsOf(items)
+	c.Legend = legend
+	panels := splitPanels(items, opts.Force)
+	for _, p := range panels {
+		if !slices.Contains(c.Units, p.unit) {
+			c.Units = append(c.Units, p.unit)
+		}
+		if grouped || p.count > MaxMarks {
+			c.Banded = true
+		}
+	}
+	if len(c.Units) == 1 {
+		c.Unit = c.Units[0]
+	}
+	byType := len(legend) > LegendGroupAfter
+	if byType {
+		c.Groups = groupLegend(legend, c.Banded)
+	}
+	// A superseded claim names the claim that revised it.
+	var byID map[conflict.EstimateID]*item
+	for i := range items {
+		if items[i].faded && items[i].fadedBy != 0 {
+			byID = make(map[conflict.EstimateID]*item, len(items))
+			for j := range items {
+				byID[items[j].id] = &items[j]
+			}
+			break
+		}
+	}
+	titles := make(map[*item]string, len(items))
+	if !c.Banded || !grouped {
+		for i := range items {
+			titles[&items[i]] = markTitle(items[i], byID[items[i].fadedBy])
+		}
+	}
+	lo, hi := timeDomain(items, opts.From, opts.To)
+	fig := figureSpec{chart: &c, opts: opts, panels: panels, claimants: claimants, titles: titles,
+		byType: byType, grouped: grouped, lo: lo, hi: hi}
+	w := cmp.Or(opts.Width, DefaultWidth)
+	h := cmp.Or(opts.Height, DefaultHeight)
+	c.Wide = fig.layout("wide", w, h, FontSize)
+	if opts.NarrowWidth >= 0 {
+		nw := cmp.Or(opts.NarrowWidth, DefaultNarrowWidth)
+		c.Narrow = fig.layout("narrow", nw, max(250, h*3/4), NarrowFontSize)
+	}
+	c.Summary = summary(items, c.Units, len(legend), c.Banded)
+	c.Headlines = headlines(items)
+	kinds := map[string]bool{}
+	for _, p := range slices.Concat(c.Wide.Panels, c.Narrow.Panels) {
+		for _, m := range p.Marks {
+			kinds[keyName(m)] = true
+			if m.Kind != Band && m.X2-m.X1 >= 2 {
+				kinds["span"] = true
+			}
+			if m.Superseded {
+				kinds["superseded"] = true
+			}
+		}
+	}
+	c.Key = key(kinds)
+	return c
+}
+
+// figureSpec is what every figure of a chart is laid out from.
+type figureSpec struct {
+	chart     *Chart
+	opts      Options
+	panels    []panelItems
+	claimants map[string]*who
+	titles    map[*item]string
+	byType    bool
+	grouped   bool
+	lo, hi    int64
+}
+
+// layout draws the figure name at width, each panel height tall (shorter
+// when there are several), its text font units high.
+func (f figureSpec) layout(name string, width, height int, font float64) Figure {
+	fig := Figure{Name: name, Width: width, FontSize: font}
+	k := font / FontSize
+	panelH := float64(height)
+	if len(f.panels) > 1 {
+		panelH = max(panelH*0.72, 210*k)
+	}
+	// Past a few hundred marks a panel draws bands; a narrower figure
+	// reaches that density sooner.
+	bandAfter := MaxMarks
+	if width < DefaultWidth {
+		bandAfter = MaxMarks * width / DefaultWidth
+	}
+	most := 0
+	for _, p := range f.panels {
+		if !f.grouped && p.count <= bandAfter {
+			most = max(most, len(p.items))
+		}
+	}
+	sz := sizesFor(most)
+	fig.StrokeWidth = sz.stroke
+	if most == 0 {
+		fig.StrokeWidth = 1
+	}
+	gradients := map[string]bool{}
+	gradient := func(colour string, up bool) string {
+		dir := "down"
+		if up {
+			dir = "up"
+		}
+		id := f.chart.ID + "-" + name + "-fade-" + dir + "-" + strings.TrimPrefix(colour, "#")
+		if !gradients[id] {
+			gradients[id] = true
+			fig.Gradients = append(fig.Gradients, Gradient{ID: id, Colour: colour, Up: up})
+		}
+		return "url(#" + id + ")"
+	}
+	top := 0.0
+	for _, p := range f.panels {
+		fig.Panels = append(fig.Panels, f.panel(p, top, panelH, float64(width), font, sz, gradient, f.grouped || p.count > bandAfter))
+		top += panelH
+	}
+	fig.Height = int(math.Ceil(top))
+	return fig
+}
+
+// panel lays out one panel whose top is at y0.
+func (f figureSpec) panel(p panelItems, y0, height, width, font float64, sz sizes, gradient func(string, bool) string, banded bool) Panel {
+	k := font / FontSize
+	out := Panel{Unit: p.unit, Label: p.unit}
+	if p.split {
+		out.Force = p.force.Name
+		out.Label = cmp.Or(p.force.Name, "Unnamed force") + " · " + p.unit
+	}
+	out.Label = fitText(out.Label, width-2*leftPad, font)
+	plotTop := y0 + 20 + 12*k
+	plotBottom := y0 + height - (bottomPad+subLineGap+4)*k
+	plotH := plotBottom - plotTop
+
+	// The Y axis first: its labels' width decides the left margin.
+	topV, maxUp, hasUp := 0.0, 0.0, false
+	for _, it := range p.items {
+		topV = max(topV, float64(it.hi))
+		if it.kind == Up {
+			hasUp, maxUp = true, max(maxUp, float64(it.lo))
+		}
+	}
+	step, yMax := niceScale(topV, max(2, int(plotH/(45*k))))
+	// An "at least" extent needs room above its value.
+	for hasUp && maxUp > 0 && (yMax-maxUp)/yMax*plotH < minOpen {
+		yMax += step
+	}
+	labelW := 0.0
+	for v := 0.0; v <= yMax+step/2; v += step {
+		labelW = max(labelW, textWidth(conflict.FormatCount(int64(v)), font))
+	}
+	plotLeft := math.Ceil(leftPad + labelW + labelGap + tickLen)
+	out.Plot = Rect{X: plotLeft, Y: plotTop, W: round1(width - plotLeft - rightPad*k), H: plotH}
+	ys := yScale{top: yMax, plot: out.Plot}
+	for v := 0.0; v <= yMax+step/2; v += step {
+		out.YTicks = append(out.YTicks, Tick{Pos: ys.at(v), Label: conflict.FormatCount(int64(v)), Anchor: "end"})
+	}
+	out.LabelX, out.LabelY = leftPad, plotTop-10*k
+	out.XLabelY, out.XSubY = plotBottom+20*k, plotBottom+34*k
+	out.YLabelX, out.YLabelDY = plotLeft-8, 4*k
+	xs := xScale{lo: f.lo, hi: f.hi, plot: out.Plot}
+	out.XTicks = timeTicks(time.Unix(f.lo, 0).UTC(), time.Unix(f.hi, 0).UTC(), out.Plot.W, xs.at, width, font)
+
+	if banded {
+		out.Marks = bands(p.items, xs, ys, f.byType, f.claimants, f.opts)
+		return out
+	}
+	ps := make([]placed, len(p.items))
+	for i, it := range p.items {
+		x1, x2 := xs.at(it.from), xs.at(it.to)
+		ps[i] = placed{it: it, x1: x1, x2: x2, x: round1((x1 + x2) / 2), yLow: ys.at(float64(it.lo)), yHigh: ys.at(float64(it.hi)),
+			half: sz.halfWidth(it.kind), entry: f.claimants[strings.ToLower(it.who)].entry}
+	}
+	dodge(ps, out.Plot)
+	out.Marks = make([]Mark, len(ps))
+	for i, pl := range ps {
+		m := drawClaim(pl, out.Plot, sz, gradient)
+		m.Title = f.titles[pl.it]
+		if f.opts.EstimateURL != nil {
+			m.URL = f.opts.EstimateURL(m.ID)
+		}
+		out.Marks[i] = m
+	}
+	out.Links = supersededLinks(out.Marks)
+	return out
+}
