@@ -312,10 +312,11 @@ func (db *DB) FindEstimatesCitingSource(ctx context.Context, id conflict.SourceI
 }
 
 // FindEstimatePoints returns what a chart draws of each estimate matching f
-// (id, as-of date, qualifier, bounds, unit, claimant and the claimant's
-// actor), read from one covering index, so ten thousand estimates of a
-// force cost one index range scan. Citations, notes and place names are not
-// loaded.
+// (id, as-of date, qualifier, bounds, unit, place, claimant and the
+// claimant's actor), read from one covering index, so ten thousand
+// estimates of a force cost one index range scan; the few places, actors
+// and claimants in view are named with one query each. Citations and notes
+// are not loaded.
 func (db *DB) FindEstimatePoints(ctx context.Context, f conflict.EstimateFilter) ([]conflict.Estimate, error) {
 	where, params, err := estimateWhere(ctx, db.read, f)
 	if err != nil {
@@ -327,7 +328,7 @@ func (db *DB) FindEstimatePoints(ctx context.Context, f conflict.EstimateFilter)
 	}
 	params = append(params, limit)
 	rows, err := db.read.QueryContext(ctx, `SELECT x.id, x.actor_id, x.as_of, x.qualifier, x.low, x.high, x.unit, x.claimant,
-		coalesce(x.claimant_actor_id, 0), x.status, x.as_of_lo, coalesce(x.claimant_id, 0)
+		coalesce(x.claimant_actor_id, 0), x.status, x.as_of_lo, coalesce(x.claimant_id, 0), coalesce(x.place_id, 0)
 		FROM estimates x INDEXED BY estimates_points_idx
 		WHERE `+strings.Join(where, " AND ")+` ORDER BY x.actor_id, x.as_of_lo, x.id LIMIT ?`, params...)
 	if err != nil {
@@ -340,6 +341,8 @@ func (db *DB) FindEstimatePoints(ctx context.Context, f conflict.EstimateFilter)
 		actors = map[conflict.ActorID]bool{}
 		// claimants are the few claimant records in view.
 		claimants = map[conflict.ClaimantID]bool{}
+		// places are the few places in view: a chart names each claim's.
+		places = map[conflict.PlaceID]bool{}
 		// Many estimates share an as-of date: each text is parsed once.
 		dates = map[string]edtf.Date{}
 	)
@@ -351,9 +354,14 @@ func (db *DB) FindEstimatePoints(ctx context.Context, f conflict.EstimateFilter)
 			claimant  conflict.ActorID
 			key       string
 			record    conflict.ClaimantID
+			place     conflict.PlaceID
 		)
-		if err := rows.Scan(&x.ID, &x.Force.ID, &asOf, &x.Qualifier, &low, &high, &x.Unit, &x.Claimant, &claimant, &x.Status, &key, &record); err != nil {
+		if err := rows.Scan(&x.ID, &x.Force.ID, &asOf, &x.Qualifier, &low, &high, &x.Unit, &x.Claimant, &claimant, &x.Status, &key, &record, &place); err != nil {
 			return nil, err
+		}
+		if place != 0 {
+			x.Place = &conflict.PlaceRef{ID: place}
+			places[place] = true
 		}
 		if record != 0 {
 			x.ClaimantRecord = &conflict.ClaimantRef{ID: record}
@@ -391,7 +399,15 @@ func (db *DB) FindEstimatePoints(ctx context.Context, f conflict.EstimateFilter)
 	if err != nil {
 		return nil, err
 	}
+	names, err := db.placeRefs(ctx, places)
+	if err != nil {
+		return nil, err
+	}
 	for i := range out {
+		if p := out[i].Place; p != nil {
+			r := names[p.ID]
+			out[i].Place = &r
+		}
 		out[i].Force = refs[out[i].Force.ID]
 		if c := out[i].ClaimantActor; c != nil {
 			r := refs[c.ID]
@@ -417,6 +433,30 @@ func (db *DB) FindEstimatePoints(ctx context.Context, f conflict.EstimateFilter)
 			sorted[i] = out[j]
 		}
 		out = sorted
+	}
+	return out, nil
+}
+
+// placeRefs loads the named places' references.
+func (db *DB) placeRefs(ctx context.Context, ids map[conflict.PlaceID]bool) (map[conflict.PlaceID]conflict.PlaceRef, error) {
+	out := make(map[conflict.PlaceID]conflict.PlaceRef, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	list := make([]any, 0, len(ids))
+	for id := range ids {
+		list = append(list, int64(id))
+	}
+	rows, err := db.read.QueryContext(ctx, `SELECT id, slug, name FROM places WHERE id IN (SELECT value FROM json_each(?))`, jsonIDs(list))
+	if err != nil {
+		return nil, err
+	}
+	refs, err := scanPlaceRefs(rows)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range refs {
+		out[r.ID] = r
 	}
 	return out, nil
 }
