@@ -56,3 +56,13 @@ func ReportedFatalities(body string) (int, bool) {
 	}
 	return 0, false
 }
+
+// SortedEvents is one page of a table of events sorted by other than
+// date: only the first events of the list in date order are sorted, as
+// many as Total; Capped says the list has more.
+type SortedEvents struct {
+	Events    []Event
+	Citations map[EventID]int
+	Total     int
+	Capped    bool
+}

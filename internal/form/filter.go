@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -41,6 +42,14 @@ type EventFilter struct {
 	// (spacing=time), so that gaps in the record show as gaps on the page;
 	// "" spaces them evenly.
 	Spacing string
+	// View is "table" for the compact table (view=table), "" for cards.
+	View string
+	// Sort orders the table: "" by date (in Order), "place" or "-place"
+	// by place name, "sources" or "-sources" by number of sources.
+	Sort string
+	// Page is the table's page when it is sorted by other than date
+	// (page=2); date order pages with cursors.
+	Page int
 
 	Filter conflict.EventFilter
 	// Resolved are the actors and places the filter matched, for the page
@@ -96,6 +105,28 @@ func ParseEventFilter(ctx context.Context, q url.Values, lookup Lookup) (EventFi
 		f.Spacing = "time"
 	default:
 		f.Errors.Add("spacing", "Spacing is even or time (spacing=time shows the gaps between dates).")
+	}
+	switch v := value(q, "view"); v {
+	case "", "cards":
+	case "table":
+		f.View = v
+	default:
+		f.Errors.Add("view", "The view is cards or table.")
+	}
+	switch v := value(q, "sort"); v {
+	case "", "date":
+	case "place", "-place", "sources", "-sources":
+		f.Sort = v
+	default:
+		f.Errors.Add("sort", "The table sorts by date, place or sources (a leading - reverses it).")
+	}
+	if p := value(q, "page"); p != "" {
+		n, err := strconv.Atoi(p)
+		if err != nil || n < 1 || n > maxTablePage {
+			f.Errors.Add("page", fmt.Sprintf("A page is a number from 1 to %d.", maxTablePage))
+		} else if n > 1 {
+			f.Page = n
+		}
 	}
 	switch value(q, "retracted") {
 	case "", "0":
@@ -205,16 +236,34 @@ func (f EventFilter) Values(extra ...string) url.Values {
 	return v
 }
 
-// PageValues is Values with how the page is laid out (spacing), for links
-// to the same list's other pages and views; exports and embeds take the
-// filter alone.
+// PageValues is Values with how the page is laid out (spacing, the view
+// and the table's sort), for links to the same list's other pages and
+// views; exports and embeds take the filter alone. extra pairs are set,
+// or removed when their value is empty.
 func (f EventFilter) PageValues(extra ...string) url.Values {
-	v := f.Values(extra...)
+	v := f.Values()
 	if f.Spacing != "" {
 		v.Set("spacing", f.Spacing)
 	}
+	if f.View != "" {
+		v.Set("view", f.View)
+	}
+	if f.Sort != "" {
+		v.Set("sort", f.Sort)
+	}
+	for i := 0; i+1 < len(extra); i += 2 {
+		if extra[i+1] == "" {
+			v.Del(extra[i])
+		} else {
+			v.Set(extra[i], extra[i+1])
+		}
+	}
 	return v
 }
+
+// maxTablePage is the last page of a table sorted by other than date: it
+// sorts the first 1,000 events of the list, 100 a page.
+const maxTablePage = 10
 
 func value(q url.Values, key string) string {
 	return clean(q.Get(key))
@@ -265,8 +314,11 @@ type EstimateFilter struct {
 	Force    string
 	Place    string
 	Claimant string
-	From     string
-	To       string
+	// ClaimantType is a claimant type's code ("government"), which keeps
+	// the estimates of every claimant of that type.
+	ClaimantType string
+	From         string
+	To           string
 
 	Filter         conflict.EstimateFilter
 	ResolvedForce  *conflict.ActorRef
@@ -281,10 +333,11 @@ func ParseEstimateFilter(ctx context.Context, q url.Values, lookup Lookup) (Esti
 	f := EstimateFilter{
 		Force:    value(q, "force"),
 		Place:    value(q, "place"),
-		Claimant: value(q, "claimant"),
-		From:     value(q, "from"),
-		To:       value(q, "to"),
-		Errors:   conflict.FieldErrors{},
+		Claimant:     value(q, "claimant"),
+		ClaimantType: value(q, "claimant_type"),
+		From:         value(q, "from"),
+		To:           value(q, "to"),
+		Errors:       conflict.FieldErrors{},
 	}
 	if f.Force == "" {
 		f.Force = value(q, "actor")
@@ -315,6 +368,24 @@ func ParseEstimateFilter(ctx context.Context, q url.Values, lookup Lookup) (Esti
 		f.ResolvedPlaces = refs
 	}
 	f.Filter.Claimant = f.Claimant
+	if cl, ok := lookup.(ClaimantLookup); ok && f.Claimant != "" {
+		// A claimant record stands for every spelling of its name.
+		c, err := cl.FindClaimantByName(ctx, f.Claimant)
+		switch {
+		case err == nil:
+			f.Filter.Claimant, f.Filter.ClaimantID = "", c.ID
+		case conflict.ErrorCode(err) != conflict.NotFound:
+			return f, err
+		}
+	}
+	if f.ClaimantType != "" {
+		if t := conflict.ClaimantType(f.ClaimantType); t.Valid() {
+			f.Filter.ClaimantType = t
+		} else {
+			f.Errors.Add("claimant_type", "Choose a kind of claimant: government, military, armed group, media, NGO or researcher, or other.")
+			f.ClaimantType = ""
+		}
+	}
 	dates := EventFilter{Errors: f.Errors}
 	f.Filter.From = dates.date("from", f.From)
 	f.Filter.To = dates.date("to", f.To)
@@ -335,7 +406,7 @@ func (f EstimateFilter) Unknown() bool {
 // (key, value, …) replace or add values.
 func (f EstimateFilter) Values(extra ...string) url.Values {
 	v := url.Values{}
-	for k, s := range map[string]string{"force": f.Force, "place": f.Place, "claimant": f.Claimant, "from": f.From, "to": f.To} {
+	for k, s := range map[string]string{"force": f.Force, "place": f.Place, "claimant": f.Claimant, "claimant_type": f.ClaimantType, "from": f.From, "to": f.To} {
 		if s != "" {
 			v.Set(k, s)
 		}
@@ -344,4 +415,10 @@ func (f EstimateFilter) Values(extra ...string) url.Values {
 		v.Set(extra[i], extra[i+1])
 	}
 	return v
+}
+
+// ClaimantLookup finds a claimant record by any spelling of its name. A
+// Lookup that has one lets the claimant filter match every spelling.
+type ClaimantLookup interface {
+	FindClaimantByName(ctx context.Context, name string) (conflict.Claimant, error)
 }

@@ -92,8 +92,14 @@ func (s *Server) browse(c echo.Context, action string, t *conflict.Timeline, fix
 	filter := f.Filter
 	filter.Timeline = t
 	filter.Limit = pageSize
+	if f.View == "table" {
+		filter.Limit = tablePageSize
+	}
 	if fixed != nil {
 		fixed(&filter)
+	}
+	if f.View == "table" && f.Sort != "" {
+		return s.browseSorted(c, action, f, filter)
 	}
 	page, err := s.db.FindEvents(ctx, filter)
 	if conflict.ErrorCode(err) == conflict.Invalid {
@@ -137,7 +143,10 @@ func (s *Server) browse(c echo.Context, action string, t *conflict.Timeline, fix
 	// first entry of a later page is measured on the page before it.
 	v.SpacingURL = withQuery(action, f.Values("spacing", "time").Encode())
 	v.EvenURL = withQuery(action, f.Values().Encode())
-	return v, nil
+	if f.View == "table" {
+		v.Table = &components.TableView{Rows: components.NewTableRows(page.Events, page.Citations)}
+	}
+	return v, s.finishBrowse(ctx, action, f, filter, &v)
 }
 
 // estimateCountLimit is where a timeline stops counting its estimates.

@@ -9,6 +9,7 @@ import (
 	"github.com/sitrep/sitrep/internal/conflict"
 	"github.com/sitrep/sitrep/internal/export"
 	"github.com/sitrep/sitrep/internal/form"
+	"github.com/sitrep/sitrep/internal/sqlite"
 )
 
 // Exports download a filtered view whole: /api/v1/export/events,
@@ -85,7 +86,7 @@ func (s *Server) exportTimeline(c echo.Context) error {
 }
 
 func (s *Server) exportEventList(c echo.Context, t *conflict.Timeline) error {
-	if err := checkParams(c, append([]string{"format"}, eventFilterParams...)...); err != nil {
+	if err := checkParams(c, append([]string{"format", "view", "sort"}, eventFilterParams...)...); err != nil {
 		return err
 	}
 	format, err := exportFormat(c)
@@ -109,6 +110,10 @@ func (s *Server) exportEventList(c echo.Context, t *conflict.Timeline) error {
 		o.Title, o.Description, name = t.Title, t.Description, "sitrep-"+t.Slug
 	}
 	startDownload(c, format, name)
+	if f.View == "table" && format == export.CSV {
+		// The table view's CSV: its columns, in its sort, row for row.
+		return s.streamed(c, export.Table(ctx, d, s.db, f.Filter, f.Sort, sqlite.TableSortLimit, o))
+	}
 	if t != nil && t.WithEstimates {
 		ef := t.EstimateFilter(f.Filter.From, f.Filter.To)
 		return s.streamed(c, export.Timeline(ctx, d, s.db, f.Filter, ef, format, o))
@@ -118,7 +123,7 @@ func (s *Server) exportEventList(c echo.Context, t *conflict.Timeline) error {
 
 // exportEstimates downloads the estimates matching the explorer's filter.
 func (s *Server) exportEstimates(c echo.Context) error {
-	if err := checkParams(c, "format", "force", "actor", "place", "claimant", "from", "to"); err != nil {
+	if err := checkParams(c, "format", "force", "actor", "place", "claimant", "claimant_type", "from", "to"); err != nil {
 		return err
 	}
 	format, err := exportFormat(c)

@@ -51,6 +51,8 @@ type Server struct {
 	acc    *accounts
 	hosts  *hosts
 	charts chartCache
+	// counts keeps the counts over time of recent filters (histogram.go).
+	counts countCache
 	cache  *responseCache
 	// bulk admits exports and large API reads, which read from bulkDB,
 	// the export pool, within limits.

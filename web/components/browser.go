@@ -43,6 +43,12 @@ type BrowserView struct {
 	// SpacingURL and EvenURL link the same list spaced by time and
 	// spaced evenly; empty where the list cannot be spaced by time.
 	SpacingURL, EvenURL string
+	// Histogram counts the matching events over time, above the list.
+	Histogram HistogramView
+	// Table, when set, shows the events as a compact table instead of
+	// cards (view=table); CardsURL and TableURL switch between the two.
+	Table              *TableView
+	CardsURL, TableURL string
 }
 
 // FilterOptions are the actors and places the editors' forms offer

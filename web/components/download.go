@@ -56,6 +56,37 @@ func (v BrowserView) Downloads() []Download {
 	return nil
 }
 
+// TableDownloads links the CSV of the table the view shows: its filter,
+// its sort and its columns, row for row; the other formats hold whole
+// records, in the list's date order.
+func (v BrowserView) TableDownloads() []Download {
+	out := v.Downloads()
+	if v.Table == nil {
+		return out
+	}
+	for i := range out {
+		if out[i].Format == "csv" {
+			out[i] = Download{Label: "CSV of this table", Format: "csv", URL: v.Table.CSVURL}
+		}
+	}
+	return out
+}
+
+// TableCSVURL is the address of the CSV of the table view: the export of
+// the view's events with view=table and its sort.
+func (v BrowserView) TableCSVURL() string {
+	for _, d := range v.Downloads() {
+		if d.Format == "csv" {
+			u := d.URL + "&view=table"
+			if v.Filter.Sort != "" {
+				u += "&sort=" + url.QueryEscape(v.Filter.Sort)
+			}
+			return u
+		}
+	}
+	return ""
+}
+
 // EstimateDownloads links exports of the estimates matching the
 // explorer's filter q.
 func EstimateDownloads(q url.Values) []Download {

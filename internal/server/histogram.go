@@ -1,0 +1,114 @@
+package server
+
+import (
+	"context"
+	"strconv"
+	"sync"
+
+	"github.com/sitrep/sitrep/internal/conflict"
+	"github.com/sitrep/sitrep/internal/edtf"
+	"github.com/sitrep/sitrep/internal/form"
+	"github.com/sitrep/sitrep/web/components"
+)
+
+// countCacheSize bounds how many counts over time are kept.
+const countCacheSize = 512
+
+// countCache keeps the counts over time of recent filters until the next
+// write. The response cache keeps whole pages by address; a histogram is
+// the same for every page, order, view and sort of one filter, which
+// those addresses do not share.
+type countCache struct {
+	mu      sync.Mutex
+	version int64
+	entries map[string]conflict.DayCounts
+	order   []string
+}
+
+// get returns the counts for key at the data version, reading them with
+// read when they are not kept.
+func (c *countCache) get(ctx context.Context, version int64, key string, read func(context.Context) (conflict.DayCounts, error)) (conflict.DayCounts, error) {
+	c.mu.Lock()
+	if c.version != version || c.entries == nil {
+		c.version, c.entries, c.order = version, map[string]conflict.DayCounts{}, nil
+	}
+	if d, ok := c.entries[key]; ok {
+		c.mu.Unlock()
+		return d, nil
+	}
+	c.mu.Unlock()
+	d, err := read(ctx)
+	if err != nil {
+		return d, err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.version == version {
+		if _, ok := c.entries[key]; !ok {
+			if len(c.order) >= countCacheSize {
+				delete(c.entries, c.order[0])
+				c.order = c.order[1:]
+			}
+			c.order = append(c.order, key)
+		}
+		c.entries[key] = d
+	}
+	return d, nil
+}
+
+// eventHistogram is the strip of counts over time above a list of events:
+// the list's own filter (action names the page, and with it a timeline's,
+// an actor's or a place's own filter), each bar linking to the same page
+// with the bar's dates in from and to, every other choice kept.
+func (s *Server) eventHistogram(ctx context.Context, action string, f form.EventFilter, filter conflict.EventFilter) (components.HistogramView, error) {
+	version, err := s.db.LastChange(ctx)
+	if err != nil {
+		return components.HistogramView{}, err
+	}
+	key := action + "?" + f.Values("order", "").Encode()
+	if t := filter.Timeline; t != nil {
+		key += "#" + strconv.FormatInt(int64(t.ID), 10)
+	}
+	counts, err := s.counts.get(ctx, version, key, func(ctx context.Context) (conflict.DayCounts, error) {
+		return s.db.CountEventsByDay(ctx, filter)
+	})
+	if err != nil {
+		return components.HistogramView{}, err
+	}
+	from, to := filter.From, filter.To
+	if t := filter.Timeline; t != nil && len(t.Pinned) == 0 {
+		from, to = laterDate(from, t.Filter.From), earlierDate(to, t.Filter.To)
+	}
+	link := func(lo, hi string) string {
+		return withQuery(action, f.PageValues("from", lo, "to", hi, "after", "", "before", "", "page", "").Encode())
+	}
+	return components.NewHistogram("histogram", "events", counts, lowerKey(from), upperKey(to), link), nil
+}
+
+func lowerKey(d edtf.Date) string {
+	if d.IsZero() {
+		return ""
+	}
+	return d.LowerKey()
+}
+
+func upperKey(d edtf.Date) string {
+	if d.IsZero() {
+		return ""
+	}
+	return d.UpperKey()
+}
+
+func laterDate(a, b edtf.Date) edtf.Date {
+	if a.IsZero() || (!b.IsZero() && b.LowerKey() > a.LowerKey()) {
+		return b
+	}
+	return a
+}
+
+func earlierDate(a, b edtf.Date) edtf.Date {
+	if a.IsZero() || (!b.IsZero() && b.UpperKey() < a.UpperKey()) {
+		return b
+	}
+	return a
+}
