@@ -20,6 +20,7 @@ func PortableEvent(e Event) Event {
 		actors[i] = a
 	}
 	e.Actors = actors
+	e.Relations = portableRelations("event", e.Relations, e.Citations)
 	e.Citations = portableCitations(e.Citations)
 	return e
 }
@@ -37,8 +38,31 @@ func PortableEstimate(x Estimate) Estimate {
 		c.ID = 0
 		x.ClaimantActor = &c
 	}
+	x.Relations = portableRelations("estimate", x.Relations, x.Citations)
+	x.ClaimantType = ""
 	x.Citations = portableCitations(x.Citations)
 	return x
+}
+
+// portableRelations names each target by its external id, as the target's
+// own export does, and each source by the citation that cites it.
+func portableRelations(kind string, rs []Relation, cs []Citation) []Relation {
+	out := make([]Relation, len(rs))
+	for i, r := range rs {
+		if r.Target.ExternalID == "" {
+			r.Target.ExternalID = "sitrep:" + kind + ":" + itoa(r.Target.ID)
+		}
+		r.Target.ID = 0
+		for j, c := range cs {
+			if c.Source.ID == r.Source {
+				r.Citation = j + 1
+				break
+			}
+		}
+		r.Source, r.Title = 0, ""
+		out[i] = r
+	}
+	return out
 }
 
 func portablePlace(p *PlaceRef) *PlaceRef {

@@ -11,6 +11,8 @@
 package api
 
 import (
+	"encoding/json"
+	"fmt"
 	"strconv"
 
 	"github.com/sitrep/sitrep/internal/conflict"
@@ -165,8 +167,10 @@ type Event struct {
 	Actors     []EventActor `json:"actors"`
 	Tags       []string     `json:"tags"`
 	// Body is Markdown.
-	Body       string     `json:"body"`
-	Citations  []Citation `json:"citations"`
+	Body      string     `json:"body"`
+	Citations []Citation `json:"citations"`
+	// Relations link the event to other events; none is an empty list.
+	Relations  []Relation `json:"relations"`
 	Status     string     `json:"status"`
 	StatusNote string     `json:"status_note,omitempty"`
 	Local
@@ -184,7 +188,7 @@ func NewEvent(e conflict.Event, l Links) Event {
 	}
 	return Event{ID: int64(e.ID), ExternalID: e.ExternalID, Slug: e.Slug, Title: e.Title, Date: NewDate(e.Date),
 		Place: newPlaceRef(e.Place), Actors: actors, Tags: tags, Body: e.Body, Citations: newCitations(e.Citations, l),
-		Status: string(e.Status), StatusNote: e.StatusNote,
+		Relations: newRelations(e.Relations), Status: string(e.Status), StatusNote: e.StatusNote,
 		Local: newLocal(l, EventPage(int64(e.ID), e.Slug), e.Version, e.CreatedAt.UTC(), e.UpdatedAt.UTC())}
 }
 
@@ -198,15 +202,22 @@ type Estimate struct {
 	Unit       string    `json:"unit"`
 	Qualifier  string    `json:"qualifier"`
 	// Low and High are null where the qualifier leaves a bound open.
-	Low           *int64     `json:"low"`
-	High          *int64     `json:"high"`
-	Text          string     `json:"text"`
-	Claimant      string     `json:"claimant"`
+	Low      *int64 `json:"low"`
+	High     *int64 `json:"high"`
+	Text     string `json:"text"`
+	Claimant string `json:"claimant"`
+	// ClaimantType is the claimant record's type: government, military,
+	// armed_group, media, ngo or other. An import leaves it to the
+	// claimant record.
+	ClaimantType  string     `json:"claimant_type,omitempty"`
 	ClaimantActor *ActorRef  `json:"claimant_actor"`
 	Notes         string     `json:"notes"`
 	Citations     []Citation `json:"citations"`
-	Status        string     `json:"status"`
-	StatusNote    string     `json:"status_note,omitempty"`
+	// Relations link the estimate to other estimates; none is an empty
+	// list.
+	Relations  []Relation `json:"relations"`
+	Status     string     `json:"status"`
+	StatusNote string     `json:"status_note,omitempty"`
 	Local
 }
 
@@ -214,8 +225,12 @@ type Estimate struct {
 func NewEstimate(x conflict.Estimate, l Links) Estimate {
 	out := Estimate{ID: int64(x.ID), ExternalID: x.ExternalID, Force: newActorRef(x.Force), Place: newPlaceRef(x.Place),
 		AsOf: NewDate(x.AsOf), Unit: x.Unit, Qualifier: string(x.Qualifier), Text: x.ValueText(), Claimant: x.Claimant,
-		Notes: x.Notes, Citations: newCitations(x.Citations, l), Status: string(x.Status), StatusNote: x.StatusNote,
+		Notes: x.Notes, Citations: newCitations(x.Citations, l), Relations: newRelations(x.Relations),
+		Status: string(x.Status), StatusNote: x.StatusNote,
 		Local: newLocal(l, "/estimates/"+itoa(int64(x.ID)), x.Version, x.CreatedAt.UTC(), x.UpdatedAt.UTC())}
+	if x.ClaimantRecord != nil {
+		out.ClaimantType = string(x.ClaimantRecord.Type)
+	}
 	if x.Low.Set {
 		v := x.Low.Value
 		out.Low = &v
@@ -372,4 +387,68 @@ type ErrorBody struct {
 type ErrorDetail struct {
 	Message   string `json:"message"`
 	Parameter string `json:"parameter,omitempty"`
+}
+
+// Relation links a record to another of its kind: kind is supersedes,
+// disputes, duplicates or (events) conflicting_dates. Target is the other
+// record's id in this database (a number) or its external id (a string,
+// as exports write it). Source is the id of the source reporting the
+// link; an export, whose ids mean nothing elsewhere, gives Citation
+// instead: which of the record's citations (from 1) cites that source.
+type Relation struct {
+	Kind     string         `json:"kind"`
+	Target   RelationTarget `json:"target"`
+	Source   int64          `json:"source,omitempty"`
+	Citation int            `json:"citation,omitempty"`
+	// Title names the target, for reading.
+	Title string `json:"title,omitempty"`
+}
+
+// RelationTarget is a relation's other record: by id, or by external id.
+type RelationTarget struct {
+	ID         int64
+	ExternalID string
+}
+
+// MarshalJSON writes the id as a number, or, without one, the external id
+// as a string.
+func (t RelationTarget) MarshalJSON() ([]byte, error) {
+	if t.ID == 0 {
+		return json.Marshal(t.ExternalID)
+	}
+	return json.Marshal(t.ID)
+}
+
+// UnmarshalJSON reads a number as an id and a string as an external id.
+func (t *RelationTarget) UnmarshalJSON(data []byte) error {
+	*t = RelationTarget{}
+	if len(data) > 0 && data[0] == '"' {
+		return json.Unmarshal(data, &t.ExternalID)
+	}
+	if err := json.Unmarshal(data, &t.ID); err != nil {
+		return fmt.Errorf("a relation's target is a record's id (a number) or its external id (text)")
+	}
+	return nil
+}
+
+func newRelations(rs []conflict.Relation) []Relation {
+	out := make([]Relation, len(rs))
+	for i, r := range rs {
+		out[i] = Relation{Kind: string(r.Kind), Target: RelationTarget{ID: r.Target, ExternalID: r.TargetExternalID},
+			Source: int64(r.Source), Title: r.TargetTitle}
+	}
+	return out
+}
+
+// RelationsOf reads relations as an import gives them.
+func RelationsOf(rs []Relation) []conflict.Relation {
+	if len(rs) == 0 {
+		return nil
+	}
+	out := make([]conflict.Relation, len(rs))
+	for i, r := range rs {
+		out[i] = conflict.Relation{Kind: conflict.RelationKind(r.Kind), Target: r.Target.ID, TargetExternalID: r.Target.ExternalID,
+			Source: conflict.SourceID(r.Source), SourceCitation: r.Citation}
+	}
+	return out
 }

@@ -90,9 +90,11 @@ type Relation struct {
 	// id instead (TargetExternalID), which the store resolves.
 	Target           int64
 	TargetExternalID string
-	// Source is the source that reports the link. Zero means the
-	// record's first cited source, which the store fills in.
-	Source SourceID
+	// Source is the source that reports the link. Zero means the source
+	// of the record's citation number SourceCitation (from 1), as imports
+	// name it, or else of its first citation; the store fills it in.
+	Source         SourceID
+	SourceCitation int
 	// TargetTitle and SourceTitle name the two ends for pages; they are
 	// read, not written.
 	TargetTitle string

@@ -144,6 +144,17 @@ type ArchiveCitation struct {
 	Credibility int    `json:"credibility,omitempty"`
 }
 
+// ArchiveRelation links an event or an estimate to another of its list
+// (Target is that record's id in the file): kind is supersedes, disputes,
+// duplicates or, for events, conflicting_dates; SourceID is the source of
+// the file that reports the link. A link to a record readers cannot see
+// is left out, as the record is.
+type ArchiveRelation struct {
+	Kind     string `json:"kind"`
+	Target   int64  `json:"target"`
+	SourceID int64  `json:"source_id"`
+}
+
 // ArchiveEventActor is an actor's part in an event.
 type ArchiveEventActor struct {
 	ActorID int64  `json:"actor_id"`
@@ -162,6 +173,7 @@ type ArchiveEvent struct {
 	Tags       []string            `json:"tags"`
 	Body       string              `json:"body"`
 	Citations  []ArchiveCitation   `json:"citations"`
+	Relations  []ArchiveRelation   `json:"relations,omitempty"`
 	Status     string              `json:"status"`
 	ArchiveMeta
 }
@@ -182,6 +194,7 @@ type ArchiveEstimate struct {
 	ClaimantActorID *int64            `json:"claimant_actor_id"`
 	Notes           string            `json:"notes"`
 	Citations       []ArchiveCitation `json:"citations"`
+	Relations       []ArchiveRelation `json:"relations,omitempty"`
 	Status          string            `json:"status"`
 	ArchiveMeta
 }

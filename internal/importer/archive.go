@@ -394,6 +394,9 @@ func (c *archiveCheck) links(section string, index int, v any, report func(strin
 		for j, cit := range r.Citations {
 			has("sources", cit.SourceID, fmt.Sprintf("citations[%d].source_id", j))
 		}
+		for j, l := range r.Relations {
+			has("sources", l.SourceID, fmt.Sprintf("relations[%d].source_id", j))
+		}
 	case *export.ArchiveEstimate:
 		has("actors", r.ForceID, "force_id")
 		if r.PlaceID != nil {
@@ -404,6 +407,9 @@ func (c *archiveCheck) links(section string, index int, v any, report func(strin
 		}
 		for j, cit := range r.Citations {
 			has("sources", cit.SourceID, fmt.Sprintf("citations[%d].source_id", j))
+		}
+		for j, l := range r.Relations {
+			has("sources", l.SourceID, fmt.Sprintf("relations[%d].source_id", j))
 		}
 	case *export.ArchiveTimeline:
 		for j, id := range r.Filter.ActorIDs {
@@ -693,6 +699,7 @@ func normalize(v any) []pathProblem {
 			e.Actors = append(e.Actors, conflict.EventActor{Actor: conflict.ActorRef{ID: conflict.ActorID(a.ActorID)}, Role: a.Role})
 		}
 		e.Citations = archiveCitations(r.Citations)
+		e.ID, e.Relations = conflict.EventID(r.ID), archiveRelations(r.Relations)
 		e.Normalize()
 		if !e.Date.IsZero() {
 			add(e.Validate())
@@ -721,6 +728,7 @@ func normalize(v any) []pathProblem {
 			x.High = conflict.Count(*r.High)
 		}
 		x.Citations = archiveCitations(r.Citations)
+		x.ID, x.Relations = conflict.EstimateID(r.ID), archiveRelations(r.Relations)
 		x.Normalize()
 		if !x.AsOf.IsZero() {
 			add(x.Validate())
@@ -752,6 +760,19 @@ func bound(b conflict.Bound) *int64 {
 	}
 	v := b.Value
 	return &v
+}
+
+// archiveRelations are a record's relations as the domain's rules read
+// them: kinds, targets and sources by their ids in the file.
+func archiveRelations(ls []export.ArchiveRelation) []conflict.Relation {
+	if len(ls) == 0 {
+		return nil
+	}
+	out := make([]conflict.Relation, len(ls))
+	for i, l := range ls {
+		out[i] = conflict.Relation{Kind: conflict.RelationKind(l.Kind), Target: l.Target, Source: conflict.SourceID(l.SourceID)}
+	}
+	return out
 }
 
 // archiveCitations are a record's citations as the domain's rules read

@@ -223,11 +223,48 @@ func TestArchiveRoundTripDemo(t *testing.T) {
 	if err := demo.Load(t.Context(), db); err != nil {
 		t.Fatal(err)
 	}
+	linkDemo(t, db)
 	file := roundTrip(t, path, db, false)
-	for _, want := range []string{`"aliases":["Daesh"`, `"name":"الموصل","lang":"ar"`, `"timelines":[`, `"parent_id":`} {
+	for _, want := range []string{`"aliases":["Daesh"`, `"name":"الموصل","lang":"ar"`, `"timelines":[`, `"parent_id":`,
+		`"relations":[{"kind":"disputes","target":`, `"relations":[{"kind":"conflicting_dates","target":`} {
 		if !bytes.Contains(file, []byte(want)) {
 			t.Errorf("the demo's archive lacks %s", want)
 		}
+	}
+}
+
+// linkDemo links the demo's records as a test of links would: its first
+// estimate disputes the one after it, and its last event reports its
+// first with other dates, so that each link points forward or back in
+// its list.
+func linkDemo(t *testing.T, db *sqlite.DB) {
+	t.Helper()
+	ctx := t.Context()
+	ch := conflict.Change{AuthorName: "test", Summary: "links"}
+	xs, err := db.FindEstimates(ctx, conflict.EstimateFilter{})
+	if err != nil || len(xs) < 2 {
+		t.Fatalf("demo estimates: %d, %v", len(xs), err)
+	}
+	x, err := db.FindEstimateByID(ctx, xs[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x.Relations = []conflict.Relation{{Kind: conflict.Disputes, Target: int64(xs[1].ID)}}
+	if _, err := db.UpdateEstimate(ctx, &x, x.Version, ch); err != nil {
+		t.Fatal(err)
+	}
+	page, err := db.FindEvents(ctx, conflict.EventFilter{})
+	if err != nil || len(page.Events) < 2 {
+		t.Fatalf("demo events: %v", err)
+	}
+	last := page.Events[len(page.Events)-1]
+	e, err := db.FindEventByID(ctx, last.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.Relations = []conflict.Relation{{Kind: conflict.ConflictingDates, Target: int64(page.Events[0].ID)}}
+	if _, err := db.UpdateEvent(ctx, &e, e.Version, ch); err != nil {
+		t.Fatal(err)
 	}
 }
 

@@ -245,7 +245,7 @@ func key(prefix, ext string, id int64) string {
 
 func jsonEvent(rec api.Event, row int, bad func(string, string)) conflict.ImportEvent {
 	e := conflict.Event{Title: rec.Title, Date: jsonDate(rec.Date, "date", bad), Tags: rec.Tags, Body: rec.Body,
-		Citations: jsonCitations(rec.Citations, bad), Status: conflict.Status(rec.Status), StatusNote: rec.StatusNote,
+		Citations: jsonCitations(rec.Citations, bad), Relations: api.RelationsOf(rec.Relations), Status: conflict.Status(rec.Status), StatusNote: rec.StatusNote,
 		ExternalID: key("event", rec.ExternalID, rec.ID)}
 	if rec.Date == nil || rec.Date.EDTF == "" {
 		bad("date", "Every event needs a date.")
@@ -260,7 +260,7 @@ func jsonEvent(rec api.Event, row int, bad func(string, string)) conflict.Import
 
 func jsonEstimate(rec api.Estimate, row int, bad func(string, string)) conflict.ImportEstimate {
 	x := conflict.Estimate{AsOf: jsonDate(rec.AsOf, "as_of", bad), Unit: rec.Unit, Qualifier: conflict.Qualifier(rec.Qualifier),
-		Claimant: rec.Claimant, Notes: rec.Notes, Citations: jsonCitations(rec.Citations, bad),
+		Claimant: rec.Claimant, Notes: rec.Notes, Citations: jsonCitations(rec.Citations, bad), Relations: api.RelationsOf(rec.Relations),
 		Status: conflict.Status(rec.Status), StatusNote: rec.StatusNote, ExternalID: key("estimate", rec.ExternalID, rec.ID)}
 	if rec.Low != nil {
 		x.Low = conflict.Count(*rec.Low)
@@ -275,6 +275,10 @@ func jsonEstimate(rec api.Estimate, row int, bad func(string, string)) conflict.
 	}
 	return out
 }
+
+// maxRelationColumns is how many of a record's relations problems are
+// named by their path; a record rarely has more than a few.
+const maxRelationColumns = 20
 
 // recordColumns maps the fields the store may find wrong with a record
 // onto the record's JSON path, so that its problems name the item:
@@ -292,6 +296,9 @@ func recordColumns(at string, citations int) map[string]string {
 		for _, f := range []string{"source", "quote", "locator", "credibility"} {
 			cols[fmt.Sprintf("citations.%d.%s", i, f)] = fmt.Sprintf("%s.citations[%d].%s", at, i, f)
 		}
+	}
+	for i := 0; i < maxRelationColumns; i++ {
+		cols[fmt.Sprintf("relations.%d", i)] = fmt.Sprintf("%s.relations[%d]", at, i)
 	}
 	return cols
 }

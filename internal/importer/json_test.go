@@ -121,3 +121,33 @@ func TestProblemsWording(t *testing.T) {
 		}
 	}
 }
+
+// Relations travel in JSON files: an event may name one further down the
+// file by its external id, and names its source by its citation.
+func TestJSONRelations(t *testing.T) {
+	db := sqlitetest.New(t)
+	linked := strings.Replace(jsonEvent("e0", twoCitations()), `"status":"published"`,
+		`"relations":[{"kind":"conflicting_dates","target":"e1","citation":2}],"status":"published"`, 1)
+	res, err := run(t, db, jsonFile(linked, jsonEvent("e1", twoCitations())), false)
+	if err != nil || !res.Committed {
+		t.Fatalf("import = %+v, %v", res, err)
+	}
+	page, err := db.FindEvents(t.Context(), conflict.EventFilter{})
+	if err != nil || len(page.Events) != 2 {
+		t.Fatalf("events: %v", err)
+	}
+	var e conflict.Event
+	for _, ev := range page.Events {
+		if ev.ExternalID == "e0" {
+			e, _ = db.FindEventByID(t.Context(), ev.ID)
+		}
+	}
+	if len(e.Relations) != 1 || e.Relations[0].Kind != conflict.ConflictingDates || e.Relations[0].Source != e.Citations[1].Source.ID {
+		t.Errorf("imported relations = %+v, want one to e1 sourced by the second citation", e.Relations)
+	}
+	bad := strings.Replace(jsonEvent("e2", twoCitations()), `"status":"published"`,
+		`"relations":[{"kind":"disputes","target":"nowhere"}],"status":"published"`, 1)
+	if _, err := run(t, db, jsonFile(bad), false); err == nil {
+		t.Error("a relation to a record that does not exist was imported")
+	}
+}

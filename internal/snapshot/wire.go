@@ -78,6 +78,7 @@ type relation struct {
 	Target           int64  `json:"Target"`
 	TargetExternalID string `json:"TargetExternalID,omitempty"`
 	Source           int64  `json:"Source"`
+	SourceCitation   int    `json:"SourceCitation,omitempty"`
 	TargetTitle      string `json:"TargetTitle,omitempty"`
 	SourceTitle      string `json:"SourceTitle,omitempty"`
 }
@@ -246,7 +247,7 @@ func fromRelations(rs []conflict.Relation) []relation {
 	out := make([]relation, len(rs))
 	for i, r := range rs {
 		out[i] = relation{Kind: string(r.Kind), Target: r.Target, TargetExternalID: r.TargetExternalID,
-			Source: int64(r.Source), TargetTitle: r.TargetTitle, SourceTitle: r.SourceTitle}
+			Source: int64(r.Source), SourceCitation: r.SourceCitation, TargetTitle: r.TargetTitle, SourceTitle: r.SourceTitle}
 	}
 	return out
 }
@@ -258,7 +259,7 @@ func toRelations(ws []relation) []conflict.Relation {
 	out := make([]conflict.Relation, len(ws))
 	for i, w := range ws {
 		out[i] = conflict.Relation{Kind: conflict.RelationKind(w.Kind), Target: w.Target, TargetExternalID: w.TargetExternalID,
-			Source: conflict.SourceID(w.Source), TargetTitle: w.TargetTitle, SourceTitle: w.SourceTitle}
+			Source: conflict.SourceID(w.Source), SourceCitation: w.SourceCitation, TargetTitle: w.TargetTitle, SourceTitle: w.SourceTitle}
 	}
 	return out
 }

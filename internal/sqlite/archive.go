@@ -312,6 +312,28 @@ func (r archiveReader) citations(column string, ids []any) (map[int64][]export.A
 	return out, err
 }
 
+// relations reads the links of a page of events or estimates (rt) to
+// records readers see, reported by published sources.
+func (r archiveReader) relations(rt conflict.RecordType, ids []any) (map[int64][]export.ArchiveRelation, error) {
+	st := relationsOf(rt)
+	out := map[int64][]export.ArchiveRelation{}
+	err := r.each(`SELECT l.`+st.column+`, l.kind, l.target_id, l.source_id FROM `+st.table+` l
+		JOIN `+st.records+` t ON t.id = l.target_id AND t.`+publicClaim+`
+		JOIN sources s ON s.id = l.source_id AND s.status = 'published'
+		WHERE l.`+st.column+inPage+` ORDER BY l.`+st.column+`, l.position`, ids, func(rows *sql.Rows) error {
+		var (
+			id int64
+			l  export.ArchiveRelation
+		)
+		if err := rows.Scan(&id, &l.Kind, &l.Target, &l.SourceID); err != nil {
+			return err
+		}
+		out[id] = append(out[id], l)
+		return nil
+	})
+	return out, err
+}
+
 func (r archiveReader) events(ids []any) error {
 	var list []*export.ArchiveEvent
 	index := map[int64]*export.ArchiveEvent{}
@@ -366,12 +388,16 @@ func (r archiveReader) events(ids []any) error {
 	if err != nil {
 		return err
 	}
+	links, err := r.relations(conflict.EventRecord, ids)
+	if err != nil {
+		return err
+	}
 	revs, err := r.revisions(conflict.EventRecord, ids)
 	if err != nil {
 		return err
 	}
 	for _, e := range list {
-		e.Citations, e.Revisions = cites[e.ID], revs[e.ID]
+		e.Citations, e.Relations, e.Revisions = cites[e.ID], links[e.ID], revs[e.ID]
 		if e.Citations == nil {
 			e.Citations = []export.ArchiveCitation{}
 		}
@@ -405,12 +431,16 @@ func (r archiveReader) estimates(ids []any) error {
 	if err != nil {
 		return err
 	}
+	links, err := r.relations(conflict.EstimateRecord, ids)
+	if err != nil {
+		return err
+	}
 	revs, err := r.revisions(conflict.EstimateRecord, ids)
 	if err != nil {
 		return err
 	}
 	for _, x := range list {
-		x.Citations, x.Revisions = cites[x.ID], revs[x.ID]
+		x.Citations, x.Relations, x.Revisions = cites[x.ID], links[x.ID], revs[x.ID]
 		if x.Citations == nil {
 			x.Citations = []export.ArchiveCitation{}
 		}

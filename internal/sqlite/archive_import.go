@@ -116,9 +116,20 @@ type ArchiveImport struct {
 	claimed map[string]map[int64]int
 
 	// Actors and places are written when their list ends, because a
-	// parent may come after its child.
+	// parent may come after its child; so are the links between events,
+	// and between estimates, which may point further down their list.
 	actors []*export.ArchiveActor
 	places []*export.ArchivePlace
+	links  []archiveLinks
+}
+
+// archiveLinks are one record's relations as the file gives them, to be
+// written when its list ends.
+type archiveLinks struct {
+	section string
+	index   int
+	id      int64 // the stored record
+	rels    []export.ArchiveRelation
 }
 
 // ImportArchive runs fn with an ArchiveImport inside one write
@@ -380,13 +391,57 @@ func (im *ArchiveImport) Actor(a *export.ArchiveActor) { im.actors = append(im.a
 // of their list.
 func (im *ArchiveImport) Place(p *export.ArchivePlace) { im.places = append(im.places, p) }
 
-// EndSection ends a list: the actors and places taken are written.
+// EndSection ends a list: the actors and places taken are written, and
+// the links between the list's events or estimates.
 func (im *ArchiveImport) EndSection(section string) error {
 	switch section {
 	case "actors":
 		return im.writeActors()
 	case "places":
 		return im.writePlaces()
+	case "events", "estimates":
+		return im.writeLinks(section)
+	}
+	return nil
+}
+
+// holdLinks keeps a record's relations for writeLinks.
+func (im *ArchiveImport) holdLinks(section string, index int, id int64, rels []export.ArchiveRelation) {
+	im.links = append(im.links, archiveLinks{section: section, index: index, id: id, rels: rels})
+}
+
+// writeLinks replaces the relations of each event or estimate of the list
+// with the file's, its targets and sources mapped to the stored records
+// they became, by the store's rules (writeRelations).
+func (im *ArchiveImport) writeLinks(section string) error {
+	rt := conflict.EventRecord
+	if section == "estimates" {
+		rt = conflict.EstimateRecord
+	}
+	held := im.links
+	im.links = nil
+	for _, l := range held {
+		rels := make([]conflict.Relation, len(l.rels))
+		for j, r := range l.rels {
+			target, err := im.ref(section, r.Target, fmt.Sprintf("relations.%d.target", j))
+			if err != nil {
+				return im.problem(section, l.index, err)
+			}
+			source, err := im.ref("sources", r.SourceID, fmt.Sprintf("relations.%d.source_id", j))
+			if err != nil {
+				return im.problem(section, l.index, err)
+			}
+			rels[j] = conflict.Relation{Kind: conflict.RelationKind(r.Kind), Target: target, Source: conflict.SourceID(source)}
+		}
+		var claimant string
+		if rt == conflict.EstimateRecord {
+			if err := im.tx.QueryRowContext(im.ctx, `SELECT claimant FROM estimates WHERE id = ?`, l.id).Scan(&claimant); err != nil {
+				return err
+			}
+		}
+		if err := writeRelations(im.ctx, im.tx, rt, l.id, claimant, rels, nil); err != nil {
+			return im.problem(section, l.index, err)
+		}
 	}
 	return nil
 }
@@ -507,9 +562,10 @@ func (im *ArchiveImport) changed(section string, id int64, want any, statusQuery
 	case *export.ArchiveSource:
 		g.ArchiveMeta = export.ArchiveMeta{StatusNote: g.StatusNote}
 	case *export.ArchiveEvent:
-		g.ArchiveMeta = export.ArchiveMeta{StatusNote: g.StatusNote}
+		// Links are compared and written when the list ends.
+		g.ArchiveMeta, g.Relations = export.ArchiveMeta{StatusNote: g.StatusNote}, nil
 	case *export.ArchiveEstimate:
-		g.ArchiveMeta = export.ArchiveMeta{StatusNote: g.StatusNote}
+		g.ArchiveMeta, g.Relations = export.ArchiveMeta{StatusNote: g.StatusNote}, nil
 	case *export.ArchiveTimeline:
 		g.ArchiveMeta = export.ArchiveMeta{StatusNote: g.StatusNote}
 	}
@@ -757,8 +813,9 @@ func (im *ArchiveImport) Event(e *export.ArchiveEvent, i int) error {
 	date, _ := edtf.Parse(e.Date) // checked by the reader
 	if ok {
 		im.ids[section][e.ID] = id
+		im.holdLinks(section, i, id, e.Relations)
 		want := *e
-		want.ID, want.PlaceID, want.Actors, want.Citations = id, ptr(place), actors, cites
+		want.ID, want.PlaceID, want.Actors, want.Citations, want.Relations = id, ptr(place), actors, cites, nil
 		want.ArchiveMeta = export.ArchiveMeta{StatusNote: e.StatusNote}
 		changed, err := im.changed(section, id, &want, `SELECT status FROM events WHERE id = ?`)
 		if err != nil {
@@ -798,6 +855,7 @@ func (im *ArchiveImport) Event(e *export.ArchiveEvent, i int) error {
 		return im.problem(section, i, archiveField(err, "external_id", "Another event has this external id."))
 	}
 	id = im.created(section, e.ID, res, i)
+	im.holdLinks(section, i, id, e.Relations)
 	count(&im.res.Events, true, false)
 	if err := im.eventLinks(id, actors, e.Tags, e.Citations); err != nil {
 		return im.problem(section, i, err)
@@ -855,8 +913,10 @@ func (im *ArchiveImport) Estimate(x *export.ArchiveEstimate, i int) error {
 	}
 	if ok {
 		im.ids[section][x.ID] = id
+		im.holdLinks(section, i, id, x.Relations)
 		want := *x
 		want.ID, want.ForceID, want.PlaceID, want.ClaimantActorID, want.Citations = id, force, ptr(place), ptr(claimant), cites
+		want.Relations = nil
 		want.ArchiveMeta = export.ArchiveMeta{StatusNote: x.StatusNote}
 		changed, err := im.changed(section, id, &want, `SELECT status FROM estimates WHERE id = ?`)
 		if err != nil {
@@ -897,6 +957,7 @@ func (im *ArchiveImport) Estimate(x *export.ArchiveEstimate, i int) error {
 		return im.problem(section, i, archiveField(err, "external_id", "Another estimate has this external id."))
 	}
 	id = im.created(section, x.ID, res, i)
+	im.holdLinks(section, i, id, x.Relations)
 	count(&im.res.Estimates, true, false)
 	if err := im.citations("estimate_id", id, x.Citations); err != nil {
 		return im.problem(section, i, err)

@@ -243,6 +243,63 @@ type importer struct {
 	keySeed maphash.Seed
 	counts  struct{ events, estimates, actors, places, sources conflict.ImportCounts }
 	pending []conflict.Event
+	// links are the relations the file gives, written once every record
+	// is stored, since a record may name one later in the file.
+	links []importLinks
+}
+
+// importLinks are one imported record's relations.
+type importLinks struct {
+	rt   conflict.RecordType
+	ext  string
+	rels []conflict.Relation
+	src  conflict.RowRef
+}
+
+// holdLinks sets the relations of an imported record aside until every
+// record is stored. A record given without relations keeps those it has
+// (stored, passed as kept); one given with relations gets them.
+func (im *importer) holdLinks(rt conflict.RecordType, ext string, rels *[]conflict.Relation, kept []conflict.Relation, src conflict.RowRef) {
+	if len(*rels) > 0 && ext != "" {
+		im.links = append(im.links, importLinks{rt: rt, ext: ext, rels: *rels, src: src})
+	}
+	*rels = kept
+}
+
+// writeLinks stores the relations held by holdLinks. A dry run, which
+// stores no record, cannot find the records a relation names and checks
+// only what Validate does.
+func (im *importer) writeLinks() error {
+	if !im.write {
+		return nil
+	}
+	for _, l := range im.links {
+		st := relationsOf(l.rt)
+		var (
+			id       int64
+			claimant string
+		)
+		err := im.tx.QueryRowContext(im.ctx, `SELECT id FROM `+st.records+` WHERE external_id = ?`, l.ext).Scan(&id)
+		if err != nil {
+			return err
+		}
+		if l.rt == conflict.EstimateRecord {
+			if err := im.tx.QueryRowContext(im.ctx, `SELECT claimant FROM estimates WHERE id = ?`, id).Scan(&claimant); err != nil {
+				return err
+			}
+		}
+		cites, err := findCitations(im.ctx, im.tx, st.column, id)
+		if err != nil {
+			return err
+		}
+		if err := writeRelations(im.ctx, im.tx, l.rt, id, claimant, l.rels, cites); err != nil {
+			if im.invalid(l.src, err) {
+				continue
+			}
+			return err
+		}
+	}
+	return nil
 }
 
 type placeNode struct {
@@ -482,6 +539,9 @@ func (im *importer) run(records ImportRecords) error {
 	if err := im.flush(); err != nil {
 		return err
 	}
+	if err := im.writeLinks(); err != nil {
+		return err
+	}
 	if im.opt.Progress != nil {
 		im.opt.Progress(done, done)
 	}
@@ -540,11 +600,15 @@ func (im *importer) event(ie *conflict.ImportEvent) error {
 	if err != nil {
 		return err
 	}
+	if id == 0 {
+		im.holdLinks(conflict.EventRecord, e.ExternalID, &e.Relations, nil, src)
+	}
 	if id != 0 {
 		cur, err := findEvent(im.ctx, im.tx, id)
 		if err != nil {
 			return err
 		}
+		im.holdLinks(conflict.EventRecord, e.ExternalID, &e.Relations, cur.Relations, src)
 		if sameEvent(cur, e) {
 			im.counts.events.Matched++
 			return nil
@@ -616,11 +680,15 @@ func (im *importer) estimate(ix *conflict.ImportEstimate) error {
 	if err != nil {
 		return err
 	}
+	if id == 0 {
+		im.holdLinks(conflict.EstimateRecord, x.ExternalID, &x.Relations, nil, src)
+	}
 	if id != 0 {
 		cur, err := findEstimate(im.ctx, im.tx, id)
 		if err != nil {
 			return err
 		}
+		im.holdLinks(conflict.EstimateRecord, x.ExternalID, &x.Relations, cur.Relations, src)
 		if sameEstimate(cur, x) {
 			im.counts.estimates.Matched++
 			return nil

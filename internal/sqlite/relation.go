@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/sitrep/sitrep/internal/conflict"
@@ -28,7 +29,7 @@ func relationsOf(rt conflict.RecordType) relationStore {
 // supersedes, one by the same claimant; a link without its own source
 // takes the record's first cited source, stored by then. Messages go on
 // the form's relations.N fields.
-func writeRelations(ctx context.Context, tx *sql.Tx, rt conflict.RecordType, id int64, claimant string, rels []conflict.Relation, cites []conflict.Citation) error {
+func writeRelations(ctx context.Context, tx querier, rt conflict.RecordType, id int64, claimant string, rels []conflict.Relation, cites []conflict.Citation) error {
 	st := relationsOf(rt)
 	if _, err := tx.ExecContext(ctx, `DELETE FROM `+st.table+` WHERE `+st.column+` = ?`, id); err != nil {
 		return err
@@ -53,6 +54,12 @@ func writeRelations(ctx context.Context, tx *sql.Tx, rt conflict.RecordType, id 
 			}
 		}
 		source := r.Source
+		if n := r.SourceCitation; source == 0 && n > 0 {
+			if n > len(cites) {
+				return fieldMessage(field, fmt.Sprintf("The record has no citation %d to name this link's source.", n))
+			}
+			source = cites[n-1].Source.ID
+		}
 		if source == 0 && len(cites) > 0 {
 			source = cites[0].Source.ID
 		}
@@ -81,6 +88,13 @@ func relationTarget(ctx context.Context, q querier, st relationStore, r conflict
 		err = q.QueryRowContext(ctx, `SELECT id FROM `+st.records+` WHERE id = ?`, r.Target).Scan(&id)
 	} else {
 		err = q.QueryRowContext(ctx, `SELECT id FROM `+st.records+` WHERE external_id = ?`, r.TargetExternalID).Scan(&id)
+		// An export names a record entered here "sitrep:estimate:ID" (api
+		// portable.go): back in this database, that is the record itself.
+		prefix := "sitrep:" + strings.TrimSuffix(st.records, "s") + ":"
+		if n, perr := strconv.ParseInt(strings.TrimPrefix(r.TargetExternalID, prefix), 10, 64); err == sql.ErrNoRows &&
+			strings.HasPrefix(r.TargetExternalID, prefix) && perr == nil {
+			err = q.QueryRowContext(ctx, `SELECT id FROM `+st.records+` WHERE id = ? AND external_id IS NULL`, n).Scan(&id)
+		}
 	}
 	if err == sql.ErrNoRows {
 		what := strings.TrimSuffix(st.records, "s")
