@@ -36,8 +36,8 @@ type EstimateFilter struct {
 	Claimant     string
 	ClaimantID   ClaimantID
 	ClaimantType ClaimantType
-	From, To edtf.Date
-	Statuses []Status
+	From, To     edtf.Date
+	Statuses     []Status
 	// NewestFirst reverses the default, oldest-first order.
 	NewestFirst bool
 	// After is a keyset cursor: the list continues after it.
