@@ -11,7 +11,6 @@ import (
 	"github.com/sitrep/sitrep/internal/conflict"
 	"github.com/sitrep/sitrep/internal/edtf"
 	"github.com/sitrep/sitrep/internal/form"
-	"github.com/sitrep/sitrep/web/components"
 )
 
 func statusText(code int) string { return strconv.Itoa(code) }
@@ -49,53 +48,6 @@ func unknownText(f form.EstimateFilter) string {
 		parts = append(parts, msg)
 	}
 	return strings.Join(parts, " ")
-}
-
-func searchCount(r conflict.SearchResults, limit int) string {
-	n := len(r.Events) + len(r.Others)
-	switch {
-	case n == 0:
-		return "No results"
-	case limit > 0 && (len(r.Events) >= limit || len(r.Others) >= limit):
-		return "The best " + strconv.Itoa(n) + " results"
-	case n == 1:
-		return "1 result"
-	}
-	return strconv.Itoa(n) + " results"
-}
-
-func hitKind(h conflict.SearchHit) string {
-	switch h.Kind {
-	case "quote":
-		if h.InKind == conflict.EstimateRecord {
-			return "Quote cited by an estimate"
-		}
-		return "Quote cited by an event"
-	case "actor":
-		return "Actor"
-	case "place":
-		return "Place"
-	case "source":
-		return "Source"
-	}
-	return "Event"
-}
-
-func hitPath(h conflict.SearchHit) string {
-	switch h.Kind {
-	case "actor":
-		return components.ActorPath(h.Slug)
-	case "place":
-		return components.PlacePath(h.Slug)
-	case "source":
-		return components.SourcePath(conflict.SourceID(h.ID))
-	case "quote":
-		if h.InKind == conflict.EstimateRecord {
-			return components.EstimatePath(conflict.EstimateID(h.InID))
-		}
-		return components.EventPath(conflict.EventID(h.InID), h.InSlug)
-	}
-	return components.EventPath(conflict.EventID(h.ID), h.Slug)
 }
 
 // periodText names a period that may be open at either end.
