@@ -46,7 +46,9 @@ func stampOf(t time.Time) string { return t.UTC().Format(timeFormat) }
 // stamps its revisions later). Both are zero on an empty database.
 func (db *DB) RevisionSpan(ctx context.Context) (first, newest time.Time, err error) {
 	var lo, hi *string
-	if err = db.read.QueryRowContext(ctx, `SELECT min(created_at), max(created_at) FROM revisions`).Scan(&lo, &hi); err != nil {
+	// Two subqueries: each is one end of the time index, where min and
+	// max in one select would read the whole table.
+	if err = db.read.QueryRowContext(ctx, `SELECT (SELECT min(created_at) FROM revisions), (SELECT max(created_at) FROM revisions)`).Scan(&lo, &hi); err != nil {
 		return first, newest, err
 	}
 	if lo != nil {
@@ -59,10 +61,12 @@ func (db *DB) RevisionSpan(ctx context.Context) (first, newest time.Time, err er
 }
 
 // statesAt returns, of the records of type rt with the given ids, each
-// one's newest public snapshot written at or before t. Records not public
-// at t are absent.
-func (db *DB) statesAt(ctx context.Context, rt conflict.RecordType, ids []int64, t time.Time) (map[int64][]byte, error) {
-	out := make(map[int64][]byte, len(ids))
+// one's newest public state written at or before t, decoded by decode
+// (which also gives the state's status: one parse of each snapshot, the
+// cost of a moment long ago). Records not public at t are absent.
+func statesAt[T any](ctx context.Context, db *DB, rt conflict.RecordType, ids []int64, t time.Time,
+	decode func([]byte) (T, conflict.Status, error)) (map[int64]T, error) {
+	out := make(map[int64]T, len(ids))
 	if len(ids) == 0 {
 		return out, nil
 	}
@@ -90,16 +94,31 @@ func (db *DB) statesAt(ctx context.Context, rt conflict.RecordType, ids []int64,
 		if err != nil {
 			return nil, fmt.Errorf("%s %d: %w", rt, id, err)
 		}
-		st, err := snapshot.Status(rt, js)
+		v, st, err := decode(js)
 		if err != nil {
 			return nil, fmt.Errorf("%s %d: %w", rt, id, err)
 		}
 		if st.Public() {
-			out[id] = js
+			out[id] = v
 			done[id] = true
 		}
 	}
 	return out, rows.Err()
+}
+
+func decodeEvent(js []byte) (conflict.Event, conflict.Status, error) {
+	e, err := snapshot.Event(js)
+	return e, e.Status, err
+}
+
+func decodeEstimate(js []byte) (conflict.Estimate, conflict.Status, error) {
+	x, err := snapshot.Estimate(js)
+	return x, x.Status, err
+}
+
+func decodeTimeline(js []byte) (conflict.Timeline, conflict.Status, error) {
+	tl, err := snapshot.Timeline(js)
+	return tl, tl.Status, err
 }
 
 // revisedSince returns which of the given records have a revision written
@@ -146,30 +165,30 @@ func (db *DB) RevisedSince(ctx context.Context, rt conflict.RecordType, ids []in
 // EventAt returns an event as readers saw it at t: NotFound when it was
 // not public then.
 func (db *DB) EventAt(ctx context.Context, id conflict.EventID, t time.Time) (conflict.Event, error) {
-	states, err := db.statesAt(ctx, conflict.EventRecord, []int64{int64(id)}, t)
+	states, err := statesAt(ctx, db, conflict.EventRecord, []int64{int64(id)}, t, decodeEvent)
 	if err != nil {
 		return conflict.Event{}, err
 	}
-	js, ok := states[int64(id)]
+	e, ok := states[int64(id)]
 	if !ok {
 		return conflict.Event{}, conflict.Errorf(conflict.NotFound, "This event was not published at that moment.")
 	}
-	return snapshot.Event(js)
+	return e, nil
 }
 
 // TimelineAt returns a timeline as readers saw it at t: its title,
 // description, filter, pins and exclusions then. NotFound when it was not
 // public then.
 func (db *DB) TimelineAt(ctx context.Context, id conflict.TimelineID, t time.Time) (conflict.Timeline, error) {
-	states, err := db.statesAt(ctx, conflict.TimelineRecord, []int64{int64(id)}, t)
+	states, err := statesAt(ctx, db, conflict.TimelineRecord, []int64{int64(id)}, t, decodeTimeline)
 	if err != nil {
 		return conflict.Timeline{}, err
 	}
-	js, ok := states[int64(id)]
+	tl, ok := states[int64(id)]
 	if !ok {
 		return conflict.Timeline{}, conflict.Errorf(conflict.NotFound, "This timeline was not published at that moment.")
 	}
-	return snapshot.Timeline(js)
+	return tl, nil
 }
 
 // FindEventsAt returns the first page of the events f chooses, as readers
@@ -252,15 +271,11 @@ func (db *DB) FindEventsAt(ctx context.Context, f conflict.EventFilter, t time.T
 			ids = append(ids, int64(id))
 		}
 	}
-	states, err := db.statesAt(ctx, conflict.EventRecord, ids, t)
+	states, err := statesAt(ctx, db, conflict.EventRecord, ids, t, decodeEvent)
 	if err != nil {
 		return conflict.EventPage{}, err
 	}
-	for _, js := range states {
-		e, err := snapshot.Event(js)
-		if err != nil {
-			return conflict.EventPage{}, fmt.Errorf("event %d: %w", e.ID, err)
-		}
+	for _, e := range states {
 		if seen[e.ID] || !m.match(&e) {
 			continue
 		}
@@ -492,7 +507,7 @@ func (db *DB) FindEstimatesAt(ctx context.Context, f conflict.EstimateFilter, t 
 	if err != nil {
 		return nil, err
 	}
-	states, err := db.statesAt(ctx, conflict.EstimateRecord, ids, t)
+	states, err := statesAt(ctx, db, conflict.EstimateRecord, ids, t, decodeEstimate)
 	if err != nil {
 		return nil, err
 	}
@@ -500,11 +515,7 @@ func (db *DB) FindEstimatesAt(ctx context.Context, f conflict.EstimateFilter, t 
 	if err != nil {
 		return nil, err
 	}
-	for _, js := range states {
-		x, err := snapshot.Estimate(js)
-		if err != nil {
-			return nil, err
-		}
+	for _, x := range states {
 		if seen[x.ID] || !m(&x) {
 			continue
 		}
