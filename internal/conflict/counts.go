@@ -24,6 +24,10 @@ type DayCounts struct {
 	// are counted one by one (no maintained tally answers them): the
 	// counts are then not given at all rather than given short.
 	TooMany bool
+	// Months is set when the days in the middle of the span are counted
+	// by month, each month's count on its first day: they are then drawn
+	// by month or by year, never by day or week.
+	Months bool
 }
 
 // Total is the number of records counted.

@@ -107,6 +107,9 @@ func Make(counts conflict.DayCounts, from, to string) Histogram {
 		return h
 	}
 	h.Unit = unitFor(int(end.Sub(start).Hours()/24) + 1)
+	if counts.Months && h.Unit < Month {
+		h.Unit = Month
+	}
 	for b := bucketStart(start, h.Unit); !b.After(end); b = next(b, h.Unit) {
 		lo, hi := b, next(b, h.Unit).AddDate(0, 0, -1)
 		whole := !lo.Before(start) && !hi.After(end)

@@ -1,0 +1,93 @@
+package sqlite_test
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+
+	"github.com/sitrep/sitrep/internal/conflict"
+	"github.com/sitrep/sitrep/internal/edtf"
+	"github.com/sitrep/sitrep/internal/sqlite"
+	"github.com/sitrep/sitrep/internal/synth"
+)
+
+// TestClaimCountsMatchTheList counts estimates by day, claim by claim and
+// from the monthly tallies with their edge months counted claim by
+// claim, and checks that every count adds up to the explorer's own list:
+// the same claims, in the month (or on the day) they begin.
+func TestClaimCountsMatchTheList(t *testing.T) {
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "claims.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// More claims of one force than are counted one by one.
+	if _, err := synth.Generate(ctx, db, synth.Options{Events: 10, Estimates: 6000, Actors: 20, Places: 20, Sources: 10, Force: "Islamic State", Seed: 3}); err != nil {
+		t.Fatal(err)
+	}
+	force, err := db.FindPublicActorsByName(ctx, "Islamic State")
+	if err != nil || len(force) == 0 {
+		t.Fatalf("no force: %v", err)
+	}
+	id := force[0].ID
+	for name, f := range map[string]conflict.EstimateFilter{
+		"every claim":            {},
+		"the force":              {Force: id},
+		"the force, mid-month":   {Force: id, From: edtf.MustParse("2015-03-17"), To: edtf.MustParse("2018-11-05")},
+		"the force, a few weeks": {Force: id, From: edtf.MustParse("2016-02-10"), To: edtf.MustParse("2016-03-20")},
+	} {
+		t.Run(name, func(t *testing.T) {
+			got, err := db.CountEstimatesByDay(ctx, f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.TooMany {
+				t.Fatal("too many to count")
+			}
+			// The list, read whole.
+			wantBefore, wantMonths := 0, map[string]int{}
+			all := f
+			all.Limit = 1000
+			for {
+				xs, err := db.FindEstimates(ctx, all)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, x := range xs {
+					lo := x.AsOf.LowerKey()
+					if !f.From.IsZero() && lo < f.From.LowerKey() {
+						wantBefore++
+					} else {
+						wantMonths[lo[:7]]++
+					}
+				}
+				if len(xs) < all.Limit {
+					break
+				}
+				all.After = sqlite.EstimateCursor(xs[len(xs)-1])
+			}
+			gotMonths := map[string]int{}
+			for _, d := range got.Days {
+				gotMonths[d.Day[:7]] += d.N
+			}
+			if got.Before != wantBefore {
+				t.Errorf("Before = %d, want %d", got.Before, wantBefore)
+			}
+			for m, n := range wantMonths {
+				if gotMonths[m] != n {
+					t.Errorf("%s: %d claims, the list has %d", m, gotMonths[m], n)
+				}
+			}
+			if len(gotMonths) != len(wantMonths) {
+				t.Errorf("%d months counted, the list has claims in %d", len(gotMonths), len(wantMonths))
+			}
+			if name == "the force" && !got.Months {
+				t.Errorf("6,000 claims were counted one by one, not from the tallies")
+			}
+		})
+	}
+}
