@@ -332,12 +332,18 @@ func (s *Server) embedEstimates(c echo.Context) error {
 		}
 	}
 	// The chart scales to the frame's width: a compact embed, meant for a
-	// narrow column, draws on a smaller view box so its text stays legible.
+	// narrow column, draws on a smaller view box so its text stays legible,
+	// and a frame under 640 px shows the figure drawn for phones.
 	w, h := 640, 340
 	if o.Compact {
 		w, h = 440, 300
 	}
-	v.Chart = chart.New(xs, chart.Options{ID: "embed-chart", Width: w, Height: h,
+	claims, err := s.chartClaims(ctx, xs)
+	if err != nil {
+		return err
+	}
+	v.Chart = chart.NewClaims(claims, chart.Options{ID: "embed-chart", Width: w, Height: h,
+		Force: f.Filter.Force, From: f.Filter.From, To: f.Filter.To,
 		EstimateURL: components.EstimatePath, LinkTarget: "_blank"})
 	if !o.Compact {
 		if o.Order != "newest" {

@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -108,14 +110,22 @@ func (s *Server) estimateList(c echo.Context) error {
 // estimates than a chart draws one by one is drawn from the tallies kept
 // per claimant and month, so its cost does not grow with its estimates;
 // otherwise the estimates are read from one covering index. key names the
-// chart in the cache; groupURL links a bar of several claims to them.
+// chart in the cache and is the explorer's address for the filter (or its
+// query), which a band of one type of claimant links to; groupURL links a
+// band of one claimant's claims to them.
 func (s *Server) forceChart(ctx context.Context, filter conflict.EstimateFilter, id, key string, groupURL func(claimant string, from, to edtf.Date) string) (chartData, error) {
 	version, err := s.db.LastChange(ctx)
 	if err != nil {
 		return chartData{}, err
 	}
+	explorer := key
+	if !strings.HasPrefix(explorer, "/") {
+		explorer = "/estimates?" + key
+	}
 	return s.charts.get(ctx, version, id+"|"+key, func(ctx context.Context) (chartData, error) {
-		opts := chart.Options{ID: id, EstimateURL: components.EstimatePath, GroupURL: groupURL}
+		opts := chart.Options{ID: id, EstimateURL: components.EstimatePath, GroupURL: groupURL,
+			Force: filter.Force, From: filter.From, To: filter.To,
+			TypeURL: func(t string) string { return explorer + "&" + url.Values{"claimant_type": {t}}.Encode() }}
 		// The force's tally says whether its estimates are few enough to
 		// draw one by one, however the other filters narrow them.
 		n, err := s.db.CountForceEstimates(ctx, filter.Force)
@@ -138,8 +148,41 @@ func (s *Server) forceChart(ctx context.Context, filter conflict.EstimateFilter,
 		if err != nil {
 			return chartData{}, err
 		}
-		return chartData{total: len(all), spread: conflict.SpreadOf(all), chart: chart.New(all, opts)}, nil
+		claims, err := s.chartClaims(ctx, all)
+		if err != nil {
+			return chartData{}, err
+		}
+		return chartData{total: len(all), spread: conflict.SpreadOf(all), chart: chart.NewClaims(claims, opts)}, nil
 	})
+}
+
+// chartClaims are estimates as the chart reads them: with their claimant's
+// record and type, and, when few enough to be drawn one by one, the claims
+// that superseded them (past chart.MaxMarks claims are drawn as bands).
+func (s *Server) chartClaims(ctx context.Context, xs []conflict.Estimate) ([]chart.Claim, error) {
+	claims := chart.Claims(xs)
+	for i := range claims {
+		if r := claims[i].ClaimantRecord; r != nil {
+			claims[i].ClaimantID, claims[i].ClaimantType = int64(r.ID), string(r.Type)
+		}
+	}
+	if len(xs) == 0 || len(xs) > chart.MaxMarks {
+		return claims, nil
+	}
+	ids := make([]conflict.EstimateID, len(xs))
+	for i := range xs {
+		ids[i] = xs[i].ID
+	}
+	by, err := s.db.FindSupersededBy(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	for i := range claims {
+		if b, ok := by[claims[i].ID]; ok {
+			claims[i].Superseded, claims[i].SupersededBy = true, b
+		}
+	}
+	return claims, nil
 }
 
 // estimateShow is one estimate with its citations and its neighbours.

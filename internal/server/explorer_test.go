@@ -61,16 +61,18 @@ func TestExplorerChartsALargeForceFromItsTallies(t *testing.T) {
 	h := a.Handler()
 	total := n + 2
 	body := get(t, h, "/estimates?force=ISIS", http.StatusOK,
-		fmt.Sprintf("%d estimates by 5 claimants put the force at 2,000 to 10,000", total),
-		fmt.Sprintf("lists 100 of %d estimates", total), "drawn together as one bar per claimant")
+		fmt.Sprintf("%d estimates by 5 claimants put the force at 2,000 to 10,000 fighters.", total),
+		fmt.Sprintf("lists 100 of %d estimates", total), "each band spans the lowest to the highest claim")
 	marks := strings.Count(body, `data-testid="chart-mark"`)
 	if marks == 0 || marks > 250 {
-		t.Errorf("chart of %d estimates draws %d marks, want a readable number of bars", total, marks)
+		t.Errorf("chart of %d estimates draws %d marks, want a readable number of bands", total, marks)
 	}
+	// The wide figure's bands, one per claimant, hold every claim.
+	wide := body[strings.Index(body, "chart__svg--wide"):strings.Index(body, "chart__svg--narrow")]
 	claims := 0
-	for _, m := range regexp.MustCompile(`<title>(\d+) claims? by `).FindAllStringSubmatch(body, -1) {
+	for _, m := range regexp.MustCompile(`<title>[^<:]+: ([\d,]+) claims? from `).FindAllStringSubmatch(wide, -1) {
 		var c int
-		fmt.Sscan(m[1], &c)
+		fmt.Sscan(strings.ReplaceAll(m[1], ",", ""), &c)
 		claims += c
 	}
 	if claims != total {

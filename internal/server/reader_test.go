@@ -138,7 +138,7 @@ func TestSingleForceTimelineOpensWithItsChart(t *testing.T) {
 		t.Error("the force's chart comes after the events; want it at the top")
 	}
 	// The actor page's spread follows the chosen period.
-	get(t, a.Handler(), "/actors/islamic-state?from=2016-09", http.StatusOK, "Across 1 estimate by 1 claimant: 3,000 to 4,500")
+	get(t, a.Handler(), "/actors/islamic-state?from=2016-09", http.StatusOK, "1 estimate by 1 claimant puts the force in Mosul at 3,000 to 4,500 fighters.")
 }
 
 // TestRetractedEventIsLabelledInLists: a source's page still lists a
