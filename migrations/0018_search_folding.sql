@@ -52,6 +52,8 @@ END;
 -- +goose StatementEnd
 
 INSERT INTO events_fts (rowid, title, body) SELECT id, search_fold(title), search_fold(body) FROM events;
+-- One segment, as a bulk load leaves it (fts_merge.go).
+INSERT INTO events_fts (events_fts) VALUES ('optimize');
 
 DROP TRIGGER events_date_fts_insert;
 DROP TRIGGER events_date_fts_update;
@@ -90,6 +92,7 @@ END;
 INSERT INTO events_date_fts (rowid, title, body)
     SELECT CAST(julianday(date_lo) + 0.5 AS INTEGER) * 4294967296 + id, search_fold(title), search_fold(body)
     FROM events WHERE status IN ('published', 'retracted');
+INSERT INTO events_date_fts (events_date_fts) VALUES ('optimize');
 
 -- Actors, places, sources and quotes: the text shown moves to records_text
 -- (same rowids: id * 8 + kind, as 0002_search.sql explains), which the
@@ -126,6 +129,7 @@ CREATE VIRTUAL TABLE records_fts USING fts5(
     prefix = '2 3'
 );
 INSERT INTO records_fts (rowid, title, body) SELECT id, search_fold(title), search_fold(body) FROM records_text;
+INSERT INTO records_fts (records_fts) VALUES ('optimize');
 
 -- +goose StatementBegin
 CREATE TRIGGER records_text_insert AFTER INSERT ON records_text BEGIN
