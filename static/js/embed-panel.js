@@ -77,12 +77,14 @@
     setTimeout(function () { status.textContent = msg; }, 50);
   }
 
-  [scriptBox, iframeBox].forEach(function (box) {
+  [scriptBox, iframeBox, oembedBox].forEach(function (box) {
+    if (!box) return;
     var button = document.createElement('button');
     button.type = 'button';
     button.className = 'button button--quiet embed-panel__copy';
     button.textContent = 'Copy';
-    button.setAttribute('aria-label', 'Copy the ' + (box === scriptBox ? 'script' : 'iframe') + ' snippet');
+    button.setAttribute('aria-label', box === oembedBox ? 'Copy the oEmbed address' :
+      'Copy the ' + (box === scriptBox ? 'script' : 'iframe') + ' snippet');
     button.addEventListener('click', function () {
       var done = function () { say('Copied to the clipboard.'); };
       if (navigator.clipboard && window.isSecureContext) {
