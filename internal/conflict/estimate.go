@@ -325,3 +325,28 @@ func (s Spread) Text() string {
 	}
 	return ""
 }
+
+// valuePhrases are the words a claim puts before its number, longest
+// first, and the qualifier each means. "Fewer than" and "more than" are
+// strict: 10,000 itself is not claimed.
+var valuePhrases = []struct {
+	words string
+	q     Qualifier
+}{
+	{"as many as", AtMost}, {"fewer than", FewerThan}, {"less than", FewerThan}, {"more than", MoreThan},
+	{"at least", AtLeast}, {"at most", AtMost}, {"no more than", AtMost}, {"up to", AtMost},
+	{"under", FewerThan}, {"over", MoreThan}, {"about", About}, {"around", About}, {"some", About},
+}
+
+// ReadValueWords reads the words a number was put in, when a claim is
+// typed as it was said: "fewer than 10,000" is the qualifier FewerThan and
+// the number "10,000". ok is false when s starts with no such words.
+func ReadValueWords(s string) (q Qualifier, number string, ok bool) {
+	t := strings.ToLower(strings.TrimSpace(s))
+	for _, p := range valuePhrases {
+		if rest, found := strings.CutPrefix(t, p.words+" "); found {
+			return p.q, strings.TrimSpace(s[len(s)-len(rest):]), true
+		}
+	}
+	return "", s, false
+}

@@ -164,6 +164,7 @@ func eventFields(e conflict.Event) []field {
 		{"tags", "Tags", strings.Join(e.Tags, ", "), true},
 		{"body", "Body", e.Body, true},
 		{"citations", "Citations", citationsText(e.Citations), true},
+		{"relations", "Links", relationsText(e.Relations), true},
 		{"status", "Status", statusText(e.Status), false},
 		{"status_note", "Review note", e.StatusNote, true},
 	}
@@ -190,6 +191,7 @@ func estimateFields(x conflict.Estimate) []field {
 		{"claimant_actor", "Claimant (actor)", claimantActor, false},
 		{"notes", "Notes", x.Notes, true},
 		{"citations", "Citations", citationsText(x.Citations), true},
+		{"relations", "Links", relationsText(x.Relations), true},
 		{"status", "Status", statusText(x.Status), false},
 		{"status_note", "Review note", x.StatusNote, true},
 	}
@@ -302,6 +304,26 @@ func boundText(b conflict.Bound) string {
 		return ""
 	}
 	return conflict.FormatCount(b.Value)
+}
+
+// relationsText writes one line per link: how the record stands to which
+// record, and which source reports it.
+func relationsText(rs []conflict.Relation) string {
+	lines := make([]string, len(rs))
+	for i, r := range rs {
+		target := r.TargetTitle
+		if target == "" {
+			target = r.TargetExternalID
+		}
+		if r.Target != 0 {
+			target = fmt.Sprintf("#%d %s", r.Target, target)
+		}
+		lines[i] = r.Kind.Phrase(false) + " " + strings.TrimSpace(target)
+		if r.SourceTitle != "" {
+			lines[i] += " (reported by " + r.SourceTitle + ")"
+		}
+	}
+	return strings.Join(lines, "\n")
 }
 
 // citationsText writes one line per citation: the source, the quote, the

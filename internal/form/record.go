@@ -82,12 +82,12 @@ func (a Action) Save() bool { return a.Name == "save" }
 // ActionOf reads which submit button sent the form. Without JavaScript,
 // adding a row or previewing is a submit button that re-renders the form.
 func ActionOf(vals url.Values) Action {
-	for _, name := range []string{"add_actor", "add_citation", "preview"} {
+	for _, name := range []string{"add_actor", "add_citation", "add_relation", "preview"} {
 		if _, ok := vals[name]; ok {
 			return Action{Name: name}
 		}
 	}
-	for _, name := range []string{"remove_actor", "remove_citation"} {
+	for _, name := range []string{"remove_actor", "remove_citation", "remove_relation"} {
 		if v, ok := vals[name]; ok && len(v) > 0 {
 			n, err := strconv.Atoi(v[0])
 			if err == nil && n >= 0 {
@@ -520,6 +520,7 @@ type EventForm struct {
 	Title, Date, Place, Tags, Body string
 	Actors                         []ActorRow
 	Citations                      []CitationRow
+	Relations                      []RelationRow
 
 	Event   conflict.Event
 	Errors  conflict.FieldErrors
@@ -532,7 +533,7 @@ func ReadEvent(vals url.Values, a Action) EventForm {
 	f := EventForm{
 		Title: line(vals, "title"), Date: line(vals, "date"), Place: line(vals, "place"),
 		Tags: line(vals, "tags"), Body: text(vals, "body"),
-		Actors: actorRows(vals), Citations: citationRows(vals),
+		Actors: actorRows(vals), Citations: citationRows(vals), Relations: relationRows(vals, a),
 		Errors: conflict.FieldErrors{}, Missing: map[string]Missing{},
 	}
 	f.Summary = strings.TrimSpace(text(vals, "summary"))
@@ -587,6 +588,7 @@ func ParseEvent(ctx context.Context, vals url.Values, res Resolver) (EventForm, 
 	if f.Citations, e.Citations, err = r.citations(f.Citations); err != nil {
 		return f, err
 	}
+	f.Relations, e.Relations = r.relations(conflict.EventRecord, f.Relations, len(e.Citations))
 	// Actors that did not resolve are left out above; the domain must not
 	// then also complain about the list as a whole.
 	if err := r.merge(e.Validate()); err != nil {
@@ -610,6 +612,7 @@ func EventFormOf(e conflict.Event) EventForm {
 		f.Actors = append(f.Actors, ActorRow{Name: a.Actor.Name, Role: a.Role})
 	}
 	f.Citations = citationRowsOf(e.Citations)
+	f.Relations = RelationRowsOf(e.Relations, e.Citations)
 	return f
 }
 
@@ -641,6 +644,7 @@ type EstimateForm struct {
 	Low, High                           string
 	Claimant, ClaimantActor, Notes      string
 	Citations                           []CitationRow
+	Relations                           []RelationRow
 
 	Estimate conflict.Estimate
 	Errors   conflict.FieldErrors
@@ -655,7 +659,7 @@ func ReadEstimate(vals url.Values, a Action) EstimateForm {
 		Unit: line(vals, "unit"), Qualifier: line(vals, "qualifier"),
 		Low: line(vals, "low"), High: line(vals, "high"),
 		Claimant: line(vals, "claimant"), ClaimantActor: line(vals, "claimant_actor"),
-		Notes: text(vals, "notes"), Citations: citationRows(vals),
+		Notes: text(vals, "notes"), Citations: citationRows(vals), Relations: relationRows(vals, a),
 		Errors: conflict.FieldErrors{}, Missing: map[string]Missing{},
 	}
 	f.Summary = strings.TrimSpace(text(vals, "summary"))
@@ -676,6 +680,7 @@ func ParseEstimate(ctx context.Context, vals url.Values, res Resolver) (Estimate
 	r := newReader(ctx, vals, res)
 	f := ReadEstimate(vals, Action{Name: "save"})
 	f.Edit = r.edit()
+	readValueWords(&f)
 	x := conflict.Estimate{
 		AsOf: r.date("as_of", f.AsOf), Unit: f.Unit, Qualifier: conflict.Qualifier(f.Qualifier),
 		Low: r.count("low", f.Low), High: r.count("high", f.High),
@@ -694,14 +699,58 @@ func ParseEstimate(ctx context.Context, vals url.Values, res Resolver) (Estimate
 	if x.ClaimantActor, err = r.actor("claimant_actor", f.ClaimantActor); err != nil {
 		return f, err
 	}
+	if err := r.claimant(&x); err != nil {
+		return f, err
+	}
 	if f.Citations, x.Citations, err = r.citations(f.Citations); err != nil {
 		return f, err
 	}
+	f.Relations, x.Relations = r.relations(conflict.EstimateRecord, f.Relations, len(x.Citations))
 	if err := r.merge(x.Validate()); err != nil {
 		return f, err
 	}
 	f.Estimate, f.Errors, f.Missing = x, r.errs, r.missing
 	return f, nil
+}
+
+// readValueWords reads a number typed as the claimant put it, "fewer than
+// 10,000" or "more than 2,000", in either number field: its words choose
+// the qualifier, and the number goes to the bound that qualifier keeps.
+// The form then shows it as stored.
+func readValueWords(f *EstimateForm) {
+	for _, typed := range []*string{&f.Low, &f.High} {
+		q, number, ok := conflict.ReadValueWords(*typed)
+		if !ok {
+			continue
+		}
+		*typed = ""
+		f.Qualifier = string(q)
+		if q.HighOnly() {
+			f.High = number
+		} else {
+			f.Low = number
+		}
+		return
+	}
+}
+
+// claimant matches the typed claimant to a claimant record, whatever its
+// spelling, and uses the record's name, so that one claimant is written
+// one way; a new name is kept as typed and becomes a claimant when saved.
+func (r *reader) claimant(x *conflict.Estimate) error {
+	cl, ok := r.res.(ClaimantLookup)
+	if !ok || strings.TrimSpace(x.Claimant) == "" {
+		return nil
+	}
+	c, err := cl.FindClaimantByName(r.ctx, x.Claimant)
+	switch {
+	case err == nil:
+		x.Claimant = c.Name
+		x.ClaimantRecord = &conflict.ClaimantRef{ID: c.ID, Name: c.Name, Type: c.Type}
+	case conflict.ErrorCode(err) != conflict.NotFound:
+		return err
+	}
+	return nil
 }
 
 // EstimateFormOf fills the estimate form from a stored estimate.
@@ -710,7 +759,7 @@ func EstimateFormOf(x conflict.Estimate) EstimateForm {
 		Edit:  Edit{Version: x.Version},
 		Force: x.Force.Name, AsOf: x.AsOf.String(), Unit: x.Unit, Qualifier: string(x.Qualifier),
 		Claimant: x.Claimant, Notes: x.Notes, Citations: citationRowsOf(x.Citations),
-		Estimate: x, Errors: conflict.FieldErrors{}, Missing: map[string]Missing{},
+		Relations: RelationRowsOf(x.Relations, x.Citations), Estimate: x, Errors: conflict.FieldErrors{}, Missing: map[string]Missing{},
 	}
 	if x.Place != nil {
 		f.Place = x.Place.Name

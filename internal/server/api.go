@@ -226,7 +226,7 @@ func notFoundOr(err error, format string, args ...any) error {
 	return conflict.Errorf(conflict.NotFound, format, args...)
 }
 
-var estimateParams = []string{"force", "actor", "place", "claimant", "from", "to", "after", "limit"}
+var estimateParams = []string{"force", "actor", "place", "claimant", "claimant_type", "from", "to", "after", "limit"}
 
 // apiEstimates lists estimates, with the explorer's filter.
 func (s *Server) apiEstimates(c echo.Context) error {

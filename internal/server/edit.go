@@ -358,6 +358,14 @@ func (s *Server) editSuggest(c echo.Context) error {
 			}
 			opts = append(opts, o)
 		}
+	case "claimants":
+		found, err := s.db.SuggestClaimants(ctx, q, 12)
+		if err != nil {
+			return err
+		}
+		for _, f := range found {
+			opts = append(opts, components.Choice{Value: f.Name, Label: f.Name + " (" + f.Detail + ")"})
+		}
 	case "sources":
 		found, err := s.db.SuggestSources(ctx, q, 12)
 		if err != nil {

@@ -206,6 +206,10 @@ func (s *Server) estimateShow(c echo.Context) error {
 	v := pages.EstimateView{Base: s.base(c, fmt.Sprintf("%s: %s %s", x.Force.Name, x.ValueText(), x.Unit), "estimates"),
 		Estimate: x, Notes: x.Notes, Nearby: nearby}
 	v.RecordTools = s.estimateTools(c, x)
+	// Links as they stand now, to and from estimates readers see.
+	if v.Links, err = s.db.FindRelationLinks(ctx, conflict.EstimateRecord, int64(x.ID), true); err != nil {
+		return err
+	}
 	return s.render(c, http.StatusOK, pages.Estimate(v))
 }
 

@@ -89,6 +89,13 @@ func (s *Server) renderEvent(c echo.Context, e conflict.Event, rev conflict.Revi
 	v.Base.Canonical = s.absURL(c, components.EventPath(e.ID, e.Slug))
 	if !old {
 		v.RecordTools = s.eventTools(c, e)
+		// Links are read as they stand now, from readers' side: only to
+		// and from events readers see.
+		links, err := s.db.FindRelationLinks(c.Request().Context(), conflict.EventRecord, int64(e.ID), true)
+		if err != nil {
+			return err
+		}
+		v.Links = links
 	}
 	v.Base.Alternates = s.oembedAlternates(c, v.Base.Canonical, e.Title)
 	return s.render(c, http.StatusOK, pages.Event(v))

@@ -250,6 +250,10 @@ var fieldLabels = map[string]string{
 // fieldLabel names a field key: "citations.1.url" is "Citation 2, URL".
 func fieldLabel(k string) string {
 	parts := strings.Split(k, ".")
+	if len(parts) == 2 && parts[0] == "relations" {
+		n, _ := strconv.Atoi(parts[1])
+		return "Link " + strconv.Itoa(n+1)
+	}
 	if len(parts) == 3 {
 		n, _ := strconv.Atoi(parts[1])
 		group := "Citation"
@@ -272,7 +276,50 @@ func eventOrder(f form.EventForm) []string {
 	}
 	order = append(order, "tags", "body", "citations")
 	order = append(order, citationOrder(len(f.Citations))...)
+	order = append(order, relationOrder(len(f.Relations))...)
 	return append(order, "summary")
+}
+
+func relationOrder(n int) []string {
+	var order []string
+	for i := 0; i < n; i++ {
+		order = append(order, "relations."+strconv.Itoa(i))
+	}
+	return order
+}
+
+// relationKindChoices are the kinds of link a record of type rt may have.
+func relationKindChoices(rt conflict.RecordType) []components.Choice {
+	out := []components.Choice{{Value: "", Label: "Choose…"}}
+	for _, k := range conflict.RelationKinds(rt) {
+		out = append(out, components.Choice{Value: string(k), Label: k.Label()})
+	}
+	return out
+}
+
+// relationCitationChoices name which citation reports a link.
+func relationCitationChoices(cited int) []components.Choice {
+	out := []components.Choice{{Value: "", Label: "The first citation"}}
+	for i := 1; i <= cited; i++ {
+		out = append(out, components.Choice{Value: strconv.Itoa(i), Label: "Citation " + strconv.Itoa(i)})
+	}
+	return out
+}
+
+func relationRow(rows []form.RelationRow, i int) form.RelationRow {
+	if i < len(rows) {
+		return rows[i]
+	}
+	return form.RelationRow{}
+}
+
+// claimantTypeChoices are the kinds of claimant.
+func claimantTypeChoices() []components.Choice {
+	var out []components.Choice
+	for _, t := range conflict.ClaimantTypes {
+		out = append(out, components.Choice{Value: string(t), Label: t.Label()})
+	}
+	return out
 }
 
 func citationOrder(n int) []string {
@@ -288,6 +335,7 @@ func citationOrder(n int) []string {
 func estimateOrder(f form.EstimateForm) []string {
 	order := []string{"version", "force", "place", "as_of", "unit", "qualifier", "low", "high", "claimant", "claimant_actor", "notes", "citations"}
 	order = append(order, citationOrder(len(f.Citations))...)
+	order = append(order, relationOrder(len(f.Relations))...)
 	return append(order, "summary")
 }
 
@@ -319,11 +367,13 @@ func reliabilityChoices() []components.Choice {
 // qualifierChoices say, for each qualifier, which numbers it needs.
 func qualifierChoices() []components.Choice {
 	hints := map[conflict.Qualifier]string{
-		conflict.Exact:   "One number, given as exact: fill in Lowest.",
-		conflict.About:   "One number, said loosely (“about 5,000”): fill in Lowest.",
-		conflict.Range:   "Two numbers (“3,000–4,500”): fill in Lowest and Highest.",
-		conflict.AtLeast: "A floor (“at least 2,000”): fill in Lowest only.",
-		conflict.AtMost:  "A ceiling (“as many as 10,000”): fill in Highest only.",
+		conflict.Exact:     "One number, given as exact: fill in Lowest.",
+		conflict.About:     "One number, said loosely (“about 5,000”): fill in Lowest.",
+		conflict.Range:     "Two numbers (“3,000–4,500”): fill in Lowest and Highest.",
+		conflict.AtLeast:   "A floor (“at least 2,000”): fill in Lowest only.",
+		conflict.AtMost:    "A ceiling (“as many as 10,000”): fill in Highest only.",
+		conflict.MoreThan:  "A floor that is exceeded (“more than 2,000”): fill in Lowest only.",
+		conflict.FewerThan: "A ceiling that is not reached (“fewer than 10,000”): fill in Highest only.",
 	}
 	var out []components.Choice
 	for _, q := range conflict.Qualifiers {
@@ -427,3 +477,5 @@ func redoChangedText(kind string, changed []string) string {
 func isoTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 
 func dayTime(t time.Time) string { return t.UTC().Format("2 Jan 2006 15:04 MST") }
+
+func rowKey(i int) string { return "relations." + strconv.Itoa(i) }

@@ -10,6 +10,7 @@ import "github.com/a-h/templ"
 import templruntime "github.com/a-h/templ/runtime"
 
 import (
+	"github.com/sitrep/sitrep/internal/conflict"
 	"github.com/sitrep/sitrep/web/components"
 	"github.com/sitrep/sitrep/web/layout"
 )
@@ -63,7 +64,7 @@ func EstimateEdit(v EstimateEditView) templ.Component {
 			var templ_7745c5c3_Var3 string
 			templ_7745c5c3_Var3, templ_7745c5c3_Err = templruntime.NewAttributeExpression(templ.SafeURL(v.Action)).ResolveURL(ctx)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/edit_estimate.templ`, Line: 14, Col: 95}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/edit_estimate.templ`, Line: 15, Col: 95}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var3)
 			if templ_7745c5c3_Err != nil {
@@ -102,11 +103,11 @@ func EstimateEdit(v EstimateEditView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = components.Input(withAttrs(withHint(field("low", "Lowest number", v.Form.Low, v.Form.Errors, nil), "For exactly, about, a range and at least."), map[string]any{"inputmode": "numeric", "maxlength": "30"})).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = components.Input(withAttrs(withHint(field("low", "Lowest number", v.Form.Low, v.Form.Errors, nil), "For exactly, about, a range, at least and more than. Or type it as it was put: “more than 2,000”."), map[string]any{"inputmode": "numeric", "maxlength": "30"})).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = components.Input(withAttrs(withHint(field("high", "Highest number", v.Form.High, v.Form.Errors, nil), "For a range and at most (“as many as”)."), map[string]any{"inputmode": "numeric", "maxlength": "30"})).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = components.Input(withAttrs(withHint(field("high", "Highest number", v.Form.High, v.Form.Errors, nil), "For a range, at most (“as many as”) and fewer than. Or type it as it was put: “fewer than 10,000”."), map[string]any{"inputmode": "numeric", "maxlength": "30"})).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -114,8 +115,8 @@ func EstimateEdit(v EstimateEditView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = components.Input(withRequired(withAttrs(withHint(field("claimant", "Claimed by", v.Form.Claimant, v.Form.Errors, nil),
-				"Who made the estimate, which is not the publisher who reported it: “U.S. military officials”."), map[string]any{"maxlength": "200"}))).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = components.Input(withRequired(withSuggest(field("claimant", "Claimed by", v.Form.Claimant, v.Form.Errors, nil), "claimants", "claimant-options",
+				"Who made the estimate, which is not the publisher who reported it: “U.S. military officials”. A recorded claimant is matched whatever the case, dots or spacing; a new name becomes a claimant of the kind “other”, to describe on its page."))).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -131,6 +132,10 @@ func EstimateEdit(v EstimateEditView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
+			templ_7745c5c3_Err = relationRows(conflict.EstimateRecord, v.Form.Relations, len(v.Form.Citations), v.Form.Errors).Render(ctx, templ_7745c5c3_Buffer)
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
 			templ_7745c5c3_Err = editFormEnd(v.EditPage, v.Form.Summary, v.Form.Errors).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
@@ -140,6 +145,10 @@ func EstimateEdit(v EstimateEditView) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			templ_7745c5c3_Err = editDatalists(v.EditPage).Render(ctx, templ_7745c5c3_Buffer)
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			templ_7745c5c3_Err = claimantDatalist().Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -1,0 +1,194 @@
+package server_test
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/sitrep/sitrep/internal/conflict"
+)
+
+// estimateForm is a complete estimate form of the worked example.
+func (w *editorWorld) estimateForm(kv ...string) url.Values {
+	v := url.Values{"version": {"0"}, "force": {"ISIS"}, "place": {"Mosul"}, "as_of": {"2016-09-29"}, "unit": {"fighters"},
+		"qualifier": {"range"}, "low": {"3,000"}, "high": {"4,500"}, "claimant": {"U.S. military officials"},
+		"citations.0.source": {fmt.Sprintf("x #%d", w.source.ID)}, "citations.0.quote": {"3,000 to 4,500"}}
+	for i := 0; i+1 < len(kv); i += 2 {
+		if kv[i+1] == "" {
+			v.Del(kv[i])
+			continue
+		}
+		v.Set(kv[i], kv[i+1])
+	}
+	return v
+}
+
+// publishedEstimate creates an estimate as an editor and has a reviewer
+// publish it.
+func (w *editorWorld) publishedEstimate(kv ...string) conflict.Estimate {
+	w.t.Helper()
+	rec := w.editor.post("/edit/estimates/new", w.estimateForm(kv...))
+	loc := rec.Header().Get("Location")
+	if rec.Code != http.StatusSeeOther {
+		w.t.Fatalf("new estimate = %d\n%s", rec.Code, pageText(rec.Body.String()))
+	}
+	var id int64
+	fmt.Sscanf(strings.TrimPrefix(loc, "/edit/estimates/"), "%d", &id)
+	for _, step := range []struct {
+		c    *userAgent
+		path string
+	}{{w.editor, "/edit/estimates/%d/submit"}, {w.reviewer, "/review/estimates/%d/publish"}} {
+		x, _ := w.a.DB.FindEstimateByID(w.t.Context(), conflict.EstimateID(id))
+		if rec := step.c.post(fmt.Sprintf(step.path, id), url.Values{"version": {fmt.Sprint(x.Version)}}); rec.Code != http.StatusSeeOther {
+			w.t.Fatalf("%s = %d\n%s", step.path, rec.Code, pageText(rec.Body.String()))
+		}
+	}
+	x, err := w.a.DB.FindEstimateByID(w.t.Context(), conflict.EstimateID(id))
+	if err != nil || x.Status != conflict.Published {
+		w.t.Fatalf("estimate %d: %s, %v", id, x.Status, err)
+	}
+	return x
+}
+
+// A claimant typed in any spelling is one claimant; the explorer and the
+// API filter by it and by its kind ("what did governments say").
+func TestClaimantFilters(t *testing.T) {
+	w := newEditorWorld(t)
+	a := w.publishedEstimate()
+	b := w.publishedEstimate("claimant", "US military officials", "as_of", "2016-10-15")
+	w.publishedEstimate("claimant", "Iraqi Ministry of Defence", "as_of", "2016-10-20")
+	if a.ClaimantRecord == nil || b.ClaimantRecord == nil || a.ClaimantRecord.ID != b.ClaimantRecord.ID {
+		t.Fatalf("two spellings made claimants %+v and %+v, want one", a.ClaimantRecord, b.ClaimantRecord)
+	}
+	// The form wrote the claimant as recorded, whatever was typed.
+	if b.Claimant != "U.S. military officials" {
+		t.Errorf("the second estimate's claimant is %q, want the recorded name", b.Claimant)
+	}
+	ministry, err := w.a.DB.FindClaimantByName(t.Context(), "Iraqi Ministry of Defence")
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := fmt.Sprintf("/edit/claimants/%d", ministry.ID)
+	// An editor may not retype a claimant readers see; a reviewer may.
+	form := url.Values{"version": {fmt.Sprint(ministry.Version)}, "type": {"government"}, "affiliation": {""}, "description": {""}}
+	wantStatus(t, w.editor.post(path, form), http.StatusForbidden, "an editor retyping a public claimant")
+	if rec := w.reviewer.post(path, form); rec.Code != http.StatusSeeOther {
+		t.Fatalf("a reviewer retyping = %d\n%s", rec.Code, pageText(rec.Body.String()))
+	}
+	h := w.a.Handler()
+	page := wantStatus(t, do(t, h, http.MethodGet, "/estimates?claimant_type=government"), http.StatusOK, "governments' estimates")
+	if !strings.Contains(page, "Iraqi Ministry of Defence") || strings.Contains(page, "U.S. military officials") {
+		t.Errorf("/estimates?claimant_type=government does not list only the government's estimates:\n%s", pageText(page))
+	}
+	page = wantStatus(t, do(t, h, http.MethodGet, "/estimates?claimant=us+military+officials"), http.StatusOK, "one claimant's estimates")
+	if strings.Count(page, fmt.Sprintf(`href="/estimates/%d"`, a.ID)) == 0 || strings.Count(page, fmt.Sprintf(`href="/estimates/%d"`, b.ID)) == 0 ||
+		strings.Contains(page, "Iraqi Ministry") {
+		t.Errorf("/estimates?claimant= does not list every spelling of the claimant and only it:\n%s", pageText(page))
+	}
+	api := wantStatus(t, do(t, h, http.MethodGet, "/api/v1/estimates?claimant_type=government"), http.StatusOK, "API by claimant type")
+	if !strings.Contains(api, `"claimant_type": "government"`) || strings.Contains(api, "U.S. military") {
+		t.Errorf("the API's claimant_type filter: %s", api)
+	}
+	wantStatus(t, do(t, h, http.MethodGet, "/api/v1/estimates?claimant_type=pundit"), http.StatusBadRequest, "an unknown claimant type")
+	// The claimant's page names its kind.
+	page = wantStatus(t, do(t, h, http.MethodGet, fmt.Sprintf("/claimants/%d", ministry.ID)), http.StatusOK, "the claimant's page")
+	if !strings.Contains(page, `data-testid="claimant-kind">government<`) {
+		t.Errorf("the claimant's page does not say it is a government:\n%s", pageText(page))
+	}
+	list := wantStatus(t, do(t, h, http.MethodGet, "/claimants"), http.StatusOK, "the claimants")
+	if !strings.Contains(list, `data-testid="claimants-government"`) {
+		t.Errorf("/claimants does not group the government")
+	}
+}
+
+// A bad claimant edit is explained beside its field, keeps what was typed
+// and stores nothing.
+func TestClaimantFormBadInput(t *testing.T) {
+	w := newEditorWorld(t)
+	x := w.publishedEstimate()
+	c, _ := w.a.DB.FindClaimantByID(t.Context(), x.ClaimantRecord.ID)
+	path := fmt.Sprintf("/edit/claimants/%d", c.ID)
+	form := url.Values{"version": {fmt.Sprint(c.Version)}, "type": {"military"}, "affiliation": {"Nobody Known"}, "description": {"Kept words."}}
+	body := wantStatus(t, w.reviewer.post(path, form), http.StatusUnprocessableEntity, "an unknown affiliation")
+	if !strings.Contains(body, "No actor is called “Nobody Known”") || !strings.Contains(body, `value="Nobody Known"`) || !strings.Contains(body, "Kept words.") {
+		t.Errorf("the refused claimant form does not explain and keep its input:\n%s", pageText(body))
+	}
+	if got, _ := w.a.DB.FindClaimantByID(t.Context(), c.ID); got.Type != conflict.OtherClaimant || got.Version != c.Version {
+		t.Errorf("a refused claimant edit stored %s v%d", got.Type, got.Version)
+	}
+}
+
+// Links between estimates: a bad one is explained beside its row with the
+// form kept; a good one waits for review on a published estimate, and
+// once accepted both pages show it, worded from each side.
+func TestEstimateRelations(t *testing.T) {
+	w := newEditorWorld(t)
+	earlier := w.publishedEstimate("as_of", "2016-07", "qualifier", "at_most", "low", "", "high", "10,000")
+	other := w.publishedEstimate("claimant", "Kurdish intelligence", "as_of", "2016-08")
+	// Strict bounds typed as said: "fewer than 9,000".
+	later := w.publishedEstimate("as_of", "2016-09-29", "qualifier", "range", "low", "", "high", "fewer than 9,000")
+	if later.Qualifier != conflict.FewerThan || later.ValueText() != "fewer than 9,000" {
+		t.Errorf("\"fewer than 9,000\" was stored as %s %q", later.Qualifier, later.ValueText())
+	}
+	path := fmt.Sprintf("/edit/estimates/%d", later.ID)
+	form := func(kv ...string) url.Values {
+		return w.estimateForm(append([]string{"version", fmt.Sprint(later.Version), "qualifier", "fewer_than", "low", "", "high", "9000",
+			"summary", "Revises the July figure"}, kv...)...)
+	}
+	// Another claimant's claim is disputed, never revised.
+	bad := form("relations.0.kind", "supersedes", "relations.0.target", fmt.Sprint(other.ID))
+	body := wantStatus(t, w.editor.post(path, bad), http.StatusUnprocessableEntity, "revising another claimant's claim")
+	if !strings.Contains(body, `data-testid="error-relations.0"`) || !strings.Contains(pageText(body), "disputes it rather than revising it") ||
+		!strings.Contains(body, fmt.Sprintf(`value="%d"`, other.ID)) {
+		t.Errorf("the refused link is not explained beside its row with the input kept:\n%s", pageText(body))
+	}
+	for _, bad := range []url.Values{
+		form("relations.0.kind", "disputes", "relations.0.target", "the other one"),
+		form("relations.0.kind", "disputes", "relations.0.target", fmt.Sprint(later.ID)),
+		form("relations.0.kind", "conflicting_dates", "relations.0.target", fmt.Sprint(other.ID)),
+	} {
+		wantStatus(t, w.editor.post(path, bad), http.StatusUnprocessableEntity, "a bad link: "+bad.Get("relations.0.target"))
+	}
+	if n := len(w.waiting(conflict.EstimateRecord, int64(later.ID))); n != 0 {
+		t.Fatalf("refused links left %d pending edits", n)
+	}
+	// A good link, by the earlier estimate's address, waits for review.
+	good := form("relations.0.kind", "supersedes", "relations.0.target", fmt.Sprintf("https://example.org/estimates/%d", earlier.ID))
+	if rec := w.editor.post(path, good); rec.Code != http.StatusSeeOther {
+		t.Fatalf("a good link = %d\n%s", rec.Code, pageText(rec.Body.String()))
+	}
+	h := w.a.Handler()
+	if page := do(t, h, http.MethodGet, fmt.Sprintf("/estimates/%d", earlier.ID)).Body.String(); strings.Contains(page, "Revised by") {
+		t.Error("a link waiting for review is shown to readers")
+	}
+	pending := w.waiting(conflict.EstimateRecord, int64(later.ID))
+	if len(pending) != 1 {
+		t.Fatalf("pending edits = %d, want the link waiting", len(pending))
+	}
+	if rec := w.reviewer.post(fmt.Sprintf("/review/pending/%d/accept", pending[0].ID), url.Values{"version": {fmt.Sprint(later.Version)}}); rec.Code != http.StatusSeeOther {
+		t.Fatalf("accept = %d\n%s", rec.Code, pageText(rec.Body.String()))
+	}
+	page := wantStatus(t, do(t, h, http.MethodGet, fmt.Sprintf("/estimates/%d", earlier.ID)), http.StatusOK, "the revised estimate")
+	if !strings.Contains(page, `data-testid="revised-notice"`) || !strings.Contains(pageText(page), "Revised by") ||
+		!strings.Contains(page, fmt.Sprintf(`href="/estimates/%d"`, later.ID)) {
+		t.Errorf("the revised estimate does not say what revised it:\n%s", pageText(page))
+	}
+	page = wantStatus(t, do(t, h, http.MethodGet, fmt.Sprintf("/estimates/%d", later.ID)), http.StatusOK, "the revising estimate")
+	if !strings.Contains(pageText(page), "Revises") || !strings.Contains(pageText(page), "fewer than 9,000") {
+		t.Errorf("the revising estimate does not say what it revises:\n%s", pageText(page))
+	}
+	var rec struct {
+		Relations []struct {
+			Kind   string `json:"kind"`
+			Target int64  `json:"target"`
+			Source int64  `json:"source"`
+		} `json:"relations"`
+	}
+	getJSON(t, h, fmt.Sprintf("/api/v1/estimates/%d", later.ID), http.StatusOK, &rec)
+	if len(rec.Relations) != 1 || rec.Relations[0].Kind != "supersedes" || rec.Relations[0].Target != int64(earlier.ID) ||
+		rec.Relations[0].Source != int64(w.source.ID) {
+		t.Errorf("the API's relations = %+v, want the link with its source", rec.Relations)
+	}
+}
