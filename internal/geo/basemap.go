@@ -31,6 +31,11 @@ type Country struct {
 	// West, South, East, North bound the rings, to skip a country outside
 	// a view without projecting it.
 	West, South, East, North float64
+	// Label is where its name is written: the middle of its largest
+	// ring's bounds.
+	Label Point
+	// labelSpan is that ring's width in degrees.
+	labelSpan float64
 }
 
 var (
@@ -108,9 +113,15 @@ func decode(b []byte) ([]Country, error) {
 						ring = append(ring, p)
 					}
 				}
+				w, s, e, n := 180.0, 90.0, -180.0, -90.0
 				for _, p := range ring {
-					c.West, c.East = math.Min(c.West, p.Lon), math.Max(c.East, p.Lon)
-					c.South, c.North = math.Min(c.South, p.Lat), math.Max(c.North, p.Lat)
+					w, e = math.Min(w, p.Lon), math.Max(e, p.Lon)
+					s, n = math.Min(s, p.Lat), math.Max(n, p.Lat)
+				}
+				c.West, c.East = math.Min(c.West, w), math.Max(c.East, e)
+				c.South, c.North = math.Min(c.South, s), math.Max(c.North, n)
+				if e-w > c.labelSpan {
+					c.Label, c.labelSpan = Point{Lon: (w + e) / 2, Lat: (s + n) / 2}, e-w
 				}
 				c.Rings = append(c.Rings, ring)
 			}

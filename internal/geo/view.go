@@ -104,8 +104,9 @@ func (v View) Panned(fx, fy float64) View {
 // with its region around it.
 const maxFitZoom = 7
 
-// Fit returns the closest view of the given size that shows every point,
-// with pad pixels to spare; the whole world when there are none.
+// Fit returns the closest view of the given size that shows every point
+// within its middle part, leaving pad (a fraction of each side) around
+// them to see where they are; the whole world when there are none.
 func Fit(points []Point, width, height int, pad float64) View {
 	v := View{Width: width, Height: height}
 	if len(points) == 0 {
@@ -120,7 +121,7 @@ func Fit(points []Point, width, height int, pad float64) View {
 	for z := maxFitZoom; z >= 0; z-- {
 		x0, y0 := worldPixel(Point{Lon: west, Lat: north}, z)
 		x1, y1 := worldPixel(Point{Lon: east, Lat: south}, z)
-		if x1-x0 <= float64(width)-2*pad && y1-y0 <= float64(height)-2*pad || z == 0 {
+		if x1-x0 <= float64(width)*(1-2*pad) && y1-y0 <= float64(height)*(1-2*pad) || z == 0 {
 			v.Zoom = z
 			v.Center = worldPoint((x0+x1)/2, (y0+y1)/2, z)
 			break
@@ -184,6 +185,36 @@ func LandPath(v View) (string, error) {
 		}
 	}
 	return b.String(), nil
+}
+
+// Label is a name written on the map, in the view's pixels.
+type Label struct {
+	X, Y float64
+	Text string
+}
+
+// labelMinWidth is how wide, in pixels, a country must be drawn for its
+// name to fit on it.
+const labelMinWidth = 80
+
+// CountryLabels names the countries drawn wide enough to carry a name,
+// at their largest part's middle when that is in view.
+func CountryLabels(v View) []Label {
+	countries, err := Countries(v.Zoom)
+	if err != nil {
+		return nil
+	}
+	var out []Label
+	for _, c := range countries {
+		x0, _ := v.Pixel(Point{Lon: c.Label.Lon - c.labelSpan/2, Lat: c.Label.Lat})
+		x1, _ := v.Pixel(Point{Lon: c.Label.Lon + c.labelSpan/2, Lat: c.Label.Lat})
+		if x1-x0 < labelMinWidth || !v.Contains(c.Label, -20) {
+			continue
+		}
+		x, y := v.Pixel(c.Label)
+		out = append(out, Label{X: x, Y: y, Text: c.Name})
+	}
+	return out
 }
 
 // rect is a clipping rectangle: x0, y0, x1, y1.

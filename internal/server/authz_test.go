@@ -41,6 +41,9 @@ var publicRoutes = map[string]bool{
 	"GET /places/:slug":                 true,
 	"GET /sources/:id":                  true,
 	"GET /search":                       true,
+	// The map of any list of events (map.go).
+	"GET /map":     true,
+	"GET /map.svg": true,
 	// The Atom feeds of the lists (feed.go).
 	"GET /feeds/events":          true,
 	"GET /feeds/estimates":       true,

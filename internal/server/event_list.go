@@ -78,6 +78,7 @@ func (s *Server) timelineShow(c echo.Context) error {
 	v.Base.Alternates = append(v.Base.Alternates, s.feedAlternate(c, components.TimelinePath(t.Slug), b.Filter.Values(), t.Title+" (Atom feed)"))
 	v.Base.Tools = s.recordTools(c, t.Status, editTimelinePath(t.ID), "Edit this timeline")
 	v.Embed = s.timelineEmbedPanel(c, t, b.Filter)
+	v.Map = mapPanel("Map", b.Filter.Values("timeline", t.Slug), "Map of the events of "+t.Title)
 	return s.render(c, http.StatusOK, pages.Events(v))
 }
 

@@ -50,6 +50,7 @@ func (s *Server) actorShow(c echo.Context) error {
 	v.Base.Description = markdown.Excerpt(a.Description, 200)
 	v.Base.Tools = s.recordTools(c, a.Status, editActorPath(a.ID), "Edit this actor")
 	v.Base.Alternates = append(v.Base.Alternates, s.feedAlternate(c, "/events", b.Filter.Values("actor", a.Slug), "Events of "+a.Name+" (Atom feed)"))
+	v.Map = mapPanel("Map", b.Filter.Values("actor", a.Slug), "Map of the events of "+a.Name)
 	return s.render(c, http.StatusOK, pages.Actor(v))
 }
 
@@ -87,6 +88,7 @@ func (s *Server) placeShow(c echo.Context) error {
 	v.Base.Description = markdown.Excerpt(p.Description, 200)
 	v.Base.Tools = s.recordTools(c, p.Status, editPlacePath(p.ID), "Edit this place")
 	v.Base.Alternates = append(v.Base.Alternates, s.feedAlternate(c, "/events", b.Filter.Values("place", p.Slug), "Events in "+p.Name+" (Atom feed)"))
+	v.Map = mapPanel("Map", b.Filter.Values("place", p.Slug), "Map of the events in "+p.Name)
 	return s.render(c, http.StatusOK, pages.Place(v))
 }
 

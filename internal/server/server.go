@@ -76,6 +76,8 @@ type Server struct {
 		ok      bool
 		value   components.FilterOptions
 	}
+	// maps caches every place's position for the maps (map.go).
+	maps mapPlaces
 }
 
 // New returns the Echo instance serving every route.
