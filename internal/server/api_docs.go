@@ -33,7 +33,8 @@ func (s *Server) apiDocs(c echo.Context) error {
 	estimateFilter := []pages.APIParam{
 		apiParam("force", "The force counted, by name, alias or slug (actor works too). Includes the forces within it."),
 		apiParam("place", "A place, with the places within it."),
-		apiParam("claimant", "Who made the claim, exactly as written."),
+		apiParam("claimant", "Who made the claim: any spelling of a claimant's name (case, dots and spacing are ignored)."),
+		apiParam("claimant_type", "The kind of claimant: government, military, armed_group, media, ngo or other."),
 		apiParam("from", "Estimates that may hold on or after this date."),
 		apiParam("to", "Estimates that may hold on or before this date."),
 	}

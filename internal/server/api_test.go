@@ -212,7 +212,7 @@ func TestOpenAPI(t *testing.T) {
 		optional []string
 	}{
 		"Event":          {api.Event{}, []string{"id", "external_id", "status_note", "page", "version", "created_at", "updated_at"}},
-		"Estimate":       {api.Estimate{}, []string{"id", "external_id", "status_note", "page", "version", "created_at", "updated_at"}},
+		"Estimate":       {api.Estimate{}, []string{"id", "external_id", "claimant_type", "status_note", "page", "version", "created_at", "updated_at"}},
 		"Source":         {api.Source{}, []string{"id", "published", "language", "archived_url", "reliability", "notes", "page", "version", "created_at", "updated_at"}},
 		"Actor":          {api.Actor{}, []string{"page", "version", "created_at", "updated_at"}},
 		"Place":          {api.Place{}, []string{"page", "version", "created_at", "updated_at"}},

@@ -37,6 +37,8 @@ var publicRoutes = map[string]bool{
 	"GET /estimates/:id":                true,
 	"GET /estimates/:id/rev/:n":         true,
 	"GET /estimates/:id/rev/:n/:format": true,
+	"GET /claimants":                    true,
+	"GET /claimants/:id":                true,
 	"GET /actors/:slug":                 true,
 	"GET /places/:slug":                 true,
 	"GET /sources/:id":                  true,
