@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -112,7 +113,7 @@ func build(items []item, opts Options, grouped bool) Chart {
 		if !slices.Contains(c.Units, p.unit) {
 			c.Units = append(c.Units, p.unit)
 		}
-		if grouped || p.count > MaxMarks {
+		if p.count > MaxMarks {
 			c.Banded = true
 		}
 	}
@@ -134,15 +135,9 @@ func build(items []item, opts Options, grouped bool) Chart {
 			break
 		}
 	}
-	titles := make(map[*item]string, len(items))
-	if !c.Banded || !grouped {
-		for i := range items {
-			titles[&items[i]] = markTitle(items[i], byID[items[i].fadedBy])
-		}
-	}
 	lo, hi := timeDomain(items, opts.From, opts.To)
-	fig := figureSpec{chart: &c, opts: opts, panels: panels, claimants: claimants, titles: titles,
-		byType: byType, grouped: grouped, lo: lo, hi: hi}
+	fig := figureSpec{chart: &c, opts: opts, panels: panels, claimants: claimants, byID: byID,
+		byType: byType, lo: lo, hi: hi}
 	w := cmp.Or(opts.Width, DefaultWidth)
 	h := cmp.Or(opts.Height, DefaultHeight)
 	c.Wide = fig.layout("wide", w, h, FontSize)
@@ -174,10 +169,10 @@ type figureSpec struct {
 	opts      Options
 	panels    []panelItems
 	claimants map[string]*who
-	titles    map[*item]string
-	byType    bool
-	grouped   bool
-	lo, hi    int64
+	// byID finds the claims that superseded others, when any did.
+	byID   map[conflict.EstimateID]*item
+	byType bool
+	lo, hi int64
 }
 
 // layout draws the figure name at width, each panel height tall (shorter
@@ -197,7 +192,7 @@ func (f figureSpec) layout(name string, width, height int, font float64) Figure 
 	}
 	most := 0
 	for _, p := range f.panels {
-		if !f.grouped && p.count <= bandAfter {
+		if p.count <= bandAfter {
 			most = max(most, len(p.items))
 		}
 	}
@@ -221,7 +216,7 @@ func (f figureSpec) layout(name string, width, height int, font float64) Figure 
 	}
 	top := 0.0
 	for _, p := range f.panels {
-		fig.Panels = append(fig.Panels, f.panel(p, top, panelH, float64(width), font, sz, gradient, f.grouped || p.count > bandAfter))
+		fig.Panels = append(fig.Panels, f.panel(p, top, panelH, float64(width), font, sz, gradient, p.count > bandAfter))
 		top += panelH
 	}
 	fig.Height = int(math.Ceil(top))
@@ -271,12 +266,18 @@ func (f figureSpec) panel(p panelItems, y0, height, width, font float64, sz size
 	out.XTicks = timeTicks(time.Unix(f.lo, 0).UTC(), time.Unix(f.hi, 0).UTC(), out.Plot.W, xs.at, width, font)
 
 	if banded {
-		out.Marks = bands(p.items, xs, ys, f.byType, f.claimants, f.opts)
+		out.Marks = bands(p.items, xs, ys, f.seriesOf(p.items), f.opts)
 		return out
 	}
 	ps := make([]placed, len(p.items))
 	for i, it := range p.items {
 		x1, x2 := xs.at(it.from), xs.at(it.to)
+		if it.claim == nil {
+			// A group of claims is a bar at the middle of its time: boxes
+			// across the months of many groups would hide each other.
+			x1 = round1((x1 + x2) / 2)
+			x2 = x1
+		}
 		ps[i] = placed{it: it, x1: x1, x2: x2, x: round1((x1 + x2) / 2), yLow: ys.at(float64(it.lo)), yHigh: ys.at(float64(it.hi)),
 			half: sz.halfWidth(it.kind), entry: f.claimants[strings.ToLower(it.who)].entry}
 	}
@@ -284,12 +285,77 @@ func (f figureSpec) panel(p panelItems, y0, height, width, font float64, sz size
 	out.Marks = make([]Mark, len(ps))
 	for i, pl := range ps {
 		m := drawClaim(pl, out.Plot, sz, gradient)
-		m.Title = f.titles[pl.it]
-		if f.opts.EstimateURL != nil {
-			m.URL = f.opts.EstimateURL(m.ID)
+		it := pl.it
+		switch {
+		case it.claim == nil:
+			// A group of claims from the tallies, drawn as a bar.
+			m.Title, m.Count = groupTitle(*it), it.count
+			if it.count > 1 && f.opts.GroupURL != nil {
+				m.URL = f.opts.GroupURL(it.who, it.fromD, it.toD)
+				break
+			}
+			if f.opts.EstimateURL != nil && it.id != 0 {
+				m.URL = f.opts.EstimateURL(m.ID)
+			}
+		default:
+			m.Title = markTitle(*it, f.byID[it.fadedBy])
+			if f.opts.EstimateURL != nil {
+				m.URL = f.opts.EstimateURL(m.ID)
+			}
 		}
 		out.Marks[i] = m
 	}
 	out.Links = supersededLinks(out.Marks)
 	return out
+}
+
+// BandNamed is how many claimants of one type a chart draws as bands of
+// their own when it cannot tell types apart; the others share one band.
+const BandNamed = 5
+
+// seriesOf decides which band each of a panel's claims joins: its
+// claimant's, when there are few claimants; past LegendGroupAfter
+// claimants, its type's, when the claimants are of several types;
+// otherwise the largest claimants' own and one band for the rest.
+func (f figureSpec) seriesOf(items []*item) func(*item) seriesKey {
+	counts := map[string]int{}
+	types := map[string]bool{}
+	for _, it := range items {
+		counts[strings.ToLower(it.who)] += it.count
+		types[typeKey(it.ctype)] = true
+	}
+	switch {
+	case !f.byType && len(counts) <= LegendGroupAfter:
+		return func(it *item) seriesKey { return claimantSeries(it, f.claimants) }
+	case len(types) > 1:
+		return func(it *item) seriesKey {
+			t := typeKey(it.ctype)
+			return seriesKey{key: "type:" + t, label: TypeLabel(t), colour: typeColour(t), ctype: t, byType: true}
+		}
+	}
+	names := make([]string, 0, len(counts))
+	for n := range counts {
+		names = append(names, n)
+	}
+	slices.SortFunc(names, func(a, b string) int { return cmp.Or(cmp.Compare(counts[b], counts[a]), strings.Compare(a, b)) })
+	named := map[string]bool{}
+	for _, n := range names[:min(BandNamed, len(names))] {
+		named[n] = true
+	}
+	rest := len(names) - len(named)
+	return func(it *item) seriesKey {
+		if named[strings.ToLower(it.who)] {
+			return claimantSeries(it, f.claimants)
+		}
+		t := typeKey(it.ctype)
+		return seriesKey{key: "rest", label: strconv.Itoa(rest) + " other claimants", colour: typeColour(t), ctype: t, byType: true}
+	}
+}
+
+func claimantSeries(it *item, claimants map[string]*who) seriesKey {
+	k := seriesKey{key: "claimant:" + strings.ToLower(it.who), label: it.who, claimant: it.who}
+	if w := claimants[strings.ToLower(it.who)]; w != nil {
+		k.colour = w.entry.Colour
+	}
+	return k
 }

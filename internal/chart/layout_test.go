@@ -2,6 +2,7 @@ package chart
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -199,7 +200,10 @@ func claimGroup(claimant string, month time.Time, n int, lo, hi int64) conflict.
 		From: edtf.MustParse(month.Format("2006-01-02")), To: edtf.MustParse(month.AddDate(0, 1, -1).Format("2006-01-02"))}
 }
 
-func TestGroupedDrawsBands(t *testing.T) {
+// TestGroupedDrawsBarsThenBands: claims summed up from the tallies are
+// bars of their claims' lowest to highest number while few, and bands past
+// MaxMarks claims in a panel.
+func TestGroupedDrawsBarsThenBands(t *testing.T) {
 	jan := time.Date(2017, 1, 1, 0, 0, 0, 0, time.UTC)
 	gs := []conflict.ClaimGroup{
 		claimGroup("Monitor", jan.AddDate(0, 1, 0), 3, 900, 1200),
@@ -208,25 +212,79 @@ func TestGroupedDrawsBands(t *testing.T) {
 	}
 	gs[2].Unit = "vehicles"
 	var links []string
-	c := Grouped(gs, Options{GroupURL: func(claimant string, from, to edtf.Date) string {
+	link := func(claimant string, from, to edtf.Date) string {
 		links = append(links, claimant+" "+from.String()+"/"+to.String())
 		return "/g"
-	}})
-	if c.Empty || len(c.Wide.Panels) != 2 || !c.Banded {
-		t.Fatalf("Grouped drew %d panels (banded %v), want one per unit", len(c.Wide.Panels), c.Banded)
+	}
+	c := Grouped(gs, Options{GroupURL: link})
+	if c.Empty || len(c.Wide.Panels) != 2 || c.Banded {
+		t.Fatalf("Grouped drew %d panels (banded %v), want one per unit, of bars", len(c.Wide.Panels), c.Banded)
 	}
 	p := c.Wide.Panels[0]
-	if p.Unit != "vehicles" || len(p.Marks) != 1 || p.Marks[0].Count != 40 {
-		t.Errorf("first panel %s with %d marks, want vehicles with Ministry's band of 40", p.Unit, len(p.Marks))
+	if p.Unit != "vehicles" || len(p.Marks) != 1 || p.Marks[0].Count != 40 || p.Marks[0].Kind != Bar {
+		t.Errorf("first panel %s with %d marks, want vehicles with Ministry's bar of 40", p.Unit, len(p.Marks))
 	}
-	m := c.Wide.Panels[1].Marks[0]
-	if m.Title != "Monitor: 4 claims from 1 Jan 2017 to 28 Feb 2017, from 900 to 1,200 fighters; the table lists each" || m.URL != "/g" {
-		t.Errorf("Monitor's band = %q → %q", m.Title, m.URL)
+	m := c.Wide.Panels[1].Marks[1]
+	if m.Title != "3 claims by Monitor from 1 Feb 2017 to 28 Feb 2017, ranging from 900 to 1,200 fighters" || m.URL != "/g" {
+		t.Errorf("Monitor's February bar = %q → %q", m.Title, m.URL)
 	}
-	if want := "Monitor 2017-01-01/2017-02-28"; links[len(links)-1] != want && links[0] != want {
+	if want := "Monitor 2017-02-01/2017-02-28"; !slices.Contains(links, want) {
 		t.Errorf("group links %q, want %q", links, want)
 	}
-	if want := "44 estimates of Islamic State from 1 Jan 2017 to 28 Feb 2017, in 2 units charted apart: ranging from 200 to 5,000 vehicles; ranging from 900 to 1,200 fighters, by 2 claimants."; !strings.HasPrefix(c.Summary, want) {
-		t.Errorf("Summary = %q\nwant it to begin %q", c.Summary, want)
+	if want := "44 estimates of Islamic State from 1 Jan 2017 to 28 Feb 2017, in 2 units charted apart: ranging from 200 to 5,000 vehicles; ranging from 900 to 1,200 fighters, by 2 claimants."; c.Summary != want {
+		t.Errorf("Summary = %q\nwant %q", c.Summary, want)
+	}
+
+	// A year of months from three claimants, 600 claims in all: bands.
+	gs = nil
+	for i := range 36 {
+		gs = append(gs, claimGroup([]string{"Monitor", "Ministry", "Council"}[i%3], jan.AddDate(0, i/3, 0), 50, int64(100+i), int64(900+i)))
+	}
+	c = Grouped(gs, Options{GroupURL: link})
+	p = only(c)
+	if !c.Banded || len(p.Marks) != 3 {
+		t.Fatalf("600 claims drew %d marks (banded %v), want a band per claimant", len(p.Marks), c.Banded)
+	}
+	total := 0
+	for _, m := range p.Marks {
+		total += m.Count
+		if m.Kind != Band || m.URL != "/g" {
+			t.Errorf("mark %q is %v → %q, want a band linking its claims", m.Title, m.Kind, m.URL)
+		}
+	}
+	if total != 1800 {
+		t.Errorf("bands hold %d claims, want 1,800", total)
+	}
+}
+
+// TestBandsOfOneTypeNameTheLargest: past ten claimants all of one type,
+// the largest claimants have bands of their own and the rest share one.
+func TestBandsOfOneTypeNameTheLargest(t *testing.T) {
+	var xs []conflict.Estimate
+	names := map[string]bool{}
+	for i := range 1200 {
+		who := i % 30
+		if i%2 == 0 {
+			who = i % 4 // four claimants make half the claims
+		}
+		names[fmt.Sprintf("Claimant %02d", who)] = true
+		xs = append(xs, est(i+1, time.Date(2015, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, i).Format("2006-01-02"), conflict.Exact,
+			fmt.Sprintf("Claimant %02d", who), int64(100+i)))
+	}
+	p := only(New(xs, Options{}))
+	if len(p.Marks) != BandNamed+1 {
+		t.Fatalf("%d bands, want %d claimants' and the rest's", len(p.Marks), BandNamed+1)
+	}
+	rest := 0
+	for _, m := range p.Marks {
+		if strings.Contains(m.Title, "other claimants:") {
+			rest++
+			if want := fmt.Sprintf("%d other claimants: ", len(names)-BandNamed); !strings.HasPrefix(m.Title, want) {
+				t.Errorf("rest band %q, want it to begin %q", m.Title, want)
+			}
+		}
+	}
+	if rest != 1 {
+		t.Errorf("%d bands for the rest, want 1", rest)
 	}
 }

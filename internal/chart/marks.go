@@ -289,24 +289,30 @@ func focusPath(box bbox) string {
 		"v" + num(box.y2-box.y1+2*pad) + "h" + num(-(box.x2 - box.x1 + 2*pad)) + "Z")
 }
 
-// series is the claims one band draws: one claimant's, or one type's.
-type series struct {
+// seriesKey names the band a claim joins: a claimant's, or a type's (or
+// the rest's) when byType is set.
+type seriesKey struct {
 	key, label, colour string
 	claimant, ctype    string
 	byType             bool
-	lo, hi             []int64
-	has                []bool
-	count              int
-	claimants          map[string]bool
-	first, last        *item
-	min, max           int64
-	firstID            conflict.EstimateID
+}
+
+// series is the claims one band draws.
+type series struct {
+	seriesKey
+	lo, hi      []int64
+	has         []bool
+	count       int
+	claimants   map[string]bool
+	first, last *item
+	min, max    int64
+	firstID     conflict.EstimateID
 }
 
 // bands draws a panel's claims as one band per series: in each slice of
 // the plot, from the lowest to the highest number any claim covering that
 // slice gave. Nothing is averaged; the band's title counts its claims.
-func bands(items []*item, xs xScale, ys yScale, byType bool, claimants map[string]*who, opts Options) []Mark {
+func bands(items []*item, xs xScale, ys yScale, seriesOf func(*item) seriesKey, opts Options) []Mark {
 	plot := xs.plot
 	nb := min(max(int(plot.W/8), 20), 90)
 	bw := plot.W / float64(nb)
@@ -314,25 +320,12 @@ func bands(items []*item, xs xScale, ys yScale, byType bool, claimants map[strin
 	var all []*series
 	bucket := func(x float64) int { return min(max(int((x-plot.X)/bw), 0), nb-1) }
 	for _, it := range items {
-		var key string
-		if byType {
-			key = typeKey(it.ctype)
-		} else {
-			key = strings.ToLower(it.who)
-		}
-		s, ok := index[key]
+		k := seriesOf(it)
+		s, ok := index[k.key]
 		if !ok {
-			s = &series{key: key, byType: byType, lo: make([]int64, nb), hi: make([]int64, nb), has: make([]bool, nb),
+			s = &series{seriesKey: k, lo: make([]int64, nb), hi: make([]int64, nb), has: make([]bool, nb),
 				claimants: map[string]bool{}, first: it, last: it, min: it.lo, max: it.hi, firstID: it.id}
-			if byType {
-				s.ctype, s.label, s.colour = key, TypeLabel(key), typeColour(key)
-			} else {
-				s.claimant, s.label = it.who, it.who
-				if w := claimants[key]; w != nil {
-					s.colour = w.entry.Colour
-				}
-			}
-			index[key] = s
+			index[k.key] = s
 			all = append(all, s)
 		}
 		s.count += it.count
@@ -394,9 +387,9 @@ func bands(items []*item, xs xScale, ys yScale, byType bool, claimants map[strin
 		m.Parts = []Part{{D: compact(d.String()), Fill: s.colour, FillOpacity: 0.3, Stroke: s.colour}}
 		m.Title = bandTitle(s, len(s.claimants))
 		switch {
-		case !byType && opts.GroupURL != nil:
+		case !s.byType && opts.GroupURL != nil:
 			m.URL = opts.GroupURL(s.claimant, s.first.fromD, s.last.toD)
-		case byType && opts.TypeURL != nil:
+		case s.byType && opts.TypeURL != nil:
 			m.URL = opts.TypeURL(s.ctype)
 		}
 		m.Box = Rect{X: box.x1, Y: box.y1, W: box.x2 - box.x1, H: box.y2 - box.y1}

@@ -257,6 +257,19 @@ func markTitle(it item, by *item) string {
 	return t
 }
 
+// groupTitle describes claims summed up in a group: "3 claims by Monitor
+// from 1 Feb 2017 to 28 Feb 2017, ranging from 900 to 1,200 fighters".
+func groupTitle(it item) string {
+	if it.count == 1 {
+		return valueText(it) + " " + it.unit + ", " + it.force.Name + ", as of " + it.fromD.Display() + ", claimed by " + it.who
+	}
+	t := strconv.Itoa(it.count) + " claims by " + it.who + " from " + it.fromD.Display() + " to " + it.toD.Display()
+	if it.lo == it.hi {
+		return t + ", all of " + conflict.FormatCount(it.lo) + " " + it.unit
+	}
+	return t + ", ranging from " + conflict.FormatCount(it.lo) + " to " + conflict.FormatCount(it.hi) + " " + it.unit
+}
+
 // bandTitle describes a band: "Government: 1,204 claims by 12 claimants
 // from 1 Jan 2016 to 30 Jun 2019, from 500 to 25,558 fighters; the table
 // lists each."
