@@ -59,7 +59,7 @@ func parseAsof(raw string) (p pinned, ok bool, err error) {
 		p.Text, p.DateOnly = d.Format(time.DateOnly), true
 		return p, true, nil
 	}
-	msg := fmt.Sprintf("%q is not a moment sitrep can read. %s", raw, asofHelp)
+	msg := fmt.Sprintf("%q is not a moment this embed can read. %s", raw, asofHelp)
 	return p, true, &conflict.Error{Code: conflict.Invalid, Message: msg, Fields: conflict.FieldErrors{"asof": msg}}
 }
 
