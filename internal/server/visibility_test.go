@@ -36,6 +36,9 @@ type privateWorld struct {
 	// published estimate.
 	public   conflict.Event
 	estimate conflict.EstimateID
+	// claimant is the claimant only a draft estimate names; that draft
+	// disputes the published estimate.
+	claimant conflict.ClaimantID
 }
 
 // The words each private record carries. A reader may type one (a search,
@@ -46,7 +49,8 @@ var privateWords = []string{
 	"orbulent", "grindleby", // the source: title, publisher and URL
 	"plinthar", "mossgrave", // the timeline: title, description
 	"tarnwick", "hollowquist", // the draft event: title, body
-	"fennimore", // the pending edit's new title
+	"fennimore",  // the pending edit's new title
+	"wraxhollow", // the draft estimate's claimant
 }
 
 func newPrivateWorld(t *testing.T) *privateWorld {
@@ -118,6 +122,18 @@ func newPrivateWorld(t *testing.T) *privateWorld {
 		t.Fatalf("no demo estimate: %v", err)
 	}
 	w.estimate = xs[0].ID
+	// A draft estimate by a claimant no reader has seen, disputing the
+	// published one: neither the claimant nor the link may show.
+	draft := conflict.Estimate{Force: xs[0].Force, AsOf: edtf.MustParse("2016-10"), Unit: "fighters", Qualifier: conflict.FewerThan,
+		High: conflict.Count(900), Claimant: "Wraxhollow press office", Citations: []conflict.Citation{{Source: w.source}},
+		Relations: []conflict.Relation{{Kind: conflict.Disputes, Target: int64(w.estimate)}}}
+	if err := a.DB.CreateEstimate(ctx, &draft, ch); err != nil {
+		t.Fatal(err)
+	}
+	if draft.ClaimantRecord == nil {
+		t.Fatal("the draft estimate has no claimant record")
+	}
+	w.claimant = draft.ClaimantRecord.ID
 	return w
 }
 
@@ -151,7 +167,8 @@ func (w *privateWorld) targets() map[string][]string {
 			base + "?place=" + esc(w.place.Name), base + "?tag=skirmish", base + "?from=2016&to=2016"}
 	}
 	estimateLists := func(base string) []string {
-		return []string{base, base + "?force=" + esc(w.actor.Name), base + "?place=" + esc(w.place.Name), base + "?claimant=Vexlorn"}
+		return []string{base, base + "?force=" + esc(w.actor.Name), base + "?place=" + esc(w.place.Name), base + "?claimant=Vexlorn",
+			base + "?claimant=" + esc("Wraxhollow press office"), base + "?claimant_type=other"}
 	}
 	oembed := func(path string) string { return "/oembed?url=" + esc("http://example.com"+path) }
 	var allExports []string
@@ -170,6 +187,8 @@ func (w *privateWorld) targets() map[string][]string {
 		"/map.svg":                   append(eventLists("/map.svg"), "/map.svg?timeline="+w.tl.Slug),
 		"/estimates":                 estimateLists("/estimates"),
 		"/estimates/:id":             {p("/estimates/%d", x)},
+		"/claimants":                 {"/claimants"},
+		"/claimants/:id":             {"/claimants/1", p("/claimants/%d", w.claimant)},
 		"/estimates/:id/rev/:n":      {p("/estimates/%d/rev/1", x)},
 		"/estimates/:id/history":     {p("/estimates/%d/history", x)},
 		"/estimates/:id/diff":        {p("/estimates/%d/diff?from=1&to=1", x)},
