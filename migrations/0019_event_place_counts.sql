@@ -1,11 +1,9 @@
 -- +goose Up
 -- The map of a filtered list groups its events by place. At a million
 -- events it cannot read the events: it reads, for the filter's key, how
--- many published events each place holds. Events by place with no other
--- filter come from the tallies of 0004 (a place's own events are its
--- tally less its children's); for an actor (with everything under it) or
--- a tag, this table counts the key's published events at each place, kept
--- in step with the postings by triggers.
+-- many published events each place holds. This table counts them, for
+-- every event ('*') and for each actor (with everything under it) and
+-- tag, kept in step with the events and the postings by triggers.
 CREATE TABLE event_place_counts (
     key      TEXT NOT NULL,
     place_id INTEGER NOT NULL,
@@ -59,6 +57,36 @@ CREATE TRIGGER event_place_counts_move BEFORE UPDATE OF status, date_lo, date_hi
 END;
 -- +goose StatementEnd
 
+-- Under the key '*', every published event is counted at its own place:
+-- the map of all events, or of a place and what lies inside it, reads one
+-- row per place. Kept from the event's own row, whose old and new values
+-- the triggers see.
+-- +goose StatementBegin
+CREATE TRIGGER event_place_own_insert AFTER INSERT ON events
+WHEN new.status = 'published' AND new.place_id IS NOT NULL BEGIN
+    INSERT INTO event_place_counts (key, place_id, n) VALUES ('*', new.place_id, 1)
+        ON CONFLICT (key, place_id) DO UPDATE SET n = n + 1;
+END;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER event_place_own_update AFTER UPDATE OF status, place_id ON events
+WHEN old.status IS NOT new.status OR old.place_id IS NOT new.place_id BEGIN
+    UPDATE event_place_counts SET n = n - 1
+        WHERE key = '*' AND place_id = old.place_id AND old.status = 'published';
+    INSERT INTO event_place_counts (key, place_id, n)
+        SELECT '*', new.place_id, 1 WHERE new.status = 'published' AND new.place_id IS NOT NULL
+        ON CONFLICT (key, place_id) DO UPDATE SET n = n + 1;
+END;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER event_place_own_delete AFTER DELETE ON events
+WHEN old.status = 'published' AND old.place_id IS NOT NULL BEGIN
+    UPDATE event_place_counts SET n = n - 1 WHERE key = '*' AND place_id = old.place_id;
+END;
+-- +goose StatementEnd
+
+INSERT INTO event_place_counts (key, place_id, n)
+    SELECT '*', place_id, count(*) FROM events WHERE status = 'published' AND place_id IS NOT NULL GROUP BY place_id;
 INSERT INTO event_place_counts (key, place_id, n)
     SELECT s.key, e.place_id, count(*) FROM event_postings s JOIN events e ON e.id = s.event_id
     WHERE s.retracted = 0 AND (s.key GLOB 'a:*' OR s.key GLOB 't:*') AND e.place_id IS NOT NULL

@@ -96,32 +96,16 @@ func tallied(f conflict.EventFilter) (key string, places [][]conflict.PlaceID, o
 }
 
 // countTallied reads the counts by place of key's published events, or,
-// with no key, of all of them: a place's own events are its tally less
-// its children's, since each event under it is at it or under exactly
-// one child.
+// with no key, of all of them ('*'), within the places asked for.
 func countTallied(ctx context.Context, q querier, key string, places [][]conflict.PlaceID, out *conflict.PlaceTally) error {
-	var (
-		query  string
-		params []any
-		column = "id"
-	)
 	if key == "" {
-		query = `SELECT id, sum(n) FROM (
-			SELECT CAST(substr(key, 3) AS INTEGER) AS id, n FROM event_key_counts WHERE key >= 'p:' AND key < 'p;'
-			UNION ALL
-			SELECT p.parent_id, -k.n FROM event_key_counts k JOIN places p ON p.id = CAST(substr(k.key, 3) AS INTEGER)
-			WHERE k.key >= 'p:' AND k.key < 'p;' AND p.parent_id IS NOT NULL)
-			WHERE 1`
-	} else {
-		query = `SELECT place_id, n FROM event_place_counts WHERE key = ? AND n > 0`
-		params, column = append(params, key), "place_id"
+		key = "*"
 	}
+	query := `SELECT place_id, n FROM event_place_counts WHERE key = ? AND n > 0`
+	params := []any{key}
 	for _, set := range places {
-		query += ` AND ` + column + ` IN (SELECT descendant_id FROM place_tree WHERE ancestor_id IN (` + placeholders(len(set)) + `))`
+		query += ` AND place_id IN (SELECT descendant_id FROM place_tree WHERE ancestor_id IN (` + placeholders(len(set)) + `))`
 		params = append(params, args(set)...)
-	}
-	if key == "" {
-		query += ` GROUP BY id HAVING sum(n) > 0`
 	}
 	rows, err := q.QueryContext(ctx, query, params...)
 	if err != nil {
@@ -144,15 +128,11 @@ func countTallied(ctx context.Context, q querier, key string, places [][]conflic
 	if len(places) == 0 {
 		// Without places, the key's tally counts its events without a
 		// place too.
-		total := "*"
-		if key != "" {
-			total = key
-		}
-		n, err := tallies(ctx, q, []string{total})
+		n, err := tallies(ctx, q, []string{key})
 		if err != nil {
 			return err
 		}
-		out.Total = n[total]
+		out.Total = n[key]
 	}
 	return nil
 }

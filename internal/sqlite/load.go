@@ -124,7 +124,8 @@ var deferredTriggers = []struct {
 			FROM events WHERE id > ?1 AND status IN ('published', 'retracted')`},
 		func(f lastIDs) int64 { return f.event }},
 	{map[string]string{"event_postings_insert": "cf4c55b7677e0d78", "event_actors_post": "f70fc0e216febf59",
-		"event_tags_post": "78e58bb0bc044507", "event_postings_count": "d420c88ab7bc841f", "event_place_count": "e4c8a078a4a63b38"},
+		"event_tags_post": "78e58bb0bc044507", "event_postings_count": "d420c88ab7bc841f", "event_place_count": "e4c8a078a4a63b38",
+		"event_place_own_insert": "07afe1791b7b0daa"},
 		[]string{
 			// Unsorted: sorting millions of postings first would hold
 			// them all in memory for no gain in time.
@@ -147,7 +148,11 @@ var deferredTriggers = []struct {
 			`INSERT INTO event_key_counts (key, n)
 			SELECT '*', count(*) FROM events WHERE id > ?1 AND status = 'published' HAVING count(*) > 0
 			ON CONFLICT (key) DO UPDATE SET n = n + excluded.n`,
-			// The map's counts of each actor's and tag's events by place (0019).
+			// The map's counts of events by place (0019): all of them, and
+			// each actor's and tag's.
+			`INSERT INTO event_place_counts (key, place_id, n)
+			SELECT '*', place_id, count(*) FROM events WHERE id > ?1 AND status = 'published' AND place_id IS NOT NULL GROUP BY place_id
+			ON CONFLICT (key, place_id) DO UPDATE SET n = n + excluded.n`,
 			`INSERT INTO event_place_counts (key, place_id, n)
 			SELECT s.key, e.place_id, count(*) FROM event_postings s JOIN events e ON e.id = s.event_id
 			WHERE s.event_id > ?1 AND s.retracted = 0 AND (s.key GLOB 'a:*' OR s.key GLOB 't:*') AND e.place_id IS NOT NULL
