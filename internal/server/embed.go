@@ -311,6 +311,10 @@ func (s *Server) embedEstimates(c echo.Context) error {
 	v := embed.EstimatesView{Base: s.embedBase(c, title, withQuery("/estimates", estimateValues(f).Encode()), o),
 		NewestFirst: o.Order == "newest"}
 	if f.Unknown() {
+		// A name nobody has today may be given to someone tomorrow: the
+		// answer is not fixed, pinned or not, and gets the short caching.
+		c.Response().Header().Del("Cache-Control")
+		c.Response().Header().Del("ETag")
 		v.Empty = "Nothing to show: " + strings.TrimSpace(f.Errors["force"]+" "+f.Errors["place"])
 		return s.render(c, http.StatusOK, embed.Estimates(v))
 	}
