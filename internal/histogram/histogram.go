@@ -114,7 +114,11 @@ func Make(counts conflict.DayCounts, from, to string) Histogram {
 		lo, hi := b, next(b, h.Unit).AddDate(0, 0, -1)
 		whole := !lo.Before(start) && !hi.After(end)
 		lo, hi = maxTime(lo, start), minTime(hi, end)
-		bar := Bar{From: lo.Format(time.DateOnly), To: hi.Format(time.DateOnly), Label: label(b, h.Unit)}
+		// A week cut by the span is named by its first day in it.
+		bar := Bar{From: lo.Format(time.DateOnly), To: hi.Format(time.DateOnly), Label: label(lo, h.Unit)}
+		if h.Unit != Week {
+			bar.Label = label(b, h.Unit)
+		}
 		bar.FromText, bar.ToText = bar.From, bar.To
 		if whole && h.Unit == Month {
 			bar.FromText, bar.ToText = lo.Format("2006-01"), lo.Format("2006-01")

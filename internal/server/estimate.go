@@ -53,6 +53,9 @@ func (s *Server) estimateList(c echo.Context) error {
 	if f.Unknown() {
 		return s.render(c, http.StatusOK, pages.Estimates(v))
 	}
+	if v.Histogram, err = s.claimsHistogram(ctx, f); err != nil {
+		return err
+	}
 	switch {
 	case f.Filter.Force != 0:
 		data, err := s.forceChart(ctx, f.Filter, "explorer-chart", "/estimates?"+f.Values().Encode(), func(claimant string, from, to edtf.Date) string {

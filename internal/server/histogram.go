@@ -112,3 +112,23 @@ func earlierDate(a, b edtf.Date) edtf.Date {
 	}
 	return a
 }
+
+// claimsHistogram is the strip of counts over time on the estimates
+// explorer: how many claims its filter matches, by the day their as-of
+// dates begin, each bar linking to the explorer narrowed to its dates.
+func (s *Server) claimsHistogram(ctx context.Context, f form.EstimateFilter) (components.HistogramView, error) {
+	version, err := s.db.LastChange(ctx)
+	if err != nil {
+		return components.HistogramView{}, err
+	}
+	counts, err := s.counts.get(ctx, version, "/estimates?"+f.Values().Encode(), func(ctx context.Context) (conflict.DayCounts, error) {
+		return s.db.CountEstimatesByDay(ctx, f.Filter)
+	})
+	if err != nil {
+		return components.HistogramView{}, err
+	}
+	link := func(lo, hi string) string {
+		return "/estimates?" + f.Values("from", lo, "to", hi).Encode()
+	}
+	return components.NewHistogram("claims-histogram", "claims", counts, lowerKey(f.Filter.From), upperKey(f.Filter.To), link), nil
+}
