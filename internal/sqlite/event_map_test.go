@@ -51,6 +51,8 @@ func TestCountEventsByPlaceMatchesTheList(t *testing.T) {
 		{"an actor and a tag", conflict.EventFilter{Actors: []conflict.ActorID{1}, Tags: []string{"tag1"}}, false},
 		{"dates", conflict.EventFilter{From: edtf.MustParse("2016-03"), To: edtf.MustParse("2017")}, false},
 		{"a word", conflict.EventFilter{Query: "rareword"}, false},
+		{"up to a date", conflict.EventFilter{To: edtf.MustParse("2015-06")}, false},
+		{"a month", conflict.EventFilter{From: edtf.MustParse("2019-02"), To: edtf.MustParse("2019-02")}, false},
 		{"retracted too", conflict.EventFilter{Statuses: []conflict.Status{conflict.Published, conflict.Retracted}, Places: []conflict.PlaceID{2}}, false},
 	} {
 		got, err := db.CountEventsByPlace(ctx, c.f, 100_000)
