@@ -437,6 +437,13 @@ func (s *Server) mapImage(c echo.Context) error {
 
 // embedMap is /embed/map: the map alone, frameable by any site.
 func (s *Server) embedMap(c echo.Context) error {
+	if c.QueryParam("asof") != "" {
+		// A map counts every event it shows; it is not rebuilt as it was
+		// at a moment (embed_asof.go), so a pinned address is refused
+		// rather than answered with today's map.
+		return s.embedProblem(c, parseEmbedOptions(c.QueryParams(), "", "oldest"),
+			conflict.Errorf(conflict.Invalid, "A map cannot be pinned to a moment; embed it without asof= to follow the record."))
+	}
 	r, err := s.readMapRequest(c, "/embed/map", mapWidth, mapHeight)
 	if err != nil {
 		return err
