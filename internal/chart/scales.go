@@ -210,6 +210,7 @@ func timeTicks(from, to time.Time, plotW float64, x func(time.Time) float64, vie
 	}
 	var out []Tick
 	lastYear := 0
+	prevRight := math.Inf(-1)
 	for i, t := range chosen {
 		tk := Tick{Pos: x(t), Label: tickLabel(rule, t), Anchor: "middle"}
 		if rule.unit == 'd' && (i == 0 || t.Year() != lastYear) {
@@ -217,12 +218,19 @@ func timeTicks(from, to time.Time, plotW float64, x func(time.Time) float64, vie
 		}
 		lastYear = t.Year()
 		w := max(textWidth(tk.Label, font), textWidth(tk.Sub, font))
+		left := tk.Pos - w/2
 		switch {
 		case tk.Pos+w/2 > viewW-2:
-			tk.Anchor = "end"
+			tk.Anchor, left = "end", tk.Pos-w
 		case tk.Pos-w/2 < 2:
-			tk.Anchor = "start"
+			tk.Anchor, left = "start", tk.Pos
 		}
+		// A label pushed aside at the edge must not run into its
+		// neighbour: the edge's tick goes unlabelled instead.
+		if left < prevRight+4 {
+			continue
+		}
+		prevRight = left + w
 		out = append(out, tk)
 	}
 	return out

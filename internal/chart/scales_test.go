@@ -56,9 +56,9 @@ func TestXTicks(t *testing.T) {
 					}
 					if i > 0 {
 						prev := p.XTicks[i-1]
-						room := (textWidth(prev.Label, fig.FontSize) + textWidth(tk.Label, fig.FontSize)) / 2
-						if tk.Pos-prev.Pos < room+4 {
-							t.Errorf("%s labels %q and %q are %v apart, too close", fig.Name, prev.Label, tk.Label, tk.Pos-prev.Pos)
+						_, r := labelSpan(prev, fig.FontSize)
+						if l, _ := labelSpan(tk, fig.FontSize); l < r+4 {
+							t.Errorf("%s labels %q and %q overlap: %v < %v", fig.Name, prev.Label, tk.Label, l, r+4)
 						}
 					}
 				}
@@ -197,4 +197,16 @@ func TestOpenIntervalDrawsItsKnownEnd(t *testing.T) {
 	if len(p.XTicks) == 0 || !monthLabel.MatchString(p.XTicks[0].Label) && !dayLabel.MatchString(p.XTicks[0].Label) {
 		t.Errorf("an open end stretched the axis: ticks %v", p.XTicks)
 	}
+}
+
+// labelSpan is where an X label runs, by its anchor.
+func labelSpan(tk Tick, font float64) (left, right float64) {
+	w := max(textWidth(tk.Label, font), textWidth(tk.Sub, font))
+	switch tk.Anchor {
+	case "start":
+		return tk.Pos, tk.Pos + w
+	case "end":
+		return tk.Pos - w, tk.Pos
+	}
+	return tk.Pos - w/2, tk.Pos + w/2
 }
