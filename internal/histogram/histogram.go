@@ -210,7 +210,20 @@ func (h Histogram) Summary(noun string) string {
 		return ""
 	}
 	p := h.Bars[h.Peak]
-	return fmt.Sprintf("Most %s: %s, %s.", noun, p.Label, conflict.FormatCount(int64(p.N)))
+	ties := 0
+	for _, b := range h.Bars {
+		if b.N == h.Max {
+			ties++
+		}
+	}
+	s := fmt.Sprintf("Most %s: %s, %s", noun, p.Label, conflict.FormatCount(int64(p.N)))
+	switch {
+	case ties == 2:
+		s += fmt.Sprintf(", and one other %s as many", h.Unit)
+	case ties > 2:
+		s += fmt.Sprintf(", and %d other %ss as many", ties-1, h.Unit)
+	}
+	return s + "."
 }
 
 // Height is a bar's height as a share of the tallest, 0–1000.
