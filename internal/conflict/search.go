@@ -47,9 +47,9 @@ type SearchResults struct {
 	// Others are the actors, places, sources and quotes whose words
 	// match, best first.
 	Others []SearchHit
-	// OtherCounts counts the matching records of each kind of Others, up
-	// to SearchCountLimit of them all; OthersCounted is false when the
-	// counting stopped there.
+	// OtherCounts counts the matching published records of each kind
+	// listed in Others; OthersCounted is false when they matched too
+	// much to count (more than SearchCountLimit records in all).
 	OtherCounts   map[string]int
 	OthersCounted bool
 }
@@ -77,8 +77,8 @@ func (r SearchResults) Empty() bool {
 type SearchGroup struct {
 	Kind string
 	Hits []SearchHit
-	// Count is how many records of the kind match; AtLeast says the
-	// count stopped at SearchCountLimit and there are more.
+	// Count is how many records of the kind match; AtLeast says there
+	// are more, uncounted.
 	Count   int
 	AtLeast bool
 }

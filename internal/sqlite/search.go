@@ -153,17 +153,22 @@ func candidates(limit int) int { return min(2*limit, rankLimit) }
 func (db *DB) searchEvents(ctx context.Context, res *conflict.SearchResults, match string, words []string, limit int) error {
 	// Past rankLimit, events are listed newest first by their dates: the
 	// date-ordered index gives a word's matches in that order.
-	events, n, broad, err := db.rankedIDs(ctx, match, candidates(limit), limit,
-		`SELECT count(*) FROM (SELECT 1 FROM events_fts f JOIN events e ON e.id = f.rowid
-		 WHERE events_fts MATCH ? AND e.status = 'published' LIMIT ?)`,
-		`SELECT f.rowid FROM events_fts f JOIN events e ON e.id = f.rowid
-		 WHERE events_fts MATCH ? AND e.status = 'published' ORDER BY bm25(events_fts, 4.0, 1.0) LIMIT ?`,
-		`SELECT f.rowid % 4294967296 FROM events_date_fts f JOIN events e ON e.id = f.rowid % 4294967296
+	events, counts, n, broad, err := db.rankedIDs(ctx, match, candidates(limit), limit,
+		`SELECT count(*) FROM (SELECT 1 FROM events_fts WHERE events_fts MATCH ? LIMIT ?)`,
+		`SELECT id, count(*) OVER () FROM (SELECT f.rowid AS id, bm25(events_fts, 4.0, 1.0) AS score
+		 FROM events_fts f JOIN events e ON e.id = f.rowid
+		 WHERE events_fts MATCH ? AND e.status = 'published') ORDER BY score LIMIT ?`,
+		`SELECT f.rowid % 4294967296, 0 FROM events_date_fts f JOIN events e ON e.id = f.rowid % 4294967296
 		 WHERE events_date_fts MATCH ? AND e.status = 'published' ORDER BY f.rowid DESC LIMIT ?`)
 	if err != nil || len(events) == 0 {
 		return err
 	}
+	// Ranked, every published match was counted; too broad to rank, the
+	// count of every match stopped past rankLimit.
 	res.Broad, res.EventCount = broad, n
+	if !broad {
+		res.EventCount = counts[0]
+	}
 	rows, err := db.read.QueryContext(ctx, `SELECT e.id, e.slug, e.date,
 		highlight(events_fts, 0, ?2, ?3), snippet(events_fts, 1, ?2, ?3, '…', 24)
 		FROM events_fts JOIN events e ON e.id = events_fts.rowid
@@ -208,36 +213,20 @@ func (db *DB) searchOthers(ctx context.Context, res *conflict.SearchResults, mat
 		LEFT JOIN sources s ON r.rowid % 8 = 3 AND s.id = r.rowid / 8
 		WHERE records_fts MATCH ? AND coalesce(ev.status, x.status, a.status, p.status, s.status) = 'published'`
 	kinds := map[int64]string{1: "actor", 2: "place", 3: "source", 4: "quote"}
-	// Counted by kind, as far as rankLimit matches in all.
-	rows, err := db.read.QueryContext(ctx, `SELECT k, count(*) FROM (SELECT r.rowid % 8 AS k `+published+` LIMIT ?) GROUP BY k`,
-		match, rankLimit+1)
+	// Ranked, each kind's published matches are counted as they are
+	// ranked (the kinds among the best, which are the kinds listed); too
+	// broad to rank, they are not counted.
+	others, counts, _, broad, err := db.rankedIDs(ctx, match, candidates(limit), limit,
+		`SELECT count(*) FROM (SELECT 1 FROM records_fts WHERE records_fts MATCH ? LIMIT ?)`,
+		`SELECT id, count(*) OVER (PARTITION BY id % 8) FROM (SELECT r.rowid AS id, bm25(records_fts, 4.0, 1.0) AS score `+published+`)
+		 ORDER BY score LIMIT ?`,
+		`SELECT r.rowid, 0 `+published+` ORDER BY r.rowid DESC LIMIT ?`)
 	if err != nil {
 		return err
 	}
-	total := 0
-	for rows.Next() {
-		var k int64
-		var n int
-		if err := rows.Scan(&k, &n); err != nil {
-			rows.Close()
-			return err
-		}
-		res.OtherCounts[kinds[k]] += n
-		total += n
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	res.OthersCounted = total <= rankLimit
-	var others []int64
-	if total > 0 {
-		if others, _, _, err = db.rankedIDs(ctx, match, candidates(limit), limit, "",
-			`SELECT r.rowid `+published+` ORDER BY bm25(records_fts, 4.0, 1.0) LIMIT ?`,
-			`SELECT r.rowid `+published+` ORDER BY r.rowid DESC LIMIT ?`, total); err != nil {
-			return err
-		}
-		res.Broad = res.Broad || total > rankLimit
+	res.Broad, res.OthersCounted = res.Broad || broad, !broad
+	for i, id := range others {
+		res.OtherCounts[kinds[id%8]] = counts[i]
 	}
 	named := map[int64]bool{}
 	for _, n := range res.Named {
@@ -253,9 +242,9 @@ func (db *DB) searchOthers(ctx context.Context, res *conflict.SearchResults, mat
 	if len(others) == 0 {
 		return nil
 	}
-	// Named records matched by a spelling the index does not hold (an
-	// alias typed whole) may have no match: their rows are read apart.
-	rows, err = db.read.QueryContext(ctx, `SELECT r.rowid, highlight(records_fts, 0, ?2, ?3), snippet(records_fts, 1, ?2, ?3, '…', 20),
+	// A named record the words do not match (names are compared whole,
+	// words by their stems) is listed under its name alone, below.
+	rows, err := db.read.QueryContext(ctx, `SELECT r.rowid, highlight(records_fts, 0, ?2, ?3), snippet(records_fts, 1, ?2, ?3, '…', 20),
 		CASE r.rowid % 8
 			WHEN 1 THEN (SELECT slug FROM actors WHERE id = r.rowid / 8)
 			WHEN 2 THEN (SELECT slug FROM places WHERE id = r.rowid / 8)
@@ -369,20 +358,19 @@ func exactness(title, words []string) int {
 // rankedIDs returns the rowids of the best matches in an FTS5 index: up to
 // ranked of them by relevance, or, past rankLimit matches, the newest
 // limit (broad is then set). countQuery counts the matches, as far as
-// rankLimit and one more; when it is "", known is the count. The
-// snippets are made afterwards for these rows alone: made inside the
-// ranking query, they would be computed for every match.
-func (db *DB) rankedIDs(ctx context.Context, match string, ranked, limit int, countQuery, rankQuery, newestQuery string, known ...int) (ids []int64, n int, broad bool, err error) {
-	if countQuery == "" {
-		n = known[0]
-	} else if err := db.read.QueryRowContext(ctx, countQuery, match, rankLimit+1).Scan(&n); err != nil {
-		return nil, 0, false, err
+// rankLimit and one more, in n; rankQuery and newestQuery give each row
+// with a count of its own, returned in counts. The snippets are made
+// afterwards for these rows alone: made inside the ranking query, they
+// would be computed for every match.
+func (db *DB) rankedIDs(ctx context.Context, match string, ranked, limit int, countQuery, rankQuery, newestQuery string) (ids []int64, counts []int, n int, broad bool, err error) {
+	if err := db.read.QueryRowContext(ctx, countQuery, match, rankLimit+1).Scan(&n); err != nil {
+		return nil, nil, 0, false, err
 	}
 	if n == 0 {
 		// Words that are each common but never meet in one record walk
 		// their whole lists to say so (8 ms for three common words at a
 		// million events): once is enough.
-		return nil, 0, false, nil
+		return nil, nil, 0, false, nil
 	}
 	run, max := rankQuery, ranked
 	if n > rankLimit {
@@ -390,17 +378,18 @@ func (db *DB) rankedIDs(ctx context.Context, match string, ranked, limit int, co
 	}
 	rows, err := db.read.QueryContext(ctx, run, match, max)
 	if err != nil {
-		return nil, 0, false, err
+		return nil, nil, 0, false, err
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, 0, false, err
+		var c int
+		if err := rows.Scan(&id, &c); err != nil {
+			return nil, nil, 0, false, err
 		}
-		ids = append(ids, id)
+		ids, counts = append(ids, id), append(counts, c)
 	}
-	return ids, n, broad, rows.Err()
+	return ids, counts, n, broad, rows.Err()
 }
 
 // namedLinks is how many of a named record's newest events and estimates

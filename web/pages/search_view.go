@@ -41,10 +41,11 @@ func searchKindLabel(kind string) string {
 	return "Events"
 }
 
-// searchGroupCount says how many records of a group match.
+// searchGroupCount says how many records of a group match: "500+" when
+// counting stopped there.
 func searchGroupCount(g conflict.SearchGroup) string {
 	if g.AtLeast {
-		return "more than " + conflict.FormatCount(int64(g.Count))
+		return conflict.FormatCount(int64(g.Count)) + "+"
 	}
 	return conflict.FormatCount(int64(g.Count))
 }
