@@ -192,3 +192,36 @@ func TestEstimateRelations(t *testing.T) {
 		t.Errorf("the API's relations = %+v, want the link with its source", rec.Relations)
 	}
 }
+
+// Events are linked as estimates are, and also as the same event with
+// conflicting dates; both pages say so once the link is published.
+func TestEventRelations(t *testing.T) {
+	w := newEditorWorld(t)
+	first := w.publishedEvent("Badr fighters train in Diyala")
+	id := w.create(w.editor, w.eventForm("title", "Badr fighters train north of Baqubah", "date", "2016-09-29",
+		"relations.0.kind", "conflicting_dates", "relations.0.target", fmt.Sprintf("/events/%d-%s", first.ID, first.Slug)))
+	if rec := w.status(w.editor, id, "submit"); rec.Code != http.StatusSeeOther {
+		t.Fatalf("submit = %d", rec.Code)
+	}
+	h := w.a.Handler()
+	if page := do(t, h, http.MethodGet, fmt.Sprintf("/events/%d-%s", first.ID, first.Slug)).Body.String(); strings.Contains(page, "conflicting dates") {
+		t.Error("a link from an event waiting for review is shown to readers")
+	}
+	if rec := w.status(w.reviewer, id, "publish"); rec.Code != http.StatusSeeOther {
+		t.Fatalf("publish = %d\n%s", rec.Code, pageText(rec.Body.String()))
+	}
+	second := w.event(id)
+	for _, e := range []conflict.Event{first, second} {
+		page := wantStatus(t, do(t, h, http.MethodGet, fmt.Sprintf("/events/%d-%s", e.ID, e.Slug)), http.StatusOK, "an event's page")
+		if !strings.Contains(page, `data-testid="relation-conflicting_dates"`) || !strings.Contains(pageText(page), "Same event, conflicting dates:") {
+			t.Errorf("event %d's page does not show the link:\n%s", e.ID, pageText(page))
+		}
+	}
+	// The same kind is refused between estimates, beside its row.
+	x := w.publishedEstimate()
+	bad := w.estimateForm("relations.0.kind", "conflicting_dates", "relations.0.target", fmt.Sprint(x.ID))
+	body := wantStatus(t, w.editor.post("/edit/estimates/new", bad), http.StatusUnprocessableEntity, "an estimate with an events-only link")
+	if !strings.Contains(body, `data-testid="error-relations.0"`) || !strings.Contains(pageText(body), "links events only") {
+		t.Errorf("the events-only link is not explained beside its row:\n%s", pageText(body))
+	}
+}
