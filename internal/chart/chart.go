@@ -263,18 +263,26 @@ func unitOf(e conflict.Estimate) string {
 // New lays out the chart of estimates. Estimates without any value are
 // left out; an empty result has Empty set.
 func New(estimates []conflict.Estimate, opts Options) Chart {
-	return NewClaims(Claims(estimates), opts)
+	// The items point into estimates: ten thousand large structs are not
+	// copied.
+	items := make([]item, 0, len(estimates))
+	for i := range estimates {
+		if it, ok := itemOf(&estimates[i], nil); ok {
+			items = append(items, it)
+		}
+	}
+	return build(items, opts)
 }
 
 // NewClaims lays out the chart of claims.
 func NewClaims(claims []Claim, opts Options) Chart {
 	items := make([]item, 0, len(claims))
 	for i := range claims {
-		if it, ok := itemOf(&claims[i]); ok {
+		if it, ok := itemOf(&claims[i].Estimate, &claims[i]); ok {
 			items = append(items, it)
 		}
 	}
-	return build(items, opts, false)
+	return build(items, opts)
 }
 
 // Grouped lays out the chart of a force's claims summed up in groups (see
@@ -292,22 +300,25 @@ func Grouped(groups []conflict.ClaimGroup, opts Options) Chart {
 		items = append(items, item{
 			id: g.FirstID, force: g.Force, unit: cmp.Or(strings.TrimSpace(g.Unit), conflict.DefaultUnit),
 			who: cmp.Or(strings.TrimSpace(g.Claimant), "Unknown claimant"), actor: g.ClaimantActor,
+			whoKey: strings.ToLower(cmp.Or(strings.TrimSpace(g.Claimant), "Unknown claimant")),
 			from: g.From.Lower(), to: g.To.Upper().AddDate(0, 0, 1), fromD: g.From, toD: g.To,
 			lo: g.Min, hi: g.Max, low: g.Low, high: g.High, kind: Bar, count: g.Count,
 		})
 	}
-	return build(items, opts, true)
+	return build(items, opts)
 }
 
 // item is one claim, or one group of claims, as the chart draws it.
 type item struct {
-	id    conflict.EstimateID
-	claim *Claim // nil for a group
+	id conflict.EstimateID
+	// e is the estimate, nil for a group.
+	e     *conflict.Estimate
 	force conflict.ActorRef
 	place string
 	unit  string
-	who   string
-	actor *conflict.ActorRef
+	// who names the claimant, whoKey in lower case.
+	who, whoKey string
+	actor       *conflict.ActorRef
 	// idKey is the claimant's identity; ctype its type, "" when unknown.
 	idKey, ctype string
 	// from and to are the time covered: a day is a point at its middle.
@@ -325,25 +336,28 @@ type item struct {
 	count     int
 }
 
-func itemOf(c *Claim) (item, bool) {
-	e := &c.Estimate
+// itemOf is the item of estimate e and, when known, what c adds to it.
+func itemOf(e *conflict.Estimate, c *Claim) (item, bool) {
 	lo, hi, ok := values(*e)
 	if !ok || e.AsOf.IsZero() {
 		return item{}, false
 	}
 	from, to := span(e.AsOf)
 	it := item{
-		id: e.ID, claim: c, force: e.Force, unit: unitOf(*e), who: claimant(*e), actor: e.ClaimantActor,
-		ctype: strings.TrimSpace(c.ClaimantType), from: from, to: to, fromD: e.AsOf, toD: e.AsOf,
+		id: e.ID, e: e, force: e.Force, unit: unitOf(*e), who: claimant(*e), actor: e.ClaimantActor,
+		from: from, to: to, fromD: e.AsOf, toD: e.AsOf,
 		lo: lo, hi: hi, low: e.Low, high: e.High, kind: kindOf(*e), strict: strict(e.Qualifier),
-		hollow: e.Qualifier == conflict.About, retracted: e.Status == conflict.Retracted,
-		faded: c.Superseded, fadedBy: c.SupersededBy, count: 1,
+		hollow: e.Qualifier == conflict.About, retracted: e.Status == conflict.Retracted, count: 1,
 	}
+	it.whoKey = strings.ToLower(it.who)
 	if e.Place != nil {
 		it.place = e.Place.Name
 	}
-	if c.ClaimantID != 0 {
-		it.idKey = "#" + itoa(c.ClaimantID)
+	if c != nil {
+		it.ctype, it.faded, it.fadedBy = strings.TrimSpace(c.ClaimantType), c.Superseded, c.SupersededBy
+		if c.ClaimantID != 0 {
+			it.idKey = "#" + itoa(c.ClaimantID)
+		}
 	}
 	return it, true
 }

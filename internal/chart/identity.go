@@ -208,7 +208,7 @@ func claimantsOf(items []item) (byName map[string]*who, legend []LegendEntry) {
 	var ws []*who
 	for i := range items {
 		it := &items[i]
-		name := strings.ToLower(it.who)
+		name := it.whoKey
 		w, ok := byName[name]
 		if !ok {
 			w = &who{name: it.who, key: it.idKey, ctype: it.ctype, rank: int64(it.id), hasID: it.idKey != ""}

@@ -89,15 +89,36 @@ func forceIDs(items []item) map[conflict.ActorID]bool {
 }
 
 // chronological sorts items by the start, then the end, of the time they
-// cover.
+// cover. It sorts small keys, then moves each item once: items are large.
 func chronological(items []item) {
-	slices.SortFunc(items, func(a, b item) int {
-		return cmp.Or(a.from.Compare(b.from), a.to.Compare(b.to), cmp.Compare(a.id, b.id))
+	type key struct {
+		from, to int64
+		id       conflict.EstimateID
+		i        int
+	}
+	keys := make([]key, len(items))
+	sorted := true
+	for i := range items {
+		keys[i] = key{items[i].from.UnixNano(), items[i].to.UnixNano(), items[i].id, i}
+		if i > 0 && cmp.Or(cmp.Compare(keys[i-1].from, keys[i].from), cmp.Compare(keys[i-1].to, keys[i].to), cmp.Compare(keys[i-1].id, keys[i].id)) > 0 {
+			sorted = false
+		}
+	}
+	if sorted {
+		return
+	}
+	slices.SortFunc(keys, func(a, b key) int {
+		return cmp.Or(cmp.Compare(a.from, b.from), cmp.Compare(a.to, b.to), cmp.Compare(a.id, b.id), cmp.Compare(a.i, b.i))
 	})
+	out := make([]item, len(items))
+	for j, k := range keys {
+		out[j] = items[k.i]
+	}
+	copy(items, out)
 }
 
-// build lays out the chart of items; grouped items always draw bands.
-func build(items []item, opts Options, grouped bool) Chart {
+// build lays out the chart of items.
+func build(items []item, opts Options) Chart {
 	c := Chart{ID: cmp.Or(opts.ID, "estimate-chart"), LinkTarget: opts.LinkTarget}
 	c.Title = title(items)
 	if len(items) == 0 {
@@ -272,14 +293,14 @@ func (f figureSpec) panel(p panelItems, y0, height, width, font float64, sz size
 	ps := make([]placed, len(p.items))
 	for i, it := range p.items {
 		x1, x2 := xs.at(it.from), xs.at(it.to)
-		if it.claim == nil {
+		if it.e == nil {
 			// A group of claims is a bar at the middle of its time: boxes
 			// across the months of many groups would hide each other.
 			x1 = round1((x1 + x2) / 2)
 			x2 = x1
 		}
 		ps[i] = placed{it: it, x1: x1, x2: x2, x: round1((x1 + x2) / 2), yLow: ys.at(float64(it.lo)), yHigh: ys.at(float64(it.hi)),
-			half: sz.halfWidth(it.kind), entry: f.claimants[strings.ToLower(it.who)].entry}
+			half: sz.halfWidth(it.kind), entry: f.claimants[it.whoKey].entry}
 	}
 	dodge(ps, out.Plot)
 	out.Marks = make([]Mark, len(ps))
@@ -287,7 +308,7 @@ func (f figureSpec) panel(p panelItems, y0, height, width, font float64, sz size
 		m := drawClaim(pl, out.Plot, sz, gradient)
 		it := pl.it
 		switch {
-		case it.claim == nil:
+		case it.e == nil:
 			// A group of claims from the tallies, drawn as a bar.
 			m.Title, m.Count = groupTitle(*it), it.count
 			if it.count > 1 && f.opts.GroupURL != nil {
@@ -320,41 +341,49 @@ const BandNamed = 5
 func (f figureSpec) seriesOf(items []*item) func(*item) seriesKey {
 	counts := map[string]int{}
 	types := map[string]bool{}
+	some := map[string]*item{}
 	for _, it := range items {
-		counts[strings.ToLower(it.who)] += it.count
+		counts[it.whoKey] += it.count
 		types[typeKey(it.ctype)] = true
+		if some[it.whoKey] == nil {
+			some[it.whoKey] = it
+		}
 	}
+	// Each claimant's series is worked out once.
+	keys := make(map[string]seriesKey, len(counts))
 	switch {
 	case !f.byType && len(counts) <= LegendGroupAfter:
-		return func(it *item) seriesKey { return claimantSeries(it, f.claimants) }
+		for k, it := range some {
+			keys[k] = claimantSeries(it, f.claimants)
+		}
 	case len(types) > 1:
-		return func(it *item) seriesKey {
+		for k, it := range some {
 			t := typeKey(it.ctype)
-			return seriesKey{key: "type:" + t, label: TypeLabel(t), colour: typeColour(t), ctype: t, byType: true}
+			keys[k] = seriesKey{key: "type:" + t, label: TypeLabel(t), colour: typeColour(t), ctype: t, byType: true}
+		}
+	default:
+		names := make([]string, 0, len(counts))
+		for n := range counts {
+			names = append(names, n)
+		}
+		slices.SortFunc(names, func(a, b string) int { return cmp.Or(cmp.Compare(counts[b], counts[a]), strings.Compare(a, b)) })
+		rest := len(names) - min(BandNamed, len(names))
+		for i, n := range names {
+			it := some[n]
+			if i < BandNamed {
+				keys[n] = claimantSeries(it, f.claimants)
+				continue
+			}
+			t := typeKey(it.ctype)
+			keys[n] = seriesKey{key: "rest", label: strconv.Itoa(rest) + " other claimants", colour: typeColour(t), ctype: t, byType: true}
 		}
 	}
-	names := make([]string, 0, len(counts))
-	for n := range counts {
-		names = append(names, n)
-	}
-	slices.SortFunc(names, func(a, b string) int { return cmp.Or(cmp.Compare(counts[b], counts[a]), strings.Compare(a, b)) })
-	named := map[string]bool{}
-	for _, n := range names[:min(BandNamed, len(names))] {
-		named[n] = true
-	}
-	rest := len(names) - len(named)
-	return func(it *item) seriesKey {
-		if named[strings.ToLower(it.who)] {
-			return claimantSeries(it, f.claimants)
-		}
-		t := typeKey(it.ctype)
-		return seriesKey{key: "rest", label: strconv.Itoa(rest) + " other claimants", colour: typeColour(t), ctype: t, byType: true}
-	}
+	return func(it *item) seriesKey { return keys[it.whoKey] }
 }
 
 func claimantSeries(it *item, claimants map[string]*who) seriesKey {
-	k := seriesKey{key: "claimant:" + strings.ToLower(it.who), label: it.who, claimant: it.who}
-	if w := claimants[strings.ToLower(it.who)]; w != nil {
+	k := seriesKey{key: "claimant:" + it.whoKey, label: it.who, claimant: it.who}
+	if w := claimants[it.whoKey]; w != nil {
 		k.colour = w.entry.Colour
 	}
 	return k

@@ -165,7 +165,7 @@ func dodge(ps []placed, plot Rect) {
 		}
 		slices.SortStableFunc(idx, func(a, b int) int {
 			pa, pb := ps[a], ps[b]
-			return cmp.Or(strings.Compare(strings.ToLower(pa.it.who), strings.ToLower(pb.it.who)), cmp.Compare(pa.it.id, pb.it.id))
+			return cmp.Or(strings.Compare(pa.it.whoKey, pb.it.whoKey), cmp.Compare(pa.it.id, pb.it.id))
 		})
 		total := gap * float64(len(idx)-1)
 		for _, i := range idx {
@@ -193,8 +193,8 @@ func drawClaim(p placed, plot Rect, sz sizes, gradient func(colour string, up bo
 		Colour: p.entry.Colour, Shape: p.entry.Shape,
 		Claimant: it.who, Force: it.force.Name, Place: it.place, Count: 1,
 	}
-	if it.claim != nil {
-		m.Qualifier = it.claim.Qualifier
+	if it.e != nil {
+		m.Qualifier = it.e.Qualifier
 	}
 	if sz.whole {
 		m.X1, m.X2, m.X = math.Round(m.X1), math.Round(m.X2), math.Round(m.X)
@@ -329,7 +329,7 @@ func bands(items []*item, xs xScale, ys yScale, seriesOf func(*item) seriesKey, 
 			all = append(all, s)
 		}
 		s.count += it.count
-		s.claimants[strings.ToLower(it.who)] = true
+		s.claimants[it.whoKey] = true
 		if it.from.Before(s.first.from) {
 			s.first = it
 		}

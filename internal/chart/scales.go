@@ -194,6 +194,9 @@ func timeTicks(from, to time.Time, plotW float64, x func(time.Time) float64, vie
 	var chosen []time.Time
 	var rule tickRule
 	for _, r := range tickRules {
+		if days/r.days > 400 {
+			continue // far too many: a coarser rule will do
+		}
 		ts := ticksFor(r, from, to)
 		if len(ts) == 0 {
 			continue

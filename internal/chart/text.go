@@ -147,7 +147,7 @@ func headlines(items []item) []string {
 			hs = append(hs, h)
 		}
 		h.spread.Count += it.count
-		h.claimants[strings.ToLower(it.who)] = true
+		h.claimants[it.whoKey] = true
 		if it.low.Set && (!h.spread.Low.Set || it.low.Value < h.spread.Low.Value) {
 			h.spread.Low = it.low
 		}
@@ -213,15 +213,15 @@ func pointWords(p edtf.Point) string {
 // valueText is the number as claimed: "as many as 10,000", "fewer than
 // 500".
 func valueText(it item) string {
-	if it.claim != nil {
-		q := it.claim.Qualifier
+	if it.e != nil {
+		q := it.e.Qualifier
 		switch {
 		case strictBelow[q]:
 			return "fewer than " + conflict.FormatCount(it.hi)
 		case strictAbove[q]:
 			return "more than " + conflict.FormatCount(it.lo)
 		}
-		if v := it.claim.ValueText(); v != "" {
+		if v := it.e.ValueText(); v != "" {
 			return v
 		}
 	}
