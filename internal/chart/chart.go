@@ -301,7 +301,7 @@ func Grouped(groups []conflict.ClaimGroup, opts Options) Chart {
 			id: g.FirstID, force: g.Force, unit: cmp.Or(strings.TrimSpace(g.Unit), conflict.DefaultUnit),
 			who: cmp.Or(strings.TrimSpace(g.Claimant), "Unknown claimant"), actor: g.ClaimantActor,
 			whoKey: strings.ToLower(cmp.Or(strings.TrimSpace(g.Claimant), "Unknown claimant")),
-			from: g.From.Lower(), to: g.To.Upper().AddDate(0, 0, 1), fromD: g.From, toD: g.To,
+			from:   g.From.Lower(), to: g.To.Upper().AddDate(0, 0, 1), fromD: g.From, toD: g.To,
 			lo: g.Min, hi: g.Max, low: g.Low, high: g.High, kind: Bar, count: g.Count,
 		})
 	}
