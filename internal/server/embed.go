@@ -275,7 +275,7 @@ func (s *Server) interleaveEstimatesAt(ctx context.Context, entries []components
 func withoutAsof(q url.Values) url.Values {
 	out := url.Values{}
 	for k, vs := range q {
-		if k != "asof" {
+		if k != "asof" && k != "changes" {
 			out[k] = vs
 		}
 	}

@@ -110,6 +110,10 @@ func (s *Server) pinnedCache(c echo.Context, p pinned) (notModified bool) {
 		// before it: the ordinary short caching applies.
 		return false
 	}
+	if c.QueryParam("changes") != "" {
+		// What changed since the moment grows with every publication.
+		return false
+	}
 	etag := s.pinnedETag(c)
 	h := c.Response().Header()
 	h.Set("Cache-Control", pinnedCacheControl)
@@ -146,12 +150,21 @@ func (s *Server) embedProblem(c echo.Context, o embedOptions, err error) error {
 }
 
 // pinNotice is the notice of an embed pinned at p: today's version at
-// todayURL, and the changes between the entries shown and today's.
+// todayURL, and the changes between the entries shown and today's. A
+// settled pin only links to those changes (changes=1, cached as briefly as
+// any live page), so that the pinned page itself never changes.
 func (s *Server) pinNotice(c echo.Context, p pinned, todayURL string, shown, today []components.Entry) (*embed.Pin, error) {
 	n := &embed.Pin{When: p.words(), Datetime: p.Text, TodayURL: s.absURL(c, todayURL)}
 	if p.DateOnly {
 		n.Datetime = p.At.Format(time.DateOnly)
 	}
+	q := c.QueryParams()
+	if p.Settled && q.Get("changes") == "" {
+		q.Set("changes", "1")
+		n.ChangesURL = s.absURL(c, c.Request().URL.Path+"?"+q.Encode())
+		return n, nil
+	}
+	n.Open = q.Get("changes") != ""
 	todayKeys := map[string]components.Entry{}
 	for _, e := range today {
 		todayKeys[entryKey(e)] = e

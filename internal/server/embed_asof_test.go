@@ -4,10 +4,12 @@ import (
 	"compress/gzip"
 	"encoding/json"
 	"fmt"
+	"html"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -75,6 +77,26 @@ func (w *pinnedWorld) get(target string, header ...string) *http.Response {
 	return rec.Result()
 }
 
+// changesSince follows a settled pinned embed's link to what has changed
+// since its moment, and returns that page. The pinned page is cached for
+// good, so the list, which grows with every publication, is not on it.
+func (w *pinnedWorld) changesSince(body string) string {
+	w.t.Helper()
+	m := regexp.MustCompile(`href="([^"]*)" data-testid="embed-pin-changes-link"`).FindStringSubmatch(body)
+	if m == nil {
+		w.t.Fatalf("the pinned embed does not link to what changed since:\n%s", pinNotice(w.t, body))
+	}
+	u, err := url.Parse(html.UnescapeString(m[1]))
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	res := w.get(u.RequestURI())
+	if cc := res.Header.Get("Cache-Control"); res.StatusCode != http.StatusOK || strings.Contains(cc, "immutable") {
+		w.t.Errorf("GET %s = %d, Cache-Control %q; want 200, not cached for good", u.RequestURI(), res.StatusCode, cc)
+	}
+	return readBody(w.t, res)
+}
+
 // pinNotice is the text of a pinned embed's notice.
 func pinNotice(t *testing.T, body string) string {
 	t.Helper()
@@ -125,7 +147,11 @@ func TestPinnedTimelineEmbedShowsTheRecordAsPublishedThen(t *testing.T) {
 		t.Errorf("the pinned list does not show the event retracted since as it was then")
 	}
 	when, _ := time.Parse(time.RFC3339Nano, w.asof)
-	notice := pinNotice(t, body)
+	changesBody := w.changesSince(body)
+	if !strings.Contains(changesBody, w.oldTitle) {
+		t.Errorf("the page of changes does not show the pinned entries as they were")
+	}
+	notice := pinNotice(t, changesBody)
 	for _, want := range []string{"As published on " + when.Format("2 Jan 2006 15:04 UTC"), "See today’s version",
 		"Since then: 1 changed, 1 added, 1 removed", w.newTitle, w.new.Title, w.retracted.Title, "retracted"} {
 		if !strings.Contains(notice, want) {
@@ -138,7 +164,7 @@ func TestPinnedTimelineEmbedShowsTheRecordAsPublishedThen(t *testing.T) {
 		fmt.Sprintf(`/events/%d/history"`, w.new.ID),
 		fmt.Sprintf(`/events/%d/history"`, w.retracted.ID),
 	} {
-		if !strings.Contains(body, link) {
+		if !strings.Contains(changesBody, link) {
 			t.Errorf("the pin notice lacks the link %s", link)
 		}
 	}
@@ -174,7 +200,7 @@ func TestPinnedEventEmbedAndOEmbed(t *testing.T) {
 	pinned := fmt.Sprintf("/embed/events/%d?asof=%s", w.edited.ID, url.QueryEscape(w.asof))
 	res := w.get(pinned)
 	body := readBody(t, res)
-	if res.StatusCode != http.StatusOK || !strings.Contains(body, w.oldTitle) || !strings.Contains(pinNotice(t, body), "1 changed") {
+	if res.StatusCode != http.StatusOK || !strings.Contains(body, w.oldTitle) || !strings.Contains(pinNotice(t, w.changesSince(body)), "1 changed") {
 		t.Fatalf("GET %s = %d, want the old title and one change\n%s", pinned, res.StatusCode, pageText(body))
 	}
 	if cc := res.Header.Get("Cache-Control"); !strings.Contains(cc, "immutable") {
@@ -271,8 +297,11 @@ func TestEmbedPanelPinsToTodaysVersion(t *testing.T) {
 	}
 	res := w.get(src)
 	body := readBody(t, res)
-	if res.StatusCode != http.StatusOK || !strings.Contains(body, w.newTitle) || !strings.Contains(pageText(body), "Nothing shown here has changed since") {
+	if res.StatusCode != http.StatusOK || !strings.Contains(body, w.newTitle) {
 		t.Errorf("the snippet's embed = %d, not today's version:\n%s", res.StatusCode, pageText(body))
+	}
+	if changes := pageText(w.changesSince(body)); !strings.Contains(changes, "Nothing shown here has changed since") {
+		t.Errorf("what changed since today's pin:\n%s", changes)
 	}
 	if cc := res.Header.Get("Cache-Control"); !strings.Contains(cc, "immutable") {
 		t.Errorf("the snippet's embed Cache-Control = %q", cc)

@@ -68,9 +68,9 @@ func newResponseCache(maxBytes int) (*responseCache, error) {
 
 // cacheResponses serves public GET responses from the cache, and fills it.
 // It runs after conditionalGet, so it only sees requests that one found
-// cacheable and did not answer with 304, and before the compressor, which
-// it asks for gzip whatever the client accepts: the compressed body is
-// what is kept, and a client that takes no gzip gets it inflated.
+// cacheable and did not answer with 304, and before the compressor: the
+// compressed body is what is kept, and a client that takes no gzip gets it
+// inflated.
 func (s *Server) cacheResponses(next echo.HandlerFunc) echo.HandlerFunc {
 	if s.cache == nil {
 		return next
@@ -99,8 +99,14 @@ func (s *Server) cacheResponses(next echo.HandlerFunc) echo.HandlerFunc {
 		res := c.Response()
 		capture := &captureWriter{ResponseWriter: res.Writer}
 		res.Writer = capture
+		// Only a client that takes gzip is asked to get it: whatever the
+		// capture does not hold back (an error page, a streamed or large
+		// body) reaches the client as the compressor wrote it. A client
+		// without gzip is served kept pages inflated but keeps none itself.
 		accept := req.Header.Get(echo.HeaderAcceptEncoding)
-		req.Header.Set(echo.HeaderAcceptEncoding, "gzip")
+		if gzipOK {
+			req.Header.Set(echo.HeaderAcceptEncoding, "gzip")
+		}
 		err := next(c)
 		req.Header.Set(echo.HeaderAcceptEncoding, accept)
 		res.Writer = capture.ResponseWriter

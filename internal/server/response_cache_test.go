@@ -98,6 +98,11 @@ func TestResponseCacheServesUntilTheDataChanges(t *testing.T) {
 		t.Errorf("a missing page answered %d", code)
 	}
 	h.get(t, "/missing", true)
+	// An error page goes straight through the cache: a client that takes
+	// no gzip must not get it compressed (get fails the test if it does).
+	if code, _ := h.get(t, "/missing", false); code != http.StatusNotFound {
+		t.Errorf("a missing page without gzip answered %d", code)
+	}
 	if n := h.s.cache.entries.EstimatedSize(); n != 2 {
 		t.Errorf("the cache holds %d entries, want 2 (errors are never kept)", n)
 	}

@@ -58,6 +58,12 @@ type Pin struct {
 	// here; Removed are here and not in today's version (retracted, or
 	// no longer chosen). Each links to its record's history.
 	Changed, Added, Removed []PinChange
+	// ChangesURL, when set, is where the changes are listed instead: a
+	// settled pin is cached for good, so it cannot carry what changes
+	// every time the record does.
+	ChangesURL string
+	// Open shows the changes unfolded: the reader asked for them.
+	Open bool
 }
 
 // PinChange is one record a pinned embed names as changed since.
