@@ -96,6 +96,12 @@ func findEstimatePage(ctx context.Context, q querier, f conflict.EstimateFilter,
 	if err != nil {
 		return nil, "", err
 	}
+	err = loadRelations(ctx, q, conflict.EstimateRecord, ids, func(id int64) *[]conflict.Relation {
+		return &out[index[id]].Relations
+	})
+	if err != nil {
+		return nil, "", err
+	}
 	coords, err := placeCoordinates(ctx, q, places)
 	if err != nil {
 		return nil, "", err
@@ -227,6 +233,12 @@ func findEventPage(ctx context.Context, q querier, f conflict.EventFilter, sourc
 	}
 	err = sources.loadCitations(ctx, q, "event_id", ids, func(id int64, n int) *[]conflict.Citation {
 		return &page.Events[index[id]].Citations
+	})
+	if err != nil {
+		return page, err
+	}
+	err = loadRelations(ctx, q, conflict.EventRecord, ids, func(id int64) *[]conflict.Relation {
+		return &page.Events[index[id]].Relations
 	})
 	return page, err
 }

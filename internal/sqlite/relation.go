@@ -261,3 +261,31 @@ func (db *DB) FindSupersededBy(ctx context.Context, ids []conflict.EstimateID) (
 	}
 	return out, rows.Err()
 }
+
+// loadRelations attaches to a page of events or estimates (rt; ids, with
+// into placing each) their relations to records readers see, reported by
+// published sources, in one query: the lists of the API and the exports.
+// Targets are named by id and external id, not by title.
+func loadRelations(ctx context.Context, q querier, rt conflict.RecordType, ids []any, into func(id int64) *[]conflict.Relation) error {
+	st := relationsOf(rt)
+	rows, err := q.QueryContext(ctx, `SELECT r.`+st.column+`, r.kind, r.target_id, coalesce(t.external_id, ''), r.source_id
+		FROM `+st.table+` r JOIN `+st.records+` t ON t.id = r.target_id AND t.status IN ('published', 'retracted')
+		JOIN sources s ON s.id = r.source_id AND s.status = 'published'
+		WHERE r.`+st.column+` IN (SELECT value FROM json_each(?)) ORDER BY r.`+st.column+`, r.position`, jsonIDs(ids))
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			id int64
+			r  conflict.Relation
+		)
+		if err := rows.Scan(&id, &r.Kind, &r.Target, &r.TargetExternalID, &r.Source); err != nil {
+			return err
+		}
+		p := into(id)
+		*p = append(*p, r)
+	}
+	return rows.Err()
+}
