@@ -281,7 +281,9 @@ func (s *Server) buildMap(c echo.Context, r mapRequest) (components.MapView, err
 	if len(v.Marks) <= mapNamedMarks {
 		for _, m := range v.Marks {
 			if name, _, ok := strings.Cut(m.Name, ":"); ok && !strings.Contains(m.Name, " and ") {
-				v.Names = append(v.Names, components.MapLabel{X: m.X + m.R + 4, Y: m.Y, Text: name})
+				// Clear of the mark even where a phone's stylesheet draws
+				// it half as large again.
+				v.Names = append(v.Names, components.MapLabel{X: m.X + 1.5*m.R + 4, Y: m.Y, Text: name})
 			}
 		}
 	}
