@@ -42,7 +42,7 @@ func demoEstimates() []conflict.Estimate {
 func manyClaimants() []chart.Claim {
 	places := []string{"Mosul", "Raqqa", "Tal Afar", "Hawija"}
 	types := []string{"government", "military", "armed_group", "media", "ngo", ""}
-	quals := []conflict.Qualifier{conflict.Exact, conflict.Range, conflict.AtLeast, conflict.AtMost, conflict.About}
+	quals := []conflict.Qualifier{conflict.Exact, conflict.Range, conflict.AtLeast, conflict.AtMost, conflict.About, conflict.MoreThan, conflict.FewerThan}
 	var cs []chart.Claim
 	day := time.Date(2016, 1, 4, 0, 0, 0, 0, time.UTC)
 	for i := range 40 {
@@ -53,9 +53,9 @@ func manyClaimants() []chart.Claim {
 			AsOf:  edtf.MustParse(day.AddDate(0, 0, 7*(i/4)).Format("2006-01-02")), Unit: "fighters",
 			Qualifier: quals[i%len(quals)], Claimant: fmt.Sprintf("Claimant %02d", who), Status: conflict.Published}
 		switch e.Qualifier {
-		case conflict.AtMost:
+		case conflict.AtMost, conflict.FewerThan:
 			e.High = conflict.Count(v)
-		case conflict.AtLeast:
+		case conflict.AtLeast, conflict.MoreThan:
 			e.Low = conflict.Count(v)
 		case conflict.Range:
 			e.Low, e.High = conflict.Count(v), conflict.Count(v+1500)

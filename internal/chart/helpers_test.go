@@ -16,9 +16,9 @@ func est(id int, asOf string, q conflict.Qualifier, claimant string, values ...i
 		AsOf:  edtf.MustParse(asOf), Unit: "fighters", Qualifier: q, Claimant: claimant,
 	}
 	switch q {
-	case conflict.AtMost, "lt":
+	case conflict.AtMost, conflict.FewerThan:
 		e.High = conflict.Count(values[0])
-	case conflict.AtLeast, "gt":
+	case conflict.AtLeast, conflict.MoreThan:
 		e.Low = conflict.Count(values[0])
 	case conflict.Range:
 		e.Low, e.High = conflict.Count(values[0]), conflict.Count(values[1])

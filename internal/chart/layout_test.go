@@ -17,7 +17,7 @@ import (
 func manyClaims() []Claim {
 	places := []string{"Mosul", "Raqqa", "Tal Afar", "Hawija"}
 	types := []string{"government", "military", "armed_group", "media", "ngo", ""}
-	quals := []conflict.Qualifier{conflict.Exact, conflict.Range, conflict.AtLeast, conflict.AtMost, conflict.About, "lt"}
+	quals := []conflict.Qualifier{conflict.Exact, conflict.Range, conflict.AtLeast, conflict.AtMost, conflict.About, conflict.FewerThan}
 	var cs []Claim
 	day := time.Date(2016, 1, 4, 0, 0, 0, 0, time.UTC)
 	for i := range 40 {

@@ -23,8 +23,8 @@ func TestMarkKinds(t *testing.T) {
 		{est(3, "2016-09-03", conflict.Range, "A", 3000, 4500), Bar, false, false},
 		{est(4, "2016-09-04", conflict.AtLeast, "A", 2000), Up, false, false},
 		{est(5, "2016-09-05", conflict.AtMost, "A", 10000), Down, false, false},
-		{est(6, "2016-09-06", "gt", "A", 2000), Up, false, true},
-		{est(7, "2016-09-07", "lt", "A", 8000), Down, false, true},
+		{est(6, "2016-09-06", conflict.MoreThan, "A", 2000), Up, false, true},
+		{est(7, "2016-09-07", conflict.FewerThan, "A", 8000), Down, false, true},
 	}
 	var xs []conflict.Estimate
 	for _, tt := range tests {
@@ -82,7 +82,7 @@ func TestOpenBoundsReachTheEdge(t *testing.T) {
 		est(1, "2016-07-01", conflict.AtMost, "A", 10000),
 		est(2, "2016-08-01", conflict.AtLeast, "A", 2000),
 		est(3, "2016-09-01", conflict.Exact, "A", 5000),
-		est(4, "2016-09-15", "lt", "A", 6000),
+		est(4, "2016-09-15", conflict.FewerThan, "A", 6000),
 	}, Options{})
 	p := only(c)
 	down, up, point, fewer := p.Marks[0], p.Marks[1], p.Marks[2], p.Marks[3]

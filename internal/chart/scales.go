@@ -22,20 +22,15 @@ func values(e conflict.Estimate) (lo, hi int64, ok bool) {
 	return 0, 0, false
 }
 
-// Strict bounds ("fewer than", "more than") are read by their qualifier's
-// words, so that the chart draws them whatever the store names them.
-var (
-	strictBelow = map[conflict.Qualifier]bool{"lt": true, "fewer_than": true, "less_than": true}
-	strictAbove = map[conflict.Qualifier]bool{"gt": true, "more_than": true}
-)
-
-func strict(q conflict.Qualifier) bool { return strictBelow[q] || strictAbove[q] }
+// strict reports a strict bound, "fewer than" or "more than": drawn as
+// "as many as" and "at least" are, with a dashed cap.
+func strict(q conflict.Qualifier) bool { return q.Strict() }
 
 func kindOf(e conflict.Estimate) Kind {
 	switch {
-	case e.Qualifier == conflict.AtLeast || strictAbove[e.Qualifier]:
+	case e.Qualifier.LowOnly():
 		return Up
-	case e.Qualifier == conflict.AtMost || strictBelow[e.Qualifier]:
+	case e.Qualifier.HighOnly():
 		return Down
 	case e.Qualifier == conflict.Exact || e.Qualifier == conflict.About:
 		return Point

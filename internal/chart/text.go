@@ -214,13 +214,6 @@ func pointWords(p edtf.Point) string {
 // 500".
 func valueText(it item) string {
 	if it.e != nil {
-		q := it.e.Qualifier
-		switch {
-		case strictBelow[q]:
-			return "fewer than " + conflict.FormatCount(it.hi)
-		case strictAbove[q]:
-			return "more than " + conflict.FormatCount(it.lo)
-		}
 		if v := it.e.ValueText(); v != "" {
 			return v
 		}

@@ -18,7 +18,7 @@ func TestMarkTitle(t *testing.T) {
 			t.Errorf("mark %d title = %q, want %q", i, m.Title, want[i])
 		}
 	}
-	strict := only(New([]conflict.Estimate{est(1, "2016-01-02", "lt", "A", 500), est(2, "2016-01-03", "gt", "A", 200)}, Options{}))
+	strict := only(New([]conflict.Estimate{est(1, "2016-01-02", conflict.FewerThan, "A", 500), est(2, "2016-01-03", conflict.MoreThan, "A", 200)}, Options{}))
 	if got := strict.Marks[0].Title; got != "fewer than 500 fighters, Islamic State in Mosul, as of 2 Jan 2016, claimed by A" {
 		t.Errorf("strict title = %q", got)
 	}
