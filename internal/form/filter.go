@@ -331,8 +331,8 @@ type EstimateFilter struct {
 // empty state.
 func ParseEstimateFilter(ctx context.Context, q url.Values, lookup Lookup) (EstimateFilter, error) {
 	f := EstimateFilter{
-		Force:    value(q, "force"),
-		Place:    value(q, "place"),
+		Force:        value(q, "force"),
+		Place:        value(q, "place"),
 		Claimant:     value(q, "claimant"),
 		ClaimantType: value(q, "claimant_type"),
 		From:         value(q, "from"),
