@@ -8,7 +8,6 @@ import (
 	"github.com/a-h/templ"
 	"strings"
 
-	"github.com/sitrep/sitrep/internal/conflict"
 	"github.com/sitrep/sitrep/internal/edtf"
 	"github.com/sitrep/sitrep/internal/form"
 )
@@ -22,21 +21,6 @@ func pluralWord(n int, one, many string) string {
 		return one
 	}
 	return many
-}
-
-// unitOf names what the estimates count when they all count the same
-// thing, and "" when they mix units.
-func unitOf(xs []conflict.Estimate) string {
-	if len(xs) == 0 {
-		return ""
-	}
-	u := xs[0].Unit
-	for _, x := range xs[1:] {
-		if x.Unit != u {
-			return ""
-		}
-	}
-	return u
 }
 
 func unknownText(f form.EstimateFilter) string {
