@@ -54,7 +54,7 @@ func (s *Server) browseSorted(c echo.Context, action string, f form.EventFilter,
 // finishBrowse adds what every view of a list has: the counts over time,
 // the switch between cards and table, and the table's sortable headings.
 func (s *Server) finishBrowse(ctx context.Context, action string, f form.EventFilter, filter conflict.EventFilter, v *components.BrowserView) error {
-	h, err := s.eventHistogram(ctx, action, f, filter)
+	h, err := s.eventHistogram(ctx, action, f, filter, v.More)
 	if err != nil {
 		return err
 	}

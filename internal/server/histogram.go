@@ -11,6 +11,11 @@ import (
 	"github.com/sitrep/sitrep/web/components"
 )
 
+// histogramCountLimit is how many events a histogram counts one by one
+// when no tally answers its filter and the list counted them all: the
+// list counts up to 1,000.
+const histogramCountLimit = 1000
+
 // countCacheSize bounds how many counts over time are kept.
 const countCacheSize = 512
 
@@ -60,7 +65,11 @@ func (c *countCache) get(ctx context.Context, version int64, key string, read fu
 // the list's own filter (action names the page, and with it a timeline's,
 // an actor's or a place's own filter), each bar linking to the same page
 // with the bar's dates in from and to, every other choice kept.
-func (s *Server) eventHistogram(ctx context.Context, action string, f form.EventFilter, filter conflict.EventFilter) (components.HistogramView, error) {
+//
+// more says the list has more matches than it counted: a filter no tally
+// answers is then not counted by day either, as that would cost more than
+// the list itself.
+func (s *Server) eventHistogram(ctx context.Context, action string, f form.EventFilter, filter conflict.EventFilter, more bool) (components.HistogramView, error) {
 	version, err := s.db.LastChange(ctx)
 	if err != nil {
 		return components.HistogramView{}, err
@@ -70,7 +79,11 @@ func (s *Server) eventHistogram(ctx context.Context, action string, f form.Event
 		key += "#" + strconv.FormatInt(int64(t.ID), 10)
 	}
 	counts, err := s.counts.get(ctx, version, key, func(ctx context.Context) (conflict.DayCounts, error) {
-		return s.db.CountEventsByDay(ctx, filter)
+		limit := histogramCountLimit
+		if more {
+			limit = 0
+		}
+		return s.db.CountEventsByDay(ctx, filter, limit)
 	})
 	if err != nil {
 		return components.HistogramView{}, err

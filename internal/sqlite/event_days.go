@@ -20,19 +20,21 @@ const dayCountLimit = 2000
 // start and reach into it. A filter of one actor, place or tag, or none,
 // with or without dates, is read from the day tallies (event_key_days),
 // so a histogram of 400,000 events reads one row per day; any other is
-// counted through the list's own plan up to dayCountLimit events, past
-// which TooMany is set and no day is given.
-func (db *DB) CountEventsByDay(ctx context.Context, f conflict.EventFilter) (conflict.DayCounts, error) {
+// counted through the list's own plan up to limit events (at most
+// dayCountLimit), past which TooMany is set and no day is given. A caller
+// that knows the list has more matches than it counted passes 0: counting
+// further than the list did would cost more than the list.
+func (db *DB) CountEventsByDay(ctx context.Context, f conflict.EventFilter, limit int) (conflict.DayCounts, error) {
 	var out conflict.DayCounts
 	err := db.readTx(ctx, func(q querier) error {
 		var err error
-		out, err = countEventsByDay(ctx, q, f)
+		out, err = countEventsByDay(ctx, q, f, min(limit, dayCountLimit))
 		return err
 	})
 	return out, err
 }
 
-func countEventsByDay(ctx context.Context, q querier, f conflict.EventFilter) (conflict.DayCounts, error) {
+func countEventsByDay(ctx context.Context, q querier, f conflict.EventFilter, limit int) (conflict.DayCounts, error) {
 	f.After, f.Before = "", ""
 	var out conflict.DayCounts
 	plan, err := planEvents(ctx, q, f)
@@ -82,10 +84,13 @@ func countEventsByDay(ctx context.Context, q querier, f conflict.EventFilter) (c
 		return out, nil
 	}
 	// Counted one by one: the plan's pieces, each up to the limit.
+	if limit <= 0 {
+		return conflict.DayCounts{TooMany: true}, nil
+	}
 	counted := 0
 	byDay := map[string]int{}
 	for _, piece := range plan.pieces(true) {
-		keys, params := piece.keysQuery("", 0, true, dayCountLimit-counted+1)
+		keys, params := piece.keysQuery("", 0, true, limit-counted+1)
 		rows, err := q.QueryContext(ctx, `SELECT lo, count(*) FROM (`+keys+`) GROUP BY lo`, params...)
 		if err != nil {
 			return out, fmt.Errorf("count events by day: %w", err)
@@ -107,7 +112,7 @@ func countEventsByDay(ctx context.Context, q querier, f conflict.EventFilter) (c
 		if err := rows.Err(); err != nil {
 			return out, err
 		}
-		if counted > dayCountLimit {
+		if counted > limit {
 			return conflict.DayCounts{TooMany: true}, nil
 		}
 	}

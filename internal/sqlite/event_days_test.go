@@ -49,7 +49,7 @@ func TestDayCountsMatchTheList(t *testing.T) {
 	}
 	for name, f := range filters {
 		t.Run(name, func(t *testing.T) {
-			got, err := db.CountEventsByDay(ctx, f)
+			got, err := db.CountEventsByDay(ctx, f, dayCountLimit)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -104,14 +104,19 @@ func TestDayCountsStopWhereCountingCostsTooMuch(t *testing.T) {
 		t.Fatal(err)
 	}
 	seedSkewed(t, db, dayCountLimit+500)
-	got, err := db.CountEventsByDay(ctx, conflict.EventFilter{Statuses: []conflict.Status{conflict.Published, conflict.Retracted}})
+	got, err := db.CountEventsByDay(ctx, conflict.EventFilter{Statuses: []conflict.Status{conflict.Published, conflict.Retracted}}, dayCountLimit)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !got.TooMany || len(got.Days) > 0 {
 		t.Errorf("every event with retracted ones: TooMany %v, %d days", got.TooMany, len(got.Days))
 	}
-	all, err := db.CountEventsByDay(ctx, conflict.EventFilter{})
+	// A list that has more than it counted asks for no counting.
+	two := conflict.EventFilter{Tags: []string{"tag1"}, Actors: []conflict.ActorID{1}}
+	if got, err := db.CountEventsByDay(ctx, two, 0); err != nil || !got.TooMany {
+		t.Errorf("two conditions, limit 0: TooMany %v, err %v", got.TooMany, err)
+	}
+	all, err := db.CountEventsByDay(ctx, conflict.EventFilter{}, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
