@@ -83,3 +83,56 @@ func TestExplorerChartsALargeForceFromItsTallies(t *testing.T) {
 	get(t, h, "/estimates?force=ISIS&claimant=council&from=2012-01-01&to=2012", http.StatusOK,
 		fmt.Sprintf("%d estimates by 1 claimant", n/6))
 }
+
+// TestExplorerChartsRevisionsAndUnits: a claim its claimant revised is
+// drawn faded and joined to the revision, claims in vehicles get a panel of
+// their own, and each mark's title names its place; the headline spread
+// is per place and unit.
+func TestExplorerChartsRevisionsAndUnits(t *testing.T) {
+	a := newApp(t)
+	ctx := t.Context()
+	is, err := a.DB.FindActorBySlug(ctx, "islamic-state")
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, err := a.DB.FindSourceByID(ctx, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mk := func(asOf, unit string, n int64) *conflict.Estimate {
+		return &conflict.Estimate{Force: is.Ref(), AsOf: edtf.MustParse(asOf), Unit: unit, Qualifier: conflict.Exact,
+			Low: conflict.Count(n), High: conflict.Count(n), Claimant: "Local monitor", Status: conflict.Published,
+			Citations: []conflict.Citation{{Source: src}}}
+	}
+	early, vehicles := mk("2016-08-01", "fighters", 6000), mk("2016-08-02", "vehicles", 1200)
+	if err := a.DB.CreateEstimates(ctx, []*conflict.Estimate{early, vehicles}, conflict.Change{AuthorName: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	later := mk("2016-08-20", "fighters", 5000)
+	later.Relations = []conflict.Relation{{Kind: conflict.Supersedes, Target: int64(early.ID)}}
+	if err := a.DB.CreateEstimates(ctx, []*conflict.Estimate{later}, conflict.Change{AuthorName: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	body := get(t, a.Handler(), "/estimates?force=ISIS", http.StatusOK,
+		`data-unit="fighters"`, `data-unit="vehicles"`,
+		"1,200 vehicles.", "put the force in Mosul at 3,000 to 10,000 fighters.",
+		"(superseded by Local monitor&#39;s claim of 20 Aug 2016: 5,000)",
+		`class="chart__links"`)
+	wide := body[strings.Index(body, "chart__svg--wide"):strings.Index(body, "chart__svg--narrow")]
+	if n := strings.Count(wide, `class="chart-mark chart-mark--superseded"`); n != 1 {
+		t.Errorf("%d superseded marks in the wide figure, want 1", n)
+	}
+	if strings.Count(wide, `data-unit=`) != 2 {
+		t.Errorf("the wide figure has %d panels, want one per unit", strings.Count(wide, `data-unit=`))
+	}
+	for _, m := range regexp.MustCompile(`<title>([^<]*claimed by[^<]*)</title>`).FindAllStringSubmatch(wide, -1) {
+		if strings.Contains(m[1], "Islamic State, as of") {
+			// Claims made here have no place: that must be said by its
+			// absence, not by another claim's place.
+			continue
+		}
+		if !strings.Contains(m[1], "Islamic State in Mosul") {
+			t.Errorf("mark title %q does not name its place", m[1])
+		}
+	}
+}
