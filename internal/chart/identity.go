@@ -86,6 +86,14 @@ func TypeLabel(t string) string {
 	return strings.ReplaceAll(t, "_", " ")
 }
 
+// capital begins s with a capital letter: "Armed group".
+func capital(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
 func typeColour(t string) string {
 	if c, ok := typeColours[typeKey(t)]; ok {
 		return c
@@ -252,7 +260,7 @@ func groupLegend(legend []LegendEntry, banded bool) []LegendGroup {
 		if !ok {
 			i = len(gs)
 			index[t] = i
-			gs = append(gs, LegendGroup{Type: TypeLabel(t)})
+			gs = append(gs, LegendGroup{Type: capital(TypeLabel(t))})
 			if banded {
 				gs[i].Colour = typeColour(t)
 			}

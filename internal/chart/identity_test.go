@@ -138,7 +138,7 @@ func TestLegendGroupsPastTenClaimants(t *testing.T) {
 	if len(c.Groups) != 2 {
 		t.Fatalf("groups = %+v, want government and other", c.Groups)
 	}
-	if c.Groups[0].Type != "other" || c.Groups[1].Type != "government" {
+	if c.Groups[0].Type != "Other" || c.Groups[1].Type != "Government" {
 		t.Errorf("groups %q, %q; want the type with most claims first", c.Groups[0].Type, c.Groups[1].Type)
 	}
 	for _, g := range c.Groups {

@@ -359,7 +359,7 @@ func (f figureSpec) seriesOf(items []*item) func(*item) seriesKey {
 	case len(types) > 1:
 		for k, it := range some {
 			t := typeKey(it.ctype)
-			keys[k] = seriesKey{key: "type:" + t, label: TypeLabel(t), colour: typeColour(t), ctype: t, byType: true}
+			keys[k] = seriesKey{key: "type:" + t, label: capital(TypeLabel(t)), colour: typeColour(t), ctype: t, byType: true}
 		}
 	default:
 		names := make([]string, 0, len(counts))
