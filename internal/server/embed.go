@@ -361,7 +361,7 @@ func (s *Server) embedEstimates(c echo.Context) error {
 // estimateValues is the explorer's filter as typed, as query values.
 func estimateValues(f form.EstimateFilter) url.Values {
 	v := url.Values{}
-	for k, s := range map[string]string{"force": f.Force, "place": f.Place, "claimant": f.Claimant, "from": f.From, "to": f.To} {
+	for k, s := range map[string]string{"force": f.Force, "place": f.Place, "claimant": f.Claimant, "claimant_type": f.ClaimantType, "from": f.From, "to": f.To} {
 		if s != "" {
 			v.Set(k, s)
 		}

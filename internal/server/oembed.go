@@ -47,7 +47,7 @@ const (
 // Query keys carried from a page's address into its embed's.
 var (
 	timelineEmbedKeys  = []string{"actor", "place", "tag", "from", "to", "q", "order"}
-	estimatesEmbedKeys = []string{"force", "actor", "place", "claimant", "from", "to"}
+	estimatesEmbedKeys = []string{"force", "actor", "place", "claimant", "claimant_type", "from", "to"}
 )
 
 // oembed answers /oembed?url=…&maxwidth=…&maxheight=…&format=json for the
