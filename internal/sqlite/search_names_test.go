@@ -1,7 +1,10 @@
 package sqlite_test
 
 import (
+	"database/sql"
+	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -232,5 +235,50 @@ func TestSearchRanksExactAndTitleMatchesFirst(t *testing.T) {
 	got = hitTitles(f.search("mosul").Others)
 	if len(got) == 0 || got[0] != "place: Mosul " {
 		t.Errorf("mosul ranked %q; want the place named exactly Mosul first", got)
+	}
+}
+
+// TestSearchIndexesFollowEdits edits and removes folded text through the
+// triggers, as any write does, and checks that searches follow and that
+// each index still holds exactly what it was given: removing a row gives
+// the index its folded words again, which must be the ones it holds.
+func TestSearchIndexesFollowEdits(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "sitrep.db")
+	db := sqlitetest.Open(t, path)
+	f := &searchFixture{t: t, db: db, src: newSource(1)}
+	if err := db.CreateSource(t.Context(), &f.src, editor); err != nil {
+		t.Fatal(err)
+	}
+	is := f.actor("Islamic State", "ISIS", "داعش")
+	f.place("Mosul", "الموصل")
+	e := f.event("قصف جوي على الموصل", "Fighters of the Jāmiʿ an-Nūrī brigade.", nil, is)
+	raw, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	for _, q := range []string{
+		`UPDATE events SET title = 'اشتباكات في إدلب', body = 'Ḥadbāʾ minaret' WHERE id = ` + strconv.FormatInt(int64(e.ID), 10),
+		`DELETE FROM actor_aliases WHERE alias = 'داعش'`,
+		`UPDATE places SET name = 'Al-Mawṣil', description = 'Nīnawā' WHERE slug = 'mosul'`,
+	} {
+		if _, err := raw.ExecContext(t.Context(), q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	f.finds("اشتباكات في إدلب", "ادلب", "hadba")
+	if got := hitTitles(f.search("موصل").Events); len(got) != 0 {
+		t.Errorf("موصل still finds %q after the title changed", got)
+	}
+	if res := f.search("داعش"); len(res.Named) != 0 {
+		t.Errorf("داعش still names %+v after the alias was removed", res.Named)
+	}
+	if res := f.search("al mawsil"); len(res.Named) != 1 || res.Named[0].Hit.Title[0].Text != "Al-Mawṣil" {
+		t.Errorf("al mawsil names %+v; want the renamed place", res.Named)
+	}
+	for _, table := range []string{"events_fts", "events_date_fts", "records_fts"} {
+		if _, err := raw.ExecContext(t.Context(), `INSERT INTO `+table+` (`+table+`, rank) VALUES ('integrity-check', 0)`); err != nil {
+			t.Errorf("%s after edits: %v", table, err)
+		}
 	}
 }
