@@ -338,6 +338,9 @@ func estimateFilterWords(f form.EstimateFilter) string {
 	if f.Claimant != "" {
 		parts = append(parts, "claimed by "+f.Claimant)
 	}
+	if t := f.Filter.ClaimantType; t != "" {
+		parts = append(parts, "claimed by "+t.Label()+" claimants")
+	}
 	parts = append(parts, dateWords(f.Filter.From.Display(), f.Filter.To.Display(), !f.Filter.From.IsZero(), !f.Filter.To.IsZero())...)
 	return filterWords(parts)
 }
