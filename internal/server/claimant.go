@@ -122,3 +122,20 @@ func (s *Server) claimantUpdate(c echo.Context) error {
 	}
 	return err
 }
+
+// relationLines words a record's links for a reviewer: "Revises #12
+// Islamic State: as many as 10,000 fighters…".
+func relationLines(rs []conflict.Relation) []string {
+	out := make([]string, len(rs))
+	for i, r := range rs {
+		target := r.TargetTitle
+		if target == "" {
+			target = r.TargetExternalID
+		}
+		if r.Target != 0 {
+			target = strings.TrimSpace("#" + strconv.FormatInt(r.Target, 10) + " " + target)
+		}
+		out[i] = r.Kind.Phrase(false) + " " + target
+	}
+	return out
+}

@@ -377,6 +377,7 @@ func (s *Server) reviewPreview(c echo.Context, rt conflict.RecordType, data []by
 			pv.Facts = append(pv.Facts, fact)
 		}
 		text("Tags", r.Tags...)
+		text("Links", relationLines(r.Relations)...)
 	case conflict.Estimate:
 		pv.Title, body, cites = r.Title(), r.Notes, r.Citations
 		pv.Facts = append(pv.Facts, pages.PreviewFact{Label: "Force", Values: []pages.PreviewValue{actor(r.Force, "")}})
@@ -386,6 +387,7 @@ func (s *Server) reviewPreview(c echo.Context, rt conflict.RecordType, data []by
 			pv.Facts = append(pv.Facts, pages.PreviewFact{Label: "Place", Values: []pages.PreviewValue{place(r.Place)}})
 		}
 		text("Claimed by", r.Claimant)
+		text("Links", relationLines(r.Relations)...)
 	case conflict.Source:
 		pv.Title, body = r.Heading(), r.Notes
 		text("Publisher", r.Publisher)
