@@ -2,12 +2,14 @@ package server
 
 import (
 	"context"
+	"sort"
 	"strconv"
 	"sync"
 
 	"github.com/sitrep/sitrep/internal/conflict"
 	"github.com/sitrep/sitrep/internal/edtf"
 	"github.com/sitrep/sitrep/internal/form"
+	"github.com/sitrep/sitrep/internal/sqlite"
 	"github.com/sitrep/sitrep/web/components"
 )
 
@@ -78,24 +80,102 @@ func (s *Server) eventHistogram(ctx context.Context, action string, f form.Event
 	if t := filter.Timeline; t != nil {
 		key += "#" + strconv.FormatInt(int64(t.ID), 10)
 	}
-	counts, err := s.counts.get(ctx, version, key, func(ctx context.Context) (conflict.DayCounts, error) {
-		limit := histogramCountLimit
-		if more {
-			limit = 0
-		}
-		return s.db.CountEventsByDay(ctx, filter, limit)
-	})
-	if err != nil {
-		return components.HistogramView{}, err
-	}
 	from, to := filter.From, filter.To
 	if t := filter.Timeline; t != nil && len(t.Pinned) == 0 {
 		from, to = laterDate(from, t.Filter.From), earlierDate(to, t.Filter.To)
+	}
+	var counts conflict.DayCounts
+	if tally, ok := sqlite.DayTallyKey(filter); ok {
+		// One actor, place or tag, or none: its whole series of days is
+		// kept, and every list of it, whatever its dates, is a cut of it.
+		series, err := s.series.get(ctx, version, tally, s.db.FindDayTally)
+		if err != nil {
+			return components.HistogramView{}, err
+		}
+		counts.Days = cutDays(series, lowerKey(from), upperKey(to))
+		if !from.IsZero() {
+			reaching, err := s.counts.get(ctx, version, "reach:"+key, func(ctx context.Context) (conflict.DayCounts, error) {
+				n, err := s.db.CountEventsReachingIn(ctx, filter)
+				return conflict.DayCounts{Before: n}, err
+			})
+			if err != nil {
+				return components.HistogramView{}, err
+			}
+			counts.Before = reaching.Before
+		}
+	} else {
+		counts, err = s.counts.get(ctx, version, key, func(ctx context.Context) (conflict.DayCounts, error) {
+			limit := histogramCountLimit
+			if more {
+				limit = 0
+			}
+			return s.db.CountEventsByDay(ctx, filter, limit)
+		})
+		if err != nil {
+			return components.HistogramView{}, err
+		}
 	}
 	link := func(lo, hi string) string {
 		return withQuery(action, f.PageValues("from", lo, "to", hi, "after", "", "before", "", "page", "").Encode())
 	}
 	return components.NewHistogram("histogram", "events", counts, lowerKey(from), upperKey(to), link), nil
+}
+
+// seriesCacheDays bounds the days the series cache keeps, all keys
+// together: about 10 MB.
+const seriesCacheDays = 400_000
+
+// seriesCache keeps the whole day series of recent tally keys until the
+// next write: the series of all events serves /events at every date.
+type seriesCache struct {
+	mu      sync.Mutex
+	version int64
+	entries map[string][]conflict.DayCount
+	order   []string
+	days    int
+}
+
+func (c *seriesCache) get(ctx context.Context, version int64, key string, read func(context.Context, string) ([]conflict.DayCount, error)) ([]conflict.DayCount, error) {
+	c.mu.Lock()
+	if c.version != version || c.entries == nil {
+		c.version, c.entries, c.order, c.days = version, map[string][]conflict.DayCount{}, nil, 0
+	}
+	if d, ok := c.entries[key]; ok {
+		c.mu.Unlock()
+		return d, nil
+	}
+	c.mu.Unlock()
+	d, err := read(ctx, key)
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, ok := c.entries[key]; c.version == version && !ok && len(d) <= seriesCacheDays {
+		for c.days+len(d) > seriesCacheDays && len(c.order) > 0 {
+			c.days -= len(c.entries[c.order[0]])
+			delete(c.entries, c.order[0])
+			c.order = c.order[1:]
+		}
+		c.entries[key], c.order, c.days = d, append(c.order, key), c.days+len(d)
+	}
+	return d, nil
+}
+
+// cutDays returns the days of a series from from to to (ISO days, either
+// may be empty), sharing its memory: the caller only reads them.
+func cutDays(series []conflict.DayCount, from, to string) []conflict.DayCount {
+	lo, hi := 0, len(series)
+	if from != "" {
+		lo = sort.Search(len(series), func(i int) bool { return series[i].Day >= from })
+	}
+	if to != "" {
+		hi = sort.Search(len(series), func(i int) bool { return series[i].Day > to })
+	}
+	if lo > hi {
+		return nil
+	}
+	return series[lo:hi:hi]
 }
 
 func lowerKey(d edtf.Date) string {

@@ -53,6 +53,8 @@ type Server struct {
 	charts chartCache
 	// counts keeps the counts over time of recent filters (histogram.go).
 	counts countCache
+	// series keeps the day series of recent tallies (histogram.go).
+	series seriesCache
 	cache  *responseCache
 	// bulk admits exports and large API reads, which read from bulkDB,
 	// the export pool, within limits.

@@ -123,6 +123,50 @@ func countEventsByDay(ctx context.Context, q querier, f conflict.EventFilter, li
 	return out, nil
 }
 
+// DayTallyKey returns the key of the day tallies that holds f's counts,
+// if one does (see talliedKey); FindDayTally reads it.
+func DayTallyKey(f conflict.EventFilter) (string, bool) { return talliedKey(f) }
+
+// FindDayTally returns every day's count of a day tally key ("*", or an
+// actor's, place's or tag's posting key), in day order: at most one row
+// a day of the record, which a caller may keep and cut to any dates.
+func (db *DB) FindDayTally(ctx context.Context, key string) ([]conflict.DayCount, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT day, n FROM event_key_days WHERE key = ? AND n > 0 ORDER BY day`, key)
+	if err != nil {
+		return nil, fmt.Errorf("read day tally: %w", err)
+	}
+	defer rows.Close()
+	var out []conflict.DayCount
+	for rows.Next() {
+		var d conflict.DayCount
+		if err := rows.Scan(&d.Day, &d.N); err != nil {
+			return nil, err
+		}
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
+
+// CountEventsReachingIn counts the events f matches that begin before its
+// start and reach into it (none without a start), up to dayCountLimit:
+// the histogram's first bar holds them.
+func (db *DB) CountEventsReachingIn(ctx context.Context, f conflict.EventFilter) (int, error) {
+	var n int
+	err := db.readTx(ctx, func(q querier) error {
+		f.After, f.Before = "", ""
+		plan, err := planEvents(ctx, q, f)
+		if err != nil || plan.none || len(plan.prefix) == 0 {
+			return err
+		}
+		query, params := eventPlan{arms: plan.prefix, checks: plan.checks}.countQuery(dayCountLimit)
+		if err := q.QueryRowContext(ctx, query, params...).Scan(&n); err != nil {
+			return fmt.Errorf("count events reaching in: %w", err)
+		}
+		return nil
+	})
+	return n, err
+}
+
 // talliedKey returns the key of event_key_days that holds f's counts: "*"
 // for all published events, or the one actor, place or tag f names, its
 // own or its timeline's. Text, retracted events, a timeline's pins and
