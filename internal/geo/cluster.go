@@ -15,6 +15,35 @@ type Pin struct {
 	// Approx is set when the place has no position of its own and stands
 	// at its nearest ancestor's.
 	Approx bool
+	// mx, my are Point projected once, as fractions of the world's
+	// width and height (NewPin): a map of thousands of places then
+	// projects none of them again.
+	mx, my    float64
+	projected bool
+}
+
+// NewPin returns a pin with its point projected once.
+func NewPin(key int, p Point, n int, approx bool) Pin {
+	mx, my := worldPixel(p, 0)
+	return Pin{Key: key, Point: p, N: n, Approx: approx, mx: mx / WorldWidth, my: my / WorldWidth, projected: true}
+}
+
+// world returns the pin's position in pixels from the world's top-left
+// corner at zoom z.
+func (p Pin) world(z int) (float64, float64) {
+	if !p.projected {
+		return worldPixel(p.Point, z)
+	}
+	size := WorldWidth * math.Exp2(float64(z))
+	return p.mx * size, p.my * size
+}
+
+// InView reports whether the pin is drawn inside the view.
+func (p Pin) InView(v View) bool {
+	wx, wy := p.world(v.Zoom)
+	cx, cy := worldPixel(v.Center, v.Zoom)
+	x, y := wx-cx+float64(v.Width)/2, wy-cy+float64(v.Height)/2
+	return x >= 0 && y >= 0 && x <= float64(v.Width) && y <= float64(v.Height)
 }
 
 // Cluster is what the map draws: the pins that fall in one cell of the
@@ -42,11 +71,14 @@ const CellSize = 44
 func Clusters(v View, pins []Pin) []Cluster {
 	byCell := map[[2]int]*Cluster{}
 	var order [][2]int
+	cx, cy := worldPixel(v.Center, v.Zoom)
+	left, top := cx-float64(v.Width)/2, cy-float64(v.Height)/2
 	for _, p := range pins {
-		if p.N <= 0 || !v.Contains(p.Point, 0) {
+		wx, wy := p.world(v.Zoom)
+		x, y := wx-left, wy-top
+		if p.N <= 0 || x < 0 || y < 0 || x > float64(v.Width) || y > float64(v.Height) {
 			continue
 		}
-		wx, wy := worldPixel(p.Point, v.Zoom)
 		cell := [2]int{int(math.Floor(wx / CellSize)), int(math.Floor(wy / CellSize))}
 		c := byCell[cell]
 		if c == nil {
@@ -54,7 +86,6 @@ func Clusters(v View, pins []Pin) []Cluster {
 			byCell[cell] = c
 			order = append(order, cell)
 		}
-		x, y := v.Pixel(p.Point)
 		// A running mean weighted by events.
 		n := float64(c.N + p.N)
 		c.X += (x - c.X) * float64(p.N) / n

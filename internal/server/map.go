@@ -54,6 +54,9 @@ type mapPlaces struct {
 	version int64
 	ok      bool
 	byID    map[conflict.PlaceID]mapPlace
+	// pins are recent filters' places (mapPinsOf), size their number.
+	pins map[string]*mapPins
+	size int
 }
 
 type mapPlace struct {
@@ -75,6 +78,8 @@ func (s *Server) mapPlaceIndex(ctx context.Context) (map[conflict.PlaceID]mapPla
 	if s.maps.ok && s.maps.version == version {
 		return s.maps.byID, nil
 	}
+	// A write makes every filter's pins stale.
+	s.maps.pins, s.maps.size = nil, 0
 	places, err := s.db.MapPlaces(ctx)
 	if err != nil {
 		return nil, err
@@ -180,45 +185,16 @@ func (r mapRequest) listOf(slugs []string) string {
 // buildMap counts the filtered events by place and draws the view the
 // query asks for (z, lat, lon), or the one that fits them all.
 func (s *Server) buildMap(c echo.Context, r mapRequest) (components.MapView, error) {
-	ctx := c.Request().Context()
-	filter := r.filter.Filter
-	filter.Timeline = r.timeline
-	filter.After, filter.Before = "", ""
-	tally, err := s.db.CountEventsByPlace(ctx, filter, mapListLimit)
+	mp, err := s.mapPinsOf(c.Request().Context(), r)
 	if err != nil {
 		return components.MapView{}, err
 	}
-	index, err := s.mapPlaceIndex(ctx)
-	if err != nil {
-		return components.MapView{}, err
-	}
-	var (
-		pins              []geo.Pin
-		points            []geo.Point
-		mapped, unlocated int
-		placeOf           = map[int]mapPlace{}
-		placesWithEvents  int
-		ids               = make([]conflict.PlaceID, 0, len(tally.Counts))
-	)
-	for id := range tally.Counts {
-		ids = append(ids, id)
-	}
-	slices.Sort(ids)
-	for _, id := range ids {
-		n := tally.Counts[id]
-		if n <= 0 {
-			continue
-		}
-		p, ok := index[id]
-		if !ok || !p.located {
-			unlocated += n
-			continue
-		}
-		placesWithEvents++
-		mapped += n
-		pins = append(pins, geo.Pin{Key: int(id), Point: p.point, N: n, Approx: p.at != ""})
-		points = append(points, p.point)
-		placeOf[int(id)] = p
+	pins, places, tally := mp.pins, mp.places, mp.tally
+	mapped, unlocated, placesWithEvents := mp.mapped, mp.unlocated, len(mp.pins)
+	placeOf := func(key int) mapPlace { return places[key] }
+	points := make([]geo.Point, len(pins))
+	for i, p := range pins {
+		points[i] = p.Point
 	}
 	view := geo.Fit(points, r.width, r.height, mapFitPad)
 	fitted := true
@@ -246,7 +222,7 @@ func (s *Server) buildMap(c echo.Context, r mapRequest) (components.MapView, err
 		if float64(len(m.Label))*6.6 > 2*cl.R-4 {
 			m.Label = ""
 		}
-		first := placeOf[cl.Pins[0].Key]
+		first := placeOf(cl.Pins[0].Key)
 		switch len(cl.Pins) {
 		case 1:
 			m.Name = fmt.Sprintf("%s: %s", first.Name, eventsWord(cl.N))
@@ -254,13 +230,13 @@ func (s *Server) buildMap(c echo.Context, r mapRequest) (components.MapView, err
 				m.Name += fmt.Sprintf(" (no position of its own: shown at %s)", first.at)
 			}
 		case 2:
-			m.Name = fmt.Sprintf("%s and %s: %s", first.Name, placeOf[cl.Pins[1].Key].Name, eventsWord(cl.N))
+			m.Name = fmt.Sprintf("%s and %s: %s", first.Name, placeOf(cl.Pins[1].Key).Name, eventsWord(cl.N))
 		default:
 			m.Name = fmt.Sprintf("%s and %d other places: %s", first.Name, len(cl.Pins)-1, eventsWord(cl.N))
 		}
 		slugs := make([]string, 0, len(cl.Pins))
 		for _, p := range cl.Pins {
-			if mp := placeOf[p.Key]; mp.Public {
+			if mp := placeOf(p.Key); mp.Public {
 				slugs = append(slugs, mp.Slug)
 			}
 		}
@@ -290,7 +266,7 @@ func (s *Server) buildMap(c echo.Context, r mapRequest) (components.MapView, err
 	// The table: every place in view, most events first.
 	var rows []geo.Pin
 	for _, p := range pins {
-		if view.Contains(p.Point, 0) {
+		if p.InView(view) {
 			rows = append(rows, p)
 		}
 	}
@@ -300,7 +276,7 @@ func (s *Server) buildMap(c echo.Context, r mapRequest) (components.MapView, err
 			v.MorePlaces = len(rows) - i
 			break
 		}
-		mp := placeOf[p.Key]
+		mp := placeOf(p.Key)
 		row := components.MapPlaceRow{Name: mp.Name, N: p.N, At: mp.at, Href: r.listOf([]string{mp.Slug})}
 		v.Places = append(v.Places, row)
 	}
@@ -341,6 +317,77 @@ func (s *Server) buildMap(c echo.Context, r mapRequest) (components.MapView, err
 		v.Controls = append(v.Controls, components.MapControl{Label: "Fit to the events", Href: r.link(r.self), Class: "map__control--fit"})
 	}
 	return v, nil
+}
+
+// mapPins is a filter's places on the map, with the counts the map
+// states: the same for every view of the filter until the next write.
+type mapPins struct {
+	pins []geo.Pin
+	// places are the pins' places, by each pin's Key.
+	places            []mapPlace
+	mapped, unlocated int
+	tally             conflict.PlaceTally // without its Counts
+}
+
+// mapPinsBudget bounds the pins kept for recent filters: about 8 MB.
+const mapPinsBudget = 100_000
+
+// mapPinsOf counts the filter's events by place and places them, or
+// returns what the last request of the same filter found: panning and
+// zooming ask again for the same counts.
+func (s *Server) mapPinsOf(ctx context.Context, r mapRequest) (*mapPins, error) {
+	index, err := s.mapPlaceIndex(ctx)
+	if err != nil {
+		return nil, err
+	}
+	key := r.filter.Values().Encode() + "\x00" + r.fixed.Get("timeline")
+	s.maps.Lock()
+	version := s.maps.version
+	if mp, ok := s.maps.pins[key]; ok {
+		s.maps.Unlock()
+		return mp, nil
+	}
+	s.maps.Unlock()
+	filter := r.filter.Filter
+	filter.Timeline = r.timeline
+	filter.After, filter.Before = "", ""
+	tally, err := s.db.CountEventsByPlace(ctx, filter, mapListLimit)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]conflict.PlaceID, 0, len(tally.Counts))
+	for id, n := range tally.Counts {
+		if n > 0 {
+			ids = append(ids, id)
+		}
+	}
+	slices.Sort(ids)
+	mp := &mapPins{}
+	for _, id := range ids {
+		n := tally.Counts[id]
+		p, ok := index[id]
+		if !ok || !p.located {
+			mp.unlocated += n
+			continue
+		}
+		mp.mapped += n
+		mp.pins = append(mp.pins, geo.NewPin(len(mp.places), p.point, n, p.at != ""))
+		mp.places = append(mp.places, p)
+	}
+	tally.Counts = nil
+	mp.tally = tally
+	s.maps.Lock()
+	defer s.maps.Unlock()
+	if s.maps.version != version {
+		// A write came between: keep the answer for this request only.
+		return mp, nil
+	}
+	if s.maps.pins == nil || s.maps.size+len(mp.pins) > mapPinsBudget {
+		s.maps.pins, s.maps.size = map[string]*mapPins{}, 0
+	}
+	s.maps.pins[key] = mp
+	s.maps.size += len(mp.pins)
+	return mp, nil
 }
 
 // clusterCenter is the position under a cluster's mark.
