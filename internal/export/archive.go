@@ -30,7 +30,7 @@ import (
 //	{…},
 //	{…}
 //	],
-//	"places":[…],"sources":[…],"events":[…],"estimates":[…],"timelines":[…]}
+//	"places":[…],"sources":[…],"claimants":[…],"events":[…],"estimates":[…],"timelines":[…]}
 
 // ArchiveFormat is the format field that marks an archive.
 const ArchiveFormat = "sitrep-archive"
@@ -48,7 +48,7 @@ var ArchiveSchema []byte
 // ArchiveSections are an archive's lists in the order they are written:
 // each record after the records it links to, but for an actor's or a
 // place's parent, which may come later in its list.
-var ArchiveSections = []string{"actors", "places", "sources", "events", "estimates", "timelines"}
+var ArchiveSections = []string{"actors", "places", "sources", "claimants", "events", "estimates", "timelines"}
 
 // ArchiveHeader are the fields before the lists.
 type ArchiveHeader struct {
@@ -153,6 +153,21 @@ type ArchiveRelation struct {
 	Kind     string `json:"kind"`
 	Target   int64  `json:"target"`
 	SourceID int64  `json:"source_id"`
+}
+
+// ArchiveClaimant is a claimant readers see (a published or retracted
+// estimate names it): its kind and the actor it belongs to. Estimates name
+// their claimant by name; an import matches a claimant by its name as
+// conflict.ClaimantKey reads it.
+type ArchiveClaimant struct {
+	ID          int64  `json:"id"`
+	Name        string `json:"name"`
+	Type        string `json:"type"`
+	ActorID     *int64 `json:"actor_id"`
+	Description string `json:"description"`
+	Version     int    `json:"version"`
+	CreatedAt   string `json:"created_at"`
+	UpdatedAt   string `json:"updated_at"`
 }
 
 // ArchiveEventActor is an actor's part in an event.

@@ -261,6 +261,7 @@ var archiveTypes = map[string]reflect.Type{
 	"actors":    reflect.TypeOf(export.ArchiveActor{}),
 	"places":    reflect.TypeOf(export.ArchivePlace{}),
 	"sources":   reflect.TypeOf(export.ArchiveSource{}),
+	"claimants": reflect.TypeOf(export.ArchiveClaimant{}),
 	"events":    reflect.TypeOf(export.ArchiveEvent{}),
 	"estimates": reflect.TypeOf(export.ArchiveEstimate{}),
 	"timelines": reflect.TypeOf(export.ArchiveTimeline{}),
@@ -384,6 +385,10 @@ func (c *archiveCheck) links(section string, index int, v any, report func(strin
 		if r.ParentID != nil {
 			c.parents[section] = append(c.parents[section], [3]int64{int64(index), r.ID, *r.ParentID})
 		}
+	case *export.ArchiveClaimant:
+		if r.ActorID != nil {
+			has("actors", *r.ActorID, "actor_id")
+		}
 	case *export.ArchiveEvent:
 		if r.PlaceID != nil {
 			has("places", *r.PlaceID, "place_id")
@@ -467,6 +472,8 @@ func recordID(v any) int64 {
 		return r.ID
 	case *export.ArchiveSource:
 		return r.ID
+	case *export.ArchiveClaimant:
+		return r.ID
 	case *export.ArchiveEvent:
 		return r.ID
 	case *export.ArchiveEstimate:
@@ -491,6 +498,8 @@ func naturalKey(v any) (string, string) {
 		published, _ := edtf.Parse(r.Published)
 		key, _ := conflict.Source{URL: r.URL, Publisher: r.Publisher, Title: r.Title, Published: published}.Key()
 		return key, "url"
+	case *export.ArchiveClaimant:
+		return conflict.ClaimantKey(r.Name), "name"
 	case *export.ArchiveEvent:
 		return r.ExternalID, "external_id"
 	case *export.ArchiveEstimate:
@@ -716,6 +725,11 @@ func normalize(v any) []pathProblem {
 		sort.Strings(e.Tags)
 		r.Tags = e.Tags
 		meta(&r.ArchiveMeta)
+	case *export.ArchiveClaimant:
+		c := conflict.Claimant{Name: r.Name, Type: conflict.ClaimantType(r.Type), Description: r.Description}
+		c.Normalize()
+		add(c.Validate())
+		r.Name = c.Name
 	case *export.ArchiveEstimate:
 		status(&r.Status)
 		x := conflict.Estimate{Force: conflict.ActorRef{ID: conflict.ActorID(r.ForceID)}, AsOf: date(r.AsOf, "as_of", true),
@@ -807,6 +821,8 @@ func (w archiveWrite) record(section string, index int, raw json.RawMessage) err
 		w.im.Place(r)
 	case *export.ArchiveSource:
 		return w.im.Source(r, index)
+	case *export.ArchiveClaimant:
+		return w.im.Claimant(r, index)
 	case *export.ArchiveEvent:
 		return w.im.Event(r, index)
 	case *export.ArchiveEstimate:

@@ -226,7 +226,8 @@ func TestArchiveRoundTripDemo(t *testing.T) {
 	linkDemo(t, db)
 	file := roundTrip(t, path, db, false)
 	for _, want := range []string{`"aliases":["Daesh"`, `"name":"الموصل","lang":"ar"`, `"timelines":[`, `"parent_id":`,
-		`"relations":[{"kind":"disputes","target":`, `"relations":[{"kind":"conflicting_dates","target":`} {
+		`"relations":[{"kind":"disputes","target":`, `"relations":[{"kind":"conflicting_dates","target":`,
+		`"claimants":[`, `"type":"military","actor_id":`} {
 		if !bytes.Contains(file, []byte(want)) {
 			t.Errorf("the demo's archive lacks %s", want)
 		}
@@ -251,6 +252,15 @@ func linkDemo(t *testing.T, db *sqlite.DB) {
 	}
 	x.Relations = []conflict.Relation{{Kind: conflict.Disputes, Target: int64(xs[1].ID)}}
 	if _, err := db.UpdateEstimate(ctx, &x, x.Version, ch); err != nil {
+		t.Fatal(err)
+	}
+	// Its claimant is described: a kind, and the actor it speaks for.
+	c, err := db.FindClaimantByID(ctx, x.ClaimantRecord.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Type, c.Affiliation = conflict.Military, &x.Force
+	if err := db.UpdateClaimant(ctx, &c, c.Version, conflict.RoleAdmin, 0); err != nil {
 		t.Fatal(err)
 	}
 	page, err := db.FindEvents(ctx, conflict.EventFilter{})

@@ -47,6 +47,9 @@ func (db *DB) ReadArchive(ctx context.Context, history bool, section func(string
 				err = r.pages(`SELECT id FROM places WHERE +status = 'published' AND id > ? ORDER BY id LIMIT ?`, r.places)
 			case "sources":
 				err = r.pages(`SELECT id FROM sources WHERE +status = 'published' AND id > ? ORDER BY id LIMIT ?`, r.sources)
+			case "claimants":
+				err = r.pages(`SELECT c.id FROM claimants c WHERE EXISTS (SELECT 1 FROM estimates x
+					WHERE x.claimant_id = c.id AND x.`+publicClaim+`) AND c.id > ? ORDER BY c.id LIMIT ?`, r.claimants)
 			case "events":
 				err = r.pages(`SELECT id FROM events WHERE +`+publicClaim+` AND id > ? ORDER BY id LIMIT ?`, r.events)
 			case "estimates":
@@ -310,6 +313,35 @@ func (r archiveReader) citations(column string, ids []any) (map[int64][]export.A
 		return nil
 	})
 	return out, err
+}
+
+// claimants reads a page of claimants: the actor each belongs to only
+// when readers see it.
+func (r archiveReader) claimants(ids []any) error {
+	var list []*export.ArchiveClaimant
+	err := r.each(`SELECT c.id, c.name, c.type, CASE WHEN a.status = 'published' THEN a.id END, c.description,
+		c.version, c.created_at, c.updated_at
+		FROM claimants c LEFT JOIN actors a ON a.id = c.actor_id WHERE c.id`+inPage+` ORDER BY c.id`, ids, func(rows *sql.Rows) error {
+		var (
+			c     export.ArchiveClaimant
+			actor sql.NullInt64
+		)
+		if err := rows.Scan(&c.ID, &c.Name, &c.Type, &actor, &c.Description, &c.Version, &c.CreatedAt, &c.UpdatedAt); err != nil {
+			return err
+		}
+		c.ActorID = nullID(actor)
+		list = append(list, &c)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, c := range list {
+		if err := r.record(c); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // relations reads the links of a page of events or estimates (rt) to

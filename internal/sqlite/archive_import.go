@@ -786,6 +786,42 @@ func ptr(v any) *int64 {
 	return &id
 }
 
+// Claimant writes the next claimant of the file: matched by its name
+// (conflict.ClaimantKey) to a stored claimant, whose kind, affiliation
+// and description it then takes, or made with the file's id when that is
+// free. The file's estimates, which name their claimant by name, come
+// after and find it.
+func (im *ArchiveImport) Claimant(c *export.ArchiveClaimant, i int) error {
+	const section = "claimants"
+	actor, err := im.refPtr("actors", c.ActorID, "actor_id")
+	if err != nil {
+		return im.problem(section, i, err)
+	}
+	id, ok, err := im.match(section, `SELECT id FROM claimants WHERE key = `+claimantKeySQL, conflict.CleanClaimantName(c.Name), "", c.ID, i)
+	if err != nil {
+		return im.problem(section, i, fieldProblem("name", "This claimant "+err.Error()+"."))
+	}
+	if ok {
+		im.ids[section][c.ID] = id
+		_, err := im.tx.ExecContext(im.ctx, `UPDATE claimants SET type = ?, actor_id = ?, description = ?, version = version + 1, updated_at = ?
+			WHERE id = ? AND (type IS NOT ? OR actor_id IS NOT ? OR description IS NOT ?)`,
+			c.Type, actor, c.Description, im.now, id, c.Type, actor, c.Description)
+		return im.problem(section, i, err)
+	}
+	newID, err := im.newID("claimants", c.ID)
+	if err != nil {
+		return err
+	}
+	v, created, updated := im.stamps(export.ArchiveMeta{Version: c.Version, CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt})
+	res, err := im.tx.ExecContext(im.ctx, `INSERT INTO claimants (id, name, type, actor_id, description, version, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, newID, conflict.CleanClaimantName(c.Name), c.Type, actor, c.Description, v, created, updated)
+	if err != nil {
+		return im.problem(section, i, archiveField(err, "name", "This claimant's name breaks a rule of the data."))
+	}
+	im.created(section, c.ID, res, i)
+	return nil
+}
+
 // Event writes the next event of the file.
 func (im *ArchiveImport) Event(e *export.ArchiveEvent, i int) error {
 	const section = "events"
