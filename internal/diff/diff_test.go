@@ -359,3 +359,20 @@ func TestOtherRecords(t *testing.T) {
 		t.Errorf("Timelines = %+v", c)
 	}
 }
+
+// A reviewer sees a link added to a claim, worded from the claim's side,
+// with the source that reports it.
+func TestEstimatesLinks(t *testing.T) {
+	old := conflict.Estimate{Force: conflict.ActorRef{ID: 1, Name: "Islamic State"}, AsOf: edtf.MustParse("2016-09"),
+		Unit: "fighters", Qualifier: conflict.FewerThan, High: conflict.Count(6000), Claimant: "Coalition estimates"}
+	new := old
+	new.Relations = []conflict.Relation{{Kind: conflict.Supersedes, Target: 12, TargetTitle: "Islamic State: as many as 10,000 fighters",
+		SourceTitle: "Voice of America"}}
+	got := Estimates(old, new)
+	if names := fieldNames(got); names != "relations" {
+		t.Fatalf("changed fields = %s", names)
+	}
+	if c := byField(got, "relations"); c.Old != "" || c.New != "Revises #12 Islamic State: as many as 10,000 fighters (reported by Voice of America)" {
+		t.Errorf("relations: %q → %q", c.Old, c.New)
+	}
+}
