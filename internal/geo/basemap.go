@@ -28,6 +28,9 @@ var (
 type Country struct {
 	Name  string
 	Rings [][]Point
+	// projected are the rings in Web Mercator, as fractions of the
+	// world's size: projected once, drawn at any zoom by a multiply.
+	projected [][][2]float64
 	// West, South, East, North bound the rings, to skip a country outside
 	// a view without projecting it.
 	West, South, East, North float64
@@ -124,6 +127,12 @@ func decode(b []byte) ([]Country, error) {
 					c.Label, c.labelSpan = Point{Lon: (w + e) / 2, Lat: (s + n) / 2}, e-w
 				}
 				c.Rings = append(c.Rings, ring)
+				proj := make([][2]float64, len(ring))
+				for k, p := range ring {
+					x, y := worldPixel(p, 0)
+					proj[k] = [2]float64{x / WorldWidth, y / WorldWidth}
+				}
+				c.projected = append(c.projected, proj)
 			}
 		}
 	}

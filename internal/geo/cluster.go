@@ -65,50 +65,81 @@ type Cluster struct {
 // this at a zoom level are drawn as one.
 const CellSize = 44
 
-// Clusters groups the pins that fall inside the view by the cells of a
-// grid fixed to the world at the view's zoom, so that the groups stay the
-// same as the view pans.
-func Clusters(v View, pins []Pin) []Cluster {
-	byCell := map[[2]int]*Cluster{}
-	var order [][2]int
-	cx, cy := worldPixel(v.Center, v.Zoom)
-	left, top := cx-float64(v.Width)/2, cy-float64(v.Height)/2
+// Grid is a set of pins grouped by the cells of the grid fixed to the
+// world at one zoom level: the same for every view at that zoom, so it is
+// made once for a set of pins and cut to each view (In).
+type Grid struct {
+	zoom  int
+	cells []cell
+}
+
+// cell is one cluster in world pixels, its pins most events first.
+type cell struct {
+	wx, wy float64
+	n      int
+	pins   []Pin
+	approx bool
+}
+
+// NewGrid groups the pins at zoom z.
+func NewGrid(pins []Pin, z int) *Grid {
+	byCell := map[[2]int]int{}
+	g := &Grid{zoom: z}
 	for _, p := range pins {
-		wx, wy := p.world(v.Zoom)
-		x, y := wx-left, wy-top
-		if p.N <= 0 || x < 0 || y < 0 || x > float64(v.Width) || y > float64(v.Height) {
+		if p.N <= 0 {
 			continue
 		}
-		cell := [2]int{int(math.Floor(wx / CellSize)), int(math.Floor(wy / CellSize))}
-		c := byCell[cell]
-		if c == nil {
-			c = &Cluster{}
-			byCell[cell] = c
-			order = append(order, cell)
+		wx, wy := p.world(z)
+		key := [2]int{int(math.Floor(wx / CellSize)), int(math.Floor(wy / CellSize))}
+		i, ok := byCell[key]
+		if !ok {
+			i = len(g.cells)
+			byCell[key] = i
+			g.cells = append(g.cells, cell{})
 		}
+		c := &g.cells[i]
 		// A running mean weighted by events.
-		n := float64(c.N + p.N)
-		c.X += (x - c.X) * float64(p.N) / n
-		c.Y += (y - c.Y) * float64(p.N) / n
-		c.N += p.N
-		c.Pins = append(c.Pins, p)
-		c.Approx = c.Approx || p.Approx
+		n := float64(c.n + p.N)
+		c.wx += (wx - c.wx) * float64(p.N) / n
+		c.wy += (wy - c.wy) * float64(p.N) / n
+		c.n += p.N
+		c.pins = append(c.pins, p)
+		c.approx = c.approx || p.Approx
 	}
-	out := make([]Cluster, 0, len(order))
+	for i := range g.cells {
+		slices.SortFunc(g.cells[i].pins, func(a, b Pin) int { return cmp.Or(cmp.Compare(b.N, a.N), cmp.Compare(a.Key, b.Key)) })
+	}
+	// Larger marks first, so smaller ones are drawn on top and stay
+	// clickable; ties in a fixed order.
+	slices.SortFunc(g.cells, func(a, b cell) int {
+		return cmp.Or(cmp.Compare(b.n, a.n), cmp.Compare(a.pins[0].Key, b.pins[0].Key))
+	})
+	return g
+}
+
+// In returns the clusters whose centres fall inside the view, in the
+// view's pixels, sized against the largest of them.
+func (g *Grid) In(v View) []Cluster {
+	cx, cy := worldPixel(v.Center, g.zoom)
+	left, top := cx-float64(v.Width)/2, cy-float64(v.Height)/2
+	var out []Cluster
 	most := 0
-	for _, cell := range order {
-		c := byCell[cell]
-		slices.SortFunc(c.Pins, func(a, b Pin) int { return cmp.Or(cmp.Compare(b.N, a.N), cmp.Compare(a.Key, b.Key)) })
-		most = max(most, c.N)
-		out = append(out, *c)
+	for _, c := range g.cells {
+		x, y := c.wx-left, c.wy-top
+		if x < 0 || y < 0 || x > float64(v.Width) || y > float64(v.Height) {
+			continue
+		}
+		out = append(out, Cluster{X: x, Y: y, N: c.n, Pins: c.pins, Approx: c.approx})
+		most = max(most, c.n)
 	}
 	for i := range out {
 		out[i].R = 6 + 14*math.Sqrt(float64(out[i].N)/float64(most))
 	}
-	// Larger marks first, so smaller ones are drawn on top and stay
-	// clickable; ties in a fixed order.
-	slices.SortFunc(out, func(a, b Cluster) int {
-		return cmp.Or(cmp.Compare(b.N, a.N), cmp.Compare(a.Pins[0].Key, b.Pins[0].Key))
-	})
 	return out
+}
+
+// Clusters groups the pins of the view's zoom level by the cells of the
+// world's grid and returns those in the view.
+func Clusters(v View, pins []Pin) []Cluster {
+	return NewGrid(pins, v.Zoom).In(v)
 }

@@ -149,16 +149,18 @@ func LandPath(v View) (string, error) {
 		b.Write(buf)
 	}
 	var ring [][2]float64
+	size := WorldWidth * math.Exp2(float64(v.Zoom))
+	cx, cy := worldPixel(v.Center, v.Zoom)
+	left, top := cx-float64(v.Width)/2, cy-float64(v.Height)/2
 	for i := range countries {
 		c := &countries[i]
 		if c.East < west || c.West > east || c.North < south || c.South > north {
 			continue
 		}
-		for _, r := range c.Rings {
+		for _, r := range c.projected {
 			ring = ring[:0]
 			for _, p := range r {
-				x, y := v.Pixel(p)
-				ring = append(ring, [2]float64{x, y})
+				ring = append(ring, [2]float64{p[0]*size - left, p[1]*size - top})
 			}
 			ring = box.clip(ring)
 			// Points closer than half a pixel to the last one drawn add

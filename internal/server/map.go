@@ -216,7 +216,7 @@ func (s *Server) buildMap(c echo.Context, r mapRequest) (components.MapView, err
 	}
 	v := components.MapView{ID: "map", Width: r.width, Height: r.height, Land: land, ListURL: r.origin + withQuery(r.list, r.filter.Values().Encode()), NewTab: r.origin != ""}
 	inView := 0
-	for _, cl := range geo.Clusters(view, pins) {
+	for _, cl := range mp.grid(view.Zoom).In(view) {
 		inView += cl.N
 		m := components.MapMark{X: cl.X, Y: cl.Y, R: cl.R, N: cl.N, Approx: cl.Approx, Label: shortCount(cl.N)}
 		if float64(len(m.Label))*6.6 > 2*cl.R-4 {
@@ -264,21 +264,17 @@ func (s *Server) buildMap(c echo.Context, r mapRequest) (components.MapView, err
 		}
 	}
 	// The table: every place in view, most events first.
-	var rows []geo.Pin
-	for _, p := range pins {
-		if p.InView(view) {
-			rows = append(rows, p)
+	for _, i := range mp.byN {
+		p := pins[i]
+		if !p.InView(view) {
+			continue
 		}
-	}
-	slices.SortStableFunc(rows, func(a, b geo.Pin) int { return b.N - a.N })
-	for i, p := range rows {
-		if i == mapTableRows {
-			v.MorePlaces = len(rows) - i
-			break
+		if len(v.Places) == mapTableRows {
+			v.MorePlaces++
+			continue
 		}
-		mp := placeOf(p.Key)
-		row := components.MapPlaceRow{Name: mp.Name, N: p.N, At: mp.at, Href: r.listOf([]string{mp.Slug})}
-		v.Places = append(v.Places, row)
+		pl := placeOf(p.Key)
+		v.Places = append(v.Places, components.MapPlaceRow{Name: pl.Name, N: p.N, At: pl.at, Href: r.listOf([]string{pl.Slug})})
 	}
 	v.Title = "Map of " + eventsWord(mapped)
 	v.Summary = fmt.Sprintf("%s at %s", eventsWord(mapped), placesWord(placesWithEvents))
@@ -327,6 +323,18 @@ type mapPins struct {
 	places            []mapPlace
 	mapped, unlocated int
 	tally             conflict.PlaceTally // without its Counts
+	// byN are the pins' indexes, most events first, for the table.
+	byN []int
+	// grids are the pins clustered at each zoom level, made when first
+	// asked for.
+	grids     [geo.MaxZoom + 1]*geo.Grid
+	gridsOnce [geo.MaxZoom + 1]sync.Once
+}
+
+// grid returns the pins clustered at zoom z.
+func (mp *mapPins) grid(z int) *geo.Grid {
+	mp.gridsOnce[z].Do(func() { mp.grids[z] = geo.NewGrid(mp.pins, z) })
+	return mp.grids[z]
 }
 
 // mapPinsBudget bounds the pins kept for recent filters: about 8 MB.
@@ -376,6 +384,11 @@ func (s *Server) mapPinsOf(ctx context.Context, r mapRequest) (*mapPins, error) 
 	}
 	tally.Counts = nil
 	mp.tally = tally
+	mp.byN = make([]int, len(mp.pins))
+	for i := range mp.byN {
+		mp.byN[i] = i
+	}
+	slices.SortStableFunc(mp.byN, func(a, b int) int { return mp.pins[b].N - mp.pins[a].N })
 	s.maps.Lock()
 	defer s.maps.Unlock()
 	if s.maps.version != version {
