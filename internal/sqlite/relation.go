@@ -162,7 +162,9 @@ func recordTitle(ctx context.Context, q querier, rt conflict.RecordType, id int6
 		if d, err := edtf.Parse(date); err == nil {
 			date = d.Display()
 		}
-		return title + " (" + date + ")", st, nil
+		// The date reads after a comma: its words may end in brackets
+		// ("September 2016 (approx.)").
+		return title + ", " + date, st, nil
 	}
 	var (
 		x    conflict.Estimate
