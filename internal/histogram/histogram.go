@@ -210,20 +210,25 @@ func (h Histogram) Summary(noun string) string {
 		return ""
 	}
 	p := h.Bars[h.Peak]
-	ties := 0
+	return fmt.Sprintf("Most %s: %s, %s.", noun, p.Label, conflict.FormatCount(int64(p.N)))
+}
+
+// Ties says how many other bars hold as many as the peak: "2 other weeks
+// have as many." or "".
+func (h Histogram) Ties() string {
+	ties := -1
 	for _, b := range h.Bars {
 		if b.N == h.Max {
 			ties++
 		}
 	}
-	s := fmt.Sprintf("Most %s: %s, %s", noun, p.Label, conflict.FormatCount(int64(p.N)))
 	switch {
-	case ties == 2:
-		s += fmt.Sprintf(", and one other %s as many", h.Unit)
-	case ties > 2:
-		s += fmt.Sprintf(", and %d other %ss as many", ties-1, h.Unit)
+	case h.Empty() || ties <= 0:
+		return ""
+	case ties == 1:
+		return fmt.Sprintf("One other %s has as many.", h.Unit)
 	}
-	return s + "."
+	return fmt.Sprintf("%d other %ss have as many.", ties, h.Unit)
 }
 
 // Height is a bar's height as a share of the tallest, 0–1000.

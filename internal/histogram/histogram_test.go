@@ -76,7 +76,7 @@ func TestWeeksBeginOnMonday(t *testing.T) {
 
 func TestSummaryNamesTies(t *testing.T) {
 	h := Make(conflict.DayCounts{Days: days("2016-10-03", 1, "2016-10-05", 1, "2016-10-20", 1)}, "2016-10-01", "2016-10-31")
-	if got, want := h.Summary("events"), "Most events: 3 October 2016, 1, and 2 other days as many."; got != want {
-		t.Errorf("Summary = %q, want %q", got, want)
+	if got, want := h.Summary("events")+" "+h.Ties(), "Most events: 3 October 2016, 1. 2 other days have as many."; got != want {
+		t.Errorf("Summary and Ties = %q, want %q", got, want)
 	}
 }

@@ -74,7 +74,11 @@ func (v HistogramView) caption() string {
 	} else {
 		s += ": " + v.H.Bars[0].Label
 	}
-	return s + ". Choose a bar to narrow the dates."
+	s += "."
+	if t := v.H.Ties(); t != "" {
+		s += " " + t
+	}
+	return s + " Choose a bar to narrow the dates."
 }
 
 // axis are the labels under the strip: its first, middle and last bar.
