@@ -84,6 +84,23 @@ func (t ClaimantType) Label() string {
 	return string(t)
 }
 
+// Plural names the claimants of a type as a list's heading.
+func (t ClaimantType) Plural() string {
+	switch t {
+	case Government:
+		return "Governments"
+	case Military:
+		return "Militaries"
+	case ArmedGroup:
+		return "Armed groups"
+	case Media:
+		return "Media"
+	case NGOOrResearcher:
+		return "NGOs and researchers"
+	}
+	return "Other claimants"
+}
+
 // ClaimantKey is the form of a claimant's name under which names are one
 // claimant: trimmed, runs of spaces made one, dots dropped ("U.S." and
 // "US" are one) and the letters A–Z folded to lower case. Other scripts
