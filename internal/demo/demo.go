@@ -248,6 +248,22 @@ func (l *loader) loadEstimates(ctx context.Context) error {
 			return fmt.Errorf("estimate %s: %w", x.ExternalID, err)
 		}
 	}
+	// Both claims are the U.S.-led coalition's military: its spokesman's,
+	// and its estimates. A claimant someone has described already is left
+	// as it is.
+	for _, name := range []string{estimates[0].Claimant, estimates[1].Claimant} {
+		c, err := l.db.FindClaimantByName(ctx, name)
+		if err != nil {
+			return fmt.Errorf("claimant %s: %w", name, err)
+		}
+		if c.Type != conflict.OtherClaimant {
+			continue
+		}
+		c.Type, c.Affiliation = conflict.Military, &coalition
+		if err := l.db.UpdateClaimant(ctx, &c, c.Version, conflict.RoleAdmin, 0); err != nil {
+			return fmt.Errorf("claimant %s: %w", name, err)
+		}
+	}
 	return nil
 }
 
