@@ -30,7 +30,7 @@ func NewPin(key int, p Point, n int, approx bool) Pin {
 
 // world returns the pin's position in pixels from the world's top-left
 // corner at zoom z.
-func (p Pin) world(z int) (float64, float64) {
+func (p *Pin) world(z int) (float64, float64) {
 	if !p.projected {
 		return worldPixel(p.Point, z)
 	}
@@ -38,12 +38,24 @@ func (p Pin) world(z int) (float64, float64) {
 	return p.mx * size, p.my * size
 }
 
-// InView reports whether the pin is drawn inside the view.
-func (p Pin) InView(v View) bool {
-	wx, wy := p.world(v.Zoom)
+// Window is a view's rectangle in world pixels, to test many pins
+// against it without projecting its centre for each.
+type Window struct {
+	zoom                     int
+	left, top, right, bottom float64
+}
+
+// Window returns the view's rectangle in world pixels.
+func (v View) Window() Window {
 	cx, cy := worldPixel(v.Center, v.Zoom)
-	x, y := wx-cx+float64(v.Width)/2, wy-cy+float64(v.Height)/2
-	return x >= 0 && y >= 0 && x <= float64(v.Width) && y <= float64(v.Height)
+	w, h := float64(v.Width)/2, float64(v.Height)/2
+	return Window{zoom: v.Zoom, left: cx - w, top: cy - h, right: cx + w, bottom: cy + h}
+}
+
+// Has reports whether the pin is drawn inside the window.
+func (w Window) Has(p *Pin) bool {
+	x, y := p.world(w.zoom)
+	return x >= w.left && y >= w.top && x <= w.right && y <= w.bottom
 }
 
 // Cluster is what the map draws: the pins that fall in one cell of the
@@ -85,7 +97,8 @@ type cell struct {
 func NewGrid(pins []Pin, z int) *Grid {
 	byCell := map[[2]int]int{}
 	g := &Grid{zoom: z}
-	for _, p := range pins {
+	for i := range pins {
+		p := &pins[i]
 		if p.N <= 0 {
 			continue
 		}
@@ -103,7 +116,7 @@ func NewGrid(pins []Pin, z int) *Grid {
 		c.wx += (wx - c.wx) * float64(p.N) / n
 		c.wy += (wy - c.wy) * float64(p.N) / n
 		c.n += p.N
-		c.pins = append(c.pins, p)
+		c.pins = append(c.pins, *p)
 		c.approx = c.approx || p.Approx
 	}
 	for i := range g.cells {

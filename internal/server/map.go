@@ -191,12 +191,8 @@ func (s *Server) buildMap(c echo.Context, r mapRequest) (components.MapView, err
 	}
 	pins, places, tally := mp.pins, mp.places, mp.tally
 	mapped, unlocated, placesWithEvents := mp.mapped, mp.unlocated, len(mp.pins)
-	placeOf := func(key int) mapPlace { return places[key] }
-	points := make([]geo.Point, len(pins))
-	for i, p := range pins {
-		points[i] = p.Point
-	}
-	view := geo.Fit(points, r.width, r.height, mapFitPad)
+	placeOf := func(key int) *mapPlace { return &places[key] }
+	var view geo.View
 	fitted := true
 	q := c.QueryParams()
 	if z, err := strconv.Atoi(q.Get("z")); err == nil {
@@ -206,6 +202,13 @@ func (s *Server) buildMap(c echo.Context, r mapRequest) (components.MapView, err
 			view = geo.View{Center: geo.Point{Lon: lon, Lat: lat}, Zoom: z, Width: r.width, Height: r.height}.Clamp()
 			fitted = false
 		}
+	}
+	if fitted {
+		points := make([]geo.Point, len(pins))
+		for i, p := range pins {
+			points[i] = p.Point
+		}
+		view = geo.Fit(points, r.width, r.height, mapFitPad)
 	}
 	land, err := geo.LandPath(view)
 	if err != nil {
@@ -234,13 +237,16 @@ func (s *Server) buildMap(c echo.Context, r mapRequest) (components.MapView, err
 		default:
 			m.Name = fmt.Sprintf("%s and %d other places: %s", first.Name, len(cl.Pins)-1, eventsWord(cl.N))
 		}
-		slugs := make([]string, 0, len(cl.Pins))
-		for _, p := range cl.Pins {
-			if mp := placeOf(p.Key); mp.Public {
+		var slugs []string
+		for i := range cl.Pins {
+			if len(cl.Pins) > mapClusterLinkPlaces {
+				break
+			}
+			if mp := placeOf(cl.Pins[i].Key); mp.Public {
 				slugs = append(slugs, mp.Slug)
 			}
 		}
-		if len(slugs) == len(cl.Pins) && len(slugs) <= mapClusterLinkPlaces {
+		if len(slugs) == len(cl.Pins) {
 			m.Href = r.listOf(slugs)
 		} else {
 			// Too many places for one list's filter: a closer view
@@ -264,9 +270,10 @@ func (s *Server) buildMap(c echo.Context, r mapRequest) (components.MapView, err
 		}
 	}
 	// The table: every place in view, most events first.
+	window := view.Window()
 	for _, i := range mp.byN {
-		p := pins[i]
-		if !p.InView(view) {
+		p := &pins[i]
+		if !window.Has(p) {
 			continue
 		}
 		if len(v.Places) == mapTableRows {
