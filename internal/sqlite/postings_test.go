@@ -66,6 +66,8 @@ func TestPostingsFollowEveryWrite(t *testing.T) {
 				WHERE s.retracted = 0 AND (s.key GLOB 'a:*' OR s.key GLOB 't:*') AND e.place_id IS NOT NULL GROUP BY 1, 2
 				UNION ALL SELECT '*', place_id, count(*) FROM events WHERE status = 'published' AND place_id IS NOT NULL GROUP BY 2
 				ORDER BY 1, 2`},
+			{`SELECT key, day, n FROM event_key_days WHERE n > 0 ORDER BY 1, 2`, `SELECT key, date_lo, count(*) FROM event_postings WHERE retracted = 0 GROUP BY 1, 2
+				UNION ALL SELECT '*', date_lo, count(*) FROM events WHERE status = 'published' GROUP BY 2 ORDER BY 1, 2`},
 		} {
 			kept, rebuilt := dump(t, db, c.kept), dump(t, db, c.rebuilt)
 			if !reflect.DeepEqual(kept, rebuilt) {
