@@ -1,10 +1,6 @@
 package conflict
 
-import (
-	"strings"
-
-	"github.com/sitrep/sitrep/internal/edtf"
-)
+import "github.com/sitrep/sitrep/internal/edtf"
 
 // ClaimGroup sums up several published claims that one claimant made about
 // one force's size, in one unit, over a stretch of time: how many claims,
@@ -58,7 +54,7 @@ func SpreadOfGroups(gs []ClaimGroup) Spread {
 	claimants := map[string]bool{}
 	for _, g := range gs {
 		s.Count += g.Count
-		claimants[strings.ToLower(g.Claimant)] = true
+		claimants[ClaimantKey(g.Claimant)] = true
 		if g.Low.Set && (!s.Low.Set || g.Low.Value < s.Low.Value) {
 			s.Low = g.Low
 		}

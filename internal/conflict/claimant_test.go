@@ -164,3 +164,24 @@ func TestRelationRules(t *testing.T) {
 		t.Errorf("Disputes.Phrase(incoming) = %q", got)
 	}
 }
+
+func TestReadValueWords(t *testing.T) {
+	for _, tt := range []struct {
+		in     string
+		q      conflict.Qualifier
+		number string
+		ok     bool
+	}{
+		{"fewer than 10,000", conflict.FewerThan, "10,000", true},
+		{"  More Than 2,000 ", conflict.MoreThan, "2,000", true},
+		{"as many as 10,000", conflict.AtMost, "10,000", true},
+		{"under 500", conflict.FewerThan, "500", true},
+		{"10,000", "", "10,000", false},
+		{"fewer", "", "fewer", false},
+	} {
+		q, n, ok := conflict.ReadValueWords(tt.in)
+		if q != tt.q || n != tt.number || ok != tt.ok {
+			t.Errorf("ReadValueWords(%q) = %q, %q, %v; want %q, %q, %v", tt.in, q, n, ok, tt.q, tt.number, tt.ok)
+		}
+	}
+}

@@ -158,6 +158,9 @@ func (e Estimate) Validate() error {
 	}
 	checkText(errs, "unit", "Unit", e.Unit, true, 60)
 	checkText(errs, "claimant", "Claimant", e.Claimant, true, MaxNameLen)
+	if strings.TrimSpace(e.Claimant) != "" && ClaimantKey(e.Claimant) == "" {
+		errs.Add("claimant", "Name the claimant in words, not only dots.")
+	}
 	checkText(errs, "notes", "Notes", e.Notes, false, MaxShortLen)
 	// No status yet is a new draft.
 	if e.Status != "" && !e.Status.Valid() {
@@ -269,7 +272,7 @@ func LatestPerClaimant(xs []Estimate) []Estimate {
 	index := map[string]int{}
 	var out []Estimate
 	for _, x := range xs {
-		key := strings.ToLower(x.Claimant)
+		key := ClaimantKey(x.Claimant)
 		i, ok := index[key]
 		if !ok {
 			index[key] = len(out)
@@ -299,7 +302,7 @@ func SpreadOf(xs []Estimate) Spread {
 	claimants := map[string]bool{}
 	for _, x := range xs {
 		s.Count++
-		claimants[strings.ToLower(x.Claimant)] = true
+		claimants[ClaimantKey(x.Claimant)] = true
 		if x.Low.Set && (!s.Low.Set || x.Low.Value < s.Low.Value) {
 			s.Low = x.Low
 		}
@@ -342,10 +345,11 @@ var valuePhrases = []struct {
 // typed as it was said: "fewer than 10,000" is the qualifier FewerThan and
 // the number "10,000". ok is false when s starts with no such words.
 func ReadValueWords(s string) (q Qualifier, number string, ok bool) {
-	t := strings.ToLower(strings.TrimSpace(s))
+	t := strings.TrimSpace(s)
 	for _, p := range valuePhrases {
-		if rest, found := strings.CutPrefix(t, p.words+" "); found {
-			return p.q, strings.TrimSpace(s[len(s)-len(rest):]), true
+		n := len(p.words)
+		if len(t) > n && t[n] == ' ' && strings.EqualFold(t[:n], p.words) {
+			return p.q, strings.TrimSpace(t[n:]), true
 		}
 	}
 	return "", s, false
