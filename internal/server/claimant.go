@@ -35,8 +35,21 @@ func (s *Server) claimantByParam(c echo.Context) (conflict.Claimant, error) {
 	if err != nil {
 		return cl, err
 	}
-	if cl.Estimates == 0 && currentUser(c) == nil {
+	if currentUser(c) != nil {
+		return cl, nil
+	}
+	if cl.Estimates == 0 {
 		return cl, conflict.Errorf(conflict.NotFound, "No such claimant.")
+	}
+	// An affiliation to an actor readers cannot see yet is left out.
+	if a := cl.Affiliation; a != nil {
+		actor, err := s.db.FindActorBySlug(c.Request().Context(), a.Slug)
+		if err != nil && conflict.ErrorCode(err) != conflict.NotFound {
+			return cl, err
+		}
+		if err != nil || actor.Status != conflict.Published {
+			cl.Affiliation = nil
+		}
 	}
 	return cl, nil
 }

@@ -37,8 +37,9 @@ type privateWorld struct {
 	public   conflict.Event
 	estimate conflict.EstimateID
 	// claimant is the claimant only a draft estimate names; that draft
-	// disputes the published estimate.
-	claimant conflict.ClaimantID
+	// disputes the published estimate. pubClaimant is a public claimant
+	// said to belong to the draft actor.
+	claimant, pubClaimant conflict.ClaimantID
 }
 
 // The words each private record carries. A reader may type one (a search,
@@ -134,6 +135,17 @@ func newPrivateWorld(t *testing.T) *privateWorld {
 		t.Fatal("the draft estimate has no claimant record")
 	}
 	w.claimant = draft.ClaimantRecord.ID
+	// A public claimant said to belong to the draft actor: readers see
+	// the claimant, not the actor.
+	pub, err := a.DB.FindClaimantByID(ctx, xs[0].ClaimantRecord.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pub.Affiliation = new(w.actor.Ref())
+	if err := a.DB.UpdateClaimant(ctx, &pub, pub.Version, conflict.RoleAdmin, 0); err != nil {
+		t.Fatal(err)
+	}
+	w.pubClaimant = pub.ID
 	return w
 }
 
@@ -188,7 +200,7 @@ func (w *privateWorld) targets() map[string][]string {
 		"/estimates":                 estimateLists("/estimates"),
 		"/estimates/:id":             {p("/estimates/%d", x)},
 		"/claimants":                 {"/claimants"},
-		"/claimants/:id":             {"/claimants/1", p("/claimants/%d", w.claimant)},
+		"/claimants/:id":             {"/claimants/1", p("/claimants/%d", w.pubClaimant), p("/claimants/%d", w.claimant)},
 		"/estimates/:id/rev/:n":      {p("/estimates/%d/rev/1", x)},
 		"/estimates/:id/history":     {p("/estimates/%d/history", x)},
 		"/estimates/:id/diff":        {p("/estimates/%d/diff?from=1&to=1", x)},
