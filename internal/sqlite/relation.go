@@ -195,7 +195,8 @@ func (db *DB) FindRelationLinks(ctx context.Context, rt conflict.RecordType, id 
 	st := relationsOf(rt)
 	statuses := ""
 	if public {
-		statuses = ` AND o.status IN ('published', 'retracted')`
+		// Both the other record and the source that reports the link.
+		statuses = ` AND o.status IN ('published', 'retracted') AND s.status = 'published'`
 	}
 	rows, err := db.read.QueryContext(ctx, `
 		SELECT 0, r.kind, r.target_id, r.source_id, s.publisher, s.title, r.position
