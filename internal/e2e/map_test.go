@@ -27,7 +27,7 @@ func TestMapShowsTheWorkedExample(t *testing.T) {
 	// The view fits the demo's two places with events, as the server
 	// fits them: each mark must be where its coordinates project.
 	mosul, diyala := geo.Point{Lon: 43.13, Lat: 36.34}, geo.Point{Lon: 45.1494, Lat: 33.7733}
-	view := geo.Fit([]geo.Point{mosul, diyala}, 960, 540, 0.25)
+	view := geo.Fit([]geo.Point{mosul, diyala}, 960, 540, 0.2)
 	type mark struct {
 		Name   string  `json:"name"`
 		X      float64 `json:"x"`

@@ -26,9 +26,9 @@ const (
 	mapWidth, mapHeight     = 960, 540
 	panelWidth, panelHeight = 640, 300
 	// mapFitPad keeps the outermost marks clear of the edges, with
-	// room around them to see where they are: a quarter of the view on
+	// room around them to see where they are: a fifth of the view on
 	// every side.
-	mapFitPad = 0.25
+	mapFitPad = 0.2
 )
 
 // mapListLimit is how many events a map counts one by one, for a filter
