@@ -94,6 +94,13 @@ func TestMapShowsTheWorkedExample(t *testing.T) {
 		t.Errorf("zoomed out, the map draws no marks")
 	}
 
+	// The list's views lead to the map of the same events.
+	run(t, ctx, chromedp.Navigate(srv.URL+"/events?place=mosul"), chromedp.WaitVisible(chromedp.CSS("[data-testid=view-map]")))
+	run(t, ctx, chromedp.Click(chromedp.CSS("[data-testid=view-map]")), chromedp.WaitVisible(chromedp.CSS(".map__svg")))
+	if got := eval[string](t, ctx, `location.pathname + location.search + ' ' + [...document.querySelectorAll('.map__mark')].map(a => a.getAttribute('aria-label')).join('; ')`); got != "/map?place=mosul Mosul: 2 events" {
+		t.Errorf("the list's Map view shows %q, want Mosul's map", got)
+	}
+
 	setViewport(t, ctx, phoneWidth)
 	for _, page := range []string{"/map", "/places/iraq", "/embed/map"} {
 		run(t, ctx, chromedp.Navigate(srv.URL+page), chromedp.WaitReady(chromedp.CSS("body")))

@@ -25,6 +25,7 @@ func (s *Server) eventList(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	b.MapURL = withQuery("/map", b.Filter.Values().Encode())
 	if isFragment(c) {
 		return s.render(c, http.StatusOK, components.Results(b))
 	}
@@ -49,6 +50,7 @@ func (s *Server) timelineShow(c echo.Context) error {
 		return err
 	}
 	b.Fold = true
+	b.MapURL = withQuery("/map", b.Filter.Values("timeline", t.Slug).Encode())
 	if t.WithEstimates {
 		ef := timelineEstimates(b.Filter.Filter, &t)
 		if b.Estimates, b.EstimatesMore, err = s.db.CountEstimates(c.Request().Context(), ef, estimateCountLimit); err != nil {

@@ -49,6 +49,8 @@ type BrowserView struct {
 	// cards (view=table); CardsURL and TableURL switch between the two.
 	Table              *TableView
 	CardsURL, TableURL string
+	// MapURL shows the same events on the map, where the page has one.
+	MapURL string
 }
 
 // FilterOptions are the actors and places the editors' forms offer
