@@ -74,9 +74,10 @@ const FontSize = 12
 const NarrowFontSize = 13
 
 // Claim is one estimate as the chart reads it: the estimate and what the
-// chart needs to know of its claimant and of the claims that revise it.
+// chart needs to know of its claimant and of the claims that revise it. It
+// points to the estimate, which is large, rather than copying it.
 type Claim struct {
-	conflict.Estimate
+	*conflict.Estimate
 	// ClaimantID identifies the claimant when claimants are records; 0
 	// when only its name is known. A claimant's colour and shape derive
 	// from it, or from the name without it.
@@ -94,7 +95,7 @@ type Claim struct {
 func Claims(xs []conflict.Estimate) []Claim {
 	out := make([]Claim, len(xs))
 	for i := range xs {
-		out[i].Estimate = xs[i]
+		out[i].Estimate = &xs[i]
 	}
 	return out
 }
@@ -278,7 +279,10 @@ func New(estimates []conflict.Estimate, opts Options) Chart {
 func NewClaims(claims []Claim, opts Options) Chart {
 	items := make([]item, 0, len(claims))
 	for i := range claims {
-		if it, ok := itemOf(&claims[i].Estimate, &claims[i]); ok {
+		if claims[i].Estimate == nil {
+			continue
+		}
+		if it, ok := itemOf(claims[i].Estimate, &claims[i]); ok {
 			items = append(items, it)
 		}
 	}

@@ -66,7 +66,7 @@ func manyClaimants() []chart.Claim {
 			e.Unit = "vehicles"
 			e.Low.Value, e.High.Value = e.Low.Value/50, e.High.Value/50
 		}
-		cs = append(cs, chart.Claim{Estimate: e, ClaimantType: types[who%len(types)]})
+		cs = append(cs, chart.Claim{Estimate: &e, ClaimantType: types[who%len(types)]})
 	}
 	cs[1].Superseded, cs[1].SupersededBy = true, cs[38].ID
 	return cs

@@ -60,9 +60,10 @@ func TestAddingAClaimantChangesNoOtherSymbol(t *testing.T) {
 // TestClaimantRecordsKeepTheirSymbolThroughARename: with a claimant id the
 // symbol follows the record, not its name.
 func TestClaimantRecordsKeepTheirSymbolThroughARename(t *testing.T) {
-	a := Claim{Estimate: est(1, "2016-01", conflict.Exact, "Ministry of Defence", 1), ClaimantID: 7}
-	b := a
-	b.Claimant = "Defence Ministry"
+	ea := est(1, "2016-01", conflict.Exact, "Ministry of Defence", 1)
+	eb := ea
+	eb.Claimant = "Defence Ministry"
+	a, b := Claim{Estimate: &ea, ClaimantID: 7}, Claim{Estimate: &eb, ClaimantID: 7}
 	ca, cb := NewClaims([]Claim{a}, Options{}), NewClaims([]Claim{b}, Options{})
 	if ca.Legend[0].Colour != cb.Legend[0].Colour || ca.Legend[0].Shape != cb.Legend[0].Shape {
 		t.Errorf("renamed claimant changed from %+v to %+v", ca.Legend[0], cb.Legend[0])
@@ -131,7 +132,8 @@ func TestLegendGroupsPastTenClaimants(t *testing.T) {
 			if i >= 6 {
 				typ = ""
 			}
-			cs = append(cs, Claim{Estimate: est(len(cs)+1, "2016-01", conflict.Exact, fmt.Sprintf("Claimant %02d", i), 1), ClaimantType: typ})
+			e := est(len(cs)+1, "2016-01", conflict.Exact, fmt.Sprintf("Claimant %02d", i), 1)
+			cs = append(cs, Claim{Estimate: &e, ClaimantType: typ})
 		}
 	}
 	c := NewClaims(cs, Options{})

@@ -194,6 +194,8 @@ type figureSpec struct {
 	byID   map[conflict.EstimateID]*item
 	byType bool
 	lo, hi int64
+	// ticks gives a figure's panels their time ticks.
+	ticks func(xScale) []Tick
 }
 
 // layout draws the figure name at width, each panel height tall (shorter
@@ -234,6 +236,17 @@ func (f figureSpec) layout(name string, width, height int, font float64) Figure 
 			fig.Gradients = append(fig.Gradients, Gradient{ID: id, Colour: colour, Up: up})
 		}
 		return "url(#" + id + ")"
+	}
+	// Panels share the time axis, and plots that start at the same x are
+	// as wide: their ticks are worked out once.
+	ticks := map[float64][]Tick{}
+	f.ticks = func(xs xScale) []Tick {
+		t, ok := ticks[xs.plot.X]
+		if !ok {
+			t = timeTicks(time.Unix(f.lo, 0).UTC(), time.Unix(f.hi, 0).UTC(), xs.plot.W, xs.at, float64(width), font)
+			ticks[xs.plot.X] = t
+		}
+		return t
 	}
 	top := 0.0
 	for _, p := range f.panels {
@@ -284,7 +297,7 @@ func (f figureSpec) panel(p panelItems, y0, height, width, font float64, sz size
 	out.XLabelY, out.XSubY = plotBottom+20*k, plotBottom+34*k
 	out.YLabelX, out.YLabelDY = plotLeft-8, 4*k
 	xs := xScale{lo: f.lo, hi: f.hi, plot: out.Plot}
-	out.XTicks = timeTicks(time.Unix(f.lo, 0).UTC(), time.Unix(f.hi, 0).UTC(), out.Plot.W, xs.at, width, font)
+	out.XTicks = f.ticks(xs)
 
 	if banded {
 		out.Marks = bands(p.items, xs, ys, f.seriesOf(p.items), f.opts)

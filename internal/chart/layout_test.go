@@ -28,7 +28,7 @@ func manyClaims() []Claim {
 		if i%5 == 0 {
 			e.Unit = "vehicles"
 		}
-		cs = append(cs, Claim{Estimate: e, ClaimantType: types[who%len(types)]})
+		cs = append(cs, Claim{Estimate: &e, ClaimantType: types[who%len(types)]})
 	}
 	cs[1].Superseded, cs[1].SupersededBy = true, cs[38].ID
 	return cs

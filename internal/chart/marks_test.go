@@ -229,7 +229,7 @@ func TestBandsByTypePastTenClaimants(t *testing.T) {
 	for i := range 900 {
 		e := est(i+1, time.Date(2015, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, i).Format("2006-01-02"), conflict.Exact,
 			fmt.Sprintf("Claimant %d", i%15), int64(100+i))
-		cs = append(cs, Claim{Estimate: e, ClaimantType: types[i%15%3]})
+		cs = append(cs, Claim{Estimate: &e, ClaimantType: types[i%15%3]})
 	}
 	var asked []string
 	c := NewClaims(cs, Options{TypeURL: func(ct string) string { asked = append(asked, ct); return "/t?" + ct }})

@@ -104,3 +104,12 @@ func TestFitText(t *testing.T) {
 		t.Errorf("fitText shortened %q", got)
 	}
 }
+
+func TestNum(t *testing.T) {
+	for v, want := range map[float64]string{0: "0", -0.01: "0", 1: "1", 1.25: "1.3", -1.25: "-1.3", 12.04: "12", -0.5: "-0.5",
+		0.05: "0.1", 760: "760", 3.14159: "3.1", -12.96: "-13", 1e16: "10000000000000000"} {
+		if got := num(v); got != want {
+			t.Errorf("num(%v) = %q, want %q", v, got, want)
+		}
+	}
+}
