@@ -102,7 +102,7 @@ func (v View) Panned(fx, fy float64) View {
 
 // maxFitZoom is the closest a fitted view goes: a single place is shown
 // with its region around it.
-const maxFitZoom = 7
+const maxFitZoom = 4
 
 // Fit returns the closest view of the given size that shows every point
 // within its middle part, leaving pad (a fraction of each side) around
