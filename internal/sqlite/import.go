@@ -231,6 +231,10 @@ type importer struct {
 	// Stored events and estimates are found by external id one at a
 	// time, through these, rather than all held in memory.
 	eventByExt, estimateByExt *sql.Stmt
+	// stmts are the statements the import has prepared, by their SQL:
+	// each is parsed once however many rows it writes. They are a fixed
+	// few (see multiInsert), not one per row.
+	stmts map[string]*sql.Stmt
 
 	// seen* record which stored actors, places and sources the file
 	// matched, to count each once.
@@ -313,7 +317,7 @@ func newImport(ctx context.Context, db *DB, tx *sql.Tx, ch conflict.Change, opt 
 		places: map[conflict.PlaceID]*placeNode{}, placeByName: map[string][]conflict.PlaceID{}, placeBySlug: map[string]conflict.PlaceID{},
 		sourceByURL: map[string]conflict.Source{},
 		seenActors:  map[conflict.ActorID]bool{}, seenPlaces: map[conflict.PlaceID]bool{}, seenSources: map[conflict.SourceID]bool{},
-		keys: map[uint64]int{}, keySeed: maphash.MakeSeed(),
+		keys: map[uint64]int{}, keySeed: maphash.MakeSeed(), stmts: map[string]*sql.Stmt{},
 	}
 	var err error
 	if im.eventByExt, err = tx.PrepareContext(ctx, `SELECT id FROM events WHERE external_id = ?`); err != nil {
@@ -333,6 +337,49 @@ func newImport(ctx context.Context, db *DB, tx *sql.Tx, ch conflict.Change, opt 
 func (im *importer) close() {
 	im.eventByExt.Close()
 	im.estimateByExt.Close()
+	for _, st := range im.stmts {
+		st.Close()
+	}
+}
+
+// stmt returns query prepared on the import's transaction, once: parsing
+// an INSERT costs about as much as running it.
+func (im *importer) stmt(query string) (*sql.Stmt, error) {
+	if st, ok := im.stmts[query]; ok {
+		return st, nil
+	}
+	st, err := im.tx.PrepareContext(im.ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	im.stmts[query] = st
+	return st, nil
+}
+
+// exec runs query, prepared once, with args.
+func (im *importer) exec(query string, args ...any) (sql.Result, error) {
+	st, err := im.stmt(query)
+	if err != nil {
+		return nil, err
+	}
+	return st.ExecContext(im.ctx, args...)
+}
+
+// firstRevision is writeFirstRevision through a prepared statement.
+func (im *importer) firstRevision(rt conflict.RecordType, id int64, snapshot any) error {
+	enc, body, err := encodeSnapshot(snapshot)
+	if err != nil {
+		return fmt.Errorf("snapshot %s %d: %w", rt, id, err)
+	}
+	var author any
+	if im.ch.Author != nil {
+		author = int64(*im.ch.Author)
+	}
+	_, err = im.exec(`INSERT INTO revisions
+		(record_type, record_id, number, action, encoding, snapshot, author_id, author_name, summary, created_at, unreviewed)
+		VALUES (?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		rt, id, conflict.ActionImport, enc, body, author, im.ch.AuthorName, im.ch.Summary, im.db.stamp(), im.ch.WithoutReview)
+	return err
 }
 
 // stored returns the id of the stored record with external id ext, or 0.
@@ -755,14 +802,14 @@ func (im *importer) actor(src conflict.RowRef, a conflict.ImportActor) (*conflic
 		actor.ID = conflict.ActorID(im.fake)
 	} else {
 		now := im.db.stamp()
-		res, err := im.tx.ExecContext(im.ctx, `INSERT INTO actors (slug, name, colour, created_at, updated_at) VALUES (?, ?, ?, ?, ?)`,
+		res, err := im.exec(`INSERT INTO actors (slug, name, colour, created_at, updated_at) VALUES (?, ?, ?, ?, ?)`,
 			actor.Slug, actor.Name, actor.Colour, now, now)
 		if err != nil {
 			return nil, err
 		}
 		id, _ := res.LastInsertId()
 		actor.ID, actor.Version, actor.CreatedAt, actor.UpdatedAt = conflict.ActorID(id), 1, parseTime(now), parseTime(now)
-		if err := im.db.writeFirstRevision(im.ctx, im.tx, conflict.ActorRecord, id, conflict.ActionImport, actor, im.ch); err != nil {
+		if err := im.firstRevision(conflict.ActorRecord, id, actor); err != nil {
 			return nil, err
 		}
 	}
@@ -938,14 +985,14 @@ func (im *importer) createPlace(src conflict.RowRef, step conflict.PlaceName, pa
 		if p.Coordinates != nil {
 			lat, lon = p.Coordinates.Lat, p.Coordinates.Lon
 		}
-		res, err := im.tx.ExecContext(im.ctx, `INSERT INTO places (slug, name, kind, parent_id, latitude, longitude, created_at, updated_at)
+		res, err := im.exec(`INSERT INTO places (slug, name, kind, parent_id, latitude, longitude, created_at, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, p.Slug, p.Name, p.Kind, parentID, lat, lon, now, now)
 		if err != nil {
 			return 0, err
 		}
 		id, _ := res.LastInsertId()
 		p.ID, p.Version, p.CreatedAt, p.UpdatedAt = conflict.PlaceID(id), 1, parseTime(now), parseTime(now)
-		if err := im.db.writeFirstRevision(im.ctx, im.tx, conflict.PlaceRecord, id, conflict.ActionImport, p, im.ch); err != nil {
+		if err := im.firstRevision(conflict.PlaceRecord, id, p); err != nil {
 			return 0, err
 		}
 	}
@@ -989,7 +1036,7 @@ func (im *importer) sources(src conflict.RowRef, cs []conflict.Citation) error {
 				authors = []byte("[]")
 			}
 			now := im.db.stamp()
-			res, err := im.tx.ExecContext(im.ctx, `INSERT INTO sources
+			res, err := im.exec(`INSERT INTO sources
 				(url, url_key, publisher, title, published, published_lo, authors, language, archived_url, reliability, notes, created_at, updated_at)
 				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 				s.URL, urlKey, s.Publisher, s.Title, s.Published.String(), lowerKey(s.Published), string(authors), s.Language,
@@ -999,7 +1046,7 @@ func (im *importer) sources(src conflict.RowRef, cs []conflict.Citation) error {
 			}
 			id, _ := res.LastInsertId()
 			s.ID, s.Version, s.CreatedAt, s.UpdatedAt = conflict.SourceID(id), 1, parseTime(now), parseTime(now)
-			if err := im.db.writeFirstRevision(im.ctx, im.tx, conflict.SourceRecord, id, conflict.ActionImport, s, im.ch); err != nil {
+			if err := im.firstRevision(conflict.SourceRecord, id, s); err != nil {
 				return err
 			}
 		}
@@ -1086,6 +1133,7 @@ func (im *importer) flush() error {
 	var (
 		b    strings.Builder
 		args []any
+		err  error
 	)
 	b.WriteString(`INSERT INTO events
 		(slug, title, date, date_lo, date_hi, place_id, body, status, status_note, external_id, created_at, updated_at) VALUES `)
@@ -1102,7 +1150,18 @@ func (im *importer) flush() error {
 			e.Status, e.StatusNote, nullString(e.ExternalID), now, now)
 	}
 	b.WriteString(" RETURNING id")
-	rows, err := im.tx.QueryContext(ctx, b.String(), args...)
+	// A full batch is always the same statement, prepared once; only the
+	// last, shorter one is parsed on its own.
+	var rows *sql.Rows
+	if len(events) == insertBatch {
+		var st *sql.Stmt
+		if st, err = im.stmt(b.String()); err != nil {
+			return err
+		}
+		rows, err = st.QueryContext(ctx, args...)
+	} else {
+		rows, err = im.tx.QueryContext(ctx, b.String(), args...)
+	}
 	if err != nil {
 		return err
 	}
@@ -1159,60 +1218,49 @@ func (im *importer) flush() error {
 		revs.add(string(conflict.EventRecord), id, 1, string(conflict.ActionImport), enc, snapshot, author, im.ch.AuthorName, im.ch.Summary, now, im.ch.WithoutReview)
 	}
 	for _, m := range []*multiInsert{&links, &tags, &cites, &revs} {
-		if err := m.exec(ctx, im.tx); err != nil {
+		if err := m.exec(im); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// multiInsert builds one INSERT of many rows, sent in chunks that stay
-// under SQLite's limit on parameters.
+// multiInsert writes many rows into one table: multiRows rows a
+// statement, then the rest one at a time, so that only two statements a
+// table are ever prepared, each once, whatever the batch's size.
 type multiInsert struct {
-	head   string
-	cols   int
-	rows   int
-	values strings.Builder
-	args   []any
-	chunks []struct {
-		query string
-		args  []any
-	}
+	head string
+	cols int
+	args []any
 }
-
-// maxParams stays well under SQLite's limit of 32,766 parameters.
-const maxParams = 30_000
 
 func (m *multiInsert) start(head string, cols int) { m.head, m.cols = head, cols }
 
-func (m *multiInsert) add(args ...any) {
-	if (m.rows+1)*m.cols > maxParams {
-		m.cut()
-	}
-	if m.rows > 0 {
-		m.values.WriteString(", ")
-	}
-	m.values.WriteString("(" + placeholders(m.cols) + ")")
-	m.args = append(m.args, args...)
-	m.rows++
-}
+func (m *multiInsert) add(args ...any) { m.args = append(m.args, args...) }
 
-func (m *multiInsert) cut() {
-	if m.rows == 0 {
-		return
+func (m *multiInsert) exec(im *importer) error {
+	row := "(" + placeholders(m.cols) + ")"
+	args := m.args
+	if len(args) >= multiRows*m.cols {
+		many, err := im.stmt(m.head + strings.TrimSuffix(strings.Repeat(row+", ", multiRows), ", "))
+		if err != nil {
+			return err
+		}
+		for ; len(args) >= multiRows*m.cols; args = args[multiRows*m.cols:] {
+			if _, err := many.ExecContext(im.ctx, args[:multiRows*m.cols]...); err != nil {
+				return err
+			}
+		}
 	}
-	m.chunks = append(m.chunks, struct {
-		query string
-		args  []any
-	}{m.head + m.values.String(), m.args})
-	m.values.Reset()
-	m.args, m.rows = nil, 0
-}
-
-func (m *multiInsert) exec(ctx context.Context, tx *sql.Tx) error {
-	m.cut()
-	for _, c := range m.chunks {
-		if _, err := tx.ExecContext(ctx, c.query, c.args...); err != nil {
+	if len(args) == 0 {
+		return nil
+	}
+	one, err := im.stmt(m.head + row)
+	if err != nil {
+		return err
+	}
+	for ; len(args) > 0; args = args[m.cols:] {
+		if _, err := one.ExecContext(im.ctx, args[:m.cols]...); err != nil {
 			return err
 		}
 	}
