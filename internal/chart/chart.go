@@ -302,10 +302,10 @@ func Grouped(groups []conflict.ClaimGroup, opts Options) Chart {
 			continue
 		}
 		items = append(items, item{
-			id: g.FirstID, force: g.Force, unit: cmp.Or(strings.TrimSpace(g.Unit), conflict.DefaultUnit),
+			id: g.FirstID, force: &g.Force, unit: cmp.Or(strings.TrimSpace(g.Unit), conflict.DefaultUnit),
 			who: cmp.Or(strings.TrimSpace(g.Claimant), "Unknown claimant"), actor: g.ClaimantActor,
 			whoKey: strings.ToLower(cmp.Or(strings.TrimSpace(g.Claimant), "Unknown claimant")),
-			from:   g.From.Lower(), to: g.To.Upper().AddDate(0, 0, 1), fromD: g.From, toD: g.To,
+			from:   g.From.Lower(), to: g.To.Upper().AddDate(0, 0, 1), fromD: &g.From, toD: &g.To,
 			lo: g.Min, hi: g.Max, low: g.Low, high: g.High, kind: Bar, count: g.Count,
 		})
 	}
@@ -316,8 +316,10 @@ func Grouped(groups []conflict.ClaimGroup, opts Options) Chart {
 type item struct {
 	id conflict.EstimateID
 	// e is the estimate, nil for a group.
+	// e, force, fromD and toD point into the caller's estimates or
+	// groups: items are many, and copies of them large.
 	e     *conflict.Estimate
-	force conflict.ActorRef
+	force *conflict.ActorRef
 	place string
 	unit  string
 	// who names the claimant, whoKey in lower case.
@@ -326,8 +328,9 @@ type item struct {
 	// idKey is the claimant's identity; ctype its type, "" when unknown.
 	idKey, ctype string
 	// from and to are the time covered: a day is a point at its middle.
-	from, to   time.Time
-	fromD, toD edtf.Date
+	from, to time.Time
+	// fromD and toD are the dates as given.
+	fromD, toD *edtf.Date
 	// lo and hi are the numbers drawn; low and high the bounds as given.
 	lo, hi    int64
 	low, high conflict.Bound
@@ -348,8 +351,8 @@ func itemOf(e *conflict.Estimate, c *Claim) (item, bool) {
 	}
 	from, to := span(e.AsOf)
 	it := item{
-		id: e.ID, e: e, force: e.Force, unit: unitOf(*e), who: claimant(*e), actor: e.ClaimantActor,
-		from: from, to: to, fromD: e.AsOf, toD: e.AsOf,
+		id: e.ID, e: e, force: &e.Force, unit: unitOf(*e), who: claimant(*e), actor: e.ClaimantActor,
+		from: from, to: to, fromD: &e.AsOf, toD: &e.AsOf,
 		lo: lo, hi: hi, low: e.Low, high: e.High, kind: kindOf(*e), strict: strict(e.Qualifier),
 		hollow: e.Qualifier == conflict.About, retracted: e.Status == conflict.Retracted, count: 1,
 	}

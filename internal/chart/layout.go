@@ -59,7 +59,7 @@ func splitPanels(items []item, force conflict.ActorID) []panelItems {
 		if !ok {
 			j = len(ps)
 			index[k] = j
-			ps = append(ps, panelItems{unit: it.unit, force: it.force, split: split})
+			ps = append(ps, panelItems{unit: it.unit, force: *it.force, split: split})
 		}
 		ps[j].items = append(ps[j].items, it)
 		ps[j].count += it.count
@@ -325,7 +325,7 @@ func (f figureSpec) panel(p panelItems, y0, height, width, font float64, sz size
 			// A group of claims from the tallies, drawn as a bar.
 			m.Title, m.Count = groupTitle(*it), it.count
 			if it.count > 1 && f.opts.GroupURL != nil {
-				m.URL = f.opts.GroupURL(it.who, it.fromD, it.toD)
+				m.URL = f.opts.GroupURL(it.who, *it.fromD, *it.toD)
 				break
 			}
 			if f.opts.EstimateURL != nil && it.id != 0 {

@@ -388,7 +388,7 @@ func bands(items []*item, xs xScale, ys yScale, seriesOf func(*item) seriesKey, 
 		m.Title = bandTitle(s, len(s.claimants))
 		switch {
 		case !s.byType && opts.GroupURL != nil:
-			m.URL = opts.GroupURL(s.claimant, s.first.fromD, s.last.toD)
+			m.URL = opts.GroupURL(s.claimant, *s.first.fromD, *s.last.toD)
 		case s.byType && opts.TypeURL != nil:
 			m.URL = opts.TypeURL(s.ctype)
 		}

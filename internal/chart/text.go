@@ -72,7 +72,7 @@ func summary(items []item, units []string, claimants int, banded bool) string {
 	same := true
 	for i := range items {
 		it := &items[i]
-		if it.fromD != items[0].fromD || it.toD != items[0].toD {
+		if *it.fromD != *items[0].fromD || *it.toD != *items[0].toD {
 			same = false
 		}
 		if it.fromD.Lower().Before(first.fromD.Lower()) {
@@ -82,7 +82,7 @@ func summary(items []item, units []string, claimants int, banded bool) string {
 			last = it
 		}
 	}
-	from, to := startWords(first.fromD), endWords(last.toD)
+	from, to := startWords(*first.fromD), endWords(*last.toD)
 	switch {
 	case same && first.count == 1:
 		b.WriteString(" as of " + items[0].fromD.Display())
@@ -271,7 +271,7 @@ func bandTitle(s *series, claimants int) string {
 	if s.byType {
 		t += " by " + strconv.Itoa(claimants) + " " + plural(claimants, "claimant", "claimants")
 	}
-	t += " from " + startWords(s.first.fromD) + " to " + endWords(s.last.toD)
+	t += " from " + startWords(*s.first.fromD) + " to " + endWords(*s.last.toD)
 	if s.min == s.max {
 		t += ", all of " + conflict.FormatCount(s.min)
 	} else {
