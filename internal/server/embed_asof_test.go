@@ -246,7 +246,7 @@ func TestPinnedEmbedRefusesMomentsItCannotShow(t *testing.T) {
 		{"/embed/estimates?force=Islamic+State&asof=2016-13-01T00:00:00Z", http.StatusBadRequest, "is not a moment"},
 		{fmt.Sprintf("/embed/events/%d?asof=soon", w.edited.ID), http.StatusBadRequest, "is not a moment"},
 		{"/embed/timelines/no-such-timeline?asof=" + url.QueryEscape(w.asof), http.StatusNotFound, "nothing at this address"},
-		{"/embed/map?asof=" + url.QueryEscape(w.asof), http.StatusBadRequest, "A map cannot be pinned to a moment"},
+		{"/embed/map?asof=2001-09-11", http.StatusNotFound, "Nothing had been published here yet"},
 	} {
 		res := w.get(c.target)
 		body := readBody(t, res)

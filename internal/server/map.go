@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -133,6 +134,9 @@ type mapRequest struct {
 	// origin prefixes the links to lists, in an embed, whose frame
 	// cannot show the site's pages.
 	origin string
+	// at, when set, is the moment a pinned embed shows the events as
+	// published then; timeline is then the timeline as it was.
+	at *time.Time
 }
 
 // readMapRequest reads the filter, and the timeline a map of a timeline
@@ -355,7 +359,7 @@ func (s *Server) mapPinsOf(ctx context.Context, r mapRequest) (*mapPins, error) 
 	if err != nil {
 		return nil, err
 	}
-	key := r.filter.Values().Encode() + "\x00" + r.fixed.Get("timeline")
+	key := r.filter.Values().Encode() + "\x00" + r.fixed.Get("timeline") + "\x00" + r.fixed.Get("asof")
 	s.maps.Lock()
 	version := s.maps.version
 	if mp, ok := s.maps.pins[key]; ok {
@@ -366,7 +370,12 @@ func (s *Server) mapPinsOf(ctx context.Context, r mapRequest) (*mapPins, error) 
 	filter := r.filter.Filter
 	filter.Timeline = r.timeline
 	filter.After, filter.Before = "", ""
-	tally, err := s.db.CountEventsByPlace(ctx, filter, mapListLimit)
+	var tally conflict.PlaceTally
+	if r.at != nil {
+		tally, err = s.db.CountEventsByPlaceAt(ctx, filter, *r.at, mapListLimit)
+	} else {
+		tally, err = s.db.CountEventsByPlace(ctx, filter, mapListLimit)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -505,32 +514,58 @@ func (s *Server) mapImage(c echo.Context) error {
 }
 
 // embedMap is /embed/map: the map alone, frameable by any site.
+//
+// With asof= it counts the events as published at that moment
+// (CountEventsByPlaceAt): places are drawn where they are today.
 func (s *Server) embedMap(c echo.Context) error {
-	if c.QueryParam("asof") != "" {
-		// A map counts every event it shows; it is not rebuilt as it was
-		// at a moment (embed_asof.go), so a pinned address is refused
-		// rather than answered with today's map.
-		return s.embedProblem(c, parseEmbedOptions(c.QueryParams(), "", "oldest"),
-			conflict.Errorf(conflict.Invalid, "A map cannot be pinned to a moment; embed it without asof= to follow the record."))
+	o := parseEmbedOptions(c.QueryParams(), "", "oldest")
+	p, pin, err := s.pinFor(c, c.QueryParam("asof"))
+	if err != nil {
+		return s.embedProblem(c, o, err)
+	}
+	if pin && s.pinnedCache(c, p) {
+		return c.NoContent(http.StatusNotModified)
 	}
 	r, err := s.readMapRequest(c, "/embed/map", mapWidth, mapHeight)
 	if err != nil {
 		return err
 	}
-	o := parseEmbedOptions(c.QueryParams(), "", "oldest")
+	var notice *embed.Pin
+	if pin {
+		if r.timeline != nil {
+			then, err := s.db.TimelineAt(c.Request().Context(), r.timeline.ID, p.At)
+			if conflict.ErrorCode(err) == conflict.NotFound {
+				err = conflict.Errorf(conflict.NotFound, "This timeline was not yet published on %s.", p.words())
+			}
+			if err != nil {
+				return s.embedProblem(c, o, err)
+			}
+			r.timeline = &then
+		}
+		r.at = &p.At
+		r.fixed.Set("asof", p.Text)
+		today := withQuery("/embed/map", withoutAsof(c.QueryParams()).Encode())
+		notice = &embed.Pin{When: p.words(), Datetime: p.Text, TodayURL: s.absURL(c, today), Unlisted: true}
+		if p.DateOnly {
+			notice.Datetime = p.At.Format(time.DateOnly)
+		}
+	}
 	if o.Theme != embed.ThemeAuto {
 		r.fixed.Set("theme", o.Theme)
 	}
 	r.origin = s.absURL(c, "")
 	m, err := s.buildMap(c, r)
 	if err != nil {
-		return err
+		return s.embedProblem(c, o, err)
 	}
 	title := "Map of events"
 	if r.timeline != nil {
 		title = "Map of " + r.timeline.Title
 	}
+	// The site's map shows today's record: its link carries no moment.
+	r.fixed.Del("asof")
 	b := s.embedBase(c, title, r.link("/map"), o)
+	b.Pin = notice
 	return s.render(c, http.StatusOK, embed.Map(embed.MapView{Base: b, Map: m}))
 }
 

@@ -4,10 +4,12 @@ import (
 	"html"
 	"math"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/sitrep/sitrep/internal/app"
 	"github.com/sitrep/sitrep/internal/conflict"
@@ -200,5 +202,90 @@ func TestMapImageAndEmbed(t *testing.T) {
 		if b := do(t, h, http.MethodGet, page).Body.String(); !strings.Contains(b, `class="map-panel"`) || !strings.Contains(b, "/map.svg?") {
 			t.Errorf("%s has no map panel", page)
 		}
+	}
+}
+
+// TestPinnedMapCountsEventsAsPublishedThen pins a map embed, then
+// publishes two more events at Tal Afar and retracts one of those it had:
+// the pinned map still counts three there, today's counts four, and the
+// pinned one says so and is cached for good.
+func TestPinnedMapCountsEventsAsPublishedThen(t *testing.T) {
+	a := mapWithPlaces(t)
+	h := a.Handler()
+	ctx := t.Context()
+	sys := conflict.Change{AuthorName: "setup", Role: conflict.RoleReviewer}
+	talAfar, err := a.DB.FindPlaceBySlug(ctx, "tal-afar")
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, err := a.DB.FindEvents(ctx, conflict.EventFilter{Places: []conflict.PlaceID{talAfar.ID}})
+	if err != nil || len(page.Events) != 3 {
+		t.Fatalf("Tal Afar has %d events (%v), want 3", len(page.Events), err)
+	}
+	// Revisions are stamped to the microsecond: pauses put the moment
+	// strictly between the writes.
+	time.Sleep(5 * time.Millisecond)
+	asof := time.Now().UTC().Format(time.RFC3339Nano)
+	time.Sleep(5 * time.Millisecond)
+
+	src, err := a.DB.FindSourceByURL(ctx, demoSourceURL(t, a))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref := talAfar.Ref()
+	later := []*conflict.Event{
+		{Title: "Shelling reported again", Date: edtf.MustParse("2016-10-20"), Place: &ref, Status: conflict.Published,
+			Citations: []conflict.Citation{{Source: src, Quote: "Shelling", Locator: "paragraph 2"}}},
+		{Title: "Shelling reported once more", Date: edtf.MustParse("2016-10-21"), Place: &ref, Status: conflict.Published,
+			Citations: []conflict.Citation{{Source: src, Quote: "Shelling", Locator: "paragraph 3"}}},
+	}
+	if err := a.DB.CreateEvents(ctx, later, sys); err != nil {
+		t.Fatalf("CreateEvents: %v", err)
+	}
+	gone := page.Events[0]
+	if _, err := a.DB.SetEventStatus(ctx, gone.ID, conflict.ActionRetract, "Two reports of one shelling.", gone.Version, conflict.RoleReviewer, sys); err != nil {
+		t.Fatalf("retract: %v", err)
+	}
+
+	const view = "/embed/map?z=5&lat=35&lon=43.5"
+	talAfarCount := func(body string) int {
+		t.Helper()
+		for _, m := range mapMarks(t, body) {
+			if strings.HasPrefix(m.name, "Tal Afar") {
+				return m.n
+			}
+		}
+		t.Fatalf("no Tal Afar mark on the map")
+		return 0
+	}
+	today := do(t, h, http.MethodGet, view)
+	if today.Code != http.StatusOK {
+		t.Fatalf("GET %s = %d", view, today.Code)
+	}
+	if n := talAfarCount(today.Body.String()); n != 4 {
+		t.Errorf("today's map counts %d events at Tal Afar, want 4", n)
+	}
+	pinned := do(t, h, http.MethodGet, view+"&asof="+url.QueryEscape(asof))
+	if pinned.Code != http.StatusOK {
+		t.Fatalf("GET the pinned map = %d\n%s", pinned.Code, pageText(pinned.Body.String()))
+	}
+	body := pinned.Body.String()
+	if n := talAfarCount(body); n != 3 {
+		t.Errorf("the pinned map counts %d events at Tal Afar, want the 3 published then", n)
+	}
+	if text := pageText(body); !strings.Contains(text, "As published on") || !strings.Contains(text, "See today’s version") ||
+		strings.Contains(text, "changed since") {
+		t.Errorf("the pinned map's notice:\n%s", text)
+	}
+	if cc := pinned.Header().Get("Cache-Control"); !strings.Contains(cc, "immutable") {
+		t.Errorf("the pinned map's Cache-Control = %q, want it cached for good", cc)
+	}
+	for _, m := range mapMarks(t, body) {
+		if strings.Contains(m.href, "asof") {
+			t.Errorf("mark %q links to %s: the site's lists show today's record", m.name, m.href)
+		}
+	}
+	if !strings.Contains(body, "asof="+url.QueryEscape(asof)) {
+		t.Errorf("the pinned map's zoom links drop its moment")
 	}
 }

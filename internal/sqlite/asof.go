@@ -583,3 +583,72 @@ func (db *DB) estimateMatcher(ctx context.Context, f conflict.EstimateFilter) (f
 		return true
 	}, nil
 }
+
+// CountEventsByPlaceAt counts by place the events f chooses as readers saw
+// them at t, as CountEventsByPlace counts today's: today's counts, less
+// each event revised since t where it is today, plus its state at t where
+// it was then. An event untouched since t is as it was, so f (with its
+// timeline as it was at t) chooses it then as now. Past pinDecodeLimit
+// events revised since, the moment is refused as a pinned list is.
+func (db *DB) CountEventsByPlaceAt(ctx context.Context, f conflict.EventFilter, t time.Time, limit int) (conflict.PlaceTally, error) {
+	out, err := db.CountEventsByPlace(ctx, f, limit)
+	if err != nil {
+		return out, err
+	}
+	ids, err := queryColumn[int64](ctx, db.read, `SELECT DISTINCT record_id FROM revisions
+		WHERE record_type = ? AND created_at > ? LIMIT ?`, conflict.EventRecord, stampOf(t), pinDecodeLimit+1)
+	if err != nil || len(ids) == 0 {
+		return out, err
+	}
+	if len(ids) > pinDecodeLimit {
+		return out, conflict.Errorf(conflict.Busy,
+			"Too much has changed since that moment to show it as it was; pick a later moment or see the full record's history.")
+	}
+	m, err := db.eventMatcher(ctx, f)
+	if err != nil {
+		return out, err
+	}
+	count := func(e *conflict.Event, n int) {
+		if !m.match(e) {
+			return
+		}
+		if out.Total >= 0 {
+			out.Total += n
+		}
+		if e.Place != nil {
+			out.Counts[e.Place.ID] += n
+		}
+	}
+	err = db.readTx(ctx, func(q querier) error {
+		keys, err := readKeys(ctx, q, `SELECT date_lo, id FROM events
+			WHERE status = 'published' AND id IN (SELECT value FROM json_each(?))`, []any{jsonIDs(args(ids))})
+		if err != nil {
+			return err
+		}
+		now, err := loadEvents(ctx, q, keys)
+		if err == nil {
+			err = loadEventDetails(ctx, q, now)
+		}
+		for i := range now {
+			count(&now[i], -1)
+		}
+		return err
+	})
+	if err != nil {
+		return out, err
+	}
+	then, err := statesAt(ctx, db, conflict.EventRecord, ids, t, decodeEvent)
+	if err != nil {
+		return out, err
+	}
+	for _, e := range then {
+		count(&e, 1)
+	}
+	// A count read only in part may lose an event it never counted.
+	for id, n := range out.Counts {
+		if n <= 0 {
+			delete(out.Counts, id)
+		}
+	}
+	return out, nil
+}

@@ -64,6 +64,9 @@ type Pin struct {
 	ChangesURL string
 	// Open shows the changes unfolded: the reader asked for them.
 	Open bool
+	// Unlisted leaves the changes out: a map counts too many events to
+	// name those changed since.
+	Unlisted bool
 }
 
 // PinChange is one record a pinned embed names as changed since.
