@@ -1196,6 +1196,15 @@ func (im *importer) flush() error {
 		author = int64(*im.ch.Author)
 	}
 	for i := range events {
+		e := &events[i]
+		e.ID, e.Version, e.CreatedAt, e.UpdatedAt = conflict.EventID(ids[i]), 1, parseTime(now), parseTime(now)
+	}
+	// Each event's revision snapshot is marshalled and compressed on a
+	// second goroutine while its links, tags and citations are written,
+	// so that both cores work; neither side changes the events meanwhile.
+	snapshots := make(chan []encodedSnapshot, 1)
+	go func() { snapshots <- encodeSnapshots(events) }()
+	for i := range events {
 		e, id := &events[i], ids[i]
 		for j, a := range e.Actors {
 			links.add(id, int64(a.Actor.ID), a.Role, j)
@@ -1210,19 +1219,40 @@ func (im *importer) flush() error {
 			}
 			cites.add(int64(c.Source.ID), id, c.Quote, c.Locator, cred, j)
 		}
-		e.ID, e.Version, e.CreatedAt, e.UpdatedAt = conflict.EventID(id), 1, parseTime(now), parseTime(now)
-		enc, snapshot, err := encodeSnapshot(e)
-		if err != nil {
-			return err
-		}
-		revs.add(string(conflict.EventRecord), id, 1, string(conflict.ActionImport), enc, snapshot, author, im.ch.AuthorName, im.ch.Summary, now, im.ch.WithoutReview)
 	}
-	for _, m := range []*multiInsert{&links, &tags, &cites, &revs} {
-		if err := m.exec(im); err != nil {
-			return err
+	for _, m := range []*multiInsert{&links, &tags, &cites} {
+		if err = m.exec(im); err != nil {
+			break
 		}
 	}
-	return nil
+	encoded := <-snapshots
+	if err != nil {
+		return err
+	}
+	for i, id := range ids {
+		if encoded[i].err != nil {
+			return encoded[i].err
+		}
+		revs.add(string(conflict.EventRecord), id, 1, string(conflict.ActionImport), encoded[i].enc, encoded[i].data,
+			author, im.ch.AuthorName, im.ch.Summary, now, im.ch.WithoutReview)
+	}
+	return revs.exec(im)
+}
+
+// encodedSnapshot is one record's revision snapshot, as encodeSnapshot
+// makes it.
+type encodedSnapshot struct {
+	enc  int
+	data []byte
+	err  error
+}
+
+func encodeSnapshots(events []conflict.Event) []encodedSnapshot {
+	out := make([]encodedSnapshot, len(events))
+	for i := range events {
+		out[i].enc, out[i].data, out[i].err = encodeSnapshot(&events[i])
+	}
+	return out
 }
 
 // multiInsert writes many rows into one table: multiRows rows a
