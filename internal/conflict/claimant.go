@@ -150,14 +150,13 @@ func (c Claimant) Validate() error {
 	return errs.Err()
 }
 
-// CanEditClaimant says whether someone with role may change a claimant.
-// A claimant no reader sees yet (none of its estimates is published) is
-// the editors' to describe; once readers see it, its type and affiliation
-// frame every claim it made, so they are changed only by a reviewer or an
-// admin, the people trusted to publish.
-func CanEditClaimant(role Role, public bool) error {
-	if !public || role.AtLeast(RoleReviewer) {
+// CanEditClaimant says whether someone with role may change a claimant,
+// directly or by proposing the change (ClaimantChangeGoesLive decides
+// which). Every editor may: a change to a claimant readers see waits for
+// a second person, as any other edit to a public record does.
+func CanEditClaimant(role Role) error {
+	if role.AtLeast(RoleEditor) {
 		return nil
 	}
-	return Errorf(Forbidden, "This claimant's published estimates are shown with its type and affiliation; only a reviewer or an admin may change them.")
+	return Errorf(Forbidden, "Only editors, reviewers and admins change claimants.")
 }

@@ -1,7 +1,9 @@
 package conflict_test
 
 import (
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/sitrep/sitrep/internal/conflict"
 	"github.com/sitrep/sitrep/internal/edtf"
@@ -66,14 +68,66 @@ func TestClaimantValidate(t *testing.T) {
 }
 
 func TestCanEditClaimant(t *testing.T) {
-	if err := conflict.CanEditClaimant(conflict.RoleEditor, false); err != nil {
-		t.Errorf("an editor describing a claimant no reader sees: %v, want allowed", err)
+	for _, r := range []conflict.Role{conflict.RoleEditor, conflict.RoleReviewer, conflict.RoleAdmin} {
+		if err := conflict.CanEditClaimant(r); err != nil {
+			t.Errorf("%s changing a claimant: %v, want allowed (directly or as a proposal)", r, err)
+		}
 	}
-	if err := conflict.CanEditClaimant(conflict.RoleEditor, true); conflict.ErrorCode(err) != conflict.Forbidden {
-		t.Errorf("an editor changing a public claimant: %v, want forbidden", err)
+	if err := conflict.CanEditClaimant(""); conflict.ErrorCode(err) != conflict.Forbidden {
+		t.Errorf("no role changing a claimant: %v, want forbidden", err)
 	}
-	if err := conflict.CanEditClaimant(conflict.RoleReviewer, true); err != nil {
-		t.Errorf("a reviewer changing a public claimant: %v, want allowed", err)
+}
+
+// A change to a claimant readers see waits for a second person, whoever
+// makes it, unless the site runs under the one-person rule and a reviewer
+// or admin makes it; a claimant no reader sees changes at once.
+func TestClaimantChangeGoesLive(t *testing.T) {
+	tests := []struct {
+		rule   conflict.ReviewRule
+		public bool
+		role   conflict.Role
+		by     conflict.UserID
+		want   bool
+	}{
+		{conflict.TwoPeople, false, conflict.RoleEditor, 1, true},
+		{conflict.TwoPeople, true, conflict.RoleEditor, 1, false},
+		{conflict.TwoPeople, true, conflict.RoleReviewer, 1, false},
+		{conflict.TwoPeople, true, conflict.RoleAdmin, 1, false},
+		{conflict.TwoPeople, true, conflict.RoleAdmin, 0, true}, // the system: imports, demo data
+		{conflict.OnePerson, true, conflict.RoleReviewer, 1, true},
+		{conflict.OnePerson, true, conflict.RoleAdmin, 1, true},
+		{conflict.OnePerson, true, conflict.RoleEditor, 1, false},
+	}
+	for _, tt := range tests {
+		if got := tt.rule.ClaimantChangeGoesLive(tt.public, tt.role, tt.by); got != tt.want {
+			t.Errorf("rule %d, public %v, %s #%d: goes live = %v, want %v", tt.rule, tt.public, tt.role, tt.by, got, tt.want)
+		}
+	}
+}
+
+func TestClaimantProposalDecisions(t *testing.T) {
+	cur := conflict.Claimant{Name: "Iraqi Ministry of Defence", Type: conflict.OtherClaimant}
+	p := conflict.ClaimantProposal{Proposed: cur, ProposedBy: 7, ProposerName: "Rana Reviewer", CreatedAt: time.Date(2026, 12, 1, 3, 0, 0, 0, time.UTC)}
+	p.Proposed.Type = conflict.Government
+	if err := conflict.CheckClaimantDecision(conflict.RoleReviewer, 7, p); conflict.ErrorCode(err) != conflict.Forbidden {
+		t.Errorf("the proposer deciding their own proposal: %v, want forbidden", err)
+	}
+	if err := conflict.CheckClaimantDecision(conflict.RoleEditor, 8, p); conflict.ErrorCode(err) != conflict.Forbidden {
+		t.Errorf("an editor deciding a proposal: %v, want forbidden", err)
+	}
+	if err := conflict.CheckClaimantDecision(conflict.RoleReviewer, 8, p); err != nil {
+		t.Errorf("another reviewer deciding: %v, want allowed", err)
+	}
+	if err := conflict.CheckClaimantProposer(&p, cur, 7); err != nil {
+		t.Errorf("the proposer replacing their proposal: %v, want allowed", err)
+	}
+	err := conflict.CheckClaimantProposer(&p, cur, 8)
+	if conflict.ErrorCode(err) != conflict.Conflict || !strings.Contains(err.Error(), "Rana Reviewer") ||
+		!strings.Contains(err.Error(), "kind of claimant: other → government") {
+		t.Errorf("a second person's proposal while one is open: %v, want refused naming who proposed what", err)
+	}
+	if chs := p.Changes(cur); len(chs) != 1 || chs[0].Old != "other" || chs[0].New != "government" {
+		t.Errorf("Changes() = %+v, want the type only", chs)
 	}
 }
 

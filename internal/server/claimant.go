@@ -72,7 +72,7 @@ func (s *Server) renderClaimant(c echo.Context, status int, cl conflict.Claimant
 	v := pages.ClaimantView{Base: s.base(c, cl.Name, "estimates"), Claimant: cl, Estimates: xs,
 		Explorer: "/estimates?" + url.Values{"claimant": {cl.Name}}.Encode(), Problem: problem}
 	if u := currentUser(c); u != nil {
-		v.CanEdit = conflict.CanEditClaimant(u.Role, cl.Estimates > 0) == nil
+		v.CanEdit = conflict.CanEditClaimant(u.Role) == nil
 	}
 	if typed != nil {
 		v.Form = *typed

@@ -103,10 +103,13 @@ func (db *DB) ClaimantIsPublic(ctx context.Context, id conflict.ClaimantID) (boo
 	return n == 1, err
 }
 
-// UpdateClaimant saves an editor's description of the claimant c.ID made
-// from version baseVersion: its type, affiliation and description. Its
-// name stays: estimates were reviewed with it. Who may change a claimant
-// readers see is decided by conflict.CanEditClaimant for role.
+// UpdateClaimant saves a description of the claimant c.ID made from
+// version baseVersion: its type, affiliation and description. Its name
+// stays: estimates were reviewed with it. It writes only what may change
+// readers' view at once (conflict.ClaimantChangeGoesLive): the system's
+// writes (by 0), claimants no reader sees, and under the one-person rule
+// a reviewer's; any other change to a public claimant is proposed with
+// ChangeClaimant.
 //
 // Errors: Invalid for bad fields or an unknown affiliation; NotFound;
 // Forbidden; Conflict when the stored version is no longer baseVersion.
@@ -116,44 +119,60 @@ func (db *DB) UpdateClaimant(ctx context.Context, c *conflict.Claimant, baseVers
 		return err
 	}
 	return db.inTx(ctx, func(tx *sql.Tx) error {
-		var public int
-		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM estimates WHERE claimant_id = ? AND status = 'published')`,
-			int64(c.ID)).Scan(&public); err != nil {
-			return err
-		}
-		if err := conflict.CanEditClaimant(role, public == 1); err != nil {
-			return err
-		}
-		var actor, user any
-		if c.Affiliation != nil {
-			actor = int64(c.Affiliation.ID)
-		}
-		if by != 0 {
-			user = int64(by)
-		}
-		res, err := tx.ExecContext(ctx, `UPDATE claimants SET type = ?, actor_id = ?, description = ?,
-			version = version + 1, updated_at = ?, updated_by = ? WHERE id = ? AND version = ?`,
-			string(c.Type), actor, c.Description, db.stamp(), user, int64(c.ID), baseVersion)
-		if err != nil {
-			return fieldError(err, "affiliation", "The actor does not exist.")
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			var exists int
-			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM claimants WHERE id = ?`, int64(c.ID)).Scan(&exists); err != nil {
-				return err
-			}
-			if exists == 0 {
-				return conflict.Errorf(conflict.NotFound, "No such claimant.")
-			}
-			return conflict.Errorf(conflict.Conflict, "Someone changed this claimant since you opened it; open it again to see their change.")
-		}
-		stored, err := scanClaimant(tx.QueryRowContext(ctx, `SELECT `+claimantColumns+claimantFrom+` WHERE c.id = ?`, int64(c.ID)))
+		public, err := claimantPublic(ctx, tx, c.ID)
 		if err != nil {
 			return err
 		}
-		*c = stored
-		return nil
+		if !db.rule.ClaimantChangeGoesLive(public, role, by) {
+			return conflict.Errorf(conflict.Forbidden, "Readers see this claimant beside its published estimates; a change to it is proposed and waits for a second person.")
+		}
+		return db.applyClaimant(ctx, tx, c, baseVersion, by)
 	})
+}
+
+func claimantPublic(ctx context.Context, q querier, id conflict.ClaimantID) (bool, error) {
+	var public int
+	err := q.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM estimates WHERE claimant_id = ? AND status = 'published')`,
+		int64(id)).Scan(&public)
+	return public == 1, err
+}
+
+// applyClaimant writes c over the stored claimant if it is still at
+// baseVersion, and reads it back into c.
+func (db *DB) applyClaimant(ctx context.Context, tx *sql.Tx, c *conflict.Claimant, baseVersion int, by conflict.UserID) error {
+	var actor, user any
+	if c.Affiliation != nil {
+		actor = int64(c.Affiliation.ID)
+	}
+	if by != 0 {
+		user = int64(by)
+	}
+	res, err := tx.ExecContext(ctx, `UPDATE claimants SET name = coalesce(nullif(?, ''), name), type = ?, actor_id = ?, description = ?,
+		version = version + 1, updated_at = ?, updated_by = ? WHERE id = ? AND version = ?`,
+		c.Name, string(c.Type), actor, c.Description, db.stamp(), user, int64(c.ID), baseVersion)
+	if err != nil {
+		if conflict.ErrorCode(mapError(err)) == conflict.Conflict {
+			msg := "Another claimant already has this name."
+			return &conflict.Error{Code: conflict.Invalid, Message: msg, Fields: conflict.FieldErrors{"name": msg}}
+		}
+		return fieldError(err, "affiliation", "The actor does not exist.")
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		var exists int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM claimants WHERE id = ?`, int64(c.ID)).Scan(&exists); err != nil {
+			return err
+		}
+		if exists == 0 {
+			return conflict.Errorf(conflict.NotFound, "No such claimant.")
+		}
+		return conflict.Errorf(conflict.Conflict, "Someone changed this claimant since you opened it; open it again to see their change.")
+	}
+	stored, err := scanClaimant(tx.QueryRowContext(ctx, `SELECT `+claimantColumns+claimantFrom+` WHERE c.id = ?`, int64(c.ID)))
+	if err != nil {
+		return err
+	}
+	*c = stored
+	return nil
 }
 
 // SuggestClaimants returns up to limit claimants whose name contains q,

@@ -3,6 +3,7 @@ package sqlite_test
 import (
 	"fmt"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/sitrep/sitrep/internal/conflict"
@@ -103,9 +104,11 @@ func TestEstimatesFilteredByClaimantAndType(t *testing.T) {
 		t.Fatal(err)
 	}
 	c.Type = conflict.Government
-	// An editor may not retype a claimant readers see; a reviewer may.
-	if err := db.UpdateClaimant(ctx, &c, c.Version, conflict.RoleEditor, 0); conflict.ErrorCode(err) != conflict.Forbidden {
-		t.Fatalf("an editor retyping a public claimant: %v, want forbidden", err)
+	// A person may not write a claimant readers see directly; the system
+	// (imports, demo data) may.
+	ed := person(t, db, "Edna", conflict.RoleEditor)
+	if err := db.UpdateClaimant(ctx, &c, c.Version, conflict.RoleReviewer, *ed.Author); conflict.ErrorCode(err) != conflict.Forbidden {
+		t.Fatalf("a reviewer writing a public claimant directly: %v, want forbidden", err)
 	}
 	if err := db.UpdateClaimant(ctx, &c, c.Version, conflict.RoleReviewer, 0); err != nil {
 		t.Fatal(err)
@@ -207,5 +210,75 @@ func TestRelationsStoredBothWays(t *testing.T) {
 	links, _ = db.FindRelationLinks(ctx, conflict.EstimateRecord, int64(earlier.ID), true)
 	if len(links) != 2 {
 		t.Errorf("earlier estimate's links = %+v, want revised and disputed", links)
+	}
+}
+
+// A change to a public claimant waits as a proposal: readers' claimant
+// stays, one person's proposal at a time, and only someone else accepts
+// it, from the version it was made from.
+func TestClaimantProposals(t *testing.T) {
+	db := sqlitetest.New(t)
+	ctx := t.Context()
+	xs, _ := claimsFixture(t, db, "Iraqi government", "Amaq")
+	id := xs[0].ClaimantRecord.ID
+	rev := person(t, db, "Rana", conflict.RoleReviewer)
+	rev2 := person(t, db, "Sami", conflict.RoleReviewer)
+	ed := person(t, db, "Edna", conflict.RoleEditor)
+	c, _ := db.FindClaimantByID(ctx, id)
+	base := c.Version
+	c.Type = conflict.Government
+	proposed, err := db.ChangeClaimant(ctx, &c, base, "It is the ministry", conflict.RoleReviewer, *rev.Author)
+	if err != nil || !proposed {
+		t.Fatalf("a reviewer's change to a public claimant: proposed %v, %v; want a proposal", proposed, err)
+	}
+	if got, _ := db.FindClaimantByID(ctx, id); got.Type != conflict.OtherClaimant || got.Version != base {
+		t.Fatalf("a proposal changed the claimant to %s v%d", got.Type, got.Version)
+	}
+	c.Type = conflict.Media
+	if _, err := db.ChangeClaimant(ctx, &c, base, "", conflict.RoleEditor, *ed.Author); conflict.ErrorCode(err) != conflict.Conflict ||
+		!strings.Contains(err.Error(), "Rana") {
+		t.Errorf("a second person's proposal while one is open: %v, want refused naming Rana", err)
+	}
+	p, err := db.FindClaimantProposal(ctx, id)
+	if err != nil || p == nil || p.Proposed.Type != conflict.Government || p.Summary != "It is the ministry" {
+		t.Fatalf("the open proposal = %+v, %v", p, err)
+	}
+	if _, err := db.AcceptClaimantProposal(ctx, id, p.ID, conflict.RoleReviewer, *rev.Author); conflict.ErrorCode(err) != conflict.Forbidden {
+		t.Errorf("the proposer accepting: %v, want forbidden", err)
+	}
+	got, err := db.AcceptClaimantProposal(ctx, id, p.ID, conflict.RoleReviewer, *rev2.Author)
+	if err != nil || got.Type != conflict.Government {
+		t.Fatalf("a second reviewer accepting: %s, %v", got.Type, err)
+	}
+	if p, _ := db.FindClaimantProposal(ctx, id); p != nil {
+		t.Errorf("an accepted proposal is still open: %+v", p)
+	}
+	// A proposal overtaken by another change is refused, not applied over it.
+	c, _ = db.FindClaimantByID(ctx, id)
+	stale := c
+	stale.Type = conflict.Military
+	if _, err := db.ChangeClaimant(ctx, &stale, c.Version, "", conflict.RoleEditor, *ed.Author); err != nil {
+		t.Fatal(err)
+	}
+	c.Description = "The Ministry of Defence."
+	if err := db.UpdateClaimant(ctx, &c, c.Version, conflict.RoleAdmin, 0); err != nil {
+		t.Fatal(err)
+	}
+	p, _ = db.FindClaimantProposal(ctx, id)
+	if _, err := db.AcceptClaimantProposal(ctx, id, p.ID, conflict.RoleReviewer, *rev.Author); conflict.ErrorCode(err) != conflict.Conflict {
+		t.Errorf("accepting a stale proposal: %v, want a conflict", err)
+	}
+	if err := db.RejectClaimantProposal(ctx, id, p.ID, conflict.RoleReviewer, *rev.Author); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := db.FindClaimantByID(ctx, id); got.Type != conflict.Government {
+		t.Errorf("after a rejection the claimant is %s, want government", got.Type)
+	}
+	// Under the one-person rule a reviewer's change applies at once.
+	db.SetReviewRule(conflict.OnePerson)
+	c, _ = db.FindClaimantByID(ctx, id)
+	c.Type = conflict.Military
+	if proposed, err := db.ChangeClaimant(ctx, &c, c.Version, "", conflict.RoleReviewer, *rev.Author); err != nil || proposed || c.Type != conflict.Military {
+		t.Errorf("one-person rule: proposed %v, type %s, %v; want applied", proposed, c.Type, err)
 	}
 }
