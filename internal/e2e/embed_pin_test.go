@@ -52,8 +52,15 @@ func TestEmbedPanelPin(t *testing.T) {
 	// The snippet's embed is the pinned one, and says so.
 	run(t, ctx, chromedp.Navigate(client.Preview), chromedp.WaitVisible(chromedp.CSS(`[data-testid="embed-pin"]`)))
 	text := eval[string](t, ctx, `document.querySelector('[data-testid="embed-pin"]').textContent`)
-	if !strings.Contains(text, "As published on") || !strings.Contains(text, "Nothing shown here has changed since") {
+	if !strings.Contains(text, "As published on") || !strings.Contains(text, "What has changed since") {
 		t.Errorf("the pinned embed's notice reads %q", text)
 	}
 	checkAxe(t, ctx)
+	// The pinned page never changes, so what changed since is a page of
+	// its own, a click away.
+	run(t, ctx, chromedp.Click(chromedp.CSS(`[data-testid="embed-pin-changes-link"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="embed-pin"] .pc`)))
+	if text := eval[string](t, ctx, `document.querySelector('[data-testid="embed-pin"]').textContent`); !strings.Contains(text, "Nothing shown here has changed since") {
+		t.Errorf("what changed since a pin to today's version reads %q", text)
+	}
 }
