@@ -182,6 +182,23 @@ func urls(path, page string, n int) error {
 			u = "/search"
 		case "event":
 			u = fmt.Sprintf("/events/%d", 1+rng.IntN(maxID))
+		case "events-table":
+			q.Set("view", "table")
+			q.Set("to", day())
+			q.Set("sort", pick([]string{"date", "-date", "place", "sources"}))
+			u = "/events"
+		case "map":
+			// Views of every event, panned and zoomed about the region.
+			q.Set("z", fmt.Sprint(3+rng.IntN(5)))
+			q.Set("lat", fmt.Sprintf("%.2f", 30+rng.Float64()*10))
+			q.Set("lon", fmt.Sprintf("%.2f", 38+rng.Float64()*10))
+			u = "/map"
+		case "map-actor":
+			q.Set("actor", pick(actors))
+			if rng.IntN(2) == 0 {
+				q.Set("z", fmt.Sprint(3+rng.IntN(5)))
+			}
+			u = "/map"
 		case "api-events":
 			q.Set("actor", pick(actors))
 			q.Set("from", pick(years))
