@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/sitrep/sitrep/internal/conflict"
 )
 
 // Shape is a claimant's marker shape: colour is never the only cue.
@@ -155,7 +157,7 @@ func assignSymbols(ws []*who) {
 	}
 	for _, w := range order {
 		h := hashSlot(identityKey(w.name, w.key))
-		if validColour(w.colour) {
+		if conflict.IsColour(w.colour) {
 			done := false
 			for i := range len(shapeNames) {
 				s := Shape((h + i) % len(shapeNames))
@@ -187,18 +189,6 @@ func assignSymbols(ws []*who) {
 	for _, w := range ws {
 		w.entry.Swatch = shapePath(w.entry.Shape, SwatchSize/2, SwatchSize/2, 5)
 	}
-}
-
-func validColour(s string) bool {
-	if len(s) != 7 || s[0] != '#' {
-		return false
-	}
-	for _, c := range s[1:] {
-		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
-			return false
-		}
-	}
-	return true
 }
 
 // LegendGroupAfter is how many claimants a legend lists one by one; past

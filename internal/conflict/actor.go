@@ -34,6 +34,10 @@ func (a Actor) Ref() ActorRef {
 
 var colourPattern = regexp.MustCompile(`^#[0-9a-f]{6}$`)
 
+// IsColour reports whether c is a colour an actor may have, as Normalize
+// leaves it: "#" and six lower-case hex digits.
+func IsColour(c string) bool { return colourPattern.MatchString(c) }
+
 // Normalize puts the actor in the form it is stored in: aliases without
 // blanks or repeats, the colour in lower case, a slug from the name when
 // it has none. The store runs it once on every write, before Validate.
@@ -55,7 +59,7 @@ func (a Actor) Validate() error {
 	for _, al := range cleanList(a.Aliases) {
 		checkText(errs, "aliases", "Each alias", al, false, MaxNameLen)
 	}
-	if c := normalColour(a.Colour); c != "" && !colourPattern.MatchString(c) {
+	if c := normalColour(a.Colour); c != "" && !IsColour(c) {
 		errs.Add("colour", "Colour is a hex colour such as #1f77b4.")
 	}
 	if a.Parent != nil && a.ID != 0 && a.Parent.ID == a.ID {

@@ -131,12 +131,9 @@ func (s *Server) embedTimeline(c echo.Context) error {
 	ctx := c.Request().Context()
 	q := c.QueryParams()
 	o := parseEmbedOptions(q, "", "oldest")
-	p, pin, err := s.pinFor(c, q.Get("asof"))
-	if err != nil {
-		return s.embedProblem(c, o, err)
-	}
-	if pin && s.pinnedCache(c, p) {
-		return c.NoContent(http.StatusNotModified)
+	p, pin, done, err := s.readPin(c, o)
+	if done {
+		return err
 	}
 	t, err := s.db.FindTimelineBySlug(ctx, c.Param("slug"))
 	if err == nil && !pin && !t.Status.Public() {
@@ -290,12 +287,9 @@ func (s *Server) embedEstimates(c echo.Context) error {
 	ctx := c.Request().Context()
 	q := c.QueryParams()
 	o := parseEmbedOptions(q, "", "oldest")
-	p, pin, err := s.pinFor(c, q.Get("asof"))
-	if err != nil {
-		return s.embedProblem(c, o, err)
-	}
-	if pin && s.pinnedCache(c, p) {
-		return c.NoContent(http.StatusNotModified)
+	p, pin, done, err := s.readPin(c, o)
+	if done {
+		return err
 	}
 	f, err := form.ParseEstimateFilter(ctx, q, s.db)
 	if err != nil {
@@ -375,12 +369,9 @@ func estimateValues(f form.EstimateFilter) url.Values {
 func (s *Server) embedEvent(c echo.Context) error {
 	q := c.QueryParams()
 	o := parseEmbedOptions(q, "", "oldest")
-	p, pin, err := s.pinFor(c, q.Get("asof"))
-	if err != nil {
-		return s.embedProblem(c, o, err)
-	}
-	if pin && s.pinnedCache(c, p) {
-		return c.NoContent(http.StatusNotModified)
+	p, pin, done, err := s.readPin(c, o)
+	if done {
+		return err
 	}
 	id, _, err := parseIDSlug(c.Param("id"))
 	if err != nil {

@@ -94,6 +94,20 @@ func (s *Server) pinFor(c echo.Context, raw string) (pinned, bool, error) {
 	return p, true, nil
 }
 
+// readPin reads an embed's asof=. done is set when the answer is already
+// given: a problem page for a moment the embed cannot show, or 304 for a
+// settled pin the client holds.
+func (s *Server) readPin(c echo.Context, o embedOptions) (p pinned, pin, done bool, err error) {
+	p, pin, err = s.pinFor(c, c.QueryParam("asof"))
+	if err != nil {
+		return p, pin, true, s.embedProblem(c, o, err)
+	}
+	if pin && s.pinnedCache(c, p) {
+		return p, pin, true, c.NoContent(http.StatusNotModified)
+	}
+	return p, pin, false, nil
+}
+
 // pinnedETag is a pinned embed's validator: the address alone, since what
 // it shows cannot change.
 func (s *Server) pinnedETag(c echo.Context) string {

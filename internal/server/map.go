@@ -519,12 +519,9 @@ func (s *Server) mapImage(c echo.Context) error {
 // (CountEventsByPlaceAt): places are drawn where they are today.
 func (s *Server) embedMap(c echo.Context) error {
 	o := parseEmbedOptions(c.QueryParams(), "", "oldest")
-	p, pin, err := s.pinFor(c, c.QueryParam("asof"))
-	if err != nil {
-		return s.embedProblem(c, o, err)
-	}
-	if pin && s.pinnedCache(c, p) {
-		return c.NoContent(http.StatusNotModified)
+	p, pin, done, err := s.readPin(c, o)
+	if done {
+		return err
 	}
 	r, err := s.readMapRequest(c, "/embed/map", mapWidth, mapHeight)
 	if err != nil {
