@@ -73,6 +73,21 @@ func (s *Server) renderClaimant(c echo.Context, status int, cl conflict.Claimant
 		Explorer: "/estimates?" + url.Values{"claimant": {cl.Name}}.Encode(), Problem: problem}
 	if u := currentUser(c); u != nil {
 		v.CanEdit = conflict.CanEditClaimant(u.Role) == nil
+		v.Proposes = !s.db.ReviewRule().ClaimantChangeGoesLive(cl.Estimates > 0, u.Role, u.ID)
+		// A proposal is work in progress: readers never see it.
+		if v.Proposal, err = s.db.FindClaimantProposal(ctx, cl.ID); err != nil {
+			return err
+		}
+		if p := v.Proposal; p != nil {
+			v.Changes = p.Changes(cl)
+			err := conflict.CheckClaimantDecision(u.Role, u.ID, *p)
+			v.CanDecide = err == nil
+			if p.ProposedBy == u.ID {
+				v.DecideNote = "You proposed this change, so another reviewer accepts or rejects it. Saving the form below replaces your proposal."
+			} else if !v.CanDecide {
+				v.DecideNote = "A reviewer or an admin accepts or rejects it."
+			}
+		}
 	}
 	if typed != nil {
 		v.Form = *typed
@@ -85,9 +100,11 @@ func (s *Server) renderClaimant(c echo.Context, status int, cl conflict.Claimant
 	return s.render(c, status, pages.Claimant(v))
 }
 
-// claimantUpdate saves an editor's description of a claimant: its kind,
-// the actor it belongs to, a description. A bad field re-renders the page
-// with the message beside it and what was typed; nothing is stored.
+// claimantUpdate saves a change to a claimant: its kind, the actor it
+// belongs to, a description. A change to a claimant readers see is stored
+// as a proposal for a second person (conflict.ClaimantChangeGoesLive). A
+// bad field re-renders the page with the message beside it and what was
+// typed; nothing is stored.
 func (s *Server) claimantUpdate(c echo.Context) error {
 	ctx := c.Request().Context()
 	cl, err := s.claimantByParam(c)
@@ -95,7 +112,7 @@ func (s *Server) claimantUpdate(c echo.Context) error {
 		return err
 	}
 	typed := pages.ClaimantForm{Type: strings.TrimSpace(c.FormValue("type")), Affiliation: strings.TrimSpace(c.FormValue("affiliation")),
-		Description: c.FormValue("description"), Errors: conflict.FieldErrors{}}
+		Description: c.FormValue("description"), Summary: c.FormValue("summary"), Errors: conflict.FieldErrors{}}
 	typed.Version, _ = strconv.Atoi(c.FormValue("version"))
 	edit := cl
 	edit.Type, edit.Description, edit.Affiliation = conflict.ClaimantType(typed.Type), typed.Description, nil
@@ -115,15 +132,32 @@ func (s *Server) claimantUpdate(c echo.Context) error {
 			typed.Errors.Add(k, m)
 		}
 	}
+	if len([]rune(strings.TrimSpace(typed.Summary))) > 500 {
+		typed.Errors.Add("summary", "Why this change is at most 500 characters.")
+	}
 	if len(typed.Errors) > 0 {
 		return s.renderClaimant(c, http.StatusUnprocessableEntity, cl, &typed, "The claimant was not saved: check the fields marked below.")
 	}
 	u := currentUser(c)
-	err = s.db.UpdateClaimant(ctx, &edit, typed.Version, u.Role, u.ID)
+	// Another person's open proposal is named before anything is tried,
+	// with what was typed kept; the store checks again as it writes.
+	if open, err := s.db.FindClaimantProposal(ctx, cl.ID); err != nil {
+		return err
+	} else if cl.Estimates > 0 && !s.db.ReviewRule().ClaimantChangeGoesLive(true, u.Role, u.ID) {
+		if err := conflict.CheckClaimantProposer(open, cl, u.ID); err != nil {
+			return s.renderClaimant(c, http.StatusConflict, cl, &typed, conflict.ErrorMessage(err))
+		}
+	}
+	proposed, err := s.db.ChangeClaimant(ctx, &edit, typed.Version, typed.Summary, u.Role, u.ID)
 	switch conflict.ErrorCode(err) {
 	case "":
-		s.log.Info("claimant saved", "claimant_id", int64(edit.ID), "by", int64(u.ID))
-		s.flash(c, "The claimant is saved.")
+		if proposed {
+			s.log.Info("claimant change proposed", "claimant_id", int64(edit.ID), "by", int64(u.ID))
+			s.flash(c, "Your change is proposed. Readers see the claimant as it was until another reviewer accepts it.")
+		} else {
+			s.log.Info("claimant saved", "claimant_id", int64(edit.ID), "by", int64(u.ID))
+			s.flash(c, "The claimant is saved.")
+		}
 		return c.Redirect(http.StatusSeeOther, components.ClaimantPath(edit.ID))
 	case conflict.Invalid:
 		for k, m := range conflict.ErrorFields(err) {
@@ -132,8 +166,66 @@ func (s *Server) claimantUpdate(c echo.Context) error {
 		return s.renderClaimant(c, http.StatusUnprocessableEntity, cl, &typed, "The claimant was not saved: check the fields marked below.")
 	case conflict.Conflict:
 		return s.renderClaimant(c, http.StatusConflict, cl, nil, conflict.ErrorMessage(err))
+	case conflict.Forbidden:
+		return s.renderClaimant(c, http.StatusForbidden, cl, &typed, conflict.ErrorMessage(err))
 	}
 	return err
+}
+
+// claimantDecide accepts or rejects a claimant's open proposal, as a
+// reviewer or admin who did not propose it. The form names the proposal
+// it was shown, so a proposal replaced meanwhile is never decided unseen.
+// A refusal is shown on the claimant's page.
+func (s *Server) claimantDecide(accept bool) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		ctx := c.Request().Context()
+		cl, err := s.claimantByParam(c)
+		if err != nil {
+			return err
+		}
+		pid, _ := strconv.ParseInt(c.FormValue("proposal"), 10, 64)
+		u := currentUser(c)
+		if accept {
+			_, err = s.db.AcceptClaimantProposal(ctx, cl.ID, conflict.ClaimantProposalID(pid), u.Role, u.ID)
+		} else {
+			err = s.db.RejectClaimantProposal(ctx, cl.ID, conflict.ClaimantProposalID(pid), u.Role, u.ID)
+		}
+		status := http.StatusConflict
+		switch conflict.ErrorCode(err) {
+		case "":
+			verb := "rejected; the claimant is unchanged"
+			if accept {
+				verb = "accepted; readers now see it"
+			}
+			s.log.Info("claimant proposal decided", "claimant_id", int64(cl.ID), "proposal", pid, "accepted", accept, "by", int64(u.ID))
+			s.flash(c, "The proposed change is "+verb+".")
+			return c.Redirect(http.StatusSeeOther, components.ClaimantPath(cl.ID))
+		case conflict.Forbidden:
+			status = http.StatusForbidden
+		case conflict.NotFound, conflict.Conflict, conflict.Invalid:
+		default:
+			return err
+		}
+		fresh, ferr := s.db.FindClaimantByID(ctx, cl.ID)
+		if ferr != nil {
+			return ferr
+		}
+		return s.renderClaimant(c, status, fresh, nil, conflict.ErrorMessage(err))
+	}
+}
+
+// claimantProposalRows are the open proposed changes for the review queue.
+func (s *Server) claimantProposalRows(c echo.Context) ([]pages.ClaimantProposalRow, error) {
+	items, err := s.db.FindClaimantProposals(c.Request().Context(), 200)
+	if err != nil {
+		return nil, err
+	}
+	rows := make([]pages.ClaimantProposalRow, len(items))
+	for i, it := range items {
+		rows[i] = pages.ClaimantProposalRow{ClaimantID: it.Current.ID, Name: it.Current.Name, Proposer: it.Proposal.ProposerName,
+			Changes: it.Proposal.Describe(it.Current), At: it.Proposal.CreatedAt}
+	}
+	return rows, nil
 }
 
 // relationLines words a record's links for a reviewer: "Revises #12

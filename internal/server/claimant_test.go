@@ -70,13 +70,8 @@ func TestClaimantFilters(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	path := fmt.Sprintf("/edit/claimants/%d", ministry.ID)
-	// An editor may not retype a claimant readers see; a reviewer may.
-	form := url.Values{"version": {fmt.Sprint(ministry.Version)}, "type": {"government"}, "affiliation": {""}, "description": {""}}
-	wantStatus(t, w.editor.post(path, form), http.StatusForbidden, "an editor retyping a public claimant")
-	if rec := w.reviewer.post(path, form); rec.Code != http.StatusSeeOther {
-		t.Fatalf("a reviewer retyping = %d\n%s", rec.Code, pageText(rec.Body.String()))
-	}
+	// Retyping a claimant readers see is proposed and accepted by someone else.
+	w.proposeAndAccept(ministry, "government")
 	h := w.a.Handler()
 	page := wantStatus(t, do(t, h, http.MethodGet, "/estimates?claimant_type=government"), http.StatusOK, "governments' estimates")
 	if !strings.Contains(page, "Iraqi Ministry of Defence") || strings.Contains(page, "U.S. military officials") {
@@ -118,6 +113,156 @@ func TestClaimantFormBadInput(t *testing.T) {
 	if got, _ := w.a.DB.FindClaimantByID(t.Context(), c.ID); got.Type != conflict.OtherClaimant || got.Version != c.Version {
 		t.Errorf("a refused claimant edit stored %s v%d", got.Type, got.Version)
 	}
+	// The same for a proposal's own field, its summary.
+	form.Set("affiliation", "")
+	form.Set("summary", strings.Repeat("why ", 130))
+	body = wantStatus(t, w.reviewer.post(path, form), http.StatusUnprocessableEntity, "an overlong summary")
+	if !strings.Contains(body, `data-testid="error-summary"`) || !strings.Contains(pageText(body), "at most 500 characters") {
+		t.Errorf("the overlong summary is not explained beside its field:\n%s", pageText(body))
+	}
+	if !strings.Contains(body, "why why why") {
+		t.Errorf("the refused proposal does not keep the summary typed")
+	}
+	if p, _ := w.a.DB.FindClaimantProposal(t.Context(), c.ID); p != nil {
+		t.Errorf("a refused proposal was stored: %+v", p)
+	}
+}
+
+// proposeAndAccept has the reviewer propose a new type for the public
+// claimant c and the admin accept it.
+func (w *editorWorld) proposeAndAccept(c conflict.Claimant, typ string) {
+	w.t.Helper()
+	form := url.Values{"version": {fmt.Sprint(c.Version)}, "type": {typ}, "affiliation": {""}, "description": {""}}
+	if rec := w.reviewer.post(fmt.Sprintf("/edit/claimants/%d", c.ID), form); rec.Code != http.StatusSeeOther {
+		w.t.Fatalf("proposing a type = %d\n%s", rec.Code, pageText(rec.Body.String()))
+	}
+	p, err := w.a.DB.FindClaimantProposal(w.t.Context(), c.ID)
+	if err != nil || p == nil {
+		w.t.Fatalf("no proposal after a reviewer's change: %v", err)
+	}
+	if rec := w.admin.post(fmt.Sprintf("/review/claimants/%d/accept", c.ID), url.Values{"proposal": {fmt.Sprint(p.ID)}}); rec.Code != http.StatusSeeOther {
+		w.t.Fatalf("accepting = %d\n%s", rec.Code, pageText(rec.Body.String()))
+	}
+}
+
+// A change to a claimant readers see reaches them only once a second
+// person accepts it: until then /claimants/{id} and the claimant-type
+// filter show it as it was; the proposer cannot accept it; a rejection
+// leaves it as it was; under the one-person rule a reviewer's change
+// applies at once.
+func TestClaimantProposalWaitsForSecondReviewer(t *testing.T) {
+	w := newEditorWorld(t)
+	reviewer2 := w.client("rev2@example.org", conflict.RoleReviewer)
+	x := w.publishedEstimate("claimant", "Iraqi Ministry of Defence")
+	c, err := w.a.DB.FindClaimantByID(t.Context(), x.ClaimantRecord.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := w.a.Handler()
+	page := fmt.Sprintf("/claimants/%d", c.ID)
+	edit := fmt.Sprintf("/edit/claimants/%d", c.ID)
+	readersSee := func(want string) {
+		t.Helper()
+		body := wantStatus(t, do(t, h, http.MethodGet, page), http.StatusOK, "the claimant's page")
+		if !strings.Contains(body, `data-testid="claimant-kind">`+want+`<`) {
+			t.Errorf("readers see the claimant's kind as %q, want %q:\n%s", between(body, `data-testid="claimant-kind">`, "<"), want, pageText(body))
+		}
+		if strings.Contains(body, "claimant-proposal") {
+			t.Errorf("readers are shown the proposal")
+		}
+		gov := wantStatus(t, do(t, h, http.MethodGet, "/estimates?claimant_type=government"), http.StatusOK, "governments' estimates")
+		if listed := strings.Contains(gov, "Iraqi Ministry of Defence"); listed != (want == "government") {
+			t.Errorf("/estimates?claimant_type=government lists the ministry: %v, while its kind is %s", listed, want)
+		}
+	}
+	form := url.Values{"version": {fmt.Sprint(c.Version)}, "type": {"government"}, "affiliation": {""}, "description": {""},
+		"summary": {"It is the ministry"}}
+	if rec := w.reviewer.post(edit, form); rec.Code != http.StatusSeeOther {
+		t.Fatalf("a reviewer's change = %d\n%s", rec.Code, pageText(rec.Body.String()))
+	}
+	readersSee("other")
+
+	// Editors see it before and after; a second person's proposal is refused, naming who proposed what.
+	ed := wantStatus(t, w.editor.do(http.MethodGet, page, nil), http.StatusOK, "the claimant's page for an editor")
+	if !strings.Contains(ed, `data-testid="claimant-proposal"`) || !strings.Contains(ed, `data-testid="proposal-old">other`) ||
+		!strings.Contains(ed, `data-testid="proposal-new">government`) || strings.Contains(ed, `data-testid="accept"`) {
+		t.Errorf("an editor does not see the proposal before and after, without the decision:\n%s", pageText(ed))
+	}
+	other := url.Values{"version": {fmt.Sprint(c.Version)}, "type": {"media"}, "affiliation": {""}, "description": {""}}
+	body := wantStatus(t, w.editor.post(edit, other), http.StatusConflict, "a second person's proposal")
+	if txt := pageText(body); !strings.Contains(txt, "proposed a change to this claimant") || !strings.Contains(txt, "other → government") {
+		t.Errorf("the refusal does not name who proposed what:\n%s", txt)
+	}
+
+	// The proposer cannot decide it, and is not offered to.
+	p, _ := w.a.DB.FindClaimantProposal(t.Context(), c.ID)
+	if own := w.reviewer.do(http.MethodGet, page, nil).Body.String(); strings.Contains(own, `data-testid="accept"`) {
+		t.Errorf("the proposer is offered to accept their own proposal")
+	}
+	body = wantStatus(t, w.reviewer.post(fmt.Sprintf("/review/claimants/%d/accept", c.ID), url.Values{"proposal": {fmt.Sprint(p.ID)}}),
+		http.StatusForbidden, "the proposer accepting")
+	if !strings.Contains(pageText(body), "another reviewer must accept or reject it") {
+		t.Errorf("the refusal does not say why:\n%s", pageText(body))
+	}
+	readersSee("other")
+
+	// The review queue lists it, linked to the claimant.
+	queue := wantStatus(t, reviewer2.do(http.MethodGet, "/review", nil), http.StatusOK, "the review queue")
+	if !strings.Contains(queue, `data-testid="claimant-proposal-row"`) || !strings.Contains(queue, fmt.Sprintf(`href="/claimants/%d#claimant-proposal-h"`, c.ID)) {
+		t.Errorf("the review queue does not list the proposal:\n%s", pageText(queue))
+	}
+	// A second reviewer is offered the decision, and accepting it reaches readers.
+	if r2 := reviewer2.do(http.MethodGet, page, nil).Body.String(); !strings.Contains(r2, `data-testid="accept"`) ||
+		!strings.Contains(between(r2, `data-testid="proposal-decision"`, "</form>"), `name="_csrf"`) {
+		t.Errorf("a second reviewer is not offered the decision:\n%s", pageText(r2))
+	}
+	if rec := reviewer2.post(fmt.Sprintf("/review/claimants/%d/accept", c.ID), url.Values{"proposal": {fmt.Sprint(p.ID)}}); rec.Code != http.StatusSeeOther {
+		t.Fatalf("a second reviewer accepting = %d\n%s", rec.Code, pageText(rec.Body.String()))
+	}
+	readersSee("government")
+	if q := reviewer2.do(http.MethodGet, "/review", nil).Body.String(); strings.Contains(q, `data-testid="claimant-proposal-row"`) {
+		t.Errorf("an accepted proposal is still listed in the queue")
+	}
+
+	// A rejected proposal leaves the claimant as it is.
+	c, _ = w.a.DB.FindClaimantByID(t.Context(), c.ID)
+	form.Set("version", fmt.Sprint(c.Version))
+	form.Set("type", "military")
+	if rec := w.editor.post(edit, form); rec.Code != http.StatusSeeOther {
+		t.Fatalf("an editor's proposal = %d\n%s", rec.Code, pageText(rec.Body.String()))
+	}
+	p, _ = w.a.DB.FindClaimantProposal(t.Context(), c.ID)
+	if p == nil {
+		t.Fatal("an editor's change to a public claimant was not proposed")
+	}
+	if rec := w.reviewer.post(fmt.Sprintf("/review/claimants/%d/reject", c.ID), url.Values{"proposal": {fmt.Sprint(p.ID)}}); rec.Code != http.StatusSeeOther {
+		t.Fatalf("rejecting = %d\n%s", rec.Code, pageText(rec.Body.String()))
+	}
+	readersSee("government")
+	if p, _ := w.a.DB.FindClaimantProposal(t.Context(), c.ID); p != nil {
+		t.Errorf("a rejected proposal is still open")
+	}
+
+	// Under the one-person rule a reviewer's change applies at once.
+	w.a.DB.SetReviewRule(conflict.OnePerson)
+	form.Set("type", "media")
+	if rec := w.reviewer.post(edit, form); rec.Code != http.StatusSeeOther {
+		t.Fatalf("a reviewer's change under the one-person rule = %d\n%s", rec.Code, pageText(rec.Body.String()))
+	}
+	readersSee("media")
+}
+
+// between is the text of s after start up to end.
+func between(s, start, end string) string {
+	i := strings.Index(s, start)
+	if i < 0 {
+		return ""
+	}
+	s = s[i+len(start):]
+	if j := strings.Index(s, end); j >= 0 {
+		return s[:j]
+	}
+	return s
 }
 
 // Links between estimates: a bad one is explained beside its row with the

@@ -139,6 +139,9 @@ func (s *Server) renderReviewProblems(c echo.Context, status int, probs map[stri
 		v.NextPage = "/review?" + nq.Encode()
 	}
 	v.Filtered = f.kind != "" || f.editor != 0
+	if v.Claimants, err = s.claimantProposalRows(c); err != nil {
+		return err
+	}
 	return s.render(c, status, pages.Review(v))
 }
 

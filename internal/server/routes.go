@@ -130,6 +130,8 @@ func (s *Server) routes(e *echo.Echo) {
 	review.GET("", s.reviewQueue)
 	review.POST("/pending/:id/accept", s.pendingAccept)
 	review.POST("/pending/:id/return", s.pendingReturn)
+	review.POST("/claimants/:id/accept", s.claimantDecide(true))
+	review.POST("/claimants/:id/reject", s.claimantDecide(false))
 	review.POST("/events/:id/publish", s.eventStatus(conflict.ActionPublish))
 	review.POST("/events/:id/reject", s.eventStatus(conflict.ActionReject))
 	review.POST("/events/:id/retract", s.eventStatus(conflict.ActionRetract))
