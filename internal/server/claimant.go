@@ -92,9 +92,15 @@ func (s *Server) renderClaimant(c echo.Context, status int, cl conflict.Claimant
 	if typed != nil {
 		v.Form = *typed
 	} else {
-		v.Form = pages.ClaimantForm{Type: string(cl.Type), Description: cl.Description, Version: cl.Version}
-		if cl.Affiliation != nil {
-			v.Form.Affiliation = cl.Affiliation.Name
+		// The proposer's form starts from their proposal, which saving it
+		// replaces; anyone else's from the claimant as it is.
+		from, summary := cl, ""
+		if p := v.Proposal; p != nil && currentUser(c) != nil && p.ProposedBy == currentUser(c).ID {
+			from, summary = p.Proposed, p.Summary
+		}
+		v.Form = pages.ClaimantForm{Type: string(from.Type), Description: from.Description, Summary: summary, Version: cl.Version}
+		if from.Affiliation != nil {
+			v.Form.Affiliation = from.Affiliation.Name
 		}
 	}
 	return s.render(c, status, pages.Claimant(v))

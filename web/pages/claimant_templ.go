@@ -262,7 +262,7 @@ func Claimant(v ClaimantView) templ.Component {
 					return templ_7745c5c3_Err
 				}
 				if v.Proposes {
-					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 19, "<h2 id=\"claimant-form-h\">Propose a change to this claimant</h2><p class=\"hint\">Its name stays as estimates give it. Readers see this claimant beside every claim it made, so a change waits until another reviewer accepts it; until then readers see the claimant as it is.</p>")
+					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 19, "<h2 id=\"claimant-form-h\">Propose a change to this claimant</h2><p class=\"hint\">Its name stays as estimates give it. Readers see this claimant beside every claim it made, so your change waits until a second person, a reviewer or an admin, accepts it; until then readers see the claimant as it is.</p>")
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
