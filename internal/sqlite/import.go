@@ -785,7 +785,7 @@ func (im *importer) actor(src conflict.RowRef, a conflict.ImportActor) (*conflic
 		}
 	}
 	colour := strings.ToLower(strings.TrimSpace(a.Colour))
-	if !colourPattern(colour) {
+	if !conflict.IsColour(colour) {
 		colour = ""
 	}
 	actor := conflict.Actor{Name: name, Slug: im.freeSlug(a.Slug, name, "actor", func(s string) bool { _, ok := im.actorBySlug[s]; return ok }), Colour: colour}
@@ -824,19 +824,6 @@ func (im *importer) matchedActor(id conflict.ActorID) {
 		im.seenActors[id] = true
 		im.counts.actors.Matched++
 	}
-}
-
-// colourPattern reports whether s is a colour an actor may have.
-func colourPattern(s string) bool {
-	if len(s) != 7 || s[0] != '#' {
-		return false
-	}
-	for _, c := range s[1:] {
-		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
-			return false
-		}
-	}
-	return true
 }
 
 // fieldsAs puts every field error of err under one column: a problem with
