@@ -64,9 +64,6 @@ var typeColours = map[string]string{
 	"other":       "#6b7280",
 }
 
-// typeOrder is the order types are offered in; unknown types sort after.
-var typeOrder = []string{"government", "military", "armed_group", "media", "ngo", "other"}
-
 // typeKey is t as a type of claimant: "other" when empty.
 func typeKey(t string) string {
 	t = strings.ToLower(strings.TrimSpace(t))
