@@ -148,13 +148,15 @@ func serve(ctx context.Context, args []string, getenv env, _ io.Reader, stdout, 
 		cacheBytes = -1
 	}
 	if getenv("GOMEMLIMIT") == "" {
-		// The response cache is most of what stays live; without a limit
+		// The response cache is much of what stays live; without a limit
 		// the collector lets the heap grow to twice that before it runs.
-		// The 64 MB on top of it are room to work: with 32 the collector
-		// ran without pause once the cache was full, and a million-event
-		// benchmark's cached pages fell from 40,000 to 20,000 requests a
-		// second (and uncached ones by half) to save 10 MB of peak memory.
-		debug.SetMemoryLimit(int64(max(cacheBytes, 0)) + 64<<20)
+		// The 256 MB on top of it are room for the kept aggregates (day
+		// series, places, charts) and the pages being made: with 64 the
+		// collector ran almost without pause once the cache was full, and
+		// at a million events uncached pages fell to a third (embeds from
+		// 230 to 64 requests a second) for no saving in peak memory (267
+		// MB against 273).
+		debug.SetMemoryLimit(int64(max(cacheBytes, 0)) + 256<<20)
 	}
 	log := newLogger(stderr, getenv)
 	if base == "" && len(hosts) == 0 {
