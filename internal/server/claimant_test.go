@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/sitrep/sitrep/internal/conflict"
 )
@@ -187,6 +188,9 @@ func TestClaimantProposalWaitsForSecondReviewer(t *testing.T) {
 	if !strings.Contains(ed, `data-testid="claimant-proposal"`) || !strings.Contains(ed, `data-testid="proposal-old">other`) ||
 		!strings.Contains(ed, `data-testid="proposal-new">government`) || strings.Contains(ed, `data-testid="accept"`) {
 		t.Errorf("an editor does not see the proposal before and after, without the decision:\n%s", pageText(ed))
+	}
+	if year := time.Now().UTC().Format(" Jan 2006 "); !strings.Contains(pageText(ed), "Proposed by") || !strings.Contains(pageText(ed), year) {
+		t.Errorf("the proposal does not say it was made this month (%s):\n%s", year, pageText(ed))
 	}
 	other := url.Values{"version": {fmt.Sprint(c.Version)}, "type": {"media"}, "affiliation": {""}, "description": {""}}
 	body := wantStatus(t, w.editor.post(edit, other), http.StatusConflict, "a second person's proposal")
