@@ -180,28 +180,12 @@ func talliedKey(f conflict.EventFilter) (string, bool) {
 			return "", false
 		}
 	}
-	var keys [][]string
-	add := func(actors []conflict.ActorID, places []conflict.PlaceID, tags []string) {
-		if len(actors) > 0 {
-			keys = append(keys, prefixed("a:", actors))
-		}
-		if len(places) > 0 {
-			keys = append(keys, prefixed("p:", places))
-		}
-		if len(tags) > 0 {
-			ks := make([]string, len(tags))
-			for i, t := range tags {
-				ks[i] = "t:" + t
-			}
-			keys = append(keys, ks)
-		}
-	}
-	add(f.Actors, f.Places, f.Tags)
+	keys := postingKeys(nil, f.Actors, f.Places, f.Tags)
 	if t := f.Timeline; t != nil {
 		if len(t.Pinned) > 0 || len(t.Excluded) > 0 {
 			return "", false
 		}
-		add(t.Filter.Actors, t.Filter.Places, t.Filter.Tags)
+		keys = postingKeys(keys, t.Filter.Actors, t.Filter.Places, t.Filter.Tags)
 	}
 	switch {
 	case len(keys) == 0:

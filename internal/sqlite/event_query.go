@@ -489,12 +489,10 @@ func timelineClause(id conflict.TimelineID, own []clause, dates []check, pins in
 	return c
 }
 
-// dimensionClauses returns one clause for each kind of record the filter
-// names: an event must match one of the actors, one of the places and one
-// of the tags. Actors and places take in everything under them through
-// the postings themselves.
-func dimensionClauses(ctx context.Context, q querier, actors []conflict.ActorID, places []conflict.PlaceID, tags []string) ([]clause, error) {
-	var keys [][]string
+// postingKeys appends to keys the postings' keys of each kind of record
+// named, one list a kind: an event matches a kind when it has one of its
+// keys.
+func postingKeys(keys [][]string, actors []conflict.ActorID, places []conflict.PlaceID, tags []string) [][]string {
 	if len(actors) > 0 {
 		keys = append(keys, prefixed("a:", actors))
 	}
@@ -508,6 +506,15 @@ func dimensionClauses(ctx context.Context, q querier, actors []conflict.ActorID,
 		}
 		keys = append(keys, ks)
 	}
+	return keys
+}
+
+// dimensionClauses returns one clause for each kind of record the filter
+// names: an event must match one of the actors, one of the places and one
+// of the tags. Actors and places take in everything under them through
+// the postings themselves.
+func dimensionClauses(ctx context.Context, q querier, actors []conflict.ActorID, places []conflict.PlaceID, tags []string) ([]clause, error) {
+	keys := postingKeys(nil, actors, places, tags)
 	var all []string
 	for _, ks := range keys {
 		all = append(all, ks...)
