@@ -121,29 +121,44 @@ var deferredTriggers = []struct {
 	{map[string]string{"events_date_fts_insert": "927dcd19af242d92"},
 		[]string{`INSERT INTO events_date_fts (rowid, title, body)
 			SELECT CAST(julianday(date_lo) + 0.5 AS INTEGER) * 4294967296 + id, search_fold(title), search_fold(body)
-			FROM events WHERE id > ?1 AND status IN ('published', 'retracted')`},
+			FROM events WHERE id > ?1 AND status IN ('published', 'retracted') ORDER BY 1`},
 		func(f lastIDs) int64 { return f.event }},
+	// The postings (0004), their tallies by key (0004), by place (0019)
+	// and by day (0021), together: the new postings are gathered once,
+	// sorted, in a temporary table, so that they land in event_postings in
+	// its own order, each of its pages written once, and every tally is
+	// one ordered pass over them rather than a lookup a posting.
 	{map[string]string{"event_postings_insert": "cf4c55b7677e0d78", "event_actors_post": "f70fc0e216febf59",
 		"event_tags_post": "78e58bb0bc044507", "event_postings_count": "d420c88ab7bc841f", "event_place_count": "e4c8a078a4a63b38",
-		"event_place_own_insert": "07afe1791b7b0daa"},
+		"event_place_own_insert": "07afe1791b7b0daa", "event_key_days_count": "5273a317b5d70f99", "event_days_insert": "6897f0005208e33e"},
 		[]string{
-			// Unsorted: sorting millions of postings first would hold
-			// them all in memory for no gain in time.
-			`INSERT OR IGNORE INTO event_postings (key, date_lo, event_id, date_hi, retracted)
-			SELECT key, date_lo, id, date_hi, retracted FROM (
-				SELECT 'p:' || t.ancestor_id AS key, e.date_lo, e.id, e.date_hi, e.status = 'retracted' AS retracted
+			// The temporary table is on disk unless temp_store says
+			// otherwise, so its size does not weigh on memory; the sort
+			// that fills it spills to disk past the page cache's size.
+			// OR IGNORE: an event is posted once under a key however many
+			// of its actors lead there.
+			`CREATE TEMP TABLE new_postings (
+				key TEXT NOT NULL, date_lo TEXT NOT NULL, event_id INTEGER NOT NULL, date_hi TEXT NOT NULL,
+				retracted INTEGER NOT NULL, place_id INTEGER,
+				PRIMARY KEY (key, date_lo, event_id)) WITHOUT ROWID`,
+			`INSERT OR IGNORE INTO temp.new_postings (key, date_lo, event_id, date_hi, retracted, place_id)
+			SELECT key, date_lo, id, date_hi, retracted, place_id FROM (
+				SELECT 'p:' || t.ancestor_id AS key, e.date_lo, e.id, e.date_hi, e.status = 'retracted' AS retracted, e.place_id
 				FROM events e JOIN place_tree t ON t.descendant_id = e.place_id
 				WHERE e.id > ?1 AND e.status IN ('published', 'retracted')
 				UNION ALL
-				SELECT 'a:' || t.ancestor_id, e.date_lo, e.id, e.date_hi, e.status = 'retracted'
+				SELECT 'a:' || t.ancestor_id, e.date_lo, e.id, e.date_hi, e.status = 'retracted', e.place_id
 				FROM events e JOIN event_actors ea ON ea.event_id = e.id JOIN actor_tree t ON t.descendant_id = ea.actor_id
 				WHERE e.id > ?1 AND e.status IN ('published', 'retracted')
 				UNION ALL
-				SELECT 't:' || et.tag, e.date_lo, e.id, e.date_hi, e.status = 'retracted'
+				SELECT 't:' || et.tag, e.date_lo, e.id, e.date_hi, e.status = 'retracted', e.place_id
 				FROM events e JOIN event_tags et ON et.event_id = e.id
-				WHERE e.id > ?1 AND e.status IN ('published', 'retracted'))`,
+				WHERE e.id > ?1 AND e.status IN ('published', 'retracted'))
+			ORDER BY 1, 2, 3`,
+			`INSERT OR IGNORE INTO event_postings (key, date_lo, event_id, date_hi, retracted)
+			SELECT key, date_lo, event_id, date_hi, retracted FROM temp.new_postings`,
 			`INSERT INTO event_key_counts (key, n)
-			SELECT key, count(*) FROM event_postings WHERE event_id > ?1 AND retracted = 0 GROUP BY key
+			SELECT key, count(*) FROM temp.new_postings WHERE retracted = 0 GROUP BY key
 			ON CONFLICT (key) DO UPDATE SET n = n + excluded.n`,
 			`INSERT INTO event_key_counts (key, n)
 			SELECT '*', count(*) FROM events WHERE id > ?1 AND status = 'published' HAVING count(*) > 0
@@ -154,21 +169,18 @@ var deferredTriggers = []struct {
 			SELECT '*', place_id, count(*) FROM events WHERE id > ?1 AND status = 'published' AND place_id IS NOT NULL GROUP BY place_id
 			ON CONFLICT (key, place_id) DO UPDATE SET n = n + excluded.n`,
 			`INSERT INTO event_place_counts (key, place_id, n)
-			SELECT s.key, e.place_id, count(*) FROM event_postings s JOIN events e ON e.id = s.event_id
-			WHERE s.event_id > ?1 AND s.retracted = 0 AND (s.key GLOB 'a:*' OR s.key GLOB 't:*') AND e.place_id IS NOT NULL
-			GROUP BY s.key, e.place_id
+			SELECT key, place_id, count(*) FROM temp.new_postings
+			WHERE retracted = 0 AND (key GLOB 'a:*' OR key GLOB 't:*') AND place_id IS NOT NULL
+			GROUP BY key, place_id
 			ON CONFLICT (key, place_id) DO UPDATE SET n = n + excluded.n`,
-		},
-		func(f lastIDs) int64 { return f.event }},
-	// The day tallies (0021), after the postings they count.
-	{map[string]string{"event_key_days_count": "5273a317b5d70f99", "event_days_insert": "6897f0005208e33e"},
-		[]string{
+			// The day tallies (0021).
 			`INSERT INTO event_key_days (key, day, n)
-			SELECT key, date_lo, count(*) FROM event_postings WHERE event_id > ?1 AND retracted = 0 GROUP BY key, date_lo
+			SELECT key, date_lo, count(*) FROM temp.new_postings WHERE retracted = 0 GROUP BY key, date_lo
 			ON CONFLICT (key, day) DO UPDATE SET n = n + excluded.n`,
 			`INSERT INTO event_key_days (key, day, n)
 			SELECT '*', date_lo, count(*) FROM events WHERE id > ?1 AND status = 'published' GROUP BY date_lo
 			ON CONFLICT (key, day) DO UPDATE SET n = n + excluded.n`,
+			`DROP TABLE temp.new_postings`,
 		},
 		func(f lastIDs) int64 { return f.event }},
 	{map[string]string{"actors_fts_insert": "e6bfd5abd712a5de", "actor_aliases_fts_insert": "49864994af0d7b86"},
@@ -353,7 +365,11 @@ func restoreGroup(ctx context.Context, q querier, i int, setAside map[string]str
 		restore[table] = old.Int64
 	}
 	for _, fill := range g.fills {
-		if _, err := q.ExecContext(ctx, fill, g.first(first)); err != nil {
+		var args []any
+		if strings.Contains(fill, "?1") {
+			args = append(args, g.first(first))
+		}
+		if _, err := q.ExecContext(ctx, fill, args...); err != nil {
 			return fmt.Errorf("filling in what triggers would have: %w", err)
 		}
 	}
@@ -676,6 +692,12 @@ func (l *Loader) Close() error {
 }
 
 func (l *Loader) finish(ctx context.Context) error {
+	// The postings' fill sorts them through a temporary table, which for
+	// millions of events belongs on disk, not beside a page cache of a
+	// gigabyte.
+	if _, err := l.conn.ExecContext(ctx, `PRAGMA temp_store = FILE`); err != nil {
+		return err
+	}
 	// One transaction a group: a load commits as it goes anyway, and a
 	// transaction the size of all the indexes would spill from the cache.
 	for i := range deferredTriggers {

@@ -1,0 +1,166 @@
+package sqlite
+
+import (
+	"fmt"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/sitrep/sitrep/internal/conflict"
+	"github.com/sitrep/sitrep/internal/edtf"
+)
+
+// An import of new records, written with the per-row triggers set aside
+// and their work done once at the end, leaves a database a reader cannot
+// tell from one where the same files were written row by row: the same
+// records, revisions, search results, postings and tallies. So it stays
+// after a mixed file (updates of records by external id beside new ones),
+// whose updates the triggers follow from what the fast path left, and
+// after a second file of new records into a database that already holds
+// some.
+func TestFastImportMatchesRowByRow(t *testing.T) {
+	ctx := t.Context()
+	fast, slow := openTemp(t, "fast.db"), openTemp(t, "slow.db")
+	clock := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	for _, db := range []*DB{fast, slow} {
+		db.now = func() time.Time { return clock }
+	}
+	before := triggers(t, fast)
+	ch := conflict.Change{AuthorName: "import: acled.csv", Summary: "Imported from acled.csv", Import: true, WithoutReview: true}
+
+	// Actors with parents, so that postings reach ancestors: the import
+	// matches them by name.
+	for _, db := range []*DB{fast, slow} {
+		var parent *conflict.ActorRef
+		for _, name := range []string{"قوات الحشد الشعبي", "Badr Organization", "Badr Youth"} {
+			a := conflict.Actor{Name: name, Parent: parent}
+			if err := db.CreateActor(ctx, &a, ch); err != nil {
+				t.Fatal(err)
+			}
+			ref := a.Ref()
+			parent = &ref
+		}
+	}
+
+	event := func(i int, body string) conflict.ImportEvent {
+		places := []string{"الموصل", "Tal Afar", "Sinjar", "Mosul"}
+		status := conflict.Published
+		switch i % 9 {
+		case 4:
+			status = conflict.Draft
+		case 7:
+			status = conflict.Submitted
+		}
+		date := fmt.Sprintf("2016-%02d-%02d", 1+i%12, 1+i%27)
+		if i%5 == 3 {
+			date = fmt.Sprintf("2016-%02d", 1+i%12)
+		}
+		actors := []conflict.ImportActor{{Name: "Badr Youth", Role: "actor 1"}, {Name: fmt.Sprintf("مجموعة %d", i%4), Role: "actor 2"}}
+		if i%3 == 0 {
+			// The same actor twice, in two roles: posted once.
+			actors = append(actors, conflict.ImportActor{Name: "Badr Youth", Role: "associated with actor 1"})
+		}
+		return conflict.ImportEvent{
+			Event: conflict.Event{Title: fmt.Sprintf("اشتباك Clash %d near the bridge", i), Date: edtf.MustParse(date),
+				Body: body, Tags: []string{"Battles", fmt.Sprintf("tag %d", i%3)}, Status: status, ExternalID: fmt.Sprintf("acled:IRQ%d", i),
+				Citations: []conflict.Citation{{Source: conflict.Source{URL: fmt.Sprintf("https://example.org/%d", i%3), Publisher: "Wire", Title: "Report"},
+					Locator: fmt.Sprintf("ACLED event IRQ%d", i), Quote: fmt.Sprintf("اقتباس quote %d", i%2)}}},
+			Place:  &conflict.ImportPlace{Path: []conflict.PlaceName{{Name: "العراق", Kind: "country"}, {Name: "Nineveh", Kind: "region"}, {Name: places[i%4], Kind: "location"}}},
+			Actors: actors,
+			Source: conflict.RowRef{Row: i + 2},
+		}
+	}
+	var first, mixed, more conflict.ImportBatch
+	for i := range 40 {
+		first.Events = append(first.Events, event(i, "Shelling was reported; قصف مدفعي."))
+	}
+	// The mixed file: every other stored record changed (its place, date,
+	// actors and words with it), the rest as stored, and new ones.
+	for i := range 50 {
+		e := event(i, "Shelling was reported; قصف مدفعي.")
+		if i%2 == 0 {
+			e = event(i+1, "Airstrikes followed at dawn; غارة جوية.")
+			e.Event.ExternalID = fmt.Sprintf("acled:IRQ%d", i)
+			e.Source.Row = i + 2
+		}
+		mixed.Events = append(mixed.Events, e)
+	}
+	for i := 50; i < 80; i++ {
+		more.Events = append(more.Events, event(i, "A convoy was ambushed; كمين."))
+	}
+
+	steps := []struct {
+		name    string
+		batch   conflict.ImportBatch
+		created int
+		updated int
+	}{
+		{"new records into an empty database", first, 40, 0},
+		{"a mixed file", mixed, 10, 20},
+		{"new records into a database that holds some", more, 30, 0},
+	}
+	for i, step := range steps {
+		// The importer takes the fast path exactly when its check finds
+		// nothing to update.
+		check, err := fast.ImportBatch(ctx, step.batch, ch, ImportOptions{DryRun: true})
+		if err != nil {
+			t.Fatalf("%s: check: %v %v", step.name, err, check.Problems)
+		}
+		if check.Events.Created != step.created || check.Events.Updated != step.updated {
+			t.Fatalf("%s: check counts %+v, want %d created and %d updated", step.name, check.Events, step.created, step.updated)
+		}
+		res, err := fast.ImportBatch(ctx, step.batch, ch, ImportOptions{NothingToUpdate: step.updated == 0})
+		if err != nil {
+			t.Fatalf("%s: fast: %v %v", step.name, err, res.Problems)
+		}
+		if _, err := slow.ImportBatch(ctx, step.batch, ch, ImportOptions{}); err != nil {
+			t.Fatalf("%s: row by row: %v", step.name, err)
+		}
+		compareImported(t, step.name, fast, slow, i == len(steps)-1)
+	}
+	if after := triggers(t, fast); !reflect.DeepEqual(after, before) {
+		t.Errorf("triggers after the imports differ from before them")
+	}
+	for _, index := range []string{"events_fts", "events_date_fts", "records_fts"} {
+		if _, err := fast.write.ExecContext(ctx, `INSERT INTO `+index+` (`+index+`) VALUES ('integrity-check')`); err != nil {
+			t.Errorf("%s integrity check after the imports: %v", index, err)
+		}
+	}
+}
+
+// compareImported fails the test where what readers of fast and slow
+// would see differs. By the last step every query has rows to compare.
+func compareImported(t *testing.T, step string, fast, slow *DB, last bool) {
+	t.Helper()
+	for _, q := range []string{
+		`SELECT id, slug, title, date, date_lo, date_hi, place_id, body, status, external_id, version, created_at, updated_at FROM events ORDER BY id`,
+		`SELECT * FROM event_actors ORDER BY 1, 2, 3`,
+		`SELECT * FROM event_tags ORDER BY 1, 2`,
+		`SELECT id, source_id, event_id, quote, locator, position FROM citations ORDER BY id`,
+		`SELECT id, slug, name, parent_id FROM places ORDER BY id`,
+		`SELECT id, slug, name FROM actors ORDER BY id`,
+		`SELECT record_type, record_id, number, action, encoding, hex(snapshot), author_name, summary, created_at, unreviewed FROM revisions ORDER BY 1, 2, 3`,
+		`SELECT key, date_lo, event_id, date_hi, retracted FROM event_postings ORDER BY key, date_lo, event_id`,
+		`SELECT key, n FROM event_key_counts WHERE n <> 0 ORDER BY key`,
+		`SELECT key, day, n FROM event_key_days WHERE n <> 0 ORDER BY key, day`,
+		`SELECT key, place_id, n FROM event_place_counts WHERE n <> 0 ORDER BY key, place_id`,
+		`SELECT rowid, title, trim(body) FROM records_fts ORDER BY rowid`,
+		`SELECT rowid FROM events_fts WHERE events_fts MATCH 'bridge' ORDER BY rowid`,
+		`SELECT rowid FROM events_fts WHERE events_fts MATCH 'airstrikes' ORDER BY rowid`,
+		`SELECT rowid FROM events_fts WHERE events_fts MATCH search_fold('اشتباك') ORDER BY rowid`,
+		`SELECT rowid FROM events_fts WHERE events_fts MATCH search_fold('كمين') ORDER BY rowid`,
+		`SELECT rowid FROM events_date_fts WHERE events_date_fts MATCH 'clash' ORDER BY rowid`,
+		`SELECT rowid FROM events_date_fts WHERE events_date_fts MATCH search_fold('قصف') ORDER BY rowid`,
+		`SELECT rowid FROM events_date_fts WHERE events_date_fts MATCH search_fold('غارة') ORDER BY rowid`,
+		`SELECT rowid FROM records_fts WHERE records_fts MATCH search_fold('الموصل') ORDER BY rowid`,
+		`SELECT rowid FROM records_fts WHERE records_fts MATCH search_fold('اقتباس') ORDER BY rowid`,
+	} {
+		want, got := loadDump(t, slow, q), loadDump(t, fast, q)
+		if last && len(want) == 0 {
+			t.Errorf("%s: %s: no rows written row by row; the comparison would prove nothing", step, q)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: %s:\nfast       %v\nrow by row %v", step, q, got, want)
+		}
+	}
+}
