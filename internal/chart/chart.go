@@ -50,6 +50,10 @@ type Options struct {
 	// TypeURL links a band of one type of claimant's claims to a list of
 	// them; without it such bands are not links.
 	TypeURL func(claimantType string) string
+	// MaxPanels, when set, draws at most that many panels, the force's
+	// own first: a page about something else (a timeline, an actor)
+	// shows the force at a glance and links the whole chart.
+	MaxPanels int
 }
 
 // MaxMarks is the most claims a panel draws one by one. Past it, the
@@ -133,6 +137,15 @@ type Chart struct {
 	Banded bool
 	// LinkTarget is the marks' link target, or "".
 	LinkTarget string
+	// Omitted names the panels left out under Options.MaxPanels
+	// ("Wilayat Ninawa · fighters"), with how many claims each holds.
+	Omitted []OmittedPanel
+}
+
+// OmittedPanel is a panel a chart capped by Options.MaxPanels leaves out.
+type OmittedPanel struct {
+	Label  string
+	Claims int
 }
 
 // TitleID is the id of the SVG's title element.

@@ -80,6 +80,51 @@ func splitPanels(items []item, force conflict.ActorID) []panelItems {
 	return ps
 }
 
+// capPanels keeps the claims of the first opts.MaxPanels panels, the
+// force's own before those of the forces inside it, and names the panels
+// it leaves out, in the order the whole chart would draw them.
+func capPanels(items []item, opts Options) ([]item, []OmittedPanel) {
+	panels := splitPanels(items, opts.Force)
+	if len(panels) <= opts.MaxPanels {
+		return items, nil
+	}
+	order := make([]int, len(panels))
+	for i := range order {
+		order[i] = i
+	}
+	own := func(i int) bool { return panels[i].force.ID == opts.Force }
+	slices.SortStableFunc(order, func(a, b int) int {
+		if own(a) != own(b) {
+			if own(a) {
+				return -1
+			}
+			return 1
+		}
+		return 0
+	})
+	type key struct {
+		unit  string
+		force conflict.ActorID
+	}
+	kept := map[key]bool{}
+	for _, i := range order[:opts.MaxPanels] {
+		kept[key{panels[i].unit, panels[i].force.ID}] = true
+	}
+	var omitted []OmittedPanel
+	for _, p := range panels {
+		if !kept[key{p.unit, p.force.ID}] {
+			omitted = append(omitted, OmittedPanel{Label: p.force.Name + " · " + p.unit, Claims: p.count})
+		}
+	}
+	out := items[:0:0]
+	for i := range items {
+		if kept[key{items[i].unit, items[i].force.ID}] {
+			out = append(out, items[i])
+		}
+	}
+	return out, omitted
+}
+
 func forceIDs(items []item) map[conflict.ActorID]bool {
 	ids := map[conflict.ActorID]bool{}
 	for i := range items {
@@ -127,6 +172,9 @@ func build(items []item, opts Options) Chart {
 		return c
 	}
 	chronological(items)
+	if opts.MaxPanels > 0 {
+		items, c.Omitted = capPanels(items, opts)
+	}
 	claimants, legend := claimantsOf(items)
 	c.Legend = legend
 	panels := splitPanels(items, opts.Force)

@@ -145,6 +145,48 @@ func TestSubForcesAreToldApart(t *testing.T) {
 	}
 }
 
+// TestMaxPanelsKeepsTheForcesOwn: a capped chart draws the force's own
+// panels before a sub-force's, however many claims the sub-force has, and
+// names what it leaves out; its legend lists only the claimants it draws.
+func TestMaxPanelsKeepsTheForcesOwn(t *testing.T) {
+	xs := workedExample()
+	vehicles := est(3, "2016-08-01", conflict.Exact, "Officials", 40)
+	vehicles.Unit = "vehicles"
+	xs = append(xs, vehicles)
+	for i := range 5 {
+		x := est(10+i, fmt.Sprintf("2016-0%d-15", i+3), conflict.Exact, "Ninawa watcher", int64(100+i))
+		x.Force = conflict.ActorRef{ID: 2, Name: "Wilayat Ninawa"}
+		xs = append(xs, x)
+	}
+	whole := New(xs, Options{Force: 1})
+	if len(whole.Wide.Panels) != 3 || whole.Omitted != nil {
+		t.Fatalf("uncapped: %d panels, %d omitted; want 3 and none", len(whole.Wide.Panels), len(whole.Omitted))
+	}
+	c := New(xs, Options{Force: 1, MaxPanels: 2})
+	var labels []string
+	for _, p := range c.Wide.Panels {
+		labels = append(labels, p.Unit)
+		if p.Force != "" && p.Force != "Islamic State" {
+			t.Errorf("capped chart draws %q, a sub-force, before the force's own vehicles", p.Label)
+		}
+	}
+	if !slices.Equal(labels, []string{"fighters", "vehicles"}) {
+		t.Errorf("capped panels %v, want the force's fighters then vehicles", labels)
+	}
+	if len(c.Narrow.Panels) != 2 {
+		t.Errorf("phone figure has %d panels, want the same 2", len(c.Narrow.Panels))
+	}
+	want := []OmittedPanel{{Label: "Wilayat Ninawa · fighters", Claims: 5}}
+	if !slices.Equal(c.Omitted, want) {
+		t.Errorf("omitted %v, want %v", c.Omitted, want)
+	}
+	for _, l := range c.Legend {
+		if l.Claimant == "Ninawa watcher" {
+			t.Error("legend lists a claimant whose claims are all in a panel not drawn")
+		}
+	}
+}
+
 // TestNarrowFigure: the phone figure is drawn for its width, its text
 // never smaller than 12 px when shown 320 px wide or more.
 func TestNarrowFigure(t *testing.T) {

@@ -58,7 +58,7 @@ func (s *Server) estimateList(c echo.Context) error {
 	}
 	switch {
 	case f.Filter.Force != 0:
-		data, err := s.forceChart(ctx, f.Filter, "explorer-chart", "/estimates?"+f.Values().Encode(), func(claimant string, from, to edtf.Date) string {
+		data, err := s.forceChart(ctx, f.Filter, "explorer-chart", "/estimates?"+f.Values().Encode(), 0, func(claimant string, from, to edtf.Date) string {
 			return "/estimates?" + f.Values("claimant", claimant, "from", from.String(), "to", to.String()).Encode()
 		})
 		if err != nil {
@@ -116,7 +116,7 @@ func (s *Server) estimateList(c echo.Context) error {
 // chart in the cache and is the explorer's address for the filter (or its
 // query), which a band of one type of claimant links to; groupURL links a
 // band of one claimant's claims to them.
-func (s *Server) forceChart(ctx context.Context, filter conflict.EstimateFilter, id, key string, groupURL func(claimant string, from, to edtf.Date) string) (chartData, error) {
+func (s *Server) forceChart(ctx context.Context, filter conflict.EstimateFilter, id, key string, maxPanels int, groupURL func(claimant string, from, to edtf.Date) string) (chartData, error) {
 	version, err := s.db.LastChange(ctx)
 	if err != nil {
 		return chartData{}, err
@@ -127,7 +127,7 @@ func (s *Server) forceChart(ctx context.Context, filter conflict.EstimateFilter,
 	}
 	return s.charts.get(ctx, version, id+"|"+key, func(ctx context.Context) (chartData, error) {
 		opts := chart.Options{ID: id, EstimateURL: components.EstimatePath, GroupURL: groupURL,
-			Force: filter.Force, From: filter.From, To: filter.To,
+			Force: filter.Force, From: filter.From, To: filter.To, MaxPanels: maxPanels,
 			TypeURL: func(t string) string { return explorer + "&" + url.Values{"claimant_type": {t}}.Encode() }}
 		// The force's tally says whether its estimates are few enough to
 		// draw one by one, however the other filters narrow them.

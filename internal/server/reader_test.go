@@ -141,6 +141,61 @@ func TestSingleForceTimelineOpensWithItsChart(t *testing.T) {
 	get(t, a.Handler(), "/actors/islamic-state?from=2016-09", http.StatusOK, "1 estimate by 1 claimant puts the force in Mosul at 3,000 to 4,500 fighters.")
 }
 
+// TestForceChartOnATimelineIsASummary: on a timeline (and an actor's
+// page) a force with sub-forces and many claimants opens with its own
+// panels only and its most recent claimants' latest claims, names what it
+// leaves out and links the estimates page, which draws every panel.
+func TestForceChartOnATimelineIsASummary(t *testing.T) {
+	a := newApp(t)
+	ctx := t.Context()
+	is, err := a.DB.FindActorBySlug(ctx, "islamic-state")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ninawa := conflict.Actor{Name: "Wilayat Ninawa", Kind: is.Kind, Parent: &conflict.ActorRef{ID: is.ID}, Status: conflict.Published}
+	if err := a.DB.CreateActor(ctx, &ninawa, conflict.Change{AuthorName: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	src, err := a.DB.FindSourceByID(ctx, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var xs []*conflict.Estimate
+	for i := range 12 {
+		force, unit := ninawa.Ref(), "fighters"
+		if i%3 == 0 {
+			force, unit = is.Ref(), "vehicles"
+		}
+		xs = append(xs, &conflict.Estimate{Force: force, AsOf: edtf.MustParse(fmt.Sprintf("2016-%02d-10", 1+i%9)),
+			Unit: unit, Qualifier: conflict.Exact, Low: conflict.Count(int64(100 + i)), Claimant: fmt.Sprintf("Monitor %02d", i),
+			Status: conflict.Published, Citations: []conflict.Citation{{Source: src}}})
+	}
+	if err := a.DB.CreateEstimates(ctx, xs, conflict.Change{AuthorName: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	tl := conflict.Timeline{Title: "The Islamic State in 2016",
+		Filter: conflict.TimelineFilter{Actors: []conflict.ActorID{is.ID}, From: edtf.MustParse("2016"), To: edtf.MustParse("2016")}}
+	if err := a.DB.CreateTimeline(ctx, &tl, conflict.Change{AuthorName: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	h := a.Handler()
+	for _, path := range []string{"/timelines/" + tl.Slug, "/actors/islamic-state"} {
+		body := get(t, h, path, http.StatusOK, "Not drawn here: Wilayat Ninawa · fighters (8 claims).",
+			"See every chart on the estimates page", "latest claims are on the estimates page")
+		// Each figure (wide and phone) draws the force's fighters and vehicles.
+		if n := strings.Count(body, `class="chart__panel"`); n != 4 {
+			t.Errorf("%s: %d chart panels, want the force's 2 in each of 2 figures", path, n)
+		}
+		if n := strings.Count(body, `data-testid="estimate-card"`); n != 6 {
+			t.Errorf("%s: %d latest-claim cards, want the 6 most recent", path, n)
+		}
+	}
+	body := get(t, h, "/estimates?force=islamic-state", http.StatusOK, "Wilayat Ninawa · fighters")
+	if strings.Contains(body, "Not drawn here") {
+		t.Error("the estimates page leaves panels out; want every one")
+	}
+}
+
 // TestRetractedEventIsLabelledInLists: a source's page still lists a
 // retracted event it supports, and says it is retracted.
 func TestRetractedEventIsLabelledInLists(t *testing.T) {

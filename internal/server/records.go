@@ -119,6 +119,16 @@ func (s *Server) sourceShow(c echo.Context) error {
 	return s.render(c, http.StatusOK, pages.Source(v))
 }
 
+// summaryPanels is how many panels the chart on an actor's page or a
+// timeline draws: the force's own, a unit each, before the forces inside
+// it. The estimates page draws them all; a page about something else
+// should reach its own subject within a screen or two.
+const summaryPanels = 2
+
+// summaryCards is how many claimants' latest claims those pages show in
+// full, the most recent.
+const summaryCards = 6
+
 // forceEstimates is the chart, the latest claim of each claimant and the
 // spread of one force's estimates over a period (open when from or to is
 // zero), as actor pages and single-force timelines show them.
@@ -132,7 +142,7 @@ func (s *Server) forceEstimates(ctx context.Context, force conflict.ActorRef, fr
 	}
 	explorer := "/estimates?" + q.Encode()
 	filter := conflict.EstimateFilter{Force: force.ID, From: from, To: to}
-	data, err := s.forceChart(ctx, filter, id, q.Encode(), func(claimant string, from, to edtf.Date) string {
+	data, err := s.forceChart(ctx, filter, id, q.Encode(), summaryPanels, func(claimant string, from, to edtf.Date) string {
 		return explorer + "&" + url.Values{"claimant": {claimant}, "from": {from.String()}, "to": {to.String()}}.Encode()
 	})
 	if err != nil {
@@ -155,7 +165,10 @@ func (s *Server) forceEstimates(ctx context.Context, force conflict.ActorRef, fr
 	if err != nil {
 		return pages.ActorEstimates{}, err
 	}
+	// Oldest first: a force with many claimants shows its newest few.
 	latest := cards.points
-	return pages.ActorEstimates{Force: force, Count: data.total, Latest: latest, Spread: data.spread, Chart: data.chart,
-		Explorer: explorer, From: from, To: to}, nil
+	claimants := len(latest)
+	latest = latest[max(0, len(latest)-summaryCards):]
+	return pages.ActorEstimates{Force: force, Count: data.total, Latest: latest, Claimants: claimants, Spread: data.spread,
+		Chart: data.chart, Explorer: explorer, From: from, To: to}, nil
 }

@@ -4,10 +4,11 @@ package pages
 
 import (
 	"strconv"
-
-	"github.com/a-h/templ"
 	"strings"
 
+	"github.com/a-h/templ"
+
+	"github.com/sitrep/sitrep/internal/chart"
 	"github.com/sitrep/sitrep/internal/edtf"
 	"github.com/sitrep/sitrep/internal/form"
 )
@@ -51,4 +52,19 @@ func estimateInvalid(f form.EstimateFilter, field string) templ.Attributes {
 		return nil
 	}
 	return templ.Attributes{"aria-invalid": "true", "aria-describedby": "est-" + field + "-error"}
+}
+
+// omittedText names the panels a summary chart leaves out: "Not drawn
+// here: Wilayat Ninawa · fighters (120 claims) and 2 more panels."
+func omittedText(ps []chart.OmittedPanel) string {
+	const named = 3
+	var parts []string
+	for _, p := range ps[:min(named, len(ps))] {
+		parts = append(parts, p.Label+" ("+count(p.Claims)+" "+pluralWord(p.Claims, "claim", "claims")+")")
+	}
+	text := "Not drawn here: " + strings.Join(parts, ", ")
+	if rest := len(ps) - named; rest > 0 {
+		text += " and " + count(rest) + " more " + pluralWord(rest, "panel", "panels")
+	}
+	return text + "."
 }
