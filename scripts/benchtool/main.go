@@ -181,7 +181,14 @@ func urls(path, page string, n int) error {
 			q.Set("q", pick(words)+" "+pick(words)+" "+pick(words))
 			u = "/search"
 		case "event":
-			u = fmt.Sprintf("/events/%d", 1+rng.IntN(maxID))
+			// The address readers follow (the one every list links),
+			// not the bare id, which only redirects to it.
+			id := 1 + rng.IntN(maxID)
+			var slug string
+			if err := db.QueryRowContext(ctx, `SELECT slug FROM events WHERE id = ?`, id).Scan(&slug); err != nil {
+				continue
+			}
+			u = fmt.Sprintf("/events/%d-%s", id, slug)
 		case "events-table":
 			q.Set("view", "table")
 			q.Set("to", day())
