@@ -273,10 +273,14 @@ func New(r io.ReaderAt, size int64) (*Archive, error) {
 
 func parseHeader(b []byte) (Header, error) {
 	if string(b[:7]) != magic {
+		if string(b[:2]) == "PM" && b[2] < 3 {
+			// Versions 1 and 2 began with "PM" and a 16-bit version.
+			return Header{}, formatErr("PMTiles version %d; sitrep reads version 3 (pmtiles convert makes one)", b[2])
+		}
 		return Header{}, formatErr("it does not begin with %q", magic)
 	}
 	if v := b[7]; v != 3 {
-		return Header{}, formatErr("PMTiles version %d; sitrep reads version 3 (the pmtiles CLI converts older archives)", v)
+		return Header{}, formatErr("PMTiles version %d; sitrep reads version 3 (pmtiles convert makes one)", v)
 	}
 	u := func(i int) uint64 { return binary.LittleEndian.Uint64(b[i:]) }
 	deg := func(i int) float64 { return float64(int32(binary.LittleEndian.Uint32(b[i:]))) / 1e7 }
