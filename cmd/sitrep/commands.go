@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
@@ -21,6 +22,7 @@ import (
 	"github.com/sitrep/sitrep/internal/server"
 	"github.com/sitrep/sitrep/internal/sqlite"
 	"github.com/sitrep/sitrep/internal/synth"
+	"github.com/sitrep/sitrep/internal/tiles"
 )
 
 // errUsage reports a command-line mistake whose message is already printed.
@@ -121,6 +123,8 @@ func serve(ctx context.Context, args []string, getenv env, _ io.Reader, stdout, 
 	reviewRule := fs.String("review-rule", fallback(getenv, "SITREP_REVIEW_RULE", "two-people"), "who checks what readers see: two-people (a second person reviews every change) or one-person (reviewers publish their own work, for a site curated alone; every page then says entries are not independently reviewed) (env SITREP_REVIEW_RULE)")
 	siteName := fs.String("site-name", getenv("SITREP_SITE_NAME"), "the site's name, in page titles, citations and embeds; used on the first start only, then an admin edits it at /admin/settings (env SITREP_SITE_NAME)")
 	siteDescription := fs.String("site-description", getenv("SITREP_SITE_DESCRIPTION"), "one line about the site, for search engines and link previews; first start only, like --site-name (env SITREP_SITE_DESCRIPTION)")
+	tilesPath := fs.String("tiles", getenv("SITREP_TILES"), "a PMTiles archive (version 3; raster or vector tiles, compressed with gzip or not) that sitrep serves itself under /tiles/ and draws the map on with MapLibre GL, where the reader's browser has WebGL; without it, or without WebGL, the map is drawn on the built-in basemap (env SITREP_TILES)")
+	tilesStyle := fs.String("tiles-style", getenv("SITREP_TILES_STYLE"), "your own MapLibre style (JSON) for --tiles; its sources must use sitrep's own tile address, /tiles/{z}/{x}/{y}, and no glyphs, sprite or source may name another host. Without it a plain style is made from the archive (env SITREP_TILES_STYLE)")
 	if helped, err := parse(fs, args); helped || err != nil {
 		return err
 	}
@@ -143,6 +147,13 @@ func serve(ctx context.Context, args []string, getenv env, _ io.Reader, stdout, 
 	if err != nil {
 		return err
 	}
+	archive, style, err := openTiles(*tilesPath, *tilesStyle)
+	if err != nil {
+		return err
+	}
+	if archive != nil {
+		defer archive.Close()
+	}
 	cacheBytes := *cacheMB << 20
 	if cacheBytes == 0 {
 		cacheBytes = -1
@@ -164,7 +175,7 @@ func serve(ctx context.Context, args []string, getenv env, _ io.Reader, stdout, 
 	}
 	a, err := app.Open(ctx, app.Config{DBPath: *dbPath, Demo: *withDemo, Logger: log, CacheBytes: cacheBytes,
 		BaseURL: base, AllowedHosts: hosts, TrustedProxies: proxies,
-		Accounts: server.AccountsConfig{SecureCookies: *secureCookies}})
+		Accounts: server.AccountsConfig{SecureCookies: *secureCookies}, Tiles: archive, TilesStyle: style})
 	if err != nil {
 		return err
 	}
@@ -173,6 +184,11 @@ func serve(ctx context.Context, args []string, getenv env, _ io.Reader, stdout, 
 		return err
 	}
 	a.DB.SetReviewRule(rule)
+	if archive != nil {
+		h := archive.Header()
+		log.Info("the map draws on the deployment's own tiles", "tiles", *tilesPath, "type", h.TileType.String(),
+			"zoom", fmt.Sprintf("%d-%d", h.MinZoom, h.MaxZoom), "style", pick(*tilesStyle != "", *tilesStyle, "made from the archive"))
+	}
 	if !rule.Independent() {
 		log.Info("--review-rule one-person: reviewers publish their own work, and every page says entries are not independently reviewed")
 	}
@@ -255,8 +271,62 @@ history records). A site curated by one person can switch this off with
 --review-rule one-person; every page then says that entries are not
 independently reviewed.
 
+The map is drawn on a basemap built into sitrep, with no request to any
+other host. To draw it on your own tiles instead, give a PMTiles archive
+with --tiles (for example a region extracted with the pmtiles CLI from a
+Protomaps build): sitrep serves it itself under /tiles/ and pages draw on
+it with MapLibre GL where the browser has WebGL, keeping the built-in map
+where it has not.
+
   sitrep serve --base-url https://sitrep.example.org \
     --allowed-hosts sitrep.example.org --trusted-proxies 127.0.0.1`
+
+// openTiles opens --tiles and reads --tiles-style, refusing in one line
+// what sitrep cannot serve.
+func openTiles(path, stylePath string) (*tiles.Archive, []byte, error) {
+	path, stylePath = strings.TrimSpace(path), strings.TrimSpace(stylePath)
+	if path == "" {
+		if stylePath != "" {
+			return nil, nil, fmt.Errorf("--tiles-style %s: give the tiles it draws with --tiles", stylePath)
+		}
+		return nil, nil, nil
+	}
+	a, err := tiles.Open(path)
+	if err != nil {
+		return nil, nil, fmt.Errorf("--tiles %s: %s", path, fileProblem(err))
+	}
+	if stylePath == "" {
+		return a, nil, nil
+	}
+	style, err := tiles.ReadStyle(stylePath)
+	if err != nil {
+		a.Close()
+		return nil, nil, fmt.Errorf("--tiles-style %s: %s", stylePath, fileProblem(err))
+	}
+	return a, style, nil
+}
+
+// fileProblem says what is wrong with a file without repeating its name.
+func fileProblem(err error) string {
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return "no such file"
+	case errors.Is(err, fs.ErrPermission):
+		return "not allowed to read it"
+	}
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return err.Error()
+}
+
+func pick(cond bool, a, b string) string {
+	if cond {
+		return a
+	}
+	return b
+}
 
 // parseReviewRule reads --review-rule.
 func parseReviewRule(s string) (conflict.ReviewRule, error) {

@@ -13,6 +13,7 @@ import (
 	"github.com/sitrep/sitrep/internal/demo"
 	"github.com/sitrep/sitrep/internal/server"
 	"github.com/sitrep/sitrep/internal/sqlite"
+	"github.com/sitrep/sitrep/internal/tiles"
 	"github.com/sitrep/sitrep/static"
 )
 
@@ -35,6 +36,10 @@ type Config struct {
 	CacheBytes int
 	// Bulk limits exports and large API reads (server.Config).
 	Bulk server.BulkLimits
+	// Tiles and TilesStyle are the deployer's own basemap and its style
+	// (server.Config); the caller opens and closes the archive.
+	Tiles      *tiles.Archive
+	TilesStyle []byte
 }
 
 // App is a running sitrep: an open database and the handler serving it.
@@ -69,7 +74,8 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 		return nil, err
 	}
 	h := server.New(server.Config{Logger: cfg.Logger, Assets: assets, BaseURL: cfg.BaseURL,
-		AllowedHosts: cfg.AllowedHosts, TrustedProxies: cfg.TrustedProxies, Accounts: cfg.Accounts, CacheBytes: cfg.CacheBytes, Bulk: cfg.Bulk}, db)
+		AllowedHosts: cfg.AllowedHosts, TrustedProxies: cfg.TrustedProxies, Accounts: cfg.Accounts, CacheBytes: cfg.CacheBytes, Bulk: cfg.Bulk,
+		Tiles: cfg.Tiles, TilesStyle: cfg.TilesStyle}, db)
 	return &App{DB: db, handler: h}, nil
 }
 

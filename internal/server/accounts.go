@@ -119,7 +119,7 @@ func sessionless(path string) bool {
 			return true
 		}
 	}
-	return path == "/embed.js" || path == "/favicon.ico"
+	return path == "/embed.js" || path == "/favicon.ico" || isTiles(path)
 }
 
 // useAccounts adds the session and CSRF middleware, in that order: the CSRF

@@ -87,7 +87,7 @@ func cacheSkipper(c echo.Context) bool {
 	switch {
 	case isEmbed(p):
 		return false
-	case p == "/healthz", p == "/embed.js", p == "/favicon.ico", strings.HasPrefix(p, static.Prefix):
+	case p == "/healthz", p == "/embed.js", p == "/favicon.ico", strings.HasPrefix(p, static.Prefix), isTiles(p):
 		return true
 	}
 	return req.Header.Get("Cookie") != ""

@@ -221,7 +221,7 @@ func (s *Server) buildMap(c echo.Context, r mapRequest) (components.MapView, err
 	at := func(v geo.View) []string {
 		return []string{"z", strconv.Itoa(v.Zoom), "lat", coord(v.Center.Lat), "lon", coord(v.Center.Lon)}
 	}
-	v := components.MapView{ID: "map", Width: r.width, Height: r.height, Land: land, ListURL: r.origin + withQuery(r.list, r.filter.Values().Encode()), NewTab: r.origin != ""}
+	v := components.MapView{ID: "map", Width: r.width, Height: r.height, Land: land, ListURL: r.origin + withQuery(r.list, r.filter.Values().Encode()), NewTab: r.origin != "", GL: s.mapGL(r)}
 	inView := 0
 	for _, cl := range mp.grid(view.Zoom).In(view) {
 		inView += cl.N

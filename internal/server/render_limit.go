@@ -29,7 +29,7 @@ func limitRendering(slots int) echo.MiddlewareFunc {
 		return func(c echo.Context) error {
 			req := c.Request()
 			if req.Method != http.MethodGet || isExport(c) || isLargeRead(c) ||
-				c.Path() == "/healthz" || strings.HasPrefix(c.Path(), "/static/") {
+				c.Path() == "/healthz" || strings.HasPrefix(c.Path(), "/static/") || isTiles(c.Path()) {
 				return next(c)
 			}
 			select {

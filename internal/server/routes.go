@@ -45,6 +45,8 @@ func (s *Server) routes(e *echo.Echo) {
 	e.GET("/healthz", s.health)
 	e.GET("/static/*", s.staticFile)
 	e.GET("/favicon.ico", s.favicon)
+	// A deployment's own tiles, when it has them (tiles.go).
+	s.tileRoutes(e)
 
 	// The read-only JSON API and the exports (api*.go, export.go): GET
 	// only, public, CORS, no cookies; errors in JSON (apiError).

@@ -12,6 +12,7 @@ import (
 
 	"github.com/sitrep/sitrep/internal/markdown"
 	"github.com/sitrep/sitrep/internal/sqlite"
+	"github.com/sitrep/sitrep/internal/tiles"
 	"github.com/sitrep/sitrep/static"
 	"github.com/sitrep/sitrep/web/components"
 )
@@ -40,6 +41,11 @@ type Config struct {
 	CacheBytes int
 	// Bulk limits exports and large API reads (limit.go).
 	Bulk BulkLimits
+	// Tiles, when set, is the deployer's own basemap, served under
+	// /tiles/ and drawn with MapLibre GL; TilesStyle their own style for
+	// it, or nil for a neutral one (tiles.go).
+	Tiles      *tiles.Archive
+	TilesStyle []byte
 }
 
 // Server handles sitrep's HTTP requests.

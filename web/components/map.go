@@ -40,6 +40,9 @@ type MapView struct {
 	// NewTab opens the events in a new tab: in an embed, the site's
 	// pages cannot open inside the frame.
 	NewTab bool
+	// GL, when the deployment has its own tiles, lets a script draw the
+	// map with them in place of the SVG (map.templ).
+	GL *MapGL
 }
 
 // listAttrs are the attributes of a link to events.
