@@ -186,6 +186,23 @@ func (r mapRequest) listOf(slugs []string) string {
 	return r.origin + withQuery(r.list, v.Encode())
 }
 
+// view is the view the query asks for (z, lat, lon), or, fitted, the
+// one that shows every pin.
+func (r mapRequest) view(q url.Values, pins []geo.Pin) (v geo.View, fitted bool) {
+	if z, err := strconv.Atoi(q.Get("z")); err == nil {
+		lat, err1 := strconv.ParseFloat(q.Get("lat"), 64)
+		lon, err2 := strconv.ParseFloat(q.Get("lon"), 64)
+		if err1 == nil && err2 == nil && lat >= -90 && lat <= 90 && lon >= -180 && lon <= 180 {
+			return geo.View{Center: geo.Point{Lon: lon, Lat: lat}, Zoom: z, Width: r.width, Height: r.height}.Clamp(), false
+		}
+	}
+	points := make([]geo.Point, len(pins))
+	for i, p := range pins {
+		points[i] = p.Point
+	}
+	return geo.Fit(points, r.width, r.height, mapFitPad), true
+}
+
 // buildMap counts the filtered events by place and draws the view the
 // query asks for (z, lat, lon), or the one that fits them all.
 func (s *Server) buildMap(c echo.Context, r mapRequest) (components.MapView, error) {
@@ -196,24 +213,7 @@ func (s *Server) buildMap(c echo.Context, r mapRequest) (components.MapView, err
 	pins, places, tally := mp.pins, mp.places, mp.tally
 	mapped, unlocated, placesWithEvents := mp.mapped, mp.unlocated, len(mp.pins)
 	placeOf := func(key int) *mapPlace { return &places[key] }
-	var view geo.View
-	fitted := true
-	q := c.QueryParams()
-	if z, err := strconv.Atoi(q.Get("z")); err == nil {
-		lat, err1 := strconv.ParseFloat(q.Get("lat"), 64)
-		lon, err2 := strconv.ParseFloat(q.Get("lon"), 64)
-		if err1 == nil && err2 == nil && lat >= -90 && lat <= 90 && lon >= -180 && lon <= 180 {
-			view = geo.View{Center: geo.Point{Lon: lon, Lat: lat}, Zoom: z, Width: r.width, Height: r.height}.Clamp()
-			fitted = false
-		}
-	}
-	if fitted {
-		points := make([]geo.Point, len(pins))
-		for i, p := range pins {
-			points[i] = p.Point
-		}
-		view = geo.Fit(points, r.width, r.height, mapFitPad)
-	}
+	view, fitted := r.view(c.QueryParams(), pins)
 	land, err := geo.LandPath(view)
 	if err != nil {
 		return components.MapView{}, err

@@ -55,6 +55,7 @@ func (s *Server) routes(e *echo.Echo) {
 	v1.GET("/openapi.json", s.apiOpenAPI)
 	v1.GET("/events", s.apiEvents)
 	v1.GET("/events/histogram", s.apiEventHistogram)
+	v1.GET("/events/map", s.apiEventMap)
 	v1.GET("/events/:id", s.apiEvent)
 	v1.GET("/estimates", s.apiEstimates)
 	v1.GET("/estimates/:id", s.apiEstimate)
