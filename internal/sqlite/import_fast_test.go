@@ -1,8 +1,12 @@
 package sqlite
 
 import (
+	"bytes"
+	"compress/flate"
 	"fmt"
+	"os"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -161,6 +165,81 @@ func compareImported(t *testing.T, step string, fast, slow *DB, last bool) {
 		}
 		if !reflect.DeepEqual(got, want) {
 			t.Errorf("%s: %s:\nfast       %v\nrow by row %v", step, q, got, want)
+		}
+	}
+}
+
+// Snapshots are compressed by a faster encoder than the standard
+// library's, into DEFLATE that the standard library's reader (through
+// decodeSnapshot) reads back exactly, and no larger than level 4 of the
+// standard library's encoder made them before.
+func TestSnapshotEncoderKeepsSizeAndFormat(t *testing.T) {
+	js, err := os.ReadFile("../snapshot/testdata/v1/event.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ours := compressSnapshot(js)
+	back, err := decodeSnapshot(snapshotDeflate, ours)
+	if err != nil || string(back) != string(js) {
+		t.Fatalf("decodeSnapshot(compressSnapshot(js)) = %s, %v; want the JSON back", back, err)
+	}
+	var std bytes.Buffer
+	w, err := flate.NewWriterDict(&std, 4, snapshotDictBytes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Write(js)
+	w.Close()
+	if len(ours) > std.Len()*102/100 {
+		t.Errorf("a snapshot of %d bytes compresses to %d bytes; the standard library's level 4 made %d", len(js), len(ours), std.Len())
+	}
+}
+
+// Every fill reads the new events by their ids, after the last id stored
+// before: never through an index of all events' statuses, which in a
+// large database is a million entries for each fill.
+func TestFillsReadNewEventsByID(t *testing.T) {
+	ctx := t.Context()
+	db := openTemp(t, "plans.db")
+	// The statistics of the million-event benchmark database, whose
+	// sampled ANALYZE (analysis_limit) judged a status to match a
+	// thousand events.
+	for _, q := range []string{`ANALYZE`, `DELETE FROM sqlite_stat1`,
+		`INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES ('events', 'events_status_date_idx', '1000000 1001 1001 1')`,
+		`INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES ('events', 'sqlite_autoindex_events_1', '1000000 1')`,
+		`INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES ('events', NULL, '1000000')`, `ANALYZE sqlite_schema`} {
+		if _, err := db.write.ExecContext(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	for _, g := range deferredTriggers {
+		for _, fill := range g.fills {
+			if !strings.HasPrefix(strings.TrimSpace(fill), "INSERT") {
+				if _, err := tx.ExecContext(ctx, fill); err != nil {
+					t.Fatal(err)
+				}
+				continue
+			}
+			rows, err := tx.QueryContext(ctx, `EXPLAIN QUERY PLAN `+fill, 1000000)
+			if err != nil {
+				t.Fatalf("%s: %v", fill, err)
+			}
+			for rows.Next() {
+				var id, parent, unused int
+				var detail string
+				if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+					t.Fatal(err)
+				}
+				if strings.Contains(detail, "events_status_date_idx") || strings.Contains(detail, "SCAN e ") || detail == "SCAN events" {
+					t.Errorf("fill reads every event (%s):\n%s", detail, fill)
+				}
+			}
+			rows.Close()
 		}
 	}
 }
