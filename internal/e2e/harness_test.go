@@ -119,8 +119,9 @@ func chromiumPath(t *testing.T) string {
 
 // newBrowser starts a headless Chromium with a fresh profile and returns a
 // chromedp context for one tab, limited to testTimeout. The browser stops
-// when the test ends.
-func newBrowser(t *testing.T) context.Context {
+// when the test ends. Extra options are added last, so they may undo a
+// default (chromedp.Flag("disable-gpu", false)).
+func newBrowser(t *testing.T, extra ...chromedp.ExecAllocatorOption) context.Context {
 	t.Helper()
 	path := chromiumPath(t)
 
@@ -141,6 +142,7 @@ func newBrowser(t *testing.T) context.Context {
 		chromedp.Flag("disable-quic", true),
 		chromedp.CombinedOutput(output),
 	)
+	opts = append(opts, extra...)
 	allocCtx, allocCancel := chromedp.NewExecAllocator(context.Background(), opts...)
 	// chromedp may report errors from its own goroutines after the test has
 	// returned, when t.Logf would panic; they are kept and shown on failure.
