@@ -137,6 +137,8 @@ type mapRequest struct {
 	// at, when set, is the moment a pinned embed shows the events as
 	// published then; timeline is then the timeline as it was.
 	at *time.Time
+	// around is the filter's query without its places (listOf).
+	around *listQuery
 }
 
 // readMapRequest reads the filter, and the timeline a map of a timeline
@@ -147,7 +149,7 @@ func (s *Server) readMapRequest(c echo.Context, self string, width, height int) 
 	if err != nil {
 		return mapRequest{}, err
 	}
-	r := mapRequest{filter: f, self: self, list: "/events", fixed: url.Values{}, width: width, height: height}
+	r := mapRequest{filter: f, self: self, list: "/events", fixed: url.Values{}, width: width, height: height, around: &listQuery{}}
 	if slug := c.QueryParam("timeline"); slug != "" {
 		t, err := s.db.FindTimelineBySlug(ctx, slug)
 		if err != nil {
@@ -178,12 +180,44 @@ func (r mapRequest) link(path string, extra ...string) string {
 // listOf returns the list of the events at the given places, with the
 // reader's other filters: a cluster's events.
 func (r mapRequest) listOf(slugs []string) string {
-	v := r.filter.Values()
-	v.Del("place")
-	for _, s := range slugs {
-		v.Add("place", s)
+	// A map links hundreds of lists that differ only in their places:
+	// the rest of the query is encoded once, around where place sorts
+	// (url.Values.Encode's order).
+	q := r.around
+	if q == nil {
+		q = &listQuery{}
 	}
-	return r.origin + withQuery(r.list, v.Encode())
+	q.once.Do(func() {
+		v := r.filter.Values()
+		v.Del("place")
+		before, after := url.Values{}, url.Values{}
+		for k, vs := range v {
+			if k < "place" {
+				before[k] = vs
+			} else {
+				after[k] = vs
+			}
+		}
+		q.before, q.after = before.Encode(), after.Encode()
+	})
+	parts := make([]string, 0, len(slugs)+2)
+	if q.before != "" {
+		parts = append(parts, q.before)
+	}
+	for _, s := range slugs {
+		parts = append(parts, "place="+url.QueryEscape(s))
+	}
+	if q.after != "" {
+		parts = append(parts, q.after)
+	}
+	return r.origin + withQuery(r.list, strings.Join(parts, "&"))
+}
+
+// listQuery is a map's filter without its places, encoded once: the
+// pairs that sort before place and those after.
+type listQuery struct {
+	once          sync.Once
+	before, after string
 }
 
 // view is the view the query asks for (z, lat, lon), or, fitted, the
@@ -386,7 +420,7 @@ func (s *Server) mapPinsOf(ctx context.Context, r mapRequest) (*mapPins, error) 
 		}
 	}
 	slices.Sort(ids)
-	mp := &mapPins{}
+	mp := &mapPins{pins: make([]geo.Pin, 0, len(ids)), places: make([]mapPlace, 0, len(ids))}
 	for _, id := range ids {
 		n := tally.Counts[id]
 		p, ok := index[id]

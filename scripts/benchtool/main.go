@@ -206,6 +206,32 @@ func urls(path, page string, n int) error {
 				q.Set("z", fmt.Sprint(3+rng.IntN(5)))
 			}
 			u = "/map"
+		case "map-data":
+			// The map's data for a view: every event or one actor's or
+			// tag's, panned and zoomed about the region.
+			switch rng.IntN(3) {
+			case 0:
+				q.Set("actor", pick(actors))
+			case 1:
+				q.Set("tag", pick(tags))
+			}
+			q.Set("z", fmt.Sprint(3+rng.IntN(5)))
+			q.Set("lat", fmt.Sprintf("%.2f", 30+rng.Float64()*10))
+			q.Set("lon", fmt.Sprintf("%.2f", 38+rng.Float64()*10))
+			u = "/api/v1/events/map"
+		case "histogram":
+			// The counts over time of an actor's, a tag's or every
+			// event, over a span of dates.
+			switch rng.IntN(3) {
+			case 0:
+				q.Set("actor", pick(actors))
+			case 1:
+				q.Set("tag", pick(tags))
+			}
+			a, b := rng.IntN(len(years)), rng.IntN(len(years))
+			q.Set("from", years[min(a, b)])
+			q.Set("to", fmt.Sprintf("%s-%s", years[max(a, b)], pick(months)))
+			u = "/api/v1/events/histogram"
 		case "api-events":
 			q.Set("actor", pick(actors))
 			q.Set("from", pick(years))
