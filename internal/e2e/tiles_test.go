@@ -99,6 +99,12 @@ func TestMapOnOwnTiles(t *testing.T) {
 		t.Errorf("requests to /tiles/: %q, want the style and tiles", got)
 	}
 
+	// Every mark is a link the keyboard reaches.
+	if !eval[bool](t, ctx, `(() => { const a = document.querySelector('a.map-gl__mark[aria-label^="Mosul"]'); a.focus(); return document.activeElement === a })()`) {
+		t.Errorf("Mosul's mark takes no keyboard focus")
+	}
+	checkAxe(t, ctx)
+
 	// The keyboard moves the map: focus the canvas, press the arrow.
 	before := eval[float64](t, ctx, `document.querySelector('.maplibregl-marker').getBoundingClientRect().left`)
 	run(t, ctx, chromedp.Focus(chromedp.CSS(".map__gl canvas")), chromedp.KeyEvent(kb.ArrowRight))
@@ -137,9 +143,14 @@ func TestMapOnOwnTiles(t *testing.T) {
 		t.Errorf("the embed's marks open their lists inside the frame")
 	}
 
-	// A place's mark opens its events, as the SVG map's does.
+	// A new filter swaps the results in place (htmx): the new map is
+	// drawn on the tiles too, and the old one gives back its WebGL.
 	run(t, ctx, chromedp.Navigate(srv.URL+"/map"))
-	waitTrue(t, ctx, `document.querySelector('.map-gl__mark[aria-label^="Mosul"]') !== null`, 30*time.Second)
+	waitTrue(t, ctx, `document.querySelector('.map.map--gl') !== null && document.querySelectorAll('.map-gl__mark').length === 2`, 30*time.Second)
+	run(t, ctx, chromedp.Evaluate[chromedp.Void](`htmx.ajax('GET', '/map?place=mosul', {target: '#results', select: '#results', swap: 'outerHTML'})`))
+	waitTrue(t, ctx, `document.querySelector('.map.map--gl') !== null && document.querySelectorAll('.map-gl__mark').length === 1 && document.querySelectorAll('.maplibregl-canvas').length === 1`, 30*time.Second)
+
+	// A place's mark opens its events, as the SVG map's does.
 	run(t, ctx, chromedp.Click(chromedp.CSS(`.map-gl__mark[aria-label^="Mosul"]`)))
 	waitTrue(t, ctx, `location.pathname === '/events'`, 10*time.Second)
 	if q := eval[string](t, ctx, `location.search`); !strings.Contains(q, "place=mosul") {
