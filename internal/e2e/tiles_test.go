@@ -3,11 +3,13 @@ package e2e
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"image"
 	"image/color"
 	"image/png"
 	"log/slog"
 	"math"
+	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"os"
@@ -38,13 +40,12 @@ import (
 // Either way no request leaves the host and nothing scrolls sideways on a
 // phone.
 func TestMapOnOwnTiles(t *testing.T) {
-	srv := newTilesServer(t, rasterArchive(t))
+	srv, asked := newTilesServer(t, rasterArchive(t))
 	// SwiftShader gives headless Chromium WebGL without a GPU.
 	ctx := newBrowser(t, chromedp.Flag("disable-gpu", false), chromedp.Flag("use-angle", "swiftshader"),
 		chromedp.Flag("enable-unsafe-swiftshader", true), chromedp.Flag("ignore-gpu-blocklist", true))
 	noExternalRequests(t, ctx, srv)
 	noConsoleErrors(t, ctx)
-	asked := requestsTo(t, ctx, "/tiles/")
 	setViewport(t, ctx, desktopWidth)
 	run(t, ctx, chromedp.Navigate(srv.URL+"/map"), chromedp.WaitVisible(chromedp.CSS(".map")))
 
@@ -158,10 +159,146 @@ func TestMapOnOwnTiles(t *testing.T) {
 	}
 }
 
+// TestMapOnOwnVectorTiles: an archive of vector tiles, stored gzipped, is
+// drawn with the style sitrep makes from its metadata: the land of its
+// "earth" layer in the map's land colour on its sea.
+func TestMapOnOwnVectorTiles(t *testing.T) {
+	srv, asked := newTilesServer(t, vectorArchive(t))
+	ctx := newBrowser(t, chromedp.Flag("disable-gpu", false), chromedp.Flag("use-angle", "swiftshader"),
+		chromedp.Flag("enable-unsafe-swiftshader", true), chromedp.Flag("ignore-gpu-blocklist", true))
+	noExternalRequests(t, ctx, srv)
+	noConsoleErrors(t, ctx)
+	setViewport(t, ctx, desktopWidth)
+	run(t, ctx, chromedp.Navigate(srv.URL+"/map"), chromedp.WaitVisible(chromedp.CSS(".map")))
+	if !eval[bool](t, ctx, `!!document.createElement('canvas').getContext('webgl2')`) {
+		t.Fatal("no WebGL2 in headless Chromium with SwiftShader: the vector tiles cannot be drawn here")
+	}
+	waitTrue(t, ctx, `document.querySelector('.map.map--gl') !== null && document.querySelectorAll('.map-gl__mark').length > 0`, 30*time.Second)
+	time.Sleep(1500 * time.Millisecond)
+	type box struct{ X, Y, W, H float64 }
+	b := eval[box](t, ctx, `(() => { const r = document.querySelector('.map__gl canvas').getBoundingClientRect(); return {X: r.x, Y: r.y, W: r.width, H: r.height} })()`)
+	viewportShot(t, ctx, "map-vector-tiles-1280-light.png")
+	shot, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := png.Decode(bytes.NewReader(shot))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Mosul and Diyala are on land; the view, fitted to them, is most
+	// of it land: count the map's pixels of the land colour.
+	near := func(c color.Color, r, g, bl uint32) bool {
+		cr, cg, cb, _ := c.RGBA()
+		d := func(a, b uint32) uint32 { return max(a>>8, b) - min(a>>8, b) }
+		return d(cr, r) < 6 && d(cg, g) < 6 && d(cb, bl) < 6
+	}
+	land, all := 0, 0
+	for y := int(b.Y) + 4; y < int(b.Y+b.H)-4; y += 4 {
+		for x := int(b.X) + 4; x < int(b.X+b.W)-4; x += 4 {
+			all++
+			if near(img.At(x, y), 0xf4, 0xf1, 0xea) {
+				land++
+			}
+		}
+	}
+	if all == 0 || land*2 < all {
+		t.Errorf("%d of %d sampled pixels of the map are land: the vector tiles were not drawn", land, all)
+	}
+	if got := asked(); !slices.ContainsFunc(got, func(u string) bool { return strings.Count(u, "/") == 4 }) {
+		t.Errorf("no tile was asked for: %q", got)
+	}
+}
+
+// vectorArchive is a PMTiles archive of vector tiles with one layer,
+// "earth", of the built-in outlines' land, zooms 2 to 6 (the world to 4),
+// each tile gzipped as real archives store them.
+func vectorArchive(t *testing.T) []byte {
+	t.Helper()
+	out := map[[3]uint32][]byte{}
+	for z := uint8(2); z <= 6; z++ {
+		n := uint32(1) << z
+		x0, x1, y0, y1 := uint32(0), n-1, uint32(0), n-1
+		if z > 4 {
+			x0, y1 = tileOf(28, 18, z)
+			x1, y0 = tileOf(62, 46, z)
+		}
+		for x := x0; x <= x1; x++ {
+			for y := y0; y <= y1; y++ {
+				out[[3]uint32{uint32(z), x, y}] = tilestest.Gzip(t, landTile(t, z, x, y))
+			}
+		}
+	}
+	return tilestest.Archive{Tiles: out, Type: tiles.TypeMVT, TileCompression: tiles.CompressionGzip,
+		InternalCompression: tiles.CompressionGzip, MinZoom: 2, MaxZoom: 6,
+		Metadata: `{"name":"Test land","attribution":"Natural Earth","vector_layers":[{"id":"earth","fields":{}}]}`}.Bytes(t)
+}
+
+// landTile is one Mapbox Vector Tile (protobuf, written by hand): a layer
+// "earth" of one polygon per ring of the outlines in the tile, each ring
+// turned to run clockwise on screen, as the format's outer rings do.
+func landTile(t *testing.T, z uint8, x, y uint32) []byte {
+	const extent = 4096
+	var geom []uint64
+	var pen [2]int64
+	for _, ring := range tileRings(t, z, x, y) {
+		pts := make([][2]int64, 0, len(ring))
+		for _, p := range ring {
+			q := [2]int64{int64(math.Round(p[0] * extent / 256)), int64(math.Round(p[1] * extent / 256))}
+			if len(pts) == 0 || pts[len(pts)-1] != q {
+				pts = append(pts, q)
+			}
+		}
+		if len(pts) < 3 {
+			continue
+		}
+		var area int64
+		for i := range pts {
+			a, b := pts[i], pts[(i+1)%len(pts)]
+			area += a[0]*b[1] - b[0]*a[1]
+		}
+		if area == 0 {
+			continue
+		}
+		if area < 0 {
+			slices.Reverse(pts)
+		}
+		// Every step, a ring's first too, is from where the pen last
+		// stopped.
+		zig := func(v int64) uint64 { return uint64((v << 1) ^ (v >> 63)) }
+		geom = append(geom, 1|1<<3, zig(pts[0][0]-pen[0]), zig(pts[0][1]-pen[1]))
+		geom = append(geom, 2|uint64(len(pts)-1)<<3)
+		for i := 1; i < len(pts); i++ {
+			geom = append(geom, zig(pts[i][0]-pts[i-1][0]), zig(pts[i][1]-pts[i-1][1]))
+		}
+		geom = append(geom, 7|1<<3)
+		pen = pts[len(pts)-1]
+	}
+	field := func(b []byte, num, wire uint64) []byte { return binary.AppendUvarint(b, num<<3|wire) }
+	bytesField := func(b []byte, num uint64, v []byte) []byte {
+		return append(binary.AppendUvarint(field(b, num, 2), uint64(len(v))), v...)
+	}
+	var packed []byte
+	for _, g := range geom {
+		packed = binary.AppendUvarint(packed, g)
+	}
+	var feature []byte
+	feature = binary.AppendUvarint(field(feature, 3, 0), 3) // a polygon
+	feature = bytesField(feature, 4, packed)
+	var layer []byte
+	layer = binary.AppendUvarint(field(layer, 15, 0), 2) // version 2
+	layer = bytesField(layer, 1, []byte("earth"))
+	if len(geom) > 0 {
+		layer = bytesField(layer, 2, feature)
+	}
+	layer = binary.AppendUvarint(field(layer, 5, 0), extent)
+	return bytesField(nil, 3, layer)
+}
+
 // TestMapOnOwnTilesWithoutWebGL: in a browser without WebGL the map of a
 // deployment with tiles is the SVG map, and MapLibre is never fetched.
 func TestMapOnOwnTilesWithoutWebGL(t *testing.T) {
-	srv := newTilesServer(t, rasterArchive(t))
+	srv, tilesServed := newTilesServer(t, rasterArchive(t))
 	ctx := newBrowser(t, chromedp.Flag("disable-webgl", true))
 	noExternalRequests(t, ctx, srv)
 	noConsoleErrors(t, ctx)
@@ -185,6 +322,9 @@ func TestMapOnOwnTilesWithoutWebGL(t *testing.T) {
 	}
 	if got := library(); len(got) > 0 {
 		t.Errorf("without WebGL the page still fetched %q", got)
+	}
+	if got := tilesServed(); len(got) > 0 {
+		t.Errorf("without WebGL the page still asked for %q", got)
 	}
 }
 
@@ -253,9 +393,13 @@ func requestsTo(t *testing.T, ctx context.Context, prefix string) func() []strin
 }
 
 // newTilesServer starts sitrep with the demo data and the archive as its
-// own tiles.
-func newTilesServer(t *testing.T, archive []byte) *httptest.Server {
+// own tiles; tilesServed lists the requests for /tiles/ it answered.
+func newTilesServer(t *testing.T, archive []byte) (srv *httptest.Server, tilesServed func() []string) {
 	t.Helper()
+	var served struct {
+		mu    sync.Mutex
+		paths []string
+	}
 	a, err := tiles.New(bytes.NewReader(archive), int64(len(archive)))
 	if err != nil {
 		t.Fatalf("reading the test archive: %v", err)
@@ -275,14 +419,30 @@ func newTilesServer(t *testing.T, archive []byte) *httptest.Server {
 	if err != nil {
 		t.Fatalf("app.Open: %v", err)
 	}
-	srv := httptest.NewServer(s.Handler())
+	// The tiles asked for, as this server saw them: vector tiles are
+	// fetched by MapLibre's worker, whose requests the page's own
+	// listener does not see (the policy's connect-src 'self' keeps them
+	// on this host).
+	h := s.Handler()
+	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/tiles/") {
+			served.mu.Lock()
+			served.paths = append(served.paths, r.URL.RequestURI())
+			served.mu.Unlock()
+		}
+		h.ServeHTTP(w, r)
+	}))
 	t.Cleanup(func() {
 		srv.Close()
 		if err := s.Close(); err != nil {
 			t.Errorf("closing the app: %v", err)
 		}
 	})
-	return srv
+	return srv, func() []string {
+		served.mu.Lock()
+		defer served.mu.Unlock()
+		return slices.Clone(served.paths)
+	}
 }
 
 // rasterArchive is a PMTiles v3 archive of PNG tiles, zooms 2 to 7: the
@@ -321,28 +481,11 @@ func tileOf(lon, lat float64, z uint8) (uint32, uint32) {
 // tile: the outlines' world is four times a tile's at the same zoom, so
 // tile zoom z is their zoom z-2.
 func drawTile(t *testing.T, z uint8, x, y uint32, sea, land, border color.Color) []byte {
-	n := math.Exp2(float64(z))
-	lon := (float64(x)+0.5)/n*360 - 180
-	lat := math.Atan(math.Sinh(math.Pi*(1-2*(float64(y)+0.5)/n))) * 180 / math.Pi
-	path, err := geo.LandPath(geo.View{Center: geo.Point{Lon: lon, Lat: lat}, Zoom: int(z) - 2, Width: 256, Height: 256})
-	if err != nil {
-		t.Fatalf("outlines for tile %d/%d/%d: %v", z, x, y, err)
-	}
 	img := image.NewPaletted(image.Rect(0, 0, 256, 256), color.Palette{sea, land, border})
-	// Even-odd fill of the path's rings, row by row at pixel centres.
+	// Even-odd fill of the rings, row by row at pixel centres.
 	type edge struct{ x0, y0, x1, y1 float64 }
 	var edges []edge
-	for ring := range strings.SplitSeq(path, "Z") {
-		var pts [][2]float64
-		for cmd := range strings.FieldsFuncSeq(ring, func(r rune) bool { return r == 'M' || r == 'L' }) {
-			f := strings.Fields(cmd)
-			if len(f) != 2 {
-				continue
-			}
-			px, _ := strconv.ParseFloat(f[0], 64)
-			py, _ := strconv.ParseFloat(f[1], 64)
-			pts = append(pts, [2]float64{px, py})
-		}
+	for _, pts := range tileRings(t, z, x, y) {
 		for i := range pts {
 			a, b := pts[i], pts[(i+1)%len(pts)]
 			edges = append(edges, edge{a[0], a[1], b[0], b[1]})
@@ -381,4 +524,34 @@ func drawTile(t *testing.T, z uint8, x, y uint32, sea, land, border color.Color)
 		t.Fatal(err)
 	}
 	return buf.Bytes()
+}
+
+// tileRings are the built-in outlines' rings in one 256-pixel tile, in
+// its pixels: the outlines' world is four times a tile's at the same
+// zoom, so tile zoom z is their zoom z-2.
+func tileRings(t *testing.T, z uint8, x, y uint32) [][][2]float64 {
+	n := math.Exp2(float64(z))
+	lon := (float64(x)+0.5)/n*360 - 180
+	lat := math.Atan(math.Sinh(math.Pi*(1-2*(float64(y)+0.5)/n))) * 180 / math.Pi
+	path, err := geo.LandPath(geo.View{Center: geo.Point{Lon: lon, Lat: lat}, Zoom: int(z) - 2, Width: 256, Height: 256})
+	if err != nil {
+		t.Fatalf("outlines for tile %d/%d/%d: %v", z, x, y, err)
+	}
+	var rings [][][2]float64
+	for ring := range strings.SplitSeq(path, "Z") {
+		var pts [][2]float64
+		for cmd := range strings.FieldsFuncSeq(ring, func(r rune) bool { return r == 'M' || r == 'L' }) {
+			f := strings.Fields(cmd)
+			if len(f) != 2 {
+				continue
+			}
+			px, _ := strconv.ParseFloat(f[0], 64)
+			py, _ := strconv.ParseFloat(f[1], 64)
+			pts = append(pts, [2]float64{px, py})
+		}
+		if len(pts) > 0 {
+			rings = append(rings, pts)
+		}
+	}
+	return rings
 }
