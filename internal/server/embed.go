@@ -1,6 +1,7 @@
 package server
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"net/http"
@@ -297,9 +298,28 @@ func (s *Server) embedEstimates(c echo.Context) error {
 	}
 	title := "Estimates"
 	if f.ResolvedForce != nil {
-		title = "Estimates of " + f.ResolvedForce.Name
+		force, place := f.ResolvedForce.Name, ""
 		if len(f.ResolvedPlaces) > 0 {
-			title += " in " + f.ResolvedPlaces[0].Name
+			place = f.ResolvedPlaces[0].Name
+		}
+		if pin {
+			// Named as they were at the moment.
+			var places []conflict.PlaceID
+			if len(f.ResolvedPlaces) > 0 {
+				places = append(places, f.ResolvedPlaces[0].ID)
+			}
+			actorNames, placeNames, err := s.db.NamesAt(ctx, p.At, []conflict.ActorID{f.ResolvedForce.ID}, places)
+			if err != nil {
+				return err
+			}
+			force = cmp.Or(actorNames[f.ResolvedForce.ID], force)
+			if len(places) > 0 {
+				place = cmp.Or(placeNames[places[0]], place)
+			}
+		}
+		title = "Estimates of " + force
+		if place != "" {
+			title += " in " + place
 		}
 	}
 	v := embed.EstimatesView{Base: s.embedBase(c, title, withQuery("/estimates", estimateValues(f).Encode()), o),

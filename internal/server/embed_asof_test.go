@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/sitrep/sitrep/internal/conflict"
+	"github.com/sitrep/sitrep/internal/edtf"
 )
 
 // pinnedWorld is an editor world with a published timeline of every event,
@@ -321,4 +322,72 @@ func panelSnippets(page string) string {
 		out = append(out, rest)
 	}
 	return strings.Join(out, "\n")
+}
+
+// TestPinnedEmbedsKeepTheNamesOfTheirMoment: an actor and a place renamed
+// after the moment keep their old names in every pinned embed (the
+// timeline, the estimates chart and the map), and take their new ones in
+// today's, so a page promised never to change does not.
+func TestPinnedEmbedsKeepTheNamesOfTheirMoment(t *testing.T) {
+	w := newPinnedWorld(t)
+	ctx := t.Context()
+	admin := conflict.Change{AuthorName: "admin", Role: conflict.RoleAdmin, WithoutReview: true}
+	badr, err := w.a.DB.FindActorBySlug(ctx, "badr-organization")
+	if err != nil {
+		t.Fatal(err)
+	}
+	diyala, err := w.a.DB.FindPlaceBySlug(ctx, "diyala-province")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Before the moment: Diyala is located, and an estimate of Badr's
+	// strength there is published.
+	diyala.Coordinates = &conflict.LatLon{Lat: 33.75, Lon: 45.0}
+	if _, err := w.a.DB.UpdatePlace(ctx, &diyala, diyala.Version, admin); err != nil {
+		t.Fatalf("locate the place: %v", err)
+	}
+	src, err := w.a.DB.FindSourceByID(ctx, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := conflict.Estimate{Force: badr.Ref(), Place: &conflict.PlaceRef{ID: diyala.ID}, AsOf: edtf.MustParse("2016-09-27"), Unit: "fighters",
+		Qualifier: conflict.Exact, Low: conflict.Count(5000), Claimant: "Iraqi officials", Status: conflict.Published,
+		Citations: []conflict.Citation{{Source: src}}}
+	if err := w.a.DB.CreateEstimates(ctx, []*conflict.Estimate{&x}, admin); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(5 * time.Millisecond)
+	asof := "asof=" + url.QueryEscape(time.Now().UTC().Format(time.RFC3339Nano))
+	time.Sleep(5 * time.Millisecond)
+
+	diyala, _ = w.a.DB.FindPlaceBySlug(ctx, "diyala-province")
+	diyala.Name = "Diyala Governorate (renamed)"
+	if _, err := w.a.DB.UpdatePlace(ctx, &diyala, diyala.Version, admin); err != nil {
+		t.Fatalf("rename the place: %v", err)
+	}
+	badr.Name = "Badr Brigades (renamed)"
+	if _, err := w.a.DB.UpdateActor(ctx, &badr, badr.Version, admin); err != nil {
+		t.Fatalf("rename the actor: %v", err)
+	}
+	for _, c := range []struct{ path, old, renamed string }{
+		{"/embed/timelines/" + w.slug, "Badr Organization", "Badr Brigades (renamed)"},
+		{"/embed/timelines/" + w.slug, "Diyala province", "Diyala Governorate (renamed)"},
+		{"/embed/estimates?force=badr-organization", "in Diyala province", "Diyala Governorate (renamed)"},
+		{"/embed/estimates?force=badr-organization&place=diyala-province", "Estimates of Badr Organization in Diyala province", "Badr Brigades (renamed)"},
+		{"/embed/map?z=6&lat=33.7&lon=45.0", "Diyala province", "Diyala Governorate (renamed)"},
+	} {
+		sep := "?"
+		if strings.Contains(c.path, "?") {
+			sep = "&"
+		}
+		pinned := html.UnescapeString(readBody(t, w.get(c.path+sep+asof)))
+		if !strings.Contains(pinned, c.old) || strings.Contains(pinned, c.renamed) {
+			t.Errorf("pinned %s: has %q %v, has %q %v; want only the name of its moment",
+				c.path, c.old, strings.Contains(pinned, c.old), c.renamed, strings.Contains(pinned, c.renamed))
+		}
+		today := html.UnescapeString(readBody(t, w.get(c.path)))
+		if !strings.Contains(today, c.renamed) {
+			t.Errorf("today's %s lacks the new name %q", c.path, c.renamed)
+		}
+	}
 }

@@ -432,6 +432,22 @@ func (s *Server) mapPinsOf(ctx context.Context, r mapRequest) (*mapPins, error) 
 		mp.pins = append(mp.pins, geo.NewPin(len(mp.places), p.point, n, p.at != ""))
 		mp.places = append(mp.places, p)
 	}
+	if r.at != nil {
+		// Named as they were at the moment; drawn where they are today.
+		ids := make([]conflict.PlaceID, len(mp.places))
+		for i := range mp.places {
+			ids[i] = mp.places[i].ID
+		}
+		_, names, err := s.db.NamesAt(ctx, *r.at, nil, ids)
+		if err != nil {
+			return nil, err
+		}
+		for i := range mp.places {
+			if n, ok := names[mp.places[i].ID]; ok {
+				mp.places[i].Name = n
+			}
+		}
+	}
 	tally.Counts = nil
 	mp.tally = tally
 	mp.byN = make([]int, len(mp.pins))
@@ -550,7 +566,8 @@ func (s *Server) mapImage(c echo.Context) error {
 // embedMap is /embed/map: the map alone, frameable by any site.
 //
 // With asof= it counts the events as published at that moment
-// (CountEventsByPlaceAt): places are drawn where they are today.
+// (CountEventsByPlaceAt) and names their places as they were named then:
+// places are drawn where they are today.
 func (s *Server) embedMap(c echo.Context) error {
 	o := parseEmbedOptions(c.QueryParams(), "", "oldest")
 	p, pin, done, err := s.readPin(c, o)

@@ -173,7 +173,11 @@ func (db *DB) EventAt(ctx context.Context, id conflict.EventID, t time.Time) (co
 	if !ok {
 		return conflict.Event{}, conflict.Errorf(conflict.NotFound, "This event was not published at that moment.")
 	}
-	return e, nil
+	one := []conflict.Event{e}
+	if err := db.eventNamesAt(ctx, t, one); err != nil {
+		return conflict.Event{}, err
+	}
+	return one[0], nil
 }
 
 // TimelineAt returns a timeline as readers saw it at t: its title,
@@ -304,6 +308,9 @@ func (db *DB) FindEventsAt(ctx context.Context, f conflict.EventFilter, t time.T
 		} else {
 			page.Next = "-"
 		}
+	}
+	if err := db.eventNamesAt(ctx, t, out); err != nil {
+		return conflict.EventPage{}, err
 	}
 	page.Events = out
 	page.Total = len(out)
@@ -532,7 +539,11 @@ func (db *DB) FindEstimatesAt(ctx context.Context, f conflict.EstimateFilter, t 
 		}
 		return c
 	})
-	return out[:min(limit, len(out))], nil
+	out = out[:min(limit, len(out))]
+	if err := db.estimateNamesAt(ctx, t, out); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 func pinEstimateKey(x *conflict.Estimate) string {
