@@ -164,13 +164,29 @@ func (t importTriggers) deferred() bool { return len(t.setAside) > 0 }
 // restore does, once, what the triggers set aside would have done for
 // each new row, and makes them again.
 func (t importTriggers) restore(ctx context.Context, tx *sql.Tx) error {
-	return restoreTriggers(ctx, tx, t.setAside, t.first, importHashSize)
+	if !t.deferred() {
+		return nil
+	}
+	// The fills sort what they write, and SQLite's sorter holds as much
+	// in memory as the page cache may before it spills to a temporary
+	// file: with the page cache at its size the two together would pass
+	// the import's bound. The fills write in order and need little cache.
+	if _, err := tx.ExecContext(ctx, fmt.Sprintf(`PRAGMA cache_size = -%d`, importSortKB)); err != nil {
+		return err
+	}
+	if err := restoreTriggers(ctx, tx, t.setAside, t.first, importHashSize); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, fmt.Sprintf(`PRAGMA cache_size = -%d`, importCacheKB))
+	return err
 }
 
 // An import keeps its memory small whatever the file's size: a page cache
-// of 32 MB, search terms gathered 8 MB at a time.
+// of 32 MB (8 MB while what it wrote is sorted into the indexes), search
+// terms gathered 8 MB at a time.
 const (
 	importCacheKB  = 32 << 10
+	importSortKB   = 8 << 10
 	importHashSize = 8 << 20
 )
 
@@ -227,7 +243,11 @@ type importer struct {
 	places                                 map[conflict.PlaceID]*placeNode
 	placeByName                            map[string][]conflict.PlaceID
 	placeBySlug                            map[string]conflict.PlaceID
-	sourceByURL                            map[string]conflict.Source // by conflict.Source.Key
+	// sourceByURL holds the sources the file has named so far, by
+	// conflict.Source.Key, each looked up by its key (url_key) when first
+	// named: a database may hold many more sources than one file cites,
+	// and they stay out of memory.
+	sourceByURL map[string]conflict.Source
 	// Stored events and estimates are found by external id one at a
 	// time, through these, rather than all held in memory.
 	eventByExt, estimateByExt *sql.Stmt
@@ -397,8 +417,10 @@ func stored[T ~int64](ctx context.Context, stmt *sql.Stmt, ext string) (T, error
 
 func key(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
 
-// load reads what matching needs: every actor, place and source. A
-// conflict's record has thousands of those, not millions.
+// load reads what matching actors and places needs: every actor and
+// place. A conflict's record has thousands of those, not millions.
+// Sources, of which it may have hundreds of thousands, are looked up as
+// the file names them (storedSource).
 func (im *importer) load() error {
 	ctx, q := im.ctx, im.tx
 	rows, err := q.QueryContext(ctx, `SELECT id, slug, name, colour FROM actors ORDER BY id`)
@@ -461,16 +483,25 @@ func (im *importer) load() error {
 	}); err != nil {
 		return err
 	}
-	return eachRow(ctx, q, `SELECT `+sourceColumns+` FROM sources s`, func(r *sql.Rows) error {
-		s, err := scanSource(r)
-		if err != nil {
-			return err
-		}
-		if k, err := s.Key(); err == nil {
-			im.sourceByURL[k] = s
-		}
-		return nil
-	})
+	return nil
+}
+
+// storedSource returns the stored source with key (url_key), if any,
+// remembering it for the rest of the file.
+func (im *importer) storedSource(key string) (conflict.Source, bool, error) {
+	st, err := im.stmt(`SELECT ` + sourceColumns + ` FROM sources s WHERE s.url_key = ?`)
+	if err != nil {
+		return conflict.Source{}, false, err
+	}
+	s, err := scanSource(st.QueryRowContext(im.ctx, key))
+	if conflict.ErrorCode(err) == conflict.NotFound {
+		return conflict.Source{}, false, nil
+	}
+	if err != nil {
+		return conflict.Source{}, false, err
+	}
+	im.sourceByURL[key] = s
+	return s, true, nil
 }
 
 func eachRow(ctx context.Context, q querier, query string, fn func(*sql.Rows) error) error {
@@ -1005,7 +1036,13 @@ func (im *importer) sources(src conflict.RowRef, cs []conflict.Citation) error {
 		if err != nil {
 			return err
 		}
-		if stored, ok := im.sourceByURL[urlKey]; ok {
+		stored, ok := im.sourceByURL[urlKey]
+		if !ok {
+			if stored, ok, err = im.storedSource(urlKey); err != nil {
+				return err
+			}
+		}
+		if ok {
 			if stored.ID > 0 && !im.seenSources[stored.ID] {
 				im.seenSources[stored.ID] = true
 				im.counts.sources.Matched++

@@ -243,3 +243,44 @@ func TestFillsReadNewEventsByID(t *testing.T) {
 		}
 	}
 }
+
+// Sources are looked up as a file names them rather than all read first:
+// one stored under another spelling of its address, and one without an
+// address stored under the same publisher, title and date, are matched
+// (and counted once however many rows cite them), in the check and in
+// the import alike.
+func TestImportMatchesStoredSourcesByKey(t *testing.T) {
+	ctx := t.Context()
+	db := openTemp(t, "sources.db")
+	ch := conflict.Change{AuthorName: "import: test.csv", Import: true}
+	web := conflict.Source{URL: "https://Example.org/reports/mosul/", Publisher: "Wire", Title: "Report"}
+	paper := conflict.Source{Publisher: "الصباح", Title: "تقرير", Published: edtf.MustParse("2016-10-17")}
+	for _, s := range []*conflict.Source{&web, &paper} {
+		if err := db.CreateSource(ctx, s, ch); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var b conflict.ImportBatch
+	for i := range 4 {
+		b.Events = append(b.Events, conflict.ImportEvent{
+			Event: conflict.Event{Title: fmt.Sprintf("Clash %d", i), Date: edtf.MustParse("2016-10-17"), Status: conflict.Published,
+				ExternalID: fmt.Sprintf("x:%d", i), Citations: []conflict.Citation{
+					{Source: conflict.Source{URL: "https://example.org/reports/mosul", Publisher: "Wire", Title: "Report"}},
+					{Source: conflict.Source{Publisher: "الصباح", Title: "تقرير", Published: edtf.MustParse("2016-10-17")}}}},
+			Source: conflict.RowRef{Row: i + 2},
+		})
+	}
+	for _, opt := range []ImportOptions{{DryRun: true}, {NothingToUpdate: true}} {
+		res, err := db.ImportBatch(ctx, b, ch, opt)
+		if err != nil {
+			t.Fatalf("%+v: %v %v", opt, err, res.Problems)
+		}
+		if want := (conflict.ImportCounts{Matched: 2}); res.Sources != want {
+			t.Errorf("%+v: sources %+v, want %+v", opt, res.Sources, want)
+		}
+	}
+	got := loadDump(t, db, `SELECT DISTINCT source_id FROM citations ORDER BY 1`)
+	if want := []string{fmt.Sprint(web.ID), fmt.Sprint(paper.ID)}; !reflect.DeepEqual(got, want) {
+		t.Errorf("imported events cite sources %v, want the stored %v", got, want)
+	}
+}
