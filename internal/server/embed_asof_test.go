@@ -390,4 +390,13 @@ func TestPinnedEmbedsKeepTheNamesOfTheirMoment(t *testing.T) {
 			t.Errorf("today's %s lacks the new name %q", c.path, c.renamed)
 		}
 	}
+	// The oEmbed answer for the pinned estimates page titles it as then.
+	page := "http://example.com/estimates?force=badr-organization&" + asof
+	var o struct{ Title string }
+	if err := json.Unmarshal([]byte(readBody(t, w.get("/oembed?url="+url.QueryEscape(page)))), &o); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(o.Title, "Estimates of Badr Organization on ") {
+		t.Errorf("pinned oEmbed title %q, want the force's name at the moment", o.Title)
+	}
 }

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"cmp"
 	"fmt"
 	"html"
 	"net/http"
@@ -137,7 +138,15 @@ func (s *Server) oembed(c echo.Context) error {
 		}
 		title = "Force-size estimates on " + s.settings(c.Request().Context()).Name
 		if f.ResolvedForce != nil {
-			title = "Estimates of " + f.ResolvedForce.Name + " on " + s.settings(c.Request().Context()).Name
+			force := f.ResolvedForce.Name
+			if pin {
+				names, _, err := s.db.NamesAt(ctx, at.At, []conflict.ActorID{f.ResolvedForce.ID}, nil)
+				if err != nil {
+					return err
+				}
+				force = cmp.Or(names[f.ResolvedForce.ID], force)
+			}
+			title = "Estimates of " + force + " on " + s.settings(c.Request().Context()).Name
 		}
 		src = withQuery("/embed/estimates", keep(u.Query(), estimatesEmbedKeys).Encode())
 		height = oembedEstimatesHeight
