@@ -143,6 +143,8 @@ func TestMapOnOwnTiles(t *testing.T) {
 	if !eval[bool](t, ctx, `[...document.querySelectorAll('a.map-gl__mark')].every(a => a.target === '_blank')`) {
 		t.Errorf("the embed's marks open their lists inside the frame")
 	}
+	time.Sleep(time.Second)
+	viewportShot(t, ctx, "embed-map-tiles-1280.png")
 
 	// A new filter swaps the results in place (htmx): the new map is
 	// drawn on the tiles too, and the old one gives back its WebGL.

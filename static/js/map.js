@@ -93,6 +93,10 @@
   // the list's filter takes up to ten places (map.go).
   var clusterLinkPlaces = 10;
 
+  // The most marks a map may draw and still write their places' names
+  // beside them (map.go's mapNamedMarks).
+  var namedMarks = 12;
+
   function start(el) {
     if (el.hasAttribute("data-started")) return;
     el.setAttribute("data-started", "");
@@ -234,9 +238,14 @@
         }
       }
       a.className = "map-gl__mark" + (p.approx ? " map-gl__mark--approx" : "");
-      a.textContent = short(n);
-      a.setAttribute("data-n", n);
-      return new gl.Marker({ element: a }).setLngLat(f.geometry.coordinates).addTo(map);
+      // The pin holds the mark and, beside it, the place's name: outside
+      // the link, whose name must contain all its visible text.
+      var pin = d.createElement("div");
+      pin.className = "map-gl__pin";
+      pin.appendChild(a);
+      pin.setAttribute("data-n", n);
+      if (!cluster) pin.setAttribute("data-name", p.name);
+      return new gl.Marker({ element: pin }).setLngLat(f.geometry.coordinates).addTo(map);
     }
 
     function update() {
@@ -255,18 +264,31 @@
       // Sized as the SVG sizes them: by their share of the largest in
       // view, so the largest is always as large.
       var most = 1;
-      Object.keys(shown).forEach(function (k) {
+      var keys = Object.keys(shown);
+      keys.forEach(function (k) {
         most = Math.max(most, +shown[k].getElement().getAttribute("data-n"));
       });
-      Object.keys(shown).forEach(function (k) {
-        var e = shown[k].getElement();
-        var r = 6 + 14 * Math.sqrt(+e.getAttribute("data-n") / most);
+      keys.forEach(function (k) {
+        var pin = shown[k].getElement(), a = pin.firstChild;
+        var r = 6 + 14 * Math.sqrt(+pin.getAttribute("data-n") / most);
         var px = Math.round(2 * r) + "px";
-        e.style.width = px;
-        e.style.height = px;
+        a.style.width = px;
+        a.style.height = px;
         // A count too wide for its mark is left to its name.
-        var label = short(+e.getAttribute("data-n"));
-        e.textContent = label.length * 6.6 > 2 * r - 4 ? "" : label;
+        var label = short(+pin.getAttribute("data-n"));
+        a.textContent = label.length * 6.6 > 2 * r - 4 ? "" : label;
+        // With few marks, each place's name is written beside it, as on
+        // the SVG map; the link's own name already says it.
+        var written = pin.querySelector(".map-gl__name");
+        var name = keys.length <= namedMarks && pin.getAttribute("data-name");
+        if (name && !written) {
+          written = pin.appendChild(d.createElement("span"));
+          written.className = "map-gl__name";
+          written.setAttribute("aria-hidden", "true");
+          written.textContent = name;
+        } else if (!name && written) {
+          written.remove();
+        }
       });
     }
 
