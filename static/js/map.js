@@ -182,7 +182,7 @@
       });
       // An invisible layer, so that the source is clustered for the
       // view and the marks below can be read from it.
-      map.addLayer({ id: "places", type: "circle", source: "places", paint: { "circle-radius": 0, "circle-opacity": 0 } });
+      map.addLayer({ id: "places", type: "circle", source: "places", paint: { "circle-radius": 1, "circle-opacity": 0, "circle-stroke-opacity": 0 } });
       marks(map, gl, places.list || "/events", newTab);
     });
     live.push(map);
@@ -251,7 +251,10 @@
     function update() {
       if (!map.isSourceLoaded("places")) return;
       var now = {};
-      map.querySourceFeatures("places").forEach(function (f) {
+      // The features drawn now, not those of tiles kept from the last
+      // zoom level while the new ones load, which would put a cluster
+      // and its parts on the map at once.
+      map.queryRenderedFeatures({ layers: ["places"] }).forEach(function (f) {
         var p = f.properties;
         var key = p.cluster ? "c" + p.cluster_id : "p" + p.slug;
         if (now[key]) return;
