@@ -330,6 +330,23 @@ func TestMapOnOwnTilesWithoutWebGL(t *testing.T) {
 	}
 }
 
+// TestMapOnOwnTilesWithABrokenStyle: a style MapLibre cannot draw leaves
+// the SVG map where it was.
+func TestMapOnOwnTilesWithABrokenStyle(t *testing.T) {
+	broken := []byte(`{"version":8,"sources":{"b":{"type":"raster","tiles":["/tiles/{z}/{x}/{y}"]}},"layers":[{"id":"x","type":"no such type","source":"b"}]}`)
+	srv, _ := newTilesServer(t, rasterArchive(t), broken...)
+	ctx := newBrowser(t, chromedp.Flag("disable-gpu", false), chromedp.Flag("use-angle", "swiftshader"),
+		chromedp.Flag("enable-unsafe-swiftshader", true), chromedp.Flag("ignore-gpu-blocklist", true))
+	noExternalRequests(t, ctx, srv)
+	setViewport(t, ctx, desktopWidth)
+	run(t, ctx, chromedp.Navigate(srv.URL+"/map"), chromedp.WaitVisible(chromedp.CSS(".map__svg")))
+	// The script marks a map it gave up on.
+	waitTrue(t, ctx, `document.querySelector('.map__gl').hasAttribute('data-failed')`, 20*time.Second)
+	if !eval[bool](t, ctx, `document.querySelector('.map__gl').hidden && document.querySelector('.map.map--gl') === null && document.querySelector('.map__svg').getBoundingClientRect().width > 300`) {
+		t.Errorf("with a style MapLibre cannot draw, the SVG map is not what is shown")
+	}
+}
+
 // viewportShot keeps a screenshot of the viewport, as screenshot does of
 // the page: a full-page capture grows the viewport, and a WebGL canvas
 // caught redrawing for its new size comes out blank.
@@ -396,7 +413,7 @@ func requestsTo(t *testing.T, ctx context.Context, prefix string) func() []strin
 
 // newTilesServer starts sitrep with the demo data and the archive as its
 // own tiles; tilesServed lists the requests for /tiles/ it answered.
-func newTilesServer(t *testing.T, archive []byte) (srv *httptest.Server, tilesServed func() []string) {
+func newTilesServer(t *testing.T, archive []byte, style ...byte) (srv *httptest.Server, tilesServed func() []string) {
 	t.Helper()
 	var served struct {
 		mu    sync.Mutex
@@ -417,6 +434,8 @@ func newTilesServer(t *testing.T, archive []byte) (srv *httptest.Server, tilesSe
 		Demo:   true,
 		Logger: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 		Tiles:  a,
+		// The deployer's own style, when given.
+		TilesStyle: style,
 	})
 	if err != nil {
 		t.Fatalf("app.Open: %v", err)

@@ -114,6 +114,7 @@
     ]).then(function (got) {
       draw(el, figure, got[0], ownAddresses(got[1]), got[2]);
     }).catch(function (err) {
+      el.setAttribute("data-failed", "");
       // The SVG map is still there; say why in the console only.
       if (window.console) console.warn("map: keeping the built-in map:", err);
     });
@@ -151,6 +152,7 @@
       map = new gl.Map(opts);
     } catch (err) {
       el.hidden = true;
+      el.setAttribute("data-failed", "");
       if (window.console) console.warn("map: keeping the built-in map:", err);
       return;
     }
@@ -160,8 +162,10 @@
       if (loaded || e.tile || e.sourceId) return;
       // Before the map is drawn, a failure gives the SVG back.
       if (window.console) console.warn("map: keeping the built-in map:", e && e.error);
+      live = live.filter(function (m) { return m !== map; });
       map.remove();
       el.hidden = true;
+      el.setAttribute("data-failed", "");
     });
     var canvas = map.getCanvas();
     canvas.setAttribute("aria-label", el.dataset.label);
