@@ -37,6 +37,8 @@ type DB struct {
 	version *dataVersion
 	// rule is the deployment's review rule (pending.go).
 	rule conflict.ReviewRule
+	// months keeps the explorer's monthly series (estimate_days.go).
+	months *monthSeriesCache
 }
 
 // Open opens (creating if needed) the database file at path and checks that
@@ -82,7 +84,8 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	// cache.
 	export.SetConnMaxIdleTime(time.Minute)
 	stmts := &statements{pool: read}
-	db := &DB{write: write, read: readPool{DB: read, stmts: stmts}, export: export, path: path, now: time.Now, version: &dataVersion{}}
+	db := &DB{write: write, read: readPool{DB: read, stmts: stmts}, export: export, path: path, now: time.Now, version: &dataVersion{},
+		months: &monthSeriesCache{}}
 	db.SetExportConns(2)
 	if err := db.check(ctx); err != nil {
 		db.Close()

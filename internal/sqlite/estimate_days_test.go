@@ -3,6 +3,7 @@ package sqlite_test
 import (
 	"context"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/sitrep/sitrep/internal/conflict"
@@ -89,5 +90,36 @@ func TestClaimCountsMatchTheList(t *testing.T) {
 				t.Errorf("6,000 claims were counted one by one, not from the tallies")
 			}
 		})
+	}
+	// A claim published since is counted: the months read from the
+	// tallies are kept only until the next write.
+	mid := conflict.EstimateFilter{Force: id, From: edtf.MustParse("2015-03-17"), To: edtf.MustParse("2018-11-05")}
+	before, err := db.CountEstimatesByDay(ctx, mid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, err := db.FindSourceByID(ctx, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := conflict.Estimate{Force: force[0], AsOf: edtf.MustParse("2016-06-15"), Unit: "fighters", Qualifier: conflict.Exact,
+		Low: conflict.Count(700), Claimant: "A late monitor", Status: conflict.Published, Citations: []conflict.Citation{{Source: src}}}
+	if err := db.CreateEstimates(ctx, []*conflict.Estimate{&x}, conflict.Change{AuthorName: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	after, err := db.CountEstimatesByDay(ctx, mid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	count := func(d conflict.DayCounts, month string) (n int) {
+		for _, c := range d.Days {
+			if strings.HasPrefix(c.Day, month) {
+				n += c.N
+			}
+		}
+		return n
+	}
+	if count(after, "2016-06") != count(before, "2016-06")+1 {
+		t.Errorf("June 2016 counts %d claims after one more was published, %d before", count(after, "2016-06"), count(before, "2016-06"))
 	}
 }
