@@ -284,3 +284,38 @@ func TestImportMatchesStoredSourcesByKey(t *testing.T) {
 		t.Errorf("imported events cite sources %v, want the stored %v", got, want)
 	}
 }
+
+// An import told that its check found nothing to update does not keep
+// the file's ids in memory; should the file have changed since the check
+// and give an id twice, the import still fails whole, whether the two
+// rows are written in one statement or the first is stored already.
+func TestImportAfterCheckRefusesAnIDGivenTwice(t *testing.T) {
+	ctx := t.Context()
+	ch := conflict.Change{AuthorName: "import: test.csv", Import: true}
+	for _, gap := range []int{3, insertBatch + 5} {
+		db := openTemp(t, fmt.Sprintf("twice-%d.db", gap))
+		var b conflict.ImportBatch
+		for i := range gap + 2 {
+			id := fmt.Sprintf("x:%d", i)
+			if i == gap+1 {
+				id = "x:1"
+			}
+			b.Events = append(b.Events, conflict.ImportEvent{
+				Event: conflict.Event{Title: fmt.Sprintf("Clash %d", i), Date: edtf.MustParse("2016-10-17"), Status: conflict.Published, ExternalID: id,
+					Citations: []conflict.Citation{{Source: conflict.Source{URL: "https://example.org/report", Publisher: "Wire", Title: "Report"}}}},
+				Source: conflict.RowRef{Row: i + 2},
+			})
+		}
+		if _, err := db.ImportBatch(ctx, b, ch, ImportOptions{NothingToUpdate: true}); err == nil {
+			t.Errorf("rows %d apart: an id given twice was imported", gap)
+		}
+		if got := loadDump(t, db, `SELECT count(*) FROM events`); !reflect.DeepEqual(got, []string{"0"}) {
+			t.Errorf("rows %d apart: %v events stored after the import failed, want 0", gap, got)
+		}
+		// The check reports it by row.
+		res, err := db.ImportBatch(ctx, b, ch, ImportOptions{DryRun: true})
+		if conflict.ErrorCode(err) != conflict.Invalid || len(res.Problems) != 1 || res.Problems[0].Row != gap+3 {
+			t.Errorf("rows %d apart: check = %v, %+v; want one problem on row %d", gap, err, res.Problems, gap+3)
+		}
+	}
+}
