@@ -27,28 +27,19 @@ type actorAt struct{ name, colour string }
 func (db *DB) namesAt(ctx context.Context, t time.Time, actors []conflict.ActorID, places []conflict.PlaceID) (map[conflict.ActorID]actorAt, map[conflict.PlaceID]string, error) {
 	outA := map[conflict.ActorID]actorAt{}
 	outP := map[conflict.PlaceID]string{}
+	idsOf := func(n int, id func(int) int64) []int64 {
+		out := make([]int64, n)
+		for i := range out {
+			out[i] = id(i)
+		}
+		return out
+	}
 	if len(actors) > 0 {
-		ids := make([]int64, len(actors))
-		for i, id := range actors {
-			ids[i] = int64(id)
-		}
-		rows, err := db.read.QueryContext(ctx, `SELECT id, name, colour FROM actors WHERE id IN (SELECT value FROM json_each(?))`, jsonIDs(args(ids)))
+		ids := idsOf(len(actors), func(i int) int64 { return int64(actors[i]) })
+		err := db.eachName(ctx, `SELECT id, name, colour FROM actors`, ids, func(id int64, name, colour string) {
+			outA[conflict.ActorID(id)] = actorAt{name: name, colour: colour}
+		})
 		if err != nil {
-			return nil, nil, err
-		}
-		for rows.Next() {
-			var (
-				id conflict.ActorID
-				a  actorAt
-			)
-			if err := rows.Scan(&id, &a.name, &a.colour); err != nil {
-				rows.Close()
-				return nil, nil, err
-			}
-			outA[id] = a
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
 			return nil, nil, err
 		}
 		then, err := revisedStatesAt(ctx, db, conflict.ActorRecord, ids, t, decodeActor)
@@ -60,27 +51,11 @@ func (db *DB) namesAt(ctx context.Context, t time.Time, actors []conflict.ActorI
 		}
 	}
 	if len(places) > 0 {
-		ids := make([]int64, len(places))
-		for i, id := range places {
-			ids[i] = int64(id)
-		}
-		rows, err := db.read.QueryContext(ctx, `SELECT id, name FROM places WHERE id IN (SELECT value FROM json_each(?))`, jsonIDs(args(ids)))
+		ids := idsOf(len(places), func(i int) int64 { return int64(places[i]) })
+		err := db.eachName(ctx, `SELECT id, name, '' FROM places`, ids, func(id int64, name, _ string) {
+			outP[conflict.PlaceID(id)] = name
+		})
 		if err != nil {
-			return nil, nil, err
-		}
-		for rows.Next() {
-			var (
-				id   conflict.PlaceID
-				name string
-			)
-			if err := rows.Scan(&id, &name); err != nil {
-				rows.Close()
-				return nil, nil, err
-			}
-			outP[id] = name
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
 			return nil, nil, err
 		}
 		then, err := revisedStatesAt(ctx, db, conflict.PlaceRecord, ids, t, decodePlace)
@@ -92,6 +67,27 @@ func (db *DB) namesAt(ctx context.Context, t time.Time, actors []conflict.ActorI
 		}
 	}
 	return outA, outP, nil
+}
+
+// eachName calls fn with today's id, name and third column of the rows of
+// selectFrom (a SELECT of three columns FROM one table) with the given ids.
+func (db *DB) eachName(ctx context.Context, selectFrom string, ids []int64, fn func(id int64, name, extra string)) error {
+	rows, err := db.read.QueryContext(ctx, selectFrom+` WHERE id IN (SELECT value FROM json_each(?))`, jsonIDs(args(ids)))
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			id          int64
+			name, extra string
+		)
+		if err := rows.Scan(&id, &name, &extra); err != nil {
+			return err
+		}
+		fn(id, name, extra)
+	}
+	return rows.Err()
 }
 
 // revisedStatesAt is statesAt for those of ids revised after t: the

@@ -45,25 +45,15 @@ func (db *DB) CountEstimatesByDay(ctx context.Context, f conflict.EstimateFilter
 // force, a claimant, or all), one row a month, in month order, each
 // month's count on its first day.
 func monthSeries(ctx context.Context, q querier, where []string, params []any) ([]conflict.DayCount, error) {
-	query := `SELECT month, sum(n) FROM estimate_months`
+	query := `SELECT month || '-01', sum(n) FROM estimate_months`
 	if len(where) > 0 {
 		query += ` WHERE ` + strings.Join(where, " AND ")
 	}
-	rows, err := q.QueryContext(ctx, query+` GROUP BY month ORDER BY month`, params...)
+	out, err := queryDayCounts(ctx, q, query+` GROUP BY month ORDER BY month`, params...)
 	if err != nil {
 		return nil, fmt.Errorf("count estimates by month: %w", err)
 	}
-	defer rows.Close()
-	var out []conflict.DayCount
-	for rows.Next() {
-		var d conflict.DayCount
-		if err := rows.Scan(&d.Day, &d.N); err != nil {
-			return nil, err
-		}
-		d.Day += "-01"
-		out = append(out, d)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // monthSeriesCache keeps the monthly series of recent filters until the
