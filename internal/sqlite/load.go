@@ -133,7 +133,9 @@ var deferredTriggers = []struct {
 	// and by day (0021), together: the new postings are gathered once,
 	// sorted, in a temporary table, so that they land in event_postings in
 	// its own order, each of its pages written once, and every tally is
-	// one ordered pass over them rather than a lookup a posting.
+	// one ordered pass over them rather than a lookup a posting. Beside
+	// them the table holds one row a new public event under '*', the key
+	// its tallies of all events have, which has no postings of its own.
 	{map[string]string{"event_postings_insert": "cf4c55b7677e0d78", "event_actors_post": "f70fc0e216febf59",
 		"event_tags_post": "78e58bb0bc044507", "event_postings_count": "d420c88ab7bc841f", "event_place_count": "e4c8a078a4a63b38",
 		"event_place_own_insert": "07afe1791b7b0daa", "event_key_days_count": "5273a317b5d70f99", "event_days_insert": "6897f0005208e33e"},
@@ -159,32 +161,27 @@ var deferredTriggers = []struct {
 				UNION ALL
 				SELECT 't:' || et.tag, e.date_lo, e.id, e.date_hi, e.status = 'retracted', e.place_id
 				FROM events e JOIN event_tags et ON et.event_id = e.id
-				WHERE e.id > ?1 AND +e.status IN ('published', 'retracted'))
+				WHERE e.id > ?1 AND +e.status IN ('published', 'retracted')
+				UNION ALL
+				SELECT '*', e.date_lo, e.id, e.date_hi, e.status = 'retracted', e.place_id
+				FROM events e WHERE e.id > ?1 AND +e.status IN ('published', 'retracted'))
 			ORDER BY 1, 2, 3`,
 			`INSERT OR IGNORE INTO event_postings (key, date_lo, event_id, date_hi, retracted)
-			SELECT key, date_lo, event_id, date_hi, retracted FROM temp.new_postings`,
+			SELECT key, date_lo, event_id, date_hi, retracted FROM temp.new_postings WHERE key <> '*'`,
+			// Counts of published events: '*', each key's.
 			`INSERT INTO event_key_counts (key, n)
 			SELECT key, count(*) FROM temp.new_postings WHERE retracted = 0 GROUP BY key
 			ON CONFLICT (key) DO UPDATE SET n = n + excluded.n`,
-			`INSERT INTO event_key_counts (key, n)
-			SELECT '*', count(*) FROM events WHERE id > ?1 AND +status = 'published' HAVING count(*) > 0
-			ON CONFLICT (key) DO UPDATE SET n = n + excluded.n`,
 			// The map's counts of events by place (0019): all of them, and
-			// each actor's and tag's.
-			`INSERT INTO event_place_counts (key, place_id, n)
-			SELECT '*', place_id, count(*) FROM events WHERE id > ?1 AND +status = 'published' AND place_id IS NOT NULL GROUP BY place_id
-			ON CONFLICT (key, place_id) DO UPDATE SET n = n + excluded.n`,
+			// each actor's and tag's; not the places' own keys.
 			`INSERT INTO event_place_counts (key, place_id, n)
 			SELECT key, place_id, count(*) FROM temp.new_postings
-			WHERE retracted = 0 AND (key GLOB 'a:*' OR key GLOB 't:*') AND place_id IS NOT NULL
+			WHERE retracted = 0 AND (key = '*' OR key GLOB 'a:*' OR key GLOB 't:*') AND place_id IS NOT NULL
 			GROUP BY key, place_id
 			ON CONFLICT (key, place_id) DO UPDATE SET n = n + excluded.n`,
 			// The day tallies (0021).
 			`INSERT INTO event_key_days (key, day, n)
 			SELECT key, date_lo, count(*) FROM temp.new_postings WHERE retracted = 0 GROUP BY key, date_lo
-			ON CONFLICT (key, day) DO UPDATE SET n = n + excluded.n`,
-			`INSERT INTO event_key_days (key, day, n)
-			SELECT '*', date_lo, count(*) FROM events WHERE id > ?1 AND +status = 'published' GROUP BY date_lo
 			ON CONFLICT (key, day) DO UPDATE SET n = n + excluded.n`,
 			`DROP TABLE temp.new_postings`,
 		},
