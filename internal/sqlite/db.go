@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"time"
 
 	"github.com/pressly/goose/v3"
@@ -107,6 +108,16 @@ func (db *DB) check(ctx context.Context) error {
 	return nil
 }
 
+// readMmap is how much of the database file a reading connection maps
+// into memory (the most this build of SQLite allows). A list page at a
+// million events reads its rows from all over the file; through the map a
+// page already in the operating system's cache costs no system call, which
+// cut the CPU of distinct event lists and timelines by about a fifth.
+// Mapped pages are that cache, shared and reclaimable, not memory of
+// sitrep's own, but they count in its resident size (scripts/bench reports
+// both). Writes still go through the one writing connection, unmapped.
+const readMmap = 2147418112
+
 func dsn(path string, readOnly bool) string {
 	q := url.Values{}
 	q.Add("_pragma", "foreign_keys(1)")
@@ -115,6 +126,7 @@ func dsn(path string, readOnly bool) string {
 	q.Add("_pragma", "synchronous(NORMAL)")
 	if readOnly {
 		q.Add("_pragma", "query_only(1)")
+		q.Add("_pragma", "mmap_size("+strconv.Itoa(readMmap)+")")
 	} else {
 		q.Add("_txlock", "immediate")
 	}

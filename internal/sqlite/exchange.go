@@ -162,12 +162,9 @@ func (db *DB) EachEstimatePage(ctx context.Context, f conflict.EstimateFilter, f
 	})
 }
 
-// exportMmap is how much of the file a snapshot's connection maps.
-const exportMmap = 1 << 30
-
 // snapshot runs fn in a read transaction on a connection of the export
-// pool, with the file memory-mapped and a larger page cache until fn
-// returns. An export holds its connection as long as its reader takes, so
+// pool (which maps the file, as every reading connection does), with a
+// larger page cache until fn returns. An export holds its connection as long as its reader takes, so
 // it never takes one pages need; when the pool is busy it waits, and
 // gives up when ctx ends.
 func (db *DB) snapshot(ctx context.Context, fn func(q querier) error) error {
@@ -176,10 +173,6 @@ func (db *DB) snapshot(ctx context.Context, fn func(q querier) error) error {
 		return err
 	}
 	defer conn.Close()
-	if _, err := conn.ExecContext(ctx, `PRAGMA mmap_size = `+strconv.Itoa(exportMmap)); err != nil {
-		return err
-	}
-	defer conn.ExecContext(context.WithoutCancel(ctx), `PRAGMA mmap_size = 0`)
 	if _, err := conn.ExecContext(ctx, `PRAGMA cache_size = -65536`); err != nil {
 		return err
 	}
