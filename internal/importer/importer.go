@@ -125,7 +125,8 @@ type importPass func(stage string, opt sqlite.ImportOptions, problem func(confli
 // problems the reader finds and those the store finds are reported
 // together, and when there are any nothing is written and the error is
 // Invalid. Otherwise, unless o.DryRun, the second imports it all in one
-// transaction, told whether the check found only records to create.
+// transaction, told whether the check found only records to create, and
+// whether none of its events was stored.
 func checkThenImport(o Options, pass importPass, nothingToUpdate func(checked conflict.ImportResult) bool) (conflict.ImportResult, error) {
 	var problems []conflict.ImportProblem
 	unlisted := 0
@@ -156,7 +157,9 @@ func checkThenImport(o Options, pass importPass, nothingToUpdate func(checked co
 	// changed since, and the import is abandoned rather than importing
 	// without that row.
 	changed := false
-	res, err = pass("importing", sqlite.ImportOptions{NothingToUpdate: nothingToUpdate(res)}, func(conflict.ImportProblem) { changed = true })
+	opt := sqlite.ImportOptions{NothingToUpdate: nothingToUpdate(res)}
+	opt.NothingStored = opt.NothingToUpdate && res.Events.Matched == 0
+	res, err = pass("importing", opt, func(conflict.ImportProblem) { changed = true })
 	if changed && err == nil {
 		err = errors.New("the file changed while it was being imported; nothing was imported")
 	}

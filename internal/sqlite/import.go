@@ -11,6 +11,9 @@ import (
 	"strconv"
 	"strings"
 
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
 	"github.com/sitrep/sitrep/internal/conflict"
 )
 
@@ -32,6 +35,11 @@ type ImportOptions struct {
 	// a record turn out to need updating after all, the import fails and
 	// nothing is written.
 	NothingToUpdate bool
+	// NothingStored, beside NothingToUpdate, says the check found every
+	// event of the file new: none is looked up by its external id again.
+	// Should one have been stored since, its insert fails on the external
+	// id's UNIQUE constraint, and the import with it.
+	NothingStored bool
 }
 
 // errChangedSinceCheck stops an import whose check found nothing to
@@ -680,9 +688,12 @@ func (im *importer) event(ie *conflict.ImportEvent) error {
 		}
 		return err
 	}
-	id, err := stored[conflict.EventID](im.ctx, im.eventByExt, e.ExternalID)
-	if err != nil {
-		return err
+	var id conflict.EventID
+	if !im.deferred || !im.opt.NothingStored {
+		var err error
+		if id, err = stored[conflict.EventID](im.ctx, im.eventByExt, e.ExternalID); err != nil {
+			return err
+		}
 	}
 	if id == 0 {
 		im.holdLinks(conflict.EventRecord, e.ExternalID, &e.Relations, nil, src)
@@ -1193,7 +1204,7 @@ func (im *importer) flush() error {
 		rows, err = im.tx.QueryContext(ctx, b.String(), args...)
 	}
 	if err != nil {
-		return err
+		return im.insertError(err)
 	}
 	ids := make([]int64, 0, len(events))
 	for rows.Next() {
@@ -1206,7 +1217,7 @@ func (im *importer) flush() error {
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return err
+		return im.insertError(err)
 	}
 	if len(ids) != len(events) {
 		return fmt.Errorf("import: %d events inserted, %d ids returned", len(events), len(ids))
@@ -1267,6 +1278,19 @@ func (im *importer) flush() error {
 			author, im.ch.AuthorName, im.ch.Summary, now, im.ch.WithoutReview)
 	}
 	return revs.exec(im)
+}
+
+// insertError is the error of an INSERT of new events. While the
+// triggers are set aside, an external id stored since the check (see
+// ImportOptions.NothingStored), or given twice in a file changed since
+// (see duplicate), fails the insert on its UNIQUE constraint: the records
+// changed since the check.
+func (im *importer) insertError(err error) error {
+	var se *sqlite.Error
+	if im.deferred && errors.As(err, &se) && se.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE {
+		return errChangedSinceCheck
+	}
+	return err
 }
 
 // encodedSnapshot is one record's revision snapshot, as encodeSnapshot

@@ -113,7 +113,8 @@ func TestFastImportMatchesRowByRow(t *testing.T) {
 		if check.Events.Created != step.created || check.Events.Updated != step.updated {
 			t.Fatalf("%s: check counts %+v, want %d created and %d updated", step.name, check.Events, step.created, step.updated)
 		}
-		res, err := fast.ImportBatch(ctx, step.batch, ch, ImportOptions{NothingToUpdate: step.updated == 0})
+		res, err := fast.ImportBatch(ctx, step.batch, ch, ImportOptions{NothingToUpdate: step.updated == 0,
+			NothingStored: step.updated == 0 && check.Events.Matched == 0})
 		if err != nil {
 			t.Fatalf("%s: fast: %v %v", step.name, err, res.Problems)
 		}
@@ -292,8 +293,17 @@ func TestImportMatchesStoredSourcesByKey(t *testing.T) {
 func TestImportAfterCheckRefusesAnIDGivenTwice(t *testing.T) {
 	ctx := t.Context()
 	ch := conflict.Change{AuthorName: "import: test.csv", Import: true}
-	for _, gap := range []int{3, insertBatch + 5} {
-		db := openTemp(t, fmt.Sprintf("twice-%d.db", gap))
+	for _, tt := range []struct {
+		gap int
+		opt ImportOptions
+	}{
+		{3, ImportOptions{NothingToUpdate: true}},
+		{insertBatch + 5, ImportOptions{NothingToUpdate: true}},
+		{3, ImportOptions{NothingToUpdate: true, NothingStored: true}},
+		{insertBatch + 5, ImportOptions{NothingToUpdate: true, NothingStored: true}},
+	} {
+		gap := tt.gap
+		db := openTemp(t, fmt.Sprintf("twice-%d-%v.db", gap, tt.opt.NothingStored))
 		var b conflict.ImportBatch
 		for i := range gap + 2 {
 			id := fmt.Sprintf("x:%d", i)
@@ -306,8 +316,8 @@ func TestImportAfterCheckRefusesAnIDGivenTwice(t *testing.T) {
 				Source: conflict.RowRef{Row: i + 2},
 			})
 		}
-		if _, err := db.ImportBatch(ctx, b, ch, ImportOptions{NothingToUpdate: true}); err == nil {
-			t.Errorf("rows %d apart: an id given twice was imported", gap)
+		if _, err := db.ImportBatch(ctx, b, ch, tt.opt); conflict.ErrorCode(err) != conflict.Conflict {
+			t.Errorf("rows %d apart, %+v: an id given twice: err = %v, want Conflict", gap, tt.opt, err)
 		}
 		if got := loadDump(t, db, `SELECT count(*) FROM events`); !reflect.DeepEqual(got, []string{"0"}) {
 			t.Errorf("rows %d apart: %v events stored after the import failed, want 0", gap, got)
@@ -317,5 +327,32 @@ func TestImportAfterCheckRefusesAnIDGivenTwice(t *testing.T) {
 		if conflict.ErrorCode(err) != conflict.Invalid || len(res.Problems) != 1 || res.Problems[0].Row != gap+3 {
 			t.Errorf("rows %d apart: check = %v, %+v; want one problem on row %d", gap, err, res.Problems, gap+3)
 		}
+	}
+}
+
+// An import told that its check found every event new does not look them
+// up again; one stored since the check fails the import whole.
+func TestImportOfNewRecordsRefusesOneStoredSince(t *testing.T) {
+	ctx := t.Context()
+	db := openTemp(t, "since.db")
+	ch := conflict.Change{AuthorName: "import: test.csv", Import: true}
+	var b conflict.ImportBatch
+	for i := range 5 {
+		b.Events = append(b.Events, conflict.ImportEvent{
+			Event: conflict.Event{Title: fmt.Sprintf("Clash %d", i), Date: edtf.MustParse("2016-10-17"), Status: conflict.Published,
+				ExternalID: fmt.Sprintf("x:%d", i),
+				Citations:  []conflict.Citation{{Source: conflict.Source{URL: "https://example.org/report", Publisher: "Wire", Title: "Report"}}}},
+			Source: conflict.RowRef{Row: i + 2},
+		})
+	}
+	// Stored by another writer after the check.
+	if _, err := db.ImportBatch(ctx, conflict.ImportBatch{Events: b.Events[3:4]}, ch, ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.ImportBatch(ctx, b, ch, ImportOptions{NothingToUpdate: true, NothingStored: true}); conflict.ErrorCode(err) != conflict.Conflict {
+		t.Errorf("err = %v, want Conflict", err)
+	}
+	if got := loadDump(t, db, `SELECT count(*) FROM events`); !reflect.DeepEqual(got, []string{"1"}) {
+		t.Errorf("%v events stored after the import failed, want the 1 stored before", got)
 	}
 }
