@@ -207,7 +207,7 @@ func (s *Server) timelineEntries(ctx context.Context, t conflict.Timeline, f for
 		err  error
 	)
 	if at == nil {
-		page, err = s.db.FindEvents(ctx, filter)
+		page, err = s.db.ListEvents(ctx, filter)
 	} else {
 		page, err = s.db.FindEventsAt(ctx, filter, *at)
 	}

@@ -143,7 +143,7 @@ func (s *Server) eventFeed(c echo.Context, page, heading string, t *conflict.Tim
 	filter.Timeline, filter.Limit, filter.NewestFirst = t, feedSize, true
 	filter.After, filter.Before = "", ""
 	filter.Statuses = feedStatuses
-	events, err := s.db.FindEvents(ctx, filter)
+	events, err := s.db.ListEvents(ctx, filter)
 	if err != nil {
 		return err
 	}

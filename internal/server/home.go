@@ -16,7 +16,7 @@ func (s *Server) home(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	events, err := s.db.FindEvents(ctx, conflict.EventFilter{NewestFirst: true, Limit: 10})
+	events, err := s.db.ListEvents(ctx, conflict.EventFilter{NewestFirst: true, Limit: 10})
 	if err != nil {
 		return err
 	}

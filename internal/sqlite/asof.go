@@ -229,7 +229,7 @@ func (db *DB) FindEventsAt(ctx context.Context, f conflict.EventFilter, t time.T
 		scanned   int
 	)
 	for stream {
-		page, err := db.FindEvents(ctx, sf)
+		page, err := db.ListEvents(ctx, sf)
 		if err != nil {
 			return conflict.EventPage{}, err
 		}

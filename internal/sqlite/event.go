@@ -265,16 +265,27 @@ func fieldError(err error, field, msg string) error {
 // The count and the page are read in one read transaction, so they agree.
 // A mangled cursor gives Invalid on "cursor".
 func (db *DB) FindEvents(ctx context.Context, f conflict.EventFilter) (conflict.EventPage, error) {
+	return db.findEventsTx(ctx, f, true)
+}
+
+// ListEvents is FindEvents without the count (Total and More are left
+// zero), for the lists that show none: embeds, feeds, the API and
+// exports. A count can cost more than the page it describes.
+func (db *DB) ListEvents(ctx context.Context, f conflict.EventFilter) (conflict.EventPage, error) {
+	return db.findEventsTx(ctx, f, false)
+}
+
+func (db *DB) findEventsTx(ctx context.Context, f conflict.EventFilter, count bool) (conflict.EventPage, error) {
 	var page conflict.EventPage
 	err := db.readTx(ctx, func(q querier) error {
 		var err error
-		page, err = findEvents(ctx, q, f)
+		page, err = findEvents(ctx, q, f, count)
 		return err
 	})
 	return page, err
 }
 
-func findEvents(ctx context.Context, q querier, f conflict.EventFilter) (conflict.EventPage, error) {
+func findEvents(ctx context.Context, q querier, f conflict.EventFilter, count bool) (conflict.EventPage, error) {
 	backward, cursor := f.Before != "", f.After+f.Before
 	var (
 		lo string
@@ -294,11 +305,15 @@ func findEvents(ctx context.Context, q querier, f conflict.EventFilter) (conflic
 	if plan.none {
 		return page, nil
 	}
-	if plan.exact >= 0 {
+	switch {
+	case !count:
+	case plan.exact >= 0:
 		// The tallies know: "523,412 events", not "more than 1,000".
 		page.Total = plan.exact
-	} else if page.Total, page.More, err = countPlan(ctx, q, plan, countLimit); err != nil {
-		return page, err
+	default:
+		if page.Total, page.More, err = countPlan(ctx, q, plan, countLimit); err != nil {
+			return page, err
+		}
 	}
 	limit := clampLimit(f.Limit)
 	// Moving backwards reads the ranges the other way and flips the page.

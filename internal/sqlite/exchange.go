@@ -20,10 +20,10 @@ import (
 // its size, so an export of 100,000 events costs 100 pages of a few
 // queries each.
 
-// FindEventPage is FindEvents with every listed event's citations and
-// their sources loaded. Errors are FindEvents'.
+// FindEventPage is ListEvents (a page without a count) with every listed
+// event's citations and their sources loaded. Errors are FindEvents'.
 func (db *DB) FindEventPage(ctx context.Context, f conflict.EventFilter) (conflict.EventPage, error) {
-	page, err := db.FindEvents(ctx, f)
+	page, err := db.ListEvents(ctx, f)
 	if err != nil || len(page.Events) == 0 {
 		return page, err
 	}

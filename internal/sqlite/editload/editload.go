@@ -88,7 +88,7 @@ func Seed(ctx context.Context, db *sqlite.DB, cfg Config) (Result, error) {
 
 	// Published events to cite and to edit: the newest of the synth.
 	need := cfg.Returned + cfg.CuratorPending + cfg.Editors*cfg.EditsEach
-	page, err := db.FindEvents(ctx, conflict.EventFilter{Limit: min(max(need, 1), 100)})
+	page, err := db.ListEvents(ctx, conflict.EventFilter{Limit: min(max(need, 1), 100)})
 	if err != nil {
 		return res, err
 	}
@@ -102,7 +102,7 @@ func Seed(ctx context.Context, db *sqlite.DB, cfg Config) (Result, error) {
 		if page.Next == "" {
 			break
 		}
-		if page, err = db.FindEvents(ctx, conflict.EventFilter{Limit: 100, After: page.Next}); err != nil {
+		if page, err = db.ListEvents(ctx, conflict.EventFilter{Limit: 100, After: page.Next}); err != nil {
 			return res, err
 		}
 	}
