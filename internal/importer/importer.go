@@ -100,11 +100,13 @@ func Run(ctx context.Context, s Store, r io.Reader, o Options) (conflict.ImportR
 		return runArchive(ctx, s, src, o)
 	}
 	pass := func(stage string, opt sqlite.ImportOptions, problem func(conflict.ImportProblem)) (conflict.ImportResult, error) {
-		in, err := src.openStage(stage, o.Progress)
-		if err != nil {
-			return conflict.ImportResult{}, err
-		}
+		// The store may read the file twice in a pass (see
+		// sqlite.ImportOptions.UpdatesFirst): each reading opens it anew.
 		return s.ImportStream(ctx, func(yield func(*conflict.ImportEvent, *conflict.ImportEstimate) error) error {
+			in, err := src.openStage(stage, o.Progress)
+			if err != nil {
+				return err
+			}
 			return read(in, o.Status, yield, problem)
 		}, o.Change, opt)
 	}
@@ -159,6 +161,9 @@ func checkThenImport(o Options, pass importPass, nothingToUpdate func(checked co
 	changed := false
 	opt := sqlite.ImportOptions{NothingToUpdate: nothingToUpdate(res)}
 	opt.NothingStored = opt.NothingToUpdate && res.Events.Matched == 0
+	// A file that updates some records and adds others updates them
+	// first, then adds the rest as fast as a file of new records.
+	opt.UpdatesFirst = !opt.NothingToUpdate && res.Events.Created+res.Estimates.Created > 0
 	res, err = pass("importing", opt, func(conflict.ImportProblem) { changed = true })
 	if changed && err == nil {
 		err = errors.New("the file changed while it was being imported; nothing was imported")

@@ -324,3 +324,26 @@ func TestImportFromStream(t *testing.T) {
 		t.Errorf("the second row was not imported: %v", err)
 	}
 }
+
+// A file that updates some stored events and adds others, read from a
+// stream that cannot seek, is read twice by the import (the updates, then
+// the new events) and once by the check, and counts each row once.
+func TestMixedFileFromStream(t *testing.T) {
+	db := sqlitetest.New(t)
+	first := header + row("IRQ1", "2016-09-27", "1", "36.34", "43.13") + row("IRQ2", "2016-09-28", "1", "36.34", "43.13")
+	if _, err := importer.Run(t.Context(), db, strings.NewReader(first), importer.Options{Name: "first.csv"}); err != nil {
+		t.Fatal(err)
+	}
+	mixed := header + row("IRQ3", "2016-09-30", "1", "36.34", "43.13") + row("IRQ1", "2016-09-29", "1", "36.34", "43.13") +
+		row("IRQ2", "2016-09-28", "1", "36.34", "43.13") + row("IRQ4", "2016-10-01", "3", "36.34", "43.13")
+	res, err := importer.Run(t.Context(), db, io.MultiReader(strings.NewReader(mixed)), importer.Options{Name: "mixed.csv"})
+	if want := (conflict.ImportCounts{Created: 2, Matched: 1, Updated: 1}); err != nil || !res.Committed || res.Events != want {
+		t.Fatalf("import = %+v, %v; want events %+v", res, err, want)
+	}
+	for ext, date := range map[string]string{"acled:IRQ1": "2016-09-29", "acled:IRQ3": "2016-09-30", "acled:IRQ4": "2016-10"} {
+		e, err := db.FindEventByExternalID(t.Context(), ext)
+		if err != nil || e.Date.String() != date {
+			t.Errorf("%s: date %v, %v; want %s", ext, e.Date, err, date)
+		}
+	}
+}

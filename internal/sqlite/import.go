@@ -40,6 +40,13 @@ type ImportOptions struct {
 	// Should one have been stored since, its insert fails on the external
 	// id's UNIQUE constraint, and the import with it.
 	NothingStored bool
+	// UpdatesFirst says a check found stored records to update and new
+	// ones to create. The import then reads the records twice, in one
+	// transaction: first it matches and updates the stored ones, with the
+	// per-row triggers in place, then it creates the new ones with those
+	// triggers set aside, as for NothingToUpdate. records must read the
+	// file from its start each time it is called.
+	UpdatesFirst bool
 }
 
 // errChangedSinceCheck stops an import whose check found nothing to
@@ -105,7 +112,28 @@ func (db *DB) ImportStream(ctx context.Context, records ImportRecords, ch confli
 		}
 		defer im.close()
 		im.deferred = triggers.deferred()
-		if err := im.run(records); err != nil {
+		if opt.UpdatesFirst && !opt.DryRun {
+			// The stored records first, row by row, then the new ones in
+			// bulk: the triggers are set aside after the updates, which
+			// need them, and the fills take the ids after the last stored.
+			im.only = storedRecords
+			if err := im.run(records); err != nil {
+				return err
+			}
+			if len(im.problems)+im.unlisted == 0 {
+				bulk := opt
+				bulk.NothingToUpdate = true
+				if triggers, err = setAsideImportTriggers(ctx, tx, bulk); err != nil {
+					return err
+				}
+				// The first reading found every id once; the second, like
+				// any deferred import, keeps none (see duplicate).
+				im.only, im.deferred, im.keys = newRecords, triggers.deferred(), nil
+				if err := im.run(records); err != nil {
+					return err
+				}
+			}
+		} else if err := im.run(records); err != nil {
 			return err
 		}
 		res = im.result()
@@ -244,6 +272,9 @@ type importer struct {
 	// deferred is set while the per-row triggers are set aside, which
 	// allows creating records only.
 	deferred bool
+	// only, when set, restricts a reading of the file to the stored
+	// records or to the new ones (see ImportOptions.UpdatesFirst).
+	only recordSet
 	// fake numbers records a dry run would create, counting down from -1.
 	fake int64
 
@@ -625,13 +656,33 @@ func (im *importer) run(records ImportRecords) error {
 	if err := im.flush(); err != nil {
 		return err
 	}
-	if err := im.writeLinks(); err != nil {
-		return err
+	// Relations are written once every record is stored: after the
+	// second reading when there are two.
+	if im.only != storedRecords {
+		if err := im.writeLinks(); err != nil {
+			return err
+		}
+		im.links = nil
 	}
 	if im.opt.Progress != nil {
 		im.opt.Progress(done, done)
 	}
 	return im.ctx.Err()
+}
+
+// recordSet is which of a file's records a reading of it handles.
+type recordSet int
+
+const (
+	allRecords    recordSet = iota
+	storedRecords           // those matched by external id
+	newRecords              // the rest
+)
+
+// skip reports whether a reading of the file leaves the record whose
+// stored id is id to the other reading.
+func (im *importer) skip(id int64) bool {
+	return im.only == storedRecords && id == 0 || im.only == newRecords && id != 0
 }
 
 // duplicate reports an external id given twice in the file. The ids are
@@ -694,6 +745,9 @@ func (im *importer) event(ie *conflict.ImportEvent) error {
 		if id, err = stored[conflict.EventID](im.ctx, im.eventByExt, e.ExternalID); err != nil {
 			return err
 		}
+	}
+	if im.skip(int64(id)) {
+		return nil
 	}
 	if id == 0 {
 		im.holdLinks(conflict.EventRecord, e.ExternalID, &e.Relations, nil, src)
@@ -774,6 +828,9 @@ func (im *importer) estimate(ix *conflict.ImportEstimate) error {
 	id, err := stored[conflict.EstimateID](im.ctx, im.estimateByExt, x.ExternalID)
 	if err != nil {
 		return err
+	}
+	if im.skip(int64(id)) {
+		return nil
 	}
 	if id == 0 {
 		im.holdLinks(conflict.EstimateRecord, x.ExternalID, &x.Relations, nil, src)

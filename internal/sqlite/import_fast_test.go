@@ -89,6 +89,11 @@ func TestFastImportMatchesRowByRow(t *testing.T) {
 		}
 		mixed.Events = append(mixed.Events, e)
 	}
+	// New records among the updates, not only after them.
+	for i := 0; i < 10; i += 2 {
+		n := len(mixed.Events) - 1 - i/2
+		mixed.Events[i*4+1], mixed.Events[n] = mixed.Events[n], mixed.Events[i*4+1]
+	}
 	for i := 50; i < 80; i++ {
 		more.Events = append(more.Events, event(i, "A convoy was ambushed; كمين."))
 	}
@@ -113,8 +118,9 @@ func TestFastImportMatchesRowByRow(t *testing.T) {
 		if check.Events.Created != step.created || check.Events.Updated != step.updated {
 			t.Fatalf("%s: check counts %+v, want %d created and %d updated", step.name, check.Events, step.created, step.updated)
 		}
+		// As importer.Run decides.
 		res, err := fast.ImportBatch(ctx, step.batch, ch, ImportOptions{NothingToUpdate: step.updated == 0,
-			NothingStored: step.updated == 0 && check.Events.Matched == 0})
+			NothingStored: step.updated == 0 && check.Events.Matched == 0, UpdatesFirst: step.updated > 0 && step.created > 0})
 		if err != nil {
 			t.Fatalf("%s: fast: %v %v", step.name, err, res.Problems)
 		}
