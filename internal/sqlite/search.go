@@ -1,6 +1,7 @@
 package sqlite
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"slices"
@@ -139,10 +140,18 @@ func (db *DB) Search(ctx context.Context, input string, limit int) (conflict.Sea
 	if res.Named, err = db.namedRecords(ctx, input); err != nil {
 		return res, err
 	}
-	if err := db.searchEvents(ctx, &res, match, words, limit); err != nil {
+	// The events and the other records are searched at once, on two
+	// connections: each walks its own index, and a reader waits for the
+	// slower of the two rather than for both.
+	var ev conflict.SearchResults
+	done := make(chan error, 1)
+	go func() { done <- db.searchEvents(ctx, &ev, match, words, limit) }()
+	errOthers := db.searchOthers(ctx, &res, match, words, limit)
+	if err := cmp.Or(<-done, errOthers); err != nil {
 		return res, err
 	}
-	return res, db.searchOthers(ctx, &res, match, words, limit)
+	res.Events, res.EventCount, res.Broad = ev.Events, ev.EventCount, ev.Broad || res.Broad
+	return res, nil
 }
 
 // candidates is how many of the best matches by relevance are read to
