@@ -123,7 +123,12 @@ func (s *Server) browse(c echo.Context, action string, t *conflict.Timeline, fix
 	entries := make([]components.Entry, 0, len(page.Events))
 	for i := range page.Events {
 		e := &page.Events[i]
-		entries = append(entries, components.Entry{Event: e, Citations: page.Citations[e.ID], Excerpt: markdown.Excerpt(e.Body, 240)})
+		entry := components.Entry{Event: e, Citations: page.Citations[e.ID]}
+		if f.View != "table" {
+			// The table shows no excerpt.
+			entry.Excerpt = markdown.Excerpt(e.Body, 240)
+		}
+		entries = append(entries, entry)
 	}
 	if t != nil && t.WithEstimates {
 		entries, err = s.interleaveEstimates(ctx, entries, filter, page)
