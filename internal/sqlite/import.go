@@ -156,7 +156,20 @@ func (db *DB) ImportStream(ctx context.Context, records ImportRecords, ch confli
 // writer, and is always rolled back; any other import is a bulk write.
 func (db *DB) importTx(ctx context.Context, dryRun bool, run func(tx *sql.Tx) error) (bool, error) {
 	if dryRun {
-		tx, err := db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+		conn, err := db.read.Conn(ctx)
+		if err != nil {
+			return false, mapError(err)
+		}
+		defer conn.Close()
+		// Reading connections map the database file (see readMmap); a
+		// check reads much of it once, and every page it touched would
+		// count in the import's resident size, in a large database far
+		// past its bound. The check reads through the page cache instead.
+		if _, err := conn.ExecContext(ctx, `PRAGMA mmap_size = 0`); err != nil {
+			return false, mapError(err)
+		}
+		defer conn.ExecContext(context.WithoutCancel(ctx), fmt.Sprintf(`PRAGMA mmap_size = %d`, readMmap))
+		tx, err := conn.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 		if err != nil {
 			return false, mapError(err)
 		}
