@@ -55,11 +55,9 @@ type mapPlaces struct {
 	version int64
 	ok      bool
 	byID    map[conflict.PlaceID]mapPlace
-	// pins are recent filters' places (mapPinsOf), size their number;
-	// tick orders their uses, so the least recently used goes first.
+	// pins are recent filters' places (mapPinsOf), size their number.
 	pins map[string]*mapPins
 	size int
-	tick uint64
 }
 
 type mapPlace struct {
@@ -376,8 +374,6 @@ type mapPins struct {
 	// asked for.
 	grids     [geo.MaxZoom + 1]*geo.Grid
 	gridsOnce [geo.MaxZoom + 1]sync.Once
-	// used is when the filter was last asked for (mapPlaces.tick).
-	used uint64
 }
 
 // grid returns the pins clustered at zoom z.
@@ -401,8 +397,6 @@ func (s *Server) mapPinsOf(ctx context.Context, r mapRequest) (*mapPins, error) 
 	s.maps.Lock()
 	version := s.maps.version
 	if mp, ok := s.maps.pins[key]; ok {
-		s.maps.tick++
-		mp.used = s.maps.tick
 		s.maps.Unlock()
 		return mp, nil
 	}
@@ -467,23 +461,9 @@ func (s *Server) mapPinsOf(ctx context.Context, r mapRequest) (*mapPins, error) 
 		// A write came between: keep the answer for this request only.
 		return mp, nil
 	}
-	if s.maps.pins == nil {
+	if s.maps.pins == nil || s.maps.size+len(mp.pins) > mapPinsBudget {
 		s.maps.pins, s.maps.size = map[string]*mapPins{}, 0
 	}
-	// The least recently used make room: the map of every event, asked
-	// for most, stays while filters of one actor each come and go.
-	for s.maps.size+len(mp.pins) > mapPinsBudget && len(s.maps.pins) > 0 {
-		oldest := ""
-		for k, v := range s.maps.pins {
-			if oldest == "" || v.used < s.maps.pins[oldest].used {
-				oldest = k
-			}
-		}
-		s.maps.size -= len(s.maps.pins[oldest].pins)
-		delete(s.maps.pins, oldest)
-	}
-	s.maps.tick++
-	mp.used = s.maps.tick
 	s.maps.pins[key] = mp
 	s.maps.size += len(mp.pins)
 	return mp, nil
