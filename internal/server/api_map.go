@@ -103,7 +103,7 @@ func (s *Server) apiEventMap(c echo.Context) error {
 		var slugs []string
 		public := true
 		for i, p := range cl.Pins {
-			pl := &mp.places[p.Key]
+			pl := mp.places[p.Key]
 			public = public && pl.Public
 			if pl.Public {
 				slugs = append(slugs, pl.Slug)

@@ -54,7 +54,7 @@ type mapPlaces struct {
 	sync.Mutex
 	version int64
 	ok      bool
-	byID    map[conflict.PlaceID]mapPlace
+	byID    map[conflict.PlaceID]*mapPlace
 	// pins are recent filters' places (mapPinsOf), size their number.
 	pins map[string]*mapPins
 	size int
@@ -67,9 +67,12 @@ type mapPlace struct {
 	// at names the ancestor whose position the place takes; "" when it
 	// has its own.
 	at string
+	// pin is the place's pin, its position projected, for every filter
+	// to copy with its own key and count.
+	pin geo.Pin
 }
 
-func (s *Server) mapPlaceIndex(ctx context.Context) (map[conflict.PlaceID]mapPlace, error) {
+func (s *Server) mapPlaceIndex(ctx context.Context) (map[conflict.PlaceID]*mapPlace, error) {
 	version, err := s.db.LastChange(ctx)
 	if err != nil {
 		return nil, err
@@ -89,9 +92,9 @@ func (s *Server) mapPlaceIndex(ctx context.Context) (map[conflict.PlaceID]mapPla
 	for _, p := range places {
 		raw[p.ID] = p
 	}
-	out := make(map[conflict.PlaceID]mapPlace, len(places))
+	out := make(map[conflict.PlaceID]*mapPlace, len(places))
 	for _, p := range places {
-		mp := mapPlace{MapPlace: p}
+		mp := &mapPlace{MapPlace: p}
 		if !p.Public {
 			// A draft place is named nowhere a reader looks: its events
 			// are counted as placed nowhere on the map.
@@ -103,6 +106,8 @@ func (s *Server) mapPlaceIndex(ctx context.Context) (map[conflict.PlaceID]mapPla
 		for up, depth := p, 0; depth < 64; depth++ {
 			if c := up.Coordinates; c != nil && up.Public {
 				mp.point, mp.located = geo.Point{Lon: c.Lon, Lat: c.Lat}, true
+				// Projected once here, not for every filter that maps it.
+				mp.pin = geo.NewPin(0, mp.point, 0, up.ID != p.ID)
 				if up.ID != p.ID {
 					mp.at = up.Name
 				}
@@ -246,7 +251,7 @@ func (s *Server) buildMap(c echo.Context, r mapRequest) (components.MapView, err
 	}
 	pins, places, tally := mp.pins, mp.places, mp.tally
 	mapped, unlocated, placesWithEvents := mp.mapped, mp.unlocated, len(mp.pins)
-	placeOf := func(key int) *mapPlace { return &places[key] }
+	placeOf := func(key int) *mapPlace { return places[key] }
 	view, fitted := r.view(c.QueryParams(), pins)
 	land, err := geo.LandPath(view)
 	if err != nil {
@@ -365,7 +370,7 @@ func (s *Server) buildMap(c echo.Context, r mapRequest) (components.MapView, err
 type mapPins struct {
 	pins []geo.Pin
 	// places are the pins' places, by each pin's Key.
-	places            []mapPlace
+	places            []*mapPlace
 	mapped, unlocated int
 	tally             conflict.PlaceTally // without its Counts
 	// byN are the pins' indexes, most events first, for the table.
@@ -420,7 +425,7 @@ func (s *Server) mapPinsOf(ctx context.Context, r mapRequest) (*mapPins, error) 
 		}
 	}
 	slices.Sort(ids)
-	mp := &mapPins{pins: make([]geo.Pin, 0, len(ids)), places: make([]mapPlace, 0, len(ids))}
+	mp := &mapPins{pins: make([]geo.Pin, 0, len(ids)), places: make([]*mapPlace, 0, len(ids))}
 	for _, id := range ids {
 		n := tally.Counts[id]
 		p, ok := index[id]
@@ -429,7 +434,9 @@ func (s *Server) mapPinsOf(ctx context.Context, r mapRequest) (*mapPins, error) 
 			continue
 		}
 		mp.mapped += n
-		mp.pins = append(mp.pins, geo.NewPin(len(mp.places), p.point, n, p.at != ""))
+		pin := p.pin
+		pin.Key, pin.N = len(mp.places), n
+		mp.pins = append(mp.pins, pin)
 		mp.places = append(mp.places, p)
 	}
 	if r.at != nil {
@@ -442,9 +449,12 @@ func (s *Server) mapPinsOf(ctx context.Context, r mapRequest) (*mapPins, error) 
 		if err != nil {
 			return nil, err
 		}
-		for i := range mp.places {
-			if n, ok := names[mp.places[i].ID]; ok {
-				mp.places[i].Name = n
+		for i, p := range mp.places {
+			if n, ok := names[p.ID]; ok {
+				// A copy: the index is every map's.
+				renamed := *p
+				renamed.Name = n
+				mp.places[i] = &renamed
 			}
 		}
 	}

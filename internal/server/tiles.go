@@ -167,7 +167,7 @@ func (s *Server) mapPlaces(c echo.Context) error {
 	}
 	out := placesJSON{Type: "FeatureCollection", List: r.listOf(nil), Features: make([]placeFeature, 0, len(mp.pins))}
 	for i, p := range mp.pins {
-		pl := &mp.places[p.Key]
+		pl := mp.places[p.Key]
 		f := placeFeature{Type: "Feature", ID: i, Geometry: point{Type: "Point", Coordinates: [2]float64{round6(p.Point.Lon), round6(p.Point.Lat)}}}
 		f.Properties.Name, f.Properties.Slug, f.Properties.N = pl.Name, pl.Slug, p.N
 		f.Properties.Approx, f.Properties.At = pl.at != "", pl.at
