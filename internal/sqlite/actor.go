@@ -81,19 +81,6 @@ func (db *DB) FindActorsByName(ctx context.Context, name string) ([]conflict.Act
 	return scanActorRefs(rows)
 }
 
-// FindPublicActorsByName is FindActorsByName among published actors only.
-func (db *DB) FindPublicActorsByName(ctx context.Context, name string) ([]conflict.ActorRef, error) {
-	name = strings.TrimSpace(name)
-	rows, err := db.read.QueryContext(ctx, `SELECT id, slug, name, colour FROM actors
-		WHERE id IN (SELECT id FROM actors WHERE name = ?1 COLLATE NOCASE OR slug = lower(?1)
-		             UNION SELECT actor_id FROM actor_aliases WHERE alias = ?1 COLLATE NOCASE)
-		AND status = 'published' ORDER BY name`, name)
-	if err != nil {
-		return nil, err
-	}
-	return scanActorRefs(rows)
-}
-
 // FindActors returns every published actor, by name: the choices readers
 // are offered.
 func (db *DB) FindActors(ctx context.Context) ([]conflict.ActorRef, error) {

@@ -84,19 +84,6 @@ func (db *DB) FindPlacesByName(ctx context.Context, name string) ([]conflict.Pla
 	return scanPlaceRefs(rows)
 }
 
-// FindPublicPlacesByName is FindPlacesByName among published places only.
-func (db *DB) FindPublicPlacesByName(ctx context.Context, name string) ([]conflict.PlaceRef, error) {
-	name = strings.TrimSpace(name)
-	rows, err := db.read.QueryContext(ctx, `SELECT id, slug, name FROM places
-		WHERE id IN (SELECT id FROM places WHERE name = ?1 COLLATE NOCASE OR slug = lower(?1)
-		             UNION SELECT place_id FROM place_names WHERE name = ?1 COLLATE NOCASE)
-		AND status = 'published' ORDER BY name`, name)
-	if err != nil {
-		return nil, err
-	}
-	return scanPlaceRefs(rows)
-}
-
 // FindPlaces returns every published place, by name: the choices readers
 // are offered.
 func (db *DB) FindPlaces(ctx context.Context) ([]conflict.PlaceRef, error) {
