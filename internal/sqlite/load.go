@@ -695,11 +695,16 @@ func (l *Loader) Close() error {
 }
 
 func (l *Loader) finish(ctx context.Context) error {
-	// The postings' fill sorts them through a temporary table, which for
-	// millions of events belongs on disk, not beside a page cache of a
-	// gigabyte.
-	if _, err := l.conn.ExecContext(ctx, `PRAGMA temp_store = FILE`); err != nil {
-		return err
+	// The fills sort what they write (the postings through a temporary
+	// table), which for millions of events belongs on disk; and SQLite's
+	// sorter holds as much in memory as the page cache may, which while
+	// loading is a gigabyte. The fills write in order and need less: with
+	// 256 MB a million-event synth peaked at 2.3 GB, as before the fills
+	// sorted, against 3.8 GB with the gigabyte.
+	for _, p := range []string{`PRAGMA temp_store = FILE`, `PRAGMA cache_size = -262144`} {
+		if _, err := l.conn.ExecContext(ctx, p); err != nil {
+			return err
+		}
 	}
 	// One transaction a group: a load commits as it goes anyway, and a
 	// transaction the size of all the indexes would spill from the cache.
