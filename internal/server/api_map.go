@@ -48,7 +48,8 @@ type clusterJSON struct {
 	Count  int     `json:"count"`
 	Approx bool    `json:"approximate"`
 	// Places are its places, most events first, up to ten; MorePlaces
-	// counts the rest.
+	// counts the rest. A place's own events are the cluster's list with
+	// place= its slug alone.
 	Places     []clusterPlaceJSON `json:"places"`
 	MorePlaces int                `json:"more_places,omitempty"`
 	// Events lists the cluster's events when one list can hold its
@@ -63,8 +64,7 @@ type clusterPlaceJSON struct {
 	Count int    `json:"count"`
 	// At names the ancestor whose position a place without its own is
 	// drawn at.
-	At     string `json:"approximate_at,omitempty"`
-	Events string `json:"events,omitempty"`
+	At string `json:"approximate_at,omitempty"`
 }
 
 var mapParams = append(append([]string{}, eventFilterParams...), "timeline", "z", "lat", "lon")
@@ -115,11 +115,7 @@ func (s *Server) apiEventMap(c echo.Context) error {
 			if i > mapClusterLinkPlaces {
 				continue
 			}
-			cp := clusterPlaceJSON{Name: pl.Name, Slug: pl.Slug, Count: p.N, At: pl.at}
-			if pl.Public {
-				cp.Events = abs(r.listOf([]string{pl.Slug}))
-			}
-			j.Places = append(j.Places, cp)
+			j.Places = append(j.Places, clusterPlaceJSON{Name: pl.Name, Slug: pl.Slug, Count: p.N, At: pl.at})
 		}
 		if public && len(cl.Pins) <= mapClusterLinkPlaces {
 			j.Events = abs(r.listOf(slugs))

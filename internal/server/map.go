@@ -1,6 +1,7 @@
 package server
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"net/http"
@@ -55,9 +56,11 @@ type mapPlaces struct {
 	version int64
 	ok      bool
 	byID    map[conflict.PlaceID]*mapPlace
-	// pins are recent filters' places (mapPinsOf), size their number.
+	// pins are recent filters' places (mapPinsOf), size their number;
+	// tick orders their uses, so the least recently used goes first.
 	pins map[string]*mapPins
 	size int
+	tick uint64
 }
 
 type mapPlace struct {
@@ -379,6 +382,8 @@ type mapPins struct {
 	// asked for.
 	grids     [geo.MaxZoom + 1]*geo.Grid
 	gridsOnce [geo.MaxZoom + 1]sync.Once
+	// used is when the filter was last asked for (mapPlaces.tick).
+	used uint64
 }
 
 // grid returns the pins clustered at zoom z.
@@ -387,8 +392,11 @@ func (mp *mapPins) grid(z int) *geo.Grid {
 	return mp.grids[z]
 }
 
-// mapPinsBudget bounds the pins kept for recent filters: about 8 MB.
-const mapPinsBudget = 100_000
+// mapPinsBudget bounds the pins kept for recent filters: about 20 MB
+// with their places, more with the clusters made at each zoom. Every
+// tag's map and the map of every event then fit together; with a third as
+// many they pushed each other out.
+const mapPinsBudget = 300_000
 
 // mapPinsOf counts the filter's events by place and places them, or
 // returns what the last request of the same filter found: panning and
@@ -402,6 +410,8 @@ func (s *Server) mapPinsOf(ctx context.Context, r mapRequest) (*mapPins, error) 
 	s.maps.Lock()
 	version := s.maps.version
 	if mp, ok := s.maps.pins[key]; ok {
+		s.maps.tick++
+		mp.used = s.maps.tick
 		s.maps.Unlock()
 		return mp, nil
 	}
@@ -471,9 +481,33 @@ func (s *Server) mapPinsOf(ctx context.Context, r mapRequest) (*mapPins, error) 
 		// A write came between: keep the answer for this request only.
 		return mp, nil
 	}
-	if s.maps.pins == nil || s.maps.size+len(mp.pins) > mapPinsBudget {
+	if s.maps.pins == nil {
 		s.maps.pins, s.maps.size = map[string]*mapPins{}, 0
 	}
+	if s.maps.size+len(mp.pins) > mapPinsBudget {
+		// The least recently used make room, down to three quarters of
+		// the budget so that the next few filters fit without sorting
+		// again: the map of every event and the tags' maps, asked for
+		// most, stay while maps of one actor each come and go.
+		type kept struct {
+			key  string
+			used uint64
+		}
+		byUse := make([]kept, 0, len(s.maps.pins))
+		for k, v := range s.maps.pins {
+			byUse = append(byUse, kept{k, v.used})
+		}
+		slices.SortFunc(byUse, func(a, b kept) int { return cmp.Compare(a.used, b.used) })
+		for _, k := range byUse {
+			if s.maps.size+len(mp.pins) <= mapPinsBudget*3/4 {
+				break
+			}
+			s.maps.size -= len(s.maps.pins[k.key].pins)
+			delete(s.maps.pins, k.key)
+		}
+	}
+	s.maps.tick++
+	mp.used = s.maps.tick
 	s.maps.pins[key] = mp
 	s.maps.size += len(mp.pins)
 	return mp, nil
