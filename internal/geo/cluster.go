@@ -63,8 +63,11 @@ func (w Window) Has(p *Pin) bool {
 type Cluster struct {
 	X, Y float64 // in the view's pixels
 	N    int     // events
-	// Pins are the cluster's places, most events first.
-	Pins []Pin
+	// Pins are the cluster's places, most events first, as indexes of
+	// the pins the grid was made of: grids of every zoom level are kept
+	// for many filters, and copies of their pins would weigh many times
+	// the pins themselves.
+	Pins []int32
 	// Approx is set when any of its places stands at an ancestor's
 	// position.
 	Approx bool
@@ -85,47 +88,67 @@ type Grid struct {
 	cells []cell
 }
 
-// cell is one cluster in world pixels, its pins most events first.
+// cell is one cluster in world pixels, its pins (indexes) most events
+// first.
 type cell struct {
 	wx, wy float64
 	n      int
-	pins   []Pin
+	pins   []int32
 	approx bool
 }
 
-// NewGrid groups the pins at zoom z.
+// NewGrid groups the pins at zoom z. Its cells hold the pins' indexes in
+// one array shared by all of them.
 func NewGrid(pins []Pin, z int) *Grid {
 	byCell := map[[2]int]int{}
 	g := &Grid{zoom: z}
+	cellOf := make([]int32, len(pins))
+	var sizes []int
 	for i := range pins {
 		p := &pins[i]
+		cellOf[i] = -1
 		if p.N <= 0 {
 			continue
 		}
 		wx, wy := p.world(z)
 		key := [2]int{int(math.Floor(wx / CellSize)), int(math.Floor(wy / CellSize))}
-		i, ok := byCell[key]
+		k, ok := byCell[key]
 		if !ok {
-			i = len(g.cells)
-			byCell[key] = i
+			k = len(g.cells)
+			byCell[key] = k
 			g.cells = append(g.cells, cell{})
+			sizes = append(sizes, 0)
 		}
-		c := &g.cells[i]
+		cellOf[i] = int32(k)
+		sizes[k]++
+		c := &g.cells[k]
 		// A running mean weighted by events.
 		n := float64(c.n + p.N)
 		c.wx += (wx - c.wx) * float64(p.N) / n
 		c.wy += (wy - c.wy) * float64(p.N) / n
 		c.n += p.N
-		c.pins = append(c.pins, *p)
 		c.approx = c.approx || p.Approx
 	}
+	all, start := make([]int32, 0, len(pins)), 0
+	for k := range g.cells {
+		g.cells[k].pins = all[start : start : start+sizes[k]]
+		start += sizes[k]
+	}
+	for i, k := range cellOf {
+		if k >= 0 {
+			g.cells[k].pins = append(g.cells[k].pins, int32(i))
+		}
+	}
+	byEvents := func(a, b int32) int {
+		return cmp.Or(cmp.Compare(pins[b].N, pins[a].N), cmp.Compare(pins[a].Key, pins[b].Key))
+	}
 	for i := range g.cells {
-		slices.SortFunc(g.cells[i].pins, func(a, b Pin) int { return cmp.Or(cmp.Compare(b.N, a.N), cmp.Compare(a.Key, b.Key)) })
+		slices.SortFunc(g.cells[i].pins, byEvents)
 	}
 	// Larger marks first, so smaller ones are drawn on top and stay
 	// clickable; ties in a fixed order.
 	slices.SortFunc(g.cells, func(a, b cell) int {
-		return cmp.Or(cmp.Compare(b.n, a.n), cmp.Compare(a.pins[0].Key, b.pins[0].Key))
+		return cmp.Or(cmp.Compare(b.n, a.n), cmp.Compare(pins[a.pins[0]].Key, pins[b.pins[0]].Key))
 	})
 	return g
 }

@@ -122,7 +122,8 @@ func TestClustersAddUp(t *testing.T) {
 	sum := 0
 	for _, c := range Clusters(v, pins) {
 		n := 0
-		for _, p := range c.Pins {
+		for _, i := range c.Pins {
+			p := pins[i]
 			if seen[p.Key] {
 				t.Errorf("pin %d in two clusters", p.Key)
 			}

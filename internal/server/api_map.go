@@ -98,11 +98,12 @@ func (s *Server) apiEventMap(c echo.Context) error {
 	abs := func(u string) string { return s.absURL(c, u) }
 	for _, cl := range mp.grid(view.Zoom).In(view) {
 		out.InView += cl.N
-		center := clusterCenter(view, cl)
+		center := clusterCenter(mp.pins, cl)
 		j := clusterJSON{Lat: round6(center.Lat), Lon: round6(center.Lon), Count: cl.N, Approx: cl.Approx}
 		var slugs []string
 		public := true
-		for i, p := range cl.Pins {
+		for i, k := range cl.Pins {
+			p := &mp.pins[k]
 			pl := mp.places[p.Key]
 			public = public && pl.Public
 			if pl.Public {

@@ -271,7 +271,7 @@ func (s *Server) buildMap(c echo.Context, r mapRequest) (components.MapView, err
 		if float64(len(m.Label))*6.6 > 2*cl.R-4 {
 			m.Label = ""
 		}
-		first := placeOf(cl.Pins[0].Key)
+		first := placeOf(pins[cl.Pins[0]].Key)
 		switch len(cl.Pins) {
 		case 1:
 			m.Name = fmt.Sprintf("%s: %s", first.Name, eventsWord(cl.N))
@@ -279,7 +279,7 @@ func (s *Server) buildMap(c echo.Context, r mapRequest) (components.MapView, err
 				m.Name += fmt.Sprintf(" (no position of its own: shown at %s)", first.at)
 			}
 		case 2:
-			m.Name = fmt.Sprintf("%s and %s: %s", first.Name, placeOf(cl.Pins[1].Key).Name, eventsWord(cl.N))
+			m.Name = fmt.Sprintf("%s and %s: %s", first.Name, placeOf(pins[cl.Pins[1]].Key).Name, eventsWord(cl.N))
 		default:
 			m.Name = fmt.Sprintf("%s and %d other places: %s", first.Name, len(cl.Pins)-1, eventsWord(cl.N))
 		}
@@ -288,7 +288,7 @@ func (s *Server) buildMap(c echo.Context, r mapRequest) (components.MapView, err
 			if len(cl.Pins) > mapClusterLinkPlaces {
 				break
 			}
-			if mp := placeOf(cl.Pins[i].Key); mp.Public {
+			if mp := placeOf(pins[cl.Pins[i]].Key); mp.Public {
 				slugs = append(slugs, mp.Slug)
 			}
 		}
@@ -297,7 +297,7 @@ func (s *Server) buildMap(c echo.Context, r mapRequest) (components.MapView, err
 		} else {
 			// Too many places for one list's filter: a closer view
 			// parts them.
-			closer := geo.View{Center: clusterCenter(view, cl), Zoom: min(view.Zoom+2, geo.MaxZoom), Width: r.width, Height: r.height}.Clamp()
+			closer := geo.View{Center: clusterCenter(pins, cl), Zoom: min(view.Zoom+2, geo.MaxZoom), Width: r.width, Height: r.height}.Clamp()
 			m.Href, m.Closer = r.link(r.self, at(closer)...), true
 			m.Name += ", zoom in to see them"
 		}
@@ -514,9 +514,10 @@ func (s *Server) mapPinsOf(ctx context.Context, r mapRequest) (*mapPins, error) 
 }
 
 // clusterCenter is the position under a cluster's mark.
-func clusterCenter(v geo.View, cl geo.Cluster) geo.Point {
+func clusterCenter(pins []geo.Pin, cl geo.Cluster) geo.Point {
 	var lon, lat float64
-	for _, p := range cl.Pins {
+	for _, i := range cl.Pins {
+		p := &pins[i]
 		lon += p.Point.Lon * float64(p.N)
 		lat += p.Point.Lat * float64(p.N)
 	}
