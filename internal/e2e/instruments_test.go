@@ -100,9 +100,16 @@ func TestTableSortsAndDownloadsItself(t *testing.T) {
 		}
 	}
 	// The filter form keeps the view.
-	run(t, ctx, chromedp.SendKeys(chromedp.CSS("#filter-to"), "2016-08"), chromedp.Submit(chromedp.CSS("#filter-to")),
-		chromedp.WaitVisible(chromedp.CSS("[data-testid=event-table]")))
-	if got := eval[string](t, ctx, `location.search`); !strings.Contains(got, "view=table") || !strings.Contains(got, "to=2016-08") {
+	run(t, ctx, chromedp.SendKeys(chromedp.CSS("#filter-to"), "2016-08"), chromedp.Submit(chromedp.CSS("#filter-to")))
+	// The table of the page before stays visible until the new one
+	// arrives: wait for the address to change, not for a table.
+	got := waitFor(t, ctx, func() (string, bool) {
+		// Asked mid-navigation, the page may have no context to answer.
+		s, err := chromedp.Run(ctx, chromedp.Evaluate[string](`location.search`))
+		return s, err == nil && strings.Contains(s, "to=2016-08")
+	})
+	run(t, ctx, chromedp.WaitVisible(chromedp.CSS("[data-testid=event-table]")))
+	if !strings.Contains(got, "view=table") {
 		t.Errorf("filtering the table led to %q", got)
 	}
 }
