@@ -2,11 +2,8 @@ package server
 
 import (
 	"net/http"
-	"strconv"
 
 	"github.com/labstack/echo/v4"
-
-	"github.com/sitrep/sitrep/internal/geo"
 )
 
 // mapJSON is /api/v1/events/map: the map's data for one view, as the map
@@ -95,34 +92,24 @@ func (s *Server) apiEventMap(c echo.Context) error {
 	if mp.tally.Partial {
 		out.Counted = mp.tally.Read
 	}
-	abs := func(u string) string { return s.absURL(c, u) }
 	for _, cl := range mp.grid(view.Zoom).In(view) {
 		out.InView += cl.N
 		center := clusterCenter(mp.pins, cl)
 		j := clusterJSON{Lat: round6(center.Lat), Lon: round6(center.Lon), Count: cl.N, Approx: cl.Approx}
-		var slugs []string
-		public := true
 		for i, k := range cl.Pins {
-			p := &mp.pins[k]
-			pl := mp.places[p.Key]
-			public = public && pl.Public
-			if pl.Public {
-				slugs = append(slugs, pl.Slug)
-			}
 			if i == mapClusterLinkPlaces {
 				j.MorePlaces = len(cl.Pins) - i
-				continue
+				break
 			}
-			if i > mapClusterLinkPlaces {
-				continue
-			}
+			p := &mp.pins[k]
+			pl := mp.places[p.Key]
 			j.Places = append(j.Places, clusterPlaceJSON{Name: pl.Name, Slug: pl.Slug, Count: p.N, At: pl.at})
 		}
-		if public && len(cl.Pins) <= mapClusterLinkPlaces {
-			j.Events = abs(r.listOf(slugs))
+		href, closer := r.clusterLink(mp, view, cl)
+		if closer {
+			j.Closer = s.absURL(c, href)
 		} else {
-			closer := geo.View{Center: center, Zoom: min(view.Zoom+2, geo.MaxZoom), Width: r.width, Height: r.height}.Clamp()
-			j.Closer = abs(r.link(r.self, "z", strconv.Itoa(closer.Zoom), "lat", coord(closer.Center.Lat), "lon", coord(closer.Center.Lon)))
+			j.Events = s.absURL(c, href)
 		}
 		out.Clusters = append(out.Clusters, j)
 	}

@@ -145,8 +145,9 @@ type mapRequest struct {
 	// at, when set, is the moment a pinned embed shows the events as
 	// published then; timeline is then the timeline as it was.
 	at *time.Time
-	// around is the filter's query without its places (listOf).
-	around *listQuery
+	// beforePlaces and afterPlaces are the filter's query without its
+	// places, the pairs that sort before place= and those after (listOf).
+	beforePlaces, afterPlaces string
 }
 
 // readMapRequest reads the filter, and the timeline a map of a timeline
@@ -157,7 +158,21 @@ func (s *Server) readMapRequest(c echo.Context, self string, width, height int) 
 	if err != nil {
 		return mapRequest{}, err
 	}
-	r := mapRequest{filter: f, self: self, list: "/events", fixed: url.Values{}, width: width, height: height, around: &listQuery{}}
+	r := mapRequest{filter: f, self: self, list: "/events", fixed: url.Values{}, width: width, height: height}
+	// A map links hundreds of lists that differ only in their places: the
+	// rest of the query is encoded once, on each side of where place
+	// sorts (url.Values.Encode's order).
+	v := f.Values()
+	v.Del("place")
+	before, after := url.Values{}, url.Values{}
+	for k, vs := range v {
+		if k < "place" {
+			before[k] = vs
+		} else {
+			after[k] = vs
+		}
+	}
+	r.beforePlaces, r.afterPlaces = before.Encode(), after.Encode()
 	if slug := c.QueryParam("timeline"); slug != "" {
 		t, err := s.db.FindTimelineBySlug(ctx, slug)
 		if err != nil {
@@ -188,44 +203,41 @@ func (r mapRequest) link(path string, extra ...string) string {
 // listOf returns the list of the events at the given places, with the
 // reader's other filters: a cluster's events.
 func (r mapRequest) listOf(slugs []string) string {
-	// A map links hundreds of lists that differ only in their places:
-	// the rest of the query is encoded once, around where place sorts
-	// (url.Values.Encode's order).
-	q := r.around
-	if q == nil {
-		q = &listQuery{}
-	}
-	q.once.Do(func() {
-		v := r.filter.Values()
-		v.Del("place")
-		before, after := url.Values{}, url.Values{}
-		for k, vs := range v {
-			if k < "place" {
-				before[k] = vs
-			} else {
-				after[k] = vs
-			}
-		}
-		q.before, q.after = before.Encode(), after.Encode()
-	})
 	parts := make([]string, 0, len(slugs)+2)
-	if q.before != "" {
-		parts = append(parts, q.before)
+	if r.beforePlaces != "" {
+		parts = append(parts, r.beforePlaces)
 	}
 	for _, s := range slugs {
 		parts = append(parts, "place="+url.QueryEscape(s))
 	}
-	if q.after != "" {
-		parts = append(parts, q.after)
+	if r.afterPlaces != "" {
+		parts = append(parts, r.afterPlaces)
 	}
 	return r.origin + withQuery(r.list, strings.Join(parts, "&"))
 }
 
-// listQuery is a map's filter without its places, encoded once: the
-// pairs that sort before place and those after.
-type listQuery struct {
-	once          sync.Once
-	before, after string
+// viewLink is the map's own address for view v, with the filter.
+func (r mapRequest) viewLink(v geo.View) string {
+	return r.link(r.self, "z", strconv.Itoa(v.Zoom), "lat", coord(v.Center.Lat), "lon", coord(v.Center.Lon))
+}
+
+// clusterLink is where a cluster's mark leads: the list of its places'
+// events when one list's filter can name them all (at most ten, every one
+// public), else the view two levels closer, which parts them (closer set).
+func (r mapRequest) clusterLink(mp *mapPins, view geo.View, cl geo.Cluster) (href string, closer bool) {
+	if len(cl.Pins) <= mapClusterLinkPlaces {
+		slugs := make([]string, 0, len(cl.Pins))
+		for _, k := range cl.Pins {
+			if pl := mp.places[mp.pins[k].Key]; pl.Public {
+				slugs = append(slugs, pl.Slug)
+			}
+		}
+		if len(slugs) == len(cl.Pins) {
+			return r.listOf(slugs), false
+		}
+	}
+	zoom := geo.View{Center: clusterCenter(mp.pins, cl), Zoom: min(view.Zoom+2, geo.MaxZoom), Width: r.width, Height: r.height}.Clamp()
+	return r.viewLink(zoom), true
 }
 
 // view is the view the query asks for (z, lat, lon), or, fitted, the
@@ -260,9 +272,6 @@ func (s *Server) buildMap(c echo.Context, r mapRequest) (components.MapView, err
 	if err != nil {
 		return components.MapView{}, err
 	}
-	at := func(v geo.View) []string {
-		return []string{"z", strconv.Itoa(v.Zoom), "lat", coord(v.Center.Lat), "lon", coord(v.Center.Lon)}
-	}
 	v := components.MapView{ID: "map", Width: r.width, Height: r.height, Land: land, ListURL: r.origin + withQuery(r.list, r.filter.Values().Encode()), NewTab: r.origin != "", GL: s.mapGL(r)}
 	inView := 0
 	for _, cl := range mp.grid(view.Zoom).In(view) {
@@ -283,22 +292,7 @@ func (s *Server) buildMap(c echo.Context, r mapRequest) (components.MapView, err
 		default:
 			m.Name = fmt.Sprintf("%s and %d other places: %s", first.Name, len(cl.Pins)-1, eventsWord(cl.N))
 		}
-		var slugs []string
-		for i := range cl.Pins {
-			if len(cl.Pins) > mapClusterLinkPlaces {
-				break
-			}
-			if mp := placeOf(pins[cl.Pins[i]].Key); mp.Public {
-				slugs = append(slugs, mp.Slug)
-			}
-		}
-		if len(slugs) == len(cl.Pins) {
-			m.Href = r.listOf(slugs)
-		} else {
-			// Too many places for one list's filter: a closer view
-			// parts them.
-			closer := geo.View{Center: clusterCenter(pins, cl), Zoom: min(view.Zoom+2, geo.MaxZoom), Width: r.width, Height: r.height}.Clamp()
-			m.Href, m.Closer = r.link(r.self, at(closer)...), true
+		if m.Href, m.Closer = r.clusterLink(mp, view, cl); m.Closer {
 			m.Name += ", zoom in to see them"
 		}
 		v.Marks = append(v.Marks, m)
@@ -349,17 +343,17 @@ func (s *Server) buildMap(c echo.Context, r mapRequest) (components.MapView, err
 	}
 	zoomIn, zoomOut := view.Zoomed(1), view.Zoomed(-1)
 	if zoomIn.Zoom != view.Zoom {
-		v.Controls = append(v.Controls, components.MapControl{Label: "Zoom in", Href: r.link(r.self, at(zoomIn)...), Class: "map__control--in"})
+		v.Controls = append(v.Controls, components.MapControl{Label: "Zoom in", Href: r.viewLink(zoomIn), Class: "map__control--in"})
 	}
 	if zoomOut.Zoom != view.Zoom {
-		v.Controls = append(v.Controls, components.MapControl{Label: "Zoom out", Href: r.link(r.self, at(zoomOut)...), Class: "map__control--out"})
+		v.Controls = append(v.Controls, components.MapControl{Label: "Zoom out", Href: r.viewLink(zoomOut), Class: "map__control--out"})
 	}
 	for _, step := range []struct {
 		label  string
 		fx, fy float64
 	}{{"North", 0, -0.5}, {"South", 0, 0.5}, {"West", -0.5, 0}, {"East", 0.5, 0}} {
 		if moved := view.Panned(step.fx, step.fy); moved.Center != view.Center {
-			v.Controls = append(v.Controls, components.MapControl{Label: step.label, Href: r.link(r.self, at(moved)...), Class: "map__control--" + strings.ToLower(step.label)})
+			v.Controls = append(v.Controls, components.MapControl{Label: step.label, Href: r.viewLink(moved), Class: "map__control--" + strings.ToLower(step.label)})
 		}
 	}
 	if !fitted {
