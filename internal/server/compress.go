@@ -3,6 +3,7 @@ package server
 import (
 	"io"
 	"net/http"
+	"strings"
 	"sync"
 
 	"github.com/klauspost/compress/gzip"
@@ -18,7 +19,9 @@ import (
 //
 // Nothing is compressed until the first byte of the body: a response
 // without one (a redirect, a 304, an error the error handler will write)
-// goes out as it is, its status written when the handler is done.
+// goes out as it is, its status written when the handler is done; so do a
+// body the handler encoded itself (a tile stored gzipped) and an image
+// format that is compressed already.
 func compress(skip func(echo.Context) bool) echo.MiddlewareFunc {
 	pool := &sync.Pool{New: func() any {
 		w, _ := gzip.NewWriterLevel(io.Discard, gzip.BestSpeed)
@@ -53,6 +56,9 @@ type gzipResponse struct {
 	// status is the code the handler set, held until the body decides
 	// whether the response is compressed.
 	status int
+	// asIs is set when the body goes out untouched (compressedImage, or
+	// encoded by the handler).
+	asIs bool
 }
 
 func (w *gzipResponse) WriteHeader(code int) {
@@ -62,13 +68,36 @@ func (w *gzipResponse) WriteHeader(code int) {
 }
 
 func (w *gzipResponse) Write(b []byte) (int, error) {
-	if w.gz == nil {
-		if w.Header().Get(echo.HeaderContentType) == "" {
-			w.Header().Set(echo.HeaderContentType, http.DetectContentType(b))
+	if w.gz == nil && !w.asIs {
+		h := w.Header()
+		if h.Get(echo.HeaderContentType) == "" {
+			h.Set(echo.HeaderContentType, http.DetectContentType(b))
 		}
-		w.start()
+		if h.Get(echo.HeaderContentEncoding) != "" || compressedImage(h.Get(echo.HeaderContentType)) {
+			w.asIs = true
+			w.sendStatus()
+		} else {
+			w.start()
+		}
+	}
+	if w.asIs {
+		return w.ResponseWriter.Write(b)
 	}
 	return w.gz.Write(b)
+}
+
+// compressedImage reports whether a type is an image format that is
+// compressed already (PNG, JPEG, WebP, AVIF…): gzip would cost CPU and
+// save nothing. SVG is text and is compressed.
+func compressedImage(contentType string) bool {
+	return strings.HasPrefix(contentType, "image/") && !strings.HasPrefix(contentType, "image/svg")
+}
+
+// sendStatus sends the status the handler set, if it set one.
+func (w *gzipResponse) sendStatus() {
+	if w.status != 0 {
+		w.ResponseWriter.WriteHeader(w.status)
+	}
 }
 
 // start sends the header, saying the body is compressed.
@@ -76,9 +105,7 @@ func (w *gzipResponse) start() {
 	h := w.Header()
 	h.Set(echo.HeaderContentEncoding, "gzip")
 	h.Del(echo.HeaderContentLength)
-	if w.status != 0 {
-		w.ResponseWriter.WriteHeader(w.status)
-	}
+	w.sendStatus()
 	w.gz = w.pool.Get().(*gzip.Writer)
 	w.gz.Reset(w.ResponseWriter)
 }
@@ -86,6 +113,10 @@ func (w *gzipResponse) start() {
 // Flush sends what has been compressed so far: a streamed export reaches
 // its reader as it is made.
 func (w *gzipResponse) Flush() {
+	if w.asIs {
+		_ = http.NewResponseController(w.ResponseWriter).Flush()
+		return
+	}
 	if w.gz == nil {
 		w.start()
 	}
@@ -98,10 +129,11 @@ func (w *gzipResponse) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 // finish ends the compressed body, or, when there was none, sends the
 // status the handler set.
 func (w *gzipResponse) finish() {
+	if w.asIs {
+		return
+	}
 	if w.gz == nil {
-		if w.status != 0 {
-			w.ResponseWriter.WriteHeader(w.status)
-		}
+		w.sendStatus()
 		return
 	}
 	_ = w.gz.Close()

@@ -36,11 +36,7 @@ func (s *Server) middleware(e *echo.Echo) {
 	e.Use(s.conditionalGet(cacheSkipper))
 	e.Use(s.cacheResponses)
 	e.Use(limitRendering(renderSlots()))
-	// A tile is sent as stored: images gain nothing, vector tiles come
-	// compressed (tiles.go).
-	e.Use(compress(func(c echo.Context) bool {
-		return strings.HasPrefix(c.Path(), "/healthz") || c.Path() == "/tiles/:z/:x/:y"
-	}))
+	e.Use(compress(func(c echo.Context) bool { return strings.HasPrefix(c.Path(), "/healthz") }))
 	e.Use(s.limitLargeReads)
 	s.useAccounts(e)
 }

@@ -42,7 +42,13 @@ func (s *Server) tileRoutes(e *echo.Echo) {
 	if s.cfg.Tiles == nil {
 		return
 	}
-	e.GET("/tiles/style.json", s.tileStyle)
+	style, err := s.tileStyle()
+	if err != nil {
+		// An archive whose metadata makes no style answers as it did
+		// when each request made one.
+		style = func(echo.Context) error { return err }
+	}
+	e.GET("/tiles/style.json", style)
 	e.GET("/tiles/:z/:x/:y", s.tile)
 	e.GET("/map.json", s.mapPlaces)
 }
@@ -62,12 +68,13 @@ func (s *Server) tile(c echo.Context) error {
 	if errZ != nil || errX != nil || errY != nil || z > tiles.MaxZoom || tx >= 1<<z || ty >= 1<<z {
 		return c.String(http.StatusBadRequest, "no such tile: give /tiles/{z}/{x}/{y}, whole numbers with x and y below 2 to the power z\n")
 	}
-	res := c.Response().Header()
-	res.Set("Cache-Control", tileCacheControl)
 	t, ok, err := a.Tile(uint8(z), uint32(tx), uint32(ty))
 	if err != nil {
 		return err
 	}
+	// Cached only once read: a corrupt archive's error is not kept.
+	res := c.Response().Header()
+	res.Set("Cache-Control", tileCacheControl)
 	if !ok {
 		// Archives leave out empty tiles (open sea); MapLibre draws
 		// nothing there.
@@ -78,7 +85,7 @@ func (s *Server) tile(c echo.Context) error {
 	if gz {
 		res.Add("Vary", "Accept-Encoding")
 		if !acceptsGzip(c.Request().Header.Get(echo.HeaderAcceptEncoding)) {
-			if body, err = gunzip(body); err != nil {
+			if body, err = a.Inflated(t); err != nil {
 				return err
 			}
 			gz, etag = false, etag+"-identity"
@@ -104,24 +111,34 @@ var tilePalettes = map[bool]tiles.Palette{
 
 // tileStyle is /tiles/style.json: the deployer's own MapLibre style, or
 // a neutral one made from the archive (?theme=dark for the dark one).
-func (s *Server) tileStyle(c echo.Context) error {
-	body := s.cfg.TilesStyle
-	if body == nil {
-		var err error
-		body, err = s.cfg.Tiles.DefaultStyle(tileURL, tilePalettes[c.QueryParam("theme") == embed.ThemeDark])
-		if err != nil {
-			return err
+// Both are made once, with their ETags, when the routes are added.
+func (s *Server) tileStyle() (echo.HandlerFunc, error) {
+	type style struct {
+		body []byte
+		etag string
+	}
+	made := map[bool]style{}
+	for _, dark := range []bool{false, true} {
+		body := s.cfg.TilesStyle
+		if body == nil {
+			var err error
+			if body, err = s.cfg.Tiles.DefaultStyle(tileURL, tilePalettes[dark]); err != nil {
+				return nil, err
+			}
 		}
+		sum := sha256.Sum256(body)
+		made[dark] = style{body, `"` + hex.EncodeToString(sum[:10]) + `"`}
 	}
-	sum := sha256.Sum256(body)
-	etag := `"` + hex.EncodeToString(sum[:10]) + `"`
-	h := c.Response().Header()
-	h.Set("Cache-Control", "public, max-age=3600")
-	h.Set("ETag", etag)
-	if etagMatch(c.Request().Header.Get("If-None-Match"), etag) {
-		return c.NoContent(http.StatusNotModified)
-	}
-	return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, body)
+	return func(c echo.Context) error {
+		st := made[c.QueryParam("theme") == embed.ThemeDark]
+		h := c.Response().Header()
+		h.Set("Cache-Control", "public, max-age=3600")
+		h.Set("ETag", st.etag)
+		if etagMatch(c.Request().Header.Get("If-None-Match"), st.etag) {
+			return c.NoContent(http.StatusNotModified)
+		}
+		return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, st.body)
+	}, nil
 }
 
 // placesJSON is /map.json: the places of the filtered events as GeoJSON,

@@ -20,3 +20,6 @@ func BoundLeafCache(a *Archive, max int) { a.leaves = newDirCache(max) }
 
 // LeafDirsKept is how many leaf directories the cache holds.
 func LeafDirsKept(a *Archive) int { return a.leaves.len() }
+
+// Outside is outside, the archive's check that a range lies in a section.
+var Outside = outside

@@ -366,7 +366,7 @@ func (a *Archive) Tile(z uint8, x, y uint32) (Tile, bool, error) {
 			return Tile{}, false, nil
 		}
 		if e.run > 0 {
-			if e.length > maxTile || e.offset+uint64(e.length) > a.header.DataLength {
+			if e.length > maxTile || outside(e.offset, e.length, a.header.DataLength) {
 				return Tile{}, false, formatErr("tile %d/%d/%d lies outside the tile data", z, x, y)
 			}
 			b := make([]byte, e.length)
@@ -404,7 +404,7 @@ func (a *Archive) leaf(offset uint64, length uint32) ([]entry, error) {
 	if dir, ok := a.leaves.get(offset); ok {
 		return dir, nil
 	}
-	if offset+uint64(length) > a.header.LeafLength {
+	if outside(offset, length, a.header.LeafLength) {
 		return nil, formatErr("a leaf directory lies outside its section")
 	}
 	raw := make([]byte, length)
@@ -485,6 +485,24 @@ func (a *Archive) decodeDirectory(raw []byte) ([]entry, error) {
 	return dir, nil
 }
 
+// outside reports whether length bytes at offset reach past a section
+// of size bytes, written so that no sum can wrap: a corrupt archive may
+// give any offset.
+func outside(offset uint64, length uint32, size uint64) bool {
+	return offset > size || uint64(length) > size-offset
+}
+
+// Inflated returns the tile's bytes unpacked from the archive's tile
+// compression, at most maxInflatedTile of them: for a client that takes
+// no gzip, from a file that may be corrupt.
+func (a *Archive) Inflated(t Tile) ([]byte, error) {
+	return decompress(t.Data, a.header.TileCompression, maxInflatedTile)
+}
+
+// maxInflatedTile bounds an unpacked tile: real ones are well under a
+// megabyte.
+const maxInflatedTile = 64 << 20
+
 // decompress undoes the archive's internal compression, reading at most
 // limit bytes.
 func decompress(b []byte, c Compression, limit int64) ([]byte, error) {
@@ -501,7 +519,7 @@ func decompress(b []byte, c Compression, limit int64) ([]byte, error) {
 			return nil, formatErr("gzip: %v", err)
 		}
 		if int64(len(out)) > limit {
-			return nil, formatErr("a directory or metadata unpacks past %d bytes", limit)
+			return nil, formatErr("a directory, metadata or tile unpacks past %d bytes", limit)
 		}
 		return out, nil
 	}

@@ -283,3 +283,24 @@ func TestReadStyle(t *testing.T) {
 		})
 	}
 }
+
+// TestOutsideCannotWrap: a section check refuses offsets near the top of
+// the range, which a plain sum would wrap below the section's size.
+func TestOutsideCannotWrap(t *testing.T) {
+	for _, c := range []struct {
+		offset uint64
+		length uint32
+		size   uint64
+		want   bool
+	}{
+		{90, 10, 100, false},
+		{91, 10, 100, true},
+		{0, 0, 0, false},
+		{101, 0, 100, true},
+		{^uint64(0) - 5, 10, 100, true},
+	} {
+		if got := tiles.Outside(c.offset, c.length, c.size); got != c.want {
+			t.Errorf("outside(%d, %d, %d) = %v, want %v", c.offset, c.length, c.size, got, c.want)
+		}
+	}
+}
