@@ -53,6 +53,35 @@ func (w *editorWorld) publishedEstimate(kv ...string) conflict.Estimate {
 	return x
 }
 
+// TestReviewShowsTheClaimantsKind: an editor may describe a claimant no
+// reader sees yet; the reviewer who publishes its first estimate reads its
+// kind in the preview, as it stands then.
+func TestReviewShowsTheClaimantsKind(t *testing.T) {
+	w := newEditorWorld(t)
+	rec := w.editor.post("/edit/estimates/new", w.estimateForm("claimant", "Nineveh Operations Command"))
+	if rec.Code != http.StatusSeeOther {
+		t.Fatalf("new estimate = %d\n%s", rec.Code, pageText(rec.Body.String()))
+	}
+	var id int64
+	fmt.Sscanf(strings.TrimPrefix(rec.Header().Get("Location"), "/edit/estimates/"), "%d", &id)
+	cl, err := w.a.DB.FindClaimantByName(t.Context(), "Nineveh Operations Command")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cl.Type = conflict.Military
+	if err := w.a.DB.UpdateClaimant(t.Context(), &cl, cl.Version, conflict.RoleEditor, 0); err != nil {
+		t.Fatalf("describing a claimant no reader sees: %v", err)
+	}
+	x, _ := w.a.DB.FindEstimateByID(t.Context(), conflict.EstimateID(id))
+	if rec := w.editor.post(fmt.Sprintf("/edit/estimates/%d/submit", id), url.Values{"version": {fmt.Sprint(x.Version)}}); rec.Code != http.StatusSeeOther {
+		t.Fatalf("submit = %d", rec.Code)
+	}
+	queue := pageText(w.reviewer.do(http.MethodGet, "/review", nil).Body.String())
+	if !strings.Contains(queue, "Kind of claimant") || !strings.Contains(queue, conflict.Military.Label()) {
+		t.Errorf("the reviewer's preview does not give the claimant's kind:\n%s", queue)
+	}
+}
+
 // A claimant typed in any spelling is one claimant; the explorer and the
 // API filter by it and by its kind ("what did governments say").
 func TestClaimantFilters(t *testing.T) {

@@ -390,6 +390,21 @@ func (s *Server) reviewPreview(c echo.Context, rt conflict.RecordType, data []by
 			pv.Facts = append(pv.Facts, pages.PreviewFact{Label: "Place", Values: []pages.PreviewValue{place(r.Place)}})
 		}
 		text("Claimed by", r.Claimant)
+		// A claimant no reader sees yet is described by editors alone;
+		// publishing the estimate shows its kind and affiliation, so the
+		// reviewer reads them here, as they stand now.
+		if cr := r.ClaimantRecord; cr != nil {
+			cl, err := s.db.FindClaimantByID(c.Request().Context(), cr.ID)
+			if err != nil && conflict.ErrorCode(err) != conflict.NotFound {
+				return pages.ReviewPreview{}, err
+			}
+			if err == nil {
+				text("Kind of claimant", cl.Type.Label())
+				if a := cl.Affiliation; a != nil {
+					text("Claimant belongs to", a.Name)
+				}
+			}
+		}
 		text("Links", relationLines(r.Relations)...)
 	case conflict.Source:
 		pv.Title, body = r.Heading(), r.Notes

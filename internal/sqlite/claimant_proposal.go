@@ -141,13 +141,15 @@ func (db *DB) ChangeClaimant(ctx context.Context, c *conflict.Claimant, baseVers
 		if name == "" {
 			name = current.Name
 		}
+		// A replacement is a new proposal with a new id (0023), so that a
+		// reviewer who read the one it replaces cannot decide it unseen.
+		// CheckClaimantProposer let through only the proposer's own.
+		if _, err := tx.ExecContext(ctx, `DELETE FROM claimant_proposals WHERE claimant_id = ?`, int64(c.ID)); err != nil {
+			return err
+		}
 		_, err = tx.ExecContext(ctx, `INSERT INTO claimant_proposals
 			(claimant_id, name, type, actor_id, description, base_version, proposed_by, summary, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-			ON CONFLICT (claimant_id) DO UPDATE SET name = excluded.name, type = excluded.type, actor_id = excluded.actor_id,
-				description = excluded.description, base_version = excluded.base_version, summary = excluded.summary,
-				created_at = excluded.created_at
-			WHERE proposed_by = excluded.proposed_by`,
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			int64(c.ID), name, string(c.Type), actor, c.Description, baseVersion, int64(by), summary, db.stamp())
 		if err != nil {
 			return fieldError(err, "affiliation", "The actor does not exist.")

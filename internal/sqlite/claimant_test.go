@@ -246,6 +246,19 @@ func TestClaimantProposals(t *testing.T) {
 	if _, err := db.AcceptClaimantProposal(ctx, id, p.ID, conflict.RoleReviewer, *rev.Author); conflict.ErrorCode(err) != conflict.Forbidden {
 		t.Errorf("the proposer accepting: %v, want forbidden", err)
 	}
+	// The proposer replaces their proposal: a reviewer who read the first
+	// cannot accept the second unseen.
+	read := p.ID
+	c.Type, c.Description = conflict.Government, "The Ministry of Interior."
+	if _, err := db.ChangeClaimant(ctx, &c, base, "It is the ministry, and which", conflict.RoleReviewer, *rev.Author); err != nil {
+		t.Fatal(err)
+	}
+	if p, err = db.FindClaimantProposal(ctx, id); err != nil || p == nil || p.ID == read || p.Proposed.Description != "The Ministry of Interior." {
+		t.Fatalf("the replaced proposal = %+v, %v; want a new one, with a new id", p, err)
+	}
+	if _, err := db.AcceptClaimantProposal(ctx, id, read, conflict.RoleReviewer, *rev2.Author); conflict.ErrorCode(err) != conflict.NotFound {
+		t.Errorf("accepting the proposal as first read, after it was replaced: %v, want it no longer open", err)
+	}
 	got, err := db.AcceptClaimantProposal(ctx, id, p.ID, conflict.RoleReviewer, *rev2.Author)
 	if err != nil || got.Type != conflict.Government {
 		t.Fatalf("a second reviewer accepting: %s, %v", got.Type, err)
