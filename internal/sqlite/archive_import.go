@@ -144,13 +144,13 @@ func (db *DB) ImportArchive(ctx context.Context, ch conflict.Change, dryRun bool
 		// aside and their work done once at the end, in this
 		// transaction, as a Loader does (load.go). A rollback puts them
 		// back.
-		first, err := readLastIDs(ctx, tx)
-		if err != nil {
+		var triggers importTriggers
+		var err error
+		if triggers.first, err = readLastIDs(ctx, tx); err != nil {
 			return err
 		}
-		var setAside map[string]string
-		if first == (lastIDs{}) {
-			if setAside, err = setAsideTriggers(ctx, tx); err != nil {
+		if triggers.first == (lastIDs{}) {
+			if triggers.setAside, err = setAsideTriggers(ctx, tx); err != nil {
 				return err
 			}
 		}
@@ -168,7 +168,8 @@ func (db *DB) ImportArchive(ctx context.Context, ch conflict.Change, dryRun bool
 		if dryRun {
 			return errArchiveDryRun
 		}
-		return restoreTriggers(ctx, tx, setAside, first, importHashSize)
+		// As an import does: the fills sort within the import's memory.
+		return triggers.restore(ctx, tx)
 	})
 	if errors.Is(err, errArchiveDryRun) {
 		return res, nil

@@ -128,7 +128,14 @@ func (db *DB) ImportStream(ctx context.Context, records ImportRecords, ch confli
 				}
 				// The first reading found every id once; the second, like
 				// any deferred import, keeps none (see duplicate).
-				im.only, im.deferred, im.keys = newRecords, triggers.deferred(), nil
+				im.only, im.deferred = newRecords, triggers.deferred()
+				if im.deferred {
+					im.keys = nil
+				} else {
+					// No trigger was set aside (a migration changed one):
+					// the second reading checks ids again, from scratch.
+					im.keys = map[uint64]int{}
+				}
 				if err := im.run(records); err != nil {
 					return err
 				}
