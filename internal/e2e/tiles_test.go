@@ -49,17 +49,13 @@ func TestMapOnOwnTiles(t *testing.T) {
 	setViewport(t, ctx, desktopWidth)
 	run(t, ctx, chromedp.Navigate(srv.URL+"/map"), chromedp.WaitVisible(chromedp.CSS(".map")))
 
-	hasGL := eval[bool](t, ctx, `!!document.createElement('canvas').getContext('webgl2')`)
-	if !hasGL {
-		t.Log("headless Chromium has no WebGL2 here: checking that the SVG map stays")
-		time.Sleep(time.Second)
-		if !eval[bool](t, ctx, `document.querySelector('.map__svg').getBoundingClientRect().width > 300`) {
-			t.Fatalf("without WebGL the SVG map is not shown")
+	if !eval[bool](t, ctx, `!!document.createElement('canvas').getContext('webgl2')`) {
+		// The map without WebGL is TestMapOnOwnTilesWithoutWebGL's; this test
+		// is of the map MapLibre draws, and must not pass without one.
+		if os.Getenv("CI") != "" {
+			t.Fatal("no WebGL2 in headless Chromium with SwiftShader: the tiled map cannot be tested")
 		}
-		if !eval[bool](t, ctx, `document.querySelector('.map__gl').hidden`) {
-			t.Errorf("without WebGL the MapLibre container is shown")
-		}
-		return
+		t.Skip("no WebGL2 in this headless Chromium: the tiled map cannot be tested here")
 	}
 	t.Log("headless Chromium has WebGL2: checking the map drawn with MapLibre")
 	waitTrue(t, ctx, `document.querySelector('.map.map--gl') !== null && document.querySelectorAll('.map-gl__mark').length > 0`, 30*time.Second)

@@ -232,6 +232,7 @@
           name(a, count(p.point_count) + " places: " + events(n));
           a.href = list;
           source.getClusterLeaves(p.cluster_id, clusterLinkPlaces, 0).then(function (l) {
+            if (!l.length) return;
             a.href = listOf(list, l.map(function (x) { return x.properties.slug; }));
             var first = l[0].properties.name;
             name(a, (l.length === 2 ? first + " and " + l[1].properties.name : first + " and " + count(l.length - 1) + " other places") + ": " + events(n));
