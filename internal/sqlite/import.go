@@ -1403,7 +1403,7 @@ func (m *multiInsert) exec(im *importer) error {
 	row := "(" + placeholders(m.cols) + ")"
 	args := m.args
 	if len(args) >= multiRows*m.cols {
-		many, err := im.stmt(m.head + strings.TrimSuffix(strings.Repeat(row+", ", multiRows), ", "))
+		many, err := im.stmt(multiRowSQL(m.head+row, multiRows))
 		if err != nil {
 			return err
 		}
