@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"sync"
 
 	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
@@ -13,11 +14,33 @@ import (
 // buffer first, so that a failing template becomes a clean error page
 // instead of half a page.
 func (s *Server) render(c echo.Context, status int, page templ.Component) error {
-	var buf bytes.Buffer
-	if err := page.Render(c.Request().Context(), &buf); err != nil {
+	buf := getBuffer()
+	defer putBuffer(buf)
+	if err := page.Render(c.Request().Context(), buf); err != nil {
 		return err
 	}
 	return c.HTMLBlob(status, buf.Bytes())
+}
+
+// buffers holds the buffers pages and API answers are made in. Grown from
+// nothing for every request, a 60 KB page cost twice its size in copies
+// and garbage, a quarter of what an uncached event list allocated. What
+// is written from one is copied on (into the compressor or the response),
+// so it is free again once the response is written.
+var buffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// maxPooledBuffer is the largest buffer kept for reuse: an export-sized
+// one would otherwise stay in memory for the pages after it.
+const maxPooledBuffer = 1 << 20
+
+func getBuffer() *bytes.Buffer { return buffers.Get().(*bytes.Buffer) }
+
+func putBuffer(b *bytes.Buffer) {
+	if b.Cap() > maxPooledBuffer {
+		return
+	}
+	b.Reset()
+	buffers.Put(b)
 }
 
 // base fills in the page shell's fields that every page shares.
