@@ -265,27 +265,36 @@ func fieldError(err error, field, msg string) error {
 // The count and the page are read in one read transaction, so they agree.
 // A mangled cursor gives Invalid on "cursor".
 func (db *DB) FindEvents(ctx context.Context, f conflict.EventFilter) (conflict.EventPage, error) {
-	return db.findEventsTx(ctx, f, true)
+	return db.findEventsTx(ctx, f, eventReading{count: true})
 }
 
 // ListEvents is FindEvents without the count (Total and More are left
 // zero), for the lists that show none: embeds, feeds, the API and
 // exports. A count can cost more than the page it describes.
 func (db *DB) ListEvents(ctx context.Context, f conflict.EventFilter) (conflict.EventPage, error) {
-	return db.findEventsTx(ctx, f, false)
+	return db.findEventsTx(ctx, f, eventReading{})
 }
 
-func (db *DB) findEventsTx(ctx context.Context, f conflict.EventFilter, count bool) (conflict.EventPage, error) {
+// eventReading says what a list of events is read with, beyond the page.
+type eventReading struct {
+	// count asks for the number of matches.
+	count bool
+	// citations asks for every event's citations with their sources
+	// (the API, exports) rather than how many each has (pages).
+	citations bool
+}
+
+func (db *DB) findEventsTx(ctx context.Context, f conflict.EventFilter, how eventReading) (conflict.EventPage, error) {
 	var page conflict.EventPage
 	err := db.readTx(ctx, func(q querier) error {
 		var err error
-		page, err = findEvents(ctx, q, f, count)
+		page, err = findEvents(ctx, q, f, how)
 		return err
 	})
 	return page, err
 }
 
-func findEvents(ctx context.Context, q querier, f conflict.EventFilter, count bool) (conflict.EventPage, error) {
+func findEvents(ctx context.Context, q querier, f conflict.EventFilter, how eventReading) (conflict.EventPage, error) {
 	backward, cursor := f.Before != "", f.After+f.Before
 	var (
 		lo string
@@ -306,7 +315,7 @@ func findEvents(ctx context.Context, q querier, f conflict.EventFilter, count bo
 		return page, nil
 	}
 	switch {
-	case !count:
+	case !how.count:
 	case plan.exact >= 0:
 		// The tallies know: "523,412 events", not "more than 1,000".
 		page.Total = plan.exact
@@ -341,7 +350,12 @@ func findEvents(ctx context.Context, q querier, f conflict.EventFilter, count bo
 			page.Next = makeCursor(last.lo, last.id)
 		}
 	}
-	if page.Citations, err = countCitations(ctx, q, page.Events); err != nil {
+	if how.citations {
+		err = loadEventCitations(ctx, q, page.Events)
+	} else {
+		page.Citations, err = countCitations(ctx, q, page.Events)
+	}
+	if err != nil {
 		return page, err
 	}
 	return page, loadEventDetails(ctx, q, page.Events)

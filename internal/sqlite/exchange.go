@@ -23,21 +23,24 @@ import (
 // FindEventPage is ListEvents (a page without a count) with every listed
 // event's citations and their sources loaded. Errors are FindEvents'.
 func (db *DB) FindEventPage(ctx context.Context, f conflict.EventFilter) (conflict.EventPage, error) {
-	page, err := db.ListEvents(ctx, f)
-	if err != nil || len(page.Events) == 0 {
-		return page, err
+	return db.findEventsTx(ctx, f, eventReading{citations: true})
+}
+
+// loadEventCitations gives events their citations, with their sources.
+func loadEventCitations(ctx context.Context, q querier, events []conflict.Event) error {
+	if len(events) == 0 {
+		return nil
 	}
-	index := make(map[int64]int, len(page.Events))
-	ids := make([]any, len(page.Events))
-	for i, e := range page.Events {
+	index := make(map[int64]int, len(events))
+	ids := make([]any, len(events))
+	for i, e := range events {
 		index[int64(e.ID)] = i
 		ids[i] = int64(e.ID)
 	}
-	err = loadCitations(ctx, db.read, "event_id", ids, func(id int64, c conflict.Citation) {
-		e := &page.Events[index[id]]
+	return loadCitations(ctx, q, "event_id", ids, func(id int64, c conflict.Citation) {
+		e := &events[index[id]]
 		e.Citations = append(e.Citations, c)
 	})
-	return page, err
 }
 
 // FindEstimatePage returns one page of the estimates matching f in as-of
