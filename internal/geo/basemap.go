@@ -31,6 +31,10 @@ type Country struct {
 	// projected are the rings in Web Mercator, as fractions of the
 	// world's size: projected once, drawn at any zoom by a multiply.
 	projected [][][2]float64
+	// ringBounds bound each projected ring (west, north, east, south as
+	// fractions of the world), to skip a ring outside a view, or the
+	// clipping of one inside it, without looking at its points.
+	ringBounds [][4]float64
 	// West, South, East, North bound the rings, to skip a country outside
 	// a view without projecting it.
 	West, South, East, North float64
@@ -128,11 +132,15 @@ func decode(b []byte) ([]Country, error) {
 				}
 				c.Rings = append(c.Rings, ring)
 				proj := make([][2]float64, len(ring))
+				bounds := [4]float64{math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)}
 				for k, p := range ring {
 					x, y := worldPixel(p, 0)
 					proj[k] = [2]float64{x / WorldWidth, y / WorldWidth}
+					bounds = [4]float64{math.Min(bounds[0], proj[k][0]), math.Min(bounds[1], proj[k][1]),
+						math.Max(bounds[2], proj[k][0]), math.Max(bounds[3], proj[k][1])}
 				}
 				c.projected = append(c.projected, proj)
+				c.ringBounds = append(c.ringBounds, bounds)
 			}
 		}
 	}

@@ -142,13 +142,10 @@ func LandPath(v View) (string, error) {
 	west, south, east, north := v.Bounds()
 	const margin = 8.0
 	box := rect{-margin, -margin, float64(v.Width) + margin, float64(v.Height) + margin}
-	var b strings.Builder
-	buf := make([]byte, 0, 16)
-	num := func(f float64) {
-		buf = strconv.AppendFloat(buf[:0], math.Round(f*10)/10, 'f', -1, 64)
-		b.Write(buf)
-	}
-	var ring [][2]float64
+	var (
+		b         strings.Builder
+		ring, tmp [][2]float64
+	)
 	size := WorldWidth * math.Exp2(float64(v.Zoom))
 	cx, cy := worldPixel(v.Center, v.Zoom)
 	left, top := cx-float64(v.Width)/2, cy-float64(v.Height)/2
@@ -157,12 +154,19 @@ func LandPath(v View) (string, error) {
 		if c.East < west || c.West > east || c.North < south || c.South > north {
 			continue
 		}
-		for _, r := range c.projected {
+		for k, r := range c.projected {
+			bounds := c.ringBounds[k]
+			x0, y0, x1, y1 := bounds[0]*size-left, bounds[1]*size-top, bounds[2]*size-left, bounds[3]*size-top
+			if x1 < box[0] || x0 > box[2] || y1 < box[1] || y0 > box[3] {
+				continue
+			}
 			ring = ring[:0]
 			for _, p := range r {
 				ring = append(ring, [2]float64{p[0]*size - left, p[1]*size - top})
 			}
-			ring = box.clip(ring)
+			if x0 < box[0] || x1 > box[2] || y0 < box[1] || y1 > box[3] {
+				ring, tmp = box.clip(ring, tmp)
+			}
 			// Points closer than half a pixel to the last one drawn add
 			// bytes and nothing visible.
 			first, lastX, lastY, n := true, 0.0, 0.0, 0
@@ -175,9 +179,9 @@ func LandPath(v View) (string, error) {
 				} else {
 					b.WriteByte('L')
 				}
-				num(p[0])
+				writeTenths(&b, p[0])
 				b.WriteByte(' ')
-				num(p[1])
+				writeTenths(&b, p[1])
 				first, lastX, lastY = false, p[0], p[1]
 				n++
 			}
@@ -187,6 +191,23 @@ func LandPath(v View) (string, error) {
 		}
 	}
 	return b.String(), nil
+}
+
+// writeTenths writes f rounded to a tenth, without a trailing ".0": the
+// path's numbers, written by hand because a general float formatting was
+// a fifth of drawing the land.
+func writeTenths(b *strings.Builder, f float64) {
+	t := int64(math.Round(f * 10))
+	if t < 0 {
+		b.WriteByte('-')
+		t = -t
+	}
+	var digits [20]byte
+	buf := strconv.AppendInt(digits[:0], t/10, 10)
+	if d := t % 10; d != 0 {
+		buf = append(buf, '.', byte('0'+d))
+	}
+	b.Write(buf)
 }
 
 // Label is a name written on the map, in the view's pixels.
@@ -224,41 +245,59 @@ type rect [4]float64
 
 // clip cuts a ring to the rectangle (Sutherland–Hodgman). What lies
 // outside becomes edges along the rectangle, which the margin keeps out
-// of sight.
-func (r rect) clip(ring [][2]float64) [][2]float64 {
-	inside := []func(p [2]float64) bool{
-		func(p [2]float64) bool { return p[0] >= r[0] },
-		func(p [2]float64) bool { return p[0] <= r[2] },
-		func(p [2]float64) bool { return p[1] >= r[1] },
-		func(p [2]float64) bool { return p[1] <= r[3] },
-	}
-	cross := []func(a, b [2]float64) [2]float64{
-		func(a, b [2]float64) [2]float64 { return atX(a, b, r[0]) },
-		func(a, b [2]float64) [2]float64 { return atX(a, b, r[2]) },
-		func(a, b [2]float64) [2]float64 { return atY(a, b, r[1]) },
-		func(a, b [2]float64) [2]float64 { return atY(a, b, r[3]) },
-	}
-	out := ring
-	for e := range inside {
-		if len(out) == 0 {
+// of sight. It works in ring and spare, in turn, rather than in a new
+// slice per edge, and returns the clipped ring and the other buffer.
+func (r rect) clip(ring, spare [][2]float64) (clipped, free [][2]float64) {
+	in, out := ring, spare
+	for edge := range 4 {
+		if len(in) == 0 {
 			break
 		}
-		in := out
-		out = make([][2]float64, 0, len(in))
+		out = out[:0]
 		prev := in[len(in)-1]
 		for _, p := range in {
-			switch pin, qin := inside[e](p), inside[e](prev); {
+			switch pin, qin := r.inside(edge, p), r.inside(edge, prev); {
 			case pin && qin:
 				out = append(out, p)
 			case pin:
-				out = append(out, cross[e](prev, p), p)
+				out = append(out, r.cross(edge, prev, p), p)
 			case qin:
-				out = append(out, cross[e](prev, p))
+				out = append(out, r.cross(edge, prev, p))
 			}
 			prev = p
 		}
+		in, out = out, in
 	}
-	return out
+	return in, out
+}
+
+// inside reports whether p is on the inner side of one of the edges: 0
+// left, 1 right, 2 top, 3 bottom.
+func (r rect) inside(edge int, p [2]float64) bool {
+	switch edge {
+	case 0:
+		return p[0] >= r[0]
+	case 1:
+		return p[0] <= r[2]
+	case 2:
+		return p[1] >= r[1]
+	default:
+		return p[1] <= r[3]
+	}
+}
+
+// cross is where the segment from a to b crosses an edge.
+func (r rect) cross(edge int, a, b [2]float64) [2]float64 {
+	switch edge {
+	case 0:
+		return atX(a, b, r[0])
+	case 1:
+		return atX(a, b, r[2])
+	case 2:
+		return atY(a, b, r[1])
+	default:
+		return atY(a, b, r[3])
+	}
 }
 
 func atX(a, b [2]float64, x float64) [2]float64 {
