@@ -127,8 +127,24 @@ func decode(b []byte) ([]Country, error) {
 				}
 				c.West, c.East = math.Min(c.West, w), math.Max(c.East, e)
 				c.South, c.North = math.Min(c.South, s), math.Max(c.North, n)
+				mid := (w + e) / 2
+				if e-w > 180 {
+					// A ring across the antimeridian (Fiji's, Russia's
+					// east) is narrow the other way round the world.
+					w, e = 360.0, 0.0
+					for _, p := range ring {
+						lon := p.Lon
+						if lon < 0 {
+							lon += 360
+						}
+						w, e = math.Min(w, lon), math.Max(e, lon)
+					}
+					if mid = (w + e) / 2; mid > 180 {
+						mid -= 360
+					}
+				}
 				if e-w > c.labelSpan {
-					c.Label, c.labelSpan = Point{Lon: (w + e) / 2, Lat: (s + n) / 2}, e-w
+					c.Label, c.labelSpan = Point{Lon: mid, Lat: (s + n) / 2}, e-w
 				}
 				c.Rings = append(c.Rings, ring)
 				proj := make([][2]float64, len(ring))

@@ -141,3 +141,56 @@ func TestClustersAddUp(t *testing.T) {
 }
 
 func fmtSscan(s string, n *float64) (int, error) { return fmt.Sscan(s, n) }
+
+// TestCountryLabelsFitTheirCountries names a region's wide countries where
+// they are drawn, well inside the view, and leaves out the ones too narrow
+// at that zoom to carry a name.
+func TestCountryLabelsFitTheirCountries(t *testing.T) {
+	region := View{Center: Point{Lat: 34, Lon: 42}, Zoom: 5, Width: 760, Height: 480}
+	world := View{Center: Point{Lat: 20, Lon: 0}, Zoom: 1, Width: 760, Height: 480}
+	names := func(v View) map[string]Label {
+		out := map[string]Label{}
+		for _, l := range CountryLabels(v) {
+			out[l.Text] = l
+		}
+		return out
+	}
+	got := names(region)
+	for _, want := range []string{"Iraq", "Syria"} {
+		l, ok := got[want]
+		if !ok {
+			t.Fatalf("the region's labels %v leave out %s", got, want)
+		}
+		if l.X < 20 || l.Y < 20 || l.X > 740 || l.Y > 460 {
+			t.Errorf("%s is labelled at %.0f,%.0f, not 20 px inside the view", want, l.X, l.Y)
+		}
+	}
+	countries, _ := Countries(region.Zoom)
+	for _, c := range countries {
+		if c.Name == "Iraq" {
+			x, y := region.Pixel(c.Label)
+			if l := got["Iraq"]; math.Abs(l.X-x) > 1e-6 || math.Abs(l.Y-y) > 1e-6 {
+				t.Errorf("Iraq is labelled at %.1f,%.1f, its middle is drawn at %.1f,%.1f", l.X, l.Y, x, y)
+			}
+		}
+	}
+	if _, ok := names(world)["Lebanon"]; ok {
+		t.Error("Lebanon is labelled on a map of the world, where it is a few pixels wide")
+	}
+	if _, ok := got["Lebanon"]; ok {
+		t.Error("Lebanon is labelled at zoom 5, narrower than a label")
+	}
+	if _, ok := names(world)["Brazil"]; !ok {
+		t.Error("Brazil is not labelled on a map of the world")
+	}
+	// A country across the antimeridian is labelled there, not at the
+	// middle of the world.
+	for _, c := range countries {
+		if c.Name == "Fiji" && math.Abs(c.Label.Lon) < 170 {
+			t.Errorf("Fiji's label is at longitude %.0f", c.Label.Lon)
+		}
+	}
+	if l, ok := names(world)["Fiji"]; ok {
+		t.Errorf("Fiji is labelled at %.0f,%.0f on a map of the world centred on Africa", l.X, l.Y)
+	}
+}

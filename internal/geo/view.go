@@ -227,14 +227,21 @@ func CountryLabels(v View) []Label {
 	if err != nil {
 		return nil
 	}
+	size := WorldWidth * math.Exp2(float64(v.Zoom))
+	cx, cy := worldPixel(v.Center, v.Zoom)
+	left, top := cx-float64(v.Width)/2, cy-float64(v.Height)/2
 	var out []Label
 	for _, c := range countries {
-		x0, _ := v.Pixel(Point{Lon: c.Label.Lon - c.labelSpan/2, Lat: c.Label.Lat})
-		x1, _ := v.Pixel(Point{Lon: c.Label.Lon + c.labelSpan/2, Lat: c.Label.Lat})
-		if x1-x0 < labelMinWidth || !v.Contains(c.Label, -20) {
+		// Longitude is linear in Web Mercator: the width needs no
+		// projection, and most countries are too narrow at low zooms.
+		if c.labelSpan/360*size < labelMinWidth {
 			continue
 		}
-		x, y := v.Pixel(c.Label)
+		x, y := worldPixel(c.Label, v.Zoom)
+		x, y = x-left, y-top
+		if x < 20 || y < 20 || x > float64(v.Width)-20 || y > float64(v.Height)-20 {
+			continue
+		}
 		out = append(out, Label{X: x, Y: y, Text: c.Name})
 	}
 	return out
