@@ -43,17 +43,25 @@ func (p *Pin) world(z int) (float64, float64) {
 type Window struct {
 	zoom                     int
 	left, top, right, bottom float64
+	// The same rectangle as fractions of the world, which a projected
+	// pin is tested against without scaling it to the zoom.
+	fLeft, fTop, fRight, fBottom float64
 }
 
 // Window returns the view's rectangle in world pixels.
 func (v View) Window() Window {
 	cx, cy := worldPixel(v.Center, v.Zoom)
 	w, h := float64(v.Width)/2, float64(v.Height)/2
-	return Window{zoom: v.Zoom, left: cx - w, top: cy - h, right: cx + w, bottom: cy + h}
+	size := WorldWidth * math.Exp2(float64(v.Zoom))
+	return Window{zoom: v.Zoom, left: cx - w, top: cy - h, right: cx + w, bottom: cy + h,
+		fLeft: (cx - w) / size, fTop: (cy - h) / size, fRight: (cx + w) / size, fBottom: (cy + h) / size}
 }
 
 // Has reports whether the pin is drawn inside the window.
 func (w Window) Has(p *Pin) bool {
+	if p.projected {
+		return p.mx >= w.fLeft && p.my >= w.fTop && p.mx <= w.fRight && p.my <= w.fBottom
+	}
 	x, y := p.world(w.zoom)
 	return x >= w.left && y >= w.top && x <= w.right && y <= w.bottom
 }

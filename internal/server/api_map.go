@@ -92,6 +92,7 @@ func (s *Server) apiEventMap(c echo.Context) error {
 	if mp.tally.Partial {
 		out.Counted = mp.tally.Read
 	}
+	views := r.viewLinks()
 	for _, cl := range mp.grid(view.Zoom).In(view) {
 		out.InView += cl.N
 		center := clusterCenter(mp.pins, cl)
@@ -105,7 +106,7 @@ func (s *Server) apiEventMap(c echo.Context) error {
 			pl := mp.places[p.Key]
 			j.Places = append(j.Places, clusterPlaceJSON{Name: pl.Name, Slug: pl.Slug, Count: p.N, At: pl.at})
 		}
-		href, closer := r.clusterLink(mp, view, cl)
+		href, closer := r.clusterLink(mp, view, cl, views)
 		if closer {
 			j.Closer = s.absURL(c, href)
 		} else {

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -216,15 +217,46 @@ func (r mapRequest) listOf(slugs []string) string {
 	return r.origin + withQuery(r.list, strings.Join(parts, "&"))
 }
 
-// viewLink is the map's own address for view v, with the filter.
-func (r mapRequest) viewLink(v geo.View) string {
-	return r.link(r.self, "z", strconv.Itoa(v.Zoom), "lat", coord(v.Center.Lat), "lon", coord(v.Center.Lon))
+// viewLinks returns what makes the map's own address for a view, with
+// the filter: r.link with z, lat and lon, for the dozens of marks that
+// zoom in, the rest of the query encoded once. The pairs come in
+// url.Values.Encode's order.
+func (r mapRequest) viewLinks() func(geo.View) string {
+	v := r.filter.Values()
+	for k, vs := range r.fixed {
+		v[k] = vs
+	}
+	v.Del("z")
+	v.Del("lat")
+	v.Del("lon")
+	keys := slices.Sorted(maps.Keys(v))
+	// parts are the encoded pairs in order, with "" where lat, lon and z go.
+	var parts []string
+	var at [3]int
+	for i, name := range []string{"lat", "lon", "z"} {
+		for len(keys) > 0 && keys[0] < name {
+			parts = append(parts, url.Values{keys[0]: v[keys[0]]}.Encode())
+			keys = keys[1:]
+		}
+		at[i] = len(parts)
+		parts = append(parts, "")
+	}
+	for _, k := range keys {
+		parts = append(parts, url.Values{k: v[k]}.Encode())
+	}
+	return func(view geo.View) string {
+		query := slices.Clone(parts)
+		query[at[0]] = "lat=" + url.QueryEscape(coord(view.Center.Lat))
+		query[at[1]] = "lon=" + url.QueryEscape(coord(view.Center.Lon))
+		query[at[2]] = "z=" + strconv.Itoa(view.Zoom)
+		return withQuery(r.self, strings.Join(query, "&"))
+	}
 }
 
 // clusterLink is where a cluster's mark leads: the list of its places'
 // events when one list's filter can name them all (at most ten, every one
 // public), else the view two levels closer, which parts them (closer set).
-func (r mapRequest) clusterLink(mp *mapPins, view geo.View, cl geo.Cluster) (href string, closer bool) {
+func (r mapRequest) clusterLink(mp *mapPins, view geo.View, cl geo.Cluster, views func(geo.View) string) (href string, closer bool) {
 	if len(cl.Pins) <= mapClusterLinkPlaces {
 		slugs := make([]string, 0, len(cl.Pins))
 		for _, k := range cl.Pins {
@@ -237,7 +269,7 @@ func (r mapRequest) clusterLink(mp *mapPins, view geo.View, cl geo.Cluster) (hre
 		}
 	}
 	zoom := geo.View{Center: clusterCenter(mp.pins, cl), Zoom: min(view.Zoom+2, geo.MaxZoom), Width: r.width, Height: r.height}.Clamp()
-	return r.viewLink(zoom), true
+	return views(zoom), true
 }
 
 // view is the view the query asks for (z, lat, lon), or, fitted, the
@@ -273,7 +305,7 @@ func (s *Server) buildMap(c echo.Context, r mapRequest) (components.MapView, err
 		return components.MapView{}, err
 	}
 	v := components.MapView{ID: "map", Width: r.width, Height: r.height, Land: land, ListURL: r.origin + withQuery(r.list, r.filter.Values().Encode()), NewTab: r.origin != "", GL: s.mapGL(r)}
-	inView := 0
+	inView, views := 0, r.viewLinks()
 	for _, cl := range mp.grid(view.Zoom).In(view) {
 		inView += cl.N
 		m := components.MapMark{X: cl.X, Y: cl.Y, R: cl.R, N: cl.N, Approx: cl.Approx, Label: shortCount(cl.N)}
@@ -292,7 +324,7 @@ func (s *Server) buildMap(c echo.Context, r mapRequest) (components.MapView, err
 		default:
 			m.Name = fmt.Sprintf("%s and %d other places: %s", first.Name, len(cl.Pins)-1, eventsWord(cl.N))
 		}
-		if m.Href, m.Closer = r.clusterLink(mp, view, cl); m.Closer {
+		if m.Href, m.Closer = r.clusterLink(mp, view, cl, views); m.Closer {
 			m.Name += ", zoom in to see them"
 		}
 		v.Marks = append(v.Marks, m)
@@ -343,17 +375,17 @@ func (s *Server) buildMap(c echo.Context, r mapRequest) (components.MapView, err
 	}
 	zoomIn, zoomOut := view.Zoomed(1), view.Zoomed(-1)
 	if zoomIn.Zoom != view.Zoom {
-		v.Controls = append(v.Controls, components.MapControl{Label: "Zoom in", Href: r.viewLink(zoomIn), Class: "map__control--in"})
+		v.Controls = append(v.Controls, components.MapControl{Label: "Zoom in", Href: views(zoomIn), Class: "map__control--in"})
 	}
 	if zoomOut.Zoom != view.Zoom {
-		v.Controls = append(v.Controls, components.MapControl{Label: "Zoom out", Href: r.viewLink(zoomOut), Class: "map__control--out"})
+		v.Controls = append(v.Controls, components.MapControl{Label: "Zoom out", Href: views(zoomOut), Class: "map__control--out"})
 	}
 	for _, step := range []struct {
 		label  string
 		fx, fy float64
 	}{{"North", 0, -0.5}, {"South", 0, 0.5}, {"West", -0.5, 0}, {"East", 0.5, 0}} {
 		if moved := view.Panned(step.fx, step.fy); moved.Center != view.Center {
-			v.Controls = append(v.Controls, components.MapControl{Label: step.label, Href: r.viewLink(moved), Class: "map__control--" + strings.ToLower(step.label)})
+			v.Controls = append(v.Controls, components.MapControl{Label: step.label, Href: views(moved), Class: "map__control--" + strings.ToLower(step.label)})
 		}
 	}
 	if !fitted {
