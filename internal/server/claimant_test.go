@@ -113,7 +113,7 @@ func TestClaimantFilters(t *testing.T) {
 		t.Errorf("/estimates?claimant= does not list every spelling of the claimant and only it:\n%s", pageText(page))
 	}
 	api := wantStatus(t, do(t, h, http.MethodGet, "/api/v1/estimates?claimant_type=government"), http.StatusOK, "API by claimant type")
-	if !strings.Contains(api, `"claimant_type": "government"`) || strings.Contains(api, "U.S. military") {
+	if !strings.Contains(api, `"claimant_type":"government"`) || strings.Contains(api, "U.S. military") {
 		t.Errorf("the API's claimant_type filter: %s", api)
 	}
 	wantStatus(t, do(t, h, http.MethodGet, "/api/v1/estimates?claimant_type=pundit"), http.StatusBadRequest, "an unknown claimant type")
