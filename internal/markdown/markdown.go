@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"unicode"
 
 	"github.com/microcosm-cc/bluemonday"
 	"github.com/yuin/goldmark"
@@ -60,12 +61,38 @@ func Excerpt(src string, n int) string {
 	if i := strings.Index(para, "\n\n"); i >= 0 {
 		para = para[:i]
 	}
-	para = plain.Replace(para)
-	para = strings.Join(strings.Fields(linkPattern.ReplaceAllString(para, "$1")), " ")
-	if len([]rune(para)) <= n {
-		return para
+	// Lists show dozens of excerpts a page: most paragraphs have no
+	// Markdown to take out, and only the first n letters are kept.
+	if strings.ContainsAny(para, "*_`>#[") {
+		para = linkPattern.ReplaceAllString(plain.Replace(para), "$1")
 	}
-	cut := string([]rune(para)[:n])
+	// The paragraph's words, one space between them, up to one letter past
+	// n (which says it is cut).
+	var b strings.Builder
+	b.Grow(min(len(para), 4*n+4))
+	runes, space := 0, false
+	for _, r := range para {
+		if unicode.IsSpace(r) {
+			space = runes > 0
+			continue
+		}
+		if space {
+			if runes++; runes > n {
+				break
+			}
+			b.WriteByte(' ')
+			space = false
+		}
+		if runes++; runes > n {
+			break
+		}
+		b.WriteRune(r)
+	}
+	text := b.String()
+	if runes <= n {
+		return text
+	}
+	cut := text
 	if i := strings.LastIndexByte(cut, ' '); i > n/2 {
 		cut = cut[:i]
 	}
