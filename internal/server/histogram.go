@@ -93,8 +93,15 @@ func (s *Server) eventHistogram(ctx context.Context, action string, f form.Event
 			return components.HistogramView{}, err
 		}
 		counts.Days = cutDays(series, lowerKey(from), upperKey(to))
-		if !from.IsZero() {
-			reaching, err := s.counts.get(ctx, version, "reach:"+key, func(ctx context.Context) (conflict.DayCounts, error) {
+		// The events that reach into the start from before it are the
+		// same whatever the end, so lists of one start share the count;
+		// nothing reaches into a span that ends before it starts.
+		if !from.IsZero() && (to.IsZero() || upperKey(to) >= lowerKey(from)) {
+			reachKey := action + "?" + f.Values("order", "", "to", "").Encode()
+			if t := filter.Timeline; t != nil {
+				reachKey += "#" + strconv.FormatInt(int64(t.ID), 10)
+			}
+			reaching, err := s.counts.get(ctx, version, "reach:"+reachKey, func(ctx context.Context) (conflict.DayCounts, error) {
 				n, err := s.db.CountEventsReachingIn(ctx, filter)
 				return conflict.DayCounts{Before: n}, err
 			})
