@@ -161,16 +161,12 @@ func (s *Server) browse(c echo.Context, action string, t *conflict.Timeline, fix
 const estimateCountLimit = 1000
 
 // timelineEstimates is the filter of the estimates a timeline shows among
-// its events: the reader's dates, or else the timeline's own, its places,
+// its events: the reader's dates within the timeline's own, its places,
 // and its force when it follows one.
 func timelineEstimates(f conflict.EventFilter, t *conflict.Timeline) conflict.EstimateFilter {
-	ef := conflict.EstimateFilter{From: f.From, To: f.To, NewestFirst: f.NewestFirst}
-	if ef.From.IsZero() {
-		ef.From = t.Filter.From
-	}
-	if ef.To.IsZero() {
-		ef.To = t.Filter.To
-	}
+	// The reader's dates narrow the timeline's, never widen them: its
+	// events stop at its end, and so do its estimates.
+	ef := conflict.EstimateFilter{From: laterDate(f.From, t.Filter.From), To: earlierDate(f.To, t.Filter.To), NewestFirst: f.NewestFirst}
 	ef.Places = t.Filter.Places
 	if len(t.Filter.Actors) == 1 {
 		ef.Force = t.Filter.Actors[0]

@@ -2,8 +2,12 @@ package server_test
 
 import (
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/sitrep/sitrep/internal/conflict"
+	"github.com/sitrep/sitrep/internal/edtf"
 )
 
 // A timeline is read as a story before it is searched: its filters are
@@ -34,4 +38,34 @@ func TestTimelineReadsAsAStory(t *testing.T) {
 	if strings.Contains(body, "filters-fold") {
 		t.Error("/events folds its filters away; only a timeline does")
 	}
+}
+
+// A reader's dates narrow a timeline's and never widen them: asked to
+// run past its end, the timeline still stops there, its estimates too.
+func TestTimelineEstimatesStopAtItsEnd(t *testing.T) {
+	a := newApp(t)
+	ctx := t.Context()
+	forces, err := a.DB.FindActors(ctx)
+	if err != nil || len(forces) == 0 {
+		t.Fatalf("FindActors = %v, %v", forces, err)
+	}
+	sources, err := a.DB.FindSources(ctx, 10)
+	if err != nil || len(sources) == 0 {
+		t.Fatalf("FindSources = %v, %v", sources, err)
+	}
+	later := conflict.Estimate{Force: forces[0], AsOf: edtf.MustParse("2017-03-01"), Unit: conflict.DefaultUnit,
+		Qualifier: conflict.About, Low: conflict.Bound{Value: 777, Set: true}, Claimant: "Later officials", Status: conflict.Published,
+		Citations: []conflict.Citation{{Source: sources[0], Quote: "about 777 fighters"}}}
+	if err := a.DB.CreateEstimate(ctx, &later, conflict.Change{AuthorName: "import"}); err != nil {
+		t.Fatal(err)
+	}
+	h := a.Handler()
+	for _, u := range []string{"/timelines/mosul-2016", "/timelines/mosul-2016?to=2018", "/timelines/mosul-2016?to=2018&order=newest",
+		"/embed/timelines/mosul-2016?to=2018&order=newest"} {
+		body := get(t, h, u, http.StatusOK)
+		if strings.Contains(body, "Later officials") || strings.Contains(body, "777") {
+			t.Errorf("%s shows an estimate of March 2017 in a timeline of 2016", u)
+		}
+	}
+	get(t, h, "/estimates/"+strconv.FormatInt(int64(later.ID), 10), http.StatusOK, "Later officials")
 }
