@@ -42,6 +42,8 @@ type DB struct {
 	months *monthSeriesCache
 	// names keeps what readers' filters named (public_names.go).
 	names *publicNames
+	// texts keeps how many events full-text queries match (text_counts.go).
+	texts *textCounts
 }
 
 // Open opens (creating if needed) the database file at path and checks that
@@ -88,7 +90,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	export.SetConnMaxIdleTime(time.Minute)
 	stmts := &statements{pool: read}
 	db := &DB{write: write, read: readPool{DB: read, stmts: stmts}, export: export, path: path, now: time.Now, version: &dataVersion{},
-		months: &monthSeriesCache{}, names: &publicNames{}}
+		months: &monthSeriesCache{}, names: &publicNames{}, texts: &textCounts{}}
 	db.SetExportConns(2)
 	if err := db.check(ctx); err != nil {
 		db.Close()

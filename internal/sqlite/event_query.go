@@ -193,10 +193,9 @@ func planEvents(ctx context.Context, q querier, f conflict.EventFilter) (eventPl
 		}
 		// Counting a word's matches in the index is cheap, and says
 		// whether to drive from them or to check them row by row.
-		var n int
-		if err := q.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM events_fts WHERE events_fts MATCH ? LIMIT ?)`,
-			match, ftsCountLimit).Scan(&n); err != nil {
-			return plan, fmt.Errorf("count text matches: %w", err)
+		n, err := countTextMatches(ctx, q, match)
+		if err != nil {
+			return plan, err
 		}
 		if n == 0 {
 			plan.none, plan.exact = true, 0

@@ -79,10 +79,12 @@ func (s *statements) close() {
 }
 
 // readTxn is a read transaction of the reader pool whose queries use the
-// kept statements.
+// kept statements, and whose planner uses the kept counts of text
+// matches (text_counts.go).
 type readTxn struct {
 	*sql.Tx
 	stmts *statements
+	texts *textCounts
 }
 
 func (t readTxn) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {

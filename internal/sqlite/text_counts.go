@@ -1,0 +1,70 @@
+package sqlite
+
+import (
+	"context"
+	"fmt"
+	"sync"
+)
+
+// textCounts keeps how many events each full-text query matches (up to
+// ftsCountLimit), per snapshot of the record. The planner counts a query's
+// matches to choose how to read them, and a histogram of the same list
+// plans it again: for words that are common but rarely meet, each count
+// walks their whole lists of matches, most of a page's cost. A reader who
+// narrows the dates of one search asks the same count again, and the
+// answer holds until an event is written, which writes a revision.
+type textCounts struct {
+	mu       sync.Mutex
+	revision int64
+	n        map[string]int
+}
+
+// textCountsKept bounds the queries kept: a flood of made-up words clears
+// them rather than growing them.
+const textCountsKept = 4096
+
+// countTextMatches counts the events the full-text query match matches,
+// up to ftsCountLimit, from the kept counts when the read transaction
+// keeps them.
+func countTextMatches(ctx context.Context, q querier, match string) (int, error) {
+	count := func() (int, error) {
+		var n int
+		if err := q.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM events_fts WHERE events_fts MATCH ? LIMIT ?)`,
+			match, ftsCountLimit).Scan(&n); err != nil {
+			return 0, fmt.Errorf("count text matches: %w", err)
+		}
+		return n, nil
+	}
+	t, ok := q.(readTxn)
+	if !ok || t.texts == nil {
+		return count()
+	}
+	// The newest revision in this transaction's snapshot names the
+	// snapshot: the end of a primary key, the same cost at any size.
+	var revision int64
+	if err := q.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM revisions`).Scan(&revision); err != nil {
+		return 0, err
+	}
+	c := t.texts
+	c.mu.Lock()
+	if c.revision == revision {
+		if n, ok := c.n[match]; ok {
+			c.mu.Unlock()
+			return n, nil
+		}
+	}
+	c.mu.Unlock()
+	n, err := count()
+	if err != nil {
+		return 0, err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.revision < revision || c.n == nil || len(c.n) >= textCountsKept {
+		c.revision, c.n = revision, map[string]int{}
+	}
+	if c.revision == revision {
+		c.n[match] = n
+	}
+	return n, nil
+}
