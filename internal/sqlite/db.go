@@ -44,6 +44,8 @@ type DB struct {
 	names *publicNames
 	// texts keeps how many events full-text queries match (text_counts.go).
 	texts *textCounts
+	// timelines keeps the timelines asked for by slug (timeline.go).
+	timelines *timelineCache
 }
 
 // Open opens (creating if needed) the database file at path and checks that
@@ -90,7 +92,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	export.SetConnMaxIdleTime(time.Minute)
 	stmts := &statements{pool: read}
 	db := &DB{write: write, read: readPool{DB: read, stmts: stmts}, export: export, path: path, now: time.Now, version: &dataVersion{},
-		months: &monthSeriesCache{}, names: &publicNames{}, texts: &textCounts{}}
+		months: &monthSeriesCache{}, names: &publicNames{}, texts: &textCounts{}, timelines: &timelineCache{}}
 	db.SetExportConns(2)
 	if err := db.check(ctx); err != nil {
 		db.Close()
