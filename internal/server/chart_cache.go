@@ -6,6 +6,7 @@ import (
 
 	"github.com/sitrep/sitrep/internal/chart"
 	"github.com/sitrep/sitrep/internal/conflict"
+	"github.com/sitrep/sitrep/internal/edtf"
 )
 
 // chartCacheSize bounds how many charts are kept.
@@ -83,4 +84,125 @@ func (c *chartCache) get(ctx context.Context, version int64, key string, build f
 		c.order = append(c.order, key)
 	}
 	return b.data, nil
+}
+
+// forcePoints are the published estimates a chart's filter matches at any
+// date, as the chart draws them, in as-of order, with the claims that
+// superseded them; each date range cuts them.
+type forcePoints struct {
+	points []conflict.Estimate
+	// lo and hi are each point's as-of keys, as the estimates store them.
+	lo, hi     []string
+	superseded map[conflict.EstimateID]conflict.EstimateID
+}
+
+// claims are the points within from and to (either zero for open), as
+// the chart reads them, and their spread. The claims point into the
+// kept estimates, which no one writes.
+func (p *forcePoints) claims(from, to edtf.Date) ([]chart.Claim, conflict.Spread) {
+	var fromKey, toKey string
+	if !from.IsZero() {
+		fromKey = from.LowerKey()
+	}
+	if !to.IsZero() {
+		toKey = to.UpperKey()
+	}
+	out := make([]chart.Claim, 0, len(p.points))
+	var spread conflict.Spread
+	claimants := map[string]bool{}
+	for i := range p.points {
+		if (fromKey != "" && p.hi[i] < fromKey) || (toKey != "" && p.lo[i] > toKey) {
+			continue
+		}
+		x := &p.points[i]
+		c := chart.Claim{Estimate: x}
+		if r := x.ClaimantRecord; r != nil {
+			c.ClaimantID, c.ClaimantType = int64(r.ID), string(r.Type)
+		}
+		if b, ok := p.superseded[x.ID]; ok {
+			c.Superseded, c.SupersededBy = true, b
+		}
+		out = append(out, c)
+		// As conflict.SpreadOf counts them.
+		spread.Count++
+		claimants[conflict.ClaimantKey(x.Claimant)] = true
+		if x.Low.Set && (!spread.Low.Set || x.Low.Value < spread.Low.Value) {
+			spread.Low = x.Low
+		}
+		if x.High.Set && (!spread.High.Set || x.High.Value > spread.High.Value) {
+			spread.High = x.High
+		}
+	}
+	spread.Claimants = len(claimants)
+	return out, spread
+}
+
+// pointsCache keeps the points of recent small forces' filters, and the
+// forces' tallies, until the next write. A chart is drawn anew for every
+// date range a reader asks for; reading a force's estimates for each cost
+// more than drawing them.
+type pointsCache struct {
+	mu      sync.Mutex
+	version int64
+	entries map[string]*forcePoints
+	points  int
+	counts  map[conflict.ActorID]int
+}
+
+// pointsCacheSize bounds how many estimates are kept, a few hundred bytes
+// each.
+const pointsCacheSize = 32_768
+
+func (c *pointsCache) reset(version int64) {
+	if c.version != version || c.entries == nil {
+		c.version, c.entries, c.points, c.counts = version, map[string]*forcePoints{}, 0, map[conflict.ActorID]int{}
+	}
+}
+
+// count returns force's tally at the data version, reading it with read
+// when not kept.
+func (c *pointsCache) count(version int64, force conflict.ActorID, read func() (int, error)) (int, error) {
+	c.mu.Lock()
+	c.reset(version)
+	n, ok := c.counts[force]
+	c.mu.Unlock()
+	if ok {
+		return n, nil
+	}
+	n, err := read()
+	if err != nil {
+		return 0, err
+	}
+	c.mu.Lock()
+	if c.version == version {
+		c.counts[force] = n
+	}
+	c.mu.Unlock()
+	return n, nil
+}
+
+// get returns the points kept for key at the data version, reading them
+// with read when not kept.
+func (c *pointsCache) get(version int64, key string, read func() (*forcePoints, error)) (*forcePoints, error) {
+	c.mu.Lock()
+	c.reset(version)
+	p, ok := c.entries[key]
+	c.mu.Unlock()
+	if ok {
+		return p, nil
+	}
+	p, err := read()
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.version == version {
+		if c.points+len(p.points) > pointsCacheSize {
+			c.entries, c.points = map[string]*forcePoints{}, 0
+		}
+		c.entries[key] = p
+		c.points += len(p.points)
+	}
+	return p, nil
 }

@@ -131,7 +131,9 @@ func (s *Server) forceChart(ctx context.Context, filter conflict.EstimateFilter,
 			TypeURL: func(t string) string { return explorer + "&" + url.Values{"claimant_type": {t}}.Encode() }}
 		// The force's tally says whether its estimates are few enough to
 		// draw one by one, however the other filters narrow them.
-		n, err := s.db.CountForceEstimates(ctx, filter.Force)
+		n, err := s.points.count(version, filter.Force, func() (int, error) {
+			return s.db.CountForceEstimates(ctx, filter.Force)
+		})
 		if err != nil {
 			return chartData{}, err
 		}
@@ -145,6 +147,18 @@ func (s *Server) forceChart(ctx context.Context, filter conflict.EstimateFilter,
 				return chartData{total: spread.Count, spread: spread, chart: chart.Grouped(groups, opts)}, nil
 			}
 		}
+		if n <= chart.MaxMarks && publishedOnly(filter) {
+			// Few enough to keep: the filter's estimates at any date are
+			// read once, and each date range cuts them.
+			p, err := s.points.get(version, pointsKey(filter), func() (*forcePoints, error) {
+				return s.forcePoints(ctx, filter)
+			})
+			if err != nil {
+				return chartData{}, err
+			}
+			claims, spread := p.claims(filter.From, filter.To)
+			return chartData{total: len(claims), spread: spread, chart: chart.NewClaims(claims, opts)}, nil
+		}
 		points := filter
 		points.Limit = chartLimit
 		all, err := s.db.FindEstimatePoints(ctx, points)
@@ -157,6 +171,37 @@ func (s *Server) forceChart(ctx context.Context, filter conflict.EstimateFilter,
 		}
 		return chartData{total: len(all), spread: conflict.SpreadOf(all), chart: chart.NewClaims(claims, opts)}, nil
 	})
+}
+
+// publishedOnly reports whether filter matches published estimates alone,
+// which a force's tally counts.
+func publishedOnly(filter conflict.EstimateFilter) bool {
+	return len(filter.Statuses) == 0 || (len(filter.Statuses) == 1 && filter.Statuses[0] == conflict.Published)
+}
+
+// pointsKey names filter's estimates at any date.
+func pointsKey(filter conflict.EstimateFilter) string {
+	return fmt.Sprint(filter.Force, filter.Places, filter.Claimant, filter.ClaimantID, filter.ClaimantType)
+}
+
+// forcePoints reads the estimates filter matches at any date, as a chart
+// draws them, with the claims that superseded them. The filter's force
+// has at most chart.MaxMarks published estimates.
+func (s *Server) forcePoints(ctx context.Context, filter conflict.EstimateFilter) (*forcePoints, error) {
+	filter.From, filter.To, filter.After, filter.Statuses, filter.Limit = edtf.Date{}, edtf.Date{}, "", nil, chartLimit
+	all, err := s.db.FindEstimatePoints(ctx, filter)
+	if err != nil {
+		return nil, err
+	}
+	p := &forcePoints{points: all, lo: make([]string, len(all)), hi: make([]string, len(all))}
+	ids := make([]conflict.EstimateID, len(all))
+	for i := range all {
+		ids[i], p.lo[i], p.hi[i] = all[i].ID, all[i].AsOf.LowerKey(), all[i].AsOf.UpperKey()
+	}
+	if p.superseded, err = s.db.FindSupersededBy(ctx, ids); err != nil {
+		return nil, err
+	}
+	return p, nil
 }
 
 // chartClaims are estimates as the chart reads them: with their claimant's

@@ -57,6 +57,8 @@ type Server struct {
 	acc    *accounts
 	hosts  *hosts
 	charts chartCache
+	// points keeps small forces' estimates for their charts (chart_cache.go).
+	points pointsCache
 	// counts keeps the counts over time of recent filters (histogram.go).
 	counts countCache
 	// series keeps the day series of recent tallies (histogram.go).

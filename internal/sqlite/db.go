@@ -40,6 +40,8 @@ type DB struct {
 	rule conflict.ReviewRule
 	// months keeps the explorer's monthly series (estimate_days.go).
 	months *monthSeriesCache
+	// tallies keeps forces' monthly tallies (estimate_month.go).
+	tallies *claimTallyCache
 	// names keeps what readers' filters named (public_names.go).
 	names *publicNames
 }
@@ -88,7 +90,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	export.SetConnMaxIdleTime(time.Minute)
 	stmts := &statements{pool: read}
 	db := &DB{write: write, read: readPool{DB: read, stmts: stmts}, export: export, path: path, now: time.Now, version: &dataVersion{},
-		months: &monthSeriesCache{}, names: &publicNames{}}
+		months: &monthSeriesCache{}, tallies: &claimTallyCache{}, names: &publicNames{}}
 	db.SetExportConns(2)
 	if err := db.check(ctx); err != nil {
 		db.Close()
