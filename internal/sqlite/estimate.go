@@ -186,7 +186,8 @@ func (db *DB) createEstimate(ctx context.Context, tx *sql.Tx, x *conflict.Estima
 
 // FindEstimates returns the estimates matching f in as-of order, oldest
 // first. The first citation of each is loaded, as the explorer's table
-// shows the reporting source and its quote.
+// shows the reporting source and its quote (see loadFirstCitations for
+// what of it).
 func (db *DB) FindEstimates(ctx context.Context, f conflict.EstimateFilter) ([]conflict.Estimate, error) {
 	query, params, err := estimateListQuery(ctx, db.read, f)
 	if err != nil {
@@ -254,7 +255,11 @@ func estimateListQuery(ctx context.Context, q querier, f conflict.EstimateFilter
 		ORDER BY ` + order, params, nil
 }
 
-// loadFirstCitations attaches each estimate's first citation, in one query.
+// loadFirstCitations attaches each estimate's first citation, in one
+// query: its quote, locator and credibility, and its source's id,
+// publisher, title and address, which is what lists show of it. The
+// source's other columns are left unread: reading and decoding them cost
+// more than the rest of the page's table.
 func (db *DB) loadFirstCitations(ctx context.Context, xs []conflict.Estimate) error {
 	if len(xs) == 0 {
 		return nil
@@ -265,7 +270,8 @@ func (db *DB) loadFirstCitations(ctx context.Context, xs []conflict.Estimate) er
 		index[x.ID] = i
 		ids[i] = int64(x.ID)
 	}
-	rows, err := db.read.QueryContext(ctx, `SELECT c.estimate_id, c.id, c.quote, c.locator, coalesce(c.credibility, 0), `+sourceColumns+`
+	rows, err := db.read.QueryContext(ctx, `SELECT c.estimate_id, c.id, c.quote, c.locator, coalesce(c.credibility, 0),
+		s.id, s.url, s.publisher, s.title
 		FROM citations c JOIN sources s ON s.id = c.source_id
 		WHERE c.id IN (SELECT (SELECT c2.id FROM citations c2 WHERE c2.estimate_id = e.value ORDER BY c2.position, c2.id LIMIT 1)
 		               FROM json_each(?) e)`, jsonIDs(ids))
@@ -278,13 +284,10 @@ func (db *DB) loadFirstCitations(ctx context.Context, xs []conflict.Estimate) er
 			eid conflict.EstimateID
 			c   conflict.Citation
 		)
-		s, err := scanSource(scanFunc(func(dest ...any) error {
-			return rows.Scan(append([]any{&eid, &c.ID, &c.Quote, &c.Locator, &c.Credibility}, dest...)...)
-		}))
-		if err != nil {
+		if err := rows.Scan(&eid, &c.ID, &c.Quote, &c.Locator, &c.Credibility,
+			&c.Source.ID, &c.Source.URL, &c.Source.Publisher, &c.Source.Title); err != nil {
 			return err
 		}
-		c.Source = s
 		xs[index[eid]].Citations = []conflict.Citation{c}
 	}
 	return rows.Err()
