@@ -94,12 +94,19 @@ type forcePoints struct {
 	// lo and hi are each point's as-of keys, as the estimates store them.
 	lo, hi     []string
 	superseded map[conflict.EstimateID]conflict.EstimateID
+	// first is each point's first citation, which the explorer's table
+	// shows.
+	first map[conflict.EstimateID]conflict.Citation
 }
 
-// claims are the points within from and to (either zero for open), as
-// the chart reads them, and their spread. The claims point into the
-// kept estimates, which no one writes.
-func (p *forcePoints) claims(from, to edtf.Date) ([]chart.Claim, conflict.Spread) {
+// within reports whether point i's as-of date reaches into from and to
+// (keys, either "" for open), as the estimates' date filter matches them.
+func (p *forcePoints) within(i int, fromKey, toKey string) bool {
+	return (fromKey == "" || p.hi[i] >= fromKey) && (toKey == "" || p.lo[i] <= toKey)
+}
+
+// dateKeys are the keys a date range's estimates are matched by.
+func dateKeys(from, to edtf.Date) (string, string) {
 	var fromKey, toKey string
 	if !from.IsZero() {
 		fromKey = from.LowerKey()
@@ -107,11 +114,40 @@ func (p *forcePoints) claims(from, to edtf.Date) ([]chart.Claim, conflict.Spread
 	if !to.IsZero() {
 		toKey = to.UpperKey()
 	}
+	return fromKey, toKey
+}
+
+// rows are the first limit points within from and to, oldest first, as
+// FindEstimates lists them: copies, each with its first citation.
+func (p *forcePoints) rows(from, to edtf.Date, limit int) []conflict.Estimate {
+	fromKey, toKey := dateKeys(from, to)
+	var out []conflict.Estimate
+	for i := range p.points {
+		if len(out) == limit {
+			break
+		}
+		if !p.within(i, fromKey, toKey) {
+			continue
+		}
+		x := p.points[i]
+		if c, ok := p.first[x.ID]; ok {
+			x.Citations = []conflict.Citation{c}
+		}
+		out = append(out, x)
+	}
+	return out
+}
+
+// claims are the points within from and to (either zero for open), as
+// the chart reads them, and their spread. The claims point into the
+// kept estimates, which no one writes.
+func (p *forcePoints) claims(from, to edtf.Date) ([]chart.Claim, conflict.Spread) {
+	fromKey, toKey := dateKeys(from, to)
 	out := make([]chart.Claim, 0, len(p.points))
 	var spread conflict.Spread
 	claimants := map[string]bool{}
 	for i := range p.points {
-		if (fromKey != "" && p.hi[i] < fromKey) || (toKey != "" && p.lo[i] > toKey) {
+		if !p.within(i, fromKey, toKey) {
 			continue
 		}
 		x := &p.points[i]
@@ -149,9 +185,9 @@ type pointsCache struct {
 	counts  map[conflict.ActorID]int
 }
 
-// pointsCacheSize bounds how many estimates are kept, a few hundred bytes
-// each.
-const pointsCacheSize = 32_768
+// pointsCacheSize bounds how many estimates are kept, with their first
+// citations under a kilobyte each.
+const pointsCacheSize = 20_000
 
 func (c *pointsCache) reset(version int64) {
 	if c.version != version || c.entries == nil {

@@ -86,7 +86,10 @@ func (s *Server) estimateList(c echo.Context) error {
 	page := f.Filter
 	page.Limit = tableSize + 1
 	page.After = c.QueryParam("after")
-	rows, err := s.db.FindEstimates(ctx, page)
+	rows, kept, err := s.keptRows(ctx, page)
+	if err == nil && !kept {
+		rows, err = s.db.FindEstimates(ctx, page)
+	}
 	if conflict.ErrorCode(err) == conflict.Invalid {
 		page.After = ""
 		rows, err = s.db.FindEstimates(ctx, page)
@@ -201,7 +204,37 @@ func (s *Server) forcePoints(ctx context.Context, filter conflict.EstimateFilter
 	if p.superseded, err = s.db.FindSupersededBy(ctx, ids); err != nil {
 		return nil, err
 	}
+	if p.first, err = s.db.FindFirstCitations(ctx, ids); err != nil {
+		return nil, err
+	}
 	return p, nil
+}
+
+// keptRows is the first page of the explorer's table of filter from the
+// points kept for its chart, when its force is small enough to keep and
+// the page is the first: the same rows FindEstimates lists, without
+// reading them again. ok is false when the table must be read.
+func (s *Server) keptRows(ctx context.Context, filter conflict.EstimateFilter) (rows []conflict.Estimate, ok bool, err error) {
+	if filter.Force == 0 || filter.After != "" || filter.NewestFirst || !publishedOnly(filter) {
+		return nil, false, nil
+	}
+	version, err := s.db.LastChange(ctx)
+	if err != nil {
+		return nil, false, err
+	}
+	n, err := s.points.count(version, filter.Force, func() (int, error) {
+		return s.db.CountForceEstimates(ctx, filter.Force)
+	})
+	if err != nil || n > chart.MaxMarks {
+		return nil, false, err
+	}
+	p, err := s.points.get(version, pointsKey(filter), func() (*forcePoints, error) {
+		return s.forcePoints(ctx, filter)
+	})
+	if err != nil {
+		return nil, false, err
+	}
+	return p.rows(filter.From, filter.To, filter.Limit), true, nil
 }
 
 // chartClaims are estimates as the chart reads them: with their claimant's

@@ -136,3 +136,51 @@ func TestExplorerChartsRevisionsAndUnits(t *testing.T) {
 		}
 	}
 }
+
+// TestExplorerCutsAKeptForceToEachRange: a small force's estimates are
+// kept between writes and cut to each date range the explorer is asked
+// for; the chart and the table show only the range's claims, and a claim
+// published since shows at once.
+func TestExplorerCutsAKeptForceToEachRange(t *testing.T) {
+	a := newApp(t)
+	ctx := t.Context()
+	h := a.Handler()
+	// The demo's claims are "as many as 10,000" in July 2016 and
+	// 3,000–4,500 on 29 September.
+	for _, tt := range []struct {
+		url      string
+		want     string
+		unwanted string
+		marks    int
+	}{
+		{"/estimates?force=ISIS&to=2016-08-10", "as many as 10,000", "3,000–4,500", 1},
+		{"/estimates?force=ISIS&from=2016-08-01", "3,000–4,500", "as many as 10,000", 1},
+		{"/estimates?force=ISIS", "3,000–4,500", "No estimates to chart", 2},
+	} {
+		body := get(t, h, tt.url, http.StatusOK, tt.want)
+		if strings.Contains(body, tt.unwanted) {
+			t.Errorf("GET %s shows %q, which is outside its range", tt.url, tt.unwanted)
+		}
+		if n := strings.Count(body, `data-testid="chart-mark"`); n != tt.marks {
+			t.Errorf("GET %s charts %d claims, want %d", tt.url, n, tt.marks)
+		}
+	}
+	is, err := a.DB.FindActorBySlug(ctx, "islamic-state")
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, err := a.DB.FindSourceByID(ctx, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := &conflict.Estimate{Force: is.Ref(), AsOf: edtf.MustParse("2016-08-05"), Unit: "fighters", Qualifier: conflict.Exact,
+		Low: conflict.Count(7777), High: conflict.Count(7777), Claimant: "Local monitor", Status: conflict.Published,
+		Citations: []conflict.Citation{{Source: src, Quote: "about seven thousand"}}}
+	if err := a.DB.CreateEstimate(ctx, x, conflict.Change{AuthorName: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	body := get(t, h, "/estimates?force=ISIS&to=2016-08-10", http.StatusOK, "7,777", "about seven thousand")
+	if n := strings.Count(body, `data-testid="chart-mark"`); n != 2 {
+		t.Errorf("after a claim is published, the range charts %d claims, want 2", n)
+	}
+}
