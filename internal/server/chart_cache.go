@@ -173,6 +173,30 @@ func (p *forcePoints) claims(from, to edtf.Date) ([]chart.Claim, conflict.Spread
 	return out, spread
 }
 
+// dayCounts counts the points within from and to by the day their as-of
+// dates begin, as CountEstimatesByDay counts them one by one: those that
+// begin before from and reach into it are counted apart.
+func (p *forcePoints) dayCounts(from, to edtf.Date) conflict.DayCounts {
+	fromKey, toKey := dateKeys(from, to)
+	var out conflict.DayCounts
+	for i := range p.points {
+		if !p.within(i, fromKey, toKey) {
+			continue
+		}
+		if fromKey != "" && p.lo[i] < fromKey {
+			out.Before++
+			continue
+		}
+		// The points are in as-of order: a day's claims are together.
+		if n := len(out.Days); n > 0 && out.Days[n-1].Day == p.lo[i] {
+			out.Days[n-1].N++
+			continue
+		}
+		out.Days = append(out.Days, conflict.DayCount{Day: p.lo[i], N: 1})
+	}
+	return out
+}
+
 // pointsCache keeps the points of recent small forces' filters, and the
 // forces' tallies, until the next write. A chart is drawn anew for every
 // date range a reader asks for; reading a force's estimates for each cost
@@ -183,6 +207,8 @@ type pointsCache struct {
 	entries map[string]*forcePoints
 	points  int
 	counts  map[conflict.ActorID]int
+	// claimants are forces' claimants, as FindForceClaimants lists them.
+	claimants map[conflict.ActorID][]string
 }
 
 // pointsCacheSize bounds how many estimates are kept, with their first
@@ -192,6 +218,7 @@ const pointsCacheSize = 20_000
 func (c *pointsCache) reset(version int64) {
 	if c.version != version || c.entries == nil {
 		c.version, c.entries, c.points, c.counts = version, map[string]*forcePoints{}, 0, map[conflict.ActorID]int{}
+		c.claimants = map[conflict.ActorID][]string{}
 	}
 }
 
@@ -216,6 +243,31 @@ func (c *pointsCache) count(version int64, force conflict.ActorID, read func() (
 	c.mu.Unlock()
 	return n, nil
 }
+
+// forceClaimants returns force's claimants at the data version, reading
+// them with read when not kept.
+func (c *pointsCache) forceClaimants(version int64, force conflict.ActorID, read func() ([]string, error)) ([]string, error) {
+	c.mu.Lock()
+	c.reset(version)
+	names, ok := c.claimants[force]
+	c.mu.Unlock()
+	if ok {
+		return names, nil
+	}
+	names, err := read()
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	if c.version == version && len(c.claimants) < pointsCacheForces {
+		c.claimants[force] = names
+	}
+	c.mu.Unlock()
+	return names, nil
+}
+
+// pointsCacheForces bounds how many forces' claimants are kept.
+const pointsCacheForces = 1024
 
 // get returns the points kept for key at the data version, reading them
 // with read when not kept.

@@ -70,7 +70,7 @@ func (s *Server) estimateList(c echo.Context) error {
 			for _, l := range data.chart.Legend {
 				v.Claimants = append(v.Claimants, l.Claimant)
 			}
-		} else if v.Claimants, err = s.db.FindForceClaimants(ctx, f.Filter.Force, 500); err != nil {
+		} else if v.Claimants, err = s.forceClaimants(ctx, f.Filter.Force); err != nil {
 			return err
 		}
 	case f.Values().Encode() == "":
@@ -150,15 +150,11 @@ func (s *Server) forceChart(ctx context.Context, filter conflict.EstimateFilter,
 				return chartData{total: spread.Count, spread: spread, chart: chart.Grouped(groups, opts)}, nil
 			}
 		}
-		if n <= chart.MaxMarks && publishedOnly(filter) {
-			// Few enough to keep: the filter's estimates at any date are
-			// read once, and each date range cuts them.
-			p, err := s.points.get(version, pointsKey(filter), func() (*forcePoints, error) {
-				return s.forcePoints(ctx, filter)
-			})
-			if err != nil {
-				return chartData{}, err
-			}
+		// Few enough to keep: the filter's estimates at any date are read
+		// once, and each date range cuts them.
+		if p, kept, err := s.keptPoints(ctx, filter); err != nil {
+			return chartData{}, err
+		} else if kept {
 			claims, spread := p.claims(filter.From, filter.To)
 			return chartData{total: len(claims), spread: spread, chart: chart.NewClaims(claims, opts)}, nil
 		}
@@ -210,12 +206,22 @@ func (s *Server) forcePoints(ctx context.Context, filter conflict.EstimateFilter
 	return p, nil
 }
 
-// keptRows is the first page of the explorer's table of filter from the
-// points kept for its chart, when its force is small enough to keep and
-// the page is the first: the same rows FindEstimates lists, without
-// reading them again. ok is false when the table must be read.
-func (s *Server) keptRows(ctx context.Context, filter conflict.EstimateFilter) (rows []conflict.Estimate, ok bool, err error) {
-	if filter.Force == 0 || filter.After != "" || filter.NewestFirst || !publishedOnly(filter) {
+// forceClaimants are the claimants of force the explorer's claimant box
+// suggests, kept until the next write.
+func (s *Server) forceClaimants(ctx context.Context, force conflict.ActorID) ([]string, error) {
+	version, err := s.db.LastChange(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return s.points.forceClaimants(version, force, func() ([]string, error) {
+		return s.db.FindForceClaimants(ctx, force, 500)
+	})
+}
+
+// keptPoints are the points kept for filter's chart, when its force is
+// small enough to keep (see forceChart); ok is false otherwise.
+func (s *Server) keptPoints(ctx context.Context, filter conflict.EstimateFilter) (p *forcePoints, ok bool, err error) {
+	if filter.Force == 0 || !publishedOnly(filter) {
 		return nil, false, nil
 	}
 	version, err := s.db.LastChange(ctx)
@@ -228,10 +234,22 @@ func (s *Server) keptRows(ctx context.Context, filter conflict.EstimateFilter) (
 	if err != nil || n > chart.MaxMarks {
 		return nil, false, err
 	}
-	p, err := s.points.get(version, pointsKey(filter), func() (*forcePoints, error) {
+	p, err = s.points.get(version, pointsKey(filter), func() (*forcePoints, error) {
 		return s.forcePoints(ctx, filter)
 	})
-	if err != nil {
+	return p, err == nil, err
+}
+
+// keptRows is the first page of the explorer's table of filter from the
+// points kept for its chart, when its force is small enough to keep and
+// the page is the first: the same rows FindEstimates lists, without
+// reading them again. ok is false when the table must be read.
+func (s *Server) keptRows(ctx context.Context, filter conflict.EstimateFilter) (rows []conflict.Estimate, ok bool, err error) {
+	if filter.After != "" || filter.NewestFirst {
+		return nil, false, nil
+	}
+	p, ok, err := s.keptPoints(ctx, filter)
+	if !ok {
 		return nil, false, err
 	}
 	return p.rows(filter.From, filter.To, filter.Limit), true, nil
