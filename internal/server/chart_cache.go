@@ -294,3 +294,63 @@ func (c *pointsCache) get(version int64, key string, read func() (*forcePoints, 
 	}
 	return p, nil
 }
+
+// firstPage is the first page of the explorer's table of a filter
+// without its end date, with each row's as-of key: the page of the filter
+// up to any end date is the rows that begin by then, as the rows are in
+// as-of order.
+type firstPage struct {
+	rows []conflict.Estimate
+	lo   []string
+}
+
+// upTo is the page of the filter up to to (zero for open): the rows that
+// begin by its end, shared, not to be changed.
+func (p *firstPage) upTo(to edtf.Date) []conflict.Estimate {
+	n := len(p.rows)
+	if !to.IsZero() {
+		key := to.UpperKey()
+		n = 0
+		for n < len(p.rows) && p.lo[n] <= key {
+			n++
+		}
+	}
+	return p.rows[:n:n]
+}
+
+// pageCache keeps the first pages of recent filters until the next write.
+type pageCache struct {
+	mu      sync.Mutex
+	version int64
+	entries map[string]*firstPage
+}
+
+// pageCacheSize bounds how many first pages are kept, a hundred rows each.
+const pageCacheSize = 64
+
+// get returns the page kept for key at the data version, reading it with
+// read when not kept.
+func (c *pageCache) get(version int64, key string, read func() (*firstPage, error)) (*firstPage, error) {
+	c.mu.Lock()
+	if c.version != version || c.entries == nil {
+		c.version, c.entries = version, map[string]*firstPage{}
+	}
+	p, ok := c.entries[key]
+	c.mu.Unlock()
+	if ok {
+		return p, nil
+	}
+	p, err := read()
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.version == version {
+		if len(c.entries) >= pageCacheSize {
+			clear(c.entries)
+		}
+		c.entries[key] = p
+	}
+	return p, nil
+}

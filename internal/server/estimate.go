@@ -86,10 +86,7 @@ func (s *Server) estimateList(c echo.Context) error {
 	page := f.Filter
 	page.Limit = tableSize + 1
 	page.After = c.QueryParam("after")
-	rows, kept, err := s.keptRows(ctx, page)
-	if err == nil && !kept {
-		rows, err = s.db.FindEstimates(ctx, page)
-	}
+	rows, err := s.tableRows(ctx, page)
 	if conflict.ErrorCode(err) == conflict.Invalid {
 		page.After = ""
 		rows, err = s.db.FindEstimates(ctx, page)
@@ -238,6 +235,42 @@ func (s *Server) keptPoints(ctx context.Context, filter conflict.EstimateFilter)
 		return s.forcePoints(ctx, filter)
 	})
 	return p, err == nil, err
+}
+
+// tableRows is the page of the explorer's table filter asks for, as
+// FindEstimates lists it. The first page is cut from what is kept: a
+// small force's points, or the first page of the filter without its end
+// date, which holds the first page up to any end date.
+func (s *Server) tableRows(ctx context.Context, filter conflict.EstimateFilter) ([]conflict.Estimate, error) {
+	if rows, kept, err := s.keptRows(ctx, filter); err != nil || kept {
+		return rows, err
+	}
+	if filter.After != "" || filter.NewestFirst {
+		return s.db.FindEstimates(ctx, filter)
+	}
+	version, err := s.db.LastChange(ctx)
+	if err != nil {
+		return nil, err
+	}
+	open := filter
+	open.To = edtf.Date{}
+	key := fmt.Sprintf("%d|%v|%q|%d|%q|%s|%v|%d", open.Force, open.Places, open.Claimant, open.ClaimantID,
+		open.ClaimantType, open.From.String(), open.Statuses, open.Limit)
+	p, err := s.pages.get(version, key, func() (*firstPage, error) {
+		rows, err := s.db.FindEstimates(ctx, open)
+		if err != nil {
+			return nil, err
+		}
+		p := &firstPage{rows: rows, lo: make([]string, len(rows))}
+		for i := range rows {
+			p.lo[i] = rows[i].AsOf.LowerKey()
+		}
+		return p, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return p.upTo(filter.To), nil
 }
 
 // keptRows is the first page of the explorer's table of filter from the

@@ -137,10 +137,11 @@ func TestExplorerChartsRevisionsAndUnits(t *testing.T) {
 	}
 }
 
-// TestExplorerCutsAKeptForceToEachRange: a small force's estimates are
-// kept between writes and cut to each date range the explorer is asked
-// for; the chart and the table show only the range's claims, and a claim
-// published since shows at once.
+// TestExplorerCutsAKeptForceToEachRange: a small force's estimates, and
+// the first page of a filter without its end date, are kept between
+// writes and cut to each date range the explorer is asked for; the chart
+// and the table show only the range's claims, and a claim published since
+// shows at once.
 func TestExplorerCutsAKeptForceToEachRange(t *testing.T) {
 	a := newApp(t)
 	ctx := t.Context()
@@ -156,6 +157,8 @@ func TestExplorerCutsAKeptForceToEachRange(t *testing.T) {
 		{"/estimates?force=ISIS&to=2016-08-10", "as many as 10,000", "3,000–4,500", 1},
 		{"/estimates?force=ISIS&from=2016-08-01", "3,000–4,500", "as many as 10,000", 1},
 		{"/estimates?force=ISIS", "3,000–4,500", "No estimates to chart", 2},
+		// Without a force the table alone lists the range.
+		{"/estimates?to=2016-08-10", "as many as 10,000", "3,000–4,500", 0},
 	} {
 		body := get(t, h, tt.url, http.StatusOK, tt.want)
 		if strings.Contains(body, tt.unwanted) {
@@ -183,4 +186,5 @@ func TestExplorerCutsAKeptForceToEachRange(t *testing.T) {
 	if n := strings.Count(body, `data-testid="chart-mark"`); n != 2 {
 		t.Errorf("after a claim is published, the range charts %d claims, want 2", n)
 	}
+	get(t, h, "/estimates?to=2016-08-10", http.StatusOK, "7,777", "about seven thousand")
 }
