@@ -3,8 +3,10 @@ package server
 import (
 	"context"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -58,8 +60,9 @@ func (s *Server) estimateList(c echo.Context) error {
 	}
 	switch {
 	case f.Filter.Force != 0:
+		link := queryLinks("/estimates", f.Values(), "claimant", "from", "to")
 		data, err := s.forceChart(ctx, f.Filter, "explorer-chart", "/estimates?"+f.Values().Encode(), 0, func(claimant string, from, to edtf.Date) string {
-			return "/estimates?" + f.Values("claimant", claimant, "from", from.String(), "to", to.String()).Encode()
+			return link(claimant, from.String(), to.String())
 		})
 		if err != nil {
 			return err
@@ -106,6 +109,41 @@ func (s *Server) estimateList(c echo.Context) error {
 		v.Total, v.More = len(rows), v.NextURL != ""
 	}
 	return s.render(c, http.StatusOK, pages.Estimates(v))
+}
+
+// queryLinks returns a function linking to path with the query v and keys
+// set to the values it is passed, as url.Values.Encode writes it: keys in
+// order, each pair escaped. v's own pairs are escaped once, for the
+// hundreds of links a chart or a histogram holds.
+func queryLinks(path string, v url.Values, keys ...string) func(values ...string) string {
+	fixed := map[string]string{}
+	for k := range v {
+		if !slices.Contains(keys, k) {
+			fixed[k] = url.Values{k: v[k]}.Encode()
+		}
+	}
+	order := slices.Sorted(maps.Keys(fixed))
+	order = append(order, keys...)
+	slices.Sort(order)
+	order = slices.Compact(order)
+	return func(values ...string) string {
+		var b strings.Builder
+		b.WriteString(path)
+		b.WriteByte('?')
+		for i, k := range order {
+			if i > 0 {
+				b.WriteByte('&')
+			}
+			if pair, ok := fixed[k]; ok {
+				b.WriteString(pair)
+				continue
+			}
+			b.WriteString(url.QueryEscape(k))
+			b.WriteByte('=')
+			b.WriteString(url.QueryEscape(values[slices.Index(keys, k)]))
+		}
+		return b.String()
+	}
 }
 
 // forceChart is the chart of the estimates matching filter, which names a

@@ -231,8 +231,7 @@ func (s *Server) claimsHistogram(ctx context.Context, f form.EstimateFilter) (co
 			return components.HistogramView{}, err
 		}
 	}
-	link := func(lo, hi string) string {
-		return "/estimates?" + f.Values("from", lo, "to", hi).Encode()
-	}
+	links := queryLinks("/estimates", f.Values(), "from", "to")
+	link := func(lo, hi string) string { return links(lo, hi) }
 	return components.NewHistogram("claims-histogram", "claims", counts, lowerKey(f.Filter.From), upperKey(f.Filter.To), link), nil
 }
