@@ -367,8 +367,9 @@ func (f figureSpec) panel(p panelItems, y0, height, width, font float64, sz size
 	}
 	dodge(ps, out.Plot)
 	out.Marks = make([]Mark, len(ps))
+	var scratch pathScratch
 	for i, pl := range ps {
-		m := drawClaim(pl, out.Plot, sz, gradient)
+		m := drawClaim(pl, out.Plot, sz, gradient, &scratch)
 		it := pl.it
 		if it.e == nil {
 			m.Count = it.count

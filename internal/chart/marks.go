@@ -183,8 +183,10 @@ func dodge(ps []placed, plot Rect) {
 	}
 }
 
-// drawClaim draws one claim at its place.
-func drawClaim(p placed, plot Rect, sz sizes, gradient func(colour string, up bool) string) Mark {
+// drawClaim draws one claim at its place. Its paths are written in
+// scratch's buffers, which each mark of a panel reuses: only the finished
+// path data is kept.
+func drawClaim(p placed, plot Rect, sz sizes, gradient func(colour string, up bool) string, scratch *pathScratch) Mark {
 	it := p.it
 	m := Mark{
 		ID: it.id, Kind: it.kind, Hollow: it.hollow, Strict: it.strict, Retracted: it.retracted,
@@ -213,17 +215,15 @@ func drawClaim(p placed, plot Rect, sz sizes, gradient func(colour string, up bo
 	// The lines and shapes are one path, filled (unless hollow: filling
 	// a line paints nothing) and stroked in the claimant's colour; only
 	// what is painted otherwise is a part of its own.
-	var main pathData
-	main.b = make([]byte, 0, 128)
+	main, part := scratch.reset()
 	var extra []Part
 	capHalf := r * 1.8
 	switch m.Kind {
 	case Bar:
 		if spanned {
 			// The caps run across the whole period, over a faint box.
-			var box pathData
-			box.moveTo(m.X1, m.YHigh).cmd('H', m.X2).cmd('V', m.YLow).cmd('H', m.X1).close()
-			extra = append(extra, Part{D: box.String(), Fill: m.Colour, FillOpacity: 0.15})
+			part.moveTo(m.X1, m.YHigh).cmd('H', m.X2).cmd('V', m.YLow).cmd('H', m.X1).close()
+			extra = append(extra, Part{D: part.take(), Fill: m.Colour, FillOpacity: 0.15})
 			main.moveTo(m.X1, m.YLow).cmd('H', m.X2).moveTo(m.X1, m.YHigh).cmd('H', m.X2)
 		} else {
 			main.moveTo(m.X-capHalf, m.YLow).cmd('h', 2*capHalf).moveTo(m.X-capHalf, m.YHigh).cmd('h', 2*capHalf)
@@ -249,14 +249,13 @@ func drawClaim(p placed, plot Rect, sz sizes, gradient func(colour string, up bo
 				inner = tip + sz.head
 			}
 			// One path, so the arrowhead takes the fade's faint end.
-			var fade pathData
-			fade.moveTo(m.X-w, start).cmd('V', inner).cmd('H', m.X+w).cmd('V', start).close()
+			part.moveTo(m.X-w, start).cmd('V', inner).cmd('H', m.X+w).cmd('V', start).close()
 			if up {
-				fade.upHead(m.X, tip, sz.head)
+				part.upHead(m.X, tip, sz.head)
 			} else {
-				fade.downHead(m.X, tip, sz.head)
+				part.downHead(m.X, tip, sz.head)
 			}
-			extra = append(extra, Part{D: fade.String(), Fill: gradient(m.Colour, up)})
+			extra = append(extra, Part{D: part.take(), Fill: gradient(m.Colour, up)})
 			if up {
 				box.y1 = tip
 			} else {
@@ -267,9 +266,8 @@ func drawClaim(p placed, plot Rect, sz sizes, gradient func(colour string, up bo
 			main.span(m.X1, m.X2, m.Y, r, !sz.whole)
 		}
 		if m.Strict {
-			var cap pathData
-			cap.moveTo(m.X-capHalf, m.Y).cmd('h', 2*capHalf)
-			extra = append(extra, Part{D: cap.String(), Stroke: m.Colour, Dash: "3 2"})
+			part.moveTo(m.X-capHalf, m.Y).cmd('h', 2*capHalf)
+			extra = append(extra, Part{D: part.take(), Stroke: m.Colour, Dash: "3 2"})
 		} else {
 			main.moveTo(m.X-capHalf, m.Y).cmd('h', 2*capHalf)
 		}
@@ -285,20 +283,34 @@ func drawClaim(p placed, plot Rect, sz sizes, gradient func(colour string, up bo
 	if m.Hollow {
 		fill = ""
 	}
-	m.Parts = append(extra, Part{D: main.String(), Fill: fill, Stroke: m.Colour})
+	m.Parts = append(extra, Part{D: main.take(), Fill: fill, Stroke: m.Colour})
 	m.Box = Rect{X: box.x1, Y: box.y1, W: box.x2 - box.x1, H: box.y2 - box.y1}
-	m.Focus = focusPath(box)
+	m.Focus = focusPath(part, box)
 	return m
 }
 
-// focusPath is a rectangle a little outside box.
-func focusPath(box bbox) string {
+// pathScratch are the buffers a panel's marks write their paths in.
+type pathScratch struct{ main, part pathData }
+
+// reset empties the buffers for the next mark.
+func (s *pathScratch) reset() (main, part *pathData) {
+	s.main.b, s.part.b = s.main.b[:0], s.part.b[:0]
+	return &s.main, &s.part
+}
+
+// take returns the path data written and empties the buffer.
+func (p *pathData) take() string {
+	s := string(p.b)
+	p.b = p.b[:0]
+	return s
+}
+
+// focusPath is a rectangle a little outside box, written in p.
+func focusPath(p *pathData, box bbox) string {
 	const pad = 3
-	var p pathData
-	p.b = make([]byte, 0, 40)
 	p.moveTo(box.x1-pad, box.y1-pad).cmd('h', box.x2-box.x1+2*pad).cmd('v', box.y2-box.y1+2*pad).
 		cmd('h', -(box.x2 - box.x1 + 2*pad)).close()
-	return p.String()
+	return p.take()
 }
 
 // seriesKey names the band a claim joins: a claimant's, or a type's (or
@@ -405,7 +417,8 @@ func bands(items []*item, xs xScale, ys yScale, seriesOf func(*item) seriesKey, 
 			m.URL = opts.TypeURL(s.ctype)
 		}
 		m.Box = Rect{X: box.x1, Y: box.y1, W: box.x2 - box.x1, H: box.y2 - box.y1}
-		m.Focus = focusPath(box)
+		var focus pathData
+		m.Focus = focusPath(&focus, box)
 		out = append(out, m)
 	}
 	return out

@@ -103,12 +103,11 @@ func (db *DB) FindClaimGroups(ctx context.Context, f conflict.EstimateFilter, ma
 	first, last := monthNumber(firstMonth), monthNumber(lastMonth)
 	months := last - first + 1
 	per := max(1, (months*max(len(claimants), 1)+max(marks, 1)-1)/max(marks, 1))
-	out := make([]conflict.ClaimGroup, 0, 256)
 	// The rows are in the order of their key, months last: each group's
 	// rows follow one another.
 	var (
 		g         *claimSum
-		sums      []claimSum
+		sums      = make([]claimSum, 0, min(len(t.rows), 4*max(marks, 1)))
 		groupKey  int
 		groupFrom *tallyRow
 	)
@@ -170,6 +169,7 @@ func (db *DB) FindClaimGroups(ctx context.Context, f conflict.EstimateFilter, ma
 		}
 		return d, nil
 	}
+	out := make([]conflict.ClaimGroup, 0, len(sums))
 	for _, s := range sums {
 		g := conflict.ClaimGroup{Force: refs[s.actor], Claimant: s.claimant, Unit: s.unit, Count: s.n,
 			Low:  conflict.Bound{Value: s.lowMin.Int64, Set: s.lowMin.Valid},
