@@ -95,8 +95,27 @@ type forcePoints struct {
 	lo, hi     []string
 	superseded map[conflict.EstimateID]conflict.EstimateID
 	// first is each point's first citation, which the explorer's table
-	// shows.
-	first map[conflict.EstimateID]conflict.Citation
+	// shows, as FindFirstCitations reads it.
+	first map[conflict.EstimateID]firstCitation
+}
+
+// firstCitation is what FindFirstCitations reads of a citation, kept in a
+// quarter of the space of a conflict.Citation.
+type firstCitation struct {
+	id                                    conflict.CitationID
+	source                                conflict.SourceID
+	credibility                           int
+	quote, locator, url, publisher, title string
+}
+
+func keepCitation(c conflict.Citation) firstCitation {
+	return firstCitation{id: c.ID, source: c.Source.ID, credibility: c.Credibility, quote: c.Quote, locator: c.Locator,
+		url: c.Source.URL, publisher: c.Source.Publisher, title: c.Source.Title}
+}
+
+func (c firstCitation) citation() conflict.Citation {
+	return conflict.Citation{ID: c.id, Quote: c.quote, Locator: c.locator, Credibility: c.credibility,
+		Source: conflict.Source{ID: c.source, URL: c.url, Publisher: c.publisher, Title: c.title}}
 }
 
 // within reports whether point i's as-of date reaches into from and to
@@ -131,7 +150,7 @@ func (p *forcePoints) rows(from, to edtf.Date, limit int) []conflict.Estimate {
 		}
 		x := p.points[i]
 		if c, ok := p.first[x.ID]; ok {
-			x.Citations = []conflict.Citation{c}
+			x.Citations = []conflict.Citation{c.citation()}
 		}
 		out = append(out, x)
 	}
@@ -212,8 +231,8 @@ type pointsCache struct {
 }
 
 // pointsCacheSize bounds how many estimates are kept, with their first
-// citations under a kilobyte each.
-const pointsCacheSize = 20_000
+// citations about 700 bytes each.
+const pointsCacheSize = 12_000
 
 func (c *pointsCache) reset(version int64) {
 	if c.version != version || c.entries == nil {

@@ -227,6 +227,8 @@ func (s *Server) forcePoints(ctx context.Context, filter conflict.EstimateFilter
 	if err != nil {
 		return nil, err
 	}
+	// Kept until the next write: no room to spare.
+	all = slices.Clone(all)
 	p := &forcePoints{points: all, lo: make([]string, len(all)), hi: make([]string, len(all))}
 	ids := make([]conflict.EstimateID, len(all))
 	for i := range all {
@@ -235,8 +237,13 @@ func (s *Server) forcePoints(ctx context.Context, filter conflict.EstimateFilter
 	if p.superseded, err = s.db.FindSupersededBy(ctx, ids); err != nil {
 		return nil, err
 	}
-	if p.first, err = s.db.FindFirstCitations(ctx, ids); err != nil {
+	first, err := s.db.FindFirstCitations(ctx, ids)
+	if err != nil {
 		return nil, err
+	}
+	p.first = make(map[conflict.EstimateID]firstCitation, len(first))
+	for id, c := range first {
+		p.first[id] = keepCitation(c)
 	}
 	return p, nil
 }
