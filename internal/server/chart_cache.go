@@ -198,7 +198,7 @@ func (p *forcePoints) claims(from, to edtf.Date) ([]chart.Claim, conflict.Spread
 func (p *forcePoints) dayCounts(from, to edtf.Date) conflict.DayCounts {
 	fromKey, toKey := dateKeys(from, to)
 	var out conflict.DayCounts
-	for i := range p.points {
+	for i := range p.lo {
 		if !p.within(i, fromKey, toKey) {
 			continue
 		}
@@ -228,6 +228,10 @@ type pointsCache struct {
 	counts  map[conflict.ActorID]int
 	// claimants are forces' claimants, as FindForceClaimants lists them.
 	claimants map[conflict.ActorID][]string
+	// spans are the as-of keys alone of larger forces' filters, which
+	// their histograms count (lo and hi set, no points), and how many.
+	spans     map[string]*forcePoints
+	spanCount int
 }
 
 // pointsCacheSize bounds how many estimates are kept, with their first
@@ -238,6 +242,7 @@ func (c *pointsCache) reset(version int64) {
 	if c.version != version || c.entries == nil {
 		c.version, c.entries, c.points, c.counts = version, map[string]*forcePoints{}, 0, map[conflict.ActorID]int{}
 		c.claimants = map[conflict.ActorID][]string{}
+		c.spans, c.spanCount = map[string]*forcePoints{}, 0
 	}
 }
 
@@ -284,6 +289,40 @@ func (c *pointsCache) forceClaimants(version int64, force conflict.ActorID, read
 	c.mu.Unlock()
 	return names, nil
 }
+
+// claimSpans returns the spans kept for key at the data version, reading
+// them with read when not kept; nil when the filter has too many claims.
+func (c *pointsCache) claimSpans(version int64, key string, read func() (*forcePoints, error)) (*forcePoints, error) {
+	c.mu.Lock()
+	c.reset(version)
+	p, ok := c.spans[key]
+	c.mu.Unlock()
+	if ok {
+		return p, nil
+	}
+	p, err := read()
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.version == version {
+		n := 1
+		if p != nil {
+			n += len(p.lo)
+		}
+		if c.spanCount+n > spansCacheSize {
+			c.spans, c.spanCount = map[string]*forcePoints{}, 0
+		}
+		c.spans[key] = p
+		c.spanCount += n
+	}
+	return p, nil
+}
+
+// spansCacheSize bounds how many claims' spans are kept, two shared
+// strings each.
+const spansCacheSize = 100_000
 
 // pointsCacheForces bounds how many forces' claimants are kept.
 const pointsCacheForces = 1024

@@ -318,6 +318,36 @@ func (s *Server) tableRows(ctx context.Context, filter conflict.EstimateFilter) 
 	return p.upTo(filter.To), nil
 }
 
+// keptSpans are the as-of keys of the claims filter matches at any date,
+// when its force has no more than CountEstimatesByDay counts one by one
+// (and is too large for its points to be kept): its histogram counts
+// them. ok is false otherwise.
+func (s *Server) keptSpans(ctx context.Context, filter conflict.EstimateFilter) (p *forcePoints, ok bool, err error) {
+	if filter.Force == 0 || !publishedOnly(filter) {
+		return nil, false, nil
+	}
+	version, err := s.db.LastChange(ctx)
+	if err != nil {
+		return nil, false, err
+	}
+	n, err := s.points.count(version, filter.Force, func() (int, error) {
+		return s.db.CountForceEstimates(ctx, filter.Force)
+	})
+	if err != nil || n > sqlite.ClaimCountLimit {
+		return nil, false, err
+	}
+	p, err = s.points.claimSpans(version, pointsKey(filter), func() (*forcePoints, error) {
+		open := filter
+		open.From, open.To, open.After, open.Limit = edtf.Date{}, edtf.Date{}, "", 0
+		lo, hi, ok, err := s.db.FindEstimateSpans(ctx, open, sqlite.ClaimCountLimit)
+		if err != nil || !ok {
+			return nil, err
+		}
+		return &forcePoints{lo: lo, hi: hi}, nil
+	})
+	return p, err == nil && p != nil, err
+}
+
 // keptRows is the first page of the explorer's table of filter from the
 // points kept for its chart, when its force is small enough to keep and
 // the page is the first: the same rows FindEstimates lists, without

@@ -82,6 +82,31 @@ func TestExplorerChartsALargeForceFromItsTallies(t *testing.T) {
 	// all the council's.
 	get(t, h, "/estimates?force=ISIS&claimant=council&from=2012-01-01&to=2012", http.StatusOK,
 		fmt.Sprintf("%d estimates by 1 claimant", n/6))
+	// The strip of counts over time counts each claim of the range once,
+	// and a claim published since at once.
+	histogram := func() int {
+		body := get(t, h, "/estimates?force=ISIS&from=2012-01-01&to=2012-12-31", http.StatusOK)
+		strip := between(body, `data-testid="histogram"`, "</figure>")
+		sum := 0
+		for _, m := range regexp.MustCompile(`<title>[^<:]+: ([\d,]+) claims?</title>`).FindAllStringSubmatch(strip, -1) {
+			var c int
+			fmt.Sscan(strings.ReplaceAll(m[1], ",", ""), &c)
+			sum += c
+		}
+		return sum
+	}
+	if got := histogram(); got != n/6 {
+		t.Errorf("the histogram of 2012 counts %d claims, want %d", got, n/6)
+	}
+	x := &conflict.Estimate{Force: is.Ref(), AsOf: edtf.MustParse("2012-06-15"), Unit: "fighters", Qualifier: conflict.Exact,
+		Low: conflict.Count(3000), High: conflict.Count(3000), Claimant: "Monitor", Status: conflict.Published,
+		Citations: []conflict.Citation{{Source: src}}}
+	if err := a.DB.CreateEstimate(ctx, x, conflict.Change{AuthorName: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	if got := histogram(); got != n/6+1 {
+		t.Errorf("after a claim of 2012 is published, the histogram counts %d claims, want %d", got, n/6+1)
+	}
 }
 
 // TestExplorerChartsRevisionsAndUnits: a claim its claimant revised is

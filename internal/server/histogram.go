@@ -214,10 +214,13 @@ func (s *Server) claimsHistogram(ctx context.Context, f form.EstimateFilter) (co
 	if err != nil {
 		return components.HistogramView{}, err
 	}
-	// A small force's claims are kept for its chart: counting them costs
-	// less than asking the database.
+	// A small force's claims are kept for its chart, and a larger one's
+	// spans for this: counting them costs less than asking the database.
 	var counts conflict.DayCounts
 	p, kept, err := s.keptPoints(ctx, f.Filter)
+	if err == nil && !kept {
+		p, kept, err = s.keptSpans(ctx, f.Filter)
+	}
 	switch {
 	case err != nil:
 		return components.HistogramView{}, err
