@@ -206,7 +206,7 @@ func build(items []item, opts Options) Chart {
 	}
 	lo, hi := timeDomain(items, opts.From, opts.To)
 	fig := figureSpec{chart: &c, opts: opts, panels: panels, claimants: claimants, byID: byID,
-		byType: byType, lo: lo, hi: hi}
+		byType: byType, lo: lo, hi: hi, marks: make(map[*item]markWords, len(items))}
 	w := cmp.Or(opts.Width, DefaultWidth)
 	h := cmp.Or(opts.Height, DefaultHeight)
 	c.Wide = fig.layout("wide", w, h, FontSize)
@@ -244,6 +244,8 @@ type figureSpec struct {
 	lo, hi int64
 	// ticks gives a figure's panels their time ticks.
 	ticks func(xScale) []Tick
+	// marks keeps the claims' titles and links for the next figure.
+	marks map[*item]markWords
 }
 
 // layout draws the figure name at width, each panel height tall (shorter
@@ -365,30 +367,49 @@ func (f figureSpec) panel(p panelItems, y0, height, width, font float64, sz size
 	}
 	dodge(ps, out.Plot)
 	out.Marks = make([]Mark, len(ps))
+	var scratch pathScratch
 	for i, pl := range ps {
-		m := drawClaim(pl, out.Plot, sz, gradient)
+		m := drawClaim(pl, out.Plot, sz, gradient, &scratch)
 		it := pl.it
-		switch {
-		case it.e == nil:
-			// A group of claims from the tallies, drawn as a bar.
-			m.Title, m.Count = groupTitle(*it), it.count
-			if it.count > 1 && f.opts.GroupURL != nil {
-				m.URL = f.opts.GroupURL(it.who, *it.fromD, *it.toD)
-				break
-			}
-			if f.opts.EstimateURL != nil && it.id != 0 {
-				m.URL = f.opts.EstimateURL(m.ID)
-			}
-		default:
-			m.Title = markTitle(*it, f.byID[it.fadedBy])
-			if f.opts.EstimateURL != nil {
-				m.URL = f.opts.EstimateURL(m.ID)
-			}
+		if it.e == nil {
+			m.Count = it.count
 		}
+		m.Title, m.URL = f.words(it)
 		out.Marks[i] = m
 	}
 	out.Links = supersededLinks(out.Marks)
 	return out
+}
+
+// markWords are a claim's title and link, the same in every figure.
+type markWords struct{ title, url string }
+
+// words returns the title and link of the mark of it, worked out for the
+// first figure that draws it and kept for the others.
+func (f figureSpec) words(it *item) (string, string) {
+	if w, ok := f.marks[it]; ok {
+		return w.title, w.url
+	}
+	var w markWords
+	switch {
+	case it.e == nil:
+		// A group of claims from the tallies, drawn as a bar.
+		w.title = groupTitle(*it)
+		if it.count > 1 && f.opts.GroupURL != nil {
+			w.url = f.opts.GroupURL(it.who, *it.fromD, *it.toD)
+			break
+		}
+		if f.opts.EstimateURL != nil && it.id != 0 {
+			w.url = f.opts.EstimateURL(it.id)
+		}
+	default:
+		w.title = markTitle(*it, f.byID[it.fadedBy])
+		if f.opts.EstimateURL != nil {
+			w.url = f.opts.EstimateURL(it.id)
+		}
+	}
+	f.marks[it] = w
+	return w.title, w.url
 }
 
 // BandNamed is how many claimants of one type a chart draws as bands of

@@ -183,8 +183,10 @@ func dodge(ps []placed, plot Rect) {
 	}
 }
 
-// drawClaim draws one claim at its place.
-func drawClaim(p placed, plot Rect, sz sizes, gradient func(colour string, up bool) string) Mark {
+// drawClaim draws one claim at its place. Its paths are written in
+// scratch's buffers, which each mark of a panel reuses: only the finished
+// path data is kept.
+func drawClaim(p placed, plot Rect, sz sizes, gradient func(colour string, up bool) string, scratch *pathScratch) Mark {
 	it := p.it
 	m := Mark{
 		ID: it.id, Kind: it.kind, Hollow: it.hollow, Strict: it.strict, Retracted: it.retracted,
@@ -213,23 +215,23 @@ func drawClaim(p placed, plot Rect, sz sizes, gradient func(colour string, up bo
 	// The lines and shapes are one path, filled (unless hollow: filling
 	// a line paints nothing) and stroked in the claimant's colour; only
 	// what is painted otherwise is a part of its own.
-	var main strings.Builder
+	main, part := scratch.reset()
 	var extra []Part
 	capHalf := r * 1.8
 	switch m.Kind {
 	case Bar:
 		if spanned {
 			// The caps run across the whole period, over a faint box.
-			extra = append(extra, Part{D: compact("M" + num(m.X1) + " " + num(m.YHigh) + "H" + num(m.X2) + "V" + num(m.YLow) + "H" + num(m.X1) + "Z"),
-				Fill: m.Colour, FillOpacity: 0.15})
-			main.WriteString("M" + num(m.X1) + " " + num(m.YLow) + "H" + num(m.X2) + "M" + num(m.X1) + " " + num(m.YHigh) + "H" + num(m.X2))
+			part.moveTo(m.X1, m.YHigh).cmd('H', m.X2).cmd('V', m.YLow).cmd('H', m.X1).close()
+			extra = append(extra, Part{D: part.take(), Fill: m.Colour, FillOpacity: 0.15})
+			main.moveTo(m.X1, m.YLow).cmd('H', m.X2).moveTo(m.X1, m.YHigh).cmd('H', m.X2)
 		} else {
-			main.WriteString("M" + num(m.X-capHalf) + " " + num(m.YLow) + "h" + num(2*capHalf) +
-				"M" + num(m.X-capHalf) + " " + num(m.YHigh) + "h" + num(2*capHalf))
+			main.moveTo(m.X-capHalf, m.YLow).cmd('h', 2*capHalf).moveTo(m.X-capHalf, m.YHigh).cmd('h', 2*capHalf)
 			box.x1, box.x2 = m.X-capHalf, m.X+capHalf
 		}
-		main.WriteString("M" + num(m.X) + " " + num(m.YLow) + "V" + num(m.YHigh))
-		main.WriteString(shapePath(m.Shape, m.X, m.YHigh, r) + shapePath(m.Shape, m.X, m.YLow, r))
+		main.moveTo(m.X, m.YLow).cmd('V', m.YHigh)
+		main.shape(m.Shape, m.X, m.YHigh, r)
+		main.shape(m.Shape, m.X, m.YLow, r)
 		box.y1, box.y2 = m.YHigh-r, m.YLow+r
 	case Up, Down:
 		// An open-ended bound: a cap at the value and a fading extent to
@@ -242,13 +244,18 @@ func drawClaim(p placed, plot Rect, sz sizes, gradient func(colour string, up bo
 		}
 		if math.Abs(tip-start) > sz.head {
 			w := max(r*0.7, 1.5)
-			inner, head := tip-sz.head, downHead(m.X, tip, sz.head)
+			inner := tip - sz.head
 			if up {
-				inner, head = tip+sz.head, upHead(m.X, tip, sz.head)
+				inner = tip + sz.head
 			}
 			// One path, so the arrowhead takes the fade's faint end.
-			extra = append(extra, Part{D: compact("M" + num(m.X-w) + " " + num(start) + "V" + num(inner) + "H" + num(m.X+w) + "V" + num(start) + "Z" + head),
-				Fill: gradient(m.Colour, up)})
+			part.moveTo(m.X-w, start).cmd('V', inner).cmd('H', m.X+w).cmd('V', start).close()
+			if up {
+				part.upHead(m.X, tip, sz.head)
+			} else {
+				part.downHead(m.X, tip, sz.head)
+			}
+			extra = append(extra, Part{D: part.take(), Fill: gradient(m.Colour, up)})
 			if up {
 				box.y1 = tip
 			} else {
@@ -256,37 +263,54 @@ func drawClaim(p placed, plot Rect, sz sizes, gradient func(colour string, up bo
 			}
 		}
 		if spanned {
-			main.WriteString(spanPath(m.X1, m.X2, m.Y, r, !sz.whole))
+			main.span(m.X1, m.X2, m.Y, r, !sz.whole)
 		}
-		cap := "M" + num(m.X-capHalf) + " " + num(m.Y) + "h" + num(2*capHalf)
 		if m.Strict {
-			extra = append(extra, Part{D: compact(cap), Stroke: m.Colour, Dash: "3 2"})
+			part.moveTo(m.X-capHalf, m.Y).cmd('h', 2*capHalf)
+			extra = append(extra, Part{D: part.take(), Stroke: m.Colour, Dash: "3 2"})
 		} else {
-			main.WriteString(cap)
+			main.moveTo(m.X-capHalf, m.Y).cmd('h', 2*capHalf)
 		}
-		main.WriteString(shapePath(m.Shape, m.X, m.Y, r))
+		main.shape(m.Shape, m.X, m.Y, r)
 		box.x1, box.x2 = min(box.x1, m.X-capHalf), max(box.x2, m.X+capHalf)
 	default:
 		if spanned {
-			main.WriteString(spanPath(m.X1, m.X2, m.Y, r, !sz.whole))
+			main.span(m.X1, m.X2, m.Y, r, !sz.whole)
 		}
-		main.WriteString(shapePath(m.Shape, m.X, m.Y, r))
+		main.shape(m.Shape, m.X, m.Y, r)
 	}
 	fill := m.Colour
 	if m.Hollow {
 		fill = ""
 	}
-	m.Parts = append(extra, Part{D: compact(main.String()), Fill: fill, Stroke: m.Colour})
+	m.Parts = append(extra, Part{D: main.take(), Fill: fill, Stroke: m.Colour})
 	m.Box = Rect{X: box.x1, Y: box.y1, W: box.x2 - box.x1, H: box.y2 - box.y1}
-	m.Focus = focusPath(box)
+	m.Focus = focusPath(part, box)
 	return m
 }
 
-// focusPath is a rectangle a little outside box.
-func focusPath(box bbox) string {
+// pathScratch are the buffers a panel's marks write their paths in.
+type pathScratch struct{ main, part pathData }
+
+// reset empties the buffers for the next mark.
+func (s *pathScratch) reset() (main, part *pathData) {
+	s.main.b, s.part.b = s.main.b[:0], s.part.b[:0]
+	return &s.main, &s.part
+}
+
+// take returns the path data written and empties the buffer.
+func (p *pathData) take() string {
+	s := string(p.b)
+	p.b = p.b[:0]
+	return s
+}
+
+// focusPath is a rectangle a little outside box, written in p.
+func focusPath(p *pathData, box bbox) string {
 	const pad = 3
-	return compact("M" + num(box.x1-pad) + " " + num(box.y1-pad) + "h" + num(box.x2-box.x1+2*pad) +
-		"v" + num(box.y2-box.y1+2*pad) + "h" + num(-(box.x2 - box.x1 + 2*pad)) + "Z")
+	p.moveTo(box.x1-pad, box.y1-pad).cmd('h', box.x2-box.x1+2*pad).cmd('v', box.y2-box.y1+2*pad).
+		cmd('h', -(box.x2 - box.x1 + 2*pad)).close()
+	return p.take()
 }
 
 // seriesKey names the band a claim joins: a claimant's, or a type's (or
@@ -352,7 +376,7 @@ func bands(items []*item, xs xScale, ys yScale, seriesOf func(*item) seriesKey, 
 		bx := func(b int) float64 { return math.Round((plot.X+float64(b)*bw)*10) / 10 }
 		top := func(b int) float64 { return ys.at(float64(s.hi[b])) - 0.75 }
 		bot := func(b int) float64 { return ys.at(float64(s.lo[b])) + 0.75 }
-		var d strings.Builder
+		var d pathData
 		box := bbox{x1: math.Inf(1), y1: math.Inf(1), x2: math.Inf(-1), y2: math.Inf(-1)}
 		for a := 0; a < nb; a++ {
 			if !s.has[a] {
@@ -362,29 +386,29 @@ func bands(items []*item, xs xScale, ys yScale, seriesOf func(*item) seriesKey, 
 			for b+1 < nb && s.has[b+1] {
 				b++
 			}
-			d.WriteString("M" + num(bx(a)) + " " + num(top(a)))
+			d.moveTo(bx(a), top(a))
 			for k := a; k <= b; k++ {
-				d.WriteString("H" + num(bx(k+1)))
+				d.cmd('H', bx(k+1))
 				if k < b {
-					d.WriteString("V" + num(top(k+1)))
+					d.cmd('V', top(k+1))
 				}
 				box.y1, box.y2 = min(box.y1, top(k)), max(box.y2, bot(k))
 			}
-			d.WriteString("V" + num(bot(b)))
+			d.cmd('V', bot(b))
 			for k := b; k >= a; k-- {
-				d.WriteString("H" + num(bx(k)))
+				d.cmd('H', bx(k))
 				if k > a {
-					d.WriteString("V" + num(bot(k-1)))
+					d.cmd('V', bot(k-1))
 				}
 			}
-			d.WriteString("Z")
+			d.close()
 			box.x1, box.x2 = min(box.x1, bx(a)), max(box.x2, bx(b+1))
 			a = b
 		}
 		m := Mark{ID: s.firstID, Kind: Band, Colour: s.colour, Count: s.count, Claimant: s.claimant,
 			X1: box.x1, X2: box.x2, X: round1((box.x1 + box.x2) / 2), Y: box.y1, YHigh: box.y1, YLow: box.y2,
 			Force: s.first.force.Name}
-		m.Parts = []Part{{D: compact(d.String()), Fill: s.colour, FillOpacity: 0.3, Stroke: s.colour}}
+		m.Parts = []Part{{D: d.String(), Fill: s.colour, FillOpacity: 0.3, Stroke: s.colour}}
 		m.Title = bandTitle(s, len(s.claimants))
 		switch {
 		case !s.byType && opts.GroupURL != nil:
@@ -393,7 +417,8 @@ func bands(items []*item, xs xScale, ys yScale, seriesOf func(*item) seriesKey, 
 			m.URL = opts.TypeURL(s.ctype)
 		}
 		m.Box = Rect{X: box.x1, Y: box.y1, W: box.x2 - box.x1, H: box.y2 - box.y1}
-		m.Focus = focusPath(box)
+		var focus pathData
+		m.Focus = focusPath(&focus, box)
 		out = append(out, m)
 	}
 	return out
@@ -418,85 +443,145 @@ func supersededLinks(ms []Mark) []Link {
 			continue
 		}
 		to := ms[n]
-		out = append(out, Link{D: compact("M" + num(m.X) + " " + num(m.Y) + "L" + num(to.X) + " " + num(to.Y)), Colour: m.Colour})
+		var d pathData
+		d.moveTo(m.X, m.Y).cmd('L', to.X, to.Y)
+		out = append(out, Link{D: d.String(), Colour: m.Colour})
 	}
 	return out
 }
 
-// compact drops the spaces path data does not need: a minus sign
-// separates numbers by itself.
-func compact(d string) string { return strings.ReplaceAll(d, " -", "-") }
-
 type bbox struct{ x1, y1, x2, y2 float64 }
 
-// spanPath is a horizontal line across a period at y, with short ticks at
-// its ends unless there are too many marks for them to help.
-func spanPath(x1, x2, y, r float64, ends bool) string {
-	line := "M" + num(x1) + " " + num(y) + "H" + num(x2)
+// pathData writes SVG path data. Unless loose, it writes it compact: a
+// minus sign separates numbers by itself, without a space. Path data of
+// thousands of marks is written straight into one buffer each, not
+// joined from many strings.
+type pathData struct {
+	b     []byte
+	loose bool
+	// first is set after a command letter, before its first number.
+	first bool
+}
+
+// cmd writes the command c and its numbers.
+func (p *pathData) cmd(c byte, vs ...float64) *pathData {
+	p.b = append(p.b, c)
+	p.first = true
+	for _, v := range vs {
+		p.num(v)
+	}
+	return p
+}
+
+// moveTo writes an absolute move to (x, y).
+func (p *pathData) moveTo(x, y float64) *pathData { return p.cmd('M', x, y) }
+
+// close closes the subpath.
+func (p *pathData) close() *pathData { return p.cmd('Z') }
+
+// num writes one number of the current command, as num formats it.
+func (p *pathData) num(v float64) {
+	start := len(p.b)
+	if !p.first {
+		p.b = append(p.b, ' ')
+	}
+	p.first = false
+	p.b = appendNum(p.b, v)
+	if !p.loose && p.b[start] == ' ' && p.b[start+1] == '-' {
+		p.b = append(p.b[:start], p.b[start+1:]...)
+	}
+}
+
+func (p *pathData) String() string { return string(p.b) }
+
+// span is a horizontal line across a period at y, with short ticks at its
+// ends unless there are too many marks for them to help.
+func (p *pathData) span(x1, x2, y, r float64, ends bool) {
 	if !ends {
-		return line
+		p.moveTo(x1, y).cmd('H', x2)
+		return
 	}
 	t := max(r*0.8, 2.5)
-	return "M" + num(x1) + " " + num(y-t) + "v" + num(2*t) + line +
-		"M" + num(x2) + " " + num(y-t) + "v" + num(2*t)
+	p.moveTo(x1, y-t).cmd('v', 2*t)
+	p.moveTo(x1, y).cmd('H', x2)
+	p.moveTo(x2, y-t).cmd('v', 2*t)
 }
 
 // upHead is a filled arrowhead whose tip is at (x, tip), pointing up.
-func upHead(x, tip, h float64) string {
+func (p *pathData) upHead(x, tip, h float64) {
 	w := h * 0.8
-	return "M" + num(x) + " " + num(tip) + "l" + num(w) + " " + num(h) + "h" + num(-2*w) + "Z"
+	p.moveTo(x, tip).cmd('l', w, h).cmd('h', -2*w).close()
 }
 
 // downHead is a filled arrowhead whose tip is at (x, tip), pointing down.
-func downHead(x, tip, h float64) string {
+func (p *pathData) downHead(x, tip, h float64) {
 	w := h * 0.8
-	return "M" + num(x) + " " + num(tip) + "l" + num(w) + " " + num(-h) + "h" + num(-2*w) + "Z"
+	p.moveTo(x, tip).cmd('l', w, -h).cmd('h', -2*w).close()
 }
 
-// shapePath is path data for a shape of radius r centred on (x, y). The
-// shapes are sized to look about equally heavy.
+// upHead is path data for an arrowhead pointing up, loose.
+func upHead(x, tip, h float64) string {
+	p := pathData{loose: true}
+	p.upHead(x, tip, h)
+	return p.String()
+}
+
+// downHead is path data for an arrowhead pointing down, loose.
+func downHead(x, tip, h float64) string {
+	p := pathData{loose: true}
+	p.downHead(x, tip, h)
+	return p.String()
+}
+
+// shapePath is loose path data for a shape of radius r centred on (x, y),
+// for legends and keys.
 func shapePath(s Shape, x, y, r float64) string {
+	p := pathData{loose: true}
+	p.shape(s, x, y, r)
+	return p.String()
+}
+
+// shape is a shape of radius r centred on (x, y). The shapes are sized to
+// look about equally heavy.
+func (p *pathData) shape(s Shape, x, y, r float64) {
 	switch s {
 	case Square:
 		h := r * 0.88
-		return "M" + num(x-h) + " " + num(y-h) + "h" + num(2*h) + "v" + num(2*h) + "h" + num(-2*h) + "Z"
+		p.moveTo(x-h, y-h).cmd('h', 2*h).cmd('v', 2*h).cmd('h', -2*h).close()
 	case Diamond:
 		h := r * 1.2
-		return "M" + num(x) + " " + num(y-h) + "l" + num(h) + " " + num(h) + "l" + num(-h) + " " + num(h) + "l" + num(-h) + " " + num(-h) + "Z"
+		p.moveTo(x, y-h).cmd('l', h, h).cmd('l', -h, h).cmd('l', -h, -h).close()
 	case Triangle:
 		h := r * 1.15
-		return "M" + num(x) + " " + num(y-h) + "l" + num(h) + " " + num(1.75*h) + "h" + num(-2*h) + "Z"
+		p.moveTo(x, y-h).cmd('l', h, 1.75*h).cmd('h', -2*h).close()
 	case TriangleDown:
 		h := r * 1.15
-		return "M" + num(x) + " " + num(y+h) + "l" + num(h) + " " + num(-1.75*h) + "h" + num(-2*h) + "Z"
+		p.moveTo(x, y+h).cmd('l', h, -1.75*h).cmd('h', -2*h).close()
 	case Hexagon:
 		h := r * 1.05
 		q := h * 0.866
-		return "M" + num(x) + " " + num(y-h) + "l" + num(q) + " " + num(h/2) + "v" + num(h) + "l" + num(-q) + " " + num(h/2) +
-			"l" + num(-q) + " " + num(-h/2) + "v" + num(-h) + "Z"
+		p.moveTo(x, y-h).cmd('l', q, h/2).cmd('v', h).cmd('l', -q, h/2).cmd('l', -q, -h/2).cmd('v', -h).close()
 	case Plus:
 		a, b := r*1.1, r*0.4
-		return "M" + num(x-b) + " " + num(y-a) + "h" + num(2*b) + "v" + num(a-b) + "h" + num(a-b) + "v" + num(2*b) +
-			"h" + num(b-a) + "v" + num(a-b) + "h" + num(-2*b) + "v" + num(b-a) + "h" + num(b-a) + "v" + num(-2*b) + "h" + num(a-b) + "Z"
+		p.moveTo(x-b, y-a).cmd('h', 2*b).cmd('v', a-b).cmd('h', a-b).cmd('v', 2*b).
+			cmd('h', b-a).cmd('v', a-b).cmd('h', -2*b).cmd('v', b-a).cmd('h', b-a).cmd('v', -2*b).cmd('h', a-b).close()
 	case Star:
-		var b strings.Builder
 		for i := range 10 {
 			rad := r * 1.3
 			if i%2 == 1 {
 				rad = r * 0.55
 			}
 			a := -math.Pi/2 + float64(i)*math.Pi/5
+			c := byte('L')
 			if i == 0 {
-				b.WriteString("M")
-			} else {
-				b.WriteString("L")
+				c = 'M'
 			}
-			b.WriteString(num(x+rad*math.Cos(a)) + " " + num(y+rad*math.Sin(a)))
+			p.cmd(c, x+rad*math.Cos(a), y+rad*math.Sin(a))
 		}
-		return b.String() + "Z"
+		p.close()
+	default:
+		p.moveTo(x-r, y).cmd('a', r, r, 0, 1, 0, 2*r, 0).cmd('a', r, r, 0, 1, 0, -2*r, 0).close()
 	}
-	return "M" + num(x-r) + " " + num(y) + "a" + num(r) + " " + num(r) + " 0 1 0 " + num(2*r) + " 0a" +
-		num(r) + " " + num(r) + " 0 1 0 " + num(-2*r) + " 0Z"
 }
 
 // keyName is the kind of mark m is, as the key explains it.

@@ -188,9 +188,21 @@ func timeTicks(from, to time.Time, plotW float64, x func(time.Time) float64, vie
 	days := float64(to.Unix()-from.Unix()) / (24 * 60 * 60)
 	var chosen []time.Time
 	var rule tickRule
+	// passed are the rules after the last one listed that no label of
+	// theirs could fit: one of them is chosen only if no later rule has
+	// ticks. Listing a rule of days over years walks every day.
+	var passed []tickRule
+	fitted := false
 	for _, r := range tickRules {
 		if days/r.days > 400 {
 			continue // far too many: a coarser rule will do
+		}
+		spacing := plotW * r.days / days
+		// (A little under the bound, so rounding never passes a rule
+		// that fits.)
+		if spacing < 0.999*narrowestLabel(r)*font+minLabelGap {
+			passed = append(passed, r)
+			continue
 		}
 		ts := ticksFor(r, from, to)
 		if len(ts) == 0 {
@@ -200,9 +212,16 @@ func timeTicks(from, to time.Time, plotW float64, x func(time.Time) float64, vie
 		for _, t := range ts {
 			w = max(w, textWidth(tickLabel(r, t), font))
 		}
-		spacing := plotW * r.days / days
-		chosen, rule = ts, r
+		chosen, rule, passed = ts, r, passed[:0]
 		if spacing >= w+minLabelGap {
+			fitted = true
+			break
+		}
+	}
+	// None fits: the coarsest rule with ticks, as if each were listed.
+	for i := len(passed) - 1; i >= 0 && !fitted; i-- {
+		if ts := ticksFor(passed[i], from, to); len(ts) > 0 {
+			chosen, rule = ts, passed[i]
 			break
 		}
 	}
@@ -286,6 +305,20 @@ func onRule(r tickRule, t time.Time) bool {
 		return d == 1 || d == 15
 	}
 	return true
+}
+
+// narrowestLabel is a lower bound of the width, at a font size of 1, of
+// rule r's labels (see textWidth): a day's "1 Jul", a month's "Jul 2016";
+// a year may have a single digit.
+func narrowestLabel(r tickRule) float64 {
+	const digit, space, month = 0.56, 0.28, 0.68 + 0.54 + 0.28
+	switch r.unit {
+	case 'd':
+		return digit + space + month
+	case 'm':
+		return month + space + 4*digit
+	}
+	return digit
 }
 
 func tickLabel(r tickRule, t time.Time) string {

@@ -318,6 +318,26 @@ func round1(v float64) float64 { return math.Round(v*10) / 10 }
 // Num formats a position for SVG: at most one decimal, no trailing zeros.
 func Num(v float64) string { return num(v) }
 
+// appendNum appends v to b as num formats it.
+func appendNum(b []byte, v float64) []byte {
+	t := math.Round(v * 10)
+	if t == 0 {
+		return append(b, '0')
+	}
+	if math.Abs(t) >= 1e15 || math.IsNaN(t) {
+		return strconv.AppendFloat(b, round1(v), 'f', -1, 64)
+	}
+	n := int64(t)
+	if n%10 == 0 {
+		return strconv.AppendInt(b, n/10, 10)
+	}
+	if n < 0 {
+		b, n = append(b, '-'), -n
+	}
+	b = strconv.AppendInt(b, n/10, 10)
+	return append(b, '.', byte('0'+n%10))
+}
+
 func num(v float64) string {
 	// Tenths as an integer: formatting it is several times cheaper than
 	// the shortest float formatting, and a chart writes thousands.

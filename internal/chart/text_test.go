@@ -113,3 +113,13 @@ func TestNum(t *testing.T) {
 		}
 	}
 }
+
+// Path data is written with appendNum, labels with num: a position must
+// read the same in both.
+func TestAppendNumMatchesNum(t *testing.T) {
+	for _, v := range []float64{0, -0.04, 0.05, -0.05, 0.949, 1, -1, 12.25, -12.35, 759.96, 1e14, -3.5e15, 1e300} {
+		if got, want := string(appendNum([]byte("x"), v)), "x"+num(v); got != want {
+			t.Errorf("appendNum(%v) = %q, want %q", v, got, want)
+		}
+	}
+}

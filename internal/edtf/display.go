@@ -2,6 +2,7 @@ package edtf
 
 import (
 	"fmt"
+	"strconv"
 	"time"
 )
 
@@ -65,15 +66,17 @@ func (p Point) words(short bool) string {
 	case Quarter, Season:
 		s = groupWords(p)
 	case Year:
-		s = fmt.Sprintf("%04d", p.Year)
+		s = string(appendPadded(nil, p.Year, 4))
 	case Month:
 		name := monthNames[p.Month]
 		if short {
 			name = name[:3]
 		}
-		s = fmt.Sprintf("%s %04d", name, p.Year)
+		s = string(appendPadded(append([]byte(name), ' '), p.Year, 4))
 	default:
-		s = fmt.Sprintf("%d %.3s %04d", p.Day, monthNames[p.Month], p.Year)
+		b := strconv.AppendInt(make([]byte, 0, 16), int64(p.Day), 10)
+		b = append(append(b, ' '), monthNames[p.Month][:min(3, len(monthNames[p.Month]))]...)
+		s = string(appendPadded(append(b, ' '), p.Year, 4))
 	}
 	switch {
 	case p.Approximate && p.Uncertain:

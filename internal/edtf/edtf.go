@@ -14,6 +14,7 @@ package edtf
 import (
 	"database/sql/driver"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -68,25 +69,39 @@ type Point struct {
 
 // String returns p in EDTF form, such as "2016-07~".
 func (p Point) String() string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "%04d", p.Year)
+	b := make([]byte, 0, 12)
+	b = appendPadded(b, p.Year, 4)
 	if p.Group != 0 {
-		fmt.Fprintf(&b, "-%02d", p.Group)
+		b = appendPadded(append(b, '-'), p.Group, 2)
 	} else if p.Precision <= Month {
-		fmt.Fprintf(&b, "-%02d", p.Month)
+		b = appendPadded(append(b, '-'), p.Month, 2)
 	}
 	if p.Precision == Day {
-		fmt.Fprintf(&b, "-%02d", p.Day)
+		b = appendPadded(append(b, '-'), p.Day, 2)
 	}
 	switch {
 	case p.Approximate && p.Uncertain:
-		b.WriteByte('%')
+		b = append(b, '%')
 	case p.Approximate:
-		b.WriteByte('~')
+		b = append(b, '~')
 	case p.Uncertain:
-		b.WriteByte('?')
+		b = append(b, '?')
 	}
-	return b.String()
+	return string(b)
+}
+
+// appendPadded appends n with leading zeros to width digits, as the verb
+// %0*d writes it: dates are written for every estimate a page lists.
+func appendPadded(b []byte, n, width int) []byte {
+	if n < 0 {
+		return fmt.Appendf(b, "%0*d", width, n)
+	}
+	for d, m := 1, n; d < width; d++ {
+		if m /= 10; m == 0 {
+			b = append(b, '0')
+		}
+	}
+	return strconv.AppendInt(b, int64(n), 10)
 }
 
 // Lower returns the first day p can mean, at midnight UTC.

@@ -3,6 +3,7 @@ package edtf
 import (
 	"database/sql/driver"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -380,5 +381,17 @@ func TestSQL(t *testing.T) {
 	}
 	if err := d.Scan("2016-02-30"); err == nil || !strings.Contains(err.Error(), "30 February") {
 		t.Errorf("Scan(%q) error = %v, want 30 February", "2016-02-30", err)
+	}
+}
+
+// Dates are written with appendPadded: every number must read as %0*d
+// writes it, or a date would not read back.
+func TestAppendPaddedIsZeroPadded(t *testing.T) {
+	for _, n := range []int{0, 1, 9, 10, 99, 100, 999, 1000, 2016, 9999, 12345, -1, -45} {
+		for _, width := range []int{2, 4} {
+			if got, want := string(appendPadded([]byte("x"), n, width)), fmt.Sprintf("x%0*d", width, n); got != want {
+				t.Errorf("appendPadded(%d, %d) = %q, want %q", n, width, got, want)
+			}
+		}
 	}
 }

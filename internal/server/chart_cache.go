@@ -6,6 +6,7 @@ import (
 
 	"github.com/sitrep/sitrep/internal/chart"
 	"github.com/sitrep/sitrep/internal/conflict"
+	"github.com/sitrep/sitrep/internal/edtf"
 )
 
 // chartCacheSize bounds how many charts are kept.
@@ -83,4 +84,331 @@ func (c *chartCache) get(ctx context.Context, version int64, key string, build f
 		c.order = append(c.order, key)
 	}
 	return b.data, nil
+}
+
+// forcePoints are the published estimates a chart's filter matches at any
+// date, as the chart draws them, in as-of order, with the claims that
+// superseded them; each date range cuts them.
+type forcePoints struct {
+	points []conflict.Estimate
+	// lo and hi are each point's as-of keys, as the estimates store them.
+	lo, hi     []string
+	superseded map[conflict.EstimateID]conflict.EstimateID
+	// first is each point's first citation, which the explorer's table
+	// shows, as FindFirstCitations reads it.
+	first map[conflict.EstimateID]firstCitation
+}
+
+// firstCitation is what FindFirstCitations reads of a citation, kept in a
+// quarter of the space of a conflict.Citation.
+type firstCitation struct {
+	id                                    conflict.CitationID
+	source                                conflict.SourceID
+	credibility                           int
+	quote, locator, url, publisher, title string
+}
+
+func keepCitation(c conflict.Citation) firstCitation {
+	return firstCitation{id: c.ID, source: c.Source.ID, credibility: c.Credibility, quote: c.Quote, locator: c.Locator,
+		url: c.Source.URL, publisher: c.Source.Publisher, title: c.Source.Title}
+}
+
+func (c firstCitation) citation() conflict.Citation {
+	return conflict.Citation{ID: c.id, Quote: c.quote, Locator: c.locator, Credibility: c.credibility,
+		Source: conflict.Source{ID: c.source, URL: c.url, Publisher: c.publisher, Title: c.title}}
+}
+
+// within reports whether point i's as-of date reaches into from and to
+// (keys, either "" for open), as the estimates' date filter matches them.
+func (p *forcePoints) within(i int, fromKey, toKey string) bool {
+	return (fromKey == "" || p.hi[i] >= fromKey) && (toKey == "" || p.lo[i] <= toKey)
+}
+
+// dateKeys are the keys a date range's estimates are matched by.
+func dateKeys(from, to edtf.Date) (string, string) {
+	var fromKey, toKey string
+	if !from.IsZero() {
+		fromKey = from.LowerKey()
+	}
+	if !to.IsZero() {
+		toKey = to.UpperKey()
+	}
+	return fromKey, toKey
+}
+
+// rows are the first limit points within from and to, oldest first, as
+// FindEstimates lists them: copies, each with its first citation.
+func (p *forcePoints) rows(from, to edtf.Date, limit int) []conflict.Estimate {
+	fromKey, toKey := dateKeys(from, to)
+	var out []conflict.Estimate
+	for i := range p.points {
+		if len(out) == limit {
+			break
+		}
+		if !p.within(i, fromKey, toKey) {
+			continue
+		}
+		x := p.points[i]
+		if c, ok := p.first[x.ID]; ok {
+			x.Citations = []conflict.Citation{c.citation()}
+		}
+		out = append(out, x)
+	}
+	return out
+}
+
+// claims are the points within from and to (either zero for open), as
+// the chart reads them, and their spread. The claims point into the
+// kept estimates, which no one writes.
+func (p *forcePoints) claims(from, to edtf.Date) ([]chart.Claim, conflict.Spread) {
+	fromKey, toKey := dateKeys(from, to)
+	out := make([]chart.Claim, 0, len(p.points))
+	var spread conflict.Spread
+	claimants := map[string]bool{}
+	for i := range p.points {
+		if !p.within(i, fromKey, toKey) {
+			continue
+		}
+		x := &p.points[i]
+		c := chart.Claim{Estimate: x}
+		if r := x.ClaimantRecord; r != nil {
+			c.ClaimantID, c.ClaimantType = int64(r.ID), string(r.Type)
+		}
+		if b, ok := p.superseded[x.ID]; ok {
+			c.Superseded, c.SupersededBy = true, b
+		}
+		out = append(out, c)
+		// As conflict.SpreadOf counts them.
+		spread.Count++
+		claimants[conflict.ClaimantKey(x.Claimant)] = true
+		if x.Low.Set && (!spread.Low.Set || x.Low.Value < spread.Low.Value) {
+			spread.Low = x.Low
+		}
+		if x.High.Set && (!spread.High.Set || x.High.Value > spread.High.Value) {
+			spread.High = x.High
+		}
+	}
+	spread.Claimants = len(claimants)
+	return out, spread
+}
+
+// dayCounts counts the points within from and to by the day their as-of
+// dates begin, as CountEstimatesByDay counts them one by one: those that
+// begin before from and reach into it are counted apart.
+func (p *forcePoints) dayCounts(from, to edtf.Date) conflict.DayCounts {
+	fromKey, toKey := dateKeys(from, to)
+	var out conflict.DayCounts
+	for i := range p.lo {
+		if !p.within(i, fromKey, toKey) {
+			continue
+		}
+		if fromKey != "" && p.lo[i] < fromKey {
+			out.Before++
+			continue
+		}
+		// The points are in as-of order: a day's claims are together.
+		if n := len(out.Days); n > 0 && out.Days[n-1].Day == p.lo[i] {
+			out.Days[n-1].N++
+			continue
+		}
+		out.Days = append(out.Days, conflict.DayCount{Day: p.lo[i], N: 1})
+	}
+	return out
+}
+
+// pointsCache keeps the points of recent small forces' filters, and the
+// forces' tallies, until the next write. A chart is drawn anew for every
+// date range a reader asks for; reading a force's estimates for each cost
+// more than drawing them.
+type pointsCache struct {
+	mu      sync.Mutex
+	version int64
+	entries map[string]*forcePoints
+	points  int
+	counts  map[conflict.ActorID]int
+	// claimants are forces' claimants, as FindForceClaimants lists them.
+	claimants map[conflict.ActorID][]string
+	// spans are the as-of keys alone of larger forces' filters, which
+	// their histograms count (lo and hi set, no points), and how many.
+	spans     map[string]*forcePoints
+	spanCount int
+}
+
+// pointsCacheSize bounds how many estimates are kept, with their first
+// citations about 700 bytes each.
+const pointsCacheSize = 12_000
+
+func (c *pointsCache) reset(version int64) {
+	if c.version != version || c.entries == nil {
+		c.version, c.entries, c.points, c.counts = version, map[string]*forcePoints{}, 0, map[conflict.ActorID]int{}
+		c.claimants = map[conflict.ActorID][]string{}
+		c.spans, c.spanCount = map[string]*forcePoints{}, 0
+	}
+}
+
+// count returns force's tally at the data version, reading it with read
+// when not kept.
+func (c *pointsCache) count(version int64, force conflict.ActorID, read func() (int, error)) (int, error) {
+	c.mu.Lock()
+	c.reset(version)
+	n, ok := c.counts[force]
+	c.mu.Unlock()
+	if ok {
+		return n, nil
+	}
+	n, err := read()
+	if err != nil {
+		return 0, err
+	}
+	c.mu.Lock()
+	if c.version == version {
+		c.counts[force] = n
+	}
+	c.mu.Unlock()
+	return n, nil
+}
+
+// forceClaimants returns force's claimants at the data version, reading
+// them with read when not kept.
+func (c *pointsCache) forceClaimants(version int64, force conflict.ActorID, read func() ([]string, error)) ([]string, error) {
+	c.mu.Lock()
+	c.reset(version)
+	names, ok := c.claimants[force]
+	c.mu.Unlock()
+	if ok {
+		return names, nil
+	}
+	names, err := read()
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	if c.version == version && len(c.claimants) < pointsCacheForces {
+		c.claimants[force] = names
+	}
+	c.mu.Unlock()
+	return names, nil
+}
+
+// claimSpans returns the spans kept for key at the data version, reading
+// them with read when not kept; nil when the filter has too many claims.
+func (c *pointsCache) claimSpans(version int64, key string, read func() (*forcePoints, error)) (*forcePoints, error) {
+	c.mu.Lock()
+	c.reset(version)
+	p, ok := c.spans[key]
+	c.mu.Unlock()
+	if ok {
+		return p, nil
+	}
+	p, err := read()
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.version == version {
+		n := 1
+		if p != nil {
+			n += len(p.lo)
+		}
+		if c.spanCount+n > spansCacheSize {
+			c.spans, c.spanCount = map[string]*forcePoints{}, 0
+		}
+		c.spans[key] = p
+		c.spanCount += n
+	}
+	return p, nil
+}
+
+// spansCacheSize bounds how many claims' spans are kept, two shared
+// strings each.
+const spansCacheSize = 100_000
+
+// pointsCacheForces bounds how many forces' claimants are kept.
+const pointsCacheForces = 1024
+
+// get returns the points kept for key at the data version, reading them
+// with read when not kept.
+func (c *pointsCache) get(version int64, key string, read func() (*forcePoints, error)) (*forcePoints, error) {
+	c.mu.Lock()
+	c.reset(version)
+	p, ok := c.entries[key]
+	c.mu.Unlock()
+	if ok {
+		return p, nil
+	}
+	p, err := read()
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.version == version {
+		if c.points+len(p.points) > pointsCacheSize {
+			c.entries, c.points = map[string]*forcePoints{}, 0
+		}
+		c.entries[key] = p
+		c.points += len(p.points)
+	}
+	return p, nil
+}
+
+// firstPage is the first page of the explorer's table of a filter
+// without its end date, with each row's as-of key: the page of the filter
+// up to any end date is the rows that begin by then, as the rows are in
+// as-of order.
+type firstPage struct {
+	rows []conflict.Estimate
+	lo   []string
+}
+
+// upTo is the page of the filter up to to (zero for open): the rows that
+// begin by its end, shared, not to be changed.
+func (p *firstPage) upTo(to edtf.Date) []conflict.Estimate {
+	n := len(p.rows)
+	if !to.IsZero() {
+		key := to.UpperKey()
+		n = 0
+		for n < len(p.rows) && p.lo[n] <= key {
+			n++
+		}
+	}
+	return p.rows[:n:n]
+}
+
+// pageCache keeps the first pages of recent filters until the next write.
+type pageCache struct {
+	mu      sync.Mutex
+	version int64
+	entries map[string]*firstPage
+}
+
+// pageCacheSize bounds how many first pages are kept, a hundred rows each.
+const pageCacheSize = 64
+
+// get returns the page kept for key at the data version, reading it with
+// read when not kept.
+func (c *pageCache) get(version int64, key string, read func() (*firstPage, error)) (*firstPage, error) {
+	c.mu.Lock()
+	if c.version != version || c.entries == nil {
+		c.version, c.entries = version, map[string]*firstPage{}
+	}
+	p, ok := c.entries[key]
+	c.mu.Unlock()
+	if ok {
+		return p, nil
+	}
+	p, err := read()
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.version == version {
+		if len(c.entries) >= pageCacheSize {
+			clear(c.entries)
+		}
+		c.entries[key] = p
+	}
+	return p, nil
 }

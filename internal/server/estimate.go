@@ -3,8 +3,10 @@ package server
 import (
 	"context"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -58,8 +60,9 @@ func (s *Server) estimateList(c echo.Context) error {
 	}
 	switch {
 	case f.Filter.Force != 0:
+		link := queryLinks("/estimates", f.Values(), "claimant", "from", "to")
 		data, err := s.forceChart(ctx, f.Filter, "explorer-chart", "/estimates?"+f.Values().Encode(), 0, func(claimant string, from, to edtf.Date) string {
-			return "/estimates?" + f.Values("claimant", claimant, "from", from.String(), "to", to.String()).Encode()
+			return link(claimant, from.String(), to.String())
 		})
 		if err != nil {
 			return err
@@ -70,7 +73,7 @@ func (s *Server) estimateList(c echo.Context) error {
 			for _, l := range data.chart.Legend {
 				v.Claimants = append(v.Claimants, l.Claimant)
 			}
-		} else if v.Claimants, err = s.db.FindForceClaimants(ctx, f.Filter.Force, 500); err != nil {
+		} else if v.Claimants, err = s.forceClaimants(ctx, f.Filter.Force); err != nil {
 			return err
 		}
 	case f.Values().Encode() == "":
@@ -86,7 +89,7 @@ func (s *Server) estimateList(c echo.Context) error {
 	page := f.Filter
 	page.Limit = tableSize + 1
 	page.After = c.QueryParam("after")
-	rows, err := s.db.FindEstimates(ctx, page)
+	rows, err := s.tableRows(ctx, page)
 	if conflict.ErrorCode(err) == conflict.Invalid {
 		page.After = ""
 		rows, err = s.db.FindEstimates(ctx, page)
@@ -106,6 +109,41 @@ func (s *Server) estimateList(c echo.Context) error {
 		v.Total, v.More = len(rows), v.NextURL != ""
 	}
 	return s.render(c, http.StatusOK, pages.Estimates(v))
+}
+
+// queryLinks returns a function linking to path with the query v and keys
+// set to the values it is passed, as url.Values.Encode writes it: keys in
+// order, each pair escaped. v's own pairs are escaped once, for the
+// hundreds of links a chart or a histogram holds.
+func queryLinks(path string, v url.Values, keys ...string) func(values ...string) string {
+	fixed := map[string]string{}
+	for k := range v {
+		if !slices.Contains(keys, k) {
+			fixed[k] = url.Values{k: v[k]}.Encode()
+		}
+	}
+	order := slices.Sorted(maps.Keys(fixed))
+	order = append(order, keys...)
+	slices.Sort(order)
+	order = slices.Compact(order)
+	return func(values ...string) string {
+		var b strings.Builder
+		b.WriteString(path)
+		b.WriteByte('?')
+		for i, k := range order {
+			if i > 0 {
+				b.WriteByte('&')
+			}
+			if pair, ok := fixed[k]; ok {
+				b.WriteString(pair)
+				continue
+			}
+			b.WriteString(url.QueryEscape(k))
+			b.WriteByte('=')
+			b.WriteString(url.QueryEscape(values[slices.Index(keys, k)]))
+		}
+		return b.String()
+	}
 }
 
 // forceChart is the chart of the estimates matching filter, which names a
@@ -131,7 +169,9 @@ func (s *Server) forceChart(ctx context.Context, filter conflict.EstimateFilter,
 			TypeURL: func(t string) string { return explorer + "&" + url.Values{"claimant_type": {t}}.Encode() }}
 		// The force's tally says whether its estimates are few enough to
 		// draw one by one, however the other filters narrow them.
-		n, err := s.db.CountForceEstimates(ctx, filter.Force)
+		n, err := s.points.count(version, filter.Force, func() (int, error) {
+			return s.db.CountForceEstimates(ctx, filter.Force)
+		})
 		if err != nil {
 			return chartData{}, err
 		}
@@ -145,6 +185,14 @@ func (s *Server) forceChart(ctx context.Context, filter conflict.EstimateFilter,
 				return chartData{total: spread.Count, spread: spread, chart: chart.Grouped(groups, opts)}, nil
 			}
 		}
+		// Few enough to keep: the filter's estimates at any date are read
+		// once, and each date range cuts them.
+		if p, kept, err := s.keptPoints(ctx, filter); err != nil {
+			return chartData{}, err
+		} else if kept {
+			claims, spread := p.claims(filter.From, filter.To)
+			return chartData{total: len(claims), spread: spread, chart: chart.NewClaims(claims, opts)}, nil
+		}
 		points := filter
 		points.Limit = chartLimit
 		all, err := s.db.FindEstimatePoints(ctx, points)
@@ -157,6 +205,162 @@ func (s *Server) forceChart(ctx context.Context, filter conflict.EstimateFilter,
 		}
 		return chartData{total: len(all), spread: conflict.SpreadOf(all), chart: chart.NewClaims(claims, opts)}, nil
 	})
+}
+
+// publishedOnly reports whether filter matches published estimates alone,
+// which a force's tally counts.
+func publishedOnly(filter conflict.EstimateFilter) bool {
+	return len(filter.Statuses) == 0 || (len(filter.Statuses) == 1 && filter.Statuses[0] == conflict.Published)
+}
+
+// pointsKey names filter's estimates at any date.
+func pointsKey(filter conflict.EstimateFilter) string {
+	return fmt.Sprint(filter.Force, filter.Places, filter.Claimant, filter.ClaimantID, filter.ClaimantType)
+}
+
+// forcePoints reads the estimates filter matches at any date, as a chart
+// draws them, with the claims that superseded them. The filter's force
+// has at most chart.MaxMarks published estimates.
+func (s *Server) forcePoints(ctx context.Context, filter conflict.EstimateFilter) (*forcePoints, error) {
+	filter.From, filter.To, filter.After, filter.Statuses, filter.Limit = edtf.Date{}, edtf.Date{}, "", nil, chartLimit
+	all, err := s.db.FindEstimatePoints(ctx, filter)
+	if err != nil {
+		return nil, err
+	}
+	// Kept until the next write: no room to spare.
+	all = slices.Clone(all)
+	p := &forcePoints{points: all, lo: make([]string, len(all)), hi: make([]string, len(all))}
+	ids := make([]conflict.EstimateID, len(all))
+	for i := range all {
+		ids[i], p.lo[i], p.hi[i] = all[i].ID, all[i].AsOf.LowerKey(), all[i].AsOf.UpperKey()
+	}
+	if p.superseded, err = s.db.FindSupersededBy(ctx, ids); err != nil {
+		return nil, err
+	}
+	first, err := s.db.FindFirstCitations(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	p.first = make(map[conflict.EstimateID]firstCitation, len(first))
+	for id, c := range first {
+		p.first[id] = keepCitation(c)
+	}
+	return p, nil
+}
+
+// forceClaimants are the claimants of force the explorer's claimant box
+// suggests, kept until the next write.
+func (s *Server) forceClaimants(ctx context.Context, force conflict.ActorID) ([]string, error) {
+	version, err := s.db.LastChange(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return s.points.forceClaimants(version, force, func() ([]string, error) {
+		return s.db.FindForceClaimants(ctx, force, 500)
+	})
+}
+
+// keptPoints are the points kept for filter's chart, when its force is
+// small enough to keep (see forceChart); ok is false otherwise.
+func (s *Server) keptPoints(ctx context.Context, filter conflict.EstimateFilter) (p *forcePoints, ok bool, err error) {
+	if filter.Force == 0 || !publishedOnly(filter) {
+		return nil, false, nil
+	}
+	version, err := s.db.LastChange(ctx)
+	if err != nil {
+		return nil, false, err
+	}
+	n, err := s.points.count(version, filter.Force, func() (int, error) {
+		return s.db.CountForceEstimates(ctx, filter.Force)
+	})
+	if err != nil || n > chart.MaxMarks {
+		return nil, false, err
+	}
+	p, err = s.points.get(version, pointsKey(filter), func() (*forcePoints, error) {
+		return s.forcePoints(ctx, filter)
+	})
+	return p, err == nil, err
+}
+
+// tableRows is the page of the explorer's table filter asks for, as
+// FindEstimates lists it. The first page is cut from what is kept: a
+// small force's points, or the first page of the filter without its end
+// date, which holds the first page up to any end date.
+func (s *Server) tableRows(ctx context.Context, filter conflict.EstimateFilter) ([]conflict.Estimate, error) {
+	if rows, kept, err := s.keptRows(ctx, filter); err != nil || kept {
+		return rows, err
+	}
+	if filter.After != "" || filter.NewestFirst {
+		return s.db.FindEstimates(ctx, filter)
+	}
+	version, err := s.db.LastChange(ctx)
+	if err != nil {
+		return nil, err
+	}
+	open := filter
+	open.To = edtf.Date{}
+	key := fmt.Sprintf("%d|%v|%q|%d|%q|%s|%v|%d", open.Force, open.Places, open.Claimant, open.ClaimantID,
+		open.ClaimantType, open.From.String(), open.Statuses, open.Limit)
+	p, err := s.pages.get(version, key, func() (*firstPage, error) {
+		rows, err := s.db.FindEstimates(ctx, open)
+		if err != nil {
+			return nil, err
+		}
+		p := &firstPage{rows: rows, lo: make([]string, len(rows))}
+		for i := range rows {
+			p.lo[i] = rows[i].AsOf.LowerKey()
+		}
+		return p, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return p.upTo(filter.To), nil
+}
+
+// keptSpans are the as-of keys of the claims filter matches at any date,
+// when its force has no more than CountEstimatesByDay counts one by one
+// (and is too large for its points to be kept): its histogram counts
+// them. ok is false otherwise.
+func (s *Server) keptSpans(ctx context.Context, filter conflict.EstimateFilter) (p *forcePoints, ok bool, err error) {
+	if filter.Force == 0 || !publishedOnly(filter) {
+		return nil, false, nil
+	}
+	version, err := s.db.LastChange(ctx)
+	if err != nil {
+		return nil, false, err
+	}
+	n, err := s.points.count(version, filter.Force, func() (int, error) {
+		return s.db.CountForceEstimates(ctx, filter.Force)
+	})
+	if err != nil || n > sqlite.ClaimCountLimit {
+		return nil, false, err
+	}
+	p, err = s.points.claimSpans(version, pointsKey(filter), func() (*forcePoints, error) {
+		open := filter
+		open.From, open.To, open.After, open.Limit = edtf.Date{}, edtf.Date{}, "", 0
+		lo, hi, ok, err := s.db.FindEstimateSpans(ctx, open, sqlite.ClaimCountLimit)
+		if err != nil || !ok {
+			return nil, err
+		}
+		return &forcePoints{lo: lo, hi: hi}, nil
+	})
+	return p, err == nil && p != nil, err
+}
+
+// keptRows is the first page of the explorer's table of filter from the
+// points kept for its chart, when its force is small enough to keep and
+// the page is the first: the same rows FindEstimates lists, without
+// reading them again. ok is false when the table must be read.
+func (s *Server) keptRows(ctx context.Context, filter conflict.EstimateFilter) (rows []conflict.Estimate, ok bool, err error) {
+	if filter.After != "" || filter.NewestFirst {
+		return nil, false, nil
+	}
+	p, ok, err := s.keptPoints(ctx, filter)
+	if !ok {
+		return nil, false, err
+	}
+	return p.rows(filter.From, filter.To, filter.Limit), true, nil
 }
 
 // chartClaims are estimates as the chart reads them: with their claimant's

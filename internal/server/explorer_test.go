@@ -82,6 +82,31 @@ func TestExplorerChartsALargeForceFromItsTallies(t *testing.T) {
 	// all the council's.
 	get(t, h, "/estimates?force=ISIS&claimant=council&from=2012-01-01&to=2012", http.StatusOK,
 		fmt.Sprintf("%d estimates by 1 claimant", n/6))
+	// The strip of counts over time counts each claim of the range once,
+	// and a claim published since at once.
+	histogram := func() int {
+		body := get(t, h, "/estimates?force=ISIS&from=2012-01-01&to=2012-12-31", http.StatusOK)
+		strip := between(body, `data-testid="histogram"`, "</figure>")
+		sum := 0
+		for _, m := range regexp.MustCompile(`<title>[^<:]+: ([\d,]+) claims?</title>`).FindAllStringSubmatch(strip, -1) {
+			var c int
+			fmt.Sscan(strings.ReplaceAll(m[1], ",", ""), &c)
+			sum += c
+		}
+		return sum
+	}
+	if got := histogram(); got != n/6 {
+		t.Errorf("the histogram of 2012 counts %d claims, want %d", got, n/6)
+	}
+	x := &conflict.Estimate{Force: is.Ref(), AsOf: edtf.MustParse("2012-06-15"), Unit: "fighters", Qualifier: conflict.Exact,
+		Low: conflict.Count(3000), High: conflict.Count(3000), Claimant: "Monitor", Status: conflict.Published,
+		Citations: []conflict.Citation{{Source: src}}}
+	if err := a.DB.CreateEstimate(ctx, x, conflict.Change{AuthorName: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	if got := histogram(); got != n/6+1 {
+		t.Errorf("after a claim of 2012 is published, the histogram counts %d claims, want %d", got, n/6+1)
+	}
 }
 
 // TestExplorerChartsRevisionsAndUnits: a claim its claimant revised is
@@ -135,4 +160,56 @@ func TestExplorerChartsRevisionsAndUnits(t *testing.T) {
 			t.Errorf("mark title %q does not name its place", m[1])
 		}
 	}
+}
+
+// TestExplorerCutsAKeptForceToEachRange: a small force's estimates, and
+// the first page of a filter without its end date, are kept between
+// writes and cut to each date range the explorer is asked for; the chart
+// and the table show only the range's claims, and a claim published since
+// shows at once.
+func TestExplorerCutsAKeptForceToEachRange(t *testing.T) {
+	a := newApp(t)
+	ctx := t.Context()
+	h := a.Handler()
+	// The demo's claims are "as many as 10,000" in July 2016 and
+	// 3,000–4,500 on 29 September.
+	for _, tt := range []struct {
+		url      string
+		want     string
+		unwanted string
+		marks    int
+	}{
+		{"/estimates?force=ISIS&to=2016-08-10", "as many as 10,000", "3,000–4,500", 1},
+		{"/estimates?force=ISIS&from=2016-08-01", "3,000–4,500", "as many as 10,000", 1},
+		{"/estimates?force=ISIS", "3,000–4,500", "No estimates to chart", 2},
+		// Without a force the table alone lists the range.
+		{"/estimates?to=2016-08-10", "as many as 10,000", "3,000–4,500", 0},
+	} {
+		body := get(t, h, tt.url, http.StatusOK, tt.want)
+		if strings.Contains(body, tt.unwanted) {
+			t.Errorf("GET %s shows %q, which is outside its range", tt.url, tt.unwanted)
+		}
+		if n := strings.Count(body, `data-testid="chart-mark"`); n != tt.marks {
+			t.Errorf("GET %s charts %d claims, want %d", tt.url, n, tt.marks)
+		}
+	}
+	is, err := a.DB.FindActorBySlug(ctx, "islamic-state")
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, err := a.DB.FindSourceByID(ctx, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := &conflict.Estimate{Force: is.Ref(), AsOf: edtf.MustParse("2016-08-05"), Unit: "fighters", Qualifier: conflict.Exact,
+		Low: conflict.Count(7777), High: conflict.Count(7777), Claimant: "Local monitor", Status: conflict.Published,
+		Citations: []conflict.Citation{{Source: src, Quote: "about seven thousand"}}}
+	if err := a.DB.CreateEstimate(ctx, x, conflict.Change{AuthorName: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	body := get(t, h, "/estimates?force=ISIS&to=2016-08-10", http.StatusOK, "7,777", "about seven thousand")
+	if n := strings.Count(body, `data-testid="chart-mark"`); n != 2 {
+		t.Errorf("after a claim is published, the range charts %d claims, want 2", n)
+	}
+	get(t, h, "/estimates?to=2016-08-10", http.StatusOK, "7,777", "about seven thousand")
 }

@@ -221,14 +221,27 @@ func (s *Server) claimsHistogram(ctx context.Context, f form.EstimateFilter) (co
 	if err != nil {
 		return components.HistogramView{}, err
 	}
-	counts, err := s.counts.get(ctx, version, "/estimates?"+f.Values().Encode(), func(ctx context.Context) (conflict.DayCounts, error) {
-		return s.db.CountEstimatesByDay(ctx, f.Filter)
-	})
-	if err != nil {
+	// A small force's claims are kept for its chart, and a larger one's
+	// spans for this: counting them costs less than asking the database.
+	var counts conflict.DayCounts
+	p, kept, err := s.keptPoints(ctx, f.Filter)
+	if err == nil && !kept {
+		p, kept, err = s.keptSpans(ctx, f.Filter)
+	}
+	switch {
+	case err != nil:
 		return components.HistogramView{}, err
+	case kept:
+		counts = p.dayCounts(f.Filter.From, f.Filter.To)
+	default:
+		counts, err = s.counts.get(ctx, version, "/estimates?"+f.Values().Encode(), func(ctx context.Context) (conflict.DayCounts, error) {
+			return s.db.CountEstimatesByDay(ctx, f.Filter)
+		})
+		if err != nil {
+			return components.HistogramView{}, err
+		}
 	}
-	link := func(lo, hi string) string {
-		return "/estimates?" + f.Values("from", lo, "to", hi).Encode()
-	}
+	links := queryLinks("/estimates", f.Values(), "from", "to")
+	link := func(lo, hi string) string { return links(lo, hi) }
 	return components.NewHistogram("claims-histogram", "claims", counts, lowerKey(f.Filter.From), upperKey(f.Filter.To), link), nil
 }

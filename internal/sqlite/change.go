@@ -8,11 +8,13 @@ import (
 
 // LastChange returns a number that grows with every write to a curated
 // record or to the site's settings: the id of the newest revision plus the
-// number of times the settings were saved, or 0 for an empty database.
-// Every create, update, publication, retraction and revert writes a
-// revision in its own transaction, and every page shows the settings (its
-// title, its footer), so a page built from the database is unchanged as
-// long as LastChange is; caches key their ETags on it.
+// number of times the settings were saved, plus the claimant records'
+// versions summed, or 0 for an empty database. Every create, update,
+// publication, retraction and revert writes a revision in its own
+// transaction; claimant records (whose kinds lists filter and label by)
+// are revised without one, and every page shows the settings (its title,
+// its footer), so a page built from the database is unchanged as long as
+// LastChange is; caches key their ETags on it.
 //
 // Every public request asks for it, so it is kept in memory: a write
 // through this DB forgets it as it commits, and otherwise it is read again
@@ -22,9 +24,10 @@ func (db *DB) LastChange(ctx context.Context) (int64, error) {
 	return db.version.get(ctx, func(ctx context.Context) (int64, error) {
 		var id int64
 		// The end of the revisions table's primary key: the same cost at
-		// any size.
+		// any size. Claimants are few (tens, or hundreds).
 		err := db.read.QueryRowContext(ctx, `SELECT (SELECT coalesce(max(id), 0) FROM revisions) +
-			(SELECT coalesce(max(version), 0) FROM site_settings)`).Scan(&id)
+			(SELECT coalesce(max(version), 0) FROM site_settings) +
+			(SELECT coalesce(sum(version), 0) FROM claimants)`).Scan(&id)
 		return id, err
 	})
 }

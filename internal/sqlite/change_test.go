@@ -29,7 +29,25 @@ func TestLastChange(t *testing.T) {
 	if err := db.CreateActor(ctx, &a, conflict.Change{AuthorName: "test"}); err != nil {
 		t.Fatal(err)
 	}
-	if after, _ := db.LastChange(ctx); after <= loaded {
+	after, _ := db.LastChange(ctx)
+	if after <= loaded {
 		t.Errorf("LastChange after a write = %d, want more than %d", after, loaded)
+	}
+	// A claimant's kind decides which estimates a filter by kind lists,
+	// and is revised without a revision.
+	cs, err := db.FindClaimants(ctx, "", false, 1)
+	if err != nil || len(cs) == 0 {
+		t.Fatalf("the demo's claimants: %v, %v", cs, err)
+	}
+	c := cs[0]
+	c.Type = conflict.Government
+	if c.Type == cs[0].Type {
+		c.Type = conflict.Media
+	}
+	if err := db.UpdateClaimant(ctx, &c, c.Version, conflict.RoleReviewer, 0); err != nil {
+		t.Fatal(err)
+	}
+	if revised, _ := db.LastChange(ctx); revised <= after {
+		t.Errorf("LastChange after a claimant's kind changed = %d, want more than %d", revised, after)
 	}
 }

@@ -40,6 +40,8 @@ type DB struct {
 	rule conflict.ReviewRule
 	// months keeps the explorer's monthly series (estimate_days.go).
 	months *monthSeriesCache
+	// tallies keeps forces' monthly tallies (estimate_month.go).
+	tallies *claimTallyCache
 	// names keeps what readers' filters named (public_names.go).
 	names *publicNames
 	// texts keeps how many events full-text queries match (text_counts.go).
@@ -92,7 +94,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	export.SetConnMaxIdleTime(time.Minute)
 	stmts := &statements{pool: read}
 	db := &DB{write: write, read: readPool{DB: read, stmts: stmts}, export: export, path: path, now: time.Now, version: &dataVersion{},
-		months: &monthSeriesCache{}, names: &publicNames{}, texts: &textCounts{}, timelines: &timelineCache{}}
+		months: &monthSeriesCache{}, tallies: &claimTallyCache{}, names: &publicNames{}, texts: &textCounts{}, timelines: &timelineCache{}}
 	db.SetExportConns(2)
 	if err := db.check(ctx); err != nil {
 		db.Close()

@@ -186,7 +186,8 @@ func (db *DB) createEstimate(ctx context.Context, tx *sql.Tx, x *conflict.Estima
 
 // FindEstimates returns the estimates matching f in as-of order, oldest
 // first. The first citation of each is loaded, as the explorer's table
-// shows the reporting source and its quote.
+// shows the reporting source and its quote (see FindFirstCitations for
+// what of it).
 func (db *DB) FindEstimates(ctx context.Context, f conflict.EstimateFilter) ([]conflict.Estimate, error) {
 	query, params, err := estimateListQuery(ctx, db.read, f)
 	if err != nil {
@@ -254,23 +255,45 @@ func estimateListQuery(ctx context.Context, q querier, f conflict.EstimateFilter
 		ORDER BY ` + order, params, nil
 }
 
-// loadFirstCitations attaches each estimate's first citation, in one query.
+// loadFirstCitations attaches each estimate's first citation, in one
+// query (see FindFirstCitations).
 func (db *DB) loadFirstCitations(ctx context.Context, xs []conflict.Estimate) error {
 	if len(xs) == 0 {
 		return nil
 	}
-	index := make(map[conflict.EstimateID]int, len(xs))
-	ids := make([]any, len(xs))
+	ids := make([]conflict.EstimateID, len(xs))
 	for i, x := range xs {
-		index[x.ID] = i
-		ids[i] = int64(x.ID)
+		ids[i] = x.ID
 	}
-	rows, err := db.read.QueryContext(ctx, `SELECT c.estimate_id, c.id, c.quote, c.locator, coalesce(c.credibility, 0), `+sourceColumns+`
-		FROM citations c JOIN sources s ON s.id = c.source_id
-		WHERE c.id IN (SELECT (SELECT c2.id FROM citations c2 WHERE c2.estimate_id = e.value ORDER BY c2.position, c2.id LIMIT 1)
-		               FROM json_each(?) e)`, jsonIDs(ids))
+	first, err := db.FindFirstCitations(ctx, ids)
 	if err != nil {
 		return err
+	}
+	for i := range xs {
+		if c, ok := first[xs[i].ID]; ok {
+			xs[i].Citations = []conflict.Citation{c}
+		}
+	}
+	return nil
+}
+
+// FindFirstCitations returns the first citation of each of the estimates
+// ids that has one, in one query: its quote, locator and credibility, and
+// its source's id, publisher, title and address, which is what lists show
+// of it. The source's other columns are left unread: reading and decoding
+// them cost more than the rest of a page's table.
+func (db *DB) FindFirstCitations(ctx context.Context, ids []conflict.EstimateID) (map[conflict.EstimateID]conflict.Citation, error) {
+	out := make(map[conflict.EstimateID]conflict.Citation, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	rows, err := db.read.QueryContext(ctx, `SELECT c.estimate_id, c.id, c.quote, c.locator, coalesce(c.credibility, 0),
+		s.id, s.url, s.publisher, s.title
+		FROM citations c JOIN sources s ON s.id = c.source_id
+		WHERE c.id IN (SELECT (SELECT c2.id FROM citations c2 WHERE c2.estimate_id = e.value ORDER BY c2.position, c2.id LIMIT 1)
+		               FROM json_each(?) e)`, jsonIDs(args(ids)))
+	if err != nil {
+		return nil, err
 	}
 	defer rows.Close()
 	for rows.Next() {
@@ -278,16 +301,13 @@ func (db *DB) loadFirstCitations(ctx context.Context, xs []conflict.Estimate) er
 			eid conflict.EstimateID
 			c   conflict.Citation
 		)
-		s, err := scanSource(scanFunc(func(dest ...any) error {
-			return rows.Scan(append([]any{&eid, &c.ID, &c.Quote, &c.Locator, &c.Credibility}, dest...)...)
-		}))
-		if err != nil {
-			return err
+		if err := rows.Scan(&eid, &c.ID, &c.Quote, &c.Locator, &c.Credibility,
+			&c.Source.ID, &c.Source.URL, &c.Source.Publisher, &c.Source.Title); err != nil {
+			return nil, err
 		}
-		c.Source = s
-		xs[index[eid]].Citations = []conflict.Citation{c}
+		out[eid] = c
 	}
-	return rows.Err()
+	return out, rows.Err()
 }
 
 // FindEstimatesCitingSource returns the published estimates that cite a

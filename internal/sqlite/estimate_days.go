@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -13,6 +14,54 @@ import (
 // claimCountLimit is how many claims the explorer's histogram counts one
 // by one before it reads the monthly tallies instead.
 const claimCountLimit = 5000
+
+// ClaimCountLimit is how many claims CountEstimatesByDay counts one by
+// one: a filter matching no more is counted by day whatever its dates.
+const ClaimCountLimit = claimCountLimit
+
+// FindEstimateSpans returns the as-of keys (first and last day) of the
+// estimates f matches (its cursor ignored), in as-of order, or false
+// when there are more than limit: what counting them by day needs.
+func (db *DB) FindEstimateSpans(ctx context.Context, f conflict.EstimateFilter, limit int) (lo, hi []string, ok bool, err error) {
+	f.After = ""
+	where, params, err := estimateWhere(ctx, db.read, f)
+	if err != nil {
+		return nil, nil, false, err
+	}
+	// A force's claims are read from the chart's covering index, as the
+	// planner would otherwise walk every claim in date order.
+	index := ""
+	if f.Force != 0 {
+		index = " INDEXED BY estimates_points_idx"
+	}
+	rows, err := db.read.QueryContext(ctx, `SELECT x.as_of_lo, x.as_of_hi FROM estimates x`+index+` WHERE `+
+		strings.Join(where, " AND ")+` ORDER BY x.as_of_lo LIMIT ?`, append(params, limit+1)...)
+	if err != nil {
+		return nil, nil, false, err
+	}
+	defer rows.Close()
+	// Claims share days: each day's text is kept once.
+	days := map[string]string{}
+	day := func(s string) string {
+		if d, ok := days[s]; ok {
+			return d
+		}
+		days[s] = s
+		return s
+	}
+	for rows.Next() {
+		var l, h string
+		if err := rows.Scan(&l, &h); err != nil {
+			return nil, nil, false, err
+		}
+		lo, hi = append(lo, day(l)), append(hi, day(h))
+	}
+	if err := rows.Err(); err != nil || len(lo) > limit {
+		return nil, nil, false, err
+	}
+	// Kept until the next write: no room to spare.
+	return slices.Clone(lo), slices.Clone(hi), true, nil
+}
 
 // CountEstimatesByDay returns how many of the estimates f matches (f's
 // cursor and limit are ignored) have an as-of date beginning on each day,

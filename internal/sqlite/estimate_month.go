@@ -5,8 +5,10 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/sitrep/sitrep/internal/conflict"
@@ -29,29 +31,32 @@ func CanGroupClaims(f conflict.EstimateFilter) bool {
 // forces inside it), and of f's claimant when set, summed up per force,
 // claimant, unit and stretch of time. Each stretch is a whole number of
 // months, as few as keep the groups to about marks (one group per
-// claimant and stretch). It answers from the maintained tallies, so its
-// cost grows with the force's claimants and months, not its estimates.
-// The groups come in no particular order. f must satisfy CanGroupClaims.
+// claimant and stretch). It answers from the maintained tallies, kept in
+// memory per force and claimant until the next write (claimTallyCache),
+// so its cost grows with the force's claimants and months, not its
+// estimates, and a new pair of dates costs no scan of the tallies. The
+// groups come in no particular order. f must satisfy CanGroupClaims.
 func (db *DB) FindClaimGroups(ctx context.Context, f conflict.EstimateFilter, marks int) ([]conflict.ClaimGroup, error) {
 	if !CanGroupClaims(f) {
 		return nil, fmt.Errorf("claim groups: filter %+v needs the estimates themselves", f)
 	}
-	ids, err := forceSubtree(ctx, db.read, f.Force)
+	version, err := db.LastChange(ctx)
 	if err != nil {
 		return nil, err
 	}
-	where := `actor_id IN (` + placeholders(len(ids)) + `)`
-	params := args(ids)
-	if f.Claimant != "" {
-		where += ` AND claimant = ? COLLATE NOCASE`
-		params = append(params, f.Claimant)
+	t, err := db.tallies.get(version, f.Force, f.Claimant, func() (*claimTallies, error) {
+		return db.readClaimTallies(ctx, f.Force, f.Claimant)
+	})
+	if err != nil {
+		return nil, err
 	}
 	// A date range takes the months wholly inside it from the tallies; the
 	// estimates of its first and last months (and any that began earlier
 	// and reach into it) are summed from the estimates themselves.
 	var (
-		edges      string
-		edgeParams []any
+		edges            []string
+		edgeParams       []any
+		fromMonth, toMon string
 	)
 	if !f.From.IsZero() || !f.To.IsZero() {
 		conds, ps, err := estimateWhere(ctx, db.read, f)
@@ -60,106 +65,285 @@ func (db *DB) FindClaimGroups(ctx context.Context, f conflict.EstimateFilter, ma
 		}
 		// Each edge is its own index range.
 		edge := func(cond string, v string) {
-			edges += ` UNION ALL SELECT x.actor_id, x.claimant, x.unit, count(*), min(x.low), max(x.high),
+			edges = append(edges, `SELECT x.actor_id, x.claimant, x.unit, count(*), min(x.low), max(x.high),
 			min(coalesce(x.low, x.high)), max(coalesce(x.high, x.low)), min(x.as_of_lo), max(x.as_of_hi), coalesce(max(x.claimant_actor_id), 0)
-			FROM estimates x INDEXED BY estimates_points_idx WHERE ` + strings.Join(conds, " AND ") + ` AND ` + cond + `
-			GROUP BY x.actor_id, x.claimant, x.unit, substr(x.as_of_lo, 1, 7)`
+			FROM estimates x INDEXED BY estimates_points_idx WHERE `+strings.Join(conds, " AND ")+` AND `+cond+`
+			GROUP BY x.actor_id, x.claimant, x.unit, substr(x.as_of_lo, 1, 7)`)
 			edgeParams = append(append(edgeParams, ps...), v)
 		}
 		after := ""
 		if !f.From.IsZero() {
-			month := f.From.LowerKey()[:7]
-			where += ` AND month > ?`
-			params = append(params, month)
-			after = month + "~"
+			fromMonth = f.From.LowerKey()[:7]
+			after = fromMonth + "~"
 			edge(`x.as_of_lo < ?`, after)
 		}
 		if !f.To.IsZero() {
-			month := f.To.UpperKey()[:7]
-			where += ` AND month < ?`
-			params = append(params, month)
-			edge(`x.as_of_lo >= ?`, max(month, after))
+			toMon = f.To.UpperKey()[:7]
+			edge(`x.as_of_lo >= ?`, max(toMon, after))
 		}
+	}
+	inside := func(r *tallyRow) bool {
+		return (fromMonth == "" || r.month > fromMonth) && (toMon == "" || r.month < toMon)
 	}
 	// How many months and claimants there are decides how many months
 	// each stretch spans.
-	const monthIndex = `(CAST(substr(month, 1, 4) AS INTEGER) * 12 + CAST(substr(month, 6, 2) AS INTEGER))`
+	var firstMonth, lastMonth string
+	claimants := map[string]bool{}
+	for i := range t.rows {
+		r := &t.rows[i]
+		if !inside(r) {
+			continue
+		}
+		if firstMonth == "" || r.month < firstMonth {
+			firstMonth = r.month
+		}
+		lastMonth = max(lastMonth, r.month)
+		claimants[r.claimant] = true
+	}
+	first, last := monthNumber(firstMonth), monthNumber(lastMonth)
+	months := last - first + 1
+	per := max(1, (months*max(len(claimants), 1)+max(marks, 1)-1)/max(marks, 1))
+	// The rows are in the order of their key, months last: each group's
+	// rows follow one another.
 	var (
-		firstMonth, lastMonth sql.NullString
-		claimants             int
+		g         *claimSum
+		sums      = make([]claimSum, 0, min(len(t.rows), 4*max(marks, 1)))
+		groupKey  int
+		groupFrom *tallyRow
 	)
-	if err := db.read.QueryRowContext(ctx, `SELECT min(month), max(month), count(DISTINCT claimant)
-		FROM estimate_months WHERE `+where, params...).Scan(&firstMonth, &lastMonth, &claimants); err != nil {
+	for i := range t.rows {
+		r := &t.rows[i]
+		if !inside(r) {
+			continue
+		}
+		k := (r.number - first) / per
+		if g != nil && groupFrom.actor == r.actor && groupFrom.claimant == r.claimant && groupFrom.unit == r.unit && groupKey == k {
+			g.add(r.claimSum)
+			continue
+		}
+		sums = append(sums, r.claimSum)
+		g, groupKey, groupFrom = &sums[len(sums)-1], k, r
+	}
+	if len(edges) > 0 {
+		rows, err := db.read.QueryContext(ctx, strings.Join(edges, " UNION ALL "), edgeParams...)
+		if err != nil {
+			return nil, err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var s claimSum
+			if err := rows.Scan(&s.actor, &s.claimant, &s.unit, &s.n, &s.lowMin, &s.highMax, &s.valueMin, &s.valueMax, &s.firstLo, &s.lastHi, &s.claimantActor); err != nil {
+				return nil, err
+			}
+			sums = append(sums, s)
+		}
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	// Edge claims may name actors the tallies do not.
+	missing := map[conflict.ActorID]bool{}
+	for _, s := range sums {
+		for _, id := range []conflict.ActorID{s.actor, s.claimantActor} {
+			if _, ok := t.refs[id]; !ok && id != 0 {
+				missing[id] = true
+			}
+		}
+	}
+	refs := t.refs
+	if len(missing) > 0 {
+		more, err := db.actorRefs(ctx, missing)
+		if err != nil {
+			return nil, err
+		}
+		refs = maps.Clone(t.refs)
+		maps.Copy(refs, more)
+	}
+	day := func(key string) (edtf.Date, error) {
+		if d, ok := t.days[key]; ok {
+			return d, nil
+		}
+		d, err := edtf.Parse(key)
+		if err != nil {
+			return d, fmt.Errorf("estimate tally: day %q: %w", key, err)
+		}
+		return d, nil
+	}
+	out := make([]conflict.ClaimGroup, 0, len(sums))
+	for _, s := range sums {
+		g := conflict.ClaimGroup{Force: refs[s.actor], Claimant: s.claimant, Unit: s.unit, Count: s.n,
+			Low:  conflict.Bound{Value: s.lowMin.Int64, Set: s.lowMin.Valid},
+			High: conflict.Bound{Value: s.highMax.Int64, Set: s.highMax.Valid},
+			Min:  s.valueMin, Max: s.valueMax}
+		if g.From, err = day(s.firstLo); err != nil {
+			return nil, err
+		}
+		if g.To, err = day(s.lastHi); err != nil {
+			return nil, err
+		}
+		if s.claimantActor != 0 {
+			r := refs[s.claimantActor]
+			g.ClaimantActor = &r
+		}
+		out = append(out, g)
+	}
+	return out, nil
+}
+
+// claimSum is the tally of some claims of one force, claimant and unit, as
+// estimate_months keeps it per month.
+type claimSum struct {
+	actor              conflict.ActorID
+	claimant, unit     string
+	n                  int
+	lowMin, highMax    sql.NullInt64
+	valueMin, valueMax int64
+	firstLo, lastHi    string
+	claimantActor      conflict.ActorID
+}
+
+// add sums h into s as SQL's aggregates would: min and max pass over
+// NULL.
+func (s *claimSum) add(h claimSum) {
+	s.n += h.n
+	if h.lowMin.Valid && (!s.lowMin.Valid || h.lowMin.Int64 < s.lowMin.Int64) {
+		s.lowMin = h.lowMin
+	}
+	if h.highMax.Valid && (!s.highMax.Valid || h.highMax.Int64 > s.highMax.Int64) {
+		s.highMax = h.highMax
+	}
+	s.valueMin, s.valueMax = min(s.valueMin, h.valueMin), max(s.valueMax, h.valueMax)
+	s.firstLo, s.lastHi = min(s.firstLo, h.firstLo), max(s.lastHi, h.lastHi)
+	s.claimantActor = max(s.claimantActor, h.claimantActor)
+}
+
+// tallyRow is one row of estimate_months.
+type tallyRow struct {
+	claimSum
+	// month is 'YYYY-MM'; number counts its months since year 0.
+	month  string
+	number int
+}
+
+// claimTallies are the monthly tallies of one force (and the forces
+// inside it), and of one claimant when set, in key order, with the actors
+// they name and their days parsed.
+type claimTallies struct {
+	rows []tallyRow
+	refs map[conflict.ActorID]conflict.ActorRef
+	days map[string]edtf.Date
+}
+
+func (db *DB) readClaimTallies(ctx context.Context, force conflict.ActorID, claimant string) (*claimTallies, error) {
+	ids, err := forceSubtree(ctx, db.read, force)
+	if err != nil {
 		return nil, err
 	}
-	first, last := monthNumber(firstMonth.String), monthNumber(lastMonth.String)
-	months := last - first + 1
-	per := max(1, (months*max(claimants, 1)+max(marks, 1)-1)/max(marks, 1))
-	rows, err := db.read.QueryContext(ctx, `SELECT actor_id, claimant, unit, sum(n), min(low_min), max(high_max),
-		min(value_min), max(value_max), min(first_lo), max(last_hi), coalesce(max(claimant_actor_id), 0)
-		FROM estimate_months WHERE `+where+`
-		GROUP BY actor_id, claimant, unit, (`+monthIndex+` - ?) / ?`+edges, slices.Concat(params, []any{first, per}, edgeParams)...)
+	where := `actor_id IN (` + placeholders(len(ids)) + `)`
+	params := args(ids)
+	if claimant != "" {
+		where += ` AND claimant = ? COLLATE NOCASE`
+		params = append(params, claimant)
+	}
+	rows, err := db.read.QueryContext(ctx, `SELECT actor_id, claimant, unit, month, n, low_min, high_max, value_min, value_max,
+		first_lo, last_hi, coalesce(claimant_actor_id, 0)
+		FROM estimate_months WHERE `+where+` ORDER BY actor_id, claimant, unit, month`, params...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var (
-		out    = make([]conflict.ClaimGroup, 0, 256)
-		actors = map[conflict.ActorID]bool{}
-		// Many groups share first and last days: each is parsed once.
-		days = map[string]edtf.Date{}
-	)
-	day := func(key string) (edtf.Date, error) {
-		d, ok := days[key]
-		if !ok {
-			var err error
-			if d, err = edtf.Parse(key); err != nil {
-				return d, fmt.Errorf("estimate tally: day %q: %w", key, err)
-			}
-			days[key] = d
+	t := &claimTallies{days: map[string]edtf.Date{}}
+	actors := map[conflict.ActorID]bool{}
+	// Claimants, units and days repeat from month to month: each is kept
+	// once.
+	text := map[string]string{}
+	intern := func(s string) string {
+		if v, ok := text[s]; ok {
+			return v
 		}
-		return d, nil
+		text[s] = s
+		return s
 	}
 	for rows.Next() {
-		var (
-			g           conflict.ClaimGroup
-			low, high   sql.NullInt64
-			first, last string
-			claimant    conflict.ActorID
-		)
-		if err := rows.Scan(&g.Force.ID, &g.Claimant, &g.Unit, &g.Count, &low, &high, &g.Min, &g.Max, &first, &last, &claimant); err != nil {
+		var r tallyRow
+		if err := rows.Scan(&r.actor, &r.claimant, &r.unit, &r.month, &r.n, &r.lowMin, &r.highMax, &r.valueMin, &r.valueMax,
+			&r.firstLo, &r.lastHi, &r.claimantActor); err != nil {
 			return nil, err
 		}
-		g.Low = conflict.Bound{Value: low.Int64, Set: low.Valid}
-		g.High = conflict.Bound{Value: high.Int64, Set: high.Valid}
-		if g.From, err = day(first); err != nil {
-			return nil, err
+		r.claimant, r.unit, r.month = intern(r.claimant), intern(r.unit), intern(r.month)
+		r.firstLo, r.lastHi = intern(r.firstLo), intern(r.lastHi)
+		r.number = monthNumber(r.month)
+		for _, key := range []string{r.firstLo, r.lastHi} {
+			if _, ok := t.days[key]; !ok {
+				d, err := edtf.Parse(key)
+				if err != nil {
+					return nil, fmt.Errorf("estimate tally: day %q: %w", key, err)
+				}
+				t.days[key] = d
+			}
 		}
-		if g.To, err = day(last); err != nil {
-			return nil, err
+		actors[r.actor] = true
+		if r.claimantActor != 0 {
+			actors[r.claimantActor] = true
 		}
-		actors[g.Force.ID] = true
-		if claimant != 0 {
-			g.ClaimantActor = &conflict.ActorRef{ID: claimant}
-			actors[claimant] = true
-		}
-		out = append(out, g)
+		t.rows = append(t.rows, r)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	refs, err := db.actorRefs(ctx, actors)
+	rows.Close()
+	// Kept until the next write: no room to spare.
+	t.rows = slices.Clone(t.rows)
+	if t.refs, err = db.actorRefs(ctx, actors); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// claimTallyCache keeps the monthly tallies of recent forces until the
+// next write. Grouping them in SQL took a scan of a force's tallies for
+// every pair of dates the explorer is asked for (11,000 rows for the
+// largest force at a million events); each pair now cuts the rows kept.
+type claimTallyCache struct {
+	mu      sync.Mutex
+	version int64
+	entries map[claimTallyKey]*claimTallies
+	rows    int
+}
+
+type claimTallyKey struct {
+	force    conflict.ActorID
+	claimant string
+}
+
+// claimTallyRows bounds the cache: about 160 bytes a row.
+const claimTallyRows = 60_000
+
+func (c *claimTallyCache) get(version int64, force conflict.ActorID, claimant string, read func() (*claimTallies, error)) (*claimTallies, error) {
+	key := claimTallyKey{force, claimant}
+	c.mu.Lock()
+	if c.version != version || c.entries == nil {
+		c.version, c.entries, c.rows = version, map[claimTallyKey]*claimTallies{}, 0
+	}
+	if t, ok := c.entries[key]; ok {
+		c.mu.Unlock()
+		return t, nil
+	}
+	c.mu.Unlock()
+	t, err := read()
 	if err != nil {
 		return nil, err
 	}
-	for i := range out {
-		out[i].Force = refs[out[i].Force.ID]
-		if c := out[i].ClaimantActor; c != nil {
-			r := refs[c.ID]
-			out[i].ClaimantActor = &r
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.version == version {
+		if c.rows+len(t.rows) > claimTallyRows {
+			c.entries, c.rows = map[claimTallyKey]*claimTallies{}, 0
 		}
+		c.entries[key] = t
+		c.rows += len(t.rows)
 	}
-	return out, nil
+	return t, nil
 }
 
 // CountForceEstimates returns how many published estimates force (and the

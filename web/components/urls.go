@@ -5,6 +5,7 @@ package components
 import (
 	"fmt"
 	"net/url"
+	"strconv"
 
 	"github.com/sitrep/sitrep/internal/conflict"
 	"github.com/sitrep/sitrep/internal/edtf"
@@ -17,7 +18,9 @@ func EventPath(id conflict.EventID, slug string) string {
 }
 
 // EstimatePath is an estimate's address.
-func EstimatePath(id conflict.EstimateID) string { return fmt.Sprintf("/estimates/%d", id) }
+func EstimatePath(id conflict.EstimateID) string {
+	return "/estimates/" + strconv.FormatInt(int64(id), 10)
+}
 
 // ActorPath is an actor's page.
 func ActorPath(slug string) string { return "/actors/" + url.PathEscape(slug) }
@@ -26,7 +29,7 @@ func ActorPath(slug string) string { return "/actors/" + url.PathEscape(slug) }
 func PlacePath(slug string) string { return "/places/" + url.PathEscape(slug) }
 
 // SourcePath is a source's page.
-func SourcePath(id conflict.SourceID) string { return fmt.Sprintf("/sources/%d", id) }
+func SourcePath(id conflict.SourceID) string { return "/sources/" + strconv.FormatInt(int64(id), 10) }
 
 // TimelinePath is a curated timeline's page.
 func TimelinePath(slug string) string { return "/timelines/" + url.PathEscape(slug) }
