@@ -37,7 +37,11 @@ type EstimateFilter struct {
 	ClaimantID   ClaimantID
 	ClaimantType ClaimantType
 	From, To     edtf.Date
-	Statuses     []Status
+	// BeginsFrom, when set, keeps only the estimates whose as-of date
+	// begins on or after its start, where From keeps those that reach it:
+	// a page of a timeline places each estimate where its date begins.
+	BeginsFrom edtf.Date
+	Statuses   []Status
 	// NewestFirst reverses the default, oldest-first order.
 	NewestFirst bool
 	// After is a keyset cursor: the list continues after it.

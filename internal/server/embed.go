@@ -250,8 +250,8 @@ func (s *Server) interleaveEstimatesAt(ctx context.Context, entries []components
 	}
 	ef := timelineEstimates(f, f.Timeline)
 	ef.Limit = 200
-	if d, err := edtf.Parse(lo); err == nil && (ef.From.IsZero() || d.LowerKey() > ef.From.LowerKey()) {
-		ef.From = d
+	if d, err := edtf.Parse(lo); err == nil {
+		ef.BeginsFrom = d
 	}
 	if d, err := edtf.Parse(hi); err == nil && hi != "9999-12-31" && (ef.To.IsZero() || d.UpperKey() < ef.To.UpperKey()) {
 		ef.To = d

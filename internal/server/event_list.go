@@ -200,8 +200,8 @@ func (s *Server) interleaveEstimates(ctx context.Context, entries []components.E
 	}
 	ef.Limit = 200
 	// Ask the store for this span only, not the whole timeline's.
-	if d, err := edtf.Parse(lo); err == nil && (ef.From.IsZero() || d.LowerKey() > ef.From.LowerKey()) {
-		ef.From = d
+	if d, err := edtf.Parse(lo); err == nil {
+		ef.BeginsFrom = d
 	}
 	if d, err := edtf.Parse(hi); err == nil && hi != "9999-12-31" && (ef.To.IsZero() || d.UpperKey() < ef.To.UpperKey()) {
 		ef.To = d

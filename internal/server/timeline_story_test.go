@@ -1,13 +1,17 @@
 package server_test
 
 import (
+	"fmt"
+	"html"
 	"net/http"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/sitrep/sitrep/internal/conflict"
 	"github.com/sitrep/sitrep/internal/edtf"
+	"github.com/sitrep/sitrep/web/components"
 )
 
 // A timeline is read as a story before it is searched: its filters are
@@ -68,4 +72,66 @@ func TestTimelineEstimatesStopAtItsEnd(t *testing.T) {
 		}
 	}
 	get(t, h, "/estimates/"+strconv.FormatInt(int64(later.ID), 10), http.StatusOK, "Later officials")
+}
+
+// Paged either way, a timeline shows each of its estimates once, on the
+// page whose events its date begins among, whether its date is a day or
+// a month that began before the page's first event.
+func TestTimelinePagesShowEachEstimateOnce(t *testing.T) {
+	a := newApp(t)
+	ctx := t.Context()
+	forces, err := a.DB.FindActors(ctx)
+	if err != nil || len(forces) == 0 {
+		t.Fatalf("FindActors = %v, %v", forces, err)
+	}
+	sources, err := a.DB.FindSources(ctx, 10)
+	if err != nil || len(sources) == 0 {
+		t.Fatalf("FindSources = %v, %v", sources, err)
+	}
+	system := conflict.Change{AuthorName: "import"}
+	// Ninety events, three a day from 1 October 2016, span three pages.
+	for i := range 90 {
+		e := conflict.Event{Title: "Shelling report " + strconv.Itoa(i), Date: edtf.MustParse(fmt.Sprintf("2016-10-%02d", 1+i/3)),
+			Status: conflict.Published, Citations: []conflict.Citation{{Source: sources[0], Quote: "Shelling."}}}
+		if err := a.DB.CreateEvent(ctx, &e, system); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want := map[string]bool{}
+	for i, asOf := range []string{"2016-10-02", "2016-10-11", "2016-10-12", "2016-10-25", "2016-10", "2016-10-30"} {
+		x := conflict.Estimate{Force: forces[0], AsOf: edtf.MustParse(asOf), Unit: conflict.DefaultUnit, Qualifier: conflict.About,
+			Low: conflict.Bound{Value: int64(100 + i), Set: true}, Claimant: "Counter " + strconv.Itoa(i), Status: conflict.Published,
+			Citations: []conflict.Citation{{Source: sources[0], Quote: "About so many."}}}
+		if err := a.DB.CreateEstimate(ctx, &x, system); err != nil {
+			t.Fatal(err)
+		}
+		want[components.EstimatePath(x.ID)] = true
+	}
+	estimate := regexp.MustCompile(`data-testid="timeline-estimate">[\s\S]*?href="(/estimates/\d+)"`)
+	next := regexp.MustCompile(`rel="next" href="([^"]+)"`)
+	h := a.Handler()
+	for _, start := range []string{"/timelines/mosul-2016?from=2016-10", "/timelines/mosul-2016?from=2016-10&order=newest"} {
+		seen, pages := map[string]int{}, 0
+		for u := start; u != ""; pages++ {
+			body := get(t, h, u, http.StatusOK)
+			for _, m := range estimate.FindAllStringSubmatch(body, -1) {
+				seen[m[1]]++
+			}
+			u = ""
+			if m := next.FindStringSubmatch(body); m != nil {
+				u = html.UnescapeString(m[1])
+			}
+			if pages > 10 {
+				t.Fatalf("%s: more than ten pages", start)
+			}
+		}
+		if pages < 3 {
+			t.Errorf("%s: %d pages, want the events to span three", start, pages)
+		}
+		for path := range want {
+			if seen[path] != 1 {
+				t.Errorf("%s: estimate %s shown %d times across %d pages, want once", start, path, seen[path], pages)
+			}
+		}
+	}
 }

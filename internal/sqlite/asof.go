@@ -588,6 +588,8 @@ func (db *DB) estimateMatcher(ctx context.Context, f conflict.EstimateFilter) (f
 			return false
 		case !f.From.IsZero() && x.AsOf.UpperKey() < f.From.LowerKey():
 			return false
+		case !f.BeginsFrom.IsZero() && x.AsOf.LowerKey() < f.BeginsFrom.LowerKey():
+			return false
 		case !f.To.IsZero() && x.AsOf.LowerKey() > f.To.UpperKey():
 			return false
 		}

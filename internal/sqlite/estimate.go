@@ -607,6 +607,10 @@ func estimateWhere(ctx context.Context, q querier, f conflict.EstimateFilter) ([
 			}
 		}
 	}
+	if !f.BeginsFrom.IsZero() {
+		where = append(where, "x.as_of_lo >= ?")
+		params = append(params, f.BeginsFrom.LowerKey())
+	}
 	if !f.To.IsZero() {
 		where = append(where, "x.as_of_lo <= ?")
 		params = append(params, f.To.UpperKey())

@@ -221,14 +221,10 @@ func countEstimatesByDay(ctx context.Context, q querier, f conflict.EstimateFilt
 	return out, nil
 }
 
-// countEstimateMonths adds f's claims to byDay from the monthly tallies,
-// each month's count on its first day, and counts the months at the edges
-// of f's dates claim by claim (through exact), as the tallies hold whole
-// months. It reports false when no tally answers f.
 // monthWhere is the condition on the monthly tallies that holds f's
 // claims whatever its dates, or false when no tally answers f.
 func monthWhere(ctx context.Context, q querier, f conflict.EstimateFilter) (where []string, params []any, ok bool, err error) {
-	if len(f.Places) > 0 || f.ClaimantID != 0 || f.ClaimantType != "" {
+	if len(f.Places) > 0 || f.ClaimantID != 0 || f.ClaimantType != "" || !f.BeginsFrom.IsZero() {
 		return nil, nil, false, nil
 	}
 	for _, s := range f.Statuses {
@@ -278,6 +274,10 @@ func manyClaims(ctx context.Context, q querier, f conflict.EstimateFilter,
 	return n > claimCountLimit, nil
 }
 
+// countEstimateMonths adds f's claims to byDay from the monthly tallies,
+// each month's count on its first day, and counts the months at the edges
+// of f's dates claim by claim (through exact), as the tallies hold whole
+// months. It reports false when no tally answers f.
 func countEstimateMonths(ctx context.Context, q querier, f conflict.EstimateFilter, byDay map[string]int,
 	exact func(extra string, params []any, limit int) (bool, error),
 	series func(where []string, params []any) ([]conflict.DayCount, error)) (bool, error) {

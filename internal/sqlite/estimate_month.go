@@ -24,7 +24,7 @@ import (
 // place filter, or another status, needs the estimates themselves.
 func CanGroupClaims(f conflict.EstimateFilter) bool {
 	published := len(f.Statuses) == 0 || (len(f.Statuses) == 1 && f.Statuses[0] == conflict.Published)
-	return f.Force != 0 && published && len(f.Places) == 0 && f.ClaimantID == 0 && f.ClaimantType == ""
+	return f.Force != 0 && published && len(f.Places) == 0 && f.ClaimantID == 0 && f.ClaimantType == "" && f.BeginsFrom.IsZero()
 }
 
 // FindClaimGroups returns the published estimates of f's force (and the
