@@ -47,7 +47,26 @@ type ImportOptions struct {
 	// triggers set aside, as for NothingToUpdate. records must read the
 	// file from its start each time it is called.
 	UpdatesFirst bool
+	// Direct imports a file in one reading, with no check before it: the
+	// per-row triggers are set aside as for NothingToUpdate, and each
+	// record is checked as it is written. From the first problem, the
+	// store's or the reader's (ReaderProblems), nothing more is written,
+	// only checked, and the transaction is rolled back at the end: every
+	// problem is reported and nothing is imported, as after a check.
+	// Should a stored record need updating, which the triggers set aside
+	// cannot follow, the import stops, writes nothing and returns
+	// ErrImportNeedsCheck: the file is then checked first, and imported
+	// as the check says.
+	Direct bool
+	// ReaderProblems, when set, counts the problems the file's reader has
+	// found in rows it could not hand over: a direct import with any
+	// writes nothing.
+	ReaderProblems func() int
 }
+
+// ErrImportNeedsCheck stops a direct import (ImportOptions.Direct) of a
+// file that updates stored records; nothing was written.
+var ErrImportNeedsCheck = errors.New("import: the file updates stored records and is checked first")
 
 // errChangedSinceCheck stops an import whose check found nothing to
 // update when a record needs updating after all.
@@ -144,7 +163,7 @@ func (db *DB) ImportStream(ctx context.Context, records ImportRecords, ch confli
 			return err
 		}
 		res = im.result()
-		if n := len(res.Problems) + res.Unlisted; n > 0 {
+		if n := len(res.Problems) + res.Unlisted + im.readerProblems(); n > 0 {
 			return conflict.ImportProblemsError(n)
 		}
 		if err := triggers.restore(ctx, tx); err != nil || opt.DryRun {
@@ -202,7 +221,7 @@ type importTriggers struct {
 // sets none aside.
 func setAsideImportTriggers(ctx context.Context, tx *sql.Tx, opt ImportOptions) (importTriggers, error) {
 	var t importTriggers
-	if opt.DryRun || !opt.NothingToUpdate {
+	if opt.DryRun || !opt.NothingToUpdate && !opt.Direct {
 		return t, nil
 	}
 	var err error
@@ -651,6 +670,10 @@ func (im *importer) result() conflict.ImportResult {
 func (im *importer) run(records ImportRecords) error {
 	done := 0
 	err := records(func(ev *conflict.ImportEvent, x *conflict.ImportEstimate) error {
+		if im.write && im.readerProblems() > 0 {
+			// The import will be rolled back: it only checks from here.
+			im.write = false
+		}
 		var err error
 		if ev != nil {
 			err = im.event(ev)
@@ -690,6 +713,25 @@ func (im *importer) run(records ImportRecords) error {
 	return im.ctx.Err()
 }
 
+// readerProblems is how many problems the file's reader has found.
+func (im *importer) readerProblems() int {
+	if im.opt.ReaderProblems == nil {
+		return 0
+	}
+	return im.opt.ReaderProblems()
+}
+
+// changedSinceCheck is the error of a record that needs updating while
+// the triggers are set aside: a direct import is checked first instead;
+// any other, told by its check that nothing needed updating, has found
+// the records changed since.
+func (im *importer) changedSinceCheck() error {
+	if im.opt.Direct {
+		return ErrImportNeedsCheck
+	}
+	return errChangedSinceCheck
+}
+
 // recordSet is which of a file's records a reading of it handles.
 type recordSet int
 
@@ -711,9 +753,11 @@ func (im *importer) skip(id int64) bool {
 // that its memory does not grow with the file: the check found every id
 // once, and should the file have changed since, a second row with an id
 // either fails the insert on the external id's UNIQUE constraint or is
-// found stored and differing, and the import is abandoned whole.
+// found stored and differing, and the import is abandoned whole. A
+// direct import, which no check came before, remembers them as a check
+// does.
 func (im *importer) duplicate(src conflict.RowRef, kind, ext string) bool {
-	if ext == "" || im.deferred {
+	if ext == "" || im.deferred && !im.opt.Direct {
 		return false
 	}
 	k := maphash.String(im.keySeed, kind+"\x00"+ext)
@@ -787,7 +831,7 @@ func (im *importer) event(ie *conflict.ImportEvent) error {
 			return nil
 		}
 		if im.deferred {
-			return errChangedSinceCheck
+			return im.changedSinceCheck()
 		}
 		if err := im.db.rewriteEvent(im.ctx, im.tx, &e, cur, conflict.ActionImport, im.ch); err != nil {
 			if im.invalid(src, err) {
@@ -870,7 +914,7 @@ func (im *importer) estimate(ix *conflict.ImportEstimate) error {
 			return nil
 		}
 		if im.deferred {
-			return errChangedSinceCheck
+			return im.changedSinceCheck()
 		}
 		if err := im.db.rewriteEstimate(im.ctx, im.tx, &x, cur, conflict.ActionImport, im.ch); err != nil {
 			if im.invalid(src, err) {
