@@ -101,7 +101,11 @@ func Run(ctx context.Context, s Store, r io.Reader, o Options) (conflict.ImportR
 	} else if ok {
 		return runArchive(ctx, s, src, o)
 	}
+	// A CSV file's reader reports an id given twice itself (see
+	// readCSVEvents); a JSON file's leaves that to the store.
+	readerChecksIDs := false
 	pass := func(stage string, opt sqlite.ImportOptions, problem func(conflict.ImportProblem)) (conflict.ImportResult, error) {
+		opt.IDsChecked = func() bool { return readerChecksIDs }
 		// The store may read the file twice in a pass (see
 		// sqlite.ImportOptions.UpdatesFirst): each reading opens it anew.
 		return s.ImportStream(ctx, func(yield func(*conflict.ImportEvent, *conflict.ImportEstimate) error) error {
@@ -109,7 +113,7 @@ func Run(ctx context.Context, s Store, r io.Reader, o Options) (conflict.ImportR
 			if err != nil {
 				return err
 			}
-			return read(in, o.Status, yield, problem)
+			return read(in, o.Status, yield, problem, &readerChecksIDs)
 		}, o.Change, opt)
 	}
 	if !o.DryRun {
@@ -295,8 +299,10 @@ func (c *countingReader) Read(p []byte) (int, error) {
 // UCDP GED's columns or else ACLED's, by its header), handing
 // each record to yield and each row it cannot read to problem. A CSV
 // header without ACLED's columns is one problem and no records. Events
-// from CSV get status. It stops at yield's first error.
-func read(r io.Reader, status conflict.Status, yield func(*conflict.ImportEvent, *conflict.ImportEstimate) error, problem func(conflict.ImportProblem)) error {
+// from CSV get status. It stops at yield's first error. idsChecked is set
+// before the first record when the format's reader reports an external
+// id given twice, and hands over only the first row with it.
+func read(r io.Reader, status conflict.Status, yield func(*conflict.ImportEvent, *conflict.ImportEstimate) error, problem func(conflict.ImportProblem), idsChecked *bool) error {
 	br := bufio.NewReaderSize(r, 64<<10)
 	first, err := firstByte(br)
 	if errors.Is(err, io.EOF) {
@@ -309,6 +315,7 @@ func read(r io.Reader, status conflict.Status, yield func(*conflict.ImportEvent,
 	if first == '{' || first == '[' {
 		return readJSON(br, yield, problem)
 	}
+	*idsChecked = true
 	if isGED(br) {
 		return readCSVEvents(br, gedCSV, status, yield, problem)
 	}

@@ -59,6 +59,12 @@ type ImportOptions struct {
 	// found in rows it could not hand over: a direct import with any
 	// writes nothing.
 	ReaderProblems func() int
+	// IDsChecked, when set, reports whether the file's reader finds an
+	// external id given twice itself, handing over only the first record
+	// with it: a direct import then keeps none of the file's ids, whose
+	// memory would grow with the file. Should one come twice after all,
+	// its insert fails on the UNIQUE constraint and the import with it.
+	IDsChecked func() bool
 }
 
 // ErrImportNeedsCheck stops a direct import (ImportOptions.Direct) of a
@@ -767,9 +773,9 @@ func (im *importer) skip(id int64) bool {
 // either fails the insert on the external id's UNIQUE constraint or is
 // found stored and differing, and the import is abandoned whole. A
 // direct import, which no check came before, remembers them as a check
-// does.
+// does, unless the file's reader finds them itself (IDsChecked).
 func (im *importer) duplicate(src conflict.RowRef, kind, ext string) bool {
-	if ext == "" || im.deferred && !im.opt.Direct {
+	if ext == "" || im.deferred && (!im.opt.Direct || im.opt.IDsChecked != nil && im.opt.IDsChecked()) {
 		return false
 	}
 	k := maphash.String(im.keySeed, kind+"\x00"+ext)
