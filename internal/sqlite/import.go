@@ -333,9 +333,10 @@ type importer struct {
 	// time, through these, rather than all held in memory.
 	eventByExt, estimateByExt *sql.Stmt
 	// stmts are the statements the import has prepared, by their SQL:
-	// each is parsed once however many rows it writes. They are a fixed
-	// few (see insertMany), not one per row. writeStmts are those that
-	// write batches of new events (see writeRows).
+	// each is parsed once however many rows it writes, and they are a
+	// fixed few, not one per row. writeStmts are those of writeRows
+	// (see insertMany), kept apart because the writer's goroutine
+	// prepares and runs them while the reading goroutine uses stmts.
 	stmts, writeStmts map[string]*sql.Stmt
 	// writer, while set, writes batches of new events on a second
 	// goroutine (see flush); lastEvent is the id the last new event took.
