@@ -64,14 +64,16 @@ const MaxProblems = sqlite.DefaultMaxProblems
 
 // Run reads the file in r, CSV or JSON by its first character, and
 // imports it, or only works out what importing it would do when
-// o.DryRun is set. The file is read twice, a record at a time, so that
-// memory does not grow with it: once to check every row against the
-// stored records without writing, and, when nothing is wrong, again to
-// import it all in one transaction. A reader that cannot seek is copied
-// to a temporary file first. Problems found while reading and while
-// matching are reported together, each with its row and column; when
-// there are any, nothing is written and the error is Invalid. Other
-// errors are the reader's or the store's.
+// o.DryRun is set. The file is read a record at a time, so that memory
+// does not grow with it, and imported in one transaction. A file that
+// only adds records, or matches them as stored, is read once, each row
+// checked as it is written; one that updates stored records is read
+// twice: once to check every row against the stored records without
+// writing, and, when nothing is wrong, again to import it. A reader that
+// cannot seek is copied to a temporary file as it is first read.
+// Problems found while reading and while matching are reported together,
+// each with its row and column; when there are any, nothing is written
+// and the error is Invalid. Other errors are the reader's or the store's.
 func Run(ctx context.Context, s Store, r io.Reader, o Options) (conflict.ImportResult, error) {
 	if o.Change.AuthorName == "" {
 		o.Change.AuthorName = "import: " + o.Name
@@ -99,7 +101,11 @@ func Run(ctx context.Context, s Store, r io.Reader, o Options) (conflict.ImportR
 	} else if ok {
 		return runArchive(ctx, s, src, o)
 	}
+	// A CSV file's reader reports an id given twice itself (see
+	// readCSVEvents); a JSON file's leaves that to the store.
+	readerChecksIDs := false
 	pass := func(stage string, opt sqlite.ImportOptions, problem func(conflict.ImportProblem)) (conflict.ImportResult, error) {
+		opt.IDsChecked = func() bool { return readerChecksIDs }
 		// The store may read the file twice in a pass (see
 		// sqlite.ImportOptions.UpdatesFirst): each reading opens it anew.
 		return s.ImportStream(ctx, func(yield func(*conflict.ImportEvent, *conflict.ImportEstimate) error) error {
@@ -107,14 +113,74 @@ func Run(ctx context.Context, s Store, r io.Reader, o Options) (conflict.ImportR
 			if err != nil {
 				return err
 			}
-			return read(in, o.Status, yield, problem)
+			return read(in, o.Status, yield, problem, &readerChecksIDs)
 		}, o.Change, opt)
+	}
+	if !o.DryRun {
+		// Most files only add records, or add some and match others as
+		// stored: those are imported in one reading. One that updates
+		// stored records is checked first (see
+		// sqlite.ImportOptions.Direct).
+		res, err := importDirect(pass)
+		if !errors.Is(err, sqlite.ErrImportNeedsCheck) {
+			return res, err
+		}
 	}
 	// A file that only adds records is written faster (see
 	// sqlite.ImportOptions.NothingToUpdate).
 	return checkThenImport(o, pass, func(checked conflict.ImportResult) bool {
 		return checked.Events.Updated == 0 && checked.Estimates.Updated == 0
 	})
+}
+
+// importDirect imports a file in one reading, checking each row as it
+// writes it, all in one transaction: the problems the reader finds and
+// those the store finds are reported together, and when there are any
+// nothing is written and the error is Invalid. It returns
+// sqlite.ErrImportNeedsCheck, having written nothing, for a file that
+// updates stored records.
+func importDirect(pass importPass) (conflict.ImportResult, error) {
+	var problems problemList
+	opt := sqlite.ImportOptions{Direct: true, ReaderProblems: problems.count}
+	res, err := pass("importing", opt, problems.add)
+	if errors.Is(err, sqlite.ErrImportNeedsCheck) || err != nil && conflict.ErrorCode(err) != conflict.Invalid {
+		return res, err
+	}
+	return problems.report(res)
+}
+
+// problemList gathers the problems a file's reader finds, listing the
+// first MaxProblems and counting the rest.
+type problemList struct {
+	problems []conflict.ImportProblem
+	unlisted int
+}
+
+func (l *problemList) add(p conflict.ImportProblem) {
+	if len(l.problems) < MaxProblems {
+		l.problems = append(l.problems, p)
+	} else {
+		l.unlisted++
+	}
+}
+
+func (l *problemList) count() int { return len(l.problems) + l.unlisted }
+
+// report puts the reader's problems beside the store's in res, in order
+// of row, listing MaxProblems of them at most; when there are any, the
+// error is Invalid.
+func (l *problemList) report(res conflict.ImportResult) (conflict.ImportResult, error) {
+	res.Problems = append(l.problems, res.Problems...)
+	conflict.SortProblems(res.Problems)
+	res.Unlisted += l.unlisted
+	if n := len(res.Problems); n > MaxProblems {
+		res.Problems, res.Unlisted = res.Problems[:MaxProblems], res.Unlisted+n-MaxProblems
+	}
+	if n := len(res.Problems) + res.Unlisted; n > 0 {
+		res.Committed = false
+		return res, conflict.ImportProblemsError(n)
+	}
+	return res, nil
 }
 
 // importPass reads the whole file into the store once, for stage
@@ -130,30 +196,13 @@ type importPass func(stage string, opt sqlite.ImportOptions, problem func(confli
 // transaction, told whether the check found only records to create, and
 // whether none of its events was stored.
 func checkThenImport(o Options, pass importPass, nothingToUpdate func(checked conflict.ImportResult) bool) (conflict.ImportResult, error) {
-	var problems []conflict.ImportProblem
-	unlisted := 0
-	res, err := pass("checking", sqlite.ImportOptions{DryRun: true}, func(p conflict.ImportProblem) {
-		if len(problems) < MaxProblems {
-			problems = append(problems, p)
-		} else {
-			unlisted++
-		}
-	})
+	var problems problemList
+	res, err := pass("checking", sqlite.ImportOptions{DryRun: true}, problems.add)
 	if err != nil && conflict.ErrorCode(err) != conflict.Invalid {
 		return res, err
 	}
-	res.Problems = append(problems, res.Problems...)
-	conflict.SortProblems(res.Problems)
-	res.Unlisted += unlisted
-	if n := len(res.Problems); n > MaxProblems {
-		res.Problems, res.Unlisted = res.Problems[:MaxProblems], res.Unlisted+n-MaxProblems
-	}
-	if n := len(res.Problems) + res.Unlisted; n > 0 {
-		res.Committed = false
-		return res, conflict.ImportProblemsError(n)
-	}
-	if o.DryRun {
-		return res, nil
+	if res, err = problems.report(res); err != nil || o.DryRun {
+		return res, err
 	}
 	// The file was checked whole; a row the reader now refuses means it
 	// changed since, and the import is abandoned rather than importing
@@ -171,9 +220,9 @@ func checkThenImport(o Options, pass importPass, nothingToUpdate func(checked co
 	return res, err
 }
 
-// source reads a file twice. A reader that can seek is read from its
-// start each time; any other is copied to a temporary file as the first
-// reading goes, and read from the copy the second time. So a check that
+// source reads a file more than once. A reader that can seek is read
+// from its start each time; any other is copied to a temporary file as
+// the first reading goes, and read from the copy after. So a check that
 // stops early, at a cell too large, never reads the rest.
 type source struct {
 	r     io.Reader
@@ -204,6 +253,11 @@ func (s *source) open() (io.Reader, error) {
 	}
 	if s.spool == nil {
 		return nil, errors.New("import: the file cannot be read again")
+	}
+	// A reading that stopped early (a direct import that found the file
+	// updates stored records) copied only what it read.
+	if _, err := io.Copy(s.spool, s.r); err != nil {
+		return nil, err
 	}
 	_, err := s.spool.Seek(0, io.SeekStart)
 	return s.spool, err
@@ -245,8 +299,10 @@ func (c *countingReader) Read(p []byte) (int, error) {
 // UCDP GED's columns or else ACLED's, by its header), handing
 // each record to yield and each row it cannot read to problem. A CSV
 // header without ACLED's columns is one problem and no records. Events
-// from CSV get status. It stops at yield's first error.
-func read(r io.Reader, status conflict.Status, yield func(*conflict.ImportEvent, *conflict.ImportEstimate) error, problem func(conflict.ImportProblem)) error {
+// from CSV get status. It stops at yield's first error. idsChecked is set
+// before the first record when the format's reader reports an external
+// id given twice, and hands over only the first row with it.
+func read(r io.Reader, status conflict.Status, yield func(*conflict.ImportEvent, *conflict.ImportEstimate) error, problem func(conflict.ImportProblem), idsChecked *bool) error {
 	br := bufio.NewReaderSize(r, 64<<10)
 	first, err := firstByte(br)
 	if errors.Is(err, io.EOF) {
@@ -259,6 +315,7 @@ func read(r io.Reader, status conflict.Status, yield func(*conflict.ImportEvent,
 	if first == '{' || first == '[' {
 		return readJSON(br, yield, problem)
 	}
+	*idsChecked = true
 	if isGED(br) {
 		return readCSVEvents(br, gedCSV, status, yield, problem)
 	}

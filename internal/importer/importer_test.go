@@ -347,3 +347,32 @@ func TestMixedFileFromStream(t *testing.T) {
 		}
 	}
 }
+
+// A file that only adds records is read once, checked as it is written;
+// one that turns out to update a stored record is then checked and
+// imported from the start. From a stream that cannot seek, the second
+// reading gets the whole file, not only what the first read before it
+// stopped at the update.
+func TestUpdateEarlyInALongStream(t *testing.T) {
+	db := sqlitetest.New(t)
+	first := header + row("IRQ1", "2016-09-27", "1", "36.34", "43.13")
+	if _, err := importer.Run(t.Context(), db, strings.NewReader(first), importer.Options{Name: "first.csv"}); err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	b.WriteString(header + row("IRQ1", "2016-09-29", "1", "36.34", "43.13"))
+	const added = 2000 // far past what one read of the stream takes
+	for i := range added {
+		b.WriteString(row(fmt.Sprintf("SYR%d", i), "2016-10-01", "1", "36.34", "43.13"))
+	}
+	res, err := importer.Run(t.Context(), db, io.MultiReader(strings.NewReader(b.String())), importer.Options{Name: "long.csv"})
+	if want := (conflict.ImportCounts{Created: added, Updated: 1}); err != nil || !res.Committed || res.Events != want {
+		t.Fatalf("import = %+v, %v; want events %+v", res.Events, err, want)
+	}
+	if _, err := db.FindEventByExternalID(t.Context(), fmt.Sprintf("acled:SYR%d", added-1)); err != nil {
+		t.Errorf("the last row was not imported: %v", err)
+	}
+	if e, err := db.FindEventByExternalID(t.Context(), "acled:IRQ1"); err != nil || e.Date.String() != "2016-09-29" {
+		t.Errorf("the updated event's date is %v, %v; want 2016-09-29", e.Date, err)
+	}
+}

@@ -11,9 +11,6 @@ import (
 	"strconv"
 	"strings"
 
-	"modernc.org/sqlite"
-	sqlite3 "modernc.org/sqlite/lib"
-
 	"github.com/sitrep/sitrep/internal/conflict"
 )
 
@@ -47,7 +44,32 @@ type ImportOptions struct {
 	// triggers set aside, as for NothingToUpdate. records must read the
 	// file from its start each time it is called.
 	UpdatesFirst bool
+	// Direct imports a file in one reading, with no check before it: the
+	// per-row triggers are set aside as for NothingToUpdate, and each
+	// record is checked as it is written. From the first problem, the
+	// store's or the reader's (ReaderProblems), nothing more is written,
+	// only checked, and the transaction is rolled back at the end: every
+	// problem is reported and nothing is imported, as after a check.
+	// Should a stored record need updating, which the triggers set aside
+	// cannot follow, the import stops, writes nothing and returns
+	// ErrImportNeedsCheck: the file is then checked first, and imported
+	// as the check says.
+	Direct bool
+	// ReaderProblems, when set, counts the problems the file's reader has
+	// found in rows it could not hand over: a direct import with any
+	// writes nothing.
+	ReaderProblems func() int
+	// IDsChecked, when set, reports whether the file's reader finds an
+	// external id given twice itself, handing over only the first record
+	// with it: a direct import then keeps none of the file's ids, whose
+	// memory would grow with the file. Should one come twice after all,
+	// its insert fails on the UNIQUE constraint and the import with it.
+	IDsChecked func() bool
 }
+
+// ErrImportNeedsCheck stops a direct import (ImportOptions.Direct) of a
+// file that updates stored records; nothing was written.
+var ErrImportNeedsCheck = errors.New("import: the file updates stored records and is checked first")
 
 // errChangedSinceCheck stops an import whose check found nothing to
 // update when a record needs updating after all.
@@ -144,7 +166,7 @@ func (db *DB) ImportStream(ctx context.Context, records ImportRecords, ch confli
 			return err
 		}
 		res = im.result()
-		if n := len(res.Problems) + res.Unlisted; n > 0 {
+		if n := len(res.Problems) + res.Unlisted + im.readerProblems(); n > 0 {
 			return conflict.ImportProblemsError(n)
 		}
 		if err := triggers.restore(ctx, tx); err != nil || opt.DryRun {
@@ -202,7 +224,7 @@ type importTriggers struct {
 // sets none aside.
 func setAsideImportTriggers(ctx context.Context, tx *sql.Tx, opt ImportOptions) (importTriggers, error) {
 	var t importTriggers
-	if opt.DryRun || !opt.NothingToUpdate {
+	if opt.DryRun || !opt.NothingToUpdate && !opt.Direct {
 		return t, nil
 	}
 	var err error
@@ -311,9 +333,18 @@ type importer struct {
 	// time, through these, rather than all held in memory.
 	eventByExt, estimateByExt *sql.Stmt
 	// stmts are the statements the import has prepared, by their SQL:
-	// each is parsed once however many rows it writes. They are a fixed
-	// few (see multiInsert), not one per row.
-	stmts map[string]*sql.Stmt
+	// each is parsed once however many rows it writes, and they are a
+	// fixed few, not one per row. writeStmts are those of writeRows
+	// (see insertMany), kept apart because the writer's goroutine
+	// prepares and runs them while the reading goroutine uses stmts.
+	stmts, writeStmts map[string]*sql.Stmt
+	// writer, while set, writes batches of new events on a second
+	// goroutine (see flush); lastEvent is the id the last new event took.
+	writer    *importWriter
+	lastEvent int64
+	// namespaces says, by the text before the first colon of external
+	// ids, whether any stored event has one there (see mayBeStored).
+	namespaces map[string]bool
 
 	// seen* record which stored actors, places and sources the file
 	// matched, to count each once.
@@ -396,7 +427,7 @@ func newImport(ctx context.Context, db *DB, tx *sql.Tx, ch conflict.Change, opt 
 		places: map[conflict.PlaceID]*placeNode{}, placeByName: map[string][]conflict.PlaceID{}, placeBySlug: map[string]conflict.PlaceID{},
 		sourceByURL: map[string]conflict.Source{},
 		seenActors:  map[conflict.ActorID]bool{}, seenPlaces: map[conflict.PlaceID]bool{}, seenSources: map[conflict.SourceID]bool{},
-		keys: map[uint64]int{}, keySeed: maphash.MakeSeed(), stmts: map[string]*sql.Stmt{},
+		keys: map[uint64]int{}, keySeed: maphash.MakeSeed(), stmts: map[string]*sql.Stmt{}, writeStmts: map[string]*sql.Stmt{},
 	}
 	var err error
 	if im.eventByExt, err = tx.PrepareContext(ctx, `SELECT id FROM events WHERE external_id = ?`); err != nil {
@@ -417,6 +448,9 @@ func (im *importer) close() {
 	im.eventByExt.Close()
 	im.estimateByExt.Close()
 	for _, st := range im.stmts {
+		st.Close()
+	}
+	for _, st := range im.writeStmts {
 		st.Close()
 	}
 }
@@ -651,13 +685,17 @@ func (im *importer) result() conflict.ImportResult {
 func (im *importer) run(records ImportRecords) error {
 	done := 0
 	err := records(func(ev *conflict.ImportEvent, x *conflict.ImportEstimate) error {
+		if im.write && im.readerProblems() > 0 {
+			// The import will be rolled back: it only checks from here.
+			im.write = false
+		}
 		var err error
 		if ev != nil {
 			err = im.event(ev)
 		} else {
 			// An estimate's citations may name sources the queued events
 			// create; they are written first.
-			if err = im.flush(); err == nil {
+			if err = im.flushAll(); err == nil {
 				err = im.estimate(x)
 			}
 		}
@@ -670,10 +708,14 @@ func (im *importer) run(records ImportRecords) error {
 		}
 		return im.ctx.Err()
 	})
-	if err != nil {
-		return err
+	if err == nil {
+		err = im.flushAll()
+	} else if im.writer != nil {
+		// The writer stops before the transaction ends, whatever happened.
+		im.writer.wait()
+		im.writer = nil
 	}
-	if err := im.flush(); err != nil {
+	if err != nil {
 		return err
 	}
 	// Relations are written once every record is stored: after the
@@ -688,6 +730,25 @@ func (im *importer) run(records ImportRecords) error {
 		im.opt.Progress(done, done)
 	}
 	return im.ctx.Err()
+}
+
+// readerProblems is how many problems the file's reader has found.
+func (im *importer) readerProblems() int {
+	if im.opt.ReaderProblems == nil {
+		return 0
+	}
+	return im.opt.ReaderProblems()
+}
+
+// changedSinceCheck is the error of a record that needs updating while
+// the triggers are set aside: a direct import is checked first instead;
+// any other, told by its check that nothing needed updating, has found
+// the records changed since.
+func (im *importer) changedSinceCheck() error {
+	if im.opt.Direct {
+		return ErrImportNeedsCheck
+	}
+	return errChangedSinceCheck
 }
 
 // recordSet is which of a file's records a reading of it handles.
@@ -711,9 +772,11 @@ func (im *importer) skip(id int64) bool {
 // that its memory does not grow with the file: the check found every id
 // once, and should the file have changed since, a second row with an id
 // either fails the insert on the external id's UNIQUE constraint or is
-// found stored and differing, and the import is abandoned whole.
+// found stored and differing, and the import is abandoned whole. A
+// direct import, which no check came before, remembers them as a check
+// does, unless the file's reader finds them itself (IDsChecked).
 func (im *importer) duplicate(src conflict.RowRef, kind, ext string) bool {
-	if ext == "" || im.deferred {
+	if ext == "" || im.deferred && (!im.opt.Direct || im.opt.IDsChecked != nil && im.opt.IDsChecked()) {
 		return false
 	}
 	k := maphash.String(im.keySeed, kind+"\x00"+ext)
@@ -760,8 +823,9 @@ func (im *importer) event(ie *conflict.ImportEvent) error {
 		return err
 	}
 	var id conflict.EventID
-	if !im.deferred || !im.opt.NothingStored {
-		var err error
+	if lookup, err := im.mayBeStored(e.ExternalID); err != nil {
+		return err
+	} else if lookup {
 		if id, err = stored[conflict.EventID](im.ctx, im.eventByExt, e.ExternalID); err != nil {
 			return err
 		}
@@ -787,7 +851,7 @@ func (im *importer) event(ie *conflict.ImportEvent) error {
 			return nil
 		}
 		if im.deferred {
-			return errChangedSinceCheck
+			return im.changedSinceCheck()
 		}
 		if err := im.db.rewriteEvent(im.ctx, im.tx, &e, cur, conflict.ActionImport, im.ch); err != nil {
 			if im.invalid(src, err) {
@@ -802,6 +866,45 @@ func (im *importer) event(ie *conflict.ImportEvent) error {
 		return nil
 	}
 	return im.queue(e)
+}
+
+// mayBeStored reports whether an event with external id ext may be
+// stored, and must be looked up. While the triggers are set aside, an
+// import looks up none when its check found every event new
+// (ImportOptions.NothingStored), nor those whose id is in a namespace
+// ("acled:", the text up to its first colon) under which no stored event
+// has one: a large import into a database of other events makes no
+// lookups, which would wait for the writer's turn on the connection.
+// Within the file, an id given twice is found by duplicate, or else fails
+// its insert (see insertError).
+func (im *importer) mayBeStored(ext string) (bool, error) {
+	if !im.deferred {
+		return true, nil
+	}
+	if im.opt.NothingStored {
+		return false, nil
+	}
+	i := strings.IndexByte(ext, ':')
+	if i <= 0 {
+		return true, nil
+	}
+	ns := ext[:i+1]
+	if found, ok := im.namespaces[ns]; ok {
+		return found, nil
+	}
+	// The ids from ns up to, not including, ns with its colon made the
+	// next character, ';'.
+	var found bool
+	err := im.tx.QueryRowContext(im.ctx, `SELECT EXISTS (SELECT 1 FROM events WHERE external_id >= ? AND external_id < ?)`,
+		ns, ns[:i]+";").Scan(&found)
+	if err != nil {
+		return false, err
+	}
+	if im.namespaces == nil {
+		im.namespaces = map[string]bool{}
+	}
+	im.namespaces[ns] = found
+	return found, nil
 }
 
 func (im *importer) estimate(ix *conflict.ImportEstimate) error {
@@ -870,7 +973,7 @@ func (im *importer) estimate(ix *conflict.ImportEstimate) error {
 			return nil
 		}
 		if im.deferred {
-			return errChangedSinceCheck
+			return im.changedSinceCheck()
 		}
 		if err := im.db.rewriteEstimate(im.ctx, im.tx, &x, cur, conflict.ActionImport, im.ch); err != nil {
 			if im.invalid(src, err) {
@@ -1222,208 +1325,4 @@ func actorID(a *conflict.ActorRef) conflict.ActorID {
 		return 0
 	}
 	return a.ID
-}
-
-// New events are stored in batches: one multi-row INSERT per table for
-// many events. Each statement that fires the search index's triggers makes
-// FTS5 write out a segment, so one statement per batch, not per event,
-// keeps a 100,000-row import from building 100,000 tiny segments and
-// merging them over and over.
-const insertBatch = 200
-
-// queue holds an event to insert with the next batch.
-func (im *importer) queue(e conflict.Event) error {
-	im.pending = append(im.pending, e)
-	if len(im.pending) >= insertBatch {
-		return im.flush()
-	}
-	return nil
-}
-
-// flush stores the queued events, as createEvent would one by one.
-func (im *importer) flush() error {
-	events := im.pending
-	if len(events) == 0 {
-		return nil
-	}
-	im.pending = im.pending[:0]
-	ctx, now := im.ctx, im.db.stamp()
-	var (
-		b    strings.Builder
-		args []any
-		err  error
-	)
-	b.WriteString(`INSERT INTO events
-		(slug, title, date, date_lo, date_hi, place_id, body, status, status_note, external_id, created_at, updated_at) VALUES `)
-	for i, e := range events {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-		var place any
-		if e.Place != nil {
-			place = int64(e.Place.ID)
-		}
-		args = append(args, e.Slug, e.Title, e.Date.String(), e.Date.LowerKey(), e.Date.UpperKey(), place, e.Body,
-			e.Status, e.StatusNote, nullString(e.ExternalID), now, now)
-	}
-	b.WriteString(" RETURNING id")
-	// A full batch is always the same statement, prepared once; only the
-	// last, shorter one is parsed on its own.
-	var rows *sql.Rows
-	if len(events) == insertBatch {
-		var st *sql.Stmt
-		if st, err = im.stmt(b.String()); err != nil {
-			return err
-		}
-		rows, err = st.QueryContext(ctx, args...)
-	} else {
-		rows, err = im.tx.QueryContext(ctx, b.String(), args...)
-	}
-	if err != nil {
-		return im.insertError(err)
-	}
-	ids := make([]int64, 0, len(events))
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return err
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return im.insertError(err)
-	}
-	if len(ids) != len(events) {
-		return fmt.Errorf("import: %d events inserted, %d ids returned", len(events), len(ids))
-	}
-	// RETURNING gives the rows in the order inserted; sorting guards the
-	// pairing of ids with events, which take ascending rowids.
-	slices.Sort(ids)
-	var links multiInsert
-	links.start(`INSERT INTO event_actors (event_id, actor_id, role, position) VALUES `, 4)
-	var tags, cites, revs multiInsert
-	tags.start(`INSERT INTO event_tags (event_id, tag) VALUES `, 2)
-	cites.start(`INSERT INTO citations (source_id, event_id, quote, locator, credibility, position) VALUES `, 6)
-	revs.start(`INSERT INTO revisions
-		(record_type, record_id, number, action, encoding, snapshot, author_id, author_name, summary, created_at, unreviewed) VALUES `, 11)
-	var author any
-	if im.ch.Author != nil {
-		author = int64(*im.ch.Author)
-	}
-	for i := range events {
-		e := &events[i]
-		e.ID, e.Version, e.CreatedAt, e.UpdatedAt = conflict.EventID(ids[i]), 1, parseTime(now), parseTime(now)
-	}
-	// Each event's revision snapshot is marshalled and compressed on a
-	// second goroutine while its links, tags and citations are written,
-	// so that both cores work; neither side changes the events meanwhile.
-	snapshots := make(chan []encodedSnapshot, 1)
-	go func() { snapshots <- encodeSnapshots(events) }()
-	for i := range events {
-		e, id := &events[i], ids[i]
-		for j, a := range e.Actors {
-			links.add(id, int64(a.Actor.ID), a.Role, j)
-		}
-		for _, t := range e.Tags {
-			tags.add(id, t)
-		}
-		for j, c := range e.Citations {
-			var cred any
-			if c.Credibility != 0 {
-				cred = c.Credibility
-			}
-			cites.add(int64(c.Source.ID), id, c.Quote, c.Locator, cred, j)
-		}
-	}
-	for _, m := range []*multiInsert{&links, &tags, &cites} {
-		if err = m.exec(im); err != nil {
-			break
-		}
-	}
-	encoded := <-snapshots
-	if err != nil {
-		return err
-	}
-	for i, id := range ids {
-		if encoded[i].err != nil {
-			return encoded[i].err
-		}
-		revs.add(string(conflict.EventRecord), id, 1, string(conflict.ActionImport), encoded[i].enc, encoded[i].data,
-			author, im.ch.AuthorName, im.ch.Summary, now, im.ch.WithoutReview)
-	}
-	return revs.exec(im)
-}
-
-// insertError is the error of an INSERT of new events. While the
-// triggers are set aside, an external id stored since the check (see
-// ImportOptions.NothingStored), or given twice in a file changed since
-// (see duplicate), fails the insert on its UNIQUE constraint: the records
-// changed since the check.
-func (im *importer) insertError(err error) error {
-	var se *sqlite.Error
-	if im.deferred && errors.As(err, &se) && se.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE {
-		return errChangedSinceCheck
-	}
-	return err
-}
-
-// encodedSnapshot is one record's revision snapshot, as encodeSnapshot
-// makes it.
-type encodedSnapshot struct {
-	enc  int
-	data []byte
-	err  error
-}
-
-func encodeSnapshots(events []conflict.Event) []encodedSnapshot {
-	out := make([]encodedSnapshot, len(events))
-	for i := range events {
-		out[i].enc, out[i].data, out[i].err = encodeSnapshot(&events[i])
-	}
-	return out
-}
-
-// multiInsert writes many rows into one table: multiRows rows a
-// statement, then the rest one at a time, so that only two statements a
-// table are ever prepared, each once, whatever the batch's size.
-type multiInsert struct {
-	head string
-	cols int
-	args []any
-}
-
-func (m *multiInsert) start(head string, cols int) { m.head, m.cols = head, cols }
-
-func (m *multiInsert) add(args ...any) { m.args = append(m.args, args...) }
-
-func (m *multiInsert) exec(im *importer) error {
-	row := "(" + placeholders(m.cols) + ")"
-	args := m.args
-	if len(args) >= multiRows*m.cols {
-		many, err := im.stmt(multiRowSQL(m.head+row, multiRows))
-		if err != nil {
-			return err
-		}
-		for ; len(args) >= multiRows*m.cols; args = args[multiRows*m.cols:] {
-			if _, err := many.ExecContext(im.ctx, args[:multiRows*m.cols]...); err != nil {
-				return err
-			}
-		}
-	}
-	if len(args) == 0 {
-		return nil
-	}
-	one, err := im.stmt(m.head + row)
-	if err != nil {
-		return err
-	}
-	for ; len(args) > 0; args = args[m.cols:] {
-		if _, err := one.ExecContext(im.ctx, args[:m.cols]...); err != nil {
-			return err
-		}
-	}
-	return nil
 }

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"bytes"
 	"compress/flate"
+	"errors"
 	"fmt"
 	"os"
 	"reflect"
@@ -30,7 +31,7 @@ func TestFastImportMatchesRowByRow(t *testing.T) {
 	for _, db := range []*DB{fast, slow} {
 		db.now = func() time.Time { return clock }
 	}
-	before := triggers(t, fast)
+	before := schemaOf(t, fast)
 	ch := conflict.Change{AuthorName: "import: acled.csv", Summary: "Imported from acled.csv", Import: true, WithoutReview: true}
 
 	// Actors with parents, so that postings reach ancestors: the import
@@ -110,28 +111,37 @@ func TestFastImportMatchesRowByRow(t *testing.T) {
 		{"new records into a database that holds some", more, 30, 0},
 	}
 	for i, step := range steps {
-		// The importer takes the fast path exactly when its check finds
-		// nothing to update.
-		check, err := fast.ImportBatch(ctx, step.batch, ch, ImportOptions{DryRun: true})
-		if err != nil {
-			t.Fatalf("%s: check: %v %v", step.name, err, check.Problems)
+		// As importer.Run does: a direct import first, which a file with
+		// updates stops having written nothing; then a check, and the
+		// fast path when it finds nothing to update.
+		res, err := fast.ImportBatch(ctx, step.batch, ch, ImportOptions{Direct: true})
+		if step.updated == 0 && (err != nil || res.Events.Created != step.created) {
+			t.Fatalf("%s: direct: %v %+v %v", step.name, err, res.Events, res.Problems)
 		}
-		if check.Events.Created != step.created || check.Events.Updated != step.updated {
-			t.Fatalf("%s: check counts %+v, want %d created and %d updated", step.name, check.Events, step.created, step.updated)
-		}
-		// As importer.Run decides.
-		res, err := fast.ImportBatch(ctx, step.batch, ch, ImportOptions{NothingToUpdate: step.updated == 0,
-			NothingStored: step.updated == 0 && check.Events.Matched == 0, UpdatesFirst: step.updated > 0 && step.created > 0})
-		if err != nil {
-			t.Fatalf("%s: fast: %v %v", step.name, err, res.Problems)
+		if step.updated > 0 {
+			if !errors.Is(err, ErrImportNeedsCheck) {
+				t.Fatalf("%s: direct: err = %v, want ErrImportNeedsCheck", step.name, err)
+			}
+			compareImported(t, step.name+" (direct)", fast, slow, false)
+			check, err := fast.ImportBatch(ctx, step.batch, ch, ImportOptions{DryRun: true})
+			if err != nil {
+				t.Fatalf("%s: check: %v %v", step.name, err, check.Problems)
+			}
+			if check.Events.Created != step.created || check.Events.Updated != step.updated {
+				t.Fatalf("%s: check counts %+v, want %d created and %d updated", step.name, check.Events, step.created, step.updated)
+			}
+			res, err = fast.ImportBatch(ctx, step.batch, ch, ImportOptions{UpdatesFirst: step.created > 0})
+			if err != nil {
+				t.Fatalf("%s: fast: %v %v", step.name, err, res.Problems)
+			}
 		}
 		if _, err := slow.ImportBatch(ctx, step.batch, ch, ImportOptions{}); err != nil {
 			t.Fatalf("%s: row by row: %v", step.name, err)
 		}
 		compareImported(t, step.name, fast, slow, i == len(steps)-1)
 	}
-	if after := triggers(t, fast); !reflect.DeepEqual(after, before) {
-		t.Errorf("triggers after the imports differ from before them")
+	if after := schemaOf(t, fast); !reflect.DeepEqual(after, before) {
+		t.Errorf("triggers or indexes after the imports differ from before them")
 	}
 	for _, index := range []string{"events_fts", "events_date_fts", "records_fts"} {
 		if _, err := fast.write.ExecContext(ctx, `INSERT INTO `+index+` (`+index+`) VALUES ('integrity-check')`); err != nil {
@@ -365,5 +375,45 @@ func TestImportOfNewRecordsRefusesOneStoredSince(t *testing.T) {
 	}
 	if got := loadDump(t, db, `SELECT count(*) FROM events`); !reflect.DeepEqual(got, []string{"1"}) {
 		t.Errorf("%v events stored after the import failed, want the 1 stored before", got)
+	}
+}
+
+// A direct import writes nothing when the file's reader found a problem,
+// even in a row after every record it handed over, and reports it as a
+// file with problems.
+func TestDirectImportWritesNothingAfterAReaderProblem(t *testing.T) {
+	ctx := t.Context()
+	db := openTemp(t, "direct.db")
+	ch := conflict.Change{AuthorName: "import: test.csv", Import: true}
+	var b conflict.ImportBatch
+	for i := range insertBatch + 5 {
+		b.Events = append(b.Events, conflict.ImportEvent{
+			Event: conflict.Event{Title: fmt.Sprintf("Clash %d", i), Date: edtf.MustParse("2016-10-17"), Status: conflict.Published,
+				ExternalID: fmt.Sprintf("x:%d", i),
+				Citations:  []conflict.Citation{{Source: conflict.Source{URL: "https://example.org/report", Publisher: "Wire", Title: "Report"}}}},
+			Source: conflict.RowRef{Row: i + 2},
+		})
+	}
+	readerProblems := 0
+	records := func(yield func(*conflict.ImportEvent, *conflict.ImportEstimate) error) error {
+		for i := range b.Events {
+			if err := yield(&b.Events[i], nil); err != nil {
+				return err
+			}
+		}
+		readerProblems++ // the file's last row, which the reader could not read
+		return nil
+	}
+	res, err := db.ImportStream(ctx, records, ch, ImportOptions{Direct: true, ReaderProblems: func() int { return readerProblems }})
+	if conflict.ErrorCode(err) != conflict.Invalid || res.Committed {
+		t.Errorf("err = %v, committed %v; want Invalid, nothing committed", err, res.Committed)
+	}
+	if res.Events.Created != len(b.Events) {
+		t.Errorf("events %+v, want %d counted as created", res.Events, len(b.Events))
+	}
+	for _, q := range []string{`SELECT count(*) FROM events`, `SELECT count(*) FROM sources`, `SELECT count(*) FROM revisions`} {
+		if got := loadDump(t, db, q); !reflect.DeepEqual(got, []string{"0"}) {
+			t.Errorf("%s = %v after the import failed, want 0", q, got)
+		}
 	}
 }

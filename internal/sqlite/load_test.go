@@ -30,7 +30,7 @@ func openTemp(t *testing.T, name string) *DB {
 func TestLoaderSetsAsideEveryKnownTrigger(t *testing.T) {
 	ctx := t.Context()
 	db := openTemp(t, "load.db")
-	before := triggers(t, db)
+	before := schemaOf(t, db)
 	l, err := db.NewLoader(ctx, conflict.Change{AuthorName: "test", Import: true}, 10)
 	if err != nil {
 		t.Fatal(err)
@@ -46,15 +46,15 @@ func TestLoaderSetsAsideEveryKnownTrigger(t *testing.T) {
 	if err := l.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if after := triggers(t, db); !reflect.DeepEqual(after, before) {
-		t.Errorf("triggers after a load differ from before it")
+	if after := schemaOf(t, db); !reflect.DeepEqual(after, before) {
+		t.Errorf("triggers or indexes after a load differ from before it")
 	}
 }
 
-func triggers(t *testing.T, db *DB) map[string]string {
+func schemaOf(t *testing.T, db *DB) map[string]string {
 	t.Helper()
 	out := map[string]string{}
-	rows, err := db.read.QueryContext(t.Context(), `SELECT name, sql FROM sqlite_schema WHERE type = 'trigger'`)
+	rows, err := db.read.QueryContext(t.Context(), `SELECT name, sql FROM sqlite_schema WHERE type IN ('trigger', 'index') AND sql IS NOT NULL`)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -215,7 +215,7 @@ func loadDump(t *testing.T, db *DB, q string) []string {
 func TestImportNothingToUpdateMatchesRowByRow(t *testing.T) {
 	ctx := t.Context()
 	fast, slow := openTemp(t, "fast.db"), openTemp(t, "slow.db")
-	before := triggers(t, fast)
+	before := schemaOf(t, fast)
 	var b conflict.ImportBatch
 	for i := range 30 {
 		path := []conflict.PlaceName{{Name: "Iraq"}, {Name: "Nineveh"}, {Name: fmt.Sprintf("Village %d", i%4)}}
@@ -248,15 +248,15 @@ func TestImportNothingToUpdateMatchesRowByRow(t *testing.T) {
 			t.Errorf("%s:\nfast %v\nslow %v", q, got, want)
 		}
 	}
-	if after := triggers(t, fast); !reflect.DeepEqual(after, before) {
-		t.Errorf("triggers after an import differ from before it")
+	if after := schemaOf(t, fast); !reflect.DeepEqual(after, before) {
+		t.Errorf("triggers or indexes after an import differ from before it")
 	}
 	// A record to update after all abandons the import.
 	b.Events[3].Event.Body = "Changed."
 	if _, err := fast.ImportBatch(ctx, b, ch, ImportOptions{NothingToUpdate: true}); conflict.ErrorCode(err) != conflict.Conflict {
 		t.Errorf("import with an update, told there was none: err = %v, want Conflict", err)
 	}
-	if after := triggers(t, fast); !reflect.DeepEqual(after, before) {
-		t.Errorf("triggers after an abandoned import differ from before it")
+	if after := schemaOf(t, fast); !reflect.DeepEqual(after, before) {
+		t.Errorf("triggers or indexes after an abandoned import differ from before it")
 	}
 }
