@@ -232,7 +232,15 @@ func planEvents(ctx context.Context, q querier, f conflict.EventFilter) (eventPl
 	switch {
 	case useFTS:
 		driver = -1
-		plan.countCap, plan.atLeast = 0, min(plan.atLeast, fts.cost)
+		// A rare word's matches are few enough to count them all, and
+		// a word alone is known to have at least atLeast. A common word
+		// within dates stops at textCountLimit, as when it is checked
+		// row by row: each match counted joins its event, and a thousand
+		// cost many times the page they describe.
+		if fts.cost <= ftsDriveLimit || plan.atLeast > 0 {
+			plan.countCap = 0
+		}
+		plan.atLeast = min(plan.atLeast, fts.cost)
 		a := arm{from: "events_date_fts f JOIN events s ON s.id = f.rowid % 4294967296", cols: eventsRow, byKey: "f.rowid",
 			where: []string{"events_date_fts MATCH ?"}, params: []any{fts.keys[0]}}
 		if !to.IsZero() {

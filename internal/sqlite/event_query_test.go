@@ -117,6 +117,46 @@ func TestIntersectionCountsStopEarly(t *testing.T) {
 	}
 }
 
+// A common word within dates is counted as far as a word checked row by
+// row is, "more than 200"; a rare word is counted whole, and a word alone
+// is known to match more than a thousand from the index's own count.
+func TestTextCountsStopEarly(t *testing.T) {
+	ctx := context.Background()
+	db, err := Open(ctx, filepath.Join(t.TempDir(), "text.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	seedSkewed(t, db, 3000)
+	for _, c := range []struct {
+		name  string
+		f     conflict.EventFilter
+		total int
+		more  bool
+	}{
+		{"a common word within dates", conflict.EventFilter{Query: "fighting", To: edtf.MustParse("2022")}, textCountLimit, true},
+		{"a common word alone", conflict.EventFilter{Query: "fighting"}, countLimit, true},
+		{"a rare word within dates", conflict.EventFilter{Query: "rareword", To: edtf.MustParse("2022")}, -1, false},
+	} {
+		want := len(bruteForce(t, db, c.f))
+		if c.total < 0 {
+			c.total = want
+		} else if want <= c.total {
+			t.Fatalf("%s: the seed has %d matches; the test needs more than %d", c.name, want, c.total)
+		}
+		page, err := db.FindEvents(ctx, c.f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if page.Total != c.total || page.More != c.more {
+			t.Errorf("%s: the count says %d (more: %v); want %d (more: %v)", c.name, page.Total, page.More, c.total, c.more)
+		}
+	}
+}
+
 func firstDiff(a, b []conflict.EventID) int {
 	for i := range min(len(a), len(b)) {
 		if a[i] != b[i] {
