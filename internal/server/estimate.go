@@ -29,7 +29,8 @@ const (
 	tableSize  = 100
 	topForces  = 12
 	// groupMarks is about how many bars a chart drawn from the tallies
-	// has: enough to show how claims moved, few enough to read.
+	// has, all its panels together: enough to show how claims moved, few
+	// enough to read.
 	groupMarks = 200
 )
 
@@ -176,7 +177,7 @@ func (s *Server) forceChart(ctx context.Context, filter conflict.EstimateFilter,
 			return chartData{}, err
 		}
 		if n > chart.MaxMarks && sqlite.CanGroupClaims(filter) {
-			groups, err := s.db.FindClaimGroups(ctx, filter, groupMarks)
+			groups, err := s.db.FindClaimGroups(ctx, filter, groupMarks, drawnPanels(filter.Force, maxPanels))
 			if err != nil {
 				return chartData{}, err
 			}
@@ -205,6 +206,22 @@ func (s *Server) forceChart(ctx context.Context, filter conflict.EstimateFilter,
 		}
 		return chartData{total: len(all), spread: conflict.SpreadOf(all), chart: chart.NewClaims(claims, opts)}, nil
 	})
+}
+
+// drawnPanels tells FindClaimGroups which panels a chart of force capped
+// at maxPanels draws, so that its groups go to them; nil when every panel
+// is drawn.
+func drawnPanels(force conflict.ActorID, maxPanels int) func([]sqlite.ClaimPanel) []bool {
+	if maxPanels <= 0 {
+		return nil
+	}
+	return func(ps []sqlite.ClaimPanel) []bool {
+		counts := make([]chart.PanelCount, len(ps))
+		for i, p := range ps {
+			counts[i] = chart.PanelCount{Force: p.Force, Unit: chart.UnitName(p.Unit), Claims: p.Claims}
+		}
+		return chart.DrawnPanels(counts, force, maxPanels)
+	}
 }
 
 // publishedOnly reports whether filter matches published estimates alone,
