@@ -32,6 +32,12 @@ const (
 	// has, all its panels together: enough to show how claims moved, few
 	// enough to read.
 	groupMarks = 200
+	// explorerPanels is how many panels the explorer's chart draws: a
+	// force's own (one per unit, usually one to three) and then its
+	// largest sub-forces', about two screens on a phone. The others are
+	// named and linked, each to its own force's chart: a force with dozens
+	// of sub-forces drew every one, pages of over a megabyte.
+	explorerPanels = 6
 )
 
 // estimateList is the explorer: a force (and optionally a place, claimant
@@ -62,7 +68,7 @@ func (s *Server) estimateList(c echo.Context) error {
 	switch {
 	case f.Filter.Force != 0:
 		link := queryLinks("/estimates", f.Values(), "claimant", "from", "to")
-		data, err := s.forceChart(ctx, f.Filter, "explorer-chart", "/estimates?"+f.Values().Encode(), 0, func(claimant string, from, to edtf.Date) string {
+		data, err := s.forceChart(ctx, f.Filter, "explorer-chart", "/estimates?"+f.Values().Encode(), explorerPanels, func(claimant string, from, to edtf.Date) string {
 			return link(claimant, from.String(), to.String())
 		})
 		if err != nil {
