@@ -140,12 +140,19 @@ type Chart struct {
 	// Omitted names the panels left out under Options.MaxPanels
 	// ("Wilayat Ninawa · fighters"), with how many claims each holds.
 	Omitted []OmittedPanel
+	// AllPanels is how many panels the whole chart has: those drawn and
+	// those Omitted. Title, Summary and Headlines speak of them all.
+	AllPanels int
 }
 
 // OmittedPanel is a panel a chart capped by Options.MaxPanels leaves out.
 type OmittedPanel struct {
 	Label  string
 	Claims int
+	// Force and Unit are what the panel counts: its force's own chart
+	// draws it.
+	Force conflict.ActorRef
+	Unit  string
 }
 
 // TitleID is the id of the SVG's title element.
@@ -270,9 +277,11 @@ func claimant(e conflict.Estimate) string {
 }
 
 // unitOf is what e counts.
-func unitOf(e conflict.Estimate) string {
-	return cmp.Or(strings.TrimSpace(e.Unit), conflict.DefaultUnit)
-}
+func unitOf(e conflict.Estimate) string { return UnitName(e.Unit) }
+
+// UnitName is the unit a chart counts claims of unit in: the unit as
+// given, or conflict.DefaultUnit when none is.
+func UnitName(unit string) string { return cmp.Or(strings.TrimSpace(unit), conflict.DefaultUnit) }
 
 // New lays out the chart of estimates. Estimates without any value are
 // left out; an empty result has Empty set.
@@ -315,7 +324,7 @@ func Grouped(groups []conflict.ClaimGroup, opts Options) Chart {
 			continue
 		}
 		items = append(items, item{
-			id: g.FirstID, force: &g.Force, unit: cmp.Or(strings.TrimSpace(g.Unit), conflict.DefaultUnit),
+			id: g.FirstID, force: &g.Force, unit: UnitName(g.Unit),
 			who: cmp.Or(strings.TrimSpace(g.Claimant), "Unknown claimant"), actor: g.ClaimantActor,
 			whoKey: strings.ToLower(cmp.Or(strings.TrimSpace(g.Claimant), "Unknown claimant")),
 			from:   g.From.Lower(), to: g.To.Upper().AddDate(0, 0, 1), fromD: &g.From, toD: &g.To,

@@ -80,41 +80,79 @@ func splitPanels(items []item, force conflict.ActorID) []panelItems {
 	return ps
 }
 
-// capPanels keeps the claims of the first opts.MaxPanels panels, the
-// force's own before those of the forces inside it, and names the panels
-// it leaves out, in the order the whole chart would draw them.
-func capPanels(items []item, opts Options) ([]item, []OmittedPanel) {
-	panels := splitPanels(items, opts.Force)
-	if len(panels) <= opts.MaxPanels {
-		return items, nil
+// PanelCount is how many claims of one force, in one unit, a chart would
+// draw in one panel.
+type PanelCount struct {
+	Force  conflict.ActorID
+	Unit   string
+	Claims int
+}
+
+// DrawnPanels reports which of panels a chart capped at n panels draws
+// (Options.MaxPanels): the panels of force itself first, then those with
+// the most claims. A caller that sums claims up before charting them
+// (FindClaimGroups) asks it which panels need their claims in detail; the
+// chart asks it too, and both agree, ties broken by unit and force id.
+// Zero n draws every panel.
+func DrawnPanels(panels []PanelCount, force conflict.ActorID, n int) []bool {
+	drawn := make([]bool, len(panels))
+	if n <= 0 || len(panels) <= n {
+		for i := range drawn {
+			drawn[i] = true
+		}
+		return drawn
+	}
+	unitCount := map[string]int{}
+	for _, p := range panels {
+		unitCount[p.Unit] += p.Claims
 	}
 	order := make([]int, len(panels))
 	for i := range order {
 		order[i] = i
 	}
-	own := func(i int) bool { return panels[i].force.ID == opts.Force }
-	slices.SortStableFunc(order, func(a, b int) int {
-		if own(a) != own(b) {
-			if own(a) {
+	slices.SortFunc(order, func(i, j int) int {
+		a, b := panels[i], panels[j]
+		if (a.Force == force) != (b.Force == force) {
+			if a.Force == force {
 				return -1
 			}
 			return 1
 		}
-		return 0
+		return cmp.Or(cmp.Compare(b.Claims, a.Claims), cmp.Compare(unitCount[b.Unit], unitCount[a.Unit]),
+			strings.Compare(a.Unit, b.Unit), cmp.Compare(a.Force, b.Force), cmp.Compare(i, j))
 	})
+	for _, i := range order[:n] {
+		drawn[i] = true
+	}
+	return drawn
+}
+
+// capPanels keeps the claims of the panels DrawnPanels draws under
+// opts.MaxPanels, and names the panels it leaves out, in the order the
+// whole chart would draw them.
+func capPanels(items []item, opts Options) ([]item, []OmittedPanel, int) {
+	panels := splitPanels(items, opts.Force)
+	if len(panels) <= opts.MaxPanels {
+		return items, nil, len(panels)
+	}
+	counts := make([]PanelCount, len(panels))
+	for i, p := range panels {
+		counts[i] = PanelCount{Force: p.force.ID, Unit: p.unit, Claims: p.count}
+	}
+	drawn := DrawnPanels(counts, opts.Force, opts.MaxPanels)
 	type key struct {
 		unit  string
 		force conflict.ActorID
 	}
 	kept := map[key]bool{}
-	for _, i := range order[:opts.MaxPanels] {
-		kept[key{panels[i].unit, panels[i].force.ID}] = true
-	}
 	var omitted []OmittedPanel
-	for _, p := range panels {
-		if !kept[key{p.unit, p.force.ID}] {
-			omitted = append(omitted, OmittedPanel{Label: p.force.Name + " · " + p.unit, Claims: p.count})
+	for i, p := range panels {
+		if drawn[i] {
+			kept[key{p.unit, p.force.ID}] = true
+			continue
 		}
+		omitted = append(omitted, OmittedPanel{Label: cmp.Or(p.force.Name, "Unnamed force") + " · " + p.unit, Claims: p.count,
+			Force: p.force, Unit: p.unit})
 	}
 	out := items[:0:0]
 	for i := range items {
@@ -122,7 +160,7 @@ func capPanels(items []item, opts Options) ([]item, []OmittedPanel) {
 			out = append(out, items[i])
 		}
 	}
-	return out, omitted
+	return out, omitted, len(panels)
 }
 
 func forceIDs(items []item) map[conflict.ActorID]bool {
@@ -172,12 +210,17 @@ func build(items []item, opts Options) Chart {
 		return c
 	}
 	chronological(items)
+	// The summary and headlines speak of every claim, drawn or not.
+	all := items
 	if opts.MaxPanels > 0 {
-		items, c.Omitted = capPanels(items, opts)
+		items, c.Omitted, c.AllPanels = capPanels(items, opts)
 	}
 	claimants, legend := claimantsOf(items)
 	c.Legend = legend
 	panels := splitPanels(items, opts.Force)
+	if c.AllPanels == 0 {
+		c.AllPanels = len(panels)
+	}
 	for _, p := range panels {
 		if !slices.Contains(c.Units, p.unit) {
 			c.Units = append(c.Units, p.unit)
@@ -214,8 +257,13 @@ func build(items []item, opts Options) Chart {
 		nw := cmp.Or(opts.NarrowWidth, DefaultNarrowWidth)
 		c.Narrow = fig.layout("narrow", nw, max(250, h*3/4), NarrowFontSize)
 	}
-	c.Summary = summary(items, c.Units, len(legend), c.Banded)
-	c.Headlines = headlines(items)
+	if len(c.Omitted) == 0 {
+		c.Summary = summary(items, c.Units, len(legend), c.Banded)
+	} else {
+		units, claimants := unitsAndClaimants(all)
+		c.Summary = summary(all, units, claimants, c.Banded)
+	}
+	c.Headlines = headlines(all)
 	kinds := map[string]bool{}
 	for _, p := range slices.Concat(c.Wide.Panels, c.Narrow.Panels) {
 		for _, m := range p.Marks {

@@ -3,6 +3,7 @@ package chart
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -177,14 +178,71 @@ func TestMaxPanelsKeepsTheForcesOwn(t *testing.T) {
 	if len(c.Narrow.Panels) != 2 {
 		t.Errorf("phone figure has %d panels, want the same 2", len(c.Narrow.Panels))
 	}
-	want := []OmittedPanel{{Label: "Wilayat Ninawa · fighters", Claims: 5}}
+	want := []OmittedPanel{{Label: "Wilayat Ninawa · fighters", Claims: 5, Force: conflict.ActorRef{ID: 2, Name: "Wilayat Ninawa"}, Unit: "fighters"}}
 	if !slices.Equal(c.Omitted, want) {
 		t.Errorf("omitted %v, want %v", c.Omitted, want)
+	}
+	if c.AllPanels != 3 {
+		t.Errorf("AllPanels = %d, want 3 (2 drawn, 1 left out)", c.AllPanels)
 	}
 	for _, l := range c.Legend {
 		if l.Claimant == "Ninawa watcher" {
 			t.Error("legend lists a claimant whose claims are all in a panel not drawn")
 		}
+	}
+}
+
+// TestMaxPanelsOfManySubForces: a force with many sub-forces draws its
+// own panel, then the sub-forces' with the most claims, in both figures;
+// it names every other panel with its force and claims; its summary and
+// headlines still count every claim, drawn or not.
+func TestMaxPanelsOfManySubForces(t *testing.T) {
+	xs := workedExample()
+	id := 100
+	for f := range 10 {
+		for i := range 1 + f {
+			x := est(id, fmt.Sprintf("2016-%02d-15", 1+i%12), conflict.Exact, "Watcher", int64(100+i))
+			x.Force = conflict.ActorRef{ID: conflict.ActorID(10 + f), Name: fmt.Sprintf("Wilayat %02d", f)}
+			xs = append(xs, x)
+			id++
+		}
+	}
+	total := len(xs)
+	c := New(xs, Options{Force: 1, MaxPanels: 4})
+	if c.AllPanels != 11 || len(c.Omitted) != 7 {
+		t.Fatalf("AllPanels %d, %d omitted; want 11 and 7", c.AllPanels, len(c.Omitted))
+	}
+	for _, fig := range []Figure{c.Wide, c.Narrow} {
+		var forces []string
+		for _, p := range fig.Panels {
+			forces = append(forces, p.Force)
+		}
+		if want := []string{"Islamic State", "Wilayat 09", "Wilayat 08", "Wilayat 07"}; !slices.Equal(forces, want) {
+			t.Errorf("%s figure draws %v, want the force's own then the 3 sub-forces with most claims %v", fig.Name, forces, want)
+		}
+	}
+	for i, o := range c.Omitted {
+		f := 6 - i
+		if o.Force.ID != conflict.ActorID(10+f) || o.Claims != 1+f || o.Unit != "fighters" {
+			t.Errorf("omitted[%d] = %+v, want Wilayat %02d's fighters, %d claims", i, o, f, 1+f)
+		}
+	}
+	if !strings.HasPrefix(c.Summary, strconv.Itoa(total)+" estimates of ") {
+		t.Errorf("summary %q, want it to count all %d claims", c.Summary, total)
+	}
+	if len(c.Headlines) != 11 {
+		t.Errorf("%d headlines, want one per force: 11", len(c.Headlines))
+	}
+	// DrawnPanels, which a caller grouping claims asks first, agrees.
+	var counts []PanelCount
+	for f := range 10 {
+		counts = append(counts, PanelCount{Force: conflict.ActorID(10 + f), Unit: "fighters", Claims: 1 + f})
+	}
+	counts = append(counts, PanelCount{Force: 1, Unit: "fighters", Claims: 2})
+	drawn := DrawnPanels(counts, 1, 4)
+	want := []bool{false, false, false, false, false, false, false, true, true, true, true}
+	if !slices.Equal(drawn, want) {
+		t.Errorf("DrawnPanels = %v, want %v", drawn, want)
 	}
 }
 

@@ -2,6 +2,7 @@ package chart
 
 import (
 	"cmp"
+	"maps"
 	"math"
 	"slices"
 	"strconv"
@@ -122,6 +123,20 @@ func summary(items []item, units []string, claimants int, banded bool) string {
 		b.WriteString(" Past " + strconv.Itoa(MaxMarks) + " claims each band spans the lowest to the highest claim at each time; the table lists each claim.")
 	}
 	return b.String()
+}
+
+// unitsAndClaimants are the units items count, the most claimed first,
+// and how many claimants made them, as a legend would count them.
+func unitsAndClaimants(items []item) ([]string, int) {
+	units := map[string]int{}
+	who := map[string]bool{}
+	for i := range items {
+		units[items[i].unit] += items[i].count
+		who[items[i].whoKey] = true
+	}
+	names := slices.Collect(maps.Keys(units))
+	slices.SortFunc(names, func(a, b string) int { return cmp.Or(cmp.Compare(units[b], units[a]), strings.Compare(a, b)) })
+	return names, len(who)
 }
 
 // headline is the spread of one force's claims about one place in one unit.

@@ -29,8 +29,15 @@ const (
 	tableSize  = 100
 	topForces  = 12
 	// groupMarks is about how many bars a chart drawn from the tallies
-	// has: enough to show how claims moved, few enough to read.
+	// has, all its panels together: enough to show how claims moved, few
+	// enough to read.
 	groupMarks = 200
+	// explorerPanels is how many panels the explorer's chart draws: a
+	// force's own (one per unit, usually one to three) and then its
+	// largest sub-forces', about two screens on a phone. The others are
+	// named and linked, each to its own force's chart: a force with dozens
+	// of sub-forces drew every one, pages of over a megabyte.
+	explorerPanels = 6
 )
 
 // estimateList is the explorer: a force (and optionally a place, claimant
@@ -61,7 +68,7 @@ func (s *Server) estimateList(c echo.Context) error {
 	switch {
 	case f.Filter.Force != 0:
 		link := queryLinks("/estimates", f.Values(), "claimant", "from", "to")
-		data, err := s.forceChart(ctx, f.Filter, "explorer-chart", "/estimates?"+f.Values().Encode(), 0, func(claimant string, from, to edtf.Date) string {
+		data, err := s.forceChart(ctx, f.Filter, "explorer-chart", "/estimates?"+f.Values().Encode(), explorerPanels, func(claimant string, from, to edtf.Date) string {
 			return link(claimant, from.String(), to.String())
 		})
 		if err != nil {
@@ -176,7 +183,7 @@ func (s *Server) forceChart(ctx context.Context, filter conflict.EstimateFilter,
 			return chartData{}, err
 		}
 		if n > chart.MaxMarks && sqlite.CanGroupClaims(filter) {
-			groups, err := s.db.FindClaimGroups(ctx, filter, groupMarks)
+			groups, err := s.db.FindClaimGroups(ctx, filter, groupMarks, drawnPanels(filter.Force, maxPanels))
 			if err != nil {
 				return chartData{}, err
 			}
@@ -205,6 +212,22 @@ func (s *Server) forceChart(ctx context.Context, filter conflict.EstimateFilter,
 		}
 		return chartData{total: len(all), spread: conflict.SpreadOf(all), chart: chart.NewClaims(claims, opts)}, nil
 	})
+}
+
+// drawnPanels tells FindClaimGroups which panels a chart of force capped
+// at maxPanels draws, so that its groups go to them; nil when every panel
+// is drawn.
+func drawnPanels(force conflict.ActorID, maxPanels int) func([]sqlite.ClaimPanel) []bool {
+	if maxPanels <= 0 {
+		return nil
+	}
+	return func(ps []sqlite.ClaimPanel) []bool {
+		counts := make([]chart.PanelCount, len(ps))
+		for i, p := range ps {
+			counts[i] = chart.PanelCount{Force: p.Force, Unit: chart.UnitName(p.Unit), Claims: p.Claims}
+		}
+		return chart.DrawnPanels(counts, force, maxPanels)
+	}
 }
 
 // publishedOnly reports whether filter matches published estimates alone,

@@ -213,3 +213,70 @@ func TestExplorerCutsAKeptForceToEachRange(t *testing.T) {
 	}
 	get(t, h, "/estimates?to=2016-08-10", http.StatusOK, "7,777", "about seven thousand")
 }
+
+// TestExplorerDrawsAFewPanelsOfAForceWithManySubForces: a force with a
+// dozen sub-forces draws its own panel and its largest sub-forces', in
+// both figures, with about as many bars as a force of one panel; it says
+// how many panels it draws of how many and links every sub-force left out
+// to its own chart with the same other filters, while the count, summary
+// and table still cover every estimate.
+func TestExplorerDrawsAFewPanelsOfAForceWithManySubForces(t *testing.T) {
+	a := newApp(t)
+	ctx := t.Context()
+	is, err := a.DB.FindActorBySlug(ctx, "islamic-state")
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, err := a.DB.FindSourceByID(ctx, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var xs []*conflict.Estimate
+	for f := range 12 {
+		sub := conflict.Actor{Name: fmt.Sprintf("Wilayat %02d", f), Kind: is.Kind, Parent: &conflict.ActorRef{ID: is.ID}, Status: conflict.Published}
+		if err := a.DB.CreateActor(ctx, &sub, conflict.Change{AuthorName: "test"}); err != nil {
+			t.Fatal(err)
+		}
+		for i := range 60 + 5*f {
+			xs = append(xs, &conflict.Estimate{Force: sub.Ref(), AsOf: edtf.MustParse(fmt.Sprintf("%d-%02d-%02d", 2010+i%6, 1+i%12, 1+i%28)),
+				Unit: "fighters", Qualifier: conflict.Exact, Low: conflict.Count(int64(1000 + i)),
+				Claimant: []string{"Monitor", "Ministry", "Council"}[i%3], Status: conflict.Published, Citations: []conflict.Citation{{Source: src}}})
+		}
+	}
+	if err := a.DB.CreateEstimates(ctx, xs, conflict.Change{AuthorName: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	total := len(xs) + 2
+	if total <= chart.MaxMarks {
+		t.Fatalf("%d estimates: want more than a chart draws one by one, so that it draws them from the tallies", total)
+	}
+	h := a.Handler()
+	body := get(t, h, "/estimates?force=ISIS&from=2010", http.StatusOK,
+		"This chart draws 6 of its 13 panels", `href="#chart-omitted"`, `id="chart-omitted"`, "7 panels not drawn",
+		fmt.Sprintf("%s estimates of ", conflict.FormatCount(int64(total))),
+		fmt.Sprintf("lists 100 of %s estimates", conflict.FormatCount(int64(total))))
+	if n := strings.Count(body, `class="chart__panel"`); n != 12 {
+		t.Errorf("%d chart panels, want 6 in each of the 2 figures", n)
+	}
+	wide := between(body, "chart__svg--wide", "chart__svg--narrow")
+	for f := range 12 {
+		name := fmt.Sprintf("Wilayat %02d", f)
+		link := fmt.Sprintf(`href="/estimates?force=Wilayat+%02d&amp;from=2010"`, f)
+		drawn := f >= 7
+		if got := strings.Contains(wide, ">"+name+" · fighters<"); got != drawn {
+			t.Errorf("%s drawn: %v, want %v (the 5 sub-forces with most estimates)", name, got, drawn)
+		}
+		if got := strings.Contains(body, link); got != !drawn {
+			t.Errorf("%s linked to its own chart: %v, want %v", name, got, !drawn)
+		}
+	}
+	// The groups go to the panels drawn: about as many bars as one panel's.
+	if marks := strings.Count(wide, `data-testid="chart-mark"`); marks == 0 || marks > 250 {
+		t.Errorf("the wide figure draws %d marks, want about 200 across its panels", marks)
+	}
+	// A force with few sub-forces draws every panel and says nothing of it.
+	body = get(t, h, "/estimates?force=Wilayat+03", http.StatusOK)
+	if strings.Contains(body, `data-testid="chart-panels"`) || strings.Contains(body, `data-testid="chart-omitted"`) {
+		t.Error("a force of one panel says panels are left out")
+	}
+}

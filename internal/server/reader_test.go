@@ -181,7 +181,7 @@ func TestForceChartOnATimelineIsASummary(t *testing.T) {
 	h := a.Handler()
 	for _, path := range []string{"/timelines/" + tl.Slug, "/actors/islamic-state"} {
 		body := get(t, h, path, http.StatusOK, "Not drawn here: Wilayat Ninawa · fighters (8 claims).",
-			"See every chart on the estimates page", "latest claims are on the estimates page")
+			"Find every panel on the estimates page", "latest claims are on the estimates page")
 		// Each figure (wide and phone) draws the force's fighters and vehicles.
 		if n := strings.Count(body, `class="chart__panel"`); n != 4 {
 			t.Errorf("%s: %d chart panels, want the force's 2 in each of 2 figures", path, n)

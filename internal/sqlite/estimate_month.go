@@ -27,16 +27,29 @@ func CanGroupClaims(f conflict.EstimateFilter) bool {
 	return f.Force != 0 && published && len(f.Places) == 0 && f.ClaimantID == 0 && f.ClaimantType == "" && f.BeginsFrom.IsZero()
 }
 
+// ClaimPanel is how many claims of one force, in one unit, FindClaimGroups
+// sums up: what a chart draws in one panel.
+type ClaimPanel struct {
+	Force  conflict.ActorID
+	Unit   string
+	Claims int
+}
+
 // FindClaimGroups returns the published estimates of f's force (and the
 // forces inside it), and of f's claimant when set, summed up per force,
 // claimant, unit and stretch of time. Each stretch is a whole number of
-// months, as few as keep the groups to about marks (one group per
-// claimant and stretch). It answers from the maintained tallies, kept in
-// memory per force and claimant until the next write (claimTallyCache),
-// so its cost grows with the force's claimants and months, not its
-// estimates, and a new pair of dates costs no scan of the tallies. The
-// groups come in no particular order. f must satisfy CanGroupClaims.
-func (db *DB) FindClaimGroups(ctx context.Context, f conflict.EstimateFilter, marks int) ([]conflict.ClaimGroup, error) {
+// months, as few as keep the groups drawn to about marks in all (one group
+// per claimant, force, unit and stretch). drawn, when not nil, is told
+// every force's and unit's count of claims and reports which are drawn
+// (a chart may draw only some of its panels, see chart.DrawnPanels): the
+// marks go to those alone, and the claims of the others are summed up
+// whole, one group per force, claimant and unit, which still counts them.
+// It answers from the maintained tallies, kept in memory per force and
+// claimant until the next write (claimTallyCache), so its cost grows with
+// the force's claimants and months, not its estimates, and a new pair of
+// dates costs no scan of the tallies. The groups come in no particular
+// order. f must satisfy CanGroupClaims.
+func (db *DB) FindClaimGroups(ctx context.Context, f conflict.EstimateFilter, marks int, drawn func([]ClaimPanel) []bool) ([]conflict.ClaimGroup, error) {
 	if !CanGroupClaims(f) {
 		return nil, fmt.Errorf("claim groups: filter %+v needs the estimates themselves", f)
 	}
@@ -52,93 +65,163 @@ func (db *DB) FindClaimGroups(ctx context.Context, f conflict.EstimateFilter, ma
 	}
 	// A date range takes the months wholly inside it from the tallies; the
 	// estimates of its first and last months (and any that began earlier
-	// and reach into it) are summed from the estimates themselves.
+	// and reach into it) are summed from the estimates themselves, per
+	// month, and join the stretch of their month.
 	var (
-		edges            []string
-		edgeParams       []any
+		edgeRows         []tallyRow
 		fromMonth, toMon string
 	)
 	if !f.From.IsZero() || !f.To.IsZero() {
-		conds, ps, err := estimateWhere(ctx, db.read, f)
-		if err != nil {
+		if edgeRows, fromMonth, toMon, err = db.claimEdges(ctx, f); err != nil {
 			return nil, err
-		}
-		// Each edge is its own index range.
-		edge := func(cond string, v string) {
-			edges = append(edges, `SELECT x.actor_id, x.claimant, x.unit, count(*), min(x.low), max(x.high),
-			min(coalesce(x.low, x.high)), max(coalesce(x.high, x.low)), min(x.as_of_lo), max(x.as_of_hi), coalesce(max(x.claimant_actor_id), 0)
-			FROM estimates x INDEXED BY estimates_points_idx WHERE `+strings.Join(conds, " AND ")+` AND `+cond+`
-			GROUP BY x.actor_id, x.claimant, x.unit, substr(x.as_of_lo, 1, 7)`)
-			edgeParams = append(append(edgeParams, ps...), v)
-		}
-		after := ""
-		if !f.From.IsZero() {
-			fromMonth = f.From.LowerKey()[:7]
-			after = fromMonth + "~"
-			edge(`x.as_of_lo < ?`, after)
-		}
-		if !f.To.IsZero() {
-			toMon = f.To.UpperKey()[:7]
-			edge(`x.as_of_lo >= ?`, max(toMon, after))
 		}
 	}
 	inside := func(r *tallyRow) bool {
 		return (fromMonth == "" || r.month > fromMonth) && (toMon == "" || r.month < toMon)
 	}
-	// How many months and claimants there are decides how many months
-	// each stretch spans.
-	var firstMonth, lastMonth string
-	claimants := map[string]bool{}
+	// The rows are in the order of their key, months last: each series
+	// (force, claimant and unit) is a run of rows. The first pass counts
+	// the months, each panel's claims and its series.
+	type panelKey struct {
+		actor conflict.ActorID
+		unit  string
+	}
+	var (
+		first, last = 0, 0
+		panelIndex  = map[panelKey]int{}
+		panels      []ClaimPanel
+		series      []int // how many series each panel has
+		prev        *tallyRow
+		run         int
+	)
+	count := func(r *tallyRow, n int, newSeries bool) {
+		if first == 0 || r.number < first {
+			first = r.number
+		}
+		last = max(last, r.number)
+		k := panelKey{r.actor, r.unit}
+		j, ok := panelIndex[k]
+		if !ok {
+			j = len(panels)
+			panelIndex[k] = j
+			panels = append(panels, ClaimPanel{Force: r.actor, Unit: r.unit})
+			series = append(series, 0)
+		}
+		panels[j].Claims += n
+		if newSeries {
+			series[j]++
+		}
+	}
+	sameSeries := func(a, b *tallyRow) bool {
+		return a != nil && a.actor == b.actor && a.claimant == b.claimant && a.unit == b.unit
+	}
+	type seriesKey struct {
+		actor          conflict.ActorID
+		claimant, unit string
+	}
+	// inRange holds the series the tallies have in the range, when edge
+	// rows may add claims to them rather than series of their own.
+	var inRange map[seriesKey]bool
+	if len(edgeRows) > 0 {
+		inRange = map[seriesKey]bool{}
+	}
 	for i := range t.rows {
 		r := &t.rows[i]
 		if !inside(r) {
 			continue
 		}
-		if firstMonth == "" || r.month < firstMonth {
-			firstMonth = r.month
+		if !sameSeries(prev, r) {
+			if prev != nil {
+				count(prev, run, true)
+			}
+			prev, run = r, 0
+			if inRange != nil {
+				inRange[seriesKey{r.actor, r.claimant, r.unit}] = true
+			}
 		}
-		lastMonth = max(lastMonth, r.month)
-		claimants[r.claimant] = true
+		run += r.n
+		last = max(last, r.number)
 	}
-	first, last := monthNumber(firstMonth), monthNumber(lastMonth)
+	if prev != nil {
+		count(prev, run, true)
+	}
+	for i := range edgeRows {
+		r := &edgeRows[i]
+		k := seriesKey{r.actor, r.claimant, r.unit}
+		count(r, r.n, !inRange[k])
+		inRange[k] = true
+	}
+	isDrawn := make([]bool, len(panels))
+	if drawn != nil {
+		copy(isDrawn, drawn(slices.Clone(panels)))
+	} else {
+		for i := range isDrawn {
+			isDrawn[i] = true
+		}
+	}
+	drawnSeries := 0
+	for j, n := range series {
+		if isDrawn[j] {
+			drawnSeries += n
+		}
+	}
 	months := last - first + 1
-	per := max(1, (months*max(len(claimants), 1)+max(marks, 1)-1)/max(marks, 1))
-	// The rows are in the order of their key, months last: each group's
-	// rows follow one another.
+	per := max(1, (months*max(drawnSeries, 1)+max(marks, 1)-1)/max(marks, 1))
+	// stretch is the group a row of a series joins: the stretch of its
+	// month when its panel is drawn, one for the whole range otherwise.
+	stretch := func(r *tallyRow, panelDrawn bool) int {
+		if !panelDrawn {
+			return -1
+		}
+		return (max(r.number, first) - first) / per
+	}
+	// Each group is known by its series and stretch, so that an edge row
+	// joins its stretch's group.
+	type groupID struct {
+		actor          conflict.ActorID
+		claimant, unit string
+		k              int
+	}
 	var (
-		g         *claimSum
-		sums      = make([]claimSum, 0, min(len(t.rows), 4*max(marks, 1)))
-		groupKey  int
-		groupFrom *tallyRow
+		g        *claimSum
+		sums     = make([]claimSum, 0, min(len(t.rows), 4*max(marks, 1)))
+		ids      = make([]groupID, 0, cap(sums))
+		groupKey int
+		from     *tallyRow
+		rowDrawn bool
 	)
 	for i := range t.rows {
 		r := &t.rows[i]
 		if !inside(r) {
 			continue
 		}
-		k := (r.number - first) / per
-		if g != nil && groupFrom.actor == r.actor && groupFrom.claimant == r.claimant && groupFrom.unit == r.unit && groupKey == k {
+		same := sameSeries(from, r)
+		if !same {
+			rowDrawn = isDrawn[panelIndex[panelKey{r.actor, r.unit}]]
+		}
+		k := stretch(r, rowDrawn)
+		if g != nil && same && groupKey == k {
 			g.add(r.claimSum)
 			continue
 		}
 		sums = append(sums, r.claimSum)
-		g, groupKey, groupFrom = &sums[len(sums)-1], k, r
+		ids = append(ids, groupID{r.actor, r.claimant, r.unit, k})
+		g, groupKey, from = &sums[len(sums)-1], k, r
 	}
-	if len(edges) > 0 {
-		rows, err := db.read.QueryContext(ctx, strings.Join(edges, " UNION ALL "), edgeParams...)
-		if err != nil {
-			return nil, err
+	if len(edgeRows) > 0 {
+		index := make(map[groupID]int, len(ids))
+		for i, id := range ids {
+			index[id] = i
 		}
-		defer rows.Close()
-		for rows.Next() {
-			var s claimSum
-			if err := rows.Scan(&s.actor, &s.claimant, &s.unit, &s.n, &s.lowMin, &s.highMax, &s.valueMin, &s.valueMax, &s.firstLo, &s.lastHi, &s.claimantActor); err != nil {
-				return nil, err
+		for i := range edgeRows {
+			r := &edgeRows[i]
+			id := groupID{r.actor, r.claimant, r.unit, stretch(r, isDrawn[panelIndex[panelKey{r.actor, r.unit}]])}
+			if j, ok := index[id]; ok {
+				sums[j].add(r.claimSum)
+				continue
 			}
-			sums = append(sums, s)
-		}
-		if err := rows.Err(); err != nil {
-			return nil, err
+			index[id] = len(sums)
+			sums = append(sums, r.claimSum)
 		}
 	}
 	// Edge claims may name actors the tallies do not.
@@ -188,6 +271,56 @@ func (db *DB) FindClaimGroups(ctx context.Context, f conflict.EstimateFilter, ma
 		out = append(out, g)
 	}
 	return out, nil
+}
+
+// claimEdges sums up, per force, claimant, unit and month, the claims of
+// f's first and last months, which the tallies cannot cut at a day, and
+// those that began before f's start and reach into it (counted in its
+// first month). fromMonth and toMonth are those months ('YYYY-MM'), ""
+// when f has no such end.
+func (db *DB) claimEdges(ctx context.Context, f conflict.EstimateFilter) (rows []tallyRow, fromMonth, toMonth string, err error) {
+	conds, ps, err := estimateWhere(ctx, db.read, f)
+	if err != nil {
+		return nil, "", "", err
+	}
+	var (
+		edges  []string
+		params []any
+	)
+	// Each edge is its own index range.
+	edge := func(cond string, v string) {
+		edges = append(edges, `SELECT x.actor_id, x.claimant, x.unit, substr(x.as_of_lo, 1, 7), count(*), min(x.low), max(x.high),
+			min(coalesce(x.low, x.high)), max(coalesce(x.high, x.low)), min(x.as_of_lo), max(x.as_of_hi), coalesce(max(x.claimant_actor_id), 0)
+			FROM estimates x INDEXED BY estimates_points_idx WHERE `+strings.Join(conds, " AND ")+` AND `+cond+`
+			GROUP BY x.actor_id, x.claimant, x.unit, substr(x.as_of_lo, 1, 7)`)
+		params = append(append(params, ps...), v)
+	}
+	after := ""
+	if !f.From.IsZero() {
+		fromMonth = f.From.LowerKey()[:7]
+		after = fromMonth + "~"
+		edge(`x.as_of_lo < ?`, after)
+	}
+	if !f.To.IsZero() {
+		toMonth = f.To.UpperKey()[:7]
+		edge(`x.as_of_lo >= ?`, max(toMonth, after))
+	}
+	q, err := db.read.QueryContext(ctx, strings.Join(edges, " UNION ALL "), params...)
+	if err != nil {
+		return nil, "", "", err
+	}
+	defer q.Close()
+	start := monthNumber(fromMonth)
+	for q.Next() {
+		var r tallyRow
+		if err := q.Scan(&r.actor, &r.claimant, &r.unit, &r.month, &r.n, &r.lowMin, &r.highMax, &r.valueMin, &r.valueMax,
+			&r.firstLo, &r.lastHi, &r.claimantActor); err != nil {
+			return nil, "", "", err
+		}
+		r.number = max(monthNumber(r.month), start)
+		rows = append(rows, r)
+	}
+	return rows, fromMonth, toMonth, q.Err()
 }
 
 // claimSum is the tally of some claims of one force, claimant and unit, as

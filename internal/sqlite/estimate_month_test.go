@@ -83,7 +83,7 @@ func TestClaimGroupsFollowEveryWrite(t *testing.T) {
 				t.Errorf("%s: FindLatestClaims(%s) = %v, want %v", when, name, gotLatest, wantLatest)
 			}
 			for _, marks := range []int{2, 500} {
-				groups, err := db.FindClaimGroups(ctx, f, marks)
+				groups, err := db.FindClaimGroups(ctx, f, marks, nil)
 				if err != nil {
 					t.Fatalf("%s: FindClaimGroups(%s): %v", when, name, err)
 				}
@@ -151,6 +151,109 @@ func TestClaimGroupsNeedAForce(t *testing.T) {
 	} {
 		if sqlite.CanGroupClaims(f) {
 			t.Errorf("CanGroupClaims(%+v) = true, want false", f)
+		}
+	}
+}
+
+// TestClaimGroupsShareTheirMarksAcrossPanels: a force with sub-forces and
+// several units is cut into about as many groups as asked for in all, not
+// that many per claimant; when only some panels are drawn the groups go to
+// them, and each claimant's claims in a panel left out make one group,
+// still counted.
+func TestClaimGroupsShareTheirMarksAcrossPanels(t *testing.T) {
+	db := sqlitetest.New(t)
+	ctx := t.Context()
+	force := conflict.Actor{Name: "Islamic State"}
+	if err := db.CreateActor(ctx, &force, editor); err != nil {
+		t.Fatal(err)
+	}
+	forces := []conflict.ActorID{force.ID}
+	for _, name := range []string{"Wilayat Ninawa", "Wilayat Raqqa"} {
+		sub := conflict.Actor{Name: name, Parent: &conflict.ActorRef{ID: force.ID}}
+		if err := db.CreateActor(ctx, &sub, editor); err != nil {
+			t.Fatal(err)
+		}
+		forces = append(forces, sub.ID)
+	}
+	src := newSource(1)
+	if err := db.CreateSource(ctx, &src, editor); err != nil {
+		t.Fatal(err)
+	}
+	// 3 forces × 3 units × 4 claimants, a claim a month for two years: 36
+	// series of 24 months.
+	var xs []*conflict.Estimate
+	for _, id := range forces {
+		for _, unit := range []string{"fighters", "vehicles", "troops"} {
+			for c := range 4 {
+				for m := range 24 {
+					xs = append(xs, &conflict.Estimate{Force: conflict.ActorRef{ID: id}, Unit: unit, Claimant: fmt.Sprintf("Monitor %d", c),
+						AsOf: edtf.MustParse(fmt.Sprintf("%d-%02d-10", 2016+m/12, 1+m%12)), Qualifier: conflict.Exact,
+						Low: conflict.Count(int64(100 + m)), Status: conflict.Published, Citations: []conflict.Citation{{Source: src}}})
+				}
+			}
+		}
+	}
+	if err := db.CreateEstimates(ctx, xs, conflict.Change{AuthorName: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	const marks = 100
+	for name, f := range map[string]conflict.EstimateFilter{
+		"every date": {Force: force.ID},
+		"dated":      {Force: force.ID, From: edtf.MustParse("2016-03-15"), To: edtf.MustParse("2017-10-20")},
+	} {
+		points, err := db.FindEstimatePoints(ctx, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := conflict.SpreadOf(points)
+		groups, err := db.FindClaimGroups(ctx, f, marks, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := len(groups); n < marks/2 || n > marks*3/2 {
+			t.Errorf("%s: %d groups of 36 series, want about %d in all", name, n, marks)
+		}
+		if got := conflict.SpreadOfGroups(groups); got != want {
+			t.Errorf("%s: groups spread %+v, want %+v", name, got, want)
+		}
+		// Two panels drawn: the force's own fighters and vehicles.
+		var told []sqlite.ClaimPanel
+		groups, err = db.FindClaimGroups(ctx, f, marks, func(ps []sqlite.ClaimPanel) []bool {
+			told = ps
+			drawn := make([]bool, len(ps))
+			for i, p := range ps {
+				drawn[i] = p.Force == force.ID && p.Unit != "troops"
+			}
+			return drawn
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(told) != 9 {
+			t.Errorf("%s: drawn asked about %d panels, want 9 (3 forces × 3 units)", name, len(told))
+		}
+		perSeries := map[string]int{}
+		drawnGroups := 0
+		for _, g := range groups {
+			if g.Force.ID == force.ID && g.Unit != "troops" {
+				drawnGroups++
+				continue
+			}
+			perSeries[fmt.Sprint(g.Force.ID, g.Unit, g.Claimant)]++
+		}
+		if drawnGroups < marks/2 || drawnGroups > marks*3/2 {
+			t.Errorf("%s: %d groups in the 2 panels drawn, want about %d", name, drawnGroups, marks)
+		}
+		if len(perSeries) != 28 {
+			t.Errorf("%s: %d series left out, want 28", name, len(perSeries))
+		}
+		for k, n := range perSeries {
+			if n != 1 {
+				t.Errorf("%s: series %s left out makes %d groups, want 1", name, k, n)
+			}
+		}
+		if got := conflict.SpreadOfGroups(groups); got != want {
+			t.Errorf("%s: groups with panels left out spread %+v, want %+v", name, got, want)
 		}
 	}
 }

@@ -68,3 +68,58 @@ func omittedText(ps []chart.OmittedPanel) string {
 	}
 	return text + "."
 }
+
+// omittedForce is a force some of whose panels the explorer's chart leaves
+// out: its panels, and the address of its own chart with the same place,
+// claimant and dates, which draws them. URL is empty for the force charted
+// itself.
+type omittedForce struct {
+	Name   string
+	URL    string
+	Panels []chart.OmittedPanel
+	Claims int
+}
+
+// omittedForces gathers the panels a chart leaves out by force, in the
+// order the chart would have drawn them.
+func omittedForces(f form.EstimateFilter, ps []chart.OmittedPanel) []omittedForce {
+	var out []omittedForce
+	index := map[string]int{}
+	for _, p := range ps {
+		key := strconv.FormatInt(int64(p.Force.ID), 10)
+		i, ok := index[key]
+		if !ok {
+			i = len(out)
+			index[key] = i
+			o := omittedForce{Name: p.Force.Name}
+			if p.Force.ID != f.Filter.Force && p.Force.Name != "" {
+				o.URL = "/estimates?" + f.Values("force", p.Force.Name).Encode()
+			}
+			out = append(out, o)
+		}
+		out[i].Panels = append(out[i].Panels, p)
+		out[i].Claims += p.Claims
+	}
+	return out
+}
+
+// omittedUnits names a force's panels left out and their claims:
+// "fighters (230 estimates), vehicles (90)".
+func omittedUnits(o omittedForce) string {
+	parts := make([]string, len(o.Panels))
+	for i, p := range o.Panels {
+		parts[i] = p.Unit + " (" + count(p.Claims)
+		if i == 0 {
+			parts[i] += " " + pluralWord(p.Claims, "estimate", "estimates")
+		}
+		parts[i] += ")"
+	}
+	return strings.Join(parts, ", ")
+}
+
+// drawnPanelsText says how many of a capped chart's panels it draws.
+func drawnPanelsText(c chart.Chart) string {
+	drawn, rest := c.AllPanels-len(c.Omitted), len(c.Omitted)
+	return "This chart draws " + count(drawn) + " of its " + count(c.AllPanels) + " panels: the force's own first, then its sub-forces' with the most estimates. The other " +
+		count(rest) + " " + pluralWord(rest, "is", "are") + " listed after the chart, each linked to its force's own chart; the counts over time and the table cover every estimate."
+}
