@@ -97,8 +97,11 @@ const ftsDriveLimit = 2000
 // lookups.
 const ftsCheckWeight = 30
 
-// ftsCountLimit is where counting a word's matches in the index stops.
-const ftsCountLimit = 5001
+// ftsCountLimit is where counting a word's matches in the index stops:
+// one past where a word stops being rare, as far as the plan needs to
+// know, and past the thousand a list counts to. Words that are each
+// common but seldom meet walk their lists of matches as far as it.
+const ftsCountLimit = ftsDriveLimit + 1
 
 // textCountLimit caps the count of a list that checks a common word row by
 // row: about four pages' worth of lookups.
