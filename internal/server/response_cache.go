@@ -97,7 +97,8 @@ func (s *Server) cacheResponses(next echo.HandlerFunc) echo.HandlerFunc {
 			return serveCached(c, hit, gzipOK)
 		}
 		res := c.Response()
-		capture := &captureWriter{ResponseWriter: res.Writer}
+		capture := &captureWriter{ResponseWriter: res.Writer, buf: getBuffer()}
+		defer capture.free()
 		res.Writer = capture
 		// Only a client that takes gzip is asked to get it: whatever the
 		// capture does not hold back (an error page, a streamed or large
@@ -203,7 +204,9 @@ func acceptsGzip(header string) bool {
 // response) — goes straight through to the client from then on.
 type captureWriter struct {
 	http.ResponseWriter
-	buf         bytes.Buffer
+	// buf holds the body back; it is a pooled buffer (render.go), free
+	// again once the response is kept or let through.
+	buf         *bytes.Buffer
 	status      int
 	wrote       bool
 	passthrough bool
@@ -244,8 +247,16 @@ func (w *captureWriter) release() error {
 	}
 	w.ResponseWriter.WriteHeader(w.status)
 	_, err := w.ResponseWriter.Write(w.buf.Bytes())
-	w.buf = bytes.Buffer{}
+	w.free()
 	return err
+}
+
+// free gives the buffer back once nothing more is held in it.
+func (w *captureWriter) free() {
+	if w.buf != nil {
+		putBuffer(w.buf)
+		w.buf = nil
+	}
 }
 
 func (w *captureWriter) Flush() {
