@@ -2,9 +2,11 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/sitrep/sitrep/internal/conflict"
 )
@@ -145,15 +147,57 @@ func queryDayCounts(ctx context.Context, q querier, query string, args ...any) (
 		return nil, err
 	}
 	defer rows.Close()
-	var out []conflict.DayCount
+	var (
+		out []conflict.DayCount
+		day sql.RawBytes
+	)
 	for rows.Next() {
 		var d conflict.DayCount
-		if err := rows.Scan(&d.Day, &d.N); err != nil {
+		if err := rows.Scan(&day, &d.N); err != nil {
 			return nil, err
 		}
+		d.Day = dayNames.name(day)
 		out = append(out, d)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	// Series are kept (whole, for an actor's every list): at their size.
+	if cap(out) > len(out)+len(out)/8 {
+		out = slices.Clone(out)
+	}
+	return out, nil
+}
+
+// dayNames holds one string for each day a series names: the series of
+// every actor, place and tag kept in memory name the same few thousand
+// days, and a string each per series was most of what they weighed and
+// much of what the collector had to follow.
+var dayNames = &dayNameSet{names: map[string]string{}}
+
+type dayNameSet struct {
+	mu    sync.RWMutex
+	names map[string]string
+}
+
+// dayNamesKept bounds the set: past it (days of more than a few
+// centuries) a day gets its own string.
+const dayNamesKept = 200_000
+
+func (s *dayNameSet) name(day []byte) string {
+	s.mu.RLock()
+	name, ok := s.names[string(day)]
+	s.mu.RUnlock()
+	if ok {
+		return name
+	}
+	name = string(day)
+	s.mu.Lock()
+	if len(s.names) < dayNamesKept {
+		s.names[name] = name
+	}
+	s.mu.Unlock()
+	return name
 }
 
 // CountEventsReachingIn counts the events f matches that begin before its
