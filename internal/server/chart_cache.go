@@ -293,31 +293,14 @@ func (c *pointsCache) forceClaimants(version int64, force conflict.ActorID, read
 // claimSpans returns the spans kept for key at the data version, reading
 // them with read when not kept; nil when the filter has too many claims.
 func (c *pointsCache) claimSpans(version int64, key string, read func() (*forcePoints, error)) (*forcePoints, error) {
-	c.mu.Lock()
-	c.reset(version)
-	p, ok := c.spans[key]
-	c.mu.Unlock()
-	if ok {
-		return p, nil
-	}
-	p, err := read()
-	if err != nil {
-		return nil, err
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.version == version {
-		n := 1
-		if p != nil {
-			n += len(p.lo)
+	return c.keep(version, key, read, func(c *pointsCache) (map[string]*forcePoints, *int, int) {
+		return c.spans, &c.spanCount, spansCacheSize
+	}, func(p *forcePoints) int {
+		if p == nil {
+			return 1
 		}
-		if c.spanCount+n > spansCacheSize {
-			c.spans, c.spanCount = map[string]*forcePoints{}, 0
-		}
-		c.spans[key] = p
-		c.spanCount += n
-	}
-	return p, nil
+		return 1 + len(p.lo)
+	})
 }
 
 // spansCacheSize bounds how many claims' spans are kept, two shared
@@ -330,9 +313,21 @@ const pointsCacheForces = 1024
 // get returns the points kept for key at the data version, reading them
 // with read when not kept.
 func (c *pointsCache) get(version int64, key string, read func() (*forcePoints, error)) (*forcePoints, error) {
+	return c.keep(version, key, read, func(c *pointsCache) (map[string]*forcePoints, *int, int) {
+		return c.entries, &c.points, pointsCacheSize
+	}, func(p *forcePoints) int { return len(p.points) })
+}
+
+// keep returns what one of the cache's maps holds for key at the data
+// version, reading it with read when it holds nothing; kind picks the
+// map, its running size and its bound, and size weighs an entry. A map
+// past its bound is emptied rather than grown.
+func (c *pointsCache) keep(version int64, key string, read func() (*forcePoints, error),
+	kind func(*pointsCache) (map[string]*forcePoints, *int, int), size func(*forcePoints) int) (*forcePoints, error) {
 	c.mu.Lock()
 	c.reset(version)
-	p, ok := c.entries[key]
+	m, _, _ := kind(c)
+	p, ok := m[key]
 	c.mu.Unlock()
 	if ok {
 		return p, nil
@@ -344,11 +339,13 @@ func (c *pointsCache) get(version int64, key string, read func() (*forcePoints, 
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.version == version {
-		if c.points+len(p.points) > pointsCacheSize {
-			c.entries, c.points = map[string]*forcePoints{}, 0
+		m, total, bound := kind(c)
+		if n := size(p); *total+n > bound {
+			clear(m)
+			*total = 0
 		}
-		c.entries[key] = p
-		c.points += len(p.points)
+		m[key] = p
+		*total += size(p)
 	}
 	return p, nil
 }

@@ -283,20 +283,27 @@ func (s *Server) forceClaimants(ctx context.Context, force conflict.ActorID) ([]
 	})
 }
 
-// keptPoints are the points kept for filter's chart, when its force is
-// small enough to keep (see forceChart); ok is false otherwise.
-func (s *Server) keptPoints(ctx context.Context, filter conflict.EstimateFilter) (p *forcePoints, ok bool, err error) {
+// smallForce reports whether filter asks for the published estimates of
+// a force of at most limit estimates (by its tally, kept until the next
+// write), with the data version it read that at.
+func (s *Server) smallForce(ctx context.Context, filter conflict.EstimateFilter, limit int) (version int64, ok bool, err error) {
 	if filter.Force == 0 || !publishedOnly(filter) {
-		return nil, false, nil
+		return 0, false, nil
 	}
-	version, err := s.db.LastChange(ctx)
-	if err != nil {
-		return nil, false, err
+	if version, err = s.db.LastChange(ctx); err != nil {
+		return 0, false, err
 	}
 	n, err := s.points.count(version, filter.Force, func() (int, error) {
 		return s.db.CountForceEstimates(ctx, filter.Force)
 	})
-	if err != nil || n > chart.MaxMarks {
+	return version, err == nil && n <= limit, err
+}
+
+// keptPoints are the points kept for filter's chart, when its force is
+// small enough to keep (see forceChart); ok is false otherwise.
+func (s *Server) keptPoints(ctx context.Context, filter conflict.EstimateFilter) (p *forcePoints, ok bool, err error) {
+	version, ok, err := s.smallForce(ctx, filter, chart.MaxMarks)
+	if err != nil || !ok {
 		return nil, false, err
 	}
 	p, err = s.points.get(version, pointsKey(filter), func() (*forcePoints, error) {
@@ -346,17 +353,8 @@ func (s *Server) tableRows(ctx context.Context, filter conflict.EstimateFilter) 
 // (and is too large for its points to be kept): its histogram counts
 // them. ok is false otherwise.
 func (s *Server) keptSpans(ctx context.Context, filter conflict.EstimateFilter) (p *forcePoints, ok bool, err error) {
-	if filter.Force == 0 || !publishedOnly(filter) {
-		return nil, false, nil
-	}
-	version, err := s.db.LastChange(ctx)
-	if err != nil {
-		return nil, false, err
-	}
-	n, err := s.points.count(version, filter.Force, func() (int, error) {
-		return s.db.CountForceEstimates(ctx, filter.Force)
-	})
-	if err != nil || n > sqlite.ClaimCountLimit {
+	version, ok, err := s.smallForce(ctx, filter, sqlite.ClaimCountLimit)
+	if err != nil || !ok {
 		return nil, false, err
 	}
 	p, err = s.points.claimSpans(version, pointsKey(filter), func() (*forcePoints, error) {

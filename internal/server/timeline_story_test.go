@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sitrep/sitrep/internal/app"
 	"github.com/sitrep/sitrep/internal/conflict"
 	"github.com/sitrep/sitrep/internal/edtf"
 	"github.com/sitrep/sitrep/web/components"
@@ -49,14 +50,7 @@ func TestTimelineReadsAsAStory(t *testing.T) {
 func TestTimelineEstimatesStopAtItsEnd(t *testing.T) {
 	a := newApp(t)
 	ctx := t.Context()
-	forces, err := a.DB.FindActors(ctx)
-	if err != nil || len(forces) == 0 {
-		t.Fatalf("FindActors = %v, %v", forces, err)
-	}
-	sources, err := a.DB.FindSources(ctx, 10)
-	if err != nil || len(sources) == 0 {
-		t.Fatalf("FindSources = %v, %v", sources, err)
-	}
+	forces, sources := demoForcesAndSources(t, a)
 	later := conflict.Estimate{Force: forces[0], AsOf: edtf.MustParse("2017-03-01"), Unit: conflict.DefaultUnit,
 		Qualifier: conflict.About, Low: conflict.Bound{Value: 777, Set: true}, Claimant: "Later officials", Status: conflict.Published,
 		Citations: []conflict.Citation{{Source: sources[0], Quote: "about 777 fighters"}}}
@@ -80,14 +74,7 @@ func TestTimelineEstimatesStopAtItsEnd(t *testing.T) {
 func TestTimelinePagesShowEachEstimateOnce(t *testing.T) {
 	a := newApp(t)
 	ctx := t.Context()
-	forces, err := a.DB.FindActors(ctx)
-	if err != nil || len(forces) == 0 {
-		t.Fatalf("FindActors = %v, %v", forces, err)
-	}
-	sources, err := a.DB.FindSources(ctx, 10)
-	if err != nil || len(sources) == 0 {
-		t.Fatalf("FindSources = %v, %v", sources, err)
-	}
+	forces, sources := demoForcesAndSources(t, a)
 	system := conflict.Change{AuthorName: "import"}
 	// Ninety events, three a day from 1 October 2016, span three pages.
 	for i := range 90 {
@@ -134,4 +121,19 @@ func TestTimelinePagesShowEachEstimateOnce(t *testing.T) {
 			}
 		}
 	}
+}
+
+// demoForcesAndSources are the demo's actors and sources, for tests that
+// add records citing them.
+func demoForcesAndSources(t *testing.T, a *app.App) ([]conflict.ActorRef, []conflict.Source) {
+	t.Helper()
+	forces, err := a.DB.FindActors(t.Context())
+	if err != nil || len(forces) == 0 {
+		t.Fatalf("FindActors = %v, %v", forces, err)
+	}
+	sources, err := a.DB.FindSources(t.Context(), 10)
+	if err != nil || len(sources) == 0 {
+		t.Fatalf("FindSources = %v, %v", sources, err)
+	}
+	return forces, sources
 }
