@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -15,15 +14,7 @@ import (
 // the author index (which for that curator is most of the table).
 func TestDeskAndQueueQueriesUseIndexes(t *testing.T) {
 	ctx := context.Background()
-	db, err := Open(ctx, filepath.Join(t.TempDir(), "plan.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	seedSkewed(t, db, 3000)
+	db := openSkewed(t, 3000)
 	tx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
 		t.Fatal(err)

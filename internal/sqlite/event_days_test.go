@@ -16,15 +16,7 @@ import (
 // keep the tallies in step.
 func TestDayCountsMatchTheList(t *testing.T) {
 	ctx := context.Background()
-	db, err := Open(ctx, filepath.Join(t.TempDir(), "days.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	seedSkewed(t, db, 3000)
+	db := openSkewed(t, 3000)
 	for _, q := range []string{
 		`UPDATE events SET date_hi = '2016-12-31' WHERE id = 20`,
 		`UPDATE events SET status = 'retracted' WHERE id IN (30, 31, 32)`,

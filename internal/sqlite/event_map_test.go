@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"maps"
-	"path/filepath"
 	"testing"
 
 	"github.com/sitrep/sitrep/internal/conflict"
@@ -15,15 +14,7 @@ import (
 // must add up to what their lists show.
 func TestCountEventsByPlaceMatchesTheList(t *testing.T) {
 	ctx := t.Context()
-	db, err := Open(ctx, filepath.Join(t.TempDir(), "map.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	seedSkewed(t, db, 3000)
+	db := openSkewed(t, 3000)
 	// Some events have no place, and one moves after it was posted.
 	for _, q := range []string{
 		`UPDATE events SET place_id = NULL WHERE id % 50 = 7`,

@@ -18,15 +18,7 @@ import (
 // a plan, a reader sees every matching event once, in order.
 func TestEventListsMatchABruteForceReading(t *testing.T) {
 	ctx := context.Background()
-	db, err := Open(ctx, filepath.Join(t.TempDir(), "lists.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	seedSkewed(t, db, 3000)
+	db := openSkewed(t, 3000)
 	if _, err := db.write.ExecContext(ctx, `UPDATE events SET date_hi = '2016-12-31' WHERE id = 20`); err != nil {
 		t.Fatal(err)
 	}
@@ -86,15 +78,7 @@ func TestEventListsMatchABruteForceReading(t *testing.T) {
 // intersection.
 func TestIntersectionCountsStopEarly(t *testing.T) {
 	ctx := context.Background()
-	db, err := Open(ctx, filepath.Join(t.TempDir(), "counts.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	seedSkewed(t, db, 3000)
+	db := openSkewed(t, 3000)
 	alone := conflict.EventFilter{Actors: []conflict.ActorID{1}, To: edtf.MustParse("2030")}
 	both := conflict.EventFilter{Actors: []conflict.ActorID{1}, Tags: []string{"tag1"}, To: edtf.MustParse("2030")}
 	if n := len(bruteForce(t, db, both)); n <= checkedCountLimit {
@@ -122,15 +106,7 @@ func TestIntersectionCountsStopEarly(t *testing.T) {
 // is known to match more than a thousand from the index's own count.
 func TestTextCountsStopEarly(t *testing.T) {
 	ctx := context.Background()
-	db, err := Open(ctx, filepath.Join(t.TempDir(), "text.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	seedSkewed(t, db, 3000)
+	db := openSkewed(t, 3000)
 	for _, c := range []struct {
 		name  string
 		f     conflict.EventFilter

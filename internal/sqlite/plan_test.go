@@ -22,15 +22,7 @@ import (
 // index in order, or walks every event to serve a selective filter.
 func TestListQueriesUseIndexes(t *testing.T) {
 	ctx := context.Background()
-	db, err := Open(ctx, filepath.Join(t.TempDir(), "plan.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	seedSkewed(t, db, 6000)
+	db := openSkewed(t, 6000)
 	if _, err := db.write.ExecContext(ctx, "ANALYZE"); err != nil {
 		t.Fatal(err)
 	}
@@ -171,6 +163,23 @@ func bitsSet(n int) int {
 // tags take most events (a Zipf-like share), actors and places nest, most
 // dates are days and a few are months or intervals, a few events are
 // retracted, and one word in the text is rare.
+// openSkewed is a new database of the test's own, migrated and seeded
+// with n skewed events (seedSkewed), closed when the test ends.
+func openSkewed(t *testing.T, n int) *DB {
+	t.Helper()
+	ctx := context.Background()
+	db, err := Open(ctx, filepath.Join(t.TempDir(), "skewed.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	seedSkewed(t, db, n)
+	return db
+}
+
 func seedSkewed(t *testing.T, db *DB, n int) {
 	t.Helper()
 	ctx := context.Background()

@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"path/filepath"
 	"reflect"
 	"testing"
 )
@@ -13,15 +12,7 @@ import (
 // keep equal what a rebuild from the records gives.
 func TestPostingsFollowEveryWrite(t *testing.T) {
 	ctx := context.Background()
-	db, err := Open(ctx, filepath.Join(t.TempDir(), "postings.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	seedSkewed(t, db, 600)
+	db := openSkewed(t, 600)
 	steps := []struct{ name, sql string }{
 		{"seeded", ``},
 		{"retract an event", `UPDATE events SET status = 'retracted' WHERE id = 10`},
