@@ -102,12 +102,17 @@ func intFallback(getenv env, name string, def int) int {
 	return def
 }
 
-func newLogger(w io.Writer, getenv env) *slog.Logger {
+// newLogger returns serve's logger on w, text or JSON, and the function
+// that writes what it holds back when serve stops: its request lines go
+// out in batches (logbatch.go).
+func newLogger(w io.Writer, getenv env) (*slog.Logger, func()) {
 	opts := &slog.HandlerOptions{Level: slog.LevelInfo}
-	if getenv("SITREP_LOG_FORMAT") == "json" {
-		return slog.New(slog.NewJSONHandler(w, opts))
-	}
-	return slog.New(slog.NewTextHandler(w, opts))
+	return batchAccessLog(w, func(w io.Writer) slog.Handler {
+		if getenv("SITREP_LOG_FORMAT") == "json" {
+			return slog.NewJSONHandler(w, opts)
+		}
+		return slog.NewTextHandler(w, opts)
+	})
 }
 
 func serve(ctx context.Context, args []string, getenv env, _ io.Reader, stdout, stderr io.Writer) error {
@@ -169,7 +174,8 @@ func serve(ctx context.Context, args []string, getenv env, _ io.Reader, stdout, 
 		// MB against 273).
 		debug.SetMemoryLimit(int64(max(cacheBytes, 0)) + 256<<20)
 	}
-	log := newLogger(stderr, getenv)
+	log, stopLog := newLogger(stderr, getenv)
+	defer stopLog()
 	if base == "" && len(hosts) == 0 {
 		log.Info("neither --base-url nor --allowed-hosts is set: pages asked for by a name other than localhost carry relative links only")
 	}
