@@ -3,7 +3,7 @@ package geo
 import (
 	"math"
 	"strconv"
-	"strings"
+	"sync"
 )
 
 // Point is a position in degrees.
@@ -142,10 +142,10 @@ func LandPath(v View) (string, error) {
 	west, south, east, north := v.Bounds()
 	const margin = 8.0
 	box := rect{-margin, -margin, float64(v.Width) + margin, float64(v.Height) + margin}
-	var (
-		b         strings.Builder
-		ring, tmp [][2]float64
-	)
+	w := landWork.Get().(*landBuffers)
+	defer landWork.Put(w)
+	b, ring, tmp := w.path[:0], w.ring[:0], w.tmp[:0]
+	defer func() { w.path, w.ring, w.tmp = b, ring, tmp }()
 	size := WorldWidth * math.Exp2(float64(v.Zoom))
 	cx, cy := worldPixel(v.Center, v.Zoom)
 	left, top := cx-float64(v.Width)/2, cy-float64(v.Height)/2
@@ -175,39 +175,48 @@ func LandPath(v View) (string, error) {
 					continue
 				}
 				if first {
-					b.WriteByte('M')
+					b = append(b, 'M')
 				} else {
-					b.WriteByte('L')
+					b = append(b, 'L')
 				}
-				writeTenths(&b, p[0])
-				b.WriteByte(' ')
-				writeTenths(&b, p[1])
+				b = appendTenths(b, p[0])
+				b = append(b, ' ')
+				b = appendTenths(b, p[1])
 				first, lastX, lastY = false, p[0], p[1]
 				n++
 			}
 			if n > 0 {
-				b.WriteByte('Z')
+				b = append(b, 'Z')
 			}
 		}
 	}
-	return b.String(), nil
+	return string(b), nil
 }
 
-// writeTenths writes f rounded to a tenth, without a trailing ".0": the
+// landBuffers are what drawing the land works in: the path and two rings
+// for clipping, kept between views rather than grown for each (most of a
+// map page's garbage).
+type landBuffers struct {
+	path      []byte
+	ring, tmp [][2]float64
+}
+
+var landWork = sync.Pool{New: func() any { return new(landBuffers) }}
+
+// appendTenths appends f rounded to a tenth, without a trailing ".0": the
 // path's numbers, written by hand because a general float formatting was
 // a fifth of drawing the land.
-func writeTenths(b *strings.Builder, f float64) {
+func appendTenths(b []byte, f float64) []byte {
 	t := int64(math.Round(f * 10))
 	if t < 0 {
-		b.WriteByte('-')
+		b = append(b, '-')
 		t = -t
 	}
-	var digits [20]byte
-	buf := strconv.AppendInt(digits[:0], t/10, 10)
+	b = strconv.AppendInt(b, t/10, 10)
 	if d := t % 10; d != 0 {
-		buf = append(buf, '.', byte('0'+d))
+		b = append(b, '.', byte('0'+d))
 	}
-	b.Write(buf)
+	return b
 }
 
 // Label is a name written on the map, in the view's pixels.
