@@ -291,16 +291,17 @@ func (d Date) StartBound() Bound { return d.startBound }
 // EndBound tells whether the end of d is Known, Open or Unknown.
 func (d Date) EndBound() Bound { return d.endBound }
 
-// points returns the points of d that are known.
-func (d Date) points() []Point {
-	var ps []Point
+// points returns the points of d that are known, the first n of ps: an
+// array, not a slice grown each time, as lists ask every date they show
+// for its precision and qualifiers.
+func (d Date) points() (ps [2]Point, n int) {
 	if p, ok := d.Start(); ok {
-		ps = append(ps, p)
+		ps[n], n = p, n+1
 	}
 	if p, ok := d.End(); ok && d.interval {
-		ps = append(ps, p)
+		ps[n], n = p, n+1
 	}
-	return ps
+	return ps, n
 }
 
 var (
@@ -352,7 +353,8 @@ func (d Date) UpperKey() string {
 // for the zero Date.
 func (d Date) Precision() Precision {
 	var p Precision
-	for _, pt := range d.points() {
+	ps, n := d.points()
+	for _, pt := range ps[:n] {
 		p = max(p, pt.Precision)
 	}
 	return p
@@ -360,7 +362,8 @@ func (d Date) Precision() Precision {
 
 // Approximate reports whether any known point of d is approximate.
 func (d Date) Approximate() bool {
-	for _, p := range d.points() {
+	ps, n := d.points()
+	for _, p := range ps[:n] {
 		if p.Approximate {
 			return true
 		}
@@ -370,7 +373,8 @@ func (d Date) Approximate() bool {
 
 // Uncertain reports whether any known point of d is uncertain.
 func (d Date) Uncertain() bool {
-	for _, p := range d.points() {
+	ps, n := d.points()
+	for _, p := range ps[:n] {
 		if p.Uncertain {
 			return true
 		}
