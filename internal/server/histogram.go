@@ -122,9 +122,8 @@ func (s *Server) eventHistogram(ctx context.Context, action string, f form.Event
 			return components.HistogramView{}, err
 		}
 	}
-	link := func(lo, hi string) string {
-		return withQuery(action, f.PageValues("from", lo, "to", hi, "after", "", "before", "", "page", "").Encode())
-	}
+	query := queryTemplate(f.PageValues("after", "", "before", "", "page", ""), "from", "to")
+	link := func(lo, hi string) string { return withQuery(action, query(lo, hi)) }
 	return components.NewHistogram("histogram", "events", counts, lowerKey(from), upperKey(to), link), nil
 }
 

@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"fmt"
-	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -219,37 +218,15 @@ func (r mapRequest) listOf(slugs []string) string {
 
 // viewLinks returns what makes the map's own address for a view, with
 // the filter: r.link with z, lat and lon, for the dozens of marks that
-// zoom in, the rest of the query encoded once. The pairs come in
-// url.Values.Encode's order.
+// zoom in, the rest of the query encoded once.
 func (r mapRequest) viewLinks() func(geo.View) string {
 	v := r.filter.Values()
 	for k, vs := range r.fixed {
 		v[k] = vs
 	}
-	v.Del("z")
-	v.Del("lat")
-	v.Del("lon")
-	keys := slices.Sorted(maps.Keys(v))
-	// parts are the encoded pairs in order, with "" where lat, lon and z go.
-	var parts []string
-	var at [3]int
-	for i, name := range []string{"lat", "lon", "z"} {
-		for len(keys) > 0 && keys[0] < name {
-			parts = append(parts, url.Values{keys[0]: v[keys[0]]}.Encode())
-			keys = keys[1:]
-		}
-		at[i] = len(parts)
-		parts = append(parts, "")
-	}
-	for _, k := range keys {
-		parts = append(parts, url.Values{k: v[k]}.Encode())
-	}
+	query := queryTemplate(v, "lat", "lon", "z")
 	return func(view geo.View) string {
-		query := slices.Clone(parts)
-		query[at[0]] = "lat=" + url.QueryEscape(coord(view.Center.Lat))
-		query[at[1]] = "lon=" + url.QueryEscape(coord(view.Center.Lon))
-		query[at[2]] = "z=" + strconv.Itoa(view.Zoom)
-		return withQuery(r.self, strings.Join(query, "&"))
+		return withQuery(r.self, query(coord(view.Center.Lat), coord(view.Center.Lon), strconv.Itoa(view.Zoom)))
 	}
 }
 
