@@ -50,18 +50,9 @@ func (g *ClaimGroup) Merge(h ClaimGroup) {
 
 // SpreadOfGroups is SpreadOf the claims the groups stand for.
 func SpreadOfGroups(gs []ClaimGroup) Spread {
-	var s Spread
-	claimants := map[string]bool{}
+	var c SpreadCounter
 	for _, g := range gs {
-		s.Count += g.Count
-		claimants[ClaimantKey(g.Claimant)] = true
-		if g.Low.Set && (!s.Low.Set || g.Low.Value < s.Low.Value) {
-			s.Low = g.Low
-		}
-		if g.High.Set && (!s.High.Set || g.High.Value > s.High.Value) {
-			s.High = g.High
-		}
+		c.Add(g.Claimant, g.Low, g.High, g.Count)
 	}
-	s.Claimants = len(claimants)
-	return s
+	return c.Spread()
 }

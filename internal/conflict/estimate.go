@@ -298,19 +298,39 @@ type Spread struct {
 // SpreadOf returns the spread of xs. A bound stays unset when no estimate
 // gives one (only "as many as" claims have no floor).
 func SpreadOf(xs []Estimate) Spread {
-	var s Spread
-	claimants := map[string]bool{}
-	for _, x := range xs {
-		s.Count++
-		claimants[ClaimantKey(x.Claimant)] = true
-		if x.Low.Set && (!s.Low.Set || x.Low.Value < s.Low.Value) {
-			s.Low = x.Low
-		}
-		if x.High.Set && (!s.High.Set || x.High.Value > s.High.Value) {
-			s.High = x.High
-		}
+	var c SpreadCounter
+	for i := range xs {
+		c.Add(xs[i].Claimant, xs[i].Low, xs[i].High, 1)
 	}
-	s.Claimants = len(claimants)
+	return c.Spread()
+}
+
+// SpreadCounter sums up a spread claim by claim (or group by group), for
+// lists that are not a []Estimate: the one rule for what a spread is.
+type SpreadCounter struct {
+	s         Spread
+	claimants map[string]bool
+}
+
+// Add counts n claims of claimant with bounds low and high.
+func (c *SpreadCounter) Add(claimant string, low, high Bound, n int) {
+	if c.claimants == nil {
+		c.claimants = map[string]bool{}
+	}
+	c.s.Count += n
+	c.claimants[ClaimantKey(claimant)] = true
+	if low.Set && (!c.s.Low.Set || low.Value < c.s.Low.Value) {
+		c.s.Low = low
+	}
+	if high.Set && (!c.s.High.Set || high.Value > c.s.High.Value) {
+		c.s.High = high
+	}
+}
+
+// Spread is the spread of what was added.
+func (c *SpreadCounter) Spread() Spread {
+	s := c.s
+	s.Claimants = len(c.claimants)
 	return s
 }
 

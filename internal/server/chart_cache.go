@@ -163,8 +163,7 @@ func (p *forcePoints) rows(from, to edtf.Date, limit int) []conflict.Estimate {
 func (p *forcePoints) claims(from, to edtf.Date) ([]chart.Claim, conflict.Spread) {
 	fromKey, toKey := dateKeys(from, to)
 	out := make([]chart.Claim, 0, len(p.points))
-	var spread conflict.Spread
-	claimants := map[string]bool{}
+	var spread conflict.SpreadCounter
 	for i := range p.points {
 		if !p.within(i, fromKey, toKey) {
 			continue
@@ -178,18 +177,9 @@ func (p *forcePoints) claims(from, to edtf.Date) ([]chart.Claim, conflict.Spread
 			c.Superseded, c.SupersededBy = true, b
 		}
 		out = append(out, c)
-		// As conflict.SpreadOf counts them.
-		spread.Count++
-		claimants[conflict.ClaimantKey(x.Claimant)] = true
-		if x.Low.Set && (!spread.Low.Set || x.Low.Value < spread.Low.Value) {
-			spread.Low = x.Low
-		}
-		if x.High.Set && (!spread.High.Set || x.High.Value > spread.High.Value) {
-			spread.High = x.High
-		}
+		spread.Add(x.Claimant, x.Low, x.High, 1)
 	}
-	spread.Claimants = len(claimants)
-	return out, spread
+	return out, spread.Spread()
 }
 
 // dayCounts counts the points within from and to by the day their as-of
