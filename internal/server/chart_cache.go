@@ -206,138 +206,103 @@ func (p *forcePoints) dayCounts(from, to edtf.Date) conflict.DayCounts {
 	return out
 }
 
+// versioned keeps values by key until the data version changes, within
+// a bound: past it the map is emptied rather than grown. A value is read
+// outside the lock, so a slow read never holds up the others.
+type versioned[K comparable, V any] struct {
+	mu      sync.Mutex
+	version int64
+	m       map[K]V
+	weight  int
+}
+
+// get returns what is kept for key at version, reading it with read when
+// nothing is; weigh (nil for one each) is what a value counts against
+// bound.
+func (c *versioned[K, V]) get(version int64, key K, bound int, weigh func(V) int, read func() (V, error)) (V, error) {
+	c.mu.Lock()
+	if c.version != version || c.m == nil {
+		c.version, c.m, c.weight = version, map[K]V{}, 0
+	}
+	v, ok := c.m[key]
+	c.mu.Unlock()
+	if ok {
+		return v, nil
+	}
+	v, err := read()
+	if err != nil {
+		return v, err
+	}
+	n := 1
+	if weigh != nil {
+		n = weigh(v)
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.version == version {
+		if c.weight+n > bound {
+			clear(c.m)
+			c.weight = 0
+		}
+		c.m[key] = v
+		c.weight += n
+	}
+	return v, nil
+}
+
 // pointsCache keeps the points of recent small forces' filters, and the
 // forces' tallies, until the next write. A chart is drawn anew for every
 // date range a reader asks for; reading a force's estimates for each cost
 // more than drawing them.
 type pointsCache struct {
-	mu      sync.Mutex
-	version int64
-	entries map[string]*forcePoints
-	points  int
-	counts  map[conflict.ActorID]int
+	entries versioned[string, *forcePoints]
+	counts  versioned[conflict.ActorID, int]
 	// claimants are forces' claimants, as FindForceClaimants lists them.
-	claimants map[conflict.ActorID][]string
+	claimants versioned[conflict.ActorID, []string]
 	// spans are the as-of keys alone of larger forces' filters, which
-	// their histograms count (lo and hi set, no points), and how many.
-	spans     map[string]*forcePoints
-	spanCount int
+	// their histograms count (lo and hi set, no points).
+	spans versioned[string, *forcePoints]
 }
 
 // pointsCacheSize bounds how many estimates are kept, with their first
 // citations about 700 bytes each.
 const pointsCacheSize = 12_000
 
-func (c *pointsCache) reset(version int64) {
-	if c.version != version || c.entries == nil {
-		c.version, c.entries, c.points, c.counts = version, map[string]*forcePoints{}, 0, map[conflict.ActorID]int{}
-		c.claimants = map[conflict.ActorID][]string{}
-		c.spans, c.spanCount = map[string]*forcePoints{}, 0
-	}
-}
+// spansCacheSize bounds how many claims' spans are kept, two shared
+// strings each.
+const spansCacheSize = 100_000
+
+// pointsCacheForces bounds how many forces' tallies and claimants are
+// kept.
+const pointsCacheForces = 1024
 
 // count returns force's tally at the data version, reading it with read
 // when not kept.
 func (c *pointsCache) count(version int64, force conflict.ActorID, read func() (int, error)) (int, error) {
-	c.mu.Lock()
-	c.reset(version)
-	n, ok := c.counts[force]
-	c.mu.Unlock()
-	if ok {
-		return n, nil
-	}
-	n, err := read()
-	if err != nil {
-		return 0, err
-	}
-	c.mu.Lock()
-	if c.version == version {
-		c.counts[force] = n
-	}
-	c.mu.Unlock()
-	return n, nil
+	return c.counts.get(version, force, pointsCacheForces, nil, read)
 }
 
 // forceClaimants returns force's claimants at the data version, reading
 // them with read when not kept.
 func (c *pointsCache) forceClaimants(version int64, force conflict.ActorID, read func() ([]string, error)) ([]string, error) {
-	c.mu.Lock()
-	c.reset(version)
-	names, ok := c.claimants[force]
-	c.mu.Unlock()
-	if ok {
-		return names, nil
-	}
-	names, err := read()
-	if err != nil {
-		return nil, err
-	}
-	c.mu.Lock()
-	if c.version == version && len(c.claimants) < pointsCacheForces {
-		c.claimants[force] = names
-	}
-	c.mu.Unlock()
-	return names, nil
+	return c.claimants.get(version, force, pointsCacheForces, nil, read)
 }
 
 // claimSpans returns the spans kept for key at the data version, reading
 // them with read when not kept; nil when the filter has too many claims.
 func (c *pointsCache) claimSpans(version int64, key string, read func() (*forcePoints, error)) (*forcePoints, error) {
-	return c.keep(version, key, read, func(c *pointsCache) (map[string]*forcePoints, *int, int) {
-		return c.spans, &c.spanCount, spansCacheSize
-	}, func(p *forcePoints) int {
+	return c.spans.get(version, key, spansCacheSize, func(p *forcePoints) int {
 		if p == nil {
 			return 1
 		}
 		return 1 + len(p.lo)
-	})
+	}, read)
 }
-
-// spansCacheSize bounds how many claims' spans are kept, two shared
-// strings each.
-const spansCacheSize = 100_000
-
-// pointsCacheForces bounds how many forces' claimants are kept.
-const pointsCacheForces = 1024
 
 // get returns the points kept for key at the data version, reading them
 // with read when not kept.
 func (c *pointsCache) get(version int64, key string, read func() (*forcePoints, error)) (*forcePoints, error) {
-	return c.keep(version, key, read, func(c *pointsCache) (map[string]*forcePoints, *int, int) {
-		return c.entries, &c.points, pointsCacheSize
-	}, func(p *forcePoints) int { return len(p.points) })
-}
-
-// keep returns what one of the cache's maps holds for key at the data
-// version, reading it with read when it holds nothing; kind picks the
-// map, its running size and its bound, and size weighs an entry. A map
-// past its bound is emptied rather than grown.
-func (c *pointsCache) keep(version int64, key string, read func() (*forcePoints, error),
-	kind func(*pointsCache) (map[string]*forcePoints, *int, int), size func(*forcePoints) int) (*forcePoints, error) {
-	c.mu.Lock()
-	c.reset(version)
-	m, _, _ := kind(c)
-	p, ok := m[key]
-	c.mu.Unlock()
-	if ok {
-		return p, nil
-	}
-	p, err := read()
-	if err != nil {
-		return nil, err
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.version == version {
-		m, total, bound := kind(c)
-		if n := size(p); *total+n > bound {
-			clear(m)
-			*total = 0
-		}
-		m[key] = p
-		*total += size(p)
-	}
-	return p, nil
+	return c.entries.get(version, key, pointsCacheSize, func(p *forcePoints) int { return len(p.points) }, read)
 }
 
 // firstPage is the first page of the explorer's table of a filter
@@ -363,39 +328,5 @@ func (p *firstPage) upTo(to edtf.Date) []conflict.Estimate {
 	return p.rows[:n:n]
 }
 
-// pageCache keeps the first pages of recent filters until the next write.
-type pageCache struct {
-	mu      sync.Mutex
-	version int64
-	entries map[string]*firstPage
-}
-
 // pageCacheSize bounds how many first pages are kept, a hundred rows each.
 const pageCacheSize = 64
-
-// get returns the page kept for key at the data version, reading it with
-// read when not kept.
-func (c *pageCache) get(version int64, key string, read func() (*firstPage, error)) (*firstPage, error) {
-	c.mu.Lock()
-	if c.version != version || c.entries == nil {
-		c.version, c.entries = version, map[string]*firstPage{}
-	}
-	p, ok := c.entries[key]
-	c.mu.Unlock()
-	if ok {
-		return p, nil
-	}
-	p, err := read()
-	if err != nil {
-		return nil, err
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.version == version {
-		if len(c.entries) >= pageCacheSize {
-			clear(c.entries)
-		}
-		c.entries[key] = p
-	}
-	return p, nil
-}

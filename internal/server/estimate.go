@@ -331,7 +331,7 @@ func (s *Server) tableRows(ctx context.Context, filter conflict.EstimateFilter) 
 	open.To = edtf.Date{}
 	key := fmt.Sprintf("%d|%v|%q|%d|%q|%s|%v|%d", open.Force, open.Places, open.Claimant, open.ClaimantID,
 		open.ClaimantType, open.From.String(), open.Statuses, open.Limit)
-	p, err := s.pages.get(version, key, func() (*firstPage, error) {
+	p, err := s.pages.get(version, key, pageCacheSize, nil, func() (*firstPage, error) {
 		rows, err := s.db.FindEstimates(ctx, open)
 		if err != nil {
 			return nil, err

@@ -60,7 +60,7 @@ type Server struct {
 	// points keeps small forces' estimates for their charts (chart_cache.go).
 	points pointsCache
 	// pages keeps the first pages of the explorer's table (chart_cache.go).
-	pages pageCache
+	pages versioned[string, *firstPage]
 	// counts keeps the counts over time of recent filters (histogram.go).
 	counts countCache
 	// series keeps the day series of recent tallies (histogram.go).
