@@ -94,18 +94,17 @@ func TestChartCacheLetsAWaitingReaderLeave(t *testing.T) {
 	}
 }
 
-// TestQueryLinksEncodeAsURLValues: the links a chart's bars and a
-// histogram's bars carry read exactly as url.Values would write them,
-// whatever the filter holds.
-func TestQueryLinksEncodeAsURLValues(t *testing.T) {
+// TestChartLinksEncodeAsURLValues: the links a chart's bars carry
+// (queryTemplate) read exactly as url.Values would write them, whatever
+// the filter holds.
+func TestChartLinksEncodeAsURLValues(t *testing.T) {
 	for _, v := range []url.Values{
 		{},
 		{"force": {"Islamic State"}},
 		{"force": {"Kata'ib Hezbollah"}, "claimant": {"old"}, "claimant_type": {"government"}, "place": {"Mosul & Ninawa"}, "from": {"2016"}, "to": {"2017-03"}},
 		{"a": {"1", "2"}, "zz": {"ü"}},
 	} {
-		link := queryLinks("/estimates", v, "claimant", "from", "to")
-		got := link("Ministry of Défense/MoD", "2015-03-10", "2015-04-04")
+		got := "/estimates?" + queryTemplate(v, "claimant", "from", "to")("Ministry of Défense/MoD", "2015-03-10", "2015-04-04")
 		want := url.Values{}
 		for k, vs := range v {
 			want[k] = vs
@@ -114,7 +113,7 @@ func TestQueryLinksEncodeAsURLValues(t *testing.T) {
 		want.Set("from", "2015-03-10")
 		want.Set("to", "2015-04-04")
 		if w := "/estimates?" + want.Encode(); got != w {
-			t.Errorf("queryLinks(%v) = %q, want %q", v, got, w)
+			t.Errorf("the links of %v read %q, want %q", v, got, w)
 		}
 	}
 }

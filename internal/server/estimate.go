@@ -3,7 +3,6 @@ package server
 import (
 	"context"
 	"fmt"
-	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -67,9 +66,9 @@ func (s *Server) estimateList(c echo.Context) error {
 	}
 	switch {
 	case f.Filter.Force != 0:
-		link := queryLinks("/estimates", f.Values(), "claimant", "from", "to")
+		query := queryTemplate(f.Values(), "claimant", "from", "to")
 		data, err := s.forceChart(ctx, f.Filter, "explorer-chart", "/estimates?"+f.Values().Encode(), explorerPanels, func(claimant string, from, to edtf.Date) string {
-			return link(claimant, from.String(), to.String())
+			return "/estimates?" + query(claimant, from.String(), to.String())
 		})
 		if err != nil {
 			return err
@@ -116,41 +115,6 @@ func (s *Server) estimateList(c echo.Context) error {
 		v.Total, v.More = len(rows), v.NextURL != ""
 	}
 	return s.render(c, http.StatusOK, pages.Estimates(v))
-}
-
-// queryLinks returns a function linking to path with the query v and keys
-// set to the values it is passed, as url.Values.Encode writes it: keys in
-// order, each pair escaped. v's own pairs are escaped once, for the
-// hundreds of links a chart or a histogram holds.
-func queryLinks(path string, v url.Values, keys ...string) func(values ...string) string {
-	fixed := map[string]string{}
-	for k := range v {
-		if !slices.Contains(keys, k) {
-			fixed[k] = url.Values{k: v[k]}.Encode()
-		}
-	}
-	order := slices.Sorted(maps.Keys(fixed))
-	order = append(order, keys...)
-	slices.Sort(order)
-	order = slices.Compact(order)
-	return func(values ...string) string {
-		var b strings.Builder
-		b.WriteString(path)
-		b.WriteByte('?')
-		for i, k := range order {
-			if i > 0 {
-				b.WriteByte('&')
-			}
-			if pair, ok := fixed[k]; ok {
-				b.WriteString(pair)
-				continue
-			}
-			b.WriteString(url.QueryEscape(k))
-			b.WriteByte('=')
-			b.WriteString(url.QueryEscape(values[slices.Index(keys, k)]))
-		}
-		return b.String()
-	}
 }
 
 // forceChart is the chart of the estimates matching filter, which names a
@@ -236,16 +200,26 @@ func publishedOnly(filter conflict.EstimateFilter) bool {
 	return len(filter.Statuses) == 0 || (len(filter.Statuses) == 1 && filter.Statuses[0] == conflict.Published)
 }
 
-// pointsKey names filter's estimates at any date.
+// atAnyDate is filter without its dates, order, cursor and limit: the
+// estimates kept for it, which each date range cuts.
+func atAnyDate(filter conflict.EstimateFilter) conflict.EstimateFilter {
+	filter.From, filter.To, filter.BeginsFrom, filter.After, filter.Statuses, filter.Limit, filter.NewestFirst =
+		edtf.Date{}, edtf.Date{}, edtf.Date{}, "", nil, 0, false
+	return filter
+}
+
+// pointsKey names filter's estimates at any date: every field but those
+// atAnyDate clears, so that a field the filter gains is never left out.
 func pointsKey(filter conflict.EstimateFilter) string {
-	return fmt.Sprint(filter.Force, filter.Places, filter.Claimant, filter.ClaimantID, filter.ClaimantType)
+	return fmt.Sprintf("%+v", atAnyDate(filter))
 }
 
 // forcePoints reads the estimates filter matches at any date, as a chart
 // draws them, with the claims that superseded them. The filter's force
 // has at most chart.MaxMarks published estimates.
 func (s *Server) forcePoints(ctx context.Context, filter conflict.EstimateFilter) (*forcePoints, error) {
-	filter.From, filter.To, filter.After, filter.Statuses, filter.Limit = edtf.Date{}, edtf.Date{}, "", nil, chartLimit
+	filter = atAnyDate(filter)
+	filter.Limit = chartLimit
 	all, err := s.db.FindEstimatePoints(ctx, filter)
 	if err != nil {
 		return nil, err
@@ -287,7 +261,9 @@ func (s *Server) forceClaimants(ctx context.Context, force conflict.ActorID) ([]
 // a force of at most limit estimates (by its tally, kept until the next
 // write), with the data version it read that at.
 func (s *Server) smallForce(ctx context.Context, filter conflict.EstimateFilter, limit int) (version int64, ok bool, err error) {
-	if filter.Force == 0 || !publishedOnly(filter) {
+	// Kept points are cut by date range alone, not by where each date
+	// begins (BeginsFrom).
+	if filter.Force == 0 || !publishedOnly(filter) || !filter.BeginsFrom.IsZero() {
 		return 0, false, nil
 	}
 	if version, err = s.db.LastChange(ctx); err != nil {
@@ -329,9 +305,7 @@ func (s *Server) tableRows(ctx context.Context, filter conflict.EstimateFilter) 
 	}
 	open := filter
 	open.To = edtf.Date{}
-	key := fmt.Sprintf("%d|%v|%q|%d|%q|%s|%v|%d", open.Force, open.Places, open.Claimant, open.ClaimantID,
-		open.ClaimantType, open.From.String(), open.Statuses, open.Limit)
-	p, err := s.pages.get(version, key, pageCacheSize, nil, func() (*firstPage, error) {
+	p, err := s.pages.get(version, fmt.Sprintf("%+v", open), pageCacheSize, nil, func() (*firstPage, error) {
 		rows, err := s.db.FindEstimates(ctx, open)
 		if err != nil {
 			return nil, err

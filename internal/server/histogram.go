@@ -240,7 +240,7 @@ func (s *Server) claimsHistogram(ctx context.Context, f form.EstimateFilter) (co
 			return components.HistogramView{}, err
 		}
 	}
-	links := queryLinks("/estimates", f.Values(), "from", "to")
-	link := func(lo, hi string) string { return links(lo, hi) }
+	query := queryTemplate(f.Values(), "from", "to")
+	link := func(lo, hi string) string { return withQuery("/estimates", query(lo, hi)) }
 	return components.NewHistogram("claims-histogram", "claims", counts, lowerKey(f.Filter.From), upperKey(f.Filter.To), link), nil
 }
