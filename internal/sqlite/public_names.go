@@ -88,32 +88,12 @@ func (x *publicIndex[T]) find(ctx context.Context, db *DB, name string,
 	if refs, ok := x.cached(version, key); ok {
 		return refs, nil
 	}
-	x.load.Lock()
+	if err := x.index(ctx, version, readAll); err != nil {
+		return nil, err
+	}
 	if refs, ok := x.cached(version, key); ok {
-		x.load.Unlock()
 		return refs, nil
 	}
-	x.mu.Lock()
-	indexed := x.version == version && (x.all != nil || x.tooMany)
-	x.mu.Unlock()
-	if !indexed {
-		records, tooMany, err := readAll(ctx)
-		if err != nil {
-			x.load.Unlock()
-			return nil, err
-		}
-		x.mu.Lock()
-		x.version, x.asked, x.tooMany, x.all = version, nil, tooMany, nil
-		if !tooMany {
-			x.all = indexNames(records)
-		}
-		x.mu.Unlock()
-		if refs, ok := x.cached(version, key); ok {
-			x.load.Unlock()
-			return refs, nil
-		}
-	}
-	x.load.Unlock()
 	refs, err := byName()
 	if err != nil {
 		return nil, err
@@ -127,6 +107,30 @@ func (x *publicIndex[T]) find(ctx context.Context, db *DB, name string,
 		x.asked[key] = slices.Clone(refs)
 	}
 	return refs, nil
+}
+
+// index reads every name of the kind at version, once: the requests that
+// arrive meanwhile wait for it rather than each reading it too.
+func (x *publicIndex[T]) index(ctx context.Context, version int64, readAll func(context.Context) ([]named[T], bool, error)) error {
+	x.load.Lock()
+	defer x.load.Unlock()
+	x.mu.Lock()
+	done := x.version == version && (x.all != nil || x.tooMany)
+	x.mu.Unlock()
+	if done {
+		return nil
+	}
+	records, tooMany, err := readAll(ctx)
+	if err != nil {
+		return err
+	}
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	x.version, x.asked, x.tooMany, x.all = version, nil, tooMany, nil
+	if !tooMany {
+		x.all = indexNames(records)
+	}
+	return nil
 }
 
 // cached answers from the index or the names asked before, when either
