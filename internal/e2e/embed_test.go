@@ -357,8 +357,13 @@ func TestEmbedPanel(t *testing.T) {
 	// The preview shows the chosen options and resizes to its content. It
 	// loads lazily, as a reader scrolls to it: bring it into view first, or
 	// whether it loads depends on where the page happens to be scrolled.
-	eval[bool](t, ctx, `(document.querySelector('.embed-panel__preview').scrollIntoView(), true)`)
-	preview := embedFrame(t, ctx, "compact=1")
+	// A lazy frame whose address changes out of view may wait for the
+	// next time it is seen: on a loaded machine it was not always seen
+	// again, so it is brought into view on every look.
+	preview := waitFor(t, ctx, func() (*cdp.Frame, bool) {
+		eval[bool](t, ctx, `(document.querySelector('.embed-panel__preview').scrollIntoView(), true)`)
+		return loadedFrame(t, ctx, "compact=1")
+	})
 	if theme := evalIn[string](t, ctx, preview.ID, `document.documentElement.dataset.theme`); theme != "dark" {
 		t.Errorf("the preview's theme is %q, want dark", theme)
 	}
@@ -462,15 +467,19 @@ func urls(fs []*cdp.Frame) []string {
 // loading its document.
 func embedFrame(t *testing.T, ctx context.Context, path string) *cdp.Frame {
 	t.Helper()
-	return waitFor(t, ctx, func() (*cdp.Frame, bool) {
-		for _, f := range frameTree(t, ctx) {
-			if f.ParentID != "" && strings.Contains(f.URL, path) {
-				ok := evalIn[string](t, ctx, f.ID, `document.readyState`) == "complete"
-				return f, ok
-			}
+	return waitFor(t, ctx, func() (*cdp.Frame, bool) { return loadedFrame(t, ctx, path) })
+}
+
+// loadedFrame is the page's frame whose address holds path, and whether it
+// has loaded.
+func loadedFrame(t *testing.T, ctx context.Context, path string) (*cdp.Frame, bool) {
+	t.Helper()
+	for _, f := range frameTree(t, ctx) {
+		if f.ParentID != "" && strings.Contains(f.URL, path) {
+			return f, evalIn[string](t, ctx, f.ID, `document.readyState`) == "complete"
 		}
-		return nil, false
-	})
+	}
+	return nil, false
 }
 
 // evalIn evaluates a JavaScript expression in an isolated world of a frame
