@@ -46,6 +46,8 @@ type DB struct {
 	names *publicNames
 	// texts keeps how many events full-text queries match (text_counts.go).
 	texts *textCounts
+	// refs keeps the actors and sources pages name (ref_cache.go).
+	refs *refCache
 	// timelines keeps the timelines asked for by slug (timeline.go).
 	timelines *timelineCache
 }
@@ -94,7 +96,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	export.SetConnMaxIdleTime(time.Minute)
 	stmts := &statements{pool: read}
 	db := &DB{write: write, read: readPool{DB: read, stmts: stmts}, export: export, path: path, now: time.Now, version: &dataVersion{},
-		months: &monthSeriesCache{}, tallies: &claimTallyCache{}, names: &publicNames{}, texts: &textCounts{}, timelines: &timelineCache{}}
+		months: &monthSeriesCache{}, tallies: &claimTallyCache{}, names: &publicNames{}, texts: &textCounts{}, refs: &refCache{}, timelines: &timelineCache{}}
 	db.SetExportConns(2)
 	if err := db.check(ctx); err != nil {
 		db.Close()

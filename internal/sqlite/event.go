@@ -93,52 +93,13 @@ func loadEventDetails(ctx context.Context, q querier, events []conflict.Event) e
 	if len(events) == 0 {
 		return nil
 	}
-	index := make(map[conflict.EventID]int, len(events))
+	index := make(map[int64]int, len(events))
 	ids := make([]any, len(events))
 	for i, e := range events {
-		index[e.ID] = i
+		index[int64(e.ID)] = i
 		ids[i] = int64(e.ID)
 	}
-	// One text whatever the page's length (a JSON list, not a
-	// placeholder per event), so the statement is prepared once.
-	list := jsonIDs(ids)
-	rows, err := q.QueryContext(ctx, `SELECT ea.event_id, a.id, a.slug, a.name, a.colour, ea.role
-		FROM event_actors ea JOIN actors a ON a.id = ea.actor_id
-		WHERE ea.event_id IN (SELECT value FROM json_each(?)) ORDER BY ea.event_id, ea.position, a.name`, list)
-	if err != nil {
-		return err
-	}
-	for rows.Next() {
-		var (
-			eid conflict.EventID
-			ea  conflict.EventActor
-		)
-		if err := rows.Scan(&eid, &ea.Actor.ID, &ea.Actor.Slug, &ea.Actor.Name, &ea.Actor.Colour, &ea.Role); err != nil {
-			rows.Close()
-			return err
-		}
-		events[index[eid]].Actors = append(events[index[eid]].Actors, ea)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	rows, err = q.QueryContext(ctx, `SELECT event_id, tag FROM event_tags WHERE event_id IN (SELECT value FROM json_each(?)) ORDER BY event_id, tag`, list)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var (
-			eid conflict.EventID
-			tag string
-		)
-		if err := rows.Scan(&eid, &tag); err != nil {
-			return err
-		}
-		events[index[eid]].Tags = append(events[index[eid]].Tags, tag)
-	}
-	return rows.Err()
+	return actorCache{}.loadDetails(ctx, q, events, index, ids)
 }
 
 // CreateEvent normalises, validates and stores a new event with its actors, tags and

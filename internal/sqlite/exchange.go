@@ -37,9 +37,8 @@ func loadEventCitations(ctx context.Context, q querier, events []conflict.Event)
 		index[int64(e.ID)] = i
 		ids[i] = int64(e.ID)
 	}
-	return loadCitations(ctx, q, "event_id", ids, func(id int64, c conflict.Citation) {
-		e := &events[index[id]]
-		e.Citations = append(e.Citations, c)
+	return sourceCache{}.loadCitations(ctx, q, "event_id", ids, func(id int64, n int) *[]conflict.Citation {
+		return &events[index[id]].Citations
 	})
 }
 
@@ -262,7 +261,7 @@ func (ac actorCache) loadDetails(ctx context.Context, q querier, events []confli
 	}
 	var (
 		links   []link
-		missing = map[conflict.ActorID]bool{}
+		missing []conflict.ActorID
 	)
 	for rows.Next() {
 		var l link
@@ -271,7 +270,7 @@ func (ac actorCache) loadDetails(ctx context.Context, q querier, events []confli
 			return err
 		}
 		if _, ok := ac[l.actor]; !ok {
-			missing[l.actor] = true
+			missing = append(missing, l.actor)
 		}
 		links = append(links, l)
 	}
@@ -279,25 +278,12 @@ func (ac actorCache) loadDetails(ctx context.Context, q querier, events []confli
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	if len(missing) > 0 {
-		ids := make([]any, 0, len(missing))
-		for id := range missing {
-			ids = append(ids, int64(id))
-		}
-		arows, err := q.QueryContext(ctx, `SELECT id, slug, name, colour FROM actors WHERE id IN (SELECT value FROM json_each(?))`, jsonIDs(ids))
-		if err != nil {
-			return err
-		}
-		refs, err := scanActorRefs(arows)
-		if err != nil {
-			return err
-		}
-		for _, r := range refs {
-			ac[r.ID] = r
-		}
+	if err := fillActors(ctx, q, ac, missing); err != nil {
+		return err
 	}
 	slices.SortStableFunc(links, func(a, b link) int {
-		return cmp.Or(cmp.Compare(index[a.event], index[b.event]), cmp.Compare(a.position, b.position))
+		return cmp.Or(cmp.Compare(index[a.event], index[b.event]), cmp.Compare(a.position, b.position),
+			strings.Compare(ac[a.actor].Name, ac[b.actor].Name))
 	})
 	for _, l := range links {
 		e := &events[index[l.event]]
@@ -355,8 +341,7 @@ func (sc sourceCache) loadCitations(ctx context.Context, q querier, column strin
 	}
 	var (
 		list    = make([]cited, 0, 2*len(ids))
-		missing []any
-		asked   = map[conflict.SourceID]bool{}
+		missing []conflict.SourceID
 	)
 	for rows.Next() {
 		var x cited
@@ -364,9 +349,8 @@ func (sc sourceCache) loadCitations(ctx context.Context, q querier, column strin
 			rows.Close()
 			return err
 		}
-		if _, ok := sc[x.source]; !ok && !asked[x.source] {
-			asked[x.source] = true
-			missing = append(missing, int64(x.source))
+		if _, ok := sc[x.source]; !ok {
+			missing = append(missing, x.source)
 		}
 		list = append(list, x)
 	}
@@ -374,23 +358,8 @@ func (sc sourceCache) loadCitations(ctx context.Context, q querier, column strin
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	if len(missing) > 0 {
-		srows, err := q.QueryContext(ctx, `SELECT `+sourceColumns+` FROM sources s WHERE s.id IN (SELECT value FROM json_each(?))`, jsonIDs(missing))
-		if err != nil {
-			return err
-		}
-		for srows.Next() {
-			src, err := scanSource(srows)
-			if err != nil {
-				srows.Close()
-				return err
-			}
-			sc[src.ID] = src
-		}
-		srows.Close()
-		if err := srows.Err(); err != nil {
-			return err
-		}
+	if err := fillSources(ctx, q, sc, missing); err != nil {
+		return err
 	}
 	// The rows come grouped by record: each record's list is made once, at
 	// its size.
@@ -407,35 +376,6 @@ func (sc sourceCache) loadCitations(ctx context.Context, q querier, column strin
 		i = j
 	}
 	return nil
-}
-
-// loadCitations reads the citations of many records (column is "event_id"
-// or "estimate_id") in one query, in each record's order, and hands each
-// to add with its record's id.
-func loadCitations(ctx context.Context, q querier, column string, ids []any, add func(int64, conflict.Citation)) error {
-	rows, err := q.QueryContext(ctx, `SELECT c.`+column+`, c.id, c.quote, c.locator, coalesce(c.credibility, 0), `+sourceColumns+`
-		FROM citations c JOIN sources s ON s.id = c.source_id
-		WHERE c.`+column+` IN (SELECT value FROM json_each(?))
-		ORDER BY c.`+column+`, c.position, c.id`, jsonIDs(ids))
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var (
-			id int64
-			c  conflict.Citation
-		)
-		s, err := scanSource(scanFunc(func(dest ...any) error {
-			return rows.Scan(append([]any{&id, &c.ID, &c.Quote, &c.Locator, &c.Credibility}, dest...)...)
-		}))
-		if err != nil {
-			return err
-		}
-		c.Source = s
-		add(id, c)
-	}
-	return rows.Err()
 }
 
 // placeCoordinates returns the coordinates of those of the places that

@@ -1,0 +1,185 @@
+package sqlite
+
+import (
+	"context"
+	"slices"
+	"sync"
+
+	"github.com/sitrep/sitrep/internal/conflict"
+)
+
+// refCache keeps the actors and sources that pages of events name, per
+// snapshot of the record. A page of fifty events names about ninety
+// actors and sixty sources, mostly the same few hundred; joining each in
+// its own lookup was a tenth of an API page at a million events, and
+// reading a source's fifteen columns again for every citation another
+// twentieth. Actors and sources change only with a revision, so the
+// newest revision a read transaction sees names what it would read.
+type refCache struct {
+	mu       sync.Mutex
+	revision int64
+	actors   map[conflict.ActorID]conflict.ActorRef
+	sources  map[conflict.SourceID]conflict.Source
+}
+
+// refsKept bounds each kind kept. Past it, each one read replaces one
+// kept at random: the few cited most stay kept, as they are read most,
+// and a crawl of every page holds no more than this.
+const refsKept = 8192
+
+// snapshotRevision names the read transaction's snapshot by its newest
+// revision: the end of a primary key, the same cost at any size.
+func snapshotRevision(ctx context.Context, q querier) (int64, error) {
+	var revision int64
+	err := q.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM revisions`).Scan(&revision)
+	return revision, err
+}
+
+// refsOf returns the cache q keeps, with q's snapshot, or nil when q keeps
+// none.
+func refsOf(ctx context.Context, q querier) (*refCache, int64, error) {
+	t, ok := q.(readTxn)
+	if !ok || t.refs == nil {
+		return nil, 0, nil
+	}
+	revision, err := snapshotRevision(ctx, q)
+	return t.refs, revision, err
+}
+
+// kept copies into found what the cache holds for the snapshot and
+// returns the ids it does not hold. A snapshot newer than the cache's
+// starts it again; an older one reads past it.
+func kept[K comparable, V any](c *refCache, revision int64, all func(*refCache) *map[K]V, ids []K, found map[K]V) (missing []K) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.revision < revision {
+		c.revision, c.actors, c.sources = revision, nil, nil
+	}
+	m := *all(c)
+	for _, id := range ids {
+		if _, done := found[id]; done {
+			continue
+		}
+		if v, ok := m[id]; ok && c.revision == revision {
+			found[id] = v
+		} else if !slices.Contains(missing, id) {
+			missing = append(missing, id)
+		}
+	}
+	return missing
+}
+
+// keep stores what a snapshot read, if the cache still keeps that
+// snapshot.
+func keep[K comparable, V any](c *refCache, revision int64, all func(*refCache) *map[K]V, read map[K]V) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.revision != revision {
+		return
+	}
+	m := all(c)
+	if *m == nil {
+		*m = make(map[K]V, len(read))
+	}
+	for k, v := range read {
+		if len(*m) >= refsKept {
+			for old := range *m {
+				// Maps are ranged from a random place.
+				delete(*m, old)
+				break
+			}
+		}
+		(*m)[k] = v
+	}
+}
+
+func cachedActors(c *refCache) *map[conflict.ActorID]conflict.ActorRef { return &c.actors }
+
+func cachedSources(c *refCache) *map[conflict.SourceID]conflict.Source { return &c.sources }
+
+// fillActors adds to ac the actors with these ids that it lacks, as q's
+// snapshot has them, from the kept ones where q keeps them.
+func fillActors(ctx context.Context, q querier, ac actorCache, ids []conflict.ActorID) error {
+	c, revision, err := refsOf(ctx, q)
+	if err != nil {
+		return err
+	}
+	missing := absent(ac, ids)
+	if c != nil {
+		missing = kept(c, revision, cachedActors, ids, ac)
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	rows, err := q.QueryContext(ctx, `SELECT id, slug, name, colour FROM actors WHERE id IN (SELECT value FROM json_each(?))`, jsonList(missing))
+	if err != nil {
+		return err
+	}
+	refs, err := scanActorRefs(rows)
+	if err != nil {
+		return err
+	}
+	read := make(map[conflict.ActorID]conflict.ActorRef, len(refs))
+	for _, r := range refs {
+		read[r.ID], ac[r.ID] = r, r
+	}
+	if c != nil {
+		keep(c, revision, cachedActors, read)
+	}
+	return nil
+}
+
+// absent returns the ids, once each, that m lacks.
+func absent[K comparable, V any](m map[K]V, ids []K) (missing []K) {
+	for _, id := range ids {
+		if _, ok := m[id]; !ok && !slices.Contains(missing, id) {
+			missing = append(missing, id)
+		}
+	}
+	return missing
+}
+
+// jsonList is jsonIDs of typed ids.
+func jsonList[T ~int64](ids []T) string {
+	list := make([]any, len(ids))
+	for i, id := range ids {
+		list[i] = int64(id)
+	}
+	return jsonIDs(list)
+}
+
+// fillSources adds to sc the sources with these ids that it lacks, as q's
+// snapshot has them, from the kept ones where q keeps them.
+func fillSources(ctx context.Context, q querier, sc sourceCache, ids []conflict.SourceID) error {
+	c, revision, err := refsOf(ctx, q)
+	if err != nil {
+		return err
+	}
+	missing := absent(sc, ids)
+	if c != nil {
+		missing = kept(c, revision, cachedSources, ids, sc)
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	rows, err := q.QueryContext(ctx, `SELECT `+sourceColumns+` FROM sources s WHERE s.id IN (SELECT value FROM json_each(?))`, jsonList(missing))
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	read := make(map[conflict.SourceID]conflict.Source, len(missing))
+	for rows.Next() {
+		s, err := scanSource(rows)
+		if err != nil {
+			return err
+		}
+		read[s.ID], sc[s.ID] = s, s
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if c != nil {
+		keep(c, revision, cachedSources, read)
+	}
+	return nil
+}
