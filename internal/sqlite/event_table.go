@@ -2,7 +2,10 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
+	"strconv"
+	"strings"
 
 	"github.com/sitrep/sitrep/internal/conflict"
 )
@@ -19,12 +22,13 @@ const TableSortLimit = 1000
 // a page, sorted by place name ("place", "-place" reversed) or by number
 // of citations ("sources", "-sources" most first), ties kept in date
 // order. Only the first TableSortLimit events of the list in date order
-// are sorted; Capped says there were more. f's cursors and order are
-// ignored.
+// are sorted; Capped says there were more. Count and More are the
+// list's own count, as FindEvents would give it up to countLimit, read
+// in the same transaction. The events carry what the table shows
+// (loadTableEvents). f's cursors and order are ignored.
 func (db *DB) FindEventsSorted(ctx context.Context, f conflict.EventFilter, sort string, page, perPage int) (conflict.SortedEvents, error) {
 	var out conflict.SortedEvents
-	order, ok := tableOrders[sort]
-	if !ok {
+	if _, ok := tableOrders[sort]; !ok {
 		return out, conflict.Errorf(conflict.Invalid, "The table sorts by date, place or sources.")
 	}
 	page, perPage = max(page, 1), min(max(perPage, 1), TableSortLimit)
@@ -42,42 +46,66 @@ func (db *DB) FindEventsSorted(ctx context.Context, f conflict.EventFilter, sort
 			keys, out.Capped = keys[:TableSortLimit], true
 		}
 		out.Total = len(keys)
-		ids := make([]any, len(keys))
-		pos := make(map[conflict.EventID]int, len(keys))
+		if out.Count, out.More, err = sortedCount(ctx, q, plan, len(keys), out.Capped); err != nil {
+			return err
+		}
+		ids := make([]conflict.EventID, len(keys))
 		for i, k := range keys {
-			ids[i] = int64(k.id)
-			pos[k.id] = i
+			ids[i] = k.id
 		}
-		// The set's own date order breaks ties: json_each's key is the
-		// position in the list.
-		rows, err := q.QueryContext(ctx, `SELECT e.id, e.date_lo FROM json_each(?) j
-			JOIN events e ON e.id = j.value LEFT JOIN places p ON p.id = e.place_id
-			ORDER BY `+order+`, j.key LIMIT ? OFFSET ?`, jsonIDs(ids), perPage, (page-1)*perPage)
+		shown, err := sortEvents(ctx, q, ids, sort, (page-1)*perPage, perPage)
 		if err != nil {
-			return fmt.Errorf("sort events: %w", err)
-		}
-		var shown []eventKey
-		for rows.Next() {
-			var k eventKey
-			if err := rows.Scan(&k.id, &k.lo); err != nil {
-				rows.Close()
-				return err
-			}
-			shown = append(shown, k)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
 			return err
 		}
-		if out.Events, err = loadEvents(ctx, q, shown); err != nil {
-			return err
-		}
-		if out.Citations, err = countCitations(ctx, q, out.Events); err != nil {
-			return err
-		}
-		return loadEventDetails(ctx, q, out.Events)
+		out.Events, out.Citations, err = loadTableEvents(ctx, q, shown)
+		return err
 	})
 	return out, err
+}
+
+// sortedCount is the count of a list whose first TableSortLimit+1 keys
+// have been read: they are its count up to that limit, unless the plan
+// counts no further than fewer (a list checked row by row) or the
+// tallies know it, when countPlan says what FindEvents would.
+func sortedCount(ctx context.Context, q querier, plan eventPlan, read int, capped bool) (int, bool, error) {
+	if plan.exact >= 0 || plan.countCap > 0 || plan.atLeast > countLimit || countLimit != TableSortLimit {
+		return countPlan(ctx, q, plan, countLimit)
+	}
+	return read, capped, nil
+}
+
+// sortEvents returns the ids of a page of events, perPage from offset, in
+// the table's order by sort: a stable sort of ids, which are in date
+// order, so that ties stay in date order.
+func sortEvents(ctx context.Context, q querier, ids []conflict.EventID, sort string, offset, perPage int) ([]conflict.EventID, error) {
+	list := make([]any, len(ids))
+	for i, id := range ids {
+		list[i] = int64(id)
+	}
+	// json_each's key is the position in ids. A count of sources needs
+	// no event row: only the place's name reads them.
+	from := `json_each(?) j`
+	if strings.HasSuffix(sort, "place") {
+		from += ` JOIN events e ON e.id = j.value LEFT JOIN places p ON p.id = e.place_id`
+	}
+	rows, err := q.QueryContext(ctx, `SELECT j.key FROM `+from+` ORDER BY `+tableOrders[sort]+`, j.key LIMIT ? OFFSET ?`,
+		jsonIDs(list), perPage, offset)
+	if err != nil {
+		return nil, fmt.Errorf("sort events: %w", err)
+	}
+	defer rows.Close()
+	var out []conflict.EventID
+	for rows.Next() {
+		var i int
+		if err := rows.Scan(&i); err != nil {
+			return nil, err
+		}
+		if i < 0 || i >= len(ids) {
+			return nil, fmt.Errorf("sort events: position %d of %d", i, len(ids))
+		}
+		out = append(out, ids[i])
+	}
+	return out, rows.Err()
 }
 
 // tableOrders are the ORDER BY terms of each sort. An event with no place
@@ -85,6 +113,110 @@ func (db *DB) FindEventsSorted(ctx context.Context, f conflict.EventFilter, sort
 var tableOrders = map[string]string{
 	"place":    `p.name IS NULL, p.name COLLATE NOCASE ASC`,
 	"-place":   `p.name IS NULL, p.name COLLATE NOCASE DESC`,
-	"sources":  `(SELECT count(*) FROM citations c WHERE c.event_id = e.id) ASC`,
-	"-sources": `(SELECT count(*) FROM citations c WHERE c.event_id = e.id) DESC`,
+	"sources":  `(SELECT count(*) FROM citations c WHERE c.event_id = j.value) ASC`,
+	"-sources": `(SELECT count(*) FROM citations c WHERE c.event_id = j.value) DESC`,
+}
+
+// tableColumns are what a row of the events table shows, read in one
+// query: an event, its place, how many citations it has, and its actors
+// and tags packed into one text each (packed). Four queries of a row
+// each (the event, the count, the actors, the tags) cost twice as much
+// for a page of a hundred rows, most of it in reading rows rather than
+// in finding them.
+const tableColumns = `SELECT e.id, e.slug, e.title, e.date, e.body, pl.id, coalesce(pl.slug, ''), coalesce(pl.name, ''),
+	(SELECT count(*) FROM citations c WHERE c.event_id = e.id),
+	coalesce((SELECT group_concat(octet_length(a.slug) || ':' || a.slug || octet_length(a.name) || ':' || a.name, '' ORDER BY ea.position, a.name)
+		FROM event_actors ea JOIN actors a ON a.id = ea.actor_id WHERE ea.event_id = e.id), ''),
+	coalesce((SELECT group_concat(octet_length(t.tag) || ':' || t.tag, '' ORDER BY t.tag) FROM event_tags t WHERE t.event_id = e.id), '')
+	FROM json_each(?) j JOIN events e ON e.id = j.value LEFT JOIN places pl ON pl.id = e.place_id`
+
+// loadTableEvents reads the events of ids, in that order, with what the
+// table shows of each and no more: its date, title, body (the reported
+// fatalities), place, the slugs and names of its actors, its tags, and
+// how many citations it has.
+func loadTableEvents(ctx context.Context, q querier, ids []conflict.EventID) ([]conflict.Event, map[conflict.EventID]int, error) {
+	citations := make(map[conflict.EventID]int, len(ids))
+	if len(ids) == 0 {
+		return nil, citations, nil
+	}
+	list := make([]any, len(ids))
+	pos := make(map[conflict.EventID]int, len(ids))
+	for i, id := range ids {
+		list[i] = int64(id)
+		pos[id] = i
+	}
+	rows, err := q.QueryContext(ctx, tableColumns, jsonIDs(list))
+	if err != nil {
+		return nil, nil, fmt.Errorf("load table events: %w", err)
+	}
+	defer rows.Close()
+	out := make([]conflict.Event, len(ids))
+	found := 0
+	for rows.Next() {
+		var (
+			e            conflict.Event
+			pid          sql.NullInt64
+			pslug, pname string
+			n            int
+			actors, tags string
+		)
+		if err := rows.Scan(&e.ID, &e.Slug, &e.Title, &e.Date, &e.Body, &pid, &pslug, &pname, &n, &actors, &tags); err != nil {
+			return nil, nil, mapError(err)
+		}
+		if pid.Valid {
+			e.Place = &conflict.PlaceRef{ID: conflict.PlaceID(pid.Int64), Slug: pslug, Name: pname}
+		}
+		if e.Actors, err = unpackActors(actors); err != nil {
+			return nil, nil, err
+		}
+		if e.Tags, err = unpack(tags, nil); err != nil {
+			return nil, nil, err
+		}
+		i, ok := pos[e.ID]
+		if !ok {
+			return nil, nil, fmt.Errorf("load table events: event %d was not asked for", e.ID)
+		}
+		out[i] = e
+		citations[e.ID] = n
+		found++
+	}
+	if err := rows.Err(); err != nil {
+		return nil, nil, err
+	}
+	if found != len(ids) {
+		return nil, nil, fmt.Errorf("load table events: found %d of %d", found, len(ids))
+	}
+	return out, citations, nil
+}
+
+// unpackActors splits the packed slugs and names of an event's actors.
+func unpackActors(s string) ([]conflict.EventActor, error) {
+	parts, err := unpack(s, nil)
+	if err != nil || len(parts) == 0 {
+		return nil, err
+	}
+	if len(parts)%2 != 0 {
+		return nil, fmt.Errorf("load table events: actors %q are not slug and name pairs", s)
+	}
+	out := make([]conflict.EventActor, len(parts)/2)
+	for i := range out {
+		out[i].Actor = conflict.ActorRef{Slug: parts[2*i], Name: parts[2*i+1]}
+	}
+	return out, nil
+}
+
+// unpack splits texts packed as their byte length, a colon and the text,
+// one after another: no character of a name or tag can break them apart,
+// as a separator could.
+func unpack(s string, out []string) ([]string, error) {
+	for s != "" {
+		n, rest, ok := strings.Cut(s, ":")
+		size, err := strconv.Atoi(n)
+		if !ok || err != nil || size < 0 || size > len(rest) {
+			return nil, fmt.Errorf("load table events: bad packed text %q", s)
+		}
+		out = append(out, rest[:size])
+		s = rest[size:]
+	}
+	return out, nil
 }
