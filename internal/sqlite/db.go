@@ -48,6 +48,8 @@ type DB struct {
 	texts *textCounts
 	// timelines keeps the timelines asked for by slug (timeline.go).
 	timelines *timelineCache
+	// sorts keeps the orders of sorted tables (event_table.go).
+	sorts *sortedTables
 }
 
 // Open opens (creating if needed) the database file at path and checks that
@@ -94,7 +96,8 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	export.SetConnMaxIdleTime(time.Minute)
 	stmts := &statements{pool: read}
 	db := &DB{write: write, read: readPool{DB: read, stmts: stmts}, export: export, path: path, now: time.Now, version: &dataVersion{},
-		months: &monthSeriesCache{}, tallies: &claimTallyCache{}, names: &publicNames{}, texts: &textCounts{}, timelines: &timelineCache{}}
+		months: &monthSeriesCache{}, tallies: &claimTallyCache{}, names: &publicNames{}, texts: &textCounts{}, timelines: &timelineCache{},
+		sorts: &sortedTables{}}
 	db.SetExportConns(2)
 	if err := db.check(ctx); err != nil {
 		db.Close()

@@ -3,9 +3,13 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"encoding/binary"
 	"fmt"
+	"hash/fnv"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/sitrep/sitrep/internal/conflict"
 )
@@ -42,21 +46,23 @@ func (db *DB) FindEventsSorted(ctx context.Context, f conflict.EventFilter, sort
 		if err != nil {
 			return err
 		}
-		if len(keys) > TableSortLimit {
-			keys, out.Capped = keys[:TableSortLimit], true
-		}
-		out.Total = len(keys)
-		if out.Count, out.More, err = sortedCount(ctx, q, plan, len(keys), out.Capped); err != nil {
-			return err
-		}
 		ids := make([]conflict.EventID, len(keys))
 		for i, k := range keys {
 			ids[i] = k.id
 		}
-		shown, err := sortEvents(ctx, q, ids, sort, (page-1)*perPage, perPage)
+		if len(ids) > TableSortLimit {
+			ids, out.Capped = ids[:TableSortLimit], true
+		}
+		out.Total = len(ids)
+		if out.Count, out.More, err = sortedCount(ctx, q, plan, len(ids), out.Capped); err != nil {
+			return err
+		}
+		order, err := db.sorts.order(ctx, q, ids, sort)
 		if err != nil {
 			return err
 		}
+		from := min((page-1)*perPage, len(order))
+		shown := order[from:min(from+perPage, len(order))]
 		out.Events, out.Citations, err = loadTableEvents(ctx, q, shown)
 		return err
 	})
@@ -74,10 +80,78 @@ func sortedCount(ctx context.Context, q querier, plan eventPlan, read int, cappe
 	return read, capped, nil
 }
 
-// sortEvents returns the ids of a page of events, perPage from offset, in
-// the table's order by sort: a stable sort of ids, which are in date
-// order, so that ties stay in date order.
-func sortEvents(ctx context.Context, q querier, ids []conflict.EventID, sort string, offset, perPage int) ([]conflict.EventID, error) {
+// sortedTables keeps the orders of sorted tables, per snapshot of the
+// record: sorting a thousand events by place reads a thousand event rows
+// and places, most of a sorted page's cost, and every page of the table
+// (ten of them) sorts the same events, as do filters that differ only
+// where they no longer reach the first thousand (a later end date). An
+// order holds until a record is written, which writes a revision.
+type sortedTables struct {
+	mu       sync.Mutex
+	revision int64
+	kept     map[sortedKey]sortedTable
+}
+
+// sortedKey names a sort of a list of events: the sort, and a hash of the
+// list, whose events are compared when it is found.
+type sortedKey struct {
+	sort string
+	hash uint64
+}
+
+type sortedTable struct {
+	ids   []conflict.EventID
+	order []conflict.EventID
+}
+
+// sortedTablesKept bounds the orders kept (each a few kilobytes): a flood
+// of different lists clears them rather than growing them.
+const sortedTablesKept = 64
+
+// order returns ids, which are in date order, in the table's order by
+// sort, from the kept orders when this snapshot has one.
+func (c *sortedTables) order(ctx context.Context, q querier, ids []conflict.EventID, sort string) ([]conflict.EventID, error) {
+	if _, ok := q.(readTxn); !ok {
+		// A copy reading another pool (Bulk) keeps nothing.
+		return sortEvents(ctx, q, ids, sort)
+	}
+	// The newest revision in this transaction's snapshot names the
+	// snapshot: the end of a primary key, the same cost at any size.
+	var revision int64
+	if err := q.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM revisions`).Scan(&revision); err != nil {
+		return nil, err
+	}
+	h := fnv.New64a()
+	var b [8]byte
+	for _, id := range ids {
+		binary.LittleEndian.PutUint64(b[:], uint64(id))
+		h.Write(b[:])
+	}
+	key := sortedKey{sort: sort, hash: h.Sum64()}
+	c.mu.Lock()
+	if t, ok := c.kept[key]; ok && c.revision == revision && slices.Equal(t.ids, ids) {
+		c.mu.Unlock()
+		return t.order, nil
+	}
+	c.mu.Unlock()
+	order, err := sortEvents(ctx, q, ids, sort)
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.revision < revision || c.kept == nil || len(c.kept) >= sortedTablesKept {
+		c.revision, c.kept = revision, map[sortedKey]sortedTable{}
+	}
+	if c.revision == revision {
+		c.kept[key] = sortedTable{ids: slices.Clone(ids), order: order}
+	}
+	return order, nil
+}
+
+// sortEvents returns ids, which are in date order, in the table's order
+// by sort: a stable sort, so that ties stay in date order.
+func sortEvents(ctx context.Context, q querier, ids []conflict.EventID, sort string) ([]conflict.EventID, error) {
 	list := make([]any, len(ids))
 	for i, id := range ids {
 		list[i] = int64(id)
@@ -88,13 +162,12 @@ func sortEvents(ctx context.Context, q querier, ids []conflict.EventID, sort str
 	if strings.HasSuffix(sort, "place") {
 		from += ` JOIN events e ON e.id = j.value LEFT JOIN places p ON p.id = e.place_id`
 	}
-	rows, err := q.QueryContext(ctx, `SELECT j.key FROM `+from+` ORDER BY `+tableOrders[sort]+`, j.key LIMIT ? OFFSET ?`,
-		jsonIDs(list), perPage, offset)
+	rows, err := q.QueryContext(ctx, `SELECT j.key FROM `+from+` ORDER BY `+tableOrders[sort]+`, j.key`, jsonIDs(list))
 	if err != nil {
 		return nil, fmt.Errorf("sort events: %w", err)
 	}
 	defer rows.Close()
-	var out []conflict.EventID
+	out := make([]conflict.EventID, 0, len(ids))
 	for rows.Next() {
 		var i int
 		if err := rows.Scan(&i); err != nil {
