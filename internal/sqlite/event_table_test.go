@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/sitrep/sitrep/internal/conflict"
+	"github.com/sitrep/sitrep/internal/edtf"
 )
 
 // TestSortedTablesSortTheFirstEvents: a table sorted by place or by
@@ -173,4 +174,82 @@ func tableText(e conflict.Event, citations map[conflict.EventID]int) string {
 	}
 	fmt.Fprintf(&b, " tags %q", e.Tags)
 	return b.String()
+}
+
+// TestSortedTablesFollowEdits: a sorted table's order is kept between
+// requests, and an edit that changes it (a place renamed, a citation
+// added) shows on the next request.
+func TestSortedTablesFollowEdits(t *testing.T) {
+	ctx := context.Background()
+	db, err := Open(ctx, filepath.Join(t.TempDir(), "table.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	ch := conflict.Change{AuthorName: "Test Editor", Summary: "written by a test"}
+	src := conflict.Source{URL: "https://news.example.org/1", Publisher: "Example News", Title: "Report"}
+	if err := db.CreateSource(ctx, &src, ch); err != nil {
+		t.Fatal(err)
+	}
+	places := []conflict.Place{{Name: "Aleppo"}, {Name: "Mosul"}, {Name: "Raqqa"}}
+	for i := range places {
+		if err := db.CreatePlace(ctx, &places[i], ch); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var events []conflict.Event
+	for i, p := range places {
+		e := conflict.Event{Title: fmt.Sprintf("Clash %d", i+1), Date: edtf.MustParse(fmt.Sprintf("2016-10-%02d", 10+i)),
+			Place: &conflict.PlaceRef{ID: p.ID}, Status: conflict.Published, Citations: []conflict.Citation{{Source: src}}}
+		if err := db.CreateEvent(ctx, &e, ch); err != nil {
+			t.Fatal(err)
+		}
+		events = append(events, e)
+	}
+	order := func(sort string) string {
+		t.Helper()
+		got, err := db.FindEventsSorted(ctx, conflict.EventFilter{}, sort, 1, 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var titles []string
+		for _, e := range got.Events {
+			titles = append(titles, e.Title)
+		}
+		return strings.Join(titles, ", ")
+	}
+	check := func(sort, want string) {
+		t.Helper()
+		for range 2 { // once sorted, once kept
+			if got := order(sort); got != want {
+				t.Errorf("sorted by %s: %s, want %s", sort, got, want)
+			}
+		}
+	}
+	check("place", "Clash 1, Clash 2, Clash 3")
+	check("-sources", "Clash 1, Clash 2, Clash 3")
+
+	raqqa, err := db.FindPlaceBySlug(ctx, places[2].Slug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raqqa.Name = "Al-Raqqa"
+	if _, err := db.UpdatePlace(ctx, &raqqa, raqqa.Version, ch); err != nil {
+		t.Fatal(err)
+	}
+	check("place", "Clash 3, Clash 1, Clash 2")
+
+	second, err := db.FindEventByID(ctx, events[1].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	second.Citations = append(second.Citations, conflict.Citation{Source: src, Quote: "again"})
+	if _, err := db.UpdateEvent(ctx, &second, second.Version, ch); err != nil {
+		t.Fatal(err)
+	}
+	check("-sources", "Clash 2, Clash 1, Clash 3")
+	check("sources", "Clash 1, Clash 3, Clash 2")
 }
