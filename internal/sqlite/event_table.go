@@ -115,10 +115,8 @@ func (c *sortedTables) order(ctx context.Context, q querier, ids []conflict.Even
 		// A copy reading another pool (Bulk) keeps nothing.
 		return sortEvents(ctx, q, ids, sort)
 	}
-	// The newest revision in this transaction's snapshot names the
-	// snapshot: the end of a primary key, the same cost at any size.
-	var revision int64
-	if err := q.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM revisions`).Scan(&revision); err != nil {
+	revision, err := snapshotRevision(ctx, q)
+	if err != nil {
 		return nil, err
 	}
 	h := fnv.New64a()
@@ -203,27 +201,111 @@ const tableColumns = `SELECT e.id, e.slug, e.title, e.date, e.body, pl.id, coale
 	coalesce((SELECT group_concat(octet_length(t.tag) || ':' || t.tag, '' ORDER BY t.tag) FROM event_tags t WHERE t.event_id = e.id), '')
 	FROM json_each(?) j JOIN events e ON e.id = j.value LEFT JOIN places pl ON pl.id = e.place_id`
 
+// tableRows keeps the table's rows of events, per snapshot of the record:
+// a row is six index searches or more (the event, its place, its
+// citations, its actors and theirs, its tags), most of a table page's
+// cost, and the rows a table shows are shown again and again: its pages
+// sorted every way, lists that overlap, a page asked with other
+// parameters. A row holds until a record is written, which writes a
+// revision. The kept events are shared with every reader: never change
+// them.
+type tableRows struct {
+	mu       sync.Mutex
+	revision int64
+	kept     map[conflict.EventID]tableRow
+}
+
+type tableRow struct {
+	event     conflict.Event
+	citations int
+}
+
+// tableRowsKept bounds the rows kept (each about a kilobyte, so a few
+// megabytes): forty pages of a hundred. Past it they are all let go
+// rather than grown.
+const tableRowsKept = 4096
+
+// snapshotRevision is the newest revision in the read transaction's
+// snapshot, which names the snapshot: the end of a primary key, the same
+// cost at any size.
+func snapshotRevision(ctx context.Context, q querier) (int64, error) {
+	var revision int64
+	err := q.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM revisions`).Scan(&revision)
+	return revision, err
+}
+
 // loadTableEvents reads the events of ids, in that order, with what the
 // table shows of each and no more: its date, title, body (the reported
 // fatalities), place, the slugs and names of its actors, its tags, and
-// how many citations it has.
+// how many citations it has. Rows kept for this snapshot are not read
+// again.
 func loadTableEvents(ctx context.Context, q querier, ids []conflict.EventID) ([]conflict.Event, map[conflict.EventID]int, error) {
 	citations := make(map[conflict.EventID]int, len(ids))
 	if len(ids) == 0 {
 		return nil, citations, nil
 	}
-	list := make([]any, len(ids))
+	out := make([]conflict.Event, len(ids))
+	var (
+		cache    *tableRows
+		revision int64
+	)
+	if t, ok := q.(readTxn); ok && t.rows != nil {
+		var err error
+		if revision, err = snapshotRevision(ctx, q); err != nil {
+			return nil, nil, err
+		}
+		cache = t.rows
+	}
+	// pos is where each event still to be read goes.
 	pos := make(map[conflict.EventID]int, len(ids))
-	for i, id := range ids {
-		list[i] = int64(id)
-		pos[id] = i
+	if cache != nil {
+		cache.mu.Lock()
+		for i, id := range ids {
+			if r, ok := cache.kept[id]; ok && cache.revision == revision {
+				out[i], citations[id] = r.event, r.citations
+			} else {
+				pos[id] = i
+			}
+		}
+		cache.mu.Unlock()
+	} else {
+		for i, id := range ids {
+			pos[id] = i
+		}
+	}
+	if len(pos) == 0 {
+		return out, citations, nil
+	}
+	if err := readTableRows(ctx, q, pos, out, citations); err != nil {
+		return nil, nil, err
+	}
+	if cache != nil {
+		cache.mu.Lock()
+		defer cache.mu.Unlock()
+		if cache.revision < revision || cache.kept == nil || len(cache.kept)+len(pos) > tableRowsKept {
+			cache.revision, cache.kept = revision, make(map[conflict.EventID]tableRow, len(pos))
+		}
+		if cache.revision == revision {
+			for id, i := range pos {
+				cache.kept[id] = tableRow{event: out[i], citations: citations[id]}
+			}
+		}
+	}
+	return out, citations, nil
+}
+
+// readTableRows reads the rows of the events in pos into out, each at its
+// position, and their numbers of citations.
+func readTableRows(ctx context.Context, q querier, pos map[conflict.EventID]int, out []conflict.Event, citations map[conflict.EventID]int) error {
+	list := make([]any, 0, len(pos))
+	for id := range pos {
+		list = append(list, int64(id))
 	}
 	rows, err := q.QueryContext(ctx, tableColumns, jsonIDs(list))
 	if err != nil {
-		return nil, nil, fmt.Errorf("load table events: %w", err)
+		return fmt.Errorf("load table events: %w", err)
 	}
 	defer rows.Close()
-	out := make([]conflict.Event, len(ids))
 	found := 0
 	for rows.Next() {
 		var (
@@ -234,32 +316,32 @@ func loadTableEvents(ctx context.Context, q querier, ids []conflict.EventID) ([]
 			actors, tags string
 		)
 		if err := rows.Scan(&e.ID, &e.Slug, &e.Title, &e.Date, &e.Body, &pid, &pslug, &pname, &n, &actors, &tags); err != nil {
-			return nil, nil, mapError(err)
+			return mapError(err)
 		}
 		if pid.Valid {
 			e.Place = &conflict.PlaceRef{ID: conflict.PlaceID(pid.Int64), Slug: pslug, Name: pname}
 		}
 		if e.Actors, err = unpackActors(actors); err != nil {
-			return nil, nil, err
+			return err
 		}
 		if e.Tags, err = unpack(tags, nil); err != nil {
-			return nil, nil, err
+			return err
 		}
 		i, ok := pos[e.ID]
 		if !ok {
-			return nil, nil, fmt.Errorf("load table events: event %d was not asked for", e.ID)
+			return fmt.Errorf("load table events: event %d was not asked for", e.ID)
 		}
 		out[i] = e
 		citations[e.ID] = n
 		found++
 	}
 	if err := rows.Err(); err != nil {
-		return nil, nil, err
+		return err
 	}
-	if found != len(ids) {
-		return nil, nil, fmt.Errorf("load table events: found %d of %d", found, len(ids))
+	if found != len(pos) {
+		return fmt.Errorf("load table events: found %d of %d", found, len(pos))
 	}
-	return out, citations, nil
+	return nil
 }
 
 // unpackActors splits the packed slugs and names of an event's actors.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -176,9 +177,9 @@ func tableText(e conflict.Event, citations map[conflict.EventID]int) string {
 	return b.String()
 }
 
-// TestSortedTablesFollowEdits: a sorted table's order is kept between
-// requests, and an edit that changes it (a place renamed, a citation
-// added) shows on the next request.
+// TestSortedTablesFollowEdits: a sorted table's order and the table's
+// rows are kept between requests, and an edit that changes them (a place
+// renamed, a citation added) shows on the next request.
 func TestSortedTablesFollowEdits(t *testing.T) {
 	ctx := context.Background()
 	db, err := Open(ctx, filepath.Join(t.TempDir(), "table.db"))
@@ -217,7 +218,18 @@ func TestSortedTablesFollowEdits(t *testing.T) {
 		}
 		var titles []string
 		for _, e := range got.Events {
-			titles = append(titles, e.Title)
+			titles = append(titles, fmt.Sprintf("%s (%s, %d)", e.Title, e.Place.Name, got.Citations[e.ID]))
+		}
+		// The list in date order shows the same rows.
+		list, err := db.FindTableEvents(ctx, conflict.EventFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range list.Events {
+			row := fmt.Sprintf("%s (%s, %d)", e.Title, e.Place.Name, list.Citations[e.ID])
+			if !slices.Contains(titles, row) {
+				t.Errorf("the list in date order shows %s, the sorted table %v", row, titles)
+			}
 		}
 		return strings.Join(titles, ", ")
 	}
@@ -229,8 +241,8 @@ func TestSortedTablesFollowEdits(t *testing.T) {
 			}
 		}
 	}
-	check("place", "Clash 1, Clash 2, Clash 3")
-	check("-sources", "Clash 1, Clash 2, Clash 3")
+	check("place", "Clash 1 (Aleppo, 1), Clash 2 (Mosul, 1), Clash 3 (Raqqa, 1)")
+	check("-sources", "Clash 1 (Aleppo, 1), Clash 2 (Mosul, 1), Clash 3 (Raqqa, 1)")
 
 	raqqa, err := db.FindPlaceBySlug(ctx, places[2].Slug)
 	if err != nil {
@@ -240,7 +252,7 @@ func TestSortedTablesFollowEdits(t *testing.T) {
 	if _, err := db.UpdatePlace(ctx, &raqqa, raqqa.Version, ch); err != nil {
 		t.Fatal(err)
 	}
-	check("place", "Clash 3, Clash 1, Clash 2")
+	check("place", "Clash 3 (Al-Raqqa, 1), Clash 1 (Aleppo, 1), Clash 2 (Mosul, 1)")
 
 	second, err := db.FindEventByID(ctx, events[1].ID)
 	if err != nil {
@@ -250,6 +262,6 @@ func TestSortedTablesFollowEdits(t *testing.T) {
 	if _, err := db.UpdateEvent(ctx, &second, second.Version, ch); err != nil {
 		t.Fatal(err)
 	}
-	check("-sources", "Clash 2, Clash 1, Clash 3")
-	check("sources", "Clash 1, Clash 3, Clash 2")
+	check("-sources", "Clash 2 (Mosul, 2), Clash 1 (Aleppo, 1), Clash 3 (Al-Raqqa, 1)")
+	check("sources", "Clash 1 (Aleppo, 1), Clash 3 (Al-Raqqa, 1), Clash 2 (Mosul, 2)")
 }

@@ -85,6 +85,7 @@ type readTxn struct {
 	*sql.Tx
 	stmts *statements
 	texts *textCounts
+	rows  *tableRows
 }
 
 func (t readTxn) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
