@@ -63,10 +63,14 @@ func ReportedFatalities(body string) (int, bool) {
 
 // SortedEvents is one page of a table of events sorted by other than
 // date: only the first events of the list in date order are sorted, as
-// many as Total; Capped says the list has more.
+// many as Total; Capped says the list has more. Count is the list's own
+// count as a page of it in date order gives it, More set when it stops
+// short.
 type SortedEvents struct {
 	Events    []Event
 	Citations map[EventID]int
 	Total     int
 	Capped    bool
+	Count     int
+	More      bool
 }

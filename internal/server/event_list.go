@@ -104,12 +104,16 @@ func (s *Server) browse(c echo.Context, action string, t *conflict.Timeline, fix
 	if f.View == "table" && f.Sort != "" {
 		return s.browseSorted(c, action, f, filter)
 	}
-	page, err := s.db.FindEvents(ctx, filter)
+	find := s.db.FindEvents
+	if f.View == "table" {
+		find = s.db.FindTableEvents
+	}
+	page, err := find(ctx, filter)
 	if conflict.ErrorCode(err) == conflict.Invalid {
 		// A stale or mangled page link: show the first page and say so.
 		f.Errors.Add("cursor", conflict.ErrorFields(err)["cursor"])
 		filter.After, filter.Before = "", ""
-		page, err = s.db.FindEvents(ctx, filter)
+		page, err = find(ctx, filter)
 	}
 	if err != nil {
 		return components.BrowserView{}, err

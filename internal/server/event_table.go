@@ -31,11 +31,7 @@ func (s *Server) browseSorted(c echo.Context, action string, f form.EventFilter,
 		return components.BrowserView{}, err
 	}
 	// The count is the list's own, whatever the sort.
-	total, more, err := s.db.CountEvents(ctx, filter, 1000)
-	if err != nil {
-		return components.BrowserView{}, err
-	}
-	v := components.BrowserView{Action: action, Filter: f, Tags: tags, Total: total, More: more, Fragment: isFragment(c)}
+	v := components.BrowserView{Action: action, Filter: f, Tags: tags, Total: sorted.Count, More: sorted.More, Fragment: isFragment(c)}
 	v.Table = &components.TableView{Rows: components.NewTableRows(sorted.Events, sorted.Citations), Capped: sorted.Capped,
 		SortLimit: sqlite.TableSortLimit}
 	if page > 1 {

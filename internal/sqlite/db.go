@@ -50,6 +50,10 @@ type DB struct {
 	refs *refCache
 	// timelines keeps the timelines asked for by slug (timeline.go).
 	timelines *timelineCache
+	// sorts keeps the orders of sorted tables (event_table.go).
+	sorts *sortedTables
+	// rows keeps the rows of the events table (event_table.go).
+	rows *tableRows
 }
 
 // Open opens (creating if needed) the database file at path and checks that
@@ -96,7 +100,8 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	export.SetConnMaxIdleTime(time.Minute)
 	stmts := &statements{pool: read}
 	db := &DB{write: write, read: readPool{DB: read, stmts: stmts}, export: export, path: path, now: time.Now, version: &dataVersion{},
-		months: &monthSeriesCache{}, tallies: &claimTallyCache{}, names: &publicNames{}, texts: &textCounts{}, refs: &refCache{}, timelines: &timelineCache{}}
+		months: &monthSeriesCache{}, tallies: &claimTallyCache{}, names: &publicNames{}, texts: &textCounts{}, refs: &refCache{}, timelines: &timelineCache{},
+		sorts: &sortedTables{}, rows: &tableRows{}}
 	db.SetExportConns(2)
 	if err := db.check(ctx); err != nil {
 		db.Close()

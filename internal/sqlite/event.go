@@ -236,8 +236,16 @@ func (db *DB) ListEvents(ctx context.Context, f conflict.EventFilter) (conflict.
 	return db.findEventsTx(ctx, f, eventReading{})
 }
 
+// FindTableEvents is FindEvents for the events table: its events carry
+// what the table shows (loadTableEvents), read in one query.
+func (db *DB) FindTableEvents(ctx context.Context, f conflict.EventFilter) (conflict.EventPage, error) {
+	return db.findEventsTx(ctx, f, eventReading{count: true, table: true})
+}
+
 // eventReading says what a list of events is read with, beyond the page.
 type eventReading struct {
+	// table reads only what a row of the events table shows.
+	table bool
 	// count asks for the number of matches.
 	count bool
 	// citations asks for every event's citations with their sources
@@ -299,7 +307,16 @@ func findEvents(ctx context.Context, q querier, f conflict.EventFilter, how even
 	if backward {
 		slices.Reverse(keys)
 	}
-	if page.Events, err = loadEvents(ctx, q, keys); err != nil {
+	if how.table {
+		ids := make([]conflict.EventID, len(keys))
+		for i, k := range keys {
+			ids[i] = k.id
+		}
+		page.Events, page.Citations, err = loadTableEvents(ctx, q, ids)
+	} else {
+		page.Events, err = loadEvents(ctx, q, keys)
+	}
+	if err != nil {
 		return page, err
 	}
 	if len(keys) > 0 {
@@ -310,6 +327,9 @@ func findEvents(ctx context.Context, q querier, f conflict.EventFilter, how even
 		if (!backward && further) || backward {
 			page.Next = makeCursor(last.lo, last.id)
 		}
+	}
+	if how.table {
+		return page, nil
 	}
 	if how.citations {
 		err = loadEventCitations(ctx, q, page.Events)

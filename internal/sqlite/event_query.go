@@ -802,14 +802,15 @@ func (p eventPlan) pieces(asc bool) []eventPlan {
 
 // readKeys reads up to limit keys after the cursor.
 func (p eventPlan) readKeys(ctx context.Context, q querier, cursorLo string, cursorID int64, asc bool, limit int) ([]eventKey, error) {
-	var out []eventKey
+	// Room for them all at once: a sorted table reads a thousand.
+	out := make([]eventKey, 0, min(max(limit, 0), 1024))
 	for _, piece := range p.pieces(asc) {
 		query, params := piece.keysQuery(cursorLo, cursorID, asc, limit-len(out))
-		keys, err := readKeys(ctx, q, query, params)
-		if err != nil {
+		var err error
+		if out, err = appendKeys(ctx, q, query, params, out); err != nil {
 			return nil, err
 		}
-		if out = append(out, keys...); len(out) >= limit {
+		if len(out) >= limit {
 			break
 		}
 	}
@@ -830,12 +831,16 @@ type eventKey struct {
 
 // readKeys runs a keys query.
 func readKeys(ctx context.Context, q querier, query string, params []any) ([]eventKey, error) {
+	return appendKeys(ctx, q, query, params, nil)
+}
+
+// appendKeys runs a keys query and appends its keys to out.
+func appendKeys(ctx context.Context, q querier, query string, params []any, out []eventKey) ([]eventKey, error) {
 	rows, err := q.QueryContext(ctx, query, params...)
 	if err != nil {
 		return nil, fmt.Errorf("list events: %w", err)
 	}
 	defer rows.Close()
-	var out []eventKey
 	for rows.Next() {
 		var k eventKey
 		if err := rows.Scan(&k.lo, &k.id); err != nil {

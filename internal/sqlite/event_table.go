@@ -2,7 +2,14 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
+	"encoding/binary"
 	"fmt"
+	"hash/fnv"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
 
 	"github.com/sitrep/sitrep/internal/conflict"
 )
@@ -19,12 +26,13 @@ const TableSortLimit = 1000
 // a page, sorted by place name ("place", "-place" reversed) or by number
 // of citations ("sources", "-sources" most first), ties kept in date
 // order. Only the first TableSortLimit events of the list in date order
-// are sorted; Capped says there were more. f's cursors and order are
-// ignored.
+// are sorted; Capped says there were more. Count and More are the
+// list's own count, as FindEvents would give it up to countLimit, read
+// in the same transaction. The events carry what the table shows
+// (loadTableEvents). f's cursors and order are ignored.
 func (db *DB) FindEventsSorted(ctx context.Context, f conflict.EventFilter, sort string, page, perPage int) (conflict.SortedEvents, error) {
 	var out conflict.SortedEvents
-	order, ok := tableOrders[sort]
-	if !ok {
+	if _, ok := tableOrders[sort]; !ok {
 		return out, conflict.Errorf(conflict.Invalid, "The table sorts by date, place or sources.")
 	}
 	page, perPage = max(page, 1), min(max(perPage, 1), TableSortLimit)
@@ -38,46 +46,137 @@ func (db *DB) FindEventsSorted(ctx context.Context, f conflict.EventFilter, sort
 		if err != nil {
 			return err
 		}
-		if len(keys) > TableSortLimit {
-			keys, out.Capped = keys[:TableSortLimit], true
-		}
-		out.Total = len(keys)
-		ids := make([]any, len(keys))
-		pos := make(map[conflict.EventID]int, len(keys))
+		ids := make([]conflict.EventID, len(keys))
 		for i, k := range keys {
-			ids[i] = int64(k.id)
-			pos[k.id] = i
+			ids[i] = k.id
 		}
-		// The set's own date order breaks ties: json_each's key is the
-		// position in the list.
-		rows, err := q.QueryContext(ctx, `SELECT e.id, e.date_lo FROM json_each(?) j
-			JOIN events e ON e.id = j.value LEFT JOIN places p ON p.id = e.place_id
-			ORDER BY `+order+`, j.key LIMIT ? OFFSET ?`, jsonIDs(ids), perPage, (page-1)*perPage)
+		if len(ids) > TableSortLimit {
+			ids, out.Capped = ids[:TableSortLimit], true
+		}
+		out.Total = len(ids)
+		if out.Count, out.More, err = sortedCount(ctx, q, plan, len(ids), out.Capped); err != nil {
+			return err
+		}
+		order, err := db.sorts.order(ctx, q, ids, sort)
 		if err != nil {
-			return fmt.Errorf("sort events: %w", err)
-		}
-		var shown []eventKey
-		for rows.Next() {
-			var k eventKey
-			if err := rows.Scan(&k.id, &k.lo); err != nil {
-				rows.Close()
-				return err
-			}
-			shown = append(shown, k)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
 			return err
 		}
-		if out.Events, err = loadEvents(ctx, q, shown); err != nil {
-			return err
-		}
-		if out.Citations, err = countCitations(ctx, q, out.Events); err != nil {
-			return err
-		}
-		return loadEventDetails(ctx, q, out.Events)
+		from := min((page-1)*perPage, len(order))
+		shown := order[from:min(from+perPage, len(order))]
+		out.Events, out.Citations, err = loadTableEvents(ctx, q, shown)
+		return err
 	})
 	return out, err
+}
+
+// sortedCount is the count of a list whose first TableSortLimit+1 keys
+// have been read: they are its count up to that limit, unless the plan
+// counts no further than fewer (a list checked row by row) or the
+// tallies know it, when countPlan says what FindEvents would.
+func sortedCount(ctx context.Context, q querier, plan eventPlan, read int, capped bool) (int, bool, error) {
+	if plan.exact >= 0 || plan.countCap > 0 || plan.atLeast > countLimit || countLimit != TableSortLimit {
+		return countPlan(ctx, q, plan, countLimit)
+	}
+	return read, capped, nil
+}
+
+// sortedTables keeps the orders of sorted tables, per snapshot of the
+// record: sorting a thousand events by place reads a thousand event rows
+// and places, most of a sorted page's cost, and every page of the table
+// (ten of them) sorts the same events, as do filters that differ only
+// where they no longer reach the first thousand (a later end date). An
+// order holds until a record is written, which writes a revision.
+type sortedTables struct {
+	mu       sync.Mutex
+	revision int64
+	kept     map[sortedKey]sortedTable
+}
+
+// sortedKey names a sort of a list of events: the sort, and a hash of the
+// list, whose events are compared when it is found.
+type sortedKey struct {
+	sort string
+	hash uint64
+}
+
+type sortedTable struct {
+	ids   []conflict.EventID
+	order []conflict.EventID
+}
+
+// sortedTablesKept bounds the orders kept (each a few kilobytes): a flood
+// of different lists clears them rather than growing them.
+const sortedTablesKept = 64
+
+// order returns ids, which are in date order, in the table's order by
+// sort, from the kept orders when this snapshot has one.
+func (c *sortedTables) order(ctx context.Context, q querier, ids []conflict.EventID, sort string) ([]conflict.EventID, error) {
+	if _, ok := q.(readTxn); !ok {
+		// A copy reading another pool (Bulk) keeps nothing.
+		return sortEvents(ctx, q, ids, sort)
+	}
+	revision, err := snapshotRevision(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	h := fnv.New64a()
+	var b [8]byte
+	for _, id := range ids {
+		binary.LittleEndian.PutUint64(b[:], uint64(id))
+		h.Write(b[:])
+	}
+	key := sortedKey{sort: sort, hash: h.Sum64()}
+	c.mu.Lock()
+	if t, ok := c.kept[key]; ok && c.revision == revision && slices.Equal(t.ids, ids) {
+		c.mu.Unlock()
+		return t.order, nil
+	}
+	c.mu.Unlock()
+	order, err := sortEvents(ctx, q, ids, sort)
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.revision < revision || c.kept == nil || len(c.kept) >= sortedTablesKept {
+		c.revision, c.kept = revision, map[sortedKey]sortedTable{}
+	}
+	if c.revision == revision {
+		c.kept[key] = sortedTable{ids: slices.Clone(ids), order: order}
+	}
+	return order, nil
+}
+
+// sortEvents returns ids, which are in date order, in the table's order
+// by sort: a stable sort, so that ties stay in date order.
+func sortEvents(ctx context.Context, q querier, ids []conflict.EventID, sort string) ([]conflict.EventID, error) {
+	list := make([]any, len(ids))
+	for i, id := range ids {
+		list[i] = int64(id)
+	}
+	// json_each's key is the position in ids. A count of sources needs
+	// no event row: only the place's name reads them.
+	from := `json_each(?) j`
+	if strings.HasSuffix(sort, "place") {
+		from += ` JOIN events e ON e.id = j.value LEFT JOIN places p ON p.id = e.place_id`
+	}
+	rows, err := q.QueryContext(ctx, `SELECT j.key FROM `+from+` ORDER BY `+tableOrders[sort]+`, j.key`, jsonIDs(list))
+	if err != nil {
+		return nil, fmt.Errorf("sort events: %w", err)
+	}
+	defer rows.Close()
+	out := make([]conflict.EventID, 0, len(ids))
+	for rows.Next() {
+		var i int
+		if err := rows.Scan(&i); err != nil {
+			return nil, err
+		}
+		if i < 0 || i >= len(ids) {
+			return nil, fmt.Errorf("sort events: position %d of %d", i, len(ids))
+		}
+		out = append(out, ids[i])
+	}
+	return out, rows.Err()
 }
 
 // tableOrders are the ORDER BY terms of each sort. An event with no place
@@ -85,6 +184,193 @@ func (db *DB) FindEventsSorted(ctx context.Context, f conflict.EventFilter, sort
 var tableOrders = map[string]string{
 	"place":    `p.name IS NULL, p.name COLLATE NOCASE ASC`,
 	"-place":   `p.name IS NULL, p.name COLLATE NOCASE DESC`,
-	"sources":  `(SELECT count(*) FROM citations c WHERE c.event_id = e.id) ASC`,
-	"-sources": `(SELECT count(*) FROM citations c WHERE c.event_id = e.id) DESC`,
+	"sources":  `(SELECT count(*) FROM citations c WHERE c.event_id = j.value) ASC`,
+	"-sources": `(SELECT count(*) FROM citations c WHERE c.event_id = j.value) DESC`,
+}
+
+// tableColumns are what a row of the events table shows, read in one
+// query: an event, its place, how many citations it has, and its actors
+// and tags packed into one text each (unpack). Four queries (the events,
+// their counts, their actors, their tags) cost a third more for a page
+// of a hundred rows: each actor and tag was a row of its own to read.
+const tableColumns = `SELECT e.id, e.slug, e.title, e.date, e.body, pl.id, coalesce(pl.slug, ''), coalesce(pl.name, ''),
+	(SELECT count(*) FROM citations c WHERE c.event_id = e.id),
+	coalesce((SELECT group_concat(octet_length(a.slug) || ':' || a.slug || octet_length(a.name) || ':' || a.name, '' ORDER BY ea.position, a.name)
+		FROM event_actors ea JOIN actors a ON a.id = ea.actor_id WHERE ea.event_id = e.id), ''),
+	coalesce((SELECT group_concat(octet_length(t.tag) || ':' || t.tag, '' ORDER BY t.tag) FROM event_tags t WHERE t.event_id = e.id), '')
+	FROM json_each(?) j JOIN events e ON e.id = j.value LEFT JOIN places pl ON pl.id = e.place_id`
+
+// tableRows keeps the table's rows of events, per snapshot of the record:
+// a row is six index searches or more (the event, its place, its
+// citations, its actors and theirs, its tags), most of a table page's
+// cost, and the rows a table shows are shown again and again: its pages
+// sorted every way, lists that overlap, a page asked with other
+// parameters. A row holds until a record is written, which writes a
+// revision. The kept events are shared with every reader: never change
+// them.
+type tableRows struct {
+	mu       sync.Mutex
+	revision int64
+	kept     map[conflict.EventID]tableRow
+}
+
+type tableRow struct {
+	event     conflict.Event
+	citations int
+}
+
+// tableRowsKept bounds the rows kept (each about a kilobyte, so a few
+// megabytes): forty pages of a hundred. Past it they are all let go
+// rather than grown.
+const tableRowsKept = 4096
+
+// snapshotRevision is the newest revision in the read transaction's
+// snapshot, which names the snapshot: the end of a primary key, the same
+// cost at any size.
+func snapshotRevision(ctx context.Context, q querier) (int64, error) {
+	var revision int64
+	err := q.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM revisions`).Scan(&revision)
+	return revision, err
+}
+
+// loadTableEvents reads the events of ids, in that order, with what the
+// table shows of each and no more: its date, title, body (the reported
+// fatalities), place, the slugs and names of its actors, its tags, and
+// how many citations it has. Rows kept for this snapshot are not read
+// again.
+func loadTableEvents(ctx context.Context, q querier, ids []conflict.EventID) ([]conflict.Event, map[conflict.EventID]int, error) {
+	citations := make(map[conflict.EventID]int, len(ids))
+	if len(ids) == 0 {
+		return nil, citations, nil
+	}
+	out := make([]conflict.Event, len(ids))
+	var (
+		cache    *tableRows
+		revision int64
+	)
+	if t, ok := q.(readTxn); ok && t.rows != nil {
+		var err error
+		if revision, err = snapshotRevision(ctx, q); err != nil {
+			return nil, nil, err
+		}
+		cache = t.rows
+	}
+	// pos is where each event still to be read goes.
+	pos := make(map[conflict.EventID]int, len(ids))
+	if cache != nil {
+		cache.mu.Lock()
+		for i, id := range ids {
+			if r, ok := cache.kept[id]; ok && cache.revision == revision {
+				out[i], citations[id] = r.event, r.citations
+			} else {
+				pos[id] = i
+			}
+		}
+		cache.mu.Unlock()
+	} else {
+		for i, id := range ids {
+			pos[id] = i
+		}
+	}
+	if len(pos) == 0 {
+		return out, citations, nil
+	}
+	if err := readTableRows(ctx, q, pos, out, citations); err != nil {
+		return nil, nil, err
+	}
+	if cache != nil {
+		cache.mu.Lock()
+		defer cache.mu.Unlock()
+		if cache.revision < revision || cache.kept == nil || len(cache.kept)+len(pos) > tableRowsKept {
+			cache.revision, cache.kept = revision, make(map[conflict.EventID]tableRow, len(pos))
+		}
+		if cache.revision == revision {
+			for id, i := range pos {
+				cache.kept[id] = tableRow{event: out[i], citations: citations[id]}
+			}
+		}
+	}
+	return out, citations, nil
+}
+
+// readTableRows reads the rows of the events in pos into out, each at its
+// position, and their numbers of citations.
+func readTableRows(ctx context.Context, q querier, pos map[conflict.EventID]int, out []conflict.Event, citations map[conflict.EventID]int) error {
+	list := make([]any, 0, len(pos))
+	for id := range pos {
+		list = append(list, int64(id))
+	}
+	rows, err := q.QueryContext(ctx, tableColumns, jsonIDs(list))
+	if err != nil {
+		return fmt.Errorf("load table events: %w", err)
+	}
+	defer rows.Close()
+	found := 0
+	for rows.Next() {
+		var (
+			e            conflict.Event
+			pid          sql.NullInt64
+			pslug, pname string
+			n            int
+			actors, tags string
+		)
+		if err := rows.Scan(&e.ID, &e.Slug, &e.Title, &e.Date, &e.Body, &pid, &pslug, &pname, &n, &actors, &tags); err != nil {
+			return mapError(err)
+		}
+		if pid.Valid {
+			e.Place = &conflict.PlaceRef{ID: conflict.PlaceID(pid.Int64), Slug: pslug, Name: pname}
+		}
+		if e.Actors, err = unpackActors(actors); err != nil {
+			return err
+		}
+		if e.Tags, err = unpack(tags, nil); err != nil {
+			return err
+		}
+		i, ok := pos[e.ID]
+		if !ok {
+			return fmt.Errorf("load table events: event %d was not asked for", e.ID)
+		}
+		out[i] = e
+		citations[e.ID] = n
+		found++
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if found != len(pos) {
+		return fmt.Errorf("load table events: found %d of %d", found, len(pos))
+	}
+	return nil
+}
+
+// unpackActors splits the packed slugs and names of an event's actors.
+func unpackActors(s string) ([]conflict.EventActor, error) {
+	parts, err := unpack(s, nil)
+	if err != nil || len(parts) == 0 {
+		return nil, err
+	}
+	if len(parts)%2 != 0 {
+		return nil, fmt.Errorf("load table events: actors %q are not slug and name pairs", s)
+	}
+	out := make([]conflict.EventActor, len(parts)/2)
+	for i := range out {
+		out[i].Actor = conflict.ActorRef{Slug: parts[2*i], Name: parts[2*i+1]}
+	}
+	return out, nil
+}
+
+// unpack splits texts packed as their byte length, a colon and the text,
+// one after another: no character of a name or tag can break them apart,
+// as a separator could.
+func unpack(s string, out []string) ([]string, error) {
+	for s != "" {
+		n, rest, ok := strings.Cut(s, ":")
+		size, err := strconv.Atoi(n)
+		if !ok || err != nil || size < 0 || size > len(rest) {
+			return nil, fmt.Errorf("load table events: bad packed text %q", s)
+		}
+		out = append(out, rest[:size])
+		s = rest[size:]
+	}
+	return out, nil
 }

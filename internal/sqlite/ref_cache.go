@@ -27,14 +27,6 @@ type refCache struct {
 // and a crawl of every page holds no more than this.
 const refsKept = 8192
 
-// snapshotRevision names the read transaction's snapshot by its newest
-// revision: the end of a primary key, the same cost at any size.
-func snapshotRevision(ctx context.Context, q querier) (int64, error) {
-	var revision int64
-	err := q.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM revisions`).Scan(&revision)
-	return revision, err
-}
-
 // refsOf returns the cache q keeps, with q's snapshot, or nil when q keeps
 // none.
 func refsOf(ctx context.Context, q querier) (*refCache, int64, error) {

@@ -87,6 +87,7 @@ type readTxn struct {
 	stmts *statements
 	texts *textCounts
 	refs  *refCache
+	rows  *tableRows
 }
 
 func (t readTxn) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {

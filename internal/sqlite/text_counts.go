@@ -39,10 +39,8 @@ func countTextMatches(ctx context.Context, q querier, match string) (int, error)
 	if !ok || t.texts == nil {
 		return count()
 	}
-	// The newest revision in this transaction's snapshot names the
-	// snapshot: the end of a primary key, the same cost at any size.
-	var revision int64
-	if err := q.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM revisions`).Scan(&revision); err != nil {
+	revision, err := snapshotRevision(ctx, q)
+	if err != nil {
 		return 0, err
 	}
 	c := t.texts

@@ -22,7 +22,7 @@ type TableView struct {
 // TableRow is one event as the table shows it. Cells are export.TableRow,
 // the texts its CSV holds.
 type TableRow struct {
-	Event conflict.Event
+	Event *conflict.Event
 	Cells []string
 }
 
@@ -39,8 +39,9 @@ type TableHeader struct {
 // event's citations.
 func NewTableRows(events []conflict.Event, citations map[conflict.EventID]int) []TableRow {
 	out := make([]TableRow, len(events))
-	for i, e := range events {
-		out[i] = TableRow{Event: e, Cells: export.TableRow(e, citations[e.ID])}
+	for i := range events {
+		e := &events[i]
+		out[i] = TableRow{Event: e, Cells: export.TableRow(*e, citations[e.ID])}
 	}
 	return out
 }
