@@ -44,7 +44,8 @@ type EventFilter struct {
 	Spacing string
 	// View is "table" for the compact table (view=table), "" for cards.
 	View string
-	// Sort orders the table: "" by date (in Order), "place" or "-place"
+	// Sort orders the table: "" by date (in Order; sort=-date is newest
+	// first), "place" or "-place"
 	// by place name, "sources" or "-sources" by number of sources.
 	Sort string
 	// Page is the table's page when it is sorted by other than date
@@ -115,6 +116,10 @@ func ParseEventFilter(ctx context.Context, q url.Values, lookup Lookup) (EventFi
 	}
 	switch v := value(q, "sort"); v {
 	case "", "date":
+	case "-date":
+		// Date order is the list's own, which order= gives; as a sort,
+		// reversed is what it says.
+		f.Order = "newest"
 	case "place", "-place", "sources", "-sources":
 		f.Sort = v
 	default:

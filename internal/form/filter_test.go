@@ -90,3 +90,29 @@ func TestSpacingIsKeptForPagesNotForExports(t *testing.T) {
 		t.Errorf("spacing=wide was taken as %q without a message", bad.Spacing)
 	}
 }
+
+// The table sorts by date either way as it does by place or sources, with
+// a leading - for the reverse, as its message says: sort=-date is newest
+// first, and the list's links say so with order=newest.
+func TestTableSortByDateEitherWay(t *testing.T) {
+	for _, c := range []struct {
+		sort   string
+		newest bool
+	}{{"date", false}, {"-date", true}, {"", false}} {
+		f, err := form.ParseEventFilter(t.Context(), url.Values{"view": {"table"}, "sort": {c.sort}}, records{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(f.Errors) > 0 || f.Sort != "" || f.Filter.NewestFirst != c.newest {
+			t.Errorf("sort=%q read as sort %q, newest first %v, errors %v; want date order, newest first %v",
+				c.sort, f.Sort, f.Filter.NewestFirst, f.Errors, c.newest)
+		}
+		if got := f.PageValues().Get("order") == "newest"; got != c.newest {
+			t.Errorf("sort=%q: the page's links %s, want order=newest %v", c.sort, f.PageValues().Encode(), c.newest)
+		}
+	}
+	bad, _ := form.ParseEventFilter(t.Context(), url.Values{"sort": {"colour"}}, records{})
+	if bad.Errors["sort"] == "" {
+		t.Error("sort=colour was taken without a message")
+	}
+}
