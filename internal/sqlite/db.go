@@ -54,6 +54,8 @@ type DB struct {
 	sorts *sortedTables
 	// rows keeps the rows of the events table (event_table.go).
 	rows *tableRows
+	// heads keeps the first events of timelines (timeline_head.go).
+	heads *timelineHeads
 }
 
 // Open opens (creating if needed) the database file at path and checks that
@@ -101,7 +103,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	stmts := &statements{pool: read}
 	db := &DB{write: write, read: readPool{DB: read, stmts: stmts}, export: export, path: path, now: time.Now, version: &dataVersion{},
 		months: &monthSeriesCache{}, tallies: &claimTallyCache{}, names: &publicNames{}, texts: &textCounts{}, refs: &refCache{}, timelines: &timelineCache{},
-		sorts: &sortedTables{}, rows: &tableRows{}}
+		sorts: &sortedTables{}, rows: &tableRows{}, heads: &timelineHeads{}}
 	db.SetExportConns(2)
 	if err := db.check(ctx); err != nil {
 		db.Close()

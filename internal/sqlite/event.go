@@ -275,30 +275,53 @@ func findEvents(ctx context.Context, q querier, f conflict.EventFilter, how even
 			return conflict.EventPage{}, invalidCursor()
 		}
 	}
-	plan, err := planEvents(ctx, q, f)
+	// A timeline read with no filter of the reader's own but its end is a
+	// cut of its head (timeline_head.go), which counts it, and holds its
+	// first page.
+	head, err := timelineHeadOf(ctx, q, f)
 	if err != nil {
 		return conflict.EventPage{}, err
 	}
 	page := conflict.EventPage{}
-	if plan.none {
-		return page, nil
-	}
-	switch {
-	case !how.count:
-	case plan.exact >= 0:
-		// The tallies know: "523,412 events", not "more than 1,000".
-		page.Total = plan.exact
-	default:
-		if page.Total, page.More, err = countPlan(ctx, q, plan, countLimit); err != nil {
-			return page, err
-		}
-	}
 	limit := clampLimit(f.Limit)
 	// Moving backwards reads the ranges the other way and flips the page.
 	asc := f.NewestFirst == backward
-	keys, err := plan.readKeys(ctx, q, lo, id, asc, limit+1)
-	if err != nil {
-		return page, err
+	var (
+		keys           []eventKey
+		fromHead       bool
+		headLo, headHi int
+	)
+	if head != nil {
+		if how.count {
+			page.Total, page.More = head.count(end(f.To))
+		}
+		if cursor == "" {
+			headLo, headHi, fromHead = head.firstPage(end(f.To), f.NewestFirst, limit+1)
+		}
+	}
+	if fromHead {
+		keys = head.pageKeys(headLo, headHi, f.NewestFirst)
+	} else {
+		plan, err := planEvents(ctx, q, f)
+		if err != nil {
+			return conflict.EventPage{}, err
+		}
+		if plan.none {
+			return conflict.EventPage{}, nil
+		}
+		switch {
+		case !how.count || head != nil:
+		case plan.exact >= 0:
+			// The tallies know: "523,412 events", not "more than 1,000".
+			page.Total = plan.exact
+		default:
+			if page.Total, page.More, err = countPlan(ctx, q, plan, countLimit); err != nil {
+				return page, err
+			}
+		}
+		if keys, err = plan.readKeys(ctx, q, lo, id, asc, limit+1); err != nil {
+			return page, err
+		}
 	}
 	further := len(keys) > limit
 	if further {
@@ -307,13 +330,25 @@ func findEvents(ctx context.Context, q querier, f conflict.EventFilter, how even
 	if backward {
 		slices.Reverse(keys)
 	}
-	if how.table {
+	loaded := false
+	if fromHead && !how.citations && !how.table {
+		// The page's keys are the head's from headLo on, or, newest
+		// first, those up to headHi.
+		from, to := headLo, headLo+len(keys)
+		if f.NewestFirst {
+			from, to = headHi-len(keys), headHi
+		}
+		page.Events, page.Citations, loaded = head.pageEvents(from, to, f.NewestFirst)
+	}
+	switch {
+	case loaded:
+	case how.table:
 		ids := make([]conflict.EventID, len(keys))
 		for i, k := range keys {
 			ids[i] = k.id
 		}
 		page.Events, page.Citations, err = loadTableEvents(ctx, q, ids)
-	} else {
+	default:
 		page.Events, err = loadEvents(ctx, q, keys)
 	}
 	if err != nil {
@@ -328,7 +363,7 @@ func findEvents(ctx context.Context, q querier, f conflict.EventFilter, how even
 			page.Next = makeCursor(last.lo, last.id)
 		}
 	}
-	if how.table {
+	if how.table || loaded {
 		return page, nil
 	}
 	if how.citations {

@@ -80,14 +80,15 @@ func (s *statements) close() {
 
 // readTxn is a read transaction of the reader pool whose queries use the
 // kept statements, and whose planner uses the kept counts of text
-// matches (text_counts.go) and the kept actors and sources
-// (ref_cache.go).
+// matches (text_counts.go), the kept actors and sources (ref_cache.go)
+// and the kept heads of timelines (timeline_head.go).
 type readTxn struct {
 	*sql.Tx
 	stmts *statements
 	texts *textCounts
 	refs  *refCache
 	rows  *tableRows
+	heads *timelineHeads
 }
 
 func (t readTxn) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {

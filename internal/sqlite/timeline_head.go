@@ -1,0 +1,256 @@
+package sqlite
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/sitrep/sitrep/internal/conflict"
+	"github.com/sitrep/sitrep/internal/edtf"
+)
+
+// A reader of a timeline chooses where it ends (?to=) and which way it
+// reads; every such list is a cut of the same list, the timeline's own. Its
+// count ("more than 200 events") and its first page were read again for
+// every end a reader chose, and counting a timeline of an intersection (a
+// tag at a place, an actor and a tag) walks thousands of rows, checking
+// each against the other condition: most of the page's cost.
+//
+// So the timeline's first keys in date order, its head, are read once per
+// snapshot of the record, with the first of its events. A list that ends
+// at a date counts the head's keys up to it; its first page, oldest first,
+// is the head's first keys, and newest first the last keys up to its end
+// when the head holds them all. The answer holds until any write, which
+// writes a revision.
+
+// headKeys is how many keys a head holds: past the most any count
+// counts, so that a head which is not the whole list still answers every
+// count.
+const headKeys = countLimit + 1
+
+// headEvents is how many of a head's events are kept loaded: a page of
+// cards, or an embed of the default length, begins with them.
+const headEvents = 50
+
+// headsKept bounds the heads kept: one for each timeline read, whether
+// retracted events are shown or not.
+const headsKept = 32
+
+// timelineHeads keeps heads per snapshot of the record.
+type timelineHeads struct {
+	mu       sync.Mutex
+	revision int64
+	heads    map[string]*timelineHead
+}
+
+// timelineHead is the beginning of a timeline's list. It is never changed
+// once kept; readers copy what they take from it.
+type timelineHead struct {
+	// plan reads the whole list (no end, no cursor).
+	plan eventPlan
+	// keys are the list's first keys in (date_lo, id) order: all of them
+	// when complete, or headKeys.
+	keys     []eventKey
+	complete bool
+	// events are the first of keys (up to headEvents) with their actors
+	// and tags, and citations how many citations each has.
+	events    []conflict.Event
+	citations map[conflict.EventID]int
+}
+
+// headable reports whether a list is a cut of a timeline's head: a
+// timeline with none of the reader's own filters but an end and an order.
+func headable(f conflict.EventFilter) bool {
+	if f.Timeline == nil || len(f.Actors) > 0 || len(f.Places) > 0 || len(f.Tags) > 0 || f.Query != "" || !f.From.IsZero() {
+		return false
+	}
+	for _, s := range f.Statuses {
+		if s != conflict.Published && s != conflict.Retracted {
+			return false
+		}
+	}
+	return true
+}
+
+// timelineHeadOf returns the head of f's timeline in q's snapshot, read
+// when it is not kept, or nil when f is not a cut of one or q keeps no
+// heads.
+func timelineHeadOf(ctx context.Context, q querier, f conflict.EventFilter) (*timelineHead, error) {
+	t, ok := q.(readTxn)
+	if !ok || t.heads == nil || !headable(f) {
+		return nil, nil
+	}
+	whole := conflict.EventFilter{Statuses: f.Statuses, Timeline: f.Timeline}
+	plan, err := planEvents(ctx, q, whole)
+	if err != nil || plan.none {
+		return nil, err
+	}
+	// The plan's queries name the head: they hold everything of the
+	// timeline the list depends on (its keys, dates, pins and
+	// exclusions, read in this snapshot), whatever copy of it the caller
+	// passed.
+	key := plan.key()
+	// The newest revision in this transaction's snapshot names the
+	// snapshot (as for textCounts).
+	var revision int64
+	if err := q.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM revisions`).Scan(&revision); err != nil {
+		return nil, err
+	}
+	c := t.heads
+	c.mu.Lock()
+	h, ok := c.heads[key]
+	if ok && c.revision == revision {
+		c.mu.Unlock()
+		return h, nil
+	}
+	c.mu.Unlock()
+	h, err = readTimelineHead(ctx, q, plan)
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.revision < revision || c.heads == nil || len(c.heads) >= headsKept {
+		c.revision, c.heads = revision, map[string]*timelineHead{}
+	}
+	if c.revision == revision {
+		c.heads[key] = h
+	}
+	return h, nil
+}
+
+func readTimelineHead(ctx context.Context, q querier, plan eventPlan) (*timelineHead, error) {
+	keys, err := plan.readKeys(ctx, q, "", 0, true, headKeys)
+	if err != nil {
+		return nil, err
+	}
+	h := &timelineHead{plan: plan, keys: keys, complete: len(keys) < headKeys}
+	if h.events, err = loadEvents(ctx, q, keys[:min(len(keys), headEvents)]); err != nil {
+		return nil, err
+	}
+	if h.citations, err = countCitations(ctx, q, h.events); err != nil {
+		return nil, err
+	}
+	return h, loadEventDetails(ctx, q, h.events)
+}
+
+// key names the plan by its queries and their parameters.
+func (p eventPlan) key() string {
+	var b strings.Builder
+	for _, piece := range p.pieces(true) {
+		query, params := piece.keysQuery("", 0, true, 0)
+		b.WriteString(query)
+		for _, v := range params {
+			s := fmt.Sprint(v)
+			fmt.Fprintf(&b, "\x00%T:%d:%s", v, len(s), s)
+		}
+		b.WriteString("\x00;")
+	}
+	return b.String()
+}
+
+// upTo is how many of the head's keys begin on or before end ("" for no
+// end).
+func (h *timelineHead) upTo(end string) int {
+	if end == "" {
+		return len(h.keys)
+	}
+	return sort.Search(len(h.keys), func(i int) bool { return h.keys[i].lo > end })
+}
+
+// end is the key a list's end date gives its events' date_lo ("" for
+// none). A timeline's own end is in its head already.
+func end(to edtf.Date) string {
+	if to.IsZero() {
+		return ""
+	}
+	return to.UpperKey()
+}
+
+// count counts the list that ends at end as FindEvents would: from the
+// tallies when they know the whole list, else exact up to the plan's
+// limit, or the limit and more.
+func (h *timelineHead) count(end string) (int, bool) {
+	if end == "" && h.plan.exact >= 0 {
+		return h.plan.exact, false
+	}
+	limit := countLimit
+	if h.plan.countCap > 0 {
+		limit = min(limit, h.plan.countCap)
+	}
+	if h.plan.atLeast > limit {
+		return limit, true
+	}
+	// A head that is not the whole list holds more keys than any limit,
+	// so when all of them are before the end, so are more than limit.
+	if n := h.upTo(end); n <= limit {
+		return n, false
+	}
+	return limit, true
+}
+
+// firstPage returns where in the head the first n keys of the list that
+// ends at end lie, oldest first or newest first, or ok false when the head
+// does not hold them.
+func (h *timelineHead) firstPage(end string, newestFirst bool, n int) (lo, hi int, ok bool) {
+	upTo := h.upTo(end)
+	if !newestFirst {
+		// A head that is not the whole list holds more keys than a page.
+		if n > len(h.keys) && !h.complete {
+			return 0, 0, false
+		}
+		return 0, min(upTo, n), true
+	}
+	// The newest keys up to the end are in the head when the head goes
+	// past the end, or is the whole list.
+	if upTo == len(h.keys) && !h.complete {
+		return 0, 0, false
+	}
+	return max(0, upTo-n), upTo, true
+}
+
+// pageKeys returns the head's keys lo to hi, newest first when asked.
+func (h *timelineHead) pageKeys(lo, hi int, newestFirst bool) []eventKey {
+	keys := slices.Clone(h.keys[lo:hi])
+	if newestFirst {
+		slices.Reverse(keys)
+	}
+	return keys
+}
+
+// pageEvents returns copies of the head's events lo to hi, newest first
+// when asked, with their citation counts, or ok false when they are not
+// all loaded.
+func (h *timelineHead) pageEvents(lo, hi int, newestFirst bool) ([]conflict.Event, map[conflict.EventID]int, bool) {
+	if hi > len(h.events) {
+		return nil, nil, false
+	}
+	if lo == hi {
+		// As loadEvents gives an empty page.
+		return nil, map[conflict.EventID]int{}, true
+	}
+	events := make([]conflict.Event, 0, hi-lo)
+	citations := make(map[conflict.EventID]int, hi-lo)
+	for _, e := range h.events[lo:hi] {
+		e.Actors, e.Tags = slices.Clone(e.Actors), slices.Clone(e.Tags)
+		if e.Place != nil {
+			p := *e.Place
+			if p.Coordinates != nil {
+				c := *p.Coordinates
+				p.Coordinates = &c
+			}
+			e.Place = &p
+		}
+		events = append(events, e)
+		if n, ok := h.citations[e.ID]; ok {
+			citations[e.ID] = n
+		}
+	}
+	if newestFirst {
+		slices.Reverse(events)
+	}
+	return events, citations, true
+}
