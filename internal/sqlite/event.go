@@ -291,6 +291,9 @@ func findEvents(ctx context.Context, q querier, f conflict.EventFilter, how even
 		fromHead       bool
 		headLo, headHi int
 	)
+	if head != nil && head.plan.none {
+		return conflict.EventPage{}, nil
+	}
 	if head != nil {
 		if how.count {
 			page.Total, page.More = head.count(end(f.To))
@@ -302,7 +305,12 @@ func findEvents(ctx context.Context, q querier, f conflict.EventFilter, how even
 	if fromHead {
 		keys = head.pageKeys(headLo, headHi, f.NewestFirst)
 	} else {
-		plan, err := planEvents(ctx, q, f)
+		var plan eventPlan
+		if head != nil {
+			plan, err = head.planTo(ctx, q, f)
+		} else {
+			plan, err = planEvents(ctx, q, f)
+		}
 		if err != nil {
 			return conflict.EventPage{}, err
 		}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"slices"
 	"sort"
-	"strings"
 	"sync"
 
 	"github.com/sitrep/sitrep/internal/conflict"
@@ -49,7 +48,8 @@ type timelineHeads struct {
 // timelineHead is the beginning of a timeline's list. It is never changed
 // once kept; readers copy what they take from it.
 type timelineHead struct {
-	// plan reads the whole list (no end, no cursor).
+	// plan reads the whole list (no end, no cursor); none when it is
+	// empty whatever its end.
 	plan eventPlan
 	// keys are the list's first keys in (date_lo, id) order: all of them
 	// when complete, or headKeys.
@@ -83,16 +83,7 @@ func timelineHeadOf(ctx context.Context, q querier, f conflict.EventFilter) (*ti
 	if !ok || t.heads == nil || !headable(f) {
 		return nil, nil
 	}
-	whole := conflict.EventFilter{Statuses: f.Statuses, Timeline: f.Timeline}
-	plan, err := planEvents(ctx, q, whole)
-	if err != nil || plan.none {
-		return nil, err
-	}
-	// The plan's queries name the head: they hold everything of the
-	// timeline the list depends on (its keys, dates, pins and
-	// exclusions, read in this snapshot), whatever copy of it the caller
-	// passed.
-	key := plan.key()
+	key := headKey(f)
 	// The newest revision in this transaction's snapshot names the
 	// snapshot (as for textCounts).
 	var revision int64
@@ -107,9 +98,15 @@ func timelineHeadOf(ctx context.Context, q querier, f conflict.EventFilter) (*ti
 		return h, nil
 	}
 	c.mu.Unlock()
-	h, err = readTimelineHead(ctx, q, plan)
+	plan, err := planEvents(ctx, q, conflict.EventFilter{Statuses: f.Statuses, Timeline: f.Timeline})
 	if err != nil {
 		return nil, err
+	}
+	h = &timelineHead{plan: plan}
+	if !plan.none {
+		if err := h.read(ctx, q); err != nil {
+			return nil, err
+		}
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -122,34 +119,51 @@ func timelineHeadOf(ctx context.Context, q querier, f conflict.EventFilter) (*ti
 	return h, nil
 }
 
-func readTimelineHead(ctx context.Context, q querier, plan eventPlan) (*timelineHead, error) {
-	keys, err := plan.readKeys(ctx, q, "", 0, true, headKeys)
-	if err != nil {
-		return nil, err
-	}
-	h := &timelineHead{plan: plan, keys: keys, complete: len(keys) < headKeys}
-	if h.events, err = loadEvents(ctx, q, keys[:min(len(keys), headEvents)]); err != nil {
-		return nil, err
-	}
-	if h.citations, err = countCitations(ctx, q, h.events); err != nil {
-		return nil, err
-	}
-	return h, loadEventDetails(ctx, q, h.events)
+// headKey names a timeline's head by what its plan is made of: the
+// timeline's filter, whether it pins or excludes events (which events
+// it pins and excludes the plan reads in the snapshot), and whether
+// retracted events are listed. Whatever copy of the timeline a caller
+// passes, the same key makes the same plan in one snapshot.
+func headKey(f conflict.EventFilter) string {
+	t := f.Timeline
+	retracted := slices.Contains(f.Statuses, conflict.Retracted)
+	return fmt.Sprintf("%d|%v|%v|%q|%s|%s|%t|%t|%t", t.ID, t.Filter.Actors, t.Filter.Places, t.Filter.Tags,
+		t.Filter.From.String(), t.Filter.To.String(), len(t.Pinned) > 0, len(t.Excluded) > 0, retracted)
 }
 
-// key names the plan by its queries and their parameters.
-func (p eventPlan) key() string {
-	var b strings.Builder
-	for _, piece := range p.pieces(true) {
-		query, params := piece.keysQuery("", 0, true, 0)
-		b.WriteString(query)
-		for _, v := range params {
-			s := fmt.Sprint(v)
-			fmt.Fprintf(&b, "\x00%T:%d:%s", v, len(s), s)
-		}
-		b.WriteString("\x00;")
+// read reads the head's keys and first events.
+func (h *timelineHead) read(ctx context.Context, q querier) error {
+	keys, err := h.plan.readKeys(ctx, q, "", 0, true, headKeys)
+	if err != nil {
+		return err
 	}
-	return b.String()
+	h.keys, h.complete = keys, len(keys) < headKeys
+	if h.events, err = loadEvents(ctx, q, keys[:min(len(keys), headEvents)]); err != nil {
+		return err
+	}
+	if h.citations, err = countCitations(ctx, q, h.events); err != nil {
+		return err
+	}
+	return loadEventDetails(ctx, q, h.events)
+}
+
+// planTo returns the plan of f, the head's list cut at f's end. When the
+// whole list has no end of its own, that is the head's plan with the
+// end's check first, as planEvents makes it; a timeline's own end and
+// the reader's are one check, so those are planned anew: with two, the
+// index range would run to the later one.
+func (h *timelineHead) planTo(ctx context.Context, q querier, f conflict.EventFilter) (eventPlan, error) {
+	if f.To.IsZero() {
+		return h.plan, nil
+	}
+	if t := f.Timeline; len(t.Pinned) == 0 && !t.Filter.To.IsZero() {
+		return planEvents(ctx, q, f)
+	}
+	p := h.plan
+	key := f.To.UpperKey()
+	p.checks = append([]check{func(r row) (string, []any) { return r.lo + " <= ?", []any{key} }}, p.checks...)
+	p.exact = -1
+	return p, nil
 }
 
 // upTo is how many of the head's keys begin on or before end ("" for no
