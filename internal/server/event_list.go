@@ -53,7 +53,7 @@ func (s *Server) timelineShow(c echo.Context) error {
 	b.MapURL = withQuery("/map", b.Filter.Values("timeline", t.Slug).Encode())
 	if t.WithEstimates {
 		ef := timelineEstimates(b.Filter.Filter, &t)
-		if b.Estimates, b.EstimatesMore, err = s.db.CountEstimates(c.Request().Context(), ef, estimateCountLimit); err != nil {
+		if b.Estimates, b.EstimatesMore, err = s.countTimelineEstimates(c.Request().Context(), ef, &t); err != nil {
 			return err
 		}
 	}
@@ -210,7 +210,7 @@ func (s *Server) interleaveEstimates(ctx context.Context, entries []components.E
 	if d, err := edtf.Parse(hi); err == nil && hi != "9999-12-31" && (ef.To.IsZero() || d.UpperKey() < ef.To.UpperKey()) {
 		ef.To = d
 	}
-	xs, err := s.db.FindEstimates(ctx, ef)
+	xs, err := s.findSpanEstimates(ctx, ef)
 	if err != nil {
 		return nil, err
 	}

@@ -1,0 +1,48 @@
+package server_test
+
+import (
+	"net/http"
+	"testing"
+
+	"github.com/sitrep/sitrep/internal/app"
+	"github.com/sitrep/sitrep/internal/conflict"
+	"github.com/sitrep/sitrep/internal/edtf"
+)
+
+// A timeline's counts of events and estimates, and the estimates among
+// its events, are kept between readers, whatever end and order each
+// chooses, and a new estimate or event is counted and shown at once.
+// The response cache is off, so that every page is read anew.
+func TestTimelineCountsFollowWrites(t *testing.T) {
+	a := openApp(t, app.Config{Demo: true, AllowedHosts: []string{"example.com"}, CacheBytes: -1})
+	ctx := t.Context()
+	h := a.Handler()
+	forces, sources := demoForcesAndSources(t, a)
+	system := conflict.Change{AuthorName: "import"}
+	for range 2 {
+		get(t, h, "/timelines/mosul-2016", http.StatusOK, "3 events and 2 estimates")
+		get(t, h, "/timelines/mosul-2016?to=2016-08", http.StatusOK, "1 event and 1 estimate")
+		get(t, h, "/timelines/mosul-2016?order=newest&to=2016-08", http.StatusOK, "1 event and 1 estimate")
+		get(t, h, "/timelines/mosul-2016?to=2018", http.StatusOK, "3 events and 2 estimates")
+	}
+
+	earlier := conflict.Estimate{Force: forces[0], AsOf: edtf.MustParse("2016-05-01"), Unit: conflict.DefaultUnit,
+		Qualifier: conflict.About, Low: conflict.Bound{Value: 6543, Set: true}, Claimant: "Earlier officials", Status: conflict.Published,
+		Citations: []conflict.Citation{{Source: sources[0], Quote: "about 6,543 fighters"}}}
+	if err := a.DB.CreateEstimate(ctx, &earlier, system); err != nil {
+		t.Fatal(err)
+	}
+	get(t, h, "/timelines/mosul-2016", http.StatusOK, "3 events and 3 estimates", "Earlier officials")
+	get(t, h, "/timelines/mosul-2016?to=2016-08", http.StatusOK, "1 event and 2 estimates", "Earlier officials")
+	get(t, h, "/timelines/mosul-2016?order=newest&to=2018", http.StatusOK, "3 events and 3 estimates", "Earlier officials")
+	get(t, h, "/embed/timelines/mosul-2016?to=2018", http.StatusOK, "Earlier officials")
+
+	e := conflict.Event{Title: "Checkpoints reinforced", Date: edtf.MustParse("2016-06-10"), Status: conflict.Published,
+		Citations: []conflict.Citation{{Source: sources[0], Quote: "Checkpoints were reinforced."}}}
+	if err := a.DB.CreateEvent(ctx, &e, system); err != nil {
+		t.Fatal(err)
+	}
+	get(t, h, "/timelines/mosul-2016", http.StatusOK, "4 events and 3 estimates", "Checkpoints reinforced")
+	get(t, h, "/timelines/mosul-2016?to=2016-08", http.StatusOK, "2 events and 2 estimates", "Checkpoints reinforced")
+	get(t, h, "/timelines/mosul-2016?order=newest&to=2016-08", http.StatusOK, "2 events and 2 estimates", "Checkpoints reinforced")
+}
