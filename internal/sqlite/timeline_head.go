@@ -25,11 +25,6 @@ import (
 // when the head holds them all. The answer holds until any write, which
 // writes a revision.
 
-// headKeys is how many keys a head holds: past the most any count
-// counts, so that a head which is not the whole list still answers every
-// count.
-const headKeys = countLimit + 1
-
 // headEvents is how many of a head's events are kept loaded: a page of
 // cards, or an embed of the default length, begins with them.
 const headEvents = 50
@@ -52,7 +47,8 @@ type timelineHead struct {
 	// empty whatever its end.
 	plan eventPlan
 	// keys are the list's first keys in (date_lo, id) order: all of them
-	// when complete, or headKeys.
+	// when complete, or one past the most its count counts, so that a
+	// head which is not the whole list still answers every count.
 	keys     []eventKey
 	complete bool
 	// events are the first of keys (up to headEvents) with their actors
@@ -133,11 +129,12 @@ func headKey(f conflict.EventFilter) string {
 
 // read reads the head's keys and first events.
 func (h *timelineHead) read(ctx context.Context, q querier) error {
-	keys, err := h.plan.readKeys(ctx, q, "", 0, true, headKeys)
+	n := h.plan.countLimit() + 1
+	keys, err := h.plan.readKeys(ctx, q, "", 0, true, n)
 	if err != nil {
 		return err
 	}
-	h.keys, h.complete = keys, len(keys) < headKeys
+	h.keys, h.complete = keys, len(keys) < n
 	if h.events, err = loadEvents(ctx, q, keys[:min(len(keys), headEvents)]); err != nil {
 		return err
 	}
@@ -191,10 +188,7 @@ func (h *timelineHead) count(end string) (int, bool) {
 	if end == "" && h.plan.exact >= 0 {
 		return h.plan.exact, false
 	}
-	limit := countLimit
-	if h.plan.countCap > 0 {
-		limit = min(limit, h.plan.countCap)
-	}
+	limit := h.plan.countLimit()
 	if h.plan.atLeast > limit {
 		return limit, true
 	}
@@ -206,14 +200,23 @@ func (h *timelineHead) count(end string) (int, bool) {
 	return limit, true
 }
 
+// countLimit is where FindEvents stops counting the plan's matches.
+func (p eventPlan) countLimit() int {
+	if p.countCap > 0 {
+		return min(countLimit, p.countCap)
+	}
+	return countLimit
+}
+
 // firstPage returns where in the head the first n keys of the list that
 // ends at end lie, oldest first or newest first, or ok false when the head
 // does not hold them.
 func (h *timelineHead) firstPage(end string, newestFirst bool, n int) (lo, hi int, ok bool) {
 	upTo := h.upTo(end)
 	if !newestFirst {
-		// A head that is not the whole list holds more keys than a page.
-		if n > len(h.keys) && !h.complete {
+		// The first n keys up to the end are in the head when it holds
+		// n keys, or as many as there are up to the end.
+		if n > len(h.keys) && upTo == len(h.keys) && !h.complete {
 			return 0, 0, false
 		}
 		return 0, min(upTo, n), true

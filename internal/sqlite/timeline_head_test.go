@@ -104,7 +104,7 @@ func (fx *headFixture) check(t *testing.T, when string) {
 		}
 		for _, end := range headEnds {
 			for _, newest := range []bool{false, true} {
-				for _, limit := range []int{10, 30, 60} {
+				for _, limit := range []int{10, 30, 60, 250} {
 					f := conflict.EventFilter{Timeline: &tl, NewestFirst: newest, Limit: limit, Statuses: []conflict.Status{conflict.Published}}
 					if end != "" {
 						f.To = edtf.MustParse(end)
