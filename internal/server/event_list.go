@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 
+	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
 
 	"github.com/sitrep/sitrep/internal/conflict"
@@ -60,21 +61,16 @@ func (s *Server) timelineShow(c echo.Context) error {
 	if isFragment(c) {
 		return s.render(c, http.StatusOK, components.Results(b))
 	}
+	parts, err := s.timelineParts(c.Request().Context(), t)
+	if err != nil {
+		return err
+	}
 	// A timeline is none of the sections the navigation names.
 	v := pages.EventsView{Base: s.base(c, t.Title, ""), Heading: t.Title, Timeline: &t, Browser: b,
-		Description: s.md.Render(t.Description)}
-	v.Base.Description = markdown.Excerpt(t.Description, 200)
-	if len(t.Filter.Actors) == 1 {
-		// A timeline of one force opens with the chart of its size.
-		force, err := s.db.FindActorByID(c.Request().Context(), t.Filter.Actors[0])
-		if err != nil {
-			return err
-		}
-		est, err := s.forceEstimates(c.Request().Context(), force.Ref(), t.Filter.From, t.Filter.To, "timeline-chart")
-		if err != nil {
-			return err
-		}
-		v.Estimates = &est
+		Description: parts.description}
+	v.Base.Description = parts.excerpt
+	if parts.summary != "" {
+		v.Estimates = templ.Raw(parts.summary)
 	}
 	v.Base.Alternates = s.oembedAlternates(c, v.Base.Canonical, t.Title)
 	v.Base.Alternates = append(v.Base.Alternates, s.feedAlternate(c, components.TimelinePath(t.Slug), b.Filter.Values(), t.Title+" (Atom feed)"))

@@ -65,10 +65,10 @@ type Server struct {
 	counts countCache
 	// series keeps the day series of recent tallies (histogram.go).
 	series seriesCache
-	// timelineEstimates keeps what timelines read of their estimates
-	// (timeline_estimates.go).
-	timelineEstimates timelineEstimateCache
-	cache             *responseCache
+	// timelinePages keeps what timelines' pages read of their estimates
+	// (timeline_estimates.go) and their parts (timeline_parts.go).
+	timelinePages timelinePageCache
+	cache         *responseCache
 	// bulk admits exports and large API reads, which read from bulkDB,
 	// the export pool, within limits.
 	bulk   *limiter

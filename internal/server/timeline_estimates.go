@@ -16,12 +16,14 @@ import (
 // its first keys count them all; a page's span is read once and shared by
 // the readers whose pages are the same (all those ending past the
 // timeline's own end, say).
-type timelineEstimateCache struct {
+type timelinePageCache struct {
 	// heads are the as-of keys of the first estimates of a timeline's
 	// whole list, in as-of order.
 	heads versioned[string, []string]
 	// spans are the estimates of a span of a timeline, by filter.
 	spans versioned[string, []conflict.Estimate]
+	// parts are the parts of timelines' pages (timeline_parts.go).
+	parts versioned[string, timelineParts]
 }
 
 // timelineEstimateHeads bounds the heads kept, in keys.
@@ -41,7 +43,7 @@ func (s *Server) countTimelineEstimates(ctx context.Context, ef conflict.Estimat
 	}
 	whole := ef
 	whole.To, whole.NewestFirst, whole.Limit = t.Filter.To, false, estimateCountLimit+1
-	keys, err := s.timelineEstimates.heads.get(version, fmt.Sprintf("%+v", whole), timelineEstimateHeads,
+	keys, err := s.timelinePages.heads.get(version, fmt.Sprintf("%+v", whole), timelineEstimateHeads,
 		func(keys []string) int { return 1 + len(keys) },
 		func() ([]string, error) {
 			xs, err := s.db.FindEstimates(ctx, whole)
@@ -76,7 +78,7 @@ func (s *Server) findSpanEstimates(ctx context.Context, ef conflict.EstimateFilt
 	if err != nil {
 		return nil, err
 	}
-	xs, err := s.timelineEstimates.spans.get(version, fmt.Sprintf("%+v", ef), timelineEstimateSpans,
+	xs, err := s.timelinePages.spans.get(version, fmt.Sprintf("%+v", ef), timelineEstimateSpans,
 		func(xs []conflict.Estimate) int { return 1 + len(xs) },
 		func() ([]conflict.Estimate, error) { return s.db.FindEstimates(ctx, ef) })
 	// Pages point into their own copy of the list kept.

@@ -30,9 +30,9 @@ type EventsView struct {
 	Embed *components.EmbedPanelView
 	// Map is the timeline's map panel; nil on /events.
 	Map *components.MapPanelView
-	// Estimates is set on the timeline of a single force: its chart opens
-	// the page.
-	Estimates *ActorEstimates
+	// Estimates is set on the timeline of a single force: its chart
+	// (ActorEstimatesSection, drawn once per data version) opens the page.
+	Estimates templ.Component
 }
 
 // Events is /events and /timelines/{slug}.
@@ -111,7 +111,7 @@ func Events(v EventsView) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			if v.Estimates != nil {
-				templ_7745c5c3_Err = ActorEstimatesSection(*v.Estimates).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = v.Estimates.Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
