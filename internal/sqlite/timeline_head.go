@@ -271,3 +271,43 @@ func (h *timelineHead) pageEvents(lo, hi int, newestFirst bool) ([]conflict.Even
 	}
 	return events, citations, true
 }
+
+// dayCounts counts the events of the list f, which ends at its end, on
+// each day of their beginning, as countEventsByDay would count them one by
+// one up to limit; ok is false when the head does not hold them all (nor
+// more than limit of them), and when there is no head.
+func (h *timelineHead) dayCounts(f conflict.EventFilter, limit int) (conflict.DayCounts, bool) {
+	switch {
+	case h == nil:
+		return conflict.DayCounts{}, false
+	case h.plan.none:
+		return conflict.DayCounts{}, true
+	case limit <= 0:
+		return conflict.DayCounts{TooMany: true}, true
+	}
+	n := h.upTo(end(f.To))
+	if n > limit {
+		return conflict.DayCounts{TooMany: true}, true
+	}
+	if n == len(h.keys) && !h.complete {
+		return conflict.DayCounts{}, false
+	}
+	// The events that begin before a timeline's own start reach into it:
+	// the histogram's first bar.
+	start := ""
+	if t := f.Timeline; len(t.Pinned) == 0 && !t.Filter.From.IsZero() {
+		start = t.Filter.From.LowerKey()
+	}
+	var out conflict.DayCounts
+	for _, k := range h.keys[:n] {
+		switch last := len(out.Days) - 1; {
+		case start != "" && k.lo < start:
+			out.Before++
+		case last >= 0 && out.Days[last].Day == k.lo:
+			out.Days[last].N++
+		default:
+			out.Days = append(out.Days, conflict.DayCount{Day: k.lo, N: 1})
+		}
+	}
+	return out, true
+}

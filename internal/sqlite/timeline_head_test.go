@@ -121,6 +121,22 @@ func (fx *headFixture) check(t *testing.T, when string) {
 						t.Errorf("%s, %s to %q newest %v limit %d: %d events (total %d, more %v, next %q), want %d (total %d, more %v, next %q)",
 							when, slug, end, newest, limit, len(got.Events), got.Total, got.More, got.Next, len(want.Events), want.Total, want.More, want.Next)
 					}
+					if !newest {
+						for _, max := range []int{0, 10, 1000} {
+							got, err := fx.db.CountEventsByDay(ctx, f, max)
+							if err != nil {
+								t.Fatal(err)
+							}
+							want, err := fx.db.Bulk().CountEventsByDay(ctx, f, max)
+							if err != nil {
+								t.Fatal(err)
+							}
+							if !reflect.DeepEqual(got, want) {
+								t.Errorf("%s, %s to %q counted by day up to %d: %d days, %d before, too many %v; want %d days, %d before, too many %v",
+									when, slug, end, max, len(got.Days), got.Before, got.TooMany, len(want.Days), want.Before, want.TooMany)
+							}
+						}
+					}
 					listed, err := fx.db.ListEvents(ctx, f)
 					if err != nil {
 						t.Fatal(err)
