@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"net/http"
+	"slices"
 
 	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
@@ -114,9 +115,7 @@ func (s *Server) browse(c echo.Context, action string, t *conflict.Timeline, fix
 	if err != nil {
 		return components.BrowserView{}, err
 	}
-	// The tag suggestions come from the tallies the store keeps with
-	// every write, so they are read on each request, never rebuilt.
-	tags, err := s.db.FindTags(ctx, tagSuggestions)
+	tags, err := s.suggestedTags(ctx)
 	if err != nil {
 		return components.BrowserView{}, err
 	}
@@ -222,6 +221,20 @@ func (s *Server) interleaveEstimates(ctx context.Context, entries []components.E
 // tagSuggestions is how many of the most used tags the event filter
 // offers before the reader types.
 const tagSuggestions = 24
+
+// suggestedTags returns the tags the event filter offers. They come from
+// the tallies the store keeps with every write, never rebuilt, and are
+// kept until the next: every list page reads the same ones.
+func (s *Server) suggestedTags(ctx context.Context) ([]string, error) {
+	version, err := s.db.LastChange(ctx)
+	if err != nil {
+		return nil, err
+	}
+	tags, err := s.tags.get(version, tagSuggestions, 1, nil, func() ([]string, error) {
+		return s.db.FindTags(ctx, tagSuggestions)
+	})
+	return slices.Clone(tags), err
+}
 
 // filterOptions are the actors and places the editors' forms list before
 // anything is typed, kept until the next write. No reader's page uses

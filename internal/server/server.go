@@ -65,6 +65,8 @@ type Server struct {
 	counts countCache
 	// series keeps the day series of recent tallies (histogram.go).
 	series seriesCache
+	// tags keeps the event filter's suggested tags (event_list.go).
+	tags versioned[int, []string]
 	// timelinePages keeps what timelines' pages read of their estimates
 	// (timeline_estimates.go) and their parts (timeline_parts.go).
 	timelinePages timelinePageCache

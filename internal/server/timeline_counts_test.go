@@ -86,3 +86,24 @@ func TestTimelineSummaryFollowsWrites(t *testing.T) {
 		t.Error("an edited timeline still shows its old description")
 	}
 }
+
+// The tags the event filter suggests are kept between readers, and a tag
+// that a new event brings is suggested at once.
+func TestSuggestedTagsFollowWrites(t *testing.T) {
+	a := openApp(t, app.Config{Demo: true, AllowedHosts: []string{"example.com"}, CacheBytes: -1})
+	h := a.Handler()
+	_, sources := demoForcesAndSources(t, a)
+	suggested := `data-value="freshly-coined"`
+	for range 2 {
+		if body := get(t, h, "/timelines/mosul-2016", http.StatusOK); strings.Contains(body, suggested) {
+			t.Fatal("a tag no event has is suggested")
+		}
+	}
+	e := conflict.Event{Title: "A new kind of report", Date: edtf.MustParse("2016-06-11"), Status: conflict.Published,
+		Tags: []string{"freshly-coined"}, Citations: []conflict.Citation{{Source: sources[0], Quote: "A new kind."}}}
+	if err := a.DB.CreateEvent(t.Context(), &e, conflict.Change{AuthorName: "import"}); err != nil {
+		t.Fatal(err)
+	}
+	get(t, h, "/timelines/mosul-2016", http.StatusOK, suggested)
+	get(t, h, "/events", http.StatusOK, suggested)
+}
