@@ -289,6 +289,7 @@ func findEvents(ctx context.Context, q querier, f conflict.EventFilter, how even
 	var (
 		keys           []eventKey
 		fromHead       bool
+		run            keyRun
 		headLo, headHi int
 	)
 	if head != nil && head.plan.none {
@@ -299,11 +300,11 @@ func findEvents(ctx context.Context, q querier, f conflict.EventFilter, how even
 			page.Total, page.More = head.count(end(f.To))
 		}
 		if cursor == "" {
-			headLo, headHi, fromHead = head.firstPage(end(f.To), f.NewestFirst, limit+1)
+			run, headLo, headHi, fromHead = head.firstPage(end(f.To), f.NewestFirst, limit+1)
 		}
 	}
 	if fromHead {
-		keys = head.pageKeys(headLo, headHi, f.NewestFirst)
+		keys = run.pageKeys(headLo, headHi, f.NewestFirst)
 	} else {
 		var plan eventPlan
 		if head != nil {
@@ -340,13 +341,13 @@ func findEvents(ctx context.Context, q querier, f conflict.EventFilter, how even
 	}
 	loaded := false
 	if fromHead && !how.citations && !how.table {
-		// The page's keys are the head's from headLo on, or, newest
+		// The page's keys are the run's from headLo on, or, newest
 		// first, those up to headHi.
 		from, to := headLo, headLo+len(keys)
 		if f.NewestFirst {
 			from, to = headHi-len(keys), headHi
 		}
-		page.Events, page.Citations, loaded = head.pageEvents(from, to, f.NewestFirst)
+		page.Events, page.Citations, loaded = head.pageEvents(run, from, to, f.NewestFirst)
 	}
 	switch {
 	case loaded:

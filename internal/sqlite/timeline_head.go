@@ -52,9 +52,21 @@ type timelineHead struct {
 	keys     []eventKey
 	complete bool
 	// events are the first of keys (up to headEvents) with their actors
-	// and tags, and citations how many citations each has.
-	events    []conflict.Event
+	// and tags.
+	events []conflict.Event
+	// tail, when the head is not the whole list, is its last keys with
+	// their events, in the same order: the first page newest first of a
+	// list that ends after its last event (a timeline that is over, read
+	// newest first).
+	tail keyRun
+	// citations is how many citations each event loaded has.
 	citations map[conflict.EventID]int
+}
+
+// keyRun is a run of a list's keys, each with its event loaded.
+type keyRun struct {
+	keys   []eventKey
+	events []conflict.Event
 }
 
 // headable reports whether a list is a cut of a timeline's head: a
@@ -138,10 +150,28 @@ func (h *timelineHead) read(ctx context.Context, q querier) error {
 	if h.events, err = loadEvents(ctx, q, keys[:min(len(keys), headEvents)]); err != nil {
 		return err
 	}
-	if h.citations, err = countCitations(ctx, q, h.events); err != nil {
+	loaded := h.events
+	if !h.complete {
+		// The tail, newest first, one past the longest page it serves.
+		keys, err := h.plan.readKeys(ctx, q, "", 0, false, headEvents+1)
+		if err != nil {
+			return err
+		}
+		slices.Reverse(keys)
+		if h.tail.events, err = loadEvents(ctx, q, keys); err != nil {
+			return err
+		}
+		h.tail.keys = keys
+		loaded = append(slices.Clip(loaded), h.tail.events...)
+	}
+	if h.citations, err = countCitations(ctx, q, loaded); err != nil {
 		return err
 	}
-	return loadEventDetails(ctx, q, h.events)
+	// Details are filled in place, so in the head's and the tail's own.
+	if err := loadEventDetails(ctx, q, h.events); err != nil {
+		return err
+	}
+	return loadEventDetails(ctx, q, h.tail.events)
 }
 
 // planTo returns the plan of f, the head's list cut at f's end. When the
@@ -208,41 +238,46 @@ func (p eventPlan) countLimit() int {
 	return countLimit
 }
 
-// firstPage returns where in the head the first n keys of the list that
-// ends at end lie, oldest first or newest first, or ok false when the head
-// does not hold them.
-func (h *timelineHead) firstPage(end string, newestFirst bool, n int) (lo, hi int, ok bool) {
+// firstPage returns the run of keys, the head's or the tail's, and where
+// in it the first n keys of the list that ends at end lie, oldest first or
+// newest first, or ok false when neither holds them.
+func (h *timelineHead) firstPage(end string, newestFirst bool, n int) (run keyRun, lo, hi int, ok bool) {
+	head := keyRun{keys: h.keys, events: h.events}
 	upTo := h.upTo(end)
 	if !newestFirst {
 		// The first n keys up to the end are in the head when it holds
 		// n keys, or as many as there are up to the end.
 		if n > len(h.keys) && upTo == len(h.keys) && !h.complete {
-			return 0, 0, false
+			return keyRun{}, 0, 0, false
 		}
-		return 0, min(upTo, n), true
+		return head, 0, min(upTo, n), true
 	}
 	// The newest keys up to the end are in the head when the head goes
-	// past the end, or is the whole list.
-	if upTo == len(h.keys) && !h.complete {
-		return 0, 0, false
+	// past the end, or is the whole list; in the tail when the end is
+	// past the list's last key.
+	switch tail := h.tail.keys; {
+	case upTo < len(h.keys) || h.complete:
+		return head, max(0, upTo-n), upTo, true
+	case len(tail) >= n && (end == "" || end >= tail[len(tail)-1].lo):
+		return h.tail, len(tail) - n, len(tail), true
 	}
-	return max(0, upTo-n), upTo, true
+	return keyRun{}, 0, 0, false
 }
 
-// pageKeys returns the head's keys lo to hi, newest first when asked.
-func (h *timelineHead) pageKeys(lo, hi int, newestFirst bool) []eventKey {
-	keys := slices.Clone(h.keys[lo:hi])
+// pageKeys returns the run's keys lo to hi, newest first when asked.
+func (r keyRun) pageKeys(lo, hi int, newestFirst bool) []eventKey {
+	keys := slices.Clone(r.keys[lo:hi])
 	if newestFirst {
 		slices.Reverse(keys)
 	}
 	return keys
 }
 
-// pageEvents returns copies of the head's events lo to hi, newest first
+// pageEvents returns copies of the run's events lo to hi, newest first
 // when asked, with their citation counts, or ok false when they are not
 // all loaded.
-func (h *timelineHead) pageEvents(lo, hi int, newestFirst bool) ([]conflict.Event, map[conflict.EventID]int, bool) {
-	if hi > len(h.events) {
+func (h *timelineHead) pageEvents(r keyRun, lo, hi int, newestFirst bool) ([]conflict.Event, map[conflict.EventID]int, bool) {
+	if hi > len(r.events) {
 		return nil, nil, false
 	}
 	if lo == hi {
@@ -251,7 +286,7 @@ func (h *timelineHead) pageEvents(lo, hi int, newestFirst bool) ([]conflict.Even
 	}
 	events := make([]conflict.Event, 0, hi-lo)
 	citations := make(map[conflict.EventID]int, hi-lo)
-	for _, e := range h.events[lo:hi] {
+	for _, e := range r.events[lo:hi] {
 		e.Actors, e.Tags = slices.Clone(e.Actors), slices.Clone(e.Tags)
 		if e.Place != nil {
 			p := *e.Place
