@@ -19,10 +19,11 @@ import (
 // each against the other condition: most of the page's cost.
 //
 // So the timeline's first keys in date order, its head, are read once per
-// snapshot of the record, with the first of its events. A list that ends
-// at a date counts the head's keys up to it; its first page, oldest first,
-// is the head's first keys, and newest first the last keys up to its end
-// when the head holds them all. The answer holds until any write, which
+// snapshot of the record, with the first of its events and its last few.
+// A list that ends at a date counts the head's keys up to it; its first
+// page, oldest first, is the head's first keys, and newest first the last
+// keys up to its end when the head holds them all, or the timeline's last
+// events when it ends after them. The answer holds until any write, which
 // writes a revision.
 
 // headEvents is how many of a head's events are kept loaded: a page of
