@@ -93,10 +93,8 @@ func timelineHeadOf(ctx context.Context, q querier, f conflict.EventFilter) (*ti
 		return nil, nil
 	}
 	key := headKey(f)
-	// The newest revision in this transaction's snapshot names the
-	// snapshot (as for textCounts).
-	var revision int64
-	if err := q.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM revisions`).Scan(&revision); err != nil {
+	revision, err := snapshotRevision(ctx, q)
+	if err != nil {
 		return nil, err
 	}
 	c := t.heads

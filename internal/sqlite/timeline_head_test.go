@@ -166,6 +166,21 @@ func (fx *headFixture) check(t *testing.T, when string) {
 								when, slug, end, newest, limit, o.After, o.Before, o.Statuses, len(got.Events), got.Total, got.Next, len(want.Events), want.Total, want.Next)
 						}
 					}
+					if limit != 250 {
+						// The events table's rows, read in one query.
+						got, err := fx.db.FindTableEvents(ctx, f)
+						if err != nil {
+							t.Fatal(err)
+						}
+						want, err := fx.db.Bulk().FindTableEvents(ctx, f)
+						if err != nil {
+							t.Fatal(err)
+						}
+						if !reflect.DeepEqual(got, want) {
+							t.Errorf("%s, %s to %q newest %v limit %d: the table shows %d rows (total %d), want %d (total %d)",
+								when, slug, end, newest, limit, len(got.Events), got.Total, len(want.Events), want.Total)
+						}
+					}
 					listed, err := fx.db.ListEvents(ctx, f)
 					if err != nil {
 						t.Fatal(err)
