@@ -48,6 +48,8 @@ type DB struct {
 	texts *textCounts
 	// timelines keeps the timelines asked for by slug (timeline.go).
 	timelines *timelineCache
+	// terms keeps common words' matches for search (term_sets.go).
+	terms *termSets
 }
 
 // Open opens (creating if needed) the database file at path and checks that
@@ -94,7 +96,8 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	export.SetConnMaxIdleTime(time.Minute)
 	stmts := &statements{pool: read}
 	db := &DB{write: write, read: readPool{DB: read, stmts: stmts}, export: export, path: path, now: time.Now, version: &dataVersion{},
-		months: &monthSeriesCache{}, tallies: &claimTallyCache{}, names: &publicNames{}, texts: &textCounts{}, timelines: &timelineCache{}}
+		months: &monthSeriesCache{}, tallies: &claimTallyCache{}, names: &publicNames{}, texts: &textCounts{}, timelines: &timelineCache{},
+		terms: newTermSets(read)}
 	db.SetExportConns(2)
 	if err := db.check(ctx); err != nil {
 		db.Close()
@@ -143,6 +146,7 @@ func dsn(path string, readOnly bool) string {
 
 // Close closes the connection pools.
 func (db *DB) Close() error {
+	db.terms.close()
 	db.read.stmts.close()
 	return errors.Join(db.export.Close(), db.read.Close(), db.write.Close())
 }
