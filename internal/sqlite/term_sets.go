@@ -152,18 +152,24 @@ func (s *termSets) count(ctx context.Context, q querier, index string, terms *pl
 	return int(min(found, uint64(limit))), true, nil
 }
 
-// indexSnapshot names the state of a search index: its structure record,
-// which lists its segments and counts the segments ever written, and which
-// FTS5 writes again whenever a transaction changes the index (a merge too,
-// which only costs a rebuild). The same record means the same index.
+// indexSnapshot names the state of a search index by two records FTS5
+// keeps in its shadow table: the structure record (id 10), which lists the
+// segments and counts those ever written, and which FTS5 writes again
+// whenever a transaction adds to the index (a merge too, which only costs
+// a rebuild); and the averages record (id 1), the count of rows and of
+// their words, which every insert and delete changes, even one made in
+// place in a segment (the secure-delete option). The same records mean
+// the same index.
 func indexSnapshot(ctx context.Context, q querier, index string) (string, error) {
-	var b []byte
-	err := q.QueryRowContext(ctx, `SELECT block FROM `+index+`_data WHERE id = 10`).Scan(&b)
-	if errors.Is(err, sql.ErrNoRows) {
-		// An index without one has no words yet; no set is made for it.
-		return "", nil
+	var averages, structure []byte
+	err := q.QueryRowContext(ctx, `SELECT (SELECT block FROM `+index+`_data WHERE id = 1), (SELECT block FROM `+index+`_data WHERE id = 10)`).
+		Scan(&averages, &structure)
+	if err != nil || structure == nil {
+		// An index without a structure has no words yet; no set is made
+		// for it.
+		return "", err
 	}
-	return string(b), err
+	return strconv.Itoa(len(averages)) + ":" + string(averages) + string(structure), nil
 }
 
 // counted learns from a count made by FTS5: when it took long, or found
