@@ -200,11 +200,19 @@ func (db *DB) searchEvents(ctx context.Context, res *conflict.SearchResults, q f
 	if !broad {
 		res.EventCount = counts[0]
 	}
+	// FTS5 finds each of these rows by a seek of its own into every
+	// word's list, unless one walk of the lists across a run of them is
+	// cheaper, as for the newest matches of common words, which are
+	// usually close together: each range is one walk (a row alone is a
+	// range of one), and the rows between them that are not asked for are
+	// left out before their snippets are made. CROSS JOIN keeps the ranges
+	// the outer loop, so that FTS5 is handed each range with the words.
 	rows, err := db.read.QueryContext(ctx, `SELECT e.id, e.slug, e.date,
 		highlight(events_fts, 0, ?2, ?3), snippet(events_fts, 1, ?2, ?3, '…', 24)
-		FROM events_fts JOIN events e ON e.id = events_fts.rowid
-		WHERE events_fts MATCH ?1 AND events_fts.rowid IN (`+placeholders(len(events))+`)`,
-		append([]any{match, markStart, markEnd}, args(events)...)...)
+		FROM json_each(?4) r CROSS JOIN events_fts JOIN events e ON e.id = events_fts.rowid
+		WHERE events_fts MATCH ?1 AND events_fts.rowid BETWEEN r.value ->> 0 AND r.value ->> 1
+		AND +events_fts.rowid IN (SELECT value FROM json_each(?5))`,
+		match, markStart, markEnd, q.sets.walkRanges("events_fts", q.plain, events), jsonIDs(args(events)))
 	if err != nil {
 		return err
 	}
