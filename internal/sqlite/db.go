@@ -56,6 +56,8 @@ type DB struct {
 	rows *tableRows
 	// heads keeps the first events of timelines (timeline_head.go).
 	heads *timelineHeads
+	// terms keeps common words' matches for search (term_sets.go).
+	terms *termSets
 }
 
 // Open opens (creating if needed) the database file at path and checks that
@@ -103,7 +105,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	stmts := &statements{pool: read}
 	db := &DB{write: write, read: readPool{DB: read, stmts: stmts}, export: export, path: path, now: time.Now, version: &dataVersion{},
 		months: &monthSeriesCache{}, tallies: &claimTallyCache{}, names: &publicNames{}, texts: &textCounts{}, refs: &refCache{}, timelines: &timelineCache{},
-		sorts: &sortedTables{}, rows: &tableRows{}, heads: &timelineHeads{}}
+		sorts: &sortedTables{}, rows: &tableRows{}, heads: &timelineHeads{}, terms: newTermSets(read)}
 	db.SetExportConns(2)
 	if err := db.check(ctx); err != nil {
 		db.Close()
@@ -152,6 +154,7 @@ func dsn(path string, readOnly bool) string {
 
 // Close closes the connection pools.
 func (db *DB) Close() error {
+	db.terms.close()
 	db.read.stmts.close()
 	return errors.Join(db.export.Close(), db.read.Close(), db.write.Close())
 }

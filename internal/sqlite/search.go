@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 	"unicode"
 
 	"github.com/sitrep/sitrep/internal/conflict"
@@ -19,21 +20,23 @@ const maxQueryTerms = 16
 // ftsQuery turns what a person typed into a safe FTS5 query; see
 // parseQuery.
 func ftsQuery(input string) string {
-	q, _ := parseQuery(input)
+	q, _, _ := parseQuery(input)
 	return q
 }
 
 // parseQuery turns what a person typed into a safe FTS5 query, and gives
-// the words it looks for (not those it leaves out), folded. Every term is
+// the words it looks for (not those it leaves out), folded, and its terms
+// when each is one word (plain is nil otherwise). Every term is
 // folded as the index is (conflict.FoldSearch) and quoted, so FTS5
 // operators typed by accident (AND, NEAR, a lone quote, a colon) are
 // searched as words rather than failing the query. Still honoured:
 // "quoted phrases", a trailing * for a prefix, and a leading - to leave a
 // word out. The query is "" when nothing searchable remains.
-func parseQuery(input string) (query string, words []string) {
+func parseQuery(input string) (query string, words []string, plain *plainTerms) {
 	var (
 		include, exclude []string
 		rest             = strings.TrimSpace(input)
+		single           = true
 	)
 	for rest != "" && len(include)+len(exclude) < maxQueryTerms {
 		negate := false
@@ -68,6 +71,7 @@ func parseQuery(input string) (query string, words []string) {
 		if prefix {
 			q += "*"
 		}
+		single = single && !prefix && len(folded) == 1
 		if negate {
 			exclude = append(exclude, q)
 		} else {
@@ -76,13 +80,16 @@ func parseQuery(input string) (query string, words []string) {
 		}
 	}
 	if len(include) == 0 {
-		return "", nil
+		return "", nil, nil
 	}
 	q := strings.Join(include, " ")
 	for _, x := range exclude {
 		q += " NOT " + x
 	}
-	return q, words
+	if single {
+		plain = &plainTerms{include: include, exclude: exclude}
+	}
+	return q, words, plain
 }
 
 // Markers FTS5 puts around matched words; control characters, so they
@@ -130,8 +137,14 @@ const rankLimit = conflict.SearchCountLimit
 // places it names with their events and estimates. Any input is safe: it
 // is turned into quoted FTS5 terms first.
 func (db *DB) Search(ctx context.Context, input string, limit int) (conflict.SearchResults, error) {
+	return db.search(ctx, input, limit, db.terms)
+}
+
+// search is Search, counting from sets of common words' matches when sets
+// is not nil.
+func (db *DB) search(ctx context.Context, input string, limit int, sets *termSets) (conflict.SearchResults, error) {
 	res := conflict.SearchResults{Query: input, OtherCounts: map[string]int{}}
-	match, words := parseQuery(input)
+	match, words, plain := parseQuery(input)
 	if match == "" {
 		return res, nil
 	}
@@ -145,8 +158,9 @@ func (db *DB) Search(ctx context.Context, input string, limit int) (conflict.Sea
 	// slower of the two rather than for both.
 	var ev conflict.SearchResults
 	done := make(chan error, 1)
-	go func() { done <- db.searchEvents(ctx, &ev, match, words, limit) }()
-	errOthers := db.searchOthers(ctx, &res, match, words, limit)
+	q := ftsSearch{match: match, words: words, plain: plain, sets: sets}
+	go func() { done <- db.searchEvents(ctx, &ev, q, limit) }()
+	errOthers := db.searchOthers(ctx, &res, q, limit)
 	if err := cmp.Or(<-done, errOthers); err != nil {
 		return res, err
 	}
@@ -154,16 +168,24 @@ func (db *DB) Search(ctx context.Context, input string, limit int) (conflict.Sea
 	return res, nil
 }
 
+// ftsSearch is a parsed query (parseQuery) and the sets to count it from.
+type ftsSearch struct {
+	match string
+	words []string
+	plain *plainTerms
+	sets  *termSets
+}
+
 // candidates is how many of the best matches by relevance are read to
 // put the exact ones first among them.
 func candidates(limit int) int { return min(2*limit, rankLimit) }
 
 // searchEvents finds the events whose words match.
-func (db *DB) searchEvents(ctx context.Context, res *conflict.SearchResults, match string, words []string, limit int) error {
+func (db *DB) searchEvents(ctx context.Context, res *conflict.SearchResults, q ftsSearch, limit int) error {
+	match, words := q.match, q.words
 	// Past rankLimit, events are listed newest first by their dates: the
 	// date-ordered index gives a word's matches in that order.
-	events, counts, n, broad, err := db.rankedIDs(ctx, match, candidates(limit), limit,
-		`SELECT count(*) FROM (SELECT 1 FROM events_fts WHERE events_fts MATCH ? LIMIT ?)`,
+	events, counts, n, broad, err := db.rankedIDs(ctx, q, "events_fts", candidates(limit), limit,
 		`SELECT id, count(*) OVER () FROM (SELECT f.rowid AS id, bm25(events_fts, 4.0, 1.0) AS score
 		 FROM events_fts f JOIN events e ON e.id = f.rowid
 		 WHERE events_fts MATCH ? AND e.status = 'published') ORDER BY score LIMIT ?`,
@@ -178,11 +200,19 @@ func (db *DB) searchEvents(ctx context.Context, res *conflict.SearchResults, mat
 	if !broad {
 		res.EventCount = counts[0]
 	}
+	// FTS5 finds each of these rows by a seek of its own into every
+	// word's list, unless one walk of the lists across a run of them is
+	// cheaper, as for the newest matches of common words, which are
+	// usually close together: each range is one walk (a row alone is a
+	// range of one), and the rows between them that are not asked for are
+	// left out before their snippets are made. CROSS JOIN keeps the ranges
+	// the outer loop, so that FTS5 is handed each range with the words.
 	rows, err := db.read.QueryContext(ctx, `SELECT e.id, e.slug, e.date,
 		highlight(events_fts, 0, ?2, ?3), snippet(events_fts, 1, ?2, ?3, '…', 24)
-		FROM events_fts JOIN events e ON e.id = events_fts.rowid
-		WHERE events_fts MATCH ?1 AND events_fts.rowid IN (`+placeholders(len(events))+`)`,
-		append([]any{match, markStart, markEnd}, args(events)...)...)
+		FROM json_each(?4) r CROSS JOIN events_fts JOIN events e ON e.id = events_fts.rowid
+		WHERE events_fts MATCH ?1 AND events_fts.rowid BETWEEN r.value ->> 0 AND r.value ->> 1
+		AND +events_fts.rowid IN (SELECT value FROM json_each(?5))`,
+		match, markStart, markEnd, q.sets.walkRanges("events_fts", q.plain, events), jsonIDs(args(events)))
 	if err != nil {
 		return err
 	}
@@ -212,7 +242,8 @@ func (db *DB) searchEvents(ctx context.Context, res *conflict.SearchResults, mat
 
 // searchOthers finds the actors, places, sources and quotes whose words
 // match; the actors and places the query names come first.
-func (db *DB) searchOthers(ctx context.Context, res *conflict.SearchResults, match string, words []string, limit int) error {
+func (db *DB) searchOthers(ctx context.Context, res *conflict.SearchResults, q ftsSearch, limit int) error {
+	match, words := q.match, q.words
 	const published = `FROM records_fts r
 		LEFT JOIN citations c ON r.rowid % 8 = 4 AND c.id = r.rowid / 8
 		LEFT JOIN events ev ON ev.id = c.event_id
@@ -225,8 +256,7 @@ func (db *DB) searchOthers(ctx context.Context, res *conflict.SearchResults, mat
 	// Ranked, each kind's published matches are counted as they are
 	// ranked (the kinds among the best, which are the kinds listed); too
 	// broad to rank, they are not counted.
-	others, counts, _, broad, err := db.rankedIDs(ctx, match, candidates(limit), limit,
-		`SELECT count(*) FROM (SELECT 1 FROM records_fts WHERE records_fts MATCH ? LIMIT ?)`,
+	others, counts, _, broad, err := db.rankedIDs(ctx, q, "records_fts", candidates(limit), limit,
 		`SELECT id, count(*) OVER (PARTITION BY id % 8) FROM (SELECT r.rowid AS id, bm25(records_fts, 4.0, 1.0) AS score `+published+`)
 		 ORDER BY score LIMIT ?`,
 		`SELECT r.rowid, 0 `+published+` ORDER BY r.rowid DESC LIMIT ?`)
@@ -364,21 +394,32 @@ func exactness(title, words []string) int {
 	return 1
 }
 
-// rankedIDs returns the rowids of the best matches in an FTS5 index: up to
-// ranked of them by relevance, or, past rankLimit matches, the newest
-// limit (broad is then set). countQuery counts the matches, as far as
+// rankedIDs returns the rowids of the best matches in the FTS5 index
+// index: up to ranked of them by relevance, or, past rankLimit matches,
+// the newest limit (broad is then set). The matches are counted, as far as
 // rankLimit and one more, in n; rankQuery and newestQuery give each row
 // with a count of its own, returned in counts. The snippets are made
 // afterwards for these rows alone: made inside the ranking query, they
 // would be computed for every match.
-func (db *DB) rankedIDs(ctx context.Context, match string, ranked, limit int, countQuery, rankQuery, newestQuery string) (ids []int64, counts []int, n int, broad bool, err error) {
-	if err := db.read.QueryRowContext(ctx, countQuery, match, rankLimit+1).Scan(&n); err != nil {
+func (db *DB) rankedIDs(ctx context.Context, q ftsSearch, index string, ranked, limit int, rankQuery, newestQuery string) (ids []int64, counts []int, n int, broad bool, err error) {
+	match := q.match
+	n, counted, err := q.sets.count(ctx, db.read, index, q.plain, rankLimit+1)
+	if err != nil {
 		return nil, nil, 0, false, err
+	}
+	if !counted {
+		start := time.Now()
+		if err := db.read.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM `+index+` WHERE `+index+` MATCH ? LIMIT ?)`,
+			match, rankLimit+1).Scan(&n); err != nil {
+			return nil, nil, 0, false, err
+		}
+		q.sets.counted(index, q.plain, time.Since(start), n, rankLimit)
 	}
 	if n == 0 {
 		// Words that are each common but never meet in one record walk
 		// their whole lists to say so (8 ms for three common words at a
-		// million events): once is enough.
+		// million events), unless their sets counted them: once is
+		// enough.
 		return nil, nil, 0, false, nil
 	}
 	run, max := rankQuery, ranked

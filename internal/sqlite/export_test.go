@@ -1,0 +1,27 @@
+package sqlite
+
+import (
+	"context"
+	"time"
+
+	"github.com/sitrep/sitrep/internal/conflict"
+)
+
+// SearchByIndex is Search counting every query with FTS5, as it did
+// before sets of common words' matches.
+func (db *DB) SearchByIndex(ctx context.Context, input string, limit int) (conflict.SearchResults, error) {
+	return db.search(ctx, input, limit, nil)
+}
+
+// SetTermSetsSlow sets how long a count by FTS5 may take before its words
+// get sets; 0 gives every plain query's words sets.
+func (db *DB) SetTermSetsSlow(d time.Duration) { db.terms.slow = d }
+
+// SetTermSetsChunk sets how many rowids a set is read in at a time.
+func (db *DB) SetTermSetsChunk(n int) { db.terms.chunk = n }
+
+// WaitForTermSets returns once every set asked for is made.
+func (db *DB) WaitForTermSets() { db.terms.wait() }
+
+// TermSetAnswers counts the counts answered from sets.
+func (db *DB) TermSetAnswers() int64 { return db.terms.answered.Load() }

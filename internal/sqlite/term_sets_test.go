@@ -1,0 +1,228 @@
+package sqlite_test
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sitrep/sitrep/internal/conflict"
+	"github.com/sitrep/sitrep/internal/edtf"
+	"github.com/sitrep/sitrep/internal/sqlite"
+	"github.com/sitrep/sitrep/internal/sqlite/sqlitetest"
+)
+
+// termVocabulary are the words of the synthetic events and quotes: the
+// first few are in most of them, as "report" and "village" are in a real
+// record, the rest rarer.
+var termVocabulary = []string{"shelling", "village", "families", "convoy", "dawn", "bridge", "officials", "satellite", "outskirts", "casualties"}
+
+// termText makes words of termVocabulary, the first words likeliest.
+func termText(r *rand.Rand, n int) string {
+	words := make([]string, n)
+	for i := range words {
+		words[i] = termVocabulary[min(r.IntN(len(termVocabulary)), r.IntN(len(termVocabulary)))]
+	}
+	return strings.Join(words, " ")
+}
+
+// termSetsDB is a database of count events whose titles, bodies and
+// quotes are words of termVocabulary.
+func termSetsDB(t *testing.T, r *rand.Rand, count int) *sqlite.DB {
+	t.Helper()
+	db := sqlitetest.New(t)
+	var events []*conflict.Event
+	for i := range count {
+		events = append(events, &conflict.Event{Title: termText(r, 3), Body: termText(r, 6), Status: conflict.Published,
+			Date:      edtf.MustParse(fmt.Sprintf("2016-%02d-%02d", 1+i%12, 1+i%28)),
+			Citations: []conflict.Citation{{Source: newSource(i), Quote: termText(r, 4)}}})
+	}
+	if err := db.CreateEvents(t.Context(), events, conflict.Change{AuthorName: "import"}); err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
+// termQuery is a query a reader might type of termVocabulary's words:
+// plain words mostly, sometimes one left out, a prefix or a phrase.
+func termQuery(r *rand.Rand) string {
+	var terms []string
+	for range 1 + r.IntN(3) {
+		w := termVocabulary[r.IntN(len(termVocabulary))]
+		switch r.IntN(10) {
+		case 0:
+			w = "-" + w
+		case 1:
+			w = w[:3] + "*"
+		case 2:
+			w = `"` + w + " " + termVocabulary[r.IntN(len(termVocabulary))] + `"`
+		}
+		terms = append(terms, w)
+	}
+	return strings.Join(terms, " ")
+}
+
+// sameAsIndex fails the test unless Search finds for each query what
+// FTS5 alone finds.
+func sameAsIndex(t *testing.T, db *sqlite.DB, queries []string) {
+	t.Helper()
+	for _, q := range queries {
+		got, err := db.Search(t.Context(), q, 20)
+		if err != nil {
+			t.Fatalf("Search(%q): %v", q, err)
+		}
+		want, err := db.SearchByIndex(t.Context(), q, 20)
+		if err != nil {
+			t.Fatalf("SearchByIndex(%q): %v", q, err)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("Search(%q) = %d events (%d counted), %d others %v;\nby the index alone %d events (%d counted), %d others %v",
+				q, len(got.Events), got.EventCount, len(got.Others), got.OtherCounts,
+				len(want.Events), want.EventCount, len(want.Others), want.OtherCounts)
+		}
+	}
+}
+
+// Searches counted from sets of common words' matches find what the
+// search index alone finds, for many queries, before and after the sets
+// are made, and after writes that add, edit and retract events.
+func TestSearchTermSetsMatchIndex(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	db := termSetsDB(t, r, 400)
+	db.SetTermSetsSlow(0)
+	// Sets are read in many chunks, as those of common words are.
+	db.SetTermSetsChunk(7)
+	queries := []string{"shelling", "village shelling", "shelling -village", "satellite outskirts casualties", "casualties -casualties",
+		`"village"`, "''' shelling", "’ village -’", "Shelling VILLAGE", "village AND shelling", "shelling:"}
+	for range 60 {
+		queries = append(queries, termQuery(r))
+	}
+	sameAsIndex(t, db, queries)
+	db.WaitForTermSets()
+	before := db.TermSetAnswers()
+	sameAsIndex(t, db, queries)
+	if db.TermSetAnswers() == before {
+		t.Fatal("no search was counted from sets once they were made")
+	}
+
+	ctx := t.Context()
+	ch := conflict.Change{AuthorName: "import", Summary: "Corrected."}
+	sources := 9000
+	add := func(title, body string) conflict.Event {
+		t.Helper()
+		sources++
+		e := conflict.Event{Title: title, Body: body, Status: conflict.Published, Date: edtf.MustParse("2017-03-01"),
+			Citations: []conflict.Citation{{Source: newSource(sources), Quote: "Reported."}}}
+		if err := db.CreateEvent(ctx, &e, ch); err != nil {
+			t.Fatal(err)
+		}
+		return e
+	}
+	found := func(q string, e conflict.Event) bool {
+		t.Helper()
+		res, err := db.Search(ctx, q, 20)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return slices.ContainsFunc(res.Events, func(h conflict.SearchHit) bool { return h.ID == int64(e.ID) })
+	}
+	// Two words that meet in no event: once their sets are made, the
+	// sets say so.
+	const both = "ceasefire negotiations"
+	add("Ceasefire declared", "In the north.")
+	add("Negotiations stall", "In the south.")
+	for range 2 {
+		if res, err := db.Search(ctx, both, 20); err != nil || len(res.Events) > 0 {
+			t.Fatalf("Search(%q) = %d events, %v; want none", both, len(res.Events), err)
+		}
+		db.WaitForTermSets()
+	}
+	before = db.TermSetAnswers()
+	if _, err := db.Search(ctx, both, 20); err != nil || db.TermSetAnswers() == before {
+		t.Fatalf("Search(%q) was not counted from sets", both)
+	}
+
+	// A new event with both is found at once, though the sets were made
+	// before it.
+	e := add("Ceasefire negotiations open", "Both sides attend.")
+	if !found(both, e) {
+		t.Errorf("Search(%q) misses the event just published", both)
+	}
+	db.WaitForTermSets()
+	sameAsIndex(t, db, append(queries, both))
+
+	// Its words edited away, it is no longer found.
+	e.Title = "Talks open"
+	if _, err := db.UpdateEvent(ctx, &e, e.Version, ch); err != nil {
+		t.Fatal(err)
+	}
+	if found(both, e) {
+		t.Errorf("Search(%q) finds the event whose words were edited away", both)
+	}
+	db.WaitForTermSets()
+	sameAsIndex(t, db, append(queries, both))
+
+	// Retracted, it leaves the results.
+	cur, err := db.FindEventByID(ctx, e.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cur.Title = "Ceasefire negotiations open"
+	if _, err := db.UpdateEvent(ctx, &cur, cur.Version, ch); err != nil {
+		t.Fatal(err)
+	}
+	if !found(both, e) {
+		t.Errorf("Search(%q) misses the event whose words were restored", both)
+	}
+	db.WaitForTermSets()
+	if cur, err = db.FindEventByID(ctx, e.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.SetEventStatus(ctx, e.ID, conflict.ActionRetract, "Withdrawn.", cur.Version, conflict.RoleReviewer, conflict.Change{AuthorName: "reviewer"}); err != nil {
+		t.Fatal(err)
+	}
+	if found(both, e) {
+		t.Errorf("Search(%q) finds the retracted event", both)
+	}
+	sameAsIndex(t, db, append(queries, both))
+}
+
+// A word in more events than are ranked gets a set of its matches after
+// its first search, made in the background, and the next search of it is
+// counted from the set; a word searched but rare does not.
+func TestSearchCommonWordsAreCountedFromSets(t *testing.T) {
+	db := termSetsDB(t, rand.New(rand.NewPCG(3, 4)), 2*conflict.SearchCountLimit)
+	// Only the count decides here, not how long it took on a busy machine.
+	db.SetTermSetsSlow(time.Hour)
+	ctx := t.Context()
+	search := func(q string) conflict.SearchResults {
+		t.Helper()
+		res, err := db.Search(ctx, q, 20)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	first := search("shelling")
+	if !first.Broad {
+		t.Fatalf("Search(shelling) counted %d events, want more than %d", first.EventCount, conflict.SearchCountLimit)
+	}
+	db.WaitForTermSets()
+	before := db.TermSetAnswers()
+	if again := search("shelling"); !reflect.DeepEqual(again, first) {
+		t.Errorf("Search(shelling) from sets = %+v, want %+v", again, first)
+	}
+	if db.TermSetAnswers() != before+2 {
+		t.Errorf("Search(shelling) after warm-up: %d counts from sets, want 2 (events and other records)", db.TermSetAnswers()-before)
+	}
+	search("zzzz")
+	db.WaitForTermSets()
+	before = db.TermSetAnswers()
+	search("zzzz")
+	if db.TermSetAnswers() != before {
+		t.Error("Search(zzzz), a word in nothing, was counted from a set")
+	}
+}
