@@ -225,7 +225,7 @@ func build(items []item, opts Options) Chart {
 		if !slices.Contains(c.Units, p.unit) {
 			c.Units = append(c.Units, p.unit)
 		}
-		if p.count > MaxMarks {
+		if p.count > opts.bandAfter(DefaultWidth) {
 			c.Banded = true
 		}
 	}
@@ -258,10 +258,10 @@ func build(items []item, opts Options) Chart {
 		c.Narrow = fig.layout("narrow", nw, max(250, h*3/4), NarrowFontSize)
 	}
 	if len(c.Omitted) == 0 {
-		c.Summary = summary(items, c.Units, len(legend), c.Banded)
+		c.Summary = summary(items, c.Units, len(legend), c.Banded, opts.bandAfter(DefaultWidth))
 	} else {
 		units, claimants := unitsAndClaimants(all)
-		c.Summary = summary(all, units, claimants, c.Banded)
+		c.Summary = summary(all, units, claimants, c.Banded, opts.bandAfter(DefaultWidth))
 	}
 	c.Headlines = headlines(all)
 	kinds := map[string]bool{}
@@ -307,10 +307,7 @@ func (f figureSpec) layout(name string, width, height int, font float64) Figure 
 	}
 	// Past a few hundred marks a panel draws bands; a narrower figure
 	// reaches that density sooner.
-	bandAfter := MaxMarks
-	if width < DefaultWidth {
-		bandAfter = MaxMarks * width / DefaultWidth
-	}
+	bandAfter := f.opts.bandAfter(width)
 	most := 0
 	for _, p := range f.panels {
 		if p.count <= bandAfter {

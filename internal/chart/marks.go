@@ -386,16 +386,24 @@ func bands(items []*item, xs xScale, ys yScale, seriesOf func(*item) seriesKey, 
 			for b+1 < nb && s.has[b+1] {
 				b++
 			}
+			// Neighbouring slices at the same height are one line: the
+			// path of a band is most of a banded chart's markup.
 			d.moveTo(bx(a), top(a))
 			for k := a; k <= b; k++ {
+				box.y1, box.y2 = min(box.y1, top(k)), max(box.y2, bot(k))
+				if k < b && top(k+1) == top(k) {
+					continue
+				}
 				d.cmd('H', bx(k+1))
 				if k < b {
 					d.cmd('V', top(k+1))
 				}
-				box.y1, box.y2 = min(box.y1, top(k)), max(box.y2, bot(k))
 			}
 			d.cmd('V', bot(b))
 			for k := b; k >= a; k-- {
+				if k > a && bot(k-1) == bot(k) {
+					continue
+				}
 				d.cmd('H', bx(k))
 				if k > a {
 					d.cmd('V', bot(k-1))

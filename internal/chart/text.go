@@ -57,7 +57,7 @@ func title(items []item) string {
 // summary says what the chart shows: "2 estimates of Islamic State from
 // July 2016 to 29 Sep 2016, ranging from 3,000 to 10,000 fighters, by 2
 // claimants." Claims in several units name each unit's range.
-func summary(items []item, units []string, claimants int, banded bool) string {
+func summary(items []item, units []string, claimants int, banded bool, bandAfter int) string {
 	total := 0
 	for i := range items {
 		total += items[i].count
@@ -120,7 +120,7 @@ func summary(items []item, units []string, claimants int, banded bool) string {
 		b.WriteString(" claimants.")
 	}
 	if banded {
-		b.WriteString(" Past " + strconv.Itoa(MaxMarks) + " claims each band spans the lowest to the highest claim at each time; the table lists each claim.")
+		b.WriteString(" Past " + strconv.Itoa(bandAfter) + " claims each band spans the lowest to the highest claim at each time; the table lists each claim.")
 	}
 	return b.String()
 }

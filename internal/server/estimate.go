@@ -37,6 +37,12 @@ const (
 	// named and linked, each to its own force's chart: a force with dozens
 	// of sub-forces drew every one, pages of over a megabyte.
 	explorerPanels = 6
+	// explorerBandAfter is the most claims a panel of the explorer's
+	// chart draws one by one; past it each claimant's claims are a band
+	// linking to them, and the table below lists every claim. Hundreds
+	// of marks, each drawn, titled and linked twice (wide and narrow),
+	// were most of the page's weight and of its cost.
+	explorerBandAfter = tableSize
 )
 
 // estimateList is the explorer: a force (and optionally a place, claimant
@@ -67,7 +73,7 @@ func (s *Server) estimateList(c echo.Context) error {
 	switch {
 	case f.Filter.Force != 0:
 		query := queryTemplate(f.Values(), "claimant", "from", "to")
-		data, err := s.forceChart(ctx, f.Filter, "explorer-chart", "/estimates?"+f.Values().Encode(), explorerPanels, func(claimant string, from, to edtf.Date) string {
+		data, err := s.bandedForceChart(ctx, f.Filter, "explorer-chart", "/estimates?"+f.Values().Encode(), explorerPanels, explorerBandAfter, func(claimant string, from, to edtf.Date) string {
 			return "/estimates?" + query(claimant, from.String(), to.String())
 		})
 		if err != nil {
@@ -92,6 +98,13 @@ func (s *Server) estimateList(c echo.Context) error {
 			v.Forces = append(v.Forces, pages.ForceCount{Force: t.Force, Count: t.Count})
 		}
 	}
+	// The version is read before the rows, so that no row is kept as of
+	// a version older than itself.
+	version, err := s.db.LastChange(ctx)
+	if err != nil {
+		return err
+	}
+	v.Row = s.tableRow(version)
 	page := f.Filter
 	page.Limit = tableSize + 1
 	page.After = c.QueryParam("after")
@@ -126,6 +139,12 @@ func (s *Server) estimateList(c echo.Context) error {
 // query), which a band of one type of claimant links to; groupURL links a
 // band of one claimant's claims to them.
 func (s *Server) forceChart(ctx context.Context, filter conflict.EstimateFilter, id, key string, maxPanels int, groupURL func(claimant string, from, to edtf.Date) string) (chartData, error) {
+	return s.bandedForceChart(ctx, filter, id, key, maxPanels, 0, groupURL)
+}
+
+// bandedForceChart is forceChart whose panels draw bands past bandAfter
+// claims (chart.Options.BandAfter), for a page whose table lists each.
+func (s *Server) bandedForceChart(ctx context.Context, filter conflict.EstimateFilter, id, key string, maxPanels, bandAfter int, groupURL func(claimant string, from, to edtf.Date) string) (chartData, error) {
 	version, err := s.db.LastChange(ctx)
 	if err != nil {
 		return chartData{}, err
@@ -136,7 +155,7 @@ func (s *Server) forceChart(ctx context.Context, filter conflict.EstimateFilter,
 	}
 	return s.charts.get(ctx, version, id+"|"+key, func(ctx context.Context) (chartData, error) {
 		opts := chart.Options{ID: id, EstimateURL: components.EstimatePath, GroupURL: groupURL,
-			Force: filter.Force, From: filter.From, To: filter.To, MaxPanels: maxPanels,
+			Force: filter.Force, From: filter.From, To: filter.To, MaxPanels: maxPanels, BandAfter: bandAfter,
 			TypeURL: func(t string) string { return explorer + "&" + url.Values{"claimant_type": {t}}.Encode() }}
 		// The force's tally says whether its estimates are few enough to
 		// draw one by one, however the other filters narrow them.
