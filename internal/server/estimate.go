@@ -1,6 +1,7 @@
 package server
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"net/http"
@@ -170,9 +171,15 @@ func (s *Server) bandedForceChart(ctx context.Context, filter conflict.EstimateF
 			if err != nil {
 				return chartData{}, err
 			}
+			// Claims a chart would band anyway are drawn from the tallies
+			// rather than read one by one.
 			spread := conflict.SpreadOfGroups(groups)
-			if spread.Count > chart.MaxMarks {
-				return chartData{total: spread.Count, spread: spread, chart: chart.Grouped(groups, opts)}, nil
+			if spread.Count > min(cmp.Or(bandAfter, chart.MaxMarks), chart.MaxMarks) {
+				// Groups are drawn as bars, each already summing up its
+				// claims: bands of groups spanning months are coarser.
+				grouped := opts
+				grouped.BandAfter = 0
+				return chartData{total: spread.Count, spread: spread, chart: chart.Grouped(groups, grouped)}, nil
 			}
 		}
 		// Few enough to keep: the filter's estimates at any date are read
