@@ -39,11 +39,12 @@ const (
 	// of sub-forces drew every one, pages of over a megabyte.
 	explorerPanels = 6
 	// explorerBandAfter is the most claims a panel of the explorer's
-	// chart draws one by one; past it each claimant's claims are a band
-	// linking to them, and the table below lists every claim. Hundreds
-	// of marks, each drawn, titled and linked twice (wide and narrow),
-	// were most of the page's weight and of its cost.
-	explorerBandAfter = tableSize
+	// chart draws one by one (a phone's figure, fewer); past it each
+	// claimant's claims are a band linking to them, and the table below
+	// lists every claim. Hundreds of marks, each drawn, titled and linked
+	// twice (wide and narrow), were most of the page's weight and of its
+	// cost, and past a few dozen in one panel they hid each other.
+	explorerBandAfter = 50
 )
 
 // estimateList is the explorer: a force (and optionally a place, claimant

@@ -84,10 +84,10 @@ func TestExplorer(t *testing.T) {
 	get(t, h, "/estimates/2", http.StatusOK, "July 2016", "Coalition estimates", "3,000–4,500")
 }
 
-// TestExplorerPagesItsTable gives one force 152 estimates: past what the
-// table's first page lists, the chart draws each claimant's claims as a
-// band that names their count and links to them; the table lists 100 and
-// links the rest, so every claim is still a click away.
+// TestExplorerPagesItsTable gives one force 152 estimates: past
+// explorerBandAfter, the chart draws each claimant's claims as a band that
+// names their count and links to them; the table lists 100 and links the
+// rest, so every claim is still a click away.
 func TestExplorerPagesItsTable(t *testing.T) {
 	a := newApp(t)
 	ctx := t.Context()

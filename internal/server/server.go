@@ -7,6 +7,7 @@ import (
 	"net"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -64,6 +65,8 @@ type Server struct {
 	pages versioned[string, *firstPage]
 	// rows keeps the explorer's table rows written (estimate_rows.go).
 	rows versioned[conflict.EstimateID, []byte]
+	// newest keeps when the newest revision was written (embed_panel.go).
+	newest versioned[struct{}, time.Time]
 	// counts keeps the counts over time of recent filters (histogram.go).
 	counts countCache
 	// series keeps the day series of recent tallies (histogram.go).
