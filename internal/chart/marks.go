@@ -372,11 +372,20 @@ func bands(items []*item, xs xScale, ys yScale, seriesOf func(*item) seriesKey, 
 	// The band of the most claims first, so the smaller ones lie on top.
 	slices.SortStableFunc(all, func(a, b *series) int { return cmp.Compare(b.count, a.count) })
 	out := make([]Mark, 0, len(all))
+	// Each slice's edges, and each series' top and bottom in it, are
+	// worked out once: a band's path visits each several times.
+	bx := make([]float64, nb+1)
+	for b := range bx {
+		bx[b] = math.Round((plot.X+float64(b)*bw)*10) / 10
+	}
+	tops, bots := make([]float64, nb), make([]float64, nb)
 	for _, s := range all {
-		bx := func(b int) float64 { return math.Round((plot.X+float64(b)*bw)*10) / 10 }
-		top := func(b int) float64 { return ys.at(float64(s.hi[b])) - 0.75 }
-		bot := func(b int) float64 { return ys.at(float64(s.lo[b])) + 0.75 }
-		var d pathData
+		for b := range nb {
+			if s.has[b] {
+				tops[b], bots[b] = ys.at(float64(s.hi[b]))-0.75, ys.at(float64(s.lo[b]))+0.75
+			}
+		}
+		d := pathData{b: make([]byte, 0, 512)}
 		box := bbox{x1: math.Inf(1), y1: math.Inf(1), x2: math.Inf(-1), y2: math.Inf(-1)}
 		for a := 0; a < nb; a++ {
 			if !s.has[a] {
@@ -388,29 +397,29 @@ func bands(items []*item, xs xScale, ys yScale, seriesOf func(*item) seriesKey, 
 			}
 			// Neighbouring slices at the same height are one line: the
 			// path of a band is most of a banded chart's markup.
-			d.moveTo(bx(a), top(a))
+			d.moveTo(bx[a], tops[a])
 			for k := a; k <= b; k++ {
-				box.y1, box.y2 = min(box.y1, top(k)), max(box.y2, bot(k))
-				if k < b && top(k+1) == top(k) {
+				box.y1, box.y2 = min(box.y1, tops[k]), max(box.y2, bots[k])
+				if k < b && tops[k+1] == tops[k] {
 					continue
 				}
-				d.cmd('H', bx(k+1))
+				d.cmd('H', bx[k+1])
 				if k < b {
-					d.cmd('V', top(k+1))
+					d.cmd('V', tops[k+1])
 				}
 			}
-			d.cmd('V', bot(b))
+			d.cmd('V', bots[b])
 			for k := b; k >= a; k-- {
-				if k > a && bot(k-1) == bot(k) {
+				if k > a && bots[k-1] == bots[k] {
 					continue
 				}
-				d.cmd('H', bx(k))
+				d.cmd('H', bx[k])
 				if k > a {
-					d.cmd('V', bot(k-1))
+					d.cmd('V', bots[k-1])
 				}
 			}
 			d.close()
-			box.x1, box.x2 = min(box.x1, bx(a)), max(box.x2, bx(b+1))
+			box.x1, box.x2 = min(box.x1, bx[a]), max(box.x2, bx[b+1])
 			a = b
 		}
 		m := Mark{ID: s.firstID, Kind: Band, Colour: s.colour, Count: s.count, Claimant: s.claimant,

@@ -143,7 +143,9 @@ func unitsAndClaimants(items []item) ([]string, int) {
 type headline struct {
 	force, place, unit string
 	spread             conflict.Spread
-	claimants          map[string]bool
+	// claimants are the claimants' keys: a place's claimants are few, and
+	// a chart has a headline for each of hundreds of places.
+	claimants []string
 }
 
 // headlines give the spread of claims per force, place and unit, the most
@@ -157,12 +159,14 @@ func headlines(items []item) []string {
 		k := [3]string{it.force.Name, it.place, it.unit}
 		h, ok := index[k]
 		if !ok {
-			h = &headline{force: it.force.Name, place: it.place, unit: it.unit, claimants: map[string]bool{}}
+			h = &headline{force: it.force.Name, place: it.place, unit: it.unit}
 			index[k] = h
 			hs = append(hs, h)
 		}
 		h.spread.Count += it.count
-		h.claimants[it.whoKey] = true
+		if !slices.Contains(h.claimants, it.whoKey) {
+			h.claimants = append(h.claimants, it.whoKey)
+		}
 		if it.low.Set && (!h.spread.Low.Set || it.low.Value < h.spread.Low.Value) {
 			h.spread.Low = it.low
 		}

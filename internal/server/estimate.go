@@ -32,6 +32,10 @@ const (
 	// has, all its panels together: enough to show how claims moved, few
 	// enough to read.
 	groupMarks = 200
+	// bandedGroupMarks is groupMarks for a chart that bands sooner (the
+	// explorer, whose table and bars' links list every claim): half as
+	// many bars, each summing up twice the months.
+	bandedGroupMarks = 100
 	// explorerPanels is how many panels the explorer's chart draws: a
 	// force's own (one per unit, usually one to three) and then its
 	// largest sub-forces', about two screens on a phone. The others are
@@ -168,7 +172,11 @@ func (s *Server) bandedForceChart(ctx context.Context, filter conflict.EstimateF
 			return chartData{}, err
 		}
 		if n > chart.MaxMarks && sqlite.CanGroupClaims(filter) {
-			groups, err := s.db.FindClaimGroups(ctx, filter, groupMarks, drawnPanels(filter.Force, maxPanels))
+			marks := groupMarks
+			if bandAfter > 0 {
+				marks = bandedGroupMarks
+			}
+			groups, err := s.db.FindClaimGroups(ctx, filter, marks, drawnPanels(filter.Force, maxPanels))
 			if err != nil {
 				return chartData{}, err
 			}
