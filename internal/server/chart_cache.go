@@ -137,24 +137,53 @@ func dateKeys(from, to edtf.Date) (string, string) {
 }
 
 // rows are the first limit points within from and to, oldest first, as
-// FindEstimates lists them: copies, each with its first citation.
+// FindEstimates lists them but without their citations (cite gives a
+// row its first one). They share the kept points when they stand
+// together, as those of a date range that ends (not begins) do: not to
+// be changed.
 func (p *forcePoints) rows(from, to edtf.Date, limit int) []conflict.Estimate {
 	fromKey, toKey := dateKeys(from, to)
-	var out []conflict.Estimate
+	first, n := -1, 0
 	for i := range p.points {
-		if len(out) == limit {
+		if n == limit {
 			break
 		}
 		if !p.within(i, fromKey, toKey) {
 			continue
 		}
-		x := p.points[i]
-		if c, ok := p.first[x.ID]; ok {
-			x.Citations = []conflict.Citation{c.citation()}
+		if first < 0 {
+			first = i
+		} else if i != first+n {
+			return p.copyRows(fromKey, toKey, limit)
 		}
-		out = append(out, x)
+		n++
+	}
+	if first < 0 {
+		return nil
+	}
+	return p.points[first : first+n : first+n]
+}
+
+// copyRows is rows copied one by one, for rows that do not stand together.
+func (p *forcePoints) copyRows(fromKey, toKey string, limit int) []conflict.Estimate {
+	var out []conflict.Estimate
+	for i := range p.points {
+		if len(out) == limit {
+			break
+		}
+		if p.within(i, fromKey, toKey) {
+			out = append(out, p.points[i])
+		}
 	}
 	return out
+}
+
+// cite is x with its first citation, as FindEstimates lists it.
+func (p *forcePoints) cite(x conflict.Estimate) conflict.Estimate {
+	if c, ok := p.first[x.ID]; ok {
+		x.Citations = []conflict.Citation{c.citation()}
+	}
+	return x
 }
 
 // claims are the points within from and to (either zero for open), as

@@ -110,18 +110,19 @@ func (s *Server) estimateList(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	v.Row = s.tableRow(version)
 	page := f.Filter
 	page.Limit = tableSize + 1
 	page.After = c.QueryParam("after")
-	rows, err := s.tableRows(ctx, page)
+	rows, cite, err := s.tableRows(ctx, page)
 	if conflict.ErrorCode(err) == conflict.Invalid {
 		page.After = ""
+		cite = nil
 		rows, err = s.db.FindEstimates(ctx, page)
 	}
 	if err != nil {
 		return err
 	}
+	v.Row = s.tableRow(version, cite)
 	if len(rows) > tableSize {
 		rows = rows[:tableSize]
 		v.NextURL = "/estimates?" + f.Values("after", sqlite.EstimateCursor(rows[len(rows)-1])).Encode()
@@ -326,17 +327,23 @@ func (s *Server) keptPoints(ctx context.Context, filter conflict.EstimateFilter)
 // tableRows is the page of the explorer's table filter asks for, as
 // FindEstimates lists it. The first page is cut from what is kept: a
 // small force's points, or the first page of the filter without its end
-// date, which holds the first page up to any end date.
-func (s *Server) tableRows(ctx context.Context, filter conflict.EstimateFilter) ([]conflict.Estimate, error) {
-	if rows, kept, err := s.keptRows(ctx, filter); err != nil || kept {
-		return rows, err
+// date, which holds the first page up to any end date. Rows cut from a
+// small force's points come without their citations: cite gives a row its
+// first one (nil when the rows have theirs).
+func (s *Server) tableRows(ctx context.Context, filter conflict.EstimateFilter) (rows []conflict.Estimate, cite func(conflict.Estimate) conflict.Estimate, err error) {
+	if p, kept, err := s.keptRows(ctx, filter); err != nil || kept {
+		if !kept {
+			return nil, nil, err
+		}
+		return p.rows(filter.From, filter.To, filter.Limit), p.cite, nil
 	}
 	if filter.After != "" || filter.NewestFirst {
-		return s.db.FindEstimates(ctx, filter)
+		rows, err := s.db.FindEstimates(ctx, filter)
+		return rows, nil, err
 	}
 	version, err := s.db.LastChange(ctx)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	open := filter
 	open.To = edtf.Date{}
@@ -352,9 +359,9 @@ func (s *Server) tableRows(ctx context.Context, filter conflict.EstimateFilter) 
 		return p, nil
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return p.upTo(filter.To), nil
+	return p.upTo(filter.To), nil, nil
 }
 
 // keptSpans are the as-of keys of the claims filter matches at any date,
@@ -378,19 +385,15 @@ func (s *Server) keptSpans(ctx context.Context, filter conflict.EstimateFilter) 
 	return p, err == nil && p != nil, err
 }
 
-// keptRows is the first page of the explorer's table of filter from the
-// points kept for its chart, when its force is small enough to keep and
-// the page is the first: the same rows FindEstimates lists, without
-// reading them again. ok is false when the table must be read.
-func (s *Server) keptRows(ctx context.Context, filter conflict.EstimateFilter) (rows []conflict.Estimate, ok bool, err error) {
+// keptRows are the points kept for filter's chart, from which the first
+// page of the explorer's table is cut when its force is small enough to
+// keep and the page is the first: the same rows FindEstimates lists,
+// without reading them again. ok is false when the table must be read.
+func (s *Server) keptRows(ctx context.Context, filter conflict.EstimateFilter) (p *forcePoints, ok bool, err error) {
 	if filter.After != "" || filter.NewestFirst {
 		return nil, false, nil
 	}
-	p, ok, err := s.keptPoints(ctx, filter)
-	if !ok {
-		return nil, false, err
-	}
-	return p.rows(filter.From, filter.To, filter.Limit), true, nil
+	return s.keptPoints(ctx, filter)
 }
 
 // chartClaims are estimates as the chart reads them: with their claimant's

@@ -280,3 +280,30 @@ func TestExplorerDrawsAFewPanelsOfAForceWithManySubForces(t *testing.T) {
 		t.Error("a force of one panel says panels are left out")
 	}
 }
+
+// TestExplorerTableRowsFollowAnEdit: the explorer keeps its table's rows
+// written between writes; an edit of an estimate shows in its row at once,
+// on a kept force's page and on a page read from the database alike.
+func TestExplorerTableRowsFollowAnEdit(t *testing.T) {
+	a := newApp(t)
+	ctx := t.Context()
+	h := a.Handler()
+	pages := []string{"/estimates?force=ISIS", "/estimates?from=2016-09-01"}
+	for _, u := range pages {
+		get(t, h, u, http.StatusOK, "3,000–4,500")
+	}
+	x, err := a.DB.FindEstimateByExternalID(ctx, "demo:is-mosul-2016-09-29")
+	if err != nil {
+		t.Fatal(err)
+	}
+	x.Low, x.High = conflict.Count(3500), conflict.Count(5000)
+	if _, err := a.DB.UpdateEstimate(ctx, &x, x.Version, reviewerChange); err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range pages {
+		body := get(t, h, u, http.StatusOK, "3,500–5,000")
+		if strings.Contains(body, "3,000–4,500") {
+			t.Errorf("GET %s still shows the estimate as it was before the edit", u)
+		}
+	}
+}

@@ -40,7 +40,7 @@ type EstimatesView struct {
 	// Histogram counts the matching claims over time.
 	Histogram components.HistogramView
 	// Row writes a row of the table, EstimateRow when nil.
-	Row func(conflict.Estimate) templ.Component
+	Row func(*conflict.Estimate) templ.Component
 }
 
 // count writes a count with thousands separated: 100,000.
@@ -1044,7 +1044,7 @@ func EstimateTable(xs []conflict.Estimate) templ.Component {
 
 // estimateTable is EstimateTable whose rows row writes (EstimateRow when
 // nil): a page may write rows it keeps already written.
-func estimateTable(xs []conflict.Estimate, row func(conflict.Estimate) templ.Component) templ.Component {
+func estimateTable(xs []conflict.Estimate, row func(*conflict.Estimate) templ.Component) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -1066,14 +1066,14 @@ func estimateTable(xs []conflict.Estimate, row func(conflict.Estimate) templ.Com
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			for _, x := range xs {
+			for i := range xs {
 				if row != nil {
-					templ_7745c5c3_Err = row(x).Render(ctx, templ_7745c5c3_Buffer)
+					templ_7745c5c3_Err = row(&xs[i]).Render(ctx, templ_7745c5c3_Buffer)
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
 				} else {
-					templ_7745c5c3_Err = EstimateRow(x).Render(ctx, templ_7745c5c3_Buffer)
+					templ_7745c5c3_Err = EstimateRow(xs[i]).Render(ctx, templ_7745c5c3_Buffer)
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
