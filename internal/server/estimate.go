@@ -113,16 +113,18 @@ func (s *Server) estimateList(c echo.Context) error {
 	page := f.Filter
 	page.Limit = tableSize + 1
 	page.After = c.QueryParam("after")
-	rows, cite, err := s.tableRows(ctx, page)
+	rows, uncited, err := s.tableRows(ctx, page)
 	if conflict.ErrorCode(err) == conflict.Invalid {
 		page.After = ""
-		cite = nil
+		uncited = false
 		rows, err = s.db.FindEstimates(ctx, page)
 	}
 	if err != nil {
 		return err
 	}
-	v.Row = s.tableRow(version, cite)
+	if v.Row, err = s.tableRow(ctx, version, rows, uncited); err != nil {
+		return err
+	}
 	if len(rows) > tableSize {
 		rows = rows[:tableSize]
 		v.NextURL = "/estimates?" + f.Values("after", sqlite.EstimateCursor(rows[len(rows)-1])).Encode()
@@ -270,14 +272,6 @@ func (s *Server) forcePoints(ctx context.Context, filter conflict.EstimateFilter
 	if p.superseded, err = s.db.FindSupersededBy(ctx, ids); err != nil {
 		return nil, err
 	}
-	first, err := s.db.FindFirstCitations(ctx, ids)
-	if err != nil {
-		return nil, err
-	}
-	p.first = make(map[conflict.EstimateID]firstCitation, len(first))
-	for id, c := range first {
-		p.first[id] = keepCitation(c)
-	}
 	return p, nil
 }
 
@@ -328,22 +322,21 @@ func (s *Server) keptPoints(ctx context.Context, filter conflict.EstimateFilter)
 // FindEstimates lists it. The first page is cut from what is kept: a
 // small force's points, or the first page of the filter without its end
 // date, which holds the first page up to any end date. Rows cut from a
-// small force's points come without their citations: cite gives a row its
-// first one (nil when the rows have theirs).
-func (s *Server) tableRows(ctx context.Context, filter conflict.EstimateFilter) (rows []conflict.Estimate, cite func(conflict.Estimate) conflict.Estimate, err error) {
+// small force's points come without their citations (uncited is set).
+func (s *Server) tableRows(ctx context.Context, filter conflict.EstimateFilter) (rows []conflict.Estimate, uncited bool, err error) {
 	if p, kept, err := s.keptRows(ctx, filter); err != nil || kept {
 		if !kept {
-			return nil, nil, err
+			return nil, false, err
 		}
-		return p.rows(filter.From, filter.To, filter.Limit), p.cite, nil
+		return p.rows(filter.From, filter.To, filter.Limit), true, nil
 	}
 	if filter.After != "" || filter.NewestFirst {
 		rows, err := s.db.FindEstimates(ctx, filter)
-		return rows, nil, err
+		return rows, false, err
 	}
 	version, err := s.db.LastChange(ctx)
 	if err != nil {
-		return nil, nil, err
+		return nil, false, err
 	}
 	open := filter
 	open.To = edtf.Date{}
@@ -359,9 +352,9 @@ func (s *Server) tableRows(ctx context.Context, filter conflict.EstimateFilter) 
 		return p, nil
 	})
 	if err != nil {
-		return nil, nil, err
+		return nil, false, err
 	}
-	return p.upTo(filter.To), nil, nil
+	return p.upTo(filter.To), false, nil
 }
 
 // keptSpans are the as-of keys of the claims filter matches at any date,

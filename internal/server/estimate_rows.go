@@ -12,19 +12,36 @@ import (
 )
 
 // rowCacheBytes bounds the written rows kept, about a kilobyte each: the
-// first pages of a few hundred forces.
+// first pages of a hundred-odd forces.
 const rowCacheBytes = 12 << 20
 
 // tableRow writes the explorer's table rows from those kept written at
 // the data version. A row shows one estimate and its first citation, the
 // same for every reader and every date range, and the first pages of a
 // force's table share most of their rows; writing a hundred rows anew for
-// each page cost a third of the page. cite, when not nil, gives a row its
-// first citation (kept points are listed without theirs).
-func (s *Server) tableRow(version int64, cite func(conflict.Estimate) conflict.Estimate) func(*conflict.Estimate) templ.Component {
-	return func(x *conflict.Estimate) templ.Component {
-		return keptRow{s: s, version: version, x: x, cite: cite}
+// each page cost a third of the page. Rows listed without their citations
+// (uncited, cut from a small force's kept points) have them read here, in
+// one query for the rows not yet kept written: a force's first page reads
+// a hundred, not its every claim's.
+func (s *Server) tableRow(ctx context.Context, version int64, rows []conflict.Estimate, uncited bool) (func(*conflict.Estimate) templ.Component, error) {
+	var cites map[conflict.EstimateID]conflict.Citation
+	if uncited {
+		var missing []conflict.EstimateID
+		for i := range rows {
+			if !s.rows.has(version, rows[i].ID) {
+				missing = append(missing, rows[i].ID)
+			}
+		}
+		if len(missing) > 0 {
+			var err error
+			if cites, err = s.db.FindFirstCitations(ctx, missing); err != nil {
+				return nil, err
+			}
+		}
 	}
+	return func(x *conflict.Estimate) templ.Component {
+		return keptRow{s: s, version: version, x: x, uncited: uncited, cites: cites}
+	}, nil
 }
 
 // keptRow is one row of the explorer's table, written once per version.
@@ -32,14 +49,28 @@ type keptRow struct {
 	s       *Server
 	version int64
 	x       *conflict.Estimate
-	cite    func(conflict.Estimate) conflict.Estimate
+	// uncited rows have their first citation in cites, or read it when
+	// written.
+	uncited bool
+	cites   map[conflict.EstimateID]conflict.Citation
 }
 
 func (r keptRow) Render(ctx context.Context, w io.Writer) error {
 	b, err := r.s.rows.get(r.version, r.x.ID, rowCacheBytes, rowWeight, func() ([]byte, error) {
 		x := *r.x
-		if r.cite != nil {
-			x = r.cite(x)
+		if r.uncited {
+			c, ok := r.cites[x.ID]
+			if !ok {
+				// Kept when the page began, dropped since.
+				one, err := r.s.db.FindFirstCitations(ctx, []conflict.EstimateID{x.ID})
+				if err != nil {
+					return nil, err
+				}
+				c, ok = one[x.ID]
+			}
+			if ok {
+				x.Citations = []conflict.Citation{c}
+			}
 		}
 		var buf bytes.Buffer
 		if err := pages.EstimateRow(x).Render(ctx, &buf); err != nil {
