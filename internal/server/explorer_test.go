@@ -78,6 +78,15 @@ func TestExplorerChartsALargeForceFromItsTallies(t *testing.T) {
 	if claims != total {
 		t.Errorf("the chart's bars hold %d claims, want all %d", claims, total)
 	}
+	// A range of 100 claims, more than the explorer draws one by one, is
+	// drawn from the tallies too: bars of a claimant's claims, each
+	// linking to them, and none of the 100 drawn alone.
+	body = get(t, h, "/estimates?force=ISIS&from=2012-01-01&to=2012", http.StatusOK,
+		fmt.Sprintf("%d estimates of Islamic State", n/6))
+	wide = body[strings.Index(body, "chart__svg--wide"):strings.Index(body, "chart__svg--narrow")]
+	if strings.Contains(wide, `href="/estimates/`) || !strings.Contains(wide, `href="/estimates?claimant=`) {
+		t.Errorf("a range of %d claims of a large force is not drawn as bars linking to their claims:\n%s", n/6, wide)
+	}
 	// A date range is answered as exactly: 2012 holds a sixth of them,
 	// all the council's.
 	get(t, h, "/estimates?force=ISIS&claimant=council&from=2012-01-01&to=2012", http.StatusOK,
