@@ -193,11 +193,24 @@ func chronological(items []item) {
 	slices.SortFunc(keys, func(a, b key) int {
 		return cmp.Or(cmp.Compare(a.from, b.from), cmp.Compare(a.to, b.to), cmp.Compare(a.id, b.id), cmp.Compare(a.i, b.i))
 	})
-	out := make([]item, len(items))
-	for j, k := range keys {
-		out[j] = items[k.i]
+	// Position j takes the item at keys[j].i: each cycle of moves is
+	// followed in place, so no second slice of items is made.
+	for j := range keys {
+		if keys[j].i < 0 || keys[j].i == j {
+			continue
+		}
+		held, k := items[j], j
+		for {
+			from := keys[k].i
+			keys[k].i = -1
+			if from == j {
+				items[k] = held
+				break
+			}
+			items[k] = items[from]
+			k = from
+		}
 	}
-	copy(items, out)
 }
 
 // build lays out the chart of items.
