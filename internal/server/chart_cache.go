@@ -240,6 +240,11 @@ func (c *versioned[K, V]) get(version int64, key K, bound int, weigh func(V) int
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.version == version {
+		// Another reader kept it meanwhile: counting it twice would
+		// empty the map sooner than its bound.
+		if kept, ok := c.m[key]; ok {
+			return kept, nil
+		}
 		if c.weight+n > bound {
 			clear(c.m)
 			c.weight = 0

@@ -122,12 +122,14 @@ func (s *Server) estimateList(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if v.Row, err = s.tableRow(ctx, version, rows, uncited); err != nil {
-		return err
-	}
 	if len(rows) > tableSize {
 		rows = rows[:tableSize]
 		v.NextURL = "/estimates?" + f.Values("after", sqlite.EstimateCursor(rows[len(rows)-1])).Encode()
+	}
+	// After the cut: the row read to tell whether more follow is never
+	// written, so never kept.
+	if v.Row, err = s.tableRow(ctx, version, rows, uncited); err != nil {
+		return err
 	}
 	v.Estimates = rows
 	if f.Filter.Force == 0 && f.Values().Encode() != "" {
