@@ -129,11 +129,12 @@ func DrawnPanels(panels []PanelCount, force conflict.ActorID, n int) []bool {
 
 // capPanels keeps the claims of the panels DrawnPanels draws under
 // opts.MaxPanels, and names the panels it leaves out, in the order the
-// whole chart would draw them.
-func capPanels(items []item, opts Options) ([]item, []OmittedPanel, int) {
+// whole chart would draw them. When it leaves none out it returns the
+// panels of items too, which the chart draws.
+func capPanels(items []item, opts Options) ([]item, []OmittedPanel, int, []panelItems) {
 	panels := splitPanels(items, opts.Force)
 	if len(panels) <= opts.MaxPanels {
-		return items, nil, len(panels)
+		return items, nil, len(panels), panels
 	}
 	counts := make([]PanelCount, len(panels))
 	for i, p := range panels {
@@ -160,7 +161,7 @@ func capPanels(items []item, opts Options) ([]item, []OmittedPanel, int) {
 			out = append(out, items[i])
 		}
 	}
-	return out, omitted, len(panels)
+	return out, omitted, len(panels), nil
 }
 
 func forceIDs(items []item) map[conflict.ActorID]bool {
@@ -225,12 +226,15 @@ func build(items []item, opts Options) Chart {
 	chronological(items)
 	// The summary and headlines speak of every claim, drawn or not.
 	all := items
+	var panels []panelItems
 	if opts.MaxPanels > 0 {
-		items, c.Omitted, c.AllPanels = capPanels(items, opts)
+		items, c.Omitted, c.AllPanels, panels = capPanels(items, opts)
 	}
 	claimants, legend := claimantsOf(items)
 	c.Legend = legend
-	panels := splitPanels(items, opts.Force)
+	if panels == nil {
+		panels = splitPanels(items, opts.Force)
+	}
 	if c.AllPanels == 0 {
 		c.AllPanels = len(panels)
 	}

@@ -174,7 +174,9 @@ func headlines(items []item) []string {
 			h.spread.High = it.high
 		}
 	}
-	slices.SortStableFunc(hs, func(a, b *headline) int {
+	// Force, place and unit tell headlines apart: no two compare equal,
+	// so an unstable sort orders them as a stable one would.
+	slices.SortFunc(hs, func(a, b *headline) int {
 		return cmp.Or(cmp.Compare(b.spread.Count, a.spread.Count), strings.Compare(a.force, b.force), strings.Compare(a.place, b.place), strings.Compare(a.unit, b.unit))
 	})
 	oneForce := len(forceNames(items)) <= 1
