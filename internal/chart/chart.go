@@ -55,7 +55,8 @@ type Options struct {
 	// shows the force at a glance and links the whole chart.
 	MaxPanels int
 	// BandAfter is the most claims a panel of the wide figure draws one
-	// by one, MaxMarks when zero; a narrower figure bands sooner. A page
+	// by one, MaxMarks when zero (and at most MaxMarks); a narrower figure
+	// bands sooner. A page
 	// whose table lists every claim may band sooner than MaxMarks: each
 	// band's link lists its claims.
 	BandAfter int

@@ -190,7 +190,8 @@ func (s *Server) bandedForceChart(ctx context.Context, filter conflict.EstimateF
 			spread := conflict.SpreadOfGroups(groups)
 			if spread.Count > min(cmp.Or(bandAfter, chart.MaxMarks), chart.MaxMarks) {
 				// Groups are drawn as bars, each already summing up its
-				// claims: bands of groups spanning months are coarser.
+				// claims, up to MaxMarks claims in a panel as before:
+				// bands of groups spanning months are coarser.
 				grouped := opts
 				grouped.BandAfter = 0
 				return chartData{total: spread.Count, spread: spread, chart: chart.Grouped(groups, grouped)}, nil
