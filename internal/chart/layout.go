@@ -265,8 +265,15 @@ func build(items []item, opts Options) Chart {
 		}
 	}
 	lo, hi := timeDomain(items, opts.From, opts.To)
+	// Words are kept for the claims drawn one by one, not the banded.
+	drawn := 0
+	for _, p := range panels {
+		if p.count <= opts.bandAfter(DefaultWidth) {
+			drawn += len(p.items)
+		}
+	}
 	fig := figureSpec{chart: &c, opts: opts, panels: panels, claimants: claimants, byID: byID,
-		byType: byType, lo: lo, hi: hi, marks: make(map[*item]markWords, len(items))}
+		byType: byType, lo: lo, hi: hi, marks: make(map[*item]markWords, drawn)}
 	w := cmp.Or(opts.Width, DefaultWidth)
 	h := cmp.Or(opts.Height, DefaultHeight)
 	c.Wide = fig.layout("wide", w, h, FontSize)

@@ -324,9 +324,11 @@ type seriesKey struct {
 // series is the claims one band draws.
 type series struct {
 	seriesKey
-	lo, hi      []int64
-	has         []bool
-	count       int
+	lo, hi []int64
+	has    []bool
+	count  int
+	// claimants are the claimants of a series of a type of claimant; a
+	// claimant's own series has one.
 	claimants   map[string]bool
 	first, last *item
 	min, max    int64
@@ -343,17 +345,30 @@ func bands(items []*item, xs xScale, ys yScale, seriesOf func(*item) seriesKey, 
 	index := map[string]*series{}
 	var all []*series
 	bucket := func(x float64) int { return min(max(int((x-plot.X)/bw), 0), nb-1) }
+	// The series' slices are cut from a few larger ones: a chart bands
+	// several panels of several series, twice.
+	var values []int64
+	var flags []bool
 	for _, it := range items {
 		k := seriesOf(it)
 		s, ok := index[k.key]
 		if !ok {
-			s = &series{seriesKey: k, lo: make([]int64, nb), hi: make([]int64, nb), has: make([]bool, nb),
-				claimants: map[string]bool{}, first: it, last: it, min: it.lo, max: it.hi, firstID: it.id}
+			if len(values) < 2*nb {
+				values, flags = make([]int64, 2*nb*8), make([]bool, nb*8)
+			}
+			s = &series{seriesKey: k, lo: values[:nb:nb], hi: values[nb : 2*nb : 2*nb], has: flags[:nb:nb],
+				first: it, last: it, min: it.lo, max: it.hi, firstID: it.id}
+			values, flags = values[2*nb:], flags[nb:]
+			if k.byType {
+				s.claimants = map[string]bool{}
+			}
 			index[k.key] = s
 			all = append(all, s)
 		}
 		s.count += it.count
-		s.claimants[it.whoKey] = true
+		if s.claimants != nil {
+			s.claimants[it.whoKey] = true
+		}
 		if it.from.Before(s.first.from) {
 			s.first = it
 		}
@@ -426,7 +441,7 @@ func bands(items []*item, xs xScale, ys yScale, seriesOf func(*item) seriesKey, 
 			X1: box.x1, X2: box.x2, X: round1((box.x1 + box.x2) / 2), Y: box.y1, YHigh: box.y1, YLow: box.y2,
 			Force: s.first.force.Name}
 		m.Parts = []Part{{D: d.String(), Fill: s.colour, FillOpacity: 0.3, Stroke: s.colour}}
-		m.Title = bandTitle(s, len(s.claimants))
+		m.Title = bandTitle(s, max(len(s.claimants), 1))
 		switch {
 		case !s.byType && opts.GroupURL != nil:
 			m.URL = opts.GroupURL(s.claimant, *s.first.fromD, *s.last.toD)
