@@ -47,3 +47,21 @@ func BenchmarkGrouped(b *testing.B) {
 		Grouped(gs, Options{})
 	}
 }
+
+// BenchmarkBandAfter charts a small force's 250 claims by 8 claimants as
+// the explorer does, drawn one by one and banded sooner.
+func BenchmarkBandAfter(b *testing.B) {
+	xs := benchClaims(250)
+	for i := range xs {
+		xs[i].Claimant = fmt.Sprintf("Claimant %02d", i%8)
+	}
+	for _, n := range []int{0, 100, 50} {
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				New(xs, Options{BandAfter: n, GroupURL: func(claimant string, from, to edtf.Date) string { return "/g?" + claimant },
+					EstimateURL: func(id conflict.EstimateID) string { return "/e" }})
+			}
+		})
+	}
+}

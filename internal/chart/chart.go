@@ -54,6 +54,22 @@ type Options struct {
 	// own first: a page about something else (a timeline, an actor)
 	// shows the force at a glance and links the whole chart.
 	MaxPanels int
+	// BandAfter is the most claims a panel of the wide figure draws one
+	// by one, MaxMarks when zero (and at most MaxMarks); a narrower figure
+	// bands sooner. A page
+	// whose table lists every claim may band sooner than MaxMarks: each
+	// band's link lists its claims.
+	BandAfter int
+}
+
+// bandAfter is the most claims a panel of a figure width units wide draws
+// one by one.
+func (o Options) bandAfter(width int) int {
+	n := min(cmp.Or(o.BandAfter, MaxMarks), MaxMarks)
+	if width < DefaultWidth {
+		n = n * width / DefaultWidth
+	}
+	return n
 }
 
 // MaxMarks is the most claims a panel draws one by one. Past it, the

@@ -129,11 +129,12 @@ func DrawnPanels(panels []PanelCount, force conflict.ActorID, n int) []bool {
 
 // capPanels keeps the claims of the panels DrawnPanels draws under
 // opts.MaxPanels, and names the panels it leaves out, in the order the
-// whole chart would draw them.
-func capPanels(items []item, opts Options) ([]item, []OmittedPanel, int) {
+// whole chart would draw them. When it leaves none out it returns the
+// panels of items too, which the chart draws.
+func capPanels(items []item, opts Options) ([]item, []OmittedPanel, int, []panelItems) {
 	panels := splitPanels(items, opts.Force)
 	if len(panels) <= opts.MaxPanels {
-		return items, nil, len(panels)
+		return items, nil, len(panels), panels
 	}
 	counts := make([]PanelCount, len(panels))
 	for i, p := range panels {
@@ -160,7 +161,7 @@ func capPanels(items []item, opts Options) ([]item, []OmittedPanel, int) {
 			out = append(out, items[i])
 		}
 	}
-	return out, omitted, len(panels)
+	return out, omitted, len(panels), nil
 }
 
 func forceIDs(items []item) map[conflict.ActorID]bool {
@@ -193,11 +194,24 @@ func chronological(items []item) {
 	slices.SortFunc(keys, func(a, b key) int {
 		return cmp.Or(cmp.Compare(a.from, b.from), cmp.Compare(a.to, b.to), cmp.Compare(a.id, b.id), cmp.Compare(a.i, b.i))
 	})
-	out := make([]item, len(items))
-	for j, k := range keys {
-		out[j] = items[k.i]
+	// Position j takes the item at keys[j].i: each cycle of moves is
+	// followed in place, so no second slice of items is made.
+	for j := range keys {
+		if keys[j].i < 0 || keys[j].i == j {
+			continue
+		}
+		held, k := items[j], j
+		for {
+			from := keys[k].i
+			keys[k].i = -1
+			if from == j {
+				items[k] = held
+				break
+			}
+			items[k] = items[from]
+			k = from
+		}
 	}
-	copy(items, out)
 }
 
 // build lays out the chart of items.
@@ -212,12 +226,15 @@ func build(items []item, opts Options) Chart {
 	chronological(items)
 	// The summary and headlines speak of every claim, drawn or not.
 	all := items
+	var panels []panelItems
 	if opts.MaxPanels > 0 {
-		items, c.Omitted, c.AllPanels = capPanels(items, opts)
+		items, c.Omitted, c.AllPanels, panels = capPanels(items, opts)
 	}
 	claimants, legend := claimantsOf(items)
 	c.Legend = legend
-	panels := splitPanels(items, opts.Force)
+	if panels == nil {
+		panels = splitPanels(items, opts.Force)
+	}
 	if c.AllPanels == 0 {
 		c.AllPanels = len(panels)
 	}
@@ -225,7 +242,7 @@ func build(items []item, opts Options) Chart {
 		if !slices.Contains(c.Units, p.unit) {
 			c.Units = append(c.Units, p.unit)
 		}
-		if p.count > MaxMarks {
+		if p.count > opts.bandAfter(DefaultWidth) {
 			c.Banded = true
 		}
 	}
@@ -248,8 +265,15 @@ func build(items []item, opts Options) Chart {
 		}
 	}
 	lo, hi := timeDomain(items, opts.From, opts.To)
+	// Words are kept for the claims drawn one by one, not the banded.
+	drawn := 0
+	for _, p := range panels {
+		if p.count <= opts.bandAfter(DefaultWidth) {
+			drawn += len(p.items)
+		}
+	}
 	fig := figureSpec{chart: &c, opts: opts, panels: panels, claimants: claimants, byID: byID,
-		byType: byType, lo: lo, hi: hi, marks: make(map[*item]markWords, len(items))}
+		byType: byType, lo: lo, hi: hi, marks: make(map[*item]markWords, drawn)}
 	w := cmp.Or(opts.Width, DefaultWidth)
 	h := cmp.Or(opts.Height, DefaultHeight)
 	c.Wide = fig.layout("wide", w, h, FontSize)
@@ -258,10 +282,10 @@ func build(items []item, opts Options) Chart {
 		c.Narrow = fig.layout("narrow", nw, max(250, h*3/4), NarrowFontSize)
 	}
 	if len(c.Omitted) == 0 {
-		c.Summary = summary(items, c.Units, len(legend), c.Banded)
+		c.Summary = summary(items, c.Units, len(legend), c.Banded, opts.bandAfter(DefaultWidth))
 	} else {
 		units, claimants := unitsAndClaimants(all)
-		c.Summary = summary(all, units, claimants, c.Banded)
+		c.Summary = summary(all, units, claimants, c.Banded, opts.bandAfter(DefaultWidth))
 	}
 	c.Headlines = headlines(all)
 	kinds := map[string]bool{}
@@ -307,10 +331,7 @@ func (f figureSpec) layout(name string, width, height int, font float64) Figure 
 	}
 	// Past a few hundred marks a panel draws bands; a narrower figure
 	// reaches that density sooner.
-	bandAfter := MaxMarks
-	if width < DefaultWidth {
-		bandAfter = MaxMarks * width / DefaultWidth
-	}
+	bandAfter := f.opts.bandAfter(width)
 	most := 0
 	for _, p := range f.panels {
 		if p.count <= bandAfter {

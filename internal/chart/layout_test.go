@@ -389,3 +389,26 @@ func TestBandsOfOneTypeNameTheLargest(t *testing.T) {
 		t.Errorf("%d bands for the rest, want 1", rest)
 	}
 }
+
+// TestChronologicalSortsInPlace: items in any order come out by the start,
+// then the end, of their time, each once.
+func TestChronologicalSortsInPlace(t *testing.T) {
+	for _, n := range []int{0, 1, 2, 7, 100} {
+		var items []item
+		for i := range n {
+			d := time.Date(2015, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, (i*37)%n)
+			items = append(items, item{id: conflict.EstimateID(i + 1), from: d, to: d.AddDate(0, 0, 1+i%3)})
+		}
+		chronological(items)
+		seen := map[conflict.EstimateID]bool{}
+		for i := range items {
+			seen[items[i].id] = true
+			if i > 0 && (items[i].from.Before(items[i-1].from) || items[i].from.Equal(items[i-1].from) && items[i].to.Before(items[i-1].to)) {
+				t.Fatalf("%d items: item %d (%v) comes after %v", n, i, items[i].from, items[i-1].from)
+			}
+		}
+		if len(seen) != n {
+			t.Errorf("%d items came out as %d distinct ones", n, len(seen))
+		}
+	}
+}

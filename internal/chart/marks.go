@@ -324,9 +324,11 @@ type seriesKey struct {
 // series is the claims one band draws.
 type series struct {
 	seriesKey
-	lo, hi      []int64
-	has         []bool
-	count       int
+	lo, hi []int64
+	has    []bool
+	count  int
+	// claimants are the claimants of a series of a type of claimant; a
+	// claimant's own series has one.
 	claimants   map[string]bool
 	first, last *item
 	min, max    int64
@@ -343,17 +345,30 @@ func bands(items []*item, xs xScale, ys yScale, seriesOf func(*item) seriesKey, 
 	index := map[string]*series{}
 	var all []*series
 	bucket := func(x float64) int { return min(max(int((x-plot.X)/bw), 0), nb-1) }
+	// The series' slices are cut from a few larger ones: a chart bands
+	// several panels of several series, twice.
+	var values []int64
+	var flags []bool
 	for _, it := range items {
 		k := seriesOf(it)
 		s, ok := index[k.key]
 		if !ok {
-			s = &series{seriesKey: k, lo: make([]int64, nb), hi: make([]int64, nb), has: make([]bool, nb),
-				claimants: map[string]bool{}, first: it, last: it, min: it.lo, max: it.hi, firstID: it.id}
+			if len(values) < 2*nb {
+				values, flags = make([]int64, 2*nb*8), make([]bool, nb*8)
+			}
+			s = &series{seriesKey: k, lo: values[:nb:nb], hi: values[nb : 2*nb : 2*nb], has: flags[:nb:nb],
+				first: it, last: it, min: it.lo, max: it.hi, firstID: it.id}
+			values, flags = values[2*nb:], flags[nb:]
+			if k.byType {
+				s.claimants = map[string]bool{}
+			}
 			index[k.key] = s
 			all = append(all, s)
 		}
 		s.count += it.count
-		s.claimants[it.whoKey] = true
+		if s.claimants != nil {
+			s.claimants[it.whoKey] = true
+		}
 		if it.from.Before(s.first.from) {
 			s.first = it
 		}
@@ -372,11 +387,20 @@ func bands(items []*item, xs xScale, ys yScale, seriesOf func(*item) seriesKey, 
 	// The band of the most claims first, so the smaller ones lie on top.
 	slices.SortStableFunc(all, func(a, b *series) int { return cmp.Compare(b.count, a.count) })
 	out := make([]Mark, 0, len(all))
+	// Each slice's edges, and each series' top and bottom in it, are
+	// worked out once: a band's path visits each several times.
+	bx := make([]float64, nb+1)
+	for b := range bx {
+		bx[b] = math.Round((plot.X+float64(b)*bw)*10) / 10
+	}
+	tops, bots := make([]float64, nb), make([]float64, nb)
 	for _, s := range all {
-		bx := func(b int) float64 { return math.Round((plot.X+float64(b)*bw)*10) / 10 }
-		top := func(b int) float64 { return ys.at(float64(s.hi[b])) - 0.75 }
-		bot := func(b int) float64 { return ys.at(float64(s.lo[b])) + 0.75 }
-		var d pathData
+		for b := range nb {
+			if s.has[b] {
+				tops[b], bots[b] = ys.at(float64(s.hi[b]))-0.75, ys.at(float64(s.lo[b]))+0.75
+			}
+		}
+		d := pathData{b: make([]byte, 0, 512)}
 		box := bbox{x1: math.Inf(1), y1: math.Inf(1), x2: math.Inf(-1), y2: math.Inf(-1)}
 		for a := 0; a < nb; a++ {
 			if !s.has[a] {
@@ -386,30 +410,38 @@ func bands(items []*item, xs xScale, ys yScale, seriesOf func(*item) seriesKey, 
 			for b+1 < nb && s.has[b+1] {
 				b++
 			}
-			d.moveTo(bx(a), top(a))
+			// Neighbouring slices at the same height are one line: the
+			// path of a band is most of a banded chart's markup.
+			d.moveTo(bx[a], tops[a])
 			for k := a; k <= b; k++ {
-				d.cmd('H', bx(k+1))
-				if k < b {
-					d.cmd('V', top(k+1))
+				box.y1, box.y2 = min(box.y1, tops[k]), max(box.y2, bots[k])
+				if k < b && tops[k+1] == tops[k] {
+					continue
 				}
-				box.y1, box.y2 = min(box.y1, top(k)), max(box.y2, bot(k))
+				d.cmd('H', bx[k+1])
+				if k < b {
+					d.cmd('V', tops[k+1])
+				}
 			}
-			d.cmd('V', bot(b))
+			d.cmd('V', bots[b])
 			for k := b; k >= a; k-- {
-				d.cmd('H', bx(k))
+				if k > a && bots[k-1] == bots[k] {
+					continue
+				}
+				d.cmd('H', bx[k])
 				if k > a {
-					d.cmd('V', bot(k-1))
+					d.cmd('V', bots[k-1])
 				}
 			}
 			d.close()
-			box.x1, box.x2 = min(box.x1, bx(a)), max(box.x2, bx(b+1))
+			box.x1, box.x2 = min(box.x1, bx[a]), max(box.x2, bx[b+1])
 			a = b
 		}
 		m := Mark{ID: s.firstID, Kind: Band, Colour: s.colour, Count: s.count, Claimant: s.claimant,
 			X1: box.x1, X2: box.x2, X: round1((box.x1 + box.x2) / 2), Y: box.y1, YHigh: box.y1, YLow: box.y2,
 			Force: s.first.force.Name}
 		m.Parts = []Part{{D: d.String(), Fill: s.colour, FillOpacity: 0.3, Stroke: s.colour}}
-		m.Title = bandTitle(s, len(s.claimants))
+		m.Title = bandTitle(s, max(len(s.claimants), 1))
 		switch {
 		case !s.byType && opts.GroupURL != nil:
 			m.URL = opts.GroupURL(s.claimant, *s.first.fromD, *s.last.toD)

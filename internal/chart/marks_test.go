@@ -221,6 +221,58 @@ func TestManyClaimsBecomeBands(t *testing.T) {
 	}
 }
 
+// TestBandAfterBandsSooner: a page that lists every claim in a table may
+// band past fewer claims than MaxMarks; the narrow figure bands sooner
+// still, and the summary names the count the bands start at.
+func TestBandAfterBandsSooner(t *testing.T) {
+	var xs []conflict.Estimate
+	for i := range 120 {
+		d := time.Date(2015, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, i*3).Format("2006-01-02")
+		xs = append(xs, est(i+1, d, conflict.Exact, []string{"Officials", "Monitor"}[i%2], int64(1000+i)))
+	}
+	opts := Options{GroupURL: func(claimant string, from, to edtf.Date) string { return "/g?" + claimant }}
+	if c := New(xs, opts); c.Banded || len(only(c).Marks) != 120 {
+		t.Fatalf("120 claims drew %d marks (banded %v), want each claim", len(only(c).Marks), c.Banded)
+	}
+	opts.BandAfter = 100
+	c := New(xs, opts)
+	if !c.Banded || len(only(c).Marks) != 2 || len(c.Narrow.Panels[0].Marks) != 2 {
+		t.Fatalf("past BandAfter drew %d wide and %d narrow marks, want a band per claimant in each", len(only(c).Marks), len(c.Narrow.Panels[0].Marks))
+	}
+	for _, m := range only(c).Marks {
+		if m.Kind != Band || m.Count != 60 || !strings.HasPrefix(m.URL, "/g?") {
+			t.Errorf("mark %q counts %d, links %q; want a band of 60 claims linking them", m.Title, m.Count, m.URL)
+		}
+	}
+	if !strings.Contains(c.Summary, "Past 100 claims each band") {
+		t.Errorf("Summary = %q, want it to say bands start past 100 claims", c.Summary)
+	}
+	// 45 claims are drawn one by one on a wide screen, banded on a phone.
+	opts.BandAfter = 50
+	c = New(xs[:45], opts)
+	if len(only(c).Marks) != 45 || len(c.Narrow.Panels[0].Marks) != 2 {
+		t.Errorf("45 claims drew %d wide and %d narrow marks, want 45 and a band per claimant", len(only(c).Marks), len(c.Narrow.Panels[0].Marks))
+	}
+}
+
+// TestBandPathsAreCompact: a band whose height holds across slices draws
+// one line across them, not a step per slice.
+func TestBandPathsAreCompact(t *testing.T) {
+	var xs []conflict.Estimate
+	for i := range 600 {
+		d := time.Date(2015, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, i).Format("2006-01-02")
+		xs = append(xs, est(i+1, d, conflict.Range, "Officials", 1000, 2000))
+	}
+	p := only(New(xs, Options{}))
+	if len(p.Marks) != 1 {
+		t.Fatalf("%d marks, want one band", len(p.Marks))
+	}
+	d := p.Marks[0].Parts[0].D
+	if n := strings.Count(d, "H") + strings.Count(d, "V"); n > 4 {
+		t.Errorf("band of one height has %d commands (%s), want a rectangle", n, d)
+	}
+}
+
 // TestBandsByTypePastTenClaimants: with more claimants than the legend
 // names one by one, a band stands for each type of claimant.
 func TestBandsByTypePastTenClaimants(t *testing.T) {

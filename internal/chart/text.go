@@ -57,7 +57,7 @@ func title(items []item) string {
 // summary says what the chart shows: "2 estimates of Islamic State from
 // July 2016 to 29 Sep 2016, ranging from 3,000 to 10,000 fighters, by 2
 // claimants." Claims in several units name each unit's range.
-func summary(items []item, units []string, claimants int, banded bool) string {
+func summary(items []item, units []string, claimants int, banded bool, bandAfter int) string {
 	total := 0
 	for i := range items {
 		total += items[i].count
@@ -120,7 +120,7 @@ func summary(items []item, units []string, claimants int, banded bool) string {
 		b.WriteString(" claimants.")
 	}
 	if banded {
-		b.WriteString(" Past " + strconv.Itoa(MaxMarks) + " claims each band spans the lowest to the highest claim at each time; the table lists each claim.")
+		b.WriteString(" Past " + strconv.Itoa(bandAfter) + " claims each band spans the lowest to the highest claim at each time; the table lists each claim.")
 	}
 	return b.String()
 }
@@ -143,7 +143,9 @@ func unitsAndClaimants(items []item) ([]string, int) {
 type headline struct {
 	force, place, unit string
 	spread             conflict.Spread
-	claimants          map[string]bool
+	// claimants are the claimants' keys: a place's claimants are few, and
+	// a chart has a headline for each of hundreds of places.
+	claimants []string
 }
 
 // headlines give the spread of claims per force, place and unit, the most
@@ -157,12 +159,14 @@ func headlines(items []item) []string {
 		k := [3]string{it.force.Name, it.place, it.unit}
 		h, ok := index[k]
 		if !ok {
-			h = &headline{force: it.force.Name, place: it.place, unit: it.unit, claimants: map[string]bool{}}
+			h = &headline{force: it.force.Name, place: it.place, unit: it.unit}
 			index[k] = h
 			hs = append(hs, h)
 		}
 		h.spread.Count += it.count
-		h.claimants[it.whoKey] = true
+		if !slices.Contains(h.claimants, it.whoKey) {
+			h.claimants = append(h.claimants, it.whoKey)
+		}
 		if it.low.Set && (!h.spread.Low.Set || it.low.Value < h.spread.Low.Value) {
 			h.spread.Low = it.low
 		}
@@ -170,7 +174,9 @@ func headlines(items []item) []string {
 			h.spread.High = it.high
 		}
 	}
-	slices.SortStableFunc(hs, func(a, b *headline) int {
+	// Force, place and unit tell headlines apart: no two compare equal,
+	// so an unstable sort orders them as a stable one would.
+	slices.SortFunc(hs, func(a, b *headline) int {
 		return cmp.Or(cmp.Compare(b.spread.Count, a.spread.Count), strings.Compare(a.force, b.force), strings.Compare(a.place, b.place), strings.Compare(a.unit, b.unit))
 	})
 	oneForce := len(forceNames(items)) <= 1

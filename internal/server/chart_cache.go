@@ -88,34 +88,13 @@ func (c *chartCache) get(ctx context.Context, version int64, key string, build f
 
 // forcePoints are the published estimates a chart's filter matches at any
 // date, as the chart draws them, in as-of order, with the claims that
-// superseded them; each date range cuts them.
+// superseded them; each date range cuts them. Their citations are not
+// kept: the table's rows are (estimate_rows.go).
 type forcePoints struct {
 	points []conflict.Estimate
 	// lo and hi are each point's as-of keys, as the estimates store them.
 	lo, hi     []string
 	superseded map[conflict.EstimateID]conflict.EstimateID
-	// first is each point's first citation, which the explorer's table
-	// shows, as FindFirstCitations reads it.
-	first map[conflict.EstimateID]firstCitation
-}
-
-// firstCitation is what FindFirstCitations reads of a citation, kept in a
-// quarter of the space of a conflict.Citation.
-type firstCitation struct {
-	id                                    conflict.CitationID
-	source                                conflict.SourceID
-	credibility                           int
-	quote, locator, url, publisher, title string
-}
-
-func keepCitation(c conflict.Citation) firstCitation {
-	return firstCitation{id: c.ID, source: c.Source.ID, credibility: c.Credibility, quote: c.Quote, locator: c.Locator,
-		url: c.Source.URL, publisher: c.Source.Publisher, title: c.Source.Title}
-}
-
-func (c firstCitation) citation() conflict.Citation {
-	return conflict.Citation{ID: c.id, Quote: c.quote, Locator: c.locator, Credibility: c.credibility,
-		Source: conflict.Source{ID: c.source, URL: c.url, Publisher: c.publisher, Title: c.title}}
 }
 
 // within reports whether point i's as-of date reaches into from and to
@@ -137,22 +116,43 @@ func dateKeys(from, to edtf.Date) (string, string) {
 }
 
 // rows are the first limit points within from and to, oldest first, as
-// FindEstimates lists them: copies, each with its first citation.
+// FindEstimates lists them but without their citations (the table's
+// writer reads a row's first one when it writes the row). They share the kept points when they stand
+// together, as those of a date range that ends (not begins) do: not to
+// be changed.
 func (p *forcePoints) rows(from, to edtf.Date, limit int) []conflict.Estimate {
 	fromKey, toKey := dateKeys(from, to)
-	var out []conflict.Estimate
+	first, n := -1, 0
 	for i := range p.points {
-		if len(out) == limit {
+		if n == limit {
 			break
 		}
 		if !p.within(i, fromKey, toKey) {
 			continue
 		}
-		x := p.points[i]
-		if c, ok := p.first[x.ID]; ok {
-			x.Citations = []conflict.Citation{c.citation()}
+		if first < 0 {
+			first = i
+		} else if i != first+n {
+			return p.copyRows(fromKey, toKey, limit)
 		}
-		out = append(out, x)
+		n++
+	}
+	if first < 0 {
+		return nil
+	}
+	return p.points[first : first+n : first+n]
+}
+
+// copyRows is rows copied one by one, for rows that do not stand together.
+func (p *forcePoints) copyRows(fromKey, toKey string, limit int) []conflict.Estimate {
+	var out []conflict.Estimate
+	for i := range p.points {
+		if len(out) == limit {
+			break
+		}
+		if p.within(i, fromKey, toKey) {
+			out = append(out, p.points[i])
+		}
 	}
 	return out
 }
@@ -240,6 +240,11 @@ func (c *versioned[K, V]) get(version int64, key K, bound int, weigh func(V) int
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.version == version {
+		// Another reader kept it meanwhile: counting it twice would
+		// empty the map sooner than its bound.
+		if kept, ok := c.m[key]; ok {
+			return kept, nil
+		}
 		if c.weight+n > bound {
 			clear(c.m)
 			c.weight = 0
@@ -248,6 +253,17 @@ func (c *versioned[K, V]) get(version int64, key K, bound int, weigh func(V) int
 		c.weight += n
 	}
 	return v, nil
+}
+
+// has reports whether a value is kept for key at version.
+func (c *versioned[K, V]) has(version int64, key K) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.version != version {
+		return false
+	}
+	_, ok := c.m[key]
+	return ok
 }
 
 // pointsCache keeps the points of recent small forces' filters, and the
@@ -264,8 +280,8 @@ type pointsCache struct {
 	spans versioned[string, *forcePoints]
 }
 
-// pointsCacheSize bounds how many estimates are kept, with their first
-// citations about 700 bytes each.
+// pointsCacheSize bounds how many estimates are kept, about 600 bytes
+// each.
 const pointsCacheSize = 12_000
 
 // spansCacheSize bounds how many claims' spans are kept, two shared

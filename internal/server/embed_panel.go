@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"html"
 	"maps"
 	"net/url"
@@ -70,7 +71,7 @@ func (s *Server) embedPanel(c echo.Context, o embedOptions, base, open, fullPage
 	// record exactly as this page shows it, and a moment no later write
 	// can change, so the embed is cacheable for good at once.
 	pin := ""
-	if _, newest, err := s.db.RevisionSpan(c.Request().Context()); err == nil && !newest.IsZero() {
+	if newest, err := s.newestRevision(c.Request().Context()); err == nil && !newest.IsZero() {
 		pin = newest.UTC().Format(time.RFC3339Nano)
 	}
 	pinAsked := pinChecked(c.QueryParams())
@@ -154,4 +155,18 @@ func panelAsked(q url.Values) bool {
 		}
 	}
 	return false
+}
+
+// newestRevision is when the newest revision was written, kept per data
+// version: every page with an Embed panel asks, and a new revision is a
+// new version.
+func (s *Server) newestRevision(ctx context.Context) (time.Time, error) {
+	version, err := s.db.LastChange(ctx)
+	if err != nil {
+		return time.Time{}, err
+	}
+	return s.newest.get(version, struct{}{}, 1, nil, func() (time.Time, error) {
+		_, newest, err := s.db.RevisionSpan(ctx)
+		return newest, err
+	})
 }

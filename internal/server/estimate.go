@@ -1,6 +1,7 @@
 package server
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"net/http"
@@ -31,12 +32,23 @@ const (
 	// has, all its panels together: enough to show how claims moved, few
 	// enough to read.
 	groupMarks = 200
+	// bandedGroupMarks is groupMarks for a chart that bands sooner (the
+	// explorer, whose table and bars' links list every claim): half as
+	// many bars, each summing up twice the months.
+	bandedGroupMarks = 100
 	// explorerPanels is how many panels the explorer's chart draws: a
 	// force's own (one per unit, usually one to three) and then its
 	// largest sub-forces', about two screens on a phone. The others are
 	// named and linked, each to its own force's chart: a force with dozens
 	// of sub-forces drew every one, pages of over a megabyte.
 	explorerPanels = 6
+	// explorerBandAfter is the most claims a panel of the explorer's
+	// chart draws one by one (a phone's figure, fewer); past it each
+	// claimant's claims are a band linking to them, and the table below
+	// lists every claim. Hundreds of marks, each drawn, titled and linked
+	// twice (wide and narrow), were most of the page's weight and of its
+	// cost, and past a few dozen in one panel they hid each other.
+	explorerBandAfter = 50
 )
 
 // estimateList is the explorer: a force (and optionally a place, claimant
@@ -67,7 +79,7 @@ func (s *Server) estimateList(c echo.Context) error {
 	switch {
 	case f.Filter.Force != 0:
 		query := queryTemplate(f.Values(), "claimant", "from", "to")
-		data, err := s.forceChart(ctx, f.Filter, "explorer-chart", "/estimates?"+f.Values().Encode(), explorerPanels, func(claimant string, from, to edtf.Date) string {
+		data, err := s.bandedForceChart(ctx, f.Filter, "explorer-chart", "/estimates?"+f.Values().Encode(), explorerPanels, explorerBandAfter, func(claimant string, from, to edtf.Date) string {
 			return "/estimates?" + query(claimant, from.String(), to.String())
 		})
 		if err != nil {
@@ -92,12 +104,19 @@ func (s *Server) estimateList(c echo.Context) error {
 			v.Forces = append(v.Forces, pages.ForceCount{Force: t.Force, Count: t.Count})
 		}
 	}
+	// The version is read before the rows, so that no row is kept as of
+	// a version older than itself.
+	version, err := s.db.LastChange(ctx)
+	if err != nil {
+		return err
+	}
 	page := f.Filter
 	page.Limit = tableSize + 1
 	page.After = c.QueryParam("after")
-	rows, err := s.tableRows(ctx, page)
+	rows, uncited, err := s.tableRows(ctx, page)
 	if conflict.ErrorCode(err) == conflict.Invalid {
 		page.After = ""
+		uncited = false
 		rows, err = s.db.FindEstimates(ctx, page)
 	}
 	if err != nil {
@@ -106,6 +125,11 @@ func (s *Server) estimateList(c echo.Context) error {
 	if len(rows) > tableSize {
 		rows = rows[:tableSize]
 		v.NextURL = "/estimates?" + f.Values("after", sqlite.EstimateCursor(rows[len(rows)-1])).Encode()
+	}
+	// After the cut: the row read to tell whether more follow is never
+	// written, so never kept.
+	if v.Row, err = s.tableRow(ctx, version, rows, uncited); err != nil {
+		return err
 	}
 	v.Estimates = rows
 	if f.Filter.Force == 0 && f.Values().Encode() != "" {
@@ -126,6 +150,12 @@ func (s *Server) estimateList(c echo.Context) error {
 // query), which a band of one type of claimant links to; groupURL links a
 // band of one claimant's claims to them.
 func (s *Server) forceChart(ctx context.Context, filter conflict.EstimateFilter, id, key string, maxPanels int, groupURL func(claimant string, from, to edtf.Date) string) (chartData, error) {
+	return s.bandedForceChart(ctx, filter, id, key, maxPanels, 0, groupURL)
+}
+
+// bandedForceChart is forceChart whose panels draw bands past bandAfter
+// claims (chart.Options.BandAfter), for a page whose table lists each.
+func (s *Server) bandedForceChart(ctx context.Context, filter conflict.EstimateFilter, id, key string, maxPanels, bandAfter int, groupURL func(claimant string, from, to edtf.Date) string) (chartData, error) {
 	version, err := s.db.LastChange(ctx)
 	if err != nil {
 		return chartData{}, err
@@ -136,7 +166,7 @@ func (s *Server) forceChart(ctx context.Context, filter conflict.EstimateFilter,
 	}
 	return s.charts.get(ctx, version, id+"|"+key, func(ctx context.Context) (chartData, error) {
 		opts := chart.Options{ID: id, EstimateURL: components.EstimatePath, GroupURL: groupURL,
-			Force: filter.Force, From: filter.From, To: filter.To, MaxPanels: maxPanels,
+			Force: filter.Force, From: filter.From, To: filter.To, MaxPanels: maxPanels, BandAfter: bandAfter,
 			TypeURL: func(t string) string { return explorer + "&" + url.Values{"claimant_type": {t}}.Encode() }}
 		// The force's tally says whether its estimates are few enough to
 		// draw one by one, however the other filters narrow them.
@@ -147,13 +177,24 @@ func (s *Server) forceChart(ctx context.Context, filter conflict.EstimateFilter,
 			return chartData{}, err
 		}
 		if n > chart.MaxMarks && sqlite.CanGroupClaims(filter) {
-			groups, err := s.db.FindClaimGroups(ctx, filter, groupMarks, drawnPanels(filter.Force, maxPanels))
+			marks := groupMarks
+			if bandAfter > 0 {
+				marks = bandedGroupMarks
+			}
+			groups, err := s.db.FindClaimGroups(ctx, filter, marks, drawnPanels(filter.Force, maxPanels))
 			if err != nil {
 				return chartData{}, err
 			}
+			// Claims a chart would band anyway are drawn from the tallies
+			// rather than read one by one.
 			spread := conflict.SpreadOfGroups(groups)
-			if spread.Count > chart.MaxMarks {
-				return chartData{total: spread.Count, spread: spread, chart: chart.Grouped(groups, opts)}, nil
+			if spread.Count > min(cmp.Or(bandAfter, chart.MaxMarks), chart.MaxMarks) {
+				// Groups are drawn as bars, each already summing up its
+				// claims, up to MaxMarks claims in a panel as before:
+				// bands of groups spanning months are coarser.
+				grouped := opts
+				grouped.BandAfter = 0
+				return chartData{total: spread.Count, spread: spread, chart: chart.Grouped(groups, grouped)}, nil
 			}
 		}
 		// Few enough to keep: the filter's estimates at any date are read
@@ -234,14 +275,6 @@ func (s *Server) forcePoints(ctx context.Context, filter conflict.EstimateFilter
 	if p.superseded, err = s.db.FindSupersededBy(ctx, ids); err != nil {
 		return nil, err
 	}
-	first, err := s.db.FindFirstCitations(ctx, ids)
-	if err != nil {
-		return nil, err
-	}
-	p.first = make(map[conflict.EstimateID]firstCitation, len(first))
-	for id, c := range first {
-		p.first[id] = keepCitation(c)
-	}
 	return p, nil
 }
 
@@ -291,17 +324,22 @@ func (s *Server) keptPoints(ctx context.Context, filter conflict.EstimateFilter)
 // tableRows is the page of the explorer's table filter asks for, as
 // FindEstimates lists it. The first page is cut from what is kept: a
 // small force's points, or the first page of the filter without its end
-// date, which holds the first page up to any end date.
-func (s *Server) tableRows(ctx context.Context, filter conflict.EstimateFilter) ([]conflict.Estimate, error) {
-	if rows, kept, err := s.keptRows(ctx, filter); err != nil || kept {
-		return rows, err
+// date, which holds the first page up to any end date. Rows cut from a
+// small force's points come without their citations (uncited is set).
+func (s *Server) tableRows(ctx context.Context, filter conflict.EstimateFilter) (rows []conflict.Estimate, uncited bool, err error) {
+	if p, kept, err := s.keptRows(ctx, filter); err != nil || kept {
+		if !kept {
+			return nil, false, err
+		}
+		return p.rows(filter.From, filter.To, filter.Limit), true, nil
 	}
 	if filter.After != "" || filter.NewestFirst {
-		return s.db.FindEstimates(ctx, filter)
+		rows, err := s.db.FindEstimates(ctx, filter)
+		return rows, false, err
 	}
 	version, err := s.db.LastChange(ctx)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	open := filter
 	open.To = edtf.Date{}
@@ -317,9 +355,9 @@ func (s *Server) tableRows(ctx context.Context, filter conflict.EstimateFilter) 
 		return p, nil
 	})
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
-	return p.upTo(filter.To), nil
+	return p.upTo(filter.To), false, nil
 }
 
 // keptSpans are the as-of keys of the claims filter matches at any date,
@@ -343,19 +381,15 @@ func (s *Server) keptSpans(ctx context.Context, filter conflict.EstimateFilter) 
 	return p, err == nil && p != nil, err
 }
 
-// keptRows is the first page of the explorer's table of filter from the
-// points kept for its chart, when its force is small enough to keep and
-// the page is the first: the same rows FindEstimates lists, without
-// reading them again. ok is false when the table must be read.
-func (s *Server) keptRows(ctx context.Context, filter conflict.EstimateFilter) (rows []conflict.Estimate, ok bool, err error) {
+// keptRows are the points kept for filter's chart, from which the first
+// page of the explorer's table is cut when its force is small enough to
+// keep and the page is the first: the same rows FindEstimates lists,
+// without reading them again. ok is false when the table must be read.
+func (s *Server) keptRows(ctx context.Context, filter conflict.EstimateFilter) (p *forcePoints, ok bool, err error) {
 	if filter.After != "" || filter.NewestFirst {
 		return nil, false, nil
 	}
-	p, ok, err := s.keptPoints(ctx, filter)
-	if !ok {
-		return nil, false, err
-	}
-	return p.rows(filter.From, filter.To, filter.Limit), true, nil
+	return s.keptPoints(ctx, filter)
 }
 
 // chartClaims are estimates as the chart reads them: with their claimant's

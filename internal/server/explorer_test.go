@@ -78,6 +78,15 @@ func TestExplorerChartsALargeForceFromItsTallies(t *testing.T) {
 	if claims != total {
 		t.Errorf("the chart's bars hold %d claims, want all %d", claims, total)
 	}
+	// A range of 100 claims, more than the explorer draws one by one, is
+	// drawn from the tallies too: bars of a claimant's claims, each
+	// linking to them, and none of the 100 drawn alone.
+	body = get(t, h, "/estimates?force=ISIS&from=2012-01-01&to=2012", http.StatusOK,
+		fmt.Sprintf("%d estimates of Islamic State", n/6))
+	wide = body[strings.Index(body, "chart__svg--wide"):strings.Index(body, "chart__svg--narrow")]
+	if strings.Contains(wide, `href="/estimates/`) || !strings.Contains(wide, `href="/estimates?claimant=`) {
+		t.Errorf("a range of %d claims of a large force is not drawn as bars linking to their claims:\n%s", n/6, wide)
+	}
 	// A date range is answered as exactly: 2012 holds a sixth of them,
 	// all the council's.
 	get(t, h, "/estimates?force=ISIS&claimant=council&from=2012-01-01&to=2012", http.StatusOK,
@@ -278,5 +287,32 @@ func TestExplorerDrawsAFewPanelsOfAForceWithManySubForces(t *testing.T) {
 	body = get(t, h, "/estimates?force=Wilayat+03", http.StatusOK)
 	if strings.Contains(body, `data-testid="chart-panels"`) || strings.Contains(body, `data-testid="chart-omitted"`) {
 		t.Error("a force of one panel says panels are left out")
+	}
+}
+
+// TestExplorerTableRowsFollowAnEdit: the explorer keeps its table's rows
+// written between writes; an edit of an estimate shows in its row at once,
+// on a kept force's page and on a page read from the database alike.
+func TestExplorerTableRowsFollowAnEdit(t *testing.T) {
+	a := newApp(t)
+	ctx := t.Context()
+	h := a.Handler()
+	pages := []string{"/estimates?force=ISIS", "/estimates?from=2016-09-01"}
+	for _, u := range pages {
+		get(t, h, u, http.StatusOK, "3,000–4,500")
+	}
+	x, err := a.DB.FindEstimateByExternalID(ctx, "demo:is-mosul-2016-09-29")
+	if err != nil {
+		t.Fatal(err)
+	}
+	x.Low, x.High = conflict.Count(3500), conflict.Count(5000)
+	if _, err := a.DB.UpdateEstimate(ctx, &x, x.Version, reviewerChange); err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range pages {
+		body := get(t, h, u, http.StatusOK, "3,500–5,000")
+		if strings.Contains(body, "3,000–4,500") {
+			t.Errorf("GET %s still shows the estimate as it was before the edit", u)
+		}
 	}
 }

@@ -84,8 +84,10 @@ func TestExplorer(t *testing.T) {
 	get(t, h, "/estimates/2", http.StatusOK, "July 2016", "Coalition estimates", "3,000–4,500")
 }
 
-// TestExplorerPagesItsTable gives one force 150 estimates: the chart draws
-// them all, the table lists 100 and links the rest.
+// TestExplorerPagesItsTable gives one force 152 estimates: past
+// explorerBandAfter, the chart draws each claimant's claims as a band that
+// names their count and links to them; the table lists 100 and links the
+// rest, so every claim is still a click away.
 func TestExplorerPagesItsTable(t *testing.T) {
 	a := newApp(t)
 	ctx := t.Context()
@@ -108,9 +110,16 @@ func TestExplorerPagesItsTable(t *testing.T) {
 	}
 	h := a.Handler()
 	body := get(t, h, "/estimates?force=ISIS", http.StatusOK, "lists 100 of 152 estimates", `rel="next"`)
-	if n := strings.Count(body, `data-testid="chart-mark"`); n != 152 {
-		t.Errorf("chart draws %d marks, want 152", n)
+	if n := strings.Count(body, `class="chart-mark chart-mark--band"`); n != 6 {
+		t.Errorf("chart draws %d bands, want one per claimant in each figure, 6", n)
 	}
+	if n := strings.Count(body, `<title>Monitor: 150 claims from`); n != 2 {
+		t.Errorf("the Monitor's band is titled %d times with its 150 claims, want once in each figure", n)
+	}
+	band := body[strings.Index(body, `class="chart-mark chart-mark--band" href="/estimates?claimant=Monitor`):]
+	band = band[strings.Index(band, `href="`)+len(`href="`):]
+	band = strings.ReplaceAll(band[:strings.Index(band, `"`)], "&amp;", "&")
+	get(t, h, band, http.StatusOK, "lists 100 of 150 estimates")
 	next := body[strings.Index(body, `rel="next" href="`)+len(`rel="next" href="`):]
 	next = strings.ReplaceAll(next[:strings.Index(next, `"`)], "&amp;", "&")
 	page2 := get(t, h, next, http.StatusOK)

@@ -7,9 +7,11 @@ import (
 	"net"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/sitrep/sitrep/internal/conflict"
 	"github.com/sitrep/sitrep/internal/markdown"
 	"github.com/sitrep/sitrep/internal/sqlite"
 	"github.com/sitrep/sitrep/internal/tiles"
@@ -61,6 +63,10 @@ type Server struct {
 	points pointsCache
 	// pages keeps the first pages of the explorer's table (chart_cache.go).
 	pages versioned[string, *firstPage]
+	// rows keeps the explorer's table rows written (estimate_rows.go).
+	rows versioned[conflict.EstimateID, []byte]
+	// newest keeps when the newest revision was written (embed_panel.go).
+	newest versioned[struct{}, time.Time]
 	// counts keeps the counts over time of recent filters (histogram.go).
 	counts countCache
 	// series keeps the day series of recent tallies (histogram.go).

@@ -1,0 +1,89 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"io"
+
+	"github.com/a-h/templ"
+
+	"github.com/sitrep/sitrep/internal/conflict"
+	"github.com/sitrep/sitrep/web/pages"
+)
+
+// rowCacheBytes bounds the written rows kept, about a kilobyte each: the
+// first pages of a hundred-odd forces.
+const rowCacheBytes = 12 << 20
+
+// tableRow writes the explorer's table rows from those kept written at
+// the data version. A row shows one estimate and its first citation, the
+// same for every reader and every date range, and the first pages of a
+// force's table share most of their rows; writing a hundred rows anew for
+// each page cost a third of the page. Rows listed without their citations
+// (uncited, cut from a small force's kept points) have them read here, in
+// one query for the rows not yet kept written: a force's first page reads
+// a hundred, not its every claim's.
+func (s *Server) tableRow(ctx context.Context, version int64, rows []conflict.Estimate, uncited bool) (func(*conflict.Estimate) templ.Component, error) {
+	var cites map[conflict.EstimateID]conflict.Citation
+	if uncited {
+		var missing []conflict.EstimateID
+		for i := range rows {
+			if !s.rows.has(version, rows[i].ID) {
+				missing = append(missing, rows[i].ID)
+			}
+		}
+		if len(missing) > 0 {
+			var err error
+			if cites, err = s.db.FindFirstCitations(ctx, missing); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return func(x *conflict.Estimate) templ.Component {
+		return keptRow{s: s, version: version, x: x, uncited: uncited, cites: cites}
+	}, nil
+}
+
+// keptRow is one row of the explorer's table, written once per version.
+type keptRow struct {
+	s       *Server
+	version int64
+	x       *conflict.Estimate
+	// uncited rows have their first citation in cites, or read it when
+	// written.
+	uncited bool
+	cites   map[conflict.EstimateID]conflict.Citation
+}
+
+func (r keptRow) Render(ctx context.Context, w io.Writer) error {
+	b, err := r.s.rows.get(r.version, r.x.ID, rowCacheBytes, rowWeight, func() ([]byte, error) {
+		x := *r.x
+		if r.uncited {
+			c, ok := r.cites[x.ID]
+			if !ok {
+				// Kept when the page began, dropped since.
+				one, err := r.s.db.FindFirstCitations(ctx, []conflict.EstimateID{x.ID})
+				if err != nil {
+					return nil, err
+				}
+				c, ok = one[x.ID]
+			}
+			if ok {
+				x.Citations = []conflict.Citation{c}
+			}
+		}
+		var buf bytes.Buffer
+		if err := pages.EstimateRow(x).Render(ctx, &buf); err != nil {
+			return nil, err
+		}
+		return buf.Bytes(), nil
+	})
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(b)
+	return err
+}
+
+// rowWeight is what a written row counts against rowCacheBytes.
+func rowWeight(b []byte) int { return len(b) + 64 }
