@@ -166,13 +166,16 @@ func serve(ctx context.Context, args []string, getenv env, _ io.Reader, stdout, 
 	if getenv("GOMEMLIMIT") == "" {
 		// The response cache is much of what stays live; without a limit
 		// the collector lets the heap grow to twice that before it runs.
-		// The 256 MB on top of it are room for the kept aggregates (day
-		// series, places, charts) and the pages being made: with 64 the
-		// collector ran almost without pause once the cache was full, and
-		// at a million events uncached pages fell to a third (embeds from
-		// 230 to 64 requests a second) for no saving in peak memory (267
-		// MB against 273).
-		debug.SetMemoryLimit(int64(max(cacheBytes, 0)) + 256<<20)
+		// The 384 MB on top of it are room for the kept aggregates (day
+		// series, places, charts, about 110 MB at a million events) and
+		// the pages being made. With 64 the collector ran almost without
+		// pause once the cache was full, for no saving in peak memory
+		// (267 MB against 273). With 256 it ran often enough, once the
+		// aggregates had filled, that pages measured late in a run lost a
+		// third of their rate (the API 1,641 requests a second at the
+		// start, 1,016 after the maps); with 384 they lose a quarter
+		// (1,218), for a peak of 453 MB against 348.
+		debug.SetMemoryLimit(int64(max(cacheBytes, 0)) + 384<<20)
 	}
 	log, stopLog := newLogger(stderr, getenv)
 	defer stopLog()

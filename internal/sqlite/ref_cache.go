@@ -22,10 +22,11 @@ type refCache struct {
 	sources  map[conflict.SourceID]conflict.Source
 }
 
-// refsKept bounds each kind kept. Past it, each one read replaces one
-// kept at random: the few cited most stay kept, as they are read most,
-// and a crawl of every page holds no more than this.
-const refsKept = 8192
+// refsKept bounds each kind kept (a source, with its notes, weighs about
+// 700 bytes). Past it, each one read replaces one kept at random: the few
+// cited most stay kept, as they are read most, and a crawl of every page
+// holds no more than this.
+const refsKept = 2048
 
 // refsOf returns the cache q keeps, with q's snapshot, or nil when q keeps
 // none.
