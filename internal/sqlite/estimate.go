@@ -590,6 +590,11 @@ func estimateWhere(ctx context.Context, q querier, f conflict.EstimateFilter) ([
 		where = append(where, "x.claimant_id IN (SELECT value FROM json_each(?))")
 		params = append(params, jsonIDs(args(ids)))
 	}
+	// The beginnings of the estimates matched are bounded below once, by
+	// the tightest bound known: given two, SQLite reads the date index
+	// from whichever it picks, and reading it from the looser one read
+	// years of estimates to count a month's.
+	begins := ""
 	if !f.From.IsZero() {
 		where = append(where, "x.as_of_hi >= ?")
 		params = append(params, f.From.LowerKey())
@@ -602,14 +607,16 @@ func estimateWhere(ctx context.Context, q querier, f conflict.EstimateFilter) ([
 				return nil, nil, err
 			}
 			if lo := f.From.Lower().AddDate(0, 0, -days-1); lo.Year() >= 1 {
-				where = append(where, "x.as_of_lo >= ?")
-				params = append(params, lo.Format(time.DateOnly))
+				begins = lo.Format(time.DateOnly)
 			}
 		}
 	}
 	if !f.BeginsFrom.IsZero() {
+		begins = max(begins, f.BeginsFrom.LowerKey())
+	}
+	if begins != "" {
 		where = append(where, "x.as_of_lo >= ?")
-		params = append(params, f.BeginsFrom.LowerKey())
+		params = append(params, begins)
 	}
 	if !f.To.IsZero() {
 		where = append(where, "x.as_of_lo <= ?")

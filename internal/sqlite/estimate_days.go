@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/sitrep/sitrep/internal/conflict"
+	"github.com/sitrep/sitrep/internal/edtf"
 )
 
 // claimCountLimit is how many claims the explorer's histogram counts one
@@ -155,15 +156,17 @@ func countEstimatesByDay(ctx context.Context, q querier, f conflict.EstimateFilt
 		return out, err
 	}
 	byDay := map[string]int{}
-	// exact counts the claims matching the filter and extra, by day, up
-	// to limit; false when there are more.
-	exact := func(extra string, extraParams []any, limit int) (bool, error) {
+	// exact counts the claims matching g (f or f narrowed to the edge of
+	// its dates), by day, up to limit; false when there are more.
+	exact := func(g conflict.EstimateFilter, limit int) (bool, error) {
 		w, p := where, params
-		if extra != "" {
-			w, p = append(w[:len(w):len(w)], extra), append(p[:len(p):len(p)], extraParams...)
+		if !sameDates(g, f) {
+			if w, p, err = estimateWhere(ctx, q, g); err != nil {
+				return false, err
+			}
 		}
 		rows, err := q.QueryContext(ctx, `SELECT lo, count(*) FROM (SELECT x.as_of_lo AS lo FROM estimates x WHERE `+
-			strings.Join(w, " AND ")+` LIMIT ?) GROUP BY lo`, append(p, limit+1)...)
+			strings.Join(w, " AND ")+` LIMIT ?) GROUP BY lo`, append(p[:len(p):len(p)], limit+1)...)
 		if err != nil {
 			return false, fmt.Errorf("count estimates by day: %w", err)
 		}
@@ -199,7 +202,7 @@ func countEstimatesByDay(ctx context.Context, q querier, f conflict.EstimateFilt
 	}
 	ok := false
 	if !many {
-		if ok, err = exact("", nil, claimCountLimit); err != nil {
+		if ok, err = exact(f, claimCountLimit); err != nil {
 			return out, err
 		}
 	}
@@ -219,6 +222,12 @@ func countEstimatesByDay(ctx context.Context, q querier, f conflict.EstimateFilt
 	}
 	sortDays(out.Days)
 	return out, nil
+}
+
+// sameDates reports whether a and b bound the same dates, and so have the
+// same conditions.
+func sameDates(a, b conflict.EstimateFilter) bool {
+	return a.From == b.From && a.To == b.To && a.BeginsFrom == b.BeginsFrom
 }
 
 // monthWhere is the condition on the monthly tallies that holds f's
@@ -279,7 +288,7 @@ func manyClaims(ctx context.Context, q querier, f conflict.EstimateFilter,
 // of f's dates claim by claim (through exact), as the tallies hold whole
 // months. It reports false when no tally answers f.
 func countEstimateMonths(ctx context.Context, q querier, f conflict.EstimateFilter, byDay map[string]int,
-	exact func(extra string, params []any, limit int) (bool, error),
+	exact func(g conflict.EstimateFilter, limit int) (bool, error),
 	series func(where []string, params []any) ([]conflict.DayCount, error)) (bool, error) {
 	where, params, ok, err := monthWhere(ctx, q, f)
 	if err != nil || !ok {
@@ -292,7 +301,13 @@ func countEstimateMonths(ctx context.Context, q querier, f conflict.EstimateFilt
 	if !f.From.IsZero() {
 		first := f.From.Lower()
 		next := time.Date(first.Year(), first.Month()+1, 1, 0, 0, 0, 0, time.UTC)
-		if ok, err := exact("x.as_of_lo < ?", []any{next.Format(time.DateOnly)}, 4*claimCountLimit); err != nil || !ok {
+		// Those beginning before the next month: f ending on the last
+		// day of its first month, if it ends later.
+		edge := f
+		if last := edtf.MustParse(next.AddDate(0, 0, -1).Format(time.DateOnly)); f.To.IsZero() || f.To.UpperKey() > last.UpperKey() {
+			edge.To = last
+		}
+		if ok, err := exact(edge, 4*claimCountLimit); err != nil || !ok {
 			return false, err
 		}
 		lo = next.Format(time.DateOnly)
@@ -310,7 +325,12 @@ func countEstimateMonths(ctx context.Context, q querier, f conflict.EstimateFilt
 				return true, nil
 			}
 		}
-		if ok, err := exact("x.as_of_lo >= ?", []any{edge}, 4*claimCountLimit); err != nil || !ok {
+		// Those beginning in its last month: f beginning no earlier.
+		ending := f
+		if f.BeginsFrom.IsZero() || f.BeginsFrom.LowerKey() < edge {
+			ending.BeginsFrom = edtf.MustParse(edge)
+		}
+		if ok, err := exact(ending, 4*claimCountLimit); err != nil || !ok {
 			return false, err
 		}
 		hi = edge
