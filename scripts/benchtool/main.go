@@ -19,6 +19,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -111,6 +112,9 @@ func urls(path, page string, n int) error {
 	}
 	words := []string{"fighting", "convoys", "casualties", "skirmishes", "families", "satellite", "operation", "outskirts",
 		"residents", "officials", "damage", "commanders", "aid", "dawn", "front", "road", "night", "buildings", "weeks", "area"}
+	searchWords := append(slices.Clip(words), "curfew", "checkpoints", "hospitals", "wounded", "civilians", "bridge", "river",
+		"supply", "mortar", "school", "trenches", "mines", "villages", "imagery", "confirmation", "opponents", "heavy",
+		"hundreds", "route", "destroyed")
 	years := []string{"2014", "2015", "2016", "2017", "2018", "2019", "2020", "2021", "2022", "2023"}
 	months := []string{"01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11", "12"}
 	rng := rand.New(rand.NewPCG(7, 11))
@@ -198,13 +202,9 @@ func urls(path, page string, n int) error {
 			q.Set("to", day())
 			u = "/estimates"
 		case "search":
-			// Two to four words: three alone make 8,000 searches, fewer
-			// than a run asks for.
-			words := pick(words) + " " + pick(words)
-			for range rng.IntN(3) {
-				words += " " + pick(wordList)
-			}
-			q.Set("q", words)
+			// Three words, from forty of the synthetic text's: three of
+			// twenty made 8,000 searches, fewer than a run asks for.
+			q.Set("q", pick(searchWords)+" "+pick(searchWords)+" "+pick(searchWords))
 			u = "/search"
 		case "event":
 			// The address readers follow (the one every list links),
