@@ -19,8 +19,9 @@ import (
 // events by their place's name or by how many sources cite them, and a
 // million events cannot be sorted on each request; a thousand are sorted
 // in a few milliseconds, and a reader who needs all of a larger list in
-// that order narrows it first.
-const TableSortLimit = 1000
+// that order narrows it first. It is the lists' own count limit, so the
+// keys a sorted table reads are its count too (sortedCount).
+const TableSortLimit = countLimit
 
 // FindEventsSorted returns page (from 1) of the events f matches, perPage
 // a page, sorted by place name ("place", "-place" reversed) or by number
@@ -74,7 +75,7 @@ func (db *DB) FindEventsSorted(ctx context.Context, f conflict.EventFilter, sort
 // counts no further than fewer (a list checked row by row) or the
 // tallies know it, when countPlan says what FindEvents would.
 func sortedCount(ctx context.Context, q querier, plan eventPlan, read int, capped bool) (int, bool, error) {
-	if plan.exact >= 0 || plan.countCap > 0 || plan.atLeast > countLimit || countLimit != TableSortLimit {
+	if plan.exact >= 0 || plan.countCap > 0 || plan.atLeast > countLimit {
 		return countPlan(ctx, q, plan, countLimit)
 	}
 	return read, capped, nil
@@ -206,8 +207,7 @@ const tableColumns = `SELECT e.id, e.slug, e.title, e.date, e.body, pl.id, coale
 // cost, and the rows a table shows are shown again and again: its pages
 // sorted every way, lists that overlap, a page asked with other
 // parameters. A row holds until a record is written, which writes a
-// revision. The kept events are shared with every reader: never change
-// them.
+// revision. Each reader gets its own copy of a kept event (keptEvent).
 type tableRows struct {
 	mu       sync.Mutex
 	revision int64
@@ -223,15 +223,6 @@ type tableRow struct {
 // megabytes): forty pages of a hundred. Past it they are all let go
 // rather than grown.
 const tableRowsKept = 4096
-
-// snapshotRevision is the newest revision in the read transaction's
-// snapshot, which names the snapshot: the end of a primary key, the same
-// cost at any size.
-func snapshotRevision(ctx context.Context, q querier) (int64, error) {
-	var revision int64
-	err := q.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM revisions`).Scan(&revision)
-	return revision, err
-}
 
 // loadTableEvents reads the events of ids, in that order, with what the
 // table shows of each and no more: its date, title, body (the reported
@@ -261,7 +252,7 @@ func loadTableEvents(ctx context.Context, q querier, ids []conflict.EventID) ([]
 		cache.mu.Lock()
 		for i, id := range ids {
 			if r, ok := cache.kept[id]; ok && cache.revision == revision {
-				out[i], citations[id] = r.event, r.citations
+				out[i], citations[id] = keptEvent(r.event), r.citations
 			} else {
 				pos[id] = i
 			}
@@ -286,7 +277,7 @@ func loadTableEvents(ctx context.Context, q querier, ids []conflict.EventID) ([]
 		}
 		if cache.revision == revision {
 			for id, i := range pos {
-				cache.kept[id] = tableRow{event: out[i], citations: citations[id]}
+				cache.kept[id] = tableRow{event: keptEvent(out[i]), citations: citations[id]}
 			}
 		}
 	}

@@ -69,7 +69,8 @@ func (db *DB) readTx(ctx context.Context, fn func(q querier) error) error {
 		// A copy reading another pool (Bulk) prepares as it goes.
 		return fn(tx)
 	}
-	return fn(readTxn{Tx: tx, stmts: db.read.stmts, texts: db.texts, refs: db.refs, rows: db.rows, heads: db.heads})
+	return fn(readTxn{Tx: tx, stmts: db.read.stmts, texts: db.texts, refs: db.refs, rows: db.rows, heads: db.heads,
+		newest: &txnRevision{}})
 }
 
 // queryColumn runs a query of one column and returns its values.

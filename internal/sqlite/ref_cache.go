@@ -39,9 +39,9 @@ func refsOf(ctx context.Context, q querier) (*refCache, int64, error) {
 	return t.refs, revision, err
 }
 
-// kept copies into found what the cache holds for the snapshot and
-// returns the ids it does not hold. A snapshot newer than the cache's
-// starts it again; an older one reads past it.
+// kept copies into found those of ids (each once) the cache holds for the
+// snapshot and returns the rest. A snapshot newer than the cache's starts
+// it again; an older one reads past it.
 func kept[K comparable, V any](c *refCache, revision int64, all func(*refCache) *map[K]V, ids []K, found map[K]V) (missing []K) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -50,12 +50,9 @@ func kept[K comparable, V any](c *refCache, revision int64, all func(*refCache) 
 	}
 	m := *all(c)
 	for _, id := range ids {
-		if _, done := found[id]; done {
-			continue
-		}
 		if v, ok := m[id]; ok && c.revision == revision {
 			found[id] = v
-		} else if !slices.Contains(missing, id) {
+		} else {
 			missing = append(missing, id)
 		}
 	}
@@ -93,18 +90,20 @@ func cachedSources(c *refCache) *map[conflict.SourceID]conflict.Source { return 
 // fillActors adds to ac the actors with these ids that it lacks, as q's
 // snapshot has them, from the kept ones where q keeps them.
 func fillActors(ctx context.Context, q querier, ac actorCache, ids []conflict.ActorID) error {
+	missing := absent(ac, ids)
+	if len(missing) == 0 {
+		return nil
+	}
 	c, revision, err := refsOf(ctx, q)
 	if err != nil {
 		return err
 	}
-	missing := absent(ac, ids)
 	if c != nil {
-		missing = kept(c, revision, cachedActors, ids, ac)
+		if missing = kept(c, revision, cachedActors, missing, ac); len(missing) == 0 {
+			return nil
+		}
 	}
-	if len(missing) == 0 {
-		return nil
-	}
-	rows, err := q.QueryContext(ctx, `SELECT id, slug, name, colour FROM actors WHERE id IN (SELECT value FROM json_each(?))`, jsonList(missing))
+	rows, err := q.QueryContext(ctx, `SELECT id, slug, name, colour FROM actors WHERE id IN (SELECT value FROM json_each(?))`, jsonIDs(args(missing)))
 	if err != nil {
 		return err
 	}
@@ -132,30 +131,23 @@ func absent[K comparable, V any](m map[K]V, ids []K) (missing []K) {
 	return missing
 }
 
-// jsonList is jsonIDs of typed ids.
-func jsonList[T ~int64](ids []T) string {
-	list := make([]any, len(ids))
-	for i, id := range ids {
-		list[i] = int64(id)
-	}
-	return jsonIDs(list)
-}
-
 // fillSources adds to sc the sources with these ids that it lacks, as q's
 // snapshot has them, from the kept ones where q keeps them.
 func fillSources(ctx context.Context, q querier, sc sourceCache, ids []conflict.SourceID) error {
+	missing := absent(sc, ids)
+	if len(missing) == 0 {
+		return nil
+	}
 	c, revision, err := refsOf(ctx, q)
 	if err != nil {
 		return err
 	}
-	missing := absent(sc, ids)
 	if c != nil {
-		missing = kept(c, revision, cachedSources, ids, sc)
+		if missing = kept(c, revision, cachedSources, missing, sc); len(missing) == 0 {
+			return nil
+		}
 	}
-	if len(missing) == 0 {
-		return nil
-	}
-	rows, err := q.QueryContext(ctx, `SELECT `+sourceColumns+` FROM sources s WHERE s.id IN (SELECT value FROM json_each(?))`, jsonList(missing))
+	rows, err := q.QueryContext(ctx, `SELECT `+sourceColumns+` FROM sources s WHERE s.id IN (SELECT value FROM json_each(?))`, jsonIDs(args(missing)))
 	if err != nil {
 		return err
 	}

@@ -89,6 +89,8 @@ type readTxn struct {
 	refs  *refCache
 	rows  *tableRows
 	heads *timelineHeads
+	// newest is the newest revision the transaction sees, read once.
+	newest *txnRevision
 }
 
 func (t readTxn) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
@@ -137,4 +139,30 @@ func (p readPool) Query(query string, args ...any) (*sql.Rows, error) {
 
 func (p readPool) QueryRow(query string, args ...any) *sql.Row {
 	return p.QueryRowContext(context.Background(), query, args...)
+}
+
+// txnRevision is a read transaction's newest revision, which names the state
+// of the record it reads: every kept thing (text counts, actors and
+// sources, table rows, timeline heads) is kept per snapshot. It is read at
+// most once per transaction, however many of them a page consults.
+type txnRevision struct {
+	revision int64
+	read     bool
+}
+
+// snapshotRevision is the newest revision in the read transaction's
+// snapshot: the end of a primary key, the same cost at any size.
+func snapshotRevision(ctx context.Context, q querier) (int64, error) {
+	t, ok := q.(readTxn)
+	if ok && t.newest != nil && t.newest.read {
+		return t.newest.revision, nil
+	}
+	var revision int64
+	if err := q.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM revisions`).Scan(&revision); err != nil {
+		return 0, err
+	}
+	if ok && t.newest != nil {
+		t.newest.revision, t.newest.read = revision, true
+	}
+	return revision, nil
 }

@@ -38,6 +38,12 @@ func TestTimelineBySlugFollowsWrites(t *testing.T) {
 	if edited.Title != "Mosul, 2016 (revised)" || len(edited.Filter.Tags) != 1 || edited.Filter.Tags[0] != "siege" {
 		t.Errorf("after an edit the timeline reads %q with tags %v", edited.Title, edited.Filter.Tags)
 	}
+	// A change made in place, not by growing a list, must not reach the
+	// next reader either.
+	edited.Filter.Tags[0] = "scribbled"
+	if kept, err := db.FindTimelineBySlug(ctx, demo.TimelineSlug); err != nil || kept.Filter.Tags[0] != "siege" {
+		t.Errorf("a caller's change in place reached the next reader: tags %v (%v)", kept.Filter.Tags, err)
+	}
 	if _, err := db.FindTimelineBySlug(ctx, "no-such-timeline"); conflict.ErrorCode(err) != conflict.NotFound {
 		t.Errorf("an unknown slug gives %v, want NotFound", err)
 	}

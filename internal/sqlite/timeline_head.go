@@ -81,7 +81,9 @@ func headable(f conflict.EventFilter) bool {
 			return false
 		}
 	}
-	return true
+	// Its key says only whether retracted events are listed beside the
+	// published ones.
+	return len(f.Statuses) == 0 || slices.Contains(f.Statuses, conflict.Published)
 }
 
 // timelineHeadOf returns the head of f's timeline in q's snapshot, read
@@ -272,6 +274,22 @@ func (r keyRun) pageKeys(lo, hi int, newestFirst bool) []eventKey {
 	return keys
 }
 
+// keptEvent is a reader's own copy of an event kept for many: what a page
+// might change (its actors, tags and place) is copied, so no change of
+// one reader's reaches the next.
+func keptEvent(e conflict.Event) conflict.Event {
+	e.Actors, e.Tags = slices.Clone(e.Actors), slices.Clone(e.Tags)
+	if e.Place != nil {
+		p := *e.Place
+		if p.Coordinates != nil {
+			c := *p.Coordinates
+			p.Coordinates = &c
+		}
+		e.Place = &p
+	}
+	return e
+}
+
 // pageEvents returns copies of the run's events lo to hi, newest first
 // when asked, with their citation counts, or ok false when they are not
 // all loaded.
@@ -286,15 +304,7 @@ func (h *timelineHead) pageEvents(r keyRun, lo, hi int, newestFirst bool) ([]con
 	events := make([]conflict.Event, 0, hi-lo)
 	citations := make(map[conflict.EventID]int, hi-lo)
 	for _, e := range r.events[lo:hi] {
-		e.Actors, e.Tags = slices.Clone(e.Actors), slices.Clone(e.Tags)
-		if e.Place != nil {
-			p := *e.Place
-			if p.Coordinates != nil {
-				c := *p.Coordinates
-				p.Coordinates = &c
-			}
-			e.Place = &p
-		}
+		e = keptEvent(e)
 		events = append(events, e)
 		if n, ok := h.citations[e.ID]; ok {
 			citations[e.ID] = n
