@@ -318,7 +318,7 @@ func (c *pointsCache) claimSpans(version int64, key string, read func() (*forceP
 // get returns the points kept for key at the data version, reading them
 // with read when not kept.
 func (c *pointsCache) get(version int64, key string, read func() (*forcePoints, error)) (*forcePoints, error) {
-	return c.entries.get(version, key, pointsCacheSize, func(p *forcePoints) int { return len(p.points) }, read)
+	return c.entries.get(version, key, pointsCacheSize, func(p *forcePoints) int { return 1 + len(p.points) }, read)
 }
 
 // firstPage is the first page of the explorer's table of a filter

@@ -3,7 +3,6 @@ package server
 import (
 	"context"
 	"errors"
-	"net/url"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -91,30 +90,6 @@ func TestChartCacheLetsAWaitingReaderLeave(t *testing.T) {
 		return chartData{}, nil
 	}); !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("a waiting reader who gave up got %v; want the deadline", err)
-	}
-}
-
-// TestChartLinksEncodeAsURLValues: the links a chart's bars carry
-// (queryTemplate) read exactly as url.Values would write them, whatever
-// the filter holds.
-func TestChartLinksEncodeAsURLValues(t *testing.T) {
-	for _, v := range []url.Values{
-		{},
-		{"force": {"Islamic State"}},
-		{"force": {"Kata'ib Hezbollah"}, "claimant": {"old"}, "claimant_type": {"government"}, "place": {"Mosul & Ninawa"}, "from": {"2016"}, "to": {"2017-03"}},
-		{"a": {"1", "2"}, "zz": {"ü"}},
-	} {
-		got := "/estimates?" + queryTemplate(v, "claimant", "from", "to")("Ministry of Défense/MoD", "2015-03-10", "2015-04-04")
-		want := url.Values{}
-		for k, vs := range v {
-			want[k] = vs
-		}
-		want.Set("claimant", "Ministry of Défense/MoD")
-		want.Set("from", "2015-03-10")
-		want.Set("to", "2015-04-04")
-		if w := "/estimates?" + want.Encode(); got != w {
-			t.Errorf("the links of %v read %q, want %q", v, got, w)
-		}
 	}
 }
 

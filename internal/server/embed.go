@@ -250,12 +250,7 @@ func (s *Server) interleaveEstimatesAt(ctx context.Context, entries []components
 	}
 	ef := timelineEstimates(f, f.Timeline)
 	ef.Limit = 200
-	if d, err := edtf.Parse(lo); err == nil {
-		ef.BeginsFrom = d
-	}
-	if d, err := edtf.Parse(hi); err == nil && hi != "9999-12-31" && (ef.To.IsZero() || d.UpperKey() < ef.To.UpperKey()) {
-		ef.To = d
-	}
+	ef = withinSpan(ef, lo, hi)
 	xs, err := s.db.FindEstimatesAt(ctx, ef, at)
 	if err != nil {
 		return nil, err

@@ -9,7 +9,6 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/sitrep/sitrep/internal/conflict"
-	"github.com/sitrep/sitrep/internal/edtf"
 	"github.com/sitrep/sitrep/internal/form"
 	"github.com/sitrep/sitrep/internal/markdown"
 	"github.com/sitrep/sitrep/web/components"
@@ -199,12 +198,7 @@ func (s *Server) interleaveEstimates(ctx context.Context, entries []components.E
 	}
 	ef.Limit = 200
 	// Ask the store for this span only, not the whole timeline's.
-	if d, err := edtf.Parse(lo); err == nil {
-		ef.BeginsFrom = d
-	}
-	if d, err := edtf.Parse(hi); err == nil && hi != "9999-12-31" && (ef.To.IsZero() || d.UpperKey() < ef.To.UpperKey()) {
-		ef.To = d
-	}
+	ef = withinSpan(ef, lo, hi)
 	xs, err := s.findSpanEstimates(ctx, ef)
 	if err != nil {
 		return nil, err

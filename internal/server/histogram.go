@@ -205,6 +205,19 @@ func laterDate(a, b edtf.Date) edtf.Date {
 	return a
 }
 
+// withinSpan narrows an estimate filter to those beginning within the
+// keys lo and hi of a page's span of events (hi "9999-12-31" when the
+// span is open at its end), never widening the filter's own end.
+func withinSpan(ef conflict.EstimateFilter, lo, hi string) conflict.EstimateFilter {
+	if d, err := edtf.Parse(lo); err == nil {
+		ef.BeginsFrom = d
+	}
+	if d, err := edtf.Parse(hi); err == nil && hi != "9999-12-31" {
+		ef.To = earlierDate(ef.To, d)
+	}
+	return ef
+}
+
 func earlierDate(a, b edtf.Date) edtf.Date {
 	if a.IsZero() || (!b.IsZero() && b.UpperKey() < a.UpperKey()) {
 		return b

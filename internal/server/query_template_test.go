@@ -30,3 +30,27 @@ func TestQueryTemplateEncodesAsValuesDo(t *testing.T) {
 		t.Errorf("an empty query with its key unset gives %q", got)
 	}
 }
+
+// A chart's bar links fill keys the filter already holds (claimant, from,
+// to): they read exactly as url.Values would write them, whatever the
+// filter holds.
+func TestQueryTemplateReplacesKeysAlreadySet(t *testing.T) {
+	for _, v := range []url.Values{
+		{},
+		{"force": {"Islamic State"}},
+		{"force": {"Kata'ib Hezbollah"}, "claimant": {"old"}, "claimant_type": {"government"}, "place": {"Mosul & Ninawa"}, "from": {"2016"}, "to": {"2017-03"}},
+		{"a": {"1", "2"}, "zz": {"ü"}},
+	} {
+		got := "/estimates?" + queryTemplate(v, "claimant", "from", "to")("Ministry of Défense/MoD", "2015-03-10", "2015-04-04")
+		want := url.Values{}
+		for k, vs := range v {
+			want[k] = vs
+		}
+		want.Set("claimant", "Ministry of Défense/MoD")
+		want.Set("from", "2015-03-10")
+		want.Set("to", "2015-04-04")
+		if w := "/estimates?" + want.Encode(); got != w {
+			t.Errorf("the links of %v read %q, want %q", v, got, w)
+		}
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"github.com/a-h/templ"
 
 	"github.com/sitrep/sitrep/internal/chart"
+	"github.com/sitrep/sitrep/internal/conflict"
 	"github.com/sitrep/sitrep/internal/edtf"
 	"github.com/sitrep/sitrep/internal/form"
 )
@@ -84,13 +85,12 @@ type omittedForce struct {
 // order the chart would have drawn them.
 func omittedForces(f form.EstimateFilter, ps []chart.OmittedPanel) []omittedForce {
 	var out []omittedForce
-	index := map[string]int{}
+	index := map[conflict.ActorID]int{}
 	for _, p := range ps {
-		key := strconv.FormatInt(int64(p.Force.ID), 10)
-		i, ok := index[key]
+		i, ok := index[p.Force.ID]
 		if !ok {
 			i = len(out)
-			index[key] = i
+			index[p.Force.ID] = i
 			o := omittedForce{Name: p.Force.Name}
 			if p.Force.ID != f.Filter.Force && p.Force.Name != "" {
 				o.URL = "/estimates?" + f.Values("force", p.Force.Name).Encode()
