@@ -24,8 +24,18 @@ const ClaimCountLimit = claimCountLimit
 // estimates f matches (its cursor ignored), in as-of order, or false
 // when there are more than limit: what counting them by day needs.
 func (db *DB) FindEstimateSpans(ctx context.Context, f conflict.EstimateFilter, limit int) (lo, hi []string, ok bool, err error) {
+	// The force's sub-actors and the claims are read from one state of
+	// the record.
+	err = db.readTx(ctx, func(q querier) error {
+		lo, hi, ok, err = findEstimateSpans(ctx, q, f, limit)
+		return err
+	})
+	return lo, hi, ok, err
+}
+
+func findEstimateSpans(ctx context.Context, q querier, f conflict.EstimateFilter, limit int) (lo, hi []string, ok bool, err error) {
 	f.After = ""
-	where, params, err := estimateWhere(ctx, db.read, f)
+	where, params, err := estimateWhere(ctx, q, f)
 	if err != nil {
 		return nil, nil, false, err
 	}
@@ -35,7 +45,7 @@ func (db *DB) FindEstimateSpans(ctx context.Context, f conflict.EstimateFilter, 
 	if f.Force != 0 {
 		index = " INDEXED BY estimates_points_idx"
 	}
-	rows, err := db.read.QueryContext(ctx, `SELECT x.as_of_lo, x.as_of_hi FROM estimates x`+index+` WHERE `+
+	rows, err := q.QueryContext(ctx, `SELECT x.as_of_lo, x.as_of_hi FROM estimates x`+index+` WHERE `+
 		strings.Join(where, " AND ")+` ORDER BY x.as_of_lo LIMIT ?`, append(params, limit+1)...)
 	if err != nil {
 		return nil, nil, false, err
