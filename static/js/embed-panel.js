@@ -57,7 +57,13 @@
       }
       oembedBox.value = data.oembed + encodeURIComponent(page);
     }
-    if (preview.getAttribute('src') !== src) preview.setAttribute('src', src);
+    if (preview.getAttribute('src') !== src) {
+      // Chromium may drop a new address given to a lazy frame whose first
+      // load is still deferred, and keep showing the old options; once
+      // options change the preview is wanted at once.
+      preview.loading = 'eager';
+      preview.setAttribute('src', src);
+    }
   }
 
   var timer = 0;
