@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"time"
 
 	"github.com/sitrep/sitrep/internal/demo"
 	"github.com/sitrep/sitrep/internal/server"
@@ -68,6 +69,17 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 			return nil, err
 		}
 	}
+	// Warming only makes search faster, and searches are answered
+	// meanwhile: a database it cannot sample is searched as before.
+	go func() {
+		start := time.Now()
+		words, err := db.WarmSearch(context.WithoutCancel(ctx))
+		if err != nil {
+			cfg.Logger.Warn("search: the common words' sets were not made", "err", err)
+			return
+		}
+		cfg.Logger.Info("search: the common words' sets are made", "words", words, "took", time.Since(start).Round(time.Millisecond))
+	}()
 	assets, err := static.New()
 	if err != nil {
 		db.Close()

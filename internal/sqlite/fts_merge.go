@@ -26,15 +26,15 @@ type execQuerier interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
-// mergeSearchSegments merges each search index that is in more than
-// maxSearchSegments segments into one.
-func mergeSearchSegments(ctx context.Context, q execQuerier) error {
+// mergeSearchSegments merges each search index that is in more than most
+// segments into one.
+func mergeSearchSegments(ctx context.Context, q execQuerier, most int) error {
 	for _, t := range searchIndexes {
 		n, err := searchSegments(ctx, q, t)
 		if err != nil {
 			return err
 		}
-		if n <= maxSearchSegments {
+		if n <= most {
 			continue
 		}
 		if _, err := q.ExecContext(ctx, `INSERT INTO `+t+` (`+t+`) VALUES ('optimize')`); err != nil {

@@ -297,7 +297,7 @@ func (db *DB) bulkTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	// every later search reads one list a word. The import has landed
 	// either way: a merge that fails leaves searches slower, not wrong,
 	// and the next bulk write tries again.
-	_ = mergeSearchSegments(restore, conn)
+	_ = mergeSearchSegments(restore, conn, maxSearchSegments)
 	return nil
 }
 

@@ -772,7 +772,12 @@ func (l *Loader) finish(ctx context.Context) error {
 			return mapError(err)
 		}
 	}
-	if err := mergeSearchSegments(ctx, l.conn); err != nil {
+	// A load writes most of a database's text at once, and its indexes
+	// are left in several segments (four to six at a million events);
+	// merged into one, a search of three common words took half the time
+	// (6.0 ms at the median against 3.3). Merging costs about 35 s at a
+	// million events, once.
+	if err := mergeSearchSegments(ctx, l.conn, 1); err != nil {
 		return fmt.Errorf("load: %w", err)
 	}
 	// A sample of each index is enough for the planner to tell a filter

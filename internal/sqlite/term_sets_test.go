@@ -226,3 +226,47 @@ func TestSearchCommonWordsAreCountedFromSets(t *testing.T) {
 		t.Error("Search(zzzz), a word in nothing, was counted from a set")
 	}
 }
+
+// Warming at start makes the sets of the words a sample shows common, so
+// that the first search of them after start is counted from sets, and
+// leaves rare words to be proved common by searches.
+func TestWarmSearchMakesCommonWordsSets(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	db := termSetsDB(t, r, 1200)
+	ctx := t.Context()
+	// A word in a handful of events is not worth a set.
+	for i := range 5 {
+		e := conflict.Event{Title: "Ambush near the ford", Body: "Rare.", Status: conflict.Published, Date: edtf.MustParse("2017-03-01"),
+			Citations: []conflict.Citation{{Source: newSource(8000 + i), Quote: "Reported."}}}
+		if err := db.CreateEvent(ctx, &e, conflict.Change{AuthorName: "import"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	words, err := db.WarmSearch(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if words < 4 {
+		t.Errorf("warming chose %d words; want at least shelling and village in events and quotes", words)
+	}
+	before := db.TermSetAnswers()
+	res, err := db.Search(ctx, "shelling village", 20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Both indexes, the events' and the quotes', count from sets.
+	if got := db.TermSetAnswers() - before; got != 2 {
+		t.Errorf("the first search of two common words after warming was counted from sets %d times; want 2 (events and quotes)", got)
+	}
+	before = db.TermSetAnswers()
+	if _, err := db.Search(ctx, "ambush", 20); err != nil {
+		t.Fatal(err)
+	}
+	if db.TermSetAnswers() != before {
+		t.Error("a word in five events had a set made by warming")
+	}
+	sameAsIndex(t, db, []string{"shelling village", "village -shelling", "ambush shelling"})
+	if res.EventCount <= 500 {
+		t.Errorf("the common words matched %d events; the test needs more than the ranking limit", res.EventCount)
+	}
+}
