@@ -5,6 +5,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"io"
 	"log/slog"
 	"net"
@@ -74,7 +75,10 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 	go func() {
 		start := time.Now()
 		words, err := db.WarmSearch(context.WithoutCancel(ctx))
-		if err != nil {
+		switch {
+		case errors.Is(err, context.Canceled):
+			return // closed before they were made
+		case err != nil:
 			cfg.Logger.Warn("search: the common words' sets were not made", "err", err)
 			return
 		}

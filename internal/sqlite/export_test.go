@@ -25,3 +25,13 @@ func (db *DB) WaitForTermSets() { db.terms.wait() }
 
 // TermSetAnswers counts the counts answered from sets.
 func (db *DB) TermSetAnswers() int64 { return db.terms.answered.Load() }
+
+// TermSetsClose ends the making of sets, as Close does first.
+func (db *DB) TermSetsClose() { db.terms.close() }
+
+// TermSetsBuilding reports whether a set is being made.
+func (db *DB) TermSetsBuilding() bool {
+	db.terms.mu.Lock()
+	defer db.terms.mu.Unlock()
+	return db.terms.running
+}

@@ -1,8 +1,11 @@
 package sqlite_test
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
+	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
@@ -34,6 +37,13 @@ func termText(r *rand.Rand, n int) string {
 func termSetsDB(t *testing.T, r *rand.Rand, count int) *sqlite.DB {
 	t.Helper()
 	db := sqlitetest.New(t)
+	seedTermEvents(t, db, r, count)
+	return db
+}
+
+// seedTermEvents adds count such events to db.
+func seedTermEvents(t *testing.T, db *sqlite.DB, r *rand.Rand, count int) {
+	t.Helper()
 	var events []*conflict.Event
 	for i := range count {
 		events = append(events, &conflict.Event{Title: termText(r, 3), Body: termText(r, 6), Status: conflict.Published,
@@ -43,7 +53,6 @@ func termSetsDB(t *testing.T, r *rand.Rand, count int) *sqlite.DB {
 	if err := db.CreateEvents(t.Context(), events, conflict.Change{AuthorName: "import"}); err != nil {
 		t.Fatal(err)
 	}
-	return db
 }
 
 // termQuery is a query a reader might type of termVocabulary's words:
@@ -269,4 +278,37 @@ func TestWarmSearchMakesCommonWordsSets(t *testing.T) {
 	if res.EventCount <= 500 {
 		t.Errorf("the common words matched %d events; the test needs more than the ranking limit", res.EventCount)
 	}
+}
+
+// A database closed while warming ends it at once, with an error a caller
+// can tell from a failure.
+func TestWarmSearchEndsWhenClosed(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	path := filepath.Join(t.TempDir(), "sitrep.db")
+	db := sqlitetest.Open(t, path)
+	seedTermEvents(t, db, r, 1200)
+	// Sets read a row at a time take long enough to be closed under.
+	db.SetTermSetsChunk(1)
+	done := make(chan error, 1)
+	go func() {
+		_, err := db.WarmSearch(context.Background())
+		done <- err
+	}()
+	// Closed once the sets are being made, not while the rows are sampled.
+	for deadline := time.Now().Add(10 * time.Second); !db.TermSetsBuilding(); time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("warming made no set")
+		}
+	}
+	closed := make(chan struct{})
+	go func() { db.TermSetsClose(); close(closed) }()
+	select {
+	case err := <-done:
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("WarmSearch on a closed database = %v, want context.Canceled", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("WarmSearch went on after the database closed")
+	}
+	<-closed
 }

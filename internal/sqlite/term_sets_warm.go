@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
+	"fmt"
 	"math/rand/v2"
 	"slices"
 
@@ -38,7 +39,7 @@ var warmIndexes = []string{"events_fts", "records_fts"}
 // at a million events, 170 words, half a second to choose them and about
 // fourteen seconds of one core to make them, while searches walk the
 // index as before. Call it in the background at start. A database closed
-// meanwhile ends it without an error.
+// meanwhile ends it with an error that is context.Canceled.
 func (db *DB) WarmSearch(ctx context.Context) (words int, err error) {
 	return db.terms.warm(ctx, warmIndexes...)
 }
@@ -55,7 +56,7 @@ func (s *termSets) warm(ctx context.Context, indexes ...string) (int, error) {
 		words, err := commonWords(ctx, s.read, index, budget)
 		if err != nil {
 			if s.ctx.Err() != nil {
-				return 0, nil
+				return 0, fmt.Errorf("search sets: %w", s.ctx.Err())
 			}
 			return 0, err
 		}
@@ -65,6 +66,9 @@ func (s *termSets) warm(ctx context.Context, indexes ...string) (int, error) {
 	}
 	s.enqueue(keys, len(keys)+termSetsQueued)
 	s.wait()
+	if err := s.ctx.Err(); err != nil {
+		return 0, fmt.Errorf("search sets: %w", err)
+	}
 	return len(keys), nil
 }
 
