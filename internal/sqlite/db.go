@@ -39,7 +39,8 @@ type DB struct {
 	// rule is the deployment's review rule (pending.go).
 	rule conflict.ReviewRule
 	// months keeps the explorer's monthly series (estimate_days.go).
-	months *monthSeriesCache
+	months *versionMemo[[]conflict.DayCount]
+	edges  *versionMemo[edgeCount]
 	// tallies keeps forces' monthly tallies (estimate_month.go).
 	tallies *claimTallyCache
 	// names keeps what readers' filters named (public_names.go).
@@ -104,7 +105,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	export.SetConnMaxIdleTime(time.Minute)
 	stmts := &statements{pool: read}
 	db := &DB{write: write, read: readPool{DB: read, stmts: stmts}, export: export, path: path, now: time.Now, version: &dataVersion{},
-		months: &monthSeriesCache{}, tallies: &claimTallyCache{}, names: &publicNames{}, texts: &textCounts{}, refs: &refCache{}, timelines: &timelineCache{},
+		months: &versionMemo[[]conflict.DayCount]{most: monthSeriesEntries}, edges: &versionMemo[edgeCount]{most: edgeCountEntries}, tallies: &claimTallyCache{}, names: &publicNames{}, texts: &textCounts{}, refs: &refCache{}, timelines: &timelineCache{},
 		sorts: &sortedTables{}, rows: &tableRows{}, heads: &timelineHeads{}, terms: newTermSets(read)}
 	db.SetExportConns(2)
 	if err := db.check(ctx); err != nil {

@@ -92,9 +92,11 @@ func (db *DB) CountEstimatesByDay(ctx context.Context, f conflict.EstimateFilter
 	err = db.readTx(ctx, func(q querier) error {
 		var err error
 		out, err = countEstimatesByDay(ctx, q, f, func(where []string, params []any) ([]conflict.DayCount, error) {
-			return db.months.get(version, where, params, func() ([]conflict.DayCount, error) {
+			return db.months.get(version, memoKey(strings.Join(where, " AND "), params), func() ([]conflict.DayCount, error) {
 				return monthSeries(ctx, q, where, params)
 			})
+		}, func(key string, count func() (edgeCount, error)) (edgeCount, error) {
+			return db.edges.get(version, key, count)
 		})
 		return err
 	})
@@ -116,45 +118,67 @@ func monthSeries(ctx context.Context, q querier, where []string, params []any) (
 	return out, nil
 }
 
-// monthSeriesCache keeps the monthly series of recent filters until the
-// next write. Summing the tallies takes a scan of them all for the
-// explorer without a force (35,000 rows at 100,000 claims, 20 ms), and
-// the explorer asks for the same series at every pair of dates; each
-// date's request then cuts it.
-type monthSeriesCache struct {
+// versionMemo keeps values by key until the next write, up to most of
+// them (then it starts again). The explorer's counts over time read the
+// same things for many addresses: the monthly series of a filter, which
+// takes a scan of all the tallies without a force (35,000 rows at 100,000
+// claims, 20 ms), at every pair of dates; and the claims of the month at
+// a range's edge, counted one by one (up to 2,000 claims reach into a
+// month from before), at every end date in that month.
+type versionMemo[V any] struct {
 	mu      sync.Mutex
+	most    int
 	version int64
-	entries map[string][]conflict.DayCount
+	entries map[string]V
 }
 
-// monthSeriesEntries bounds the cache: a few hundred months each.
-const monthSeriesEntries = 512
-
-func (c *monthSeriesCache) get(version int64, where []string, params []any, read func() ([]conflict.DayCount, error)) ([]conflict.DayCount, error) {
-	key := fmt.Sprint(where, params)
+func (c *versionMemo[V]) get(version int64, key string, read func() (V, error)) (V, error) {
 	c.mu.Lock()
-	if c.version != version || c.entries == nil || len(c.entries) >= monthSeriesEntries {
-		c.version, c.entries = version, map[string][]conflict.DayCount{}
+	if c.version != version || c.entries == nil || len(c.entries) >= c.most {
+		c.version, c.entries = version, map[string]V{}
 	}
-	if d, ok := c.entries[key]; ok {
+	if v, ok := c.entries[key]; ok {
 		c.mu.Unlock()
-		return d, nil
+		return v, nil
 	}
 	c.mu.Unlock()
-	d, err := read()
+	v, err := read()
 	if err != nil {
-		return nil, err
+		return v, err
 	}
 	c.mu.Lock()
 	if c.version == version {
-		c.entries[key] = d
+		c.entries[key] = v
 	}
 	c.mu.Unlock()
-	return d, nil
+	return v, nil
 }
 
+// memoKey names a query and its parameters for a versionMemo: %#v writes
+// strings quoted, so no two lists of parameters read alike (fmt.Sprint
+// writes ["a b"] and ["a", "b"] the same).
+func memoKey(query string, params []any) string {
+	return fmt.Sprintf("%s %#v", query, params)
+}
+
+// Bounds of the memos: a few hundred months a series; an edge's days.
+const (
+	monthSeriesEntries = 512
+	edgeCountEntries   = 4096
+)
+
+// edgeCount is what exact counting found of the claims at a range's edge:
+// their number by the day each begins, or too many (ok false).
+type edgeCount struct {
+	days []conflict.DayCount
+	ok   bool
+}
+
+// countEstimatesByDay is CountEstimatesByDay in q, with series giving
+// the monthly tallies and edges keeping the counts of a range's edges.
 func countEstimatesByDay(ctx context.Context, q querier, f conflict.EstimateFilter,
-	series func(where []string, params []any) ([]conflict.DayCount, error)) (conflict.DayCounts, error) {
+	series func(where []string, params []any) ([]conflict.DayCount, error),
+	edges func(key string, count func() (edgeCount, error)) (edgeCount, error)) (conflict.DayCounts, error) {
 	f.After = ""
 	var out conflict.DayCounts
 	start := ""
@@ -167,41 +191,52 @@ func countEstimatesByDay(ctx context.Context, q querier, f conflict.EstimateFilt
 	}
 	byDay := map[string]int{}
 	// exact counts the claims matching g (f or f narrowed to the edge of
-	// its dates), by day, up to limit; false when there are more.
-	exact := func(g conflict.EstimateFilter, limit int) (bool, error) {
+	// its dates), by day, up to limit; false when there are more. With
+	// upTo set, only the days up to it are added: g then reads a whole
+	// month, kept for every address that ends in it.
+	exact := func(g conflict.EstimateFilter, limit int, upTo string) (bool, error) {
 		w, p := where, params
 		if !sameDates(g, f) {
 			if w, p, err = estimateWhere(ctx, q, g); err != nil {
 				return false, err
 			}
 		}
-		rows, err := q.QueryContext(ctx, `SELECT lo, count(*) FROM (SELECT x.as_of_lo AS lo FROM estimates x WHERE `+
-			strings.Join(w, " AND ")+` LIMIT ?) GROUP BY lo`, append(p[:len(p):len(p)], limit+1)...)
-		if err != nil {
-			return false, fmt.Errorf("count estimates by day: %w", err)
-		}
-		defer rows.Close()
-		counted := 0
-		found := map[string]int{}
-		for rows.Next() {
-			var (
-				day string
-				n   int
-			)
-			if err := rows.Scan(&day, &n); err != nil {
-				return false, err
+		query := `SELECT lo, count(*) FROM (SELECT x.as_of_lo AS lo FROM estimates x WHERE ` +
+			strings.Join(w, " AND ") + ` LIMIT ?) GROUP BY lo`
+		p = append(p[:len(p):len(p)], limit+1)
+		count := func() (edgeCount, error) {
+			days, err := queryDayCounts(ctx, q, query, p...)
+			if err != nil {
+				return edgeCount{}, fmt.Errorf("count estimates by day: %w", err)
 			}
-			found[day] += n
-			counted += n
+			counted := 0
+			for _, d := range days {
+				counted += d.N
+			}
+			if counted > limit {
+				return edgeCount{}, nil
+			}
+			return edgeCount{days: days, ok: true}, nil
 		}
-		if err := rows.Err(); err != nil || counted > limit {
+		// The whole of f is one address's; an edge is shared by every
+		// address that ends, or starts, in its month.
+		var found edgeCount
+		if sameDates(g, f) {
+			found, err = count()
+		} else {
+			found, err = edges(memoKey(query, p), count)
+		}
+		if err != nil || !found.ok {
 			return false, err
 		}
-		for day, n := range found {
-			if start != "" && day < start {
-				out.Before += n
+		for _, d := range found.days {
+			if upTo != "" && d.Day > upTo {
+				continue
+			}
+			if start != "" && d.Day < start {
+				out.Before += d.N
 			} else {
-				byDay[day] += n
+				byDay[d.Day] += d.N
 			}
 		}
 		return true, nil
@@ -212,7 +247,7 @@ func countEstimatesByDay(ctx context.Context, q querier, f conflict.EstimateFilt
 	}
 	ok := false
 	if !many {
-		if ok, err = exact(f, claimCountLimit); err != nil {
+		if ok, err = exact(f, claimCountLimit, ""); err != nil {
 			return out, err
 		}
 	}
@@ -298,7 +333,7 @@ func manyClaims(ctx context.Context, q querier, f conflict.EstimateFilter,
 // of f's dates claim by claim (through exact), as the tallies hold whole
 // months. It reports false when no tally answers f.
 func countEstimateMonths(ctx context.Context, q querier, f conflict.EstimateFilter, byDay map[string]int,
-	exact func(g conflict.EstimateFilter, limit int) (bool, error),
+	exact func(g conflict.EstimateFilter, limit int, upTo string) (bool, error),
 	series func(where []string, params []any) ([]conflict.DayCount, error)) (bool, error) {
 	where, params, ok, err := monthWhere(ctx, q, f)
 	if err != nil || !ok {
@@ -317,7 +352,7 @@ func countEstimateMonths(ctx context.Context, q querier, f conflict.EstimateFilt
 		if last := edtf.MustParse(next.AddDate(0, 0, -1).Format(time.DateOnly)); f.To.IsZero() || f.To.UpperKey() > last.UpperKey() {
 			edge.To = last
 		}
-		if ok, err := exact(edge, 4*claimCountLimit); err != nil || !ok {
+		if ok, err := exact(edge, 4*claimCountLimit, ""); err != nil || !ok {
 			return false, err
 		}
 		lo = next.Format(time.DateOnly)
@@ -340,7 +375,17 @@ func countEstimateMonths(ctx context.Context, q querier, f conflict.EstimateFilt
 		if f.BeginsFrom.IsZero() || f.BeginsFrom.LowerKey() < edge {
 			ending.BeginsFrom = edtf.MustParse(edge)
 		}
-		if ok, err := exact(ending, 4*claimCountLimit); err != nil || !ok {
+		// Read to the month's end and cut at f's (x.as_of_lo <= To is the
+		// only condition To makes), so that every address ending in this
+		// month shares one reading; a month too full for that is read to
+		// f's end.
+		whole := ending
+		whole.To = edtf.MustParse(monthStart.AddDate(0, 1, -1).Format(time.DateOnly))
+		ok, err := exact(whole, 4*claimCountLimit, f.To.UpperKey())
+		if err == nil && !ok {
+			ok, err = exact(ending, 4*claimCountLimit, "")
+		}
+		if err != nil || !ok {
 			return false, err
 		}
 		hi = edge

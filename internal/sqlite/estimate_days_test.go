@@ -122,4 +122,47 @@ func TestClaimCountsMatchTheList(t *testing.T) {
 	if count(after, "2016-06") != count(before, "2016-06")+1 {
 		t.Errorf("June 2016 counts %d claims after one more was published, %d before", count(after, "2016-06"), count(before, "2016-06"))
 	}
+
+	// The months at a range's edges are counted claim by claim and kept
+	// for every range that starts or ends in them, also until the next
+	// write. A range ending later in the same month shares the first edge
+	// and counts its own days of the last.
+	wide := conflict.EstimateFilter{Force: id, From: edtf.MustParse("2014-01-17"), To: edtf.MustParse("2020-12-05")}
+	later := wide
+	later.To = edtf.MustParse("2020-12-20")
+	var before2 []conflict.DayCounts
+	for _, f := range []conflict.EstimateFilter{wide, later} {
+		d, err := db.CountEstimatesByDay(ctx, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !d.Months {
+			t.Fatalf("%v..%v was counted claim by claim, not from the tallies and its edges", f.From, f.To)
+		}
+		before2 = append(before2, d)
+	}
+	var edges []*conflict.Estimate
+	for _, day := range []string{"2014-01-20", "2020-12-02", "2020-12-12"} {
+		e := x
+		e.ID, e.AsOf, e.Claimant = 0, edtf.MustParse(day), "A monitor at the edge"
+		edges = append(edges, &e)
+	}
+	if err := db.CreateEstimates(ctx, edges, conflict.Change{AuthorName: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	for i, c := range []struct {
+		f        conflict.EstimateFilter
+		jan, dec int
+	}{{wide, 1, 1}, {later, 1, 2}} {
+		now, err := db.CountEstimatesByDay(ctx, c.f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := count(now, "2014-01"), count(before2[i], "2014-01")+c.jan; got != want {
+			t.Errorf("to %v: January 2014 counts %d claims after one more was published in it, want %d", c.f.To, got, want)
+		}
+		if got, want := count(now, "2020-12"), count(before2[i], "2020-12")+c.dec; got != want {
+			t.Errorf("to %v: December 2020 counts %d claims after more were published in it, want %d", c.f.To, got, want)
+		}
+	}
 }
