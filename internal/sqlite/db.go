@@ -105,7 +105,8 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	export.SetConnMaxIdleTime(time.Minute)
 	stmts := &statements{pool: read}
 	db := &DB{write: write, read: readPool{DB: read, stmts: stmts}, export: export, path: path, now: time.Now, version: &dataVersion{},
-		months: &versionMemo[[]conflict.DayCount]{most: monthSeriesEntries}, edges: &versionMemo[edgeCount]{most: edgeCountEntries}, tallies: &claimTallyCache{}, names: &publicNames{}, texts: &textCounts{}, refs: &refCache{}, timelines: &timelineCache{},
+		months: &versionMemo[[]conflict.DayCount]{most: memoDays, weigh: func(d []conflict.DayCount) int { return len(d) }},
+		edges:  &versionMemo[edgeCount]{most: memoDays, weigh: func(e edgeCount) int { return len(e.days) }}, tallies: &claimTallyCache{}, names: &publicNames{}, texts: &textCounts{}, refs: &refCache{}, timelines: &timelineCache{},
 		sorts: &sortedTables{}, rows: &tableRows{}, heads: &timelineHeads{}, terms: newTermSets(read)}
 	db.SetExportConns(2)
 	if err := db.check(ctx); err != nil {

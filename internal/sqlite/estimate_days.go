@@ -118,24 +118,28 @@ func monthSeries(ctx context.Context, q querier, where []string, params []any) (
 	return out, nil
 }
 
-// versionMemo keeps values by key until the next write, up to most of
-// them (then it starts again). The explorer's counts over time read the
+// versionMemo keeps values by key until the next write, up to a bound
+// (then it starts again). The explorer's counts over time read the
 // same things for many addresses: the monthly series of a filter, which
 // takes a scan of all the tallies without a force (35,000 rows at 100,000
 // claims, 20 ms), at every pair of dates; and the claims of the month at
 // a range's edge, counted one by one (up to 2,000 claims reach into a
 // month from before), at every end date in that month.
 type versionMemo[V any] struct {
-	mu      sync.Mutex
+	mu sync.Mutex
+	// most bounds the weight of what is kept (weigh gives a value's); a
+	// value that would pass it starts the memo again.
 	most    int
+	weigh   func(V) int
 	version int64
+	used    int
 	entries map[string]V
 }
 
 func (c *versionMemo[V]) get(version int64, key string, read func() (V, error)) (V, error) {
 	c.mu.Lock()
-	if c.version != version || c.entries == nil || len(c.entries) >= c.most {
-		c.version, c.entries = version, map[string]V{}
+	if c.version != version || c.entries == nil {
+		c.version, c.entries, c.used = version, map[string]V{}, 0
 	}
 	if v, ok := c.entries[key]; ok {
 		c.mu.Unlock()
@@ -146,9 +150,13 @@ func (c *versionMemo[V]) get(version int64, key string, read func() (V, error)) 
 	if err != nil {
 		return v, err
 	}
+	w := c.weigh(v) + 1
 	c.mu.Lock()
-	if c.version == version {
-		c.entries[key] = v
+	if c.version == version && w <= c.most {
+		if c.used+w > c.most {
+			c.entries, c.used = map[string]V{}, 0
+		}
+		c.entries[key], c.used = v, c.used+w
 	}
 	c.mu.Unlock()
 	return v, nil
@@ -161,11 +169,11 @@ func memoKey(query string, params []any) string {
 	return fmt.Sprintf("%s %#v", query, params)
 }
 
-// Bounds of the memos: a few hundred months a series; an edge's days.
-const (
-	monthSeriesEntries = 512
-	edgeCountEntries   = 4096
-)
+// memoDays bounds each memo by the days it holds, some 40 bytes each
+// (8 MB): a series has a few hundred months, an edge up to a month's
+// days or, for the first month of a range, also the days of the claims
+// that reach into it from before, which can be thousands.
+const memoDays = 200_000
 
 // edgeCount is what exact counting found of the claims at a range's edge:
 // their number by the day each begins, or too many (ok false).
