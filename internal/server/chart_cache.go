@@ -7,6 +7,7 @@ import (
 	"github.com/sitrep/sitrep/internal/chart"
 	"github.com/sitrep/sitrep/internal/conflict"
 	"github.com/sitrep/sitrep/internal/edtf"
+	"github.com/sitrep/sitrep/internal/versioned"
 )
 
 // chartCacheSize bounds how many charts are kept.
@@ -206,78 +207,18 @@ func (p *forcePoints) dayCounts(from, to edtf.Date) conflict.DayCounts {
 	return out
 }
 
-// versioned keeps values by key until the data version changes, within
-// a bound: past it the map is emptied rather than grown. A value is read
-// outside the lock, so a slow read never holds up the others.
-type versioned[K comparable, V any] struct {
-	mu      sync.Mutex
-	version int64
-	m       map[K]V
-	weight  int
-}
-
-// get returns what is kept for key at version, reading it with read when
-// nothing is; weigh (nil for one each) is what a value counts against
-// bound.
-func (c *versioned[K, V]) get(version int64, key K, bound int, weigh func(V) int, read func() (V, error)) (V, error) {
-	c.mu.Lock()
-	if c.version != version || c.m == nil {
-		c.version, c.m, c.weight = version, map[K]V{}, 0
-	}
-	v, ok := c.m[key]
-	c.mu.Unlock()
-	if ok {
-		return v, nil
-	}
-	v, err := read()
-	if err != nil {
-		return v, err
-	}
-	n := 1
-	if weigh != nil {
-		n = weigh(v)
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.version == version {
-		// Another reader kept it meanwhile: counting it twice would
-		// empty the map sooner than its bound.
-		if kept, ok := c.m[key]; ok {
-			return kept, nil
-		}
-		if c.weight+n > bound {
-			clear(c.m)
-			c.weight = 0
-		}
-		c.m[key] = v
-		c.weight += n
-	}
-	return v, nil
-}
-
-// has reports whether a value is kept for key at version.
-func (c *versioned[K, V]) has(version int64, key K) bool {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.version != version {
-		return false
-	}
-	_, ok := c.m[key]
-	return ok
-}
-
 // pointsCache keeps the points of recent small forces' filters, and the
 // forces' tallies, until the next write. A chart is drawn anew for every
 // date range a reader asks for; reading a force's estimates for each cost
 // more than drawing them.
 type pointsCache struct {
-	entries versioned[string, *forcePoints]
-	counts  versioned[conflict.ActorID, int]
+	entries versioned.Cache[string, *forcePoints]
+	counts  versioned.Cache[conflict.ActorID, int]
 	// claimants are forces' claimants, as FindForceClaimants lists them.
-	claimants versioned[conflict.ActorID, []string]
+	claimants versioned.Cache[conflict.ActorID, []string]
 	// spans are the as-of keys alone of larger forces' filters, which
 	// their histograms count (lo and hi set, no points).
-	spans versioned[string, *forcePoints]
+	spans versioned.Cache[string, *forcePoints]
 }
 
 // pointsCacheSize bounds how many estimates are kept, about 600 bytes
@@ -295,19 +236,19 @@ const pointsCacheForces = 1024
 // count returns force's tally at the data version, reading it with read
 // when not kept.
 func (c *pointsCache) count(version int64, force conflict.ActorID, read func() (int, error)) (int, error) {
-	return c.counts.get(version, force, pointsCacheForces, nil, read)
+	return c.counts.Get(version, force, pointsCacheForces, nil, read)
 }
 
 // forceClaimants returns force's claimants at the data version, reading
 // them with read when not kept.
 func (c *pointsCache) forceClaimants(version int64, force conflict.ActorID, read func() ([]string, error)) ([]string, error) {
-	return c.claimants.get(version, force, pointsCacheForces, nil, read)
+	return c.claimants.Get(version, force, pointsCacheForces, nil, read)
 }
 
 // claimSpans returns the spans kept for key at the data version, reading
 // them with read when not kept; nil when the filter has too many claims.
 func (c *pointsCache) claimSpans(version int64, key string, read func() (*forcePoints, error)) (*forcePoints, error) {
-	return c.spans.get(version, key, spansCacheSize, func(p *forcePoints) int {
+	return c.spans.Get(version, key, spansCacheSize, func(p *forcePoints) int {
 		if p == nil {
 			return 1
 		}
@@ -318,7 +259,7 @@ func (c *pointsCache) claimSpans(version int64, key string, read func() (*forceP
 // get returns the points kept for key at the data version, reading them
 // with read when not kept.
 func (c *pointsCache) get(version int64, key string, read func() (*forcePoints, error)) (*forcePoints, error) {
-	return c.entries.get(version, key, pointsCacheSize, func(p *forcePoints) int { return 1 + len(p.points) }, read)
+	return c.entries.Get(version, key, pointsCacheSize, func(p *forcePoints) int { return 1 + len(p.points) }, read)
 }
 
 // firstPage is the first page of the explorer's table of a filter

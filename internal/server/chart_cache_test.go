@@ -92,34 +92,3 @@ func TestChartCacheLetsAWaitingReaderLeave(t *testing.T) {
 		t.Fatalf("a waiting reader who gave up got %v; want the deadline", err)
 	}
 }
-
-// Two readers that miss the same key at once both read it; the value is
-// counted against the bound once, or a full cache would be emptied long
-// before it holds its bound (the explorer's table rows thrashed so).
-func TestVersionedCountsAValueOnce(t *testing.T) {
-	var c versioned[int, string]
-	inside, release := make(chan struct{}), make(chan struct{})
-	var wg sync.WaitGroup
-	for range 2 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			c.get(1, 7, 3, nil, func() (string, error) {
-				inside <- struct{}{}
-				<-release
-				return "row", nil
-			})
-		}()
-	}
-	<-inside
-	<-inside
-	close(release)
-	wg.Wait()
-	// Bound 3: keys 8 and 9 fit beside 7 only if 7 counts once.
-	for _, k := range []int{8, 9} {
-		c.get(1, k, 3, nil, func() (string, error) { return "row", nil })
-	}
-	if !c.has(1, 7) || !c.has(1, 8) || !c.has(1, 9) {
-		t.Errorf("after a double read of one key, three keys in a bound of three were not all kept")
-	}
-}

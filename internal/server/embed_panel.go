@@ -165,7 +165,7 @@ func (s *Server) newestRevision(ctx context.Context) (time.Time, error) {
 	if err != nil {
 		return time.Time{}, err
 	}
-	return s.newest.get(version, struct{}{}, 1, nil, func() (time.Time, error) {
+	return s.newest.Get(version, struct{}{}, 1, nil, func() (time.Time, error) {
 		_, newest, err := s.db.RevisionSpan(ctx)
 		return newest, err
 	})

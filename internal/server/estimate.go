@@ -343,7 +343,7 @@ func (s *Server) tableRows(ctx context.Context, filter conflict.EstimateFilter) 
 	}
 	open := filter
 	open.To = edtf.Date{}
-	p, err := s.pages.get(version, fmt.Sprintf("%+v", open), pageCacheSize, nil, func() (*firstPage, error) {
+	p, err := s.pages.Get(version, fmt.Sprintf("%+v", open), pageCacheSize, nil, func() (*firstPage, error) {
 		rows, err := s.db.FindEstimates(ctx, open)
 		if err != nil {
 			return nil, err

@@ -28,7 +28,7 @@ func (s *Server) tableRow(ctx context.Context, version int64, rows []conflict.Es
 	if uncited {
 		var missing []conflict.EstimateID
 		for i := range rows {
-			if !s.rows.has(version, rows[i].ID) {
+			if !s.rows.Has(version, rows[i].ID) {
 				missing = append(missing, rows[i].ID)
 			}
 		}
@@ -56,7 +56,7 @@ type keptRow struct {
 }
 
 func (r keptRow) Render(ctx context.Context, w io.Writer) error {
-	b, err := r.s.rows.get(r.version, r.x.ID, rowCacheBytes, rowWeight, func() ([]byte, error) {
+	b, err := r.s.rows.Get(r.version, r.x.ID, rowCacheBytes, rowWeight, func() ([]byte, error) {
 		x := *r.x
 		if r.uncited {
 			c, ok := r.cites[x.ID]

@@ -224,7 +224,7 @@ func (s *Server) suggestedTags(ctx context.Context) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	tags, err := s.tags.get(version, tagSuggestions, 1, nil, func() ([]string, error) {
+	tags, err := s.tags.Get(version, tagSuggestions, 1, nil, func() ([]string, error) {
 		return s.db.FindTags(ctx, tagSuggestions)
 	})
 	return slices.Clone(tags), err

@@ -15,6 +15,7 @@ import (
 	"github.com/sitrep/sitrep/internal/markdown"
 	"github.com/sitrep/sitrep/internal/sqlite"
 	"github.com/sitrep/sitrep/internal/tiles"
+	"github.com/sitrep/sitrep/internal/versioned"
 	"github.com/sitrep/sitrep/static"
 	"github.com/sitrep/sitrep/web/components"
 )
@@ -62,17 +63,17 @@ type Server struct {
 	// points keeps small forces' estimates for their charts (chart_cache.go).
 	points pointsCache
 	// pages keeps the first pages of the explorer's table (chart_cache.go).
-	pages versioned[string, *firstPage]
+	pages versioned.Cache[string, *firstPage]
 	// rows keeps the explorer's table rows written (estimate_rows.go).
-	rows versioned[conflict.EstimateID, []byte]
+	rows versioned.Cache[conflict.EstimateID, []byte]
 	// newest keeps when the newest revision was written (embed_panel.go).
-	newest versioned[struct{}, time.Time]
+	newest versioned.Cache[struct{}, time.Time]
 	// counts keeps the counts over time of recent filters (histogram.go).
 	counts countCache
 	// series keeps the day series of recent tallies (histogram.go).
 	series seriesCache
 	// tags keeps the event filter's suggested tags (event_list.go).
-	tags versioned[int, []string]
+	tags versioned.Cache[int, []string]
 	// timelinePages keeps what timelines' pages read of their estimates
 	// (timeline_estimates.go) and their parts (timeline_parts.go).
 	timelinePages timelinePageCache

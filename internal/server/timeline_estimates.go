@@ -7,6 +7,7 @@ import (
 	"sort"
 
 	"github.com/sitrep/sitrep/internal/conflict"
+	"github.com/sitrep/sitrep/internal/versioned"
 )
 
 // A timeline with estimates counts them, and reads those of each page's
@@ -19,11 +20,11 @@ import (
 type timelinePageCache struct {
 	// heads are the as-of keys of the first estimates of a timeline's
 	// whole list, in as-of order.
-	heads versioned[string, []string]
+	heads versioned.Cache[string, []string]
 	// spans are the estimates of a span of a timeline, by filter.
-	spans versioned[string, []conflict.Estimate]
+	spans versioned.Cache[string, []conflict.Estimate]
 	// parts are the parts of timelines' pages (timeline_parts.go).
-	parts versioned[string, timelineParts]
+	parts versioned.Cache[string, timelineParts]
 }
 
 // timelineEstimateHeads bounds the heads kept, in keys.
@@ -43,7 +44,7 @@ func (s *Server) countTimelineEstimates(ctx context.Context, ef conflict.Estimat
 	}
 	whole := ef
 	whole.To, whole.NewestFirst, whole.Limit = t.Filter.To, false, estimateCountLimit+1
-	keys, err := s.timelinePages.heads.get(version, fmt.Sprintf("%+v", whole), timelineEstimateHeads,
+	keys, err := s.timelinePages.heads.Get(version, fmt.Sprintf("%+v", whole), timelineEstimateHeads,
 		func(keys []string) int { return 1 + len(keys) },
 		func() ([]string, error) {
 			xs, err := s.db.FindEstimates(ctx, whole)
@@ -78,7 +79,7 @@ func (s *Server) findSpanEstimates(ctx context.Context, ef conflict.EstimateFilt
 	if err != nil {
 		return nil, err
 	}
-	xs, err := s.timelinePages.spans.get(version, fmt.Sprintf("%+v", ef), timelineEstimateSpans,
+	xs, err := s.timelinePages.spans.Get(version, fmt.Sprintf("%+v", ef), timelineEstimateSpans,
 		func(xs []conflict.Estimate) int { return 1 + len(xs) },
 		func() ([]conflict.Estimate, error) { return s.db.FindEstimates(ctx, ef) })
 	// Pages point into their own copy of the list kept.

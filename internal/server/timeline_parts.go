@@ -35,7 +35,7 @@ func (s *Server) timelineParts(ctx context.Context, t conflict.Timeline) (timeli
 		return timelineParts{}, err
 	}
 	key := fmt.Sprintf("%d|%d", t.ID, t.Version)
-	return s.timelinePages.parts.get(version, key, timelinePartsKept, nil, func() (timelineParts, error) {
+	return s.timelinePages.parts.Get(version, key, timelinePartsKept, nil, func() (timelineParts, error) {
 		p := timelineParts{description: s.md.Render(t.Description), excerpt: markdown.Excerpt(t.Description, 200)}
 		if len(t.Filter.Actors) != 1 {
 			return p, nil

@@ -19,6 +19,7 @@ import (
 	"github.com/pressly/goose/v3"
 
 	"github.com/sitrep/sitrep/internal/conflict"
+	"github.com/sitrep/sitrep/internal/versioned"
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 
 	"github.com/sitrep/sitrep/migrations"
@@ -38,9 +39,10 @@ type DB struct {
 	version *dataVersion
 	// rule is the deployment's review rule (pending.go).
 	rule conflict.ReviewRule
-	// months keeps the explorer's monthly series (estimate_days.go).
-	months *versionMemo[[]conflict.DayCount]
-	edges  *versionMemo[edgeCount]
+	// months and edges keep the explorer's monthly series and the counts
+	// of the months at its ranges' edges (estimate_days.go).
+	months *versioned.Cache[string, []conflict.DayCount]
+	edges  *versioned.Cache[string, edgeCount]
 	// tallies keeps forces' monthly tallies (estimate_month.go).
 	tallies *claimTallyCache
 	// names keeps what readers' filters named (public_names.go).
@@ -105,8 +107,8 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	export.SetConnMaxIdleTime(time.Minute)
 	stmts := &statements{pool: read}
 	db := &DB{write: write, read: readPool{DB: read, stmts: stmts}, export: export, path: path, now: time.Now, version: &dataVersion{},
-		months: &versionMemo[[]conflict.DayCount]{most: memoDays, weigh: func(d []conflict.DayCount) int { return len(d) }},
-		edges:  &versionMemo[edgeCount]{most: memoDays, weigh: func(e edgeCount) int { return len(e.days) }}, tallies: &claimTallyCache{}, names: &publicNames{}, texts: &textCounts{}, refs: &refCache{}, timelines: &timelineCache{},
+		months: &versioned.Cache[string, []conflict.DayCount]{},
+		edges:  &versioned.Cache[string, edgeCount]{}, tallies: &claimTallyCache{}, names: &publicNames{}, texts: &textCounts{}, refs: &refCache{}, timelines: &timelineCache{},
 		sorts: &sortedTables{}, rows: &tableRows{}, heads: &timelineHeads{}, terms: newTermSets(read)}
 	db.SetExportConns(2)
 	if err := db.check(ctx); err != nil {

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/sitrep/sitrep/internal/conflict"
@@ -92,11 +91,11 @@ func (db *DB) CountEstimatesByDay(ctx context.Context, f conflict.EstimateFilter
 	err = db.readTx(ctx, func(q querier) error {
 		var err error
 		out, err = countEstimatesByDay(ctx, q, f, func(where []string, params []any) ([]conflict.DayCount, error) {
-			return db.months.get(version, memoKey(strings.Join(where, " AND "), params), func() ([]conflict.DayCount, error) {
+			return db.months.Get(version, memoKey(strings.Join(where, " AND "), params), memoDays, weighDays, func() ([]conflict.DayCount, error) {
 				return monthSeries(ctx, q, where, params)
 			})
 		}, func(key string, count func() (edgeCount, error)) (edgeCount, error) {
-			return db.edges.get(version, key, count)
+			return db.edges.Get(version, key, memoDays, func(e edgeCount) int { return weighDays(e.days) }, count)
 		})
 		return err
 	})
@@ -118,62 +117,28 @@ func monthSeries(ctx context.Context, q querier, where []string, params []any) (
 	return out, nil
 }
 
-// versionMemo keeps values by key until the next write, up to a bound
-// (then it starts again). The explorer's counts over time read the
-// same things for many addresses: the monthly series of a filter, which
-// takes a scan of all the tallies without a force (35,000 rows at 100,000
-// claims, 20 ms), at every pair of dates; and the claims of the month at
-// a range's edge, counted one by one (up to 2,000 claims reach into a
-// month from before), at every end date in that month.
-type versionMemo[V any] struct {
-	mu sync.Mutex
-	// most bounds the weight of what is kept (weigh gives a value's); a
-	// value that would pass it starts the memo again.
-	most    int
-	weigh   func(V) int
-	version int64
-	used    int
-	entries map[string]V
-}
+// The explorer's counts over time read the same things for many
+// addresses, so they are kept until the next write (db.months and
+// db.edges): the monthly series of a filter, which takes a scan of all
+// the tallies without a force (35,000 rows at 100,000 claims, 20 ms), at
+// every pair of dates; and the claims of the month at a range's edge,
+// counted one by one (up to 2,000 claims reach into a month from before),
+// at every end date in that month.
 
-func (c *versionMemo[V]) get(version int64, key string, read func() (V, error)) (V, error) {
-	c.mu.Lock()
-	if c.version != version || c.entries == nil {
-		c.version, c.entries, c.used = version, map[string]V{}, 0
-	}
-	if v, ok := c.entries[key]; ok {
-		c.mu.Unlock()
-		return v, nil
-	}
-	c.mu.Unlock()
-	v, err := read()
-	if err != nil {
-		return v, err
-	}
-	w := c.weigh(v) + 1
-	c.mu.Lock()
-	if c.version == version && w <= c.most {
-		if c.used+w > c.most {
-			c.entries, c.used = map[string]V{}, 0
-		}
-		c.entries[key], c.used = v, c.used+w
-	}
-	c.mu.Unlock()
-	return v, nil
-}
-
-// memoKey names a query and its parameters for a versionMemo: %#v writes
+// memoKey names a query and its parameters for a kept count: %#v writes
 // strings quoted, so no two lists of parameters read alike (fmt.Sprint
 // writes ["a b"] and ["a", "b"] the same).
 func memoKey(query string, params []any) string {
 	return fmt.Sprintf("%s %#v", query, params)
 }
 
-// memoDays bounds each memo by the days it holds, some 40 bytes each
+// memoDays bounds each of those by the days it holds, some 40 bytes each
 // (8 MB): a series has a few hundred months, an edge up to a month's
 // days or, for the first month of a range, also the days of the claims
 // that reach into it from before, which can be thousands.
 const memoDays = 200_000
+
+func weighDays(d []conflict.DayCount) int { return len(d) + 1 }
 
 // edgeCount is what exact counting found of the claims at a range's edge:
 // their number by the day each begins, or too many (ok false).

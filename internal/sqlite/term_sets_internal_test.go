@@ -31,3 +31,11 @@ func TestRowidList(t *testing.T) {
 		t.Error("an empty list yielded a rowid")
 	}
 }
+
+// memoKey tells parameter lists apart that fmt.Sprint writes alike, so no
+// two counts share a kept answer.
+func TestMemoKeyQuotesParameters(t *testing.T) {
+	if memoKey("q", []any{"a b"}) == memoKey("q", []any{"a", "b"}) {
+		t.Error(`memoKey reads ["a b"] and ["a", "b"] alike`)
+	}
+}

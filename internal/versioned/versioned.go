@@ -1,0 +1,68 @@
+// Package versioned keeps values read from the record until it changes:
+// each cache holds one data version's values, within a bound, and starts
+// again when asked for a newer version.
+package versioned
+
+import "sync"
+
+// Cache keeps values by key until the data version changes, within
+// a bound: past it the map is emptied rather than grown. A value is read
+// outside the lock, so a slow read never holds up the others.
+type Cache[K comparable, V any] struct {
+	mu      sync.Mutex
+	version int64
+	m       map[K]V
+	weight  int
+}
+
+// Get returns what is kept for key at version, reading it with read when
+// nothing is; weigh (nil for one each) is what a value counts against
+// bound.
+func (c *Cache[K, V]) Get(version int64, key K, bound int, weigh func(V) int, read func() (V, error)) (V, error) {
+	c.mu.Lock()
+	if c.version != version || c.m == nil {
+		c.version, c.m, c.weight = version, map[K]V{}, 0
+	}
+	v, ok := c.m[key]
+	c.mu.Unlock()
+	if ok {
+		return v, nil
+	}
+	v, err := read()
+	if err != nil {
+		return v, err
+	}
+	n := 1
+	if weigh != nil {
+		n = weigh(v)
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	// A value heavier than the bound is not kept: it would empty the map
+	// and still pass the bound.
+	if c.version == version && n <= bound {
+		// Another reader kept it meanwhile: counting it twice would
+		// empty the map sooner than its bound.
+		if kept, ok := c.m[key]; ok {
+			return kept, nil
+		}
+		if c.weight+n > bound {
+			clear(c.m)
+			c.weight = 0
+		}
+		c.m[key] = v
+		c.weight += n
+	}
+	return v, nil
+}
+
+// Has reports whether a value is kept for key at version.
+func (c *Cache[K, V]) Has(version int64, key K) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.version != version {
+		return false
+	}
+	_, ok := c.m[key]
+	return ok
+}

@@ -1,0 +1,74 @@
+package versioned
+
+import (
+	"fmt"
+	"sync"
+	"testing"
+)
+
+// Two readers that miss the same key at once both read it; the value is
+// counted against the bound once, or a full cache would be emptied long
+// before it holds its bound (the explorer's table rows thrashed so).
+func TestCacheCountsAValueOnce(t *testing.T) {
+	var c Cache[int, string]
+	inside, release := make(chan struct{}), make(chan struct{})
+	var wg sync.WaitGroup
+	for range 2 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c.Get(1, 7, 3, nil, func() (string, error) {
+				inside <- struct{}{}
+				<-release
+				return "row", nil
+			})
+		}()
+	}
+	<-inside
+	<-inside
+	close(release)
+	wg.Wait()
+	// Bound 3: keys 8 and 9 fit beside 7 only if 7 counts once.
+	for _, k := range []int{8, 9} {
+		c.Get(1, k, 3, nil, func() (string, error) { return "row", nil })
+	}
+	if !c.Has(1, 7) || !c.Has(1, 8) || !c.Has(1, 9) {
+		t.Errorf("after a double read of one key, three keys in a bound of three were not all kept")
+	}
+}
+
+// A Cache answers from what it keeps until the version changes, never
+// holds more than its bound however many keys are asked for, and does
+// not keep a value heavier than the bound.
+func TestCacheIsBounded(t *testing.T) {
+	var c Cache[string, []int]
+	weigh := func(v []int) int { return len(v) }
+	reads := 0
+	get := func(version int64, key string, n int) {
+		t.Helper()
+		if _, err := c.Get(version, key, 10, weigh, func() ([]int, error) { reads++; return make([]int, n), nil }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	get(1, "a", 3)
+	get(1, "a", 3)
+	if reads != 1 {
+		t.Errorf("the same key at the same version was read %d times, want once", reads)
+	}
+	get(2, "a", 3)
+	if reads != 2 {
+		t.Error("a key was answered from a version before a write")
+	}
+	for i := range 100 {
+		get(2, fmt.Sprint("k", i), 4)
+		if c.weight > 10 {
+			t.Fatalf("after %d keys the cache holds %d, past its bound of 10", i+1, c.weight)
+		}
+	}
+	reads = 0
+	get(2, "big", 50)
+	get(2, "big", 50)
+	if reads != 2 {
+		t.Errorf("a value heavier than the bound was kept (read %d times, want 2)", reads)
+	}
+}
