@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"maps"
 	"slices"
 	"sync"
 
@@ -88,9 +89,51 @@ func cachedActors(c *refCache) *map[conflict.ActorID]conflict.ActorRef { return 
 func cachedSources(c *refCache) *map[conflict.SourceID]conflict.Source { return &c.sources }
 
 // fillActors adds to ac the actors with these ids that it lacks, as q's
-// snapshot has them, from the kept ones where q keeps them.
+// snapshot has them.
 func fillActors(ctx context.Context, q querier, ac actorCache, ids []conflict.ActorID) error {
-	missing := absent(ac, ids)
+	return fill(ctx, q, ac, ids, cachedActors, func(missing []conflict.ActorID) (map[conflict.ActorID]conflict.ActorRef, error) {
+		rows, err := q.QueryContext(ctx, `SELECT id, slug, name, colour FROM actors WHERE id IN (SELECT value FROM json_each(?))`, jsonIDs(args(missing)))
+		if err != nil {
+			return nil, err
+		}
+		refs, err := scanActorRefs(rows)
+		if err != nil {
+			return nil, err
+		}
+		read := make(map[conflict.ActorID]conflict.ActorRef, len(refs))
+		for _, r := range refs {
+			read[r.ID] = r
+		}
+		return read, nil
+	})
+}
+
+// fillSources adds to sc the sources with these ids that it lacks, as q's
+// snapshot has them.
+func fillSources(ctx context.Context, q querier, sc sourceCache, ids []conflict.SourceID) error {
+	return fill(ctx, q, sc, ids, cachedSources, func(missing []conflict.SourceID) (map[conflict.SourceID]conflict.Source, error) {
+		rows, err := q.QueryContext(ctx, `SELECT `+sourceColumns+` FROM sources s WHERE s.id IN (SELECT value FROM json_each(?))`, jsonIDs(args(missing)))
+		if err != nil {
+			return nil, err
+		}
+		defer rows.Close()
+		read := make(map[conflict.SourceID]conflict.Source, len(missing))
+		for rows.Next() {
+			s, err := scanSource(rows)
+			if err != nil {
+				return nil, err
+			}
+			read[s.ID] = s
+		}
+		return read, rows.Err()
+	})
+}
+
+// fill adds to have the values with these ids that it lacks: those q's
+// snapshot keeps in its refCache (all picks which kind), and the rest
+// read by read, which are then kept.
+func fill[K comparable, V any](ctx context.Context, q querier, have map[K]V, ids []K, all func(*refCache) *map[K]V, read func(missing []K) (map[K]V, error)) error {
+	missing := absent(have, ids)
 	if len(missing) == 0 {
 		return nil
 	}
@@ -99,24 +142,17 @@ func fillActors(ctx context.Context, q querier, ac actorCache, ids []conflict.Ac
 		return err
 	}
 	if c != nil {
-		if missing = kept(c, revision, cachedActors, missing, ac); len(missing) == 0 {
+		if missing = kept(c, revision, all, missing, have); len(missing) == 0 {
 			return nil
 		}
 	}
-	rows, err := q.QueryContext(ctx, `SELECT id, slug, name, colour FROM actors WHERE id IN (SELECT value FROM json_each(?))`, jsonIDs(args(missing)))
+	got, err := read(missing)
 	if err != nil {
 		return err
 	}
-	refs, err := scanActorRefs(rows)
-	if err != nil {
-		return err
-	}
-	read := make(map[conflict.ActorID]conflict.ActorRef, len(refs))
-	for _, r := range refs {
-		read[r.ID], ac[r.ID] = r, r
-	}
+	maps.Copy(have, got)
 	if c != nil {
-		keep(c, revision, cachedActors, read)
+		keep(c, revision, all, got)
 	}
 	return nil
 }
@@ -129,42 +165,4 @@ func absent[K comparable, V any](m map[K]V, ids []K) (missing []K) {
 		}
 	}
 	return missing
-}
-
-// fillSources adds to sc the sources with these ids that it lacks, as q's
-// snapshot has them, from the kept ones where q keeps them.
-func fillSources(ctx context.Context, q querier, sc sourceCache, ids []conflict.SourceID) error {
-	missing := absent(sc, ids)
-	if len(missing) == 0 {
-		return nil
-	}
-	c, revision, err := refsOf(ctx, q)
-	if err != nil {
-		return err
-	}
-	if c != nil {
-		if missing = kept(c, revision, cachedSources, missing, sc); len(missing) == 0 {
-			return nil
-		}
-	}
-	rows, err := q.QueryContext(ctx, `SELECT `+sourceColumns+` FROM sources s WHERE s.id IN (SELECT value FROM json_each(?))`, jsonIDs(args(missing)))
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	read := make(map[conflict.SourceID]conflict.Source, len(missing))
-	for rows.Next() {
-		s, err := scanSource(rows)
-		if err != nil {
-			return err
-		}
-		read[s.ID], sc[s.ID] = s, s
-	}
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	if c != nil {
-		keep(c, revision, cachedSources, read)
-	}
-	return nil
 }
