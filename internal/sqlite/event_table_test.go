@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -17,15 +16,7 @@ import (
 // order, page by page, and says when the list has more.
 func TestSortedTablesSortTheFirstEvents(t *testing.T) {
 	ctx := context.Background()
-	db, err := Open(ctx, filepath.Join(t.TempDir(), "table.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	seedSkewed(t, db, TableSortLimit+300)
+	db := openSkewed(t, TableSortLimit+300)
 	firstIDs := map[conflict.EventID]bool{}
 	page, err := db.FindEvents(ctx, conflict.EventFilter{Limit: 1000})
 	if err != nil {
@@ -96,15 +87,7 @@ func placeName(e conflict.Event) string {
 // and a sorted table's count is the list's own.
 func TestTableEventsMatchTheFullEvents(t *testing.T) {
 	ctx := context.Background()
-	db, err := Open(ctx, filepath.Join(t.TempDir(), "table.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	seedSkewed(t, db, 1200)
+	db := openSkewed(t, 1200)
 	for _, q := range []string{
 		`UPDATE actors SET name = '12:34 Brigade' WHERE id = 1`,
 		`UPDATE actors SET name = ':', slug = 'a-1:2' WHERE id = 2`,
@@ -182,14 +165,7 @@ func tableText(e conflict.Event, citations map[conflict.EventID]int) string {
 // renamed, a citation added) shows on the next request.
 func TestSortedTablesFollowEdits(t *testing.T) {
 	ctx := context.Background()
-	db, err := Open(ctx, filepath.Join(t.TempDir(), "table.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	db := openTemp(t, "table.db")
 	ch := conflict.Change{AuthorName: "Test Editor", Summary: "written by a test"}
 	src := conflict.Source{URL: "https://news.example.org/1", Publisher: "Example News", Title: "Report"}
 	if err := db.CreateSource(ctx, &src, ch); err != nil {

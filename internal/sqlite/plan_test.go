@@ -158,11 +158,6 @@ func bitsSet(n int) int {
 	return c
 }
 
-// seedSkewed writes n events with the shape of a real record through raw
-// SQL, so that the triggers fill the postings: a few actors, places and
-// tags take most events (a Zipf-like share), actors and places nest, most
-// dates are days and a few are months or intervals, a few events are
-// retracted, and one word in the text is rare.
 // openSkewed is a new database of the test's own, migrated and seeded
 // with n skewed events (seedSkewed), closed when the test ends.
 func openSkewed(t *testing.T, n int) *DB {
@@ -180,6 +175,11 @@ func openSkewed(t *testing.T, n int) *DB {
 	return db
 }
 
+// seedSkewed writes n events with the shape of a real record through raw
+// SQL, so that the triggers fill the postings: a few actors, places and
+// tags take most events (a Zipf-like share), actors and places nest, most
+// dates are days and a few are months or intervals, a few events are
+// retracted, and one word in the text is rare.
 func seedSkewed(t *testing.T, db *DB, n int) {
 	t.Helper()
 	ctx := context.Background()

@@ -81,14 +81,11 @@ func commonWords(ctx context.Context, read *sql.DB, index string, budget uint64)
 		return nil, err
 	}
 	defer tx.Rollback()
-	var rows int64
-	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM `+index+`_docsize`).Scan(&rows); err != nil || rows == 0 {
-		return nil, err
-	}
-	// The index is read for its range of rowids; its rows' text comes from
-	// its content table, through the index.
-	var lo, hi int64
-	if err := tx.QueryRowContext(ctx, `SELECT min(id), max(id) FROM `+index+`_docsize`).Scan(&lo, &hi); err != nil {
+	// The index is read for its rows and its range of rowids; its rows'
+	// text comes from its content table, through the index.
+	var rows, lo, hi int64
+	if err := tx.QueryRowContext(ctx, `SELECT count(*), coalesce(min(id), 0), coalesce(max(id), 0) FROM `+index+`_docsize`).
+		Scan(&rows, &lo, &hi); err != nil || rows == 0 {
 		return nil, err
 	}
 	seen := map[string]int{}
