@@ -193,6 +193,7 @@ func serve(ctx context.Context, args []string, getenv env, _ io.Reader, stdout, 
 		return err
 	}
 	a.DB.SetReviewRule(rule)
+	a.StartWarming()
 	if archive != nil {
 		h := archive.Header()
 		log.Info("the map draws on the deployment's own tiles", "tiles", *tilesPath, "type", h.TileType.String(),

@@ -48,6 +48,9 @@ type Config struct {
 type App struct {
 	DB      *sqlite.DB
 	handler http.Handler
+	log     *slog.Logger
+	// stopWarming ends the warming of pages (StartWarming).
+	stopWarming context.CancelFunc
 }
 
 // Open opens and migrates the database, loads the demo data when asked,
@@ -92,11 +95,36 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 	h := server.New(server.Config{Logger: cfg.Logger, Assets: assets, BaseURL: cfg.BaseURL,
 		AllowedHosts: cfg.AllowedHosts, TrustedProxies: cfg.TrustedProxies, Accounts: cfg.Accounts, CacheBytes: cfg.CacheBytes, Bulk: cfg.Bulk,
 		Tiles: cfg.Tiles, TilesStyle: cfg.TilesStyle}, db)
-	return &App{DB: db, handler: h}, nil
+	return &App{DB: db, handler: h, log: cfg.Logger, stopWarming: func() {}}, nil
 }
 
 // Handler serves every route.
 func (a *App) Handler() http.Handler { return a.handler }
 
-// Close closes the database.
-func (a *App) Close() error { return a.DB.Close() }
+// StartWarming warms, in the background, the pages whose first request
+// builds what later ones read, and warms them again after each change to
+// the record (server.KeepWarm), until Close. It is called once the site
+// is set up (its name, its review rule), as the pages warmed show them.
+func (a *App) StartWarming() {
+	ctx, stop := context.WithCancel(context.Background())
+	a.stopWarming = stop
+	go func() {
+		first := true
+		server.KeepWarm(ctx, a.handler, a.DB, server.WarmQuiet, func(pages int, took time.Duration, err error) {
+			// The first warming is worth a line; the ones after writes
+			// would fill the log of a busy desk.
+			level := slog.LevelDebug
+			if first || err != nil {
+				level = slog.LevelInfo
+			}
+			first = false
+			a.log.Log(ctx, level, "pages: warmed", "pages", pages, "took", took.Round(time.Millisecond), "err", err)
+		})
+	}()
+}
+
+// Close stops warming pages and closes the database.
+func (a *App) Close() error {
+	a.stopWarming()
+	return a.DB.Close()
+}

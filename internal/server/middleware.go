@@ -66,6 +66,9 @@ func (w bodiless) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 // logRequests writes one structured line per request.
 func (s *Server) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
+		if warming(c.Request().Context()) {
+			return next(c)
+		}
 		start := time.Now()
 		err := next(c)
 		if err != nil {

@@ -1,0 +1,145 @@
+package server_test
+
+import (
+	"bytes"
+	"context"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/sitrep/sitrep/internal/app"
+	"github.com/sitrep/sitrep/internal/conflict"
+	"github.com/sitrep/sitrep/internal/server"
+	"github.com/sitrep/sitrep/internal/synth"
+)
+
+// warmedPages records what a warming asked for and how each answered.
+type warmedPages struct {
+	mu     sync.Mutex
+	status map[string]int
+}
+
+func (p *warmedPages) handler(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, r)
+		p.mu.Lock()
+		p.status[r.URL.RequestURI()] = rec.Code
+		p.mu.Unlock()
+		w.WriteHeader(rec.Code)
+	})
+}
+
+// A warming asks for the pages whose first request builds what later
+// ones read (every published timeline and its embed, each force's
+// estimates, each tag's map data and counts over time), and each answers
+// as a reader's request would: not refused for want of a Host header the
+// site allows, and not logged as a reader's request.
+func TestWarmAsksForThePagesThatKeepAggregates(t *testing.T) {
+	ctx := t.Context()
+	var logs bytes.Buffer
+	var logMu sync.Mutex
+	a, err := app.Open(ctx, app.Config{DBPath: filepath.Join(t.TempDir(), "sitrep.db"), AllowedHosts: []string{"sitrep.example"},
+		Logger: slog.New(slog.NewTextHandler(lockedWriter{&logMu, &logs}, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { a.Close() })
+	rep, err := synth.Generate(ctx, a.DB, synth.Options{Events: 1500, Estimates: 300, Actors: 30, Places: 60, Sources: 40, Seed: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pages := &warmedPages{status: map[string]int{}}
+	n, err := server.Warm(ctx, pages.handler(a.Handler()), a.DB)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != len(pages.status) {
+		t.Errorf("Warm says it asked for %d pages; %d were asked for", n, len(pages.status))
+	}
+	var want []string
+	for _, tl := range rep.Timelines {
+		want = append(want, "/timelines/"+tl.Slug, "/embed/timelines/"+tl.Slug)
+	}
+	forces, _, err := a.DB.FindMostEstimatedForces(ctx, 10)
+	if err != nil || len(forces) < 2 {
+		t.Fatalf("the synthetic record's forces: %v, %v", forces, err)
+	}
+	for _, f := range forces {
+		want = append(want, "/estimates?"+url.Values{"force": {f.Force.Name}}.Encode())
+	}
+	tag := url.Values{"tag": {rep.BiggestTag}}.Encode()
+	want = append(want, "/map", "/api/v1/events/map?"+tag, "/api/v1/events/histogram?"+tag)
+	if len(rep.Timelines) == 0 {
+		t.Fatal("the synthetic record has no timelines to warm")
+	}
+	for _, w := range want {
+		if _, ok := pages.status[w]; !ok {
+			t.Errorf("warming did not ask for %s", w)
+		}
+	}
+	for page, code := range pages.status {
+		if code != http.StatusOK {
+			t.Errorf("warming %s answered %d", page, code)
+		}
+	}
+	logMu.Lock()
+	defer logMu.Unlock()
+	if strings.Contains(logs.String(), "msg=request") {
+		t.Errorf("warming's requests were logged as readers':\n%s", logs.String())
+	}
+}
+
+// KeepWarm warms at once, and again once the record has changed and gone
+// quiet, and not again while it stays unchanged.
+func TestKeepWarmWarmsAgainAfterAWrite(t *testing.T) {
+	a := newApp(t)
+	ctx, stop := context.WithCancel(t.Context())
+	defer stop()
+	warmed := make(chan int, 16)
+	go server.KeepWarm(ctx, a.Handler(), a.DB, 20*time.Millisecond, func(pages int, _ time.Duration, err error) {
+		if err != nil {
+			t.Errorf("warming: %v", err)
+		}
+		warmed <- pages
+	})
+	wait := func(what string) {
+		t.Helper()
+		select {
+		case n := <-warmed:
+			if n == 0 {
+				t.Errorf("%s: no pages warmed", what)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("%s: not warmed within 10 s", what)
+		}
+	}
+	wait("at start")
+	select {
+	case <-warmed:
+		t.Fatal("warmed again with the record unchanged")
+	case <-time.After(200 * time.Millisecond):
+	}
+	if err := a.DB.CreateActor(ctx, &conflict.Actor{Name: "Saraya Salam"}, conflict.Change{AuthorName: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	wait("after a write")
+}
+
+// lockedWriter lets the app's log be read while warming may write it.
+type lockedWriter struct {
+	mu *sync.Mutex
+	w  *bytes.Buffer
+}
+
+func (l lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
+}
