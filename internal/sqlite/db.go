@@ -57,6 +57,8 @@ type DB struct {
 	sorts *sortedTables
 	// rows keeps the rows of the events table (event_table.go).
 	rows *tableRows
+	// sortKeys keeps the first keys of sorted tables' lists (sortedKeys).
+	sortKeys *versioned.Cache[string, []eventKey]
 	// heads keeps the first events of timelines (timeline_head.go).
 	heads *timelineHeads
 	// terms keeps common words' matches for search (term_sets.go).
@@ -109,7 +111,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	db := &DB{write: write, read: readPool{DB: read, stmts: stmts}, export: export, path: path, now: time.Now, version: &dataVersion{},
 		months: &versioned.Cache[string, []conflict.DayCount]{},
 		edges:  &versioned.Cache[string, edgeCount]{}, tallies: &claimTallyCache{}, names: &publicNames{}, texts: &textCounts{}, refs: &refCache{}, timelines: &timelineCache{},
-		sorts: &sortedTables{}, rows: &tableRows{}, heads: &timelineHeads{}, terms: newTermSets(read)}
+		sorts: &sortedTables{}, rows: newTableRows(), sortKeys: &versioned.Cache[string, []eventKey]{}, heads: &timelineHeads{}, terms: newTermSets(read)}
 	db.SetExportConns(2)
 	if err := db.check(ctx); err != nil {
 		db.Close()

@@ -11,7 +11,10 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/maypok86/otter/v2"
+
 	"github.com/sitrep/sitrep/internal/conflict"
+	"github.com/sitrep/sitrep/internal/edtf"
 )
 
 // TableSortLimit is how many of a list's events, the first in date order,
@@ -43,7 +46,7 @@ func (db *DB) FindEventsSorted(ctx context.Context, f conflict.EventFilter, sort
 		if err != nil || plan.none {
 			return err
 		}
-		keys, err := plan.readKeys(ctx, q, "", 0, true, TableSortLimit+1)
+		keys, err := db.sortedKeys(ctx, q, f, plan)
 		if err != nil {
 			return err
 		}
@@ -81,6 +84,52 @@ func sortedCount(ctx context.Context, q querier, plan eventPlan, read int, cappe
 	return read, capped, nil
 }
 
+// sortedKeys returns the first TableSortLimit+1 keys, in date order, of
+// the list f describes (plan is its plan). They are those of the same
+// list without its end date, cut where the dates pass it: an end date
+// adds only "begins no later than" to a list read in date order. So the
+// keys of the list without one are kept, per snapshot of the record, and
+// serve every end date: the benchmark's table and a reader paging
+// through end dates ask the same list with a different end again and
+// again, and reading a thousand keys is a third of a sorted page. A
+// timeline's list is read as it is (its filter holds a pointer, no key).
+func (db *DB) sortedKeys(ctx context.Context, q querier, f conflict.EventFilter, plan eventPlan) ([]eventKey, error) {
+	if _, ok := q.(readTxn); !ok || f.Timeline != nil {
+		return plan.readKeys(ctx, q, "", 0, true, TableSortLimit+1)
+	}
+	revision, err := snapshotRevision(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	all := f
+	all.To, all.Limit = edtf.Date{}, 0
+	keys, err := db.sortKeys.Get(revision, fmt.Sprintf("%#v", all), sortedKeysKept, func(k []eventKey) int { return len(k) }, func() ([]eventKey, error) {
+		if f.To.IsZero() {
+			return plan.readKeys(ctx, q, "", 0, true, TableSortLimit+1)
+		}
+		plan, err := planEvents(ctx, q, all)
+		if err != nil || plan.none {
+			return nil, err
+		}
+		return plan.readKeys(ctx, q, "", 0, true, TableSortLimit+1)
+	})
+	if err != nil || f.To.IsZero() {
+		return keys, err
+	}
+	upper := f.To.UpperKey()
+	n, _ := slices.BinarySearchFunc(keys, upper, func(k eventKey, upper string) int {
+		if k.lo <= upper {
+			return -1
+		}
+		return 1
+	})
+	return keys[:n], nil
+}
+
+// sortedKeysKept bounds the keys kept for sorted tables: a hundred lists
+// of a thousand, some 5 MB.
+const sortedKeysKept = 100 * (TableSortLimit + 1)
+
 // sortedTables keeps the orders of sorted tables, per snapshot of the
 // record: sorting a thousand events by place reads a thousand event rows
 // and places, most of a sorted page's cost, and every page of the table
@@ -105,9 +154,10 @@ type sortedTable struct {
 	order []conflict.EventID
 }
 
-// sortedTablesKept bounds the orders kept (each a few kilobytes): a flood
-// of different lists clears them rather than growing them.
-const sortedTablesKept = 64
+// sortedTablesKept bounds the orders kept (each 16 KB for a thousand
+// events, so 4 MB): a flood of different lists clears them rather than
+// growing them.
+const sortedTablesKept = 256
 
 // order returns ids, which are in date order, in the table's order by
 // sort, from the kept orders when this snapshot has one.
@@ -206,12 +256,20 @@ const tableColumns = `SELECT e.id, e.slug, e.title, e.date, e.body, pl.id, coale
 // citations, its actors and theirs, its tags), most of a table page's
 // cost, and the rows a table shows are shown again and again: its pages
 // sorted every way, lists that overlap, a page asked with other
-// parameters. A row holds until a record is written, which writes a
-// revision. Each reader gets its own copy of a kept event (keptEvent).
+// parameters. A row is kept under the revision it was read at, so a
+// write (which writes a revision) leaves it unused. The rows most asked
+// for stay and the rest make way, rather than all being let go when the
+// bound is reached, as they were: each new page of a table read by its
+// dates (a hundred rows no other page shows) then pushed out the rows of
+// the sorted pages every reader of the list shares. Each reader gets its
+// own copy of a kept event (keptEvent).
 type tableRows struct {
-	mu       sync.Mutex
+	kept *otter.Cache[tableRowKey, tableRow]
+}
+
+type tableRowKey struct {
 	revision int64
-	kept     map[conflict.EventID]tableRow
+	id       conflict.EventID
 }
 
 type tableRow struct {
@@ -219,10 +277,13 @@ type tableRow struct {
 	citations int
 }
 
-// tableRowsKept bounds the rows kept (each about a kilobyte, so a few
-// megabytes): forty pages of a hundred. Past it they are all let go
-// rather than grown.
-const tableRowsKept = 4096
+// tableRowsKept bounds the rows kept (each about a kilobyte, so some
+// 8 MB): eighty pages of a hundred.
+const tableRowsKept = 8192
+
+func newTableRows() *tableRows {
+	return &tableRows{kept: otter.Must(&otter.Options[tableRowKey, tableRow]{MaximumSize: tableRowsKept})}
+}
 
 // loadTableEvents reads the events of ids, in that order, with what the
 // table shows of each and no more: its date, title, body (the reported
@@ -248,20 +309,14 @@ func loadTableEvents(ctx context.Context, q querier, ids []conflict.EventID) ([]
 	}
 	// pos is where each event still to be read goes.
 	pos := make(map[conflict.EventID]int, len(ids))
-	if cache != nil {
-		cache.mu.Lock()
-		for i, id := range ids {
-			if r, ok := cache.kept[id]; ok && cache.revision == revision {
+	for i, id := range ids {
+		if cache != nil {
+			if r, ok := cache.kept.GetIfPresent(tableRowKey{revision, id}); ok {
 				out[i], citations[id] = keptEvent(r.event), r.citations
-			} else {
-				pos[id] = i
+				continue
 			}
 		}
-		cache.mu.Unlock()
-	} else {
-		for i, id := range ids {
-			pos[id] = i
-		}
+		pos[id] = i
 	}
 	if len(pos) == 0 {
 		return out, citations, nil
@@ -270,15 +325,8 @@ func loadTableEvents(ctx context.Context, q querier, ids []conflict.EventID) ([]
 		return nil, nil, err
 	}
 	if cache != nil {
-		cache.mu.Lock()
-		defer cache.mu.Unlock()
-		if cache.revision < revision || cache.kept == nil || len(cache.kept)+len(pos) > tableRowsKept {
-			cache.revision, cache.kept = revision, make(map[conflict.EventID]tableRow, len(pos))
-		}
-		if cache.revision == revision {
-			for id, i := range pos {
-				cache.kept[id] = tableRow{event: keptEvent(out[i]), citations: citations[id]}
-			}
+		for id, i := range pos {
+			cache.kept.Set(tableRowKey{revision, id}, tableRow{event: keptEvent(out[i]), citations: citations[id]})
 		}
 	}
 	return out, citations, nil

@@ -241,3 +241,45 @@ func TestSortedTablesFollowEdits(t *testing.T) {
 	check("-sources", "Clash 2 (Mosul, 2), Clash 1 (Aleppo, 1), Clash 3 (Al-Raqqa, 1)")
 	check("sources", "Clash 1 (Aleppo, 1), Clash 3 (Al-Raqqa, 1), Clash 2 (Mosul, 2)")
 }
+
+// A sorted table with an end date sorts the first events up to that date,
+// whether or not the same list without one was sorted before: its keys are
+// kept and cut at the end date (sortedKeys), and the cut must leave
+// exactly the events the list itself has.
+func TestSortedTablesCutAtTheirEndDate(t *testing.T) {
+	ctx := context.Background()
+	db := openSkewed(t, TableSortLimit+300)
+	all, err := db.FindEvents(ctx, conflict.EventFilter{Limit: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Sorting the whole list first keeps its keys.
+	if _, err := db.FindEventsSorted(ctx, conflict.EventFilter{}, "place", 1, 10); err != nil {
+		t.Fatal(err)
+	}
+	for _, i := range []int{0, 10, 500, 999} {
+		to := all.Events[i].Date
+		want, err := db.FindEvents(ctx, conflict.EventFilter{To: to, Limit: 1000})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := db.FindEventsSorted(ctx, conflict.EventFilter{To: to}, "sources", 1, TableSortLimit)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids := func(events []conflict.Event) []conflict.EventID {
+			out := make([]conflict.EventID, len(events))
+			for j, e := range events {
+				out[j] = e.ID
+			}
+			slices.Sort(out)
+			return out
+		}
+		if g, w := ids(got.Events), ids(want.Events); !slices.Equal(g, w) {
+			t.Errorf("to %s: the sorted table holds %d events, the list up to that date %d", to, len(g), len(w))
+		}
+		if got.Total != len(want.Events) || got.Capped != want.More {
+			t.Errorf("to %s: Total %d, Capped %v; the list has %d, more %v", to, got.Total, got.Capped, len(want.Events), want.More)
+		}
+	}
+}
