@@ -102,25 +102,36 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 func (a *App) Handler() http.Handler { return a.handler }
 
 // StartWarming warms, in the background, the pages whose first request
-// builds what later ones read, and warms them again after each change to
-// the record (server.KeepWarm), until Close. It is called once the site
+// builds what later ones read, and warms them and search's sets of common
+// words again after each change to the record (server.KeepWarm), until
+// Close. It is called once the site
 // is set up (its name, its review rule), as the pages warmed show them.
 func (a *App) StartWarming() {
 	ctx, stop := context.WithCancel(context.Background())
 	a.stopWarming = stop
-	go func() {
-		first := true
-		server.KeepWarm(ctx, a.handler, a.DB, server.WarmQuiet, func(pages int, took time.Duration, err error) {
+	first := true
+	go server.KeepWarm(ctx, a.handler, a.DB, server.Warming{Quiet: server.WarmQuiet, SearchQuiet: server.SearchWarmQuiet,
+		Pages: func(pages int, took time.Duration, err error) {
 			// The first warming is worth a line; the ones after writes
 			// would fill the log of a busy desk.
 			level := slog.LevelDebug
-			if first || err != nil {
+			if first {
 				level = slog.LevelInfo
 			}
 			first = false
-			a.log.Log(ctx, level, "pages: warmed", "pages", pages, "took", took.Round(time.Millisecond), "err", err)
-		})
-	}()
+			if err != nil {
+				a.log.Warn("pages: not all warmed", "pages", pages, "err", err)
+				return
+			}
+			a.log.Log(ctx, level, "pages: warmed", "pages", pages, "took", took.Round(time.Millisecond))
+		},
+		Search: func(words int, took time.Duration, err error) {
+			if err != nil {
+				a.log.Warn("search: the common words' sets were not made again", "err", err)
+				return
+			}
+			a.log.Info("search: sets of common words made again after changes", "words", words, "took", took.Round(time.Millisecond))
+		}})
 }
 
 // Close stops warming pages and closes the database.

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -85,35 +86,76 @@ func warmAddresses(ctx context.Context, db *sqlite.DB) ([]string, error) {
 	return out, nil
 }
 
-// WarmQuiet is how long the record must go unchanged before it is warmed
-// again: an import or a reviewer's burst of publishing writes many
-// versions, and warming each would cost a core for nothing.
+// WarmQuiet is how long the record must go unchanged before the pages
+// are warmed again: an import or a reviewer's burst of publishing writes
+// many versions, and warming each would cost a core for nothing.
 const WarmQuiet = 2 * time.Second
 
-// KeepWarm warms the pages (Warm) now and again after each change to the
-// record, once it has gone quiet (WarmQuiet) without another, until ctx
-// ends. done, when set, is told after each warming how many pages it
-// requested and how long it took.
-func KeepWarm(ctx context.Context, h http.Handler, db *sqlite.DB, quiet time.Duration, done func(pages int, took time.Duration, err error)) {
+// SearchWarmQuiet is how long the record must go unchanged before
+// search's sets of common words are made again (sqlite.DB.WarmSearch).
+// A write to an index leaves its sets out of date, and searches walk the
+// index until a search proves each word common again; making them all
+// costs some seven seconds of a core for each index at a million events,
+// so it waits for a desk to pause rather than following every edit.
+const SearchWarmQuiet = 30 * time.Second
+
+// Warming says how KeepWarm keeps the pages and search warm.
+type Warming struct {
+	// Quiet and SearchQuiet are how long the record must go unchanged
+	// before the pages, and search's sets, are warmed again (WarmQuiet,
+	// SearchWarmQuiet).
+	Quiet, SearchQuiet time.Duration
+	// Pages and Search, when set, are told after each warming what it
+	// did: how many pages it requested, or words' sets it made, and how
+	// long it took.
+	Pages, Search func(n int, took time.Duration, err error)
+}
+
+// KeepWarm warms the pages (Warm) now, and the pages and search's sets
+// again after each change to the record once it has gone quiet, until
+// ctx ends. Search's sets are made at start by whoever opened the
+// database, so KeepWarm makes them only after a change.
+func KeepWarm(ctx context.Context, h http.Handler, db *sqlite.DB, w Warming) {
 	// seen is the version at the last tick: a version seen twice has
-	// gone a tick unchanged.
-	warmed, seen := int64(-1), int64(-1)
-	tick := time.NewTicker(quiet)
+	// gone a tick unchanged. changed is when it was first seen.
+	warmed, seen, searched := int64(-1), int64(-1), int64(-1)
+	var changed time.Time
+	tick := time.NewTicker(w.Quiet)
 	defer tick.Stop()
+	report := func(to func(int, time.Duration, error), n int, start time.Time, err error) {
+		if to != nil {
+			to(n, time.Since(start), err)
+		}
+	}
 	for {
 		last, err := db.LastChange(ctx)
-		if err == nil && last != warmed && (warmed < 0 || last == seen) {
-			start := time.Now()
-			n, err := Warm(ctx, h, db)
-			if ctx.Err() != nil {
-				return
+		if err == nil {
+			if last != seen {
+				changed = time.Now()
 			}
-			warmed = last
-			if done != nil {
-				done(n, time.Since(start), err)
+			if last != warmed && (warmed < 0 || last == seen) {
+				start := time.Now()
+				n, err := Warm(ctx, h, db)
+				if ctx.Err() != nil {
+					return
+				}
+				report(w.Pages, n, start, err)
+				if warmed < 0 {
+					searched = last
+				}
+				warmed = last
 			}
+			if last != searched && time.Since(changed) >= w.SearchQuiet {
+				start := time.Now()
+				n, err := db.WarmSearch(ctx)
+				if ctx.Err() != nil || errors.Is(err, context.Canceled) {
+					return
+				}
+				report(w.Search, n, start, err)
+				searched = last
+			}
+			seen = last
 		}
-		seen = last
 		select {
 		case <-ctx.Done():
 			return

@@ -96,40 +96,60 @@ func TestWarmAsksForThePagesThatKeepAggregates(t *testing.T) {
 	}
 }
 
-// KeepWarm warms at once, and again once the record has changed and gone
-// quiet, and not again while it stays unchanged.
+// KeepWarm warms the pages at once, and the pages and search's sets again
+// once the record has changed and gone quiet, and neither while it stays
+// unchanged. Search's sets are not made at start: opening the database
+// made them.
 func TestKeepWarmWarmsAgainAfterAWrite(t *testing.T) {
 	a := newApp(t)
 	ctx, stop := context.WithCancel(t.Context())
 	defer stop()
-	warmed := make(chan int, 16)
-	go server.KeepWarm(ctx, a.Handler(), a.DB, 20*time.Millisecond, func(pages int, _ time.Duration, err error) {
-		if err != nil {
-			t.Errorf("warming: %v", err)
-		}
-		warmed <- pages
-	})
-	wait := func(what string) {
+	pages, search := make(chan int, 16), make(chan int, 16)
+	go server.KeepWarm(ctx, a.Handler(), a.DB, server.Warming{Quiet: 20 * time.Millisecond, SearchQuiet: 100 * time.Millisecond,
+		Pages: func(n int, _ time.Duration, err error) {
+			if err != nil {
+				t.Errorf("warming pages: %v", err)
+			}
+			pages <- n
+		},
+		Search: func(n int, _ time.Duration, err error) {
+			if err != nil {
+				t.Errorf("warming search: %v", err)
+			}
+			search <- n
+		}})
+	wait := func(c chan int, what string) int {
 		t.Helper()
 		select {
-		case n := <-warmed:
-			if n == 0 {
-				t.Errorf("%s: no pages warmed", what)
-			}
+		case n := <-c:
+			return n
 		case <-time.After(10 * time.Second):
 			t.Fatalf("%s: not warmed within 10 s", what)
 		}
+		return 0
 	}
-	wait("at start")
+	if n := wait(pages, "pages at start"); n == 0 {
+		t.Error("no pages warmed at start")
+	}
 	select {
-	case <-warmed:
-		t.Fatal("warmed again with the record unchanged")
-	case <-time.After(200 * time.Millisecond):
+	case <-pages:
+		t.Fatal("pages warmed again with the record unchanged")
+	case <-search:
+		t.Fatal("search's sets made with the record unchanged since it was opened")
+	case <-time.After(300 * time.Millisecond):
 	}
 	if err := a.DB.CreateActor(ctx, &conflict.Actor{Name: "Saraya Salam"}, conflict.Change{AuthorName: "test"}); err != nil {
 		t.Fatal(err)
 	}
-	wait("after a write")
+	if n := wait(pages, "pages after a write"); n == 0 {
+		t.Error("no pages warmed after a write")
+	}
+	wait(search, "search after a write")
+	select {
+	case <-search:
+		t.Fatal("search's sets made twice for one write")
+	case <-time.After(300 * time.Millisecond):
+	}
 }
 
 // lockedWriter lets the app's log be read while warming may write it.
