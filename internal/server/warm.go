@@ -6,10 +6,12 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"time"
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/sitrep/sitrep/internal/geo"
 	"github.com/sitrep/sitrep/internal/sqlite"
 )
 
@@ -56,11 +58,19 @@ func Warm(ctx context.Context, h http.Handler, db *sqlite.DB) (int, error) {
 	return len(addresses), nil
 }
 
-// warmAddresses lists what Warm requests: the front pages, each published
-// timeline and its embed, the estimates of the most estimated forces, and
-// the map's data and counts over time of the most used tags.
+// warmAddresses lists what Warm requests: the front pages, the map of
+// every event at each zoom, each published timeline and its embed, the
+// estimates of the most estimated forces, and the map's data and counts
+// over time of the most used tags.
 func warmAddresses(ctx context.Context, db *sqlite.DB) ([]string, error) {
 	out := []string{"/", "/events", "/estimates", "/map", "/api/v1/events/map", "/api/v1/events/histogram"}
+	// The map of every event clusters its places anew at each zoom level
+	// the first time a reader zooms to it, and every reader of that zoom
+	// meanwhile waits for it: under load, the slowest answers the map
+	// gives. So every zoom level is clustered now.
+	for z := range geo.MaxZoom + 1 {
+		out = append(out, "/api/v1/events/map?z="+strconv.Itoa(z))
+	}
 	timelines, err := db.FindTimelines(ctx, false)
 	if err != nil {
 		return nil, err

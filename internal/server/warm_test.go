@@ -38,7 +38,8 @@ func (p *warmedPages) handler(h http.Handler) http.Handler {
 
 // A warming asks for the pages whose first request builds what later
 // ones read (every published timeline and its embed, each force's
-// estimates, each tag's map data and counts over time), and each answers
+// estimates, the map of every event at each zoom, each tag's map data
+// and counts over time), and each answers
 // as a reader's request would: not refused for want of a Host header the
 // site allows, and not logged as a reader's request.
 func TestWarmAsksForThePagesThatKeepAggregates(t *testing.T) {
@@ -75,7 +76,7 @@ func TestWarmAsksForThePagesThatKeepAggregates(t *testing.T) {
 		want = append(want, "/estimates?"+url.Values{"force": {f.Force.Name}}.Encode())
 	}
 	tag := url.Values{"tag": {rep.BiggestTag}}.Encode()
-	want = append(want, "/map", "/api/v1/events/map?"+tag, "/api/v1/events/histogram?"+tag)
+	want = append(want, "/map", "/api/v1/events/map?z=0", "/api/v1/events/map?z=7", "/api/v1/events/map?"+tag, "/api/v1/events/histogram?"+tag)
 	if len(rep.Timelines) == 0 {
 		t.Fatal("the synthetic record has no timelines to warm")
 	}
