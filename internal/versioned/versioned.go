@@ -17,13 +17,18 @@ type Cache[K comparable, V any] struct {
 
 // Get returns what is kept for key at version, reading it with read when
 // nothing is; weigh (nil for one each) is what a value counts against
-// bound.
+// bound. A reader still on an older version than the one kept (its read
+// transaction began before a write) reads its own value and keeps
+// nothing: starting again for it would drop the newer version's values.
 func (c *Cache[K, V]) Get(version int64, key K, bound int, weigh func(V) int, read func() (V, error)) (V, error) {
 	c.mu.Lock()
-	if c.version != version || c.m == nil {
+	if c.version < version || c.m == nil {
 		c.version, c.m, c.weight = version, map[K]V{}, 0
 	}
 	v, ok := c.m[key]
+	if c.version != version {
+		ok = false
+	}
 	c.mu.Unlock()
 	if ok {
 		return v, nil

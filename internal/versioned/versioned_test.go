@@ -72,3 +72,28 @@ func TestCacheIsBounded(t *testing.T) {
 		t.Errorf("a value heavier than the bound was kept (read %d times, want 2)", reads)
 	}
 }
+
+// A reader whose read began before a write asks for the older version
+// after newer readers have filled the cache: it reads its own value, is
+// never given the newer one, and leaves the newer values kept.
+func TestCacheOlderVersionLeavesNewerValues(t *testing.T) {
+	var c Cache[string, string]
+	get := func(version int64, v string) string {
+		t.Helper()
+		got, err := c.Get(version, "k", 10, nil, func() (string, error) { return v, nil })
+		if err != nil {
+			t.Fatal(err)
+		}
+		return got
+	}
+	get(2, "new")
+	if got := get(1, "old"); got != "old" {
+		t.Errorf("a reader of version 1 was given %q", got)
+	}
+	if !c.Has(2, "k") {
+		t.Error("a reader of an older version emptied the newer version's values")
+	}
+	if got := get(2, "read again"); got != "new" {
+		t.Errorf("version 2 after an older reader = %q, want the kept value", got)
+	}
+}
