@@ -9,12 +9,12 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/maypok86/otter/v2"
 
 	"github.com/sitrep/sitrep/internal/conflict"
 	"github.com/sitrep/sitrep/internal/edtf"
+	"github.com/sitrep/sitrep/internal/versioned"
 )
 
 // TableSortLimit is how many of a list's events, the first in date order,
@@ -137,9 +137,7 @@ const sortedKeysKept = 100 * (TableSortLimit + 1)
 // where they no longer reach the first thousand (a later end date). An
 // order holds until a record is written, which writes a revision.
 type sortedTables struct {
-	mu       sync.Mutex
-	revision int64
-	kept     map[sortedKey]sortedTable
+	kept versioned.Cache[sortedKey, sortedTable]
 }
 
 // sortedKey names a sort of a list of events: the sort, and a hash of the
@@ -176,26 +174,19 @@ func (c *sortedTables) order(ctx context.Context, q querier, ids []conflict.Even
 		binary.LittleEndian.PutUint64(b[:], uint64(id))
 		h.Write(b[:])
 	}
-	key := sortedKey{sort: sort, hash: h.Sum64()}
-	c.mu.Lock()
-	if t, ok := c.kept[key]; ok && c.revision == revision && slices.Equal(t.ids, ids) {
-		c.mu.Unlock()
-		return t.order, nil
-	}
-	c.mu.Unlock()
-	order, err := sortEvents(ctx, q, ids, sort)
+	t, err := c.kept.Get(revision, sortedKey{sort: sort, hash: h.Sum64()}, sortedTablesKept, nil, func() (sortedTable, error) {
+		order, err := sortEvents(ctx, q, ids, sort)
+		return sortedTable{ids: slices.Clone(ids), order: order}, err
+	})
 	if err != nil {
 		return nil, err
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.revision < revision || c.kept == nil || len(c.kept) >= sortedTablesKept {
-		c.revision, c.kept = revision, map[sortedKey]sortedTable{}
+	if !slices.Equal(t.ids, ids) {
+		// Another list with the same hash is kept: this one is sorted
+		// on its own.
+		return sortEvents(ctx, q, ids, sort)
 	}
-	if c.revision == revision {
-		c.kept[key] = sortedTable{ids: slices.Clone(ids), order: order}
-	}
-	return order, nil
+	return t.order, nil
 }
 
 // sortEvents returns ids, which are in date order, in the table's order
