@@ -49,8 +49,9 @@ type App struct {
 	DB      *sqlite.DB
 	handler http.Handler
 	log     *slog.Logger
-	// stopWarming ends the warming of pages (StartWarming).
-	stopWarming context.CancelFunc
+	// stopWarming ends the warming of pages (StartWarming) and waits
+	// for it.
+	stopWarming func()
 }
 
 // Open opens and migrates the database, loads the demo data when asked,
@@ -108,30 +109,36 @@ func (a *App) Handler() http.Handler { return a.handler }
 // is set up (its name, its review rule), as the pages warmed show them.
 func (a *App) StartWarming() {
 	ctx, stop := context.WithCancel(context.Background())
-	a.stopWarming = stop
+	done := make(chan struct{})
+	// Close waits for a warming under way to end, so that no page is
+	// asked for of a closed database.
+	a.stopWarming = func() { stop(); <-done }
 	first := true
-	go server.KeepWarm(ctx, a.handler, a.DB, server.Warming{Quiet: server.WarmQuiet, SearchQuiet: server.SearchWarmQuiet,
-		Pages: func(pages int, took time.Duration, err error) {
-			// The first warming is worth a line; the ones after writes
-			// would fill the log of a busy desk.
-			level := slog.LevelDebug
-			if first {
-				level = slog.LevelInfo
-			}
-			first = false
-			if err != nil {
-				a.log.Warn("pages: not all warmed", "pages", pages, "err", err)
-				return
-			}
-			a.log.Log(ctx, level, "pages: warmed", "pages", pages, "took", took.Round(time.Millisecond))
-		},
-		Search: func(words int, took time.Duration, err error) {
-			if err != nil {
-				a.log.Warn("search: the common words' sets were not made again", "err", err)
-				return
-			}
-			a.log.Info("search: sets of common words made again after changes", "words", words, "took", took.Round(time.Millisecond))
-		}})
+	go func() {
+		defer close(done)
+		server.KeepWarm(ctx, a.handler, a.DB, server.Warming{Quiet: server.WarmQuiet, SearchQuiet: server.SearchWarmQuiet,
+			Pages: func(pages int, took time.Duration, err error) {
+				// The first warming is worth a line; the ones after writes
+				// would fill the log of a busy desk.
+				level := slog.LevelDebug
+				if first {
+					level = slog.LevelInfo
+				}
+				first = false
+				if err != nil {
+					a.log.Warn("pages: not all warmed", "pages", pages, "err", err)
+					return
+				}
+				a.log.Log(ctx, level, "pages: warmed", "pages", pages, "took", took.Round(time.Millisecond))
+			},
+			Search: func(words int, took time.Duration, err error) {
+				if err != nil {
+					a.log.Warn("search: the common words' sets were not made again", "err", err)
+					return
+				}
+				a.log.Info("search: sets of common words made again after changes", "words", words, "took", took.Round(time.Millisecond))
+			}})
+	}()
 }
 
 // Close stops warming pages and closes the database.

@@ -398,6 +398,21 @@ func (s *termSets) wait() {
 	}
 }
 
+// waitContext is wait, ended early by ctx's end, which it returns.
+func (s *termSets) waitContext(ctx context.Context) error {
+	defer context.AfterFunc(ctx, func() {
+		s.mu.Lock()
+		s.idle.Broadcast()
+		s.mu.Unlock()
+	})()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for s.running && ctx.Err() == nil {
+		s.idle.Wait()
+	}
+	return ctx.Err()
+}
+
 // close ends the build under way, if any, and waits for it to stop.
 func (s *termSets) close() {
 	s.mu.Lock()

@@ -65,8 +65,9 @@ func (s *termSets) warm(ctx context.Context, indexes ...string) (int, error) {
 		}
 	}
 	s.enqueue(keys, len(keys)+termSetsQueued)
-	s.wait()
-	if err := s.ctx.Err(); err != nil {
+	// A caller that gives up (a server shutting down) stops waiting; the
+	// sets queued are still made, until the database closes.
+	if err := s.waitContext(ctx); err != nil {
 		return 0, fmt.Errorf("search sets: %w", err)
 	}
 	return len(keys), nil
