@@ -1,6 +1,12 @@
 package conflict
 
-import "github.com/sitrep/sitrep/internal/edtf"
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/sitrep/sitrep/internal/edtf"
+)
 
 // SearchHit is one search result: a record and the words that matched.
 type SearchHit struct {
@@ -111,4 +117,89 @@ func (r SearchResults) Groups() []SearchGroup {
 		}
 	}
 	return out
+}
+
+// PrefixMinLetters is the fewest letters a prefix takes: a word typed with
+// a trailing * matches every word that begins with it, and the search
+// indexes keep no lists of prefixes, so FTS5 gathers the matches of every
+// word that begins so each time it reads. Two letters begin a large part
+// of all the words in a record; a shorter prefix is searched as the word
+// itself, and pages say so.
+const PrefixMinLetters = 3
+
+// SearchTerm is one term of a query as a person typed it: a word, a
+// "quoted phrase", or a word with a trailing * for a prefix, possibly
+// with a leading - to leave it out.
+type SearchTerm struct {
+	// Typed is the term as written, its - and * included.
+	Typed string
+	// Words are its folded words (SearchWords); a term without any is
+	// left out of the query.
+	Words  []string
+	Phrase bool
+	Negate bool
+	// Prefix is set when the term's last word is a prefix long enough
+	// to search as one (PrefixMinLetters); ShortPrefix when it was typed
+	// as one but is searched as a word.
+	Prefix, ShortPrefix bool
+}
+
+// SearchMaxTerms bounds the work one query can ask of the search
+// indexes: terms past it are not searched.
+const SearchMaxTerms = 16
+
+// ParseSearch splits what a person typed into its terms, at most
+// SearchMaxTerms of them.
+func ParseSearch(input string) []SearchTerm {
+	var terms []SearchTerm
+	rest := strings.TrimSpace(input)
+	for rest != "" && len(terms) < SearchMaxTerms {
+		start := rest
+		var t SearchTerm
+		if rest[0] == '-' {
+			t.Negate = true
+			rest = rest[1:]
+		}
+		var text string
+		if strings.HasPrefix(rest, `"`) {
+			end := strings.IndexByte(rest[1:], '"')
+			if end < 0 {
+				text, rest = rest[1:], ""
+			} else {
+				text, rest = rest[1:end+1], rest[end+2:]
+			}
+			t.Phrase = true
+		} else {
+			end := strings.IndexFunc(rest, unicode.IsSpace)
+			if end < 0 {
+				end = len(rest)
+			}
+			text, rest = rest[:end], rest[end:]
+		}
+		t.Typed = strings.TrimSpace(start[:len(start)-len(rest)])
+		rest = strings.TrimSpace(rest)
+		t.Words = SearchWords(text)
+		if len(t.Words) == 0 {
+			continue
+		}
+		if !t.Phrase && strings.HasSuffix(text, "*") {
+			t.Prefix = utf8.RuneCountInString(t.Words[len(t.Words)-1]) >= PrefixMinLetters
+			t.ShortPrefix = !t.Prefix
+		}
+		terms = append(terms, t)
+	}
+	return terms
+}
+
+// ShortPrefixes are the terms of a query typed as prefixes that are
+// searched as words (PrefixMinLetters): what a page tells the reader it
+// did.
+func ShortPrefixes(input string) []SearchTerm {
+	var short []SearchTerm
+	for _, t := range ParseSearch(input) {
+		if t.ShortPrefix {
+			short = append(short, t)
+		}
+	}
+	return short
 }

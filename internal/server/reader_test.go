@@ -75,6 +75,27 @@ func TestSearchPage(t *testing.T) {
 	get(t, h, "/search?q=zzzqqq", http.StatusOK, "Nothing matches")
 }
 
+// TestShortPrefixesAreSaid: a prefix of fewer than three letters is
+// searched as a word, and both the search page and the events filter say
+// so beside the words typed; a longer prefix is searched as typed, with
+// no note.
+func TestShortPrefixesAreSaid(t *testing.T) {
+	h := newHandler(t)
+	const note = "A prefix needs at least 3 letters, so this searched “<bdi>ra*</bdi>” as the word “<bdi>ra</bdi>”."
+	get(t, h, "/search?q=ra*", http.StatusOK, `data-testid="search-note"`, note, "Nothing matches")
+	get(t, h, "/events?q=ra*", http.StatusOK, `data-testid="filter-note"`, note, `aria-describedby="filter-q-note"`, "No events match.")
+	// The terms are written into the note escaped.
+	if body := get(t, h, "/search?q=%3Cb%3Ex*", http.StatusOK, "“<bdi>&lt;b&gt;x*</bdi>”"); strings.Contains(body, "<b>x") {
+		t.Errorf("/search?q=<b>x* writes the term unescaped")
+	}
+	for _, path := range []string{"/search?q=raq*", "/events?q=raq*"} {
+		body := get(t, h, path, http.StatusOK, "Raqqa")
+		if strings.Contains(body, "A prefix needs") {
+			t.Errorf("GET %s notes a prefix of three letters", path)
+		}
+	}
+}
+
 func TestExplorer(t *testing.T) {
 	h := newHandler(t)
 	get(t, h, "/estimates?force=ISIS&place=Iraq", http.StatusOK, "3,000–4,500", "as many as 10,000", "3,000 to 10,000", `data-testid="estimate-chart"`)

@@ -4,92 +4,63 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
+	"fmt"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
 
 	"github.com/sitrep/sitrep/internal/conflict"
 )
 
-// maxQueryTerms bounds the work one search can ask of FTS5.
-const maxQueryTerms = 16
-
 // ftsQuery turns what a person typed into a safe FTS5 query; see
 // parseQuery.
 func ftsQuery(input string) string {
-	q, _, _ := parseQuery(input)
-	return q
+	return parseQuery(input).match
 }
 
-// parseQuery turns what a person typed into a safe FTS5 query, and gives
-// the words it looks for (not those it leaves out), folded, and its terms
-// when each is one word (plain is nil otherwise). Every term is
-// folded as the index is (conflict.FoldSearch) and quoted, so FTS5
-// operators typed by accident (AND, NEAR, a lone quote, a colon) are
-// searched as words rather than failing the query. Still honoured:
-// "quoted phrases", a trailing * for a prefix, and a leading - to leave a
-// word out. The query is "" when nothing searchable remains.
-func parseQuery(input string) (query string, words []string, plain *plainTerms) {
+// parseQuery turns what a person typed (conflict.ParseSearch) into a
+// safe FTS5 query, and gives the words it looks for (not those it leaves
+// out), folded, and its terms when each is one word (plain is nil
+// otherwise). Every term is folded as the index is (conflict.FoldSearch)
+// and quoted, so FTS5 operators typed by accident (AND, NEAR, a lone
+// quote, a colon) are searched as words rather than failing the query.
+// Still honoured: "quoted phrases", a trailing * for a prefix of at least
+// conflict.PrefixMinLetters letters, and a leading - to leave a word out.
+// The match is "" when nothing searchable remains.
+func parseQuery(input string) ftsSearch {
 	var (
 		include, exclude []string
-		rest             = strings.TrimSpace(input)
+		words            []string
 		single           = true
+		prefix           bool
 	)
-	for rest != "" && len(include)+len(exclude) < maxQueryTerms {
-		negate := false
-		if rest[0] == '-' {
-			negate = true
-			rest = rest[1:]
-		}
-		var term string
-		phrase := false
-		if strings.HasPrefix(rest, `"`) {
-			end := strings.IndexByte(rest[1:], '"')
-			if end < 0 {
-				term, rest = rest[1:], ""
-			} else {
-				term, rest = rest[1:end+1], rest[end+2:]
-			}
-			phrase = true
-		} else {
-			end := strings.IndexFunc(rest, unicode.IsSpace)
-			if end < 0 {
-				end = len(rest)
-			}
-			term, rest = rest[:end], rest[end:]
-		}
-		rest = strings.TrimSpace(rest)
-		prefix := !phrase && strings.HasSuffix(term, "*")
-		folded := conflict.SearchWords(term)
-		if len(folded) == 0 {
-			continue
-		}
-		q := `"` + strings.Join(folded, " ") + `"`
-		if prefix {
+	for _, t := range conflict.ParseSearch(input) {
+		q := `"` + strings.Join(t.Words, " ") + `"`
+		if t.Prefix {
 			q += "*"
 		}
-		single = single && !prefix && len(folded) == 1
-		if negate {
+		single = single && !t.Prefix && len(t.Words) == 1
+		prefix = prefix || t.Prefix
+		if t.Negate {
 			exclude = append(exclude, q)
 		} else {
 			include = append(include, q)
-			words = append(words, folded...)
+			words = append(words, t.Words...)
 		}
 	}
 	if len(include) == 0 {
-		return "", nil, nil
+		return ftsSearch{}
 	}
-	q := strings.Join(include, " ")
+	q := ftsSearch{match: strings.Join(include, " "), words: words, prefix: prefix}
 	for _, x := range exclude {
-		q += " NOT " + x
+		q.match += " NOT " + x
 	}
 	if single {
-		plain = &plainTerms{include: include, exclude: exclude}
+		q.plain = &plainTerms{include: include, exclude: exclude}
 	}
-	return q, words, plain
+	return q
 }
 
 // Markers FTS5 puts around matched words; control characters, so they
@@ -144,10 +115,11 @@ func (db *DB) Search(ctx context.Context, input string, limit int) (conflict.Sea
 // is not nil.
 func (db *DB) search(ctx context.Context, input string, limit int, sets *termSets) (conflict.SearchResults, error) {
 	res := conflict.SearchResults{Query: input, OtherCounts: map[string]int{}}
-	match, words, plain := parseQuery(input)
-	if match == "" {
+	q := parseQuery(input)
+	if q.match == "" {
 		return res, nil
 	}
+	q.sets = sets
 	limit = clampLimit(limit)
 	var err error
 	if res.Named, err = db.namedRecords(ctx, input); err != nil {
@@ -158,7 +130,6 @@ func (db *DB) search(ctx context.Context, input string, limit int, sets *termSet
 	// slower of the two rather than for both.
 	var ev conflict.SearchResults
 	done := make(chan error, 1)
-	q := ftsSearch{match: match, words: words, plain: plain, sets: sets}
 	go func() { done <- db.searchEvents(ctx, &ev, q, limit) }()
 	errOthers := db.searchOthers(ctx, &res, q, limit)
 	if err := cmp.Or(<-done, errOthers); err != nil {
@@ -173,7 +144,34 @@ type ftsSearch struct {
 	match string
 	words []string
 	plain *plainTerms
-	sets  *termSets
+	// prefix is set when a term is a prefix: FTS5 then gathers the
+	// lists of every word it begins each time it reads the index.
+	prefix bool
+	sets   *termSets
+}
+
+// walkRanges is termSets.walkRanges for the query's terms, but for a
+// query with a prefix: FTS5 gathers the lists of the words a prefix
+// begins at every read, a seek into the index, which for a prefix of
+// three letters at a million events is some 60 ms. So its rows are read
+// in one walk, from the first to the last.
+func (q ftsSearch) walkRanges(index string, rowids []int64) string {
+	if q.prefix && len(rowids) > 0 {
+		return fmt.Sprintf("[[%d,%d]]", slices.Min(rowids), slices.Max(rowids))
+	}
+	return q.sets.walkRanges(index, q.plain, rowids)
+}
+
+// rowidIn is what a query's snippets test to be IN the rowids they are
+// read for: the rowid itself, which FTS5 takes as a seek for each; or, for
+// a query with a prefix, the rowid within their range and then +rowid,
+// which leaves the list a check on one walk of the range (walkRanges
+// says why). The range is written out, as rowids are only numbers.
+func (q ftsSearch) rowidIn(rowid string, rowids []int64) string {
+	if q.prefix && len(rowids) > 0 {
+		return fmt.Sprintf("%s BETWEEN %d AND %d AND +%s", rowid, slices.Min(rowids), slices.Max(rowids), rowid)
+	}
+	return rowid
 }
 
 // candidates is how many of the best matches by relevance are read to
@@ -212,7 +210,7 @@ func (db *DB) searchEvents(ctx context.Context, res *conflict.SearchResults, q f
 		FROM json_each(?4) r CROSS JOIN events_fts JOIN events e ON e.id = events_fts.rowid
 		WHERE events_fts MATCH ?1 AND events_fts.rowid BETWEEN r.value ->> 0 AND r.value ->> 1
 		AND +events_fts.rowid IN (SELECT value FROM json_each(?5))`,
-		match, markStart, markEnd, q.sets.walkRanges("events_fts", q.plain, events), jsonIDs(args(events)))
+		match, markStart, markEnd, q.walkRanges("events_fts", events), jsonIDs(args(events)))
 	if err != nil {
 		return err
 	}
@@ -296,7 +294,7 @@ func (db *DB) searchOthers(ctx context.Context, res *conflict.SearchResults, q f
 		LEFT JOIN events ev ON ev.id = c.event_id
 		LEFT JOIN estimates x ON x.id = c.estimate_id
 		LEFT JOIN actors f ON f.id = x.actor_id
-		WHERE records_fts MATCH ?1 AND r.rowid IN (`+placeholders(len(others))+`)`,
+		WHERE records_fts MATCH ?1 AND `+q.rowidIn("r.rowid", others)+` IN (`+placeholders(len(others))+`)`,
 		append([]any{match, markStart, markEnd}, args(others)...)...)
 	if err != nil {
 		return err

@@ -42,6 +42,10 @@ func TestSearch(t *testing.T) {
 		{query: "AND", want: []string{"event: Top Islamic State officials and their families"}}, // a word, not an operator
 		{query: "-", none: true},
 		{query: "*", none: true},
+		// Two letters are too few for a prefix (conflict.PrefixMinLetters):
+		// "ra*" is the word "ra", which nothing holds, and not Raqqa.
+		{query: "ra*", none: true},
+		{query: "raq*", want: []string{"place: Raqqa"}},
 		{query: "NEAR(x y)", none: true},
 		{query: "zzzzqqq", none: true},
 	}
@@ -85,6 +89,35 @@ func TestSearchMarksMatches(t *testing.T) {
 	}
 	if !marked {
 		t.Errorf("snippet %v marks no match", res.Events[0].Snippet)
+	}
+}
+
+// TestSearchPrefixMarksEveryHit reads a prefix's hits in one walk of the
+// index rather than a seek each (ftsSearch.walkRanges): every hit listed,
+// events and quotes, still has its matched words marked.
+func TestSearchPrefixMarksEveryHit(t *testing.T) {
+	db := sqlitetest.NewWithDemo(t)
+	res, err := db.Search(t.Context(), "offic*", 50)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hits := append(res.Events, res.Others...)
+	if len(res.Events) < 1 || len(res.Others) < 2 {
+		t.Fatalf("Search(offic*) = %q; want events and quotes", append(hitTitles(res.Events), hitTitles(res.Others)...))
+	}
+	for _, h := range hits {
+		marked := false
+		for _, f := range append(h.Title, h.Snippet...) {
+			if f.Match {
+				marked = true
+				if !strings.HasPrefix(strings.ToLower(f.Text), "offic") {
+					t.Errorf("%s %d: marked %q, which does not begin with offic", h.Kind, h.ID, f.Text)
+				}
+			}
+		}
+		if !marked {
+			t.Errorf("%s %d: nothing marked in %v %v", h.Kind, h.ID, h.Title, h.Snippet)
+		}
 	}
 }
 

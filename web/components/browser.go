@@ -89,11 +89,25 @@ func fieldID(name string) string { return "filter-" + name }
 func errID(name string) string { return "filter-" + name + "-error" }
 
 func describedBy(v BrowserView, field string) templ.Attributes {
-	if v.errorFor(field) == "" {
+	if v.errorFor(field) != "" {
+		return templ.Attributes{"aria-describedby": errID(field), "aria-invalid": "true"}
+	}
+	if len(v.shortPrefixes(field)) > 0 {
+		return templ.Attributes{"aria-describedby": noteID(field)}
+	}
+	return nil
+}
+
+// shortPrefixes are the text filter's prefixes too short to search as
+// prefixes, which it searched as words and says so beside the box.
+func (v BrowserView) shortPrefixes(field string) []conflict.SearchTerm {
+	if field != "q" {
 		return nil
 	}
-	return templ.Attributes{"aria-describedby": errID(field), "aria-invalid": "true"}
+	return conflict.ShortPrefixes(v.Filter.Query)
 }
+
+func noteID(field string) string { return fieldID(field) + "-note" }
 
 func itoa(n int) string { return strconv.Itoa(n) }
 
