@@ -119,6 +119,9 @@ type Warming struct {
 	// did: how many pages it requested, or words' sets it made, and how
 	// long it took.
 	Pages, Search func(n int, took time.Duration, err error)
+	// MakeSets makes search's sets of common words again, returning how
+	// many; sqlite.DB.WarmSearch when nil.
+	MakeSets func(context.Context) (int, error)
 }
 
 // KeepWarm warms the pages (Warm) now, and the pages and search's sets
@@ -126,6 +129,10 @@ type Warming struct {
 // ctx ends. Search's sets are made at start by whoever opened the
 // database, so KeepWarm makes them only after a change.
 func KeepWarm(ctx context.Context, h http.Handler, db *sqlite.DB, w Warming) {
+	makeSets := w.MakeSets
+	if makeSets == nil {
+		makeSets = db.WarmSearch
+	}
 	// seen is the version at the last tick: a version seen twice has
 	// gone a tick unchanged. changed is when it was first seen.
 	warmed, seen, searched := int64(-1), int64(-1), int64(-1)
@@ -137,6 +144,21 @@ func KeepWarm(ctx context.Context, h http.Handler, db *sqlite.DB, w Warming) {
 			to(n, time.Since(start), err)
 		}
 	}
+	// Making the sets takes seconds of a core at a million events, so it
+	// runs beside this loop, which goes on warming pages after the writes
+	// that come meanwhile; sets is its answer, nil when none is running.
+	type madeSets struct {
+		version int64
+		n       int
+		err     error
+		start   time.Time
+	}
+	var sets chan madeSets
+	defer func() {
+		if sets != nil {
+			<-sets // WarmSearch stops waiting once ctx ends
+		}
+	}()
 	for {
 		last, err := db.LastChange(ctx)
 		if err == nil {
@@ -155,14 +177,12 @@ func KeepWarm(ctx context.Context, h http.Handler, db *sqlite.DB, w Warming) {
 				}
 				warmed = last
 			}
-			if last != searched && time.Since(changed) >= w.SearchQuiet {
-				start := time.Now()
-				n, err := db.WarmSearch(ctx)
-				if ctx.Err() != nil || errors.Is(err, context.Canceled) {
-					return
-				}
-				report(w.Search, n, start, err)
-				searched = last
+			if sets == nil && last != searched && time.Since(changed) >= w.SearchQuiet {
+				sets = make(chan madeSets, 1)
+				go func(version int64, start time.Time) {
+					n, err := makeSets(ctx)
+					sets <- madeSets{version, n, err, start}
+				}(last, time.Now())
 			}
 			seen = last
 		}
@@ -170,6 +190,13 @@ func KeepWarm(ctx context.Context, h http.Handler, db *sqlite.DB, w Warming) {
 		case <-ctx.Done():
 			return
 		case <-tick.C:
+		case made := <-sets:
+			sets = nil
+			if ctx.Err() != nil || errors.Is(made.err, context.Canceled) {
+				return
+			}
+			report(w.Search, made.n, made.start, made.err)
+			searched = made.version
 		}
 	}
 }

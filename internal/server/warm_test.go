@@ -153,6 +153,66 @@ func TestKeepWarmWarmsAgainAfterAWrite(t *testing.T) {
 	}
 }
 
+// TestKeepWarmWarmsPagesWhileSetsAreMade: making search's sets takes
+// seconds at a million events, and a write meanwhile still has its pages
+// warmed; the sets are made again after it once the first making ends.
+func TestKeepWarmWarmsPagesWhileSetsAreMade(t *testing.T) {
+	a := newApp(t)
+	ctx, stop := context.WithCancel(t.Context())
+	defer stop()
+	pages, search, started, release := make(chan int, 16), make(chan int, 16), make(chan bool, 16), make(chan bool)
+	go server.KeepWarm(ctx, a.Handler(), a.DB, server.Warming{Quiet: 20 * time.Millisecond, SearchQuiet: 50 * time.Millisecond,
+		Pages:  func(n int, _ time.Duration, _ error) { pages <- n },
+		Search: func(n int, _ time.Duration, _ error) { search <- n },
+		MakeSets: func(ctx context.Context) (int, error) {
+			started <- true
+			select {
+			case <-release:
+				return 7, nil
+			case <-ctx.Done():
+				return 0, ctx.Err()
+			}
+		}})
+	wait := func(c chan int, what string) int {
+		t.Helper()
+		select {
+		case n := <-c:
+			return n
+		case <-time.After(10 * time.Second):
+			t.Fatalf("%s: not within 10 s", what)
+		}
+		return 0
+	}
+	write := func(name string) {
+		t.Helper()
+		if err := a.DB.CreateActor(ctx, &conflict.Actor{Name: name}, conflict.Change{AuthorName: "test"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	wait(pages, "pages warmed at start")
+	write("Saraya Salam")
+	wait(pages, "pages warmed after the first write")
+	select {
+	case <-started:
+	case <-time.After(10 * time.Second):
+		t.Fatal("sets not made after the first write")
+	}
+	write("Kataib Hezbollah")
+	if n := wait(pages, "pages warmed after a write while the sets are made"); n == 0 {
+		t.Error("no pages warmed")
+	}
+	release <- true
+	if n := wait(search, "sets made"); n != 7 {
+		t.Errorf("told of %d sets, want the 7 made", n)
+	}
+	// The second write came after the sets began: they are made again.
+	select {
+	case <-started:
+	case <-time.After(10 * time.Second):
+		t.Fatal("sets not made again for the write made while they were made")
+	}
+}
+
 // lockedWriter lets the app's log be read while warming may write it.
 type lockedWriter struct {
 	mu *sync.Mutex
