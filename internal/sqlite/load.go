@@ -120,21 +120,15 @@ var deferredTriggers = []struct {
 	triggers map[string]string // name: SHA-256 prefix of its SQL
 	fills    []string
 	first    func(lastIDs) int64
-	// rebuilt are indexes the fills write into in no order of their
-	// own, which are dropped before the fills and made again after them
-	// when the bulk write adds more events than were stored before it:
-	// sorting every row once then costs less than inserting the new ones
-	// at random places, each a page that may have left the cache.
-	rebuilt []string
 }{
 	{map[string]string{"events_fts_insert": "328daafc6a15fda8"},
 		[]string{`INSERT INTO events_fts (rowid, title, body) SELECT id, search_fold(title), search_fold(body) FROM events WHERE id > ?1`},
-		func(f lastIDs) int64 { return f.event }, nil},
+		func(f lastIDs) int64 { return f.event }},
 	{map[string]string{"events_date_fts_insert": "927dcd19af242d92"},
 		[]string{`INSERT INTO events_date_fts (rowid, title, body)
 			SELECT CAST(julianday(date_lo) + 0.5 AS INTEGER) * 4294967296 + id, search_fold(title), search_fold(body)
 			FROM events WHERE id > ?1 AND +status IN ('published', 'retracted') ORDER BY 1`},
-		func(f lastIDs) int64 { return f.event }, nil},
+		func(f lastIDs) int64 { return f.event }},
 	// The postings (0004), their tallies by key (0004), by place (0019)
 	// and by day (0021), together: the new postings are gathered once,
 	// sorted, in a temporary table, so that they land in event_postings in
@@ -191,23 +185,23 @@ var deferredTriggers = []struct {
 			ON CONFLICT (key, day) DO UPDATE SET n = n + excluded.n`,
 			`DROP TABLE temp.new_postings`,
 		},
-		func(f lastIDs) int64 { return f.event }, nil},
+		func(f lastIDs) int64 { return f.event }},
 	{map[string]string{"actors_fts_insert": "e6bfd5abd712a5de", "actor_aliases_fts_insert": "49864994af0d7b86"},
 		[]string{`INSERT INTO records_text (id, title, body) SELECT id * 8 + 1, name,
 			description || ' ' || coalesce((SELECT group_concat(alias, ' ') FROM actor_aliases WHERE actor_id = actors.id), '')
 			FROM actors WHERE id > ?1`},
-		func(f lastIDs) int64 { return f.actor }, nil},
+		func(f lastIDs) int64 { return f.actor }},
 	{map[string]string{"places_fts_insert": "8ba33122c16f1917", "place_names_fts_insert": "c06e9c8cfca4da6d"},
 		[]string{`INSERT INTO records_text (id, title, body) SELECT id * 8 + 2, name,
 			description || ' ' || coalesce((SELECT group_concat(name, ' ') FROM place_names WHERE place_id = places.id), '')
 			FROM places WHERE id > ?1`},
-		func(f lastIDs) int64 { return f.place }, nil},
+		func(f lastIDs) int64 { return f.place }},
 	{map[string]string{"sources_fts_insert": "27fe9df8137d329c"},
 		[]string{`INSERT INTO records_text (id, title, body) SELECT id * 8 + 3, title, publisher || ' ' || notes FROM sources WHERE id > ?1`},
-		func(f lastIDs) int64 { return f.source }, nil},
+		func(f lastIDs) int64 { return f.source }},
 	{map[string]string{"citations_fts_insert": "3a496f7ac64a2ad9"},
 		[]string{`INSERT INTO records_text (id, title, body) SELECT id * 8 + 4, '', quote FROM citations WHERE id > ?1 AND quote <> ''`},
-		func(f lastIDs) int64 { return f.citation }, nil},
+		func(f lastIDs) int64 { return f.citation }},
 }
 
 // triggerPrint is the SHA-256 prefix deferredTriggers names a trigger's
@@ -373,10 +367,6 @@ func restoreGroup(ctx context.Context, q querier, i int, setAside map[string]str
 		}
 		restore[table] = old.Int64
 	}
-	rebuilt, err := dropForRebuild(ctx, q, g.rebuilt, first)
-	if err != nil {
-		return err
-	}
 	for _, fill := range g.fills {
 		var args []any
 		if strings.Contains(fill, "?1") {
@@ -384,11 +374,6 @@ func restoreGroup(ctx context.Context, q querier, i int, setAside map[string]str
 		}
 		if _, err := q.ExecContext(ctx, fill, args...); err != nil {
 			return fmt.Errorf("filling in what triggers would have: %w", err)
-		}
-	}
-	for _, def := range rebuilt {
-		if _, err := q.ExecContext(ctx, def); err != nil {
-			return fmt.Errorf("making an index again: %w", err)
 		}
 	}
 	for name := range g.triggers {
@@ -402,38 +387,6 @@ func restoreGroup(ctx context.Context, q querier, i int, setAside map[string]str
 		}
 	}
 	return nil
-}
-
-// dropForRebuild drops the indexes named when the bulk write since
-// first added more events than were stored before it, returning the SQL
-// that makes each again.
-func dropForRebuild(ctx context.Context, q querier, indexes []string, first lastIDs) ([]string, error) {
-	if len(indexes) == 0 {
-		return nil, nil
-	}
-	var last int64
-	if err := q.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM events`).Scan(&last); err != nil {
-		return nil, err
-	}
-	if last-first.event <= first.event {
-		return nil, nil
-	}
-	var defs []string
-	for _, name := range indexes {
-		var def string
-		err := q.QueryRowContext(ctx, `SELECT sql FROM sqlite_schema WHERE type = 'index' AND name = ?`, name).Scan(&def)
-		if errors.Is(err, sql.ErrNoRows) {
-			continue // a migration dropped it
-		}
-		if err != nil {
-			return nil, err
-		}
-		if _, err := q.ExecContext(ctx, `DROP INDEX `+name); err != nil {
-			return nil, err
-		}
-		defs = append(defs, def)
-	}
-	return defs, nil
 }
 
 // write runs on its own goroutine: it writes the chunks sent, in order,
