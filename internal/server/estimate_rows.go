@@ -19,28 +19,31 @@ const rowCacheBytes = 12 << 20
 // the data version. A row shows one estimate and its first citation, the
 // same for every reader and every date range, and the first pages of a
 // force's table share most of their rows; writing a hundred rows anew for
-// each page cost a third of the page. Rows listed without their citations
-// (uncited, cut from a small force's kept points) have them read here, in
-// one query for the rows not yet kept written: a force's first page reads
-// a hundred, not its every claim's.
+// each page cost a third of the page. The rows kept are taken when the
+// page begins, so that one emptied meanwhile (the cache empties when
+// full, and under load it fills often) is still written from them. Rows
+// listed without their citations (uncited, cut from a small force's kept
+// points) have them read here, in one query for the rows not kept: a
+// force's first page reads a hundred, not its every claim's.
 func (s *Server) tableRow(ctx context.Context, version int64, rows []conflict.Estimate, uncited bool) (func(*conflict.Estimate) templ.Component, error) {
-	var cites map[conflict.EstimateID]conflict.Citation
-	if uncited {
-		var missing []conflict.EstimateID
-		for i := range rows {
-			if !s.rows.Has(version, rows[i].ID) {
-				missing = append(missing, rows[i].ID)
-			}
+	kept := make(map[conflict.EstimateID][]byte, len(rows))
+	var missing []conflict.EstimateID
+	for i := range rows {
+		if b, ok := s.rows.Peek(version, rows[i].ID); ok {
+			kept[rows[i].ID] = b
+		} else {
+			missing = append(missing, rows[i].ID)
 		}
-		if len(missing) > 0 {
-			var err error
-			if cites, err = s.db.FindFirstCitations(ctx, missing); err != nil {
-				return nil, err
-			}
+	}
+	var cites map[conflict.EstimateID]conflict.Citation
+	if uncited && len(missing) > 0 {
+		var err error
+		if cites, err = s.db.FindFirstCitations(ctx, missing); err != nil {
+			return nil, err
 		}
 	}
 	return func(x *conflict.Estimate) templ.Component {
-		return keptRow{s: s, version: version, x: x, uncited: uncited, cites: cites}
+		return keptRow{s: s, version: version, x: x, written: kept[x.ID], uncited: uncited, cites: cites}
 	}, nil
 }
 
@@ -49,26 +52,22 @@ type keptRow struct {
 	s       *Server
 	version int64
 	x       *conflict.Estimate
-	// uncited rows have their first citation in cites, or read it when
-	// written.
+	// written is the row as kept when the page began, if it was.
+	written []byte
+	// uncited rows not kept have their first citation in cites.
 	uncited bool
 	cites   map[conflict.EstimateID]conflict.Citation
 }
 
 func (r keptRow) Render(ctx context.Context, w io.Writer) error {
+	if r.written != nil {
+		_, err := w.Write(r.written)
+		return err
+	}
 	b, err := r.s.rows.Get(r.version, r.x.ID, rowCacheBytes, rowWeight, func() ([]byte, error) {
 		x := *r.x
 		if r.uncited {
-			c, ok := r.cites[x.ID]
-			if !ok {
-				// Kept when the page began, dropped since.
-				one, err := r.s.db.FindFirstCitations(ctx, []conflict.EstimateID{x.ID})
-				if err != nil {
-					return nil, err
-				}
-				c, ok = one[x.ID]
-			}
-			if ok {
+			if c, ok := r.cites[x.ID]; ok {
 				x.Citations = []conflict.Citation{c}
 			}
 		}

@@ -61,13 +61,15 @@ func (c *Cache[K, V]) Get(version int64, key K, bound int, weigh func(V) int, re
 	return v, nil
 }
 
-// Has reports whether a value is kept for key at version.
-func (c *Cache[K, V]) Has(version int64, key K) bool {
+// Peek returns the value kept for key at version, if there is one,
+// without reading it.
+func (c *Cache[K, V]) Peek(version int64, key K) (V, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.version != version {
-		return false
+		var zero V
+		return zero, false
 	}
-	_, ok := c.m[key]
-	return ok
+	v, ok := c.m[key]
+	return v, ok
 }
