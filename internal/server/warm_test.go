@@ -119,17 +119,7 @@ func TestKeepWarmWarmsAgainAfterAWrite(t *testing.T) {
 			}
 			search <- n
 		}})
-	wait := func(c chan int, what string) int {
-		t.Helper()
-		select {
-		case n := <-c:
-			return n
-		case <-time.After(10 * time.Second):
-			t.Fatalf("%s: not warmed within 10 s", what)
-		}
-		return 0
-	}
-	if n := wait(pages, "pages at start"); n == 0 {
+	if n := receive(t, pages, "pages at start"); n == 0 {
 		t.Error("no pages warmed at start")
 	}
 	select {
@@ -142,10 +132,10 @@ func TestKeepWarmWarmsAgainAfterAWrite(t *testing.T) {
 	if err := a.DB.CreateActor(ctx, &conflict.Actor{Name: "Saraya Salam"}, conflict.Change{AuthorName: "test"}); err != nil {
 		t.Fatal(err)
 	}
-	if n := wait(pages, "pages after a write"); n == 0 {
+	if n := receive(t, pages, "pages after a write"); n == 0 {
 		t.Error("no pages warmed after a write")
 	}
-	wait(search, "search after a write")
+	receive(t, search, "search after a write")
 	select {
 	case <-search:
 		t.Fatal("search's sets made twice for one write")
@@ -173,44 +163,40 @@ func TestKeepWarmWarmsPagesWhileSetsAreMade(t *testing.T) {
 				return 0, ctx.Err()
 			}
 		}})
-	wait := func(c chan int, what string) int {
-		t.Helper()
-		select {
-		case n := <-c:
-			return n
-		case <-time.After(10 * time.Second):
-			t.Fatalf("%s: not within 10 s", what)
-		}
-		return 0
-	}
 	write := func(name string) {
 		t.Helper()
 		if err := a.DB.CreateActor(ctx, &conflict.Actor{Name: name}, conflict.Change{AuthorName: "test"}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	wait(pages, "pages warmed at start")
+	receive(t, pages, "pages warmed at start")
 	write("Saraya Salam")
-	wait(pages, "pages warmed after the first write")
-	select {
-	case <-started:
-	case <-time.After(10 * time.Second):
-		t.Fatal("sets not made after the first write")
-	}
+	receive(t, pages, "pages warmed after the first write")
+	receive(t, started, "sets begun after the first write")
 	write("Kataib Hezbollah")
-	if n := wait(pages, "pages warmed after a write while the sets are made"); n == 0 {
+	if n := receive(t, pages, "pages warmed after a write while the sets are made"); n == 0 {
 		t.Error("no pages warmed")
 	}
 	release <- true
-	if n := wait(search, "sets made"); n != 7 {
+	if n := receive(t, search, "sets made"); n != 7 {
 		t.Errorf("told of %d sets, want the 7 made", n)
 	}
 	// The second write came after the sets began: they are made again.
+	receive(t, started, "sets begun again for the write made while they were made")
+}
+
+// receive returns what c is sent next, failing the test if nothing comes
+// within 10 s: what says what was awaited.
+func receive[T any](t *testing.T, c chan T, what string) T {
+	t.Helper()
 	select {
-	case <-started:
+	case v := <-c:
+		return v
 	case <-time.After(10 * time.Second):
-		t.Fatal("sets not made again for the write made while they were made")
+		t.Fatalf("%s: not within 10 s", what)
 	}
+	var zero T
+	return zero
 }
 
 // lockedWriter lets the app's log be read while warming may write it.
