@@ -162,18 +162,6 @@ func (q ftsSearch) walkRanges(index string, rowids []int64) string {
 	return q.sets.walkRanges(index, q.plain, rowids)
 }
 
-// rowidIn is what a query's snippets test to be IN the rowids they are
-// read for: the rowid itself, which FTS5 takes as a seek for each; or, for
-// a query with a prefix, the rowid within their range and then +rowid,
-// which leaves the list a check on one walk of the range (walkRanges
-// says why). The range is written out, as rowids are only numbers.
-func (q ftsSearch) rowidIn(rowid string, rowids []int64) string {
-	if q.prefix && len(rowids) > 0 {
-		return fmt.Sprintf("%s BETWEEN %d AND %d AND +%s", rowid, slices.Min(rowids), slices.Max(rowids), rowid)
-	}
-	return rowid
-}
-
 // candidates is how many of the best matches by relevance are read to
 // put the exact ones first among them.
 func candidates(limit int) int { return min(2*limit, rankLimit) }
@@ -280,7 +268,9 @@ func (db *DB) searchOthers(ctx context.Context, res *conflict.SearchResults, q f
 		return nil
 	}
 	// A named record the words do not match (names are compared whole,
-	// words by their stems) is listed under its name alone, below.
+	// words by their stems) is listed under its name alone, below. The
+	// rows are read by the ranges walkRanges gives, as the events' are
+	// (searchEvents).
 	rows, err := db.read.QueryContext(ctx, `SELECT r.rowid, highlight(records_fts, 0, ?2, ?3), snippet(records_fts, 1, ?2, ?3, '…', 20),
 		CASE r.rowid % 8
 			WHEN 1 THEN (SELECT slug FROM actors WHERE id = r.rowid / 8)
@@ -289,13 +279,14 @@ func (db *DB) searchOthers(ctx context.Context, res *conflict.SearchResults, q f
 		CASE r.rowid % 8 WHEN 4 THEN coalesce(c.event_id, c.estimate_id, 0) ELSE 0 END,
 		CASE r.rowid % 8 WHEN 4 THEN CASE WHEN c.event_id IS NOT NULL THEN 'event' ELSE 'estimate' END ELSE '' END,
 		coalesce(ev.slug, ''), coalesce(ev.title, f.name || ' (' || x.claimant || ')', '')
-		FROM records_fts r
+		FROM json_each(?4) w CROSS JOIN records_fts r
 		LEFT JOIN citations c ON r.rowid % 8 = 4 AND c.id = r.rowid / 8
 		LEFT JOIN events ev ON ev.id = c.event_id
 		LEFT JOIN estimates x ON x.id = c.estimate_id
 		LEFT JOIN actors f ON f.id = x.actor_id
-		WHERE records_fts MATCH ?1 AND `+q.rowidIn("r.rowid", others)+` IN (`+placeholders(len(others))+`)`,
-		append([]any{match, markStart, markEnd}, args(others)...)...)
+		WHERE records_fts MATCH ?1 AND r.rowid BETWEEN w.value ->> 0 AND w.value ->> 1
+		AND +r.rowid IN (SELECT value FROM json_each(?5))`,
+		match, markStart, markEnd, q.walkRanges("records_fts", others), jsonIDs(args(others)))
 	if err != nil {
 		return err
 	}
