@@ -6,7 +6,9 @@
 -- triggers now work out from the event itself: it is posted under its
 -- place's ancestors, its actors' ancestors and its tags, on its date_lo,
 -- so each of its postings is one seek of the postings' own key. The
--- triggers below are 0004's and 0019's, rewritten so.
+-- triggers below are 0004's and 0019's, rewritten so. Each writes the
+-- keys out: a view of them would be a UNION, which SQLite reads whole
+-- rather than for the one event a trigger asks about.
 
 DROP INDEX event_postings_event_idx;
 

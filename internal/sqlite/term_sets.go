@@ -390,13 +390,7 @@ func rowidList(list string) iter.Seq2[int64, error] {
 }
 
 // wait returns once no set is queued or being made.
-func (s *termSets) wait() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for s.running {
-		s.idle.Wait()
-	}
-}
+func (s *termSets) wait() { s.waitContext(context.Background()) }
 
 // waitContext is wait, ended early by ctx's end, which it returns.
 func (s *termSets) waitContext(ctx context.Context) error {
