@@ -500,6 +500,9 @@ func synthesize(ctx context.Context, args []string, getenv env, _ io.Reader, std
 	o.Progress = func(done, total int) {
 		fmt.Fprintf(stdout, "%d/%d records (%.0f/s)\n", done, total, float64(done)/time.Since(start).Seconds())
 	}
+	o.Step = func(name string, took time.Duration) {
+		fmt.Fprintf(stdout, "%s (%s)\n", name, took.Round(100*time.Millisecond))
+	}
 	rep, err := synth.Generate(ctx, db, o)
 	if err != nil {
 		return err

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/sitrep/sitrep/internal/conflict"
 )
@@ -51,6 +52,12 @@ type Loader struct {
 	// setAside are the triggers removed for the load, by name, with the
 	// SQL that makes each again.
 	setAside map[string]string
+
+	// Step, when set, is told of each step Close takes once the records
+	// are written, as it ends: filling in each deferred index, merging,
+	// gathering statistics. At a million events these take minutes, which
+	// a caller should not have to sit through in silence.
+	Step func(name string, took time.Duration)
 }
 
 // loadChunk is the rows of many records, by statement, on their way to
@@ -117,14 +124,15 @@ var loadSQL = [...]string{
 // by row, which is slower but never wrong, until its fill is brought up to
 // date here (TestLoaderSetsAsideEveryKnownTrigger fails meanwhile).
 var deferredTriggers = []struct {
+	name     string            // what the fills make, as Loader.Step says it
 	triggers map[string]string // name: SHA-256 prefix of its SQL
 	fills    []string
 	first    func(lastIDs) int64
 }{
-	{map[string]string{"events_fts_insert": "328daafc6a15fda8"},
+	{"events' search index filled in", map[string]string{"events_fts_insert": "328daafc6a15fda8"},
 		[]string{`INSERT INTO events_fts (rowid, title, body) SELECT id, search_fold(title), search_fold(body) FROM events WHERE id > ?1`},
 		func(f lastIDs) int64 { return f.event }},
-	{map[string]string{"events_date_fts_insert": "927dcd19af242d92"},
+	{"events' search index by date filled in", map[string]string{"events_date_fts_insert": "927dcd19af242d92"},
 		[]string{`INSERT INTO events_date_fts (rowid, title, body)
 			SELECT CAST(julianday(date_lo) + 0.5 AS INTEGER) * 4294967296 + id, search_fold(title), search_fold(body)
 			FROM events WHERE id > ?1 AND +status IN ('published', 'retracted') ORDER BY 1`},
@@ -136,7 +144,7 @@ var deferredTriggers = []struct {
 	// one ordered pass over them rather than a lookup a posting. Beside
 	// them the table holds one row a new public event under '*', the key
 	// its tallies of all events have, which has no postings of its own.
-	{map[string]string{"event_postings_insert": "cf4c55b7677e0d78", "event_actors_post": "f70fc0e216febf59",
+	{"event postings and tallies filled in", map[string]string{"event_postings_insert": "cf4c55b7677e0d78", "event_actors_post": "f70fc0e216febf59",
 		"event_tags_post": "78e58bb0bc044507", "event_postings_count": "d420c88ab7bc841f", "event_place_count": "e4c8a078a4a63b38",
 		"event_place_own_insert": "07afe1791b7b0daa", "event_key_days_count": "5273a317b5d70f99", "event_days_insert": "6897f0005208e33e"},
 		[]string{
@@ -186,20 +194,20 @@ var deferredTriggers = []struct {
 			`DROP TABLE temp.new_postings`,
 		},
 		func(f lastIDs) int64 { return f.event }},
-	{map[string]string{"actors_fts_insert": "e6bfd5abd712a5de", "actor_aliases_fts_insert": "49864994af0d7b86"},
+	{"actors' search text filled in", map[string]string{"actors_fts_insert": "e6bfd5abd712a5de", "actor_aliases_fts_insert": "49864994af0d7b86"},
 		[]string{`INSERT INTO records_text (id, title, body) SELECT id * 8 + 1, name,
 			description || ' ' || coalesce((SELECT group_concat(alias, ' ') FROM actor_aliases WHERE actor_id = actors.id), '')
 			FROM actors WHERE id > ?1`},
 		func(f lastIDs) int64 { return f.actor }},
-	{map[string]string{"places_fts_insert": "8ba33122c16f1917", "place_names_fts_insert": "c06e9c8cfca4da6d"},
+	{"places' search text filled in", map[string]string{"places_fts_insert": "8ba33122c16f1917", "place_names_fts_insert": "c06e9c8cfca4da6d"},
 		[]string{`INSERT INTO records_text (id, title, body) SELECT id * 8 + 2, name,
 			description || ' ' || coalesce((SELECT group_concat(name, ' ') FROM place_names WHERE place_id = places.id), '')
 			FROM places WHERE id > ?1`},
 		func(f lastIDs) int64 { return f.place }},
-	{map[string]string{"sources_fts_insert": "27fe9df8137d329c"},
+	{"sources' search text filled in", map[string]string{"sources_fts_insert": "27fe9df8137d329c"},
 		[]string{`INSERT INTO records_text (id, title, body) SELECT id * 8 + 3, title, publisher || ' ' || notes FROM sources WHERE id > ?1`},
 		func(f lastIDs) int64 { return f.source }},
-	{map[string]string{"citations_fts_insert": "3a496f7ac64a2ad9"},
+	{"quotations' search text filled in", map[string]string{"citations_fts_insert": "3a496f7ac64a2ad9"},
 		[]string{`INSERT INTO records_text (id, title, body) SELECT id * 8 + 4, '', quote FROM citations WHERE id > ?1 AND quote <> ''`},
 		func(f lastIDs) int64 { return f.citation }},
 }
@@ -330,23 +338,24 @@ func setAsideTriggers(ctx context.Context, q querier) (map[string]string, error)
 // for the rows after first, and makes the triggers again.
 func restoreTriggers(ctx context.Context, q querier, setAside map[string]string, first lastIDs, hashSize int) error {
 	for i := range deferredTriggers {
-		if err := restoreGroup(ctx, q, i, setAside, first, hashSize); err != nil {
+		if _, err := restoreGroup(ctx, q, i, setAside, first, hashSize); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// restoreGroup is restoreTriggers for deferredTriggers[i] alone.
-// hashSize is the memory each search index may gather terms in.
-func restoreGroup(ctx context.Context, q querier, i int, setAside map[string]string, first lastIDs, hashSize int) error {
+// restoreGroup is restoreTriggers for deferredTriggers[i] alone, and says
+// whether the group had been set aside. hashSize is the memory each search
+// index may gather terms in.
+func restoreGroup(ctx context.Context, q querier, i int, setAside map[string]string, first lastIDs, hashSize int) (bool, error) {
 	g := deferredTriggers[i]
 	set := false
 	for name := range g.triggers {
 		_, set = setAside[name]
 	}
 	if !set {
-		return nil
+		return false, nil
 	}
 	// FTS5 writes out its pending terms as a segment whenever they pass
 	// its hash size (1 MB unless set), and merges segments as they pile
@@ -363,7 +372,7 @@ func restoreGroup(ctx context.Context, q querier, i int, setAside map[string]str
 			old.Int64 = 1 << 20
 		}
 		if _, err := q.ExecContext(ctx, `INSERT INTO `+table+` (`+table+`, rank) VALUES ('hashsize', ?)`, hashSize); err != nil {
-			return err
+			return false, err
 		}
 		restore[table] = old.Int64
 	}
@@ -373,20 +382,20 @@ func restoreGroup(ctx context.Context, q querier, i int, setAside map[string]str
 			args = append(args, g.first(first))
 		}
 		if _, err := q.ExecContext(ctx, fill, args...); err != nil {
-			return fmt.Errorf("filling in what triggers would have: %w", err)
+			return false, fmt.Errorf("filling in what triggers would have: %w", err)
 		}
 	}
 	for name := range g.triggers {
 		if _, err := q.ExecContext(ctx, setAside[name]); err != nil {
-			return fmt.Errorf("restoring trigger %s: %w", name, err)
+			return false, fmt.Errorf("restoring trigger %s: %w", name, err)
 		}
 	}
 	for table, size := range restore {
 		if _, err := q.ExecContext(ctx, `INSERT INTO `+table+` (`+table+`, rank) VALUES ('hashsize', ?)`, size); err != nil {
-			return err
+			return false, err
 		}
 	}
-	return nil
+	return true, nil
 }
 
 // write runs on its own goroutine: it writes the chunks sent, in order,
@@ -709,16 +718,21 @@ func (l *Loader) finish(ctx context.Context) error {
 	// One transaction a group: a load commits as it goes anyway, and a
 	// transaction the size of all the indexes would spill from the cache.
 	for i := range deferredTriggers {
+		begun := time.Now()
 		tx, err := l.conn.BeginTx(ctx, nil)
 		if err != nil {
 			return mapError(err)
 		}
-		if err := restoreGroup(ctx, tx, i, l.setAside, l.first, 64<<20); err != nil {
+		filled, err := restoreGroup(ctx, tx, i, l.setAside, l.first, 64<<20)
+		if err != nil {
 			tx.Rollback()
 			return fmt.Errorf("load: %w", err)
 		}
 		if err := tx.Commit(); err != nil {
 			return mapError(err)
+		}
+		if filled {
+			l.step(deferredTriggers[i].name, begun)
 		}
 	}
 	// A load writes most of a database's text at once, and its indexes
@@ -726,9 +740,12 @@ func (l *Loader) finish(ctx context.Context) error {
 	// merged into one, a search of three common words took half the time
 	// (6.0 ms at the median against 3.3). Merging costs about 35 s at a
 	// million events, once.
+	begun := time.Now()
 	if err := mergeSearchSegments(ctx, l.conn, 1); err != nil {
 		return fmt.Errorf("load: %w", err)
 	}
+	l.step("search indexes merged", begun)
+	begun = time.Now()
 	// A sample of each index is enough for the planner to tell a filter
 	// that matches a handful of events from one that matches half.
 	for _, q := range []string{`PRAGMA analysis_limit = 1000`, `ANALYZE`, `PRAGMA analysis_limit = 0`, `PRAGMA wal_checkpoint(TRUNCATE)`} {
@@ -736,5 +753,13 @@ func (l *Loader) finish(ctx context.Context) error {
 			return fmt.Errorf("load: %s: %w", q, err)
 		}
 	}
+	l.step("statistics gathered", begun)
 	return nil
+}
+
+// step tells Step of a finishing step begun at begun.
+func (l *Loader) step(name string, begun time.Time) {
+	if l.Step != nil {
+		l.Step(name, time.Since(begun))
+	}
 }

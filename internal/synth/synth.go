@@ -35,6 +35,9 @@ type Options struct {
 	Seed  uint64
 	// Progress, when set, is called now and then with the records written.
 	Progress func(done, total int)
+	// Step, when set, is told of each step that follows the records'
+	// writing (filling in indexes and tallies), as it ends.
+	Step func(name string, took time.Duration)
 }
 
 // Report says what Generate made for a benchmark to visit.
@@ -65,6 +68,7 @@ func Generate(ctx context.Context, db *sqlite.DB, o Options) (Report, error) {
 	if err != nil {
 		return Report{}, err
 	}
+	l.Step = o.Step
 	g.l = l
 	err = g.run(ctx)
 	if cerr := l.Close(); err == nil {
