@@ -52,6 +52,14 @@ func newHosts(cfg Config) *hosts {
 	return h
 }
 
+// baseURL is Config.BaseURL without its trailing slash, "" when unset.
+func (h *hosts) baseURL() string {
+	if h == nil {
+		return ""
+	}
+	return h.base
+}
+
 // ipExtractor finds the client's address: the peer's, or, from a trusted
 // proxy, the nearest untrusted address in X-Forwarded-For.
 func (h *hosts) ipExtractor() echo.IPExtractor {

@@ -114,10 +114,15 @@ func (s *Server) cacheResponses(next echo.HandlerFunc) echo.HandlerFunc {
 		if capture.passthrough || !capture.wrote {
 			return err
 		}
-		// A complete 200 response, held back so far.
+		// A complete 200 response, held back so far. A warming request's
+		// is kept only when the site has a base URL: without one, a page's
+		// key and links name the host it was asked for, and a warming
+		// request names none a reader would, so its page would only take
+		// up room.
 		h := res.Header()
 		entry := &cachedResponse{version: version, gzipped: bytes.Clone(capture.buf.Bytes()), header: http.Header{}}
-		cacheable := err == nil && h.Get("Set-Cookie") == "" && h.Get(echo.HeaderContentEncoding) == "gzip"
+		cacheable := err == nil && h.Get("Set-Cookie") == "" && h.Get(echo.HeaderContentEncoding) == "gzip" &&
+			(!warming(req.Context()) || s.hosts.baseURL() != "")
 		if cacheable {
 			for _, k := range []string{echo.HeaderContentType, echo.HeaderContentEncoding, "Cache-Control", "ETag", echo.HeaderVary, "Link",
 				"Content-Language", echo.HeaderAccessControlAllowOrigin} {

@@ -2,6 +2,7 @@ package server
 
 import (
 	"compress/gzip"
+	"context"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -129,6 +130,29 @@ func TestAcceptsGzip(t *testing.T) {
 	} {
 		if got := acceptsGzip(header); got != want {
 			t.Errorf("acceptsGzip(%q) = %v, want %v", header, got, want)
+		}
+	}
+}
+
+// A page warming asked for is kept for readers when the site has a base
+// URL, which its key and links name whoever asks; without one, both name
+// the host asked for, which a warming request has none of, so the page
+// would take up room that no reader's request would ever find.
+func TestWarmedPagesAreKeptOnlyUnderTheBaseURL(t *testing.T) {
+	for _, base := range []string{"https://sitrep.test", ""} {
+		h := newCacheHarness(t, DefaultCacheBytes)
+		h.s.hosts = newHosts(Config{BaseURL: base})
+		req := httptest.NewRequest(http.MethodGet, "/page?q=mosul", nil)
+		req = req.WithContext(context.WithValue(req.Context(), warmingKey{}, true))
+		req.Header.Set("Accept-Encoding", "gzip")
+		h.e.ServeHTTP(&discardResponse{}, req)
+		_, body := h.get(t, "/page?q=mosul", true)
+		kept := strings.Contains(body, "render 1</p>")
+		if want := base != ""; kept != want {
+			t.Errorf("base URL %q: a reader was served the warmed page: %v, want %v (%q)", base, kept, want, body[:40])
+		}
+		if n := h.s.cache.entries.EstimatedSize(); n != 1 {
+			t.Errorf("base URL %q: the cache holds %d entries, want 1", base, n)
 		}
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strconv"
 	"time"
@@ -51,12 +50,32 @@ func Warm(ctx context.Context, h http.Handler, db *sqlite.DB) (int, error) {
 		if err := ctx.Err(); err != nil {
 			return i, err
 		}
-		req := httptest.NewRequestWithContext(ctx, http.MethodGet, a, nil)
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, a, nil)
+		if err != nil {
+			return i, err
+		}
+		req.RequestURI = a
 		req.Header.Set(echo.HeaderAcceptEncoding, "gzip")
-		h.ServeHTTP(httptest.NewRecorder(), req)
+		h.ServeHTTP(&discardResponse{}, req)
 	}
 	return len(addresses), nil
 }
+
+// discardResponse is where a warming request's page goes: what building
+// it kept is what warming is for, and the response cache decides for
+// itself whether to keep the page too (cacheResponses).
+type discardResponse struct{ header http.Header }
+
+func (d *discardResponse) Header() http.Header {
+	if d.header == nil {
+		d.header = http.Header{}
+	}
+	return d.header
+}
+
+func (d *discardResponse) Write(b []byte) (int, error) { return len(b), nil }
+
+func (d *discardResponse) WriteHeader(int) {}
 
 // warmAddresses lists what Warm requests: the front pages, the map of
 // every event at each zoom, each published timeline and its embed, the
