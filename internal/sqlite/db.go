@@ -44,15 +44,15 @@ type DB struct {
 	months *versioned.Cache[string, []conflict.DayCount]
 	edges  *versioned.Cache[string, edgeCount]
 	// tallies keeps forces' monthly tallies (estimate_month.go).
-	tallies *claimTallyCache
+	tallies *versioned.Cache[claimTallyKey, *claimTallies]
 	// names keeps what readers' filters named (public_names.go).
 	names *publicNames
 	// texts keeps how many events full-text queries match (text_counts.go).
-	texts *textCounts
+	texts *versioned.Cache[string, int]
 	// refs keeps the actors and sources pages name (ref_cache.go).
 	refs *refCache
 	// timelines keeps the timelines asked for by slug (timeline.go).
-	timelines *timelineCache
+	timelines *versioned.Cache[string, conflict.Timeline]
 	// sorts keeps the orders of sorted tables (event_table.go).
 	sorts *sortedTables
 	// rows keeps the rows of the events table (event_table.go).
@@ -110,7 +110,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	stmts := &statements{pool: read}
 	db := &DB{write: write, read: readPool{DB: read, stmts: stmts}, export: export, path: path, now: time.Now, version: &dataVersion{},
 		months: &versioned.Cache[string, []conflict.DayCount]{},
-		edges:  &versioned.Cache[string, edgeCount]{}, tallies: &claimTallyCache{}, names: &publicNames{}, texts: &textCounts{}, refs: &refCache{}, timelines: &timelineCache{},
+		edges:  &versioned.Cache[string, edgeCount]{}, tallies: &versioned.Cache[claimTallyKey, *claimTallies]{}, names: &publicNames{}, texts: &versioned.Cache[string, int]{}, refs: &refCache{}, timelines: &versioned.Cache[string, conflict.Timeline]{},
 		sorts: &sortedTables{}, rows: newTableRows(), sortKeys: &versioned.Cache[string, []eventKey]{}, heads: &timelineHeads{}, terms: newTermSets(read)}
 	db.SetExportConns(2)
 	if err := db.check(ctx); err != nil {

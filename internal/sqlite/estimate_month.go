@@ -8,7 +8,6 @@ import (
 	"maps"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/sitrep/sitrep/internal/conflict"
@@ -45,7 +44,7 @@ type ClaimPanel struct {
 // marks go to those alone, and the claims of the others are summed up
 // whole, one group per force, claimant and unit, which still counts them.
 // It answers from the maintained tallies, kept in memory per force and
-// claimant until the next write (claimTallyCache), so its cost grows with
+// claimant until the next write (DB.tallies), so its cost grows with
 // the force's claimants and months, not its estimates, and a new pair of
 // dates costs no scan of the tallies. The groups come in no particular
 // order. f must satisfy CanGroupClaims.
@@ -57,9 +56,9 @@ func (db *DB) FindClaimGroups(ctx context.Context, f conflict.EstimateFilter, ma
 	if err != nil {
 		return nil, err
 	}
-	t, err := db.tallies.get(version, f.Force, f.Claimant, func() (*claimTallies, error) {
-		return db.readClaimTallies(ctx, f.Force, f.Claimant)
-	})
+	t, err := db.tallies.Get(version, claimTallyKey{f.Force, f.Claimant}, claimTallyRows,
+		func(t *claimTallies) int { return len(t.rows) },
+		func() (*claimTallies, error) { return db.readClaimTallies(ctx, f.Force, f.Claimant) })
 	if err != nil {
 		return nil, err
 	}
@@ -433,51 +432,18 @@ func (db *DB) readClaimTallies(ctx context.Context, force conflict.ActorID, clai
 	return t, nil
 }
 
-// claimTallyCache keeps the monthly tallies of recent forces until the
-// next write. Grouping them in SQL took a scan of a force's tallies for
-// every pair of dates the explorer is asked for (11,000 rows for the
-// largest force at a million events); each pair now cuts the rows kept.
-type claimTallyCache struct {
-	mu      sync.Mutex
-	version int64
-	entries map[claimTallyKey]*claimTallies
-	rows    int
-}
-
+// claimTallyKey names a force's monthly claim tallies, all its claimants'
+// or one's, as DB.tallies keeps them until the next write. Grouping them in
+// SQL took a scan of a force's tallies for every pair of dates the
+// explorer is asked for (11,000 rows for the largest force at a million
+// events); each pair now cuts the rows kept.
 type claimTallyKey struct {
 	force    conflict.ActorID
 	claimant string
 }
 
-// claimTallyRows bounds the cache: about 160 bytes a row.
+// claimTallyRows bounds the tallies kept: about 160 bytes a row.
 const claimTallyRows = 60_000
-
-func (c *claimTallyCache) get(version int64, force conflict.ActorID, claimant string, read func() (*claimTallies, error)) (*claimTallies, error) {
-	key := claimTallyKey{force, claimant}
-	c.mu.Lock()
-	if c.version != version || c.entries == nil {
-		c.version, c.entries, c.rows = version, map[claimTallyKey]*claimTallies{}, 0
-	}
-	if t, ok := c.entries[key]; ok {
-		c.mu.Unlock()
-		return t, nil
-	}
-	c.mu.Unlock()
-	t, err := read()
-	if err != nil {
-		return nil, err
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.version == version {
-		if c.rows+len(t.rows) > claimTallyRows {
-			c.entries, c.rows = map[claimTallyKey]*claimTallies{}, 0
-		}
-		c.entries[key] = t
-		c.rows += len(t.rows)
-	}
-	return t, nil
-}
 
 // CountForceEstimates returns how many published estimates force (and the
 // forces inside it) has, from the maintained tally.

@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"sync"
+
+	"github.com/sitrep/sitrep/internal/versioned"
 )
 
 // Preparing a statement is half of what a short query costs with this
@@ -85,7 +87,7 @@ func (s *statements) close() {
 type readTxn struct {
 	*sql.Tx
 	stmts *statements
-	texts *textCounts
+	texts *versioned.Cache[string, int]
 	refs  *refCache
 	rows  *tableRows
 	heads *timelineHeads

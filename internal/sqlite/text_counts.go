@@ -3,21 +3,16 @@ package sqlite
 import (
 	"context"
 	"fmt"
-	"sync"
 )
 
-// textCounts keeps how many events each full-text query matches (up to
-// ftsCountLimit), per snapshot of the record. The planner counts a query's
-// matches to choose how to read them, and a histogram of the same list
-// plans it again: for words that are common but rarely meet, each count
-// walks their whole lists of matches, most of a page's cost. A reader who
-// narrows the dates of one search asks the same count again, and the
-// answer holds until an event is written, which writes a revision.
-type textCounts struct {
-	mu       sync.Mutex
-	revision int64
-	n        map[string]int
-}
+// The counts kept (readTxn.texts) are how many events each full-text query
+// matches (up to ftsCountLimit), per snapshot of the record. The planner
+// counts a query's matches to choose how to read them, and a histogram of
+// the same list plans it again: for words that are common but rarely
+// meet, each count walks their whole lists of matches, most of a page's
+// cost. A reader who narrows the dates of one search asks the same count
+// again, and the answer holds until an event is written, which writes a
+// revision.
 
 // textCountsKept bounds the queries kept: a flood of made-up words clears
 // them rather than growing them.
@@ -43,26 +38,5 @@ func countTextMatches(ctx context.Context, q querier, match string) (int, error)
 	if err != nil {
 		return 0, err
 	}
-	c := t.texts
-	c.mu.Lock()
-	if c.revision == revision {
-		if n, ok := c.n[match]; ok {
-			c.mu.Unlock()
-			return n, nil
-		}
-	}
-	c.mu.Unlock()
-	n, err := count()
-	if err != nil {
-		return 0, err
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.revision < revision || c.n == nil || len(c.n) >= textCountsKept {
-		c.revision, c.n = revision, map[string]int{}
-	}
-	if c.revision == revision {
-		c.n[match] = n
-	}
-	return n, nil
+	return t.texts.Get(revision, match, textCountsKept, nil, count)
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"slices"
-	"sync"
 
 	"github.com/sitrep/sitrep/internal/conflict"
 )
@@ -34,46 +33,16 @@ func (db *DB) FindTimelineBySlug(ctx context.Context, slug string) (conflict.Tim
 	if err != nil {
 		return conflict.Timeline{}, err
 	}
-	if t, ok := db.timelines.get(version, slug); ok {
-		return t, nil
-	}
-	t, err := findTimeline(ctx, db.read, `t.slug = ?`, slug)
-	if err == nil {
-		db.timelines.put(version, slug, t)
-	}
-	return t, err
+	// The timeline kept is shared: each caller gets a copy.
+	t, err := db.timelines.Get(version, slug, timelinesKept, nil, func() (conflict.Timeline, error) {
+		return findTimeline(ctx, db.read, `t.slug = ?`, slug)
+	})
+	return cloneTimeline(t), err
 }
 
-// timelineCache keeps the timelines pages and embeds asked for by slug
-// until the next write: six queries each, for every request of a timeline
-// or its embed.
-type timelineCache struct {
-	mu      sync.Mutex
-	version int64
-	bySlug  map[string]conflict.Timeline
-}
-
-// timelinesKept bounds the timelines kept.
+// timelinesKept bounds the timelines kept (DB.timelines) until the next
+// write: six queries each, for every request of a timeline or its embed.
 const timelinesKept = 256
-
-func (c *timelineCache) get(version int64, slug string) (conflict.Timeline, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	t, ok := c.bySlug[slug]
-	if !ok || c.version != version {
-		return conflict.Timeline{}, false
-	}
-	return cloneTimeline(t), true
-}
-
-func (c *timelineCache) put(version int64, slug string, t conflict.Timeline) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.version != version || c.bySlug == nil || len(c.bySlug) >= timelinesKept {
-		c.version, c.bySlug = version, map[string]conflict.Timeline{}
-	}
-	c.bySlug[slug] = cloneTimeline(t)
-}
 
 // cloneTimeline copies a timeline's lists, so that a caller's changes to
 // its copy never reach the one kept.
