@@ -8,6 +8,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -123,12 +126,7 @@ var loadSQL = [...]string{
 // by its SHA-256 prefix: a migration that changes it leaves it firing row
 // by row, which is slower but never wrong, until its fill is brought up to
 // date here (TestLoaderSetsAsideEveryKnownTrigger fails meanwhile).
-var deferredTriggers = []struct {
-	name     string            // what the fills make, as Loader.Step says it
-	triggers map[string]string // name: SHA-256 prefix of its SQL
-	fills    []string
-	first    func(lastIDs) int64
-}{
+var deferredTriggers = []deferredGroup{
 	{"events' search index filled in", map[string]string{"events_fts_insert": "328daafc6a15fda8"},
 		[]string{`INSERT INTO events_fts (rowid, title, body) SELECT id, search_fold(title), search_fold(body) FROM events WHERE id > ?1`},
 		func(f lastIDs) int64 { return f.event }},
@@ -147,52 +145,7 @@ var deferredTriggers = []struct {
 	{"event postings and tallies filled in", map[string]string{"event_postings_insert": "cf4c55b7677e0d78", "event_actors_post": "f70fc0e216febf59",
 		"event_tags_post": "78e58bb0bc044507", "event_postings_count": "d420c88ab7bc841f", "event_place_count": "e4c8a078a4a63b38",
 		"event_place_own_insert": "07afe1791b7b0daa", "event_key_days_count": "5273a317b5d70f99", "event_days_insert": "6897f0005208e33e"},
-		[]string{
-			// The temporary table is on disk unless temp_store says
-			// otherwise, so its size does not weigh on memory; the sort
-			// that fills it spills to disk past the page cache's size.
-			// OR IGNORE: an event is posted once under a key however many
-			// of its actors lead there.
-			`CREATE TEMP TABLE new_postings (
-				key TEXT NOT NULL, date_lo TEXT NOT NULL, event_id INTEGER NOT NULL, date_hi TEXT NOT NULL,
-				retracted INTEGER NOT NULL, place_id INTEGER,
-				PRIMARY KEY (key, date_lo, event_id)) WITHOUT ROWID`,
-			`INSERT OR IGNORE INTO temp.new_postings (key, date_lo, event_id, date_hi, retracted, place_id)
-			SELECT key, date_lo, id, date_hi, retracted, place_id FROM (
-				SELECT 'p:' || t.ancestor_id AS key, e.date_lo, e.id, e.date_hi, e.status = 'retracted' AS retracted, e.place_id
-				FROM events e JOIN place_tree t ON t.descendant_id = e.place_id
-				WHERE e.id > ?1 AND +e.status IN ('published', 'retracted')
-				UNION ALL
-				SELECT 'a:' || t.ancestor_id, e.date_lo, e.id, e.date_hi, e.status = 'retracted', e.place_id
-				FROM events e JOIN event_actors ea ON ea.event_id = e.id JOIN actor_tree t ON t.descendant_id = ea.actor_id
-				WHERE e.id > ?1 AND +e.status IN ('published', 'retracted')
-				UNION ALL
-				SELECT 't:' || et.tag, e.date_lo, e.id, e.date_hi, e.status = 'retracted', e.place_id
-				FROM events e JOIN event_tags et ON et.event_id = e.id
-				WHERE e.id > ?1 AND +e.status IN ('published', 'retracted')
-				UNION ALL
-				SELECT '*', e.date_lo, e.id, e.date_hi, e.status = 'retracted', e.place_id
-				FROM events e WHERE e.id > ?1 AND +e.status IN ('published', 'retracted'))
-			ORDER BY 1, 2, 3`,
-			`INSERT OR IGNORE INTO event_postings (key, date_lo, event_id, date_hi, retracted)
-			SELECT key, date_lo, event_id, date_hi, retracted FROM temp.new_postings WHERE key <> '*'`,
-			// Counts of published events: '*', each key's.
-			`INSERT INTO event_key_counts (key, n)
-			SELECT key, count(*) FROM temp.new_postings WHERE retracted = 0 GROUP BY key
-			ON CONFLICT (key) DO UPDATE SET n = n + excluded.n`,
-			// The map's counts of events by place (0019): all of them, and
-			// each actor's and tag's; not the places' own keys.
-			`INSERT INTO event_place_counts (key, place_id, n)
-			SELECT key, place_id, count(*) FROM temp.new_postings
-			WHERE retracted = 0 AND (key = '*' OR key GLOB 'a:*' OR key GLOB 't:*') AND place_id IS NOT NULL
-			GROUP BY key, place_id
-			ON CONFLICT (key, place_id) DO UPDATE SET n = n + excluded.n`,
-			// The day tallies (0021).
-			`INSERT INTO event_key_days (key, day, n)
-			SELECT key, date_lo, count(*) FROM temp.new_postings WHERE retracted = 0 GROUP BY key, date_lo
-			ON CONFLICT (key, day) DO UPDATE SET n = n + excluded.n`,
-			`DROP TABLE temp.new_postings`,
-		},
+		slices.Concat(postingsSort, postingsUse, []string{`DROP TABLE temp.new_postings`}),
 		func(f lastIDs) int64 { return f.event }},
 	{"actors' search text filled in", map[string]string{"actors_fts_insert": "e6bfd5abd712a5de", "actor_aliases_fts_insert": "49864994af0d7b86"},
 		[]string{`INSERT INTO records_text (id, title, body) SELECT id * 8 + 1, name,
@@ -211,6 +164,69 @@ var deferredTriggers = []struct {
 		[]string{`INSERT INTO records_text (id, title, body) SELECT id * 8 + 4, '', quote FROM citations WHERE id > ?1 AND quote <> ''`},
 		func(f lastIDs) int64 { return f.citation }},
 }
+
+// deferredGroup is a group of triggers set aside together, with what
+// fills in their work.
+type deferredGroup struct {
+	name     string            // what the fills make, as Loader.Step says it
+	triggers map[string]string // name: SHA-256 prefix of its SQL
+	fills    []string
+	first    func(lastIDs) int64
+}
+
+// postingsSort gathers a load's new postings, sorted, in a table
+// temp.new_postings; postingsUse writes them and their tallies from it. A
+// Loader sorts on a connection of its own while it fills the search
+// indexes (Loader.finish), into a file it attaches as "sorted".
+var (
+	postingsSort = []string{
+		// The temporary table is on disk unless temp_store says
+		// otherwise, so its size does not weigh on memory; the sort
+		// that fills it spills to disk past the page cache's size.
+		// OR IGNORE: an event is posted once under a key however many
+		// of its actors lead there.
+		`CREATE TABLE temp.new_postings (
+			key TEXT NOT NULL, date_lo TEXT NOT NULL, event_id INTEGER NOT NULL, date_hi TEXT NOT NULL,
+			retracted INTEGER NOT NULL, place_id INTEGER,
+			PRIMARY KEY (key, date_lo, event_id)) WITHOUT ROWID`,
+		`INSERT OR IGNORE INTO temp.new_postings (key, date_lo, event_id, date_hi, retracted, place_id)
+		SELECT key, date_lo, id, date_hi, retracted, place_id FROM (
+			SELECT 'p:' || t.ancestor_id AS key, e.date_lo, e.id, e.date_hi, e.status = 'retracted' AS retracted, e.place_id
+			FROM events e JOIN place_tree t ON t.descendant_id = e.place_id
+			WHERE e.id > ?1 AND +e.status IN ('published', 'retracted')
+			UNION ALL
+			SELECT 'a:' || t.ancestor_id, e.date_lo, e.id, e.date_hi, e.status = 'retracted', e.place_id
+			FROM events e JOIN event_actors ea ON ea.event_id = e.id JOIN actor_tree t ON t.descendant_id = ea.actor_id
+			WHERE e.id > ?1 AND +e.status IN ('published', 'retracted')
+			UNION ALL
+			SELECT 't:' || et.tag, e.date_lo, e.id, e.date_hi, e.status = 'retracted', e.place_id
+			FROM events e JOIN event_tags et ON et.event_id = e.id
+			WHERE e.id > ?1 AND +e.status IN ('published', 'retracted')
+			UNION ALL
+			SELECT '*', e.date_lo, e.id, e.date_hi, e.status = 'retracted', e.place_id
+			FROM events e WHERE e.id > ?1 AND +e.status IN ('published', 'retracted'))
+		ORDER BY 1, 2, 3`,
+	}
+	postingsUse = []string{
+		`INSERT OR IGNORE INTO event_postings (key, date_lo, event_id, date_hi, retracted)
+		SELECT key, date_lo, event_id, date_hi, retracted FROM temp.new_postings WHERE key <> '*'`,
+		// Counts of published events: '*', each key's.
+		`INSERT INTO event_key_counts (key, n)
+		SELECT key, count(*) FROM temp.new_postings WHERE retracted = 0 GROUP BY key
+		ON CONFLICT (key) DO UPDATE SET n = n + excluded.n`,
+		// The map's counts of events by place (0019): all of them, and
+		// each actor's and tag's; not the places' own keys.
+		`INSERT INTO event_place_counts (key, place_id, n)
+		SELECT key, place_id, count(*) FROM temp.new_postings
+		WHERE retracted = 0 AND (key = '*' OR key GLOB 'a:*' OR key GLOB 't:*') AND place_id IS NOT NULL
+		GROUP BY key, place_id
+		ON CONFLICT (key, place_id) DO UPDATE SET n = n + excluded.n`,
+		// The day tallies (0021).
+		`INSERT INTO event_key_days (key, day, n)
+		SELECT key, date_lo, count(*) FROM temp.new_postings WHERE retracted = 0 GROUP BY key, date_lo
+		ON CONFLICT (key, day) DO UPDATE SET n = n + excluded.n`,
+	}
+)
 
 // triggerPrint is the SHA-256 prefix deferredTriggers names a trigger's
 // SQL by.
@@ -338,17 +354,18 @@ func setAsideTriggers(ctx context.Context, q querier) (map[string]string, error)
 // for the rows after first, and makes the triggers again.
 func restoreTriggers(ctx context.Context, q querier, setAside map[string]string, first lastIDs, hashSize int) error {
 	for i := range deferredTriggers {
-		if _, err := restoreGroup(ctx, q, i, setAside, first, hashSize); err != nil {
+		if _, err := restoreGroup(ctx, q, i, deferredTriggers[i].fills, setAside, first, hashSize); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// restoreGroup is restoreTriggers for deferredTriggers[i] alone, and says
+// restoreGroup is restoreTriggers for deferredTriggers[i] alone, running
+// fills (the group's own, or statements doing the same work), and says
 // whether the group had been set aside. hashSize is the memory each search
 // index may gather terms in.
-func restoreGroup(ctx context.Context, q querier, i int, setAside map[string]string, first lastIDs, hashSize int) (bool, error) {
+func restoreGroup(ctx context.Context, q querier, i int, fills []string, setAside map[string]string, first lastIDs, hashSize int) (bool, error) {
 	g := deferredTriggers[i]
 	set := false
 	for name := range g.triggers {
@@ -376,7 +393,7 @@ func restoreGroup(ctx context.Context, q querier, i int, setAside map[string]str
 		}
 		restore[table] = old.Int64
 	}
-	for _, fill := range g.fills {
+	for _, fill := range fills {
 		var args []any
 		if strings.Contains(fill, "?1") {
 			args = append(args, g.first(first))
@@ -715,21 +732,55 @@ func (l *Loader) finish(ctx context.Context) error {
 			return err
 		}
 	}
+	// The postings' sort reads only what is committed, which by now is
+	// every record: a second connection makes it, into a file of its own,
+	// while this one fills the search indexes. SQLite writes with one
+	// core, and the other had nothing to do.
+	postings := slices.IndexFunc(deferredTriggers, func(g deferredGroup) bool { return g.triggers["event_postings_insert"] != "" })
+	var sorted *sortedPostings
+	if _, ok := l.setAside["event_postings_insert"]; ok {
+		var err error
+		if sorted, err = l.sortPostings(ctx); err != nil {
+			return fmt.Errorf("load: %w", err)
+		}
+		defer sorted.remove()
+	}
 	// One transaction a group: a load commits as it goes anyway, and a
 	// transaction the size of all the indexes would spill from the cache.
-	for i := range deferredTriggers {
+	// The postings come last, so that their sort has the most time.
+	order := slices.Collect(func(yield func(int) bool) {
+		for i := range deferredTriggers {
+			if i != postings && !yield(i) {
+				return
+			}
+		}
+		yield(postings)
+	})
+	for _, i := range order {
+		fills := deferredTriggers[i].fills
+		if i == postings && sorted != nil {
+			if err := sorted.attach(ctx, l.conn); err != nil {
+				return fmt.Errorf("load: %w", err)
+			}
+			fills = inSorted(postingsUse)
+		}
 		begun := time.Now()
 		tx, err := l.conn.BeginTx(ctx, nil)
 		if err != nil {
 			return mapError(err)
 		}
-		filled, err := restoreGroup(ctx, tx, i, l.setAside, l.first, 64<<20)
+		filled, err := restoreGroup(ctx, tx, i, fills, l.setAside, l.first, 64<<20)
 		if err != nil {
 			tx.Rollback()
 			return fmt.Errorf("load: %w", err)
 		}
 		if err := tx.Commit(); err != nil {
 			return mapError(err)
+		}
+		if i == postings && sorted != nil {
+			if _, err := l.conn.ExecContext(ctx, `DETACH DATABASE sorted`); err != nil {
+				return fmt.Errorf("load: %w", err)
+			}
 		}
 		if filled {
 			l.step(deferredTriggers[i].name, begun)
@@ -762,4 +813,91 @@ func (l *Loader) step(name string, begun time.Time) {
 	if l.Step != nil {
 		l.Step(name, time.Since(begun))
 	}
+}
+
+// sortedPostings is a load's new postings being sorted, on a connection of
+// its own, into the table new_postings of a file of their own.
+type sortedPostings struct {
+	path  string
+	done  chan error
+	ended bool // done has been received from
+}
+
+// sortPostings starts sorting the postings of the events loaded, which
+// must all be committed.
+func (l *Loader) sortPostings(ctx context.Context) (*sortedPostings, error) {
+	f, err := os.CreateTemp(filepath.Dir(l.db.path), filepath.Base(l.db.path)+".postings-*")
+	if err != nil {
+		return nil, fmt.Errorf("a file to sort the postings in: %w", err)
+	}
+	f.Close()
+	s := &sortedPostings{path: f.Name(), done: make(chan error, 1)}
+	go func() { s.done <- s.sort(ctx, l.db.path, l.first.event) }()
+	return s, nil
+}
+
+func (s *sortedPostings) sort(ctx context.Context, dbPath string, first int64) error {
+	db, err := sql.Open("sqlite", dsn(dbPath, false))
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	// The file is scratch: nothing in it need survive a crash.
+	setup := []string{`PRAGMA temp_store = FILE`, `PRAGMA cache_size = -262144`, `ATTACH DATABASE ?1 AS sorted`,
+		`PRAGMA sorted.journal_mode = OFF`, `PRAGMA sorted.synchronous = OFF`, `PRAGMA sorted.cache_size = -65536`}
+	for _, q := range setup {
+		var args []any
+		if strings.Contains(q, "?1") {
+			args = append(args, s.path)
+		}
+		if _, err := conn.ExecContext(ctx, q, args...); err != nil {
+			return fmt.Errorf("sort the postings: %s: %w", q, err)
+		}
+	}
+	for _, q := range inSorted(postingsSort) {
+		var args []any
+		if strings.Contains(q, "?1") {
+			args = append(args, first)
+		}
+		if _, err := conn.ExecContext(ctx, q, args...); err != nil {
+			return fmt.Errorf("sort the postings: %w", err)
+		}
+	}
+	_, err = conn.ExecContext(ctx, `DETACH DATABASE sorted`)
+	return err
+}
+
+// attach waits for the sort to end and attaches its file to conn as
+// "sorted", outside any transaction (SQLite attaches only there).
+func (s *sortedPostings) attach(ctx context.Context, conn *sql.Conn) error {
+	s.ended = true
+	if err := <-s.done; err != nil {
+		return err
+	}
+	_, err := conn.ExecContext(ctx, `ATTACH DATABASE ? AS sorted`, s.path)
+	return err
+}
+
+// remove deletes the sort's file once the sort has ended, waiting for it
+// when a load fails before using it.
+func (s *sortedPostings) remove() {
+	if !s.ended {
+		<-s.done
+	}
+	os.Remove(s.path)
+}
+
+// inSorted is postingsSort or postingsUse reading and writing the sorted
+// postings' own file rather than the temporary database.
+func inSorted(stmts []string) []string {
+	out := make([]string, len(stmts))
+	for i, q := range stmts {
+		out[i] = strings.ReplaceAll(q, "temp.new_postings", "sorted.new_postings")
+	}
+	return out
 }
