@@ -470,8 +470,10 @@ made for benchmarks to visit; their slugs are printed at the end. The same
 --seed gives the same record.
 
 Records are written in batches that commit as they go, and the search
-indexes and event postings are filled in once at the end: a synth cut
-short leaves a database fit only to be deleted.`
+indexes and event postings are filled in once at the end, each step
+printed with its time (the postings are sorted meanwhile in a scratch
+file beside the database, deleted after): a synth cut short leaves a
+database fit only to be deleted.`
 
 func synthesize(ctx context.Context, args []string, getenv env, _ io.Reader, stdout, stderr io.Writer) error {
 	fs := newFlags("synth", synthUsage, stderr)
