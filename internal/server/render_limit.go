@@ -8,15 +8,22 @@ import (
 	"github.com/labstack/echo/v4"
 )
 
-// renderSlots is how many page reads are answered at once: as many as the
-// database has read connections, so a page let in never waits for one.
+// renderSlots is how many page reads are answered at once: one a core
+// (two at least), half the database's read connections, so a page let in
+// never waits for one.
 //
 // Sixty-four readers at once on two cores finish no sooner for being
 // started together: each holds a compressor (half a megabyte), a page
 // being rendered and its rows, and the garbage collector spends a fifth of
 // the machine on them. Waiting in line before any of that is allocated,
 // they cost a goroutine each, and the pages come out at the same rate.
-func renderSlots() int { return max(4, runtime.NumCPU()*2) }
+// With two a core rather than one, every page shared its core with
+// another, a heavy one held its place twice as long, and the line behind
+// it waited: at a million events, in two alternating runs each, the 99th
+// percentile of the map, the map's data, a force's estimates and the
+// table went from 223–484, 252–329, 322–370 and 210–257 ms to 107–179,
+// 197–200, 233–241 and 186–216 ms, at the same rates.
+func renderSlots() int { return max(2, runtime.NumCPU()) }
 
 // limitRendering admits page reads a few at a time. It runs inside the
 // response cache, so a page already made is sent without waiting, and it
