@@ -22,7 +22,8 @@ import (
 // it waited: at a million events, in two alternating runs each, the 99th
 // percentile of the map, the map's data, a force's estimates and the
 // table went from 223–484, 252–329, 322–370 and 210–257 ms to 107–179,
-// 197–200, 233–241 and 186–216 ms, at the same rates.
+// 197–200, 233–241 and 186–216 ms, at the same rates for them (the
+// cheapest pages lost some rate in a whole run: README, Speed).
 func renderSlots() int { return max(2, runtime.NumCPU()) }
 
 // limitRendering admits page reads a few at a time. It runs inside the
