@@ -393,14 +393,8 @@ func restoreGroup(ctx context.Context, q querier, i int, fills []string, setAsid
 		}
 		restore[table] = old.Int64
 	}
-	for _, fill := range fills {
-		var args []any
-		if strings.Contains(fill, "?1") {
-			args = append(args, g.first(first))
-		}
-		if _, err := q.ExecContext(ctx, fill, args...); err != nil {
-			return false, fmt.Errorf("filling in what triggers would have: %w", err)
-		}
+	if err := execEach(ctx, q, fills, g.first(first)); err != nil {
+		return false, fmt.Errorf("filling in what triggers would have: %w", err)
 	}
 	for name := range g.triggers {
 		if _, err := q.ExecContext(ctx, setAside[name]); err != nil {
@@ -748,15 +742,13 @@ func (l *Loader) finish(ctx context.Context) error {
 	// One transaction a group: a load commits as it goes anyway, and a
 	// transaction the size of all the indexes would spill from the cache.
 	// The postings come last, so that their sort has the most time.
-	order := slices.Collect(func(yield func(int) bool) {
-		for i := range deferredTriggers {
-			if i != postings && !yield(i) {
-				return
-			}
+	var order []int
+	for i := range deferredTriggers {
+		if i != postings {
+			order = append(order, i)
 		}
-		yield(postings)
-	})
-	for _, i := range order {
+	}
+	for _, i := range append(order, postings) {
 		fills := deferredTriggers[i].fills
 		if i == postings && sorted != nil {
 			if err := sorted.attach(ctx, l.conn); err != nil {
@@ -850,23 +842,11 @@ func (s *sortedPostings) sort(ctx context.Context, dbPath string, first int64) e
 	// The file is scratch: nothing in it need survive a crash.
 	setup := []string{`PRAGMA temp_store = FILE`, `PRAGMA cache_size = -262144`, `ATTACH DATABASE ?1 AS sorted`,
 		`PRAGMA sorted.journal_mode = OFF`, `PRAGMA sorted.synchronous = OFF`, `PRAGMA sorted.cache_size = -65536`}
-	for _, q := range setup {
-		var args []any
-		if strings.Contains(q, "?1") {
-			args = append(args, s.path)
-		}
-		if _, err := conn.ExecContext(ctx, q, args...); err != nil {
-			return fmt.Errorf("sort the postings: %s: %w", q, err)
-		}
+	if err := execEach(ctx, conn, setup, s.path); err != nil {
+		return fmt.Errorf("sort the postings: %w", err)
 	}
-	for _, q := range inSorted(postingsSort) {
-		var args []any
-		if strings.Contains(q, "?1") {
-			args = append(args, first)
-		}
-		if _, err := conn.ExecContext(ctx, q, args...); err != nil {
-			return fmt.Errorf("sort the postings: %w", err)
-		}
+	if err := execEach(ctx, conn, inSorted(postingsSort), first); err != nil {
+		return fmt.Errorf("sort the postings: %w", err)
 	}
 	_, err = conn.ExecContext(ctx, `DETACH DATABASE sorted`)
 	return err
@@ -900,4 +880,18 @@ func inSorted(stmts []string) []string {
 		out[i] = strings.ReplaceAll(q, "temp.new_postings", "sorted.new_postings")
 	}
 	return out
+}
+
+// execEach runs stmts in turn, binding arg to those that name ?1.
+func execEach(ctx context.Context, q querier, stmts []string, arg any) error {
+	for _, stmt := range stmts {
+		var args []any
+		if strings.Contains(stmt, "?1") {
+			args = append(args, arg)
+		}
+		if _, err := q.ExecContext(ctx, stmt, args...); err != nil {
+			return err
+		}
+	}
+	return nil
 }
