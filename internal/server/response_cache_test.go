@@ -9,8 +9,10 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
@@ -153,6 +155,98 @@ func TestWarmedPagesAreKeptOnlyUnderTheBaseURL(t *testing.T) {
 		}
 		if n := h.s.cache.entries.EstimatedSize(); n != 1 {
 			t.Errorf("base URL %q: the cache holds %d entries, want 1", base, n)
+		}
+	}
+}
+
+// gatedPage is a route of the cache harness whose renders wait at a gate:
+// entered has a value each time one begins, and each waits until release
+// is closed. fail says whether a render answers with an error.
+func (h *cacheHarness) gatedPage(path string, fail func(render int64) bool) (entered chan int64, release chan struct{}) {
+	entered, release = make(chan int64, 64), make(chan struct{})
+	h.e.GET(path, func(c echo.Context) error {
+		n := h.renders.Add(1)
+		entered <- n
+		<-release
+		if fail(n) {
+			return echo.NewHTTPError(http.StatusServiceUnavailable, "busy")
+		}
+		return c.HTML(http.StatusOK, fmt.Sprintf("<p>render %d</p>", n))
+	})
+	return entered, release
+}
+
+// getAll asks for target from n readers at once while the first's render
+// waits at the gate, and returns what each was served.
+func (h *cacheHarness) getAll(t *testing.T, target string, n int, entered chan int64, release chan struct{}) []string {
+	t.Helper()
+	bodies := make([]string, n)
+	codes := make([]int, n)
+	var wg sync.WaitGroup
+	get := func(i int) {
+		defer wg.Done()
+		req := httptest.NewRequest(http.MethodGet, target, nil)
+		req.Header.Set("Accept-Encoding", "gzip")
+		rec := httptest.NewRecorder()
+		h.e.ServeHTTP(rec, req)
+		codes[i] = rec.Code
+		body := rec.Body.String()
+		if rec.Header().Get("Content-Encoding") == "gzip" {
+			zr, err := gzip.NewReader(rec.Body)
+			if err == nil {
+				b, _ := io.ReadAll(zr)
+				body = string(b)
+			}
+		}
+		bodies[i] = body
+	}
+	wg.Add(1)
+	go get(0)
+	<-entered
+	for i := 1; i < n; i++ {
+		wg.Add(1)
+		go get(i)
+	}
+	// The others are let in while the first render is held. One that
+	// reaches the cache only after it is let go finds its page kept.
+	time.Sleep(100 * time.Millisecond)
+	close(release)
+	wg.Wait()
+	for i, code := range codes {
+		bodies[i] = fmt.Sprintf("%d %s", code, bodies[i])
+	}
+	return bodies
+}
+
+// Readers who ask for a page that is not kept while it is being made
+// (every reader of a popular page, just after a write) are all sent the
+// one rendering, not each their own one after another.
+func TestReadersOfOnePageShareItsRendering(t *testing.T) {
+	h := newCacheHarness(t, DefaultCacheBytes)
+	entered, release := h.gatedPage("/busy", func(int64) bool { return false })
+	bodies := h.getAll(t, "/busy?embed=1", 12, entered, release)
+	if n := h.renders.Load(); n != 1 {
+		t.Errorf("12 readers at once: the page was rendered %d times, want once", n)
+	}
+	for i, b := range bodies {
+		if b != "200 <p>render 1</p>" {
+			t.Errorf("reader %d was served %q, want the first rendering", i, b)
+		}
+	}
+}
+
+// What cannot be kept (here an error) is not shared either: each reader
+// waiting for it makes its own page.
+func TestReadersDoNotShareAnErrorPage(t *testing.T) {
+	h := newCacheHarness(t, DefaultCacheBytes)
+	entered, release := h.gatedPage("/flaky", func(n int64) bool { return n == 1 })
+	bodies := h.getAll(t, "/flaky", 4, entered, release)
+	if !strings.HasPrefix(bodies[0], "503 ") {
+		t.Errorf("the first reader was served %q, want its own error", bodies[0])
+	}
+	for i, b := range bodies[1:] {
+		if !strings.HasPrefix(b, "200 <p>render ") {
+			t.Errorf("reader %d was served %q after the first got an error; want a page of its own", i+1, b)
 		}
 	}
 }
