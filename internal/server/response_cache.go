@@ -103,29 +103,43 @@ func (s *Server) cacheResponses(next echo.HandlerFunc) echo.HandlerFunc {
 			// Its page is made uncompressed, which is not kept or shared.
 			return s.respond(c, next, key, version)
 		}
-		var own *made
-		shared, _, _ := s.cache.flight.Do(key+"\x00"+strconv.FormatInt(version, 10), func() (any, error) {
-			// Another request may have kept the page since this one missed.
-			if hit, ok := s.cache.kept(key, version); ok {
-				return hit, nil
+		// A request whose reader went away while it made the page leaves
+		// the others without one: they try again, one of them making it.
+		for range maxFlights {
+			var own *made
+			shared, gone, _ := s.cache.flight.Do(key+"\x00"+strconv.FormatInt(version, 10), func() (any, error) {
+				// Another request may have kept the page since this one missed.
+				if hit, ok := s.cache.kept(key, version); ok {
+					return hit, nil
+				}
+				own = s.make(c, next, key, version)
+				if err := req.Context().Err(); err != nil && !own.shareable {
+					return (*cachedResponse)(nil), err
+				}
+				if !own.shareable {
+					return (*cachedResponse)(nil), nil
+				}
+				return own.entry, nil
+			})
+			if own != nil {
+				return own.send(c)
 			}
-			own = s.make(c, next, key, version)
-			if !own.shareable {
-				return (*cachedResponse)(nil), nil
+			if entry := shared.(*cachedResponse); entry != nil {
+				return serveKept(c, entry, true)
 			}
-			return own.entry, nil
-		})
-		if own != nil {
-			return own.send(c)
-		}
-		if entry := shared.(*cachedResponse); entry != nil {
-			return serveKept(c, entry, true)
+			if gone == nil || req.Context().Err() != nil {
+				break
+			}
 		}
 		// What the other request made could not be shared (an error page,
 		// a streamed or oversized body): this one makes its own.
 		return s.respond(c, next, key, version)
 	}
 }
+
+// maxFlights is how many times a request waits for another to make the
+// page it asked for before it makes its own.
+const maxFlights = 3
 
 // kept returns the response kept for key that still holds at version.
 func (c *responseCache) kept(key string, version int64) (*cachedResponse, bool) {

@@ -250,3 +250,54 @@ func TestReadersDoNotShareAnErrorPage(t *testing.T) {
 		}
 	}
 }
+
+// A reader who goes away while its page is being made (its queries then
+// fail) does not leave the others who waited for it without a page: one
+// of them makes it, for all of them.
+func TestReadersGoOnWhenTheFirstGoesAway(t *testing.T) {
+	h := newCacheHarness(t, DefaultCacheBytes)
+	entered, release := make(chan int64, 64), make(chan struct{})
+	h.e.GET("/busy", func(c echo.Context) error {
+		n := h.renders.Add(1)
+		entered <- n
+		if n == 1 {
+			<-release
+		}
+		if err := c.Request().Context().Err(); err != nil {
+			return err
+		}
+		return c.HTML(http.StatusOK, fmt.Sprintf("<p>render %d</p>", n))
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	first := make(chan struct{})
+	go func() {
+		defer close(first)
+		req := httptest.NewRequest(http.MethodGet, "/busy", nil).WithContext(ctx)
+		req.Header.Set("Accept-Encoding", "gzip")
+		h.e.ServeHTTP(httptest.NewRecorder(), req)
+	}()
+	<-entered
+	bodies := make([]string, 8)
+	var wg sync.WaitGroup
+	for i := range bodies {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			code, body := h.get(t, "/busy", true)
+			bodies[i] = fmt.Sprintf("%d %s", code, body)
+		}()
+	}
+	time.Sleep(100 * time.Millisecond)
+	cancel()
+	close(release)
+	<-first
+	wg.Wait()
+	if n := h.renders.Load(); n != 2 {
+		t.Errorf("the first reader went away: the page was rendered %d times in all, want twice (its own and one for the rest)", n)
+	}
+	for i, b := range bodies {
+		if b != "200 <p>render 2</p>" {
+			t.Errorf("reader %d was served %q, want the second rendering", i, b)
+		}
+	}
+}
