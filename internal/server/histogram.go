@@ -4,7 +4,6 @@ import (
 	"context"
 	"sort"
 	"strconv"
-	"sync"
 
 	"github.com/sitrep/sitrep/internal/conflict"
 	"github.com/sitrep/sitrep/internal/edtf"
@@ -18,50 +17,10 @@ import (
 // list counts up to 1,000.
 const histogramCountLimit = 1000
 
-// countCacheSize bounds how many counts over time are kept.
+// countCacheSize bounds how many counts over time are kept (Server.counts):
+// a histogram is the same for every page, order, view and sort of one
+// filter, which the response cache's addresses do not share.
 const countCacheSize = 512
-
-// countCache keeps the counts over time of recent filters until the next
-// write. The response cache keeps whole pages by address; a histogram is
-// the same for every page, order, view and sort of one filter, which
-// those addresses do not share.
-type countCache struct {
-	mu      sync.Mutex
-	version int64
-	entries map[string]conflict.DayCounts
-	order   []string
-}
-
-// get returns the counts for key at the data version, reading them with
-// read when they are not kept.
-func (c *countCache) get(ctx context.Context, version int64, key string, read func(context.Context) (conflict.DayCounts, error)) (conflict.DayCounts, error) {
-	c.mu.Lock()
-	if c.version != version || c.entries == nil {
-		c.version, c.entries, c.order = version, map[string]conflict.DayCounts{}, nil
-	}
-	if d, ok := c.entries[key]; ok {
-		c.mu.Unlock()
-		return d, nil
-	}
-	c.mu.Unlock()
-	d, err := read(ctx)
-	if err != nil {
-		return d, err
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.version == version {
-		if _, ok := c.entries[key]; !ok {
-			if len(c.order) >= countCacheSize {
-				delete(c.entries, c.order[0])
-				c.order = c.order[1:]
-			}
-			c.order = append(c.order, key)
-		}
-		c.entries[key] = d
-	}
-	return d, nil
-}
 
 // eventHistogram is the strip of counts over time above a list of events:
 // the list's own filter (action names the page, and with it a timeline's,
@@ -88,7 +47,8 @@ func (s *Server) eventHistogram(ctx context.Context, action string, f form.Event
 	if tally, ok := sqlite.DayTallyKey(filter); ok {
 		// One actor, place or tag, or none: its whole series of days is
 		// kept, and every list of it, whatever its dates, is a cut of it.
-		series, err := s.series.get(ctx, version, tally, s.db.FindDayTally)
+		series, err := s.series.Get(version, tally, seriesCacheDays, func(d []conflict.DayCount) int { return len(d) },
+			func() ([]conflict.DayCount, error) { return s.db.FindDayTally(ctx, tally) })
 		if err != nil {
 			return components.HistogramView{}, err
 		}
@@ -101,7 +61,7 @@ func (s *Server) eventHistogram(ctx context.Context, action string, f form.Event
 			if t := filter.Timeline; t != nil {
 				reachKey += "#" + strconv.FormatInt(int64(t.ID), 10)
 			}
-			reaching, err := s.counts.get(ctx, version, "reach:"+reachKey, func(ctx context.Context) (conflict.DayCounts, error) {
+			reaching, err := s.counts.Get(version, "reach:"+reachKey, countCacheSize, nil, func() (conflict.DayCounts, error) {
 				n, err := s.db.CountEventsReachingIn(ctx, filter)
 				return conflict.DayCounts{Before: n}, err
 			})
@@ -111,7 +71,7 @@ func (s *Server) eventHistogram(ctx context.Context, action string, f form.Event
 			counts.Before = reaching.Before
 		}
 	} else {
-		counts, err = s.counts.get(ctx, version, key, func(ctx context.Context) (conflict.DayCounts, error) {
+		counts, err = s.counts.Get(version, key, countCacheSize, nil, func() (conflict.DayCounts, error) {
 			limit := histogramCountLimit
 			if more {
 				limit = 0
@@ -127,46 +87,9 @@ func (s *Server) eventHistogram(ctx context.Context, action string, f form.Event
 	return components.NewHistogram("histogram", "events", counts, lowerKey(from), upperKey(to), link), nil
 }
 
-// seriesCacheDays bounds the days the series cache keeps, all keys
-// together: about 10 MB.
+// seriesCacheDays bounds the days the series cache keeps (Server.series),
+// all keys together: about 10 MB.
 const seriesCacheDays = 400_000
-
-// seriesCache keeps the whole day series of recent tally keys until the
-// next write: the series of all events serves /events at every date.
-type seriesCache struct {
-	mu      sync.Mutex
-	version int64
-	entries map[string][]conflict.DayCount
-	order   []string
-	days    int
-}
-
-func (c *seriesCache) get(ctx context.Context, version int64, key string, read func(context.Context, string) ([]conflict.DayCount, error)) ([]conflict.DayCount, error) {
-	c.mu.Lock()
-	if c.version != version || c.entries == nil {
-		c.version, c.entries, c.order, c.days = version, map[string][]conflict.DayCount{}, nil, 0
-	}
-	if d, ok := c.entries[key]; ok {
-		c.mu.Unlock()
-		return d, nil
-	}
-	c.mu.Unlock()
-	d, err := read(ctx, key)
-	if err != nil {
-		return nil, err
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if _, ok := c.entries[key]; c.version == version && !ok && len(d) <= seriesCacheDays {
-		for c.days+len(d) > seriesCacheDays && len(c.order) > 0 {
-			c.days -= len(c.entries[c.order[0]])
-			delete(c.entries, c.order[0])
-			c.order = c.order[1:]
-		}
-		c.entries[key], c.order, c.days = d, append(c.order, key), c.days+len(d)
-	}
-	return d, nil
-}
 
 // cutDays returns the days of a series from from to to (ISO days, either
 // may be empty), sharing its memory: the caller only reads them.
@@ -246,7 +169,7 @@ func (s *Server) claimsHistogram(ctx context.Context, f form.EstimateFilter) (co
 	case kept:
 		counts = p.dayCounts(f.Filter.From, f.Filter.To)
 	default:
-		counts, err = s.counts.get(ctx, version, "/estimates?"+f.Values().Encode(), func(ctx context.Context) (conflict.DayCounts, error) {
+		counts, err = s.counts.Get(version, "/estimates?"+f.Values().Encode(), countCacheSize, nil, func() (conflict.DayCounts, error) {
 			return s.db.CountEstimatesByDay(ctx, f.Filter)
 		})
 		if err != nil {

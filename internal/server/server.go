@@ -69,9 +69,9 @@ type Server struct {
 	// newest keeps when the newest revision was written (embed_panel.go).
 	newest versioned.Cache[struct{}, time.Time]
 	// counts keeps the counts over time of recent filters (histogram.go).
-	counts countCache
+	counts versioned.Cache[string, conflict.DayCounts]
 	// series keeps the day series of recent tallies (histogram.go).
-	series seriesCache
+	series versioned.Cache[string, []conflict.DayCount]
 	// tags keeps the event filter's suggested tags (event_list.go).
 	tags versioned.Cache[int, []string]
 	// timelinePages keeps what timelines' pages read of their estimates
