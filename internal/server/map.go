@@ -1,7 +1,6 @@
 package server
 
 import (
-	"cmp"
 	"context"
 	"fmt"
 	"net/http"
@@ -13,6 +12,7 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"github.com/maypok86/otter/v2"
 
 	"github.com/sitrep/sitrep/internal/conflict"
 	"github.com/sitrep/sitrep/internal/form"
@@ -56,11 +56,24 @@ type mapPlaces struct {
 	version int64
 	ok      bool
 	byID    map[conflict.PlaceID]*mapPlace
-	// pins are recent filters' places (mapPinsOf), size their number;
-	// tick orders their uses, so the least recently used goes first.
-	pins map[string]*mapPins
-	size int
-	tick uint64
+	// pins are recent filters' places (mapPinsOf), weighed by their
+	// number, within mapPinsBudget: those asked for most stay (the map of
+	// every event, the tags' maps) while maps of one actor each come and
+	// go.
+	pins *otter.Cache[mapPinsKey, *mapPins]
+}
+
+// mapPinsKey names a filter's pins as of a data version.
+type mapPinsKey struct {
+	version int64
+	filter  string
+}
+
+func newMapPins() *otter.Cache[mapPinsKey, *mapPins] {
+	return otter.Must(&otter.Options[mapPinsKey, *mapPins]{
+		MaximumWeight: mapPinsBudget,
+		Weigher:       func(_ mapPinsKey, mp *mapPins) uint32 { return uint32(max(1, len(mp.pins))) },
+	})
 }
 
 type mapPlace struct {
@@ -85,8 +98,13 @@ func (s *Server) mapPlaceIndex(ctx context.Context) (map[conflict.PlaceID]*mapPl
 	if s.maps.ok && s.maps.version == version {
 		return s.maps.byID, nil
 	}
-	// A write makes every filter's pins stale.
-	s.maps.pins, s.maps.size = nil, 0
+	// A write makes every filter's pins stale; their keys name the
+	// version they were counted at, so none is found again, and they
+	// make room at once.
+	if s.maps.pins == nil {
+		s.maps.pins = newMapPins()
+	}
+	s.maps.pins.InvalidateAll()
 	places, err := s.db.MapPlaces(ctx)
 	if err != nil {
 		return nil, err
@@ -385,8 +403,6 @@ type mapPins struct {
 	// asked for.
 	grids     [geo.MaxZoom + 1]*geo.Grid
 	gridsOnce [geo.MaxZoom + 1]sync.Once
-	// used is when the filter was last asked for (mapPlaces.tick).
-	used uint64
 }
 
 // grid returns the pins clustered at zoom z.
@@ -409,16 +425,13 @@ func (s *Server) mapPinsOf(ctx context.Context, r mapRequest) (*mapPins, error) 
 	if err != nil {
 		return nil, err
 	}
-	key := r.filter.Values().Encode() + "\x00" + r.fixed.Get("timeline") + "\x00" + r.fixed.Get("asof")
 	s.maps.Lock()
-	version := s.maps.version
-	if mp, ok := s.maps.pins[key]; ok {
-		s.maps.tick++
-		mp.used = s.maps.tick
-		s.maps.Unlock()
+	version, kept := s.maps.version, s.maps.pins
+	s.maps.Unlock()
+	key := mapPinsKey{version, r.filter.Values().Encode() + "\x00" + r.fixed.Get("timeline") + "\x00" + r.fixed.Get("asof")}
+	if mp, ok := kept.GetIfPresent(key); ok {
 		return mp, nil
 	}
-	s.maps.Unlock()
 	filter := r.filter.Filter
 	filter.Timeline = r.timeline
 	filter.After, filter.Before = "", ""
@@ -479,40 +492,12 @@ func (s *Server) mapPinsOf(ctx context.Context, r mapRequest) (*mapPins, error) 
 	}
 	slices.SortStableFunc(mp.byN, func(a, b int) int { return mp.pins[b].N - mp.pins[a].N })
 	s.maps.Lock()
-	defer s.maps.Unlock()
-	if s.maps.version != version {
-		// A write came between: keep the answer for this request only.
-		return mp, nil
+	current := s.maps.version
+	s.maps.Unlock()
+	if current == version {
+		// After a write the answer is this request's only.
+		kept.Set(key, mp)
 	}
-	if s.maps.pins == nil {
-		s.maps.pins, s.maps.size = map[string]*mapPins{}, 0
-	}
-	if s.maps.size+len(mp.pins) > mapPinsBudget {
-		// The least recently used make room, down to three quarters of
-		// the budget so that the next few filters fit without sorting
-		// again: the map of every event and the tags' maps, asked for
-		// most, stay while maps of one actor each come and go.
-		type kept struct {
-			key  string
-			used uint64
-		}
-		byUse := make([]kept, 0, len(s.maps.pins))
-		for k, v := range s.maps.pins {
-			byUse = append(byUse, kept{k, v.used})
-		}
-		slices.SortFunc(byUse, func(a, b kept) int { return cmp.Compare(a.used, b.used) })
-		for _, k := range byUse {
-			if s.maps.size+len(mp.pins) <= mapPinsBudget*3/4 {
-				break
-			}
-			s.maps.size -= len(s.maps.pins[k.key].pins)
-			delete(s.maps.pins, k.key)
-		}
-	}
-	s.maps.tick++
-	mp.used = s.maps.tick
-	s.maps.pins[key] = mp
-	s.maps.size += len(mp.pins)
 	return mp, nil
 }
 

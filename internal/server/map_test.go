@@ -289,3 +289,51 @@ func TestPinnedMapCountsEventsAsPublishedThen(t *testing.T) {
 		t.Errorf("the pinned map's zoom links drop its moment")
 	}
 }
+
+// A map's counts are kept for panning and zooming until the next write,
+// and never after it: an event published at Tal Afar shows on the next
+// map of the same filter, wherever it is looked at from.
+func TestMapCountsFollowAWrite(t *testing.T) {
+	a := mapWithPlaces(t)
+	h := a.Handler()
+	ctx := t.Context()
+	talAfarCount := func(view string) int {
+		t.Helper()
+		rec := do(t, h, http.MethodGet, view)
+		if rec.Code != http.StatusOK {
+			t.Fatalf("GET %s = %d", view, rec.Code)
+		}
+		for _, m := range mapMarks(t, rec.Body.String()) {
+			if strings.HasPrefix(m.name, "Tal Afar") {
+				return m.n
+			}
+		}
+		t.Fatalf("GET %s: no Tal Afar mark on the map", view)
+		return 0
+	}
+	views := []string{"/map?z=5&lat=35&lon=43.5", "/map?z=6&lat=36&lon=42.5", "/embed/map?z=5&lat=35&lon=43.5"}
+	for _, v := range views {
+		if n := talAfarCount(v); n != 3 {
+			t.Fatalf("%s counts %d events at Tal Afar before the write, want 3", v, n)
+		}
+	}
+	talAfar, err := a.DB.FindPlaceBySlug(ctx, "tal-afar")
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, err := a.DB.FindSourceByURL(ctx, demoSourceURL(t, a))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref := talAfar.Ref()
+	more := &conflict.Event{Title: "Shelling reported again", Date: edtf.MustParse("2016-10-20"), Place: &ref, Status: conflict.Published,
+		Citations: []conflict.Citation{{Source: src, Quote: "Shelling", Locator: "paragraph 2"}}}
+	if err := a.DB.CreateEvents(ctx, []*conflict.Event{more}, conflict.Change{AuthorName: "setup", Role: conflict.RoleReviewer}); err != nil {
+		t.Fatalf("CreateEvents: %v", err)
+	}
+	for _, v := range views {
+		if n := talAfarCount(v); n != 4 {
+			t.Errorf("%s counts %d events at Tal Afar after a fourth was published, want 4", v, n)
+		}
+	}
+}
