@@ -101,9 +101,6 @@ func (s *Server) mapPlaceIndex(ctx context.Context) (map[conflict.PlaceID]*mapPl
 	// A write makes every filter's pins stale; their keys name the
 	// version they were counted at, so none is found again, and they
 	// make room at once.
-	if s.maps.pins == nil {
-		s.maps.pins = newMapPins()
-	}
 	s.maps.pins.InvalidateAll()
 	places, err := s.db.MapPlaces(ctx)
 	if err != nil {

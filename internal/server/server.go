@@ -107,6 +107,7 @@ type Server struct {
 // New returns the Echo instance serving every route.
 func New(cfg Config, db *sqlite.DB) *echo.Echo {
 	s := &Server{cfg: cfg, db: db, log: cfg.Logger, md: markdown.New(), acc: newAccounts(cfg.Accounts, db), hosts: newHosts(cfg)}
+	s.maps.pins = newMapPins()
 	s.limits = cfg.Bulk.withDefaults()
 	s.bulk, s.bulkDB = newLimiter(s.limits), db.Bulk()
 	db.SetExportConns(s.limits.Total)
