@@ -120,12 +120,16 @@ func warmAddresses(ctx context.Context, db *sqlite.DB) ([]string, error) {
 // many versions, and warming each would cost a core for nothing.
 const WarmQuiet = 2 * time.Second
 
-// SearchWarmQuiet is how long the record must go unchanged before
+// SearchWarmQuiet is how long the record must go unchanged before the
+// search indexes are merged (sqlite.DB.MergeSearchIndexes, some six
+// seconds of a core for the events' index at a million events) and
 // search's sets of common words are made again (sqlite.DB.WarmSearch).
-// A write to an index leaves its sets out of date, and searches walk the
-// index until a search proves each word common again; making them all
-// costs some seven seconds of a core for each index at a million events,
-// so it waits for a desk to pause rather than following every edit.
+// A search brings the sets it uses up to date with the writes since they
+// were read; warming brings the rest, and chooses the common words
+// afresh. After a bulk load, which leaves every set to be read again,
+// that costs some seven seconds of a core for each index at a million
+// events, so it waits for a desk to pause rather than following every
+// edit.
 const SearchWarmQuiet = 30 * time.Second
 
 // Warming says how KeepWarm keeps the pages and search warm.
@@ -139,7 +143,8 @@ type Warming struct {
 	// long it took.
 	Pages, Search func(n int, took time.Duration, err error)
 	// MakeSets makes search's sets of common words again, returning how
-	// many; sqlite.DB.WarmSearch when nil.
+	// many; when nil, sqlite.DB.MergeSearchIndexes, then
+	// sqlite.DB.WarmSearch.
 	MakeSets func(context.Context) (int, error)
 }
 
@@ -150,7 +155,14 @@ type Warming struct {
 func KeepWarm(ctx context.Context, h http.Handler, db *sqlite.DB, w Warming) {
 	makeSets := w.MakeSets
 	if makeSets == nil {
-		makeSets = db.WarmSearch
+		makeSets = func(ctx context.Context) (int, error) {
+			// The desk's writes leave the search indexes in small
+			// segments, which every search seeks in.
+			if _, err := db.MergeSearchIndexes(ctx); err != nil {
+				return 0, err
+			}
+			return db.WarmSearch(ctx)
+		}
 	}
 	// seen is the version at the last tick: a version seen twice has
 	// gone a tick unchanged. changed is when it was first seen.

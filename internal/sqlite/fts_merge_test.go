@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"path/filepath"
+	"reflect"
 	"testing"
 )
 
@@ -73,5 +74,60 @@ func TestBulkWritesMergeAFragmentedSearchIndex(t *testing.T) {
 	}
 	if n, _ := searchSegments(ctx, db.write, "events_fts"); n != 2 {
 		t.Errorf("a bulk write merged an index in a few segments (now %d); want it left alone", n)
+	}
+}
+
+// Once the desk pauses, an index its writes left in several segments is
+// merged into one: searches find the same, and the sets of common words
+// made before stay in use.
+// An index in few segments is left alone.
+func TestMergeSearchIndexesAfterWrites(t *testing.T) {
+	ctx := t.Context()
+	db := openTemp(t, "quiet.db")
+	db.terms.slow = 0
+	// Without FTS5's own merging each commit leaves a segment.
+	for _, tbl := range searchIndexes {
+		if _, err := db.write.ExecContext(ctx, `INSERT INTO `+tbl+` (`+tbl+`, rank) VALUES ('automerge', 0)`); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := 1; i <= quietSegments+3; i++ {
+		if _, err := db.write.ExecContext(ctx, `INSERT INTO events (id, slug, title, date, date_lo, date_hi, body, status, created_at, updated_at)
+			VALUES (?, ?, ?, '2016-10-17', '2016-10-17', '2016-10-17', ?, 'published', '', '')`,
+			i, fmt.Sprint("e", i), fmt.Sprint("Offensive day ", i), fmt.Sprintf("Fighting near Mosul, report %d.", i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n, err := searchSegments(ctx, db.read, "events_fts"); err != nil || n <= quietSegments {
+		t.Fatalf("the events' index is in %d segments (%v); the test needs more than %d", n, err, quietSegments)
+	}
+	before, err := db.Search(ctx, "fighting mosul", 20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.terms.wait()
+
+	merged, err := db.MergeSearchIndexes(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(merged, []string{"events_fts", "events_date_fts"}) {
+		t.Errorf("merged %v, want the two events' indexes (the records' had no writes)", merged)
+	}
+	for _, tbl := range merged {
+		if n, err := searchSegments(ctx, db.read, tbl); err != nil || n != 1 {
+			t.Errorf("%s is in %d segments after merging (%v), want one", tbl, n, err)
+		}
+	}
+	answered := db.terms.answered.Load()
+	after, err := db.Search(ctx, "fighting mosul", 20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(after, before) || len(after.Events) != quietSegments+3 {
+		t.Errorf("after merging, search found %d events (%+v); before, %d", len(after.Events), after, len(before.Events))
+	}
+	if db.terms.answered.Load() == answered {
+		t.Error("after merging, the search was not counted from the sets made before")
 	}
 }

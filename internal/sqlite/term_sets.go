@@ -9,7 +9,6 @@ import (
 	"iter"
 	"math"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -28,9 +27,12 @@ import (
 // events, 35 ms in events_fts), where intersecting their sets takes a
 // tenth of a millisecond.
 //
-// A set is exact for the index as it was read, which its snapshot names;
-// a search uses it only while the index is still that one, so a write is
-// seen by the next search as it would be without sets. Sets are made in
+// A set is exact for the index as it was read, which its state names. A
+// write moves the index on; the next search that uses the set first brings
+// it up to date from the rows the write changed, which the index's change
+// log lists (0027_search_changes.sql), so it sees the write as it would
+// without sets. When the log cannot say what changed (a bulk load), the set
+// is not used until it is read again. Sets are made in
 // the background, one at a time: at start for the words a sample of each
 // index shows common (term_sets_warm.go), later for the words of searches
 // whose count proved them common. Searches walk the index meanwhile, so
@@ -61,10 +63,21 @@ type termSets struct {
 // termKey names a set: a search index and one quoted term of its queries.
 type termKey struct{ index, term string }
 
-// termSet is a term's matches in one snapshot of its index.
+// termSet is a term's matches in its index in one state.
 type termSet struct {
-	snapshot string
-	ids      *roaring.Bitmap
+	at  indexState
+	ids *roaring.Bitmap
+}
+
+// indexState names the content of a search index: the last entry of the
+// change log (0027_search_changes.sql), which says what changed between
+// two states, and the index's averages record (id 1 of its shadow table:
+// its count of rows and of their words), which every insert and delete
+// changes, so that a write the log missed (a bulk load's, while it has the
+// log's triggers set aside) is seen.
+type indexState struct {
+	logged   int64
+	averages string
 }
 
 const (
@@ -91,7 +104,7 @@ func newTermSets(read *sql.DB) *termSets {
 		sets: otter.Must(&otter.Options[termKey, *termSet]{
 			MaximumWeight: termSetBytes,
 			Weigher: func(k termKey, t *termSet) uint32 {
-				return uint32(min(t.ids.GetSizeInBytes()+uint64(len(k.index)+len(k.term)+len(t.snapshot))+64, math.MaxUint32))
+				return uint32(min(t.ids.GetSizeInBytes()+uint64(len(k.index)+len(k.term)+len(t.at.averages))+64, math.MaxUint32))
 			},
 		})}
 	s.idle = sync.NewCond(&s.mu)
@@ -104,37 +117,42 @@ func newTermSets(read *sql.DB) *termSets {
 type plainTerms struct{ include, exclude []string }
 
 // count counts the rows of index that the terms match, up to limit, from
-// the sets, or says it cannot (ok false) when a term has no set for the
-// index as it now is.
+// the sets, or says it cannot (ok false) when a term has no set, or its set
+// cannot be brought up to the index as it now is.
 func (s *termSets) count(ctx context.Context, q querier, index string, terms *plainTerms, limit int) (n int, ok bool, err error) {
 	if s == nil || terms == nil || len(terms.include) == 0 {
 		return 0, false, nil
 	}
-	get := func(terms []string) ([]*roaring.Bitmap, string, bool) {
-		out := make([]*roaring.Bitmap, 0, len(terms))
-		var snapshot string
-		for _, t := range terms {
-			set, found := s.sets.GetIfPresent(termKey{index, t})
-			if !found || (len(out) > 0 && set.snapshot != snapshot) {
-				return nil, "", false
-			}
-			out, snapshot = append(out, set.ids), set.snapshot
+	keys := make([]termKey, 0, len(terms.include)+len(terms.exclude))
+	for _, t := range append(terms.include[:len(terms.include):len(terms.include)], terms.exclude...) {
+		keys = append(keys, termKey{index, t})
+	}
+	sets := make([]*termSet, len(keys))
+	for i, k := range keys {
+		set, found := s.sets.GetIfPresent(k)
+		if !found {
+			return 0, false, nil
 		}
-		return out, snapshot, true
-	}
-	include, snapshot, ok := get(terms.include)
-	if !ok {
-		return 0, false, nil
-	}
-	exclude, other, ok := get(terms.exclude)
-	if !ok || (len(exclude) > 0 && other != snapshot) {
-		return 0, false, nil
+		sets[i] = set
 	}
 	// Only now is the index read: a search whose words have no sets pays
 	// nothing for them.
-	now, err := indexSnapshot(ctx, q, index)
-	if err != nil || now != snapshot {
+	now, err := readIndexState(ctx, q, index)
+	if err != nil || now.averages == "" {
 		return 0, false, err
+	}
+	if slices.ContainsFunc(sets, func(set *termSet) bool { return set.at != now }) {
+		if sets, ok, err = s.catchUp(ctx, index, keys, sets); !ok || err != nil {
+			return 0, false, err
+		}
+	}
+	include, exclude := make([]*roaring.Bitmap, len(terms.include)), make([]*roaring.Bitmap, len(terms.exclude))
+	for i, set := range sets {
+		if i < len(include) {
+			include[i] = set.ids
+		} else {
+			exclude[i-len(include)] = set.ids
+		}
 	}
 	// The smallest set first keeps what is intersected small.
 	slices.SortFunc(include, func(a, b *roaring.Bitmap) int { return cmp.Compare(a.GetCardinality(), b.GetCardinality()) })
@@ -155,6 +173,153 @@ func (s *termSets) count(ctx context.Context, q querier, index string, terms *pl
 	}
 	s.answered.Add(1)
 	return int(min(found, uint64(limit))), true, nil
+}
+
+// loggedIndexes are the search indexes whose changes 0027_search_changes.sql
+// logs, by the names of the triggers a bulk load sets aside; the sets of
+// any other index are used only while it is as they read it.
+var loggedIndexes = map[string]string{"events_fts": "search_changes_event_insert", "records_fts": "search_changes_text_insert"}
+
+// catchUpRows is how many changed rows a set is brought up to date from,
+// at most: past it, reading the set again costs less.
+const catchUpRows = 1024
+
+// catchUp brings sets, of keys in index, to the index as it is, in one
+// read transaction: for each set, the rows logged since its state are
+// looked up again with its term, and the set is kept anew. ok is false
+// when the log cannot say what changed since some set's state: the log's
+// triggers are set aside (a bulk load is under way), a bulk load rewrote
+// the index since, the entries have been trimmed, or they are too many.
+// A set's words are then found by FTS5, and the set read again as it
+// would be after any write.
+func (s *termSets) catchUp(ctx context.Context, index string, keys []termKey, sets []*termSet) (_ []*termSet, ok bool, err error) {
+	if _, logged := loggedIndexes[index]; !logged {
+		return nil, false, nil
+	}
+	tx, err := s.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, false, err
+	}
+	defer tx.Rollback()
+	now, err := readIndexState(ctx, tx, index)
+	if err != nil || now.averages == "" {
+		return nil, false, err
+	}
+	return s.catchUpTo(ctx, tx, now, index, keys, sets)
+}
+
+// catchUpTo is catchUp in tx, where index is in state now.
+func (s *termSets) catchUpTo(ctx context.Context, tx *sql.Tx, now indexState, index string, keys []termKey, sets []*termSet) (_ []*termSet, ok bool, err error) {
+	trigger, logged := loggedIndexes[index]
+	if !logged {
+		return nil, false, nil
+	}
+	oldest := now.logged
+	for _, set := range sets {
+		switch {
+		case set.at.logged > now.logged:
+			// Read after this transaction began: caught up by another.
+			return nil, false, nil
+		case set.at.logged == now.logged && set.at != now:
+			// The index changed with nothing logged.
+			return nil, false, nil
+		}
+		oldest = min(oldest, set.at.logged)
+	}
+	var (
+		inPlace bool
+		first   sql.NullInt64
+	)
+	if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM sqlite_schema WHERE type = 'trigger' AND name = ?), (SELECT min(id) FROM search_changes)`,
+		trigger).Scan(&inPlace, &first); err != nil {
+		return nil, false, err
+	}
+	if !inPlace || (oldest < now.logged && first.Int64 > oldest+1) {
+		return nil, false, nil
+	}
+	// The rows changed since the oldest set's state, with the last entry
+	// that changed each.
+	rows, err := tx.QueryContext(ctx, `SELECT row, max(id) FROM search_changes WHERE id > ? AND search_index = ? GROUP BY row`, oldest, index)
+	if err != nil {
+		return nil, false, err
+	}
+	type change struct{ row, last int64 }
+	var changes []change
+	for rows.Next() {
+		var row sql.NullInt64
+		var last int64
+		if err := rows.Scan(&row, &last); err != nil {
+			rows.Close()
+			return nil, false, err
+		}
+		if !row.Valid || len(changes) == catchUpRows {
+			// The whole index was rewritten, or too much of it changed.
+			rows.Close()
+			return nil, false, nil
+		}
+		changes = append(changes, change{row.Int64, last})
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, false, err
+	}
+	out := make([]*termSet, len(sets))
+	for i, set := range sets {
+		if set.at == now {
+			out[i] = set
+			continue
+		}
+		var changed []int64
+		for _, c := range changes {
+			if c.last > set.at.logged {
+				changed = append(changed, c.row)
+			}
+		}
+		if out[i], err = s.applyChanges(ctx, tx, keys[i], set, changed, now); err != nil {
+			if errors.Is(err, errLargeRowid) {
+				return nil, false, nil
+			}
+			return nil, false, err
+		}
+		if kept, ok := s.sets.GetIfPresent(keys[i]); !ok || kept.at.logged < now.logged {
+			s.sets.Set(keys[i], out[i])
+		}
+	}
+	return out, true, nil
+}
+
+// applyChanges is set in state now, given the rows changed since its own:
+// each is taken out, and put back if its term matches it now. The set
+// kept is not changed, for searches may be reading it.
+func (s *termSets) applyChanges(ctx context.Context, tx *sql.Tx, k termKey, set *termSet, changed []int64, now indexState) (*termSet, error) {
+	ids := set.ids.Clone()
+	for _, row := range changed {
+		at, err := setPosition(k.index, row)
+		if err != nil {
+			return nil, err
+		}
+		ids.Remove(at)
+	}
+	if len(changed) > 0 {
+		// CROSS JOIN keeps the rows the outer loop, so that FTS5 is
+		// asked for each by its rowid, a seek into the term's list.
+		var list sql.NullString
+		if err := tx.QueryRowContext(ctx, `SELECT group_concat(`+k.index+`.rowid) FROM json_each(?) r CROSS JOIN `+k.index+`
+			WHERE `+k.index+` MATCH ? AND `+k.index+`.rowid = r.value`, jsonIDs(args(changed)), k.term).Scan(&list); err != nil {
+			return nil, err
+		}
+		for rowid, err := range rowidList(list.String) {
+			if err != nil {
+				return nil, err
+			}
+			at, err := setPosition(k.index, rowid)
+			if err != nil {
+				return nil, err
+			}
+			ids.Add(at)
+		}
+	}
+	return &termSet{at: now, ids: ids}, nil
 }
 
 // seekEntries is how many entries of words' lists of matches FTS5 walks in
@@ -209,24 +374,15 @@ func (s *termSets) walkRanges(index string, terms *plainTerms, rowids []int64) s
 	return b.String()
 }
 
-// indexSnapshot names the state of a search index by two records FTS5
-// keeps in its shadow table: the structure record (id 10), which lists the
-// segments and counts those ever written, and which FTS5 writes again
-// whenever a transaction adds to the index (a merge too, which only costs
-// a rebuild); and the averages record (id 1), the count of rows and of
-// their words, which every insert and delete changes, even one made in
-// place in a segment (the secure-delete option). The same records mean
-// the same index.
-func indexSnapshot(ctx context.Context, q querier, index string) (string, error) {
-	var averages, structure []byte
-	err := q.QueryRowContext(ctx, `SELECT (SELECT block FROM `+index+`_data WHERE id = 1), (SELECT block FROM `+index+`_data WHERE id = 10)`).
-		Scan(&averages, &structure)
-	if err != nil || structure == nil {
-		// An index without a structure has no words yet; no set is made
-		// for it.
-		return "", err
-	}
-	return strconv.Itoa(len(averages)) + ":" + string(averages) + string(structure), nil
+// readIndexState reads where index stands, in one statement. An index
+// with no averages record has had nothing written yet; it gets no sets.
+func readIndexState(ctx context.Context, q querier, index string) (indexState, error) {
+	var averages []byte
+	var state indexState
+	err := q.QueryRowContext(ctx, `SELECT (SELECT block FROM `+index+`_data WHERE id = 1), (SELECT coalesce(max(id), 0) FROM search_changes)`).
+		Scan(&averages, &state.logged)
+	state.averages = string(averages)
+	return state, err
 }
 
 // counted learns from a count made by FTS5: when it took long, or found
@@ -306,7 +462,7 @@ func setPosition(index string, rowid int64) (uint32, error) {
 	return uint32(rowid), nil
 }
 
-// make reads a term's matches and its index's snapshot in one read
+// make reads a term's matches and its index's state in one read
 // transaction, unless the set kept is of the index as it is.
 func (s *termSets) make(ctx context.Context, k termKey) error {
 	tx, err := s.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
@@ -314,12 +470,20 @@ func (s *termSets) make(ctx context.Context, k termKey) error {
 		return err
 	}
 	defer tx.Rollback()
-	snapshot, err := indexSnapshot(ctx, tx, k.index)
-	if err != nil || snapshot == "" {
+	now, err := readIndexState(ctx, tx, k.index)
+	if err != nil || now.averages == "" {
 		return err
 	}
-	if kept, ok := s.sets.GetIfPresent(k); ok && kept.snapshot == snapshot {
-		return nil
+	if kept, ok := s.sets.GetIfPresent(k); ok {
+		// A set read before a few writes costs a few lookups to bring up
+		// to date, where reading it again costs a walk of all its term's
+		// matches (35 ms for a common word at a million events).
+		if kept.at == now {
+			return nil
+		}
+		if _, ok, err := s.catchUpTo(ctx, tx, now, k.index, []termKey{k}, []*termSet{kept}); ok || err != nil {
+			return err
+		}
 	}
 	// The rowids come a chunk at a time as one text each: read a row at a
 	// time, the driver's work per row was four fifths of a set's cost.
@@ -353,7 +517,7 @@ func (s *termSets) make(ctx context.Context, k termKey) error {
 		}
 	}
 	ids.RunOptimize()
-	s.sets.Set(k, &termSet{snapshot: snapshot, ids: ids})
+	s.sets.Set(k, &termSet{at: now, ids: ids})
 	return nil
 }
 

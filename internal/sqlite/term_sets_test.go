@@ -312,3 +312,112 @@ func TestWarmSearchEndsWhenClosed(t *testing.T) {
 	}
 	<-closed
 }
+
+// Sets made before a write are brought up to date from the rows the write
+// changed, so that the searches right after it are still counted from
+// sets, and find what the index alone finds: an event published, its
+// words and quote edited (the quote's old row deleted), retracted, a batch
+// created, an actor added. A bulk load, which logs no rows, puts the sets
+// out of use until they are read again.
+func TestSearchTermSetsFollowWrites(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	db := termSetsDB(t, r, 300)
+	db.SetTermSetsSlow(0)
+	ctx := t.Context()
+	ch := conflict.Change{AuthorName: "import", Summary: "Corrected."}
+	// ceasefire is in as many events and quotes as a search counts
+	// exactly: one more makes its results broad, one fewer not, so a set
+	// that missed a change would show.
+	var seed []*conflict.Event
+	for i := range conflict.SearchCountLimit {
+		seed = append(seed, &conflict.Event{Title: "Ceasefire " + termText(r, 2), Body: termText(r, 5), Status: conflict.Published,
+			Date: edtf.MustParse("2016-06-01"), Citations: []conflict.Citation{{Source: newSource(i), Quote: "Ceasefire " + termText(r, 3)}}})
+	}
+	if err := db.CreateEvents(ctx, seed, ch); err != nil {
+		t.Fatal(err)
+	}
+	queries := []string{"shelling", "village shelling", "convoy -village", "families dawn bridge", "ceasefire", "ceasefire shelling", "officials -ceasefire"}
+	sameAsIndex(t, db, queries)
+	db.WaitForTermSets()
+
+	// fromSets fails unless a search of every query right after a write
+	// is counted from sets in both indexes, and finds what the index does.
+	fromSets := func(write string) {
+		t.Helper()
+		before := db.TermSetAnswers()
+		sameAsIndex(t, db, queries)
+		if got, want := db.TermSetAnswers()-before, int64(2*len(queries)); got != want {
+			t.Errorf("after %s, %d of %d counts were made from sets", write, got, want)
+		}
+	}
+	fromSets("no write")
+
+	e := conflict.Event{Title: "Ceasefire shelling near the village", Body: "Families fled at dawn.", Status: conflict.Published,
+		Date: edtf.MustParse("2017-03-01"), Citations: []conflict.Citation{{Source: newSource(9001), Quote: "A ceasefire was announced by officials."}}}
+	if err := db.CreateEvent(ctx, &e, ch); err != nil {
+		t.Fatal(err)
+	}
+	fromSets("an event published")
+	if res, err := db.Search(ctx, "ceasefire", 20); err != nil || !res.Broad {
+		t.Fatalf("Search(ceasefire) after one more event: broad %v, %v; the test needs the limit passed", res.Broad, err)
+	}
+
+	e.Title, e.Body = "Talks at the bridge", "Convoy waited."
+	e.Citations = []conflict.Citation{{Source: newSource(9001), Quote: "Officials spoke of a convoy."}}
+	if _, err := db.UpdateEvent(ctx, &e, e.Version, ch); err != nil {
+		t.Fatal(err)
+	}
+	fromSets("an event's words and quote edited")
+
+	cur, err := db.FindEventByID(ctx, e.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.SetEventStatus(ctx, e.ID, conflict.ActionRetract, "Withdrawn.", cur.Version, conflict.RoleReviewer, conflict.Change{AuthorName: "reviewer"}); err != nil {
+		t.Fatal(err)
+	}
+	fromSets("an event retracted")
+
+	var batch []*conflict.Event
+	for i := range 5 {
+		batch = append(batch, &conflict.Event{Title: "Ceasefire " + termText(r, 2), Body: termText(r, 5), Status: conflict.Published,
+			Date: edtf.MustParse("2017-04-01"), Citations: []conflict.Citation{{Source: newSource(9100 + i), Quote: "Ceasefire " + termText(r, 3)}}})
+	}
+	if err := db.CreateEvents(ctx, batch, ch); err != nil {
+		t.Fatal(err)
+	}
+	fromSets("a batch of events created")
+
+	if err := db.CreateActor(ctx, &conflict.Actor{Name: "Ceasefire Monitors", Description: "Officials at the village."}, ch); err != nil {
+		t.Fatal(err)
+	}
+	fromSets("an actor added")
+
+	l, err := db.NewLoader(ctx, conflict.Change{AuthorName: "load", Import: true}, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 20 {
+		ev := conflict.Event{Title: "Shelling ceasefire " + termText(r, 2), Body: termText(r, 5), Status: conflict.Published,
+			Date: edtf.MustParse("2017-05-01"), Citations: []conflict.Citation{{Source: newSource(9200 + i), Quote: "Village " + termText(r, 3)}}}
+		if err := l.Source(&ev.Citations[0].Source); err != nil {
+			t.Fatal(err)
+		}
+		if err := l.Event(&ev); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := l.Close(); err != nil {
+		t.Fatal(err)
+	}
+	// The first search after it: the sets of its words, made before the
+	// load, are not used. (Later ones may find sets made since.)
+	before := db.TermSetAnswers()
+	sameAsIndex(t, db, queries[1:2])
+	if db.TermSetAnswers() != before {
+		t.Errorf("after a bulk load, %d counts were made from sets read before it", db.TermSetAnswers()-before)
+	}
+	sameAsIndex(t, db, queries)
+	db.WaitForTermSets()
+	fromSets("a bulk load, once the sets were read again")
+}
