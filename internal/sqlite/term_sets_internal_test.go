@@ -1,8 +1,13 @@
 package sqlite
 
 import (
+	"fmt"
+	"reflect"
 	"slices"
 	"testing"
+
+	"github.com/sitrep/sitrep/internal/conflict"
+	"github.com/sitrep/sitrep/internal/edtf"
 )
 
 // rowidList reads group_concat's lists of rowids, and refuses what is not
@@ -37,5 +42,87 @@ func TestRowidList(t *testing.T) {
 func TestMemoKeyQuotesParameters(t *testing.T) {
 	if memoKey("q", []any{"a b"}) == memoKey("q", []any{"a", "b"}) {
 		t.Error(`memoKey reads ["a b"] and ["a", "b"] alike`)
+	}
+}
+
+// A set is not brought up to date when the log cannot say everything that
+// changed since it was read: the entries after it were trimmed, or more
+// rows changed than a catch-up looks up. The search is then counted by
+// the index, and finds what the index alone finds.
+func TestTermSetsFallBackWhenTheLogCannotSay(t *testing.T) {
+	ctx := t.Context()
+	for _, tt := range []struct {
+		name string
+		// log writes to the events and entries into the change log.
+		log []string
+		// fromSets is how many of a search's two counts are still made
+		// from sets: the entries trimmed were both indexes', the rows
+		// too many only the events'.
+		fromSets int64
+		// events is how many events the search then counts.
+		events int
+	}{
+		// An event's words edited away, then another row changed in
+		// many writes: the trim that follows takes the edit's entry.
+		{"trimmed", []string{`UPDATE events SET title = 'Quiet at the river' WHERE id = 1`,
+			`WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20000)
+			INSERT INTO search_changes (search_index, row) SELECT 'events_fts', 2 FROM n`}, 0, 40},
+		// More rows than a catch-up looks up.
+		{"too many", []string{`WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ` + fmt.Sprint(catchUpRows+10) + `)
+			INSERT INTO search_changes (search_index, row) SELECT 'events_fts', i FROM n`}, 1, 41},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			db := openTemp(t, "fallback.db")
+			db.terms.slow = 0
+			var events []*conflict.Event
+			for i := range 40 {
+				events = append(events, &conflict.Event{Title: fmt.Sprint("Shelling near the bridge ", i), Body: "Convoy.", Status: conflict.Published,
+					Date: edtf.MustParse("2016-10-17"), Citations: []conflict.Citation{{Source: conflict.Source{URL: fmt.Sprint("https://example.org/", i),
+						Publisher: "Wire", Title: "Report"}, Quote: "Shelling reported."}}})
+			}
+			if err := db.CreateEvents(ctx, events, conflict.Change{AuthorName: "import"}); err != nil {
+				t.Fatal(err)
+			}
+			const q = "shelling bridge"
+			if _, err := db.Search(ctx, q, 20); err != nil {
+				t.Fatal(err)
+			}
+			db.terms.wait()
+			before := db.terms.answered.Load()
+			if _, err := db.Search(ctx, q, 20); err != nil || db.terms.answered.Load() != before+2 {
+				t.Fatalf("with no writes, the search was not counted from sets (%v)", err)
+			}
+			for _, stmt := range tt.log {
+				if _, err := db.write.ExecContext(ctx, stmt); err != nil {
+					t.Fatal(err)
+				}
+			}
+			// A real write, so that the index has changed too.
+			e := conflict.Event{Title: "Shelling at the bridge again", Body: "Convoy.", Status: conflict.Published, Date: edtf.MustParse("2016-10-18"),
+				Citations: []conflict.Citation{{Source: conflict.Source{URL: "https://example.org/again", Publisher: "Wire", Title: "Report"}, Quote: "Reported."}}}
+			if err := db.CreateEvent(ctx, &e, conflict.Change{AuthorName: "import"}); err != nil {
+				t.Fatal(err)
+			}
+			// What the sets say, if they say anything, is what the index says.
+			terms := &plainTerms{include: []string{`"shelling"`, `"bridge"`}}
+			if n, ok, err := db.terms.count(ctx, db.read, "events_fts", terms, 1000); err != nil || ok && n != tt.events {
+				t.Errorf("the sets counted %d events (%v); the index has %d", n, err, tt.events)
+			}
+			before = db.terms.answered.Load()
+			got, err := db.Search(ctx, q, 20)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n := db.terms.answered.Load() - before; n != tt.fromSets {
+				t.Errorf("%d of 2 counts were made from sets; want %d", n, tt.fromSets)
+			}
+			want, err := db.SearchByIndex(ctx, q, 20)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(got, want) || got.EventCount != tt.events {
+				t.Errorf("Search(%q) counted %d events, the index alone %d; want %d", q, got.EventCount, want.EventCount, tt.events)
+			}
+		})
 	}
 }
