@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -159,7 +160,7 @@ func KeepWarm(ctx context.Context, h http.Handler, db *sqlite.DB, w Warming) {
 			// The desk's writes leave the search indexes in small
 			// segments, which every search seeks in.
 			if _, err := db.MergeSearchIndexes(ctx); err != nil {
-				return 0, err
+				return 0, fmt.Errorf("merging the search indexes: %w", err)
 			}
 			return db.WarmSearch(ctx)
 		}
