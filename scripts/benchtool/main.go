@@ -1,11 +1,12 @@
-// Command benchtool serves the two needs of scripts/bench that a shell
-// cannot: a bare Echo handler to measure sitrep against on the same
-// machine in the same run, and lists of distinct addresses drawn from a
-// benchmark database, so that a run of distinct URLs asks sitrep real
-// filters that no cache has seen.
+// Command benchtool serves the needs of scripts/bench that a shell cannot:
+// a bare Echo handler to measure sitrep against on the same machine in
+// the same run; lists of distinct addresses drawn from a benchmark
+// database, so that a run of distinct URLs asks sitrep real filters that
+// no cache has seen; and a desk publishing while the pages are measured.
 //
 //	benchtool bare -addr 127.0.0.1:8099
 //	benchtool urls -db bench.db -page events-actor -n 20000
+//	benchtool publish -db bench.db -every 1s
 package main
 
 import (
@@ -21,6 +22,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 	_ "modernc.org/sqlite"
@@ -35,7 +37,7 @@ func main() {
 
 func run(args []string) error {
 	if len(args) == 0 {
-		return errors.New("usage: benchtool bare|urls [flags]")
+		return errors.New("usage: benchtool bare|urls|publish [flags]")
 	}
 	switch args[0] {
 	case "bare":
@@ -50,6 +52,18 @@ func run(args []string) error {
 		n := fs.Int("n", 20000, "how many addresses")
 		fs.Parse(args[1:])
 		return urls(*db, *page, *n)
+	case "publish":
+		fs := flag.NewFlagSet("publish", flag.ExitOnError)
+		db := fs.String("db", "", "benchmark database")
+		every := fs.Duration("every", time.Second, "how often to publish an event")
+		fs.Parse(args[1:])
+		switch {
+		case *db == "":
+			return errors.New("publish: -db names no database")
+		case *every <= 0:
+			return errors.New("publish: -every must be more than zero")
+		}
+		return publish(*db, *every)
 	}
 	return fmt.Errorf("unknown command %q", args[0])
 }
