@@ -76,10 +76,10 @@ const quietSegments = 3
 func (db *DB) MergeSearchIndexes(ctx context.Context) (merged []string, err error) {
 	for _, t := range searchIndexes {
 		n, err := searchSegments(ctx, db.read, t)
-		if err != nil || n <= quietSegments {
-			if err != nil {
-				return merged, err
-			}
+		if err != nil {
+			return merged, err
+		}
+		if n <= quietSegments {
 			continue
 		}
 		// A negative step merges segments of every level, as 'optimize'

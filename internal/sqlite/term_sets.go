@@ -116,6 +116,16 @@ func newTermSets(read *sql.DB) *termSets {
 // find, and those to leave out.
 type plainTerms struct{ include, exclude []string }
 
+// keys names the sets of every term in index: those to find, then those
+// to leave out.
+func (t *plainTerms) keys(index string) []termKey {
+	keys := make([]termKey, 0, len(t.include)+len(t.exclude))
+	for _, term := range append(t.include[:len(t.include):len(t.include)], t.exclude...) {
+		keys = append(keys, termKey{index, term})
+	}
+	return keys
+}
+
 // count counts the rows of index that the terms match, up to limit, from
 // the sets, or says it cannot (ok false) when a term has no set, or its set
 // cannot be brought up to the index as it now is.
@@ -123,10 +133,7 @@ func (s *termSets) count(ctx context.Context, q querier, index string, terms *pl
 	if s == nil || terms == nil || len(terms.include) == 0 {
 		return 0, false, nil
 	}
-	keys := make([]termKey, 0, len(terms.include)+len(terms.exclude))
-	for _, t := range append(terms.include[:len(terms.include):len(terms.include)], terms.exclude...) {
-		keys = append(keys, termKey{index, t})
-	}
+	keys := terms.keys(index)
 	sets := make([]*termSet, len(keys))
 	for i, k := range keys {
 		set, found := s.sets.GetIfPresent(k)
@@ -275,7 +282,7 @@ func (s *termSets) catchUpTo(ctx context.Context, tx *sql.Tx, now indexState, in
 				changed = append(changed, c.row)
 			}
 		}
-		if out[i], err = s.applyChanges(ctx, tx, keys[i], set, changed, now); err != nil {
+		if out[i], err = applyChanges(ctx, tx, keys[i], set, changed, now); err != nil {
 			if errors.Is(err, errLargeRowid) {
 				return nil, false, nil
 			}
@@ -291,7 +298,7 @@ func (s *termSets) catchUpTo(ctx context.Context, tx *sql.Tx, now indexState, in
 // applyChanges is set in state now, given the rows changed since its own:
 // each is taken out, and put back if its term matches it now. The set
 // kept is not changed, for searches may be reading it.
-func (s *termSets) applyChanges(ctx context.Context, tx *sql.Tx, k termKey, set *termSet, changed []int64, now indexState) (*termSet, error) {
+func applyChanges(ctx context.Context, tx *sql.Tx, k termKey, set *termSet, changed []int64, now indexState) (*termSet, error) {
 	ids := set.ids.Clone()
 	for _, row := range changed {
 		at, err := setPosition(k.index, row)
@@ -341,8 +348,8 @@ func (s *termSets) walkRanges(index string, terms *plainTerms, rowids []int64) s
 	// records_fts's sets keep its rowids grouped by kind (setPosition),
 	// not in order.
 	if s != nil && terms != nil && index != "records_fts" && len(ids) > 0 && ids[0] >= 0 && ids[len(ids)-1] <= math.MaxUint32 {
-		for _, t := range append(terms.include[:len(terms.include):len(terms.include)], terms.exclude...) {
-			set, ok := s.sets.GetIfPresent(termKey{index, t})
+		for _, k := range terms.keys(index) {
+			set, ok := s.sets.GetIfPresent(k)
 			if !ok {
 				sets = nil
 				break
@@ -392,11 +399,7 @@ func (s *termSets) counted(index string, terms *plainTerms, took time.Duration, 
 	if s == nil || terms == nil || (took < s.slow && n <= limit) {
 		return
 	}
-	var keys []termKey
-	for _, t := range append(terms.include[:len(terms.include):len(terms.include)], terms.exclude...) {
-		keys = append(keys, termKey{index, t})
-	}
-	s.enqueue(keys, termSetsQueued)
+	s.enqueue(terms.keys(index), termSetsQueued)
 }
 
 // enqueue queues the sets of keys not already queued, while fewer than

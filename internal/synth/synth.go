@@ -566,6 +566,11 @@ func (g *generator) estimate(i int) *conflict.Estimate {
 // the same records as it did then.
 var synthQualifiers = []conflict.Qualifier{conflict.Exact, conflict.About, conflict.Range, conflict.AtLeast, conflict.AtMost}
 
+// MarkTimeline is the slug of the first timeline Generate makes: a
+// database that has it was made by sitrep synth, which the tools that
+// write benchmark records into a database ask before they do.
+const MarkTimeline = "synth-biggest-actor"
+
 // timelines makes a few published timelines of the kinds readers visit:
 // the biggest actor's, an actor's events with one tag, the biggest
 // place's, one over a date range with estimates, and one with pinned
@@ -574,7 +579,7 @@ func (g *generator) timelines(ctx context.Context, db *sqlite.DB) ([]conflict.Ti
 	biggest, second := g.actors[0], g.actors[min(1, len(g.actors)-1)]
 	city := g.places[g.cities[0]].Ref()
 	specs := []conflict.Timeline{
-		{Slug: "synth-biggest-actor", Title: "Everything " + biggest.Name + " did",
+		{Slug: MarkTimeline, Title: "Everything " + biggest.Name + " did",
 			Filter: conflict.TimelineFilter{Actors: []conflict.ActorID{biggest.ID}}},
 		{Slug: "synth-actor-and-tag", Title: second.Name + ": " + tags[0] + "s",
 			Filter: conflict.TimelineFilter{Actors: []conflict.ActorID{second.ID}, Tags: []string{tags[0]}}},

@@ -11,6 +11,7 @@ import (
 	"github.com/sitrep/sitrep/internal/conflict"
 	"github.com/sitrep/sitrep/internal/edtf"
 	"github.com/sitrep/sitrep/internal/sqlite"
+	"github.com/sitrep/sitrep/internal/synth"
 )
 
 // publish adds a published event to the database every interval, through
@@ -18,7 +19,8 @@ import (
 // then says how many it added: a desk writing while readers read, for
 // scripts/bench's PUBLISH. Every write moves the data version on and
 // changes the search indexes, as a reviewer's publish does. The events
-// cite the database's first source, so it must hold one.
+// cite the database's first source. It refuses a database that sitrep
+// synth did not make.
 func publish(path string, every time.Duration) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -27,6 +29,11 @@ func publish(path string, every time.Duration) error {
 		return err
 	}
 	defer db.Close()
+	// Its events reach readers unreviewed, as an import's do: only into
+	// a database sitrep synth made.
+	if _, err := db.FindTimelineBySlug(ctx, synth.MarkTimeline); err != nil {
+		return fmt.Errorf("publish: %s has no timeline %s, so sitrep synth did not make it: publish writes only into benchmark databases (%w)", path, synth.MarkTimeline, err)
+	}
 	src, err := db.FindSourceByID(ctx, 1)
 	if err != nil {
 		return fmt.Errorf("publish: the database's first source: %w", err)
