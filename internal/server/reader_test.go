@@ -73,6 +73,10 @@ func TestSearchPage(t *testing.T) {
 		}
 	}
 	get(t, h, "/search?q=zzzqqq", http.StatusOK, "Nothing matches")
+	// A phrase in straight quotes is quoted back once, not in two pairs.
+	if body := get(t, h, "/search?q=%22zzz+qqq%22", http.StatusOK, "Nothing matches “<bdi>zzz qqq</bdi>”"); strings.Contains(body, "“<bdi>&#34;") {
+		t.Errorf("/search?q=\"zzz qqq\" quotes the phrase in two pairs of quotation marks")
+	}
 }
 
 // TestShortPrefixesAreSaid: a prefix of fewer than three letters is
