@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"sort"
 	"strconv"
 
 	"github.com/sitrep/sitrep/internal/conflict"
@@ -47,12 +46,10 @@ func (s *Server) eventHistogram(ctx context.Context, action string, f form.Event
 	if tally, ok := sqlite.DayTallyKey(filter); ok {
 		// One actor, place or tag, or none: its whole series of days is
 		// kept, and every list of it, whatever its dates, is a cut of it.
-		series, err := s.series.Get(version, tally, seriesCacheDays, func(d []conflict.DayCount) int { return len(d) },
-			func() ([]conflict.DayCount, error) { return s.db.FindDayTally(ctx, tally) })
+		counts.Days, err = s.db.DayTally(ctx, tally, lowerKey(from), upperKey(to))
 		if err != nil {
 			return components.HistogramView{}, err
 		}
-		counts.Days = cutDays(series, lowerKey(from), upperKey(to))
 		// The events that reach into the start from before it are the
 		// same whatever the end, so lists of one start share the count;
 		// nothing reaches into a span that ends before it starts.
@@ -85,26 +82,6 @@ func (s *Server) eventHistogram(ctx context.Context, action string, f form.Event
 	query := queryTemplate(f.PageValues("after", "", "before", "", "page", ""), "from", "to")
 	link := func(lo, hi string) string { return withQuery(action, query(lo, hi)) }
 	return components.NewHistogram("histogram", "events", counts, lowerKey(from), upperKey(to), link), nil
-}
-
-// seriesCacheDays bounds the days the series cache keeps (Server.series),
-// all keys together: about 10 MB.
-const seriesCacheDays = 400_000
-
-// cutDays returns the days of a series from from to to (ISO days, either
-// may be empty), sharing its memory: the caller only reads them.
-func cutDays(series []conflict.DayCount, from, to string) []conflict.DayCount {
-	lo, hi := 0, len(series)
-	if from != "" {
-		lo = sort.Search(len(series), func(i int) bool { return series[i].Day >= from })
-	}
-	if to != "" {
-		hi = sort.Search(len(series), func(i int) bool { return series[i].Day > to })
-	}
-	if lo > hi {
-		return nil
-	}
-	return series[lo:hi:hi]
 }
 
 func lowerKey(d edtf.Date) string {

@@ -70,8 +70,6 @@ type Server struct {
 	newest versioned.Cache[struct{}, time.Time]
 	// counts keeps the counts over time of recent filters (histogram.go).
 	counts versioned.Cache[string, conflict.DayCounts]
-	// series keeps the day series of recent tallies (histogram.go).
-	series versioned.Cache[string, []conflict.DayCount]
 	// tags keeps the event filter's suggested tags (event_list.go).
 	tags versioned.Cache[int, []string]
 	// timelinePages keeps what timelines' pages read of their estimates

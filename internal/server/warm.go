@@ -16,7 +16,7 @@ import (
 )
 
 // The pages whose first request after a write builds what later requests
-// read: the map's places and grids for every event and for each tag, a
+// read (besides the day tallies' series, which Warm reads directly): the map's places and grids for every event and for each tag, a
 // force's claim tallies, bands and chart, a timeline's first keys and
 // parts. At a million events that first request takes 20–100 ms where
 // later ones take 1–8, and a burst of readers arriving together (an embed
@@ -42,6 +42,12 @@ func warming(ctx context.Context) bool { return ctx.Value(warmingKey{}) != nil }
 // It stops at ctx's end. A page that fails is left for its first reader,
 // who meets the same failure and its message.
 func Warm(ctx context.Context, h http.Handler, db *sqlite.DB) (int, error) {
+	// Every list's counts over time are cuts of a series the day tallies
+	// hold: all of them are read now, or, after writes, those the writes
+	// changed.
+	if _, err := db.WarmDaySeries(ctx); err != nil {
+		return 0, err
+	}
 	addresses, err := warmAddresses(ctx, db)
 	if err != nil {
 		return 0, err

@@ -59,6 +59,8 @@ type DB struct {
 	rows *tableRows
 	// sortKeys keeps the first keys of sorted tables' lists (sortedKeys).
 	sortKeys *versioned.Cache[string, []eventKey]
+	// series keeps every day tally's series of days (day_series.go).
+	series *daySeries
 	// heads keeps the first events of timelines (timeline_head.go).
 	heads *timelineHeads
 	// terms keeps common words' matches for search (term_sets.go).
@@ -111,7 +113,8 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	db := &DB{write: write, read: readPool{DB: read, stmts: stmts}, export: export, path: path, now: time.Now, version: &dataVersion{},
 		months: &versioned.Cache[string, []conflict.DayCount]{},
 		edges:  &versioned.Cache[string, edgeCount]{}, tallies: &versioned.Cache[claimTallyKey, *claimTallies]{}, names: &publicNames{}, texts: &versioned.Cache[string, int]{}, refs: &refCache{}, timelines: &versioned.Cache[string, conflict.Timeline]{},
-		sorts: &sortedTables{}, rows: newTableRows(), sortKeys: &versioned.Cache[string, []eventKey]{}, heads: &timelineHeads{}, terms: newTermSets(read)}
+		sorts: &sortedTables{}, rows: newTableRows(), sortKeys: &versioned.Cache[string, []eventKey]{}, heads: &timelineHeads{}, terms: newTermSets(read),
+		series: newDaySeries()}
 	db.SetExportConns(2)
 	if err := db.check(ctx); err != nil {
 		db.Close()

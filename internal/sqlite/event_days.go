@@ -140,17 +140,6 @@ func countEventsByDay(ctx context.Context, q querier, f conflict.EventFilter, li
 // if one does (see talliedKey); FindDayTally reads it.
 func DayTallyKey(f conflict.EventFilter) (string, bool) { return talliedKey(f) }
 
-// FindDayTally returns every day's count of a day tally key ("*", or an
-// actor's, place's or tag's posting key), in day order: at most one row
-// a day of the record, which a caller may keep and cut to any dates.
-func (db *DB) FindDayTally(ctx context.Context, key string) ([]conflict.DayCount, error) {
-	out, err := queryDayCounts(ctx, db.read, `SELECT day, n FROM event_key_days WHERE key = ? AND n > 0 ORDER BY day`, key)
-	if err != nil {
-		return nil, fmt.Errorf("read day tally: %w", err)
-	}
-	return out, nil
-}
-
 // queryDayCounts reads rows of a day and a count.
 func queryDayCounts(ctx context.Context, q querier, query string, args ...any) ([]conflict.DayCount, error) {
 	rows, err := q.QueryContext(ctx, query, args...)

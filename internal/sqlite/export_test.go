@@ -35,3 +35,7 @@ func (db *DB) TermSetsBuilding() bool {
 	defer db.terms.mu.Unlock()
 	return db.terms.running
 }
+
+// DaySeriesReads is how many day tally series have been read from the
+// database.
+func (db *DB) DaySeriesReads() int64 { return db.series.reads.Load() }

@@ -142,9 +142,12 @@ var deferredTriggers = []deferredGroup{
 	// one ordered pass over them rather than a lookup a posting. Beside
 	// them the table holds one row a new public event under '*', the key
 	// its tallies of all events have, which has no postings of its own.
+	// The day tallies' marks (0028) move once, for every key, under ''
+	// (postingsUse ends with it), rather than a row at a time.
 	{"event postings and tallies filled in", map[string]string{"event_postings_insert": "cf4c55b7677e0d78", "event_actors_post": "f70fc0e216febf59",
 		"event_tags_post": "78e58bb0bc044507", "event_postings_count": "d420c88ab7bc841f", "event_place_count": "e4c8a078a4a63b38",
-		"event_place_own_insert": "07afe1791b7b0daa", "event_key_days_count": "5273a317b5d70f99", "event_days_insert": "6897f0005208e33e"},
+		"event_place_own_insert": "07afe1791b7b0daa", "event_key_days_count": "5273a317b5d70f99", "event_days_insert": "6897f0005208e33e",
+		"day_tally_marks_insert": "e61e8932dedf5acb", "day_tally_marks_update": "3fb9ab60df07f6de", "day_tally_marks_delete": "7dbd471ae645a076"},
 		slices.Concat(postingsSort, postingsUse, []string{`DROP TABLE temp.new_postings`}),
 		func(f lastIDs) int64 { return f.event }},
 	{"actors' search text filled in", map[string]string{"actors_fts_insert": "e6bfd5abd712a5de", "actor_aliases_fts_insert": "49864994af0d7b86"},
@@ -233,6 +236,7 @@ var (
 		`INSERT INTO event_key_days (key, day, n)
 		SELECT key, date_lo, count(*) FROM temp.new_postings WHERE retracted = 0 GROUP BY key, date_lo
 		ON CONFLICT (key, day) DO UPDATE SET n = n + excluded.n`,
+		dayTallyRewritten,
 	}
 )
 
@@ -710,6 +714,8 @@ func (l *Loader) Close() error {
 		err = werr
 	}
 	defer l.conn.Close()
+	// What readers keep by data version is stale from here on.
+	defer l.db.version.forget()
 	ferr := l.finish(ctx)
 	for _, p := range []string{`PRAGMA foreign_keys = ON`, `PRAGMA synchronous = NORMAL`, `PRAGMA cache_size = -2000`, `PRAGMA temp_store = DEFAULT`} {
 		if _, perr := l.conn.ExecContext(ctx, p); perr != nil && ferr == nil {
