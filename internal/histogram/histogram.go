@@ -6,6 +6,7 @@ package histogram
 
 import (
 	"fmt"
+	"sort"
 	"time"
 
 	"github.com/sitrep/sitrep/internal/conflict"
@@ -79,21 +80,63 @@ func unitFor(days int) Unit {
 	return Year
 }
 
+// Series is what a histogram counts: the days records begin on.
+type Series interface {
+	// Span returns the first and last days any record begins on; ok is
+	// false when none does.
+	Span() (first, last string, ok bool)
+	// Count returns how many records begin from from to to (ISO days,
+	// both counted; either may be empty, for no bound).
+	Count(from, to string) int
+}
+
+// Days is counts by day, in day order, as a Series.
+type Days []conflict.DayCount
+
+// Span returns the first and last days counted.
+func (d Days) Span() (string, string, bool) {
+	if len(d) == 0 {
+		return "", "", false
+	}
+	return d[0].Day, d[len(d)-1].Day, true
+}
+
+// Count sums the days from from to to (either may be empty).
+func (d Days) Count(from, to string) int {
+	n := 0
+	for _, c := range d[sort.Search(len(d), func(i int) bool { return d[i].Day >= from }):] {
+		if to != "" && c.Day > to {
+			break
+		}
+		n += c.N
+	}
+	return n
+}
+
 // Make buckets counts over the span from–to ("2016-01-01"; either may be
 // empty, and then the first or last counted day bounds the span). The
 // records counted as beginning before from (counts.Before) are drawn in
 // the first bar, where the list shows them.
 func Make(counts conflict.DayCounts, from, to string) Histogram {
+	return MakeOf(Days(counts.Days), counts.Before, counts.Months, from, to)
+}
+
+// MakeOf is Make for any series: before is counts.Before, and months is
+// counts.Months. Each bar is counted by one call of s.Count, so a series
+// that sums a span without listing its days costs the same for a span of
+// a week or of ten years.
+func MakeOf(s Series, before int, months bool, from, to string) Histogram {
 	var h Histogram
-	if len(counts.Days) == 0 && counts.Before == 0 {
+	firstDay, lastDay, any := s.Span()
+	if !any && before == 0 {
 		return h
 	}
 	first, last := from, to
-	if first == "" && len(counts.Days) > 0 {
-		first = counts.Days[0].Day
+	if first == "" && any {
+		first = firstDay
 	}
-	if last == "" && len(counts.Days) > 0 {
-		last = counts.Days[len(counts.Days)-1].Day
+	if last == "" && any {
+		last = lastDay
 	}
 	if first == "" {
 		first = last
@@ -107,7 +150,7 @@ func Make(counts conflict.DayCounts, from, to string) Histogram {
 		return h
 	}
 	h.Unit = unitFor(int(end.Sub(start).Hours()/24) + 1)
-	if counts.Months && h.Unit < Month {
+	if months && h.Unit < Month {
 		h.Unit = Month
 	}
 	for b := bucketStart(start, h.Unit); !b.After(end); b = next(b, h.Unit) {
@@ -131,17 +174,10 @@ func Make(counts conflict.DayCounts, from, to string) Histogram {
 	if len(h.Bars) == 0 {
 		return h
 	}
-	h.Bars[0].N = counts.Before
-	i := 0
-	for _, d := range counts.Days {
-		for i < len(h.Bars)-1 && d.Day > h.Bars[i].To {
-			i++
-		}
-		if d.Day < h.Bars[0].From || d.Day > h.Bars[len(h.Bars)-1].To {
-			continue
-		}
-		h.Bars[i].N += d.N
+	for i := range h.Bars {
+		h.Bars[i].N = s.Count(h.Bars[i].From, h.Bars[i].To)
 	}
+	h.Bars[0].N += before
 	for i, b := range h.Bars {
 		h.Total += b.N
 		if b.N > h.Max {

@@ -42,17 +42,20 @@ func (s *Server) eventHistogram(ctx context.Context, action string, f form.Event
 	if t := filter.Timeline; t != nil && len(t.Pinned) == 0 {
 		from, to = laterDate(from, t.Filter.From), earlierDate(to, t.Filter.To)
 	}
-	var counts conflict.DayCounts
+	query := queryTemplate(f.PageValues("after", "", "before", "", "page", ""), "from", "to")
+	link := func(lo, hi string) string { return withQuery(action, query(lo, hi)) }
 	if tally, ok := sqlite.DayTallyKey(filter); ok {
 		// One actor, place or tag, or none: its whole series of days is
-		// kept, and every list of it, whatever its dates, is a cut of it.
-		counts.Days, err = s.db.DayTally(ctx, tally, lowerKey(from), upperKey(to))
+		// kept, and every list of it, whatever its dates, is a cut of it,
+		// whose bars are counted from the series without listing its days.
+		series, err := s.db.DayTally(ctx, tally, lowerKey(from), upperKey(to))
 		if err != nil {
 			return components.HistogramView{}, err
 		}
 		// The events that reach into the start from before it are the
 		// same whatever the end, so lists of one start share the count;
 		// nothing reaches into a span that ends before it starts.
+		before := 0
 		if !from.IsZero() && (to.IsZero() || upperKey(to) >= lowerKey(from)) {
 			reachKey := action + "?" + f.Values("order", "", "to", "").Encode()
 			if t := filter.Timeline; t != nil {
@@ -65,22 +68,20 @@ func (s *Server) eventHistogram(ctx context.Context, action string, f form.Event
 			if err != nil {
 				return components.HistogramView{}, err
 			}
-			counts.Before = reaching.Before
+			before = reaching.Before
 		}
-	} else {
-		counts, err = s.counts.Get(version, key, countCacheSize, nil, func() (conflict.DayCounts, error) {
-			limit := histogramCountLimit
-			if more {
-				limit = 0
-			}
-			return s.db.CountEventsByDay(ctx, filter, limit)
-		})
-		if err != nil {
-			return components.HistogramView{}, err
-		}
+		return components.NewHistogramOf("histogram", "events", series, before, lowerKey(from), upperKey(to), link), nil
 	}
-	query := queryTemplate(f.PageValues("after", "", "before", "", "page", ""), "from", "to")
-	link := func(lo, hi string) string { return withQuery(action, query(lo, hi)) }
+	counts, err := s.counts.Get(version, key, countCacheSize, nil, func() (conflict.DayCounts, error) {
+		limit := histogramCountLimit
+		if more {
+			limit = 0
+		}
+		return s.db.CountEventsByDay(ctx, filter, limit)
+	})
+	if err != nil {
+		return components.HistogramView{}, err
+	}
 	return components.NewHistogram("histogram", "events", counts, lowerKey(from), upperKey(to), link), nil
 }
 

@@ -12,6 +12,7 @@ import (
 	"golang.org/x/sync/singleflight"
 
 	"github.com/sitrep/sitrep/internal/conflict"
+	"github.com/sitrep/sitrep/internal/histogram"
 )
 
 // The counts over time above a list of one actor, place or tag (or of
@@ -90,31 +91,93 @@ func dayBound(day string) (uint64, bool) {
 	return w >> 32, ok
 }
 
-// cut returns the days from from to to (ISO days, either may be empty).
-func (s *keptSeries) cut(from, to string) []conflict.DayCount {
-	if s.plain != nil {
-		return cutDays(s.plain, from, to)
-	}
-	lo, hi := 0, len(s.days)
+// bounds returns the indexes of days from from to to (ISO days, either
+// may be empty) in s.days; ok is false when from or to does not pack.
+func (s *keptSeries) bounds(from, to string) (lo, hi int, ok bool) {
+	lo, hi = 0, len(s.days)
 	if from != "" {
 		b, ok := dayBound(from)
 		if !ok {
-			return cutDays(s.unpack(0, len(s.days)), from, to)
+			return 0, 0, false
 		}
 		lo = sort.Search(len(s.days), func(i int) bool { return s.days[i]>>32 >= b })
 	}
 	if to != "" {
 		b, ok := dayBound(to)
 		if !ok {
-			return cutDays(s.unpack(0, len(s.days)), from, to)
+			return 0, 0, false
 		}
 		hi = sort.Search(len(s.days), func(i int) bool { return s.days[i]>>32 > b })
 	}
-	if lo >= hi {
+	return lo, max(lo, hi), true
+}
+
+// cut returns the days from from to to (ISO days, either may be empty).
+func (s *keptSeries) cut(from, to string) []conflict.DayCount {
+	if s.plain != nil {
+		return cutDays(s.plain, from, to)
+	}
+	lo, hi, ok := s.bounds(from, to)
+	if !ok {
+		return cutDays(s.unpack(0, len(s.days)), from, to)
+	}
+	if lo == hi {
 		return nil
 	}
 	return s.unpack(lo, hi)
 }
+
+// count sums the days from from to to (ISO days, either may be empty)
+// without unpacking them.
+func (s *keptSeries) count(from, to string) int {
+	lo, hi, ok := s.bounds(from, to)
+	if s.plain != nil || !ok {
+		return histogram.Days(s.cut(from, to)).Count("", "")
+	}
+	n := 0
+	for _, w := range s.days[lo:hi] {
+		n += int(w & (1<<32 - 1))
+	}
+	return n
+}
+
+// span returns the first and last days from from to to (ISO days, either
+// may be empty).
+func (s *keptSeries) span(from, to string) (string, string, bool) {
+	lo, hi, ok := s.bounds(from, to)
+	if s.plain != nil || !ok {
+		return histogram.Days(s.cut(from, to)).Span()
+	}
+	if lo == hi {
+		return "", "", false
+	}
+	return s.unpack(lo, lo+1)[0].Day, s.unpack(hi-1, hi)[0].Day, true
+}
+
+// DaySeries is a key's day tally from one day to another (either may be
+// empty), as DayTally cuts it: a histogram.Series that counts a span of
+// days from the kept series itself.
+type DaySeries struct {
+	s        *keptSeries
+	from, to string
+}
+
+// Span returns the first and last days with any events.
+func (d DaySeries) Span() (string, string, bool) { return d.s.span(d.from, d.to) }
+
+// Count returns how many events begin from from to to, within the cut.
+func (d DaySeries) Count(from, to string) int {
+	if d.from != "" && (from == "" || from < d.from) {
+		from = d.from
+	}
+	if d.to != "" && (to == "" || to > d.to) {
+		to = d.to
+	}
+	return d.s.count(from, to)
+}
+
+// Days returns every day of the cut with its count.
+func (d DaySeries) Days() []conflict.DayCount { return d.s.cut(d.from, d.to) }
 
 // unpack returns days[lo:hi] as day counts, their days' strings shared
 // with every other series (dayNames).
@@ -149,16 +212,16 @@ func cutDays(series []conflict.DayCount, from, to string) []conflict.DayCount {
 }
 
 // DayTally returns the days from from to to (ISO days, either may be
-// empty) of a day tally key's series ("*", or the key DayTallyKey names),
-// each with its count; days with none are left out. The series is kept
-// (see daySeries) and read again only once a write has moved its mark.
-func (db *DB) DayTally(ctx context.Context, key, from, to string) ([]conflict.DayCount, error) {
+// empty) of a day tally key's series ("*", or the key DayTallyKey names);
+// days with none are left out. The series is kept (see daySeries) and
+// read again only once a write has moved its mark.
+func (db *DB) DayTally(ctx context.Context, key, from, to string) (DaySeries, error) {
 	version, err := db.LastChange(ctx)
 	if err != nil {
-		return nil, err
+		return DaySeries{}, err
 	}
 	if s, ok := db.series.kept.GetIfPresent(key); ok && s.checked == version {
-		return s.cut(from, to), nil
+		return DaySeries{s, from, to}, nil
 	}
 	// Readers of one key at one version wait for one read of it.
 	v, err, _ := db.series.flight.Do(key+"\x00"+strconv.FormatInt(version, 10), func() (any, error) {
@@ -198,9 +261,9 @@ func (db *DB) DayTally(ctx context.Context, key, from, to string) ([]conflict.Da
 		return s, nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("read day tally: %w", err)
+		return DaySeries{}, fmt.Errorf("read day tally: %w", err)
 	}
-	return v.(*keptSeries).cut(from, to), nil
+	return DaySeries{v.(*keptSeries), from, to}, nil
 }
 
 // readDayMark returns key's mark plus the mark of every key.

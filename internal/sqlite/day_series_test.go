@@ -7,6 +7,7 @@ import (
 
 	"github.com/sitrep/sitrep/internal/conflict"
 	"github.com/sitrep/sitrep/internal/edtf"
+	"github.com/sitrep/sitrep/internal/histogram"
 )
 
 // TestDaySeriesFollowWrites: the counts over time of an actor's list,
@@ -52,13 +53,19 @@ func TestDaySeriesFollowWrites(t *testing.T) {
 		t.Helper()
 		for _, key := range keys {
 			for _, span := range [][2]string{{"", ""}, {"2016-01-06", "2016-12-31"}, {"2017-01-01", ""}} {
-				got, err := db.DayTally(ctx, key, span[0], span[1])
+				series, err := db.DayTally(ctx, key, span[0], span[1])
 				if err != nil {
 					t.Fatal(err)
 				}
 				want := talliedDays(t, db, key, span[0], span[1])
-				if !reflect.DeepEqual(got, want) {
+				if got := series.Days(); !reflect.DeepEqual(got, want) {
 					t.Errorf("after %s, %s from %q to %q: %v, the tallies hold %v", write, key, span[0], span[1], got, want)
+				}
+				// The histogram counted from the packed series draws
+				// what the days themselves would.
+				got := histogram.MakeOf(series, 0, false, span[0], span[1])
+				if want := histogram.Make(conflict.DayCounts{Days: want}, span[0], span[1]); !reflect.DeepEqual(got, want) {
+					t.Errorf("after %s, %s from %q to %q: the histogram of the series is %+v, of its days %+v", write, key, span[0], span[1], got, want)
 				}
 			}
 		}
@@ -146,7 +153,9 @@ func talliedDays(t *testing.T, db *DB, key, from, to string) []conflict.DayCount
 }
 
 // TestDaySeriesKeepDaysThatDoNotPack: a series with a day outside the
-// years 0000–9999 is kept as it is read, and cut the same way.
+// years 0000–9999 (here before the common era, which sorts first as text,
+// as the tallies list it) is kept as it is read, and cut and counted the
+// same way.
 func TestDaySeriesKeepDaysThatDoNotPack(t *testing.T) {
 	s := &keptSeries{}
 	s.add([]byte("1999-12-31"), 2)
@@ -157,12 +166,25 @@ func TestDaySeriesKeepDaysThatDoNotPack(t *testing.T) {
 	if got, want := s.cut("2000-01-01", ""), []conflict.DayCount{{Day: "2000-01-01", N: 3}}; !reflect.DeepEqual(got, want) {
 		t.Errorf("cut from 2000 = %v, want %v", got, want)
 	}
-	s.add([]byte("12000-01-01"), 1)
-	if s.days != nil || len(s.plain) != 3 {
-		t.Fatalf("a day of five digits left the series packed: %+v", s)
+	if got := s.count("", "1999-12-31"); got != 2 {
+		t.Errorf("count to 1999 = %d, want 2", got)
 	}
-	want := []conflict.DayCount{{Day: "1999-12-31", N: 2}, {Day: "2000-01-01", N: 3}, {Day: "12000-01-01", N: 1}}
+
+	s = &keptSeries{}
+	s.add([]byte("-0044-03-15"), 1)
+	s.add([]byte("1999-12-31"), 2)
+	s.add([]byte("2000-01-01"), 3)
+	if s.days != nil || len(s.plain) != 3 {
+		t.Fatalf("a day before the common era left the series packed: %+v", s)
+	}
+	want := []conflict.DayCount{{Day: "-0044-03-15", N: 1}, {Day: "1999-12-31", N: 2}, {Day: "2000-01-01", N: 3}}
 	if got := s.cut("", ""); !reflect.DeepEqual(got, want) {
 		t.Errorf("whole series = %v, want %v", got, want)
+	}
+	if got := s.count("1999-01-01", ""); got != 5 {
+		t.Errorf("count from 1999 = %d, want 5", got)
+	}
+	if first, last, ok := s.span("", "1999-12-31"); !ok || first != "-0044-03-15" || last != "1999-12-31" {
+		t.Errorf("span to the end of 1999 = %q, %q, %v", first, last, ok)
 	}
 }

@@ -26,11 +26,20 @@ type HistogramView struct {
 // empty) and links each bar through link, which gets the bar's dates as
 // a filter writes them.
 func NewHistogram(id, noun string, counts conflict.DayCounts, from, to string, link func(from, to string) string) HistogramView {
-	v := HistogramView{ID: id, Noun: noun, TooMany: counts.TooMany}
 	if counts.TooMany {
-		return v
+		return HistogramView{ID: id, Noun: noun, TooMany: true}
 	}
-	v.H = histogram.Make(counts, from, to)
+	return withLinks(HistogramView{ID: id, Noun: noun, H: histogram.Make(counts, from, to)}, link)
+}
+
+// NewHistogramOf is NewHistogram for a series that counts its own spans
+// (histogram.MakeOf), with before counted in the first bar.
+func NewHistogramOf(id, noun string, s histogram.Series, before int, from, to string, link func(from, to string) string) HistogramView {
+	return withLinks(HistogramView{ID: id, Noun: noun, H: histogram.MakeOf(s, before, false, from, to)}, link)
+}
+
+// withLinks links each bar with any records to its part of the list.
+func withLinks(v HistogramView, link func(from, to string) string) HistogramView {
 	v.URLs = make([]string, len(v.H.Bars))
 	for i, b := range v.H.Bars {
 		if b.N > 0 {
