@@ -75,7 +75,9 @@ func (r keptRow) Render(ctx context.Context, w io.Writer) error {
 		if err := pages.EstimateRow(x).Render(ctx, &buf); err != nil {
 			return nil, err
 		}
-		return buf.Bytes(), nil
+		// At its size: the buffer grew by doubling, and a row is kept
+		// for as long as the data stands.
+		return bytes.Clone(buf.Bytes()), nil
 	})
 	if err != nil {
 		return err
