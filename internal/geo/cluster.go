@@ -94,15 +94,28 @@ const CellSize = 44
 type Grid struct {
 	zoom  int
 	cells []cell
+	// pins are every cell's pins (indexes into the pins the grid was made
+	// of), cell by cell, each cell's most events first.
+	pins []int32
 }
 
-// cell is one cluster in world pixels, its pins (indexes) most events
-// first.
+// cell is one cluster in world pixels; its pins are pins[first :
+// first+count] of its grid. A map of every place keeps a grid for each
+// zoom level, each with up to a cell a place, so a cell is kept small.
 type cell struct {
-	wx, wy float64
-	n      int
-	pins   []int32
-	approx bool
+	wx, wy       float64
+	n            int32
+	first, count int32
+	approx       bool
+}
+
+// Cells is how many clusters the grid holds, which is most of what it
+// weighs.
+func (g *Grid) Cells() int { return len(g.cells) }
+
+// pinsOf returns c's pins, sharing the grid's memory.
+func (g *Grid) pinsOf(c *cell) []int32 {
+	return g.pins[c.first : c.first+c.count : c.first+c.count]
 }
 
 // NewGrid groups the pins at zoom z. Its cells hold the pins' indexes in
@@ -131,32 +144,35 @@ func NewGrid(pins []Pin, z int) *Grid {
 		sizes[k]++
 		c := &g.cells[k]
 		// A running mean weighted by events.
-		n := float64(c.n + p.N)
+		n := float64(int(c.n) + p.N)
 		c.wx += (wx - c.wx) * float64(p.N) / n
 		c.wy += (wy - c.wy) * float64(p.N) / n
-		c.n += p.N
+		c.n += int32(p.N)
 		c.approx = c.approx || p.Approx
 	}
-	all, start := make([]int32, 0, len(pins)), 0
+	start := 0
 	for k := range g.cells {
-		g.cells[k].pins = all[start : start : start+sizes[k]]
+		g.cells[k].first = int32(start)
 		start += sizes[k]
 	}
+	g.pins = make([]int32, start)
 	for i, k := range cellOf {
 		if k >= 0 {
-			g.cells[k].pins = append(g.cells[k].pins, int32(i))
+			c := &g.cells[k]
+			g.pins[c.first+c.count] = int32(i)
+			c.count++
 		}
 	}
 	byEvents := func(a, b int32) int {
 		return cmp.Or(cmp.Compare(pins[b].N, pins[a].N), cmp.Compare(pins[a].Key, pins[b].Key))
 	}
 	for i := range g.cells {
-		slices.SortFunc(g.cells[i].pins, byEvents)
+		slices.SortFunc(g.pinsOf(&g.cells[i]), byEvents)
 	}
 	// Larger marks first, so smaller ones are drawn on top and stay
 	// clickable; ties in a fixed order.
 	slices.SortFunc(g.cells, func(a, b cell) int {
-		return cmp.Or(cmp.Compare(b.n, a.n), cmp.Compare(pins[a.pins[0]].Key, pins[b.pins[0]].Key))
+		return cmp.Or(cmp.Compare(b.n, a.n), cmp.Compare(pins[g.pins[a.first]].Key, pins[g.pins[b.first]].Key))
 	})
 	return g
 }
@@ -168,13 +184,14 @@ func (g *Grid) In(v View) []Cluster {
 	left, top := cx-float64(v.Width)/2, cy-float64(v.Height)/2
 	var out []Cluster
 	most := 0
-	for _, c := range g.cells {
+	for i := range g.cells {
+		c := &g.cells[i]
 		x, y := c.wx-left, c.wy-top
 		if x < 0 || y < 0 || x > float64(v.Width) || y > float64(v.Height) {
 			continue
 		}
-		out = append(out, Cluster{X: x, Y: y, N: c.n, Pins: c.pins, Approx: c.approx})
-		most = max(most, c.n)
+		out = append(out, Cluster{X: x, Y: y, N: int(c.n), Pins: g.pinsOf(c), Approx: c.approx})
+		most = max(most, int(c.n))
 	}
 	for i := range out {
 		out[i].R = 6 + 14*math.Sqrt(float64(out[i].N)/float64(most))
