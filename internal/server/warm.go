@@ -16,12 +16,13 @@ import (
 )
 
 // The pages whose first request after a write builds what later requests
-// read (besides the day tallies' series, which Warm reads directly): the map's places and grids for every event and for each tag, a
-// force's claim tallies, bands and chart, a timeline's first keys and
-// parts. At a million events that first request takes 20–100 ms where
-// later ones take 1–8, and a burst of readers arriving together (an embed
-// going live) all wait behind it. Warm asks for them once, through the
-// router, so that what a reader meets first is what is already kept.
+// read (besides the day tallies' series, which Warm reads directly): the
+// map's places and grids for every event and for each tag, a force's
+// claim tallies, bands and chart, a timeline's first keys and parts. At a
+// million events that first request takes 20–100 ms where later ones take
+// 1–8, and a burst of readers arriving together (an embed going live) all
+// wait behind it. Warm asks for them once, through the router, so that
+// what a reader meets first is what is already kept.
 
 // warmForces and warmTags bound how many forces' estimates pages and
 // tags' map data are warmed, the ones with the most records first: past
@@ -44,13 +45,12 @@ func warming(ctx context.Context) bool { return ctx.Value(warmingKey{}) != nil }
 func Warm(ctx context.Context, h http.Handler, db *sqlite.DB) (int, error) {
 	// Every list's counts over time are cuts of a series the day tallies
 	// hold: all of them are read now, or, after writes, those the writes
-	// changed.
-	if _, err := db.WarmDaySeries(ctx); err != nil {
-		return 0, err
-	}
+	// changed. Series left unread are read by their first readers, as a
+	// page that fails is made by its, so the pages are warmed regardless.
+	_, seriesErr := db.WarmDaySeries(ctx)
 	addresses, err := warmAddresses(ctx, db)
 	if err != nil {
-		return 0, err
+		return 0, errors.Join(seriesErr, err)
 	}
 	ctx = context.WithValue(ctx, warmingKey{}, true)
 	for i, a := range addresses {
@@ -65,7 +65,7 @@ func Warm(ctx context.Context, h http.Handler, db *sqlite.DB) (int, error) {
 		req.Header.Set(echo.HeaderAcceptEncoding, "gzip")
 		h.ServeHTTP(&discardResponse{}, req)
 	}
-	return len(addresses), nil
+	return len(addresses), seriesErr
 }
 
 // discardResponse is where a warming request's page goes: what building

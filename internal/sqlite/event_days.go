@@ -20,13 +20,17 @@ const dayCountLimit = 2000
 // CountEventsByDay returns how many of the events f matches begin on each
 // day (f's cursors and limit are ignored), and how many begin before its
 // start and reach into it. A filter of one actor, place or tag, or none,
-// with or without dates, is read from the day tallies (event_key_days),
-// so a histogram of 400,000 events reads one row per day; any other is
+// with or without dates, is a cut of its day tally's kept series
+// (DayTally), so a histogram of 400,000 events reads no event; any other is
 // counted through the list's own plan up to limit events (at most
 // dayCountLimit), past which TooMany is set and no day is given. A caller
 // that knows the list has more matches than it counted passes 0: counting
 // further than the list did would cost more than the list.
 func (db *DB) CountEventsByDay(ctx context.Context, f conflict.EventFilter, limit int) (conflict.DayCounts, error) {
+	f.After, f.Before = "", ""
+	if key, ok := talliedKey(f); ok {
+		return db.countTalliedByDay(ctx, key, f)
+	}
 	var out conflict.DayCounts
 	err := db.readTx(ctx, func(q querier) error {
 		var err error
@@ -36,65 +40,56 @@ func (db *DB) CountEventsByDay(ctx context.Context, f conflict.EventFilter, limi
 	return out, err
 }
 
+// countTalliedByDay is CountEventsByDay for a filter the day tallies hold
+// under key: its days are a cut of the key's kept series (DayTally), and
+// the events reaching in from before its start are counted as the list's
+// plan reads them first (CountEventsReachingIn).
+func (db *DB) countTalliedByDay(ctx context.Context, key string, f conflict.EventFilter) (conflict.DayCounts, error) {
+	from, to := f.From, f.To
+	if t := f.Timeline; t != nil && len(t.Pinned) == 0 {
+		from, to = later(from, t.Filter.From), earlier(to, t.Filter.To)
+	}
+	lo, hi := "", ""
+	if !from.IsZero() {
+		lo = from.LowerKey()
+	}
+	if !to.IsZero() {
+		hi = to.UpperKey()
+	}
+	series, err := db.DayTally(ctx, key, lo, hi)
+	if err != nil {
+		return conflict.DayCounts{}, err
+	}
+	before, err := db.CountEventsReachingIn(ctx, f)
+	if err != nil {
+		return conflict.DayCounts{}, err
+	}
+	return conflict.DayCounts{Days: series.Days(), Before: before}, nil
+}
+
+// countEventsByDay counts a filter no day tally holds, event by event.
 func countEventsByDay(ctx context.Context, q querier, f conflict.EventFilter, limit int) (conflict.DayCounts, error) {
-	f.After, f.Before = "", ""
 	var out conflict.DayCounts
-	if _, tallied := talliedKey(f); !tallied {
-		// A timeline's list that only ends is a cut of its head, which
-		// holds all its events when the list counted them all.
-		head, err := timelineHeadOf(ctx, q, f)
-		if err != nil {
-			return out, err
-		}
-		if counts, ok := head.dayCounts(f, limit); ok {
-			return counts, nil
-		}
+	// A timeline's list that only ends is a cut of its head, which holds
+	// all its events when the list counted them all.
+	head, err := timelineHeadOf(ctx, q, f)
+	if err != nil {
+		return out, err
+	}
+	if counts, ok := head.dayCounts(f, limit); ok {
+		return counts, nil
 	}
 	plan, err := planEvents(ctx, q, f)
 	if err != nil || plan.none {
 		return out, err
 	}
-	from, to := f.From, f.To
+	from := f.From
 	if t := f.Timeline; t != nil && len(t.Pinned) == 0 {
-		from, to = later(from, t.Filter.From), earlier(to, t.Filter.To)
+		from = later(from, t.Filter.From)
 	}
 	start := ""
 	if !from.IsZero() {
 		start = from.LowerKey()
-	}
-	if key, ok := talliedKey(f); ok {
-		query := `SELECT day, n FROM event_key_days WHERE key = ? AND n > 0`
-		params := []any{key}
-		if start != "" {
-			query, params = query+` AND day >= ?`, append(params, start)
-		}
-		if !to.IsZero() {
-			query, params = query+` AND day <= ?`, append(params, to.UpperKey())
-		}
-		rows, err := q.QueryContext(ctx, query+` ORDER BY day`, params...)
-		if err != nil {
-			return out, fmt.Errorf("count events by day: %w", err)
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var d conflict.DayCount
-			if err := rows.Scan(&d.Day, &d.N); err != nil {
-				return out, err
-			}
-			out.Days = append(out.Days, d)
-		}
-		if err := rows.Err(); err != nil {
-			return out, err
-		}
-		// The events reaching in from before the start are the plan's
-		// prefix, which the list reads first.
-		if len(plan.prefix) > 0 {
-			query, params := eventPlan{arms: plan.prefix, checks: plan.checks}.countQuery(dayCountLimit)
-			if err := q.QueryRowContext(ctx, query, params...).Scan(&out.Before); err != nil {
-				return out, fmt.Errorf("count events reaching in: %w", err)
-			}
-		}
-		return out, nil
 	}
 	// Counted one by one: the plan's pieces, each up to the limit.
 	if limit <= 0 {
@@ -137,7 +132,7 @@ func countEventsByDay(ctx context.Context, q querier, f conflict.EventFilter, li
 }
 
 // DayTallyKey returns the key of the day tallies that holds f's counts,
-// if one does (see talliedKey); FindDayTally reads it.
+// if one does (see talliedKey); DayTally reads it.
 func DayTallyKey(f conflict.EventFilter) (string, bool) { return talliedKey(f) }
 
 // queryDayCounts reads rows of a day and a count.
