@@ -216,3 +216,111 @@ func TestDateKeyIsSQLites(t *testing.T) {
 		}
 	}
 }
+
+// A list by a phrase, or leaving one out, holds exactly the events with
+// (or without) the phrase, not those with its words apart, however rare
+// or common it is, both ways and within dates; and search's newest
+// matches of a broad phrase are matches of the phrase. Both read the
+// date-ordered search index, which must keep its words' positions.
+func TestListsByPhrase(t *testing.T) {
+	ctx := context.Background()
+	db := openSkewed(t, 3000)
+	// Every event says "Heavy fighting was reported."; one in seven
+	// has the same words apart and the other way round.
+	if _, err := db.write.ExecContext(ctx, `UPDATE events SET body = 'Fighting was heavy near the river.' WHERE id % 7 = 0`); err != nil {
+		t.Fatal(err)
+	}
+	queries := []string{
+		`"heavy fighting"`,        // some 2,500 events
+		`"was heavy"`,             // some 430
+		`"fighting heavy"`,        // none, though every event has both words
+		`fighting -"was heavy"`,   // a phrase left out
+		`heavy-fight*`,            // a phrase whose last word is a prefix
+		`"heavy fighting" -river`, // a phrase and a word left out
+	}
+	ranges := []conflict.EventFilter{{}, {From: edtf.MustParse("2016-03"), To: edtf.MustParse("2019-08")}}
+	for _, query := range queries {
+		for _, r := range ranges {
+			for _, newest := range []bool{false, true} {
+				f := r
+				f.Query, f.NewestFirst, f.Limit = query, newest, 250
+				want := phraseMatches(t, db, f)
+				var got []conflict.EventID
+				for pages := 0; ; pages++ {
+					page, err := db.FindEvents(ctx, f)
+					if err != nil {
+						t.Fatalf("%s: %v", query, err)
+					}
+					if pages == 0 && !page.More && page.Total != len(want) {
+						t.Errorf("%s (from %v, newest %v): the first page says %d events match, want %d", query, r.From, newest, page.Total, len(want))
+					}
+					if pages == 0 && page.More && page.Total >= len(want) {
+						t.Errorf("%s (from %v, newest %v): the first page says more than %d events match, but %d do", query, r.From, newest, page.Total, len(want))
+					}
+					for _, e := range page.Events {
+						got = append(got, e.ID)
+					}
+					if page.Next == "" || pages > 50 {
+						break
+					}
+					f.After = page.Next
+				}
+				if !slices.Equal(got, want) {
+					t.Errorf("%s (from %v, newest %v): paging read %d events, the phrase is in %d; first difference at %d",
+						query, r.From, newest, len(got), len(want), firstDiff(got, want))
+				}
+			}
+		}
+	}
+	if len(phraseMatches(t, db, conflict.EventFilter{Query: `"was heavy"`})) == 0 {
+		t.Fatal("no event has the rarer phrase: the test checks nothing")
+	}
+
+	// Too many to rank, a phrase's newest matches are listed.
+	res, err := db.Search(ctx, `"heavy fighting"`, 20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.Broad || len(res.Events) != 20 {
+		t.Fatalf("a search of a phrase in most events: broad %v, %d events; want broad and 20", res.Broad, len(res.Events))
+	}
+	for _, e := range res.Events {
+		if e.ID == 0 || e.ID%7 == 0 {
+			t.Errorf("search lists event %d, which does not have the phrase", e.ID)
+		}
+	}
+}
+
+// phraseMatches is what a list filtered by f's words holds, read from
+// the search index that keeps positions, in the list's order.
+func phraseMatches(t *testing.T, db *DB, f conflict.EventFilter) []conflict.EventID {
+	t.Helper()
+	where, params := []string{"e.status = 'published'", "e.id IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)"}, []any{ftsQuery(f.Query)}
+	if !f.From.IsZero() {
+		where, params = append(where, "e.date_hi >= ?"), append(params, f.From.LowerKey())
+	}
+	if !f.To.IsZero() {
+		where, params = append(where, "e.date_lo <= ?"), append(params, f.To.UpperKey())
+	}
+	dir := "ASC"
+	if f.NewestFirst {
+		dir = "DESC"
+	}
+	rows, err := db.read.Query(`SELECT e.id FROM events e WHERE `+strings.Join(where, " AND ")+` ORDER BY e.date_lo `+dir+`, e.id `+dir, params...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []conflict.EventID
+	for rows.Next() {
+		var id conflict.EventID
+		if err := rows.Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, id)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
