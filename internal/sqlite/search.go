@@ -186,6 +186,14 @@ func (db *DB) searchEvents(ctx context.Context, res *conflict.SearchResults, q f
 	if !broad {
 		res.EventCount = counts[0]
 	}
+	if !broad {
+		// The best candidates by relevance are reordered by their titles
+		// and cut to the page before any snippet is made: snippets are
+		// most of a search's cost, and half the candidates are not shown.
+		if events, err = db.exactEventsFirst(ctx, events, words, limit); err != nil {
+			return err
+		}
+	}
 	// FTS5 finds each of these rows by a seek of its own into every
 	// word's list, unless one walk of the lists across a run of them is
 	// cheaper, as for the newest matches of common words, which are
@@ -217,13 +225,41 @@ func (db *DB) searchEvents(ctx context.Context, res *conflict.SearchResults, q f
 		return err
 	}
 	for _, id := range events {
-		res.Events = append(res.Events, hits[id])
+		// A row gone since the ranking is left out, not shown empty.
+		if h, ok := hits[id]; ok {
+			res.Events = append(res.Events, h)
+		}
 	}
-	if !broad {
-		exactFirst(res.Events, words, nil)
-	}
-	res.Events = res.Events[:min(len(res.Events), limit)]
 	return nil
+}
+
+// exactEventsFirst returns the first limit of the events ids (in order of
+// relevance) once reordered as exactFirst orders hits, reading their
+// titles alone.
+func (db *DB) exactEventsFirst(ctx context.Context, ids []int64, words []string, limit int) ([]int64, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT id, title FROM events WHERE id IN (SELECT value FROM json_each(?))`, jsonIDs(args(ids)))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	titles := make(map[int64]string, len(ids))
+	for rows.Next() {
+		var id int64
+		var title string
+		if err := rows.Scan(&id, &title); err != nil {
+			return nil, err
+		}
+		titles[id] = markup.Replace(title)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	order := byExactness(len(ids), func(i int) string { return titles[ids[i]] }, nil, words)
+	out := make([]int64, 0, min(len(ids), limit))
+	for _, i := range order[:min(len(order), limit)] {
+		out = append(out, ids[i])
+	}
+	return out, nil
 }
 
 // searchOthers finds the actors, places, sources and quotes whose words
@@ -335,30 +371,43 @@ func (db *DB) searchOthers(ctx context.Context, res *conflict.SearchResults, q f
 // then those whose title holds them all. The index finds word forms
 // (airstrike finds airstrikes); the form typed is the better match.
 func exactFirst(hits []conflict.SearchHit, words []string, named func(conflict.SearchHit) bool) {
-	score := func(h conflict.SearchHit) int {
-		if named != nil && named(h) {
-			return 4
-		}
+	title := func(i int) string {
 		var title strings.Builder
-		for _, f := range h.Title {
+		for _, f := range hits[i].Title {
 			title.WriteString(f.Text)
 		}
-		return exactness(conflict.SearchWords(title.String()), words)
+		return title.String()
 	}
-	scores := make(map[int]int, len(hits))
-	for i, h := range hits {
-		scores[i] = score(h)
+	var isNamed func(int) bool
+	if named != nil {
+		isNamed = func(i int) bool { return named(hits[i]) }
 	}
-	idx := make([]int, len(hits))
+	order := byExactness(len(hits), title, isNamed, words)
+	sorted := make([]conflict.SearchHit, len(hits))
+	for i, j := range order {
+		sorted[i] = hits[j]
+	}
+	copy(hits, sorted)
+}
+
+// byExactness is the order exactFirst gives n hits, as their positions:
+// title(i) is the text of hit i's title, named(i) (when given) whether
+// the query names it.
+func byExactness(n int, title func(int) string, named func(int) bool, words []string) []int {
+	scores := make([]int, n)
+	for i := range n {
+		if named != nil && named(i) {
+			scores[i] = 4
+			continue
+		}
+		scores[i] = exactness(conflict.SearchWords(title(i)), words)
+	}
+	idx := make([]int, n)
 	for i := range idx {
 		idx[i] = i
 	}
 	sort.SliceStable(idx, func(a, b int) bool { return scores[idx[a]] > scores[idx[b]] })
-	sorted := make([]conflict.SearchHit, len(hits))
-	for i, j := range idx {
-		sorted[i] = hits[j]
-	}
-	copy(hits, sorted)
+	return idx
 }
 
 // exactness scores how exactly a title's folded words hold a query's:

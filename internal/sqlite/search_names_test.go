@@ -238,6 +238,33 @@ func TestSearchRanksExactAndTitleMatchesFirst(t *testing.T) {
 	}
 }
 
+// A page of results is the best candidates reordered, then cut: a title
+// that is exactly the query comes first even when relevance alone put it
+// past the page, and the page holds no more than asked.
+func TestSearchReordersBeforeItCuts(t *testing.T) {
+	f := newSearchFixture(t)
+	f.event("Airstrike", "", nil)
+	for _, title := range []string{"Airstrike airstrike airstrike", "Airstrikes, airstrikes, airstrikes", "Airstrike after airstrike"} {
+		f.event(title, "Airstrike. Airstrike. Airstrike.", nil)
+	}
+	res, err := f.db.Search(t.Context(), "airstrike", 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := hitTitles(res.Events)
+	if len(got) != 2 || got[0] != "event: Airstrike " {
+		t.Errorf("airstrike, two a page, gave %q; want the exact title first of two", got)
+	}
+	if res.EventCount != 4 {
+		t.Errorf("airstrike counted %d events, want 4", res.EventCount)
+	}
+	for _, h := range res.Events {
+		if len(h.Snippet) == 0 && h.Title == nil {
+			t.Errorf("hit %d has neither title nor snippet", h.ID)
+		}
+	}
+}
+
 // TestSearchIndexesFollowEdits edits and removes folded text through the
 // triggers, as any write does, and checks that searches follow and that
 // each index still holds exactly what it was given: removing a row gives
