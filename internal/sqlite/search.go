@@ -190,7 +190,7 @@ func (db *DB) searchEvents(ctx context.Context, res *conflict.SearchResults, q f
 		// The best candidates by relevance are reordered by their titles
 		// and cut to the page before any snippet is made: snippets are
 		// most of a search's cost, and half the candidates are not shown.
-		if events, err = db.exactEventsFirst(ctx, events, words, limit); err != nil {
+		if events, err = db.exactFirst(ctx, "events", events, words, nil, limit); err != nil {
 			return err
 		}
 	}
@@ -233,33 +233,43 @@ func (db *DB) searchEvents(ctx context.Context, res *conflict.SearchResults, q f
 	return nil
 }
 
-// exactEventsFirst returns the first limit of the events ids (in order of
-// relevance) once reordered as exactFirst orders hits, reading their
-// titles alone.
-func (db *DB) exactEventsFirst(ctx context.Context, ids []int64, words []string, limit int) ([]int64, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT id, title FROM events WHERE id IN (SELECT value FROM json_each(?))`, jsonIDs(args(ids)))
+// exactFirst returns the first limit of ids (rows of table, events or
+// records_text, in order of relevance) reordered by their titles alone,
+// keeping their order otherwise: the records a query names first (named,
+// when given), then those whose title is the query's words exactly, then
+// those whose title holds them as a phrase, then those whose title holds
+// them all. The index finds word forms (airstrike finds airstrikes); the
+// form typed is the better match. A page is cut after this and before
+// its snippets are made, which are most of a search's cost.
+func (db *DB) exactFirst(ctx context.Context, table string, ids []int64, words []string, named func(int64) bool, limit int) ([]int64, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT id, title FROM `+table+` WHERE id IN (SELECT value FROM json_each(?))`, jsonIDs(args(ids)))
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	titles := make(map[int64]string, len(ids))
+	titles := make(map[int64][]string, len(ids))
 	for rows.Next() {
 		var id int64
 		var title string
 		if err := rows.Scan(&id, &title); err != nil {
 			return nil, err
 		}
-		titles[id] = markup.Replace(title)
+		titles[id] = conflict.SearchWords(markup.Replace(title))
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	order := byExactness(len(ids), func(i int) string { return titles[ids[i]] }, nil, words)
-	out := make([]int64, 0, min(len(ids), limit))
-	for _, i := range order[:min(len(order), limit)] {
-		out = append(out, ids[i])
+	score := make(map[int64]int, len(ids))
+	for _, id := range ids {
+		if named != nil && named(id) {
+			score[id] = 4
+		} else {
+			score[id] = exactness(titles[id], words)
+		}
 	}
-	return out, nil
+	out := slices.Clone(ids)
+	sort.SliceStable(out, func(a, b int) bool { return score[out[a]] > score[out[b]] })
+	return out[:min(len(out), limit)], nil
 }
 
 // searchOthers finds the actors, places, sources and quotes whose words
@@ -302,6 +312,9 @@ func (db *DB) searchOthers(ctx context.Context, res *conflict.SearchResults, q f
 	}
 	if len(others) == 0 {
 		return nil
+	}
+	if others, err = db.exactFirst(ctx, "records_text", others, words, func(id int64) bool { return named[id] }, limit+len(res.Named)); err != nil {
+		return err
 	}
 	// A named record the words do not match (names are compared whole,
 	// words by their stems) is listed under its name alone, below. The
@@ -353,61 +366,12 @@ func (db *DB) searchOthers(ctx context.Context, res *conflict.SearchResults, q f
 			hits[n.Hit.ID*8+code] = n.Hit
 		}
 	}
-	isNamed := func(h conflict.SearchHit) bool {
-		code := map[string]int64{"actor": 1, "place": 2}[h.Kind]
-		return code > 0 && named[h.ID*8+code]
-	}
 	for _, id := range others {
-		res.Others = append(res.Others, hits[id])
+		if h, ok := hits[id]; ok {
+			res.Others = append(res.Others, h)
+		}
 	}
-	exactFirst(res.Others, words, isNamed)
-	res.Others = res.Others[:min(len(res.Others), limit+len(res.Named))]
 	return nil
-}
-
-// exactFirst reorders hits, keeping their order otherwise: the records a
-// query names first (named, when given), then those whose title is the
-// query's words exactly, then those whose title holds them as a phrase,
-// then those whose title holds them all. The index finds word forms
-// (airstrike finds airstrikes); the form typed is the better match.
-func exactFirst(hits []conflict.SearchHit, words []string, named func(conflict.SearchHit) bool) {
-	title := func(i int) string {
-		var title strings.Builder
-		for _, f := range hits[i].Title {
-			title.WriteString(f.Text)
-		}
-		return title.String()
-	}
-	var isNamed func(int) bool
-	if named != nil {
-		isNamed = func(i int) bool { return named(hits[i]) }
-	}
-	order := byExactness(len(hits), title, isNamed, words)
-	sorted := make([]conflict.SearchHit, len(hits))
-	for i, j := range order {
-		sorted[i] = hits[j]
-	}
-	copy(hits, sorted)
-}
-
-// byExactness is the order exactFirst gives n hits, as their positions:
-// title(i) is the text of hit i's title, named(i) (when given) whether
-// the query names it.
-func byExactness(n int, title func(int) string, named func(int) bool, words []string) []int {
-	scores := make([]int, n)
-	for i := range n {
-		if named != nil && named(i) {
-			scores[i] = 4
-			continue
-		}
-		scores[i] = exactness(conflict.SearchWords(title(i)), words)
-	}
-	idx := make([]int, n)
-	for i := range idx {
-		idx[i] = i
-	}
-	sort.SliceStable(idx, func(a, b int) bool { return scores[idx[a]] > scores[idx[b]] })
-	return idx
 }
 
 // exactness scores how exactly a title's folded words hold a query's:

@@ -263,6 +263,21 @@ func TestSearchReordersBeforeItCuts(t *testing.T) {
 			t.Errorf("hit %d has neither title nor snippet", h.ID)
 		}
 	}
+	// The same among sources.
+	for i, title := range []string{"Airstrike airstrike airstrike", "Airstrikes, airstrikes, airstrikes", "Airstrike", "Airstrike after airstrike"} {
+		src := newSource(20 + i)
+		src.Title, src.Publisher = title, "Airstrike Airstrike Airstrike"
+		if err := f.db.CreateSource(t.Context(), &src, editor); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if res, err = f.db.Search(t.Context(), "airstrike", 2); err != nil {
+		t.Fatal(err)
+	}
+	got = hitTitles(res.Others)
+	if want := []string{"source: Airstrike ", "source: Airstrike airstrike airstrike "}; !slices.Equal(got, want) {
+		t.Errorf("airstrike, two a page, listed %q; want %q", got, want)
+	}
 }
 
 // TestSearchIndexesFollowEdits edits and removes folded text through the
