@@ -185,8 +185,6 @@ func (db *DB) searchEvents(ctx context.Context, res *conflict.SearchResults, q f
 	res.Broad, res.EventCount = broad, n
 	if !broad {
 		res.EventCount = counts[0]
-	}
-	if !broad {
 		// The best candidates by relevance are reordered by their titles
 		// and cut to the page before any snippet is made: snippets are
 		// most of a search's cost, and half the candidates are not shown.
