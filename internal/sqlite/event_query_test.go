@@ -43,30 +43,7 @@ func TestEventListsMatchABruteForceReading(t *testing.T) {
 			t.Run(fmt.Sprintf("%s/newest=%v", name, newest), func(t *testing.T) {
 				f := f
 				f.NewestFirst, f.Limit = newest, 37
-				want := bruteForce(t, db, f)
-				var got []conflict.EventID
-				for pages := 0; ; pages++ {
-					page, err := db.FindEvents(ctx, f)
-					if err != nil {
-						t.Fatal(err)
-					}
-					if pages == 0 && !page.More && page.Total != len(want) {
-						t.Errorf("the first page says %d events match, want %d", page.Total, len(want))
-					}
-					if pages == 0 && page.More && page.Total >= len(want) {
-						t.Errorf("the first page says more than %d events match, but %d do", page.Total, len(want))
-					}
-					for _, e := range page.Events {
-						got = append(got, e.ID)
-					}
-					if page.Next == "" || pages > 200 {
-						break
-					}
-					f.After = page.Next
-				}
-				if !slices.Equal(got, want) {
-					t.Errorf("paging read %d events, a plain query %d; first difference at %d", len(got), len(want), firstDiff(got, want))
-				}
+				pageThrough(t, db, f, bruteForce(t, db, f))
 			})
 		}
 	}
@@ -133,6 +110,36 @@ func TestTextCountsStopEarly(t *testing.T) {
 	}
 }
 
+// pageThrough reads every page of f's list, following its cursors, and
+// checks that it holds want, in order, each event once, and that the
+// first page's count is true.
+func pageThrough(t *testing.T, db *DB, f conflict.EventFilter, want []conflict.EventID) {
+	t.Helper()
+	var got []conflict.EventID
+	for pages := 0; ; pages++ {
+		page, err := db.FindEvents(t.Context(), f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if pages == 0 && !page.More && page.Total != len(want) {
+			t.Errorf("the first page says %d events match, want %d", page.Total, len(want))
+		}
+		if pages == 0 && page.More && page.Total >= len(want) {
+			t.Errorf("the first page says more than %d events match, but %d do", page.Total, len(want))
+		}
+		for _, e := range page.Events {
+			got = append(got, e.ID)
+		}
+		if page.Next == "" || pages > 200 {
+			break
+		}
+		f.After = page.Next
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("paging read %d events, a plain query %d; first difference at %d", len(got), len(want), firstDiff(got, want))
+	}
+}
+
 func firstDiff(a, b []conflict.EventID) int {
 	for i := range min(len(a), len(b)) {
 		if a[i] != b[i] {
@@ -145,6 +152,13 @@ func firstDiff(a, b []conflict.EventID) int {
 // bruteForce lists the events matching f with the simplest query that can
 // be written over the records, walking the hierarchies recursively.
 func bruteForce(t *testing.T, db *DB, f conflict.EventFilter) []conflict.EventID {
+	t.Helper()
+	return listMatching(t, db, f, "(' ' || e.title || ' ' || e.body || ' ') LIKE ?", "%"+f.Query+"%")
+}
+
+// listMatching is bruteForce with f's words matched by the condition text
+// on an event e, given the parameter param.
+func listMatching(t *testing.T, db *DB, f conflict.EventFilter, text string, param any) []conflict.EventID {
 	t.Helper()
 	where := []string{"e.status = 'published'"}
 	var params []any
@@ -175,8 +189,8 @@ func bruteForce(t *testing.T, db *DB, f conflict.EventFilter) []conflict.EventID
 		params = append(params, f.To.UpperKey())
 	}
 	if f.Query != "" {
-		where = append(where, "(' ' || e.title || ' ' || e.body || ' ') LIKE ?")
-		params = append(params, "%"+f.Query+"%")
+		where = append(where, text)
+		params = append(params, param)
 	}
 	dir := "ASC"
 	if f.NewestFirst {
@@ -244,31 +258,9 @@ func TestListsByPhrase(t *testing.T) {
 			for _, newest := range []bool{false, true} {
 				f := r
 				f.Query, f.NewestFirst, f.Limit = query, newest, 250
-				want := phraseMatches(t, db, f)
-				var got []conflict.EventID
-				for pages := 0; ; pages++ {
-					page, err := db.FindEvents(ctx, f)
-					if err != nil {
-						t.Fatalf("%s: %v", query, err)
-					}
-					if pages == 0 && !page.More && page.Total != len(want) {
-						t.Errorf("%s (from %v, newest %v): the first page says %d events match, want %d", query, r.From, newest, page.Total, len(want))
-					}
-					if pages == 0 && page.More && page.Total >= len(want) {
-						t.Errorf("%s (from %v, newest %v): the first page says more than %d events match, but %d do", query, r.From, newest, page.Total, len(want))
-					}
-					for _, e := range page.Events {
-						got = append(got, e.ID)
-					}
-					if page.Next == "" || pages > 50 {
-						break
-					}
-					f.After = page.Next
-				}
-				if !slices.Equal(got, want) {
-					t.Errorf("%s (from %v, newest %v): paging read %d events, the phrase is in %d; first difference at %d",
-						query, r.From, newest, len(got), len(want), firstDiff(got, want))
-				}
+				t.Run(fmt.Sprintf("%s/from=%v/newest=%v", query, !r.From.IsZero(), newest), func(t *testing.T) {
+					pageThrough(t, db, f, phraseMatches(t, db, f))
+				})
 			}
 		}
 	}
@@ -295,32 +287,5 @@ func TestListsByPhrase(t *testing.T) {
 // the search index that keeps positions, in the list's order.
 func phraseMatches(t *testing.T, db *DB, f conflict.EventFilter) []conflict.EventID {
 	t.Helper()
-	where, params := []string{"e.status = 'published'", "e.id IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)"}, []any{ftsQuery(f.Query)}
-	if !f.From.IsZero() {
-		where, params = append(where, "e.date_hi >= ?"), append(params, f.From.LowerKey())
-	}
-	if !f.To.IsZero() {
-		where, params = append(where, "e.date_lo <= ?"), append(params, f.To.UpperKey())
-	}
-	dir := "ASC"
-	if f.NewestFirst {
-		dir = "DESC"
-	}
-	rows, err := db.read.Query(`SELECT e.id FROM events e WHERE `+strings.Join(where, " AND ")+` ORDER BY e.date_lo `+dir+`, e.id `+dir, params...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	var out []conflict.EventID
-	for rows.Next() {
-		var id conflict.EventID
-		if err := rows.Scan(&id); err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, id)
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
-	return out
+	return listMatching(t, db, f, "e.id IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)", ftsQuery(f.Query))
 }
