@@ -25,6 +25,18 @@ type EventFilter struct {
 	Limit         int
 }
 
+// Dates returns the dates a list of f covers: the reader's, narrowed by
+// its timeline's own when every event of the timeline must fall within
+// them (it pins none). A timeline's dates narrow a reader's and never
+// widen them.
+func (f EventFilter) Dates() (from, to edtf.Date) {
+	from, to = f.From, f.To
+	if t := f.Timeline; t != nil && len(t.Pinned) == 0 {
+		from, to = edtf.Later(from, t.Filter.From), edtf.Earlier(to, t.Filter.To)
+	}
+	return from, to
+}
+
 // EstimateFilter chooses estimates for the explorer. Zero fields do not
 // filter.
 type EstimateFilter struct {

@@ -349,6 +349,24 @@ func (d Date) UpperKey() string {
 	return d.Upper().Format(time.DateOnly)
 }
 
+// Later returns whichever of a and b begins later, as a filter's start:
+// the zero Date starts nowhere, so the other one is returned.
+func Later(a, b Date) Date {
+	if a.IsZero() || (!b.IsZero() && b.LowerKey() > a.LowerKey()) {
+		return b
+	}
+	return a
+}
+
+// Earlier returns whichever of a and b ends earlier, as a filter's end:
+// the zero Date ends nowhere, so the other one is returned.
+func Earlier(a, b Date) Date {
+	if a.IsZero() || (!b.IsZero() && b.UpperKey() < a.UpperKey()) {
+		return b
+	}
+	return a
+}
+
 // Precision returns the coarsest precision of the known points of d, or 0
 // for the zero Date.
 func (d Date) Precision() Precision {

@@ -9,6 +9,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/sitrep/sitrep/internal/conflict"
+	"github.com/sitrep/sitrep/internal/edtf"
 	"github.com/sitrep/sitrep/internal/form"
 	"github.com/sitrep/sitrep/internal/markdown"
 	"github.com/sitrep/sitrep/web/components"
@@ -164,7 +165,7 @@ const estimateCountLimit = 1000
 func timelineEstimates(f conflict.EventFilter, t *conflict.Timeline) conflict.EstimateFilter {
 	// The reader's dates narrow the timeline's, never widen them: its
 	// events stop at its end, and so do its estimates.
-	ef := conflict.EstimateFilter{From: laterDate(f.From, t.Filter.From), To: earlierDate(f.To, t.Filter.To), NewestFirst: f.NewestFirst}
+	ef := conflict.EstimateFilter{From: edtf.Later(f.From, t.Filter.From), To: edtf.Earlier(f.To, t.Filter.To), NewestFirst: f.NewestFirst}
 	ef.Places = t.Filter.Places
 	if len(t.Filter.Actors) == 1 {
 		ef.Force = t.Filter.Actors[0]

@@ -38,17 +38,14 @@ func (s *Server) eventHistogram(ctx context.Context, action string, f form.Event
 	if t := filter.Timeline; t != nil {
 		key += "#" + strconv.FormatInt(int64(t.ID), 10)
 	}
-	from, to := filter.From, filter.To
-	if t := filter.Timeline; t != nil && len(t.Pinned) == 0 {
-		from, to = laterDate(from, t.Filter.From), earlierDate(to, t.Filter.To)
-	}
+	from, to := filter.Dates()
 	query := queryTemplate(f.PageValues("after", "", "before", "", "page", ""), "from", "to")
 	link := func(lo, hi string) string { return withQuery(action, query(lo, hi)) }
 	if tally, ok := sqlite.DayTallyKey(filter); ok {
 		// One actor, place or tag, or none: its whole series of days is
 		// kept, and every list of it, whatever its dates, is a cut of it,
 		// whose bars are counted from the series without listing its days.
-		series, err := s.db.DayTally(ctx, tally, lowerKey(from), upperKey(to))
+		series, err := s.db.DayTally(ctx, tally, from.LowerKey(), to.UpperKey())
 		if err != nil {
 			return components.HistogramView{}, err
 		}
@@ -56,7 +53,7 @@ func (s *Server) eventHistogram(ctx context.Context, action string, f form.Event
 		// same whatever the end, so lists of one start share the count;
 		// nothing reaches into a span that ends before it starts.
 		before := 0
-		if !from.IsZero() && (to.IsZero() || upperKey(to) >= lowerKey(from)) {
+		if !from.IsZero() && (to.IsZero() || to.UpperKey() >= from.LowerKey()) {
 			reachKey := action + "?" + f.Values("order", "", "to", "").Encode()
 			if t := filter.Timeline; t != nil {
 				reachKey += "#" + strconv.FormatInt(int64(t.ID), 10)
@@ -70,7 +67,7 @@ func (s *Server) eventHistogram(ctx context.Context, action string, f form.Event
 			}
 			before = reaching.Before
 		}
-		return components.NewHistogramOf("histogram", "events", series, before, lowerKey(from), upperKey(to), link), nil
+		return components.NewHistogramOf("histogram", "events", series, before, from.LowerKey(), to.UpperKey(), link), nil
 	}
 	counts, err := s.counts.Get(version, key, countCacheSize, nil, func() (conflict.DayCounts, error) {
 		limit := histogramCountLimit
@@ -82,28 +79,7 @@ func (s *Server) eventHistogram(ctx context.Context, action string, f form.Event
 	if err != nil {
 		return components.HistogramView{}, err
 	}
-	return components.NewHistogram("histogram", "events", counts, lowerKey(from), upperKey(to), link), nil
-}
-
-func lowerKey(d edtf.Date) string {
-	if d.IsZero() {
-		return ""
-	}
-	return d.LowerKey()
-}
-
-func upperKey(d edtf.Date) string {
-	if d.IsZero() {
-		return ""
-	}
-	return d.UpperKey()
-}
-
-func laterDate(a, b edtf.Date) edtf.Date {
-	if a.IsZero() || (!b.IsZero() && b.LowerKey() > a.LowerKey()) {
-		return b
-	}
-	return a
+	return components.NewHistogram("histogram", "events", counts, from.LowerKey(), to.UpperKey(), link), nil
 }
 
 // withinSpan narrows an estimate filter to those beginning within the
@@ -114,16 +90,9 @@ func withinSpan(ef conflict.EstimateFilter, lo, hi string) conflict.EstimateFilt
 		ef.BeginsFrom = d
 	}
 	if d, err := edtf.Parse(hi); err == nil && hi != "9999-12-31" {
-		ef.To = earlierDate(ef.To, d)
+		ef.To = edtf.Earlier(ef.To, d)
 	}
 	return ef
-}
-
-func earlierDate(a, b edtf.Date) edtf.Date {
-	if a.IsZero() || (!b.IsZero() && b.UpperKey() < a.UpperKey()) {
-		return b
-	}
-	return a
 }
 
 // claimsHistogram is the strip of counts over time on the estimates
@@ -156,5 +125,5 @@ func (s *Server) claimsHistogram(ctx context.Context, f form.EstimateFilter) (co
 	}
 	query := queryTemplate(f.Values(), "from", "to")
 	link := func(lo, hi string) string { return withQuery("/estimates", query(lo, hi)) }
-	return components.NewHistogram("claims-histogram", "claims", counts, lowerKey(f.Filter.From), upperKey(f.Filter.To), link), nil
+	return components.NewHistogram("claims-histogram", "claims", counts, f.Filter.From.LowerKey(), f.Filter.To.UpperKey(), link), nil
 }

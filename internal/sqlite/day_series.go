@@ -92,8 +92,12 @@ func dayBound(day string) (uint64, bool) {
 }
 
 // bounds returns the indexes of days from from to to (ISO days, either
-// may be empty) in s.days; ok is false when from or to does not pack.
+// may be empty) in s.days; ok is false when the series is kept unpacked
+// (plain) or from or to does not pack.
 func (s *keptSeries) bounds(from, to string) (lo, hi int, ok bool) {
+	if s.plain != nil {
+		return 0, 0, false
+	}
 	lo, hi = 0, len(s.days)
 	if from != "" {
 		b, ok := dayBound(from)
@@ -131,7 +135,7 @@ func (s *keptSeries) cut(from, to string) []conflict.DayCount {
 // without unpacking them.
 func (s *keptSeries) count(from, to string) int {
 	lo, hi, ok := s.bounds(from, to)
-	if s.plain != nil || !ok {
+	if !ok {
 		return histogram.Days(s.cut(from, to)).Count("", "")
 	}
 	n := 0
@@ -145,7 +149,7 @@ func (s *keptSeries) count(from, to string) int {
 // may be empty).
 func (s *keptSeries) span(from, to string) (string, string, bool) {
 	lo, hi, ok := s.bounds(from, to)
-	if s.plain != nil || !ok {
+	if !ok {
 		return histogram.Days(s.cut(from, to)).Span()
 	}
 	if lo == hi {

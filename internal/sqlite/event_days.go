@@ -45,18 +45,8 @@ func (db *DB) CountEventsByDay(ctx context.Context, f conflict.EventFilter, limi
 // the events reaching in from before its start are counted as the list's
 // plan reads them first (CountEventsReachingIn).
 func (db *DB) countTalliedByDay(ctx context.Context, key string, f conflict.EventFilter) (conflict.DayCounts, error) {
-	from, to := f.From, f.To
-	if t := f.Timeline; t != nil && len(t.Pinned) == 0 {
-		from, to = later(from, t.Filter.From), earlier(to, t.Filter.To)
-	}
-	lo, hi := "", ""
-	if !from.IsZero() {
-		lo = from.LowerKey()
-	}
-	if !to.IsZero() {
-		hi = to.UpperKey()
-	}
-	series, err := db.DayTally(ctx, key, lo, hi)
+	from, to := f.Dates()
+	series, err := db.DayTally(ctx, key, from.LowerKey(), to.UpperKey())
 	if err != nil {
 		return conflict.DayCounts{}, err
 	}
@@ -83,14 +73,8 @@ func countEventsByDay(ctx context.Context, q querier, f conflict.EventFilter, li
 	if err != nil || plan.none {
 		return out, err
 	}
-	from := f.From
-	if t := f.Timeline; t != nil && len(t.Pinned) == 0 {
-		from = later(from, t.Filter.From)
-	}
-	start := ""
-	if !from.IsZero() {
-		start = from.LowerKey()
-	}
+	from, _ := f.Dates()
+	start := from.LowerKey()
 	// Counted one by one: the plan's pieces, each up to the limit.
 	if limit <= 0 {
 		return conflict.DayCounts{TooMany: true}, nil

@@ -137,12 +137,7 @@ func planEvents(ctx context.Context, q querier, f conflict.EventFilter) (eventPl
 		return plan, err
 	}
 	clauses = append(clauses, reader...)
-	// The reader's dates, narrowed by a timeline's own when every event
-	// of the timeline must fall within them (it pins none).
-	from, to := f.From, f.To
-	if t := f.Timeline; t != nil && len(t.Pinned) == 0 {
-		from, to = later(from, t.Filter.From), earlier(to, t.Filter.To)
-	}
+	from, to := f.Dates()
 	onlyTallied := from.IsZero() && to.IsZero() && f.Query == "" && !retracted
 	if !to.IsZero() {
 		key := to.UpperKey()
@@ -693,21 +688,6 @@ func (p *eventPlan) startAt(ctx context.Context, q querier, from edtf.Date, driv
 // spanTier parts the spanned events: a month or less, and longer (see
 // events_spanned_idx and events_long_idx).
 const spanTier = 31
-
-// later and earlier pick between two optional dates.
-func later(a, b edtf.Date) edtf.Date {
-	if a.IsZero() || (!b.IsZero() && b.LowerKey() > a.LowerKey()) {
-		return b
-	}
-	return a
-}
-
-func earlier(a, b edtf.Date) edtf.Date {
-	if a.IsZero() || (!b.IsZero() && b.UpperKey() < a.UpperKey()) {
-		return b
-	}
-	return a
-}
 
 // dateKey is the rowid events_date_fts gives an event: the day number of
 // its date_lo, as SQLite's julianday rounds it, times 2^32, plus its id.
