@@ -63,9 +63,7 @@ func Excerpt(src string, n int) string {
 	}
 	// Lists show dozens of excerpts a page: most paragraphs have no
 	// Markdown to take out, and only the first n letters are kept.
-	if strings.ContainsAny(para, "*_`>#[") {
-		para = linkPattern.ReplaceAllString(plain.Replace(para), "$1")
-	}
+	para = Plain(para)
 	// The paragraph's words, one space between them, up to one letter past
 	// n (which says it is cut).
 	var b strings.Builder
@@ -97,6 +95,18 @@ func Excerpt(src string, n int) string {
 		cut = cut[:i]
 	}
 	return strings.TrimRight(cut, " ,.;:") + "…"
+}
+
+// Plain returns src with its Markdown taken out: emphasis, code marks,
+// quote and heading marks, and each link reduced to its text, for text
+// shown without rendering (excerpts, search's snippets).
+func Plain(src string) string {
+	// Most text has no Markdown, and lists and searches take out dozens a
+	// page.
+	if !strings.ContainsAny(src, "*_`>#[") {
+		return src
+	}
+	return linkPattern.ReplaceAllString(plain.Replace(src), "$1")
 }
 
 var (

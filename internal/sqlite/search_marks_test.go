@@ -1,0 +1,134 @@
+package sqlite
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/sitrep/sitrep/internal/conflict"
+	"github.com/sitrep/sitrep/internal/edtf"
+)
+
+// markTexts are titles and bodies in the shapes that test where search
+// marks a match: word forms the stemmer joins, phrases, prefixes, words
+// left out, Arabic spellings the folding joins, Latin diacritics and
+// transliteration marks, apostrophes inside words, Markdown, numbers, a
+// word too long to stem, and a body longer than a snippet.
+var markTexts = [][2]string{
+	{"Airstrikes hit the northern outskirts", "Heavy fighting was reported near the bridge; fighters withdrew after heavy shelling. Residents said the fighting continued overnight."},
+	{"قصف جوي على الموصل", "اشتباكات في إدلب والموصل، وقصف على أطراف المدينة"},
+	{"Fighters of the Jāmiʿ an-Nūrī brigade", "The Ba'ath party's offices; a Łódź-born reporter's account of the fighting."},
+	{"**Bold** claims of _victory_ at `the bridge`", "Officials claimed __victory__ while fighters fought on: **heavy fighting** near the bridge."},
+	{"Running runners ran", "Connection connected connecting connections, and the runner's run."},
+	{"2016 offensive: 3,000 displaced", "About 3,000 people displaced in 2016; 30,000 more by 2017."},
+	{"al-Nusra's fighters and ‘Ayn al-Arab’", "Jabhat al-Nusra’s statement named Ayn al-Arab (کوبانی, Kobanî)."},
+	{"Supercalifragilisticexpialidociousantidisestablishmentarianismsfloccinaucinihilipilifications", "a word too long to stem, then fighting"},
+	{"A long report", strings.Repeat("Nothing of note happened on the road that day, residents said. ", 6) +
+		"Then heavy fighting broke out near the bridge, and fighters of both sides fought until dawn. " +
+		strings.Repeat("Shops stayed closed and the road was quiet afterwards. ", 4)},
+}
+
+// TestSearchMarksAsTheIndexDoes compares the marks search puts in an
+// event's title and text with those FTS5 puts there (its highlight
+// function) for every event each query matches: sitrep marks them
+// itself, and must mark what the index matched, no more and no less.
+func TestSearchMarksAsTheIndexDoes(t *testing.T) {
+	db := openTemp(t, "marks.db")
+	ch := conflict.Change{AuthorName: "Test Editor", Summary: "written by a test"}
+	src := conflict.Source{URL: "https://news.example.org/1", Publisher: "Example News", Title: "Report"}
+	if err := db.CreateSource(t.Context(), &src, ch); err != nil {
+		t.Fatal(err)
+	}
+	for _, tb := range markTexts {
+		e := conflict.Event{Title: tb[0], Body: tb[1], Date: edtf.MustParse("2016-10-17"), Status: conflict.Published,
+			Citations: []conflict.Citation{{Source: src}}}
+		if err := db.CreateEvent(t.Context(), &e, ch); err != nil {
+			t.Fatal(err)
+		}
+	}
+	queries := []string{
+		"airstrike", "fighting", "fight", `"heavy fighting"`, "heavy fighting", "fight*", "figh*", "fighting -shelling",
+		`"fighting continued"`, "residents said", "الموصل", "موصل", "قصف", "jami", "nuri", "an-Nuri", "Jāmiʿ", "baath",
+		"lodz", "victory", "bridge", "connect", "connecting", "conn*", "run", "runner", "2016", "3,000", "nusra's",
+		"nusra", "al-Nusra", "ayn", "کوبانی", "kobani", "party", "claims", `"the bridge"`,
+		"supercalifragilisticexpialidociousantidisestablishmentarianismsfloccinaucinihilipilifications",
+		"fighters fought", "dawn*", "statement",
+	}
+	matched := 0
+	for _, query := range queries {
+		q := parseQuery(query)
+		rows, err := db.read.QueryContext(t.Context(), `SELECT e.title, e.body,
+			highlight(events_fts, 0, ?2, ?3), highlight(events_fts, 1, ?2, ?3)
+			FROM events_fts JOIN events e ON e.id = events_fts.rowid WHERE events_fts MATCH ?1`, q.match, markStart, markEnd)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rows.Next() {
+			var title, body, wantTitle, wantBody string
+			if err := rows.Scan(&title, &body, &wantTitle, &wantBody); err != nil {
+				t.Fatal(err)
+			}
+			matched++
+			if got, want := marked(q.marks.Whole(markup.Replace(title))), marked(fragments(wantTitle)); got != want {
+				t.Errorf("%s: title marked %s; the index marks %s", query, got, want)
+			}
+			if got, want := marked(q.marks.Whole(markup.Replace(body))), marked(fragments(wantBody)); got != want {
+				t.Errorf("%s: text marked %s; the index marks %s", query, got, want)
+			}
+		}
+		if err := rows.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if matched < len(queries) {
+		t.Fatalf("the queries matched %d events in all; each should match one or more", matched)
+	}
+}
+
+// marked writes fragments with each match in [brackets].
+func marked(fs []conflict.Fragment) string {
+	var b strings.Builder
+	for _, f := range fs {
+		if f.Match {
+			fmt.Fprintf(&b, "[%s]", f.Text)
+		} else {
+			b.WriteString(f.Text)
+		}
+	}
+	return b.String()
+}
+
+// TestSearchShowsTextNotMarkdown: an event's text is shown in search as a
+// reader sees it on its page, links as their words, with the matches
+// marked, and the passage that holds them.
+func TestSearchShowsTextNotMarkdown(t *testing.T) {
+	db := openTemp(t, "snippets.db")
+	ch := conflict.Change{AuthorName: "Test Editor", Summary: "written by a test"}
+	src := conflict.Source{URL: "https://news.example.org/1", Publisher: "Example News", Title: "Report"}
+	if err := db.CreateSource(t.Context(), &src, ch); err != nil {
+		t.Fatal(err)
+	}
+	body := strings.Repeat("Nothing of note happened on the road. ", 6) +
+		"Families had left **Mosul** for the group's stronghold of [Raqqa](/places/raqqa), officials said. " +
+		strings.Repeat("Shops stayed closed. ", 6)
+	e := conflict.Event{Title: "Officials leave [Mosul](/places/mosul)", Body: body, Date: edtf.MustParse("2016-10-17"),
+		Status: conflict.Published, Citations: []conflict.Citation{{Source: src}}}
+	if err := db.CreateEvent(t.Context(), &e, ch); err != nil {
+		t.Fatal(err)
+	}
+	res, err := db.Search(t.Context(), "raqqa mosul", 20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Events) != 1 {
+		t.Fatalf("raqqa mosul found %d events, want 1", len(res.Events))
+	}
+	h := res.Events[0]
+	if got, want := marked(h.Title), "Officials leave [Mosul]"; got != want {
+		t.Errorf("title shown as %q, want %q", got, want)
+	}
+	want := "…Families had left [Mosul] for the group's stronghold of [Raqqa], officials said. Shops stayed closed. Shops stayed closed. Shops stayed closed. Shops stayed closed…"
+	if got := marked(h.Snippet); got != want {
+		t.Errorf("snippet shown as\n%q, want\n%q", got, want)
+	}
+}
