@@ -1,6 +1,7 @@
 package sqlite
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/binary"
@@ -231,14 +232,16 @@ var tableOrders = map[string]string{
 }
 
 // tableColumns are what a row of the events table shows, read in one
-// query: an event, its place, how many citations it has, and its actors
-// and tags packed into one text each (unpack). Four queries (the events,
-// their counts, their actors, their tags) cost a third more for a page
-// of a hundred rows: each actor and tag was a row of its own to read.
+// query: an event, its place, how many citations it has, its actors'
+// positions and ids (position:id, commas between), and its tags packed
+// into one text (unpack). Four queries (the events, their counts, their
+// actors, their tags) cost a third more for a page of a hundred rows:
+// each actor and tag was a row of its own to read. The actors' names are
+// read from the snapshot's kept actors (refCache), which hold nearly all
+// of them: joining each was a fifth of the query.
 const tableColumns = `SELECT e.id, e.slug, e.title, e.date, e.body, pl.id, coalesce(pl.slug, ''), coalesce(pl.name, ''),
 	(SELECT count(*) FROM citations c WHERE c.event_id = e.id),
-	coalesce((SELECT group_concat(octet_length(a.slug) || ':' || a.slug || octet_length(a.name) || ':' || a.name, '' ORDER BY ea.position, a.name)
-		FROM event_actors ea JOIN actors a ON a.id = ea.actor_id WHERE ea.event_id = e.id), ''),
+	coalesce((SELECT group_concat(ea.position || ':' || ea.actor_id) FROM event_actors ea WHERE ea.event_id = e.id), ''),
 	coalesce((SELECT group_concat(octet_length(t.tag) || ':' || t.tag, '' ORDER BY t.tag) FROM event_tags t WHERE t.event_id = e.id), '')
 	FROM json_each(?) j JOIN events e ON e.id = j.value LEFT JOIN places pl ON pl.id = e.place_id`
 
@@ -335,6 +338,11 @@ func readTableRows(ctx context.Context, q querier, pos map[conflict.EventID]int,
 		return fmt.Errorf("load table events: %w", err)
 	}
 	defer rows.Close()
+	var (
+		links   []tableActor
+		missing []conflict.ActorID
+	)
+	ac := actorCache{}
 	found := 0
 	for rows.Next() {
 		var (
@@ -350,15 +358,15 @@ func readTableRows(ctx context.Context, q querier, pos map[conflict.EventID]int,
 		if pid.Valid {
 			e.Place = &conflict.PlaceRef{ID: conflict.PlaceID(pid.Int64), Slug: pslug, Name: pname}
 		}
-		if e.Actors, err = unpackActors(actors); err != nil {
+		i, ok := pos[e.ID]
+		if !ok {
+			return fmt.Errorf("load table events: event %d was not asked for", e.ID)
+		}
+		if links, err = appendTableActors(links, i, actors); err != nil {
 			return err
 		}
 		if e.Tags, err = unpack(tags, nil); err != nil {
 			return err
-		}
-		i, ok := pos[e.ID]
-		if !ok {
-			return fmt.Errorf("load table events: event %d was not asked for", e.ID)
 		}
 		out[i] = e
 		citations[e.ID] = n
@@ -370,23 +378,50 @@ func readTableRows(ctx context.Context, q querier, pos map[conflict.EventID]int,
 	if found != len(pos) {
 		return fmt.Errorf("load table events: found %d of %d", found, len(pos))
 	}
+	rows.Close()
+	for _, l := range links {
+		missing = append(missing, l.actor)
+	}
+	if err := fillActors(ctx, q, ac, missing); err != nil {
+		return err
+	}
+	// An event's actors in their order, equals by name, as its page lists
+	// them.
+	slices.SortStableFunc(links, func(a, b tableActor) int {
+		return cmp.Or(cmp.Compare(a.row, b.row), cmp.Compare(a.position, b.position), strings.Compare(ac[a.actor].Name, ac[b.actor].Name))
+	})
+	for _, l := range links {
+		ref, ok := ac[l.actor]
+		if !ok {
+			return fmt.Errorf("load table events: actor %d of event %d is missing", l.actor, out[l.row].ID)
+		}
+		out[l.row].Actors = append(out[l.row].Actors, conflict.EventActor{Actor: ref})
+	}
 	return nil
 }
 
-// unpackActors splits the packed slugs and names of an event's actors.
-func unpackActors(s string) ([]conflict.EventActor, error) {
-	parts, err := unpack(s, nil)
-	if err != nil || len(parts) == 0 {
-		return nil, err
+// tableActor is an actor of a table's row: the row, the actor's position
+// among the event's actors, and the actor.
+type tableActor struct {
+	row, position int
+	actor         conflict.ActorID
+}
+
+// appendTableActors adds the actors of row, packed as position:id with
+// commas between, to links.
+func appendTableActors(links []tableActor, row int, packed string) ([]tableActor, error) {
+	for packed != "" {
+		var one string
+		one, packed, _ = strings.Cut(packed, ",")
+		p, id, ok := strings.Cut(one, ":")
+		position, err1 := strconv.Atoi(p)
+		actor, err2 := strconv.ParseInt(id, 10, 64)
+		if !ok || err1 != nil || err2 != nil {
+			return nil, fmt.Errorf("load table events: bad actors %q", one)
+		}
+		links = append(links, tableActor{row: row, position: position, actor: conflict.ActorID(actor)})
 	}
-	if len(parts)%2 != 0 {
-		return nil, fmt.Errorf("load table events: actors %q are not slug and name pairs", s)
-	}
-	out := make([]conflict.EventActor, len(parts)/2)
-	for i := range out {
-		out[i].Actor = conflict.ActorRef{Slug: parts[2*i], Name: parts[2*i+1]}
-	}
-	return out, nil
+	return links, nil
 }
 
 // unpack splits texts packed as their byte length, a colon and the text,
