@@ -207,7 +207,7 @@ func fragmentsOf(text string, ws []word, runs []int, from, to int, cutStart, cut
 		return out
 	}
 	if cutStart {
-		add(Ellipsis, false)
+		add(ellipsis, false)
 	}
 	at := 0
 	if cutStart {
@@ -233,12 +233,12 @@ func fragmentsOf(text string, ws []word, runs []int, from, to int, cutStart, cut
 		at, i = ws[i].end, i+1
 	}
 	if cutEnd {
-		add(Ellipsis, false)
+		add(ellipsis, false)
 	} else {
 		add(text[at:], false)
 	}
 	return out
 }
 
-// Ellipsis marks where a snippet cuts its text.
-const Ellipsis = "…"
+// ellipsis marks where a snippet cuts its text.
+const ellipsis = "…"

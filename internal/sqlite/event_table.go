@@ -242,7 +242,7 @@ var tableOrders = map[string]string{
 const tableColumns = `SELECT e.id, e.slug, e.title, e.date, e.body, pl.id, coalesce(pl.slug, ''), coalesce(pl.name, ''),
 	(SELECT count(*) FROM citations c WHERE c.event_id = e.id),
 	coalesce((SELECT group_concat(ea.position || ':' || ea.actor_id) FROM event_actors ea WHERE ea.event_id = e.id), ''),
-	coalesce((SELECT group_concat(octet_length(t.tag) || ':' || t.tag, '' ORDER BY t.tag) FROM event_tags t WHERE t.event_id = e.id), '')
+	coalesce((SELECT group_concat(octet_length(t.tag) || ':' || t.tag, '') FROM event_tags t WHERE t.event_id = e.id), '')
 	FROM json_each(?) j JOIN events e ON e.id = j.value LEFT JOIN places pl ON pl.id = e.place_id`
 
 // tableRows keeps the table's rows of events, per snapshot of the record:
@@ -368,6 +368,9 @@ func readTableRows(ctx context.Context, q querier, pos map[conflict.EventID]int,
 		if e.Tags, err = unpack(tags, nil); err != nil {
 			return err
 		}
+		// Sorted here: an ordered aggregate makes SQLite sort each row's
+		// few tags through a sorter of its own.
+		slices.Sort(e.Tags)
 		out[i] = e
 		citations[e.ID] = n
 		found++
