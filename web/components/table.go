@@ -64,5 +64,3 @@ func (h TableHeader) sortHint() string {
 	return "choose to sort by " + h.Label
 }
 
-// cellLabel names a column for the stacked rows of a narrow screen.
-func cellLabel(i int) string { return export.TableHeader[i] }
