@@ -1,6 +1,7 @@
 package conflict
 
 import (
+	"iter"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -39,24 +40,47 @@ func FoldSearch(s string) string {
 	}
 	var b strings.Builder
 	b.Grow(len(s))
-	start := -1
-	for i, r := range s {
-		if isSearchRune(r) {
-			if start < 0 {
-				start = i
+	// What lies between words is written a rune at a time, as it always
+	// was: a byte that is not UTF-8 becomes U+FFFD, and the index holds
+	// what this function gave.
+	between := func(sep string) {
+		for _, r := range sep {
+			b.WriteRune(r)
+		}
+	}
+	at := 0
+	for start, end := range wordSpans(s) {
+		between(s[at:start])
+		b.WriteString(foldWord(s[start:end]))
+		at = end
+	}
+	between(s[at:])
+	return b.String()
+}
+
+// wordSpans yields where each word of s begins and ends, in bytes: each
+// run of the characters the index's tokenizer takes as part of a word.
+func wordSpans(s string) iter.Seq2[int, int] {
+	return func(yield func(int, int) bool) {
+		start := -1
+		for i, r := range s {
+			if isSearchRune(r) {
+				if start < 0 {
+					start = i
+				}
+				continue
 			}
-			continue
+			if start >= 0 {
+				if !yield(start, i) {
+					return
+				}
+				start = -1
+			}
 		}
 		if start >= 0 {
-			b.WriteString(foldWord(s[start:i]))
-			start = -1
+			yield(start, len(s))
 		}
-		b.WriteRune(r)
 	}
-	if start >= 0 {
-		b.WriteString(foldWord(s[start:]))
-	}
-	return b.String()
 }
 
 // SearchWords splits s into its folded, lower-case words: what a query's

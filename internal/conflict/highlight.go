@@ -65,27 +65,10 @@ type word struct {
 // with its stem.
 func words(text string) []word {
 	var out []word
-	start := -1
-	for i, r := range text {
-		if isSearchRune(r) {
-			if start < 0 {
-				start = i
-			}
-			continue
-		}
-		if start >= 0 {
-			out = append(out, newWord(text, start, i))
-			start = -1
-		}
-	}
-	if start >= 0 {
-		out = append(out, newWord(text, start, len(text)))
+	for start, end := range wordSpans(text) {
+		out = append(out, word{start: start, end: end, stem: stem(strings.ToLower(FoldSearch(text[start:end])))})
 	}
 	return out
-}
-
-func newWord(text string, start, end int) word {
-	return word{start: start, end: end, stem: stem(strings.ToLower(FoldSearch(text[start:end])))}
 }
 
 // matches finds where the terms match: for each word, the number of

@@ -1,7 +1,7 @@
 package sqlite
 
 import (
-	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -69,11 +69,11 @@ func TestSearchMarksAsTheIndexDoes(t *testing.T) {
 				t.Fatal(err)
 			}
 			matched++
-			if got, want := marked(q.marks.Whole(markup.Replace(title))), marked(fragments(wantTitle)); got != want {
-				t.Errorf("%s: title marked %s; the index marks %s", query, got, want)
+			if got, want := q.marks.Whole(markup.Replace(title)), fragments(wantTitle); !slices.Equal(got, want) {
+				t.Errorf("%s: title marked %+v; the index marks %+v", query, got, want)
 			}
-			if got, want := marked(q.marks.Whole(markup.Replace(body))), marked(fragments(wantBody)); got != want {
-				t.Errorf("%s: text marked %s; the index marks %s", query, got, want)
+			if got, want := q.marks.Whole(markup.Replace(body)), fragments(wantBody); !slices.Equal(got, want) {
+				t.Errorf("%s: text marked %+v; the index marks %+v", query, got, want)
 			}
 		}
 		if err := rows.Close(); err != nil {
@@ -83,19 +83,6 @@ func TestSearchMarksAsTheIndexDoes(t *testing.T) {
 	if matched < len(queries) {
 		t.Fatalf("the queries matched %d events in all; each should match one or more", matched)
 	}
-}
-
-// marked writes fragments with each match in [brackets].
-func marked(fs []conflict.Fragment) string {
-	var b strings.Builder
-	for _, f := range fs {
-		if f.Match {
-			fmt.Fprintf(&b, "[%s]", f.Text)
-		} else {
-			b.WriteString(f.Text)
-		}
-	}
-	return b.String()
 }
 
 // TestSearchShowsTextNotMarkdown: an event's text is shown in search as a
@@ -124,11 +111,12 @@ func TestSearchShowsTextNotMarkdown(t *testing.T) {
 		t.Fatalf("raqqa mosul found %d events, want 1", len(res.Events))
 	}
 	h := res.Events[0]
-	if got, want := marked(h.Title), "Officials leave [Mosul]"; got != want {
-		t.Errorf("title shown as %q, want %q", got, want)
+	if want := []conflict.Fragment{{Text: "Officials leave "}, {Text: "Mosul", Match: true}}; !slices.Equal(h.Title, want) {
+		t.Errorf("title shown as %+v, want %+v", h.Title, want)
 	}
-	want := "…Families had left [Mosul] for the group's stronghold of [Raqqa], officials said. Shops stayed closed. Shops stayed closed. Shops stayed closed. Shops stayed closed…"
-	if got := marked(h.Snippet); got != want {
-		t.Errorf("snippet shown as\n%q, want\n%q", got, want)
+	want := []conflict.Fragment{{Text: "…Families had left "}, {Text: "Mosul", Match: true}, {Text: " for the group's stronghold of "},
+		{Text: "Raqqa", Match: true}, {Text: ", officials said. Shops stayed closed. Shops stayed closed. Shops stayed closed. Shops stayed closed…"}}
+	if !slices.Equal(h.Snippet, want) {
+		t.Errorf("snippet shown as\n%+v, want\n%+v", h.Snippet, want)
 	}
 }

@@ -63,4 +63,3 @@ func (h TableHeader) sortHint() string {
 	}
 	return "choose to sort by " + h.Label
 }
-
