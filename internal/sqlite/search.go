@@ -157,16 +157,28 @@ type ftsSearch struct {
 // snippetWords is how many words of an event's text its snippet shows.
 const snippetWords = 24
 
-// walkRanges is termSets.walkRanges for the query's terms, but for a
-// query with a prefix: FTS5 gathers the lists of the words a prefix
-// begins at every read, a seek into the index, which for a prefix of
-// three letters at a million events is some 60 ms. So its rows are read
-// in one walk, from the first to the last.
-func (q ftsSearch) walkRanges(index string, rowids []int64) string {
+// walkRanges gives the ranges of rowids in which FTS5 should look for the
+// query's matches among rowids, as a JSON array of [first, last] pairs:
+// each row is sought on its own, but for a query with a prefix: FTS5
+// gathers the lists of the words a prefix begins at every read, a seek
+// into the index, which for a prefix of three letters at a million events
+// is some 60 ms. So its rows are read in one walk, from the first to the
+// last.
+func (q ftsSearch) walkRanges(rowids []int64) string {
 	if q.prefix && len(rowids) > 0 {
 		return fmt.Sprintf("[[%d,%d]]", slices.Min(rowids), slices.Max(rowids))
 	}
-	return q.sets.walkRanges(index, q.plain, rowids)
+	var b strings.Builder
+	b.WriteByte('[')
+	// In order, so that each seek goes forward from the last.
+	for i, id := range slices.Sorted(slices.Values(rowids)) {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, "[%d,%d]", id, id)
+	}
+	b.WriteByte(']')
+	return b.String()
 }
 
 // candidates is how many of the best matches by relevance are read to
@@ -316,8 +328,7 @@ func (db *DB) searchOthers(ctx context.Context, res *conflict.SearchResults, q f
 	}
 	// A named record the words do not match (names are compared whole,
 	// words by their stems) is listed under its name alone, below. The
-	// rows are read by the ranges walkRanges gives, as the events' are
-	// (searchEvents).
+	// rows are read by the ranges walkRanges gives.
 	rows, err := db.read.QueryContext(ctx, `SELECT r.rowid, highlight(records_fts, 0, ?2, ?3), snippet(records_fts, 1, ?2, ?3, '…', 20),
 		CASE r.rowid % 8
 			WHEN 1 THEN (SELECT slug FROM actors WHERE id = r.rowid / 8)
@@ -333,7 +344,7 @@ func (db *DB) searchOthers(ctx context.Context, res *conflict.SearchResults, q f
 		LEFT JOIN actors f ON f.id = x.actor_id
 		WHERE records_fts MATCH ?1 AND r.rowid BETWEEN w.value ->> 0 AND w.value ->> 1
 		AND +r.rowid IN (SELECT value FROM json_each(?5))`,
-		match, markStart, markEnd, q.walkRanges("records_fts", others), jsonIDs(args(others)))
+		match, markStart, markEnd, q.walkRanges(others), jsonIDs(args(others)))
 	if err != nil {
 		return err
 	}

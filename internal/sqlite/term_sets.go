@@ -329,58 +329,6 @@ func applyChanges(ctx context.Context, tx *sql.Tx, k termKey, set *termSet, chan
 	return &termSet{at: now, ids: ids}, nil
 }
 
-// seekEntries is how many entries of words' lists of matches FTS5 walks in
-// the time it takes to seek one row in them: roughly 600 at a million
-// events (a seek in three common words' lists about 32 us, a walk about
-// 50 ns an entry). Half that is used, so that a walk is chosen only when
-// clearly cheaper.
-const seekEntries = 300
-
-// walkRanges groups rowids of index into the ranges FTS5 should read
-// them by, as a JSON array of [first, last] pairs: rows whose lists of
-// matches hold fewer than seekEntries entries between them, by the terms'
-// sets (of whatever snapshot: an estimate, which only chooses how to
-// read), are one range, walked; every other row is a range of its own,
-// sought. Without sets, every row is sought.
-func (s *termSets) walkRanges(index string, terms *plainTerms, rowids []int64) string {
-	ids := slices.Sorted(slices.Values(rowids))
-	var sets []*roaring.Bitmap
-	// records_fts's sets keep its rowids grouped by kind (setPosition),
-	// not in order.
-	if s != nil && terms != nil && index != "records_fts" && len(ids) > 0 && ids[0] >= 0 && ids[len(ids)-1] <= math.MaxUint32 {
-		for _, k := range terms.keys(index) {
-			set, ok := s.sets.GetIfPresent(k)
-			if !ok {
-				sets = nil
-				break
-			}
-			sets = append(sets, set.ids)
-		}
-	}
-	var b strings.Builder
-	b.WriteByte('[')
-	for i := 0; i < len(ids); {
-		j := i
-		for sets != nil && j+1 < len(ids) {
-			var between uint64
-			for _, set := range sets {
-				between += set.CardinalityInRange(uint64(ids[j])+1, uint64(ids[j+1]))
-			}
-			if between >= seekEntries {
-				break
-			}
-			j++
-		}
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		fmt.Fprintf(&b, "[%d,%d]", ids[i], ids[j])
-		i = j + 1
-	}
-	b.WriteByte(']')
-	return b.String()
-}
-
 // readIndexState reads where index stands, in one statement. An index
 // with no averages record has had nothing written yet; it gets no sets.
 func readIndexState(ctx context.Context, q querier, index string) (indexState, error) {
