@@ -72,12 +72,9 @@ const (
 	markEnd   = "\x03"
 )
 
-// markup is the Markdown emphasis a snippet would otherwise show raw.
-var markup = strings.NewReplacer("**", "", "__", "", "`", "")
-
 // fragments splits FTS5 output at the markers.
 func fragments(s string) []conflict.Fragment {
-	s = markup.Replace(s)
+	s = markdown.Plain(s)
 	var out []conflict.Fragment
 	for s != "" {
 		i := strings.Index(s, markStart)
@@ -202,84 +199,93 @@ func (db *DB) searchEvents(ctx context.Context, res *conflict.SearchResults, q f
 	// Ranked, every published match was counted; too broad to rank, the
 	// count of every match stopped past rankLimit.
 	res.Broad, res.EventCount = broad, n
-	if !broad {
-		res.EventCount = counts[0]
-		// The best candidates by relevance are reordered by their titles
-		// and cut to the page before any snippet is made: snippets are
-		// most of a search's cost, and half the candidates are not shown.
-		if events, err = db.exactFirst(ctx, "events", events, words, nil, limit); err != nil {
-			return err
-		}
-	}
-	// The matches are marked here rather than by FTS5, which would first
-	// find each row again by every word of the query: for the newest
-	// matches of three common words that is a millisecond, half of a
-	// search's work, where reading the text is a tenth of one.
+	// One read gives what both the reordering and the marks need: the
+	// candidates' titles and texts. The matches are marked here rather
+	// than by FTS5, which would first find each row again by every word
+	// of the query: for the newest matches of three common words that is a
+	// millisecond, half of a search's work, where reading the text is a
+	// tenth of one.
 	rows, err := db.read.QueryContext(ctx, `SELECT id, slug, date, title, body FROM events
 		WHERE id IN (SELECT value FROM json_each(?))`, jsonIDs(args(events)))
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
-	hits := map[int64]conflict.SearchHit{}
+	type eventText struct {
+		hit         conflict.SearchHit
+		title, body string
+	}
+	read := map[int64]eventText{}
+	titles := map[int64]string{}
 	for rows.Next() {
-		h := conflict.SearchHit{Kind: "event"}
-		var title, body string
-		if err := rows.Scan(&h.ID, &h.Slug, &h.Date, &title, &body); err != nil {
+		t := eventText{hit: conflict.SearchHit{Kind: "event"}}
+		var title string
+		if err := rows.Scan(&t.hit.ID, &t.hit.Slug, &t.hit.Date, &title, &t.body); err != nil {
 			return err
 		}
-		h.Title, h.Snippet = q.marks.Whole(markdown.Plain(title)), q.marks.Snippet(markdown.Plain(body), snippetWords)
-		hits[h.ID] = h
+		t.title = markdown.Plain(title)
+		read[t.hit.ID], titles[t.hit.ID] = t, t.title
 	}
 	if err := rows.Err(); err != nil {
 		return err
 	}
+	if !broad {
+		res.EventCount = counts[0]
+		// The best candidates by relevance are reordered by their titles
+		// and cut to the page before any match is marked: half the
+		// candidates are not shown.
+		events = exactFirst(events, titles, words, nil, limit)
+	}
 	for _, id := range events {
 		// A row gone since the ranking is left out, not shown empty.
-		if h, ok := hits[id]; ok {
-			res.Events = append(res.Events, h)
+		if t, ok := read[id]; ok {
+			t.hit.Title, t.hit.Snippet = q.marks.Whole(t.title), q.marks.Snippet(markdown.Plain(t.body), snippetWords)
+			res.Events = append(res.Events, t.hit)
 		}
 	}
 	return nil
 }
 
-// exactFirst returns the first limit of ids (rows of table, events or
-// records_text, in order of relevance) reordered by their titles alone,
-// keeping their order otherwise: the records a query names first (named,
-// when given), then those whose title is the query's words exactly, then
+// exactFirst returns the first limit of ids (in order of relevance)
+// reordered by their titles (titles, Markdown taken out) alone, keeping
+// their order otherwise: the records a query names first (named, when
+// given), then those whose title is the query's words exactly, then
 // those whose title holds them as a phrase, then those whose title holds
 // them all. The index finds word forms (airstrike finds airstrikes); the
 // form typed is the better match. A page is cut after this and before
-// its snippets are made, which are most of a search's cost.
-func (db *DB) exactFirst(ctx context.Context, table string, ids []int64, words []string, named func(int64) bool, limit int) ([]int64, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT id, title FROM `+table+` WHERE id IN (SELECT value FROM json_each(?))`, jsonIDs(args(ids)))
+// its matches are marked, which is most of a search's cost.
+func exactFirst(ids []int64, titles map[int64]string, words []string, named func(int64) bool, limit int) []int64 {
+	score := make(map[int64]int, len(ids))
+	for _, id := range ids {
+		if named != nil && named(id) {
+			score[id] = 4
+		} else {
+			score[id] = exactness(conflict.SearchWords(titles[id]), words)
+		}
+	}
+	out := slices.Clone(ids)
+	sort.SliceStable(out, func(a, b int) bool { return score[out[a]] > score[out[b]] })
+	return out[:min(len(out), limit)]
+}
+
+// textTitles reads the titles of rows of records_text, Markdown taken
+// out, for exactFirst.
+func (db *DB) textTitles(ctx context.Context, ids []int64) (map[int64]string, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT id, title FROM records_text WHERE id IN (SELECT value FROM json_each(?))`, jsonIDs(args(ids)))
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	titles := make(map[int64][]string, len(ids))
+	titles := make(map[int64]string, len(ids))
 	for rows.Next() {
 		var id int64
 		var title string
 		if err := rows.Scan(&id, &title); err != nil {
 			return nil, err
 		}
-		titles[id] = conflict.SearchWords(markup.Replace(title))
+		titles[id] = markdown.Plain(title)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	score := make(map[int64]int, len(ids))
-	for _, id := range ids {
-		if named != nil && named(id) {
-			score[id] = 4
-		} else {
-			score[id] = exactness(titles[id], words)
-		}
-	}
-	out := slices.Clone(ids)
-	sort.SliceStable(out, func(a, b int) bool { return score[out[a]] > score[out[b]] })
-	return out[:min(len(out), limit)], nil
+	return titles, rows.Err()
 }
 
 // searchOthers finds the actors, places, sources and quotes whose words
@@ -323,9 +329,11 @@ func (db *DB) searchOthers(ctx context.Context, res *conflict.SearchResults, q f
 	if len(others) == 0 {
 		return nil
 	}
-	if others, err = db.exactFirst(ctx, "records_text", others, words, func(id int64) bool { return named[id] }, limit+len(res.Named)); err != nil {
+	titles, err := db.textTitles(ctx, others)
+	if err != nil {
 		return err
 	}
+	others = exactFirst(others, titles, words, func(id int64) bool { return named[id] }, limit+len(res.Named))
 	// A named record the words do not match (names are compared whole,
 	// words by their stems) is listed under its name alone, below. The
 	// rows are read by the ranges walkRanges gives.

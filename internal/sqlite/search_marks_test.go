@@ -7,6 +7,7 @@ import (
 
 	"github.com/sitrep/sitrep/internal/conflict"
 	"github.com/sitrep/sitrep/internal/edtf"
+	"github.com/sitrep/sitrep/internal/markdown"
 )
 
 // markTexts are titles and bodies in the shapes that test where search
@@ -69,10 +70,10 @@ func TestSearchMarksAsTheIndexDoes(t *testing.T) {
 				t.Fatal(err)
 			}
 			matched++
-			if got, want := q.marks.Whole(markup.Replace(title)), fragments(wantTitle); !slices.Equal(got, want) {
+			if got, want := q.marks.Whole(markdown.Plain(title)), fragments(wantTitle); !slices.Equal(got, want) {
 				t.Errorf("%s: title marked %+v; the index marks %+v", query, got, want)
 			}
-			if got, want := q.marks.Whole(markup.Replace(body)), fragments(wantBody); !slices.Equal(got, want) {
+			if got, want := q.marks.Whole(markdown.Plain(body)), fragments(wantBody); !slices.Equal(got, want) {
 				t.Errorf("%s: text marked %+v; the index marks %+v", query, got, want)
 			}
 		}
