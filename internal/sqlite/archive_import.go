@@ -711,7 +711,7 @@ func (im *ArchiveImport) Source(s *export.ArchiveSource, i int) error {
 		res, err := im.tx.ExecContext(im.ctx, `INSERT INTO sources (id, url, url_key, publisher, title, published, published_lo, authors, language,
 			archived_url, reliability, notes, status, status_note, version, created_at, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'published', ?, ?, ?, ?)`,
-			newID, s.URL, nullString(key), s.Publisher, s.Title, published.String(), lowerKey(published), string(authors), s.Language,
+			newID, s.URL, nullString(key), s.Publisher, s.Title, published.String(), published.LowerKey(), string(authors), s.Language,
 			s.ArchivedURL, s.Reliability, s.Notes, s.StatusNote, v, c, u)
 		if err != nil {
 			return im.problem(section, i, archiveField(err, "url", "Another source has this address."))
@@ -738,7 +738,7 @@ func (im *ArchiveImport) Source(s *export.ArchiveSource, i int) error {
 	if _, err := im.tx.ExecContext(im.ctx, `UPDATE sources SET url = ?, url_key = ?, publisher = ?, title = ?, published = ?, published_lo = ?,
 		authors = ?, language = ?, archived_url = ?, reliability = ?, notes = ?, status = 'published', status_note = ?,
 		version = version + 1, updated_at = ? WHERE id = ?`,
-		s.URL, nullString(key), s.Publisher, s.Title, published.String(), lowerKey(published), string(authors), s.Language,
+		s.URL, nullString(key), s.Publisher, s.Title, published.String(), published.LowerKey(), string(authors), s.Language,
 		s.ArchivedURL, s.Reliability, s.Notes, s.StatusNote, im.now, id); err != nil {
 		return im.problem(section, i, archiveField(err, "url", "Another source has this address."))
 	}

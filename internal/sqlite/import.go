@@ -1260,7 +1260,7 @@ func (im *importer) sources(src conflict.RowRef, cs []conflict.Citation) error {
 			res, err := im.exec(`INSERT INTO sources
 				(url, url_key, publisher, title, published, published_lo, authors, language, archived_url, reliability, notes, created_at, updated_at)
 				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-				s.URL, urlKey, s.Publisher, s.Title, s.Published.String(), lowerKey(s.Published), string(authors), s.Language,
+				s.URL, urlKey, s.Publisher, s.Title, s.Published.String(), s.Published.LowerKey(), string(authors), s.Language,
 				s.ArchivedURL, string(s.Reliability), s.Notes, now, now)
 			if err != nil {
 				return err

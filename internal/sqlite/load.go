@@ -616,7 +616,7 @@ func (l *Loader) Source(s *conflict.Source) error {
 	s.Status, s.StatusNote = conflict.Published, ""
 	id := int64(s.ID)
 	urlKey, _ := s.Key() // Validate has read the address
-	l.add(stSource, id, s.URL, urlKey, s.Publisher, s.Title, s.Published.String(), lowerKey(s.Published), string(authors), s.Language,
+	l.add(stSource, id, s.URL, urlKey, s.Publisher, s.Title, s.Published.String(), s.Published.LowerKey(), string(authors), s.Language,
 		s.ArchivedURL, string(s.Reliability), s.Notes, l.now, l.now)
 	if err := l.revision(conflict.SourceRecord, id, s); err != nil {
 		return err

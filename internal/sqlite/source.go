@@ -100,7 +100,7 @@ func (db *DB) createSource(ctx context.Context, tx *sql.Tx, s *conflict.Source, 
 	res, err := tx.ExecContext(ctx, `INSERT INTO sources
 		(url, url_key, publisher, title, published, published_lo, authors, language, archived_url, reliability, notes, status, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		s.URL, key, s.Publisher, s.Title, s.Published.String(), lowerKey(s.Published), string(authors), s.Language,
+		s.URL, key, s.Publisher, s.Title, s.Published.String(), s.Published.LowerKey(), string(authors), s.Language,
 		s.ArchivedURL, string(s.Reliability), s.Notes, newStatus(s.Status, ch), now, now)
 	if err != nil {
 		return err

@@ -51,7 +51,7 @@ func (db *DB) writeSourceEdit(ctx context.Context, tx *sql.Tx, s *conflict.Sourc
 	res, err := tx.ExecContext(ctx, `UPDATE sources SET url = ?, url_key = ?, publisher = ?, title = ?, published = ?, published_lo = ?,
 		authors = ?, language = ?, archived_url = ?, reliability = ?, notes = ?, version = version + 1, updated_at = ?
 		WHERE id = ? AND version = ?`,
-		s.URL, key, s.Publisher, s.Title, s.Published.String(), lowerKey(s.Published), string(authors), s.Language,
+		s.URL, key, s.Publisher, s.Title, s.Published.String(), s.Published.LowerKey(), string(authors), s.Language,
 		s.ArchivedURL, string(s.Reliability), s.Notes, db.stamp(), int64(cur.ID), cur.Version)
 	if err != nil {
 		return nil, "", err
