@@ -56,8 +56,65 @@ func TestHomePage(t *testing.T) {
 
 			screenshot(t, ctx, tt.name+".png") // before Tab shows the skip link
 			checkAxe(t, ctx)
+			checkActorListsWrap(t, ctx)
 			checkSkipLink(t, ctx)
 		})
+	}
+}
+
+// checkActorListsWrap narrows each event's line of place and actors a
+// pixel at a time, from a phone's width to less than half of it, and checks
+// that it wraps as text does: no line begins with the comma between two
+// actors, and no actor's colour ends a line without its name. Where the
+// line happens to break depends on names and widths, so every width is
+// tried rather than the page's own.
+func checkActorListsWrap(t *testing.T, ctx context.Context) {
+	t.Helper()
+	type result struct {
+		Lists    int      `json:"lists"`
+		Problems []string `json:"problems"`
+	}
+	got := eval[result](t, ctx, `(() => {
+  const out = {lists: 0, problems: []};
+  const lineOf = (node, from, to) => {
+    const r = document.createRange();
+    r.setStart(node, from); r.setEnd(node, to);
+    const rects = r.getClientRects();
+    return rects.length ? rects[0] : r.getBoundingClientRect();
+  };
+  const sameLine = (a, b) => Math.abs((a.top + a.bottom) / 2 - (b.top + b.bottom) / 2) < 0.6 * Math.min(a.height, b.height);
+  for (const meta of document.querySelectorAll('.tl-event__meta')) {
+    const actors = meta.querySelectorAll('.actor');
+    if (actors.length < 2) continue;
+    out.lists++;
+    const keep = meta.style.width;
+    for (let w = 375; w >= 160; w--) {
+      meta.style.width = w + 'px';
+      for (const a of actors) {
+        const name = a.querySelector('span').firstChild;
+        const swatch = a.querySelector('.swatch');
+        if (swatch && !sameLine(swatch.getBoundingClientRect(), lineOf(name, 0, 1))) {
+          out.problems.push(w + 'px: the colour of ' + a.textContent.trim() + ' ends a line without its name');
+        }
+        const next = a.nextSibling;
+        if (next && next.nodeType === Node.TEXT_NODE && next.data.startsWith(',')) {
+          const rects = a.getClientRects();
+          if (!sameLine(rects[rects.length - 1], lineOf(next, 0, 1))) {
+            out.problems.push(w + 'px: a line begins with the comma after ' + a.textContent.trim());
+          }
+        }
+      }
+    }
+    meta.style.width = keep;
+  }
+  out.problems = out.problems.slice(0, 10);
+  return out;
+})()`)
+	if got.Lists == 0 {
+		t.Fatal("no event on the page names two actors: nothing to check")
+	}
+	for _, p := range got.Problems {
+		t.Error(p)
 	}
 }
 
