@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"strconv"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -80,6 +81,49 @@ func TestEstimatesChartFitsAPhone(t *testing.T) {
 				}
 			}
 		})
+	}
+	// The estimates' tables stack each row's cells on a phone, each under
+	// its column's name: nothing scrolls sideways, not even inside the
+	// table's box. A claimant's own page has the same table.
+	run(t, ctx, chromedp.Navigate(srv.URL+"/estimates?force=Islamic+State"), chromedp.WaitVisible(chromedp.CSS("[data-testid=estimate-table]")))
+	claimant := eval[string](t, ctx, `document.querySelector('[data-testid=estimate-table] [data-testid=claimant-link]').getAttribute('href')`)
+	for _, path := range []string{"/estimates?force=Islamic+State", claimant} {
+		run(t, ctx, chromedp.Navigate(srv.URL+path), chromedp.WaitVisible(chromedp.CSS("[data-testid=estimate-table]")))
+		type cell struct {
+			Heading string  `json:"heading"`
+			Label   string  `json:"label"`
+			Left    float64 `json:"left"`
+			Right   float64 `json:"right"`
+		}
+		got := eval[struct {
+			Scroll int    `json:"scroll"`
+			Cells  []cell `json:"cells"`
+		}](t, ctx, `(() => {
+			const table = document.querySelector('[data-testid=estimate-table]');
+			const box = table.closest('.table-wrap');
+			const heads = [...table.querySelectorAll('thead th')].map(th => th.textContent.trim());
+			const cells = [];
+			table.querySelectorAll('tbody tr').forEach(tr => [...tr.children].forEach((td, i) => {
+				const r = td.getBoundingClientRect();
+				cells.push({heading: heads[i], label: getComputedStyle(td, '::before').content, left: r.left, right: r.right});
+			}));
+			return {scroll: box.scrollWidth - box.clientWidth, cells: cells} })()`)
+		if got.Scroll > 0 {
+			t.Errorf("%s: the estimates' table scrolls sideways inside its box by %d px", path, got.Scroll)
+		}
+		if len(got.Cells) == 0 {
+			t.Errorf("%s: the estimates' table has no cells", path)
+		}
+		for _, c := range got.Cells {
+			if want := strconv.Quote(c.Heading + ": "); c.Label != want {
+				t.Errorf("%s: a cell of the column %q is labelled %s, want %s", path, c.Heading, c.Label, want)
+				break
+			}
+			if c.Left < 0 || c.Right > phoneWidth {
+				t.Errorf("%s: a cell of the column %q spans %v–%v px, want it on a %d px screen", path, c.Heading, c.Left, c.Right, phoneWidth)
+				break
+			}
+		}
 	}
 	setColorScheme(t, ctx, "dark")
 	run(t, ctx, chromedp.Navigate(srv.URL+"/estimates?force=Islamic+State"), chromedp.WaitVisible(chromedp.CSS(".chart__svg--narrow")))

@@ -128,6 +128,34 @@ func TestClaimantFilters(t *testing.T) {
 	}
 }
 
+// TestTablesSayTheirOrder: a claimant's page lists its latest estimates
+// newest first, an estimate's page the force's others near its date oldest
+// first, and each table's caption says which.
+func TestTablesSayTheirOrder(t *testing.T) {
+	w := newEditorWorld(t)
+	older := w.publishedEstimate("as_of", "2016-09-29")
+	newer := w.publishedEstimate("as_of", "2016-10-15")
+	h := w.a.Handler()
+	for _, tt := range []struct {
+		path, caption string
+		first, second conflict.Estimate
+	}{
+		{fmt.Sprintf("/claimants/%d", older.ClaimantRecord.ID), "Estimates, newest first", newer, older},
+		{fmt.Sprintf("/estimates/%d", w.publishedEstimate("as_of", "2016-10-01").ID), "Estimates, oldest first", older, newer},
+	} {
+		page := wantStatus(t, do(t, h, http.MethodGet, tt.path), http.StatusOK, tt.path)
+		if got := strings.Count(page, "<caption>"+tt.caption+"</caption>"); got != 1 {
+			t.Errorf("%s: %d tables captioned %q, want 1", tt.path, got, tt.caption)
+		}
+		first := strings.Index(page, fmt.Sprintf(`href="/estimates/%d"`, tt.first.ID))
+		second := strings.Index(page, fmt.Sprintf(`href="/estimates/%d"`, tt.second.ID))
+		if first < 0 || second < 0 || first > second {
+			t.Errorf("%s lists the estimate of %s at %d and that of %s at %d, want the first before the second",
+				tt.path, tt.first.AsOf, first, tt.second.AsOf, second)
+		}
+	}
+}
+
 // A bad claimant edit is explained beside its field, keeps what was typed
 // and stores nothing.
 func TestClaimantFormBadInput(t *testing.T) {

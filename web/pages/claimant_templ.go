@@ -237,7 +237,7 @@ func Claimant(v ClaimantView) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			} else {
-				templ_7745c5c3_Err = EstimateTable(v.Estimates).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = EstimateTable(v.Estimates, true).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
