@@ -129,3 +129,37 @@ func TestEstimatesChartFitsAPhone(t *testing.T) {
 	run(t, ctx, chromedp.Navigate(srv.URL+"/estimates?force=Islamic+State"), chromedp.WaitVisible(chromedp.CSS(".chart__svg--narrow")))
 	screenshot(t, ctx, "estimates-dark-375.png")
 }
+
+// TestEstimatesTableFitsADesktop: at 1280 px the explorer's table shows
+// every column, the quote included, without scrolling inside its box, even
+// when a row holds the longest values a large record gives: an approximate
+// date, "as many as" a five-figure number, a long force in a place. The
+// demo's rows are short, so the first is given those values in the page.
+func TestEstimatesTableFitsADesktop(t *testing.T) {
+	chromiumPath(t)
+	srv := newServer(t)
+	ctx := newBrowser(t)
+	setViewport(t, ctx, desktopWidth)
+	run(t, ctx,
+		chromedp.Navigate(srv.URL+"/estimates?force=Islamic+State"),
+		chromedp.WaitVisible(chromedp.CSS("[data-testid=estimate-table]")),
+	)
+	got := eval[[]float64](t, ctx, `(() => {
+		const table = document.querySelector('[data-testid=estimate-table]');
+		const row = table.querySelector('tbody tr');
+		row.querySelector('time').textContent = '25 Dec 2020 (approx.)';
+		row.querySelector('.estimate-value').textContent = 'as many as 10,289';
+		row.querySelector('.actor span').textContent = "People's Protection Units";
+		const place = row.querySelector('.place');
+		if (place) place.textContent = 'Deir ez-Zor';
+		row.querySelector('q').textContent = 'Officials put the number at as many as 10,289.';
+		const box = table.closest('.table-wrap');
+		const quote = row.lastElementChild.getBoundingClientRect();
+		return [box.scrollWidth - box.clientWidth, quote.right, box.getBoundingClientRect().right] })()`)
+	if got[0] > 0 {
+		t.Errorf("at %d px the estimates' table scrolls sideways inside its box by %v px", desktopWidth, got[0])
+	}
+	if got[1] > got[2] {
+		t.Errorf("at %d px the quote ends at %v px, past its box's edge at %v px", desktopWidth, got[1], got[2])
+	}
+}
