@@ -57,6 +57,13 @@ func TestHomePage(t *testing.T) {
 			screenshot(t, ctx, tt.name+".png") // before Tab shows the skip link
 			checkAxe(t, ctx)
 			checkActorListsWrap(t, ctx)
+			checkNavFits(t, ctx, tt.width)
+			if tt.width == phoneWidth {
+				// A common Android width, narrower than the phone above.
+				setViewport(t, ctx, 360)
+				checkNavFits(t, ctx, 360)
+				setViewport(t, ctx, tt.width)
+			}
 			checkSkipLink(t, ctx)
 		})
 	}
@@ -115,6 +122,22 @@ func checkActorListsWrap(t *testing.T, ctx context.Context) {
 	}
 	for _, p := range got.Problems {
 		t.Error(p)
+	}
+}
+
+// checkNavFits checks that the site's four links are all on screen at
+// width, with nothing of the strip scrolled out of sight.
+func checkNavFits(t *testing.T, ctx context.Context, width int64) {
+	t.Helper()
+	got := eval[[]float64](t, ctx, `(() => {
+  const nav = document.querySelector('.nav');
+  const last = nav.querySelector('li:last-child a').getBoundingClientRect();
+  return [nav.scrollWidth - nav.clientWidth, last.right] })()`)
+	if got[0] > 0 {
+		t.Errorf("at %d px the site's links scroll sideways by %v px", width, got[0])
+	}
+	if got[1] > float64(width) {
+		t.Errorf("at %d px the last of the site's links ends at %v px, off screen", width, got[1])
 	}
 }
 
