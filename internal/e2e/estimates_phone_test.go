@@ -84,11 +84,17 @@ func TestEstimatesChartFitsAPhone(t *testing.T) {
 	}
 	// The estimates' tables stack each row's cells on a phone, each under
 	// its column's name: nothing scrolls sideways, not even inside the
-	// table's box. A claimant's own page has the same table.
+	// table's box. A claimant's own page has the same table, the embed one
+	// of its own.
 	run(t, ctx, chromedp.Navigate(srv.URL+"/estimates?force=Islamic+State"), chromedp.WaitVisible(chromedp.CSS("[data-testid=estimate-table]")))
 	claimant := eval[string](t, ctx, `document.querySelector('[data-testid=estimate-table] [data-testid=claimant-link]').getAttribute('href')`)
-	for _, path := range []string{"/estimates?force=Islamic+State", claimant} {
-		run(t, ctx, chromedp.Navigate(srv.URL+path), chromedp.WaitVisible(chromedp.CSS("[data-testid=estimate-table]")))
+	for _, page := range []struct{ path, table string }{
+		{"/estimates?force=Islamic+State", "[data-testid=estimate-table]"},
+		{claimant, "[data-testid=estimate-table]"},
+		{"/embed/estimates?force=Islamic+State", "[data-testid=embed-estimate-table]"},
+	} {
+		path := page.path
+		run(t, ctx, chromedp.Navigate(srv.URL+path), chromedp.WaitVisible(chromedp.CSS(page.table)))
 		type cell struct {
 			Heading string  `json:"heading"`
 			Label   string  `json:"label"`
@@ -99,8 +105,8 @@ func TestEstimatesChartFitsAPhone(t *testing.T) {
 			Scroll int    `json:"scroll"`
 			Cells  []cell `json:"cells"`
 		}](t, ctx, `(() => {
-			const table = document.querySelector('[data-testid=estimate-table]');
-			const box = table.closest('.table-wrap');
+			const table = document.querySelector('`+page.table+`');
+			const box = table.parentElement;
 			const heads = [...table.querySelectorAll('thead th')].map(th => th.textContent.trim());
 			const cells = [];
 			table.querySelectorAll('tbody tr').forEach(tr => [...tr.children].forEach((td, i) => {
