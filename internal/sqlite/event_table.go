@@ -338,10 +338,7 @@ func readTableRows(ctx context.Context, q querier, pos map[conflict.EventID]int,
 		return fmt.Errorf("load table events: %w", err)
 	}
 	defer rows.Close()
-	var (
-		links   []tableActor
-		missing []conflict.ActorID
-	)
+	var links []tableActor
 	ac := actorCache{}
 	found := 0
 	for rows.Next() {
@@ -382,10 +379,11 @@ func readTableRows(ctx context.Context, q querier, pos map[conflict.EventID]int,
 		return fmt.Errorf("load table events: found %d of %d", found, len(pos))
 	}
 	rows.Close()
-	for _, l := range links {
-		missing = append(missing, l.actor)
+	ids := make([]conflict.ActorID, len(links))
+	for i, l := range links {
+		ids[i] = l.actor
 	}
-	if err := fillActors(ctx, q, ac, missing); err != nil {
+	if err := fillActors(ctx, q, ac, ids); err != nil {
 		return err
 	}
 	// An event's actors in their order, equals by name, as its page lists

@@ -63,3 +63,12 @@ func (h TableHeader) sortHint() string {
 	}
 	return "choose to sort by " + h.Label
 }
+
+// EstimateTableCaption is the caption of a table of estimates, the site's
+// or an embed's: it says in which order the rows come.
+func EstimateTableCaption(newestFirst bool) string {
+	if newestFirst {
+		return "Estimates, newest first"
+	}
+	return "Estimates, oldest first"
+}

@@ -209,10 +209,3 @@ func plural(n int, one, many string) string {
 	}
 	return strconv.Itoa(n) + " " + many
 }
-
-func tableCaption(newestFirst bool) string {
-	if newestFirst {
-		return "Estimates, newest first"
-	}
-	return "Estimates, oldest first"
-}
