@@ -74,8 +74,9 @@ var archiveTables = map[string]string{
 		OR (rowid % 8 = 3 AND rowid / 8 IN (SELECT id FROM sources WHERE status = 'published')) ORDER BY rowid`,
 	"records_fts citations": `SELECT title, body FROM records_fts WHERE rowid % 8 = 4
 		AND rowid / 8 IN (SELECT id FROM citations WHERE ` + publicCitation + `) ORDER BY body, title`,
-	"events_fts":      `SELECT rowid, title, body FROM events_fts WHERE rowid IN ` + publicEvents + ` ORDER BY rowid`,
-	"events_date_fts": `SELECT rowid, title, body FROM events_date_fts ORDER BY rowid`,
+	// The events' index keeps no text, only its rows (a day and an
+	// event id), and an editor's drafts are in it too.
+	"events_date_fts": `SELECT rowid FROM events_date_fts WHERE rowid % 4294967296 IN ` + publicEvents + ` ORDER BY rowid`,
 }
 
 // The public records, which are what an archive holds.

@@ -239,8 +239,14 @@ func planEvents(ctx context.Context, q querier, f conflict.EventFilter) (eventPl
 			plan.countCap = 0
 		}
 		plan.atLeast = min(plan.atLeast, fts.cost)
+		// The index holds every event, drafts too (0029): the public
+		// ones are those the list shows.
+		public := "s.status = 'published'"
+		if retracted {
+			public = "s.status IN ('published', 'retracted')"
+		}
 		a := arm{from: "events_date_fts f JOIN events s ON s.id = f.rowid % 4294967296", cols: eventsRow, byKey: "f.rowid",
-			where: []string{"events_date_fts MATCH ?"}, params: []any{fts.keys[0]}}
+			where: []string{"events_date_fts MATCH ?", public}, params: []any{fts.keys[0]}}
 		if !to.IsZero() {
 			a.where, a.params = append(a.where, "f.rowid <= ?"), append(a.params, dateKey(to.UpperKey(), math.MaxUint32))
 		}
@@ -273,7 +279,7 @@ func planEvents(ctx context.Context, q querier, f conflict.EventFilter) (eventPl
 	if fts != nil {
 		match := fts.keys[0]
 		textCheck = func(r row) (string, []any) {
-			return "EXISTS (SELECT 1 FROM events_fts WHERE events_fts MATCH ? AND rowid = " + r.id + ")", []any{match}
+			return textMatches(r), []any{match}
 		}
 	}
 	if fts != nil && !useFTS {
@@ -365,9 +371,7 @@ func planPrivate(f conflict.EventFilter) (eventPlan, error) {
 			plan.none, plan.exact = true, 0
 			return plan, nil
 		}
-		plan.checks = append(plan.checks, func(r row) (string, []any) {
-			return "EXISTS (SELECT 1 FROM events_fts WHERE events_fts MATCH ? AND rowid = " + r.id + ")", []any{match}
-		})
+		plan.checks = append(plan.checks, func(r row) (string, []any) { return textMatches(r), []any{match} })
 	}
 	return plan, nil
 }
@@ -702,6 +706,19 @@ func dateKey(dateLo string, id int64) int64 {
 		days--
 	}
 	return days<<32 + id
+}
+
+// dateKeySQL is dateKey in SQL, of an event's date_lo and id columns, as
+// the triggers of events_date_fts (0029) compute it.
+func dateKeySQL(lo, id string) string {
+	return "(CAST(julianday(" + lo + ") + 0.5 AS INTEGER) * 4294967296 + " + id + ")"
+}
+
+// textMatches is the condition that row r's event matches a full-text
+// query, given as its one parameter: the event's one row of the index,
+// sought by its key, holds the query's words.
+func textMatches(r row) string {
+	return "EXISTS (SELECT 1 FROM events_date_fts WHERE events_date_fts MATCH ? AND rowid = " + dateKeySQL(r.lo, r.id) + ")"
 }
 
 // longestSpanQuery names its index: the planner would otherwise prefer the

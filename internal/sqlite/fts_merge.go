@@ -8,12 +8,12 @@ import (
 
 // searchIndexes are the FTS5 tables, whose words' lists of matches are
 // kept in segments that FTS5 merges as it goes.
-var searchIndexes = []string{"events_fts", "events_date_fts", "records_fts"}
+var searchIndexes = []string{"events_date_fts", "records_fts"}
 
 // maxSearchSegments is how many segments an index may be in before a bulk
 // write merges them into one. A query reads every segment a word is in
 // and merges their lists as it goes: a million events loaded in bulk left
-// events_fts in nine, and a search of three common words then spent five
+// the events' index in nine, and a search of three common words then spent five
 // times as long merging as it would in one. Merging a million events'
 // index takes some twenty seconds, worth it after a bulk load but not
 // after every small import, and FTS5's own merging keeps an index written

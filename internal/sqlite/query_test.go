@@ -421,3 +421,80 @@ func TestFindEstimates(t *testing.T) {
 		})
 	}
 }
+
+// One full-text index serves readers and editors alike: an editor's
+// list of drafts finds a draft by its words, and follows its edits,
+// while readers' lists and search find it only once it is published.
+func TestWordsFindDraftsForEditorsOnly(t *testing.T) {
+	db := sqlitetest.New(t)
+	ctx := t.Context()
+	ed := person(t, db, "Ed", conflict.RoleEditor)
+	rev := person(t, db, "Rue", conflict.RoleReviewer)
+	e := conflict.Event{Title: "Convoy ambushed near Zubayr", Date: edtf.MustParse("2016-09-27"), Body: "Draft words.",
+		Citations: []conflict.Citation{{Source: newSource(1), Quote: "A convoy was hit."}}}
+	if err := db.CreateEvent(ctx, &e, ed); err != nil {
+		t.Fatal(err)
+	}
+	drafts := []conflict.Status{conflict.Draft, conflict.Submitted}
+	found := func(word string, statuses []conflict.Status) []string {
+		t.Helper()
+		page, err := db.FindEvents(ctx, conflict.EventFilter{Query: word, Statuses: statuses})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return titles(page.Events)
+	}
+	searched := func(word string) int {
+		t.Helper()
+		res, err := db.Search(ctx, word, 20)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(res.Events)
+	}
+	if got := found("zubayr", drafts); len(got) != 1 {
+		t.Errorf("an editor's drafts by word = %q, want the draft", got)
+	}
+	if got := found("zubayr", nil); len(got) != 0 {
+		t.Errorf("readers' events by word = %q, want none before publication", got)
+	}
+	if n := searched("zubayr"); n != 0 {
+		t.Errorf("search found %d events before publication, want none", n)
+	}
+
+	// A draft's edit is written in place, and its words follow.
+	cur, err := db.FindEventByID(ctx, e.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cur.Title = "Convoy ambushed near Tal Afar"
+	if _, err := db.UpdateEvent(ctx, &cur, cur.Version, ed); err != nil {
+		t.Fatal(err)
+	}
+	if got := found("zubayr", drafts); len(got) != 0 {
+		t.Errorf("an editor's drafts by a word edited away = %q, want none", got)
+	}
+	if got := found("afar", drafts); len(got) != 1 {
+		t.Errorf("an editor's drafts by the new word = %q, want the draft", got)
+	}
+
+	cur, err = db.FindEventByID(ctx, e.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cur, err = db.SetEventStatus(ctx, e.ID, conflict.ActionSubmit, "", cur.Version, conflict.RoleEditor, ed); err != nil {
+		t.Fatal(err)
+	}
+	if _, err = db.SetEventStatus(ctx, e.ID, conflict.ActionPublish, "", cur.Version, conflict.RoleReviewer, rev); err != nil {
+		t.Fatal(err)
+	}
+	if got := found("afar", nil); len(got) != 1 {
+		t.Errorf("readers' events by word = %q, want the published event", got)
+	}
+	if n := searched("afar"); n != 1 {
+		t.Errorf("search found %d events once published, want 1", n)
+	}
+	if got := found("afar", drafts); len(got) != 0 {
+		t.Errorf("an editor's drafts by word = %q once it is published, want none", got)
+	}
+}

@@ -187,10 +187,10 @@ func (db *DB) searchEvents(ctx context.Context, res *conflict.SearchResults, q f
 	words := q.words
 	// Past rankLimit, events are listed newest first by their dates: the
 	// date-ordered index gives a word's matches in that order.
-	events, counts, n, broad, err := db.rankedIDs(ctx, q, "events_fts", candidates(limit), limit,
-		`SELECT id, count(*) OVER () FROM (SELECT f.rowid AS id, bm25(events_fts, 4.0, 1.0) AS score
-		 FROM events_fts f JOIN events e ON e.id = f.rowid
-		 WHERE events_fts MATCH ? AND e.status = 'published') ORDER BY score LIMIT ?`,
+	events, counts, n, broad, err := db.rankedIDs(ctx, q, "events_date_fts", candidates(limit), limit,
+		`SELECT id, count(*) OVER () FROM (SELECT f.rowid % 4294967296 AS id, bm25(events_date_fts, 4.0, 1.0) AS score
+		 FROM events_date_fts f JOIN events e ON e.id = f.rowid % 4294967296
+		 WHERE events_date_fts MATCH ? AND e.status = 'published') ORDER BY score LIMIT ?`,
 		`SELECT f.rowid % 4294967296, 0 FROM events_date_fts f JOIN events e ON e.id = f.rowid % 4294967296
 		 WHERE events_date_fts MATCH ? AND e.status = 'published' ORDER BY f.rowid DESC LIMIT ?`)
 	if err != nil || len(events) == 0 {

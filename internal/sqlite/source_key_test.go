@@ -1,17 +1,12 @@
 package sqlite_test
 
 import (
-	"database/sql"
 	"path/filepath"
 	"testing"
 
-	"github.com/pressly/goose/v3"
-
 	"github.com/sitrep/sitrep/internal/conflict"
 	"github.com/sitrep/sitrep/internal/edtf"
-	"github.com/sitrep/sitrep/internal/sqlite"
 	"github.com/sitrep/sitrep/internal/sqlite/sqlitetest"
-	"github.com/sitrep/sitrep/migrations"
 )
 
 // An address is stored exactly as given, bare parameter and trailing slash
@@ -77,17 +72,7 @@ func TestSourceAddressKeptExactly(t *testing.T) {
 func TestMigrateFillsSourceKeys(t *testing.T) {
 	ctx := t.Context()
 	path := filepath.Join(t.TempDir(), "old.db")
-	raw, err := sql.Open("sqlite", "file:"+path+"?_pragma=foreign_keys(1)")
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := goose.NewProvider(goose.DialectSQLite3, raw, migrations.FS)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := p.UpTo(ctx, 11); err != nil {
-		t.Fatalf("migrating to version 11: %v", err)
-	}
+	raw := sqlitetest.MigratedTo(t, path, 11)
 	if _, err := raw.ExecContext(ctx, `INSERT INTO events (id, slug, title, date, date_lo, date_hi, status, created_at, updated_at)
 		VALUES (1, 'cited', 'Cited', '2016-10-01', '2016-10-01', '2016-10-01', 'published', 'x', 'x')`); err != nil {
 		t.Fatal(err)
@@ -104,14 +89,7 @@ func TestMigrateFillsSourceKeys(t *testing.T) {
 	}
 	raw.Close()
 
-	db, err := sqlite.Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	db := sqlitetest.Open(t, path)
 	for url, id := range map[string]conflict.SourceID{
 		"https://News.Example.org/report-1/?utm_source=x": 1,
 		"https://news.example.org/list?id=3&page=2":       2,

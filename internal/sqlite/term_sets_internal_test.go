@@ -66,10 +66,10 @@ func TestTermSetsFallBackWhenTheLogCannotSay(t *testing.T) {
 		// many writes: the trim that follows takes the edit's entry.
 		{"trimmed", []string{`UPDATE events SET title = 'Quiet at the river' WHERE id = 1`,
 			`WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20000)
-			INSERT INTO search_changes (search_index, row) SELECT 'events_fts', 2 FROM n`}, 0, 40},
+			INSERT INTO search_changes (search_index, row) SELECT 'events_date_fts', 2 FROM n`}, 0, 40},
 		// More rows than a catch-up looks up.
 		{"too many", []string{`WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ` + fmt.Sprint(catchUpRows+10) + `)
-			INSERT INTO search_changes (search_index, row) SELECT 'events_fts', i FROM n`}, 1, 41},
+			INSERT INTO search_changes (search_index, row) SELECT 'events_date_fts', i FROM n`}, 1, 41},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			db := openTemp(t, "fallback.db")
@@ -105,7 +105,7 @@ func TestTermSetsFallBackWhenTheLogCannotSay(t *testing.T) {
 			}
 			// What the sets say, if they say anything, is what the index says.
 			terms := &plainTerms{include: []string{`"shelling"`, `"bridge"`}}
-			if n, ok, err := db.terms.count(ctx, db.read, "events_fts", terms, 1000); err != nil || ok && n != tt.events {
+			if n, ok, err := db.terms.count(ctx, db.read, "events_date_fts", terms, 1000); err != nil || ok && n != tt.events {
 				t.Errorf("the sets counted %d events (%v); the index has %d", n, err, tt.events)
 			}
 			before = db.terms.answered.Load()

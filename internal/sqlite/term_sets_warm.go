@@ -32,7 +32,23 @@ const (
 )
 
 // warmIndexes are the search indexes searches count from sets.
-var warmIndexes = []string{"events_fts", "records_fts"}
+var warmIndexes = []string{"events_date_fts", "records_fts"}
+
+// indexSamples says where the text of each search index's rows is read
+// from, a row at a time in order of the set positions (setPosition) they
+// take: the number of rows and their range, and a run of rows from a
+// point. records_fts's text comes through the index from its content
+// table; events_date_fts keeps none, and its rows are the events.
+var indexSamples = map[string]struct{ span, run string }{
+	"records_fts": {
+		span: `SELECT count(*), coalesce(min(id), 0), coalesce(max(id), 0) FROM records_fts_docsize`,
+		run:  `SELECT coalesce(title, '') || ' ' || coalesce(body, '') FROM records_fts WHERE rowid >= ? ORDER BY rowid LIMIT ?`,
+	},
+	"events_date_fts": {
+		span: `SELECT count(*), coalesce(min(id), 0), coalesce(max(id), 0) FROM events`,
+		run:  `SELECT title || ' ' || body FROM events WHERE id >= ? ORDER BY id LIMIT ?`,
+	},
+}
 
 // WarmSearch makes sets for the common words of each search index (see
 // termSets) and returns once they are made, with how many words it chose:
@@ -82,11 +98,12 @@ func commonWords(ctx context.Context, read *sql.DB, index string, budget uint64)
 		return nil, err
 	}
 	defer tx.Rollback()
-	// The index is read for its rows and its range of rowids; its rows'
-	// text comes from its content table, through the index.
+	sample, ok := indexSamples[index]
+	if !ok {
+		return nil, fmt.Errorf("search sets: no sample of %s", index)
+	}
 	var rows, lo, hi int64
-	if err := tx.QueryRowContext(ctx, `SELECT count(*), coalesce(min(id), 0), coalesce(max(id), 0) FROM `+index+`_docsize`).
-		Scan(&rows, &lo, &hi); err != nil || rows == 0 {
+	if err := tx.QueryRowContext(ctx, sample.span).Scan(&rows, &lo, &hi); err != nil || rows == 0 {
 		return nil, err
 	}
 	seen := map[string]int{}
@@ -94,8 +111,7 @@ func commonWords(ctx context.Context, read *sql.DB, index string, budget uint64)
 	rng := rand.New(rand.NewPCG(uint64(lo), uint64(hi)))
 	for range warmRuns {
 		from := lo + rng.Int64N(hi-lo+1)
-		texts, err := tx.QueryContext(ctx, `SELECT coalesce(title, '') || ' ' || coalesce(body, '') FROM `+index+
-			` WHERE rowid >= ? ORDER BY rowid LIMIT ?`, from, warmRunRows)
+		texts, err := tx.QueryContext(ctx, sample.run, from, warmRunRows)
 		if err != nil {
 			return nil, err
 		}

@@ -24,7 +24,7 @@ const textCountsKept = 4096
 func countTextMatches(ctx context.Context, q querier, match string) (int, error) {
 	count := func() (int, error) {
 		var n int
-		if err := q.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM events_fts WHERE events_fts MATCH ? LIMIT ?)`,
+		if err := q.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM events_date_fts WHERE events_date_fts MATCH ? LIMIT ?)`,
 			match, ftsCountLimit).Scan(&n); err != nil {
 			return 0, fmt.Errorf("count text matches: %w", err)
 		}

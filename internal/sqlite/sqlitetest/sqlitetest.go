@@ -5,11 +5,15 @@
 package sqlitetest
 
 import (
+	"database/sql"
 	"path/filepath"
 	"testing"
 
+	"github.com/pressly/goose/v3"
+
 	"github.com/sitrep/sitrep/internal/demo"
 	"github.com/sitrep/sitrep/internal/sqlite"
+	"github.com/sitrep/sitrep/migrations"
 )
 
 // New opens a migrated, empty database in t.TempDir(). It fails the test at
@@ -55,4 +59,25 @@ func open(t testing.TB, path string) *sqlite.DB {
 		t.Fatalf("Migrate(%q): %v", path, err)
 	}
 	return db
+}
+
+// MigratedTo makes a database at path in the schema of an older version,
+// migrated up to and including version, and returns a plain connection
+// to it, with none of sitrep's own setup, for the test to write rows as
+// that version stored them. The test closes it before it opens the
+// database with Open, which migrates it the rest of the way.
+func MigratedTo(t testing.TB, path string, version int64) *sql.DB {
+	t.Helper()
+	raw, err := sql.Open("sqlite", "file:"+path+"?_pragma=foreign_keys(1)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := goose.NewProvider(goose.DialectSQLite3, raw, migrations.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.UpTo(t.Context(), version); err != nil {
+		t.Fatalf("migrating to version %d: %v", version, err)
+	}
+	return raw
 }
