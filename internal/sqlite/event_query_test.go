@@ -289,3 +289,54 @@ func phraseMatches(t *testing.T, db *DB, f conflict.EventFilter) []conflict.Even
 	t.Helper()
 	return listMatching(t, db, f, "e.id IN (SELECT rowid % 4294967296 FROM events_date_fts WHERE events_date_fts MATCH ?)", ftsQuery(f.Query))
 }
+
+// A common word and a small actor: the actor's few events are each
+// checked against the word, rather than the word's many matches each
+// against the actor, which read every match when the two seldom meet.
+// The word's first count stops at ftsCountLimit; the choice counts it as
+// far as it needs. A large actor's list still reads the word's matches.
+func TestCommonWordAndSmallActorReadTheActor(t *testing.T) {
+	ctx := context.Background()
+	db := openSkewed(t, 5000)
+	const word = "fighting" // in every event
+	matches := len(bruteForce(t, db, conflict.EventFilter{Query: word}))
+	if matches <= ftsCountLimit {
+		t.Fatalf("the seed has %d events with %q; the test needs more than %d", matches, word, ftsCountLimit)
+	}
+	var small, large conflict.ActorID
+	for id := conflict.ActorID(1); id <= 200 && (small == 0 || large == 0); id++ {
+		n := len(bruteForce(t, db, conflict.EventFilter{Actors: []conflict.ActorID{id}}))
+		switch {
+		// Past ftsCountLimit / ftsCheckWeight events, the word's first
+		// count alone would have it drive.
+		case small == 0 && ftsCheckWeight*n > ftsCountLimit && ftsCheckWeight*n < matches/2:
+			small = id
+		case large == 0 && ftsCheckWeight*n > 2*matches:
+			large = id
+		}
+	}
+	if small == 0 || large == 0 {
+		t.Fatalf("the seed has no actor small enough (%d) or large enough (%d)", small, large)
+	}
+	for _, c := range []struct {
+		actor conflict.ActorID
+		reads string
+	}{{small, "event_postings"}, {large, "events_date_fts"}} {
+		f := conflict.EventFilter{Actors: []conflict.ActorID{c.actor}, Query: word}
+		err := db.readTx(ctx, func(q querier) error {
+			plan, err := planEvents(ctx, q, f)
+			if err != nil {
+				return err
+			}
+			if len(plan.arms) == 0 || !strings.HasPrefix(plan.arms[0].from, c.reads) {
+				t.Errorf("actor %d and a common word: the list reads %+v; want %s", c.actor, plan.arms, c.reads)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.Limit = 20
+		pageThrough(t, db, f, bruteForce(t, db, f))
+	}
+}

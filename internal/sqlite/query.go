@@ -70,7 +70,7 @@ func (db *DB) readTx(ctx context.Context, fn func(q querier) error) error {
 		return fn(tx)
 	}
 	return fn(readTxn{Tx: tx, stmts: db.read.stmts, texts: db.texts, refs: db.refs, rows: db.rows, heads: db.heads,
-		newest: &txnRevision{}})
+		terms: db.terms, newest: &txnRevision{}})
 }
 
 // queryColumn runs a query of one column and returns its values.

@@ -91,6 +91,7 @@ type readTxn struct {
 	refs  *refCache
 	rows  *tableRows
 	heads *timelineHeads
+	terms *termSets
 	// newest is the newest revision the transaction sees, read once.
 	newest *txnRevision
 }
