@@ -93,15 +93,50 @@ type clause struct {
 // filtered by it counts them all.
 const ftsDriveLimit = 2000
 
-// ftsCheckWeight is what a full-text lookup per row costs, in posting
-// lookups.
-const ftsCheckWeight = 30
+// ftsCheckWeight is what an event read from another filter's postings
+// and checked against a word costs, in events read from the word's
+// matches and checked against the other filter. Measured at a million
+// events with a word in a quarter of them: 13 µs against 6 µs.
+const ftsCheckWeight = 2
 
 // ftsRecountLimit is how far a common word is counted again to choose
 // between driving from it and checking it row by row: at a million
-// events, counting 60,000 matches takes about 7 ms, and search's sets of
-// common words count them at once.
-const ftsRecountLimit = 60000
+// events, counting 100,000 matches takes about 12 ms, and search's sets
+// of common words count them at once.
+const ftsRecountLimit = 100_000
+
+// textDrives says whether a list of a word and another filter is read
+// from the word's matches, each checked against the filter, rather than
+// from the filter's events, each checked against the word, given how
+// many events each matches and how many there are in all. Either read
+// stops once it has counted checkedCountLimit events of both, and the
+// two are taken to meet as if by chance: from the word's matches that
+// is after total / other of them for each event found, from the other
+// filter's events after total / words.
+func textDrives(words, other, total int) bool {
+	if other <= 0 || words <= 0 {
+		return words <= 0
+	}
+	fromWords := min(words, checkedCountLimit*total/other)
+	fromOther := ftsCheckWeight * min(other, checkedCountLimit*total/words)
+	return fromWords <= fromOther
+}
+
+// textDrivesUpTo is the most matches a word may have and still drive a
+// list with another filter (textDrives), which holds for fewer matches
+// and not for more.
+func textDrivesUpTo(other, total int) int {
+	lo, hi := 0, max(total, 1)
+	for lo < hi {
+		mid := lo + (hi-lo+1)/2
+		if textDrives(mid, other, total) {
+			lo = mid
+		} else {
+			hi = mid - 1
+		}
+	}
+	return lo
+}
 
 // ftsCountLimit is where counting a word's matches in the index stops:
 // one past where a word stops being rare, as far as the plan needs to
@@ -230,23 +265,10 @@ func planEvents(ctx context.Context, q querier, f conflict.EventFilter) (eventPl
 			driver = i
 		}
 	}
-	// A common word checked row by row costs a full-text lookup per
-	// event, some thirty times a posting's point lookup, so its own
-	// date-ordered matches drive unless another filter is far smaller.
-	useFTS := fts != nil && (driver < 0 || fts.cost <= ftsCheckWeight*clauses[driver].cost)
-	if useFTS && driver >= 0 && fts.cost > ftsDriveLimit {
-		// The count stopped at ftsCountLimit, which says only that the
-		// word is common. Driving from a word in a quarter of all events
-		// to find a small actor's few among them read every match: 0.4
-		// to 1.2 s at a million events, where its own events checked
-		// against the word take milliseconds. So the word is counted
-		// as far as the choice needs, when that is not far.
-		if bound := ftsCheckWeight * clauses[driver].cost; bound <= ftsRecountLimit {
-			n, err := countTextMatchesUpTo(ctx, q, search, bound+1)
-			if err != nil {
-				return plan, err
-			}
-			useFTS = n <= bound
+	useFTS := fts != nil && driver < 0
+	if fts != nil && driver >= 0 {
+		if useFTS, err = chooseTextDrive(ctx, q, search, fts.cost, clauses[driver].cost); err != nil {
+			return plan, err
 		}
 	}
 	switch {
@@ -297,15 +319,9 @@ func planEvents(ctx context.Context, q querier, f conflict.EventFilter) (eventPl
 			plan.countCap = checkedCountLimit
 		}
 	}
-	var textCheck check
-	if fts != nil {
-		match := fts.keys[0]
-		textCheck = func(r row) (string, []any) {
-			return textMatches(r), []any{match}
-		}
-	}
 	if fts != nil && !useFTS {
-		plan.checks = append(plan.checks, textCheck)
+		match := fts.keys[0]
+		plan.checks = append(plan.checks, func(r row) (string, []any) { return textMatches(r, search.prefix), []any{match} })
 	}
 	if !from.IsZero() {
 		var driving func(earliest, from string) check
@@ -388,12 +404,12 @@ func planPrivate(f conflict.EventFilter) (eventPlan, error) {
 		plan.checks = append(plan.checks, linkChecks(ff)...)
 	}
 	if f.Query != "" {
-		match := ftsQuery(f.Query)
-		if match == "" {
+		search := parseQuery(f.Query)
+		if search.match == "" {
 			plan.none, plan.exact = true, 0
 			return plan, nil
 		}
-		plan.checks = append(plan.checks, func(r row) (string, []any) { return textMatches(r), []any{match} })
+		plan.checks = append(plan.checks, func(r row) (string, []any) { return textMatches(r, search.prefix), []any{search.match} })
 	}
 	return plan, nil
 }
@@ -730,6 +746,34 @@ func dateKey(dateLo string, id int64) int64 {
 	return days<<32 + id
 }
 
+// chooseTextDrive says whether the matches of search, whose count
+// stopped at counted (at most ftsCountLimit), drive a list whose other
+// driving filter holds other events (textDrives). A count that stopped
+// says only that the word is common, and which read is cheaper turns on
+// how common: driving from a word in a quarter of all events to find a
+// small actor's few among them read every match (0.4 to 1.2 s at a
+// million events, where the actor's own events checked against the word
+// take milliseconds). So the word is counted again as far as the choice
+// needs, when that is not far.
+func chooseTextDrive(ctx context.Context, q querier, search ftsSearch, counted, other int) (bool, error) {
+	total, err := tallies(ctx, q, []string{"*"})
+	if err != nil {
+		return false, err
+	}
+	upTo := textDrivesUpTo(other, total["*"])
+	switch {
+	case counted <= ftsDriveLimit:
+		return textDrives(counted, other, total["*"]), nil
+	case upTo < counted:
+		return false, nil
+	case upTo >= ftsRecountLimit:
+		// As common as that, either read costs about the same.
+		return true, nil
+	}
+	n, err := countTextMatchesUpTo(ctx, q, search, upTo+1)
+	return n <= upTo, err
+}
+
 // dateKeySQL is dateKey in SQL, of an event's date_lo and id columns, as
 // the triggers of events_date_fts (0029) compute it.
 func dateKeySQL(lo, id string) string {
@@ -738,8 +782,16 @@ func dateKeySQL(lo, id string) string {
 
 // textMatches is the condition that row r's event matches a full-text
 // query, given as its one parameter: the event's one row of the index,
-// sought by its key, holds the query's words.
-func textMatches(r row) string {
+// sought by its key, holds the query's words. A query with a prefix
+// (mine*) is matched against the set of all its matches instead, which
+// SQLite reads once per statement: FTS5 gathers the lists of every word
+// the prefix begins at each seek, some 60 ms for a short prefix at a
+// million events, and a small actor's list checked its events that way
+// one at a time took seconds.
+func textMatches(r row, prefix bool) string {
+	if prefix {
+		return r.id + " IN (SELECT rowid % 4294967296 FROM events_date_fts WHERE events_date_fts MATCH ?)"
+	}
 	return "EXISTS (SELECT 1 FROM events_date_fts WHERE events_date_fts MATCH ? AND rowid = " + dateKeySQL(r.lo, r.id) + ")"
 }
 

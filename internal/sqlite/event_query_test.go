@@ -294,42 +294,44 @@ func phraseMatches(t *testing.T, db *DB, f conflict.EventFilter) []conflict.Even
 // checked against the word, rather than the word's many matches each
 // against the actor, which read every match when the two seldom meet.
 // The word's first count stops at ftsCountLimit; the choice counts it as
-// far as it needs. A large actor's list still reads the word's matches.
+// far as it needs. A rare word's few matches are still read first, with
+// any actor.
 func TestCommonWordAndSmallActorReadTheActor(t *testing.T) {
 	ctx := context.Background()
 	db := openSkewed(t, 5000)
-	const word = "fighting" // in every event
-	matches := len(bruteForce(t, db, conflict.EventFilter{Query: word}))
-	if matches <= ftsCountLimit {
-		t.Fatalf("the seed has %d events with %q; the test needs more than %d", matches, word, ftsCountLimit)
+	const common, rare = "fighting", "rareword" // in every event, in one in a thousand
+	if n := len(bruteForce(t, db, conflict.EventFilter{Query: common})); n <= ftsCountLimit {
+		t.Fatalf("the seed has %d events with %q; the test needs more than %d", n, common, ftsCountLimit)
 	}
 	var small, large conflict.ActorID
-	for id := conflict.ActorID(1); id <= 200 && (small == 0 || large == 0); id++ {
+	largest := 0
+	for id := conflict.ActorID(1); id <= 200; id++ {
 		n := len(bruteForce(t, db, conflict.EventFilter{Actors: []conflict.ActorID{id}}))
-		switch {
-		// Past ftsCountLimit / ftsCheckWeight events, the word's first
-		// count alone would have it drive.
-		case small == 0 && ftsCheckWeight*n > ftsCountLimit && ftsCheckWeight*n < matches/2:
+		// Past ftsCountLimit / 30 events, the word's first count alone
+		// had it drive.
+		if small == 0 && n > 70 && n < 400 {
 			small = id
-		case large == 0 && ftsCheckWeight*n > 2*matches:
-			large = id
+		}
+		if n > largest {
+			large, largest = id, n
 		}
 	}
-	if small == 0 || large == 0 {
-		t.Fatalf("the seed has no actor small enough (%d) or large enough (%d)", small, large)
+	if small == 0 {
+		t.Fatal("the seed has no actor of 70 to 400 events")
 	}
 	for _, c := range []struct {
 		actor conflict.ActorID
+		word  string
 		reads string
-	}{{small, "event_postings"}, {large, "events_date_fts"}} {
-		f := conflict.EventFilter{Actors: []conflict.ActorID{c.actor}, Query: word}
+	}{{small, common, "event_postings"}, {large, rare, "events_date_fts"}, {small, rare, "events_date_fts"}} {
+		f := conflict.EventFilter{Actors: []conflict.ActorID{c.actor}, Query: c.word}
 		err := db.readTx(ctx, func(q querier) error {
 			plan, err := planEvents(ctx, q, f)
 			if err != nil {
 				return err
 			}
 			if len(plan.arms) == 0 || !strings.HasPrefix(plan.arms[0].from, c.reads) {
-				t.Errorf("actor %d and a common word: the list reads %+v; want %s", c.actor, plan.arms, c.reads)
+				t.Errorf("actor %d and %q: the list reads %+v; want %s", c.actor, c.word, plan.arms, c.reads)
 			}
 			return nil
 		})
