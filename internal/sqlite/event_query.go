@@ -320,8 +320,11 @@ func planEvents(ctx context.Context, q querier, f conflict.EventFilter) (eventPl
 		}
 	}
 	if fts != nil && !useFTS {
-		match := fts.keys[0]
-		plan.checks = append(plan.checks, func(r row) (string, []any) { return textMatches(r, search.prefix), []any{match} })
+		c, err := textCheck(ctx, q, search)
+		if err != nil {
+			return plan, err
+		}
+		plan.checks = append(plan.checks, c)
 	}
 	if !from.IsZero() {
 		var driving func(earliest, from string) check
@@ -772,6 +775,23 @@ func chooseTextDrive(ctx context.Context, q querier, search ftsSearch, counted, 
 	}
 	n, err := countTextMatchesUpTo(ctx, q, search, upTo+1)
 	return n <= upTo, err
+}
+
+// textCheck is the check that a row's event matches search: in the set
+// of its matches that search's sets of common words make, when the read
+// transaction can lend it (term_set_check.go), otherwise in the index.
+func textCheck(ctx context.Context, q querier, search ftsSearch) (check, error) {
+	if t, ok := q.(readTxn); ok && t.lent != nil {
+		set, ok, err := t.terms.matches(ctx, q, "events_date_fts", search.plain)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			token := t.lent.lend(set)
+			return func(r row) (string, []any) { return "in_term_set(?, " + r.id + ")", []any{token} }, nil
+		}
+	}
+	return func(r row) (string, []any) { return textMatches(r, search.prefix), []any{search.match} }, nil
 }
 
 // dateKeySQL is dateKey in SQL, of an event's date_lo and id columns, as

@@ -342,3 +342,72 @@ func TestCommonWordAndSmallActorReadTheActor(t *testing.T) {
 		pageThrough(t, db, f, bruteForce(t, db, f))
 	}
 }
+
+// A small actor's events checked against a common word are checked
+// against the word's set of matches kept for search, when it has one:
+// the same events as the index gives, before and after a write moves the
+// index on from the set.
+func TestWordCheckedAgainstItsSet(t *testing.T) {
+	ctx := context.Background()
+	db := openSkewed(t, 3000)
+	db.terms.slow = 0
+	const word = "fighting"
+	var small conflict.ActorID
+	for id := conflict.ActorID(1); id <= 200 && small == 0; id++ {
+		if n := len(bruteForce(t, db, conflict.EventFilter{Actors: []conflict.ActorID{id}})); n > 70 && n < 300 {
+			small = id
+		}
+	}
+	if small == 0 {
+		t.Fatal("the seed has no actor of 70 to 300 events")
+	}
+	f := conflict.EventFilter{Actors: []conflict.ActorID{small}, Query: word, Limit: 20}
+	checks := func() string {
+		t.Helper()
+		var out []string
+		if err := db.readTx(ctx, func(q querier) error {
+			plan, err := planEvents(ctx, q, f)
+			for _, c := range plan.checks {
+				sql, _ := c(postingRow)
+				out = append(out, sql)
+			}
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return strings.Join(out, " AND ")
+	}
+	if got := checks(); strings.Contains(got, "in_term_set") {
+		t.Fatalf("with no set made, the list checks %s", got)
+	}
+	pageThrough(t, db, f, bruteForce(t, db, f))
+
+	// A search that finds the word common has its set made.
+	if _, err := db.Search(ctx, word, 20); err != nil {
+		t.Fatal(err)
+	}
+	db.terms.wait()
+	if got := checks(); !strings.Contains(got, "in_term_set") {
+		t.Fatalf("with the word's set made, the list checks %s", got)
+	}
+	pageThrough(t, db, f, bruteForce(t, db, f))
+
+	// Words edited away and into events of the actor.
+	ids := bruteForce(t, db, f)
+	if _, err := db.write.ExecContext(ctx, `UPDATE events SET body = 'Quiet.' WHERE id IN (?, ?)`, ids[0], ids[len(ids)-1]); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.write.ExecContext(ctx, `UPDATE events SET title = 'Fighting resumed' WHERE id IN (
+		SELECT event_id FROM event_actors WHERE actor_id = ? AND event_id IN (SELECT id FROM events WHERE body = 'Quiet.')
+		UNION SELECT event_id FROM event_actors WHERE actor_id = ? LIMIT 1)`, small, small); err != nil {
+		t.Fatal(err)
+	}
+	want := bruteForce(t, db, f)
+	if len(want) == len(ids) {
+		t.Fatalf("the edits left the actor's %d events with the word; the test needs fewer", len(want))
+	}
+	if got := checks(); !strings.Contains(got, "in_term_set") {
+		t.Fatalf("after a write, the list checks %s", got)
+	}
+	pageThrough(t, db, f, want)
+}

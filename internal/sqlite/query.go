@@ -69,8 +69,10 @@ func (db *DB) readTx(ctx context.Context, fn func(q querier) error) error {
 		// A copy reading another pool (Bulk) prepares as it goes.
 		return fn(tx)
 	}
+	lent := &lentTerms{}
+	defer lent.release()
 	return fn(readTxn{Tx: tx, stmts: db.read.stmts, texts: db.texts, refs: db.refs, rows: db.rows, heads: db.heads,
-		terms: db.terms, newest: &txnRevision{}})
+		terms: db.terms, lent: lent, newest: &txnRevision{}})
 }
 
 // queryColumn runs a query of one column and returns its values.

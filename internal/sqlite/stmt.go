@@ -92,6 +92,9 @@ type readTxn struct {
 	rows  *tableRows
 	heads *timelineHeads
 	terms *termSets
+	// lent are the sets of common words its plans check events against
+	// (term_set_check.go), taken back when it ends.
+	lent *lentTerms
 	// newest is the newest revision the transaction sees, read once.
 	newest *txnRevision
 }

@@ -130,39 +130,10 @@ func (t *plainTerms) keys(index string) []termKey {
 // the sets, or says it cannot (ok false) when a term has no set, or its set
 // cannot be brought up to the index as it now is.
 func (s *termSets) count(ctx context.Context, q querier, index string, terms *plainTerms, limit int) (n int, ok bool, err error) {
-	if s == nil || terms == nil || len(terms.include) == 0 {
-		return 0, false, nil
-	}
-	keys := terms.keys(index)
-	sets := make([]*termSet, len(keys))
-	for i, k := range keys {
-		set, found := s.sets.GetIfPresent(k)
-		if !found {
-			return 0, false, nil
-		}
-		sets[i] = set
-	}
-	// Only now is the index read: a search whose words have no sets pays
-	// nothing for them.
-	now, err := readIndexState(ctx, q, index)
-	if err != nil || now.averages == "" {
+	include, exclude, ok, err := s.current(ctx, q, index, terms)
+	if !ok || err != nil {
 		return 0, false, err
 	}
-	if slices.ContainsFunc(sets, func(set *termSet) bool { return set.at != now }) {
-		if sets, ok, err = s.catchUp(ctx, index, keys, sets); !ok || err != nil {
-			return 0, false, err
-		}
-	}
-	include, exclude := make([]*roaring.Bitmap, len(terms.include)), make([]*roaring.Bitmap, len(terms.exclude))
-	for i, set := range sets {
-		if i < len(include) {
-			include[i] = set.ids
-		} else {
-			exclude[i-len(include)] = set.ids
-		}
-	}
-	// The smallest set first keeps what is intersected small.
-	slices.SortFunc(include, func(a, b *roaring.Bitmap) int { return cmp.Compare(a.GetCardinality(), b.GetCardinality()) })
 	var found uint64
 	switch {
 	case len(exclude) == 0 && len(include) == 1:
@@ -172,14 +143,81 @@ func (s *termSets) count(ctx context.Context, q querier, index string, terms *pl
 	case len(exclude) == 0:
 		found = roaring.FastAnd(include[:len(include)-1]...).AndCardinality(include[len(include)-1])
 	default:
-		matches := roaring.FastAnd(include...)
-		for _, x := range exclude {
-			matches.AndNot(x)
-		}
-		found = matches.GetCardinality()
+		found = combine(include, exclude).GetCardinality()
 	}
 	s.answered.Add(1)
 	return int(min(found, uint64(limit))), true, nil
+}
+
+// matches gives the set positions (setPosition) of the rows of index
+// that the terms match, as count counts them, or says it cannot. The set
+// is shared: it must not be changed.
+func (s *termSets) matches(ctx context.Context, q querier, index string, terms *plainTerms) (*roaring.Bitmap, bool, error) {
+	include, exclude, ok, err := s.current(ctx, q, index, terms)
+	if !ok || err != nil {
+		return nil, false, err
+	}
+	if len(include) == 1 && len(exclude) == 0 {
+		return include[0], true, nil
+	}
+	return combine(include, exclude), true, nil
+}
+
+// combine is the rows in every set of include and none of exclude, in a
+// set of its own.
+func combine(include, exclude []*roaring.Bitmap) *roaring.Bitmap {
+	var matches *roaring.Bitmap
+	if len(include) == 1 {
+		// The set itself is shared.
+		matches = include[0].Clone()
+	} else {
+		matches = roaring.FastAnd(include...)
+	}
+	for _, x := range exclude {
+		matches.AndNot(x)
+	}
+	return matches
+}
+
+// current gives the sets of the terms to find, smallest first, and of
+// those to leave out, each of the index as q sees it, or says it cannot
+// (ok false) when a term has no set, or its set cannot be brought up to
+// the index as it now is.
+func (s *termSets) current(ctx context.Context, q querier, index string, terms *plainTerms) (include, exclude []*roaring.Bitmap, ok bool, err error) {
+	if s == nil || terms == nil || len(terms.include) == 0 {
+		return nil, nil, false, nil
+	}
+	keys := terms.keys(index)
+	sets := make([]*termSet, len(keys))
+	for i, k := range keys {
+		set, found := s.sets.GetIfPresent(k)
+		if !found {
+			return nil, nil, false, nil
+		}
+		sets[i] = set
+	}
+	// Only now is the index read: a search whose words have no sets pays
+	// nothing for them.
+	now, err := readIndexState(ctx, q, index)
+	if err != nil || now.averages == "" {
+		return nil, nil, false, err
+	}
+	if slices.ContainsFunc(sets, func(set *termSet) bool { return set.at != now }) {
+		if sets, ok, err = s.catchUp(ctx, index, keys, sets); !ok || err != nil {
+			return nil, nil, false, err
+		}
+	}
+	include, exclude = make([]*roaring.Bitmap, len(terms.include)), make([]*roaring.Bitmap, len(terms.exclude))
+	for i, set := range sets {
+		if i < len(include) {
+			include[i] = set.ids
+		} else {
+			exclude[i-len(include)] = set.ids
+		}
+	}
+	// The smallest set first keeps what is intersected small.
+	slices.SortFunc(include, func(a, b *roaring.Bitmap) int { return cmp.Compare(a.GetCardinality(), b.GetCardinality()) })
+	return include, exclude, true, nil
 }
 
 // loggedIndexes are the search indexes whose changes 0027_search_changes.sql

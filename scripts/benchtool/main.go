@@ -181,6 +181,15 @@ func urls(path, page string, n int) error {
 			q.Set("actor", pick(actors))
 			q.Set("from", month())
 			u = "/events"
+		case "events-actor-q":
+			// A word with an actor: which of the two to read first turns
+			// on how common each is, and a wrong choice reads every
+			// match of a common word to find a small actor's few.
+			q.Set("actor", pick(actors))
+			q.Set("q", pick(words))
+			q.Set("to", pick(years))
+			newestSometimes(q)
+			u = "/events"
 		case "events-tag":
 			// Tags are few (twenty in the synthetic data): their lists end
 			// on any day, and some start in a month.
