@@ -23,8 +23,8 @@ func ftsQuery(input string) string {
 
 // parseQuery turns what a person typed (conflict.ParseSearch) into a
 // safe FTS5 query, and gives the words it looks for (not those it leaves
-// out), folded, and its terms when each is one word (plain is nil
-// otherwise). Every term is folded as the index is (conflict.FoldSearch)
+// out), folded, and its terms when each is a word or a phrase searched
+// whole (plain is nil when one is a prefix). Every term is folded as the index is (conflict.FoldSearch)
 // and quoted, so FTS5 operators typed by accident (AND, NEAR, a lone
 // quote, a colon) are searched as words rather than failing the query.
 // Still honoured: "quoted phrases", a trailing * for a prefix of at least
@@ -43,7 +43,7 @@ func parseQuery(input string) ftsSearch {
 		if t.Prefix {
 			q += "*"
 		}
-		single = single && !t.Prefix && len(t.Words) == 1
+		single = single && !t.Prefix
 		prefix = prefix || t.Prefix
 		if t.Negate {
 			exclude = append(exclude, q)

@@ -111,9 +111,11 @@ func newTermSets(read *sql.DB) *termSets {
 	return s
 }
 
-// plainTerms are a query's terms when every one is a single word searched
-// whole (no phrase of several words, no prefix): the quoted FTS5 terms to
-// find, and those to leave out.
+// plainTerms are a query's terms when every one is a word or a phrase
+// searched whole, with no prefix: the quoted FTS5 terms to find, and
+// those to leave out. A prefix is left to FTS5: its set would be read,
+// and each change brought into it, by gathering every word the prefix
+// begins, some 60 ms a row at a million events.
 type plainTerms struct{ include, exclude []string }
 
 // keys names the sets of every term in index: those to find, then those
