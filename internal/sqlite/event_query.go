@@ -768,6 +768,11 @@ func chooseTextDrive(ctx context.Context, q querier, search ftsSearch, counted, 
 	case counted <= ftsDriveLimit:
 		return textDrives(counted, other, total["*"]), nil
 	case upTo < counted:
+		// The word is checked row by row, which its set makes cheap:
+		// ask for one, as a count this long would.
+		if t, ok := q.(readTxn); ok {
+			t.terms.counted("events_date_fts", search.plain, 0, counted, ftsDriveLimit)
+		}
 		return false, nil
 	case upTo >= ftsRecountLimit:
 		// As common as that, either read costs about the same.

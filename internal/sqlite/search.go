@@ -23,8 +23,7 @@ func ftsQuery(input string) string {
 
 // parseQuery turns what a person typed (conflict.ParseSearch) into a
 // safe FTS5 query, and gives the words it looks for (not those it leaves
-// out), folded, and its terms when each is a word or a phrase searched
-// whole (plain is nil when one is a prefix). Every term is folded as the index is (conflict.FoldSearch)
+// out), folded, and its terms, for search's sets (plain). Every term is folded as the index is (conflict.FoldSearch)
 // and quoted, so FTS5 operators typed by accident (AND, NEAR, a lone
 // quote, a colon) are searched as words rather than failing the query.
 // Still honoured: "quoted phrases", a trailing * for a prefix of at least
@@ -34,7 +33,6 @@ func parseQuery(input string) ftsSearch {
 	var (
 		include, exclude []string
 		words            []string
-		single           = true
 		prefix           bool
 	)
 	terms := conflict.ParseSearch(input)
@@ -43,7 +41,6 @@ func parseQuery(input string) ftsSearch {
 		if t.Prefix {
 			q += "*"
 		}
-		single = single && !t.Prefix
 		prefix = prefix || t.Prefix
 		if t.Negate {
 			exclude = append(exclude, q)
@@ -55,12 +52,10 @@ func parseQuery(input string) ftsSearch {
 	if len(include) == 0 {
 		return ftsSearch{}
 	}
-	q := ftsSearch{match: strings.Join(include, " "), words: words, prefix: prefix, marks: conflict.NewHighlighter(terms)}
+	q := ftsSearch{match: strings.Join(include, " "), words: words, prefix: prefix, marks: conflict.NewHighlighter(terms),
+		plain: &plainTerms{include: include, exclude: exclude}}
 	for _, x := range exclude {
 		q.match += " NOT " + x
-	}
-	if single {
-		q.plain = &plainTerms{include: include, exclude: exclude}
 	}
 	return q
 }

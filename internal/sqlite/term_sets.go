@@ -111,11 +111,8 @@ func newTermSets(read *sql.DB) *termSets {
 	return s
 }
 
-// plainTerms are a query's terms when every one is a word or a phrase
-// searched whole, with no prefix: the quoted FTS5 terms to find, and
-// those to leave out. A prefix is left to FTS5: its set would be read,
-// and each change brought into it, by gathering every word the prefix
-// begins, some 60 ms a row at a million events.
+// plainTerms are a query's terms, each a word, a phrase or a prefix: the
+// quoted FTS5 terms to find, and those to leave out.
 type plainTerms struct{ include, exclude []string }
 
 // keys names the sets of every term in index: those to find, then those
@@ -349,10 +346,18 @@ func applyChanges(ctx context.Context, tx *sql.Tx, k termKey, set *termSet, chan
 	}
 	if len(changed) > 0 {
 		// CROSS JOIN keeps the rows the outer loop, so that FTS5 is
-		// asked for each by its rowid, a seek into the term's list.
+		// asked for each by its rowid, a seek into the term's list. A
+		// prefix's rows are read in one walk from the first changed to
+		// the last instead: each seek would gather the lists of every
+		// word the prefix begins.
+		query := `SELECT group_concat(` + k.index + `.rowid) FROM json_each(?1) r CROSS JOIN ` + k.index + `
+			WHERE ` + k.index + ` MATCH ?2 AND ` + k.index + `.rowid = r.value`
+		if strings.HasSuffix(k.term, "*") {
+			query = `SELECT group_concat(rowid) FROM ` + k.index + ` WHERE ` + k.index + ` MATCH ?2
+				AND rowid BETWEEN ?3 AND ?4 AND rowid IN (SELECT value FROM json_each(?1))`
+		}
 		var list sql.NullString
-		if err := tx.QueryRowContext(ctx, `SELECT group_concat(`+k.index+`.rowid) FROM json_each(?) r CROSS JOIN `+k.index+`
-			WHERE `+k.index+` MATCH ? AND `+k.index+`.rowid = r.value`, jsonIDs(args(changed)), k.term).Scan(&list); err != nil {
+		if err := tx.QueryRowContext(ctx, query, jsonIDs(args(changed)), k.term, slices.Min(changed), slices.Max(changed)).Scan(&list); err != nil {
 			return nil, err
 		}
 		for rowid, err := range rowidList(list.String) {

@@ -126,3 +126,58 @@ func TestTermSetsFallBackWhenTheLogCannotSay(t *testing.T) {
 		})
 	}
 }
+
+// A prefix has a set as a word does, and a write brings it up to date
+// from the rows the write changed, read in one walk of the prefix's
+// matches: the set counts what the index finds.
+func TestPrefixSetFollowsWrites(t *testing.T) {
+	ctx := t.Context()
+	db := openTemp(t, "prefix.db")
+	db.terms.slow = 0
+	var events []*conflict.Event
+	for i := range 30 {
+		title := fmt.Sprint("Quiet day ", i)
+		switch i % 3 {
+		case 0:
+			title = fmt.Sprint("Mines laid near the bridge ", i)
+		case 1:
+			title = fmt.Sprint("Minefield cleared ", i)
+		}
+		events = append(events, &conflict.Event{Title: title, Body: "Report.", Status: conflict.Published,
+			Date: edtf.MustParse(fmt.Sprintf("2016-%02d-01", 1+i%12)), Citations: []conflict.Citation{{Source: conflict.Source{
+				URL: fmt.Sprint("https://example.org/", i), Publisher: "Wire", Title: "Report"}}}})
+	}
+	if err := db.CreateEvents(ctx, events, conflict.Change{AuthorName: "import"}); err != nil {
+		t.Fatal(err)
+	}
+	q := parseQuery("mine*")
+	if _, err := db.Search(ctx, "mine*", 20); err != nil {
+		t.Fatal(err)
+	}
+	db.terms.wait()
+	if _, ok := db.terms.sets.GetIfPresent(termKey{"events_date_fts", q.plain.include[0]}); !ok {
+		t.Fatal("a search of a prefix made no set of its matches")
+	}
+	// One event's words edited away, another's into the prefix, and one
+	// moved to another day (another row of the index).
+	for _, stmt := range []string{
+		`UPDATE events SET title = 'Quiet again' WHERE id = ` + fmt.Sprint(events[0].ID),
+		`UPDATE events SET title = 'Minesweepers arrived' WHERE id = ` + fmt.Sprint(events[2].ID),
+		`UPDATE events SET date = '2017-05-05', date_lo = '2017-05-05', date_hi = '2017-05-05' WHERE id = ` + fmt.Sprint(events[4].ID),
+	} {
+		if _, err := db.write.ExecContext(ctx, stmt); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var want int
+	if err := db.read.QueryRowContext(ctx, `SELECT count(*) FROM events_date_fts WHERE events_date_fts MATCH ?`, q.match).Scan(&want); err != nil {
+		t.Fatal(err)
+	}
+	n, ok, err := db.terms.count(ctx, db.read, "events_date_fts", q.plain, 1000)
+	if err != nil || !ok {
+		t.Fatalf("after the writes the prefix's set counted nothing (%v, %v)", ok, err)
+	}
+	if n != want || want != 20 {
+		t.Errorf("after the writes the prefix's set counts %d events; the index finds %d, and should find 20", n, want)
+	}
+}
