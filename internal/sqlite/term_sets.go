@@ -349,12 +349,14 @@ func applyChanges(ctx context.Context, tx *sql.Tx, k termKey, set *termSet, chan
 		// asked for each by its rowid, a seek into the term's list. A
 		// prefix's rows are read in one walk from the first changed to
 		// the last instead: each seek would gather the lists of every
-		// word the prefix begins.
+		// word the prefix begins (at a million events, 100 changed rows
+		// took 3.8 s sought one by one and 91 ms in one walk). The + keeps
+		// the list of rows from FTS5, which would seek each.
 		query := `SELECT group_concat(` + k.index + `.rowid) FROM json_each(?1) r CROSS JOIN ` + k.index + `
 			WHERE ` + k.index + ` MATCH ?2 AND ` + k.index + `.rowid = r.value`
 		if strings.HasSuffix(k.term, "*") {
 			query = `SELECT group_concat(rowid) FROM ` + k.index + ` WHERE ` + k.index + ` MATCH ?2
-				AND rowid BETWEEN ?3 AND ?4 AND rowid IN (SELECT value FROM json_each(?1))`
+				AND rowid BETWEEN ?3 AND ?4 AND +rowid IN (SELECT value FROM json_each(?1))`
 		}
 		var list sql.NullString
 		if err := tx.QueryRowContext(ctx, query, jsonIDs(args(changed)), k.term, slices.Min(changed), slices.Max(changed)).Scan(&list); err != nil {
