@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/RoaringBitmap/roaring/v2"
+
 	"github.com/sitrep/sitrep/internal/conflict"
 	"github.com/sitrep/sitrep/internal/edtf"
 )
@@ -233,7 +235,7 @@ func planEvents(ctx context.Context, q querier, f conflict.EventFilter) (eventPl
 		}
 		// Counting a word's matches in the index is cheap, and says
 		// whether to drive from them or to check them row by row.
-		n, err := countTextMatches(ctx, q, match)
+		n, err := countTextMatches(ctx, q, match, ftsCountLimit)
 		if err != nil {
 			return plan, err
 		}
@@ -266,8 +268,15 @@ func planEvents(ctx context.Context, q querier, f conflict.EventFilter) (eventPl
 		}
 	}
 	useFTS := fts != nil && driver < 0
+	// With another filter to drive, a word is either read first or
+	// checked row by row; its set of matches, when search keeps one,
+	// says exactly how common it is, and makes the check cheap.
+	var words *roaring.Bitmap
 	if fts != nil && driver >= 0 {
-		if useFTS, err = chooseTextDrive(ctx, q, search, fts.cost, clauses[driver].cost); err != nil {
+		if words, err = wordSet(ctx, q, search); err != nil {
+			return plan, err
+		}
+		if useFTS, err = chooseTextDrive(ctx, q, search, fts.cost, words, clauses[driver].cost); err != nil {
 			return plan, err
 		}
 	}
@@ -320,11 +329,7 @@ func planEvents(ctx context.Context, q querier, f conflict.EventFilter) (eventPl
 		}
 	}
 	if fts != nil && !useFTS {
-		c, err := textCheck(ctx, q, search)
-		if err != nil {
-			return plan, err
-		}
-		plan.checks = append(plan.checks, c)
+		plan.checks = append(plan.checks, textCheck(q, search, words))
 	}
 	if !from.IsZero() {
 		var driving func(earliest, from string) check
@@ -749,54 +754,68 @@ func dateKey(dateLo string, id int64) int64 {
 	return days<<32 + id
 }
 
-// chooseTextDrive says whether the matches of search, whose count
-// stopped at counted (at most ftsCountLimit), drive a list whose other
-// driving filter holds other events (textDrives). A count that stopped
-// says only that the word is common, and which read is cheaper turns on
-// how common: driving from a word in a quarter of all events to find a
-// small actor's few among them read every match (0.4 to 1.2 s at a
-// million events, where the actor's own events checked against the word
-// take milliseconds). So the word is counted again as far as the choice
-// needs, when that is not far.
-func chooseTextDrive(ctx context.Context, q querier, search ftsSearch, counted, other int) (bool, error) {
+// chooseTextDrive says whether the matches of search drive a list whose
+// other driving filter holds other events (textDrives), given its count,
+// which stopped at ftsCountLimit, and its set of matches when search
+// keeps one (wordSet), which counts them all. A count that stopped says
+// only that the word is common, and which read is cheaper turns on how
+// common: driving from a word in a quarter of all events to find a small
+// actor's few among them read every match (0.4 to 1.2 s at a million
+// events, where the actor's own events checked against the word take
+// milliseconds). So without a set the word is counted again as far as the
+// choice needs, when that is not far; and a word checked row by row asks
+// for a set, which makes the check cheap.
+func chooseTextDrive(ctx context.Context, q querier, search ftsSearch, counted int, words *roaring.Bitmap, other int) (bool, error) {
 	total, err := tallies(ctx, q, []string{"*"})
 	if err != nil {
 		return false, err
 	}
-	upTo := textDrivesUpTo(other, total["*"])
-	switch {
-	case counted <= ftsDriveLimit:
+	if words != nil {
+		return textDrives(int(words.GetCardinality()), other, total["*"]), nil
+	}
+	if counted <= ftsDriveLimit {
 		return textDrives(counted, other, total["*"]), nil
-	case upTo < counted:
-		// The word is checked row by row, which its set makes cheap:
-		// ask for one, as a count this long would.
-		if t, ok := q.(readTxn); ok {
-			t.terms.counted("events_date_fts", search.plain, 0, counted, ftsDriveLimit)
-		}
-		return false, nil
-	case upTo >= ftsRecountLimit:
+	}
+	upTo := textDrivesUpTo(other, total["*"])
+	if upTo >= ftsRecountLimit {
 		// As common as that, either read costs about the same.
 		return true, nil
 	}
-	n, err := countTextMatchesUpTo(ctx, q, search, upTo+1)
-	return n <= upTo, err
-}
-
-// textCheck is the check that a row's event matches search: in the set
-// of its matches that search's sets of common words make, when the read
-// transaction can lend it (term_set_check.go), otherwise in the index.
-func textCheck(ctx context.Context, q querier, search ftsSearch) (check, error) {
-	if t, ok := q.(readTxn); ok && t.lent != nil {
-		set, ok, err := t.terms.matches(ctx, q, "events_date_fts", search.plain)
-		if err != nil {
-			return nil, err
-		}
-		if ok {
-			token := t.lent.lend(set)
-			return func(r row) (string, []any) { return "in_term_set(?, " + r.id + ")", []any{token} }, nil
+	if upTo >= counted {
+		if counted, err = countTextMatches(ctx, q, search.match, upTo+1); err != nil || counted <= upTo {
+			return true, err
 		}
 	}
-	return func(r row) (string, []any) { return textMatches(r, search.prefix), []any{search.match} }, nil
+	if t, ok := q.(readTxn); ok {
+		t.terms.counted("events_date_fts", search.plain, 0, counted, ftsDriveLimit)
+	}
+	return false, nil
+}
+
+// wordSet is the set of the events search matches, from search's sets of
+// common words, when the read transaction can lend it to SQL
+// (term_set_check.go); nil otherwise.
+func wordSet(ctx context.Context, q querier, search ftsSearch) (*roaring.Bitmap, error) {
+	t, ok := q.(readTxn)
+	if !ok || t.lent == nil {
+		return nil, nil
+	}
+	set, ok, err := t.terms.matches(ctx, q, "events_date_fts", search.plain)
+	if !ok {
+		return nil, err
+	}
+	return set, err
+}
+
+// textCheck is the check that a row's event matches search: in words,
+// its set of matches, when there is one, lent to SQL for the read
+// transaction; otherwise in the index.
+func textCheck(q querier, search ftsSearch, words *roaring.Bitmap) check {
+	if words != nil {
+		token := q.(readTxn).lent.lend(words)
+		return func(r row) (string, []any) { return "in_term_set(?, " + r.id + ")", []any{token} }
+	}
+	return func(r row) (string, []any) { return textMatches(r, search.prefix), []any{search.match} }
 }
 
 // dateKeySQL is dateKey in SQL, of an event's date_lo and id columns, as

@@ -16,7 +16,7 @@ import (
 // word's set of matches kept for search (termSets) answers the same in a
 // fraction of one. A plan hands SQL such a set through in_term_set(token,
 // id): the set is lent under a token for the read transaction that plans
-// with it (readTxn.lend), and taken back when the transaction ends.
+// with it (readTxn.lent), and taken back when the transaction ends.
 func init() {
 	sqlite.MustRegisterScalarFunction("in_term_set", 2, inTermSet)
 }
