@@ -125,6 +125,34 @@ func newBrowser(t *testing.T, extra ...chromedp.ExecAllocatorOption) context.Con
 	t.Helper()
 	path := chromiumPath(t)
 
+	// A browser now and then exits as it starts, on a loaded machine:
+	// one that does is started once more, in a fresh profile, and the
+	// test fails only if that one fails too.
+	var (
+		ctx    context.Context
+		output *testLog
+		err    error
+	)
+	for attempt := 1; attempt <= 2; attempt++ {
+		if ctx, output, err = startBrowser(t, path, extra); err == nil {
+			break
+		}
+		if attempt == 1 {
+			t.Logf("starting %s: %v; starting it again", path, err)
+		}
+	}
+	if err != nil {
+		t.Fatalf("starting %s: %v\nbrowser output:\n%s", path, err, output)
+	}
+
+	tctx, tcancel := context.WithTimeout(ctx, testTimeout)
+	t.Cleanup(tcancel)
+	return tctx
+}
+
+// startBrowser starts one browser for newBrowser, stopped when the test
+// ends, and returns its tab's context and output.
+func startBrowser(t *testing.T, path string, extra []chromedp.ExecAllocatorOption) (context.Context, *testLog, error) {
 	// The profile directory is created before the cleanups below are
 	// registered, so it is removed only after the browser has exited.
 	profile := t.TempDir()
@@ -165,12 +193,10 @@ func newBrowser(t *testing.T, extra ...chromedp.ExecAllocatorOption) context.Con
 		err = fmt.Errorf("no browser after %v: %w", startTimeout, err)
 	}
 	if err != nil {
-		t.Fatalf("starting %s: %v\nbrowser output:\n%s", path, err, output)
+		cancel()
+		allocCancel()
 	}
-
-	tctx, tcancel := context.WithTimeout(ctx, testTimeout)
-	t.Cleanup(tcancel)
-	return tctx
+	return ctx, output, err
 }
 
 // run runs browser actions and fails the test on the first error.

@@ -67,7 +67,8 @@ type eventPlan struct {
 }
 
 var (
-	postingRow = row{lo: "s.date_lo", id: "s.event_id", hi: "s.date_hi", retracted: "s.retracted"}
+	// A posting of an event of one day stores date_hi '' (0031).
+	postingRow = row{lo: "s.date_lo", id: "s.event_id", hi: "iif(s.date_hi = '', s.date_lo, s.date_hi)", retracted: "s.retracted"}
 	eventsRow  = row{lo: "s.date_lo", id: "s.id", hi: "s.date_hi", retracted: "(s.status = 'retracted')"}
 )
 

@@ -8,6 +8,8 @@ import (
 	"os"
 	"reflect"
 	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -166,7 +168,7 @@ func compareImported(t *testing.T, step string, fast, slow *DB, last bool) {
 		`SELECT key, n FROM event_key_counts WHERE n <> 0 ORDER BY key`,
 		`SELECT key, day, n FROM event_key_days WHERE n <> 0 ORDER BY key, day`,
 		`SELECT key, place_id, n FROM event_place_counts WHERE n <> 0 ORDER BY key, place_id`,
-		`SELECT rowid, title, trim(body) FROM records_fts ORDER BY rowid`,
+		recordsWords,
 		`SELECT rowid FROM events_date_fts WHERE events_date_fts MATCH 'bridge' ORDER BY rowid`,
 		`SELECT rowid FROM events_date_fts WHERE events_date_fts MATCH 'airstrikes' ORDER BY rowid`,
 		`SELECT rowid FROM events_date_fts WHERE events_date_fts MATCH search_fold('اشتباك') ORDER BY rowid`,
@@ -243,7 +245,15 @@ func TestFillsReadNewEventsByID(t *testing.T) {
 				}
 				continue
 			}
-			rows, err := tx.QueryContext(ctx, `EXPLAIN QUERY PLAN `+fill, 1000000)
+			// As many ids as the fill has parameters.
+			params := []any{1000000}
+			for n := 9; n > 1; n-- {
+				if strings.Contains(fill, "?"+strconv.Itoa(n)) {
+					params = slices.Repeat(params, n)
+					break
+				}
+			}
+			rows, err := tx.QueryContext(ctx, `EXPLAIN QUERY PLAN `+fill, params...)
 			if err != nil {
 				t.Fatalf("%s: %v", fill, err)
 			}

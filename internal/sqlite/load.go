@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -110,8 +111,9 @@ var loadSQL = [...]string{
 // deferredTriggers are the per-row triggers a load sets aside, in groups
 // set aside together, each with the statements that do for the loaded
 // rows, all at once, what the group's triggers would have done row by row:
-// the same search index rows (records_text, which records_fts indexes,
-// numbers a record id * 8 + its kind, as 0002_search.sql explains;
+// the same search index rows (records_fts numbers a record id * 8 + its
+// kind, as 0002_search.sql explains, and reads the records' own text, as
+// 0030 does;
 // events_date_fts orders by day, as 0007 does, and holds every event, as
 // 0029 does; the text indexed is
 // folded, as 0018 does) and the same postings and tallies (0004). Each fill takes the
@@ -132,7 +134,7 @@ var deferredTriggers = []deferredGroup{
 		[]string{`INSERT INTO events_date_fts (rowid, title, body)
 			SELECT CAST(julianday(date_lo) + 0.5 AS INTEGER) * 4294967296 + id, search_fold(title), search_fold(body)
 			FROM events WHERE id > ?1 ORDER BY 1`},
-		func(f lastIDs) int64 { return f.event }},
+		func(f lastIDs) []any { return []any{f.event} }},
 	// The postings (0004), their tallies by key (0004), by place (0019)
 	// and by day (0021), together: the new postings are gathered once,
 	// sorted, in a temporary table, so that they land in event_postings in
@@ -142,36 +144,28 @@ var deferredTriggers = []deferredGroup{
 	// its tallies of all events have, which has no postings of its own.
 	// The day tallies' marks (0028) move once, for every key, under ''
 	// (postingsUse ends with it), rather than a row at a time.
-	{"event postings and tallies filled in", map[string]string{"event_postings_insert": "cf4c55b7677e0d78", "event_actors_post": "f70fc0e216febf59",
-		"event_tags_post": "78e58bb0bc044507", "event_postings_count": "d420c88ab7bc841f", "event_place_count": "e4c8a078a4a63b38",
+	{"event postings and tallies filled in", map[string]string{"event_postings_insert": "727a6a509af2b8ea", "event_actors_post": "47cb2a1c665a0876",
+		"event_tags_post": "23a3eaa6a5c10d82", "event_postings_count": "d420c88ab7bc841f", "event_place_count": "e4c8a078a4a63b38",
 		"event_place_own_insert": "07afe1791b7b0daa", "event_key_days_count": "5273a317b5d70f99", "event_days_insert": "6897f0005208e33e",
 		"day_tally_marks_insert": "e61e8932dedf5acb", "day_tally_marks_update": "3fb9ab60df07f6de", "day_tally_marks_delete": "7dbd471ae645a076"},
 		slices.Concat(postingsSort, postingsUse, []string{`DROP TABLE temp.new_postings`}),
-		func(f lastIDs) int64 { return f.event }},
-	{"actors' search text filled in", map[string]string{"actors_fts_insert": "e6bfd5abd712a5de", "actor_aliases_fts_insert": "49864994af0d7b86"},
-		[]string{`INSERT INTO records_text (id, title, body) SELECT id * 8 + 1, name,
-			description || ' ' || coalesce((SELECT group_concat(alias, ' ') FROM actor_aliases WHERE actor_id = actors.id), '')
-			FROM actors WHERE id > ?1`},
-		func(f lastIDs) int64 { return f.actor }},
-	{"places' search text filled in", map[string]string{"places_fts_insert": "8ba33122c16f1917", "place_names_fts_insert": "c06e9c8cfca4da6d"},
-		[]string{`INSERT INTO records_text (id, title, body) SELECT id * 8 + 2, name,
-			description || ' ' || coalesce((SELECT group_concat(name, ' ') FROM place_names WHERE place_id = places.id), '')
-			FROM places WHERE id > ?1`},
-		func(f lastIDs) int64 { return f.place }},
-	{"sources' search text filled in", map[string]string{"sources_fts_insert": "27fe9df8137d329c"},
-		[]string{`INSERT INTO records_text (id, title, body) SELECT id * 8 + 3, title, publisher || ' ' || notes FROM sources WHERE id > ?1`},
-		func(f lastIDs) int64 { return f.source }},
-	{"quotations' search text filled in", map[string]string{"citations_fts_insert": "3a496f7ac64a2ad9"},
-		[]string{`INSERT INTO records_text (id, title, body) SELECT id * 8 + 4, '', quote FROM citations WHERE id > ?1 AND quote <> ''`},
-		func(f lastIDs) int64 { return f.citation }},
-	// Last, after every fill above that writes records_text: the search
-	// change log (0027) says once that the indexes were rewritten, rather
-	// than naming every row loaded, and the triggers come back in the
-	// same transaction, so no search's sets are brought up to date across
-	// the load from the log alone.
-	{"search indexes marked as rewritten", map[string]string{"search_changes_event_insert": "7bfff28e92316668", "search_changes_text_insert": "e824acdffe3ff3bb"},
-		[]string{`INSERT INTO search_changes (search_index, row) VALUES ('events_date_fts', NULL), ('records_fts', NULL)`},
-		func(f lastIDs) int64 { return f.event }},
+		func(f lastIDs) []any { return []any{f.event} }},
+	// records_fts's triggers (0030) write its change log themselves: the
+	// fill says once that the index was rewritten, rather than naming
+	// every row loaded, and the triggers come back in the same
+	// transaction, so no search's sets are brought up to date across the
+	// load from the log alone.
+	{"search text of actors, places, sources and quotations filled in", map[string]string{
+		"actors_fts_insert": "8652c11d1a0e6903", "actor_aliases_fts_insert": "08b8664dde76302f", "places_fts_insert": "4611004fa212dc9d",
+		"place_names_fts_insert": "4515509125fcca6a", "sources_fts_insert": "59db068fdbd1edf4", "citations_fts_insert": "514ee4e437387fdc"},
+		[]string{recordKinds[0].fill("?1"), recordKinds[1].fill("?2"), recordKinds[2].fill("?3"), recordKinds[3].fill("?4"),
+			`INSERT INTO search_changes (search_index, row) VALUES ('records_fts', NULL)`},
+		func(f lastIDs) []any { return []any{f.actor, f.place, f.source, f.citation} }},
+	// After the events' fill, likewise for events_date_fts, whose log has
+	// triggers of its own.
+	{"search indexes marked as rewritten", map[string]string{"search_changes_event_insert": "7bfff28e92316668"},
+		[]string{`INSERT INTO search_changes (search_index, row) VALUES ('events_date_fts', NULL)`},
+		func(f lastIDs) []any { return []any{f.event} }},
 }
 
 // deferredGroup is a group of triggers set aside together, with what
@@ -180,7 +174,9 @@ type deferredGroup struct {
 	name     string            // what the fills make, as Loader.Step says it
 	triggers map[string]string // name: SHA-256 prefix of its SQL
 	fills    []string
-	first    func(lastIDs) int64
+	// first gives the fills' parameters: ?1 and on, the last ids stored
+	// before the load of the records they fill in for.
+	first func(lastIDs) []any
 }
 
 // postingsSort gathers a load's new postings, sorted, in a table
@@ -200,19 +196,19 @@ var (
 			PRIMARY KEY (key, date_lo, event_id)) WITHOUT ROWID`,
 		`INSERT OR IGNORE INTO temp.new_postings (key, date_lo, event_id, date_hi, retracted, place_id)
 		SELECT key, date_lo, id, date_hi, retracted, place_id FROM (
-			SELECT 'p:' || t.ancestor_id AS key, e.date_lo, e.id, e.date_hi, e.status = 'retracted' AS retracted, e.place_id
+			SELECT 'p:' || t.ancestor_id AS key, e.date_lo, e.id, iif(e.date_hi = e.date_lo, '', e.date_hi) AS date_hi, e.status = 'retracted' AS retracted, e.place_id
 			FROM events e JOIN place_tree t ON t.descendant_id = e.place_id
 			WHERE e.id > ?1 AND +e.status IN ('published', 'retracted')
 			UNION ALL
-			SELECT 'a:' || t.ancestor_id, e.date_lo, e.id, e.date_hi, e.status = 'retracted', e.place_id
+			SELECT 'a:' || t.ancestor_id, e.date_lo, e.id, iif(e.date_hi = e.date_lo, '', e.date_hi), e.status = 'retracted', e.place_id
 			FROM events e JOIN event_actors ea ON ea.event_id = e.id JOIN actor_tree t ON t.descendant_id = ea.actor_id
 			WHERE e.id > ?1 AND +e.status IN ('published', 'retracted')
 			UNION ALL
-			SELECT 't:' || et.tag, e.date_lo, e.id, e.date_hi, e.status = 'retracted', e.place_id
+			SELECT 't:' || et.tag, e.date_lo, e.id, iif(e.date_hi = e.date_lo, '', e.date_hi), e.status = 'retracted', e.place_id
 			FROM events e JOIN event_tags et ON et.event_id = e.id
 			WHERE e.id > ?1 AND +e.status IN ('published', 'retracted')
 			UNION ALL
-			SELECT '*', e.date_lo, e.id, e.date_hi, e.status = 'retracted', e.place_id
+			SELECT '*', e.date_lo, e.id, iif(e.date_hi = e.date_lo, '', e.date_hi), e.status = 'retracted', e.place_id
 			FROM events e WHERE e.id > ?1 AND +e.status IN ('published', 'retracted'))
 		ORDER BY 1, 2, 3`,
 	}
@@ -403,7 +399,7 @@ func restoreGroup(ctx context.Context, q querier, i int, fills []string, setAsid
 		}
 		restore[table] = old.Int64
 	}
-	if err := execEach(ctx, q, fills, g.first(first)); err != nil {
+	if err := execEach(ctx, q, fills, g.first(first)...); err != nil {
 		return false, fmt.Errorf("filling in what triggers would have: %w", err)
 	}
 	for name := range g.triggers {
@@ -900,13 +896,15 @@ func inSorted(stmts []string) []string {
 }
 
 // execEach runs stmts in turn, binding arg to those that name ?1.
-func execEach(ctx context.Context, q querier, stmts []string, arg any) error {
+func execEach(ctx context.Context, q querier, stmts []string, args ...any) error {
 	for _, stmt := range stmts {
-		var args []any
-		if strings.Contains(stmt, "?1") {
-			args = append(args, arg)
+		// As far as the last parameter the statement uses: SQLite takes
+		// no more.
+		n := len(args)
+		for n > 0 && !strings.Contains(stmt, "?"+strconv.Itoa(n)) {
+			n--
 		}
-		if _, err := q.ExecContext(ctx, stmt, args...); err != nil {
+		if _, err := q.ExecContext(ctx, stmt, args[:n]...); err != nil {
 			return err
 		}
 	}

@@ -60,37 +60,6 @@ func parseQuery(input string) ftsSearch {
 	return q
 }
 
-// Markers FTS5 puts around matched words; control characters, so they
-// cannot occur in stored text.
-const (
-	markStart = "\x02"
-	markEnd   = "\x03"
-)
-
-// fragments splits FTS5 output at the markers.
-func fragments(s string) []conflict.Fragment {
-	s = markdown.Plain(s)
-	var out []conflict.Fragment
-	for s != "" {
-		i := strings.Index(s, markStart)
-		if i < 0 {
-			out = append(out, conflict.Fragment{Text: s})
-			break
-		}
-		if i > 0 {
-			out = append(out, conflict.Fragment{Text: s[:i]})
-		}
-		s = s[i+len(markStart):]
-		j := strings.Index(s, markEnd)
-		if j < 0 {
-			j = len(s)
-		}
-		out = append(out, conflict.Fragment{Text: s[:j], Match: true})
-		s = strings.TrimPrefix(s[j:], markEnd)
-	}
-	return out
-}
-
 // rankLimit is the most matches ranked by relevance. Ranking scores every
 // match, and even counting a common word's matches that far costs a
 // millisecond or more a thousand at a million events, so a query as broad
@@ -146,8 +115,13 @@ type ftsSearch struct {
 	marks *conflict.Highlighter
 }
 
-// snippetWords is how many words of an event's text its snippet shows.
-const snippetWords = 24
+// snippetWords is how many words of an event's text its snippet shows,
+// and recordSnippetWords of an actor's, place's or source's text, or a
+// quote.
+const (
+	snippetWords       = 24
+	recordSnippetWords = 20
+)
 
 // walkRanges gives the ranges of rowids in which FTS5 should look for the
 // query's matches among rowids, as a JSON array of [first, last] pairs:
@@ -263,26 +237,6 @@ func exactFirst(ids []int64, titles map[int64]string, words []string, named func
 	return out[:min(len(out), limit)]
 }
 
-// textTitles reads the titles of rows of records_text, Markdown taken
-// out, for exactFirst.
-func (db *DB) textTitles(ctx context.Context, ids []int64) (map[int64]string, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT id, title FROM records_text WHERE id IN (SELECT value FROM json_each(?))`, jsonIDs(args(ids)))
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	titles := make(map[int64]string, len(ids))
-	for rows.Next() {
-		var id int64
-		var title string
-		if err := rows.Scan(&id, &title); err != nil {
-			return nil, err
-		}
-		titles[id] = markdown.Plain(title)
-	}
-	return titles, rows.Err()
-}
-
 // searchOthers finds the actors, places, sources and quotes whose words
 // match; the actors and places the query names come first.
 func (db *DB) searchOthers(ctx context.Context, res *conflict.SearchResults, q ftsSearch, limit int) error {
@@ -324,15 +278,23 @@ func (db *DB) searchOthers(ctx context.Context, res *conflict.SearchResults, q f
 	if len(others) == 0 {
 		return nil
 	}
-	titles, err := db.textTitles(ctx, others)
+	// One read gives what both the reordering and the marks need, as for
+	// events: the index keeps no text (0030), and the records' own rows
+	// are read for it.
+	texts, err := recordTexts(ctx, db.read, others)
 	if err != nil {
 		return err
 	}
+	titles := make(map[int64]string, len(texts))
+	for id, t := range texts {
+		titles[id] = markdown.Plain(t.title)
+	}
 	others = exactFirst(others, titles, words, func(id int64) bool { return named[id] }, limit+len(res.Named))
 	// A named record the words do not match (names are compared whole,
-	// words by their stems) is listed under its name alone, below. The
-	// rows are read by the ranges walkRanges gives.
-	rows, err := db.read.QueryContext(ctx, `SELECT r.rowid, highlight(records_fts, 0, ?2, ?3), snippet(records_fts, 1, ?2, ?3, '…', 20),
+	// words by their stems) is listed under its name alone, below: the
+	// index says which rows match, and what a quote is of. The rows are
+	// read by the ranges walkRanges gives.
+	rows, err := db.read.QueryContext(ctx, `SELECT r.rowid,
 		CASE r.rowid % 8
 			WHEN 1 THEN (SELECT slug FROM actors WHERE id = r.rowid / 8)
 			WHEN 2 THEN (SELECT slug FROM places WHERE id = r.rowid / 8)
@@ -340,14 +302,14 @@ func (db *DB) searchOthers(ctx context.Context, res *conflict.SearchResults, q f
 		CASE r.rowid % 8 WHEN 4 THEN coalesce(c.event_id, c.estimate_id, 0) ELSE 0 END,
 		CASE r.rowid % 8 WHEN 4 THEN CASE WHEN c.event_id IS NOT NULL THEN 'event' ELSE 'estimate' END ELSE '' END,
 		coalesce(ev.slug, ''), coalesce(ev.title, f.name || ' (' || x.claimant || ')', '')
-		FROM json_each(?4) w CROSS JOIN records_fts r
+		FROM json_each(?2) w CROSS JOIN records_fts r
 		LEFT JOIN citations c ON r.rowid % 8 = 4 AND c.id = r.rowid / 8
 		LEFT JOIN events ev ON ev.id = c.event_id
 		LEFT JOIN estimates x ON x.id = c.estimate_id
 		LEFT JOIN actors f ON f.id = x.actor_id
 		WHERE records_fts MATCH ?1 AND r.rowid BETWEEN w.value ->> 0 AND w.value ->> 1
-		AND +r.rowid IN (SELECT value FROM json_each(?5))`,
-		match, markStart, markEnd, q.walkRanges(others), jsonIDs(args(others)))
+		AND +r.rowid IN (SELECT value FROM json_each(?3))`,
+		match, q.walkRanges(others), jsonIDs(args(others)))
 	if err != nil {
 		return err
 	}
@@ -355,15 +317,20 @@ func (db *DB) searchOthers(ctx context.Context, res *conflict.SearchResults, q f
 	hits := map[int64]conflict.SearchHit{}
 	for rows.Next() {
 		var (
-			rowid       int64
-			title, snip string
-			h           conflict.SearchHit
+			rowid int64
+			h     conflict.SearchHit
 		)
-		if err := rows.Scan(&rowid, &title, &snip, &h.Slug, &h.InID, &h.InKind, &h.InSlug, &h.InTitle); err != nil {
+		if err := rows.Scan(&rowid, &h.Slug, &h.InID, &h.InKind, &h.InSlug, &h.InTitle); err != nil {
 			return err
 		}
+		// A row changed since its text was read is left out, not shown
+		// with another's marks.
+		t, ok := texts[rowid]
+		if !ok {
+			continue
+		}
 		h.Kind, h.ID = kinds[rowid%8], rowid/8
-		h.Title, h.Snippet = fragments(title), fragments(snip)
+		h.Title, h.Snippet = q.marks.Whole(titles[rowid]), q.marks.Snippet(markdown.Plain(t.body), recordSnippetWords)
 		hits[rowid] = h
 	}
 	if err := rows.Err(); err != nil {

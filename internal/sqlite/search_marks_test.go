@@ -145,3 +145,35 @@ func TestSearchShowsTextNotMarkdown(t *testing.T) {
 		t.Errorf("snippet shown as\n%+v, want\n%+v", h.Snippet, want)
 	}
 }
+
+// Markers FTS5 is asked to put around matched words, to compare with the
+// marks search makes; control characters, so they cannot occur in
+// stored text.
+const (
+	markStart = "\x02"
+	markEnd   = "\x03"
+)
+
+// fragments splits FTS5 output at the markers, as search shows it.
+func fragments(s string) []conflict.Fragment {
+	s = markdown.Plain(s)
+	var out []conflict.Fragment
+	for s != "" {
+		i := strings.Index(s, markStart)
+		if i < 0 {
+			out = append(out, conflict.Fragment{Text: s})
+			break
+		}
+		if i > 0 {
+			out = append(out, conflict.Fragment{Text: s[:i]})
+		}
+		s = s[i+len(markStart):]
+		j := strings.Index(s, markEnd)
+		if j < 0 {
+			j = len(s)
+		}
+		out = append(out, conflict.Fragment{Text: s[:j], Match: true})
+		s = strings.TrimPrefix(s[j:], markEnd)
+	}
+	return out
+}

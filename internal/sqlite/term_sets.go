@@ -220,9 +220,10 @@ func (s *termSets) current(ctx context.Context, q querier, index string, terms *
 }
 
 // loggedIndexes are the search indexes whose changes 0027_search_changes.sql
-// logs, by the names of the triggers a bulk load sets aside; the sets of
-// any other index are used only while it is as they read it.
-var loggedIndexes = map[string]string{"events_date_fts": "search_changes_event_insert", "records_fts": "search_changes_text_insert"}
+// logs, each by the name of a trigger that logs them, which a bulk load
+// sets aside (records_fts's own triggers log its changes since 0030); the
+// sets of any other index are used only while it is as they read it.
+var loggedIndexes = map[string]string{"events_date_fts": "search_changes_event_insert", "records_fts": "citations_fts_insert"}
 
 // catchUpRows is how many changed rows a set is brought up to date from,
 // at most: past it, reading the set again costs less.

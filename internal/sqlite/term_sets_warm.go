@@ -37,12 +37,12 @@ var warmIndexes = []string{"events_date_fts", "records_fts"}
 // indexSamples says where the text of each search index's rows is read
 // from, a row at a time in order of the set positions (setPosition) they
 // take: the number of rows and their range, and a run of rows from a
-// point. records_fts's text comes through the index from its content
-// table; events_date_fts keeps none, and its rows are the events.
+// point. Neither index keeps text: records_fts's comes from the records'
+// tables (recordKinds), and events_date_fts's rows are the events.
 var indexSamples = map[string]struct{ span, run string }{
 	"records_fts": {
 		span: `SELECT count(*), coalesce(min(id), 0), coalesce(max(id), 0) FROM records_fts_docsize`,
-		run:  `SELECT coalesce(title, '') || ' ' || coalesce(body, '') FROM records_fts WHERE rowid >= ? ORDER BY rowid LIMIT ?`,
+		run:  recordsFrom,
 	},
 	"events_date_fts": {
 		span: `SELECT count(*), coalesce(min(id), 0), coalesce(max(id), 0) FROM events`,
