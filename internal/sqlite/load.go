@@ -895,7 +895,8 @@ func inSorted(stmts []string) []string {
 	return out
 }
 
-// execEach runs stmts in turn, binding arg to those that name ?1.
+// execEach runs stmts in turn, binding each the first of args, as far as
+// the last it names (?1, ?2…).
 func execEach(ctx context.Context, q querier, stmts []string, args ...any) error {
 	for _, stmt := range stmts {
 		// As far as the last parameter the statement uses: SQLite takes
