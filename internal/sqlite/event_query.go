@@ -787,8 +787,9 @@ func chooseTextDrive(ctx context.Context, q querier, search ftsSearch, counted i
 			return true, err
 		}
 	}
+	// Checked row by row, a word this common is worth a set.
 	if t, ok := q.(readTxn); ok {
-		t.terms.counted("events_date_fts", search.plain, 0, counted, ftsDriveLimit)
+		t.terms.want("events_date_fts", search.plain)
 	}
 	return false, nil
 }
@@ -801,11 +802,7 @@ func wordSet(ctx context.Context, q querier, search ftsSearch) (*roaring.Bitmap,
 	if !ok || t.lent == nil {
 		return nil, nil
 	}
-	set, ok, err := t.terms.matches(ctx, q, "events_date_fts", search.plain)
-	if !ok {
-		return nil, err
-	}
-	return set, err
+	return t.terms.matches(ctx, q, "events_date_fts", search.plain)
 }
 
 // textCheck is the check that a row's event matches search: in words,

@@ -323,8 +323,8 @@ func (db *DB) searchOthers(ctx context.Context, res *conflict.SearchResults, q f
 		if err := rows.Scan(&rowid, &h.Slug, &h.InID, &h.InKind, &h.InSlug, &h.InTitle); err != nil {
 			return err
 		}
-		// A row changed since its text was read is left out, not shown
-		// with another's marks.
+		// A row whose record was gone when its text was read is left
+		// out, not shown empty.
 		t, ok := texts[rowid]
 		if !ok {
 			continue

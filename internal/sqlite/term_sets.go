@@ -149,17 +149,17 @@ func (s *termSets) count(ctx context.Context, q querier, index string, terms *pl
 }
 
 // matches gives the set positions (setPosition) of the rows of index
-// that the terms match, as count counts them, or says it cannot. The set
-// is shared: it must not be changed.
-func (s *termSets) matches(ctx context.Context, q querier, index string, terms *plainTerms) (*roaring.Bitmap, bool, error) {
+// that the terms match, as count counts them, or nil when it cannot. The
+// set is shared: it must not be changed.
+func (s *termSets) matches(ctx context.Context, q querier, index string, terms *plainTerms) (*roaring.Bitmap, error) {
 	include, exclude, ok, err := s.current(ctx, q, index, terms)
 	if !ok || err != nil {
-		return nil, false, err
+		return nil, err
 	}
 	if len(include) == 1 && len(exclude) == 0 {
-		return include[0], true, nil
+		return include[0], nil
 	}
-	return combine(include, exclude), true, nil
+	return combine(include, exclude), nil
 }
 
 // combine is the rows in every set of include and none of exclude, in a
@@ -392,10 +392,26 @@ func readIndexState(ctx context.Context, q querier, index string) (indexState, e
 // the terms in more than limit rows (so each of them is in that many),
 // the terms are worth sets, and the ones without a current set are queued.
 func (s *termSets) counted(index string, terms *plainTerms, took time.Duration, n, limit int) {
-	if s == nil || terms == nil || (took < s.slow && n <= limit) {
+	if took >= s.slowness() || n > limit {
+		s.want(index, terms)
+	}
+}
+
+// want queues the sets of the terms in index that are not current: a
+// caller that knows them common without counting asks for them so.
+func (s *termSets) want(index string, terms *plainTerms) {
+	if s == nil || terms == nil {
 		return
 	}
 	s.enqueue(terms.keys(index), termSetsQueued)
+}
+
+// slowness is how long a count may take before its terms are worth sets.
+func (s *termSets) slowness() time.Duration {
+	if s == nil {
+		return 0
+	}
+	return s.slow
 }
 
 // enqueue queues the sets of keys not already queued, while fewer than
