@@ -146,11 +146,24 @@ func (db *DB) check(ctx context.Context) error {
 // both). Writes still go through the one writing connection, unmapped.
 const readMmap = 2147418112
 
+// pageSize is the page size of a database sitrep creates; one that exists
+// keeps its own. A million events' revisions (about 600 bytes each) fill
+// 4 KB pages to nine tenths, their events and postings little better, and
+// at 16 KB the same rows took 6% less space (2.31 GB against 2.16, with
+// every page packed). It must be set on a new file before WAL mode, which
+// fixes it.
+const pageSize = 16384
+
 func dsn(path string, readOnly bool) string {
 	q := url.Values{}
+	if !readOnly {
+		q.Add("_pragma", "page_size("+strconv.Itoa(pageSize)+")")
+	}
 	q.Add("_pragma", "foreign_keys(1)")
 	q.Add("_pragma", "busy_timeout(5000)")
-	q.Add("_pragma", "journal_mode(WAL)")
+	// The driver sets its own keys after the _pragma list, which it sorts:
+	// as a _pragma, journal_mode would come before page_size.
+	q.Add("_journal_mode", "WAL")
 	q.Add("_pragma", "synchronous(NORMAL)")
 	if readOnly {
 		q.Add("_pragma", "query_only(1)")

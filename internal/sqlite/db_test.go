@@ -167,6 +167,46 @@ func TestMigrateTwice(t *testing.T) {
 	}
 }
 
+// pageSizeAndJournal reads what the file at path says of itself.
+func pageSizeAndJournal(t *testing.T, path string) (size int, mode string) {
+	t.Helper()
+	raw := openRaw(t, path)
+	if err := raw.QueryRow("PRAGMA page_size").Scan(&size); err != nil {
+		t.Fatal(err)
+	}
+	if err := raw.QueryRow("PRAGMA journal_mode").Scan(&mode); err != nil {
+		t.Fatal(err)
+	}
+	return size, mode
+}
+
+// A database sitrep creates has large pages and a write-ahead log; one made
+// before keeps the pages it was made with, and gets the log.
+func TestPageSizeOfNewDatabasesOnly(t *testing.T) {
+	fresh := filepath.Join(t.TempDir(), "new.db")
+	sqlitetest.Open(t, fresh)
+	if size, mode := pageSizeAndJournal(t, fresh); size != 16384 || mode != "wal" {
+		t.Errorf("a new database: page size %d in journal mode %q, want 16384 in wal", size, mode)
+	}
+
+	old := filepath.Join(t.TempDir(), "old.db")
+	raw, err := sql.Open("sqlite", "file:"+old+"?_pragma=page_size(4096)&_pragma=journal_mode(delete)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := raw.Exec("CREATE TABLE notes (x)"); err != nil {
+		t.Fatal(err)
+	}
+	raw.Close()
+	db := sqlitetest.Open(t, old)
+	if err := db.Ping(t.Context()); err != nil {
+		t.Fatalf("Ping = %v", err)
+	}
+	if size, mode := pageSizeAndJournal(t, old); size != 4096 || mode != "wal" {
+		t.Errorf("a database made before: page size %d in journal mode %q, want 4096 in wal", size, mode)
+	}
+}
+
 // demoTables are the tables the worked example fills.
 var demoTables = []string{
 	"events", "event_actors", "event_tags", "estimates", "sources", "actors", "actor_aliases",
