@@ -50,10 +50,17 @@ func (e *Event) Normalize() {
 		e.Status = Draft
 	}
 	e.Tags = NormalizeTags(e.Tags)
-	e.Slug = Slugify(e.Title)
-	if e.Slug == "" {
-		e.Slug = "event"
+	e.Slug = EventSlug(e.Title)
+}
+
+// EventSlug is the slug of an event with the given title: an event's
+// address is its id, and the slug after it follows the title, so the
+// store keeps no slug of its own but derives it where it reads a title.
+func EventSlug(title string) string {
+	if s := Slugify(title); s != "" {
+		return s
 	}
+	return "event"
 }
 
 // Validate checks the event's fields as Normalize leaves them, changing

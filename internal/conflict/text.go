@@ -25,7 +25,13 @@ const (
 func Slugify(s string) string {
 	var b strings.Builder
 	dash := false
-	for _, r := range norm.NFKD.String(s) {
+	// Decomposing is for letters with marks; plain ASCII has none, and
+	// event lists derive a slug for every event they show.
+	src := s
+	if !isASCII(s) {
+		src = norm.NFKD.String(s)
+	}
+	for _, r := range src {
 		if b.Len() >= 80 {
 			break
 		}
@@ -43,6 +49,15 @@ func Slugify(s string) string {
 		}
 	}
 	return strings.Trim(b.String(), "-")
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // FormatCount writes n with thousands separators: 10000 → "10,000".

@@ -16,9 +16,11 @@ import (
 // record reads back exactly as it was written.
 
 type event struct {
-	V          int          `json:"v,omitempty"`
-	ID         int64        `json:"ID"`
-	Slug       string       `json:"Slug"`
+	V  int   `json:"v,omitempty"`
+	ID int64 `json:"ID"`
+	// Slug is left out when it is the title's (version 5); any other,
+	// even none, is written.
+	Slug       *string      `json:"Slug,omitempty"`
 	Title      string       `json:"Title"`
 	Date       string       `json:"Date"`
 	Place      *placeRef    `json:"Place"`
@@ -211,10 +213,13 @@ type timelineFilter struct {
 // From the domain to the wire.
 
 func fromEvent(e *conflict.Event) event {
-	w := event{V: Version, ID: int64(e.ID), Slug: e.Slug, Title: e.Title, Date: e.Date.String(),
+	w := event{V: Version, ID: int64(e.ID), Title: e.Title, Date: e.Date.String(),
 		Place: fromPlaceRef(e.Place), Tags: e.Tags, Body: e.Body, Citations: fromCitations(e.Citations),
 		Relations: fromRelations(e.Relations), Status: string(e.Status), StatusNote: e.StatusNote, ExternalID: e.ExternalID,
 		Version: e.Version, CreatedAt: e.CreatedAt, UpdatedAt: e.UpdatedAt}
+	if e.Slug != conflict.EventSlug(e.Title) {
+		w.Slug = &e.Slug
+	}
 	if e.Actors != nil {
 		w.Actors = make([]eventActor, len(e.Actors))
 		for i, a := range e.Actors {
@@ -341,10 +346,16 @@ func fromTimeline(t *conflict.Timeline) timeline {
 // From the wire to the domain.
 
 func (w *event) record() (conflict.Event, error) {
-	e := conflict.Event{ID: conflict.EventID(w.ID), Slug: w.Slug, Title: w.Title,
+	e := conflict.Event{ID: conflict.EventID(w.ID), Title: w.Title,
 		Place: w.Place.record(), Tags: w.Tags, Body: w.Body, Relations: toRelations(w.Relations),
 		Status: conflict.Status(w.Status), StatusNote: w.StatusNote, ExternalID: w.ExternalID,
 		Version: w.Version, CreatedAt: w.CreatedAt, UpdatedAt: w.UpdatedAt}
+	switch {
+	case w.Slug != nil:
+		e.Slug = *w.Slug
+	case w.V >= 5:
+		e.Slug = conflict.EventSlug(w.Title)
+	}
 	var err error
 	if e.Date, err = date("Date", w.Date); err != nil {
 		return conflict.Event{}, err

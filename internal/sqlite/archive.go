@@ -369,16 +369,17 @@ func (r archiveReader) relations(rt conflict.RecordType, ids []any) (map[int64][
 func (r archiveReader) events(ids []any) error {
 	var list []*export.ArchiveEvent
 	index := map[int64]*export.ArchiveEvent{}
-	err := r.each(`SELECT id, coalesce(external_id, ''), slug, title, date, place_id, body, status, status_note, version, created_at, updated_at
+	err := r.each(`SELECT id, coalesce(external_id, ''), title, date, place_id, body, status, status_note, version, created_at, updated_at
 		FROM events WHERE id`+inPage+` ORDER BY id`, ids, func(rows *sql.Rows) error {
 		var (
 			e     export.ArchiveEvent
 			place sql.NullInt64
 		)
-		if err := rows.Scan(&e.ID, &e.ExternalID, &e.Slug, &e.Title, &e.Date, &place, &e.Body, &e.Status, &e.StatusNote,
+		if err := rows.Scan(&e.ID, &e.ExternalID, &e.Title, &e.Date, &place, &e.Body, &e.Status, &e.StatusNote,
 			&e.Version, &e.CreatedAt, &e.UpdatedAt); err != nil {
 			return err
 		}
+		e.Slug = conflict.EventSlug(e.Title)
 		e.PlaceID, e.Actors, e.Tags = nullID(place), []export.ArchiveEventActor{}, []string{}
 		list = append(list, &e)
 		index[e.ID] = &e

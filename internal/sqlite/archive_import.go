@@ -853,6 +853,9 @@ func (im *ArchiveImport) Event(e *export.ArchiveEvent, i int) error {
 		im.holdLinks(section, i, id, e.Relations)
 		want := *e
 		want.ID, want.PlaceID, want.Actors, want.Citations, want.Relations = id, ptr(place), actors, cites, nil
+		// The slug follows the title here as everywhere: the file's is
+		// not stored.
+		want.Slug = conflict.EventSlug(e.Title)
 		want.ArchiveMeta = export.ArchiveMeta{StatusNote: e.StatusNote}
 		changed, err := im.changed(section, id, &want, `SELECT status FROM events WHERE id = ?`)
 		if err != nil {
@@ -862,9 +865,9 @@ func (im *ArchiveImport) Event(e *export.ArchiveEvent, i int) error {
 		if !changed {
 			return nil
 		}
-		if _, err := im.tx.ExecContext(im.ctx, `UPDATE events SET external_id = ?, slug = ?, title = ?, date = ?, date_lo = ?, date_hi = ?,
+		if _, err := im.tx.ExecContext(im.ctx, `UPDATE events SET external_id = ?, title = ?, date = ?, date_lo = ?, date_hi = ?,
 			place_id = ?, body = ?, status = ?, status_note = ?, version = version + 1, updated_at = ? WHERE id = ?`,
-			nullString(e.ExternalID), e.Slug, e.Title, date.String(), date.LowerKey(), date.UpperKey(), place, e.Body, e.Status, e.StatusNote,
+			nullString(e.ExternalID), e.Title, date.String(), date.LowerKey(), date.UpperKey(), place, e.Body, e.Status, e.StatusNote,
 			im.now, id); err != nil {
 			return im.problem(section, i, archiveField(err, "external_id", "Another event has this external id."))
 		}
@@ -884,9 +887,9 @@ func (im *ArchiveImport) Event(e *export.ArchiveEvent, i int) error {
 		return err
 	}
 	v, c, u := im.stamps(e.ArchiveMeta)
-	res, err := im.tx.ExecContext(im.ctx, `INSERT INTO events (id, slug, title, date, date_lo, date_hi, place_id, body, status, status_note,
-		external_id, version, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		newID, e.Slug, e.Title, date.String(), date.LowerKey(), date.UpperKey(), place, e.Body, e.Status, e.StatusNote,
+	res, err := im.tx.ExecContext(im.ctx, `INSERT INTO events (id, title, date, date_lo, date_hi, place_id, body, status, status_note,
+		external_id, version, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		newID, e.Title, date.String(), date.LowerKey(), date.UpperKey(), place, e.Body, e.Status, e.StatusNote,
 		nullString(e.ExternalID), v, c, u)
 	if err != nil {
 		return im.problem(section, i, archiveField(err, "external_id", "Another event has this external id."))

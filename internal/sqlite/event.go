@@ -11,7 +11,7 @@ import (
 	"github.com/sitrep/sitrep/internal/conflict"
 )
 
-const eventColumns = `e.id, e.slug, e.title, e.date, e.body, e.status, e.status_note, coalesce(e.external_id, ''), e.version, e.created_at, e.updated_at,
+const eventColumns = `e.id, e.title, e.date, e.body, e.status, e.status_note, coalesce(e.external_id, ''), e.version, e.created_at, e.updated_at,
 	e.date_lo, pl.id, pl.slug, pl.name, pl.latitude, pl.longitude`
 
 // eventRow is an event as its list query returns it, with what the cursor
@@ -30,7 +30,7 @@ func scanEvent(sc interface{ Scan(...any) error }) (eventRow, error) {
 		pslug, pname     sql.NullString
 		lat, lon         sql.NullFloat64
 	)
-	err := sc.Scan(&r.ID, &r.Slug, &r.Title, &r.Date, &r.Body, &r.Status, &r.StatusNote, &r.ExternalID, &r.Version, &created, &updated,
+	err := sc.Scan(&r.ID, &r.Title, &r.Date, &r.Body, &r.Status, &r.StatusNote, &r.ExternalID, &r.Version, &created, &updated,
 		&row.dateLo, &pid, &pslug, &pname, &lat, &lon)
 	if err != nil {
 		return row, mapError(err)
@@ -41,6 +41,7 @@ func scanEvent(sc interface{ Scan(...any) error }) (eventRow, error) {
 			r.Place.Coordinates = &conflict.LatLon{Lat: lat.Float64, Lon: lon.Float64}
 		}
 	}
+	r.Slug = conflict.EventSlug(r.Title)
 	r.CreatedAt, r.UpdatedAt = parseTime(created), parseTime(updated)
 	row.event = r
 	return row, nil
@@ -170,9 +171,9 @@ func (db *DB) createEvent(ctx context.Context, tx *sql.Tx, e *conflict.Event, ch
 		place = int64(e.Place.ID)
 	}
 	res, err := tx.ExecContext(ctx, `INSERT INTO events
-		(slug, title, date, date_lo, date_hi, place_id, body, status, status_note, external_id, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		e.Slug, e.Title, e.Date.String(), e.Date.LowerKey(), e.Date.UpperKey(), place, e.Body,
+		(title, date, date_lo, date_hi, place_id, body, status, status_note, external_id, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		e.Title, e.Date.String(), e.Date.LowerKey(), e.Date.UpperKey(), place, e.Body,
 		e.Status, e.StatusNote, nullString(e.ExternalID), now, now)
 	if err != nil {
 		return fieldError(err, "place", "The place does not exist.")

@@ -239,7 +239,7 @@ var tableOrders = map[string]string{
 // each actor and tag was a row of its own to read. The actors' names are
 // read from the snapshot's kept actors (refCache), which hold nearly all
 // of them: joining each was a fifth of the query.
-const tableColumns = `SELECT e.id, e.slug, e.title, e.date, e.body, pl.id, coalesce(pl.slug, ''), coalesce(pl.name, ''),
+const tableColumns = `SELECT e.id, e.title, e.date, e.body, pl.id, coalesce(pl.slug, ''), coalesce(pl.name, ''),
 	(SELECT count(*) FROM citations c WHERE c.event_id = e.id),
 	coalesce((SELECT group_concat(ea.position || ':' || ea.actor_id) FROM event_actors ea WHERE ea.event_id = e.id), ''),
 	coalesce((SELECT group_concat(octet_length(t.tag) || ':' || t.tag, '') FROM event_tags t WHERE t.event_id = e.id), '')
@@ -349,9 +349,10 @@ func readTableRows(ctx context.Context, q querier, pos map[conflict.EventID]int,
 			n            int
 			actors, tags string
 		)
-		if err := rows.Scan(&e.ID, &e.Slug, &e.Title, &e.Date, &e.Body, &pid, &pslug, &pname, &n, &actors, &tags); err != nil {
+		if err := rows.Scan(&e.ID, &e.Title, &e.Date, &e.Body, &pid, &pslug, &pname, &n, &actors, &tags); err != nil {
 			return mapError(err)
 		}
+		e.Slug = conflict.EventSlug(e.Title)
 		if pid.Valid {
 			e.Place = &conflict.PlaceRef{ID: conflict.PlaceID(pid.Int64), Slug: pslug, Name: pname}
 		}

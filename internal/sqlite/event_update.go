@@ -178,10 +178,10 @@ func (db *DB) rewriteEvent(ctx context.Context, tx *sql.Tx, e *conflict.Event, c
 	if e.Place != nil {
 		place = int64(e.Place.ID)
 	}
-	res, err := tx.ExecContext(ctx, `UPDATE events SET slug = ?, title = ?, date = ?, date_lo = ?, date_hi = ?,
+	res, err := tx.ExecContext(ctx, `UPDATE events SET title = ?, date = ?, date_lo = ?, date_hi = ?,
 		place_id = ?, body = ?, version = version + 1, updated_at = ?
 		WHERE id = ? AND version = ?`,
-		e.Slug, e.Title, e.Date.String(), e.Date.LowerKey(), e.Date.UpperKey(), place, e.Body, db.stamp(),
+		e.Title, e.Date.String(), e.Date.LowerKey(), e.Date.UpperKey(), place, e.Body, db.stamp(),
 		int64(cur.ID), cur.Version)
 	if err != nil {
 		return fieldError(err, "place", "The place does not exist.")

@@ -157,7 +157,7 @@ func TestFastImportMatchesRowByRow(t *testing.T) {
 func compareImported(t *testing.T, step string, fast, slow *DB, last bool) {
 	t.Helper()
 	for _, q := range []string{
-		`SELECT id, slug, title, date, date_lo, date_hi, place_id, body, status, external_id, version, created_at, updated_at FROM events ORDER BY id`,
+		`SELECT id, title, date, date_lo, date_hi, place_id, body, status, external_id, version, created_at, updated_at FROM events ORDER BY id`,
 		`SELECT * FROM event_actors ORDER BY 1, 2, 3`,
 		`SELECT * FROM event_tags ORDER BY 1, 2`,
 		`SELECT id, source_id, event_id, quote, locator, position FROM citations ORDER BY id`,

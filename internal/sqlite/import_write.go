@@ -123,7 +123,7 @@ func (im *importer) eventRows(events []conflict.Event, now string) *eventRows {
 		if e.Place != nil {
 			place = int64(e.Place.ID)
 		}
-		r.rows = append(r.rows, id, e.Slug, e.Title, e.Date.String(), e.Date.LowerKey(), e.Date.UpperKey(), place, e.Body,
+		r.rows = append(r.rows, id, e.Title, e.Date.String(), e.Date.LowerKey(), e.Date.UpperKey(), place, e.Body,
 			string(e.Status), e.StatusNote, nullString(e.ExternalID), now, now)
 		for j, a := range e.Actors {
 			r.actors = append(r.actors, id, int64(a.Actor.ID), a.Role, j)
@@ -161,14 +161,14 @@ func (im *importer) revisionRows(r *eventRows, events []conflict.Event, encoded 
 }
 
 const (
-	eventCols    = 13
+	eventCols    = 12
 	revisionCols = 11
 )
 
 // The INSERTs of new events' rows, each with one row of VALUES.
 var (
 	insertEventSQL = `INSERT INTO events
-		(id, slug, title, date, date_lo, date_hi, place_id, body, status, status_note, external_id, created_at, updated_at) VALUES ` +
+		(id, title, date, date_lo, date_hi, place_id, body, status, status_note, external_id, created_at, updated_at) VALUES ` +
 		"(" + placeholders(eventCols) + ")"
 	insertEventActorSQL = `INSERT INTO event_actors (event_id, actor_id, role, position) VALUES (?, ?, ?, ?)`
 	insertEventTagSQL   = `INSERT INTO event_tags (event_id, tag) VALUES (?, ?)`

@@ -98,7 +98,7 @@ var loadSQL = [...]string{
 	stPlace:      `INSERT INTO places (id, slug, name, kind, parent_id, latitude, longitude, description, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 	stPlaceName:  `INSERT INTO place_names (place_id, name, lang) VALUES (?, ?, ?)`,
 	stSource:     `INSERT INTO sources (id, url, url_key, publisher, title, published, published_lo, authors, language, archived_url, reliability, notes, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-	stEvent:      `INSERT INTO events (id, slug, title, date, date_lo, date_hi, place_id, body, status, status_note, external_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	stEvent:      `INSERT INTO events (id, title, date, date_lo, date_hi, place_id, body, status, status_note, external_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 	stEventActor: `INSERT INTO event_actors (event_id, actor_id, role, position) VALUES (?, ?, ?, ?)`,
 	stEventTag:   `INSERT INTO event_tags (event_id, tag) VALUES (?, ?)`,
 	stCitation:   `INSERT INTO citations (source_id, event_id, estimate_id, quote, locator, credibility, position) VALUES (?, ?, ?, ?, ?, ?, ?)`,
@@ -632,7 +632,7 @@ func (l *Loader) Event(e *conflict.Event) error {
 		place = int64(e.Place.ID)
 	}
 	id := int64(e.ID)
-	l.add(stEvent, id, e.Slug, e.Title, e.Date.String(), e.Date.LowerKey(), e.Date.UpperKey(), place, e.Body,
+	l.add(stEvent, id, e.Title, e.Date.String(), e.Date.LowerKey(), e.Date.UpperKey(), place, e.Body,
 		string(e.Status), e.StatusNote, nullString(e.ExternalID), l.now, l.now)
 	for i, a := range e.Actors {
 		l.add(stEventActor, id, int64(a.Actor.ID), a.Role, i)

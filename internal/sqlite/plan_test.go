@@ -229,8 +229,8 @@ func seedSkewed(t *testing.T, db *DB, n int) {
 		if i%1000 == 0 {
 			body += " rareword"
 		}
-		exec(`INSERT INTO events (id, slug, title, date, date_lo, date_hi, place_id, body, status, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, '', '')`, i, fmt.Sprint("e", i), fmt.Sprint("Event ", i), date, lo, hi, 51+zipf(450), body, status)
+		exec(`INSERT INTO events (id, title, date, date_lo, date_hi, place_id, body, status, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, '', '')`, i, fmt.Sprint("Event ", i), date, lo, hi, 51+zipf(450), body, status)
 		exec(`INSERT INTO event_actors (event_id, actor_id, role, position) VALUES (?, ?, '', 0)`, i, 1+zipf(200))
 		exec(`INSERT OR IGNORE INTO event_actors (event_id, actor_id, role, position) VALUES (?, ?, '', 1)`, i, 1+zipf(200))
 		exec(`INSERT INTO event_tags (event_id, tag) VALUES (?, ?)`, i, fmt.Sprint("tag", 1+zipf(30)))

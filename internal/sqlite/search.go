@@ -174,7 +174,7 @@ func (db *DB) searchEvents(ctx context.Context, res *conflict.SearchResults, q f
 	// of the query: for the newest matches of three common words that is a
 	// millisecond, half of a search's work, where reading the text is a
 	// tenth of one.
-	rows, err := db.read.QueryContext(ctx, `SELECT id, slug, date, title, body FROM events
+	rows, err := db.read.QueryContext(ctx, `SELECT id, date, title, body FROM events
 		WHERE id IN (SELECT value FROM json_each(?))`, jsonIDs(args(events)))
 	if err != nil {
 		return err
@@ -189,9 +189,10 @@ func (db *DB) searchEvents(ctx context.Context, res *conflict.SearchResults, q f
 	for rows.Next() {
 		t := eventText{hit: conflict.SearchHit{Kind: "event"}}
 		var title string
-		if err := rows.Scan(&t.hit.ID, &t.hit.Slug, &t.hit.Date, &title, &t.body); err != nil {
+		if err := rows.Scan(&t.hit.ID, &t.hit.Date, &title, &t.body); err != nil {
 			return err
 		}
+		t.hit.Slug = conflict.EventSlug(title)
 		t.title = markdown.Plain(title)
 		read[t.hit.ID], titles[t.hit.ID] = t, t.title
 	}
@@ -301,7 +302,7 @@ func (db *DB) searchOthers(ctx context.Context, res *conflict.SearchResults, q f
 			ELSE '' END,
 		CASE r.rowid % 8 WHEN 4 THEN coalesce(c.event_id, c.estimate_id, 0) ELSE 0 END,
 		CASE r.rowid % 8 WHEN 4 THEN CASE WHEN c.event_id IS NOT NULL THEN 'event' ELSE 'estimate' END ELSE '' END,
-		coalesce(ev.slug, ''), coalesce(ev.title, f.name || ' (' || x.claimant || ')', '')
+		coalesce(ev.title, f.name || ' (' || x.claimant || ')', '')
 		FROM json_each(?2) w CROSS JOIN records_fts r
 		LEFT JOIN citations c ON r.rowid % 8 = 4 AND c.id = r.rowid / 8
 		LEFT JOIN events ev ON ev.id = c.event_id
@@ -320,8 +321,11 @@ func (db *DB) searchOthers(ctx context.Context, res *conflict.SearchResults, q f
 			rowid int64
 			h     conflict.SearchHit
 		)
-		if err := rows.Scan(&rowid, &h.Slug, &h.InID, &h.InKind, &h.InSlug, &h.InTitle); err != nil {
+		if err := rows.Scan(&rowid, &h.Slug, &h.InID, &h.InKind, &h.InTitle); err != nil {
 			return err
+		}
+		if h.InKind == conflict.EventRecord {
+			h.InSlug = conflict.EventSlug(h.InTitle)
 		}
 		// A row whose record was gone when its text was read is left
 		// out, not shown empty.
@@ -492,7 +496,7 @@ func (db *DB) namedLinks(ctx context.Context, n *conflict.NamedRecord) error {
 		return err
 	}
 	if n.EventCount > 0 {
-		rows, err := db.read.QueryContext(ctx, `SELECT e.id, e.slug, e.title, e.date FROM (
+		rows, err := db.read.QueryContext(ctx, `SELECT e.id, e.title, e.date FROM (
 			SELECT event_id FROM event_postings WHERE key = ? AND retracted = 0
 			ORDER BY date_lo DESC, event_id DESC LIMIT ?) p JOIN events e ON e.id = p.event_id
 			ORDER BY e.date_lo DESC, e.id DESC`, key, namedLinks)
@@ -502,10 +506,11 @@ func (db *DB) namedLinks(ctx context.Context, n *conflict.NamedRecord) error {
 		for rows.Next() {
 			h := conflict.SearchHit{Kind: "event"}
 			var title string
-			if err := rows.Scan(&h.ID, &h.Slug, &title, &h.Date); err != nil {
+			if err := rows.Scan(&h.ID, &title, &h.Date); err != nil {
 				rows.Close()
 				return err
 			}
+			h.Slug = conflict.EventSlug(title)
 			h.Title = []conflict.Fragment{{Text: title}}
 			n.Events = append(n.Events, h)
 		}

@@ -25,6 +25,8 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+
+	"github.com/sitrep/sitrep/internal/conflict"
 	_ "modernc.org/sqlite"
 )
 
@@ -233,11 +235,11 @@ func urls(path, page string, n int) error {
 			// The address readers follow (the one every list links),
 			// not the bare id, which only redirects to it.
 			id := 1 + rng.IntN(maxID)
-			var slug string
-			if err := db.QueryRowContext(ctx, `SELECT slug FROM events WHERE id = ?`, id).Scan(&slug); err != nil {
+			var title string
+			if err := db.QueryRowContext(ctx, `SELECT title FROM events WHERE id = ?`, id).Scan(&title); err != nil {
 				continue
 			}
-			u = fmt.Sprintf("/events/%d-%s", id, slug)
+			u = fmt.Sprintf("/events/%d-%s", id, conflict.EventSlug(title))
 		case "events-table":
 			q.Set("view", "table")
 			q.Set("to", day())
