@@ -185,8 +185,8 @@ func pageSizeAndJournal(t *testing.T, path string) (size int, mode string) {
 func TestPageSizeOfNewDatabasesOnly(t *testing.T) {
 	fresh := filepath.Join(t.TempDir(), "new.db")
 	sqlitetest.Open(t, fresh)
-	if size, mode := pageSizeAndJournal(t, fresh); size != 16384 || mode != "wal" {
-		t.Errorf("a new database: page size %d in journal mode %q, want 16384 in wal", size, mode)
+	if size, mode := pageSizeAndJournal(t, fresh); size != 8192 || mode != "wal" {
+		t.Errorf("a new database: page size %d in journal mode %q, want 8192 in wal", size, mode)
 	}
 
 	old := filepath.Join(t.TempDir(), "old.db")
