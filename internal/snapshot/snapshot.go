@@ -24,9 +24,9 @@
 //     "ClaimantRecord" to estimates (the claimant record the name
 //     matched). Older snapshots have no relations and no claimant record.
 //   - Version 5 leaves out an event's "Slug" when it is its title's (as
-//     conflict.EventSlug makes it, which every stored event's is): at a
-//     million events the slugs were a twentieth of history's size. A
-//     version 5 event without one reads with its title's.
+//     conflict.EventSlug makes it, which every stored event's is): every
+//     event's snapshot repeated its title so. A version 5 event without
+//     one reads with its title's.
 //
 // Encode writes the newest version; the decoders read every version ever
 // written. A change to the format is a new version: new wire structs or

@@ -181,7 +181,8 @@ func pageSizeAndJournal(t *testing.T, path string) (size int, mode string) {
 }
 
 // A database sitrep creates has large pages and a write-ahead log; one made
-// before keeps the pages it was made with, and gets the log.
+// before keeps the pages it was made with, and gets the log, until a backup
+// copies it with the new pages.
 func TestPageSizeOfNewDatabasesOnly(t *testing.T) {
 	fresh := filepath.Join(t.TempDir(), "new.db")
 	sqlitetest.Open(t, fresh)
@@ -204,6 +205,15 @@ func TestPageSizeOfNewDatabasesOnly(t *testing.T) {
 	}
 	if size, mode := pageSizeAndJournal(t, old); size != 4096 || mode != "wal" {
 		t.Errorf("a database made before: page size %d in journal mode %q, want 4096 in wal", size, mode)
+	}
+
+	// Its backup, restored, is a database with the new pages.
+	copied := filepath.Join(t.TempDir(), "backup.db")
+	if err := db.Backup(t.Context(), copied); err != nil {
+		t.Fatal(err)
+	}
+	if size, _ := pageSizeAndJournal(t, copied); size != 8192 {
+		t.Errorf("the backup of a database made before has pages of %d bytes, want 8192", size)
 	}
 }
 

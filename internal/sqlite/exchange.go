@@ -588,7 +588,10 @@ func (db *DB) FindTimelineByID(ctx context.Context, id conflict.TimelineID) (con
 // Backup writes a consistent copy of the whole database to path with
 // VACUUM INTO, while other connections go on reading and writing. It
 // refuses to overwrite an existing file (Conflict). The copy is compact
-// and has no write-ahead log: it is a complete database on its own.
+// and has no write-ahead log: it is a complete database on its own. It has
+// the pages of a new database (pageSize), which VACUUM INTO takes from the
+// connection's page_size, so that a database made with smaller pages gets
+// them by a backup and a restore.
 func (db *DB) Backup(ctx context.Context, path string) error {
 	path = strings.TrimSpace(path)
 	if path == "" {
