@@ -399,7 +399,8 @@ func report(w io.Writer, name string, r conflict.ImportResult, dry bool) {
 
 const backupUsage = `Write a consistent copy of the database to FILE, while sitrep keeps
 serving: SQLite's VACUUM INTO copies one moment's state, compacted, into a
-new file that is a complete database on its own. An existing FILE is never
+new file that is a complete database on its own, with the 8 KB pages of a
+new database whatever the original's. An existing FILE is never
 overwritten.
 
   sitrep backup /backups/sitrep-$(date +%F).db
