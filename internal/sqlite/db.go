@@ -147,14 +147,11 @@ func (db *DB) check(ctx context.Context) error {
 const readMmap = 2147418112
 
 // pageSize is the page size of a database sitrep creates; one that exists
-// keeps its own. A million events' revisions (about 600 bytes each) filled
-// 4 KB pages to nine tenths, the events and postings little better. Made
-// by synth at 1M, 8 KB pages took 2.19 GB and 114 s, 16 KB 2.17 GB and 157
-// s; 4 KB took 2.31 GB and 154 s while events still stored a slug (2.24
-// GB with 16 KB then). Larger pages cost the desk's small writes, each of
-// which writes whole pages to the log: scripts/deskload took 91 s at 8 KB,
-// 98-100 s at 16 KB and 78-83 s at 4 KB. It must be set on a new file
-// before WAL mode, which fixes it.
+// keeps its own. Revisions of about 600 bytes left a tenth of every 4 KB
+// page empty; 8 KB pages took 5% less space and made synth faster, where
+// 16 KB saved little more and slowed the desk's small writes, each of
+// which logs whole pages (measured at 1M in the README, "Speed"). It must
+// be set on a new file before WAL mode, which fixes it.
 const pageSize = 8192
 
 func dsn(path string, readOnly bool) string {
