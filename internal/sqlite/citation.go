@@ -2,14 +2,13 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
 
 	"github.com/sitrep/sitrep/internal/conflict"
 )
 
 // writeCitations stores the citations of one record (column is "event_id"
 // or "estimate_id"), storing any inline source not yet known by its URL.
-func (db *DB) writeCitations(ctx context.Context, tx *sql.Tx, column string, id int64, cs []conflict.Citation, ch conflict.Change) error {
+func (db *DB) writeCitations(ctx context.Context, tx querier, column string, id int64, cs []conflict.Citation, ch conflict.Change) error {
 	if err := db.storeNewSources(ctx, tx, cs, ch); err != nil {
 		return err
 	}
@@ -29,7 +28,7 @@ func (db *DB) writeCitations(ctx context.Context, tx *sql.Tx, column string, id 
 // storeNewSources gives each citation of a source typed in whole (no id)
 // the stored source with its address (or, without one, its publisher,
 // title and date), storing it first if there is none.
-func (db *DB) storeNewSources(ctx context.Context, tx *sql.Tx, cs []conflict.Citation, ch conflict.Change) error {
+func (db *DB) storeNewSources(ctx context.Context, tx querier, cs []conflict.Citation, ch conflict.Change) error {
 	for i := range cs {
 		c := &cs[i]
 		if c.Source.ID != 0 {

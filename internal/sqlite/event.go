@@ -194,7 +194,7 @@ func (db *DB) createEvent(ctx context.Context, tx *sql.Tx, e *conflict.Event, ch
 }
 
 // writeEventLinks stores an event's actors, tags and citations.
-func (db *DB) writeEventLinks(ctx context.Context, tx *sql.Tx, id conflict.EventID, e *conflict.Event, ch conflict.Change) error {
+func (db *DB) writeEventLinks(ctx context.Context, tx querier, id conflict.EventID, e *conflict.Event, ch conflict.Change) error {
 	for i, a := range e.Actors {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO event_actors (event_id, actor_id, role, position) VALUES (?, ?, ?, ?)`,
 			int64(id), int64(a.Actor.ID), a.Role, i); err != nil {

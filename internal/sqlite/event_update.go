@@ -167,7 +167,7 @@ func eventForEdit(ctx context.Context, tx *sql.Tx, id conflict.EventID, base int
 // rewriteEvent replaces the stored event cur with e's content, keeping
 // cur's status, and writes the revision. On success e is the event as
 // stored.
-func (db *DB) rewriteEvent(ctx context.Context, tx *sql.Tx, e *conflict.Event, cur conflict.Event, action conflict.Action, ch conflict.Change) error {
+func (db *DB) rewriteEvent(ctx context.Context, tx querier, e *conflict.Event, cur conflict.Event, action conflict.Action, ch conflict.Change) error {
 	e.ID, e.Status, e.StatusNote, e.ExternalID = cur.ID, cur.Status, cur.StatusNote, cur.ExternalID
 	if e.Status == conflict.Published {
 		if err := e.CanPublish(); err != nil {

@@ -11,7 +11,7 @@ import (
 // writeRevision records the record's state after a write. Every write to a
 // curated record goes through here, inside the write's own transaction, so
 // history can never miss a change.
-func (db *DB) writeRevision(ctx context.Context, tx *sql.Tx, rt conflict.RecordType, id int64, action conflict.Action, snapshot any, ch conflict.Change) (int, error) {
+func (db *DB) writeRevision(ctx context.Context, tx querier, rt conflict.RecordType, id int64, action conflict.Action, snapshot any, ch conflict.Change) (int, error) {
 	enc, body, err := encodeSnapshot(snapshot)
 	if err != nil {
 		return 0, fmt.Errorf("snapshot %s %d: %w", rt, id, err)
@@ -35,7 +35,7 @@ func (db *DB) writeRevision(ctx context.Context, tx *sql.Tx, rt conflict.RecordT
 
 // writeFirstRevision records a new record's first revision, which is
 // always number 1.
-func (db *DB) writeFirstRevision(ctx context.Context, tx *sql.Tx, rt conflict.RecordType, id int64, action conflict.Action, snapshot any, ch conflict.Change) error {
+func (db *DB) writeFirstRevision(ctx context.Context, tx querier, rt conflict.RecordType, id int64, action conflict.Action, snapshot any, ch conflict.Change) error {
 	enc, body, err := encodeSnapshot(snapshot)
 	if err != nil {
 		return fmt.Errorf("snapshot %s %d: %w", rt, id, err)

@@ -83,7 +83,7 @@ func (db *DB) CreateSource(ctx context.Context, s *conflict.Source, ch conflict.
 	})
 }
 
-func (db *DB) createSource(ctx context.Context, tx *sql.Tx, s *conflict.Source, ch conflict.Change) error {
+func (db *DB) createSource(ctx context.Context, tx querier, s *conflict.Source, ch conflict.Change) error {
 	key, err := s.Key()
 	if err != nil {
 		return err
