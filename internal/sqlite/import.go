@@ -884,15 +884,20 @@ func (im *importer) event(ie *conflict.ImportEvent) error {
 		im.holdLinks(conflict.EventRecord, e.ExternalID, &e.Relations, nil, src)
 	}
 	if id != 0 {
+		stored, err := eventToCompare(im.ctx, preparedTx{im}, id)
+		if err != nil {
+			return err
+		}
+		if sameEvent(stored, e) {
+			im.holdLinks(conflict.EventRecord, e.ExternalID, &e.Relations, nil, src)
+			im.counts.events.Matched++
+			return nil
+		}
 		cur, err := findEvent(im.ctx, preparedTx{im}, id)
 		if err != nil {
 			return err
 		}
 		im.holdLinks(conflict.EventRecord, e.ExternalID, &e.Relations, cur.Relations, src)
-		if sameEvent(cur, e) {
-			im.counts.events.Matched++
-			return nil
-		}
 		im.counts.events.Updated++
 		if !im.write {
 			return nil
@@ -1328,6 +1333,61 @@ func (im *importer) sources(src conflict.RowRef, cs []conflict.Citation) error {
 // sameEvent reports whether the stored event cur already has e's content,
 // so that importing it again changes nothing. Status is not compared: an
 // import never moves a stored record through review.
+// eventToCompareQuery reads an event as far as sameEvent compares it, in
+// the order findEvent gives its actors (by position, then name) and
+// citations (by position), each list as JSON.
+const eventToCompareQuery = `SELECT e.title, e.date, e.body, e.place_id,
+	(SELECT json_group_array(json_object('a', ea.actor_id, 'r', ea.role) ORDER BY ea.position, a.name, ea.actor_id, ea.role)
+		FROM event_actors ea JOIN actors a ON a.id = ea.actor_id WHERE ea.event_id = e.id),
+	(SELECT json_group_array(tag) FROM event_tags WHERE event_id = e.id),
+	(SELECT json_group_array(json_object('s', c.source_id, 'q', c.quote, 'l', c.locator, 'c', coalesce(c.credibility, 0)) ORDER BY c.position, c.id)
+		FROM citations c JOIN sources s ON s.id = c.source_id WHERE c.event_id = e.id)
+	FROM events e WHERE e.id = ?`
+
+// eventToCompare returns the stored event id with what sameEvent compares,
+// and ids for the records it refers to: one query, where findEvent makes
+// six (the actors' and sources' records, the relations), for each row of
+// a file imported again that names a stored event.
+func eventToCompare(ctx context.Context, q querier, id conflict.EventID) (conflict.Event, error) {
+	var (
+		e                       conflict.Event
+		place                   sql.NullInt64
+		actors, tags, citations string
+	)
+	err := q.QueryRowContext(ctx, eventToCompareQuery, int64(id)).Scan(&e.Title, &e.Date, &e.Body, &place, &actors, &tags, &citations)
+	if err != nil {
+		return e, mapError(err)
+	}
+	e.ID = id
+	if place.Valid {
+		e.Place = &conflict.PlaceRef{ID: conflict.PlaceID(place.Int64)}
+	}
+	var (
+		as []struct {
+			Actor int64  `json:"a"`
+			Role  string `json:"r"`
+		}
+		cs []struct {
+			Source      int64  `json:"s"`
+			Quote       string `json:"q"`
+			Locator     string `json:"l"`
+			Credibility int    `json:"c"`
+		}
+	)
+	if err := errors.Join(json.Unmarshal([]byte(actors), &as), json.Unmarshal([]byte(tags), &e.Tags),
+		json.Unmarshal([]byte(citations), &cs)); err != nil {
+		return e, fmt.Errorf("event %d: %w", id, err)
+	}
+	for _, a := range as {
+		e.Actors = append(e.Actors, conflict.EventActor{Actor: conflict.ActorRef{ID: conflict.ActorID(a.Actor)}, Role: a.Role})
+	}
+	for _, c := range cs {
+		e.Citations = append(e.Citations, conflict.Citation{Source: conflict.Source{ID: conflict.SourceID(c.Source)},
+			Quote: c.Quote, Locator: c.Locator, Credibility: c.Credibility})
+	}
+	return e, nil
+}
+
 func sameEvent(cur, e conflict.Event) bool {
 	if cur.Title != e.Title || cur.Date != e.Date || cur.Body != e.Body || placeID(cur.Place) != placeID(e.Place) ||
 		len(cur.Actors) != len(e.Actors) || len(cur.Citations) != len(e.Citations) {
