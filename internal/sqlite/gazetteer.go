@@ -77,7 +77,7 @@ func (db *DB) ImportGazetteer(ctx context.Context, records GazetteerRecords, ch 
 		}
 		return triggers.restore(ctx, tx)
 	}
-	committed, err := db.importTx(ctx, opt.DryRun, run)
+	committed, err := db.importTx(ctx, opt.DryRun, false, run)
 	res.Committed = committed
 	return res, err
 }
