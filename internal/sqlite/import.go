@@ -292,8 +292,9 @@ func (db *DB) bulkTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 
 // A statement that may fail part-way inside a transaction first copies
 // each page it changes to a statement journal, to undo itself alone.
-// SQLite keeps that journal in memory up to 64 KB, eight pages, and spills
-// it to a temporary file past that, a write call a page. Where a bulk
+// SQLite keeps that journal in memory up to 64 KB (eight of the 8 KB
+// pages a new database has) and spills it to a temporary file past that,
+// a write call a page. Where a bulk
 // write's statements are the per-row triggers' work for one record each
 // (an import rewriting stored events), most pass eight pages, and a
 // journal kept in memory saved a fifth of the time: with a tenth of
@@ -1378,9 +1379,6 @@ func (im *importer) sources(src conflict.RowRef, cs []conflict.Citation) error {
 	return nil
 }
 
-// sameEvent reports whether the stored event cur already has e's content,
-// so that importing it again changes nothing. Status is not compared: an
-// import never moves a stored record through review.
 // eventToCompareQuery reads an event as far as sameEvent compares it, in
 // the order findEvent gives its actors (by position, then name) and
 // citations (by position), each list as JSON.
@@ -1436,6 +1434,9 @@ func eventToCompare(ctx context.Context, q querier, id conflict.EventID) (confli
 	return e, nil
 }
 
+// sameEvent reports whether the stored event cur already has e's content,
+// so that importing it again changes nothing. Status is not compared: an
+// import never moves a stored record through review.
 func sameEvent(cur, e conflict.Event) bool {
 	if cur.Title != e.Title || cur.Date != e.Date || cur.Body != e.Body || placeID(cur.Place) != placeID(e.Place) ||
 		len(cur.Actors) != len(e.Actors) || len(cur.Citations) != len(e.Citations) {
