@@ -349,15 +349,13 @@ func (r archiveReader) claimants(ids []any) error {
 func (r archiveReader) relations(rt conflict.RecordType, ids []any) (map[int64][]export.ArchiveRelation, error) {
 	st := relationsOf(rt)
 	out := map[int64][]export.ArchiveRelation{}
-	err := r.each(`SELECT l.`+st.column+`, l.kind, l.target_id, l.source_id FROM `+st.table+` l
-		JOIN `+st.records+` t ON t.id = l.target_id AND t.`+publicClaim+`
-		JOIN sources s ON s.id = l.source_id AND s.status = 'published'
-		WHERE l.`+st.column+inPage+` ORDER BY l.`+st.column+`, l.position`, ids, func(rows *sql.Rows) error {
+	err := r.each(pageRelationsQuery(st), ids, func(rows *sql.Rows) error {
 		var (
-			id int64
-			l  export.ArchiveRelation
+			id  int64
+			ext string
+			l   export.ArchiveRelation
 		)
-		if err := rows.Scan(&id, &l.Kind, &l.Target, &l.SourceID); err != nil {
+		if err := rows.Scan(&id, &l.Kind, &l.Target, &ext, &l.SourceID); err != nil {
 			return err
 		}
 		out[id] = append(out[id], l)
