@@ -29,6 +29,15 @@ func (db *DB) TermSetAnswers() int64 { return db.terms.answered.Load() }
 // TermSetsClose ends the making of sets, as Close does first.
 func (db *DB) TermSetsClose() { db.terms.close() }
 
+// TermSetsStop ends the making of sets as TermSetsClose does, without
+// waiting for it to stop.
+func (db *DB) TermSetsStop() {
+	db.terms.mu.Lock()
+	db.terms.closed = true
+	db.terms.mu.Unlock()
+	db.terms.stop()
+}
+
 // TermSetsBuilding reports whether a set is being made.
 func (db *DB) TermSetsBuilding() bool {
 	db.terms.mu.Lock()

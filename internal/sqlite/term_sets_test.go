@@ -300,6 +300,10 @@ func TestWarmSearchEndsWhenClosed(t *testing.T) {
 			t.Fatal("warming made no set")
 		}
 	}
+	// Stopped at once, here: a goroutine that closes could start only
+	// after the last set was made, on a loaded machine (warming then ends
+	// on its own, with no error), and did once. It waits for the stop.
+	db.TermSetsStop()
 	closed := make(chan struct{})
 	go func() { db.TermSetsClose(); close(closed) }()
 	select {

@@ -86,6 +86,14 @@ func (s *termSets) warm(ctx context.Context, indexes ...string) (int, error) {
 	if err := s.waitContext(ctx); err != nil {
 		return 0, fmt.Errorf("search sets: %w", err)
 	}
+	// A database closing stops the build with sets still queued, and
+	// the build may stop before the end of its context has reached ctx.
+	s.mu.Lock()
+	cut := s.closed && len(s.queue) > 0
+	s.mu.Unlock()
+	if cut {
+		return 0, fmt.Errorf("search sets: %w", context.Canceled)
+	}
 	return len(keys), nil
 }
 
