@@ -154,7 +154,7 @@ func estimateForEdit(ctx context.Context, tx *sql.Tx, id conflict.EstimateID, ba
 // rewriteEstimate replaces the stored estimate cur with x's content,
 // keeping cur's status, and writes the revision. On success x is the
 // estimate as stored.
-func (db *DB) rewriteEstimate(ctx context.Context, tx *sql.Tx, x *conflict.Estimate, cur conflict.Estimate, action conflict.Action, ch conflict.Change) error {
+func (db *DB) rewriteEstimate(ctx context.Context, tx querier, x *conflict.Estimate, cur conflict.Estimate, action conflict.Action, ch conflict.Change) error {
 	x.ID, x.Status, x.StatusNote, x.ExternalID = cur.ID, cur.Status, cur.StatusNote, cur.ExternalID
 	if x.Status == conflict.Published {
 		if err := x.CanPublish(); err != nil {

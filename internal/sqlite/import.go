@@ -1079,7 +1079,7 @@ func (im *importer) estimate(ix *conflict.ImportEstimate) error {
 		im.holdLinks(conflict.EstimateRecord, x.ExternalID, &x.Relations, nil, src)
 	}
 	if id != 0 {
-		cur, err := findEstimate(im.ctx, im.tx, id)
+		cur, err := findEstimate(im.ctx, preparedTx{im}, id)
 		if err != nil {
 			return err
 		}
@@ -1095,7 +1095,7 @@ func (im *importer) estimate(ix *conflict.ImportEstimate) error {
 		if im.deferred {
 			return im.changedSinceCheck()
 		}
-		if err := im.db.rewriteEstimate(im.ctx, im.tx, &x, cur, conflict.ActionImport, im.ch); err != nil {
+		if err := im.db.rewriteEstimate(im.ctx, preparedTx{im}, &x, cur, conflict.ActionImport, im.ch); err != nil {
 			if im.invalid(src, err) {
 				return nil
 			}
