@@ -31,7 +31,7 @@ func (s *Server) eventShow(c echo.Context) error {
 	if slug != e.Slug {
 		return c.Redirect(http.StatusMovedPermanently, components.EventPath(e.ID, e.Slug))
 	}
-	rev, err := s.db.LatestRevision(c.Request().Context(), conflict.EventRecord, int64(e.ID))
+	rev, err := s.db.LatestRevisionHead(c.Request().Context(), conflict.EventRecord, int64(e.ID))
 	if err != nil {
 		return err
 	}
@@ -65,7 +65,7 @@ func (s *Server) eventRevision(c echo.Context) error {
 	if !e.Status.Public() {
 		return conflict.Errorf(conflict.NotFound, "This revision was never published.")
 	}
-	latest, err := s.db.LatestRevision(ctx, conflict.EventRecord, int64(id))
+	latest, err := s.db.LatestRevisionHead(ctx, conflict.EventRecord, int64(id))
 	if err != nil {
 		return err
 	}

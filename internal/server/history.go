@@ -344,7 +344,7 @@ func (s *Server) estimateRevision(c echo.Context) error {
 	if !x.Status.Public() {
 		return conflict.Errorf(conflict.NotFound, "This revision was never published.")
 	}
-	latest, err := s.db.LatestRevision(ctx, conflict.EstimateRecord, int64(id))
+	latest, err := s.db.LatestRevisionHead(ctx, conflict.EstimateRecord, int64(id))
 	if err != nil {
 		return err
 	}

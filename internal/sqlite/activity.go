@@ -29,8 +29,7 @@ func (db *DB) FindActivity(ctx context.Context, f conflict.ActivityFilter) (conf
 		params = append(params, int64(f.Before))
 	}
 	limit := clampLimit(f.Limit)
-	rows, err := db.read.QueryContext(ctx, `SELECT id, record_type, record_id, number, action, 0, '',
-		author_id, author_name, summary, created_at, unreviewed
+	rows, err := db.read.QueryContext(ctx, `SELECT `+revisionColumnsNoSnapshot+`
 		FROM revisions WHERE `+strings.Join(where, " AND ")+` ORDER BY id DESC LIMIT ?`, append(params, limit+1)...)
 	if err != nil {
 		return conflict.ActivityPage{}, err

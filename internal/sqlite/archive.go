@@ -117,19 +117,20 @@ func (r archiveReader) revisions(rt conflict.RecordType, ids []any) (map[int64][
 		return nil, nil
 	}
 	out := map[int64][]export.ArchiveRevision{}
-	err := eachRowArgs(r.ctx, r.q, `SELECT record_id, number, action, encoding, snapshot, author_name, summary, created_at, unreviewed
+	var blocks blockReader
+	err := eachRowArgs(r.ctx, r.q, `SELECT record_id, number, action, `+snapshotColumns("revisions")+`, author_name, summary, created_at, unreviewed
 		FROM revisions WHERE record_type = ? AND record_id`+inPage+` ORDER BY record_id, number`,
 		[]any{string(rt), jsonIDs(ids)}, func(rows *sql.Rows) error {
 			var (
-				id       int64
-				rev      export.ArchiveRevision
-				encoding int
-				data     []byte
+				id     int64
+				rev    export.ArchiveRevision
+				stored storedSnapshot
 			)
-			if err := rows.Scan(&id, &rev.Number, &rev.Action, &encoding, &data, &rev.Author, &rev.Summary, &rev.CreatedAt, &rev.Unreviewed); err != nil {
+			dest := append([]any{&id, &rev.Number, &rev.Action}, stored.dest()...)
+			if err := rows.Scan(append(dest, &rev.Author, &rev.Summary, &rev.CreatedAt, &rev.Unreviewed)...); err != nil {
 				return err
 			}
-			js, err := decodeSnapshot(encoding, data)
+			js, err := blocks.decode(stored)
 			if err != nil {
 				return err
 			}

@@ -70,27 +70,29 @@ func statesAt[T any](ctx context.Context, db *DB, rt conflict.RecordType, ids []
 	if len(ids) == 0 {
 		return out, nil
 	}
-	rows, err := db.read.QueryContext(ctx, `SELECT record_id, encoding, snapshot FROM revisions
+	rows, err := db.read.QueryContext(ctx, `SELECT record_id, `+snapshotColumns("revisions")+` FROM revisions
 		WHERE record_type = ? AND record_id IN (SELECT value FROM json_each(?)) AND created_at <= ?
 		ORDER BY record_id, number DESC`, rt, jsonIDs(args(ids)), stampOf(t))
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	done := map[int64]bool{}
+	var (
+		done   = map[int64]bool{}
+		blocks blockReader
+	)
 	for rows.Next() {
 		var (
-			id   int64
-			enc  int
-			data []byte
+			id     int64
+			stored storedSnapshot
 		)
-		if err := rows.Scan(&id, &enc, &data); err != nil {
+		if err := rows.Scan(append([]any{&id}, stored.dest()...)...); err != nil {
 			return nil, err
 		}
 		if done[id] {
 			continue
 		}
-		js, err := decodeSnapshot(enc, data)
+		js, err := blocks.decode(stored)
 		if err != nil {
 			return nil, fmt.Errorf("%s %d: %w", rt, id, err)
 		}

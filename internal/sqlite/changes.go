@@ -82,13 +82,14 @@ func (db *DB) FindChanges(ctx context.Context, since string, limit int) (ChangeP
 		public  []conflict.Revision
 		scanned int
 		last    int64
+		blocks  blockReader
 	)
 	for rows.Next() {
 		if scanned == changeScan {
 			page.More = true
 			break
 		}
-		r, err := scanRevision(rows)
+		r, err := blocks.scanRevision(rows)
 		if err != nil {
 			rows.Close()
 			return ChangePage{}, err
@@ -142,18 +143,16 @@ func (db *DB) changeOf(ctx context.Context, r conflict.Revision) (string, error)
 	}
 	before := conflict.Status("")
 	if r.Number > 1 {
-		var (
-			enc  int
-			data []byte
-		)
-		err := db.read.QueryRowContext(ctx, `SELECT encoding, snapshot FROM revisions
-			WHERE record_type = ? AND record_id = ? AND number = ?`, r.RecordType, r.RecordID, r.Number-1).Scan(&enc, &data)
+		var stored storedSnapshot
+		err := db.read.QueryRowContext(ctx, `SELECT `+snapshotColumns("revisions")+` FROM revisions
+			WHERE record_type = ? AND record_id = ? AND number = ?`, r.RecordType, r.RecordID, r.Number-1).Scan(stored.dest()...)
 		switch {
 		case err == sql.ErrNoRows:
 		case err != nil:
 			return "", err
 		default:
-			js, err := decodeSnapshot(enc, data)
+			var blocks blockReader
+			js, err := blocks.decode(stored)
 			if err != nil {
 				return "", err
 			}

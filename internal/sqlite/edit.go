@@ -36,17 +36,20 @@ func lostRace(res sql.Result, rt conflict.RecordType, id int64) error {
 	return nil
 }
 
-const revisionColumns = `id, record_type, record_id, number, action, encoding, snapshot,
+// revisionColumns are the columns scanRevision reads, of the revisions
+// table, named as such in the query.
+var revisionColumns = `id, record_type, record_id, number, action, ` + snapshotColumns("revisions") + `,
+	author_id, author_name, summary, created_at, unreviewed`
+
+// revisionColumnsNoSnapshot are revisionColumns but the snapshot, read as
+// none: for lists and links that show a revision's number, author and
+// time, not what it says.
+const revisionColumnsNoSnapshot = `id, record_type, record_id, number, action, 0, '', NULL, NULL,
 	author_id, author_name, summary, created_at, unreviewed`
 
 // latestRevision is LatestRevision inside a transaction.
 func latestRevision(ctx context.Context, q querier, rt conflict.RecordType, id int64) (conflict.Revision, error) {
-	r, err := scanRevision(q.QueryRowContext(ctx, `SELECT `+revisionColumns+`
-		FROM revisions WHERE record_type = ? AND record_id = ? ORDER BY number DESC LIMIT 1`, rt, id))
-	if conflict.ErrorCode(err) == conflict.NotFound {
-		return r, conflict.Errorf(conflict.NotFound, "No such record.")
-	}
-	return r, err
+	return newestRevision(ctx, q, revisionColumns, rt, id)
 }
 
 // findRevision is FindRevision inside a transaction.

@@ -3,12 +3,14 @@ package sqlite
 import (
 	"database/sql"
 	"errors"
+	"fmt"
 	"sync"
 
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 
 	"github.com/sitrep/sitrep/internal/conflict"
+	"github.com/sitrep/sitrep/internal/snapshot"
 )
 
 // New events are stored in batches: one multi-row INSERT per table for
@@ -41,7 +43,7 @@ func (im *importer) queue(e conflict.Event) error {
 type eventRows struct {
 	events                    int
 	rows, actors, tags, cites []any
-	revisions                 []any
+	blocks, revisions         []any
 }
 
 // flush stores the queued events, as createEvent would one by one.
@@ -67,7 +69,7 @@ func (im *importer) flush() error {
 		// The writer keeps the batch: the next one gets new memory.
 		im.pending = make([]conflict.Event, 0, insertBatch)
 		rows := im.eventRows(events, now)
-		if err := im.revisionRows(rows, events, encodeSnapshots(events), now); err != nil {
+		if err := im.revisionRows(rows, events, im.packSnapshots(events), now); err != nil {
 			return err
 		}
 		if im.writer == nil {
@@ -76,8 +78,9 @@ func (im *importer) flush() error {
 		return im.writer.send(rows)
 	}
 	im.pending = im.pending[:0]
-	snapshots := make(chan []encodedSnapshot, 1)
-	go func() { snapshots <- encodeSnapshots(events) }()
+	// Nothing else touches the import's blocks until the snapshots are in.
+	snapshots := make(chan packedSnapshots, 1)
+	go func() { snapshots <- im.packSnapshots(events) }()
 	rows := im.eventRows(events, now)
 	err = im.writeRows(rows)
 	encoded := <-snapshots
@@ -111,6 +114,11 @@ func (im *importer) number(events []conflict.Event) (string, error) {
 		if err := im.tx.QueryRowContext(im.ctx, `SELECT coalesce(max(id), 0) FROM events`).Scan(&im.lastEvent); err != nil {
 			return "", err
 		}
+		var page int
+		if err := im.tx.QueryRowContext(im.ctx, `SELECT (SELECT coalesce(max(id), 0) FROM snapshot_blocks), (SELECT page_size FROM pragma_page_size)`).Scan(&im.lastBlock, &page); err != nil {
+			return "", err
+		}
+		im.blocks = newBlockSizer(page)
 	}
 	now := im.db.stamp()
 	for i := range events {
@@ -151,27 +159,28 @@ func (im *importer) eventRows(events []conflict.Event, now string) *eventRows {
 	return r
 }
 
-// revisionRows adds the events' first revisions, with their encoded
-// snapshots, to r.
-func (im *importer) revisionRows(r *eventRows, events []conflict.Event, encoded []encodedSnapshot, now string) error {
+// revisionRows adds the events' first revisions, with their snapshots'
+// blocks, to r.
+func (im *importer) revisionRows(r *eventRows, events []conflict.Event, packed packedSnapshots, now string) error {
+	if packed.err != nil {
+		return packed.err
+	}
 	var author any
 	if im.ch.Author != nil {
 		author = int64(*im.ch.Author)
 	}
+	r.blocks = packed.blocks
 	r.revisions = make([]any, 0, len(events)*revisionCols)
 	for i := range events {
-		if encoded[i].err != nil {
-			return encoded[i].err
-		}
 		r.revisions = append(r.revisions, string(conflict.EventRecord), int64(events[i].ID), 1, string(conflict.ActionImport),
-			encoded[i].enc, encoded[i].data, author, im.ch.AuthorName, im.ch.Summary, now, im.ch.WithoutReview)
+			snapshotDeflate, packed.spans[i], packed.block[i], author, im.ch.AuthorName, im.ch.Summary, now, im.ch.WithoutReview)
 	}
 	return nil
 }
 
 const (
 	eventCols    = 12
-	revisionCols = 11
+	revisionCols = 12
 )
 
 // The INSERTs of new events' rows, each with one row of VALUES.
@@ -182,8 +191,9 @@ var (
 	insertEventActorSQL = `INSERT INTO event_actors (event_id, actor_id, role, position) VALUES (?, ?, ?, ?)`
 	insertEventTagSQL   = `INSERT INTO event_tags (event_id, tag) VALUES (?, ?)`
 	insertCitationSQL   = `INSERT INTO citations (source_id, event_id, quote, locator, credibility, position) VALUES (?, ?, ?, ?, ?, ?)`
+	insertBlockSQL      = `INSERT INTO snapshot_blocks (id, data) VALUES (?, ?)`
 	insertRevisionSQL   = `INSERT INTO revisions
-		(record_type, record_id, number, action, encoding, snapshot, author_id, author_name, summary, created_at, unreviewed) VALUES ` +
+		(record_type, record_id, number, action, encoding, snapshot, block_id, author_id, author_name, summary, created_at, unreviewed) VALUES ` +
 		"(" + placeholders(revisionCols) + ")"
 )
 
@@ -205,6 +215,7 @@ func (im *importer) writeRows(r *eventRows) error {
 		{insertEventActorSQL, 4, r.actors},
 		{insertEventTagSQL, 2, r.tags},
 		{insertCitationSQL, 6, r.cites},
+		{insertBlockSQL, 2, r.blocks},
 		{insertRevisionSQL, revisionCols, r.revisions},
 	} {
 		if err := im.insertMany(t.query, t.cols, t.args); err != nil {
@@ -342,18 +353,36 @@ func (w *importWriter) wait() error {
 	return w.failed()
 }
 
-// encodedSnapshot is one record's revision snapshot, as encodeSnapshot
-// makes it.
-type encodedSnapshot struct {
-	enc  int
-	data []byte
-	err  error
+// packedSnapshots are a batch of new events' snapshots in blocks: the
+// blocks' rows (id, data), and each event's block and place in it.
+type packedSnapshots struct {
+	blocks []any
+	block  []int64
+	spans  [][]byte
+	err    error
 }
 
-func encodeSnapshots(events []conflict.Event) []encodedSnapshot {
-	out := make([]encodedSnapshot, len(events))
+// packSnapshots puts the events' snapshots in blocks, numbered after the
+// import's last, as number does the events.
+func (im *importer) packSnapshots(events []conflict.Event) packedSnapshots {
+	p := packedSnapshots{block: make([]int64, len(events)), spans: make([][]byte, len(events))}
+	im.lastBlock++
+	b := snapshotBlock{id: im.lastBlock}
 	for i := range events {
-		out[i].enc, out[i].data, out[i].err = encodeSnapshot(&events[i])
+		js, err := snapshot.Encode(&events[i])
+		if err != nil {
+			p.err = fmt.Errorf("snapshot event %d: %w", events[i].ID, err)
+			return p
+		}
+		p.block[i], p.spans[i] = b.id, b.add(js)
+		last := i == len(events)-1
+		if last || im.blocks.full(&b) {
+			p.blocks = append(p.blocks, b.id, im.blocks.seal(&b))
+			if !last {
+				im.lastBlock++
+				b = snapshotBlock{id: im.lastBlock, json: b.json[:0]}
+			}
+		}
 	}
-	return out
+	return p
 }

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/sitrep/sitrep/internal/conflict"
+	"github.com/sitrep/sitrep/internal/snapshot"
 )
 
 // Loader writes many new records as fast as SQLite takes them, for data
@@ -51,8 +52,14 @@ type Loader struct {
 	done  chan error
 	err   error
 
-	next  struct{ actor, place, source, event, estimate int64 }
-	first lastIDs
+	next struct{ actor, place, source, event, estimate, block int64 }
+	// block gathers the revisions' snapshots, blocks sizes it;
+	// blockRevisions are the rows of its revisions, which follow it to
+	// the writer when it ends.
+	block          snapshotBlock
+	blocks         blockSizer
+	blockRevisions [][]any
+	first          lastIDs
 	// setAside are the triggers removed for the load, by name, with the
 	// SQL that makes each again.
 	setAside map[string]string
@@ -84,13 +91,14 @@ const (
 	stEventTag
 	stCitation
 	stEstimate
+	stBlock
 	stRevision
 )
 
 // loadOrder is the order a chunk's rows are written in: each row after
 // the rows it refers to (an event before its actors, which a trigger
 // posts under the event's date; an estimate before its citations).
-var loadOrder = []int{stActor, stAlias, stPlace, stPlaceName, stSource, stEvent, stEventActor, stEventTag, stEstimate, stCitation, stRevision}
+var loadOrder = []int{stActor, stAlias, stPlace, stPlaceName, stSource, stEvent, stEventActor, stEventTag, stEstimate, stCitation, stBlock, stRevision}
 
 var loadSQL = [...]string{
 	stActor:      `INSERT INTO actors (id, slug, name, kind, parent_id, colour, description, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -104,8 +112,9 @@ var loadSQL = [...]string{
 	stCitation:   `INSERT INTO citations (source_id, event_id, estimate_id, quote, locator, credibility, position) VALUES (?, ?, ?, ?, ?, ?, ?)`,
 	stEstimate: `INSERT INTO estimates (id, actor_id, place_id, as_of, as_of_lo, as_of_hi, unit, qualifier, low, high, claimant, claimant_actor_id,
 		notes, status, status_note, external_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-	stRevision: `INSERT INTO revisions (record_type, record_id, number, action, encoding, snapshot, author_id, author_name, summary, created_at)
-		VALUES (?, ?, 1, ?, ?, ?, ?, ?, ?, ?)`,
+	stBlock: `INSERT INTO snapshot_blocks (id, data) VALUES (?, ?)`,
+	stRevision: `INSERT INTO revisions (record_type, record_id, number, action, encoding, snapshot, block_id, author_id, author_name, summary, created_at)
+		VALUES (?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?)`,
 }
 
 // deferredTriggers are the per-row triggers a load sets aside, in groups
@@ -292,6 +301,11 @@ func (l *Loader) start() error {
 	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM estimates`).Scan(&l.next.estimate); err != nil {
 		return err
 	}
+	var page int
+	if err := tx.QueryRowContext(ctx, `SELECT (SELECT coalesce(max(id), 0) FROM snapshot_blocks), (SELECT page_size FROM pragma_page_size)`).Scan(&l.next.block, &page); err != nil {
+		return err
+	}
+	l.blocks = newBlockSizer(page)
 	l.next.actor, l.next.place, l.next.source, l.next.event = l.first.actor, l.first.place, l.first.source, l.first.event
 	if l.setAside, err = setAsideTriggers(ctx, tx); err != nil {
 		return err
@@ -514,6 +528,9 @@ func (l *Loader) send() error {
 	if l.chunk.records == 0 && !l.chunk.commit {
 		return nil
 	}
+	// A chunk takes its records' revisions with it, and a block must not
+	// wait for records the next transaction writes.
+	l.endBlock()
 	select {
 	case l.out <- l.chunk:
 		l.chunk = &loadChunk{}
@@ -527,13 +544,38 @@ func (l *Loader) send() error {
 	}
 }
 
+// revision adds a new record's first revision to the current snapshot
+// block.
 func (l *Loader) revision(rt conflict.RecordType, id int64, v any) error {
-	enc, body, err := encodeSnapshot(v)
+	js, err := snapshot.Encode(v)
 	if err != nil {
 		return fmt.Errorf("snapshot %s %d: %w", rt, id, err)
 	}
-	l.add(stRevision, string(rt), id, string(actionFor(l.ch)), enc, body, l.author, l.ch.AuthorName, l.ch.Summary, l.now)
+	if l.block.id == 0 {
+		l.next.block++
+		l.block.id = l.next.block
+	}
+	span := l.block.add(js)
+	l.blockRevisions = append(l.blockRevisions, []any{string(rt), id, string(actionFor(l.ch)), snapshotDeflate, span, l.block.id,
+		l.author, l.ch.AuthorName, l.ch.Summary, l.now})
+	if l.blocks.full(&l.block) {
+		l.endBlock()
+	}
 	return nil
+}
+
+// endBlock compresses the current snapshot block and adds it, and its
+// revisions, to the chunk.
+func (l *Loader) endBlock() {
+	if len(l.blockRevisions) == 0 {
+		return
+	}
+	l.add(stBlock, l.block.id, l.blocks.seal(&l.block))
+	for _, r := range l.blockRevisions {
+		l.add(stRevision, r...)
+	}
+	l.block = snapshotBlock{json: l.block.json[:0]}
+	l.blockRevisions = l.blockRevisions[:0]
 }
 
 // Actor stores a new actor with its aliases, filling in its id, slug and

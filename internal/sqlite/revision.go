@@ -59,9 +59,12 @@ func (db *DB) FindRevisions(ctx context.Context, rt conflict.RecordType, id int6
 		return nil, err
 	}
 	defer rows.Close()
-	var out []conflict.Revision
+	var (
+		out    []conflict.Revision
+		blocks blockReader
+	)
 	for rows.Next() {
-		r, err := scanRevision(rows)
+		r, err := blocks.scanRevision(rows)
 		if err != nil {
 			return nil, err
 		}
@@ -70,20 +73,32 @@ func (db *DB) FindRevisions(ctx context.Context, rt conflict.RecordType, id int6
 	return out, rows.Err()
 }
 
+// scanRevision reads one revision of revisionColumns (or
+// revisionColumnsNoSnapshot, which leaves its Snapshot empty).
 func scanRevision(s interface{ Scan(...any) error }) (conflict.Revision, error) {
+	var blocks blockReader
+	return blocks.scanRevision(s)
+}
+
+// scanRevision is scanRevision for one of many rows, which may share a
+// block.
+func (br *blockReader) scanRevision(s interface{ Scan(...any) error }) (conflict.Revision, error) {
 	var (
 		r       conflict.Revision
-		enc     int
-		snap    []byte
+		snap    storedSnapshot
 		author  sql.NullInt64
 		created string
 	)
-	err := s.Scan(&r.ID, &r.RecordType, &r.RecordID, &r.Number, &r.Action, &enc, &snap, &author, &r.AuthorName, &r.Summary, &created, &r.Unreviewed)
+	dest := append([]any{&r.ID, &r.RecordType, &r.RecordID, &r.Number, &r.Action}, snap.dest()...)
+	err := s.Scan(append(dest, &author, &r.AuthorName, &r.Summary, &created, &r.Unreviewed)...)
 	if err != nil {
 		return r, mapError(err)
 	}
-	if r.Snapshot, err = decodeSnapshot(enc, snap); err != nil {
-		return r, fmt.Errorf("%s %d revision %d: %w", r.RecordType, r.RecordID, r.Number, err)
+	// Read by revisionColumnsNoSnapshot, a row has none to decode.
+	if len(snap.data) > 0 || snap.block.Valid {
+		if r.Snapshot, err = br.decode(snap); err != nil {
+			return r, fmt.Errorf("%s %d revision %d: %w", r.RecordType, r.RecordID, r.Number, err)
+		}
 	}
 	if author.Valid {
 		u := conflict.UserID(author.Int64)
@@ -105,7 +120,20 @@ func (db *DB) FindRevision(ctx context.Context, rt conflict.RecordType, id int64
 
 // LatestRevision returns a record's newest revision, or NotFound.
 func (db *DB) LatestRevision(ctx context.Context, rt conflict.RecordType, id int64) (conflict.Revision, error) {
-	r, err := scanRevision(db.read.QueryRowContext(ctx, `SELECT `+revisionColumns+`
+	return newestRevision(ctx, db.read, revisionColumns, rt, id)
+}
+
+// LatestRevisionHead is LatestRevision without the snapshot: the newest
+// revision's number, author and time, which a page citing the record
+// shows. A snapshot in a block costs inflating the block to read.
+func (db *DB) LatestRevisionHead(ctx context.Context, rt conflict.RecordType, id int64) (conflict.Revision, error) {
+	return newestRevision(ctx, db.read, revisionColumnsNoSnapshot, rt, id)
+}
+
+// newestRevision reads a record's newest revision by columns, which are
+// revisionColumns or revisionColumnsNoSnapshot, or says NotFound.
+func newestRevision(ctx context.Context, q querier, columns string, rt conflict.RecordType, id int64) (conflict.Revision, error) {
+	r, err := scanRevision(q.QueryRowContext(ctx, `SELECT `+columns+`
 		FROM revisions WHERE record_type = ? AND record_id = ? ORDER BY number DESC LIMIT 1`, rt, id))
 	if conflict.ErrorCode(err) == conflict.NotFound {
 		return r, conflict.Errorf(conflict.NotFound, "No such record.")
