@@ -154,9 +154,10 @@ const maxSnapshotsPerBlock = 64
 
 // snapshotBlock is a block's snapshots on their way to being stored.
 type snapshotBlock struct {
-	id    int64
-	json  []byte
-	spans [][]byte
+	id   int64
+	json []byte
+	// n is how many snapshots json holds.
+	n int
 }
 
 // add puts a snapshot's JSON in the block and returns its place there, the
@@ -165,7 +166,7 @@ func (b *snapshotBlock) add(js []byte) []byte {
 	span := binary.AppendUvarint(nil, uint64(len(b.json)))
 	span = binary.AppendUvarint(span, uint64(len(js)))
 	b.json = append(b.json, js...)
-	b.spans = append(b.spans, span)
+	b.n++
 	return span
 }
 
@@ -190,7 +191,7 @@ func newBlockSizer(pageSize int) blockSizer {
 
 // full reports whether the block should take no more snapshots.
 func (z *blockSizer) full(b *snapshotBlock) bool {
-	return len(b.json) >= z.budget || len(b.spans) >= maxSnapshotsPerBlock
+	return len(b.json) >= z.budget || b.n >= maxSnapshotsPerBlock
 }
 
 // seal compresses the block and learns from it how much JSON the next

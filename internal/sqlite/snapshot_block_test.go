@@ -313,7 +313,7 @@ func TestBlocksFillHalfAPage(t *testing.T) {
 			if z.full(&b) {
 				n := len(z.seal(&b))
 				// A block ended by its count, not its size, is smaller.
-				if len(b.spans) < maxSnapshotsPerBlock {
+				if b.n < maxSnapshotsPerBlock {
 					sizes = append(sizes, n)
 				}
 				b = snapshotBlock{}
