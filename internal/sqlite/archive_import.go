@@ -12,6 +12,7 @@ import (
 	"github.com/sitrep/sitrep/internal/conflict"
 	"github.com/sitrep/sitrep/internal/edtf"
 	"github.com/sitrep/sitrep/internal/export"
+	"github.com/sitrep/sitrep/internal/snapshot"
 )
 
 // An archive is imported in one transaction, all of it or nothing. Each
@@ -121,6 +122,15 @@ type ArchiveImport struct {
 	actors []*export.ArchiveActor
 	places []*export.ArchivePlace
 	links  []archiveLinks
+
+	// The revisions a created record brings are history in bulk, stored
+	// as a Loader stores it: their snapshots in shared blocks
+	// (snapshot.go). block gathers them, blocks sizes it, and
+	// blockRevisions are its revisions' rows, written after it.
+	block          snapshotBlock
+	blocks         blockSizer
+	blockRevisions [][]any
+	lastBlock      int64
 }
 
 // archiveLinks are one record's relations as the file gives them, to be
@@ -161,7 +171,15 @@ func (db *DB) ImportArchive(ctx context.Context, ch conflict.Change, dryRun bool
 		for _, s := range export.ArchiveSections {
 			im.ids[s], im.claimed[s] = map[int64]int64{}, map[int64]int{}
 		}
+		var page int
+		if err := tx.QueryRowContext(ctx, `SELECT (SELECT coalesce(max(id), 0) FROM snapshot_blocks), (SELECT page_size FROM pragma_page_size)`).Scan(&im.lastBlock, &page); err != nil {
+			return err
+		}
+		im.blocks = newBlockSizer(page)
 		if err := fn(im); err != nil {
+			return err
+		}
+		if err := im.endBlock(); err != nil {
 			return err
 		}
 		res = im.res
@@ -323,22 +341,71 @@ func (im *ArchiveImport) readOne(section string, id int64) (any, error) {
 }
 
 // history writes a created record's revisions: the file's published
-// revisions when it has them, else one saying it was imported.
-func (im *ArchiveImport) history(rt conflict.RecordType, id int64, revs []export.ArchiveRevision, snapshot func() (any, error)) error {
+// revisions when it has them, else one saying it was imported, of the
+// record as stored returns it.
+func (im *ArchiveImport) history(rt conflict.RecordType, id int64, revs []export.ArchiveRevision, stored func() (any, error)) error {
 	if im.dry {
 		return nil
 	}
-	if len(revs) == 0 {
-		return im.revision(rt, id, snapshot)
+	if len(revs) > 0 {
+		for _, r := range revs {
+			if err := im.blockRevision(r.Snapshot, string(rt), id, r.Number, r.Action, nil, r.Author, r.Summary, r.CreatedAt, r.Unreviewed); err != nil {
+				return err
+			}
+		}
+		return nil
 	}
-	for _, r := range revs {
+	v, err := stored()
+	if err != nil {
+		return err
+	}
+	js, err := snapshot.Encode(v)
+	if err != nil {
+		return fmt.Errorf("snapshot %s %d: %w", rt, id, err)
+	}
+	var author any
+	if im.ch.Author != nil {
+		author = int64(*im.ch.Author)
+	}
+	return im.blockRevision(js, string(rt), id, 1, string(conflict.ActionImport), author, im.ch.AuthorName, im.ch.Summary, im.now, im.ch.WithoutReview)
+}
+
+// blockRevision adds a revision to the current snapshot block: js is its
+// snapshot, row the rest of its row, from record_type to unreviewed but
+// the snapshot's columns.
+func (im *ArchiveImport) blockRevision(js []byte, rt string, id int64, number int, action string, row ...any) error {
+	if im.block.n == 0 {
+		im.lastBlock++
+		im.block.id = im.lastBlock
+	}
+	span := im.block.add(js)
+	im.blockRevisions = append(im.blockRevisions, append([]any{rt, id, number, action, snapshotDeflate, span, im.block.id}, row...))
+	if im.blocks.full(&im.block) {
+		return im.endBlock()
+	}
+	return nil
+}
+
+// endBlock writes the current snapshot block, and then its revisions.
+// Nothing reads a created record's revisions before the import ends,
+// when the last block is written.
+func (im *ArchiveImport) endBlock() error {
+	if im.block.n == 0 {
+		return nil
+	}
+	if _, err := im.tx.ExecContext(im.ctx, `INSERT INTO snapshot_blocks (id, data) VALUES (?, ?)`,
+		im.block.id, im.blocks.seal(&im.block)); err != nil {
+		return err
+	}
+	for _, r := range im.blockRevisions {
 		if _, err := im.tx.ExecContext(im.ctx, `INSERT INTO revisions
-			(record_type, record_id, number, action, encoding, snapshot, author_id, author_name, summary, created_at, unreviewed)
-			VALUES (?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?)`,
-			string(rt), id, r.Number, r.Action, snapshotDeflate, compressSnapshot(r.Snapshot), r.Author, r.Summary, r.CreatedAt, r.Unreviewed); err != nil {
+			(record_type, record_id, number, action, encoding, snapshot, block_id, author_id, author_name, summary, created_at, unreviewed)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, r...); err != nil {
 			return err
 		}
 	}
+	im.block = snapshotBlock{json: im.block.json[:0]}
+	im.blockRevisions = im.blockRevisions[:0]
 	return nil
 }
 
