@@ -125,12 +125,8 @@ type ArchiveImport struct {
 
 	// The revisions a created record brings are history in bulk, stored
 	// as a Loader stores it: their snapshots in shared blocks
-	// (snapshot.go). block gathers them, blocks sizes it, and
-	// blockRevisions are its revisions' rows, written after it.
-	block          snapshotBlock
-	blocks         blockSizer
-	blockRevisions [][]any
-	lastBlock      int64
+	// (snapshot.go).
+	blocks *blockPacker
 }
 
 // archiveLinks are one record's relations as the file gives them, to be
@@ -171,11 +167,9 @@ func (db *DB) ImportArchive(ctx context.Context, ch conflict.Change, dryRun bool
 		for _, s := range export.ArchiveSections {
 			im.ids[s], im.claimed[s] = map[int64]int64{}, map[int64]int{}
 		}
-		var page int
-		if err := tx.QueryRowContext(ctx, `SELECT (SELECT coalesce(max(id), 0) FROM snapshot_blocks), (SELECT page_size FROM pragma_page_size)`).Scan(&im.lastBlock, &page); err != nil {
+		if im.blocks, err = newBlockPacker(ctx, tx); err != nil {
 			return err
 		}
-		im.blocks = newBlockSizer(page)
 		if err := fn(im); err != nil {
 			return err
 		}
@@ -349,8 +343,10 @@ func (im *ArchiveImport) history(rt conflict.RecordType, id int64, revs []export
 	}
 	if len(revs) > 0 {
 		for _, r := range revs {
-			if err := im.blockRevision(r.Snapshot, string(rt), id, r.Number, r.Action, nil, r.Author, r.Summary, r.CreatedAt, r.Unreviewed); err != nil {
-				return err
+			if im.blocks.add(r.Snapshot, rt, id, r.Number, r.Action, nil, r.Author, r.Summary, r.CreatedAt, r.Unreviewed) {
+				if err := im.endBlock(); err != nil {
+					return err
+				}
 			}
 		}
 		return nil
@@ -367,20 +363,7 @@ func (im *ArchiveImport) history(rt conflict.RecordType, id int64, revs []export
 	if im.ch.Author != nil {
 		author = int64(*im.ch.Author)
 	}
-	return im.blockRevision(js, string(rt), id, 1, string(conflict.ActionImport), author, im.ch.AuthorName, im.ch.Summary, im.now, im.ch.WithoutReview)
-}
-
-// blockRevision adds a revision to the current snapshot block: js is its
-// snapshot, row the rest of its row, from record_type to unreviewed but
-// the snapshot's columns.
-func (im *ArchiveImport) blockRevision(js []byte, rt string, id int64, number int, action string, row ...any) error {
-	if im.block.n == 0 {
-		im.lastBlock++
-		im.block.id = im.lastBlock
-	}
-	span := im.block.add(js)
-	im.blockRevisions = append(im.blockRevisions, append([]any{rt, id, number, action, snapshotDeflate, span, im.block.id}, row...))
-	if im.blocks.full(&im.block) {
+	if im.blocks.add(js, rt, id, 1, string(conflict.ActionImport), author, im.ch.AuthorName, im.ch.Summary, im.now, im.ch.WithoutReview) {
 		return im.endBlock()
 	}
 	return nil
@@ -390,22 +373,18 @@ func (im *ArchiveImport) blockRevision(js []byte, rt string, id int64, number in
 // Nothing reads a created record's revisions before the import ends,
 // when the last block is written.
 func (im *ArchiveImport) endBlock() error {
-	if im.block.n == 0 {
+	block, revisions := im.blocks.take()
+	if block == nil {
 		return nil
 	}
-	if _, err := im.tx.ExecContext(im.ctx, `INSERT INTO snapshot_blocks (id, data) VALUES (?, ?)`,
-		im.block.id, im.blocks.seal(&im.block)); err != nil {
+	if _, err := im.tx.ExecContext(im.ctx, insertBlockSQL, block...); err != nil {
 		return err
 	}
-	for _, r := range im.blockRevisions {
-		if _, err := im.tx.ExecContext(im.ctx, `INSERT INTO revisions
-			(record_type, record_id, number, action, encoding, snapshot, block_id, author_id, author_name, summary, created_at, unreviewed)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, r...); err != nil {
+	for _, r := range revisions {
+		if _, err := im.tx.ExecContext(im.ctx, insertBlockedRevisionSQL, r...); err != nil {
 			return err
 		}
 	}
-	im.block = snapshotBlock{json: im.block.json[:0]}
-	im.blockRevisions = im.blockRevisions[:0]
 	return nil
 }
 

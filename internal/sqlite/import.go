@@ -410,10 +410,8 @@ type importer struct {
 	// goroutine (see flush); lastEvent is the id the last new event took.
 	writer    *importWriter
 	lastEvent int64
-	// lastBlock is the id the last snapshot block of new events took;
-	// blocks sizes them.
-	lastBlock int64
-	blocks    blockSizer
+	// blocks packs new events' first revisions.
+	blocks *blockPacker
 	// namespaces says, by the text before the first colon of external
 	// ids, whether any stored event has one there (see mayBeStored).
 	namespaces map[string]bool

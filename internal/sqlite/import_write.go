@@ -69,7 +69,7 @@ func (im *importer) flush() error {
 		// The writer keeps the batch: the next one gets new memory.
 		im.pending = make([]conflict.Event, 0, insertBatch)
 		rows := im.eventRows(events, now)
-		if err := im.revisionRows(rows, events, im.packSnapshots(events), now); err != nil {
+		if err := im.revisionRows(rows, im.packSnapshots(events, now)); err != nil {
 			return err
 		}
 		if im.writer == nil {
@@ -80,7 +80,7 @@ func (im *importer) flush() error {
 	im.pending = im.pending[:0]
 	// Nothing else touches the import's blocks until the snapshots are in.
 	snapshots := make(chan packedSnapshots, 1)
-	go func() { snapshots <- im.packSnapshots(events) }()
+	go func() { snapshots <- im.packSnapshots(events, now) }()
 	rows := im.eventRows(events, now)
 	err = im.writeRows(rows)
 	encoded := <-snapshots
@@ -88,7 +88,7 @@ func (im *importer) flush() error {
 		return err
 	}
 	rows = &eventRows{}
-	if err := im.revisionRows(rows, events, encoded, now); err != nil {
+	if err := im.revisionRows(rows, encoded); err != nil {
 		return err
 	}
 	return im.writeRows(rows)
@@ -114,11 +114,11 @@ func (im *importer) number(events []conflict.Event) (string, error) {
 		if err := im.tx.QueryRowContext(im.ctx, `SELECT coalesce(max(id), 0) FROM events`).Scan(&im.lastEvent); err != nil {
 			return "", err
 		}
-		var page int
-		if err := im.tx.QueryRowContext(im.ctx, `SELECT (SELECT coalesce(max(id), 0) FROM snapshot_blocks), (SELECT page_size FROM pragma_page_size)`).Scan(&im.lastBlock, &page); err != nil {
+		blocks, err := newBlockPacker(im.ctx, im.tx)
+		if err != nil {
 			return "", err
 		}
-		im.blocks = newBlockSizer(page)
+		im.blocks = blocks
 	}
 	now := im.db.stamp()
 	for i := range events {
@@ -159,29 +159,17 @@ func (im *importer) eventRows(events []conflict.Event, now string) *eventRows {
 	return r
 }
 
-// revisionRows adds the events' first revisions, with their snapshots'
+// revisionRows adds the events' first revisions, and their snapshots'
 // blocks, to r.
-func (im *importer) revisionRows(r *eventRows, events []conflict.Event, packed packedSnapshots, now string) error {
+func (im *importer) revisionRows(r *eventRows, packed packedSnapshots) error {
 	if packed.err != nil {
 		return packed.err
 	}
-	var author any
-	if im.ch.Author != nil {
-		author = int64(*im.ch.Author)
-	}
-	r.blocks = packed.blocks
-	r.revisions = make([]any, 0, len(events)*revisionCols)
-	for i := range events {
-		r.revisions = append(r.revisions, string(conflict.EventRecord), int64(events[i].ID), 1, string(conflict.ActionImport),
-			snapshotDeflate, packed.spans[i], packed.block[i], author, im.ch.AuthorName, im.ch.Summary, now, im.ch.WithoutReview)
-	}
+	r.blocks, r.revisions = packed.blocks, packed.revisions
 	return nil
 }
 
-const (
-	eventCols    = 12
-	revisionCols = 12
-)
+const eventCols = 12
 
 // The INSERTs of new events' rows, each with one row of VALUES.
 var (
@@ -191,10 +179,6 @@ var (
 	insertEventActorSQL = `INSERT INTO event_actors (event_id, actor_id, role, position) VALUES (?, ?, ?, ?)`
 	insertEventTagSQL   = `INSERT INTO event_tags (event_id, tag) VALUES (?, ?)`
 	insertCitationSQL   = `INSERT INTO citations (source_id, event_id, quote, locator, credibility, position) VALUES (?, ?, ?, ?, ?, ?)`
-	insertBlockSQL      = `INSERT INTO snapshot_blocks (id, data) VALUES (?, ?)`
-	insertRevisionSQL   = `INSERT INTO revisions
-		(record_type, record_id, number, action, encoding, snapshot, block_id, author_id, author_name, summary, created_at, unreviewed) VALUES ` +
-		"(" + placeholders(revisionCols) + ")"
 )
 
 // writeRows writes a batch's rows: its events in one statement, whose
@@ -216,7 +200,7 @@ func (im *importer) writeRows(r *eventRows) error {
 		{insertEventTagSQL, 2, r.tags},
 		{insertCitationSQL, 6, r.cites},
 		{insertBlockSQL, 2, r.blocks},
-		{insertRevisionSQL, revisionCols, r.revisions},
+		{insertBlockedRevisionSQL, blockedRevisionCols, r.revisions},
 	} {
 		if err := im.insertMany(t.query, t.cols, t.args); err != nil {
 			return err
@@ -353,36 +337,41 @@ func (w *importWriter) wait() error {
 	return w.failed()
 }
 
-// packedSnapshots are a batch of new events' snapshots in blocks: the
-// blocks' rows (id, data), and each event's block and place in it.
+// packedSnapshots are a batch of new events' first revisions in blocks:
+// the blocks' rows and the revisions', as the INSERTs take them.
 type packedSnapshots struct {
-	blocks []any
-	block  []int64
-	spans  [][]byte
-	err    error
+	blocks, revisions []any
+	err               error
 }
 
-// packSnapshots puts the events' snapshots in blocks, numbered after the
-// import's last, as number does the events.
-func (im *importer) packSnapshots(events []conflict.Event) packedSnapshots {
-	p := packedSnapshots{block: make([]int64, len(events)), spans: make([][]byte, len(events))}
-	im.lastBlock++
-	b := snapshotBlock{id: im.lastBlock}
+// packSnapshots puts the events' first revisions in blocks, numbered
+// after the import's last, as number does the events.
+func (im *importer) packSnapshots(events []conflict.Event, now string) packedSnapshots {
+	var (
+		p      packedSnapshots
+		author any
+	)
+	if im.ch.Author != nil {
+		author = int64(*im.ch.Author)
+	}
+	take := func() {
+		block, revisions := im.blocks.take()
+		p.blocks = append(p.blocks, block...)
+		for _, r := range revisions {
+			p.revisions = append(p.revisions, r...)
+		}
+	}
 	for i := range events {
 		js, err := snapshot.Encode(&events[i])
 		if err != nil {
 			p.err = fmt.Errorf("snapshot event %d: %w", events[i].ID, err)
 			return p
 		}
-		p.block[i], p.spans[i] = b.id, b.add(js)
-		last := i == len(events)-1
-		if last || im.blocks.full(&b) {
-			p.blocks = append(p.blocks, b.id, im.blocks.seal(&b))
-			if !last {
-				im.lastBlock++
-				b = snapshotBlock{id: im.lastBlock, json: b.json[:0]}
-			}
+		if im.blocks.add(js, conflict.EventRecord, int64(events[i].ID), 1, string(conflict.ActionImport),
+			author, im.ch.AuthorName, im.ch.Summary, now, im.ch.WithoutReview) {
+			take()
 		}
 	}
+	take()
 	return p
 }

@@ -52,14 +52,11 @@ type Loader struct {
 	done  chan error
 	err   error
 
-	next struct{ actor, place, source, event, estimate, block int64 }
-	// block gathers the revisions' snapshots, blocks sizes it;
-	// blockRevisions are the rows of its revisions, which follow it to
-	// the writer when it ends.
-	block          snapshotBlock
-	blocks         blockSizer
-	blockRevisions [][]any
-	first          lastIDs
+	next  struct{ actor, place, source, event, estimate int64 }
+	first lastIDs
+	// blocks gathers the revisions, whose rows follow their block to the
+	// writer.
+	blocks *blockPacker
 	// setAside are the triggers removed for the load, by name, with the
 	// SQL that makes each again.
 	setAside map[string]string
@@ -112,9 +109,8 @@ var loadSQL = [...]string{
 	stCitation:   `INSERT INTO citations (source_id, event_id, estimate_id, quote, locator, credibility, position) VALUES (?, ?, ?, ?, ?, ?, ?)`,
 	stEstimate: `INSERT INTO estimates (id, actor_id, place_id, as_of, as_of_lo, as_of_hi, unit, qualifier, low, high, claimant, claimant_actor_id,
 		notes, status, status_note, external_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-	stBlock: `INSERT INTO snapshot_blocks (id, data) VALUES (?, ?)`,
-	stRevision: `INSERT INTO revisions (record_type, record_id, number, action, encoding, snapshot, block_id, author_id, author_name, summary, created_at)
-		VALUES (?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	stBlock:    insertBlockSQL,
+	stRevision: insertBlockedRevisionSQL,
 }
 
 // deferredTriggers are the per-row triggers a load sets aside, in groups
@@ -301,11 +297,9 @@ func (l *Loader) start() error {
 	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM estimates`).Scan(&l.next.estimate); err != nil {
 		return err
 	}
-	var page int
-	if err := tx.QueryRowContext(ctx, `SELECT (SELECT coalesce(max(id), 0) FROM snapshot_blocks), (SELECT page_size FROM pragma_page_size)`).Scan(&l.next.block, &page); err != nil {
+	if l.blocks, err = newBlockPacker(ctx, tx); err != nil {
 		return err
 	}
-	l.blocks = newBlockSizer(page)
 	l.next.actor, l.next.place, l.next.source, l.next.event = l.first.actor, l.first.place, l.first.source, l.first.event
 	if l.setAside, err = setAsideTriggers(ctx, tx); err != nil {
 		return err
@@ -551,14 +545,7 @@ func (l *Loader) revision(rt conflict.RecordType, id int64, v any) error {
 	if err != nil {
 		return fmt.Errorf("snapshot %s %d: %w", rt, id, err)
 	}
-	if l.block.id == 0 {
-		l.next.block++
-		l.block.id = l.next.block
-	}
-	span := l.block.add(js)
-	l.blockRevisions = append(l.blockRevisions, []any{string(rt), id, string(actionFor(l.ch)), snapshotDeflate, span, l.block.id,
-		l.author, l.ch.AuthorName, l.ch.Summary, l.now})
-	if l.blocks.full(&l.block) {
+	if l.blocks.add(js, rt, id, 1, string(actionFor(l.ch)), l.author, l.ch.AuthorName, l.ch.Summary, l.now, false) {
 		l.endBlock()
 	}
 	return nil
@@ -567,15 +554,14 @@ func (l *Loader) revision(rt conflict.RecordType, id int64, v any) error {
 // endBlock compresses the current snapshot block and adds it, and its
 // revisions, to the chunk.
 func (l *Loader) endBlock() {
-	if len(l.blockRevisions) == 0 {
+	block, revisions := l.blocks.take()
+	if block == nil {
 		return
 	}
-	l.add(stBlock, l.block.id, l.blocks.seal(&l.block))
-	for _, r := range l.blockRevisions {
+	l.add(stBlock, block...)
+	for _, r := range revisions {
 		l.add(stRevision, r...)
 	}
-	l.block = snapshotBlock{json: l.block.json[:0]}
-	l.blockRevisions = l.blockRevisions[:0]
 }
 
 // Actor stores a new actor with its aliases, filling in its id, slug and

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"bytes"
 	"compress/flate"
+	"context"
 	"database/sql"
 	"encoding/binary"
 	"fmt"
@@ -206,6 +207,66 @@ func (z *blockSizer) seal(b *snapshotBlock) []byte {
 		z.budget = max((z.budget+want)/2, 1024)
 	}
 	return data
+}
+
+// blockPacker puts the revisions of a bulk write in blocks: each
+// revision's row is held until its block ends, and then both are written,
+// the block first. Every bulk writer (an import, an archive import, a
+// Loader) packs through one.
+type blockPacker struct {
+	lastID int64 // the id the last block took
+	sizer  blockSizer
+	block  snapshotBlock
+	rows   [][]any
+}
+
+// newBlockPacker starts packing into the database q writes to, numbering
+// blocks after the last stored.
+func newBlockPacker(ctx context.Context, q querier) (*blockPacker, error) {
+	var (
+		p    blockPacker
+		page int
+	)
+	if err := q.QueryRowContext(ctx, `SELECT (SELECT coalesce(max(id), 0) FROM snapshot_blocks), (SELECT page_size FROM pragma_page_size)`).Scan(&p.lastID, &page); err != nil {
+		return nil, err
+	}
+	p.sizer = newBlockSizer(page)
+	return &p, nil
+}
+
+// insertBlockSQL and insertBlockedRevisionSQL store what a blockPacker
+// takes: a block, and a revision's row.
+const (
+	insertBlockSQL           = `INSERT INTO snapshot_blocks (id, data) VALUES (?, ?)`
+	insertBlockedRevisionSQL = `INSERT INTO revisions
+		(record_type, record_id, number, action, encoding, snapshot, block_id, author_id, author_name, summary, created_at, unreviewed)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	blockedRevisionCols = 12
+)
+
+// add puts a revision, js its snapshot, in the current block, and reports
+// whether the block is full, when take should end it.
+func (p *blockPacker) add(js []byte, rt conflict.RecordType, id int64, number int, action string, author any, authorName, summary, created string, unreviewed bool) bool {
+	if p.block.n == 0 {
+		p.lastID++
+		p.block.id = p.lastID
+	}
+	span := p.block.add(js)
+	p.rows = append(p.rows, []any{string(rt), id, number, action, snapshotDeflate, span, p.block.id, author, authorName, summary, created, unreviewed})
+	return p.sizer.full(&p.block)
+}
+
+// take ends the current block, returning its row (id, data) and its
+// revisions' rows (insertBlockedRevisionSQL's), or nothing when it is
+// empty. The rows are the caller's.
+func (p *blockPacker) take() (block []any, revisions [][]any) {
+	if p.block.n == 0 {
+		return nil, nil
+	}
+	block, revisions = []any{p.block.id, p.sizer.seal(&p.block)}, p.rows
+	p.block = snapshotBlock{json: p.block.json[:0]}
+	p.rows = nil
+	return block, revisions
 }
 
 // storedSnapshot is a revision's snapshot as its row stores it: alone, or
