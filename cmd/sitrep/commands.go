@@ -19,6 +19,7 @@ import (
 	"github.com/sitrep/sitrep/internal/app"
 	"github.com/sitrep/sitrep/internal/conflict"
 	"github.com/sitrep/sitrep/internal/demo"
+	"github.com/sitrep/sitrep/internal/memory"
 	"github.com/sitrep/sitrep/internal/server"
 	"github.com/sitrep/sitrep/internal/sqlite"
 	"github.com/sitrep/sitrep/internal/synth"
@@ -125,6 +126,7 @@ func serve(ctx context.Context, args []string, getenv env, _ io.Reader, stdout, 
 	trustedProxies := fs.String("trusted-proxies", getenv("SITREP_TRUSTED_PROXIES"), "comma-separated addresses or CIDRs of the proxies in front, e.g. 127.0.0.1,10.0.0.0/8: only their X-Forwarded-For and X-Forwarded-Proto are believed (env SITREP_TRUSTED_PROXIES)")
 	secureCookies := fs.Bool("secure-cookies", getenv("SITREP_SECURE_COOKIES") == "true", "mark cookies Secure on every request; requests over TLS, or from a trusted proxy saying X-Forwarded-Proto: https, get them anyway (env SITREP_SECURE_COOKIES=true)")
 	cacheMB := fs.Int("cache-mb", intFallback(getenv, "SITREP_CACHE_MB", server.DefaultCacheBytes>>20), "megabytes of memory for the cache of public pages, kept compressed; 0 turns it off (env SITREP_CACHE_MB)")
+	memoryMB := fs.Int("memory-mb", intFallback(getenv, "SITREP_MEMORY_MB", defaultMemoryMB), "megabytes of memory sitrep keeps within: the collector's limit, under which the kept caches (the cache of public pages among them) are made smaller as the heap nears it; GOMEMLIMIT, when set, is the limit instead (env SITREP_MEMORY_MB)")
 	reviewRule := fs.String("review-rule", fallback(getenv, "SITREP_REVIEW_RULE", "two-people"), "who checks what readers see: two-people (a second person reviews every change) or one-person (reviewers publish their own work, for a site curated alone; every page then says entries are not independently reviewed) (env SITREP_REVIEW_RULE)")
 	siteName := fs.String("site-name", getenv("SITREP_SITE_NAME"), "the site's name, in page titles, citations and embeds; used on the first start only, then an admin edits it at /admin/settings (env SITREP_SITE_NAME)")
 	siteDescription := fs.String("site-description", getenv("SITREP_SITE_DESCRIPTION"), "one line about the site, for search engines and link previews; first start only, like --site-name (env SITREP_SITE_DESCRIPTION)")
@@ -139,6 +141,9 @@ func serve(ctx context.Context, args []string, getenv env, _ io.Reader, stdout, 
 	}
 	if *cacheMB < 0 {
 		return fmt.Errorf("--cache-mb %d: give a size in megabytes, or 0 to turn the cache off", *cacheMB)
+	}
+	if *memoryMB < minMemoryMB {
+		return fmt.Errorf("--memory-mb %d: give at least %d megabytes", *memoryMB, minMemoryMB)
 	}
 	base, err := parseBaseURL(*baseURL)
 	if err != nil {
@@ -164,25 +169,14 @@ func serve(ctx context.Context, args []string, getenv env, _ io.Reader, stdout, 
 		cacheBytes = -1
 	}
 	if getenv("GOMEMLIMIT") == "" {
-		// The response cache is much of what stays live; without a limit
-		// the collector lets the heap grow to twice that before it runs.
-		// The 384 MB on top of it are room for the kept aggregates (day
-		// series, places, charts, about 110 MB at a million events) and
-		// the pages being made. With 64 the collector ran almost without
-		// pause once the cache was full, for no saving in peak memory
-		// (267 MB against 273). With 256 it ran often enough, once the
-		// aggregates had filled, that pages measured late in a run lost a
-		// third of their rate (the API 1,641 requests a second at the
-		// start, 1,016 after the maps); with 384 they lose a quarter
-		// (1,218), for a peak of 453 MB against 348.
-		debug.SetMemoryLimit(int64(max(cacheBytes, 0)) + 384<<20)
+		debug.SetMemoryLimit(int64(*memoryMB) << 20)
 	}
 	log, stopLog := newLogger(stderr, getenv)
 	defer stopLog()
 	if base == "" && len(hosts) == 0 {
 		log.Info("neither --base-url nor --allowed-hosts is set: pages asked for by a name other than localhost carry relative links only")
 	}
-	a, err := app.Open(ctx, app.Config{DBPath: *dbPath, Demo: *withDemo, Logger: log, CacheBytes: cacheBytes,
+	a, err := app.Open(ctx, app.Config{DBPath: *dbPath, Demo: *withDemo, Logger: log, CacheBytes: cacheBytes, MemoryLimit: memory.Limit(),
 		BaseURL: base, AllowedHosts: hosts, TrustedProxies: proxies,
 		Accounts: server.AccountsConfig{SecureCookies: *secureCookies}, Tiles: archive, TilesStyle: style})
 	if err != nil {
@@ -259,6 +253,21 @@ func nameSite(ctx context.Context, db *sqlite.DB, name, description string, log 
 	}
 	return nil
 }
+
+// defaultMemoryMB is the memory serve keeps within unless told otherwise.
+// At a million events under load, the caches at their whole bounds (the
+// response cache's 64 MB among them) and the pages being made hold about
+// 270 MB live, and the collector held the process at its limit of 448 MB
+// (461 MB in all). At 256 MB the governor keeps the live heap under 166
+// MB by lowering the caches' bounds, which every page measured bore (see
+// "Memory" in the README); at 200 MB the estimates of a force and a word
+// with an actor fell to the edge of their rate, and at 150 MB several
+// pages fell below it.
+const defaultMemoryMB = 256
+
+// minMemoryMB is the least memory serve is given: below it the heap of
+// an idle server with empty caches leaves the collector no room.
+const minMemoryMB = 64
 
 const serveUsage = `Serve sitrep over HTTP. The database is created and migrated on first start.
 

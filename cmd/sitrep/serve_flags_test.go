@@ -87,3 +87,25 @@ func TestFilesOwnerOnly(t *testing.T) {
 		}
 	}
 }
+
+// --memory-mb is listed with its default and variable, and a size too
+// small for the heap of an idle server is refused before anything starts.
+func TestServeMemoryFlag(t *testing.T) {
+	_, stderr, err := runCLI(t, "serve", "--help")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"-memory-mb", "SITREP_MEMORY_MB", "(default 256)", "GOMEMLIMIT"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("serve --help lacks %q", want)
+		}
+	}
+	db := filepath.Join(t.TempDir(), "sitrep.db")
+	_, _, err = runCLI(t, "serve", "--db", db, "--memory-mb", "20")
+	if err == nil || !strings.Contains(err.Error(), "--memory-mb 20: give at least 64 megabytes") {
+		t.Errorf("serve --memory-mb 20 = %v, want an error naming the flag and the least size", err)
+	}
+	if _, err := os.Stat(db); !os.IsNotExist(err) {
+		t.Errorf("serve with a bad --memory-mb made the database (%v)", err)
+	}
+}

@@ -13,11 +13,18 @@ import (
 	"time"
 
 	"github.com/sitrep/sitrep/internal/demo"
+	"github.com/sitrep/sitrep/internal/memory"
 	"github.com/sitrep/sitrep/internal/server"
 	"github.com/sitrep/sitrep/internal/sqlite"
 	"github.com/sitrep/sitrep/internal/tiles"
+	"github.com/sitrep/sitrep/internal/versioned"
 	"github.com/sitrep/sitrep/static"
 )
+
+// governorTick is how often the memory governor looks at the heap: under
+// load the collector runs a few times a second, and the governor acts
+// only on a figure a collection has made since it last acted.
+const governorTick = 250 * time.Millisecond
 
 // Config is what sitrep needs to start.
 type Config struct {
@@ -36,6 +43,10 @@ type Config struct {
 	Accounts server.AccountsConfig
 	// CacheBytes bounds the cache of public responses (server.Config).
 	CacheBytes int
+	// MemoryLimit, when above 0, is the process's memory limit in bytes:
+	// the kept caches are made smaller when the heap nears it
+	// (internal/memory).
+	MemoryLimit int64
 	// Bulk limits exports and large API reads (server.Config).
 	Bulk server.BulkLimits
 	// Tiles and TilesStyle are the deployer's own basemap and its style
@@ -52,6 +63,8 @@ type App struct {
 	// stopWarming ends the warming of pages (StartWarming) and waits
 	// for it.
 	stopWarming func()
+	// stopGovernor ends the memory governor's watch.
+	stopGovernor func()
 }
 
 // Open opens and migrates the database, loads the demo data when asked,
@@ -93,10 +106,21 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 		db.Close()
 		return nil, err
 	}
+	var governor *memory.Governor
+	stopGovernor := func() {}
+	if cfg.MemoryLimit > 0 {
+		governor = memory.NewGovernor(memory.TargetFor(cfg.MemoryLimit), cfg.Logger)
+		governor.Add(db.KeptCaches()...)
+		governor.Follow(versioned.SetScale)
+		ctx, stop := context.WithCancel(context.WithoutCancel(ctx))
+		done := make(chan struct{})
+		go func() { defer close(done); governor.Run(ctx, governorTick) }()
+		stopGovernor = func() { stop(); <-done }
+	}
 	h := server.New(server.Config{Logger: cfg.Logger, Assets: assets, BaseURL: cfg.BaseURL,
 		AllowedHosts: cfg.AllowedHosts, TrustedProxies: cfg.TrustedProxies, Accounts: cfg.Accounts, CacheBytes: cfg.CacheBytes, Bulk: cfg.Bulk,
-		Tiles: cfg.Tiles, TilesStyle: cfg.TilesStyle}, db)
-	return &App{DB: db, handler: h, log: cfg.Logger, stopWarming: func() {}}, nil
+		Governor: governor, Tiles: cfg.Tiles, TilesStyle: cfg.TilesStyle}, db)
+	return &App{DB: db, handler: h, log: cfg.Logger, stopWarming: func() {}, stopGovernor: stopGovernor}, nil
 }
 
 // Handler serves every route.
@@ -144,5 +168,6 @@ func (a *App) StartWarming() {
 // Close stops warming pages and closes the database.
 func (a *App) Close() error {
 	a.stopWarming()
+	a.stopGovernor()
 	return a.DB.Close()
 }

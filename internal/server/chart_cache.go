@@ -216,7 +216,7 @@ func (c *pointsCache) forceClaimants(version int64, force conflict.ActorID, read
 // claimSpans returns the spans kept for key at the data version, reading
 // them with read when not kept; nil when the filter has too many claims.
 func (c *pointsCache) claimSpans(version int64, key string, read func() (*forcePoints, error)) (*forcePoints, error) {
-	return c.spans.Get(version, key, spansCacheSize, func(p *forcePoints) int {
+	return c.spans.Get(version, key, versioned.Scaled(spansCacheSize), func(p *forcePoints) int {
 		if p == nil {
 			return 1
 		}
@@ -227,7 +227,7 @@ func (c *pointsCache) claimSpans(version int64, key string, read func() (*forceP
 // get returns the points kept for key at the data version, reading them
 // with read when not kept.
 func (c *pointsCache) get(version int64, key string, read func() (*forcePoints, error)) (*forcePoints, error) {
-	return c.entries.Get(version, key, pointsCacheSize, func(p *forcePoints) int { return 1 + len(p.points) }, read)
+	return c.entries.Get(version, key, versioned.Scaled(pointsCacheSize), func(p *forcePoints) int { return 1 + len(p.points) }, read)
 }
 
 // firstPage is the first page of the explorer's table of a filter

@@ -8,6 +8,7 @@ import (
 	"github.com/a-h/templ"
 
 	"github.com/sitrep/sitrep/internal/conflict"
+	"github.com/sitrep/sitrep/internal/versioned"
 	"github.com/sitrep/sitrep/web/pages"
 )
 
@@ -64,7 +65,7 @@ func (r keptRow) Render(ctx context.Context, w io.Writer) error {
 		_, err := w.Write(r.written)
 		return err
 	}
-	b, err := r.s.rows.Get(r.version, r.x.ID, rowCacheBytes, rowWeight, func() ([]byte, error) {
+	b, err := r.s.rows.Get(r.version, r.x.ID, versioned.Scaled(rowCacheBytes), rowWeight, func() ([]byte, error) {
 		x := *r.x
 		if r.uncited {
 			if c, ok := r.cites[x.ID]; ok {

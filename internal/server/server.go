@@ -13,6 +13,7 @@ import (
 
 	"github.com/sitrep/sitrep/internal/conflict"
 	"github.com/sitrep/sitrep/internal/markdown"
+	"github.com/sitrep/sitrep/internal/memory"
 	"github.com/sitrep/sitrep/internal/sqlite"
 	"github.com/sitrep/sitrep/internal/tiles"
 	"github.com/sitrep/sitrep/internal/versioned"
@@ -44,6 +45,9 @@ type Config struct {
 	CacheBytes int
 	// Bulk limits exports and large API reads (limit.go).
 	Bulk BulkLimits
+	// Governor, when set, lowers the bounds of the response cache and the
+	// map's kept pins when the heap nears its limit.
+	Governor *memory.Governor
 	// Tiles, when set, is the deployer's own basemap, served under
 	// /tiles/ and drawn with MapLibre GL; TilesStyle their own style for
 	// it, or nil for a neutral one (tiles.go).
@@ -120,6 +124,12 @@ func New(cfg Config, db *sqlite.DB) *echo.Echo {
 		s.log.Error("response cache off", "err", err)
 	}
 	s.cache = cache
+	if cfg.Governor != nil {
+		if cache != nil {
+			cfg.Governor.Add(memory.Kept{Name: "responses", Cache: cache.entries, Maximum: uint64(size), UnitBytes: 1})
+		}
+		cfg.Governor.Add(memory.Kept{Name: "map pins", Cache: s.maps.pins, Maximum: mapPinsBudget, UnitBytes: mapPinUnitBytes})
+	}
 	e := echo.New()
 	e.HideBanner = true
 	e.HidePort = true

@@ -79,7 +79,7 @@ func (s *Server) findSpanEstimates(ctx context.Context, ef conflict.EstimateFilt
 	if err != nil {
 		return nil, err
 	}
-	xs, err := s.timelinePages.spans.Get(version, fmt.Sprintf("%+v", ef), timelineEstimateSpans,
+	xs, err := s.timelinePages.spans.Get(version, fmt.Sprintf("%+v", ef), versioned.Scaled(timelineEstimateSpans),
 		func(xs []conflict.Estimate) int { return 1 + len(xs) },
 		func() ([]conflict.Estimate, error) { return s.db.FindEstimates(ctx, ef) })
 	// Pages point into their own copy of the list kept.

@@ -9,6 +9,7 @@ import (
 
 	"github.com/sitrep/sitrep/internal/conflict"
 	"github.com/sitrep/sitrep/internal/edtf"
+	"github.com/sitrep/sitrep/internal/versioned"
 )
 
 // claimCountLimit is how many claims the explorer's histogram counts one
@@ -91,11 +92,11 @@ func (db *DB) CountEstimatesByDay(ctx context.Context, f conflict.EstimateFilter
 	err = db.readTx(ctx, func(q querier) error {
 		var err error
 		out, err = countEstimatesByDay(ctx, q, f, func(where []string, params []any) ([]conflict.DayCount, error) {
-			return db.months.Get(version, memoKey(strings.Join(where, " AND "), params), memoDays, weighDays, func() ([]conflict.DayCount, error) {
+			return db.months.Get(version, memoKey(strings.Join(where, " AND "), params), versioned.Scaled(memoDays), weighDays, func() ([]conflict.DayCount, error) {
 				return monthSeries(ctx, q, where, params)
 			})
 		}, func(key string, count func() (edgeCount, error)) (edgeCount, error) {
-			return db.edges.Get(version, key, memoDays, func(e edgeCount) int { return weighDays(e.days) }, count)
+			return db.edges.Get(version, key, versioned.Scaled(memoDays), func(e edgeCount) int { return weighDays(e.days) }, count)
 		})
 		return err
 	})

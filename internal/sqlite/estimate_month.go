@@ -12,6 +12,7 @@ import (
 
 	"github.com/sitrep/sitrep/internal/conflict"
 	"github.com/sitrep/sitrep/internal/edtf"
+	"github.com/sitrep/sitrep/internal/versioned"
 )
 
 // The explorer's tallies (migration 0006) are kept by triggers as
@@ -56,7 +57,7 @@ func (db *DB) FindClaimGroups(ctx context.Context, f conflict.EstimateFilter, ma
 	if err != nil {
 		return nil, err
 	}
-	t, err := db.tallies.Get(version, claimTallyKey{f.Force, f.Claimant}, claimTallyRows,
+	t, err := db.tallies.Get(version, claimTallyKey{f.Force, f.Claimant}, versioned.Scaled(claimTallyRows),
 		func(t *claimTallies) int { return len(t.rows) },
 		func() (*claimTallies, error) { return db.readClaimTallies(ctx, f.Force, f.Claimant) })
 	if err != nil {

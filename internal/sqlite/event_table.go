@@ -104,7 +104,7 @@ func (db *DB) sortedKeys(ctx context.Context, q querier, f conflict.EventFilter,
 	}
 	all := f
 	all.To, all.Limit = edtf.Date{}, 0
-	keys, err := db.sortKeys.Get(revision, fmt.Sprintf("%#v", all), sortedKeysKept, func(k []eventKey) int { return len(k) }, func() ([]eventKey, error) {
+	keys, err := db.sortKeys.Get(revision, fmt.Sprintf("%#v", all), versioned.Scaled(sortedKeysKept), func(k []eventKey) int { return len(k) }, func() ([]eventKey, error) {
 		if f.To.IsZero() {
 			return plan.readKeys(ctx, q, "", 0, true, TableSortLimit+1)
 		}

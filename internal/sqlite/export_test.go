@@ -48,3 +48,9 @@ func (db *DB) TermSetsBuilding() bool {
 // DaySeriesReads is how many day tally series have been read from the
 // database.
 func (db *DB) DaySeriesReads() int64 { return db.series.reads.Load() }
+
+// TermSetBuilds counts the sets made (or found current) by the builder.
+func (db *DB) TermSetBuilds() int64 { return db.terms.builds.Load() }
+
+// SetTermSetRemade sets how soon a set pushed out may be made again.
+func (db *DB) SetTermSetRemade(d time.Duration) { db.terms.remade = d }

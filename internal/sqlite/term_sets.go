@@ -49,10 +49,20 @@ type termSets struct {
 	ctx  context.Context
 	stop context.CancelFunc
 
-	mu      sync.Mutex
-	idle    *sync.Cond // signalled when the queue is empty and no build runs
-	queued  map[termKey]bool
-	queue   []termKey
+	mu     sync.Mutex
+	idle   *sync.Cond // signalled when the queue is empty and no build runs
+	queued map[termKey]bool
+	queue  []termKey
+	// made is when each set was last made: one made again soon after
+	// means the sets asked for do not fit their bound (lowered by the
+	// memory governor), and making each again as it is pushed out would
+	// spend a core on sets that do not stay.
+	made map[termKey]time.Time
+	// remade is how long after a set was made it may be made again once
+	// pushed out (termSetRemade; tests shorten it).
+	remade time.Duration
+	// builds counts the sets made, for tests.
+	builds  atomic.Int64
 	running bool
 	closed  bool
 
@@ -93,6 +103,12 @@ const (
 	// termSetsQueued bounds the words waiting for a set: a flood of
 	// made-up words is dropped rather than queued.
 	termSetsQueued = 64
+	// termSetRemade is how long after a set was made it may be made
+	// again once pushed out of its bound.
+	termSetRemade = time.Minute
+	// termSetsRemembered bounds the words whose sets' making is
+	// remembered.
+	termSetsRemembered = 4096
 	// slowCount is how long a count by FTS5 takes, at most, for words that
 	// are not worth sets.
 	slowCount = 2 * time.Millisecond
@@ -100,7 +116,7 @@ const (
 
 func newTermSets(read *sql.DB) *termSets {
 	ctx, stop := context.WithCancel(context.Background())
-	s := &termSets{read: read, slow: slowCount, chunk: setChunk, ctx: ctx, stop: stop, queued: map[termKey]bool{},
+	s := &termSets{read: read, slow: slowCount, chunk: setChunk, ctx: ctx, stop: stop, queued: map[termKey]bool{}, made: map[termKey]time.Time{}, remade: termSetRemade,
 		sets: otter.Must(&otter.Options[termKey, *termSet]{
 			MaximumWeight: termSetBytes,
 			Weigher: func(k termKey, t *termSet) uint32 {
@@ -444,9 +460,23 @@ func (s *termSets) build() {
 		}
 		k := s.queue[0]
 		s.queue = s.queue[1:]
+		last, madeBefore := s.made[k]
 		s.mu.Unlock()
-		// A word whose set cannot be made stays searched by FTS5 alone.
-		_ = s.make(s.ctx, k)
+		// A word whose set cannot be made stays searched by FTS5 alone;
+		// so does one whose set was pushed out soon after it was made (a
+		// set kept but stale is brought up to date).
+		_, present := s.sets.GetIfPresent(k)
+		if present || !madeBefore || time.Since(last) >= s.remade {
+			if err := s.make(s.ctx, k); err == nil {
+				s.builds.Add(1)
+				s.mu.Lock()
+				if len(s.made) >= termSetsRemembered {
+					clear(s.made)
+				}
+				s.made[k] = time.Now()
+				s.mu.Unlock()
+			}
+		}
 		s.mu.Lock()
 		delete(s.queued, k)
 		s.mu.Unlock()

@@ -14,6 +14,7 @@ import (
 
 	"github.com/sitrep/sitrep/internal/conflict"
 	"github.com/sitrep/sitrep/internal/edtf"
+	"github.com/sitrep/sitrep/internal/memory"
 	"github.com/sitrep/sitrep/internal/sqlite"
 	"github.com/sitrep/sitrep/internal/sqlite/sqlitetest"
 )
@@ -424,4 +425,71 @@ func TestSearchTermSetsFollowWrites(t *testing.T) {
 	sameAsIndex(t, db, queries)
 	db.WaitForTermSets()
 	fromSets("a bulk load, once the sets were read again")
+}
+
+// A set pushed out of its bound (lowered by the memory governor) is not
+// made again at once: the searches that ask for it are counted by the
+// index meanwhile, rather than a core spent making sets that do not stay.
+// Once the while has passed, it is made again.
+func TestTermSetsPushedOutAreNotMadeAgainAtOnce(t *testing.T) {
+	db := termSetsDB(t, rand.New(rand.NewPCG(5, 6)), 2*conflict.SearchCountLimit)
+	db.SetTermSetsSlow(time.Hour)
+	ctx := t.Context()
+	first, err := db.Search(ctx, "shelling", 20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.WaitForTermSets()
+	made := db.TermSetBuilds()
+	if made == 0 {
+		t.Fatal("a search of a word in most events made no set")
+	}
+	var sets memory.Cache
+	for _, k := range db.KeptCaches() {
+		if k.Name == "search sets" {
+			sets = k.Cache
+		}
+	}
+	if sets == nil {
+		t.Fatal("the search sets are not among the caches the governor bounds")
+	}
+	full := sets.(interface{ GetMaximum() uint64 }).GetMaximum()
+	sets.SetMaximum(1)
+	sets.(interface{ CleanUp() }).CleanUp()
+	if sets.WeightedSize() != 0 {
+		t.Fatalf("sets of %d bytes kept in a bound of one", sets.WeightedSize())
+	}
+
+	before := db.TermSetAnswers()
+	again, err := db.Search(ctx, "shelling", 20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.WaitForTermSets()
+	if !reflect.DeepEqual(again, first) {
+		t.Errorf("Search(shelling) with its sets pushed out = %+v, want %+v", again, first)
+	}
+	if db.TermSetAnswers() != before {
+		t.Error("a search was counted from a set that was pushed out")
+	}
+	if db.TermSetBuilds() != made {
+		t.Errorf("%d sets made again right after they were pushed out", db.TermSetBuilds()-made)
+	}
+
+	sets.SetMaximum(full)
+	db.SetTermSetRemade(0)
+	if _, err := db.Search(ctx, "shelling", 20); err != nil {
+		t.Fatal(err)
+	}
+	db.WaitForTermSets()
+	if db.TermSetBuilds() == made {
+		t.Error("with room again and the while passed, no set was made again")
+	}
+	before = db.TermSetAnswers()
+	if _, err := db.Search(ctx, "shelling", 20); err != nil {
+		t.Fatal(err)
+	}
+	if db.TermSetAnswers() == before {
+		t.Error("once made again, the set did not count the search")
+	}
 }

@@ -66,7 +66,10 @@ func (s *termSets) warm(ctx context.Context, indexes ...string) (int, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	defer context.AfterFunc(s.ctx, cancel)()
-	budget := uint64(float64(termSetBytes) * warmShare / float64(len(indexes)))
+	// Within the sets' bound as it stands: one the memory governor has
+	// lowered (internal/memory) would evict the last sets made to keep the
+	// next.
+	budget := uint64(float64(s.sets.GetMaximum()) * warmShare / float64(len(indexes)))
 	var keys []termKey
 	for _, index := range indexes {
 		words, err := commonWords(ctx, s.read, index, budget)

@@ -3,7 +3,35 @@
 // again when asked for a newer version.
 package versioned
 
-import "sync"
+import (
+	"math"
+	"sync"
+	"sync/atomic"
+)
+
+// lowered is how much of their bounds the caches that hold much give up:
+// raised by the memory governor (internal/memory) when the heap nears its
+// limit. It holds a float64's bits, so that its zero is the whole bound.
+var lowered atomic.Uint64
+
+// SetScale sets the share of their bounds the caches given Scaled bounds
+// keep, from 0 (one value) to 1 (the whole bound). A cache holding more
+// keeps it until its next new value, which empties it, as reaching its
+// bound does.
+func SetScale(f float64) {
+	lowered.Store(math.Float64bits(1 - min(max(f, 0), 1)))
+}
+
+// Scaled is bound at the present scale, at least 1: the bound of a cache
+// that holds much, to give Get. A cache of small values (counts, a few
+// names) keeps its whole bound, which frees little and saves much.
+func Scaled(bound int) int {
+	bits := lowered.Load()
+	if bits == 0 {
+		return bound
+	}
+	return max(1, int(float64(bound)*(1-math.Float64frombits(bits))))
+}
 
 // Cache keeps values by key until the data version changes, within
 // a bound: past it the map is emptied rather than grown. A value is read

@@ -102,3 +102,41 @@ func kept[K comparable, V any](c *Cache[K, V], version int64, key K) bool {
 	_, ok := c.Peek(version, key)
 	return ok
 }
+
+// Under a lowered scale a cache given a Scaled bound keeps that share of
+// it, and past it starts again, as at its whole bound; the whole bound
+// comes back with the scale.
+func TestCacheFollowsTheScale(t *testing.T) {
+	t.Cleanup(func() { SetScale(1) })
+	var c Cache[int, string]
+	row := func() (string, error) { return "row", nil }
+	get := func(version int64, k int) { c.Get(version, k, Scaled(16), nil, row) }
+	SetScale(0.25)
+	for k := range 5 {
+		get(1, k)
+	}
+	// Bound 16 at a quarter is 4: the fifth value emptied the first four.
+	if kept(&c, 1, 0) || !kept(&c, 1, 4) {
+		t.Errorf("at a quarter of a bound of 16, five values: first kept %v, fifth kept %v", kept(&c, 1, 0), kept(&c, 1, 4))
+	}
+	SetScale(1)
+	for k := range 16 {
+		get(2, k)
+	}
+	if !kept(&c, 2, 0) || !kept(&c, 2, 15) {
+		t.Errorf("at the whole bound, sixteen values were not all kept")
+	}
+	SetScale(0)
+	get(3, 0)
+	get(3, 1)
+	if kept(&c, 3, 0) || !kept(&c, 3, 1) {
+		t.Errorf("at scale 0 a cache keeps one value, the last")
+	}
+	// A bound not Scaled is whole whatever the scale.
+	for k := range 16 {
+		c.Get(4, k, 16, nil, row)
+	}
+	if !kept(&c, 4, 0) || !kept(&c, 4, 15) {
+		t.Errorf("at scale 0, a cache given its whole bound did not keep sixteen values")
+	}
+}

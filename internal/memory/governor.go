@@ -1,0 +1,204 @@
+// Package memory keeps sitrep's kept caches within the memory it is
+// given. Each cache has its own bound, set for speed; together, at a
+// million events, they and the pages being made would take the heap past
+// the process's memory limit, and a Go heap held at its limit spends
+// much of its time collecting. A Governor watches the live heap and, when
+// it passes its share of the limit, lowers every cache's bound by the
+// same fraction, and raises them again, slowly, once there is room.
+package memory
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"math"
+	"runtime/debug"
+	"runtime/metrics"
+	"sync"
+	"time"
+)
+
+// Cache is a bounded cache whose bound can be moved, as otter's can.
+type Cache interface {
+	SetMaximum(uint64)
+	WeightedSize() uint64
+}
+
+// Kept is one cache the governor bounds.
+type Kept struct {
+	Name  string
+	Cache Cache
+	// Maximum is its bound when there is room, in its own units of
+	// weight; UnitBytes is about how many bytes of heap a unit takes.
+	Maximum   uint64
+	UnitBytes float64
+	// Floor, when above the governor's own, is the least share of its
+	// bound the cache keeps: one whose every byte saves much work (search's
+	// sets) gives up less than one of pages readers seldom ask for twice.
+	Floor float64
+}
+
+const (
+	// LiveShare is the part of the memory limit the live heap is kept
+	// under; the rest is the collector's room. Pages at a million events
+	// allocate some 300 MB a second under load, and the collector runs
+	// each time that room is used up, so with less room it runs often
+	// enough to cost the pages their rate.
+	LiveShare = 0.65
+	// minScale is the least fraction of its bound a cache is given: a
+	// cache that keeps nothing costs more, in reads, than it saves.
+	minScale = 1.0 / 16
+	// growth is how much the bounds rise a tick once the heap has room,
+	// slower than they fall, so that a cache refilling does not take the
+	// heap straight back over.
+	growth = 1.05
+)
+
+// Governor moves the bounds of the caches it keeps.
+type Governor struct {
+	mu     sync.Mutex
+	kept   []Kept
+	follow []func(scale float64)
+	scale  float64
+	target uint64
+	// heap reads the live bytes as of the last collection and how many
+	// collections there have been.
+	heap func() (live, cycles uint64)
+	// cycles is the collection the bounds were last moved after: the
+	// live figure changes only with a collection, and bounds moved again
+	// on the same figure would fall each tick of an idle server.
+	cycles uint64
+	// log says, at most every logEvery, how far the bounds are lowered.
+	log    *slog.Logger
+	logged time.Time
+}
+
+// logEvery spaces the governor's lines: under load the bounds move with
+// every collection.
+const logEvery = time.Minute
+
+// NewGovernor returns a governor that keeps the live heap under target
+// bytes, and says on log (when not nil) how far it lowers the bounds.
+func NewGovernor(target uint64, log *slog.Logger) *Governor {
+	return &Governor{scale: 1, target: target, heap: readHeap, log: log}
+}
+
+// TargetFor is the live heap a process whose memory is limited to limit
+// bytes should keep under.
+func TargetFor(limit int64) uint64 {
+	return uint64(float64(limit) * LiveShare)
+}
+
+// Limit is the process's memory limit (GOMEMLIMIT or
+// debug.SetMemoryLimit), or 0 when it has none.
+func Limit() int64 {
+	l := debug.SetMemoryLimit(-1)
+	if l == math.MaxInt64 {
+		return 0
+	}
+	return l
+}
+
+// Add puts a cache under the governor, at its present scale.
+func (g *Governor) Add(k ...Kept) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	for _, c := range k {
+		g.kept = append(g.kept, c)
+		c.Cache.SetMaximum(bound(c, g.scale))
+	}
+}
+
+// Follow calls f with each new scale (and the present one now), for
+// caches that bound themselves (internal/versioned).
+func (g *Governor) Follow(f func(scale float64)) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.follow = append(g.follow, f)
+	f(g.scale)
+}
+
+// Scale is the fraction of their bounds the caches are given now.
+func (g *Governor) Scale() float64 {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.scale
+}
+
+// Run adjusts the bounds every interval until ctx is done.
+func (g *Governor) Run(ctx context.Context, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			g.Adjust()
+		}
+	}
+}
+
+// Adjust compares the live heap with the target once and moves the
+// bounds. Over the target, the caches give up what the heap is over by,
+// in proportion to what each holds (the rest of the heap, pages being
+// made and what is not cached, is left to fall by itself); under nine
+// tenths of it, they grow back a step.
+func (g *Governor) Adjust() {
+	live, cycles := g.heap()
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if cycles == g.cycles {
+		return
+	}
+	g.cycles = cycles
+	scale := g.scale
+	switch {
+	case live > g.target:
+		var held float64
+		for _, k := range g.kept {
+			held += float64(k.Cache.WeightedSize()) * k.UnitBytes
+		}
+		if held == 0 {
+			return
+		}
+		// The bounds fall by the share of what the caches hold that the
+		// heap is over by, at most by half a tick: the live figure is as
+		// of the last collection, and what is evicted is freed only at
+		// the next.
+		over := min(float64(live-g.target)/held, 0.5)
+		scale = max(minScale, scale*(1-over))
+	case float64(live) < 0.9*float64(g.target):
+		scale = min(1, scale*growth)
+	}
+	if scale == g.scale {
+		return
+	}
+	g.scale = scale
+	for _, k := range g.kept {
+		k.Cache.SetMaximum(bound(k, scale))
+	}
+	for _, f := range g.follow {
+		f(scale)
+	}
+	if g.log != nil && (scale == 1 || time.Since(g.logged) >= logEvery) {
+		g.logged = time.Now()
+		g.log.Info("memory: kept caches bounded", "share", fmt.Sprintf("%.0f%%", scale*100),
+			"live_mb", live>>20, "target_mb", g.target>>20)
+	}
+}
+
+func bound(k Kept, scale float64) uint64 {
+	return max(1, uint64(float64(k.Maximum)*max(scale, k.Floor)))
+}
+
+func readHeap() (live, cycles uint64) {
+	s := []metrics.Sample{{Name: "/gc/heap/live:bytes"}, {Name: "/gc/cycles/total:gc-cycles"}}
+	metrics.Read(s)
+	for i, v := range []*uint64{&live, &cycles} {
+		if s[i].Value.Kind() == metrics.KindUint64 {
+			*v = s[i].Value.Uint64()
+		}
+	}
+	return live, cycles
+}

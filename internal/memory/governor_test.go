@@ -1,0 +1,121 @@
+package memory
+
+import (
+	"testing"
+
+	"github.com/maypok86/otter/v2"
+)
+
+// heap is a heap whose live size the test sets, one collection a call.
+type heap struct{ live, cycles uint64 }
+
+func (h *heap) read() (uint64, uint64) { h.cycles++; return h.live, h.cycles }
+
+func newCache(t *testing.T, maximum uint64) *otter.Cache[int, []byte] {
+	t.Helper()
+	return otter.Must(&otter.Options[int, []byte]{
+		MaximumWeight: maximum,
+		Weigher:       func(_ int, v []byte) uint32 { return uint32(len(v)) },
+	})
+}
+
+func fill(c *otter.Cache[int, []byte], n, size int) {
+	for i := range n {
+		c.Set(i, make([]byte, size))
+	}
+}
+
+func TestCachesShrinkWhenTheHeapPassesItsTarget(t *testing.T) {
+	pages, sets := newCache(t, 64<<20), newCache(t, 48<<20)
+	fill(pages, 1000, 64<<10)
+	fill(sets, 300, 128<<10)
+	h := &heap{live: 300 << 20}
+	g := NewGovernor(200<<20, nil)
+	g.heap = h.read
+	g.Add(Kept{Name: "pages", Cache: pages, Maximum: 64 << 20, UnitBytes: 1},
+		Kept{Name: "sets", Cache: sets, Maximum: 48 << 20, UnitBytes: 1})
+
+	g.Adjust()
+	pages.CleanUp()
+	sets.CleanUp()
+	if g.Scale() >= 1 {
+		t.Fatalf("100 MB over the target left the caches at %.2f of their bounds", g.Scale())
+	}
+	// The heap is 100 MB over; the caches hold 112 MB, so both bounds fall
+	// by half at most in one step, and by the same share.
+	if got, want := pages.GetMaximum(), uint64(float64(64<<20)*g.Scale()); got != want {
+		t.Errorf("pages bound %d, want %d", got, want)
+	}
+	if pages.WeightedSize() > pages.GetMaximum() || sets.WeightedSize() > sets.GetMaximum() {
+		t.Errorf("caches hold %d and %d over bounds %d and %d", pages.WeightedSize(), sets.WeightedSize(), pages.GetMaximum(), sets.GetMaximum())
+	}
+	if g.Scale() < 0.5 {
+		t.Errorf("one step lowered the bounds to %.2f: more than half", g.Scale())
+	}
+
+	// Still over, step after step: the bounds fall no lower than the floor.
+	for range 20 {
+		g.Adjust()
+	}
+	if g.Scale() != minScale {
+		t.Errorf("bounds at %.3f after twenty steps over, want the floor %.3f", g.Scale(), minScale)
+	}
+	if got := sets.GetMaximum(); got != uint64(float64(48<<20)*minScale) {
+		t.Errorf("sets bound %d at the floor", got)
+	}
+}
+
+func TestCachesGrowBackSlowlyWithRoom(t *testing.T) {
+	pages := newCache(t, 64<<20)
+	fill(pages, 1000, 64<<10)
+	h := &heap{live: 500 << 20}
+	g := NewGovernor(200<<20, nil)
+	g.heap = h.read
+	g.Add(Kept{Name: "pages", Cache: pages, Maximum: 64 << 20, UnitBytes: 1})
+	for range 10 {
+		g.Adjust()
+	}
+	low := g.Scale()
+
+	// Just under the target is not room: the bounds stay.
+	h.live = 195 << 20
+	g.Adjust()
+	if g.Scale() != low {
+		t.Fatalf("bounds moved from %.3f to %.3f at 195 MB of 200", low, g.Scale())
+	}
+	h.live = 100 << 20
+	g.Adjust()
+	if s := g.Scale(); s <= low || s > low*growth*1.0001 {
+		t.Fatalf("with room the bounds went from %.3f to %.3f, want one step of %.2f", low, s, growth)
+	}
+	for range 200 {
+		g.Adjust()
+	}
+	if g.Scale() != 1 || pages.GetMaximum() != 64<<20 {
+		t.Errorf("after long with room: scale %.3f, bound %d; want the full bound", g.Scale(), pages.GetMaximum())
+	}
+}
+
+func TestNoCollectionNoChange(t *testing.T) {
+	pages := newCache(t, 64<<20)
+	fill(pages, 100, 64<<10)
+	g := NewGovernor(1<<20, nil)
+	// The live figure of the last collection, with no collection since:
+	// an idle server must not lower its bounds tick after tick on it.
+	g.heap = func() (uint64, uint64) { return 100 << 20, 7 }
+	g.Add(Kept{Name: "pages", Cache: pages, Maximum: 64 << 20, UnitBytes: 1})
+	g.Adjust()
+	first := g.Scale()
+	for range 10 {
+		g.Adjust()
+	}
+	if first >= 1 || g.Scale() != first {
+		t.Errorf("scale %.3f after the first look, %.3f after ten more on the same collection", first, g.Scale())
+	}
+}
+
+func TestTargetLeavesTheCollectorRoom(t *testing.T) {
+	if got := TargetFor(320 << 20); got >= 320<<20 || got < 160<<20 {
+		t.Errorf("target %d MB for a 320 MB limit", got>>20)
+	}
+}

@@ -1,0 +1,29 @@
+package sqlite
+
+import "github.com/sitrep/sitrep/internal/memory"
+
+// KeptCaches are the database's caches whose bounds the memory governor
+// may lower when the heap nears its limit: the largest it keeps, each
+// with about what a unit of its weight takes.
+func (db *DB) KeptCaches() []memory.Kept {
+	return []memory.Kept{
+		// Search's sets save the most work a byte: a common word counted
+		// without its set walks all its matches. The floor keeps the sets
+		// warming makes at a million events (26 MB, within three quarters
+		// of the whole bound): with half, the words pushed out made a
+		// word and an actor in /events five times slower.
+		{Name: "search sets", Cache: db.terms.sets, Maximum: termSetBytes, UnitBytes: 1, Floor: termSetsFloor},
+		// Days packed in 8 bytes, a few kept plain. Every list's counts
+		// over time read its series: kept whole, lowered no further than
+		// a million events' keys need.
+		{Name: "day series", Cache: db.series.kept, Maximum: daySeriesDays, UnitBytes: 8, Floor: daySeriesFloor},
+		{Name: "table rows", Cache: db.rows.kept, Maximum: tableRowsKept, UnitBytes: 1024},
+	}
+}
+
+// daySeriesFloor keeps 1.4 million days: every key's series at a million
+// events.
+const daySeriesFloor = 0.35
+
+// termSetsFloor is the least share of termSetBytes search's sets keep.
+const termSetsFloor = 0.6
