@@ -24,12 +24,13 @@ var (
 	fineData []byte
 )
 
-// Country is one country's outline: rings of points in degrees.
+// Country is one country's outline.
 type Country struct {
-	Name  string
-	Rings [][]Point
-	// projected are the rings in Web Mercator, as fractions of the
-	// world's size: projected once, drawn at any zoom by a multiply.
+	Name string
+	// projected are its rings in Web Mercator, as fractions of the
+	// world's size: projected once, drawn at any zoom by a multiply. The
+	// rings in degrees are not kept: nothing draws from them, and every
+	// process holds both basemaps (1.2 MB of points).
 	projected [][][2]float64
 	// ringBounds bound each projected ring (west, north, east, south as
 	// fractions of the world), to skip a ring outside a view, or the
@@ -146,7 +147,6 @@ func decode(b []byte) ([]Country, error) {
 				if e-w > c.labelSpan {
 					c.Label, c.labelSpan = Point{Lon: mid, Lat: (s + n) / 2}, e-w
 				}
-				c.Rings = append(c.Rings, ring)
 				proj := make([][2]float64, len(ring))
 				bounds := [4]float64{math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)}
 				for k, p := range ring {
