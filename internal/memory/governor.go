@@ -181,7 +181,9 @@ func (g *Governor) Adjust() {
 	for _, f := range g.follow {
 		f(scale)
 	}
-	if g.log != nil && (scale == 1 || time.Since(g.logged) >= logEvery) {
+	// Not at once when back to the whole bound either: a heap hovering
+	// at its target crosses it every few collections.
+	if g.log != nil && time.Since(g.logged) >= logEvery {
 		g.logged = time.Now()
 		g.log.Info("memory: kept caches bounded", "share", fmt.Sprintf("%.0f%%", scale*100),
 			"live_mb", live>>20, "target_mb", g.target>>20)
