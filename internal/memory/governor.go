@@ -20,6 +20,7 @@ import (
 
 // Cache is a bounded cache whose bound can be moved, as otter's can.
 type Cache interface {
+	GetMaximum() uint64
 	SetMaximum(uint64)
 	WeightedSize() uint64
 }
@@ -28,9 +29,8 @@ type Cache interface {
 type Kept struct {
 	Name  string
 	Cache Cache
-	// Maximum is its bound when there is room, in its own units of
-	// weight; UnitBytes is about how many bytes of heap a unit takes.
-	Maximum   uint64
+	// UnitBytes is about how many bytes of heap a unit of its weight
+	// takes. Its bound when there is room is the one it was made with.
 	UnitBytes float64
 	// Floor, when above the governor's own, is the least share of its
 	// bound the cache keeps: one whose every byte saves much work (search's
@@ -57,7 +57,7 @@ const (
 // Governor moves the bounds of the caches it keeps.
 type Governor struct {
 	mu     sync.Mutex
-	kept   []Kept
+	kept   []governed
 	follow []func(scale float64)
 	scale  float64
 	target uint64
@@ -71,6 +71,12 @@ type Governor struct {
 	// log says, at most every logEvery, how far the bounds are lowered.
 	log    *slog.Logger
 	logged time.Time
+}
+
+// governed is a cache with the bound it was made with.
+type governed struct {
+	Kept
+	maximum uint64
 }
 
 // logEvery spaces the governor's lines: under load the bounds move with
@@ -99,13 +105,15 @@ func Limit() int64 {
 	return l
 }
 
-// Add puts a cache under the governor, at its present scale.
+// Add puts caches under the governor, at its present scale; each keeps
+// the bound it was made with as its bound when there is room.
 func (g *Governor) Add(k ...Kept) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	for _, c := range k {
-		g.kept = append(g.kept, c)
-		c.Cache.SetMaximum(bound(c, g.scale))
+		kept := governed{Kept: c, maximum: c.Cache.GetMaximum()}
+		g.kept = append(g.kept, kept)
+		c.Cache.SetMaximum(bound(kept, g.scale))
 	}
 }
 
@@ -190,8 +198,8 @@ func (g *Governor) Adjust() {
 	}
 }
 
-func bound(k Kept, scale float64) uint64 {
-	return max(1, uint64(float64(k.Maximum)*max(scale, k.Floor)))
+func bound(k governed, scale float64) uint64 {
+	return max(1, uint64(float64(k.maximum)*max(scale, k.Floor)))
 }
 
 func readHeap() (live, cycles uint64) {

@@ -32,8 +32,8 @@ func TestCachesShrinkWhenTheHeapPassesItsTarget(t *testing.T) {
 	h := &heap{live: 300 << 20}
 	g := NewGovernor(200<<20, nil)
 	g.heap = h.read
-	g.Add(Kept{Name: "pages", Cache: pages, Maximum: 64 << 20, UnitBytes: 1},
-		Kept{Name: "sets", Cache: sets, Maximum: 48 << 20, UnitBytes: 1})
+	g.Add(Kept{Name: "pages", Cache: pages, UnitBytes: 1},
+		Kept{Name: "sets", Cache: sets, UnitBytes: 1})
 
 	g.Adjust()
 	pages.CleanUp()
@@ -71,7 +71,7 @@ func TestCachesGrowBackSlowlyWithRoom(t *testing.T) {
 	h := &heap{live: 500 << 20}
 	g := NewGovernor(200<<20, nil)
 	g.heap = h.read
-	g.Add(Kept{Name: "pages", Cache: pages, Maximum: 64 << 20, UnitBytes: 1})
+	g.Add(Kept{Name: "pages", Cache: pages, UnitBytes: 1})
 	for range 10 {
 		g.Adjust()
 	}
@@ -103,7 +103,7 @@ func TestNoCollectionNoChange(t *testing.T) {
 	// The live figure of the last collection, with no collection since:
 	// an idle server must not lower its bounds tick after tick on it.
 	g.heap = func() (uint64, uint64) { return 100 << 20, 7 }
-	g.Add(Kept{Name: "pages", Cache: pages, Maximum: 64 << 20, UnitBytes: 1})
+	g.Add(Kept{Name: "pages", Cache: pages, UnitBytes: 1})
 	g.Adjust()
 	first := g.Scale()
 	for range 10 {

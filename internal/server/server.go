@@ -126,9 +126,9 @@ func New(cfg Config, db *sqlite.DB) *echo.Echo {
 	s.cache = cache
 	if cfg.Governor != nil {
 		if cache != nil {
-			cfg.Governor.Add(memory.Kept{Name: "responses", Cache: cache.entries, Maximum: uint64(size), UnitBytes: 1})
+			cfg.Governor.Add(memory.Kept{Name: "responses", Cache: cache.entries, UnitBytes: 1})
 		}
-		cfg.Governor.Add(memory.Kept{Name: "map pins", Cache: s.maps.pins, Maximum: mapPinsBudget, UnitBytes: mapPinUnitBytes})
+		cfg.Governor.Add(memory.Kept{Name: "map pins", Cache: s.maps.pins, UnitBytes: mapPinUnitBytes})
 	}
 	e := echo.New()
 	e.HideBanner = true

@@ -12,12 +12,12 @@ func (db *DB) KeptCaches() []memory.Kept {
 		// warming makes at a million events (26 MB, within three quarters
 		// of the whole bound): with half, the words pushed out made a
 		// word and an actor in /events five times slower.
-		{Name: "search sets", Cache: db.terms.sets, Maximum: termSetBytes, UnitBytes: 1, Floor: termSetsFloor},
+		{Name: "search sets", Cache: db.terms.sets, UnitBytes: 1, Floor: termSetsFloor},
 		// Days packed in 8 bytes, a few kept plain. Every list's counts
 		// over time read its series: kept whole, lowered no further than
 		// a million events' keys need.
-		{Name: "day series", Cache: db.series.kept, Maximum: daySeriesDays, UnitBytes: 8, Floor: daySeriesFloor},
-		{Name: "table rows", Cache: db.rows.kept, Maximum: tableRowsKept, UnitBytes: 1024},
+		{Name: "day series", Cache: db.series.kept, UnitBytes: 8, Floor: daySeriesFloor},
+		{Name: "table rows", Cache: db.rows.kept, UnitBytes: 1024},
 	}
 }
 
@@ -25,5 +25,5 @@ func (db *DB) KeptCaches() []memory.Kept {
 // events.
 const daySeriesFloor = 0.35
 
-// termSetsFloor is the least share of termSetBytes search's sets keep.
+// termSetsFloor is the least share of their bound search's sets keep.
 const termSetsFloor = 0.6

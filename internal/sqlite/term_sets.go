@@ -61,7 +61,7 @@ type termSets struct {
 	// remade is how long after a set was made it may be made again once
 	// pushed out (termSetRemade; tests shorten it).
 	remade time.Duration
-	// builds counts the sets made, for tests.
+	// builds counts the sets made or found current, for tests.
 	builds  atomic.Int64
 	running bool
 	closed  bool

@@ -453,7 +453,7 @@ func TestTermSetsPushedOutAreNotMadeAgainAtOnce(t *testing.T) {
 	if sets == nil {
 		t.Fatal("the search sets are not among the caches the governor bounds")
 	}
-	full := sets.(interface{ GetMaximum() uint64 }).GetMaximum()
+	full := sets.GetMaximum()
 	sets.SetMaximum(1)
 	sets.(interface{ CleanUp() }).CleanUp()
 	if sets.WeightedSize() != 0 {
