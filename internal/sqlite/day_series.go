@@ -4,15 +4,18 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"sync/atomic"
+	"unsafe"
 
 	"github.com/maypok86/otter/v2"
 	"golang.org/x/sync/singleflight"
 
 	"github.com/sitrep/sitrep/internal/conflict"
 	"github.com/sitrep/sitrep/internal/histogram"
+	"github.com/sitrep/sitrep/internal/spill"
 )
 
 // The counts over time above a list of one actor, place or tag (or of
@@ -39,15 +42,100 @@ const dayTallyRewritten = `INSERT INTO day_tally_marks (key, n) VALUES ('', 1) O
 type daySeries struct {
 	kept   *otter.Cache[string, *keptSeries]
 	flight singleflight.Group
+	// spill keeps the packed days out of the heap when there is one (nil
+	// otherwise); a reader copies only the days it cuts.
+	spill *spill.Store
+	tidy  spill.Tidier
 	// reads counts the series read from the database, for tests.
 	reads atomic.Int64
 }
 
-func newDaySeries() *daySeries {
-	return &daySeries{kept: otter.Must(&otter.Options[string, *keptSeries]{
+func newDaySeries(store *spill.Store) *daySeries {
+	return &daySeries{spill: store, kept: otter.Must(&otter.Options[string, *keptSeries]{
 		MaximumWeight: daySeriesDays,
-		Weigher:       func(_ string, s *keptSeries) uint32 { return uint32(max(1, len(s.days)+3*len(s.plain))) },
+		Weigher:       func(_ string, s *keptSeries) uint32 { return uint32(max(1, s.n+3*len(s.plain))) },
+		// A series replaced or pushed out gives its space in the store
+		// up; readers copying from it meanwhile hold their views.
+		OnDeletion: func(e otter.DeletionEvent[string, *keptSeries]) { store.Free(e.Value.kept) },
 	})}
+}
+
+// keep keeps key's series s, its packed days copied to the spill store
+// when there is one with room. s itself is not changed: its reader may go
+// on reading it.
+func (d *daySeries) keep(key string, s *keptSeries) {
+	kept := &keptSeries{mark: s.mark, days: s.days, n: len(s.days), plain: s.plain}
+	kept.checked.Store(s.checked.Load())
+	if d.spill != nil && len(s.days) > 0 {
+		if ref, ok := d.spill.Put(wordBytes(s.days)); ok {
+			kept.kept, kept.days = ref, nil
+			d.tidy.Maybe(d.spill, d.moveSparse)
+		}
+	}
+	d.kept.Set(key, kept)
+}
+
+// moveSparse moves the series kept in sparse segments of the spill store
+// (spill.Tidier) to its current one.
+func (d *daySeries) moveSparse() {
+	for key, s := range d.kept.All() {
+		if !d.spill.Sparse(s.kept) {
+			continue
+		}
+		v, ok := d.spill.View(s.kept)
+		if !ok {
+			continue
+		}
+		ref, ok := d.spill.Put(v.Bytes)
+		v.Release()
+		if !ok {
+			return
+		}
+		moved := &keptSeries{mark: s.mark, kept: ref, n: s.n}
+		moved.checked.Store(s.checked.Load())
+		// Unless it was replaced meanwhile: then the copy goes.
+		if got, _ := d.kept.Compute(key, func(old *keptSeries, found bool) (*keptSeries, otter.ComputeOp) {
+			if !found || old != s {
+				return old, otter.CancelOp
+			}
+			moved.checked.Store(s.checked.Load())
+			return moved, otter.WriteOp
+		}); got != moved {
+			d.spill.Free(ref)
+		}
+	}
+}
+
+// wordBytes is words as bytes, sharing their memory.
+func wordBytes(words []uint64) []byte {
+	return unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(words))), len(words)*8)
+}
+
+// byteWords is wordBytes the other way: b's length is a multiple of 8 and
+// its start aligned to 8, as the spill store keeps every string.
+func byteWords(b []byte) []uint64 {
+	return unsafe.Slice((*uint64)(unsafe.Pointer(unsafe.SliceData(b))), len(b)/8)
+}
+
+// cut returns a DaySeries of s from from to to, copying the days it
+// spans out of the spill store when s is kept there. ok is false when
+// the store no longer keeps them: s has been replaced since it was found.
+func (d *daySeries) cut(s *keptSeries, from, to string) (DaySeries, bool) {
+	if s.kept.Len() == 0 {
+		return DaySeries{s, from, to}, true
+	}
+	v, ok := d.spill.View(s.kept)
+	if !ok {
+		return DaySeries{}, false
+	}
+	defer v.Release()
+	whole := &keptSeries{days: byteWords(v.Bytes)}
+	lo, hi, ok := whole.bounds(from, to)
+	if !ok {
+		lo, hi = 0, len(whole.days)
+	}
+	days := slices.Clone(whole.days[lo:hi])
+	return DaySeries{&keptSeries{days: days, n: len(days)}, from, to}, true
 }
 
 // keptSeries is a key's series as of its mark. It is never changed once
@@ -56,12 +144,16 @@ type keptSeries struct {
 	// mark is the key's mark plus the mark of every key ('') when read.
 	mark int64
 	// checked is the data version (LastChange) at which mark was last
-	// found current: until the next write nothing needs checking.
-	checked int64
+	// found current: until the next write nothing needs checking. Only
+	// it changes once the series is kept.
+	checked atomic.Int64
 	// days are the days with their counts, in order, each packed as
-	// packDay does. A key with a day that does not pack (not a four-digit
-	// year) keeps plain instead.
+	// packDay does, or kept in the spill store (daySeries.keep); n counts
+	// them either way. A key with a day that does not pack (not a
+	// four-digit year) keeps plain instead.
 	days  []uint64
+	kept  spill.Ref
+	n     int
 	plain []conflict.DayCount
 }
 
@@ -224,13 +316,15 @@ func (db *DB) DayTally(ctx context.Context, key, from, to string) (DaySeries, er
 	if err != nil {
 		return DaySeries{}, err
 	}
-	if s, ok := db.series.kept.GetIfPresent(key); ok && s.checked == version {
-		return DaySeries{s, from, to}, nil
+	if s, ok := db.series.kept.GetIfPresent(key); ok && s.checked.Load() == version {
+		if d, ok := db.series.cut(s, from, to); ok {
+			return d, nil
+		}
 	}
 	// Readers of one key at one version wait for one read of it.
 	v, err, _ := db.series.flight.Do(key+"\x00"+strconv.FormatInt(version, 10), func() (any, error) {
 		if s, ok := db.series.kept.GetIfPresent(key); ok {
-			if s.checked == version {
+			if s.checked.Load() == version {
 				return s, nil
 			}
 			mark, err := readDayMark(ctx, db.read, key)
@@ -238,10 +332,8 @@ func (db *DB) DayTally(ctx context.Context, key, from, to string) (DaySeries, er
 				return nil, err
 			}
 			if mark == s.mark {
-				current := *s
-				current.checked = version
-				db.series.kept.Set(key, &current)
-				return &current, nil
+				s.checked.Store(version)
+				return s, nil
 			}
 		}
 		var s *keptSeries
@@ -254,20 +346,33 @@ func (db *DB) DayTally(ctx context.Context, key, from, to string) (DaySeries, er
 			if err != nil {
 				return err
 			}
-			s.mark, s.checked = mark, version
+			s.mark = mark
+			s.checked.Store(version)
 			return nil
 		})
 		if err != nil {
 			return nil, err
 		}
 		db.series.reads.Add(1)
-		db.series.kept.Set(key, s)
+		db.series.keep(key, s)
 		return s, nil
 	})
 	if err != nil {
 		return DaySeries{}, fmt.Errorf("read day tally: %w", err)
 	}
-	return DaySeries{v.(*keptSeries), from, to}, nil
+	s := v.(*keptSeries)
+	if d, ok := db.series.cut(s, from, to); ok {
+		return d, nil
+	}
+	// Replaced since it was found: read again, once, as it now stands.
+	var read *keptSeries
+	if err := db.readTx(ctx, func(q querier) (err error) {
+		read, err = readSeries(ctx, q, key)
+		return err
+	}); err != nil {
+		return DaySeries{}, fmt.Errorf("read day tally: %w", err)
+	}
+	return DaySeries{read, from, to}, nil
 }
 
 // readDayMark returns key's mark plus the mark of every key.
@@ -358,14 +463,12 @@ func (db *DB) WarmDaySeries(ctx context.Context) (int, error) {
 			kept++
 			if s.mark != marks[key]+all {
 				stale = append(stale, key)
-			} else if s.checked != version {
+			} else if s.checked.Load() != version {
 				current[key] = s
 			}
 		}
-		for key, s := range current {
-			checked := *s
-			checked.checked = version
-			db.series.kept.Set(key, &checked)
+		for _, s := range current {
+			s.checked.Store(version)
 		}
 		if kept > 0 && len(stale) < warmSeriesOneByOne {
 			for _, key := range stale {
@@ -373,15 +476,17 @@ func (db *DB) WarmDaySeries(ctx context.Context) (int, error) {
 				if err != nil {
 					return err
 				}
-				s.mark, s.checked = marks[key]+all, version
-				db.series.kept.Set(key, s)
+				s.mark = marks[key] + all
+				s.checked.Store(version)
+				db.series.keep(key, s)
 				read++
 			}
 			return nil
 		}
 		n, err := readEverySeries(ctx, q, func(key string, s *keptSeries) {
-			s.mark, s.checked = marks[key]+all, version
-			db.series.kept.Set(key, s)
+			s.mark = marks[key] + all
+			s.checked.Store(version)
+			db.series.keep(key, s)
 		})
 		read = n
 		return err

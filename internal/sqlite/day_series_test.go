@@ -1,13 +1,16 @@
 package sqlite
 
 import (
+	"fmt"
 	"reflect"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/sitrep/sitrep/internal/conflict"
 	"github.com/sitrep/sitrep/internal/edtf"
 	"github.com/sitrep/sitrep/internal/histogram"
+	"github.com/sitrep/sitrep/internal/spill"
 )
 
 // TestDaySeriesFollowWrites: the counts over time of an actor's list,
@@ -187,4 +190,82 @@ func TestDaySeriesKeepDaysThatDoNotPack(t *testing.T) {
 	if first, last, ok := s.span("", "1999-12-31"); !ok || first != "-0044-03-15" || last != "1999-12-31" {
 		t.Errorf("span to the end of 1999 = %q, %q, %v", first, last, ok)
 	}
+}
+
+// TestDaySeriesInTheSpillStore: series kept in the spill store are cut as
+// they were kept; once writes have replaced most of them, leaving a few
+// old ones in each segment, moving those out lets the segments close, and
+// every series still reads the same.
+func TestDaySeriesInTheSpillStore(t *testing.T) {
+	store, err := spill.Open(t.TempDir(), 4096, 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	d := newDaySeries(store)
+	series := func(key string, round int) *keptSeries {
+		s := &keptSeries{}
+		for i := range 40 {
+			s.add([]byte(fmt.Sprintf("20%02d-%02d-01", i/12, 1+i%12)), round*100+i+len(key))
+		}
+		return s
+	}
+	want := map[string]*keptSeries{}
+	keys := make([]string, 60)
+	for i := range keys {
+		keys[i] = "a:" + strconv.Itoa(i)
+		want[keys[i]] = series(keys[i], 0)
+		d.keep(keys[i], want[keys[i]])
+	}
+	// Writes replace every key but one in ten, many times over.
+	for round := 1; round <= 6; round++ {
+		for i, key := range keys {
+			if i%10 != 0 {
+				want[key] = series(key, round)
+				d.keep(key, want[key])
+			}
+		}
+	}
+	check := func(when string) {
+		t.Helper()
+		for _, key := range keys {
+			s, ok := d.kept.GetIfPresent(key)
+			if !ok {
+				t.Fatalf("%s: series %s not kept", when, key)
+			}
+			if s.kept.Len() == 0 {
+				t.Fatalf("%s: series %s kept in the heap, not the spill store", when, key)
+			}
+			got, ok := d.cut(s, "2001-01-01", "2002-06-30")
+			if !ok {
+				t.Fatalf("%s: series %s no longer in the store", when, key)
+			}
+			if !reflect.DeepEqual(got.Days(), want[key].cut("2001-01-01", "2002-06-30")) {
+				t.Fatalf("%s: series %s cut as %v, want %v", when, key, got.Days(), want[key].cut("2001-01-01", "2002-06-30"))
+			}
+		}
+	}
+	check("kept")
+	settled := func() (live, segments int) {
+		// The cache tells of replaced series on a goroutine of its own.
+		for range 100 {
+			before, _ := store.Stats()
+			time.Sleep(10 * time.Millisecond)
+			if after, n := store.Stats(); after == before {
+				return after, n
+			}
+		}
+		return store.Stats()
+	}
+	_, before := settled()
+	d.moveSparse()
+	live, after := settled()
+	// What is kept fills some segments whole, and the one written to.
+	if least := live/4096 + 2; after > least || after >= before {
+		t.Errorf("moving the series out of sparse segments left %d of %d segments open, want at most %d", after, before, least)
+	}
+	if perKey := 40 * 8; live != len(keys)*perKey {
+		t.Errorf("the store holds %d bytes, want %d: one series a key", live, len(keys)*perKey)
+	}
+	check("moved")
 }

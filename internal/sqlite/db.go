@@ -19,6 +19,7 @@ import (
 	"github.com/pressly/goose/v3"
 
 	"github.com/sitrep/sitrep/internal/conflict"
+	"github.com/sitrep/sitrep/internal/spill"
 	"github.com/sitrep/sitrep/internal/versioned"
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 
@@ -65,6 +66,9 @@ type DB struct {
 	heads *timelineHeads
 	// terms keeps common words' matches for search (term_sets.go).
 	terms *termSets
+	// spill keeps large aggregates in mapped files beside the database,
+	// out of the heap; nil where none could be made.
+	spill *spill.Store
 }
 
 // Open opens (creating if needed) the database file at path and checks that
@@ -110,11 +114,13 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	// cache.
 	export.SetConnMaxIdleTime(time.Minute)
 	stmts := &statements{pool: read}
-	db := &DB{write: write, read: readPool{DB: read, stmts: stmts}, export: export, path: path, now: time.Now, version: &dataVersion{},
+	// Without a store, aggregates are kept in the heap as before.
+	store, _ := spill.Open(filepath.Dir(path), spillSegmentBytes, spillSegments)
+	db := &DB{spill: store, write: write, read: readPool{DB: read, stmts: stmts}, export: export, path: path, now: time.Now, version: &dataVersion{},
 		months: &versioned.Cache[string, []conflict.DayCount]{},
 		edges:  &versioned.Cache[string, edgeCount]{}, tallies: &versioned.Cache[claimTallyKey, *claimTallies]{}, names: &publicNames{}, texts: &versioned.Cache[string, int]{}, refs: &refCache{}, timelines: &versioned.Cache[string, conflict.Timeline]{},
-		sorts: &sortedTables{}, rows: newTableRows(), sortKeys: &versioned.Cache[string, []eventKey]{}, heads: &timelineHeads{}, terms: newTermSets(read),
-		series: newDaySeries()}
+		sorts: &sortedTables{}, rows: newTableRows(), sortKeys: &versioned.Cache[string, []eventKey]{}, heads: &timelineHeads{}, terms: newTermSets(read, store),
+		series: newDaySeries(store)}
 	db.SetExportConns(2)
 	if err := db.check(ctx); err != nil {
 		db.Close()
@@ -177,6 +183,7 @@ func dsn(path string, readOnly bool) string {
 // Close closes the connection pools.
 func (db *DB) Close() error {
 	db.terms.close()
+	defer db.spill.Close()
 	db.read.stmts.close()
 	return errors.Join(db.export.Close(), db.read.Close(), db.write.Close())
 }

@@ -802,7 +802,12 @@ func wordSet(ctx context.Context, q querier, search ftsSearch) (*roaring.Bitmap,
 	if !ok || t.lent == nil {
 		return nil, nil
 	}
-	return t.terms.matches(ctx, q, "events_date_fts", search.plain)
+	set, release, err := t.terms.matches(ctx, q, "events_date_fts", search.plain)
+	if set != nil {
+		// SQL reads the set until the transaction ends.
+		t.lent.hold(release)
+	}
+	return set, err
 }
 
 // textCheck is the check that a row's event matches search: in words,

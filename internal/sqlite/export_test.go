@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/sitrep/sitrep/internal/conflict"
+	"github.com/sitrep/sitrep/internal/memory"
 )
 
 // SearchByIndex is Search counting every query with FTS5, as it did
@@ -54,3 +55,9 @@ func (db *DB) TermSetBuilds() int64 { return db.terms.builds.Load() }
 
 // SetTermSetRemade sets how soon a set pushed out may be made again.
 func (db *DB) SetTermSetRemade(d time.Duration) { db.terms.remade = d }
+
+// TermSetsCache is the cache that bounds search's sets.
+func (db *DB) TermSetsCache() memory.Cache { return db.terms.sets }
+
+// SpillStats says what the spill store holds: bytes and segments.
+func (db *DB) SpillStats() (live, segments int) { return db.spill.Stats() }

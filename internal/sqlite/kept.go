@@ -6,19 +6,23 @@ import "github.com/sitrep/sitrep/internal/memory"
 // may lower when the heap nears its limit: the largest it keeps, each
 // with about what a unit of its weight takes.
 func (db *DB) KeptCaches() []memory.Kept {
-	return []memory.Kept{
+	kept := []memory.Kept{{Name: "table rows", Cache: db.rows.kept, UnitBytes: 1024}}
+	if db.spill != nil {
+		// Search's sets and the day series are kept in the spill store,
+		// and take next to nothing of the heap.
+		return kept
+	}
+	return append(kept,
 		// Search's sets save the most work a byte: a common word counted
-		// without its set walks all its matches. The floor keeps the sets
-		// warming makes at a million events (26 MB, within three quarters
-		// of the whole bound): with half, the words pushed out made a
-		// word and an actor in /events five times slower.
-		{Name: "search sets", Cache: db.terms.sets, UnitBytes: 1, Floor: termSetsFloor},
+		// without its set walks all its matches. The floor keeps the
+		// sets warming makes at a million events (26 MB, within three
+		// quarters of the whole bound): with half, the words pushed out
+		// made a word and an actor in /events five times slower.
+		memory.Kept{Name: "search sets", Cache: db.terms.sets, UnitBytes: 1, Floor: termSetsFloor},
 		// Days packed in 8 bytes, a few kept plain. Every list's counts
 		// over time read its series: kept whole, lowered no further than
 		// a million events' keys need.
-		{Name: "day series", Cache: db.series.kept, UnitBytes: 8, Floor: daySeriesFloor},
-		{Name: "table rows", Cache: db.rows.kept, UnitBytes: 1024},
-	}
+		memory.Kept{Name: "day series", Cache: db.series.kept, UnitBytes: 8, Floor: daySeriesFloor})
 }
 
 // daySeriesFloor keeps 1.4 million days: every key's series at a million
@@ -27,3 +31,12 @@ const daySeriesFloor = 0.35
 
 // termSetsFloor is the least share of their bound search's sets keep.
 const termSetsFloor = 0.6
+
+// The spill store beside the database keeps search's sets of common words
+// (at most termSetBytes) and every key's day series, with room for what
+// writes replace before the old is freed: 16 segments of 8 MB, of file
+// the kernel keeps in memory as far as it is read.
+const (
+	spillSegmentBytes = 8 << 20
+	spillSegments     = 16
+)

@@ -52,6 +52,7 @@ func inTermSet(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, er
 type lentTerms struct {
 	mu     sync.Mutex
 	tokens []int64
+	held   []func()
 }
 
 // lend lends set under a new token until release.
@@ -64,12 +65,22 @@ func (l *lentTerms) lend(set *roaring.Bitmap) int64 {
 	return token
 }
 
-// release takes back every set lent.
+// hold keeps what a set read in place needs until release.
+func (l *lentTerms) hold(release func()) {
+	l.mu.Lock()
+	l.held = append(l.held, release)
+	l.mu.Unlock()
+}
+
+// release takes back every set lent, then lets go of what they read.
 func (l *lentTerms) release() {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	for _, token := range l.tokens {
 		lentSets.Delete(token)
 	}
-	l.tokens = nil
+	for _, r := range l.held {
+		r()
+	}
+	l.tokens, l.held = nil, nil
 }

@@ -16,6 +16,8 @@ import (
 
 	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/maypok86/otter/v2"
+
+	"github.com/sitrep/sitrep/internal/spill"
 )
 
 // termSets keeps, for the words searches ask for often, the rowids of
@@ -40,6 +42,10 @@ import (
 type termSets struct {
 	read *sql.DB
 	sets *otter.Cache[termKey, *termSet]
+	// spill keeps the sets' bitmaps out of the heap when there is one
+	// (nil otherwise): a set is read in place, from the page cache.
+	spill *spill.Store
+	tidy  spill.Tidier
 	// slow is how long a count by FTS5 may take before its words are
 	// worth sets.
 	slow time.Duration
@@ -73,10 +79,87 @@ type termSets struct {
 // termKey names a set: a search index and one quoted term of its queries.
 type termKey struct{ index, term string }
 
-// termSet is a term's matches in its index in one state.
+// termSet is a term's matches in its index in one state: in ids, or
+// serialized in the spill store, kept.
 type termSet struct {
-	at  indexState
-	ids *roaring.Bitmap
+	at   indexState
+	ids  *roaring.Bitmap
+	kept spill.Ref
+}
+
+// bytes is what the set takes where it is kept.
+func (t *termSet) bytes() uint64 {
+	if t.ids == nil {
+		return uint64(t.kept.Len())
+	}
+	return t.ids.GetSizeInBytes()
+}
+
+// keep returns the set of ids at state at as the cache keeps it: in the
+// spill store when there is one with room, otherwise ids itself. ids is
+// not changed; the caller may go on reading it.
+func (s *termSets) keep(at indexState, ids *roaring.Bitmap) *termSet {
+	if s.spill == nil {
+		return &termSet{at: at, ids: ids}
+	}
+	b, err := ids.ToBytes()
+	if err != nil {
+		return &termSet{at: at, ids: ids}
+	}
+	ref, ok := s.spill.Put(b)
+	if !ok {
+		return &termSet{at: at, ids: ids}
+	}
+	s.tidy.Maybe(s.spill, s.moveSparse)
+	return &termSet{at: at, kept: ref}
+}
+
+// moveSparse moves the sets kept in sparse segments of the spill store
+// (spill.Tidier) to its current one.
+func (s *termSets) moveSparse() {
+	for k, set := range s.sets.All() {
+		if set.ids != nil || !s.spill.Sparse(set.kept) {
+			continue
+		}
+		v, ok := s.spill.View(set.kept)
+		if !ok {
+			continue
+		}
+		ref, ok := s.spill.Put(v.Bytes)
+		v.Release()
+		if !ok {
+			return
+		}
+		moved := &termSet{at: set.at, kept: ref}
+		// Unless it was replaced meanwhile: then the copy goes.
+		if got, _ := s.sets.Compute(k, func(old *termSet, found bool) (*termSet, otter.ComputeOp) {
+			if !found || old != set {
+				return old, otter.CancelOp
+			}
+			return moved, otter.WriteOp
+		}); got != moved {
+			s.spill.Free(ref)
+		}
+	}
+}
+
+// open returns set's bitmap and what to call once done reading it, or ok
+// false when the store no longer keeps it (the set has been replaced or
+// pushed out since it was found).
+func (s *termSets) open(set *termSet) (ids *roaring.Bitmap, release func(), ok bool) {
+	if set.ids != nil {
+		return set.ids, func() {}, true
+	}
+	v, ok := s.spill.View(set.kept)
+	if !ok {
+		return nil, nil, false
+	}
+	ids = roaring.New()
+	if _, err := ids.FromUnsafeBytes(v.Bytes); err != nil {
+		v.Release()
+		return nil, nil, false
+	}
+	return ids, v.Release, true
 }
 
 // indexState names the content of a search index: the last entry of the
@@ -114,15 +197,18 @@ const (
 	slowCount = 2 * time.Millisecond
 )
 
-func newTermSets(read *sql.DB) *termSets {
+func newTermSets(read *sql.DB, store *spill.Store) *termSets {
 	ctx, stop := context.WithCancel(context.Background())
-	s := &termSets{read: read, slow: slowCount, chunk: setChunk, ctx: ctx, stop: stop, queued: map[termKey]bool{}, made: map[termKey]time.Time{}, remade: termSetRemade,
-		sets: otter.Must(&otter.Options[termKey, *termSet]{
-			MaximumWeight: termSetBytes,
-			Weigher: func(k termKey, t *termSet) uint32 {
-				return uint32(min(t.ids.GetSizeInBytes()+uint64(len(k.index)+len(k.term)+len(t.at.averages))+64, math.MaxUint32))
-			},
-		})}
+	s := &termSets{read: read, spill: store, slow: slowCount, chunk: setChunk, ctx: ctx, stop: stop, queued: map[termKey]bool{}, made: map[termKey]time.Time{}, remade: termSetRemade}
+	s.sets = otter.Must(&otter.Options[termKey, *termSet]{
+		MaximumWeight: termSetBytes,
+		Weigher: func(k termKey, t *termSet) uint32 {
+			return uint32(min(t.bytes()+uint64(len(k.index)+len(k.term)+len(t.at.averages))+64, math.MaxUint32))
+		},
+		// A set pushed out or replaced gives its space in the store up;
+		// searches reading it meanwhile hold their views.
+		OnDeletion: func(e otter.DeletionEvent[termKey, *termSet]) { store.Free(e.Value.kept) },
+	})
 	s.idle = sync.NewCond(&s.mu)
 	return s
 }
@@ -145,10 +231,11 @@ func (t *plainTerms) keys(index string) []termKey {
 // the sets, or says it cannot (ok false) when a term has no set, or its set
 // cannot be brought up to the index as it now is.
 func (s *termSets) count(ctx context.Context, q querier, index string, terms *plainTerms, limit int) (n int, ok bool, err error) {
-	include, exclude, ok, err := s.current(ctx, q, index, terms)
+	include, exclude, release, ok, err := s.current(ctx, q, index, terms)
 	if !ok || err != nil {
 		return 0, false, err
 	}
+	defer release()
 	var found uint64
 	switch {
 	case len(exclude) == 0 && len(include) == 1:
@@ -165,17 +252,19 @@ func (s *termSets) count(ctx context.Context, q querier, index string, terms *pl
 }
 
 // matches gives the set positions (setPosition) of the rows of index
-// that the terms match, as count counts them, or nil when it cannot. The
-// set is shared: it must not be changed.
-func (s *termSets) matches(ctx context.Context, q querier, index string, terms *plainTerms) (*roaring.Bitmap, error) {
-	include, exclude, ok, err := s.current(ctx, q, index, terms)
+// that the terms match, as count counts them, or nil when it cannot, and
+// what to call once done reading them. The set is shared: it must not be
+// changed.
+func (s *termSets) matches(ctx context.Context, q querier, index string, terms *plainTerms) (*roaring.Bitmap, func(), error) {
+	include, exclude, release, ok, err := s.current(ctx, q, index, terms)
 	if !ok || err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if len(include) == 1 && len(exclude) == 0 {
-		return include[0], nil
+		return include[0], release, nil
 	}
-	return combine(include, exclude), nil
+	// What combine makes may share containers with the sets it read.
+	return combine(include, exclude), release, nil
 }
 
 // combine is the rows in every set of include and none of exclude, in a
@@ -197,17 +286,18 @@ func combine(include, exclude []*roaring.Bitmap) *roaring.Bitmap {
 // current gives the sets of the terms to find, smallest first, and of
 // those to leave out, each of the index as q sees it, or says it cannot
 // (ok false) when a term has no set, or its set cannot be brought up to
-// the index as it now is.
-func (s *termSets) current(ctx context.Context, q querier, index string, terms *plainTerms) (include, exclude []*roaring.Bitmap, ok bool, err error) {
+// the index as it now is. Once ok, release must be called when the sets
+// are no longer read.
+func (s *termSets) current(ctx context.Context, q querier, index string, terms *plainTerms) (include, exclude []*roaring.Bitmap, release func(), ok bool, err error) {
 	if s == nil || terms == nil || len(terms.include) == 0 {
-		return nil, nil, false, nil
+		return nil, nil, nil, false, nil
 	}
 	keys := terms.keys(index)
 	sets := make([]*termSet, len(keys))
 	for i, k := range keys {
 		set, found := s.sets.GetIfPresent(k)
 		if !found {
-			return nil, nil, false, nil
+			return nil, nil, nil, false, nil
 		}
 		sets[i] = set
 	}
@@ -215,24 +305,36 @@ func (s *termSets) current(ctx context.Context, q querier, index string, terms *
 	// nothing for them.
 	now, err := readIndexState(ctx, q, index)
 	if err != nil || now.averages == "" {
-		return nil, nil, false, err
+		return nil, nil, nil, false, err
 	}
 	if slices.ContainsFunc(sets, func(set *termSet) bool { return set.at != now }) {
 		if sets, ok, err = s.catchUp(ctx, index, keys, sets); !ok || err != nil {
-			return nil, nil, false, err
+			return nil, nil, nil, false, err
+		}
+	}
+	var releases []func()
+	release = func() {
+		for _, r := range releases {
+			r()
 		}
 	}
 	include, exclude = make([]*roaring.Bitmap, len(terms.include)), make([]*roaring.Bitmap, len(terms.exclude))
 	for i, set := range sets {
+		ids, r, ok := s.open(set)
+		if !ok {
+			release()
+			return nil, nil, nil, false, nil
+		}
+		releases = append(releases, r)
 		if i < len(include) {
-			include[i] = set.ids
+			include[i] = ids
 		} else {
-			exclude[i-len(include)] = set.ids
+			exclude[i-len(include)] = ids
 		}
 	}
 	// The smallest set first keeps what is intersected small.
 	slices.SortFunc(include, func(a, b *roaring.Bitmap) int { return cmp.Compare(a.GetCardinality(), b.GetCardinality()) })
-	return include, exclude, true, nil
+	return include, exclude, release, true, nil
 }
 
 // loggedIndexes are the search indexes whose changes 0027_search_changes.sql
@@ -336,28 +438,37 @@ func (s *termSets) catchUpTo(ctx context.Context, tx *sql.Tx, now indexState, in
 				changed = append(changed, c.row)
 			}
 		}
-		if out[i], err = applyChanges(ctx, tx, keys[i], set, changed, now); err != nil {
+		old, release, ok := s.open(set)
+		if !ok {
+			return nil, false, nil
+		}
+		// A copy of its own, which shares nothing with the set kept.
+		ids := old.Clone()
+		ids.CloneCopyOnWriteContainers()
+		release()
+		if err := applyChanges(ctx, tx, keys[i], ids, changed); err != nil {
 			if errors.Is(err, errLargeRowid) {
 				return nil, false, nil
 			}
 			return nil, false, err
 		}
+		out[i] = &termSet{at: now, ids: ids}
 		if kept, ok := s.sets.GetIfPresent(keys[i]); !ok || kept.at.logged < now.logged {
-			s.sets.Set(keys[i], out[i])
+			s.sets.Set(keys[i], s.keep(now, ids))
 		}
 	}
 	return out, true, nil
 }
 
-// applyChanges is set in state now, given the rows changed since its own:
-// each is taken out, and put back if its term matches it now. The set
-// kept is not changed, for searches may be reading it.
-func applyChanges(ctx context.Context, tx *sql.Tx, k termKey, set *termSet, changed []int64, now indexState) (*termSet, error) {
-	ids := set.ids.Clone()
+// applyChanges brings ids, a copy of k's set, up to date, given the rows
+// changed since the set's state: each is taken out, and put back if its
+// term matches it now. The set kept is not changed, for searches may be
+// reading it.
+func applyChanges(ctx context.Context, tx *sql.Tx, k termKey, ids *roaring.Bitmap, changed []int64) error {
 	for _, row := range changed {
 		at, err := setPosition(k.index, row)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		ids.Remove(at)
 	}
@@ -377,20 +488,20 @@ func applyChanges(ctx context.Context, tx *sql.Tx, k termKey, set *termSet, chan
 		}
 		var list sql.NullString
 		if err := tx.QueryRowContext(ctx, query, jsonIDs(args(changed)), k.term, slices.Min(changed), slices.Max(changed)).Scan(&list); err != nil {
-			return nil, err
+			return err
 		}
 		for rowid, err := range rowidList(list.String) {
 			if err != nil {
-				return nil, err
+				return err
 			}
 			at, err := setPosition(k.index, rowid)
 			if err != nil {
-				return nil, err
+				return err
 			}
 			ids.Add(at)
 		}
 	}
-	return &termSet{at: now, ids: ids}, nil
+	return nil
 }
 
 // readIndexState reads where index stands, in one statement. An index
@@ -571,7 +682,7 @@ func (s *termSets) make(ctx context.Context, k termKey) error {
 		}
 	}
 	ids.RunOptimize()
-	s.sets.Set(k, &termSet{at: now, ids: ids})
+	s.sets.Set(k, s.keep(now, ids))
 	return nil
 }
 

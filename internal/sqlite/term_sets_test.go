@@ -14,7 +14,6 @@ import (
 
 	"github.com/sitrep/sitrep/internal/conflict"
 	"github.com/sitrep/sitrep/internal/edtf"
-	"github.com/sitrep/sitrep/internal/memory"
 	"github.com/sitrep/sitrep/internal/sqlite"
 	"github.com/sitrep/sitrep/internal/sqlite/sqlitetest"
 )
@@ -221,6 +220,10 @@ func TestSearchCommonWordsAreCountedFromSets(t *testing.T) {
 		t.Fatalf("Search(shelling) counted %d events, want more than %d", first.EventCount, conflict.SearchCountLimit)
 	}
 	db.WaitForTermSets()
+	// The sets are kept in the file beside the database, not the heap.
+	if live, segments := db.SpillStats(); live == 0 || segments == 0 {
+		t.Errorf("the sets made take %d bytes in %d segments of the spill store, want some", live, segments)
+	}
 	before := db.TermSetAnswers()
 	if again := search("shelling"); !reflect.DeepEqual(again, first) {
 		t.Errorf("Search(shelling) from sets = %+v, want %+v", again, first)
@@ -444,15 +447,7 @@ func TestTermSetsPushedOutAreNotMadeAgainAtOnce(t *testing.T) {
 	if made == 0 {
 		t.Fatal("a search of a word in most events made no set")
 	}
-	var sets memory.Cache
-	for _, k := range db.KeptCaches() {
-		if k.Name == "search sets" {
-			sets = k.Cache
-		}
-	}
-	if sets == nil {
-		t.Fatal("the search sets are not among the caches the governor bounds")
-	}
+	sets := db.TermSetsCache()
 	full := sets.GetMaximum()
 	sets.SetMaximum(1)
 	sets.(interface{ CleanUp() }).CleanUp()

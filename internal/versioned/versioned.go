@@ -16,8 +16,8 @@ var lowered atomic.Uint64
 
 // SetScale sets the share of their bounds the caches given Scaled bounds
 // keep, from 0 (one value) to 1 (the whole bound). A cache holding more
-// keeps it until its next new value, which empties it, as reaching its
-// bound does.
+// keeps it until its next new value, which pushes values out until it is
+// within the new bound, as reaching its bound does.
 func SetScale(f float64) {
 	lowered.Store(math.Float64bits(1 - min(max(f, 0), 1)))
 }
@@ -34,13 +34,25 @@ func Scaled(bound int) int {
 }
 
 // Cache keeps values by key until the data version changes, within
-// a bound: past it the map is emptied rather than grown. A value is read
-// outside the lock, so a slow read never holds up the others.
+// a bound: past it, values taken as a map's order comes (at random) are
+// pushed out until an eighth of the bound is free. A value is read outside
+// the lock, so a slow read never holds up the others.
+//
+// Random, not the least recent: readers who go round more keys than fit,
+// in turn (an embed's page for each of many forces), find a share of them
+// kept, where the least recent would always be the next asked for. The
+// map was once emptied instead, and such readers found none.
 type Cache[K comparable, V any] struct {
 	mu      sync.Mutex
 	version int64
-	m       map[K]V
+	m       map[K]weighed[V]
 	weight  int
+}
+
+// weighed is a value kept, with what it counts against the bound.
+type weighed[V any] struct {
+	v V
+	n int
 }
 
 // Get returns what is kept for key at version, reading it with read when
@@ -51,15 +63,15 @@ type Cache[K comparable, V any] struct {
 func (c *Cache[K, V]) Get(version int64, key K, bound int, weigh func(V) int, read func() (V, error)) (V, error) {
 	c.mu.Lock()
 	if c.version < version || c.m == nil {
-		c.version, c.m, c.weight = version, map[K]V{}, 0
+		c.version, c.m, c.weight = version, map[K]weighed[V]{}, 0
 	}
-	v, ok := c.m[key]
+	e, ok := c.m[key]
 	if c.version != version {
 		ok = false
 	}
 	c.mu.Unlock()
 	if ok {
-		return v, nil
+		return e.v, nil
 	}
 	v, err := read()
 	if err != nil {
@@ -77,13 +89,18 @@ func (c *Cache[K, V]) Get(version int64, key K, bound int, weigh func(V) int, re
 		// Another reader kept it meanwhile: counting it twice would
 		// empty the map sooner than its bound.
 		if kept, ok := c.m[key]; ok {
-			return kept, nil
+			return kept.v, nil
 		}
 		if c.weight+n > bound {
-			clear(c.m)
-			c.weight = 0
+			for k, e := range c.m {
+				if c.weight+n <= bound-bound/8 {
+					break
+				}
+				delete(c.m, k)
+				c.weight -= e.n
+			}
 		}
-		c.m[key] = v
+		c.m[key] = weighed[V]{v, n}
 		c.weight += n
 	}
 	return v, nil
@@ -98,6 +115,6 @@ func (c *Cache[K, V]) Peek(version int64, key K) (V, bool) {
 		var zero V
 		return zero, false
 	}
-	v, ok := c.m[key]
-	return v, ok
+	e, ok := c.m[key]
+	return e.v, ok
 }

@@ -1,0 +1,246 @@
+package spill_test
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/sitrep/sitrep/internal/spill"
+)
+
+func open(t *testing.T, segBytes, maxSegs int) *spill.Store {
+	t.Helper()
+	s, err := spill.Open(t.TempDir(), segBytes, maxSegs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+func read(t *testing.T, s *spill.Store, r spill.Ref) []byte {
+	t.Helper()
+	v, ok := s.View(r)
+	if !ok {
+		t.Fatalf("no view of a string kept")
+	}
+	defer v.Release()
+	return bytes.Clone(v.Bytes)
+}
+
+func TestPutKeepsWhatWasWritten(t *testing.T) {
+	s := open(t, 1<<16, 4)
+	var refs []spill.Ref
+	var want [][]byte
+	for i := range 100 {
+		b := bytes.Repeat([]byte{byte(i)}, 1+i*37)
+		r, ok := s.Put(b)
+		if !ok {
+			t.Fatalf("string %d of %d bytes not kept", i, len(b))
+		}
+		refs, want = append(refs, r), append(want, b)
+	}
+	for i, r := range refs {
+		if got := read(t, s, r); !bytes.Equal(got, want[i]) {
+			t.Fatalf("string %d: read %d bytes, not the %d written", i, len(got), len(want[i]))
+		}
+	}
+	live, segs := s.Stats()
+	if total := 100 + 37*99*100/2; live != total || segs < 2 {
+		t.Errorf("stats: %d bytes in %d segments, want %d bytes in several", live, segs, total)
+	}
+}
+
+func TestNothingLeftInTheFolder(t *testing.T) {
+	dir := t.TempDir()
+	s, err := spill.Open(dir, 4096, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if _, ok := s.Put([]byte("kept in a file with no name")); !ok {
+		t.Fatal("not kept")
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(entries) != 0 {
+		t.Errorf("the store's folder holds %d files; its segments should have no names", len(entries))
+	}
+}
+
+func TestRefusesWhatDoesNotFit(t *testing.T) {
+	s := open(t, 1024, 2)
+	if _, ok := s.Put(make([]byte, 1025)); ok {
+		t.Error("a string larger than a segment was kept")
+	}
+	if _, ok := s.Put(nil); ok {
+		t.Error("an empty string was kept")
+	}
+	for i := range 2 {
+		if _, ok := s.Put(make([]byte, 1000)); !ok {
+			t.Fatalf("string %d refused with room for it", i)
+		}
+	}
+	if _, ok := s.Put(make([]byte, 1000)); ok {
+		t.Error("a third segment was opened past the store's bound of two")
+	}
+}
+
+func TestFreedSegmentsCloseAndMakeRoom(t *testing.T) {
+	s := open(t, 1024, 2)
+	a, _ := s.Put(make([]byte, 1000))
+	b, ok := s.Put(make([]byte, 1000))
+	if !ok {
+		t.Fatal("second string refused")
+	}
+	if _, ok := s.Put(make([]byte, 1000)); ok {
+		t.Fatal("a third segment was opened past the bound")
+	}
+	s.Free(a)
+	if _, ok := s.View(a); ok {
+		t.Error("a freed string's emptied segment can still be viewed")
+	}
+	if _, segs := s.Stats(); segs != 1 {
+		t.Errorf("%d segments open after the first was emptied, want 1", segs)
+	}
+	c, ok := s.Put(make([]byte, 1000))
+	if !ok {
+		t.Fatal("no room made by freeing a segment's only string")
+	}
+	if len(read(t, s, b)) != 1000 || len(read(t, s, c)) != 1000 {
+		t.Error("the strings kept were not read whole")
+	}
+}
+
+func TestViewOutlivesFree(t *testing.T) {
+	s := open(t, 1024, 2)
+	want := bytes.Repeat([]byte("ab"), 400)
+	a, _ := s.Put(want)
+	v, ok := s.View(a)
+	if !ok {
+		t.Fatal("no view")
+	}
+	// The segment fills, is left behind and its only string freed: it
+	// must stay mapped while the view is held.
+	s.Put(make([]byte, 1000))
+	s.Free(a)
+	if !bytes.Equal(v.Bytes, want) {
+		t.Fatal("a view held changed when its string was freed")
+	}
+	if _, segs := s.Stats(); segs != 2 {
+		t.Errorf("%d segments open while one is viewed, want 2", segs)
+	}
+	v.Release()
+	if _, segs := s.Stats(); segs != 1 {
+		t.Errorf("%d segments open after the last view was released, want 1", segs)
+	}
+}
+
+func TestClosedStoreKeepsNothing(t *testing.T) {
+	s := open(t, 1024, 2)
+	a, _ := s.Put([]byte("x"))
+	s.Close()
+	if _, ok := s.View(a); ok {
+		t.Error("a string of a closed store can be viewed")
+	}
+	if _, ok := s.Put([]byte("y")); ok {
+		t.Error("a closed store took a string")
+	}
+}
+
+func TestConcurrentUse(t *testing.T) {
+	s := open(t, 1<<14, 8)
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var kept []spill.Ref
+			for i := range 2000 {
+				b := []byte(fmt.Sprintf("goroutine %d string %d", g, i))
+				r, ok := s.Put(b)
+				if !ok {
+					// Full: free the oldest half and go on.
+					for _, r := range kept[:len(kept)/2] {
+						s.Free(r)
+					}
+					kept = kept[len(kept)/2:]
+					continue
+				}
+				kept = append(kept, r)
+				v, ok := s.View(r)
+				if !ok || !bytes.Equal(v.Bytes, b) {
+					t.Errorf("goroutine %d read back %q, not %q", g, v.Bytes, b)
+					return
+				}
+				v.Release()
+			}
+			for _, r := range kept {
+				s.Free(r)
+			}
+		}()
+	}
+	wg.Wait()
+	if live, _ := s.Stats(); live != 0 {
+		t.Errorf("%d bytes live after every string was freed", live)
+	}
+}
+
+func TestSparseSegments(t *testing.T) {
+	s := open(t, 1000, 8)
+	var refs []spill.Ref
+	for range 10 {
+		r, _ := s.Put(make([]byte, 200))
+		refs = append(refs, r)
+	}
+	// Five strings a segment: refs[0:5] in the first, refs[5:10] in the
+	// second, which is still written to.
+	if s.Sparse(refs[0]) {
+		t.Error("a full segment is sparse")
+	}
+	for _, r := range refs[1:5] {
+		s.Free(r)
+	}
+	if !s.Sparse(refs[0]) {
+		t.Error("a segment left behind with a fifth of it kept is not sparse")
+	}
+	for _, r := range refs[6:] {
+		s.Free(r)
+	}
+	if s.Sparse(refs[5]) {
+		t.Error("the segment written to is sparse")
+	}
+}
+
+func TestTidierMovesOnlyWhenCrowded(t *testing.T) {
+	s := open(t, 1000, 4)
+	var tidy spill.Tidier
+	moved := make(chan bool, 1)
+	move := func() { moved <- true }
+	s.Put(make([]byte, 800))
+	s.Put(make([]byte, 800)) // two segments of four: not crowded
+	tidy.Maybe(s, move)
+	select {
+	case <-moved:
+		t.Fatal("moved with half the segments open")
+	case <-time.After(50 * time.Millisecond):
+	}
+	s.Put(make([]byte, 800)) // three of four
+	tidy.Maybe(s, move)
+	select {
+	case <-moved:
+	case <-time.After(5 * time.Second):
+		t.Fatal("not moved with three of four segments open")
+	}
+	tidy.Maybe(s, move)
+	select {
+	case <-moved:
+		t.Fatal("moved again at once")
+	case <-time.After(50 * time.Millisecond):
+	}
+}
