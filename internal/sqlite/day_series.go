@@ -92,7 +92,6 @@ func (d *daySeries) moveSparse() {
 			return
 		}
 		moved := &keptSeries{mark: s.mark, kept: ref, n: s.n}
-		moved.checked.Store(s.checked.Load())
 		// Unless it was replaced meanwhile: then the copy goes.
 		if got, _ := d.kept.Compute(key, func(old *keptSeries, found bool) (*keptSeries, otter.ComputeOp) {
 			if !found || old != s {
@@ -138,8 +137,8 @@ func (d *daySeries) cut(s *keptSeries, from, to string) (DaySeries, bool) {
 	return DaySeries{&keptSeries{days: days, n: len(days)}, from, to}, true
 }
 
-// keptSeries is a key's series as of its mark. It is never changed once
-// kept: a check that finds it current keeps a copy with the new version.
+// keptSeries is a key's series as of its mark. Once kept, only checked
+// changes: a check that finds the mark current moves it on.
 type keptSeries struct {
 	// mark is the key's mark plus the mark of every key ('') when read.
 	mark int64
