@@ -43,10 +43,6 @@ type Config struct {
 	// CacheBytes bounds the in-memory cache of public responses: 0 means
 	// DefaultCacheBytes, a negative number turns the cache off.
 	CacheBytes int
-	// SpillDir, when set, is the folder whose mapped files keep the
-	// cache's bodies (internal/spill): the database's, which is on a
-	// disk. Otherwise, or when no file can be made there, the heap does.
-	SpillDir string
 	// Bulk limits exports and large API reads (limit.go).
 	Bulk BulkLimits
 	// Governor, when set, lowers the bounds of the response cache and the
@@ -121,7 +117,7 @@ func New(cfg Config, db *sqlite.DB) *echo.Echo {
 	if size == 0 {
 		size = DefaultCacheBytes
 	}
-	cache, err := newResponseCache(size, cfg.SpillDir)
+	cache, err := newResponseCache(size)
 	if err != nil {
 		// The options are constants but for the size; serve uncached
 		// rather than not at all.
@@ -129,9 +125,7 @@ func New(cfg Config, db *sqlite.DB) *echo.Echo {
 	}
 	s.cache = cache
 	if cfg.Governor != nil {
-		if cache != nil && cache.spill == nil {
-			// Kept in the spill store, bodies take next to nothing of
-			// the heap, and are bounded by the cache's own bound alone.
+		if cache != nil {
 			cfg.Governor.Add(memory.Kept{Name: "responses", Cache: cache.entries, UnitBytes: 1})
 		}
 		cfg.Governor.Add(memory.Kept{Name: "map pins", Cache: s.maps.pins, UnitBytes: mapPinUnitBytes})

@@ -7,11 +7,10 @@ import (
 	"syscall"
 )
 
-// fileMapping is a segment as a file mapped shared: written and read
-// through the mapping. The file has no name and no descriptor once
-// mapped, so a process with many stores holds no files open; the mapping
-// keeps its pages until it is undone.
+// fileMapping is a segment as a file mapped read-only: written through the
+// file, read through the mapping, which sees every write at once.
 type fileMapping struct {
+	f    *os.File
 	data []byte
 }
 
@@ -20,23 +19,27 @@ func newMapping(dir string, size int) (mapping, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
+	// The open file and its mapping keep the file's pages; without a name
+	// it cannot outlive the process.
 	if err := os.Remove(f.Name()); err != nil {
+		f.Close()
 		return nil, err
 	}
-	if err := allocate(f, size); err != nil {
+	if err := f.Truncate(int64(size)); err != nil {
+		f.Close()
 		return nil, err
 	}
-	data, err := syscall.Mmap(int(f.Fd()), 0, size, syscall.PROT_READ|syscall.PROT_WRITE, syscall.MAP_SHARED)
+	data, err := syscall.Mmap(int(f.Fd()), 0, size, syscall.PROT_READ, syscall.MAP_SHARED)
 	if err != nil {
+		f.Close()
 		return nil, err
 	}
-	return &fileMapping{data: data}, nil
+	return &fileMapping{f: f, data: data}, nil
 }
 
 func (m *fileMapping) write(off int, b []byte) error {
-	copy(m.data[off:], b)
-	return nil
+	_, err := m.f.WriteAt(b, int64(off))
+	return err
 }
 
 func (m *fileMapping) bytes() []byte { return m.data }
@@ -45,5 +48,6 @@ func (m *fileMapping) closed() bool { return m.data == nil }
 
 func (m *fileMapping) close() {
 	syscall.Munmap(m.data)
+	m.f.Close()
 	m.data = nil
 }
