@@ -7,10 +7,11 @@ import (
 	"syscall"
 )
 
-// fileMapping is a segment as a file mapped read-only: written through the
-// file, read through the mapping, which sees every write at once.
+// fileMapping is a segment as a file mapped shared: written and read
+// through the mapping. The file has no name and no descriptor once
+// mapped, so a process with many stores holds no files open; the mapping
+// keeps its pages until it is undone.
 type fileMapping struct {
-	f    *os.File
 	data []byte
 }
 
@@ -19,27 +20,23 @@ func newMapping(dir string, size int) (mapping, error) {
 	if err != nil {
 		return nil, err
 	}
-	// The open file and its mapping keep the file's pages; without a name
-	// it cannot outlive the process.
+	defer f.Close()
 	if err := os.Remove(f.Name()); err != nil {
-		f.Close()
 		return nil, err
 	}
-	if err := f.Truncate(int64(size)); err != nil {
-		f.Close()
+	if err := allocate(f, size); err != nil {
 		return nil, err
 	}
-	data, err := syscall.Mmap(int(f.Fd()), 0, size, syscall.PROT_READ, syscall.MAP_SHARED)
+	data, err := syscall.Mmap(int(f.Fd()), 0, size, syscall.PROT_READ|syscall.PROT_WRITE, syscall.MAP_SHARED)
 	if err != nil {
-		f.Close()
 		return nil, err
 	}
-	return &fileMapping{f: f, data: data}, nil
+	return &fileMapping{data: data}, nil
 }
 
 func (m *fileMapping) write(off int, b []byte) error {
-	_, err := m.f.WriteAt(b, int64(off))
-	return err
+	copy(m.data[off:], b)
+	return nil
 }
 
 func (m *fileMapping) bytes() []byte { return m.data }
@@ -48,6 +45,5 @@ func (m *fileMapping) closed() bool { return m.data == nil }
 
 func (m *fileMapping) close() {
 	syscall.Munmap(m.data)
-	m.f.Close()
 	m.data = nil
 }

@@ -63,10 +63,15 @@ func Open(dir string, segBytes, maxSegs int) (*Store, error) {
 	if segBytes <= 0 || maxSegs <= 0 {
 		return nil, errors.New("spill: segment size and count must be positive")
 	}
-	if fi, err := os.Stat(dir); err != nil {
+	// A folder that cannot hold a file is found now, not on the first
+	// write, so that the caller can keep its strings elsewhere.
+	probe, err := os.CreateTemp(dir, ".sitrep-spill-*")
+	if err != nil {
 		return nil, fmt.Errorf("spill: %w", err)
-	} else if !fi.IsDir() {
-		return nil, fmt.Errorf("spill: %s is not a folder", dir)
+	}
+	probe.Close()
+	if err := os.Remove(probe.Name()); err != nil {
+		return nil, fmt.Errorf("spill: %w", err)
 	}
 	return &Store{dir: dir, segBytes: segBytes, maxSegs: maxSegs, segs: map[*segment]bool{}}, nil
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"os"
+	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -242,5 +243,22 @@ func TestTidierMovesOnlyWhenCrowded(t *testing.T) {
 	case <-moved:
 		t.Fatal("moved again at once")
 	case <-time.After(50 * time.Millisecond):
+	}
+}
+
+func TestOpenRefusesAFolderItCannotWrite(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "sitrep.db")
+	if err := os.WriteFile(file, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := spill.Open(file, 4096, 2); err == nil {
+		t.Error("a store was opened in a file, not a folder")
+	}
+	if _, err := spill.Open(filepath.Join(dir, "missing"), 4096, 2); err == nil {
+		t.Error("a store was opened in a folder that does not exist")
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Errorf("opening left %d files in the folder, want only the one there before", len(entries))
 	}
 }
