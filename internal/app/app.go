@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"path/filepath"
 	"time"
 
 	"github.com/sitrep/sitrep/internal/demo"
@@ -118,7 +119,7 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 		stopGovernor = func() { stop(); <-done }
 	}
 	h := server.New(server.Config{Logger: cfg.Logger, Assets: assets, BaseURL: cfg.BaseURL,
-		AllowedHosts: cfg.AllowedHosts, TrustedProxies: cfg.TrustedProxies, Accounts: cfg.Accounts, CacheBytes: cfg.CacheBytes, Bulk: cfg.Bulk,
+		AllowedHosts: cfg.AllowedHosts, TrustedProxies: cfg.TrustedProxies, Accounts: cfg.Accounts, CacheBytes: cfg.CacheBytes, SpillDir: filepath.Dir(cfg.DBPath), Bulk: cfg.Bulk,
 		Governor: governor, Tiles: cfg.Tiles, TilesStyle: cfg.TilesStyle}, db)
 	return &App{DB: db, handler: h, log: cfg.Logger, stopWarming: func() {}, stopGovernor: stopGovernor}, nil
 }

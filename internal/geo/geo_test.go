@@ -3,8 +3,10 @@ package geo
 import (
 	"fmt"
 	"math"
+	"reflect"
 	"strings"
 	"testing"
+	"unsafe"
 )
 
 // TestBasemapHasTheWorld reads both outline files whole: every country
@@ -137,6 +139,43 @@ func TestClustersAddUp(t *testing.T) {
 	}
 	if sum != total || len(seen) != len(pins) {
 		t.Errorf("clusters hold %d events of %d pins, want %d of %d", sum, len(seen), total, len(pins))
+	}
+}
+
+// TestGridReadInPlaceClustersAsMade: a grid written out (Encoded) and read
+// back where its bytes lie (GridIn) gives every view the clusters the grid
+// gave, and bytes that are not a grid are refused.
+func TestGridReadInPlaceClustersAsMade(t *testing.T) {
+	var pins []Pin
+	for i := range 500 {
+		pins = append(pins, NewPin(i, Point{Lon: 30 + float64(i%25)*0.9, Lat: 25 + float64(i/25)*0.7}, 1+i%9, i%11 == 0))
+	}
+	for _, z := range []int{2, 6, 11} {
+		made := NewGrid(pins, z)
+		// Copied into words, as a mapped file's page keeps it: aligned.
+		enc := made.Encoded()
+		words := make([]uint64, len(enc)/8+2)
+		b := unsafe.Slice((*byte)(unsafe.Pointer(&words[0])), len(words)*8)[:len(enc)]
+		copy(b, enc)
+		read, ok := GridIn(b)
+		if !ok {
+			t.Fatalf("zoom %d: a grid's own bytes were refused", z)
+		}
+		for _, c := range []Point{{Lon: 36, Lat: 32}, {Lon: 45, Lat: 30}, {Lon: 0, Lat: 0}} {
+			v := View{Center: c, Zoom: z, Width: 960, Height: 540}
+			if want, got := made.In(v), read.In(v); !reflect.DeepEqual(got, want) {
+				t.Errorf("zoom %d at %v: read in place gives %d clusters, made %d", z, c, len(got), len(want))
+			}
+		}
+		if len(made.In(View{Center: Point{Lon: 30 + 0.9*11, Lat: 25 + 0.7*7}, Zoom: z, Width: 960, Height: 540})) == 0 {
+			t.Errorf("zoom %d: the view over the pins has no clusters", z)
+		}
+		if _, ok := GridIn(b[:len(b)-4]); ok {
+			t.Errorf("zoom %d: a grid cut short was read", z)
+		}
+		if _, ok := GridIn(unsafe.Slice((*byte)(unsafe.Pointer(&words[0])), len(words)*8)[1 : len(enc)+1]); ok {
+			t.Errorf("zoom %d: a grid not aligned was read", z)
+		}
 	}
 }
 

@@ -83,6 +83,7 @@ func (s *Server) apiEventMap(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	defer mp.release()
 	view, fitted := r.view(c.QueryParams(), mp.pins)
 	west, south, east, north := view.Bounds()
 	out := mapJSON{Kind: "event_map", Events: mp.mapped, Unlocated: mp.unlocated, Places: len(mp.pins),

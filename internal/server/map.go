@@ -5,15 +5,12 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/labstack/echo/v4"
-	"github.com/maypok86/otter/v2"
 
 	"github.com/sitrep/sitrep/internal/conflict"
 	"github.com/sitrep/sitrep/internal/form"
@@ -61,20 +58,7 @@ type mapPlaces struct {
 	// number, within mapPinsBudget: those asked for most stay (the map of
 	// every event, the tags' maps) while maps of one actor each come and
 	// go.
-	pins *otter.Cache[mapPinsKey, *mapPins]
-}
-
-// mapPinsKey names a filter's pins as of a data version.
-type mapPinsKey struct {
-	version int64
-	filter  string
-}
-
-func newMapPins() *otter.Cache[mapPinsKey, *mapPins] {
-	return otter.Must(&otter.Options[mapPinsKey, *mapPins]{
-		MaximumWeight: mapPinsBudget,
-		Weigher:       mapPinsWeight,
-	})
+	pins *mapPinsCache
 }
 
 type mapPlace struct {
@@ -249,7 +233,7 @@ func (r mapRequest) viewLinks() func(geo.View) string {
 // clusterLink is where a cluster's mark leads: the list of its places'
 // events when one list's filter can name them all (at most ten, every one
 // public), else the view two levels closer, which parts them (closer set).
-func (r mapRequest) clusterLink(mp *mapPins, view geo.View, cl geo.Cluster, views func(geo.View) string) (href string, closer bool) {
+func (r mapRequest) clusterLink(mp *pinsRead, view geo.View, cl geo.Cluster, views func(geo.View) string) (href string, closer bool) {
 	if len(cl.Pins) <= mapClusterLinkPlaces {
 		slugs := make([]string, 0, len(cl.Pins))
 		for _, k := range cl.Pins {
@@ -289,6 +273,7 @@ func (s *Server) buildMap(c echo.Context, r mapRequest) (components.MapView, err
 	if err != nil {
 		return components.MapView{}, err
 	}
+	defer mp.release()
 	pins, places, tally := mp.pins, mp.places, mp.tally
 	mapped, unlocated, placesWithEvents := mp.mapped, mp.unlocated, len(mp.pins)
 	placeOf := func(key int) *mapPlace { return places[key] }
@@ -385,149 +370,6 @@ func (s *Server) buildMap(c echo.Context, r mapRequest) (components.MapView, err
 		v.Controls = append(v.Controls, components.MapControl{Label: "Fit to the events", Href: r.link(r.self), Class: "map__control--fit"})
 	}
 	return v, nil
-}
-
-// mapPins is a filter's places on the map, with the counts the map
-// states: the same for every view of the filter until the next write.
-type mapPins struct {
-	pins []geo.Pin
-	// places are the pins' places, by each pin's Key.
-	places            []*mapPlace
-	mapped, unlocated int
-	tally             conflict.PlaceTally // without its Counts
-	// byN are the pins' indexes, most events first, for the table.
-	byN []int
-	// grids are the pins clustered at each zoom level, made when first
-	// asked for; cells counts their clusters, for the cache's weigher.
-	grids     [geo.MaxZoom + 1]*geo.Grid
-	gridsOnce [geo.MaxZoom + 1]sync.Once
-	cells     atomic.Int64
-	// kept and key are the cache that keeps these pins and their key in
-	// it, nil for pins made after a write for one request alone.
-	kept *otter.Cache[mapPinsKey, *mapPins]
-	key  mapPinsKey
-}
-
-// grid returns the pins clustered at zoom z. A grid made is weighed
-// again with its pins: a map of every place keeps one for each zoom
-// level, together weighing more than the pins, and a flood of filters
-// zoomed every way must not keep them past the budget.
-func (mp *mapPins) grid(z int) *geo.Grid {
-	made := false
-	mp.gridsOnce[z].Do(func() {
-		mp.grids[z] = geo.NewGrid(mp.pins, z)
-		mp.cells.Add(int64(mp.grids[z].Cells()))
-		made = true
-	})
-	if made && mp.kept != nil {
-		if kept, ok := mp.kept.GetIfPresent(mp.key); ok && kept == mp {
-			mp.kept.Set(mp.key, mp)
-		}
-	}
-	return mp.grids[z]
-}
-
-// mapPinsWeight is what a filter's pins count against mapPinsBudget: a
-// pin each, with its place and its place in the table's order (about 80
-// bytes), and half of one for each cluster of its grids (about 36).
-func mapPinsWeight(_ mapPinsKey, mp *mapPins) uint32 {
-	return uint32(max(1, len(mp.pins)+int(mp.cells.Load()/2)))
-}
-
-// mapPinsBudget bounds the pins and grids kept for recent filters, about
-// 40 MB. Every tag's map and the map of every event, clustered at every
-// zoom level, then fit together; with pins alone counted against 300,000,
-// a heap profile at a million events found 22 MB of pins and 26 MB of
-// grids, which nothing bounded.
-const mapPinsBudget = 500_000
-
-// mapPinUnitBytes is about what a unit of mapPinsBudget takes: 53 MB for
-// a full budget in a heap profile at a million events.
-const mapPinUnitBytes = 106
-
-// mapPinsOf counts the filter's events by place and places them, or
-// returns what the last request of the same filter found: panning and
-// zooming ask again for the same counts.
-func (s *Server) mapPinsOf(ctx context.Context, r mapRequest) (*mapPins, error) {
-	index, err := s.mapPlaceIndex(ctx)
-	if err != nil {
-		return nil, err
-	}
-	s.maps.Lock()
-	version, kept := s.maps.version, s.maps.pins
-	s.maps.Unlock()
-	key := mapPinsKey{version, r.filter.Values().Encode() + "\x00" + r.fixed.Get("timeline") + "\x00" + r.fixed.Get("asof")}
-	if mp, ok := kept.GetIfPresent(key); ok {
-		return mp, nil
-	}
-	filter := r.filter.Filter
-	filter.Timeline = r.timeline
-	filter.After, filter.Before = "", ""
-	var tally conflict.PlaceTally
-	if r.at != nil {
-		tally, err = s.db.CountEventsByPlaceAt(ctx, filter, *r.at, mapListLimit)
-	} else {
-		tally, err = s.db.CountEventsByPlace(ctx, filter, mapListLimit)
-	}
-	if err != nil {
-		return nil, err
-	}
-	ids := make([]conflict.PlaceID, 0, len(tally.Counts))
-	for id, n := range tally.Counts {
-		if n > 0 {
-			ids = append(ids, id)
-		}
-	}
-	slices.Sort(ids)
-	mp := &mapPins{pins: make([]geo.Pin, 0, len(ids)), places: make([]*mapPlace, 0, len(ids))}
-	for _, id := range ids {
-		n := tally.Counts[id]
-		p, ok := index[id]
-		if !ok || !p.located {
-			mp.unlocated += n
-			continue
-		}
-		mp.mapped += n
-		pin := p.pin
-		pin.Key, pin.N = len(mp.places), n
-		mp.pins = append(mp.pins, pin)
-		mp.places = append(mp.places, p)
-	}
-	if r.at != nil {
-		// Named as they were at the moment; drawn where they are today.
-		ids := make([]conflict.PlaceID, len(mp.places))
-		for i := range mp.places {
-			ids[i] = mp.places[i].ID
-		}
-		_, names, err := s.db.NamesAt(ctx, *r.at, nil, ids)
-		if err != nil {
-			return nil, err
-		}
-		for i, p := range mp.places {
-			if n, ok := names[p.ID]; ok {
-				// A copy: the index is every map's.
-				renamed := *p
-				renamed.Name = n
-				mp.places[i] = &renamed
-			}
-		}
-	}
-	tally.Counts = nil
-	mp.tally = tally
-	mp.byN = make([]int, len(mp.pins))
-	for i := range mp.byN {
-		mp.byN[i] = i
-	}
-	slices.SortStableFunc(mp.byN, func(a, b int) int { return mp.pins[b].N - mp.pins[a].N })
-	s.maps.Lock()
-	current := s.maps.version
-	s.maps.Unlock()
-	if current == version {
-		// After a write the answer is this request's only.
-		mp.kept, mp.key = kept, key
-		kept.Set(key, mp)
-	}
-	return mp, nil
 }
 
 // clusterCenter is the position under a cluster's mark.

@@ -43,10 +43,15 @@ type Config struct {
 	// CacheBytes bounds the in-memory cache of public responses: 0 means
 	// DefaultCacheBytes, a negative number turns the cache off.
 	CacheBytes int
+	// SpillDir, when set, is the folder whose mapped files keep the map's
+	// pins and grids (internal/spill): the database's, which is on a
+	// disk. Otherwise, or when no file can be made there, the heap does.
+	SpillDir string
 	// Bulk limits exports and large API reads (limit.go).
 	Bulk BulkLimits
-	// Governor, when set, lowers the bounds of the response cache and the
-	// map's kept pins when the heap nears its limit.
+	// Governor, when set, lowers the bounds of the response cache and,
+	// when they are kept in the heap, the map's pins, as the heap nears
+	// its limit.
 	Governor *memory.Governor
 	// Tiles, when set, is the deployer's own basemap, served under
 	// /tiles/ and drawn with MapLibre GL; TilesStyle their own style for
@@ -109,7 +114,7 @@ type Server struct {
 // New returns the Echo instance serving every route.
 func New(cfg Config, db *sqlite.DB) *echo.Echo {
 	s := &Server{cfg: cfg, db: db, log: cfg.Logger, md: markdown.New(), acc: newAccounts(cfg.Accounts, db), hosts: newHosts(cfg)}
-	s.maps.pins = newMapPins()
+	s.maps.pins = newMapPins(cfg.SpillDir)
 	s.limits = cfg.Bulk.withDefaults()
 	s.bulk, s.bulkDB = newLimiter(s.limits), db.Bulk()
 	db.SetExportConns(s.limits.Total)
@@ -128,7 +133,11 @@ func New(cfg Config, db *sqlite.DB) *echo.Echo {
 		if cache != nil {
 			cfg.Governor.Add(memory.Kept{Name: "responses", Cache: cache.entries, UnitBytes: 1})
 		}
-		cfg.Governor.Add(memory.Kept{Name: "map pins", Cache: s.maps.pins, UnitBytes: mapPinUnitBytes})
+		if s.maps.pins.store == nil {
+			// Kept in the spill store, pins take next to nothing of the
+			// heap, and are bounded by their own budget alone.
+			cfg.Governor.Add(memory.Kept{Name: "map pins", Cache: s.maps.pins, UnitBytes: mapPinUnitBytes})
+		}
 	}
 	e := echo.New()
 	e.HideBanner = true

@@ -182,6 +182,7 @@ func (s *Server) mapPlaces(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	defer mp.release()
 	out := placesJSON{Type: "FeatureCollection", List: r.listOf(nil), Features: make([]placeFeature, 0, len(mp.pins))}
 	for i, p := range mp.pins {
 		pl := mp.places[p.Key]

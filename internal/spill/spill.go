@@ -20,6 +20,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unsafe"
 )
 
 // Store keeps byte strings in mapped segments. Its methods are safe for
@@ -278,4 +279,27 @@ type mapping interface {
 	bytes() []byte
 	closed() bool
 	close()
+}
+
+// Raw returns s's memory as bytes, to Put a slice without encoding it. T
+// must hold no pointers (numbers, bools, and arrays and structs of them):
+// the collector does not look into a store, so a pointer kept there would
+// not keep what it points to alive.
+func Raw[T any](s []T) []byte {
+	if len(s) == 0 {
+		return nil
+	}
+	return unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(s))), len(s)*int(unsafe.Sizeof(s[0])))
+}
+
+// As reads b as the elements Raw wrote, in place: b must be aligned for T
+// (a View of a string Put is aligned to 8 bytes) and stay readable while
+// they are read.
+func As[T any](b []byte) []T {
+	var zero T
+	size := int(unsafe.Sizeof(zero))
+	if len(b) < size || size == 0 {
+		return nil
+	}
+	return unsafe.Slice((*T)(unsafe.Pointer(unsafe.SliceData(b))), len(b)/size)
 }

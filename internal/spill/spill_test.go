@@ -262,3 +262,43 @@ func TestOpenRefusesAFolderItCannotWrite(t *testing.T) {
 		t.Errorf("opening left %d files in the folder, want only the one there before", len(entries))
 	}
 }
+
+// TestSlicesReadInPlace: a slice of plain values kept as its bytes (Raw)
+// reads back, where the store keeps it, as the values written (As).
+func TestSlicesReadInPlace(t *testing.T) {
+	type point struct {
+		X, Y float64
+		N    int32
+		Flag bool
+	}
+	s := open(t, 1<<16, 2)
+	// An odd string first, so the slice's place must be aligned.
+	if _, ok := s.Put([]byte("abc")); !ok {
+		t.Fatal("Put refused a short string")
+	}
+	want := make([]point, 300)
+	for i := range want {
+		want[i] = point{X: float64(i) / 3, Y: -float64(i), N: int32(i * 7), Flag: i%3 == 0}
+	}
+	ref, ok := s.Put(spill.Raw(want))
+	if !ok {
+		t.Fatal("Put refused the slice")
+	}
+	v, ok := s.View(ref)
+	if !ok {
+		t.Fatal("no view of the slice")
+	}
+	defer v.Release()
+	got := spill.As[point](v.Bytes)
+	if len(got) != len(want) {
+		t.Fatalf("read %d values, want %d", len(got), len(want))
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("value %d reads %+v, want %+v", i, got[i], want[i])
+		}
+	}
+	if spill.Raw([]point(nil)) != nil || spill.As[point](nil) != nil {
+		t.Error("an empty slice is not empty bytes, or back")
+	}
+}

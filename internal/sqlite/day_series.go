@@ -8,7 +8,6 @@ import (
 	"sort"
 	"strconv"
 	"sync/atomic"
-	"unsafe"
 
 	"github.com/maypok86/otter/v2"
 	"golang.org/x/sync/singleflight"
@@ -67,7 +66,7 @@ func (d *daySeries) keep(key string, s *keptSeries) {
 	kept := &keptSeries{mark: s.mark, days: s.days, n: len(s.days), plain: s.plain}
 	kept.checked.Store(s.checked.Load())
 	if d.spill != nil && len(s.days) > 0 {
-		if ref, ok := d.spill.Put(wordBytes(s.days)); ok {
+		if ref, ok := d.spill.Put(spill.Raw(s.days)); ok {
 			kept.kept, kept.days = ref, nil
 			d.tidy.Maybe(d.spill, d.moveSparse)
 		}
@@ -105,17 +104,6 @@ func (d *daySeries) moveSparse() {
 	}
 }
 
-// wordBytes is words as bytes, sharing their memory.
-func wordBytes(words []uint64) []byte {
-	return unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(words))), len(words)*8)
-}
-
-// byteWords is wordBytes the other way: b's length is a multiple of 8 and
-// its start aligned to 8, as the spill store keeps every string.
-func byteWords(b []byte) []uint64 {
-	return unsafe.Slice((*uint64)(unsafe.Pointer(unsafe.SliceData(b))), len(b)/8)
-}
-
 // cut returns a DaySeries of s from from to to, copying the days it
 // spans out of the spill store when s is kept there. ok is false when
 // the store no longer keeps them: s has been replaced since it was found.
@@ -128,7 +116,7 @@ func (d *daySeries) cut(s *keptSeries, from, to string) (DaySeries, bool) {
 		return DaySeries{}, false
 	}
 	defer v.Release()
-	whole := &keptSeries{days: byteWords(v.Bytes)}
+	whole := &keptSeries{days: spill.As[uint64](v.Bytes)}
 	lo, hi, ok := whole.bounds(from, to)
 	if !ok {
 		lo, hi = 0, len(whole.days)
