@@ -276,13 +276,7 @@ func (c *mapPinsCache) move(ref *spill.Ref) {
 	if !c.store.Sparse(*ref) {
 		return
 	}
-	v, ok := c.store.View(*ref)
-	if !ok {
-		return
-	}
-	moved, ok := c.store.Put(v.Bytes)
-	v.Release()
-	if ok {
+	if moved, ok := c.store.Copy(*ref); ok {
 		c.store.Free(*ref)
 		*ref = moved
 	}

@@ -211,6 +211,19 @@ func (s *Store) Sparse(r Ref) bool {
 	return r.seg.done && !r.seg.m.closed() && r.seg.live*4 < s.segBytes
 }
 
+// Copy puts r's bytes in the store again, in the segment being written:
+// how an owner moves a string out of a sparse segment. r stays kept until
+// it is freed. ok is false when r can no longer be read or there is no
+// room.
+func (s *Store) Copy(r Ref) (Ref, bool) {
+	v, ok := s.View(r)
+	if !ok {
+		return Ref{}, false
+	}
+	defer v.Release()
+	return s.Put(v.Bytes)
+}
+
 // crowded reports whether the store holds more than half its most
 // segments: time its owners moved their strings out of sparse ones.
 func (s *Store) crowded() bool {

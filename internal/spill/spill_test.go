@@ -302,3 +302,30 @@ func TestSlicesReadInPlace(t *testing.T) {
 		t.Error("an empty slice is not empty bytes, or back")
 	}
 }
+
+// TestCopyMovesToTheCurrentSegment: a string copied is kept again, whole,
+// in the segment being written, the old one until freed; a string whose
+// segment has closed cannot be copied.
+func TestCopyMovesToTheCurrentSegment(t *testing.T) {
+	s := open(t, 1<<12, 4)
+	old, _ := s.Put(bytes.Repeat([]byte("a"), 1000))
+	filler, _ := s.Put(bytes.Repeat([]byte("b"), 3000))
+	moved, ok := s.Copy(old)
+	if !ok {
+		t.Fatal("Copy refused a string kept")
+	}
+	if got := read(t, s, moved); !bytes.Equal(got, bytes.Repeat([]byte("a"), 1000)) {
+		t.Fatalf("the copy reads %d bytes, not the string", len(got))
+	}
+	if live, segs := s.Stats(); live != 5000 || segs != 2 {
+		t.Errorf("after the copy the store holds %d bytes in %d segments, want 5000 in 2", live, segs)
+	}
+	s.Free(old)
+	s.Free(filler)
+	if _, segs := s.Stats(); segs != 1 {
+		t.Errorf("the first segment did not close once its strings were freed: %d open", segs)
+	}
+	if _, ok := s.Copy(old); ok {
+		t.Error("a string whose segment closed was copied")
+	}
+}

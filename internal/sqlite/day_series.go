@@ -81,14 +81,9 @@ func (d *daySeries) moveSparse() {
 		if !d.spill.Sparse(s.kept) {
 			continue
 		}
-		v, ok := d.spill.View(s.kept)
+		ref, ok := d.spill.Copy(s.kept)
 		if !ok {
 			continue
-		}
-		ref, ok := d.spill.Put(v.Bytes)
-		v.Release()
-		if !ok {
-			return
 		}
 		moved := &keptSeries{mark: s.mark, kept: ref, n: s.n}
 		// Unless it was replaced meanwhile: then the copy goes.

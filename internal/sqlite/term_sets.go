@@ -121,14 +121,9 @@ func (s *termSets) moveSparse() {
 		if set.ids != nil || !s.spill.Sparse(set.kept) {
 			continue
 		}
-		v, ok := s.spill.View(set.kept)
+		ref, ok := s.spill.Copy(set.kept)
 		if !ok {
 			continue
-		}
-		ref, ok := s.spill.Put(v.Bytes)
-		v.Release()
-		if !ok {
-			return
 		}
 		moved := &termSet{at: set.at, kept: ref}
 		// Unless it was replaced meanwhile: then the copy goes.
