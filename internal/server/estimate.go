@@ -129,9 +129,11 @@ func (s *Server) estimateList(c echo.Context) error {
 	}
 	// After the cut: the row read to tell whether more follow is never
 	// written, so never kept.
-	if v.Row, err = s.tableRow(ctx, version, rows, uncited); err != nil {
+	var release func()
+	if v.Row, release, err = s.tableRow(ctx, version, rows, uncited); err != nil {
 		return err
 	}
+	defer release()
 	v.Estimates = rows
 	if f.Filter.Force == 0 && f.Values().Encode() != "" {
 		// Counting every estimate a filter without a force matches could

@@ -44,14 +44,15 @@ type Config struct {
 	// DefaultCacheBytes, a negative number turns the cache off.
 	CacheBytes int
 	// SpillDir, when set, is the folder whose mapped files keep the map's
-	// pins and grids (internal/spill): the database's, which is on a
-	// disk. Otherwise, or when no file can be made there, the heap does.
+	// pins and grids and the explorer's written rows (internal/spill): the
+	// database's, which is on a disk. Otherwise, or when no file can be
+	// made there, the heap does.
 	SpillDir string
 	// Bulk limits exports and large API reads (limit.go).
 	Bulk BulkLimits
 	// Governor, when set, lowers the bounds of the response cache and,
-	// when they are kept in the heap, the map's pins, as the heap nears
-	// its limit.
+	// when they are kept in the heap, the map's pins and the explorer's
+	// rows, as the heap nears its limit.
 	Governor *memory.Governor
 	// Tiles, when set, is the deployer's own basemap, served under
 	// /tiles/ and drawn with MapLibre GL; TilesStyle their own style for
@@ -74,7 +75,7 @@ type Server struct {
 	// pages keeps the first pages of the explorer's table (chart_cache.go).
 	pages versioned.Cache[string, *firstPage]
 	// rows keeps the explorer's table rows written (estimate_rows.go).
-	rows versioned.Cache[conflict.EstimateID, []byte]
+	rows *writtenRows
 	// newest keeps when the newest revision was written (embed_panel.go).
 	newest versioned.Cache[struct{}, time.Time]
 	// counts keeps the counts over time of recent filters (histogram.go).
@@ -115,6 +116,7 @@ type Server struct {
 func New(cfg Config, db *sqlite.DB) *echo.Echo {
 	s := &Server{cfg: cfg, db: db, log: cfg.Logger, md: markdown.New(), acc: newAccounts(cfg.Accounts, db), hosts: newHosts(cfg)}
 	s.maps.pins = newMapPins(cfg.SpillDir)
+	s.rows = newWrittenRows(cfg.SpillDir)
 	s.limits = cfg.Bulk.withDefaults()
 	s.bulk, s.bulkDB = newLimiter(s.limits), db.Bulk()
 	db.SetExportConns(s.limits.Total)
@@ -137,6 +139,9 @@ func New(cfg Config, db *sqlite.DB) *echo.Echo {
 			// Kept in the spill store, pins take next to nothing of the
 			// heap, and are bounded by their own budget alone.
 			cfg.Governor.Add(memory.Kept{Name: "map pins", Cache: s.maps.pins, UnitBytes: mapPinUnitBytes})
+		}
+		if s.rows.store == nil {
+			cfg.Governor.Add(memory.Kept{Name: "estimate rows", Cache: s.rows.kept, UnitBytes: 1})
 		}
 	}
 	e := echo.New()
