@@ -80,10 +80,14 @@ func (w *writtenRows) keep(version int64, id conflict.EstimateID, b []byte) {
 	}
 	r := writtenRow{b: b}
 	if w.store != nil {
-		if ref, ok := w.store.Put(b); ok {
-			r = writtenRow{ref: ref}
-			w.tidy.Maybe(w.store, w.moveSparse)
+		// Bounded for the store, not the heap: a row the store has no
+		// room for is not kept.
+		ref, ok := w.store.Put(b)
+		if !ok {
+			return
 		}
+		r = writtenRow{ref: ref}
+		w.tidy.Maybe(w.store, w.moveSparse)
 	}
 	w.kept.Set(writtenKey{version, id}, r)
 }

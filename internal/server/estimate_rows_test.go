@@ -65,3 +65,14 @@ func TestWrittenRowsKeptOutOfTheHeap(t *testing.T) {
 		t.Error("without a store, rows are not kept in the heap")
 	}
 }
+
+// TestWrittenRowsTheStoreCannotHoldAreNotKept: a row the store refuses is
+// not kept in the heap instead, where nothing would bound it.
+func TestWrittenRowsTheStoreCannotHoldAreNotKept(t *testing.T) {
+	w := newWrittenRows(t.TempDir())
+	big := bytes.Repeat([]byte("<td>x</td>"), rowSegmentBytes/10+1)
+	w.keep(3, 1, big)
+	if _, _, ok := w.read(3, 1); ok {
+		t.Error("a row larger than a segment was kept")
+	}
+}

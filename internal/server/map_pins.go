@@ -134,18 +134,24 @@ func (mp *mapPins) free(store *spill.Store) {
 // pinBytes is what a pin takes in the store.
 const pinBytes = int(unsafe.Sizeof(geo.Pin{}))
 
-// keep puts the pins in the cache's store, or keeps them in the heap.
-func (mp *mapPins) keep(pins []geo.Pin, byN []int32) {
+// keep puts the pins in the cache's store, or in the heap when the cache
+// has none. ok is false when its store has no room: the heap does not
+// take them instead, since the governor no longer bounds the pins, and
+// they are the request's own.
+func (mp *mapPins) keep(pins []geo.Pin, byN []int32) (ok bool) {
 	if c := mp.kept; c != nil && c.store != nil && len(pins) > 0 {
 		b := make([]byte, 0, len(pins)*pinBytes+len(byN)*4)
 		b = append(append(b, spill.Raw(pins)...), spill.Raw(byN)...)
-		if ref, ok := c.store.Put(b); ok {
-			mp.pinsRef, mp.spilled = ref, true
-			c.tidy.Maybe(c.store, c.moveSparse)
-			return
+		ref, ok := c.store.Put(b)
+		if !ok {
+			return false
 		}
+		mp.pinsRef, mp.spilled = ref, true
+		c.tidy.Maybe(c.store, c.moveSparse)
+		return true
 	}
 	mp.heapPins, mp.heapByN = pins, byN
+	return true
 }
 
 // pinsRead is one request's reading of a filter's pins: what it reads of
@@ -220,25 +226,27 @@ func (r *pinsRead) grid(z int) *geo.Grid {
 		}
 		v.Release()
 	}
-	// Let go since it was made: this request clusters for itself.
+	// Let go since it was made, or never kept: this request clusters for
+	// itself.
 	return geo.NewGrid(r.pins, z)
 }
 
 // keepGrid keeps a grid just made where the pins are kept, and weighs the
 // pins again with it.
 func (mp *mapPins) keepGrid(z int, g *geo.Grid) {
-	mp.cells.Add(int64(g.Cells()))
 	mp.mu.Lock()
 	switch {
 	case mp.gone:
 	case mp.spilled:
+		// Not in the heap when the store has no room: later requests
+		// cluster for themselves.
 		if ref, ok := mp.kept.store.Put(g.Encoded()); ok {
 			mp.gridRefs[z] = ref
-			break
+			mp.cells.Add(int64(g.Cells()))
 		}
-		mp.grids[z] = g
 	default:
 		mp.grids[z] = g
+		mp.cells.Add(int64(g.Cells()))
 	}
 	mp.mu.Unlock()
 	if mp.kept == nil {
@@ -391,7 +399,11 @@ func (s *Server) mapPinsOf(ctx context.Context, r mapRequest) (*pinsRead, error)
 	mp.kept, mp.key = kept, key
 	// This request reads the pins it made; later ones read them where
 	// they are kept.
-	mp.keep(pins, byN)
+	if !mp.keep(pins, byN) {
+		mp.kept = nil
+		mp.heapPins, mp.heapByN = pins, byN
+		return read, nil
+	}
 	kept.Set(key, mp)
 	return read, nil
 }

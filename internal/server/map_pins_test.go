@@ -189,3 +189,22 @@ func TestPinsArePlainValues(t *testing.T) {
 		t.Fatal("geo.Pin holds a pointer: it cannot be kept in the spill store")
 	}
 }
+
+// TestMapPinsTheStoreCannotHoldStayOutOfTheHeap: pins a full store
+// refuses are the request's own, not kept in the heap past the governor.
+func TestMapPinsTheStoreCannotHoldStayOutOfTheHeap(t *testing.T) {
+	kept := newMapPins(t.TempDir())
+	store, err := spill.Open(t.TempDir(), 4096, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kept.store = store
+	pins, byN := testPins(500) // 34 KB: more than the store holds
+	mp := &mapPins{n: len(pins), kept: kept, key: mapPinsKey{version: 1, filter: "tag=siege"}}
+	if mp.keep(pins, byN) {
+		t.Fatal("pins larger than the store were kept")
+	}
+	if mp.heapPins != nil || mp.spilled {
+		t.Error("pins the store refused were kept in the heap")
+	}
+}
