@@ -59,7 +59,7 @@ type Config struct {
 // App is a running sitrep: an open database and the handler serving it.
 type App struct {
 	DB      *sqlite.DB
-	handler http.Handler
+	handler *server.Handler
 	log     *slog.Logger
 	// stopWarming ends the warming of pages (StartWarming) and waits
 	// for it.
@@ -166,9 +166,10 @@ func (a *App) StartWarming() {
 	}()
 }
 
-// Close stops warming pages and closes the database.
+// Close stops warming pages, lets go of the handler's files and closes the
+// database.
 func (a *App) Close() error {
 	a.stopWarming()
 	a.stopGovernor()
-	return a.DB.Close()
+	return errors.Join(a.handler.Close(), a.DB.Close())
 }

@@ -40,6 +40,11 @@ const (
 	// loads fails that test instead of the whole run.
 	testTimeout = 3 * time.Minute
 
+	// stepTimeout bounds one run or eval call, so that a wait for
+	// something that never comes fails soon, with the page's state, rather
+	// than when the whole test's time is up.
+	stepTimeout = 45 * time.Second
+
 	// startTimeout bounds the start of the browser process.
 	startTimeout = 30 * time.Second
 
@@ -199,23 +204,61 @@ func startBrowser(t *testing.T, path string, extra []chromedp.ExecAllocatorOptio
 	return ctx, output, err
 }
 
-// run runs browser actions and fails the test on the first error.
+// run runs browser actions and fails the test on the first error, or when
+// they take longer than stepTimeout, saying where the page was.
 func run(t *testing.T, ctx context.Context, steps ...chromedp.Action[chromedp.Void]) {
 	t.Helper()
-	if err := chromedp.Do(ctx, steps...); err != nil {
-		t.Fatalf("browser: %v", err)
+	sctx, cancel := context.WithTimeout(ctx, stepTimeout)
+	defer cancel()
+	if err := chromedp.Do(sctx, steps...); err != nil {
+		t.Fatalf("browser: %v\n%s", err, pageState(ctx))
 	}
 }
 
 // eval evaluates a JavaScript expression in the page and decodes its value,
-// failing the test on an error. A promise is awaited.
+// failing the test on an error. A promise is awaited, for at most
+// stepTimeout.
 func eval[T any](t *testing.T, ctx context.Context, expr string) T {
 	t.Helper()
-	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](expr, chromedp.EvalAwaitPromise))
+	sctx, cancel := context.WithTimeout(ctx, stepTimeout)
+	defer cancel()
+	v, err := chromedp.Run(sctx, chromedp.Evaluate[T](expr, chromedp.EvalAwaitPromise))
 	if err != nil {
-		t.Fatalf("evaluating %.80q: %v", expr, err)
+		t.Fatalf("evaluating %.80q: %v\n%s", expr, err, pageState(ctx))
 	}
 	return v
+}
+
+// pageState describes where the page is, for a step that failed or never
+// finished: its address, what has focus, whether htmx is still at work,
+// and the start of its text.
+func pageState(ctx context.Context) string {
+	sctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	state, err := chromedp.Run(sctx, chromedp.Evaluate[string](`(() => {
+  const a = document.activeElement;
+  const busy = document.querySelectorAll('.htmx-request, .htmx-swapping, .htmx-settling').length;
+  return 'page: ' + location.href + '\nfocus: ' + (a ? a.tagName.toLowerCase() + (a.id ? '#' + a.id : '') : 'none') +
+    '\nhtmx at work on ' + busy + ' element(s)\ntext: ' + document.body.innerText.replace(/\s+/g, ' ').slice(0, 600);
+})()`))
+	if err != nil {
+		return "page state unknown: " + err.Error()
+	}
+	return state
+}
+
+// settled waits until htmx has no request, swap or settle under way, so
+// that a field about to be typed into is not replaced as the keys arrive.
+func settled(t *testing.T, ctx context.Context) {
+	t.Helper()
+	eval[bool](t, ctx, `new Promise(resolve => {
+  let quiet = 0;
+  const tick = () => {
+    quiet = document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling') ? 0 : quiet + 1;
+    quiet >= 3 ? resolve(true) : setTimeout(tick, 30);
+  };
+  tick();
+})`)
 }
 
 // setViewport sets the width of the viewport. Narrow widths are emulated as a

@@ -167,7 +167,9 @@ func TestFilterSuggestsAsYouType(t *testing.T) {
 	if n := eval[int](t, ctx, `document.querySelectorAll('#filter-body .pick').length`); n != 0 {
 		t.Errorf("%d chosen values left after unticking the only one", n)
 	}
-	// A place in Arabic script, chosen with the mouse.
+	// A place in Arabic script, chosen with the mouse, once the fields
+	// that came with the results are in place.
+	settled(t, ctx)
 	run(t, ctx,
 		chromedp.SendKeys(chromedp.CSS("#filter-place"), "الموص"),
 		chromedp.WaitVisible(chromedp.CSS("#filter-place-listbox [role=option]")),

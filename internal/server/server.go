@@ -3,6 +3,7 @@
 package server
 
 import (
+	"errors"
 	"log/slog"
 	"net"
 	"sync"
@@ -112,8 +113,22 @@ type Server struct {
 	maps mapPlaces
 }
 
-// New returns the Echo instance serving every route.
-func New(cfg Config, db *sqlite.DB) *echo.Echo {
+// Handler serves every route. Close it when done serving: it keeps files
+// beside the database (Config.SpillDir).
+type Handler struct {
+	*echo.Echo
+	s *Server
+}
+
+// Close lets go of the files the map's pins and the explorer's rows are
+// kept in. A request still reading them keeps what it reads; one served
+// after keeps nothing new there, and makes what it needs afresh.
+func (h *Handler) Close() error {
+	return errors.Join(h.s.maps.pins.store.Close(), h.s.rows.store.Close())
+}
+
+// New returns the handler serving every route.
+func New(cfg Config, db *sqlite.DB) *Handler {
 	s := &Server{cfg: cfg, db: db, log: cfg.Logger, md: markdown.New(), acc: newAccounts(cfg.Accounts, db), hosts: newHosts(cfg)}
 	s.maps.pins = newMapPins(cfg.SpillDir)
 	s.rows = newWrittenRows(cfg.SpillDir)
@@ -151,5 +166,5 @@ func New(cfg Config, db *sqlite.DB) *echo.Echo {
 	e.IPExtractor = s.hosts.ipExtractor()
 	s.middleware(e)
 	s.routes(e)
-	return e
+	return &Handler{Echo: e, s: s}
 }
