@@ -84,10 +84,11 @@ func (w *writtenRows) keep(version int64, id conflict.EstimateID, b []byte) {
 		// room for is not kept.
 		ref, ok := w.store.Put(b)
 		if !ok {
+			w.tidy.Refused(w.store, w.moveSparse)
 			return
 		}
-		r = writtenRow{ref: ref}
 		w.tidy.Maybe(w.store, w.moveSparse)
+		r = writtenRow{ref: ref}
 	}
 	w.kept.Set(writtenKey{version, id}, r)
 }

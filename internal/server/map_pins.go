@@ -144,6 +144,9 @@ func (mp *mapPins) keep(pins []geo.Pin, byN []int32) (ok bool) {
 		b = append(append(b, spill.Raw(pins)...), spill.Raw(byN)...)
 		ref, ok := c.store.Put(b)
 		if !ok {
+			// Full: nothing new is kept, so nothing old is pushed out,
+			// until moves empty segments.
+			c.tidy.Refused(c.store, c.moveSparse)
 			return false
 		}
 		mp.pinsRef, mp.spilled = ref, true
@@ -243,6 +246,8 @@ func (mp *mapPins) keepGrid(z int, g *geo.Grid) {
 		if ref, ok := mp.kept.store.Put(g.Encoded()); ok {
 			mp.gridRefs[z] = ref
 			mp.cells.Add(int64(g.Cells()))
+		} else {
+			mp.kept.tidy.Refused(mp.kept.store, mp.kept.moveSparse)
 		}
 	default:
 		mp.grids[z] = g

@@ -14,9 +14,11 @@
 package spill
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -45,6 +47,9 @@ type segment struct {
 	live int // bytes handed out and not freed
 	refs int // views not released
 	done bool
+	// empty marks a segment no longer written to whose strings the
+	// owner's next moves take out (plan).
+	empty bool
 }
 
 // Ref names a string kept in a Store. The zero Ref names nothing.
@@ -57,9 +62,9 @@ type Ref struct {
 func (r Ref) Len() int { return r.n }
 
 // Open makes a store whose segments are files of segBytes in dir, at most
-// maxSegs of them at once, made as they are needed. The files are removed
-// as soon as they are made: nothing is left behind, whatever way the
-// process ends.
+// maxSegs of them at once (one more while strings are moved, see Copy),
+// made as they are needed. The files are removed as soon as they are
+// made: nothing is left behind, whatever way the process ends.
 func Open(dir string, segBytes, maxSegs int) (*Store, error) {
 	if segBytes <= 0 || maxSegs <= 0 {
 		return nil, errors.New("spill: segment size and count must be positive")
@@ -93,7 +98,12 @@ const align = 8
 // larger than a segment, the store holds its most segments and has no
 // room, or the file could not be written: the caller keeps b itself.
 func (s *Store) Put(b []byte) (Ref, bool) {
-	r, ok := s.reserve(len(b))
+	return s.put(b, s.maxSegs)
+}
+
+// put is Put within most segments.
+func (s *Store) put(b []byte, most int) (Ref, bool) {
+	r, ok := s.reserve(len(b), most)
 	if !ok {
 		return Ref{}, false
 	}
@@ -107,8 +117,8 @@ func (s *Store) Put(b []byte) (Ref, bool) {
 }
 
 // reserve hands out n bytes of the current segment, or of a new one when
-// it is full.
-func (s *Store) reserve(n int) (Ref, bool) {
+// it is full and fewer than most are open.
+func (s *Store) reserve(n, most int) (Ref, bool) {
 	if s == nil || n == 0 || n > s.segBytes {
 		return Ref{}, false
 	}
@@ -118,7 +128,7 @@ func (s *Store) reserve(n int) (Ref, bool) {
 		return Ref{}, false
 	}
 	if s.cur == nil || s.cur.used+n > s.segBytes {
-		if len(s.segs) >= s.maxSegs {
+		if len(s.segs) >= most {
 			return Ref{}, false
 		}
 		seg, err := s.newSegment()
@@ -198,30 +208,70 @@ func (s *Store) closeIfIdle(seg *segment) {
 	delete(s.segs, seg)
 }
 
-// Sparse reports whether r is in a segment no longer written to whose
-// strings are mostly freed. Such a segment stays open for the few still
-// kept: their owner moves them (Put again, the old freed), and the
-// segment closes.
+// Sparse reports whether r is in a segment no longer written to that the
+// last plan chose to empty: its owner moves r (Copy, the old freed), and
+// once all it kept has moved the segment closes.
 func (s *Store) Sparse(r Ref) bool {
 	if s == nil || r.seg == nil {
 		return false
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return r.seg.done && !r.seg.m.closed() && r.seg.live*4 < s.segBytes
+	return r.seg.done && r.seg.empty && !r.seg.m.closed()
 }
+
+// plan chooses the segments the owner's next moves empty: those keeping
+// least first, under emptyShare of each kept, as many as what they keep
+// fits in the room left to move it to (the segment being written and
+// those that may still be opened, one more than Put may: see Copy).
+// Whole segments, the least kept first: moves spread over every segment
+// somewhat freed filled the room they had and emptied none, and a cache
+// pushing values out at random leaves every segment about as kept as the
+// rest.
+func (s *Store) plan() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var done []*segment
+	for seg := range s.segs {
+		seg.empty = false
+		if seg.done && !seg.m.closed() {
+			done = append(done, seg)
+		}
+	}
+	slices.SortFunc(done, func(a, b *segment) int { return cmp.Compare(a.live, b.live) })
+	room := (s.maxSegs + 1 - len(s.segs)) * s.segBytes
+	if s.cur != nil {
+		room += s.segBytes - s.cur.used
+	}
+	for _, seg := range done {
+		// Each string is rounded up to align as it moves.
+		need := seg.live + seg.live/4
+		if float64(seg.live) >= emptyShare*float64(s.segBytes) || need > room {
+			break
+		}
+		seg.empty = true
+		room -= need
+	}
+}
+
+// emptyShare is the most of a segment still kept for it to be emptied:
+// moving more costs as much copying as it frees.
+const emptyShare = 0.75
 
 // Copy puts r's bytes in the store again, in the segment being written:
 // how an owner moves a string out of a sparse segment. r stays kept until
 // it is freed. ok is false when r can no longer be read or there is no
-// room.
+// room. A copy may open one segment more than Put may: a store Put has
+// filled must still be able to move what is left in its sparse segments,
+// or, with no room for new values, its owner would push none of the old
+// out, and it would stay full.
 func (s *Store) Copy(r Ref) (Ref, bool) {
 	v, ok := s.View(r)
 	if !ok {
 		return Ref{}, false
 	}
 	defer v.Release()
-	return s.Put(v.Bytes)
+	return s.put(v.Bytes, s.maxSegs+1)
 }
 
 // crowded reports whether the store holds more than half its most
@@ -248,12 +298,32 @@ const tidyEvery = 10 * time.Second
 // Maybe runs move, on a goroutine of its own, if s is crowded, no move
 // runs and none ran in the last tidyEvery.
 func (t *Tidier) Maybe(s *Store, move func()) {
-	if s == nil || !s.crowded() || time.Now().UnixNano()-t.last.Load() < int64(tidyEvery) || !t.running.CompareAndSwap(false, true) {
+	if s == nil || !s.crowded() || time.Now().UnixNano()-t.last.Load() < int64(tidyEvery) {
+		return
+	}
+	t.run(s, move)
+}
+
+// Refused runs move, on a goroutine of its own, unless one runs: for an
+// owner whose string s has just refused. A full store takes nothing new,
+// so its owner pushes nothing old out, and only moves free its segments;
+// waiting tidyEvery between them, a cache of values asked for by the
+// hundred a second kept almost none of them.
+func (t *Tidier) Refused(s *Store, move func()) {
+	if s == nil {
+		return
+	}
+	t.run(s, move)
+}
+
+func (t *Tidier) run(s *Store, move func()) {
+	if !t.running.CompareAndSwap(false, true) {
 		return
 	}
 	t.last.Store(time.Now().UnixNano())
 	go func() {
 		defer t.running.Store(false)
+		s.plan()
 		move()
 	}()
 }

@@ -3,6 +3,7 @@ package spill_test
 import (
 	"bytes"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"sync"
@@ -192,6 +193,15 @@ func TestConcurrentUse(t *testing.T) {
 	}
 }
 
+// tidied runs one tidying of s (as an owner whose string s refused does)
+// and waits for its move.
+func tidied(s *spill.Store, move func()) {
+	var tidy spill.Tidier
+	done := make(chan struct{})
+	tidy.Refused(s, func() { move(); close(done) })
+	<-done
+}
+
 func TestSparseSegments(t *testing.T) {
 	s := open(t, 1000, 8)
 	var refs []spill.Ref
@@ -201,20 +211,78 @@ func TestSparseSegments(t *testing.T) {
 	}
 	// Five strings a segment: refs[0:5] in the first, refs[5:10] in the
 	// second, which is still written to.
-	if s.Sparse(refs[0]) {
-		t.Error("a full segment is sparse")
+	sparse := func(i int) (got bool) {
+		tidied(s, func() { got = s.Sparse(refs[i]) })
+		return got
+	}
+	if sparse(0) {
+		t.Error("a full segment is to be emptied")
 	}
 	for _, r := range refs[1:5] {
 		s.Free(r)
 	}
-	if !s.Sparse(refs[0]) {
-		t.Error("a segment left behind with a fifth of it kept is not sparse")
+	if !sparse(0) {
+		t.Error("a segment left behind with a fifth of it kept is not to be emptied")
 	}
 	for _, r := range refs[6:] {
 		s.Free(r)
 	}
-	if s.Sparse(refs[5]) {
-		t.Error("the segment written to is sparse")
+	if sparse(5) {
+		t.Error("the segment written to is to be emptied")
+	}
+}
+
+// TestAStoreFreedAtRandomKeepsTakingStrings: an owner that lets strings
+// go at random, as a full cache does, and moves what the tidying chooses
+// when the store refuses a string, can put it again at once, as long as
+// it holds under half the store's room: freed space is never rewritten,
+// but whole segments empty.
+func TestAStoreFreedAtRandomKeepsTakingStrings(t *testing.T) {
+	const segBytes, maxSegs, size = 1000, 8, 100
+	s := open(t, segBytes, maxSegs)
+	rng := rand.New(rand.NewPCG(4, 2))
+	var kept []spill.Ref
+	move := func() {
+		for j, r := range kept {
+			if !s.Sparse(r) {
+				continue
+			}
+			if moved, ok := s.Copy(r); ok {
+				s.Free(r)
+				kept[j] = moved
+			}
+		}
+	}
+	tidies := 0
+	for i := range 5000 {
+		b := bytes.Repeat([]byte{byte(i)}, size)
+		r, ok := s.Put(b)
+		if !ok {
+			tidied(s, move)
+			tidies++
+			if r, ok = s.Put(b); !ok {
+				live, segs := s.Stats()
+				t.Fatalf("put %d refused after tidying, holding %d bytes in %d segments of %d bytes", i, live, segs, segBytes)
+			}
+		}
+		kept = append(kept, r)
+		// Held at about 40% of the room, each let go chosen at random.
+		for len(kept)*size > maxSegs*segBytes*2/5 {
+			j := rng.IntN(len(kept))
+			s.Free(kept[j])
+			kept[j] = kept[len(kept)-1]
+			kept = kept[:len(kept)-1]
+		}
+	}
+	if tidies == 0 {
+		t.Fatal("the store never filled: the test proves nothing")
+	}
+	for _, r := range kept[len(kept)-5:] {
+		if v, ok := s.View(r); !ok || len(v.Bytes) != size {
+			t.Errorf("a string kept reads %d bytes, %v", len(v.Bytes), ok)
+		} else {
+			v.Release()
+		}
 	}
 }
 

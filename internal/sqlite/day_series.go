@@ -69,6 +69,8 @@ func (d *daySeries) keep(key string, s *keptSeries) {
 		if ref, ok := d.spill.Put(spill.Raw(s.days)); ok {
 			kept.kept, kept.days = ref, nil
 			d.tidy.Maybe(d.spill, d.moveSparse)
+		} else {
+			d.tidy.Refused(d.spill, d.moveSparse)
 		}
 	}
 	d.kept.Set(key, kept)

@@ -108,6 +108,7 @@ func (s *termSets) keep(at indexState, ids *roaring.Bitmap) *termSet {
 	}
 	ref, ok := s.spill.Put(b)
 	if !ok {
+		s.tidy.Refused(s.spill, s.moveSparse)
 		return &termSet{at: at, ids: ids}
 	}
 	s.tidy.Maybe(s.spill, s.moveSparse)
