@@ -3,8 +3,10 @@
 // million events, they and the pages being made would take the heap past
 // the process's memory limit, and a Go heap held at its limit spends
 // much of its time collecting. A Governor watches the live heap and, when
-// it passes its share of the limit, lowers every cache's bound by the
-// same fraction, and raises them again, slowly, once there is room.
+// it passes its share of the limit, lowers the bounds of the caches that
+// give way first (whole responses), then every other cache's by the same
+// fraction, and raises them again, slowly and in the other order, once
+// there is room.
 package memory
 
 import (
@@ -36,6 +38,14 @@ type Kept struct {
 	// bound the cache keeps: one whose every byte saves much work (search's
 	// sets) gives up less than one of pages readers seldom ask for twice.
 	Floor float64
+	// First marks a cache that gives up its room before the others: one
+	// whose entries save the work of one request asked again (whole
+	// pages), where the others' save work that many pages share (a
+	// force's claims, an actor's events). A page of distinct addresses
+	// misses the first however large it is, and the others at once when
+	// they are cut; the few pages asked for again and again stay in the
+	// first at its least share.
+	First bool
 }
 
 const (
@@ -59,8 +69,12 @@ type Governor struct {
 	mu     sync.Mutex
 	kept   []governed
 	follow []func(scale float64)
-	scale  float64
-	target uint64
+	// scale is the share of their bounds the caches not First keep, and
+	// firstScale the First caches': the first falls to minScale before the
+	// other moves down, and rises only once the other is whole.
+	scale      float64
+	firstScale float64
+	target     uint64
 	// heap reads the live bytes as of the last collection and how many
 	// collections there have been.
 	heap func() (live, cycles uint64)
@@ -86,7 +100,7 @@ const logEvery = time.Minute
 // NewGovernor returns a governor that keeps the live heap under target
 // bytes, and says on log (when not nil) how far it lowers the bounds.
 func NewGovernor(target uint64, log *slog.Logger) *Governor {
-	return &Governor{scale: 1, target: target, heap: readHeap, log: log}
+	return &Governor{scale: 1, firstScale: 1, target: target, heap: readHeap, log: log}
 }
 
 // TargetFor is the live heap a process whose memory is limited to limit
@@ -113,7 +127,7 @@ func (g *Governor) Add(k ...Kept) {
 	for _, c := range k {
 		kept := governed{Kept: c, maximum: c.Cache.GetMaximum()}
 		g.kept = append(g.kept, kept)
-		c.Cache.SetMaximum(bound(kept, g.scale))
+		c.Cache.SetMaximum(bound(kept, g.scaleOf(kept)))
 	}
 }
 
@@ -126,7 +140,8 @@ func (g *Governor) Follow(f func(scale float64)) {
 	f(g.scale)
 }
 
-// Scale is the fraction of their bounds the caches are given now.
+// Scale is the fraction of their bounds the caches not First are given
+// now.
 func (g *Governor) Scale() float64 {
 	g.mu.Lock()
 	defer g.mu.Unlock()
@@ -148,10 +163,11 @@ func (g *Governor) Run(ctx context.Context, interval time.Duration) {
 }
 
 // Adjust compares the live heap with the target once and moves the
-// bounds. Over the target, the caches give up what the heap is over by,
-// in proportion to what each holds (the rest of the heap, pages being
-// made and what is not cached, is left to fall by itself); under nine
-// tenths of it, they grow back a step.
+// bounds. Over the target, the First caches give up what the heap is over
+// by, in proportion to what each holds, down to their least share; then
+// the others do (the rest of the heap, pages being made and what is not
+// cached, is left to fall by itself). Under nine tenths of it, the others
+// grow back a step, and once they are whole, the First caches do.
 func (g *Governor) Adjust() {
 	live, cycles := g.heap()
 	g.mu.Lock()
@@ -160,42 +176,71 @@ func (g *Governor) Adjust() {
 		return
 	}
 	g.cycles = cycles
-	scale := g.scale
+	scale, firstScale := g.scale, g.firstScale
 	switch {
 	case live > g.target:
-		var held float64
-		for _, k := range g.kept {
-			held += float64(k.Cache.WeightedSize()) * k.UnitBytes
-		}
-		if held == 0 {
-			return
-		}
 		// The bounds fall by the share of what the caches hold that the
 		// heap is over by, at most by half a tick: the live figure is as
 		// of the last collection, and what is evicted is freed only at
 		// the next.
-		over := min(float64(live-g.target)/held, 0.5)
-		scale = max(minScale, scale*(1-over))
+		over := float64(live - g.target)
+		if held := g.held(true); firstScale > minScale && held > 0 {
+			firstScale = max(minScale, firstScale*(1-min(over/held, 0.5)))
+		} else if held := g.held(false); held > 0 || len(g.follow) > 0 {
+			// The caches that bound themselves (Follow) say not what they
+			// hold: they are taken to be at least half the live heap with
+			// the others, which are seldom as much.
+			scale = max(minScale, scale*(1-min(over/max(held, float64(live)/2), 0.5)))
+		} else {
+			return
+		}
 	case float64(live) < 0.9*float64(g.target):
-		scale = min(1, scale*growth)
+		if scale < 1 {
+			scale = min(1, scale*growth)
+		} else {
+			firstScale = min(1, firstScale*growth)
+		}
 	}
-	if scale == g.scale {
+	if scale == g.scale && firstScale == g.firstScale {
 		return
 	}
-	g.scale = scale
+	moved := scale != g.scale
+	g.scale, g.firstScale = scale, firstScale
 	for _, k := range g.kept {
-		k.Cache.SetMaximum(bound(k, scale))
+		k.Cache.SetMaximum(bound(k, g.scaleOf(k)))
 	}
-	for _, f := range g.follow {
-		f(scale)
+	if moved {
+		for _, f := range g.follow {
+			f(scale)
+		}
 	}
 	// Not at once when back to the whole bound either: a heap hovering
 	// at its target crosses it every few collections.
 	if g.log != nil && time.Since(g.logged) >= logEvery {
 		g.logged = time.Now()
 		g.log.Info("memory: kept caches bounded", "share", fmt.Sprintf("%.0f%%", scale*100),
-			"live_mb", live>>20, "target_mb", g.target>>20)
+			"pages_share", fmt.Sprintf("%.0f%%", firstScale*100), "live_mb", live>>20, "target_mb", g.target>>20)
 	}
+}
+
+// held is about how many bytes the caches hold, the First ones or the
+// others. g.mu is held.
+func (g *Governor) held(first bool) float64 {
+	var held float64
+	for _, k := range g.kept {
+		if k.First == first {
+			held += float64(k.Cache.WeightedSize()) * k.UnitBytes
+		}
+	}
+	return held
+}
+
+// scaleOf is the share of its bound k is given now. g.mu is held.
+func (g *Governor) scaleOf(k governed) float64 {
+	if k.First {
+		return g.firstScale
+	}
+	return g.scale
 }
 
 func bound(k governed, scale float64) uint64 {

@@ -119,3 +119,52 @@ func TestTargetLeavesTheCollectorRoom(t *testing.T) {
 		t.Errorf("target %d MB for a 320 MB limit", got>>20)
 	}
 }
+
+// TestWholePagesGiveWayFirst: over the target, the response cache (First)
+// gives up its room before the caches every page shares lose any; only
+// at its least share do they fall. With room again, they grow back first.
+func TestWholePagesGiveWayFirst(t *testing.T) {
+	pages, sets := newCache(t, 64<<20), newCache(t, 48<<20)
+	fill(pages, 1000, 64<<10)
+	fill(sets, 300, 128<<10)
+	h := &heap{live: 230 << 20}
+	g := NewGovernor(200<<20, nil)
+	g.heap = h.read
+	var followed float64 = 1
+	g.Follow(func(s float64) { followed = s })
+	g.Add(Kept{Name: "pages", Cache: pages, UnitBytes: 1, First: true},
+		Kept{Name: "sets", Cache: sets, UnitBytes: 1})
+
+	g.Adjust()
+	if pages.GetMaximum() >= 64<<20 {
+		t.Fatalf("30 MB over the target left the pages at their whole bound")
+	}
+	if sets.GetMaximum() != 48<<20 || g.Scale() != 1 || followed != 1 {
+		t.Fatalf("the shared caches fell (sets bound %d, scale %.2f, followed %.2f) while the pages had room to give",
+			sets.GetMaximum(), g.Scale(), followed)
+	}
+	for range 20 {
+		g.Adjust()
+	}
+	if got, want := pages.GetMaximum(), uint64(float64(64<<20)*minScale); got != want {
+		t.Errorf("pages bound %d after twenty steps over, want their least share %d", got, want)
+	}
+	if g.Scale() >= 1 || followed != g.Scale() || sets.GetMaximum() >= 48<<20 {
+		t.Errorf("with the pages at their least share and the heap still over, the shared caches stayed whole (scale %.2f, followed %.2f)",
+			g.Scale(), followed)
+	}
+
+	// Room again: the shared caches grow back, and the pages only once
+	// they are whole.
+	h.live = 100 << 20
+	g.Adjust()
+	if pages.GetMaximum() != uint64(float64(64<<20)*minScale) {
+		t.Errorf("the pages grew back (bound %d) before the shared caches were whole (scale %.3f)", pages.GetMaximum(), g.Scale())
+	}
+	for range 400 {
+		g.Adjust()
+	}
+	if g.Scale() != 1 || pages.GetMaximum() != 64<<20 || sets.GetMaximum() != 48<<20 {
+		t.Errorf("after long with room: scale %.3f, pages %d, sets %d; want every bound whole", g.Scale(), pages.GetMaximum(), sets.GetMaximum())
+	}
+}

@@ -148,7 +148,7 @@ func New(cfg Config, db *sqlite.DB) *Handler {
 	s.cache = cache
 	if cfg.Governor != nil {
 		if cache != nil {
-			cfg.Governor.Add(memory.Kept{Name: "responses", Cache: cache.entries, UnitBytes: 1})
+			cfg.Governor.Add(memory.Kept{Name: "responses", Cache: cache.entries, UnitBytes: 1, First: true})
 		}
 		if s.maps.pins.store == nil {
 			// Kept in the spill store, pins take next to nothing of the
