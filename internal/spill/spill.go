@@ -304,17 +304,21 @@ func (t *Tidier) Maybe(s *Store, move func()) {
 	t.run(s, move)
 }
 
-// Refused runs move, on a goroutine of its own, unless one runs: for an
-// owner whose string s has just refused. A full store takes nothing new,
-// so its owner pushes nothing old out, and only moves free its segments;
-// waiting tidyEvery between them, a cache of values asked for by the
-// hundred a second kept almost none of them.
+// Refused runs move, on a goroutine of its own, unless one runs or ran
+// in the last refusedEvery: for an owner whose string s has just refused.
+// A full store takes nothing new, so its owner pushes nothing old out, and
+// only moves free its segments; waiting tidyEvery between them, a cache
+// of values asked for by the hundred a second kept almost none of them.
 func (t *Tidier) Refused(s *Store, move func()) {
-	if s == nil {
+	if s == nil || time.Now().UnixNano()-t.last.Load() < int64(refusedEvery) {
 		return
 	}
 	t.run(s, move)
 }
+
+// refusedEvery spaces the moves of a store that stays full, its segments
+// all kept more than a tidying empties.
+const refusedEvery = time.Second
 
 func (t *Tidier) run(s *Store, move func()) {
 	if !t.running.CompareAndSwap(false, true) {
