@@ -10,8 +10,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/labstack/echo/v4"
-
 	"github.com/sitrep/sitrep/internal/app"
 	"github.com/sitrep/sitrep/internal/auth"
 	"github.com/sitrep/sitrep/internal/conflict"
@@ -558,7 +556,7 @@ func TestSessionRenewedAndEnded(t *testing.T) {
 func TestNoCookiesForAnonymousReaders(t *testing.T) {
 	a := accountsApp(t, server.AccountsConfig{})
 	h := a.Handler()
-	e := h.(*echo.Echo)
+	e := h.(*server.Handler)
 	for _, r := range e.Routes() {
 		if r.Method != http.MethodGet || strings.HasPrefix(r.Path, "/edit") || strings.HasPrefix(r.Path, "/review") ||
 			strings.HasPrefix(r.Path, "/admin") || r.Path == "/signin" {

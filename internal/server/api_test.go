@@ -10,11 +10,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/labstack/echo/v4"
-
 	"github.com/sitrep/sitrep/internal/api"
 	"github.com/sitrep/sitrep/internal/conflict"
 	"github.com/sitrep/sitrep/internal/edtf"
+	"github.com/sitrep/sitrep/internal/server"
 )
 
 func getJSON(t *testing.T, h http.Handler, target string, want int, into any) *http.Response {
@@ -188,7 +187,7 @@ func TestOpenAPI(t *testing.T) {
 	if !strings.HasPrefix(doc.OpenAPI, "3.") {
 		t.Fatalf("openapi = %q", doc.OpenAPI)
 	}
-	e := h.(*echo.Echo)
+	e := h.(*server.Handler)
 	param := regexp.MustCompile(`:([a-z]+)`)
 	served := map[string]bool{}
 	for _, r := range e.Routes() {

@@ -124,9 +124,9 @@ func fillParams(path, value string) string {
 func TestAuthorizationWalk(t *testing.T) {
 	a := accountsApp(t, server.AccountsConfig{})
 	h := a.Handler()
-	e, ok := h.(*echo.Echo)
+	e, ok := h.(*server.Handler)
 	if !ok {
-		t.Fatalf("the handler is a %T, not *echo.Echo", h)
+		t.Fatalf("the handler is a %T, not *server.Handler", h)
 	}
 	clients := map[conflict.Role]*userAgent{}
 	for _, r := range allRoles {

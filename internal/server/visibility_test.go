@@ -8,8 +8,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/labstack/echo/v4"
-
 	"github.com/sitrep/sitrep/internal/app"
 	"github.com/sitrep/sitrep/internal/auth"
 	"github.com/sitrep/sitrep/internal/conflict"
@@ -275,9 +273,9 @@ func (w *privateWorld) mustBeMissing() []string {
 func TestNothingPrivateReachesReaders(t *testing.T) {
 	w := newPrivateWorld(t)
 	h := w.a.Handler()
-	e, ok := h.(*echo.Echo)
+	e, ok := h.(*server.Handler)
 	if !ok {
-		t.Fatalf("the handler is a %T, not *echo.Echo", h)
+		t.Fatalf("the handler is a %T, not *server.Handler", h)
 	}
 	// A signed-in editor's views first: they must not be what a reader is
 	// then served from a cache.
