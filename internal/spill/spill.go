@@ -98,6 +98,9 @@ const align = 8
 // larger than a segment, the store holds its most segments and has no
 // room, or the file could not be written: the caller keeps b itself.
 func (s *Store) Put(b []byte) (Ref, bool) {
+	if s == nil {
+		return Ref{}, false
+	}
 	return s.put(b, s.maxSegs)
 }
 

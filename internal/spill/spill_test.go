@@ -397,3 +397,23 @@ func TestCopyMovesToTheCurrentSegment(t *testing.T) {
 		t.Error("a string whose segment closed was copied")
 	}
 }
+
+// TestNoStore: owners without a store (no folder files can be made in)
+// call it all the same; it keeps nothing and refuses every string.
+func TestNoStore(t *testing.T) {
+	var s *spill.Store
+	r, ok := s.Put([]byte("Mosul"))
+	if ok || r.Len() != 0 {
+		t.Error("a nil store took a string")
+	}
+	if _, ok := s.Copy(r); ok {
+		t.Error("a nil store copied a string")
+	}
+	if _, ok := s.View(r); ok || s.Sparse(r) {
+		t.Error("a nil store reads or moves a string")
+	}
+	s.Free(r)
+	if err := s.Close(); err != nil {
+		t.Errorf("closing a nil store: %v", err)
+	}
+}
