@@ -11,6 +11,8 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/maypok86/otter/v2"
 	"golang.org/x/sync/singleflight"
+
+	"github.com/sitrep/sitrep/internal/spill"
 )
 
 // DefaultCacheBytes bounds the response cache unless configured otherwise.
@@ -29,7 +31,9 @@ const versionKey = "sitrep.version"
 type cachedResponse struct {
 	version int64
 	header  http.Header
+	// gzipped is the body, or kept names it in the cache's spill store.
 	gzipped []byte
+	kept    spill.Ref
 	// immutable is set for a response its Cache-Control says never changes.
 	immutable bool
 }
@@ -44,16 +48,36 @@ type responseCache struct {
 	entries *otter.Cache[string, *cachedResponse]
 	// flight joins requests that miss the same page at once (cacheResponses).
 	flight singleflight.Group
+	// spill keeps the bodies out of the heap when there is one (nil
+	// otherwise): a kept page is written to its reader from the page
+	// cache, and the heap keeps only its headers.
+	spill *spill.Store
+	tidy  spill.Tidier
 }
 
-func newResponseCache(maxBytes int) (*responseCache, error) {
+// Bodies are kept in segments of 8 MB, twice the cache's bound of them:
+// room for bodies replaced, or pushed out while still being sent, before
+// their segments close.
+const responseSegmentBytes = 8 << 20
+
+// newResponseCache makes a cache of maxBytes, its bodies kept in files in
+// spillDir ("" for none; the heap when none can be made there).
+func newResponseCache(maxBytes int, spillDir string) (*responseCache, error) {
 	if maxBytes <= 0 {
 		return nil, nil
 	}
+	rc := &responseCache{}
+	if spillDir != "" {
+		// Without a store, bodies are kept in the heap.
+		rc.spill, _ = spill.Open(spillDir, responseSegmentBytes, 2*(maxBytes/responseSegmentBytes)+2)
+	}
 	c, err := otter.New(&otter.Options[string, *cachedResponse]{
 		MaximumWeight: uint64(maxBytes),
+		// A body pushed out or replaced gives its space in the store up;
+		// readers being sent it hold their views.
+		OnDeletion: func(e otter.DeletionEvent[string, *cachedResponse]) { rc.spill.Free(e.Value.kept) },
 		Weigher: func(key string, r *cachedResponse) uint32 {
-			n := len(key) + len(r.gzipped) + 256
+			n := len(key) + r.size() + 256
 			for k, vs := range r.header {
 				n += len(k)
 				for _, v := range vs {
@@ -64,9 +88,87 @@ func newResponseCache(maxBytes int) (*responseCache, error) {
 		},
 	})
 	if err != nil {
+		rc.spill.Close()
 		return nil, err
 	}
-	return &responseCache{entries: c}, nil
+	rc.entries = c
+	return rc, nil
+}
+
+// size is the body's length in bytes.
+func (r *cachedResponse) size() int {
+	if r.gzipped == nil {
+		return r.kept.Len()
+	}
+	return len(r.gzipped)
+}
+
+// keep keeps r under key: its body moved to the spill store when there is
+// one with room. r itself is not changed: the requests it was made for
+// are still sending it.
+func (c *responseCache) keep(key string, r *cachedResponse) {
+	kept := r
+	if ref, ok := c.spill.Put(r.gzipped); ok {
+		moved := *r
+		moved.gzipped, moved.kept = nil, ref
+		kept = &moved
+		c.tidy.Maybe(c.spill, c.moveSparse)
+	} else {
+		c.tidy.Refused(c.spill, c.moveSparse)
+	}
+	c.entries.Set(key, kept)
+}
+
+// body returns r's body and what to call once it is sent, or ok false
+// when the store no longer keeps it (r was replaced or pushed out since
+// it was found).
+func (c *responseCache) body(r *cachedResponse) (b []byte, release func(), ok bool) {
+	if r.gzipped != nil {
+		return r.gzipped, func() {}, true
+	}
+	v, ok := c.spill.View(r.kept)
+	if !ok {
+		return nil, nil, false
+	}
+	return v.Bytes, v.Release, true
+}
+
+// inHeap is r with its body in the heap, for requests that wait for
+// another's rendering and would otherwise find it pushed out.
+func (c *responseCache) inHeap(r *cachedResponse) (*cachedResponse, bool) {
+	b, release, ok := c.body(r)
+	if !ok {
+		return nil, false
+	}
+	defer release()
+	copied := *r
+	copied.gzipped, copied.kept = bytes.Clone(b), spill.Ref{}
+	return &copied, true
+}
+
+// moveSparse moves the bodies kept in sparse segments of the spill store
+// (spill.Tidier) to its current one.
+func (c *responseCache) moveSparse() {
+	for key, r := range c.entries.All() {
+		if !c.spill.Sparse(r.kept) {
+			continue
+		}
+		ref, ok := c.spill.Copy(r.kept)
+		if !ok {
+			continue
+		}
+		moved := *r
+		moved.kept = ref
+		// Unless it was replaced meanwhile: then the copy goes.
+		if got, _ := c.entries.Compute(key, func(old *cachedResponse, found bool) (*cachedResponse, otter.ComputeOp) {
+			if !found || old != r {
+				return old, otter.CancelOp
+			}
+			return &moved, otter.WriteOp
+		}); got == nil || got.kept != ref {
+			c.spill.Free(ref)
+		}
+	}
 }
 
 // cacheResponses serves public GET responses from the cache, and fills it.
@@ -97,7 +199,9 @@ func (s *Server) cacheResponses(next echo.HandlerFunc) echo.HandlerFunc {
 		key := req.Method + " " + s.absURL(c, req.URL.RequestURI()) + "\x00" + req.Header.Get("HX-Request") + "\x00" + req.Header.Get("HX-Target")
 		gzipOK := acceptsGzip(req.Header.Get(echo.HeaderAcceptEncoding))
 		if hit, ok := s.cache.kept(key, version); ok {
-			return serveKept(c, hit, gzipOK)
+			if served, err := s.cache.serveKept(c, hit, gzipOK); served {
+				return err
+			}
 		}
 		if !gzipOK {
 			// Its page is made uncompressed, which is not kept or shared.
@@ -108,9 +212,13 @@ func (s *Server) cacheResponses(next echo.HandlerFunc) echo.HandlerFunc {
 		for range maxFlights {
 			var own *made
 			shared, gone, _ := s.cache.flight.Do(key+"\x00"+strconv.FormatInt(version, 10), func() (any, error) {
-				// Another request may have kept the page since this one missed.
+				// Another request may have kept the page since this one
+				// missed. The others are given it in the heap: once kept it
+				// may be pushed out before they send it.
 				if hit, ok := s.cache.kept(key, version); ok {
-					return hit, nil
+					if inHeap, ok := s.cache.inHeap(hit); ok {
+						return inHeap, nil
+					}
 				}
 				own = s.make(c, next, key, version)
 				if err := req.Context().Err(); err != nil && !own.shareable {
@@ -125,7 +233,8 @@ func (s *Server) cacheResponses(next echo.HandlerFunc) echo.HandlerFunc {
 				return own.send(c)
 			}
 			if entry := shared.(*cachedResponse); entry != nil {
-				return serveKept(c, entry, true)
+				_, err := s.cache.serveKept(c, entry, true)
+				return err
 			}
 			if gone == nil || req.Context().Err() != nil {
 				break
@@ -150,17 +259,23 @@ func (c *responseCache) kept(key string, version int64) (*cachedResponse, bool) 
 }
 
 // serveKept answers from a kept or shared response, or with 304 when it is
-// immutable and the client holds it already.
-func serveKept(c echo.Context, hit *cachedResponse, gzipOK bool) error {
+// immutable and the client holds it already. served is false, and nothing
+// is written, when the response's body is no longer kept.
+func (rc *responseCache) serveKept(c echo.Context, hit *cachedResponse, gzipOK bool) (served bool, err error) {
 	if hit.immutable && etagMatch(c.Request().Header.Get("If-None-Match"), hit.header.Get("ETag")) {
 		// Its validator is its own, not the data version's that
 		// conditionalGet compared.
 		for _, k := range []string{"ETag", "Cache-Control", echo.HeaderVary} {
 			c.Response().Header()[k] = hit.header.Values(k)
 		}
-		return c.NoContent(http.StatusNotModified)
+		return true, c.NoContent(http.StatusNotModified)
 	}
-	return serveCached(c, hit, gzipOK)
+	body, release, ok := rc.body(hit)
+	if !ok {
+		return false, nil
+	}
+	defer release()
+	return true, serveCached(c, hit.header, body, gzipOK)
 }
 
 // made is a page rendered by make for the cache.
@@ -220,7 +335,7 @@ func (s *Server) make(c echo.Context, next echo.HandlerFunc, key string, version
 			}
 		}
 		m.entry.immutable = strings.Contains(h.Get("Cache-Control"), "immutable")
-		s.cache.entries.Set(key, m.entry)
+		s.cache.keep(key, m.entry)
 	}
 	return m
 }
@@ -237,20 +352,20 @@ func (m *made) send(c echo.Context) error {
 // serveCached answers from a kept response, with the headers it was sent
 // with: its ETag and Cache-Control belong to the same address and data
 // version, so they hold for this request too.
-func serveCached(c echo.Context, r *cachedResponse, gzipOK bool) error {
+func serveCached(c echo.Context, header http.Header, gzipped []byte, gzipOK bool) error {
 	res := c.Response()
 	h := res.Header()
-	for k, v := range r.header {
+	for k, v := range header {
 		h[k] = v
 	}
 	if gzipOK {
-		h.Set(echo.HeaderContentLength, strconv.Itoa(len(r.gzipped)))
+		h.Set(echo.HeaderContentLength, strconv.Itoa(len(gzipped)))
 		res.WriteHeader(http.StatusOK)
-		_, err := res.Write(r.gzipped)
+		_, err := res.Write(gzipped)
 		return err
 	}
 	h.Del(echo.HeaderContentEncoding)
-	body, err := gunzip(r.gzipped)
+	body, err := gunzip(gzipped)
 	if err != nil {
 		return err
 	}

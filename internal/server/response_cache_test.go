@@ -27,9 +27,11 @@ type cacheHarness struct {
 	renders atomic.Int64
 }
 
+// newCacheHarness keeps bodies in a spill store, as a server beside its
+// database does.
 func newCacheHarness(t *testing.T, maxBytes int) *cacheHarness {
 	t.Helper()
-	cache, err := newResponseCache(maxBytes)
+	cache, err := newResponseCache(maxBytes, t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -123,6 +125,34 @@ func TestResponseCacheStaysWithinItsBound(t *testing.T) {
 	}
 	if n := h.s.cache.entries.EstimatedSize(); n == 0 || n >= 2000 {
 		t.Errorf("the cache holds %d entries after a flood of 2,000; want some, evicted down to the bound", n)
+	}
+	// The bodies are in the spill store, which frees those pushed out
+	// (told on a goroutine of the cache's own).
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		live, segments := h.s.cache.spill.Stats()
+		if live > 0 && live <= bound && segments <= 2*(bound/responseSegmentBytes)+2 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the spill store keeps %d bytes of bodies in %d segments, want some and no more than the bound of %d", live, segments, bound)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// Without a spill store, bodies are kept in the heap, and served the same.
+func TestResponseCacheWithoutASpillStore(t *testing.T) {
+	h := newCacheHarness(t, DefaultCacheBytes)
+	cache, err := newResponseCache(DefaultCacheBytes, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.s.cache = cache
+	_, first := h.get(t, "/page?q=heap", true)
+	_, again := h.get(t, "/page?q=heap", false)
+	if first != again || h.renders.Load() != 1 {
+		t.Errorf("a page kept in the heap was rendered %d times, served as %.40q then %.40q", h.renders.Load(), first, again)
 	}
 }
 

@@ -124,7 +124,11 @@ type Handler struct {
 // kept in. A request still reading them keeps what it reads; one served
 // after keeps nothing new there, and makes what it needs afresh.
 func (h *Handler) Close() error {
-	return errors.Join(h.s.maps.pins.store.Close(), h.s.rows.store.Close())
+	var pages error
+	if h.s.cache != nil {
+		pages = h.s.cache.spill.Close()
+	}
+	return errors.Join(h.s.maps.pins.store.Close(), h.s.rows.store.Close(), pages)
 }
 
 // New returns the handler serving every route.
@@ -139,7 +143,7 @@ func New(cfg Config, db *sqlite.DB) *Handler {
 	if size == 0 {
 		size = DefaultCacheBytes
 	}
-	cache, err := newResponseCache(size)
+	cache, err := newResponseCache(size, cfg.SpillDir)
 	if err != nil {
 		// The options are constants but for the size; serve uncached
 		// rather than not at all.
@@ -147,7 +151,9 @@ func New(cfg Config, db *sqlite.DB) *Handler {
 	}
 	s.cache = cache
 	if cfg.Governor != nil {
-		if cache != nil {
+		if cache != nil && cache.spill == nil {
+			// Kept in the spill store, the pages' bodies take next to
+			// nothing of the heap, and are bounded by the cache alone.
 			cfg.Governor.Add(memory.Kept{Name: "responses", Cache: cache.entries, UnitBytes: 1, First: true})
 		}
 		if s.maps.pins.store == nil {
