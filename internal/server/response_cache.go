@@ -104,17 +104,23 @@ func (r *cachedResponse) size() int {
 }
 
 // keep keeps r under key: its body moved to the spill store when there is
-// one with room. r itself is not changed: the requests it was made for
-// are still sending it.
+// one. r itself is not changed: the requests it was made for are still
+// sending it. A body the store refuses (full, or larger than a segment)
+// is not kept: the governor does not bound this cache when it has a
+// store, so the heap must not take the body instead; the next reader
+// makes the page again.
 func (c *responseCache) keep(key string, r *cachedResponse) {
 	kept := r
-	if ref, ok := c.spill.Put(r.gzipped); ok {
+	if c.spill != nil && len(r.gzipped) > 0 {
+		ref, ok := c.spill.Put(r.gzipped)
+		if !ok {
+			c.tidy.Refused(c.spill, c.moveSparse)
+			return
+		}
 		moved := *r
 		moved.gzipped, moved.kept = nil, ref
 		kept = &moved
 		c.tidy.Maybe(c.spill, c.moveSparse)
-	} else {
-		c.tidy.Refused(c.spill, c.moveSparse)
 	}
 	c.entries.Set(key, kept)
 }

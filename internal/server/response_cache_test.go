@@ -156,6 +156,37 @@ func TestResponseCacheWithoutASpillStore(t *testing.T) {
 	}
 }
 
+// TestResponseCacheKeepsNoBodyItsStoreRefuses: with a spill store the
+// cache is bounded by itself, not the governor, so a body the store
+// cannot take (larger than a segment) is not kept in the heap instead.
+func TestResponseCacheKeepsNoBodyItsStoreRefuses(t *testing.T) {
+	cache, err := newResponseCache(DefaultCacheBytes, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cache.spill.Close() })
+	if cache.spill == nil {
+		t.Fatal("no spill store in a folder files can be made in")
+	}
+	cache.keep("big", &cachedResponse{version: 1, gzipped: make([]byte, responseSegmentBytes+1)})
+	cache.keep("small", &cachedResponse{version: 1, gzipped: []byte("\x1f\x8b page")})
+	cache.entries.CleanUp()
+	if _, ok := cache.entries.GetIfPresent("big"); ok {
+		t.Error("a body larger than a segment was kept in the heap")
+	}
+	r, ok := cache.entries.GetIfPresent("small")
+	if !ok || r.gzipped != nil || r.kept.Len() == 0 {
+		t.Fatalf("a small body was not kept in the store (kept %v, in the heap %v)", ok, ok && r.gzipped != nil)
+	}
+	b, release, ok := cache.body(r)
+	if !ok || string(b) != "\x1f\x8b page" {
+		t.Errorf("the small body reads %q, %v", b, ok)
+	}
+	if ok {
+		release()
+	}
+}
+
 func TestAcceptsGzip(t *testing.T) {
 	for header, want := range map[string]bool{
 		"": false, "gzip": true, "br, gzip;q=0.8": true, "GZIP": true, "gzip;q=0": false, "identity": false, "*": true, "deflate, br": false,
