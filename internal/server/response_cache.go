@@ -239,8 +239,13 @@ func (s *Server) cacheResponses(next echo.HandlerFunc) echo.HandlerFunc {
 				return own.send(c)
 			}
 			if entry := shared.(*cachedResponse); entry != nil {
-				_, err := s.cache.serveKept(c, entry, true)
-				return err
+				// Shared in the heap, so always served; were its body ever
+				// in the store and gone, this request makes its own page
+				// rather than answer with none.
+				if served, err := s.cache.serveKept(c, entry, true); served {
+					return err
+				}
+				break
 			}
 			if gone == nil || req.Context().Err() != nil {
 				break
