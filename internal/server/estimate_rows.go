@@ -110,26 +110,19 @@ func (w *writtenRows) read(version int64, id conflict.EstimateID) ([]byte, spill
 	return v.Bytes, v, true
 }
 
-// moveSparse moves the rows kept in sparse segments of the store
+// moveSparse moves the rows kept in segments of the store being emptied
 // (spill.Tidier) to its current one.
 func (w *writtenRows) moveSparse() {
 	for key, r := range w.kept.All() {
-		if !w.store.Sparse(r.ref) {
-			continue
-		}
-		ref, ok := w.store.Copy(r.ref)
-		if !ok {
-			continue
-		}
-		// Unless it was let go or replaced meanwhile: then the copy goes.
-		if got, _ := w.kept.ComputeIfPresent(key, func(old writtenRow) (writtenRow, otter.ComputeOp) {
-			if old.b != nil || old.ref != r.ref {
-				return old, otter.CancelOp
-			}
-			return writtenRow{ref: ref}, otter.WriteOp
-		}); got.ref != ref {
-			w.store.Free(ref)
-		}
+		w.store.Move(r.ref, func(to spill.Ref) bool {
+			got, _ := w.kept.ComputeIfPresent(key, func(old writtenRow) (writtenRow, otter.ComputeOp) {
+				if old.b != nil || old.ref != r.ref {
+					return old, otter.CancelOp
+				}
+				return writtenRow{ref: to}, otter.WriteOp
+			})
+			return got.ref == to
+		})
 	}
 }
 

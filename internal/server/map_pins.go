@@ -268,8 +268,8 @@ func (mp *mapPins) keepGrid(z int, g *geo.Grid) {
 	})
 }
 
-// moveSparse moves the pins and grids kept in sparse segments of the
-// store (spill.Tidier) to its current one.
+// moveSparse moves the pins and grids kept in segments of the store being
+// emptied (spill.Tidier) to its current one.
 func (c *mapPinsCache) moveSparse() {
 	for _, mp := range c.All() {
 		mp.mu.Lock()
@@ -283,16 +283,15 @@ func (c *mapPinsCache) moveSparse() {
 	}
 }
 
-// move puts what *ref names in the store again when it is in a sparse
-// segment, and frees the old; requests reading the old hold their views.
+// move puts what *ref names in the store again when it is in a segment
+// being emptied, and frees the old; requests reading the old hold their
+// views. The pins' lock, held, keeps *ref from changing meanwhile.
 func (c *mapPinsCache) move(ref *spill.Ref) {
-	if !c.store.Sparse(*ref) {
-		return
-	}
-	if moved, ok := c.store.Copy(*ref); ok {
+	c.store.Move(*ref, func(to spill.Ref) bool {
 		c.store.Free(*ref)
-		*ref = moved
-	}
+		*ref = to
+		return true
+	})
 }
 
 // mapPinsWeight is what a filter's pins count against mapPinsBudget: a

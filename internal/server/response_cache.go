@@ -152,28 +152,21 @@ func (c *responseCache) inHeap(r *cachedResponse) (*cachedResponse, bool) {
 	return &copied, true
 }
 
-// moveSparse moves the bodies kept in sparse segments of the spill store
-// (spill.Tidier) to its current one.
+// moveSparse moves the bodies kept in segments of the spill store being
+// emptied (spill.Tidier) to its current one.
 func (c *responseCache) moveSparse() {
 	for key, r := range c.entries.All() {
-		if !c.spill.Sparse(r.kept) {
-			continue
-		}
-		ref, ok := c.spill.Copy(r.kept)
-		if !ok {
-			continue
-		}
-		moved := *r
-		moved.kept = ref
-		// Unless it was replaced meanwhile: then the copy goes.
-		if got, _ := c.entries.Compute(key, func(old *cachedResponse, found bool) (*cachedResponse, otter.ComputeOp) {
-			if !found || old != r {
-				return old, otter.CancelOp
-			}
-			return &moved, otter.WriteOp
-		}); got == nil || got.kept != ref {
-			c.spill.Free(ref)
-		}
+		c.spill.Move(r.kept, func(to spill.Ref) bool {
+			moved := *r
+			moved.kept = to
+			got, _ := c.entries.Compute(key, func(old *cachedResponse, found bool) (*cachedResponse, otter.ComputeOp) {
+				if !found || old != r {
+					return old, otter.CancelOp
+				}
+				return &moved, otter.WriteOp
+			})
+			return got == &moved
+		})
 	}
 }
 

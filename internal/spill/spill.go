@@ -211,10 +211,10 @@ func (s *Store) closeIfIdle(seg *segment) {
 	delete(s.segs, seg)
 }
 
-// Sparse reports whether r is in a segment no longer written to that the
-// last plan chose to empty: its owner moves r (Copy, the old freed), and
-// once all it kept has moved the segment closes.
-func (s *Store) Sparse(r Ref) bool {
+// Emptying reports whether r is in a segment no longer written to that
+// the last plan chose to empty: its owner moves r (Move), and once all it
+// kept has moved the segment closes.
+func (s *Store) Emptying(r Ref) bool {
 	if s == nil || r.seg == nil {
 		return false
 	}
@@ -275,6 +275,25 @@ func (s *Store) Copy(r Ref) (Ref, bool) {
 	}
 	defer v.Release()
 	return s.put(v.Bytes, s.maxSegs+1)
+}
+
+// Move moves r out of a segment being emptied (see Emptying): it copies
+// r's bytes and offers the copy to install, which puts it in the owner's
+// place of r unless that place changed meanwhile (r replaced or let go),
+// and reports whether it did. The old string is the owner's to free, as
+// it frees any it replaces; a copy not installed is freed here. r outside
+// such a segment, or a copy with no room, leaves everything as it was.
+func (s *Store) Move(r Ref, install func(copied Ref) bool) {
+	if !s.Emptying(r) {
+		return
+	}
+	copied, ok := s.Copy(r)
+	if !ok {
+		return
+	}
+	if !install(copied) {
+		s.Free(copied)
+	}
 }
 
 // crowded reports whether the store holds more than half its most

@@ -202,7 +202,7 @@ func tidied(s *spill.Store, move func()) {
 	<-done
 }
 
-func TestSparseSegments(t *testing.T) {
+func TestSegmentsToEmpty(t *testing.T) {
 	s := open(t, 1000, 8)
 	var refs []spill.Ref
 	for range 10 {
@@ -212,7 +212,7 @@ func TestSparseSegments(t *testing.T) {
 	// Five strings a segment: refs[0:5] in the first, refs[5:10] in the
 	// second, which is still written to.
 	sparse := func(i int) (got bool) {
-		tidied(s, func() { got = s.Sparse(refs[i]) })
+		tidied(s, func() { got = s.Emptying(refs[i]) })
 		return got
 	}
 	if sparse(0) {
@@ -244,7 +244,7 @@ func TestAStoreFreedAtRandomKeepsTakingStrings(t *testing.T) {
 	var kept []spill.Ref
 	move := func() {
 		for j, r := range kept {
-			if !s.Sparse(r) {
+			if !s.Emptying(r) {
 				continue
 			}
 			if moved, ok := s.Copy(r); ok {
@@ -398,6 +398,47 @@ func TestCopyMovesToTheCurrentSegment(t *testing.T) {
 	}
 }
 
+// TestMove: a string in a segment being emptied is copied and offered to
+// its owner; a copy the owner declines (its entry changed meanwhile) is
+// freed, and a string anywhere else is left alone.
+func TestMove(t *testing.T) {
+	s := open(t, 1000, 8)
+	var refs []spill.Ref
+	for i := range 10 {
+		r, _ := s.Put(bytes.Repeat([]byte{byte('a' + i)}, 200))
+		refs = append(refs, r)
+	}
+	for _, r := range refs[2:5] {
+		s.Free(r)
+	}
+	offered := 0
+	tidied(s, func() {
+		s.Move(refs[5], func(spill.Ref) bool { offered++; return true })
+	})
+	if offered != 0 {
+		t.Error("a string in the segment being written was moved")
+	}
+	// The first segment keeps refs[0] and refs[1]: it is emptied.
+	var installed spill.Ref
+	tidied(s, func() {
+		s.Move(refs[0], func(to spill.Ref) bool { installed = to; return true })
+		s.Move(refs[1], func(spill.Ref) bool { return false })
+	})
+	if got := read(t, s, installed); !bytes.Equal(got, bytes.Repeat([]byte("a"), 200)) {
+		t.Fatalf("the string moved reads %q…, not what was kept", got[:min(len(got), 8)])
+	}
+	// Kept: refs[0] and [1] until freed by their owner, the copy of [0],
+	// refs[5:10]; the declined copy of refs[1] is not.
+	if live, _ := s.Stats(); live != 8*200 {
+		t.Errorf("the store holds %d bytes after the moves, want %d: a declined copy was kept", live, 8*200)
+	}
+	s.Free(refs[0])
+	s.Free(refs[1])
+	if _, segs := s.Stats(); segs != 2 {
+		t.Errorf("%d segments open once the emptied one's strings were freed, want 2", segs)
+	}
+}
+
 // TestNoStore: owners without a store (no folder files can be made in)
 // call it all the same; it keeps nothing and refuses every string.
 func TestNoStore(t *testing.T) {
@@ -409,7 +450,7 @@ func TestNoStore(t *testing.T) {
 	if _, ok := s.Copy(r); ok {
 		t.Error("a nil store copied a string")
 	}
-	if _, ok := s.View(r); ok || s.Sparse(r) {
+	if _, ok := s.View(r); ok || s.Emptying(r) {
 		t.Error("a nil store reads or moves a string")
 	}
 	s.Free(r)

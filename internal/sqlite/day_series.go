@@ -76,28 +76,21 @@ func (d *daySeries) keep(key string, s *keptSeries) {
 	d.kept.Set(key, kept)
 }
 
-// moveSparse moves the series kept in sparse segments of the spill store
-// (spill.Tidier) to its current one.
+// moveSparse moves the series kept in segments of the spill store being
+// emptied (spill.Tidier) to its current one.
 func (d *daySeries) moveSparse() {
 	for key, s := range d.kept.All() {
-		if !d.spill.Sparse(s.kept) {
-			continue
-		}
-		ref, ok := d.spill.Copy(s.kept)
-		if !ok {
-			continue
-		}
-		moved := &keptSeries{mark: s.mark, kept: ref, n: s.n}
-		// Unless it was replaced meanwhile: then the copy goes.
-		if got, _ := d.kept.Compute(key, func(old *keptSeries, found bool) (*keptSeries, otter.ComputeOp) {
-			if !found || old != s {
-				return old, otter.CancelOp
-			}
-			moved.checked.Store(s.checked.Load())
-			return moved, otter.WriteOp
-		}); got != moved {
-			d.spill.Free(ref)
-		}
+		d.spill.Move(s.kept, func(to spill.Ref) bool {
+			moved := &keptSeries{mark: s.mark, kept: to, n: s.n}
+			got, _ := d.kept.Compute(key, func(old *keptSeries, found bool) (*keptSeries, otter.ComputeOp) {
+				if !found || old != s {
+					return old, otter.CancelOp
+				}
+				moved.checked.Store(s.checked.Load())
+				return moved, otter.WriteOp
+			})
+			return got == moved
+		})
 	}
 }
 

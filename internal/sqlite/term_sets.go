@@ -115,27 +115,23 @@ func (s *termSets) keep(at indexState, ids *roaring.Bitmap) *termSet {
 	return &termSet{at: at, kept: ref}
 }
 
-// moveSparse moves the sets kept in sparse segments of the spill store
-// (spill.Tidier) to its current one.
+// moveSparse moves the sets kept in segments of the spill store being
+// emptied (spill.Tidier) to its current one.
 func (s *termSets) moveSparse() {
 	for k, set := range s.sets.All() {
-		if set.ids != nil || !s.spill.Sparse(set.kept) {
-			continue
+		if set.ids != nil {
+			continue // in the heap
 		}
-		ref, ok := s.spill.Copy(set.kept)
-		if !ok {
-			continue
-		}
-		moved := &termSet{at: set.at, kept: ref}
-		// Unless it was replaced meanwhile: then the copy goes.
-		if got, _ := s.sets.Compute(k, func(old *termSet, found bool) (*termSet, otter.ComputeOp) {
-			if !found || old != set {
-				return old, otter.CancelOp
-			}
-			return moved, otter.WriteOp
-		}); got != moved {
-			s.spill.Free(ref)
-		}
+		s.spill.Move(set.kept, func(to spill.Ref) bool {
+			moved := &termSet{at: set.at, kept: to}
+			got, _ := s.sets.Compute(k, func(old *termSet, found bool) (*termSet, otter.ComputeOp) {
+				if !found || old != set {
+					return old, otter.CancelOp
+				}
+				return moved, otter.WriteOp
+			})
+			return got == moved
+		})
 	}
 }
 
