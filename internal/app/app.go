@@ -66,6 +66,10 @@ type App struct {
 	stopWarming func()
 	// stopGovernor ends the memory governor's watch.
 	stopGovernor func()
+	// stopSearchWarming stops waiting for search's sets of common words
+	// and waits for the goroutine that waited, so that nothing Open
+	// started outlives Close.
+	stopSearchWarming func()
 }
 
 // Open opens and migrates the database, loads the demo data when asked,
@@ -90,9 +94,13 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 	}
 	// Warming only makes search faster, and searches are answered
 	// meanwhile: a database it cannot sample is searched as before.
+	warmCtx, stopWarm := context.WithCancel(context.WithoutCancel(ctx))
+	warmed := make(chan struct{})
+	stopSearchWarming := func() { stopWarm(); <-warmed }
 	go func() {
+		defer close(warmed)
 		start := time.Now()
-		words, err := db.WarmSearch(context.WithoutCancel(ctx))
+		words, err := db.WarmSearch(warmCtx)
 		switch {
 		case errors.Is(err, context.Canceled):
 			return // closed before they were made
@@ -104,6 +112,7 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 	}()
 	assets, err := static.New()
 	if err != nil {
+		stopSearchWarming()
 		db.Close()
 		return nil, err
 	}
@@ -121,7 +130,8 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 	h := server.New(server.Config{Logger: cfg.Logger, Assets: assets, BaseURL: cfg.BaseURL,
 		AllowedHosts: cfg.AllowedHosts, TrustedProxies: cfg.TrustedProxies, Accounts: cfg.Accounts, CacheBytes: cfg.CacheBytes, SpillDir: filepath.Dir(cfg.DBPath), Bulk: cfg.Bulk,
 		Governor: governor, Tiles: cfg.Tiles, TilesStyle: cfg.TilesStyle}, db)
-	return &App{DB: db, handler: h, log: cfg.Logger, stopWarming: func() {}, stopGovernor: stopGovernor}, nil
+	return &App{DB: db, handler: h, log: cfg.Logger, stopWarming: func() {}, stopGovernor: stopGovernor,
+		stopSearchWarming: stopSearchWarming}, nil
 }
 
 // Handler serves every route.
@@ -170,6 +180,7 @@ func (a *App) StartWarming() {
 // database.
 func (a *App) Close() error {
 	a.stopWarming()
+	a.stopSearchWarming()
 	a.stopGovernor()
 	return errors.Join(a.handler.Close(), a.DB.Close())
 }
