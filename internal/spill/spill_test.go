@@ -244,13 +244,11 @@ func TestAStoreFreedAtRandomKeepsTakingStrings(t *testing.T) {
 	var kept []spill.Ref
 	move := func() {
 		for j, r := range kept {
-			if !s.Emptying(r) {
-				continue
-			}
-			if moved, ok := s.Copy(r); ok {
+			s.Move(r, func(to spill.Ref) bool {
 				s.Free(r)
-				kept[j] = moved
-			}
+				kept[j] = to
+				return true
+			})
 		}
 	}
 	tidies := 0
