@@ -25,15 +25,24 @@ func fill(c *otter.Cache[int, []byte], n, size int) {
 	}
 }
 
-func TestCachesShrinkWhenTheHeapPassesItsTarget(t *testing.T) {
-	pages, sets := newCache(t, 64<<20), newCache(t, 48<<20)
+// pagesAndSets are two full caches, of pages (64 MB) and sets (48 MB),
+// under a governor whose target is 200 MB and whose heap holds live bytes;
+// the pages give way first when pagesFirst is set.
+func pagesAndSets(t *testing.T, live uint64, pagesFirst bool) (g *Governor, h *heap, pages, sets *otter.Cache[int, []byte]) {
+	t.Helper()
+	pages, sets = newCache(t, 64<<20), newCache(t, 48<<20)
 	fill(pages, 1000, 64<<10)
 	fill(sets, 300, 128<<10)
-	h := &heap{live: 300 << 20}
-	g := NewGovernor(200<<20, nil)
+	h = &heap{live: live}
+	g = NewGovernor(200<<20, nil)
 	g.heap = h.read
-	g.Add(Kept{Name: "pages", Cache: pages, UnitBytes: 1},
+	g.Add(Kept{Name: "pages", Cache: pages, UnitBytes: 1, First: pagesFirst},
 		Kept{Name: "sets", Cache: sets, UnitBytes: 1})
+	return g, h, pages, sets
+}
+
+func TestCachesShrinkWhenTheHeapPassesItsTarget(t *testing.T) {
+	g, _, pages, sets := pagesAndSets(t, 300<<20, false)
 
 	g.Adjust()
 	pages.CleanUp()
@@ -124,16 +133,9 @@ func TestTargetLeavesTheCollectorRoom(t *testing.T) {
 // gives up its room before the caches every page shares lose any; only
 // at its least share do they fall. With room again, they grow back first.
 func TestWholePagesGiveWayFirst(t *testing.T) {
-	pages, sets := newCache(t, 64<<20), newCache(t, 48<<20)
-	fill(pages, 1000, 64<<10)
-	fill(sets, 300, 128<<10)
-	h := &heap{live: 230 << 20}
-	g := NewGovernor(200<<20, nil)
-	g.heap = h.read
+	g, h, pages, sets := pagesAndSets(t, 230<<20, true)
 	var followed float64 = 1
 	g.Follow(func(s float64) { followed = s })
-	g.Add(Kept{Name: "pages", Cache: pages, UnitBytes: 1, First: true},
-		Kept{Name: "sets", Cache: sets, UnitBytes: 1})
 
 	g.Adjust()
 	if pages.GetMaximum() >= 64<<20 {

@@ -84,10 +84,10 @@ func (w *writtenRows) keep(version int64, id conflict.EstimateID, b []byte) {
 		// room for is not kept.
 		ref, ok := w.store.Put(b)
 		if !ok {
-			w.tidy.Refused(w.store, w.moveSparse)
+			w.tidy.Refused(w.store, w.moveOut)
 			return
 		}
-		w.tidy.Maybe(w.store, w.moveSparse)
+		w.tidy.Maybe(w.store, w.moveOut)
 		r = writtenRow{ref: ref}
 	}
 	w.kept.Set(writtenKey{version, id}, r)
@@ -110,9 +110,9 @@ func (w *writtenRows) read(version int64, id conflict.EstimateID) ([]byte, spill
 	return v.Bytes, v, true
 }
 
-// moveSparse moves the rows kept in segments of the store being emptied
+// moveOut moves the rows kept in segments of the store being emptied
 // (spill.Tidier) to its current one.
-func (w *writtenRows) moveSparse() {
+func (w *writtenRows) moveOut() {
 	for key, r := range w.kept.All() {
 		w.store.Move(r.ref, func(to spill.Ref) bool {
 			got, _ := w.kept.ComputeIfPresent(key, func(old writtenRow) (writtenRow, otter.ComputeOp) {

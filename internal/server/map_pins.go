@@ -146,11 +146,11 @@ func (mp *mapPins) keep(pins []geo.Pin, byN []int32) (ok bool) {
 		if !ok {
 			// Full: nothing new is kept, so nothing old is pushed out,
 			// until moves empty segments.
-			c.tidy.Refused(c.store, c.moveSparse)
+			c.tidy.Refused(c.store, c.moveOut)
 			return false
 		}
 		mp.pinsRef, mp.spilled = ref, true
-		c.tidy.Maybe(c.store, c.moveSparse)
+		c.tidy.Maybe(c.store, c.moveOut)
 		return true
 	}
 	mp.heapPins, mp.heapByN = pins, byN
@@ -247,7 +247,7 @@ func (mp *mapPins) keepGrid(z int, g *geo.Grid) {
 			mp.gridRefs[z] = ref
 			mp.cells.Add(int64(g.Cells()))
 		} else {
-			mp.kept.tidy.Refused(mp.kept.store, mp.kept.moveSparse)
+			mp.kept.tidy.Refused(mp.kept.store, mp.kept.moveOut)
 		}
 	default:
 		mp.grids[z] = g
@@ -268,9 +268,9 @@ func (mp *mapPins) keepGrid(z int, g *geo.Grid) {
 	})
 }
 
-// moveSparse moves the pins and grids kept in segments of the store being
+// moveOut moves the pins and grids kept in segments of the store being
 // emptied (spill.Tidier) to its current one.
-func (c *mapPinsCache) moveSparse() {
+func (c *mapPinsCache) moveOut() {
 	for _, mp := range c.All() {
 		mp.mu.Lock()
 		if !mp.gone {

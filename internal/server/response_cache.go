@@ -95,6 +95,14 @@ func newResponseCache(maxBytes int, spillDir string) (*responseCache, error) {
 	return rc, nil
 }
 
+// close lets go of the store's files; a nil cache has none.
+func (c *responseCache) close() error {
+	if c == nil {
+		return nil
+	}
+	return c.spill.Close()
+}
+
 // size is the body's length in bytes.
 func (r *cachedResponse) size() int {
 	if r.gzipped == nil {
@@ -114,13 +122,13 @@ func (c *responseCache) keep(key string, r *cachedResponse) {
 	if c.spill != nil && len(r.gzipped) > 0 {
 		ref, ok := c.spill.Put(r.gzipped)
 		if !ok {
-			c.tidy.Refused(c.spill, c.moveSparse)
+			c.tidy.Refused(c.spill, c.moveOut)
 			return
 		}
 		moved := *r
 		moved.gzipped, moved.kept = nil, ref
 		kept = &moved
-		c.tidy.Maybe(c.spill, c.moveSparse)
+		c.tidy.Maybe(c.spill, c.moveOut)
 	}
 	c.entries.Set(key, kept)
 }
@@ -152,9 +160,9 @@ func (c *responseCache) inHeap(r *cachedResponse) (*cachedResponse, bool) {
 	return &copied, true
 }
 
-// moveSparse moves the bodies kept in segments of the spill store being
+// moveOut moves the bodies kept in segments of the spill store being
 // emptied (spill.Tidier) to its current one.
-func (c *responseCache) moveSparse() {
+func (c *responseCache) moveOut() {
 	for key, r := range c.entries.All() {
 		c.spill.Move(r.kept, func(to spill.Ref) bool {
 			moved := *r

@@ -124,11 +124,7 @@ type Handler struct {
 // kept in. A request still reading them keeps what it reads; one served
 // after keeps nothing new there, and makes what it needs afresh.
 func (h *Handler) Close() error {
-	var pages error
-	if h.s.cache != nil {
-		pages = h.s.cache.spill.Close()
-	}
-	return errors.Join(h.s.maps.pins.store.Close(), h.s.rows.store.Close(), pages)
+	return errors.Join(h.s.maps.pins.store.Close(), h.s.rows.store.Close(), h.s.cache.close())
 }
 
 // New returns the handler serving every route.

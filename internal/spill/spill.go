@@ -262,10 +262,10 @@ func (s *Store) plan() {
 const emptyShare = 0.75
 
 // Copy puts r's bytes in the store again, in the segment being written:
-// how an owner moves a string out of a sparse segment. r stays kept until
+// how Move takes a string out of a segment being emptied. r stays kept until
 // it is freed. ok is false when r can no longer be read or there is no
 // room. A copy may open one segment more than Put may: a store Put has
-// filled must still be able to move what is left in its sparse segments,
+// filled must still be able to move what is left in the segments it empties,
 // or, with no room for new values, its owner would push none of the old
 // out, and it would stay full.
 func (s *Store) Copy(r Ref) (Ref, bool) {
@@ -297,16 +297,17 @@ func (s *Store) Move(r Ref, install func(copied Ref) bool) {
 }
 
 // crowded reports whether the store holds more than half its most
-// segments: time its owners moved their strings out of sparse ones.
+// segments: time its owners emptied some.
 func (s *Store) crowded() bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return len(s.segs)*2 > s.maxSegs
 }
 
-// Tidier runs an owner's moves out of sparse segments when its store is
-// crowded: on a goroutine of its own, one at a time, at most once every
-// tidyEvery. Strings replaced as they are written leave a few old ones
+// Tidier plans which segments to empty and runs an owner's moves out of
+// them when its store is crowded (at most once every tidyEvery) or has
+// just refused a string (refusedEvery): on a goroutine of its own, one
+// at a time. Strings replaced as they are written leave a few old ones
 // kept in each segment; without moving them, every segment would stay
 // open and the store would soon refuse more.
 type Tidier struct {

@@ -68,17 +68,17 @@ func (d *daySeries) keep(key string, s *keptSeries) {
 	if d.spill != nil && len(s.days) > 0 {
 		if ref, ok := d.spill.Put(spill.Raw(s.days)); ok {
 			kept.kept, kept.days = ref, nil
-			d.tidy.Maybe(d.spill, d.moveSparse)
+			d.tidy.Maybe(d.spill, d.moveOut)
 		} else {
-			d.tidy.Refused(d.spill, d.moveSparse)
+			d.tidy.Refused(d.spill, d.moveOut)
 		}
 	}
 	d.kept.Set(key, kept)
 }
 
-// moveSparse moves the series kept in segments of the spill store being
+// moveOut moves the series kept in segments of the spill store being
 // emptied (spill.Tidier) to its current one.
-func (d *daySeries) moveSparse() {
+func (d *daySeries) moveOut() {
 	for key, s := range d.kept.All() {
 		d.spill.Move(s.kept, func(to spill.Ref) bool {
 			moved := &keptSeries{mark: s.mark, kept: to, n: s.n}

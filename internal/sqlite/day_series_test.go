@@ -262,7 +262,7 @@ func TestDaySeriesInTheSpillStore(t *testing.T) {
 	// and the series moved out of them.
 	var tidy spill.Tidier
 	moved := make(chan struct{})
-	tidy.Refused(store, func() { d.moveSparse(); close(moved) })
+	tidy.Refused(store, func() { d.moveOut(); close(moved) })
 	<-moved
 	live, after := settled()
 	// What is kept fills some segments whole, and the one written to.

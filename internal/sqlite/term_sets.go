@@ -108,20 +108,18 @@ func (s *termSets) keep(at indexState, ids *roaring.Bitmap) *termSet {
 	}
 	ref, ok := s.spill.Put(b)
 	if !ok {
-		s.tidy.Refused(s.spill, s.moveSparse)
+		s.tidy.Refused(s.spill, s.moveOut)
 		return &termSet{at: at, ids: ids}
 	}
-	s.tidy.Maybe(s.spill, s.moveSparse)
+	s.tidy.Maybe(s.spill, s.moveOut)
 	return &termSet{at: at, kept: ref}
 }
 
-// moveSparse moves the sets kept in segments of the spill store being
+// moveOut moves the sets kept in segments of the spill store being
 // emptied (spill.Tidier) to its current one.
-func (s *termSets) moveSparse() {
+func (s *termSets) moveOut() {
+	// A set kept in the heap names nothing in the store: Move leaves it.
 	for k, set := range s.sets.All() {
-		if set.ids != nil {
-			continue // in the heap
-		}
 		s.spill.Move(set.kept, func(to spill.Ref) bool {
 			moved := &termSet{at: set.at, kept: to}
 			got, _ := s.sets.Compute(k, func(old *termSet, found bool) (*termSet, otter.ComputeOp) {
