@@ -255,10 +255,12 @@ func signInAs(t *testing.T, ctx context.Context, srv *httptest.Server, email, pa
 
 func signOut(t *testing.T, ctx context.Context) {
 	t.Helper()
-	run(t, ctx,
-		chromedp.Click(chromedp.CSS("[data-testid=sign-out]")),
-		chromedp.WaitVisible(chromedp.CSS("[data-testid=sign-in-link]")),
-	)
+	// Clicked by the page's own script: chromedp clicks a node by the id
+	// it found it under, and once failed ("Could not find node with given
+	// id") when the page it found the button in had just been replaced by
+	// the one a redirect led to.
+	eval[bool](t, ctx, `(() => { document.querySelector('[data-testid=sign-out]').click(); return true })()`)
+	run(t, ctx, chromedp.WaitVisible(chromedp.CSS("[data-testid=sign-in-link]")))
 }
 
 // waitUntil polls a JavaScript condition until it holds, for what htmx
