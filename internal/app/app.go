@@ -119,7 +119,7 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 	var governor *memory.Governor
 	stopGovernor := func() {}
 	if cfg.MemoryLimit > 0 {
-		governor = memory.NewGovernor(memory.TargetFor(cfg.MemoryLimit), cfg.Logger)
+		governor = memory.NewGovernor(cfg.MemoryLimit, cfg.Logger)
 		governor.Add(db.KeptCaches()...)
 		governor.Follow(versioned.SetScale)
 		ctx, stop := context.WithCancel(context.WithoutCancel(ctx))

@@ -6,10 +6,18 @@ import (
 	"github.com/maypok86/otter/v2"
 )
 
-// heap is a heap whose live size the test sets, one collection a call.
-type heap struct{ live, cycles uint64 }
+// heap is a heap whose live size and overhead the test sets, one
+// collection a call.
+type heap struct{ live, overhead, cycles uint64 }
 
-func (h *heap) read() (uint64, uint64) { h.cycles++; return h.live, h.cycles }
+func (h *heap) read() heapReading {
+	h.cycles++
+	return heapReading{live: h.live, overhead: h.overhead, cycles: h.cycles}
+}
+
+// limitFor is the memory limit under which a heap without overhead is to
+// keep its live bytes under target.
+func limitFor(target uint64) int64 { return int64(float64(target)/LiveShare) + 1 }
 
 func newCache(t *testing.T, maximum uint64) *otter.Cache[int, []byte] {
 	t.Helper()
@@ -34,7 +42,7 @@ func pagesAndSets(t *testing.T, live uint64, pagesFirst bool) (g *Governor, h *h
 	fill(pages, 1000, 64<<10)
 	fill(sets, 300, 128<<10)
 	h = &heap{live: live}
-	g = NewGovernor(200<<20, nil)
+	g = NewGovernor(limitFor(200<<20), nil)
 	g.heap = h.read
 	g.Add(Kept{Name: "pages", Cache: pages, UnitBytes: 1, First: pagesFirst},
 		Kept{Name: "sets", Cache: sets, UnitBytes: 1})
@@ -78,7 +86,7 @@ func TestCachesGrowBackSlowlyWithRoom(t *testing.T) {
 	pages := newCache(t, 64<<20)
 	fill(pages, 1000, 64<<10)
 	h := &heap{live: 500 << 20}
-	g := NewGovernor(200<<20, nil)
+	g := NewGovernor(limitFor(200<<20), nil)
 	g.heap = h.read
 	g.Add(Kept{Name: "pages", Cache: pages, UnitBytes: 1})
 	for range 10 {
@@ -108,10 +116,10 @@ func TestCachesGrowBackSlowlyWithRoom(t *testing.T) {
 func TestNoCollectionNoChange(t *testing.T) {
 	pages := newCache(t, 64<<20)
 	fill(pages, 100, 64<<10)
-	g := NewGovernor(1<<20, nil)
+	g := NewGovernor(limitFor(1<<20), nil)
 	// The live figure of the last collection, with no collection since:
 	// an idle server must not lower its bounds tick after tick on it.
-	g.heap = func() (uint64, uint64) { return 100 << 20, 7 }
+	g.heap = func() heapReading { return heapReading{live: 100 << 20, cycles: 7} }
 	g.Add(Kept{Name: "pages", Cache: pages, UnitBytes: 1})
 	g.Adjust()
 	first := g.Scale()
@@ -124,8 +132,33 @@ func TestNoCollectionNoChange(t *testing.T) {
 }
 
 func TestTargetLeavesTheCollectorRoom(t *testing.T) {
-	if got := TargetFor(320 << 20); got >= 320<<20 || got < 160<<20 {
+	if got := (heapReading{}).target(320 << 20); got >= 320<<20 || got < 160<<20 {
 		t.Errorf("target %d MB for a 320 MB limit", got>>20)
+	}
+	whole := (heapReading{}).target(320 << 20)
+	if got := (heapReading{overhead: 100 << 20}).target(320 << 20); got >= whole-50<<20 {
+		t.Errorf("target %d MB for a 320 MB limit of which the runtime holds 100 MB that no object can use; %d MB with none",
+			got>>20, whole>>20)
+	}
+	if got := (heapReading{overhead: 400 << 20}).target(320 << 20); got != 0 {
+		t.Errorf("target %d MB with the overhead past the limit", got>>20)
+	}
+}
+
+// TestOverheadLowersTheTarget: memory the runtime holds and no object can
+// use (spans left partly filled by evictions, above all) is the
+// collector's room lost, so the same live heap that fits under a limit
+// with little overhead is too much with more.
+func TestOverheadLowersTheTarget(t *testing.T) {
+	g, h, pages, _ := pagesAndSets(t, 180<<20, false)
+	g.Adjust()
+	if g.Scale() != 1 || pages.GetMaximum() != 64<<20 {
+		t.Fatalf("180 MB live under a 200 MB target moved the bounds (scale %.2f)", g.Scale())
+	}
+	h.overhead = 60 << 20
+	g.Adjust()
+	if g.Scale() >= 1 || pages.GetMaximum() >= 64<<20 {
+		t.Errorf("with 60 MB of the limit lost to overhead, 180 MB live kept the bounds whole (scale %.2f)", g.Scale())
 	}
 }
 

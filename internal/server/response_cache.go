@@ -312,7 +312,7 @@ func (s *Server) respond(c echo.Context, next echo.HandlerFunc, key string, vers
 // be kept.
 func (s *Server) make(c echo.Context, next echo.HandlerFunc, key string, version int64) *made {
 	req, res := c.Request(), c.Response()
-	capture := &captureWriter{ResponseWriter: res.Writer, buf: getBuffer()}
+	capture := &captureWriter{ResponseWriter: res.Writer}
 	defer capture.free()
 	res.Writer = capture
 	// Only a client that takes gzip is asked to get it: whatever the
@@ -336,7 +336,7 @@ func (s *Server) make(c echo.Context, next echo.HandlerFunc, key string, version
 	// request names none a reader would, so its page would only take
 	// up room.
 	h := res.Header()
-	m := &made{entry: &cachedResponse{version: version, gzipped: bytes.Clone(capture.buf.Bytes()), header: http.Header{}}, header: h, err: err}
+	m := &made{entry: &cachedResponse{version: version, gzipped: capture.held(), header: http.Header{}}, header: h, err: err}
 	m.shareable = err == nil && h.Get("Set-Cookie") == "" && h.Get(echo.HeaderContentEncoding) == "gzip" &&
 		(!warming(req.Context()) || s.hosts.baseURL() != "")
 	if m.shareable {
@@ -433,8 +433,12 @@ func acceptsGzip(header string) bool {
 // response) — goes straight through to the client from then on.
 type captureWriter struct {
 	http.ResponseWriter
-	// buf holds the body back; it is a pooled buffer (render.go), free
-	// again once the response is kept or let through.
+	// buf holds the body back; it is a pooled buffer (render.go), taken
+	// at the first write and free again once the response is kept or let
+	// through. Taken sooner, it was held by every request waiting for a
+	// turn to render (limitRendering), each buffer as large as the largest
+	// page it had been grown for: sixty-four readers of a force's
+	// estimates kept some 16 MB of them live.
 	buf         *bytes.Buffer
 	status      int
 	wrote       bool
@@ -461,6 +465,9 @@ func (w *captureWriter) Write(p []byte) (int, error) {
 	if w.passthrough {
 		return w.ResponseWriter.Write(p)
 	}
+	if w.buf == nil {
+		w.buf = getBuffer()
+	}
 	w.buf.Write(p)
 	if w.buf.Len() > maxCachedBody {
 		return len(p), w.release()
@@ -475,9 +482,20 @@ func (w *captureWriter) release() error {
 		return nil
 	}
 	w.ResponseWriter.WriteHeader(w.status)
-	_, err := w.ResponseWriter.Write(w.buf.Bytes())
+	var err error
+	if w.buf != nil {
+		_, err = w.ResponseWriter.Write(w.buf.Bytes())
+	}
 	w.free()
 	return err
+}
+
+// held is a copy of the body held back so far.
+func (w *captureWriter) held() []byte {
+	if w.buf == nil {
+		return []byte{}
+	}
+	return bytes.Clone(w.buf.Bytes())
 }
 
 // free gives the buffer back once nothing more is held in it.

@@ -362,3 +362,41 @@ func TestReadersGoOnWhenTheFirstGoesAway(t *testing.T) {
 		}
 	}
 }
+
+// A page being made takes a buffer to hold its body back only when it
+// writes: while it waits its turn to render (limitRendering, inside the
+// cache), sixty-four readers holding buffers grown for earlier pages kept
+// megabytes live. A 200 with no body at all is kept as one.
+func TestCaptureTakesItsBufferAtTheFirstWrite(t *testing.T) {
+	h := newCacheHarness(t, DefaultCacheBytes)
+	var heldBefore atomic.Bool
+	h.e.GET("/late", func(c echo.Context) error {
+		w := c.Response().Writer
+		for {
+			if cw, ok := w.(*captureWriter); ok {
+				heldBefore.Store(cw.buf != nil)
+				break
+			}
+			u, ok := w.(interface{ Unwrap() http.ResponseWriter })
+			if !ok {
+				t.Errorf("no capture under the handler's writer %T", c.Response().Writer)
+				break
+			}
+			w = u.Unwrap()
+		}
+		return c.HTML(http.StatusOK, "<p>late</p>")
+	})
+	h.e.GET("/empty", func(c echo.Context) error { return c.NoContent(http.StatusOK) })
+
+	if code, body := h.get(t, "/late", true); code != http.StatusOK || body != "<p>late</p>" {
+		t.Fatalf("GET /late: %d %q", code, body)
+	}
+	if heldBefore.Load() {
+		t.Error("the capture held a buffer before the page wrote anything")
+	}
+	for i := range 2 {
+		if code, body := h.get(t, "/empty", true); code != http.StatusOK || body != "" {
+			t.Errorf("GET /empty (%d): %d %q, want 200 and no body", i, code, body)
+		}
+	}
+}
