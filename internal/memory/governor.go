@@ -50,7 +50,8 @@ type Kept struct {
 
 const (
 	// LiveShare is the part of the memory limit the live heap is kept
-	// under; the rest is the collector's room. Pages at a million events
+	// under, once the runtime's overhead is taken out of the limit; the
+	// rest is the collector's room. Pages at a million events
 	// allocate some 300 MB a second under load, and the collector runs
 	// each time that room is used up, so with less room it runs often
 	// enough to cost the pages their rate.
