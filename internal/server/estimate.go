@@ -17,7 +17,6 @@ import (
 	"github.com/sitrep/sitrep/internal/edtf"
 	"github.com/sitrep/sitrep/internal/form"
 	"github.com/sitrep/sitrep/internal/sqlite"
-	"github.com/sitrep/sitrep/internal/versioned"
 	"github.com/sitrep/sitrep/web/components"
 	"github.com/sitrep/sitrep/web/pages"
 )
@@ -346,7 +345,7 @@ func (s *Server) tableRows(ctx context.Context, filter conflict.EstimateFilter) 
 	}
 	open := filter
 	open.To = edtf.Date{}
-	p, err := s.pages.Get(version, fmt.Sprintf("%+v", open), versioned.Scaled(pageCacheSize), nil, func() (*firstPage, error) {
+	p, err := s.pages.Get(version, fmt.Sprintf("%+v", open), pageCacheSize, nil, func() (*firstPage, error) {
 		rows, err := s.db.FindEstimates(ctx, open)
 		if err != nil {
 			return nil, err
