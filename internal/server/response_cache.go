@@ -490,7 +490,8 @@ func (w *captureWriter) release() error {
 	return err
 }
 
-// held is a copy of the body held back so far.
+// held is a copy of the body held back so far, never nil: a kept
+// response whose body is nil has it in the spill store (size).
 func (w *captureWriter) held() []byte {
 	if w.buf == nil {
 		return []byte{}

@@ -366,7 +366,8 @@ func TestReadersGoOnWhenTheFirstGoesAway(t *testing.T) {
 // A page being made takes a buffer to hold its body back only when it
 // writes: while it waits its turn to render (limitRendering, inside the
 // cache), sixty-four readers holding buffers grown for earlier pages kept
-// megabytes live. A 200 with no body at all is kept as one.
+// megabytes live. A 200 with no body at all, whose capture never took a
+// buffer, still reaches its reader as one.
 func TestCaptureTakesItsBufferAtTheFirstWrite(t *testing.T) {
 	h := newCacheHarness(t, DefaultCacheBytes)
 	var heldBefore atomic.Bool
