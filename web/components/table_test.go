@@ -27,3 +27,15 @@ func TestTableLabelsAreItsHeadings(t *testing.T) {
 		t.Errorf("lists.css names a column the table does not have: %s", rule)
 	}
 }
+
+// A table sorted among its first events says how many as every other
+// count on the page does, with its thousands grouped.
+func TestCappedTableGroupsItsLimit(t *testing.T) {
+	var b strings.Builder
+	if err := EventTable(TableView{Capped: true, SortLimit: 1000}).Render(t.Context(), &b); err != nil {
+		t.Fatal(err)
+	}
+	if want := "Sorted among the first 1,000 events"; !strings.Contains(b.String(), want) {
+		t.Errorf("the capped table's notice lacks %q:\n%s", want, b.String())
+	}
+}
