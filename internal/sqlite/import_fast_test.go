@@ -161,8 +161,10 @@ func compareImported(t *testing.T, step string, fast, slow *DB, last bool) {
 		`SELECT * FROM event_actors ORDER BY 1, 2, 3`,
 		`SELECT * FROM event_tags ORDER BY 1, 2`,
 		`SELECT id, source_id, event_id, quote, locator, position FROM citations ORDER BY id`,
-		`SELECT id, slug, name, parent_id FROM places ORDER BY id`,
-		`SELECT id, slug, name FROM actors ORDER BY id`,
+		`SELECT id, slug, name, kind, parent_id, latitude, longitude, created_at FROM places ORDER BY id`,
+		`SELECT * FROM place_tree ORDER BY 1, 2`,
+		`SELECT id, slug, name, colour, created_at FROM actors ORDER BY id`,
+		`SELECT id, url, url_key, publisher, title, published, created_at FROM sources ORDER BY id`,
 		`SELECT record_type, record_id, number, action, encoding, hex(snapshot), author_name, summary, created_at, unreviewed FROM revisions ORDER BY 1, 2, 3`,
 		`SELECT key, date_lo, event_id, date_hi, retracted FROM event_postings ORDER BY key, date_lo, event_id`,
 		`SELECT key, n FROM event_key_counts WHERE n <> 0 ORDER BY key`,
@@ -424,6 +426,69 @@ func TestDirectImportWritesNothingAfterAReaderProblem(t *testing.T) {
 	for _, q := range []string{`SELECT count(*) FROM events`, `SELECT count(*) FROM sources`, `SELECT count(*) FROM revisions`} {
 		if got := loadDump(t, db, q); !reflect.DeepEqual(got, []string{"0"}) {
 			t.Errorf("%s = %v after the import failed, want 0", q, got)
+		}
+	}
+}
+
+// While the triggers are set aside the import's writer stores the new
+// places, actors and sources with the next batch of events; an estimate,
+// written as it is read, may name them before that batch. Its force, its
+// place, the actor who claimed it and its source are all new here, each
+// first named by the estimate or by an event just before it.
+func TestFastImportStoresWhatAnEstimateNamesFirst(t *testing.T) {
+	ctx := t.Context()
+	fast, slow := openTemp(t, "fast.db"), openTemp(t, "slow.db")
+	clock := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	for _, db := range []*DB{fast, slow} {
+		db.now = func() time.Time { return clock }
+	}
+	ch := conflict.Change{AuthorName: "import: claims.json", Summary: "Imported", Import: true, WithoutReview: true}
+	report := func(i int) conflict.Source {
+		return conflict.Source{URL: fmt.Sprintf("https://example.org/report/%d", i), Publisher: "مرصد", Title: "Report"}
+	}
+	var batch conflict.ImportBatch
+	for i := range 3 {
+		batch.Events = append(batch.Events, conflict.ImportEvent{
+			Event: conflict.Event{Title: fmt.Sprintf("Clash %d", i), Date: edtf.MustParse("2016-06-0" + strconv.Itoa(i+1)),
+				Status: conflict.Published, ExternalID: fmt.Sprintf("ev:%d", i), Citations: []conflict.Citation{{Source: report(i)}}},
+			Place:  &conflict.ImportPlace{Path: []conflict.PlaceName{{Name: "العراق", Kind: "country"}, {Name: "Sinjar", Kind: "location"}}},
+			Actors: []conflict.ImportActor{{Name: "Badr Organization", Role: "actor 1"}},
+			Source: conflict.RowRef{Row: i + 2},
+		})
+	}
+	for i, force := range []string{"Badr Organization", "قوات الحشد الشعبي"} {
+		batch.Estimates = append(batch.Estimates, conflict.ImportEstimate{
+			Estimate: conflict.Estimate{AsOf: edtf.MustParse("2016-06-15"), Unit: "fighters", Qualifier: conflict.Exact,
+				Low: conflict.Count(int64(700 + i)), Claimant: "Monitor", Status: conflict.Published, ExternalID: fmt.Sprintf("x:%d", i),
+				Citations: []conflict.Citation{{Source: report(2 + i)}}},
+			Force:         conflict.ImportActor{Name: force},
+			Place:         &conflict.ImportPlace{Path: []conflict.PlaceName{{Name: "العراق", Kind: "country"}, {Name: fmt.Sprintf("Tal Afar %d", i), Kind: "location"}}},
+			ClaimantActor: &conflict.ImportActor{Name: fmt.Sprintf("Monitor %d", i)},
+			Source:        conflict.RowRef{Row: 10 + i},
+		})
+	}
+	res, err := fast.ImportBatch(ctx, batch, ch, ImportOptions{Direct: true})
+	if err != nil || res.Estimates.Created != 2 || res.Events.Created != 3 {
+		t.Fatalf("fast import: %v, events %+v, estimates %+v, problems %v", err, res.Events, res.Estimates, res.Problems)
+	}
+	if _, err := slow.ImportBatch(ctx, batch, ch, ImportOptions{}); err != nil {
+		t.Fatalf("row by row: %v", err)
+	}
+	for _, q := range []string{
+		`SELECT id, actor_id, place_id, claimant_actor_id, low, external_id FROM estimates ORDER BY id`,
+		`SELECT id, source_id, event_id, estimate_id FROM citations ORDER BY id`,
+		`SELECT id, slug, name, parent_id FROM places ORDER BY id`,
+		`SELECT * FROM place_tree ORDER BY 1, 2`,
+		`SELECT id, slug, name FROM actors ORDER BY id`,
+		`SELECT id, url_key, publisher FROM sources ORDER BY id`,
+		`SELECT record_type, record_id, number, hex(snapshot) FROM revisions ORDER BY 1, 2, 3`,
+	} {
+		want, got := loadDump(t, slow, q), loadDump(t, fast, q)
+		if len(want) == 0 {
+			t.Errorf("%s: no rows written row by row", q)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s:\nfast       %v\nrow by row %v", q, got, want)
 		}
 	}
 }

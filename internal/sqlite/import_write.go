@@ -41,9 +41,18 @@ func (im *importer) queue(e conflict.Event) error {
 // eventRows are a batch of new events as the arguments of the INSERTs
 // that store them, table by table.
 type eventRows struct {
+	// records are the new places, actors and sources the batch's events
+	// name, and their revisions, written first (see insertNew).
+	records                   []queuedRow
 	events                    int
 	rows, actors, tags, cites []any
 	blocks, revisions         []any
+}
+
+// queuedRow is an INSERT the writer runs as it stands, one row.
+type queuedRow struct {
+	query string
+	args  []any
 }
 
 // flush stores the queued events, as createEvent would one by one.
@@ -59,7 +68,16 @@ type eventRows struct {
 func (im *importer) flush() error {
 	events := im.pending
 	if len(events) == 0 {
-		return nil
+		if len(im.queued) == 0 {
+			return nil
+		}
+		// Records only, as an estimate needs them written (see estimate).
+		rows := &eventRows{records: im.queued}
+		im.queued = nil
+		if im.writer == nil {
+			im.writer = im.startWriter()
+		}
+		return im.writer.send(rows)
 	}
 	now, err := im.number(events)
 	if err != nil {
@@ -69,6 +87,7 @@ func (im *importer) flush() error {
 		// The writer keeps the batch: the next one gets new memory.
 		im.pending = make([]conflict.Event, 0, insertBatch)
 		rows := im.eventRows(events, now)
+		rows.records, im.queued = im.queued, nil
 		if err := im.revisionRows(rows, im.packSnapshots(events, now)); err != nil {
 			return err
 		}
@@ -186,6 +205,15 @@ var (
 // at a time. Only the batch's goroutine, or the writer's, calls it, and
 // never both at once: the statements it prepares are its own.
 func (im *importer) writeRows(r *eventRows) error {
+	for _, q := range r.records {
+		st, err := im.writeStmt(q.query)
+		if err != nil {
+			return err
+		}
+		if _, err := st.ExecContext(im.ctx, q.args...); err != nil {
+			return err
+		}
+	}
 	if r.events > 0 {
 		if err := im.insertEvents(r); err != nil {
 			return err
