@@ -265,12 +265,12 @@ func (t importTriggers) restore(ctx context.Context, tx *sql.Tx) error {
 	// in memory as the page cache may before it spills to a temporary
 	// file: with the page cache at its size the two together would pass
 	// the import's bound. The fills write in order and need little cache.
-	// The fills run alone on the connection, one core's work while the
-	// other waits: SQLite's sorter may sort and merge on a second thread
-	// (the postings' sort of a 100,000-row import took 2.1 s against 2.5).
 	if _, err := tx.ExecContext(ctx, fmt.Sprintf(`PRAGMA cache_size = -%d`, importSortKB)); err != nil {
 		return err
 	}
+	// The fills run alone on the connection, one core's work while the
+	// other waits: SQLite's sorter may sort and merge on a second thread
+	// (the postings' sort of a 100,000-row import took 2.1 s against 2.5).
 	if _, err := tx.ExecContext(ctx, `PRAGMA threads = 1`); err != nil {
 		return err
 	}
@@ -632,11 +632,12 @@ func (im *importer) firstRevision(rt conflict.RecordType, id int64, snapshot any
 	return err
 }
 
-// insertNew stores a new place, actor or source by query, whose first parameter
-// is the id, and returns its id. While the triggers are set aside the row
-// is queued for the writer, which writes it before the next batch's
-// events (see flush), with the id SQLite would give it: the next after
-// the largest stored, counted on by the import itself. The reading
+// insertNew stores a new place, actor or source by query, whose first
+// parameter is the id, and returns its id. While the triggers are set
+// aside the row is queued for the writer, which writes it before the next
+// batch's events (see flush), with the id SQLite would give it: the next
+// after the largest stored, as for any table without AUTOINCREMENT,
+// counted on by the import itself. The reading
 // goroutine then goes on at once; when it wrote these rows itself it
 // waited for the connection while the writer's statements ran, 1.5–2.4 s
 // of a 100,000-row import's 6–9 s of reading, most of it for its 5,555
@@ -1156,7 +1157,7 @@ func (im *importer) estimate(ix *conflict.ImportEstimate) error {
 	if !im.write {
 		return nil
 	}
-	// The places and actors it names may be queued still.
+	// The places, actors and sources it names may be queued still.
 	if err := im.flushAll(); err != nil {
 		return err
 	}
