@@ -143,4 +143,16 @@ func TestProgress(t *testing.T) {
 	if n := strings.Count(buf.String(), "\n"); n != 11 || strings.Contains(buf.String(), "\r") {
 		t.Errorf("plain progress wrote %d lines:\n%s", n, buf.String())
 	}
+	// After the bar, a stage with no measure says once, on a line of its
+	// own, what is being done.
+	buf.Reset()
+	p = &progress{w: &buf, tty: true, now: func() time.Time { return now }}
+	p.update("importing", 100, 100, "bytes")
+	p.update("indexing", 0, 0, "")
+	p.update("indexing", 0, 0, "")
+	p.done()
+	lines := strings.Split(strings.TrimSuffix(buf.String(), "\n"), "\n")
+	if len(lines) != 2 || !strings.Contains(lines[0], "100%") || lines[1] != "indexing  the new records, for search, lists and counts…" {
+		t.Errorf("the bar then the indexing stage wrote %q", buf.String())
+	}
 }

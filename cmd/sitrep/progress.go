@@ -38,6 +38,11 @@ func isTerminal(w io.Writer) bool {
 
 const barWidth = 30
 
+// stageNotes say what a stage without a measure does.
+var stageNotes = map[string]string{
+	"indexing": "the new records, for search, lists and counts…",
+}
+
 // update reports done of total units in a stage; a new stage starts its
 // clock and its count afresh.
 func (p *progress) update(stage string, done, total int64, unit string) {
@@ -47,6 +52,12 @@ func (p *progress) update(stage string, done, total int64, unit string) {
 			fmt.Fprintln(p.w)
 		}
 		p.stage, p.start, p.last, p.tenth, p.drawn = stage, now, time.Time{}, -1, false
+		if total <= 0 {
+			// A stage with no measure says what it does, once, so that
+			// a long wait after 100% is not taken for a hang.
+			fmt.Fprintf(p.w, "%-9s %s\n", stage, stageNotes[stage])
+			return
+		}
 	}
 	if total <= 0 {
 		return

@@ -42,7 +42,8 @@ type Options struct {
 	// A JSON file's records keep their own.
 	Status conflict.Status
 	// Progress, when set, is told how much of the file a stage
-	// ("checking", then "importing") has read, in bytes.
+	// ("checking", then "importing") has read, in bytes; then, with no
+	// total, that the new records are being indexed ("indexing").
 	Progress func(stage string, done, total int64)
 	// Format names a format a file's content does not tell:
 	// FormatGeoNames or FormatActors. "" reads CSV (UCDP GED's or ACLED's,
@@ -106,6 +107,9 @@ func Run(ctx context.Context, s Store, r io.Reader, o Options) (conflict.ImportR
 	readerChecksIDs := false
 	pass := func(stage string, opt sqlite.ImportOptions, problem func(conflict.ImportProblem)) (conflict.ImportResult, error) {
 		opt.IDsChecked = func() bool { return readerChecksIDs }
+		if o.Progress != nil {
+			opt.Indexing = func() { o.Progress("indexing", 0, 0) }
+		}
 		// The store may read the file twice in a pass (see
 		// sqlite.ImportOptions.UpdatesFirst): each reading opens it anew.
 		return s.ImportStream(ctx, func(yield func(*conflict.ImportEvent, *conflict.ImportEstimate) error) error {

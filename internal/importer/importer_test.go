@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"testing"
 
@@ -374,5 +375,37 @@ func TestUpdateEarlyInALongStream(t *testing.T) {
 	}
 	if e, err := db.FindEventByExternalID(t.Context(), "acled:IRQ1"); err != nil || e.Date.String() != "2016-09-29" {
 		t.Errorf("the updated event's date is %v, %v; want 2016-09-29", e.Date, err)
+	}
+}
+
+// An import tells its progress stage by stage: the file read as it is
+// imported, then, with nothing left to read, the new records indexed,
+// which takes seconds on a large file and must not look like a hang. A
+// dry run indexes nothing.
+func TestImportReportsItsStages(t *testing.T) {
+	var file strings.Builder
+	file.WriteString(header)
+	for i := range 20 {
+		fmt.Fprintf(&file, "IRQ%d,2016-06-%02d,1,Battles,Armed clash,Islamic State,,Military Forces of Iraq,,Iraq,Nineveh,Mosul,Mosul,36.34,43.13,1,Reuters,National,Clashes near the bridge.,0\n", i, i%28+1)
+	}
+	for _, dry := range []bool{true, false} {
+		var stages []string
+		progress := func(stage string, done, total int64) {
+			if len(stages) == 0 || stages[len(stages)-1] != stage {
+				stages = append(stages, stage)
+			}
+		}
+		db := sqlitetest.New(t)
+		res, err := importer.Run(t.Context(), db, strings.NewReader(file.String()), importer.Options{Name: "acled.csv", DryRun: dry, Progress: progress})
+		if err != nil || res.Events.Created != 20 {
+			t.Fatalf("dry run %v: %v, events %+v, problems %v", dry, err, res.Events, res.Problems)
+		}
+		want := []string{"importing", "indexing"}
+		if dry {
+			want = []string{"checking"}
+		}
+		if !slices.Equal(stages, want) {
+			t.Errorf("dry run %v: stages %q, want %q", dry, stages, want)
+		}
 	}
 }

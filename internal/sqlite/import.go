@@ -22,6 +22,11 @@ type ImportOptions struct {
 	// Progress, when set, is called as records are worked through; total
 	// is 0 when a stream does not know it.
 	Progress func(done, total int)
+	// Indexing, when set, is called once every record is written, when
+	// an import that set the per-row triggers aside goes on to do their
+	// work: the search index, postings and tallies of the new records, a
+	// few seconds a 100,000 events with nothing more read.
+	Indexing func()
 	// MaxProblems is how many problems the result lists; the rest are
 	// only counted (ImportResult.Unlisted). 0 means DefaultMaxProblems.
 	MaxProblems int
@@ -168,6 +173,9 @@ func (db *DB) ImportStream(ctx context.Context, records ImportRecords, ch confli
 		res = im.result()
 		if n := len(res.Problems) + res.Unlisted + im.readerProblems(); n > 0 {
 			return conflict.ImportProblemsError(n)
+		}
+		if triggers.deferred() && opt.Indexing != nil {
+			opt.Indexing()
 		}
 		if err := triggers.restore(ctx, tx); err != nil || opt.DryRun {
 			return err
