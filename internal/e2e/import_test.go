@@ -65,11 +65,20 @@ func TestImportForm(t *testing.T) {
 	checkAxe(t, ctx)
 	screenshot(t, ctx, "import-problems.png")
 
+	// What the button said once pressed is kept where the next page can
+	// read it: the page that pressed it is gone by then. This listener
+	// runs after site.js's, which the page added first.
+	const recordBusy = `document.addEventListener('submit', e => sessionStorage.setItem('busy',
+		e.target.getAttribute('aria-busy') + '|' + e.target.querySelector('[type=submit]').textContent.trim()))`
+	eval[bool](t, ctx, recordBusy+"; true")
 	run(t, ctx,
 		chromedp.SetUploadFiles(chromedp.CSS("#import-file"), []string{good}),
 		chromedp.Click(chromedp.CSS("[data-testid=import-form] button[type=submit]")),
 		chromedp.WaitVisible(chromedp.CSS("[data-testid=import-commit-form]")),
 	)
+	if busy := eval[string](t, ctx, `sessionStorage.getItem('busy')`); busy != "true|Checking the file…" {
+		t.Errorf("the check's button, once pressed, read %q; want the form busy and \"Checking the file…\"", busy)
+	}
 	counts := eval[string](t, ctx, `document.querySelector('[data-testid=import-counts]').innerText`)
 	if !strings.Contains(counts, "Events\t1\t0\t0") {
 		t.Errorf("the check's counts read:\n%s\nwant one event to create", counts)
@@ -78,11 +87,15 @@ func TestImportForm(t *testing.T) {
 	screenshot(t, ctx, "import-check.png")
 	// The check page shows the upload form too: wait for the commit form to
 	// go, which happens only once the import has answered.
+	eval[bool](t, ctx, recordBusy+"; true")
 	run(t, ctx,
 		chromedp.Click(chromedp.CSS("[data-testid=import-commit-form] button[type=submit]")),
 		chromedp.WaitNotPresent(chromedp.CSS("[data-testid=import-commit-form]")),
 		chromedp.WaitVisible(chromedp.CSS("[data-testid=import-form]")),
 	)
+	if busy := eval[string](t, ctx, `sessionStorage.getItem('busy')`); busy != "true|Importing…" {
+		t.Errorf("the import's button, once pressed, read %q; want the form busy and \"Importing…\"", busy)
+	}
 	if text := visibleText(t, ctx); !strings.Contains(text, "Imported good.csv: 1 events created") {
 		t.Errorf("after the import the page reads:\n%s", text)
 	}

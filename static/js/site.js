@@ -179,4 +179,32 @@
     var t = e.target;
     if (t.closest && t.closest(".picks") && t.form) t.form.requestSubmit();
   });
+  // A form that takes seconds to answer (an import) says so on the button
+  // that sent it, and a second press meanwhile sends nothing.
+  d.addEventListener("submit", function (e) {
+    var f = e.target, busy = f.getAttribute("data-busy");
+    if (!busy || e.defaultPrevented) return;
+    if (f.getAttribute("aria-busy") == "true") {
+      e.preventDefault();
+      return;
+    }
+    f.setAttribute("aria-busy", "true");
+    var b = e.submitter || f.querySelector("[type=submit]");
+    if (b) {
+      b.setAttribute("data-label", b.textContent);
+      b.textContent = busy;
+    }
+  });
+  // A page brought back by the browser's Back button is as it was left:
+  // its forms are ready again.
+  window.addEventListener("pageshow", function (e) {
+    if (!e.persisted) return;
+    d.querySelectorAll("form[aria-busy=true]").forEach(function (f) {
+      f.removeAttribute("aria-busy");
+      f.querySelectorAll("[data-label]").forEach(function (b) {
+        b.textContent = b.getAttribute("data-label");
+        b.removeAttribute("data-label");
+      });
+    });
+  });
 })(document);
