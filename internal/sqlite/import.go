@@ -276,16 +276,7 @@ func (t importTriggers) restore(ctx context.Context, tx *sql.Tx) error {
 	if _, err := tx.ExecContext(ctx, fmt.Sprintf(`PRAGMA cache_size = -%d`, importSortKB)); err != nil {
 		return err
 	}
-	// The fills run alone on the connection, one core's work while the
-	// other waits: SQLite's sorter may sort and merge on a second thread
-	// (the postings' sort of a 100,000-row import took 2.1 s against 2.5).
-	if _, err := tx.ExecContext(ctx, `PRAGMA threads = 1`); err != nil {
-		return err
-	}
 	if err := restoreTriggers(ctx, tx, t.setAside, t.first, importHashSize); err != nil {
-		return err
-	}
-	if _, err := tx.ExecContext(ctx, `PRAGMA threads = 0`); err != nil {
 		return err
 	}
 	_, err := tx.ExecContext(ctx, fmt.Sprintf(`PRAGMA cache_size = -%d`, importCacheKB))
