@@ -260,7 +260,7 @@ func nameSite(ctx context.Context, db *sqlite.DB, name, description string, log 
 // 270 MB live, and the collector held the process at its limit of 448 MB
 // (461 MB in all). At 256 MB the governor keeps the live heap under 166
 // MB by lowering the caches' bounds, which every page measured bore (see
-// "Memory" in the README); at 200 MB the estimates of a force and a word
+// "Memory, kept within a limit" in docs/speed.md); at 200 MB the estimates of a force and a word
 // with an actor fell to the edge of their rate, and at 150 MB several
 // pages fell below it.
 const defaultMemoryMB = 256

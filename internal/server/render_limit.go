@@ -23,7 +23,7 @@ import (
 // percentile of the map, the map's data, a force's estimates and the
 // table went from 223–484, 252–329, 322–370 and 210–257 ms to 107–179,
 // 197–200, 233–241 and 186–216 ms, at the same rates for them (the
-// cheapest pages lost some rate in a whole run: README, Speed).
+// cheapest pages lost some rate in a whole run: docs/speed.md).
 func renderSlots() int { return max(2, runtime.NumCPU()) }
 
 // limitRendering admits page reads a few at a time. It runs inside the

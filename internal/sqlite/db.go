@@ -156,7 +156,7 @@ const readMmap = 2147418112
 // keeps its own. Revisions of about 600 bytes left a tenth of every 4 KB
 // page empty; 8 KB pages took 5% less space and made synth faster, where
 // 16 KB saved little more and slowed the desk's small writes, each of
-// which logs whole pages (measured at 1M in the README, "Speed"). It must
+// which logs whole pages (measured at 1M in docs/speed.md). It must
 // be set on a new file before WAL mode, which fixes it.
 const pageSize = 8192
 
