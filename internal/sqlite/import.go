@@ -138,7 +138,7 @@ func (db *DB) ImportStream(ctx context.Context, records ImportRecords, ch confli
 			return err
 		}
 		defer im.close()
-		im.deferred = triggers.deferred()
+		im.setAside(triggers)
 		if opt.UpdatesFirst && !opt.DryRun {
 			// The stored records first, row by row, then the new ones in
 			// bulk: the triggers are set aside after the updates, which
@@ -155,7 +155,8 @@ func (db *DB) ImportStream(ctx context.Context, records ImportRecords, ch confli
 				}
 				// The first reading found every id once; the second, like
 				// any deferred import, keeps none (see duplicate).
-				im.only, im.deferred = newRecords, triggers.deferred()
+				im.only = newRecords
+				im.setAside(triggers)
 				if im.deferred {
 					im.keys = nil
 				} else {
@@ -420,9 +421,9 @@ type importer struct {
 	lastEvent int64
 	// queued are the rows of new places, actors and sources, and of
 	// their first revisions, for the writer to write before the next
-	// batch's events (see insertNew); last* are the ids they took.
-	queued                           []queuedRow
-	lastPlace, lastActor, lastSource int64
+	// batch's events (see insertNew); last holds the ids they took.
+	queued []queuedRow
+	last   lastIDs
 	// blocks packs new events' first revisions.
 	blocks *blockPacker
 	// namespaces says, by the text before the first colon of external
@@ -631,28 +632,31 @@ func (im *importer) firstRevision(rt conflict.RecordType, id int64, snapshot any
 	return err
 }
 
+// setAside says whether the per-row triggers are set aside, and so whether
+// new records are queued for the writer (see insertNew), their ids
+// counted on from the largest stored when the triggers were set aside.
+func (im *importer) setAside(t importTriggers) {
+	im.deferred = t.deferred()
+	im.last = t.first
+}
+
 // insertNew stores a new place, actor or source by query, whose first
 // parameter is the id, and returns its id. While the triggers are set
 // aside the row is queued for the writer, which writes it before the next
 // batch's events (see flush), with the id SQLite would give it: the next
-// after the largest stored, as for any table without AUTOINCREMENT,
-// counted on by the import itself. The reading
+// after *last, the largest stored, as for any table without
+// AUTOINCREMENT, counted on by the import itself. The reading
 // goroutine then goes on at once; when it wrote these rows itself it
 // waited for the connection while the writer's statements ran, 1.5–2.4 s
 // of a 100,000-row import's 6–9 s of reading, most of it for its 5,555
 // places.
-func (im *importer) insertNew(table string, last *int64, query string, args ...any) (int64, error) {
+func (im *importer) insertNew(last *int64, query string, args ...any) (int64, error) {
 	if !im.deferred {
 		res, err := im.exec(query, append([]any{nil}, args...)...)
 		if err != nil {
 			return 0, err
 		}
 		return res.LastInsertId()
-	}
-	if *last == 0 {
-		if err := im.tx.QueryRowContext(im.ctx, `SELECT coalesce(max(id), 0) FROM `+table).Scan(last); err != nil {
-			return 0, err
-		}
 	}
 	*last++
 	im.queued = append(im.queued, queuedRow{query, append([]any{*last}, args...)})
@@ -1203,7 +1207,7 @@ func (im *importer) actor(src conflict.RowRef, a conflict.ImportActor) (*conflic
 		actor.ID = conflict.ActorID(im.fake)
 	} else {
 		now := im.db.stamp()
-		id, err := im.insertNew("actors", &im.lastActor, `INSERT INTO actors (id, slug, name, colour, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)`,
+		id, err := im.insertNew(&im.last.actor, `INSERT INTO actors (id, slug, name, colour, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)`,
 			actor.Slug, actor.Name, actor.Colour, now, now)
 		if err != nil {
 			return nil, err
@@ -1372,7 +1376,7 @@ func (im *importer) createPlace(src conflict.RowRef, step conflict.PlaceName, pa
 		if p.Coordinates != nil {
 			lat, lon = p.Coordinates.Lat, p.Coordinates.Lon
 		}
-		id, err := im.insertNew("places", &im.lastPlace, `INSERT INTO places (id, slug, name, kind, parent_id, latitude, longitude, created_at, updated_at)
+		id, err := im.insertNew(&im.last.place, `INSERT INTO places (id, slug, name, kind, parent_id, latitude, longitude, created_at, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, p.Slug, p.Name, p.Kind, parentID, lat, lon, now, now)
 		if err != nil {
 			return 0, err
@@ -1428,7 +1432,7 @@ func (im *importer) sources(src conflict.RowRef, cs []conflict.Citation) error {
 				authors = []byte("[]")
 			}
 			now := im.db.stamp()
-			id, err := im.insertNew("sources", &im.lastSource, `INSERT INTO sources
+			id, err := im.insertNew(&im.last.source, `INSERT INTO sources
 				(id, url, url_key, publisher, title, published, published_lo, authors, language, archived_url, reliability, notes, created_at, updated_at)
 				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 				s.URL, urlKey, s.Publisher, s.Title, s.Published.String(), s.Published.LowerKey(), string(authors), s.Language,

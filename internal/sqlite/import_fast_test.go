@@ -28,11 +28,7 @@ import (
 // some.
 func TestFastImportMatchesRowByRow(t *testing.T) {
 	ctx := t.Context()
-	fast, slow := openTemp(t, "fast.db"), openTemp(t, "slow.db")
-	clock := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
-	for _, db := range []*DB{fast, slow} {
-		db.now = func() time.Time { return clock }
-	}
+	fast, slow := openFastAndSlow(t)
 	before := schemaOf(t, fast)
 	ch := conflict.Change{AuthorName: "import: acled.csv", Summary: "Imported from acled.csv", Import: true, WithoutReview: true}
 
@@ -181,14 +177,33 @@ func compareImported(t *testing.T, step string, fast, slow *DB, last bool) {
 		`SELECT rowid FROM records_fts WHERE records_fts MATCH search_fold('الموصل') ORDER BY rowid`,
 		`SELECT rowid FROM records_fts WHERE records_fts MATCH search_fold('اقتباس') ORDER BY rowid`,
 	} {
-		want, got := loadDump(t, slow, q), loadDump(t, fast, q)
-		if last && len(want) == 0 {
-			t.Errorf("%s: %s: no rows written row by row; the comparison would prove nothing", step, q)
-		}
-		if !reflect.DeepEqual(got, want) {
-			t.Errorf("%s: %s:\nfast       %v\nrow by row %v", step, q, got, want)
-		}
+		compareDump(t, step, fast, slow, q, last)
 	}
+}
+
+// compareDump fails the test where query reads differently in fast and
+// slow, or, when rows are required, reads nothing written row by row.
+func compareDump(t *testing.T, step string, fast, slow *DB, query string, rows bool) {
+	t.Helper()
+	want, got := loadDump(t, slow, query), loadDump(t, fast, query)
+	if rows && len(want) == 0 {
+		t.Errorf("%s: %s: no rows written row by row; the comparison would prove nothing", step, query)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("%s: %s:\nfast       %v\nrow by row %v", step, query, got, want)
+	}
+}
+
+// openFastAndSlow opens two empty databases, one for the fast path and
+// one written row by row, on the same clock, so that their rows compare.
+func openFastAndSlow(t *testing.T) (fast, slow *DB) {
+	t.Helper()
+	fast, slow = openTemp(t, "fast.db"), openTemp(t, "slow.db")
+	clock := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	for _, db := range []*DB{fast, slow} {
+		db.now = func() time.Time { return clock }
+	}
+	return fast, slow
 }
 
 // Snapshots are compressed by a faster encoder than the standard
@@ -437,11 +452,7 @@ func TestDirectImportWritesNothingAfterAReaderProblem(t *testing.T) {
 // first named by the estimate or by an event just before it.
 func TestFastImportStoresWhatAnEstimateNamesFirst(t *testing.T) {
 	ctx := t.Context()
-	fast, slow := openTemp(t, "fast.db"), openTemp(t, "slow.db")
-	clock := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
-	for _, db := range []*DB{fast, slow} {
-		db.now = func() time.Time { return clock }
-	}
+	fast, slow := openFastAndSlow(t)
 	ch := conflict.Change{AuthorName: "import: claims.json", Summary: "Imported", Import: true, WithoutReview: true}
 	report := func(i int) conflict.Source {
 		return conflict.Source{URL: fmt.Sprintf("https://example.org/report/%d", i), Publisher: "مرصد", Title: "Report"}
@@ -483,12 +494,6 @@ func TestFastImportStoresWhatAnEstimateNamesFirst(t *testing.T) {
 		`SELECT id, url_key, publisher FROM sources ORDER BY id`,
 		`SELECT record_type, record_id, number, hex(snapshot) FROM revisions ORDER BY 1, 2, 3`,
 	} {
-		want, got := loadDump(t, slow, q), loadDump(t, fast, q)
-		if len(want) == 0 {
-			t.Errorf("%s: no rows written row by row", q)
-		}
-		if !reflect.DeepEqual(got, want) {
-			t.Errorf("%s:\nfast       %v\nrow by row %v", q, got, want)
-		}
+		compareDump(t, "estimates naming new records", fast, slow, q, true)
 	}
 }
