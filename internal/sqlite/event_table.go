@@ -256,9 +256,11 @@ const tableColumns = `SELECT e.id, e.title, e.date, e.body, pl.id, coalesce(pl.s
 // bound is reached, as they were: each new page of a table read by its
 // dates (a hundred rows no other page shows) then pushed out the rows of
 // the sorted pages every reader of the list shares. Each reader gets its
-// own copy of a kept event (keptEvent).
+// own copy of a kept event (keptEvent). Rows are kept by pointer: a row
+// kept by value was copied again as it was let go, some 400 bytes for
+// each of the tens a page of new rows pushes out.
 type tableRows struct {
-	kept *otter.Cache[tableRowKey, tableRow]
+	kept *otter.Cache[tableRowKey, *tableRow]
 }
 
 type tableRowKey struct {
@@ -276,7 +278,7 @@ type tableRow struct {
 const tableRowsKept = 8192
 
 func newTableRows() *tableRows {
-	return &tableRows{kept: otter.Must(&otter.Options[tableRowKey, tableRow]{MaximumSize: tableRowsKept})}
+	return &tableRows{kept: otter.Must(&otter.Options[tableRowKey, *tableRow]{MaximumSize: tableRowsKept})}
 }
 
 // loadTableEvents reads the events of ids, in that order, with what the
@@ -320,7 +322,7 @@ func loadTableEvents(ctx context.Context, q querier, ids []conflict.EventID) ([]
 	}
 	if cache != nil {
 		for id, i := range pos {
-			cache.kept.Set(tableRowKey{revision, id}, tableRow{event: keptEvent(out[i]), citations: citations[id]})
+			cache.kept.Set(tableRowKey{revision, id}, &tableRow{event: keptEvent(out[i]), citations: citations[id]})
 		}
 	}
 	return out, citations, nil
