@@ -266,7 +266,8 @@ var formPages = map[string]bool{"/signin": true}
 // and hands a token to every page that shows a form. It stays out of
 // anonymous readers' public pages, which must set no cookie.
 func (s *Server) checkCSRF(next echo.HandlerFunc) echo.HandlerFunc {
-	plain, tls := s.acc.csrf(next), s.acc.csrfTLS(next)
+	// Echo wraps every request in its middleware afresh: the CSRF check is
+	// wrapped around next only for the requests it checks.
 	return func(c echo.Context) error {
 		req := c.Request()
 		if sessionless(req.URL.Path) {
@@ -280,9 +281,9 @@ func (s *Server) checkCSRF(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		tokenFromBody(req)
 		if s.secureCookies(c) {
-			return tls(c)
+			return s.acc.csrfTLS(next)(c)
 		}
-		return plain(c)
+		return s.acc.csrf(next)(c)
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -335,8 +336,16 @@ func TestConditionalGet(t *testing.T) {
 			if got := again.Header().Get("ETag"); got != etag {
 				t.Errorf("304 ETag = %q, want %q", got, etag)
 			}
-			if again.Header().Get("Content-Security-Policy") == "" {
-				t.Errorf("304 lacks the security headers")
+			// The stored response keeps its own security headers: a cache
+			// updates it with the 304's, which are these.
+			if rec.Header().Get("Content-Security-Policy") == "" {
+				t.Errorf("GET %s lacks the security headers", target)
+			}
+			if got, want := again.Header().Get("Cache-Control"), rec.Header().Get("Cache-Control"); got != want {
+				t.Errorf("304 Cache-Control = %q, want the page's %q", got, want)
+			}
+			if got, want := varyFields(again.Header()), varyFields(rec.Header()); !slices.Equal(got, want) || len(got) == 0 {
+				t.Errorf("304 Vary = %q, want the page's %q", got, want)
 			}
 			list := do(t, h, http.MethodGet, target, "If-None-Match", `"other", `+strings.TrimPrefix(etag, "W/"))
 			if list.Code != http.StatusNotModified {
@@ -597,4 +606,16 @@ func gunzip(t *testing.T, b []byte) []byte {
 		t.Fatalf("gzip: %v", err)
 	}
 	return out
+}
+
+// varyFields are the header fields h's Vary lines name, sorted.
+func varyFields(h http.Header) []string {
+	var out []string
+	for _, line := range h.Values("Vary") {
+		for f := range strings.SplitSeq(line, ",") {
+			out = append(out, http.CanonicalHeaderKey(strings.TrimSpace(f)))
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
 }

@@ -25,7 +25,7 @@ func (s *Server) middleware(e *echo.Echo) {
 	e.Pre(headAsGet)
 	e.Use(middleware.RequestID())
 	e.Use(s.logRequests)
-	e.Use(s.recoverPanics)
+	e.Use(s.recoverPanics())
 	e.Use(s.securityHeaders)
 	e.Use(s.checkHost)
 	e.Use(s.warnUntrustedProxy)
@@ -94,15 +94,17 @@ func (s *Server) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
 }
 
 // recoverPanics turns a panic in a handler into an internal error, so the
-// reader gets the 500 page and the log gets the stack.
-func (s *Server) recoverPanics(next echo.HandlerFunc) echo.HandlerFunc {
+// reader gets the 500 page and the log gets the stack. It is made once:
+// Echo wraps every request in its middleware afresh, and a config made
+// inside the wrapper was made again on every request.
+func (s *Server) recoverPanics() echo.MiddlewareFunc {
 	return middleware.RecoverWithConfig(middleware.RecoverConfig{
 		LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
 			s.log.Error("panic", "request_id", c.Response().Header().Get(echo.HeaderXRequestID),
 				"err", err, "stack", string(stack))
 			return err
 		},
-	})(next)
+	})
 }
 
 // contentSecurityPolicy allows only sitrep's own scripts, styles and images.
