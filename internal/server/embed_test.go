@@ -347,6 +347,9 @@ func TestConditionalGet(t *testing.T) {
 			if got, want := varyFields(again.Header()), varyFields(rec.Header()); !slices.Equal(got, want) || len(got) == 0 {
 				t.Errorf("304 Vary = %q, want the page's %q", got, want)
 			}
+			if got, want := again.Header().Get("Cross-Origin-Resource-Policy"), rec.Header().Get("Cross-Origin-Resource-Policy"); got != want {
+				t.Errorf("304 Cross-Origin-Resource-Policy = %q, want the page's %q", got, want)
+			}
 			list := do(t, h, http.MethodGet, target, "If-None-Match", `"other", `+strings.TrimPrefix(etag, "W/"))
 			if list.Code != http.StatusNotModified {
 				t.Errorf("GET %s with the ETag in a list = %d, want 304", target, list.Code)

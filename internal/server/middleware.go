@@ -142,6 +142,12 @@ func (s *Server) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
+// pageSecurityHeaders are the headers securityHeaders sets, which guard a
+// page's body: a 304 has none, and the response it revalidates keeps
+// them (notModified).
+var pageSecurityHeaders = []string{"Strict-Transport-Security", "Content-Security-Policy", "X-Frame-Options",
+	"X-Content-Type-Options", "Referrer-Policy", "Permissions-Policy", "Cross-Origin-Opener-Policy"}
+
 // The security headers' values, one slice each for every response.
 var (
 	hstsHeader        = []string{hstsMaxAge}
