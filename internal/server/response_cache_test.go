@@ -8,6 +8,8 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -54,6 +56,14 @@ func newCacheHarness(t *testing.T, maxBytes int) *cacheHarness {
 		return c.HTML(http.StatusOK, fmt.Sprintf("<p>%s as of %d, render %d</p>%s", c.QueryParam("q"), h.version.Load(), n, filler))
 	})
 	h.e.GET("/missing", func(c echo.Context) error { return echo.ErrNotFound })
+	h.e.GET("/tagged", func(c echo.Context) error {
+		h.renders.Add(1)
+		q := c.QueryParam("q")
+		c.Response().Header().Set("ETag", `W/"`+q+`"`)
+		c.Response().Header().Set("Cache-Control", "public, max-age=60")
+		c.Response().Header().Add("Vary", "Cookie")
+		return c.HTML(http.StatusOK, "<p>"+q+"</p>"+string(filler))
+	})
 	return h
 }
 
@@ -110,6 +120,53 @@ func TestResponseCacheServesUntilTheDataChanges(t *testing.T) {
 	}
 	if n := h.s.cache.entries.EstimatedSize(); n != 2 {
 		t.Errorf("the cache holds %d entries, want 2 (errors are never kept)", n)
+	}
+}
+
+// Pages kept keep their headers once for all of them, and each is still
+// served with its own ETag.
+func TestKeptPagesShareTheirHeaders(t *testing.T) {
+	h := newCacheHarness(t, DefaultCacheBytes)
+	send := func(q string) *httptest.ResponseRecorder {
+		req := httptest.NewRequest(http.MethodGet, "/tagged?q="+q, nil)
+		req.Header.Set("Accept-Encoding", "gzip")
+		rec := httptest.NewRecorder()
+		h.e.ServeHTTP(rec, req)
+		return rec
+	}
+	for _, q := range []string{"mosul", "raqqa"} {
+		send(q)
+	}
+	for _, q := range []string{"mosul", "raqqa"} {
+		rec := send(q)
+		if got, want := rec.Header().Get("ETag"), `W/"`+q+`"`; got != want {
+			t.Errorf("%s served from the cache with ETag %s, want %s", q, got, want)
+		}
+		if got := rec.Header().Get("Cache-Control"); got != "public, max-age=60" {
+			t.Errorf("%s served from the cache with Cache-Control %q", q, got)
+		}
+		if got := rec.Header().Values("Vary"); !slices.Contains(got, "Cookie") {
+			t.Errorf("%s served from the cache with Vary %q, want Cookie among them", q, got)
+		}
+	}
+	if n := h.renders.Load(); n != 2 {
+		t.Fatalf("two pages asked for twice each were rendered %d times, want 2", n)
+	}
+	kept := func(q string) *cachedResponse {
+		for key, r := range h.s.cache.entries.All() {
+			if strings.Contains(key, "/tagged?q="+q+"\x00") {
+				return r
+			}
+		}
+		t.Fatalf("page %s is not kept", q)
+		return nil
+	}
+	a, b := kept("mosul"), kept("raqqa")
+	if reflect.ValueOf(a.header).UnsafePointer() != reflect.ValueOf(b.header).UnsafePointer() {
+		t.Errorf("two pages with the same headers but their ETags keep a copy each")
+	}
+	if _, ok := a.header["Etag"]; ok {
+		t.Errorf("the shared headers hold a page's ETag")
 	}
 }
 

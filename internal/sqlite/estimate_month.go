@@ -8,6 +8,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/sitrep/sitrep/internal/conflict"
@@ -76,8 +77,9 @@ func (db *DB) FindClaimGroups(ctx context.Context, f conflict.EstimateFilter, ma
 			return nil, err
 		}
 	}
+	fromNumber, toNumber := monthNumber(fromMonth), monthNumber(toMon)
 	inside := func(r *tallyRow) bool {
-		return (fromMonth == "" || r.month > fromMonth) && (toMon == "" || r.month < toMon)
+		return (fromMonth == "" || r.number > fromNumber) && (toMon == "" || r.number < toNumber)
 	}
 	// The rows are in the order of their key, months last: each series
 	// (force, claimant and unit) is a run of rows. The first pass counts
@@ -247,26 +249,16 @@ func (db *DB) FindClaimGroups(ctx context.Context, f conflict.EstimateFilter, ma
 		refs = maps.Clone(t.refs)
 		maps.Copy(refs, more)
 	}
-	day := func(key string) (edtf.Date, error) {
-		if d, ok := t.days[key]; ok {
-			return d, nil
-		}
-		d, err := edtf.Parse(key)
-		if err != nil {
-			return d, fmt.Errorf("estimate tally: day %q: %w", key, err)
-		}
-		return d, nil
-	}
 	out := make([]conflict.ClaimGroup, 0, len(sums))
 	for _, s := range sums {
 		g := conflict.ClaimGroup{Force: refs[s.actor], Claimant: s.claimant, Unit: s.unit, Count: s.n,
 			Low:  conflict.Bound{Value: s.lowMin.Int64, Set: s.lowMin.Valid},
 			High: conflict.Bound{Value: s.highMax.Int64, Set: s.highMax.Valid},
 			Min:  s.valueMin, Max: s.valueMax}
-		if g.From, err = day(s.firstLo); err != nil {
+		if g.From, err = tallyDays.parse(s.firstLo); err != nil {
 			return nil, err
 		}
-		if g.To, err = day(s.lastHi); err != nil {
+		if g.To, err = tallyDays.parse(s.lastHi); err != nil {
 			return nil, err
 		}
 		if s.claimantActor != 0 {
@@ -317,12 +309,15 @@ func (db *DB) claimEdges(ctx context.Context, f conflict.EstimateFilter) (rows [
 	defer q.Close()
 	start := monthNumber(fromMonth)
 	for q.Next() {
-		var r tallyRow
-		if err := q.Scan(&r.actor, &r.claimant, &r.unit, &r.month, &r.n, &r.lowMin, &r.highMax, &r.valueMin, &r.valueMax,
+		var (
+			r     tallyRow
+			month string
+		)
+		if err := q.Scan(&r.actor, &r.claimant, &r.unit, &month, &r.n, &r.lowMin, &r.highMax, &r.valueMin, &r.valueMax,
 			&r.firstLo, &r.lastHi, &r.claimantActor); err != nil {
 			return nil, "", "", err
 		}
-		r.number = max(monthNumber(r.month), start)
+		r.number = max(monthNumber(month), start)
 		rows = append(rows, r)
 	}
 	return rows, fromMonth, toMonth, q.Err()
@@ -358,18 +353,53 @@ func (s *claimSum) add(h claimSum) {
 // tallyRow is one row of estimate_months.
 type tallyRow struct {
 	claimSum
-	// month is 'YYYY-MM'; number counts its months since year 0.
-	month  string
+	// number is the row's month ('YYYY-MM'), counted in months since
+	// year 0.
 	number int
 }
 
 // claimTallies are the monthly tallies of one force (and the forces
 // inside it), and of one claimant when set, in key order, with the actors
-// they name and their days parsed.
+// they name.
 type claimTallies struct {
 	rows []tallyRow
 	refs map[conflict.ActorID]conflict.ActorRef
-	days map[string]edtf.Date
+}
+
+// tallyDays keeps the days the tallies' first and last claims fall on,
+// parsed, for every force's tallies at once: they are calendar days, the
+// same few thousand in every force's. Kept per force's tallies, as they
+// were, they took 5 MB of the heap at a million events, more than the
+// rows they served.
+var tallyDays = parsedDays{max: 1 << 14}
+
+// parsedDays keeps up to max dates parsed by their text, and starts again
+// past it.
+type parsedDays struct {
+	mu  sync.Mutex
+	m   map[string]edtf.Date
+	max int
+}
+
+// parse returns the date key names.
+func (p *parsedDays) parse(key string) (edtf.Date, error) {
+	p.mu.Lock()
+	d, ok := p.m[key]
+	p.mu.Unlock()
+	if ok {
+		return d, nil
+	}
+	d, err := edtf.Parse(key)
+	if err != nil {
+		return d, fmt.Errorf("estimate tally: day %q: %w", key, err)
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.m == nil || len(p.m) >= p.max {
+		p.m = make(map[string]edtf.Date, 1024)
+	}
+	p.m[key] = d
+	return d, nil
 }
 
 func (db *DB) readClaimTallies(ctx context.Context, force conflict.ActorID, claimant string) (*claimTallies, error) {
@@ -390,7 +420,7 @@ func (db *DB) readClaimTallies(ctx context.Context, force conflict.ActorID, clai
 		return nil, err
 	}
 	defer rows.Close()
-	t := &claimTallies{days: map[string]edtf.Date{}}
+	t := &claimTallies{}
 	actors := map[conflict.ActorID]bool{}
 	// Claimants, units and days repeat from month to month: each is kept
 	// once.
@@ -403,21 +433,22 @@ func (db *DB) readClaimTallies(ctx context.Context, force conflict.ActorID, clai
 		return s
 	}
 	for rows.Next() {
-		var r tallyRow
-		if err := rows.Scan(&r.actor, &r.claimant, &r.unit, &r.month, &r.n, &r.lowMin, &r.highMax, &r.valueMin, &r.valueMax,
+		var (
+			r     tallyRow
+			month string
+		)
+		if err := rows.Scan(&r.actor, &r.claimant, &r.unit, &month, &r.n, &r.lowMin, &r.highMax, &r.valueMin, &r.valueMax,
 			&r.firstLo, &r.lastHi, &r.claimantActor); err != nil {
 			return nil, err
 		}
-		r.claimant, r.unit, r.month = intern(r.claimant), intern(r.unit), intern(r.month)
+		r.claimant, r.unit = intern(r.claimant), intern(r.unit)
 		r.firstLo, r.lastHi = intern(r.firstLo), intern(r.lastHi)
-		r.number = monthNumber(r.month)
+		r.number = monthNumber(month)
+		// A day that does not parse is found here, where the tallies are
+		// read, not on some later page.
 		for _, key := range []string{r.firstLo, r.lastHi} {
-			if _, ok := t.days[key]; !ok {
-				d, err := edtf.Parse(key)
-				if err != nil {
-					return nil, fmt.Errorf("estimate tally: day %q: %w", key, err)
-				}
-				t.days[key] = d
+			if _, err := tallyDays.parse(key); err != nil {
+				return nil, err
 			}
 		}
 		actors[r.actor] = true
