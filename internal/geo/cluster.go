@@ -182,12 +182,27 @@ func NewGrid(pins []Pin, z int) *Grid {
 func (g *Grid) In(v View) []Cluster {
 	cx, cy := worldPixel(v.Center, g.zoom)
 	left, top := cx-float64(v.Width)/2, cy-float64(v.Height)/2
-	var out []Cluster
+	inView := func(c *cell) (x, y float64, ok bool) {
+		x, y = c.wx-left, c.wy-top
+		return x, y, x >= 0 && y >= 0 && x <= float64(v.Width) && y <= float64(v.Height)
+	}
+	// Counted first, so that the clusters are allocated once: a view
+	// is asked for on every pan and zoom.
+	n := 0
+	for i := range g.cells {
+		if _, _, ok := inView(&g.cells[i]); ok {
+			n++
+		}
+	}
+	if n == 0 {
+		return nil
+	}
+	out := make([]Cluster, 0, n)
 	most := 0
 	for i := range g.cells {
 		c := &g.cells[i]
-		x, y := c.wx-left, c.wy-top
-		if x < 0 || y < 0 || x > float64(v.Width) || y > float64(v.Height) {
+		x, y, ok := inView(c)
+		if !ok {
 			continue
 		}
 		out = append(out, Cluster{X: x, Y: y, N: int(c.n), Pins: g.pinsOf(c), Approx: c.approx})

@@ -94,10 +94,22 @@ func (s *Server) apiEventMap(c echo.Context) error {
 		out.Counted = mp.tally.Read
 	}
 	views := r.viewLinks()
-	for _, cl := range mp.grid(view.Zoom).In(view) {
+	clusters := mp.grid(view.Zoom).In(view)
+	// The clusters and their places are each allocated once, at their
+	// size: grown an append at a time they were most of what the map's
+	// data allocated, some 100 KB a view at a million events, and the
+	// collector's work with it.
+	out.Clusters = make([]clusterJSON, 0, len(clusters))
+	listed := 0
+	for _, cl := range clusters {
+		listed += min(len(cl.Pins), mapClusterLinkPlaces)
+	}
+	places := make([]clusterPlaceJSON, 0, listed)
+	for _, cl := range clusters {
 		out.InView += cl.N
 		center := clusterCenter(mp.pins, cl)
 		j := clusterJSON{Lat: round6(center.Lat), Lon: round6(center.Lon), Count: cl.N, Approx: cl.Approx}
+		from := len(places)
 		for i, k := range cl.Pins {
 			if i == mapClusterLinkPlaces {
 				j.MorePlaces = len(cl.Pins) - i
@@ -105,8 +117,9 @@ func (s *Server) apiEventMap(c echo.Context) error {
 			}
 			p := &mp.pins[k]
 			pl := mp.places[p.Key]
-			j.Places = append(j.Places, clusterPlaceJSON{Name: pl.Name, Slug: pl.Slug, Count: p.N, At: pl.at})
+			places = append(places, clusterPlaceJSON{Name: pl.Name, Slug: pl.Slug, Count: p.N, At: pl.at})
 		}
+		j.Places = places[from:len(places):len(places)]
 		href, closer := r.clusterLink(mp, view, cl, views)
 		if closer {
 			j.Closer = s.absURL(c, href)
