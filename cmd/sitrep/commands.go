@@ -258,12 +258,15 @@ func nameSite(ctx context.Context, db *sqlite.DB, name, description string, log 
 // At a million events under load, the caches at their whole bounds (the
 // response cache's 64 MB among them) and the pages being made hold about
 // 270 MB live, and the collector held the process at its limit of 448 MB
-// (461 MB in all). At 256 MB the governor keeps the live heap under 166
-// MB by lowering the caches' bounds, which every page measured bore (see
-// "Memory, kept within a limit" in docs/speed.md); at 200 MB the estimates of a force and a word
-// with an actor fell to the edge of their rate, and at 150 MB several
-// pages fell below it.
-const defaultMemoryMB = 256
+// (461 MB in all). Within 135 MB the governor keeps the live heap near 65
+// MB by lowering the caches' bounds, and sitrep's own memory under load
+// stays under 150 MB (147 MB, SQLite's page caches included); every page
+// measured met its targets there once the kept pages shared their headers
+// (see "Memory, kept within a limit" in docs/speed.md). Within 256 MB
+// the table, whose rows are then kept, answers half as many again a
+// second, for 267 MB of memory: --memory-mb gives a machine with room to
+// spare that speed.
+const defaultMemoryMB = 135
 
 // minMemoryMB is the least memory serve is given: below it the heap of
 // an idle server with empty caches leaves the collector no room.

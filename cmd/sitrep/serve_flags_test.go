@@ -95,7 +95,7 @@ func TestServeMemoryFlag(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"-memory-mb", "SITREP_MEMORY_MB", "(default 256)", "GOMEMLIMIT"} {
+	for _, want := range []string{"-memory-mb", "SITREP_MEMORY_MB", "(default 135)", "GOMEMLIMIT"} {
 		if !strings.Contains(stderr, want) {
 			t.Errorf("serve --help lacks %q", want)
 		}
