@@ -8,8 +8,9 @@ import (
 	"maps"
 	"slices"
 	"strings"
-	"sync"
 	"time"
+
+	"github.com/maypok86/otter/v2"
 
 	"github.com/sitrep/sitrep/internal/conflict"
 	"github.com/sitrep/sitrep/internal/edtf"
@@ -255,10 +256,10 @@ func (db *DB) FindClaimGroups(ctx context.Context, f conflict.EstimateFilter, ma
 			Low:  conflict.Bound{Value: s.lowMin.Int64, Set: s.lowMin.Valid},
 			High: conflict.Bound{Value: s.highMax.Int64, Set: s.highMax.Valid},
 			Min:  s.valueMin, Max: s.valueMax}
-		if g.From, err = tallyDays.parse(s.firstLo); err != nil {
+		if g.From, err = parseTallyDay(s.firstLo); err != nil {
 			return nil, err
 		}
-		if g.To, err = tallyDays.parse(s.lastHi); err != nil {
+		if g.To, err = parseTallyDay(s.lastHi); err != nil {
 			return nil, err
 		}
 		if s.claimantActor != 0 {
@@ -371,34 +372,18 @@ type claimTallies struct {
 // same few thousand in every force's. Kept per force's tallies, as they
 // were, they took 5 MB of the heap at a million events, more than the
 // rows they served.
-var tallyDays = parsedDays{max: 1 << 14}
+var tallyDays = otter.Must(&otter.Options[string, edtf.Date]{MaximumSize: 1 << 14})
 
-// parsedDays keeps up to max dates parsed by their text, and starts again
-// past it.
-type parsedDays struct {
-	mu  sync.Mutex
-	m   map[string]edtf.Date
-	max int
-}
-
-// parse returns the date key names.
-func (p *parsedDays) parse(key string) (edtf.Date, error) {
-	p.mu.Lock()
-	d, ok := p.m[key]
-	p.mu.Unlock()
-	if ok {
+// parseTallyDay returns the date a tally's day key names.
+func parseTallyDay(key string) (edtf.Date, error) {
+	if d, ok := tallyDays.GetIfPresent(key); ok {
 		return d, nil
 	}
 	d, err := edtf.Parse(key)
 	if err != nil {
 		return d, fmt.Errorf("estimate tally: day %q: %w", key, err)
 	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.m == nil || len(p.m) >= p.max {
-		p.m = make(map[string]edtf.Date, 1024)
-	}
-	p.m[key] = d
+	tallyDays.Set(key, d)
 	return d, nil
 }
 
@@ -447,7 +432,7 @@ func (db *DB) readClaimTallies(ctx context.Context, force conflict.ActorID, clai
 		// A day that does not parse is found here, where the tallies are
 		// read, not on some later page.
 		for _, key := range []string{r.firstLo, r.lastHi} {
-			if _, err := tallyDays.parse(key); err != nil {
+			if _, err := parseTallyDay(key); err != nil {
 				return nil, err
 			}
 		}
