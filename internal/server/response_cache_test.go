@@ -3,6 +3,7 @@ package server
 import (
 	"compress/gzip"
 	"context"
+	"crypto/tls"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -455,6 +456,32 @@ func TestCaptureTakesItsBufferAtTheFirstWrite(t *testing.T) {
 	for i := range 2 {
 		if code, body := h.get(t, "/empty", true); code != http.StatusOK || body != "" {
 			t.Errorf("GET /empty (%d): %d %q, want 200 and no body", i, code, body)
+		}
+	}
+}
+
+// pageSecurityHeaders names every header securityHeaders sets, so that a
+// 304 leaves none of them behind: a header added to one and not the other
+// fails here.
+func TestPageSecurityHeadersNameWhatSecurityHeadersSets(t *testing.T) {
+	s := &Server{hosts: &hosts{}}
+	e := echo.New()
+	for _, target := range []string{"/events", "/embed/timelines/x"} {
+		req := httptest.NewRequest(http.MethodGet, target, nil)
+		req.TLS = &tls.ConnectionState{} // HSTS is set over HTTPS only
+		rec := httptest.NewRecorder()
+		c := e.NewContext(req, rec)
+		c.SetPath(target)
+		if err := s.securityHeaders(func(echo.Context) error { return nil })(c); err != nil {
+			t.Fatal(err)
+		}
+		if len(rec.Header()) == 0 {
+			t.Fatalf("securityHeaders set nothing on %s", target)
+		}
+		for k := range rec.Header() {
+			if !slices.Contains(pageSecurityHeaders, k) {
+				t.Errorf("securityHeaders sets %s on %s, which pageSecurityHeaders does not name: a 304 would keep it", k, target)
+			}
 		}
 	}
 }
