@@ -307,6 +307,8 @@ func TestPageRefusesFraming(t *testing.T) {
 		return len(refusal), len(refusal) > 0
 	})
 	t.Logf("the browser refused the frame: %s", refusal[0])
+	// A full screenshot paints only the frames within the viewport.
+	eval[bool](t, ctx, `document.getElementById('embed').scrollIntoView(), true`)
 	screenshot(t, ctx, "embed-framing-refused.png")
 }
 

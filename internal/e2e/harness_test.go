@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"os"
@@ -58,6 +59,13 @@ const (
 // application's log is shown only when the test fails.
 func newServer(t *testing.T) *httptest.Server {
 	t.Helper()
+	return newServerWith(t, nil)
+}
+
+// newServerWith is newServer with its handler wrapped by wrap (when not
+// nil), for a test that watches what the server answers.
+func newServerWith(t *testing.T, wrap func(http.Handler) http.Handler) *httptest.Server {
+	t.Helper()
 	logs := &testLog{}
 	t.Cleanup(func() {
 		if t.Failed() {
@@ -72,7 +80,11 @@ func newServer(t *testing.T) *httptest.Server {
 	if err != nil {
 		t.Fatalf("app.Open: %v", err)
 	}
-	srv := httptest.NewServer(a.Handler())
+	h := a.Handler()
+	if wrap != nil {
+		h = wrap(h)
+	}
+	srv := httptest.NewServer(h)
 	t.Cleanup(func() {
 		srv.Close()
 		if err := a.Close(); err != nil {
