@@ -260,9 +260,10 @@ func nameSite(ctx context.Context, db *sqlite.DB, name, description string, log 
 // 270 MB live, and the collector held the process at its limit of 448 MB
 // (461 MB in all). Within 135 MB the governor keeps the live heap near 65
 // MB by lowering the caches' bounds, and sitrep's own memory under load
-// stays under 150 MB (147 MB, SQLite's page caches included); every page
-// measured met its targets there once the kept pages shared their headers
-// (see "Memory, kept within a limit" in docs/speed.md). Within 256 MB
+// stays under 150 MB (147–149 MB, SQLite's page caches included). Every
+// page met every target there in two of five benchmark runs, and in the
+// others one or two pages missed one target, the table most often (see
+// "Memory, kept within a limit" in docs/speed.md). Within 256 MB
 // the table, whose rows are then kept, answers half as many again a
 // second, for 267 MB of memory: --memory-mb gives a machine with room to
 // spare that speed.
